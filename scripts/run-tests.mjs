@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// The test command (`npm test`): type checks, then node:test suites under test/ (TypeScript via tsx),
+// then the Playwright browser suite. Each stage runs even if an earlier one failed; the exit code is the worst.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const only = process.argv.slice(2);
+
+function findTests(dir) {
+  const out = [];
+  for (const entry of readdirSync(dir)) {
+    const p = join(dir, entry);
+    if (statSync(p).isDirectory()) {
+      if (entry !== 'e2e' && entry !== 'fixtures') out.push(...findTests(p));
+    } else if (entry.endsWith('.test.ts')) out.push(p);
+  }
+  return out.sort();
+}
+
+function run(label, cmd, args) {
+  console.log(`\n=== ${label}: ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
+  return r.status ?? 1;
+}
+
+const stages = only.length ? only : ['typecheck', 'unit', 'e2e'];
+let code = 0;
+for (const stage of stages) {
+  if (stage === 'typecheck') {
+    code = Math.max(code, run('tsc', 'npx', ['tsc', '-p', 'tsconfig.json']));
+    code = Math.max(code, run('svelte-check', 'npx', ['svelte-check', '--tsconfig', 'src/renderer/tsconfig.json', '--fail-on-warnings']));
+  } else if (stage === 'unit') {
+    code = Math.max(code, run('node:test', process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...findTests('test')]));
+  } else if (stage === 'e2e') {
+    code = Math.max(code, run('playwright', 'npx', ['playwright', 'test']));
+  }
+}
+process.exit(code);

@@ -1,0 +1,10 @@
+// Numbered migrations, applied in order inside one transaction each; PRAGMA user_version records the last.
+import { migration0001 } from './0001-init.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [migration0001];

@@ -1,0 +1,184 @@
+// The one IPC contract between the renderer and the main side.
+// Every request's arguments are declared once here as a zod schema (validated in the main
+// process before any handler runs), every reply type once in `Replies`, every pushed event
+// once in `Events`. Electron's preload and the browser-mode WebSocket client both derive
+// their method lists from `REQUESTS`, so the two transports cannot drift apart.
+import { z } from 'zod';
+import type {
+  BackboneInfo,
+  BackendReport,
+  EvaluateResult,
+  HistoryEntry,
+  ImageImportReport,
+  ImagePage,
+  ImageRecord,
+  JobProgress,
+  Mistake,
+  Neighbour,
+  ProjectInfo,
+  RunSummary,
+  TripletImportReport,
+  TripletPage,
+  TripletRecord,
+} from './types.js';
+
+const split = z.enum(['train', 'test']);
+const distance = z.enum(['l1', 'l2', 'cosine']);
+const backend = z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+const id = z.number().int().positive();
+const path = z.string().min(1).max(4096);
+const page = { offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).optional() };
+
+export const trainOptionsSchema = z.object({
+  backbone: z.string().min(1).max(100),
+  distance,
+  margin: z.number().min(0).max(10),
+  epochs: z.number().int().min(1).max(10000),
+  batchSize: z.number().int().min(1).max(65536),
+  learningRate: z.number().positive().max(10),
+  dropout: z.number().min(0).max(0.95),
+  hidden: z.number().int().min(1).max(65536),
+  embedding: z.number().int().min(1).max(4096),
+  validationSplit: z.number().min(0).max(0.5),
+  seed: z.number().int().optional(),
+  backend: backend.optional(),
+});
+
+const tripletEdit = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('swap') }),
+  z.object({ kind: z.literal('exclude') }),
+  z.object({ kind: z.literal('include') }),
+  z.object({ kind: z.literal('keep') }),
+  z.object({ kind: z.literal('move'), split }),
+  z.object({ kind: z.literal('delete') }),
+]);
+
+/** Request channels and their argument schemas. Order is irrelevant; names are the API. */
+export const REQUESTS = {
+  // Projects
+  createProject: z.object({ dir: path }),
+  openProject: z.object({ dir: path }),
+  closeProject: z.object({}),
+  recentProjects: z.object({}),
+  projectInfo: z.object({}),
+  // Library
+  importImages: z.object({ folder: path }),
+  listImages: z.object({ search: z.string().max(1000).optional(), folder: z.string().max(4096).optional(), ...page }),
+  listFolders: z.object({}),
+  getImage: z.object({ id }),
+  neighbours: z.object({ id, k: z.number().int().min(1).max(200).optional(), runId: id.optional() }),
+  // Triplets
+  importTriplets: z.object({ file: path, split, skipInvalid: z.boolean().optional() }),
+  exportTriplets: z.object({ file: path, split }),
+  listTriplets: z.object({
+    split: split.optional(),
+    status: z.enum(['active', 'excluded']).optional(),
+    mispredicted: z.boolean().optional(),
+    edited: z.boolean().optional(),
+    imageId: id.optional(),
+    runId: id.optional(),
+    ...page,
+  }),
+  createTriplet: z.object({ split, anchorId: id, positiveId: id, negativeId: id }),
+  editTriplet: z.object({ id, edit: tripletEdit }),
+  history: z.object({ ...page }),
+  undo: z.object({}),
+  redo: z.object({}),
+  // Training and review
+  backends: z.object({}),
+  backbones: z.object({}),
+  defaultTrainOptions: z.object({}),
+  train: z.object({ options: trainOptionsSchema.partial() }),
+  cancelJob: z.object({ jobId: z.string().min(1).max(100) }),
+  runs: z.object({}),
+  evaluate: z.object({ runId: id.optional() }),
+  mistakes: z.object({ runId: id.optional() }),
+  // Dialogs (Electron shows native ones; browser mode returns null and the UI asks for a path)
+  pickFolder: z.object({ title: z.string().max(200).optional() }),
+  pickFile: z.object({ title: z.string().max(200).optional(), save: z.boolean().optional() }),
+} as const;
+
+export type RequestName = keyof typeof REQUESTS;
+export const REQUEST_NAMES = Object.keys(REQUESTS) as RequestName[];
+export type RequestArgs<K extends RequestName> = z.input<(typeof REQUESTS)[K]>;
+
+/** What each request resolves to. */
+export interface Replies {
+  createProject: ProjectInfo;
+  openProject: ProjectInfo;
+  closeProject: null;
+  recentProjects: string[];
+  projectInfo: ProjectInfo | null;
+  importImages: { jobId: string };
+  listImages: ImagePage;
+  listFolders: string[];
+  getImage: { image: ImageRecord; triplets: TripletRecord[] };
+  neighbours: Neighbour[];
+  importTriplets: TripletImportReport;
+  exportTriplets: { file: string; count: number };
+  listTriplets: TripletPage;
+  createTriplet: TripletRecord;
+  editTriplet: TripletRecord | null;
+  history: HistoryEntry[];
+  undo: HistoryEntry | null;
+  redo: HistoryEntry | null;
+  backends: BackendReport;
+  backbones: BackboneInfo[];
+  defaultTrainOptions: z.output<typeof trainOptionsSchema>;
+  train: { jobId: string };
+  cancelJob: boolean;
+  runs: RunSummary[];
+  evaluate: EvaluateResult;
+  mistakes: Mistake[];
+  pickFolder: string | null;
+  pickFile: string | null;
+}
+
+/** Events pushed from the main side to the renderer. */
+export interface Events {
+  'job:progress': JobProgress;
+  'job:done': { jobId: string; kind: JobProgress['kind']; result: unknown };
+  'job:failed': { jobId: string; kind: JobProgress['kind']; error: IpcError; cancelled: boolean };
+  'project:changed': { what: 'images' | 'triplets' | 'runs' | 'project' };
+  'menu:command': { command: MenuCommand };
+}
+export type EventName = keyof Events;
+export const EVENT_NAMES = ['job:progress', 'job:done', 'job:failed', 'project:changed', 'menu:command'] as const satisfies readonly EventName[];
+
+export type MenuCommand = 'new-project' | 'open-project' | 'import-images' | 'import-triplets' | 'export-triplets' | 'undo' | 'redo';
+
+/** Error codes the UI turns into words. */
+export type ErrorCode =
+  | 'BAD_ARGUMENTS'
+  | 'UNKNOWN_CHANNEL'
+  | 'FORBIDDEN'
+  | 'NO_PROJECT'
+  | 'NOT_FOUND'
+  | 'INVALID_FILE'
+  | 'CONFLICT'
+  | 'MISSING_BACKBONE'
+  | 'BUSY'
+  | 'CANCELLED'
+  | 'INTERNAL';
+
+export interface IpcError {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+/** Every reply on the wire: a discriminated result, never a thrown exception. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+/** The API the renderer sees, identical in Electron (preload) and browser mode (WebSocket). */
+export type StudioApi = {
+  [K in RequestName]: (args: RequestArgs<K>) => Promise<Replies[K]>;
+} & {
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+  /** 'electron' or 'browser'. */
+  readonly mode: 'electron' | 'browser';
+};
+
+/** Electron IPC channel for a request name: namespaced so no other channel can collide. */
+export const ipcChannel = (name: RequestName): string => `studio:${name}`;
+export const EVENT_CHANNEL = 'studio:event';
