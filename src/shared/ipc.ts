@@ -182,3 +182,23 @@ export type StudioApi = {
 /** Electron IPC channel for a request name: namespaced so no other channel can collide. */
 export const ipcChannel = (name: RequestName): string => `studio:${name}`;
 export const EVENT_CHANNEL = 'studio:event';
+
+// ---------- Browser-mode wire format (WebSocket at /ws, same contract as Electron IPC) ----------
+
+export type WsClientMessage = { t: 'req'; id: number; name: RequestName; args: unknown };
+export type WsServerMessage =
+  | { t: 'res'; id: number; reply: Envelope<unknown> }
+  | { t: 'evt'; name: EventName; payload: unknown };
+
+/**
+ * Media URLs, relative so they resolve against `app://studio/` in Electron and
+ * `http://127.0.0.1:PORT/` in browser mode alike.
+ */
+export const mediaUrl = (kind: 'thumb' | 'image', imageId: number): string => `/media/${kind}/${imageId}`;
+
+/** Service methods: every request except the native dialogs, which the host answers itself. */
+export type ServiceRequestName = Exclude<RequestName, 'pickFolder' | 'pickFile'>;
+export type ServiceArgs<K extends RequestName> = z.output<(typeof REQUESTS)[K]>;
+export type StudioServiceApi = {
+  [K in ServiceRequestName]: (args: ServiceArgs<K>) => Promise<Replies[K]> | Replies[K];
+};
