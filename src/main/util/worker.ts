@@ -1,0 +1,30 @@
+// Starts worker threads from TypeScript sources (through tsx) or from bundled JavaScript alike.
+import { Worker, workerData as rawWorkerData, type WorkerOptions } from 'node:worker_threads';
+
+const BOOT = new URL('./worker-boot.mjs', import.meta.url);
+
+/**
+ * Starts `entry` (a URL to a .ts or .js module, usually `new URL('./x-worker.js', import.meta.url)`)
+ * with `data` as its input. A `.js` URL whose file does not exist but whose `.ts` sibling does is
+ * run through tsx, so the same call works from sources and from a bundle.
+ */
+export function startWorker<T>(entry: URL, data: T, options: Omit<WorkerOptions, 'workerData'> = {}): Worker {
+  const href = resolveEntry(entry);
+  if (href.endsWith('.ts')) {
+    return new Worker(BOOT, { ...options, workerData: { __entry: href, __data: data } });
+  }
+  return new Worker(new URL(href), { ...options, workerData: { __data: data } });
+}
+
+/** The `data` a worker was started with (call inside the worker). */
+export function workerInput<T>(): T {
+  return (rawWorkerData as { __data: T }).__data;
+}
+
+function resolveEntry(entry: URL): string {
+  if (entry.href.endsWith('.js') && import.meta.url.endsWith('.ts')) {
+    // Running from sources: the sibling .ts is the real file.
+    return entry.href.replace(/\.js$/, '.ts');
+  }
+  return entry.href;
+}
