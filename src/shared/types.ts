@@ -101,6 +101,11 @@ export interface TripletRecord {
   /** Import/creation order within its split. */
   seq: number;
   edited: boolean;
+  /** A reviewer decided the label is right even though the model disagrees ("keep"). */
+  kept?: boolean;
+  /** Distances from the run that drives the review (listTriplets), when it scored this triplet. */
+  dAP?: number | null;
+  dAN?: number | null;
 }
 
 export interface TripletFileIssue {

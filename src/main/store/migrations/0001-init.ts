@@ -48,9 +48,11 @@ CREATE TABLE triplets (
   seq           INTEGER NOT NULL,          -- import / creation order within the split
   edited        INTEGER NOT NULL DEFAULT 0,
   created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-  CHECK (anchor_id <> positive_id AND anchor_id <> negative_id AND positive_id <> negative_id),
-  UNIQUE (split, anchor_id, positive_id, negative_id)
+  CHECK (anchor_id <> positive_id AND anchor_id <> negative_id AND positive_id <> negative_id)
 );
+-- Not unique: a research file may repeat a line, and every line must come back on export (and be
+-- scored). Re-importing skips triplets already stored; creating one in the app refuses duplicates.
+CREATE INDEX triplets_key ON triplets(split, anchor_id, positive_id, negative_id);
 CREATE INDEX triplets_split_seq ON triplets(split, seq);
 CREATE INDEX triplets_anchor ON triplets(anchor_id);
 CREATE INDEX triplets_positive ON triplets(positive_id);

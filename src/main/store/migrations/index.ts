@@ -1,5 +1,6 @@
 // Numbered migrations, applied in order inside one transaction each; PRAGMA user_version records the last.
 import { migration0001 } from './0001-init.js';
+import { migration0002 } from './0002-kept.js';
 
 export interface Migration {
   version: number;
@@ -7,4 +8,4 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0001];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002];

@@ -1,0 +1,31 @@
+// `npm run bench`: every benchmark in one run, each printing its own table with ratios between
+// the alternatives it compares. Figures, not pass/fail: targets are stated next to them.
+type Bench = { name: string; load: () => Promise<() => Promise<unknown>> };
+
+const BENCHES: Bench[] = [
+  { name: 'import', load: async () => (await import('./import.js')).runImportBench },
+  { name: 'features', load: async () => (await import('./features.js')).runFeaturesBench },
+  { name: 'ml', load: async () => (await import('./ml.js')).runMlBench },
+  { name: 'ipc', load: async () => (await import('./ipc.js')).runIpcBench },
+];
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  let failed = 0;
+  for (const bench of BENCHES) {
+    if (only.length && !only.includes(bench.name)) continue;
+    console.log(`\n##### ${bench.name}`);
+    const started = performance.now();
+    try {
+      const run = await bench.load();
+      await run();
+    } catch (err) {
+      failed++;
+      console.error(`${bench.name} benchmark failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    console.log(`(${bench.name}: ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  }
+  process.exitCode = failed ? 1 : 0;
+}
+
+await main();

@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// Bundles the Electron side with esbuild (`npm run build:electron`):
+//   dist/electron/main.cjs     main process (CJS; npm packages stay external, shipped in node_modules)
+//   dist/electron/preload.cjs  sandboxed preload (CJS; everything but `electron` inlined — a sandboxed
+//                              preload cannot load node_modules)
+//   dist/electron/*-worker.js  worker threads, plus the backbone engine modules that the feature
+//                              worker imports by URL (ENGINE_MODULES in src/main/ml/backbones.ts).
+//                              ESM with code splitting so a worker and the engines it imports share
+//                              one copy of each module (one engine registry per thread).
+// Worker URLs in the sources are `new URL('./x-worker.js', import.meta.url)`; in the CJS main bundle
+// import.meta.url is main.cjs's own URL, so they resolve next to it, where the workers are written.
+import { build } from 'esbuild';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const src = join(root, 'src', 'main');
+const defaultOut = join(root, 'dist', 'electron');
+const NODE_TARGET = 'node22'; // Electron 45 ships Node 22
+const EXTERNAL = ['electron', 'better-sqlite3', 'sharp', '@tensorflow/*', 'onnxruntime-node', 'h5wasm'];
+
+/** Every `*-worker.ts` under src/main → its output name (flat, next to main.cjs). */
+export function findWorkers() {
+  const files = readdirSync(src, { recursive: true }).map(String).filter((f) => /(^|[\\/])[\w.-]+-worker\.ts$/.test(f));
+  return Object.fromEntries(files.map((f) => [basename(f, '.ts'), join(src, f)]));
+}
+
+/** Engine modules the feature worker imports by URL, relative to src/main/ml. */
+export function findEngineModules() {
+  const file = join(src, 'ml', 'backbones.ts');
+  if (!existsSync(file)) return {};
+  const block = /ENGINE_MODULES[^=]*=\s*\{([\s\S]*?)\};/.exec(readFileSync(file, 'utf8'))?.[1] ?? '';
+  const entries = {};
+  for (const [, rel] of block.matchAll(/'\.\/([\w/.-]+)\.js'/g)) {
+    const ts = join(src, 'ml', `${rel}.ts`);
+    if (existsSync(ts)) entries[rel] = ts;
+  }
+  return entries;
+}
+
+/** `new URL('./x.js', import.meta.url)` literals in the sources whose target was not bundled. */
+function unresolvedUrls(out) {
+  const missing = [];
+  for (const f of readdirSync(src, { recursive: true }).map(String)) {
+    if (!f.endsWith('.ts')) continue;
+    const text = readFileSync(join(src, f), 'utf8');
+    for (const [, rel] of text.matchAll(/new URL\('\.\/([\w/.-]+\.js)', import\.meta\.url\)/g)) {
+      if (!existsSync(join(out, rel))) missing.push(`${relative(root, join(src, f))}: ./${rel}`);
+    }
+  }
+  return missing;
+}
+
+const cjsMeta = {
+  // import.meta does not exist in CommonJS: give the bundle its own file URL/path instead.
+  banner: {
+    js: "const __meta_url = require('node:url').pathToFileURL(__filename).href; const __meta_dirname = __dirname; const __meta_filename = __filename;",
+  },
+  define: { 'import.meta.url': '__meta_url', 'import.meta.dirname': '__meta_dirname', 'import.meta.filename': '__meta_filename' },
+};
+
+/**
+ * `out`: output folder (default dist/electron). `extraEntries`: more CJS entries built exactly like
+ * main.cjs (tests bundle the browser-mode server this way to run the bundled service under Node).
+ */
+export async function buildElectron({ log = console.log, out = defaultOut, extraEntries = {} } = {}) {
+  rmSync(out, { recursive: true, force: true });
+  const started = performance.now();
+  const common = { bundle: true, sourcemap: 'linked', logLevel: 'warning', legalComments: 'none', absWorkingDir: root };
+
+  await build({
+    ...common,
+    ...cjsMeta,
+    entryPoints: { main: join(src, 'electron', 'main.ts'), ...extraEntries },
+    outdir: out,
+    outExtension: { '.js': '.cjs' },
+    platform: 'node',
+    target: NODE_TARGET,
+    format: 'cjs',
+    packages: 'external',
+    external: EXTERNAL,
+  });
+
+  await build({
+    ...common,
+    entryPoints: { preload: join(src, 'electron', 'preload.ts') },
+    outdir: out,
+    outExtension: { '.js': '.cjs' },
+    platform: 'node',
+    target: ['node22', 'chrome140'],
+    format: 'cjs',
+    external: ['electron'],
+    minify: true,
+  });
+
+  const workers = findWorkers();
+  const engines = findEngineModules();
+  const workerEntries = { ...workers, ...engines };
+  if (Object.keys(workerEntries).length) {
+    await build({
+      ...common,
+      entryPoints: workerEntries,
+      outdir: out,
+      entryNames: '[name]',
+      // Chunks sit next to the workers, so import.meta.url-relative paths in shared code
+      // (e.g. './resnet50/engine.js' in backbones.ts) resolve the same as from any entry.
+      chunkNames: 'chunk-[hash]',
+      splitting: true,
+      platform: 'node',
+      target: NODE_TARGET,
+      format: 'esm',
+      packages: 'external',
+      external: EXTERNAL,
+      banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    });
+  }
+
+  const missing = unresolvedUrls(out);
+  if (missing.length) throw new Error(`Worker/module URLs with no bundled file:\n  ${missing.join('\n  ')}`);
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  log(`Electron bundles in ${relative(root, out)} (${seconds} s): main.cjs, preload.cjs${Object.keys(workerEntries).map((n) => `, ${n}.js`).join('')}`);
+  return { out, workers: Object.keys(workers), engines: Object.keys(engines) };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildElectron().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

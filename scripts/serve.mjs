@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// `npm run serve`: browser mode. Builds the renderer if dist/renderer is missing, starts the
+// server on 127.0.0.1 with a fresh token and prints the address to open.
+//   --port N        (default: a free port)     --host H   (default 127.0.0.1)
+//   --data DIR      per-user data (default: the app data folder, see src/main/util/paths.ts)
+//   --allow-remote  needed to listen on a non-loopback host (the token is still required)
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { register } from 'tsx/esm/api';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const staticDir = join(root, 'dist', 'renderer');
+
+/** Builds the renderer when its output is missing; throws with the reason when that fails. */
+export function ensureRenderer() {
+  if (existsSync(join(staticDir, 'index.html'))) return;
+  const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts ?? {};
+  if (!scripts['build:renderer']) throw new Error(`The renderer is not built (${staticDir}) and package.json has no "build:renderer" script.`);
+  console.log('Building the renderer (dist/renderer is missing)…');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['run', '--silent', 'build:renderer'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0 || !existsSync(join(staticDir, 'index.html'))) throw new Error('Building the renderer failed (npm run build:renderer).');
+}
+
+export async function serve(argv = process.argv.slice(2)) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '0' },
+      host: { type: 'string', default: '127.0.0.1' },
+      data: { type: 'string' },
+      'allow-remote': { type: 'boolean', default: false },
+    },
+    allowPositionals: false,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: expected 0–65535, got ${values.port}`);
+  ensureRenderer();
+  register(); // the server and service are TypeScript sources, run through tsx
+  const { startServer } = await import('../src/main/server/index.ts');
+  const { appDataDir } = await import('../src/main/util/paths.ts');
+  const server = await startServer({
+    dataDir: resolve(values.data ?? appDataDir()),
+    host: values.host,
+    port,
+    staticDir,
+    allowRemote: values['allow-remote'],
+  });
+  console.log(`Triplet Studio (browser mode): ${server.url}`);
+  console.log('Open that address in a browser (the token in it is needed once; it changes every launch). Ctrl+C stops.');
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return server;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  serve().catch((err) => {
+    console.error(`Triplet Studio (browser mode) could not start: ${err instanceof Error ? err.message : err}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,56 @@
+// `evaluate` and `mistakes`: score the current active test triplets with a finished run.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { action, interruptSignal, numberArg, optionsOf, output, pct, progressBar, table, withProject } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('evaluate')
+    .description('score the active test triplets with a run (default: the latest finished) and print accuracy and baseline')
+    .argument('<dir>', 'project folder')
+    .option('--run <id>', 'run id', numberArg('run', true))
+    .option('--out <file>', 'write one 0/1 per active test triplet, in import order (1 = predicted correctly)')
+    .action(
+      action(async (dir: string, _o: unknown, cmd: Command) => {
+        const opts = optionsOf<{ run?: number; out?: string }>(cmd);
+        const bar = progressBar();
+        const interrupt = interruptSignal();
+        try {
+          const { result, scored } = await withProject(dir, (p) => p.evaluate(opts.run, { signal: interrupt.signal, onProgress: bar.onProgress }));
+          bar.stop();
+          if (opts.out) writeFileSync(resolve(opts.out), scored.map((s) => (s.correct ? '1\n' : '0\n')).join(''));
+          output(opts.json, result, () =>
+            [
+              `Run ${result.run}: accuracy ${pct(result.accuracy)} on ${result.count} test triplets (untrained baseline ${pct(result.baselineAccuracy)})`,
+              ...(opts.out ? [`Wrote ${scored.length} predictions to ${resolve(opts.out)}`] : []),
+            ].join('\n'),
+          );
+        } finally {
+          bar.stop();
+          interrupt.dispose();
+        }
+      }),
+    );
+
+  program
+    .command('mistakes')
+    .description('list the mispredicted test triplets, worst first (line = line in the imported test file)')
+    .argument('<dir>', 'project folder')
+    .option('--run <id>', 'run id', numberArg('run', true))
+    .action(
+      action(async (dir: string, _o: unknown, cmd: Command) => {
+        const opts = optionsOf<{ run?: number }>(cmd);
+        const mistakes = await withProject(dir, (p) => p.mistakes(opts.run));
+        const rows = mistakes.map((m) => ({ line: m.line, anchor: m.anchor, positive: m.positive, negative: m.negative, dAP: m.dAP, dAN: m.dAN }));
+        output(opts.json, rows, () =>
+          rows.length === 0
+            ? 'No mistakes.'
+            : table(
+                ['line', 'anchor', 'positive', 'negative', 'dAP', 'dAN'],
+                rows.map((m) => [m.line ?? '-', m.anchor, m.positive, m.negative, m.dAP.toFixed(4), m.dAN.toFixed(4)]),
+              ) + `\n${rows.length} mistakes`,
+        );
+      }),
+    );
+}

@@ -1,0 +1,132 @@
+// CLI plumbing shared by the commands: --json output, progress bars (stderr, TTY only), errors as one
+// clear message and a non-zero exit (a stack trace only with TRIPLET_STUDIO_DEBUG=1), Ctrl-C → cancel.
+import cliProgress from 'cli-progress';
+import { InvalidArgumentError, type Command } from 'commander';
+import { AppError } from '../../shared/errors.js';
+import type { Progress } from '../jobs/eta.js';
+import { isAbortError } from '../jobs/eta.js';
+import { Project } from '../project/project.js';
+
+export interface GlobalOptions {
+  json?: boolean;
+}
+
+/** Options of the command plus the program-wide ones (--json may be given before or after the command). */
+export function optionsOf<T>(cmd: Command): T & GlobalOptions {
+  return cmd.optsWithGlobals() as T & GlobalOptions;
+}
+
+/** Prints the result: exactly one JSON document on stdout with --json, else the human text. */
+export function output(json: boolean | undefined, value: unknown, human: () => string): void {
+  if (json) process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+  else {
+    const text = human();
+    if (text) process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  }
+}
+
+/** A progress reporter: a bar per phase on a TTY stderr, nothing otherwise. */
+export function progressBar(): { onProgress: (p: Progress) => void; stop: () => void } {
+  if (!process.stderr.isTTY) return { onProgress: () => undefined, stop: () => undefined };
+  let bar: cliProgress.SingleBar | null = null;
+  let phase = '';
+  const stop = () => {
+    bar?.stop();
+    bar = null;
+  };
+  return {
+    onProgress: (p) => {
+      if (p.phase !== phase || !bar) {
+        stop();
+        phase = p.phase;
+        bar = new cliProgress.SingleBar(
+          { stream: process.stderr, format: '{phase} [{bar}] {percentage}% | {value}/{total} | ETA {etaText}{extra}', hideCursor: true, fps: 10 },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(Math.max(p.total, 1), p.done, { phase: p.phase.padEnd(8), etaText: '…', extra: '' });
+      }
+      const extra = p.epoch !== undefined ? ` | epoch ${p.epoch}${p.loss !== undefined ? ` loss ${p.loss.toFixed(4)}` : ''}${p.valAccuracy !== undefined ? ` val ${p.valAccuracy.toFixed(3)}` : ''}` : '';
+      bar.setTotal(Math.max(p.total, 1));
+      bar.update(p.done, { etaText: p.eta === undefined ? '…' : formatSeconds(p.eta), extra });
+    },
+    stop,
+  };
+}
+
+export function formatSeconds(s: number): string {
+  if (s < 60) return `${Math.round(s)}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** An AbortSignal fired by Ctrl-C (a second Ctrl-C exits at once). */
+export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onInt = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nCancelling… (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onInt);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onInt) };
+}
+
+/** Opens the project, runs `fn`, closes the project whatever happens. */
+export async function withProject<T>(dir: string, fn: (p: Project) => Promise<T> | T): Promise<T> {
+  const project = Project.open(dir);
+  try {
+    return await fn(project);
+  } finally {
+    project.close();
+  }
+}
+
+/** Wraps a command action: errors become one message on stderr (and a JSON error with --json) and exit 1. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void> | void): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      reportError(err, jsonRequested(args));
+      process.exitCode = isAbortError(err) ? 130 : 1;
+    }
+  };
+}
+
+function jsonRequested(args: unknown[]): boolean {
+  const cmd = args.at(-1) as Command | undefined;
+  return !!(cmd && typeof cmd.optsWithGlobals === 'function' && cmd.optsWithGlobals().json);
+}
+
+export function reportError(err: unknown, json: boolean): void {
+  const debug = process.env.TRIPLET_STUDIO_DEBUG === '1';
+  const code = err instanceof AppError ? err.code : isAbortError(err) ? 'CANCELLED' : 'INTERNAL';
+  const message = isAbortError(err) ? 'Cancelled.' : err instanceof Error ? err.message : String(err);
+  if (json) {
+    const details = err instanceof AppError ? err.details : undefined;
+    process.stdout.write(JSON.stringify({ error: { code, message, ...(details === undefined ? {} : { details }) } }, null, 2) + '\n');
+  }
+  process.stderr.write(`triplet-studio: ${message}\n`);
+  if (debug && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+}
+
+/** Parses a number option, naming the option in the error. */
+export function numberArg(name: string, integer = false): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+      throw new InvalidArgumentError(`--${name} expects ${integer ? 'an integer' : 'a number'}.`);
+    }
+    return n;
+  };
+}
+
+/** A table with aligned columns. */
+export function table(header: string[], rows: (string | number)[][]): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  return cells.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+export const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : `${(x * 100).toFixed(1)}%`);

@@ -1,0 +1,209 @@
+// Electron main process: one hardened window showing the renderer from app://studio/.
+//
+// StudioService runs here, in the Electron main process; its heavy work (feature extraction,
+// training, image decoding) runs in worker threads inside core/ml (src/main/util/worker.ts), so
+// this thread only routes IPC and answers quick SQLite queries and the window stays responsive.
+//
+// Security (Electron checklist): contextIsolation + sandbox + no nodeIntegration, a custom
+// privileged protocol instead of file://, CSP on every response, navigation and new windows
+// denied, permissions denied, IPC only through the validating dispatcher (see ./ipc.ts).
+import { app, BrowserWindow, dialog, Menu, protocol, screen, session, shell } from 'electron';
+import { join } from 'node:path';
+import { EVENT_CHANNEL, type EventName, type Events, type RequestName } from '../../shared/ipc.js';
+import { createDispatcher } from '../ipc/dispatch.js';
+import { StudioService } from '../project/service.js';
+import type { HostedService } from '../server/service-host.js';
+import { appDataDir } from '../util/paths.js';
+import { registerIpc } from './ipc.js';
+import { buildMenuTemplate } from './menu.js';
+import { APP_SCHEME, APP_URL, isAllowedExternal, isAllowedNavigation } from './policy.js';
+import { createAppProtocolHandler } from './protocol.js';
+import { loadWindowState, saveWindowState } from './window-state.js';
+
+// The bundle sits in dist/electron/; the renderer build in dist/renderer/.
+const RENDERER_DIR = join(__dirname, '..', 'renderer');
+const PRELOAD = join(__dirname, 'preload.cjs');
+
+// Must run before `ready`: app:// behaves like https (own origin, secure context, fetch).
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+]);
+app.enableSandbox();
+
+let win: BrowserWindow | null = null;
+let service: HostedService | null = null;
+
+function emit<E extends EventName>(event: E, payload: Events[E]): void {
+  if (win && !win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, event, payload);
+  if (event === 'project:changed') void refreshMenu();
+}
+
+async function refreshMenu(): Promise<void> {
+  let recent: string[] = [];
+  try {
+    recent = (await service?.recentProjects({})) ?? [];
+  } catch {
+    // The menu still works without the recent list.
+  }
+  const template = buildMenuTemplate(
+    { recent, isMac: process.platform === 'darwin', dev: !app.isPackaged },
+    {
+      command: (command) => emit('menu:command', { command }),
+      openRecent: (dir) => void openRecent(dir),
+      openExternal: (url) => void openExternal(url),
+      about: () => void showAbout(),
+    },
+  );
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+async function openRecent(dir: string): Promise<void> {
+  try {
+    await service!.openProject({ dir });
+    emit('project:changed', { what: 'project' });
+  } catch (err) {
+    dialog.showErrorBox('Could not open the project', `${dir}\n\n${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+async function openExternal(url: string): Promise<void> {
+  if (isAllowedExternal(url)) await shell.openExternal(url);
+}
+
+async function showAbout(): Promise<void> {
+  await dialog.showMessageBox({
+    type: 'info',
+    title: 'About Triplet Studio',
+    message: `Triplet Studio ${app.getVersion()}`,
+    detail: `Electron ${process.versions.electron} · Chromium ${process.versions.chrome} · Node ${process.versions.node}\nData: ${appDataDir()}`,
+  });
+}
+
+async function pickFolder(args: { title?: string }): Promise<string | null> {
+  const opts: Electron.OpenDialogOptions = { title: args.title ?? 'Choose a folder', properties: ['openDirectory', 'createDirectory'] };
+  const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
+  return r.canceled ? null : (r.filePaths[0] ?? null);
+}
+
+async function pickFile(args: { title?: string; save?: boolean }): Promise<string | null> {
+  const filters = [
+    { name: 'Triplet files', extensions: ['txt', 'tsv', 'csv'] },
+    { name: 'All files', extensions: ['*'] },
+  ];
+  if (args.save) {
+    const opts: Electron.SaveDialogOptions = { title: args.title ?? 'Save as', filters };
+    const r = win ? await dialog.showSaveDialog(win, opts) : await dialog.showSaveDialog(opts);
+    return r.canceled ? null : (r.filePath ?? null);
+  }
+  const opts: Electron.OpenDialogOptions = { title: args.title ?? 'Choose a file', properties: ['openFile'], filters };
+  const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
+  return r.canceled ? null : (r.filePaths[0] ?? null);
+}
+
+/** Denies everything the page could ask the browser for: camera, notifications, new windows, navigation. */
+function hardenSession(): void {
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.setDevicePermissionHandler(() => false);
+}
+
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    void openExternal(url);
+    return { action: 'deny' };
+  });
+  contents.on('will-navigate', (event) => {
+    if (!isAllowedNavigation(event.url)) {
+      event.preventDefault();
+      void openExternal(event.url);
+    }
+  });
+  contents.on('will-frame-navigate', (event) => {
+    if (!isAllowedNavigation(event.url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => {
+    if (!isAllowedNavigation(event.url)) event.preventDefault();
+  });
+});
+
+function createWindow(): BrowserWindow {
+  const stateFile = join(app.getPath('userData'), 'window-state.json');
+  const state = loadWindowState(stateFile, screen.getAllDisplays().map((d) => d.workArea));
+  const w = new BrowserWindow({
+    ...state,
+    minWidth: 800,
+    minHeight: 560,
+    show: false,
+    title: 'Triplet Studio',
+    backgroundColor: '#1e1f24',
+    webPreferences: {
+      preload: PRELOAD,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+    },
+  });
+  if (state.maximized) w.maximize();
+  w.once('ready-to-show', () => w.show());
+  w.on('close', () => {
+    try {
+      saveWindowState(stateFile, w.getNormalBounds(), w.isMaximized());
+    } catch {
+      // Not remembering the size is no reason to block closing.
+    }
+  });
+  w.on('closed', () => {
+    if (win === w) win = null;
+  });
+  void w.loadURL(APP_URL);
+  return w;
+}
+
+async function main(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  app.on('second-instance', () => {
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  await app.whenReady();
+  hardenSession();
+  service = new StudioService({ dataDir: appDataDir(), emit }) as unknown as HostedService;
+  const handler = createAppProtocolHandler({ root: RENDERER_DIR, mediaPath: (kind, id) => service!.mediaPath(kind, id) });
+  protocol.handle(APP_SCHEME, (request) => handler(request));
+
+  const dispatcher = createDispatcher(service, { pickFolder, pickFile });
+  const projectRequests = new Set<RequestName>(['createProject', 'openProject', 'closeProject']);
+  registerIpc(() => win, dispatcher, (name) => {
+    if (projectRequests.has(name)) void refreshMenu();
+  });
+  await refreshMenu();
+  win = createWindow();
+
+  app.on('activate', () => {
+    if (!win) win = createWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => {
+    void service?.dispose?.();
+  });
+}
+
+main().catch((err: unknown) => {
+  dialog.showErrorBox('Triplet Studio could not start', err instanceof Error ? (err.stack ?? err.message) : String(err));
+  app.exit(1);
+});

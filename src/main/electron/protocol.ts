@@ -1,0 +1,48 @@
+// The `app://studio/` protocol handler as a plain fetch-style function (Request → Response), so it
+// is unit-tested under Node without Electron. Serves the built renderer (never anything outside
+// it) and /media/<kind>/<id> through the service, with the CSP and security headers on every reply.
+import { readFile, realpath } from 'node:fs/promises';
+import { sep } from 'node:path';
+import { contentType, parseMediaPath, SECURITY_HEADERS } from '../server/headers.js';
+import { isAppUrl, resolveAppPath } from './policy.js';
+
+export interface AppProtocolOptions {
+  /** The built renderer folder (dist/renderer). */
+  root: string;
+  mediaPath(kind: 'thumb' | 'image', id: number): string | null | Promise<string | null>;
+}
+
+function reply(status: number, body: BodyInit | null, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): Response {
+  return new Response(body, { status, headers: { ...SECURITY_HEADERS, 'Content-Type': type, ...extra } });
+}
+
+export function createAppProtocolHandler(opts: AppProtocolOptions): (request: Request) => Promise<Response> {
+  return async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return reply(405, 'Method not allowed.');
+    if (!isAppUrl(request.url)) return reply(404, 'Not found.');
+    const { pathname } = new URL(request.url);
+    if (pathname.startsWith('/media/')) return serveMedia(opts, pathname);
+    const file = resolveAppPath(opts.root, request.url);
+    if (!file) return reply(404, 'Not found.');
+    try {
+      // Symlinks inside the renderer folder must not lead outside it either.
+      const [real, realRoot] = await Promise.all([realpath(file), realpath(opts.root)]);
+      if (!real.startsWith(realRoot + sep)) return reply(404, 'Not found.');
+      return reply(200, new Uint8Array(await readFile(real)), contentType(real), { 'Cache-Control': 'no-cache' });
+    } catch {
+      return reply(404, 'Not found.');
+    }
+  };
+}
+
+async function serveMedia(opts: AppProtocolOptions, pathname: string): Promise<Response> {
+  const media = parseMediaPath(pathname);
+  if (!media) return reply(404, 'Not found.');
+  try {
+    const file = await opts.mediaPath(media.kind, media.id);
+    if (!file) return reply(404, 'Not found.');
+    return reply(200, new Uint8Array(await readFile(file)), contentType(file), { 'Cache-Control': 'private, no-cache' });
+  } catch {
+    return reply(404, 'Not found.');
+  }
+}

@@ -1,0 +1,85 @@
+// Feature worker: loads one backbone engine once, then turns batches of image paths into features.
+// Decoding (sharp, libuv thread pool) of the next batch runs while the engine computes this one.
+import { parentPort } from 'node:worker_threads';
+import type { BackendName } from '../../shared/types.js';
+import { workerInput } from '../util/worker.js';
+import { initBackend } from './backend.js';
+import { backboneSpec, createFeatureEngine } from './backbones.js';
+import { applyPreprocessing, decodeRgb } from './preprocess.js';
+
+export interface FeatureWorkerInput {
+  backbone: string;
+  backend: BackendName;
+}
+
+export type ToFeatureWorker = { t: 'batch'; seq: number; items: { id: number; path: string }[] } | { t: 'stop' };
+
+export type FromFeatureWorker =
+  | { t: 'ready'; engine: string }
+  | {
+      t: 'result';
+      seq: number;
+      ids: number[];
+      /** ids.length × dim, in `ids` order. */
+      features: Float32Array;
+      errors: { id: number; path: string; message: string }[];
+    }
+  | { t: 'error'; message: string; code?: string };
+
+const port = parentPort!;
+const input = workerInput<FeatureWorkerInput>();
+const spec = backboneSpec(input.backbone);
+const pixels = spec.inputSize * spec.inputSize * 3;
+
+interface Decoded {
+  seq: number;
+  ids: number[];
+  batch: Float32Array;
+  errors: { id: number; path: string; message: string }[];
+}
+
+/** Decodes a whole batch concurrently; a failing image is recorded and left out. */
+async function decodeBatch(seq: number, items: { id: number; path: string }[]): Promise<Decoded> {
+  const results = await Promise.allSettled(items.map((it) => decodeRgb(it.path, spec.inputSize)));
+  const ids: number[] = [];
+  const errors: Decoded['errors'] = [];
+  const batch = new Float32Array(items.length * pixels);
+  results.forEach((r, i) => {
+    if (r.status === 'fulfilled') {
+      applyPreprocessing(r.value, spec.preprocessing, batch, ids.length * pixels);
+      ids.push(items[i].id);
+    } else {
+      errors.push({ id: items[i].id, path: items[i].path, message: (r.reason as Error)?.message ?? String(r.reason) });
+    }
+  });
+  return { seq, ids, batch: batch.subarray(0, ids.length * pixels), errors };
+}
+
+async function main(): Promise<void> {
+  await initBackend(input.backend);
+  const engine = await createFeatureEngine(input.backbone, input.backend);
+  port.postMessage({ t: 'ready', engine: engine.name } satisfies FromFeatureWorker);
+
+  // Batches are decoded as soon as they arrive and run strictly in arrival order.
+  let chain: Promise<void> = Promise.resolve();
+  port.on('message', (msg: ToFeatureWorker) => {
+    if (msg.t === 'stop') {
+      chain.finally(() => process.exit(0));
+      return;
+    }
+    const decoding = decodeBatch(msg.seq, msg.items);
+    chain = chain.then(async () => {
+      const d = await decoding;
+      const features = d.ids.length ? await engine.run(d.batch, d.ids.length) : new Float32Array(0);
+      const reply: FromFeatureWorker = { t: 'result', seq: d.seq, ids: d.ids, features, errors: d.errors };
+      port.postMessage(reply, [features.buffer as ArrayBuffer]);
+    }).catch(fail);
+  });
+}
+
+function fail(err: unknown): void {
+  const e = err as { message?: string; code?: string };
+  port.postMessage({ t: 'error', message: e?.message ?? String(err), code: e?.code } satisfies FromFeatureWorker);
+}
+
+main().catch(fail);

@@ -1,0 +1,163 @@
+// onnxruntime-node feature engine: the fastest engine measured on this kind of machine (see
+// bench/features.ts). Registered through ml's engine hook for every backbone; it declines (returns
+// null → tfjs fallback) when onnxruntime-node is not installed or the folder has no model.json.
+// The ONNX graph is generated from model.json in code (BN folded) and cached beside it as
+// model.onnx, rebuilt when model.json or a shard changes.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
+import { appDataDir } from '../../util/paths.js';
+import { BACKBONES, registerEngineFactory, type BackboneSpec, type FeatureEngine } from '../backbones.js';
+import { ensureResNet50Folder } from '../resnet50/install.js';
+import { buildOnnxFromLayersFolder, ONNX_BUILDER_VERSION } from './build.js';
+import { layersFolderFingerprint } from './layers-folder.js';
+import { withFileLock } from './lock.js';
+
+type Ort = typeof import('onnxruntime-node');
+
+export interface EngineStatus {
+  name: 'onnxruntime' | 'tfjs-layers';
+  available: boolean;
+  reason?: string;
+  detail?: string;
+}
+
+let ortPromise: Promise<Ort> | null = null;
+
+/** onnxruntime-node is an optional dependency: import it lazily and remember the outcome. */
+export function loadOrt(): Promise<Ort> {
+  ortPromise ??= (async () => {
+    const spec: string = 'onnxruntime-node';
+    try {
+      return (await import(spec)) as Ort;
+    } catch (err) {
+      const msg = (err as Error).message ?? String(err);
+      throw new Error(/Cannot find (package|module)/.test(msg) ? 'not installed' : `failed to load: ${msg.split('\n')[0]}`);
+    }
+  })();
+  ortPromise.catch(() => {});
+  return ortPromise;
+}
+
+/** Which feature engines can run here, and why not when they cannot. */
+export async function probeFeatureEngines(): Promise<EngineStatus[]> {
+  const forced = process.env.TRIPLET_STUDIO_ENGINE;
+  let onnx: EngineStatus;
+  try {
+    const ort = await loadOrt();
+    const backends = ort.listSupportedBackends?.().map((b) => b.name).join(', ');
+    onnx = { name: 'onnxruntime', available: true, detail: `onnxruntime-node ${ort.env.versions?.node ?? ''}${backends ? ` (${backends})` : ''}`.trim() };
+  } catch (err) {
+    onnx = { name: 'onnxruntime', available: false, reason: (err as Error).message };
+  }
+  if (onnx.available && forced === 'tfjs') onnx = { ...onnx, available: false, reason: 'disabled by TRIPLET_STUDIO_ENGINE=tfjs' };
+  return [onnx, { name: 'tfjs-layers', available: true, detail: 'fallback: tfjs layers model on the tfjs backend' }];
+}
+
+/** Threads for one session: the cores divided among the feature workers running at once. */
+export function ortThreads(): number {
+  const env = Number(process.env.TRIPLET_STUDIO_ORT_THREADS);
+  if (env > 0) return Math.floor(env);
+  // extractFeatures runs one worker per core: then one intra-op thread each avoids oversubscription.
+  return isMainThread ? availableParallelism() : 1;
+}
+
+interface OnnxStamp {
+  fingerprint: string;
+  builder: number;
+  featureLayer: string;
+}
+
+/** Cache beside model.json, or under the app data folder when the backbone folder is read-only. */
+function cachePaths(dir: string, stampKey: string): Array<{ onnx: string; stamp: string; lock: string }> {
+  const fallbackDir = join(appDataDir(), 'cache', 'onnx');
+  const tag = createHash('sha256').update(`${dir}\n${stampKey}`).digest('hex').slice(0, 16);
+  const fallback = { onnx: join(fallbackDir, `${tag}.onnx`), stamp: join(fallbackDir, `${tag}.onnx.json`), lock: join(fallbackDir, `${tag}.lock`) };
+  // Folders without write bits (e.g. shared read-only data) are left alone even when running as root.
+  if ((statSync(dir).mode & 0o222) === 0) return [fallback];
+  return [
+    { onnx: join(dir, 'model.onnx'), stamp: join(dir, 'model.onnx.json'), lock: join(dir, '.onnx.lock') },
+    fallback,
+  ];
+}
+
+function stampMatches(path: string, want: OnnxStamp): boolean {
+  try {
+    const s = JSON.parse(readFileSync(path, 'utf8')) as OnnxStamp;
+    return s.fingerprint === want.fingerprint && s.builder === want.builder && s.featureLayer === want.featureLayer;
+  } catch {
+    return false;
+  }
+}
+
+/** Returns the path of an up-to-date ONNX model for the layers folder `dir`, building it if needed. */
+export async function ensureOnnxModel(dir: string, featureLayer: string): Promise<string> {
+  const want: OnnxStamp = { fingerprint: layersFolderFingerprint(dir), builder: ONNX_BUILDER_VERSION, featureLayer };
+  const key = JSON.stringify(want);
+  let lastErr: unknown;
+  for (const p of cachePaths(dir, key)) {
+    const fresh = (): boolean => existsSync(p.onnx) && stampMatches(p.stamp, want);
+    if (fresh()) return p.onnx;
+    try {
+      mkdirSync(join(p.onnx, '..'), { recursive: true });
+      await withFileLock(p.lock, fresh, () => {
+        const bytes = buildOnnxFromLayersFolder(dir, { featureLayer });
+        const tmp = `${p.onnx}.${process.pid}.tmp`;
+        writeFileSync(tmp, bytes);
+        renameSync(tmp, p.onnx);
+        writeFileSync(p.stamp, JSON.stringify(want));
+      });
+      if (fresh()) return p.onnx;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EACCES' && code !== 'EROFS' && code !== 'EPERM') throw err;
+      lastErr = err; // read-only backbone folder: try the app data cache
+    }
+  }
+  throw lastErr ?? new Error(`could not write the ONNX model for ${dir}`);
+}
+
+/** Creates an onnxruntime engine for a backbone folder (model.json present). */
+export async function createOnnxEngine(spec: BackboneSpec, dir: string, threads = ortThreads()): Promise<FeatureEngine> {
+  const ort = await loadOrt();
+  const path = await ensureOnnxModel(dir, spec.featureLayer);
+  const session = await ort.InferenceSession.create(path, {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  });
+  const size = spec.inputSize;
+  return {
+    name: `onnxruntime/cpu×${threads}`,
+    dim: spec.dim,
+    inputSize: size,
+    async run(batch, n) {
+      const input = new ort.Tensor('float32', batch.subarray(0, n * size * size * 3), [n, size, size, 3]);
+      const out = await session.run({ input });
+      const data = out.features.data as Float32Array;
+      if (data.length !== n * spec.dim) throw new Error(`${spec.id}: ONNX model gave ${data.length / n}-d features, expected ${spec.dim}`);
+      // Copy out of onnxruntime's buffer so the caller may transfer it.
+      return new Float32Array(data);
+    },
+    dispose() {
+      void session.release();
+    },
+  };
+}
+
+for (const id of Object.keys(BACKBONES)) {
+  registerEngineFactory(id, async (ctx) => {
+    if (process.env.TRIPLET_STUDIO_ENGINE === 'tfjs') return null;
+    if (id === 'resnet50') await ensureResNet50Folder(ctx.dir);
+    if (!existsSync(join(ctx.dir, 'model.json'))) return null;
+    try {
+      await loadOrt();
+    } catch {
+      return null; // not installed here: the tfjs engine takes over
+    }
+    return createOnnxEngine(ctx.spec, ctx.dir);
+  });
+}

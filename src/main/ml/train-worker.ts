@@ -1,0 +1,27 @@
+// Training worker: initialises the backend, runs fitEncoder and streams progress to the parent.
+import { parentPort } from 'node:worker_threads';
+import type { EpochMetric } from '../../shared/types.js';
+import { workerInput } from '../util/worker.js';
+import { initBackend } from './backend.js';
+import { type FitInput, type FitResult, fitEncoder, type TrainProgress } from './fit.js';
+
+export type FromTrainWorker =
+  | { t: 'progress'; p: TrainProgress }
+  | { t: 'epoch'; m: EpochMetric }
+  | { t: 'done'; result: FitResult; backend: string }
+  | { t: 'error'; message: string; code?: string };
+
+const port = parentPort!;
+const post = (m: FromTrainWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
+
+async function main(): Promise<void> {
+  const input = workerInput<FitInput>();
+  const { used } = await initBackend(input.options.backend);
+  const result = await fitEncoder(input, {
+    onProgress: (p) => post({ t: 'progress', p }),
+    onEpoch: (m) => post({ t: 'epoch', m }),
+  });
+  post({ t: 'done', result, backend: used }, result.weights.map((w) => w.data.buffer as ArrayBuffer));
+}
+
+main().catch((err: { message?: string; code?: string }) => post({ t: 'error', message: err?.message ?? String(err), code: err?.code }));

@@ -1,0 +1,251 @@
+// A project is a folder: project.sqlite (the store) plus derived files (thumbs/, models/run-<id>/).
+// The Project class is the engine API used by the CLI and wrapped by StudioService for the app.
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { AppError } from '../../shared/errors.js';
+import type {
+  BackendName,
+  EvaluateResult,
+  HistoryEntry,
+  ImageImportReport,
+  ImagePage,
+  ImageQuery,
+  ImageRecord,
+  Mistake,
+  Neighbour,
+  ProjectInfo,
+  RunSummary,
+  Split,
+  TrainOptions,
+  TripletEdit,
+  TripletImportReport,
+  TripletPage,
+  TripletQuery,
+  TripletRecord,
+} from '../../shared/types.js';
+import type { ProgressFn } from '../jobs/eta.js';
+import { importImages, type ImportImagesOptions } from '../images/import.js';
+import { DEFAULT_TRAIN_OPTIONS, distance, l2normalize, type EncoderWeights } from '../ml/index.js';
+import { openDb, type Db } from '../store/db.js';
+import { exportTriplets } from '../triplets/export.js';
+import { importTriplets } from '../triplets/import.js';
+import * as store from '../triplets/store.js';
+import { ensureFeatures, loadFeatures, type EmbedReport } from './features.js';
+import {
+  evaluateRun,
+  failOrphanedRuns,
+  getRun,
+  latestFinishedRunId,
+  listMistakes,
+  listRuns,
+  loadRunEncoder,
+  trainRun,
+  embedAll,
+  type ScoredTriplet,
+} from './runs.js';
+
+export const DB_FILE = 'project.sqlite';
+
+export function isProjectDir(dir: string): boolean {
+  return existsSync(join(resolve(dir), DB_FILE));
+}
+
+interface Cancellable {
+  signal?: AbortSignal;
+  onProgress?: ProgressFn;
+}
+
+const IMAGE_COLUMNS = 'id, name, basename, folder, sha256, width, height, bytes';
+
+export class Project {
+  readonly dir: string;
+  readonly db: Db;
+  private readonly encoders = new Map<number, Promise<EncoderWeights>>();
+  private closed = false;
+
+  private constructor(dir: string, db: Db) {
+    this.dir = dir;
+    this.db = db;
+  }
+
+  /** Creates a project in `dir` (created if needed; must not already be a project). */
+  static init(dir: string): Project {
+    const abs = resolve(dir);
+    if (isProjectDir(abs)) throw new AppError('CONFLICT', `${abs} is already a Triplet Studio project.`);
+    if (existsSync(abs) && !statSync(abs).isDirectory()) throw new AppError('CONFLICT', `${abs} exists and is not a folder.`);
+    mkdirSync(abs, { recursive: true });
+    return new Project(abs, openDb(join(abs, DB_FILE)));
+  }
+
+  /** Opens an existing project; runs left 'running' by a crashed process are marked failed. */
+  static open(dir: string): Project {
+    const abs = resolve(dir);
+    if (!isProjectDir(abs)) {
+      const hint = existsSync(abs) ? `no ${DB_FILE} in it` : 'the folder does not exist';
+      throw new AppError('NO_PROJECT', `${abs} is not a Triplet Studio project (${hint}); create one with \`triplet-studio init ${dir}\`.`);
+    }
+    const project = new Project(abs, openDb(join(abs, DB_FILE)));
+    failOrphanedRuns(project.db);
+    return project;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  get name(): string {
+    return basename(this.dir);
+  }
+
+  info(): ProjectInfo {
+    const count = (sql: string) => this.db.prepare(sql).pluck().get() as number;
+    return {
+      dir: this.dir,
+      name: this.name,
+      images: count('SELECT COUNT(*) FROM images'),
+      triplets: {
+        train: count(`SELECT COUNT(*) FROM triplets WHERE split = 'train' AND status = 'active'`),
+        test: count(`SELECT COUNT(*) FROM triplets WHERE split = 'test' AND status = 'active'`),
+        excluded: count(`SELECT COUNT(*) FROM triplets WHERE status = 'excluded'`),
+      },
+      runs: count('SELECT COUNT(*) FROM runs'),
+      latestRun: latestFinishedRunId(this.db),
+    };
+  }
+
+  // ---------- Images ----------
+
+  importImages(folder: string, opts: ImportImagesOptions = {}): Promise<ImageImportReport> {
+    return importImages(this.db, this.dir, folder, opts);
+  }
+
+  listImages(q: ImageQuery = {}): ImagePage {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (q.search) {
+      where.push(`name LIKE @search ESCAPE '\\'`);
+      params.search = `%${q.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    }
+    if (q.folder !== undefined) (where.push('folder = @folder'), (params.folder = q.folder));
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = this.db.prepare(`SELECT COUNT(*) FROM images ${w}`).pluck().get(params) as number;
+    const offset = q.offset ?? 0;
+    const items = this.db
+      .prepare(`SELECT ${IMAGE_COLUMNS} FROM images ${w} ORDER BY name LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit: q.limit ?? 200, offset }) as ImageRecord[];
+    return { total, offset, items };
+  }
+
+  listFolders(): string[] {
+    return this.db.prepare('SELECT DISTINCT folder FROM images ORDER BY folder').pluck().all() as string[];
+  }
+
+  getImage(id: number): { image: ImageRecord; triplets: TripletRecord[] } {
+    const image = this.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images WHERE id = ?`).get(id) as ImageRecord | undefined;
+    if (!image) throw new AppError('NOT_FOUND', `Image ${id} not found.`);
+    return { image, triplets: this.listTriplets({ imageId: id, limit: 5000 }).items };
+  }
+
+  /** Absolute path of an image file or its thumbnail (null when unknown). */
+  mediaPath(kind: 'thumb' | 'image', id: number): string | null {
+    const r = this.db.prepare('SELECT abs_path, thumb FROM images WHERE id = ?').get(id) as { abs_path: string; thumb: string | null } | undefined;
+    if (!r) return null;
+    if (kind === 'image') return r.abs_path;
+    return r.thumb ? join(this.dir, r.thumb) : null;
+  }
+
+  /** The k nearest images: by the run's (default latest) embedding, else raw features of the default backbone. */
+  async neighbours(id: number, k = 12, runId?: number, opts: Cancellable = {}): Promise<Neighbour[]> {
+    this.getImage(id);
+    const rid = runId ?? latestFinishedRunId(this.db);
+    const run = rid !== null ? getRun(this.db, rid) : null;
+    if (runId !== undefined && run?.status !== 'finished') throw new AppError('NOT_FOUND', `Run ${runId} is not a finished run.`);
+    const backbone = run?.options.backbone ?? DEFAULT_TRAIN_OPTIONS.backbone;
+    await ensureFeatures(this.db, backbone, { signal: opts.signal, onProgress: opts.onProgress, backend: run?.options.backend });
+    const features = loadFeatures(this.db, backbone);
+    if (!features.has(id)) throw new AppError('NOT_FOUND', `Image ${id} has no features (it could not be decoded).`);
+    let vectors: Map<number, Float32Array>;
+    let kind: TrainOptions['distance'] = 'l2';
+    if (run) {
+      vectors = embedAll(await this.encoder(run.id), features);
+      kind = run.options.distance;
+    } else vectors = new Map([...features].map(([i, v]) => [i, l2normalize(v)]));
+    const q = vectors.get(id)!;
+    const ranked = [...vectors].filter(([i]) => i !== id).map(([i, v]) => ({ id: i, distance: distance(kind, q, v) }));
+    ranked.sort((a, b) => a.distance - b.distance);
+    const top = ranked.slice(0, k);
+    const get = this.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images WHERE id = ?`);
+    return top.map((r) => ({ image: get.get(r.id) as ImageRecord, distance: r.distance }));
+  }
+
+  private encoder(runId: number): Promise<EncoderWeights> {
+    let e = this.encoders.get(runId);
+    if (!e) {
+      const dir = this.db.prepare('SELECT model_dir FROM runs WHERE id = ?').pluck().get(runId) as string | null;
+      if (!dir) throw new AppError('NOT_FOUND', `Run ${runId} has no model.`);
+      e = loadRunEncoder(this.dir, runId, dir);
+      e.catch(() => this.encoders.delete(runId));
+      this.encoders.set(runId, e);
+    }
+    return e;
+  }
+
+  // ---------- Triplets ----------
+
+  importTriplets(file: string, split: Split, opts: { skipInvalid?: boolean } = {}): TripletImportReport {
+    return importTriplets(this.db, file, split, opts);
+  }
+
+  exportTriplets(split: Split, file: string): { file: string; count: number } {
+    return exportTriplets(this.db, split, file);
+  }
+
+  /** Triplets with filters; `mispredicted` and dAP/dAN come from the given or latest finished run. */
+  listTriplets(q: TripletQuery = {}): TripletPage {
+    return store.listTriplets(this.db, { ...q, runId: q.runId ?? latestFinishedRunId(this.db) });
+  }
+
+  createTriplet(args: { split: Split; anchorId: number; positiveId: number; negativeId: number }): TripletRecord {
+    return store.createTriplet(this.db, args);
+  }
+
+  editTriplet(id: number, edit: TripletEdit): TripletRecord | null {
+    return store.editTriplet(this.db, id, edit);
+  }
+
+  history(page: { offset?: number; limit?: number } = {}): HistoryEntry[] {
+    return store.listHistory(this.db, page);
+  }
+
+  undo(): HistoryEntry | null {
+    return store.undo(this.db);
+  }
+
+  redo(): HistoryEntry | null {
+    return store.redo(this.db);
+  }
+
+  // ---------- Features, training, review ----------
+
+  embed(backbone: string, opts: Cancellable & { backend?: BackendName } = {}): Promise<EmbedReport> {
+    return ensureFeatures(this.db, backbone, opts);
+  }
+
+  train(options: Partial<TrainOptions> = {}, opts: Cancellable = {}): Promise<RunSummary> {
+    return trainRun(this.db, this.dir, options, opts);
+  }
+
+  runs(): RunSummary[] {
+    return listRuns(this.db);
+  }
+
+  evaluate(runId?: number, opts: Cancellable = {}): Promise<{ result: EvaluateResult; scored: ScoredTriplet[] }> {
+    return evaluateRun(this.db, this.dir, runId, { ...opts, encoder: (id) => this.encoder(id) });
+  }
+
+  mistakes(runId?: number, opts: Cancellable = {}): Promise<Mistake[]> {
+    return listMistakes(this.db, this.dir, runId, { ...opts, encoder: (id) => this.encoder(id) });
+  }
+}

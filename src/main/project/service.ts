@@ -1,0 +1,236 @@
+// The app's main-side API: one open project at a time, long requests as jobs, recent projects.
+// Hosts (Electron IPC, the browser-mode server) validate arguments with REQUESTS and call these methods.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { AppError } from '../../shared/errors.js';
+import type { EventName, Events, Replies, ServiceArgs, StudioServiceApi } from '../../shared/ipc.js';
+import { JobManager } from '../jobs/manager.js';
+import { DEFAULT_TRAIN_OPTIONS, initBackend, listBackbones } from '../ml/index.js';
+import { isProjectDir, Project } from './project.js';
+
+export interface StudioServiceInit {
+  dataDir: string;
+  emit: <E extends EventName>(e: E, payload: Events[E]) => void;
+}
+
+export const MAX_RECENT = 10;
+
+export class StudioService implements StudioServiceApi {
+  private project: Project | null = null;
+  private readonly dataDir: string;
+  private readonly emit: StudioServiceInit['emit'];
+  readonly jobs: JobManager;
+
+  constructor(init: StudioServiceInit) {
+    this.dataDir = init.dataDir;
+    this.emit = init.emit;
+    this.jobs = new JobManager((e, p) => this.emit(e, p));
+  }
+
+  // ---------- Projects ----------
+
+  createProject({ dir }: ServiceArgs<'createProject'>): Replies['createProject'] {
+    this.assertIdle('create a project');
+    const project = Project.init(dir);
+    this.switchTo(project);
+    return project.info();
+  }
+
+  openProject({ dir }: ServiceArgs<'openProject'>): Replies['openProject'] {
+    this.assertIdle('open another project');
+    const project = Project.open(dir);
+    this.switchTo(project);
+    return project.info();
+  }
+
+  closeProject(): null {
+    this.assertIdle('close the project');
+    this.project?.close();
+    this.project = null;
+    this.emit('project:changed', { what: 'project' });
+    return null;
+  }
+
+  /** Most recent first; folders that are no longer projects are left out. */
+  recentProjects(): string[] {
+    return this.readRecent().filter((d) => isProjectDir(d));
+  }
+
+  projectInfo(): Replies['projectInfo'] {
+    return this.project?.info() ?? null;
+  }
+
+  // ---------- Library ----------
+
+  importImages({ folder }: ServiceArgs<'importImages'>): Replies['importImages'] {
+    const project = this.current();
+    const jobId = this.jobs.start(
+      'import-images',
+      (ctx) => project.importImages(folder, { signal: ctx.signal, onProgress: ctx.progress }),
+      { onDone: () => this.changed('images') },
+    );
+    return { jobId };
+  }
+
+  listImages(args: ServiceArgs<'listImages'>): Replies['listImages'] {
+    return this.current().listImages(args);
+  }
+
+  listFolders(): Replies['listFolders'] {
+    return this.current().listFolders();
+  }
+
+  getImage({ id }: ServiceArgs<'getImage'>): Replies['getImage'] {
+    return this.current().getImage(id);
+  }
+
+  neighbours({ id, k, runId }: ServiceArgs<'neighbours'>): Promise<Replies['neighbours']> {
+    return this.current().neighbours(id, k, runId);
+  }
+
+  // ---------- Triplets ----------
+
+  importTriplets({ file, split, skipInvalid }: ServiceArgs<'importTriplets'>): Replies['importTriplets'] {
+    const report = this.current().importTriplets(file, split, { skipInvalid });
+    this.changed('triplets');
+    return report;
+  }
+
+  exportTriplets({ file, split }: ServiceArgs<'exportTriplets'>): Replies['exportTriplets'] {
+    return this.current().exportTriplets(split, file);
+  }
+
+  listTriplets(args: ServiceArgs<'listTriplets'>): Replies['listTriplets'] {
+    return this.current().listTriplets(args);
+  }
+
+  createTriplet(args: ServiceArgs<'createTriplet'>): Replies['createTriplet'] {
+    const t = this.current().createTriplet(args);
+    this.changed('triplets');
+    return t;
+  }
+
+  editTriplet({ id, edit }: ServiceArgs<'editTriplet'>): Replies['editTriplet'] {
+    const t = this.current().editTriplet(id, edit);
+    this.changed('triplets');
+    return t;
+  }
+
+  history(args: ServiceArgs<'history'>): Replies['history'] {
+    return this.current().history(args);
+  }
+
+  undo(): Replies['undo'] {
+    const e = this.current().undo();
+    if (e) this.changed('triplets');
+    return e;
+  }
+
+  redo(): Replies['redo'] {
+    const e = this.current().redo();
+    if (e) this.changed('triplets');
+    return e;
+  }
+
+  // ---------- Training and review ----------
+
+  backends(): Promise<Replies['backends']> {
+    return initBackend();
+  }
+
+  backbones(): Replies['backbones'] {
+    return listBackbones();
+  }
+
+  defaultTrainOptions(): Replies['defaultTrainOptions'] {
+    return { ...DEFAULT_TRAIN_OPTIONS };
+  }
+
+  train({ options }: ServiceArgs<'train'>): Replies['train'] {
+    const project = this.current();
+    const jobId = this.jobs.start('train', (ctx) => project.train(options, { signal: ctx.signal, onProgress: ctx.progress }), {
+      onDone: () => this.changed('runs'),
+    });
+    // A run row appears (status running) as soon as training starts; failures change it too.
+    this.jobs.wait(jobId).catch(() => this.changed('runs'));
+    return { jobId };
+  }
+
+  cancelJob({ jobId }: ServiceArgs<'cancelJob'>): boolean {
+    return this.jobs.cancel(jobId);
+  }
+
+  runs(): Replies['runs'] {
+    return this.current().runs();
+  }
+
+  async evaluate({ runId }: ServiceArgs<'evaluate'>): Promise<Replies['evaluate']> {
+    const { result } = await this.current().evaluate(runId);
+    this.changed('runs');
+    return result;
+  }
+
+  mistakes({ runId }: ServiceArgs<'mistakes'>): Promise<Replies['mistakes']> {
+    return this.current().mistakes(runId);
+  }
+
+  // ---------- For the hosts ----------
+
+  /** Absolute path behind `/media/<kind>/<id>` (null when there is no project or no such image). */
+  mediaPath(kind: 'thumb' | 'image', id: number): string | null {
+    return this.project?.mediaPath(kind, id) ?? null;
+  }
+
+  /** Cancels running jobs, waits for them, closes the project. */
+  async dispose(): Promise<void> {
+    this.jobs.cancelAll();
+    await this.jobs.idle();
+    this.project?.close();
+    this.project = null;
+  }
+
+  // ---------- Internals ----------
+
+  private current(): Project {
+    if (!this.project) throw new AppError('NO_PROJECT', 'No project is open: create or open one first.');
+    return this.project;
+  }
+
+  private assertIdle(what: string): void {
+    const running = this.jobs.running();
+    if (running.length) throw new AppError('BUSY', `Cannot ${what} while a job is running (${running[0].kind}); cancel it first.`);
+  }
+
+  private switchTo(project: Project): void {
+    this.project?.close();
+    this.project = project;
+    this.remember(project.dir);
+    this.emit('project:changed', { what: 'project' });
+  }
+
+  private changed(what: Events['project:changed']['what']): void {
+    this.emit('project:changed', { what });
+  }
+
+  private recentFile(): string {
+    return join(this.dataDir, 'recent.json');
+  }
+
+  private readRecent(): string[] {
+    try {
+      const list = JSON.parse(readFileSync(this.recentFile(), 'utf8'));
+      return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  private remember(dir: string): void {
+    const abs = resolve(dir);
+    const list = [abs, ...this.readRecent().filter((d) => d !== abs)].slice(0, MAX_RECENT);
+    if (!existsSync(this.dataDir)) mkdirSync(this.dataDir, { recursive: true });
+    const tmp = `${this.recentFile()}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(list, null, 2) + '\n');
+    renameSync(tmp, this.recentFile());
+  }
+}

@@ -1,0 +1,180 @@
+// The renderer's one way to reach the main side: `window.tripletStudio` in Electron (preload),
+// otherwise a WebSocket client to /ws that implements the same `StudioApi`. Both reject with
+// an `ApiError` carrying the main side's error code and a message a user can read.
+import type {
+  ErrorCode,
+  EventName,
+  Events,
+  IpcError,
+  Replies,
+  RequestArgs,
+  RequestName,
+  StudioApi,
+  WsClientMessage,
+  WsServerMessage,
+} from '../../shared/ipc.js';
+
+export class ApiError extends Error {
+  readonly code: ErrorCode | 'DISCONNECTED';
+  readonly details?: unknown;
+  constructor(code: ErrorCode | 'DISCONNECTED', message: string, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Turns anything a request threw into an ApiError (Electron's preload may throw plain objects). */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err && typeof err === 'object' && 'code' in err && 'message' in err) {
+    const e = err as IpcError;
+    return new ApiError(e.code, e.message, e.details);
+  }
+  return new ApiError('INTERNAL', err instanceof Error ? err.message : String(err));
+}
+
+type Listener = (payload: unknown) => void;
+type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void; name: RequestName };
+
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+/** WebSocket transport: request/response by id, events fanned out to listeners, reconnect with backoff. */
+export class WsTransport {
+  private ws: WebSocket | null = null;
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+  private listeners = new Map<EventName, Set<Listener>>();
+  private queue: WsClientMessage[] = [];
+  private backoff = 250;
+  private stopped = false;
+  state: ConnectionState = 'connecting';
+  onState: (s: ConnectionState) => void = () => {};
+
+  constructor(private readonly url: string) {
+    this.connect();
+  }
+
+  private setState(s: ConnectionState): void {
+    this.state = s;
+    this.onState(s);
+  }
+
+  private connect(): void {
+    this.setState('connecting');
+    const ws = new WebSocket(this.url);
+    this.ws = ws;
+    ws.onopen = () => {
+      this.backoff = 250;
+      this.setState('open');
+      for (const msg of this.queue.splice(0)) ws.send(JSON.stringify(msg));
+    };
+    ws.onmessage = (ev) => this.receive(ev.data);
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      // Requests in flight cannot be answered by a new connection: fail them with a clear reason.
+      for (const [id, p] of this.pending) {
+        p.reject(new ApiError('DISCONNECTED', `Lost the connection to Triplet Studio while running "${p.name}". Try again.`));
+        this.pending.delete(id);
+      }
+      this.setState('closed');
+      if (this.stopped) return;
+      setTimeout(() => this.connect(), this.backoff);
+      this.backoff = Math.min(this.backoff * 2, 5000);
+    };
+  }
+
+  private receive(data: unknown): void {
+    let msg: WsServerMessage;
+    try {
+      msg = JSON.parse(String(data)) as WsServerMessage;
+    } catch {
+      return;
+    }
+    if (msg.t === 'res') {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (msg.reply.ok) p.resolve(msg.reply.value);
+      else p.reject(toApiError(msg.reply.error));
+    } else if (msg.t === 'evt') {
+      for (const l of this.listeners.get(msg.name) ?? []) {
+        try {
+          l(msg.payload);
+        } catch (err) {
+          console.error(`listener for ${msg.name} failed`, err);
+        }
+      }
+    }
+  }
+
+  request(name: RequestName, args: unknown): Promise<unknown> {
+    const id = this.nextId++;
+    const msg: WsClientMessage = { t: 'req', id, name, args: args ?? {} };
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, name });
+      if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
+      else this.queue.push(msg);
+    });
+  }
+
+  on(event: EventName, listener: Listener): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  close(): void {
+    this.stopped = true;
+    this.ws?.close();
+  }
+}
+
+/** A StudioApi over the WebSocket: every property is a request by that name (the contract's names). */
+export function createWsApi(transport: WsTransport): StudioApi {
+  const target = {
+    mode: 'browser' as const,
+    on: <E extends EventName>(event: E, listener: (payload: Events[E]) => void) =>
+      transport.on(event, listener as Listener),
+  };
+  return new Proxy(target, {
+    get(t, prop) {
+      if (prop in t) return t[prop as keyof typeof t];
+      if (typeof prop !== 'string' || prop === 'then') return undefined;
+      return (args: unknown) => transport.request(prop as RequestName, args);
+    },
+  }) as unknown as StudioApi;
+}
+
+declare global {
+  interface Window {
+    tripletStudio?: StudioApi;
+  }
+}
+
+function wsUrl(): string {
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${proto}//${location.host}/ws`;
+}
+
+export let transport: WsTransport | null = null;
+
+function createApi(): StudioApi {
+  if (window.tripletStudio) return window.tripletStudio;
+  transport = new WsTransport(wsUrl());
+  return createWsApi(transport);
+}
+
+export const api: StudioApi = createApi();
+
+/** Calls one request and normalises its failure to ApiError. */
+export async function call<K extends RequestName>(name: K, args: RequestArgs<K>): Promise<Replies[K]> {
+  try {
+    return await (api[name] as unknown as (a: RequestArgs<K>) => Promise<Replies[K]>)(args);
+  } catch (err) {
+    throw toApiError(err);
+  }
+}

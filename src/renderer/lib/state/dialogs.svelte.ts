@@ -1,0 +1,51 @@
+// Asking the user for a path: the native dialog when the host has one (Electron), otherwise a
+// text field in a modal (browser mode's pickFolder/pickFile answer null).
+import { call } from '../api.js';
+
+export interface PathRequest {
+  title: string;
+  label: string;
+  placeholder: string;
+  value: string;
+  confirm: string;
+  resolve: (v: string | null) => void;
+}
+
+class Dialogs {
+  prompt = $state<PathRequest | null>(null);
+
+  /** Shows the text-field modal; resolves with the trimmed path, or null when cancelled. */
+  askText(opts: Omit<PathRequest, 'resolve' | 'value'> & { value?: string }): Promise<string | null> {
+    this.prompt?.resolve(null);
+    return new Promise((resolve) => {
+      this.prompt = {
+        ...opts,
+        value: opts.value ?? '',
+        resolve: (v) => {
+          this.prompt = null;
+          resolve(v && v.trim() ? v.trim() : null);
+        },
+      };
+    });
+  }
+
+  async folder(title: string, label = 'Folder path', value = ''): Promise<string | null> {
+    const picked = await call('pickFolder', { title });
+    if (picked) return picked;
+    return this.askText({ title, label, placeholder: '/home/me/photos', confirm: 'Choose', value });
+  }
+
+  async file(title: string, save = false, value = ''): Promise<string | null> {
+    const picked = await call('pickFile', { title, save });
+    if (picked) return picked;
+    return this.askText({
+      title,
+      label: save ? 'Save to file path' : 'File path',
+      placeholder: save ? '/home/me/triplets/test.txt' : '/home/me/triplets/train.txt',
+      confirm: save ? 'Save' : 'Open',
+      value,
+    });
+  }
+}
+
+export const dialogs = new Dialogs();

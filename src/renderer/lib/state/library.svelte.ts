@@ -1,0 +1,77 @@
+// The image library as pages fetched on demand: the grid asks for the rows it shows and only those
+// pages are loaded, so 100,000 images cost a few requests, not one huge one.
+import type { ImageRecord, ImageImportReport } from '../../../shared/types.js';
+import { call } from '../api.js';
+import { jobs } from './jobs.svelte.js';
+
+export const PAGE = 200;
+
+class Library {
+  search = $state('');
+  folder = $state('');
+  folders = $state.raw<string[]>([]);
+  total = $state(0);
+  /** Loaded pages by page index; replaced (not mutated) so readers update. */
+  pages = $state.raw<Map<number, ImageRecord[]>>(new Map());
+  loading = new Set<number>();
+  /** Generation of the current query; answers to an older query are dropped. */
+  private gen = 0;
+  lastImport = $state.raw<ImageImportReport | null>(null);
+  importJob = $state<string | null>(null);
+
+  /** Starts over for the current filter: fetches the first page (and the total). */
+  async reload(): Promise<void> {
+    this.gen++;
+    this.loading.clear();
+    this.pages = new Map();
+    const [folders] = await Promise.all([call('listFolders', {}), this.loadPage(0)]);
+    this.folders = folders;
+  }
+
+  async loadPage(index: number): Promise<void> {
+    if (this.pages.has(index) || this.loading.has(index)) return;
+    const gen = this.gen;
+    this.loading.add(index);
+    try {
+      const page = await call('listImages', {
+        search: this.search || undefined,
+        folder: this.folder || undefined,
+        offset: index * PAGE,
+        limit: PAGE,
+      });
+      if (gen !== this.gen) return;
+      this.total = page.total;
+      const next = new Map(this.pages);
+      next.set(index, page.items);
+      this.pages = next;
+    } finally {
+      if (gen === this.gen) this.loading.delete(index);
+    }
+  }
+
+  /** Ensures the images from `start` to `end` (exclusive) are loaded or on their way. */
+  ensure(start: number, end: number): void {
+    for (let p = Math.floor(start / PAGE); p <= Math.floor(Math.max(start, end - 1) / PAGE); p++) void this.loadPage(p);
+  }
+
+  at(i: number): ImageRecord | undefined {
+    return this.pages.get(Math.floor(i / PAGE))?.[i % PAGE];
+  }
+
+  /** Imports a folder as a job; resolves with the report when it ends (rejects on failure or cancel). */
+  async importFolder(folder: string): Promise<ImageImportReport> {
+    const { jobId } = await call('importImages', { folder });
+    this.importJob = jobId;
+    try {
+      const o = await jobs.track(jobId, 'import-images');
+      if (!o.ok) throw o.error;
+      const report = o.result as ImageImportReport;
+      this.lastImport = report;
+      return report;
+    } finally {
+      this.importJob = null;
+    }
+  }
+}
+
+export const library = new Library();

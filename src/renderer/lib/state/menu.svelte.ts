@@ -1,0 +1,34 @@
+// Application-menu commands (Electron's menu sends menu:command): each maps to the view that
+// handles it, which reads `pending` when it mounts or while it is shown.
+import type { MenuCommand } from '../../../shared/ipc.js';
+import { nav } from './nav.svelte.js';
+import { project } from './project.svelte.js';
+import { undo } from './undo.svelte.js';
+
+class Menu {
+  /** A command waiting for its view to act on it. */
+  pending = $state<MenuCommand | null>(null);
+
+  take(cmds: MenuCommand[]): MenuCommand | null {
+    const c = this.pending;
+    if (c && cmds.includes(c)) {
+      this.pending = null;
+      return c;
+    }
+    return null;
+  }
+}
+
+export const menu = new Menu();
+
+export function menuCommand(command: MenuCommand): void {
+  if (command === 'undo' || command === 'redo') {
+    void undo.run(command);
+    return;
+  }
+  menu.pending = command;
+  if (command === 'new-project' || command === 'open-project') nav.go('projects');
+  else if (!project.info) nav.go('projects');
+  else if (command === 'import-images') nav.go('library');
+  else nav.go('triplets');
+}

@@ -1,0 +1,19 @@
+// Which view is shown. Views without an open project fall back to Projects.
+export type View = 'projects' | 'library' | 'triplets' | 'train' | 'review';
+export const VIEWS: { id: View; label: string; key: string }[] = [
+  { id: 'projects', label: 'Projects', key: '1' },
+  { id: 'library', label: 'Library', key: '2' },
+  { id: 'triplets', label: 'Triplets', key: '3' },
+  { id: 'train', label: 'Train', key: '4' },
+  { id: 'review', label: 'Review', key: '5' },
+];
+
+class Nav {
+  view = $state<View>('projects');
+  helpOpen = $state(false);
+  go(v: View): void {
+    this.view = v;
+  }
+}
+
+export const nav = new Nav();

@@ -1,0 +1,79 @@
+// Review of mispredicted test triplets, worst first, with one-key corrections and their history.
+import type { HistoryEntry, Mistake, TripletEdit } from '../../../shared/types.js';
+import { call } from '../api.js';
+import { project } from './project.svelte.js';
+
+export type Verdict = 'swap' | 'exclude' | 'keep';
+export const VERDICTS: Record<Verdict, { key: string; label: string; edit: TripletEdit; done: string }> = {
+  swap: { key: 'W', label: 'Labels wrong — swap', edit: { kind: 'swap' }, done: 'Swapped positive and negative' },
+  exclude: { key: 'A', label: 'Ambiguous — exclude', edit: { kind: 'exclude' }, done: 'Excluded' },
+  keep: { key: 'K', label: 'Model wrong — keep', edit: { kind: 'keep' }, done: 'Kept as labelled' },
+};
+
+/** How wrong the model is on a triplet: the larger d(A,P) − d(A,N), the worse. */
+export const severity = (m: Mistake): number => m.dAP - m.dAN;
+
+class Review {
+  mistakes = $state.raw<Mistake[]>([]);
+  index = $state(0);
+  history = $state.raw<HistoryEntry[]>([]);
+  loaded = $state(false);
+  /** Triplets corrected in this session, so the list can mark them without reloading. */
+  resolved = $state.raw<Map<number, Verdict>>(new Map());
+
+  get current(): Mistake | undefined {
+    return this.mistakes[this.index];
+  }
+
+  async load(): Promise<void> {
+    const [list, history] = await Promise.all([call('mistakes', {}), call('history', { limit: 200 })]);
+    this.mistakes = [...list].sort((a, b) => severity(b) - severity(a));
+    this.history = history;
+    this.index = Math.min(this.index, Math.max(0, this.mistakes.length - 1));
+    this.resolved = new Map();
+    this.loaded = true;
+  }
+
+  async loadHistory(): Promise<void> {
+    this.history = await call('history', { limit: 200 });
+  }
+
+  async apply(verdict: Verdict): Promise<void> {
+    const m = this.current;
+    if (!m) return;
+    await call('editTriplet', { id: m.tripletId, edit: VERDICTS[verdict].edit });
+    const next = new Map(this.resolved);
+    next.set(m.tripletId, verdict);
+    this.resolved = next;
+    if (verdict === 'swap') this.patch(m.tripletId, (x) => ({ ...x, positive: x.negative, negative: x.positive, positiveId: x.negativeId, negativeId: x.positiveId, dAP: x.dAN, dAN: x.dAP }));
+    if (this.index < this.mistakes.length - 1) this.index++;
+    await this.loadHistory();
+    project.touch();
+  }
+
+  /** Updates one mistake in place (keeps the reviewer's position). */
+  patch(tripletId: number, fn: (m: Mistake) => Mistake): void {
+    this.mistakes = this.mistakes.map((m) => (m.tripletId === tripletId ? fn(m) : m));
+  }
+
+  /** After an undo/redo: reflect the entry's effect on the list. */
+  afterUndoRedo(entry: HistoryEntry | null, undone: boolean): void {
+    if (!entry) return;
+    const state = undone ? entry.before : entry.after;
+    if (state && state.positive && state.negative) {
+      this.patch(entry.tripletId, (m) => {
+        const swapped = m.positive !== state.positive;
+        return swapped
+          ? { ...m, positive: m.negative, negative: m.positive, positiveId: m.negativeId, negativeId: m.positiveId, dAP: m.dAN, dAN: m.dAP }
+          : m;
+      });
+    }
+    const next = new Map(this.resolved);
+    if (undone) next.delete(entry.tripletId);
+    this.resolved = next;
+    const i = this.mistakes.findIndex((m) => m.tripletId === entry.tripletId);
+    if (i >= 0) this.index = i;
+  }
+}
+
+export const review = new Review();

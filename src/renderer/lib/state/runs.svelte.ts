@@ -1,0 +1,80 @@
+// Training: options (prefilled from the engine's defaults), backbones and backends, the run
+// history, and the live per-epoch metrics of the run in progress.
+import type { BackboneInfo, BackendReport, EpochMetric, JobProgress, RunSummary, TrainOptions } from '../../../shared/types.js';
+import { call } from '../api.js';
+import { jobs } from './jobs.svelte.js';
+import { project } from './project.svelte.js';
+
+export interface LivePoint {
+  epoch: number;
+  loss: number;
+  valAccuracy?: number;
+}
+
+class Runs {
+  list = $state.raw<RunSummary[]>([]);
+  backbones = $state.raw<BackboneInfo[]>([]);
+  backends = $state.raw<BackendReport | null>(null);
+  options = $state<TrainOptions | null>(null);
+  jobId = $state<string | null>(null);
+  /** Latest metrics per epoch of the running job (the last report of an epoch wins). */
+  live = $state.raw<LivePoint[]>([]);
+  compare = $state<number[]>([]);
+
+  constructor() {
+    jobs.onProgress((p) => this.onProgress(p));
+  }
+
+  private onProgress(p: JobProgress): void {
+    if (p.kind !== 'train' || p.jobId !== this.jobId || p.epoch == null || p.loss == null) return;
+    const point: LivePoint = { epoch: p.epoch, loss: p.loss, valAccuracy: p.valAccuracy };
+    const rest = this.live.filter((x) => x.epoch !== p.epoch);
+    const prev = this.live.find((x) => x.epoch === p.epoch);
+    if (point.valAccuracy == null && prev?.valAccuracy != null) point.valAccuracy = prev.valAccuracy;
+    this.live = [...rest, point].sort((a, b) => a.epoch - b.epoch);
+  }
+
+  async loadSetup(): Promise<void> {
+    const [backbones, backends, defaults] = await Promise.all([
+      call('backbones', {}),
+      call('backends', {}),
+      this.options ? Promise.resolve(null) : call('defaultTrainOptions', {}),
+    ]);
+    this.backbones = backbones;
+    this.backends = backends;
+    if (defaults) this.options = { ...defaults };
+  }
+
+  async loadRuns(): Promise<void> {
+    this.list = await call('runs', {});
+  }
+
+  /** Starts training; resolves when the job ends (rejects with its error). */
+  async train(): Promise<void> {
+    if (!this.options) return;
+    this.live = [];
+    const { jobId } = await call('train', { options: $state.snapshot(this.options) });
+    this.jobId = jobId;
+    try {
+      const o = await jobs.track(jobId, 'train');
+      if (!o.ok) throw o.error;
+    } finally {
+      this.jobId = null;
+      await this.loadRuns();
+      project.touch();
+    }
+  }
+
+  toggleCompare(id: number): void {
+    if (this.compare.includes(id)) this.compare = this.compare.filter((x) => x !== id);
+    else this.compare = [...this.compare, id].slice(-2);
+  }
+
+  /** Epoch metrics to chart: the live ones while training, else the latest finished run's. */
+  chartEpochs(run: RunSummary | undefined): LivePoint[] {
+    if (this.jobId) return this.live;
+    return (run?.epochs ?? []).map((e: EpochMetric) => ({ epoch: e.epoch, loss: e.loss, valAccuracy: e.valAccuracy }));
+  }
+}
+
+export const runs = new Runs();

@@ -1,0 +1,53 @@
+// Transient messages in the corner: errors use the main side's message (IpcError.message).
+import { toApiError } from '../api.js';
+
+export interface Toast {
+  id: number;
+  kind: 'error' | 'info' | 'success';
+  title: string;
+  message: string;
+}
+
+class Toasts {
+  items = $state<Toast[]>([]);
+  private nextId = 1;
+
+  push(kind: Toast['kind'], title: string, message = '', ms = kind === 'error' ? 8000 : 4000): void {
+    const id = this.nextId++;
+    this.items = [...this.items, { id, kind, title, message }];
+    setTimeout(() => this.dismiss(id), ms);
+  }
+
+  /** Shows a failed request: the error code picks the title, the message comes from the main side. */
+  error(err: unknown, title?: string): void {
+    const e = toApiError(err);
+    const titles: Record<string, string> = {
+      NO_PROJECT: 'No project open',
+      NOT_FOUND: 'Not found',
+      INVALID_FILE: 'Invalid file',
+      CONFLICT: 'Conflict',
+      MISSING_BACKBONE: 'Backbone missing',
+      BUSY: 'Busy',
+      CANCELLED: 'Cancelled',
+      DISCONNECTED: 'Disconnected',
+      BAD_ARGUMENTS: 'Invalid input',
+    };
+    this.push(e.code === 'CANCELLED' ? 'info' : 'error', title ?? titles[e.code] ?? 'Something went wrong', e.message);
+  }
+
+  dismiss(id: number): void {
+    this.items = this.items.filter((t) => t.id !== id);
+  }
+}
+
+export const toasts = new Toasts();
+
+/** Runs an action and reports its failure as a toast; returns undefined when it failed. */
+export async function attempt<T>(fn: () => Promise<T>, title?: string): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (err) {
+    toasts.error(err, title);
+    return undefined;
+  }
+}

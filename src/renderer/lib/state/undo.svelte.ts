@@ -1,0 +1,38 @@
+// Undo/redo of triplet edits. The history lives on the main side (so it survives restarts);
+// this only calls it, tells the user what changed and refreshes what depends on it.
+import type { HistoryEntry } from '../../../shared/types.js';
+import { call } from '../api.js';
+import { project } from './project.svelte.js';
+import { review } from './review.svelte.js';
+import { toasts } from './toasts.svelte.js';
+import { triplets } from './triplets.svelte.js';
+
+export function describe(entry: HistoryEntry): string {
+  return `${entry.action} on triplet #${entry.tripletId}`;
+}
+
+class Undo {
+  busy = $state(false);
+
+  async run(which: 'undo' | 'redo'): Promise<void> {
+    if (this.busy || !project.info) return;
+    this.busy = true;
+    try {
+      const entry = await call(which, {});
+      if (!entry) {
+        toasts.push('info', which === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
+        return;
+      }
+      toasts.push('success', which === 'undo' ? 'Undone' : 'Redone', describe(entry));
+      review.afterUndoRedo(entry, which === 'undo');
+      await Promise.all([review.loaded ? review.loadHistory() : null, triplets.load()]);
+      project.touch();
+    } catch (err) {
+      toasts.error(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+export const undo = new Undo();

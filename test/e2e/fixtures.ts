@@ -1,0 +1,110 @@
+// Playwright fixtures: a browser-mode server per worker (spawned `node scripts/serve.mjs` with a
+// fresh data folder and the shared backbones), and a fresh project folder per test.
+import { test as base, expect, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot, sharedModelsDir } from '../helpers/shared.js';
+
+export interface Studio {
+  url: string;
+  dataDir: string;
+}
+
+/** Starts `scripts/serve.mjs` and resolves with the printed address once it listens. */
+async function startStudio(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const env = { ...process.env };
+  if (existsSync(sharedModelsDir())) env.TRIPLET_STUDIO_BACKBONES = sharedModelsDir();
+  const child = spawn(process.execPath, [join(repoRoot, 'scripts', 'serve.mjs'), '--data', dataDir], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${output}`)), 60_000);
+    const onData = (buf: Buffer) => {
+      output += buf.toString();
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+  // Keep draining the pipes so a chatty server never blocks; show its errors in the test log.
+  child.stdout!.removeAllListeners('data').resume();
+  child.stderr!.removeAllListeners('data').on('data', (b: Buffer) => process.stderr.write(`[server] ${b}`));
+  return { url, child };
+}
+
+export const test = base.extend<{ projectDir: string; app: Page }, { studio: Studio }>({
+  studio: [
+    async ({}, use) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'ts-e2e-data-'));
+      const { url, child } = await startStudio(dataDir);
+      await use({ url, dataDir });
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode != null ? r(null) : child.once('exit', r)));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    { scope: 'worker', timeout: 90_000 },
+  ],
+  projectDir: async ({}, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ts-e2e-project-'));
+    const project = join(dir, 'flowers-project');
+    mkdirSync(project);
+    await use(project);
+    rmSync(dir, { recursive: true, force: true });
+  },
+  /** The app loaded in the page, with console errors and CSP violations collected as failures. */
+  app: async ({ page, studio }, use) => {
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/Failed to load resource.*404/.test(m.text())) problems.push(`console error: ${m.text()}`);
+    });
+    await page.goto(studio.url);
+    await expect(page.getByTestId('view-projects')).toBeVisible();
+    await use(page);
+    expect(problems, 'no page errors, console errors or CSP violations').toEqual([]);
+  },
+});
+
+export { expect };
+
+/** Answers the path dialog (browser mode has no native picker). */
+export async function typePath(page: Page, path: string): Promise<void> {
+  const dialog = page.getByTestId('path-dialog');
+  await expect(dialog).toBeVisible();
+  await page.getByTestId('path-input').fill(path);
+  await page.getByTestId('path-ok').click();
+  await expect(dialog).toBeHidden();
+}
+
+/** Creates a project in `dir` through the UI. */
+export async function createProject(page: Page, dir: string): Promise<void> {
+  await page.getByTestId('create-project').click();
+  await typePath(page, dir);
+  await expect(page.getByTestId('view-library')).toBeVisible();
+  await expect(page.getByTestId('sidebar-project')).toHaveText('flowers-project');
+}
+
+/** Saves a screenshot of the page in light and dark colour schemes. */
+export async function snap(page: Page, name: string): Promise<void> {
+  const dir = join(repoRoot, 'test-results', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: join(dir, `${name}-${scheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}

@@ -1,0 +1,91 @@
+// A stand-in StudioService for renderer tests that need sizes the real engine cannot produce
+// quickly (a 100,000-image library). It answers the requests the renderer makes with synthetic
+// data; images are served from the shared flowers set when present. Counts every listImages call
+// so a test can check the renderer pages instead of fetching everything.
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError } from '../../../src/shared/errors.js';
+import type { HostedService } from '../../../src/main/server/service-host.js';
+import type { ImageRecord, ProjectInfo, TrainOptions } from '../../../src/shared/types.js';
+
+export interface FakeStats {
+  listImages: { offset: number; limit: number }[];
+}
+
+export function createFakeService(opts: { images: number; flowersDir?: string }): HostedService & { stats: FakeStats } {
+  const files: string[] = [];
+  if (opts.flowersDir && existsSync(join(opts.flowersDir, 'images'))) {
+    for (const cls of readdirSync(join(opts.flowersDir, 'images')).sort())
+      for (const f of readdirSync(join(opts.flowersDir, 'images', cls)).sort()) files.push(join(opts.flowersDir, 'images', cls, f));
+  }
+  const folders = Array.from({ length: 10 }, (_, i) => `batch-${String(i).padStart(2, '0')}`);
+  const image = (id: number): ImageRecord => {
+    const folder = folders[(id - 1) % folders.length];
+    const basename = `img_${String(id).padStart(6, '0')}.jpg`;
+    return { id, name: `${folder}/${basename}`, basename, folder, sha256: id.toString(16).padStart(64, '0'), width: 640, height: 480, bytes: 50_000 + id };
+  };
+  let open: string | null = null;
+  const info = (): ProjectInfo => ({
+    dir: open!,
+    name: open!.split('/').pop()!,
+    images: opts.images,
+    triplets: { train: 0, test: 0, excluded: 0 },
+    runs: 0,
+    latestRun: null,
+  });
+  const needProject = () => {
+    if (!open) throw new AppError('NO_PROJECT', 'No project is open.');
+  };
+  const defaults: TrainOptions = {
+    backbone: 'mobilenet_v1_0.75_224', distance: 'l2', margin: 0.2, epochs: 20, batchSize: 64, learningRate: 0.001,
+    dropout: 0.2, hidden: 512, embedding: 10, validationSplit: 0.1, seed: 1,
+  };
+  const stats: FakeStats = { listImages: [] };
+  const unsupported = () => {
+    throw new AppError('CONFLICT', 'Not available in the fake service.');
+  };
+
+  return {
+    stats,
+    createProject: ({ dir }) => ((open = dir), info()),
+    openProject: ({ dir }) => ((open = dir), info()),
+    closeProject: () => ((open = null), null),
+    recentProjects: () => (open ? [open] : []),
+    projectInfo: () => (open ? info() : null),
+    importImages: unsupported,
+    listImages: ({ search, folder, offset = 0, limit = 100 }) => {
+      needProject();
+      stats.listImages.push({ offset, limit });
+      // Only the unfiltered listing is synthetic-but-complete; filters match by folder prefix.
+      if (search || folder) {
+        const all = Array.from({ length: opts.images }, (_, i) => image(i + 1)).filter(
+          (im) => (!search || im.name.includes(search)) && (!folder || im.folder === folder),
+        );
+        return { total: all.length, offset, items: all.slice(offset, offset + limit) };
+      }
+      const items: ImageRecord[] = [];
+      for (let id = offset + 1; id <= Math.min(opts.images, offset + limit); id++) items.push(image(id));
+      return { total: opts.images, offset, items };
+    },
+    listFolders: () => folders,
+    getImage: ({ id }) => ({ image: image(id), triplets: [] }),
+    neighbours: () => [],
+    importTriplets: unsupported,
+    exportTriplets: unsupported,
+    listTriplets: ({ offset = 0 }) => ({ total: 0, offset, items: [] }),
+    createTriplet: unsupported,
+    editTriplet: unsupported,
+    history: () => [],
+    undo: () => null,
+    redo: () => null,
+    backends: () => ({ used: 'wasm', statuses: [{ name: 'wasm', pkg: '@tensorflow/tfjs-backend-wasm', available: true, kind: 'WASM' }] }),
+    backbones: () => [],
+    defaultTrainOptions: () => defaults,
+    train: unsupported,
+    cancelJob: () => false,
+    runs: () => [],
+    evaluate: unsupported,
+    mistakes: () => [],
+    mediaPath: (_kind, id) => (files.length ? files[(id - 1) % files.length] : null),
+  };
+}

@@ -1,0 +1,113 @@
+// The Electron shell's plain parts: the app:// protocol handler, remembered window bounds, the menu.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { MenuItemConstructorOptions } from 'electron';
+import { buildMenuTemplate } from '../../../src/main/electron/menu.js';
+import { createAppProtocolHandler } from '../../../src/main/electron/protocol.js';
+import { DEFAULT_WINDOW_STATE, loadWindowState, saveWindowState } from '../../../src/main/electron/window-state.js';
+
+let tmp: string;
+let root: string;
+before(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'ts-shell-'));
+  root = join(tmp, 'renderer');
+  mkdirSync(join(root, 'assets'), { recursive: true });
+  writeFileSync(join(root, 'index.html'), '<!doctype html><title>Triplet Studio</title>');
+  writeFileSync(join(root, 'assets', 'app.js'), 'export {}');
+  writeFileSync(join(tmp, 'secret.txt'), 'TOP SECRET');
+  writeFileSync(join(tmp, 'thumb.webp'), 'WEBP');
+  symlinkSync(join(tmp, 'secret.txt'), join(root, 'assets', 'link.txt'));
+});
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+test('app:// handler serves the renderer with CSP and nothing outside it', async () => {
+  const handle = createAppProtocolHandler({ root, mediaPath: (kind, id) => (kind === 'thumb' && id === 5 ? join(tmp, 'thumb.webp') : null) });
+  const get = (url: string) => handle(new Request(url));
+  const index = await get('app://studio/');
+  assert.equal(index.status, 200);
+  assert.match(await index.text(), /Triplet Studio/);
+  assert.match(index.headers.get('content-type') ?? '', /^text\/html/);
+  assert.match(index.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+  assert.equal(index.headers.get('x-content-type-options'), 'nosniff');
+  assert.match((await get('app://studio/assets/app.js')).headers.get('content-type') ?? '', /^text\/javascript/);
+  const thumb = await get('app://studio/media/thumb/5');
+  assert.equal(thumb.status, 200);
+  assert.equal(await thumb.text(), 'WEBP');
+  assert.equal(thumb.headers.get('content-type'), 'image/webp');
+  for (const url of [
+    'app://studio/media/thumb/6',
+    'app://studio/media/image/5',
+    'app://studio/media/thumb/..%2f..%2fsecret.txt',
+    'app://studio/assets/..%2f..%2fsecret.txt',
+    'app://studio/..%5csecret.txt',
+    'app://studio/assets/link.txt',
+    'app://studio/missing.js',
+    'app://elsewhere/index.html',
+  ]) {
+    const r = await get(url);
+    assert.equal(r.status, 404, url);
+    assert.equal((await r.text()).includes('TOP SECRET'), false, url);
+  }
+  assert.equal((await handle(new Request('app://studio/', { method: 'POST', body: 'x' }))).status, 405);
+});
+
+test('window state round-trips, survives corruption and drops off-screen positions', () => {
+  const file = join(tmp, 'state', 'window-state.json');
+  assert.deepEqual(loadWindowState(file), DEFAULT_WINDOW_STATE);
+  saveWindowState(file, { x: 100, y: 50, width: 1000, height: 700 }, true);
+  assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { x: 100, y: 50, width: 1000, height: 700, maximized: true });
+  const screen = [{ x: 0, y: 0, width: 1920, height: 1080 }];
+  assert.deepEqual(loadWindowState(file, screen), { x: 100, y: 50, width: 1000, height: 700, maximized: true });
+  saveWindowState(file, { x: 5000, y: 3000, width: 200, height: 100 }, false);
+  // Display gone: keep the size (clamped to the minimum), forget the position.
+  assert.deepEqual(loadWindowState(file, screen), { width: 800, height: 560, maximized: false });
+  writeFileSync(file, '{"width": 12');
+  assert.deepEqual(loadWindowState(file, screen), DEFAULT_WINDOW_STATE);
+});
+
+test('menu has the File/Edit/View/Help structure and sends commands', () => {
+  const sent: string[] = [];
+  const opened: string[] = [];
+  const template = buildMenuTemplate(
+    { recent: ['/home/u/flowers', '/home/u/birds'], isMac: false, dev: false },
+    { command: (c) => sent.push(c), openRecent: (d) => opened.push(d), openExternal: () => {}, about: () => {} },
+  );
+  assert.deepEqual(template.map((m) => m.label), ['&File', '&Edit', '&View', '&Help']);
+  const items = (m: MenuItemConstructorOptions) => m.submenu as MenuItemConstructorOptions[];
+  const click = (m: MenuItemConstructorOptions) => (m.click as unknown as () => void)();
+  const file = items(template[0]);
+  const byLabel = (list: MenuItemConstructorOptions[], label: string) => {
+    const found = list.find((i) => i.label === label);
+    assert.ok(found, label);
+    return found;
+  };
+  for (const [label, command] of [
+    ['New Project…', 'new-project'],
+    ['Open Project…', 'open-project'],
+    ['Import Images…', 'import-images'],
+    ['Import Triplets…', 'import-triplets'],
+    ['Export Triplets…', 'export-triplets'],
+  ]) {
+    click(byLabel(file, label));
+    assert.equal(sent.at(-1), command);
+  }
+  const recent = items(byLabel(file, 'Open Recent'));
+  assert.equal(recent.length, 2);
+  click(recent[1]);
+  assert.deepEqual(opened, ['/home/u/birds']);
+  assert.ok(file.some((i) => i.role === 'quit'));
+  const edit = items(template[1]);
+  click(byLabel(edit, 'Undo'));
+  click(byLabel(edit, 'Redo'));
+  assert.deepEqual(sent.slice(-2), ['undo', 'redo']);
+  assert.deepEqual(edit.filter((i) => i.role).map((i) => i.role), ['cut', 'copy', 'paste', 'selectAll']);
+  // No developer tools in packaged builds.
+  assert.equal(items(template[2]).some((i) => i.role === 'toggleDevTools'), false);
+  const empty = buildMenuTemplate({ recent: [], isMac: true, dev: true }, { command: () => {}, openRecent: () => {}, openExternal: () => {}, about: () => {} });
+  assert.equal(empty[0].role, 'appMenu');
+  assert.equal(items(byLabel(items(empty[1]), 'Open Recent'))[0].enabled, false);
+  assert.ok(items(empty[3]).some((i) => i.role === 'toggleDevTools'));
+});

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Events } from '../../../src/shared/ipc.js';
+import { JobManager } from '../../../src/main/jobs/manager.js';
+import { abortError } from '../../../src/main/jobs/eta.js';
+
+type Ev = { e: string; p: Events['job:progress'] | Events['job:done'] | Events['job:failed']; t: number };
+
+function manager(): { jobs: JobManager; events: Ev[] } {
+  const events: Ev[] = [];
+  const jobs = new JobManager((e, p) => events.push({ e, p, t: performance.now() }));
+  return { jobs, events };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('progress is throttled to at most 10 events per second, with an ETA; done carries the result', async () => {
+  const { jobs, events } = manager();
+  const id = jobs.start('import-images', async (ctx) => {
+    for (let i = 1; i <= 60; i++) {
+      ctx.progress({ phase: 'images', done: i, total: 60 });
+      await sleep(10);
+    }
+    return 'ok';
+  });
+  assert.equal(await jobs.wait(id), 'ok');
+  const progress = events.filter((x) => x.e === 'job:progress');
+  assert.ok(progress.length >= 3 && progress.length <= 9, `${progress.length} progress events in ~0.6 s`);
+  for (let i = 1; i < progress.length; i++) assert.ok(progress[i].t - progress[i - 1].t >= 99, 'at least 100 ms apart');
+  assert.ok(progress.some((x) => typeof (x.p as Events['job:progress']).eta === 'number'));
+  const done = events.at(-1)!;
+  assert.equal(done.e, 'job:done');
+  assert.deepEqual(done.p, { jobId: id, kind: 'import-images', result: 'ok' });
+});
+
+test('one heavy job at a time (BUSY); cancel reports job:failed with cancelled', async () => {
+  const { jobs, events } = manager();
+  const id = jobs.start('train', (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(abortError()))));
+  assert.throws(() => jobs.start('import-images', async () => 1), { code: 'BUSY' });
+  assert.equal(jobs.cancel(id), true);
+  await assert.rejects(jobs.wait(id));
+  await sleep(0);
+  const failed = events.find((x) => x.e === 'job:failed')!.p as Events['job:failed'];
+  assert.deepEqual([failed.cancelled, failed.error.code], [true, 'CANCELLED']);
+  assert.equal(jobs.cancel(id), false);
+  const id2 = jobs.start('import-images', async () => {
+    throw new Error('disk full');
+  });
+  await assert.rejects(jobs.wait(id2));
+  const f2 = events.filter((x) => x.e === 'job:failed').at(-1)!.p as Events['job:failed'];
+  assert.deepEqual([f2.cancelled, f2.error.message], [false, 'disk full']);
+});

@@ -1,0 +1,209 @@
+// Browser-mode server security: token on every route, loopback only, no traversal, same-origin
+// WebSocket, and a real request round trip.
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { WebSocket } from 'ws';
+import { startServer, type EmitFn, type RunningServer } from '../../../src/main/server/index.js';
+import { makeService } from './service.js';
+
+let tmp: string;
+let srv: RunningServer;
+let emit: EmitFn;
+let imageFile: string;
+
+type Reply = { status: number; headers: Record<string, string | string[] | undefined>; body: string };
+
+/** Raw HTTP GET (no URL normalisation by the client, so traversal attempts reach the server as written). */
+function get(path: string, headers: Record<string, string> = {}, port = srv.port): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Opens /ws; resolves with the socket or the HTTP status it was refused with. */
+function openWs(query: string, headers: Record<string, string>): Promise<WebSocket | number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${srv.port}/ws${query}`, { headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.once('error', reject);
+  });
+}
+
+before(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'ts-server-'));
+  const staticDir = join(tmp, 'renderer');
+  mkdirSync(join(staticDir, 'assets'), { recursive: true });
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Triplet Studio</title>');
+  writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(join(tmp, 'secret.txt'), 'TOP SECRET');
+  imageFile = join(tmp, 'thumb.png');
+  writeFileSync(imageFile, 'PNGDATA');
+  srv = await startServer({
+    dataDir: join(tmp, 'data'),
+    staticDir,
+    createService: async (opts) => {
+      emit = opts.emit;
+      return makeService(opts, { thumb: { 1: imageFile } });
+    },
+  });
+});
+
+after(async () => {
+  await srv?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+test('binds to 127.0.0.1 by default with a fresh 32-byte token', () => {
+  const addr = srv.server.address();
+  assert.ok(addr && typeof addr === 'object');
+  assert.equal(addr.address, '127.0.0.1');
+  assert.equal(Buffer.from(srv.token, 'base64url').length, 32);
+  assert.equal(srv.url, `http://127.0.0.1:${srv.port}/?token=${srv.token}`);
+});
+
+test('without a token every route answers 401', async () => {
+  for (const path of ['/', '/index.html', '/assets/app.js', '/media/thumb/1', '/media/image/1', '/ws', '/nope']) {
+    const r = await get(path);
+    assert.equal(r.status, 401, path);
+    assert.equal(r.body.includes('Triplet Studio</title>'), false);
+    assert.equal(r.headers['x-content-type-options'], 'nosniff');
+  }
+  assert.equal(await openWs('', { Origin: srv.origin }), 401);
+});
+
+test('a wrong token answers 401 (query, cookie, WebSocket)', async () => {
+  const wrong = srv.token.slice(0, -2) + (srv.token.endsWith('AA') ? 'BB' : 'AA');
+  assert.equal((await get(`/?token=${wrong}`)).status, 401);
+  assert.equal((await get('/media/thumb/1', { Cookie: `ts_token=${wrong}` })).status, 401);
+  assert.equal((await get('/', { Cookie: 'ts_token=' })).status, 401);
+  assert.equal(await openWs(`?token=${wrong}`, { Origin: srv.origin }), 401);
+  assert.equal(await openWs('', { Origin: srv.origin, Cookie: `ts_token=${wrong}` }), 401);
+});
+
+test('the right token sets an HttpOnly SameSite=Strict cookie and strips itself from the URL', async () => {
+  const r = await get(`/?token=${srv.token}&x=1`);
+  assert.equal(r.status, 302);
+  assert.equal(r.headers.location, '/?x=1');
+  const cookie = String(r.headers['set-cookie']);
+  assert.match(cookie, new RegExp(`^ts_token=${srv.token};`));
+  assert.match(cookie, /HttpOnly/);
+  assert.match(cookie, /SameSite=Strict/);
+  // Following the redirect with the cookie gets the page, with the security headers.
+  const page = await get('/?x=1', { Cookie: cookie.split(';')[0] });
+  assert.equal(page.status, 200);
+  assert.match(page.body, /Triplet Studio/);
+  assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
+  assert.match(String(page.headers['content-security-policy']), /frame-ancestors 'none'/);
+  assert.equal(page.headers['referrer-policy'], 'no-referrer');
+  // Assets with ?token= are served directly (no redirect for non-pages).
+  const asset = await get(`/assets/app.js?token=${srv.token}`);
+  assert.equal(asset.status, 200);
+  assert.match(String(asset.headers['content-type']), /^text\/javascript/);
+});
+
+test('the cookie authenticates static files and media', async () => {
+  const cookie = { Cookie: `other=1; ts_token=${srv.token}` };
+  assert.equal((await get('/assets/app.js', cookie)).status, 200);
+  const thumb = await get('/media/thumb/1', cookie);
+  assert.equal(thumb.status, 200);
+  assert.equal(thumb.body, 'PNGDATA');
+  assert.equal(thumb.headers['content-type'], 'image/png');
+  assert.equal((await get('/media/image/1', cookie)).status, 404);
+  assert.equal((await get('/media/thumb/999', cookie)).status, 404);
+  assert.equal((await get('/media/thumb/../../secret.txt', cookie)).status, 404);
+  assert.equal((await get('/media/thumb/1abc', cookie)).status, 404);
+});
+
+test('path traversal on static files gets 404', async () => {
+  const cookie = { Cookie: `ts_token=${srv.token}` };
+  for (const path of [
+    '/../secret.txt',
+    '/%2e%2e/secret.txt',
+    '/assets/..%2f..%2fsecret.txt',
+    '/assets/%2e%2e%2f%2e%2e%2fsecret.txt',
+    '/..%5csecret.txt',
+    '/assets/..%5c..%5csecret.txt',
+    '/index.html%00.js',
+    '//etc/passwd',
+    '/%E0%A4%A',
+  ]) {
+    const r = await get(path, cookie);
+    assert.equal(r.status, 404, path);
+    assert.equal(r.body.includes('TOP SECRET'), false, path);
+  }
+});
+
+test('requests with a foreign Host header are refused (DNS rebinding)', async () => {
+  const r = await get(`/?token=${srv.token}`, { Host: 'evil.example:80' });
+  assert.equal(r.status, 403);
+});
+
+test('WebSocket refuses cross-origin or missing Origin even with the token', async () => {
+  assert.equal(await openWs(`?token=${srv.token}`, { Origin: 'http://evil.example' }), 403);
+  assert.equal(await openWs(`?token=${srv.token}`, { Origin: `http://127.0.0.1:${srv.port + 1}` }), 403);
+  assert.equal(await openWs(`?token=${srv.token}`, {}), 403);
+});
+
+test('WebSocket round trip of real requests, and events pushed to the socket', async () => {
+  const ws = await openWs('', { Origin: srv.origin, Cookie: `ts_token=${srv.token}` });
+  assert.ok(ws instanceof WebSocket);
+  const inbox: Array<Record<string, unknown>> = [];
+  const waiters: Array<() => void> = [];
+  ws.on('message', (d) => {
+    inbox.push(JSON.parse(d.toString()));
+    waiters.splice(0).forEach((w) => w());
+  });
+  const next = async (pred: (m: Record<string, unknown>) => boolean) => {
+    for (;;) {
+      const i = inbox.findIndex(pred);
+      if (i >= 0) return inbox.splice(i, 1)[0];
+      await new Promise<void>((r) => waiters.push(r));
+    }
+  };
+  ws.send(JSON.stringify({ t: 'req', id: 1, name: 'recentProjects', args: {} }));
+  assert.deepEqual(await next((m) => m.id === 1), { t: 'res', id: 1, reply: { ok: true, value: [] } });
+  ws.send(JSON.stringify({ t: 'req', id: 2, name: 'projectInfo', args: {} }));
+  assert.deepEqual(await next((m) => m.id === 2), { t: 'res', id: 2, reply: { ok: true, value: null } });
+  ws.send(JSON.stringify({ t: 'req', id: 3, name: 'importTriplets', args: { file: 'x.txt', split: 'val' } }));
+  const bad = (await next((m) => m.id === 3)) as { reply: { ok: boolean; error: { code: string; message: string } } };
+  assert.equal(bad.reply.error.code, 'BAD_ARGUMENTS');
+  assert.match(bad.reply.error.message, /split: expected 'train' or 'test'/);
+  ws.send(JSON.stringify({ t: 'req', id: 4, name: 'pickFolder', args: {} }));
+  assert.deepEqual(await next((m) => m.id === 4), { t: 'res', id: 4, reply: { ok: true, value: null } });
+  ws.send(JSON.stringify({ t: 'req', id: 5, name: 'rmRf', args: {} }));
+  assert.equal(((await next((m) => m.id === 5)) as { reply: { error: { code: string } } }).reply.error.code, 'UNKNOWN_CHANNEL');
+  emit('project:changed', { what: 'images' });
+  assert.deepEqual(await next((m) => m.t === 'evt'), { t: 'evt', name: 'project:changed', payload: { what: 'images' } });
+  // A malformed frame closes the socket with 1007 rather than crashing the server.
+  const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+  ws.send('not json');
+  assert.equal(await closed, 1007);
+  assert.equal((await get('/', { Cookie: `ts_token=${srv.token}` })).status, 200);
+});
+
+test('refuses a non-loopback host unless allowRemote is explicit, and still needs the token then', async () => {
+  await assert.rejects(
+    startServer({ dataDir: join(tmp, 'data2'), host: '0.0.0.0', createService: (o) => makeService(o, {}) }),
+    /Refusing to listen on 0\.0\.0\.0/,
+  );
+  const remote = await startServer({ dataDir: join(tmp, 'data3'), host: '0.0.0.0', allowRemote: true, staticDir: join(tmp, 'renderer'), createService: (o) => makeService(o, {}) });
+  try {
+    const addr = remote.server.address();
+    assert.ok(addr && typeof addr === 'object' && addr.address === '0.0.0.0');
+    assert.equal((await get('/', {}, remote.port)).status, 401);
+    assert.equal((await get(`/index.html?token=${remote.token}`, {}, remote.port)).status, 302);
+  } finally {
+    await remote.close();
+  }
+});

@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, beforeEach, test } from 'node:test';
+import { AppError } from '../../../src/shared/errors.js';
+import { openDb, type Db } from '../../../src/main/store/db.js';
+import { exportTriplets } from '../../../src/main/triplets/export.js';
+import { importTriplets } from '../../../src/main/triplets/import.js';
+
+const root = mkdtempSync(join(tmpdir(), 'ts-triplets-'));
+let db: Db;
+let n = 0;
+
+/** Image rows without files: triplet import only needs names. */
+function addImages(db: Db, names: string[]): void {
+  const ins = db.prepare(
+    `INSERT INTO images (name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms) VALUES (?, ?, ?, ?, ?, 1, 1, 1, 0)`,
+  );
+  for (const name of names) {
+    const i = name.lastIndexOf('/');
+    ins.run(name, name.slice(i + 1), i < 0 ? '' : name.slice(0, i), `/x/${name}`, name);
+  }
+}
+
+function file(text: string): string {
+  const p = join(root, `t${n++}.txt`);
+  writeFileSync(p, text);
+  return p;
+}
+
+/** Every table's full contents, to prove a refused import changed nothing. */
+function dump(db: Db): string {
+  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all() as string[];
+  return JSON.stringify(tables.map((t) => [t, db.prepare(`SELECT * FROM "${t}" ORDER BY 1`).all()]));
+}
+
+beforeEach(() => {
+  db?.close();
+  db = openDb(join(mkdtempSync(join(root, 'p-')), 'project.sqlite'));
+  addImages(db, ['daisy/a.jpg', 'daisy/b.jpg', 'roses/c.jpg', 'roses/d.jpg', 'tulips/e.jpg', 'x/dup.jpg', 'y/dup.jpg']);
+});
+
+after(() => {
+  db?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+test('names resolve by relative path or unique basename; line numbers and names are stored as written', () => {
+  const f = file('# header\na.jpg b.jpg c.jpg\n\nroses/c.jpg roses/d.jpg x/dup.jpg\n');
+  const r = importTriplets(db, f, 'train');
+  assert.deepEqual([r.added, r.duplicates, r.invalid.length, r.lines, r.refused], [2, 0, 0, 4, false]);
+  const rows = db.prepare('SELECT anchor_name, positive_name, negative_name, line, seq, origin FROM triplets ORDER BY seq').all();
+  assert.deepEqual(rows, [
+    { anchor_name: 'a.jpg', positive_name: 'b.jpg', negative_name: 'c.jpg', line: 2, seq: 1, origin: 'imported' },
+    { anchor_name: 'roses/c.jpg', positive_name: 'roses/d.jpg', negative_name: 'x/dup.jpg', line: 4, seq: 2, origin: 'imported' },
+  ]);
+});
+
+test('a file with problems is refused whole, store byte-for-byte unchanged, every issue with file:line', () => {
+  importTriplets(db, file('a.jpg b.jpg c.jpg\n'), 'train');
+  const before = dump(db);
+  const bad = file(['a.jpg b.jpg d.jpg', 'a.jpg b.jpg', 'a.jpg nope.jpg c.jpg', 'dup.jpg a.jpg b.jpg', 'a.jpg daisy/a.jpg c.jpg'].join('\n'));
+  let err: unknown;
+  try {
+    importTriplets(db, bad, 'train');
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof AppError);
+  assert.equal(err.code, 'INVALID_FILE');
+  const issues = (err.details as { issues: { file: string; line: number; message: string }[] }).issues;
+  assert.deepEqual(
+    issues.map((i) => i.line),
+    [2, 3, 4, 5],
+  );
+  assert.ok(issues.every((i) => i.file === bad));
+  assert.match(issues[0].message, /expected 3 names/);
+  assert.match(issues[1].message, /unknown image "nope.jpg"/);
+  assert.match(issues[2].message, /ambiguous name "dup.jpg": matches x\/dup.jpg, y\/dup.jpg/);
+  assert.match(issues[3].message, /same image is used twice/);
+  assert.match(err.message, new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: unknown image`));
+  assert.equal(dump(db), before);
+});
+
+test('skipInvalid imports the good lines and reports the rest', () => {
+  const r = importTriplets(db, file('a.jpg b.jpg c.jpg\nbad line\na.jpg b.jpg zzz.jpg\nroses/c.jpg d.jpg e.jpg\n'), 'test', { skipInvalid: true });
+  assert.deepEqual([r.added, r.invalid.map((i) => i.line)], [2, [2, 3]]);
+  assert.deepEqual(db.prepare('SELECT line FROM triplets ORDER BY seq').pluck().all(), [1, 4]);
+});
+
+test('triplets already stored are duplicates (not added); a line repeated inside one file is kept', () => {
+  importTriplets(db, file('a.jpg b.jpg c.jpg\n'), 'train');
+  const r = importTriplets(db, file('daisy/a.jpg b.jpg c.jpg\nd.jpg e.jpg a.jpg\nd.jpg e.jpg a.jpg\n'), 'train');
+  assert.deepEqual([r.added, r.duplicates], [2, 1]);
+  const again = importTriplets(db, file('d.jpg e.jpg a.jpg\n'), 'train');
+  assert.deepEqual([again.added, again.duplicates], [0, 1]);
+  const t = importTriplets(db, file('a.jpg b.jpg c.jpg\n'), 'test');
+  assert.deepEqual([t.added, t.duplicates], [1, 0]);
+  assert.deepEqual(db.prepare(`SELECT seq FROM triplets WHERE split = 'train' ORDER BY seq`).pluck().all(), [1, 2, 3]);
+});
+
+test('export writes active triplets in import order with names as written and \\n endings', () => {
+  const src = file('\uFEFFa.jpg\tb.jpg c.jpg\r\n# c\r\nroses/c.jpg d.jpg e.jpg\r\n');
+  importTriplets(db, src, 'train');
+  const out = join(root, 'out.txt');
+  assert.deepEqual(exportTriplets(db, 'train', out).count, 2);
+  assert.equal(readFileSync(out, 'utf8'), 'a.jpg b.jpg c.jpg\nroses/c.jpg d.jpg e.jpg\n');
+  db.prepare(`UPDATE triplets SET status = 'excluded' WHERE line = 1`).run();
+  exportTriplets(db, 'train', out);
+  assert.equal(readFileSync(out, 'utf8'), 'roses/c.jpg d.jpg e.jpg\n');
+  assert.equal(exportTriplets(db, 'test', out).count, 0);
+  assert.equal(readFileSync(out, 'utf8'), '');
+});
