@@ -104,14 +104,18 @@ async function sample(client: Client): Promise<number> {
   return ms;
 }
 
-/** Samples every `gapMs` while `busy()` holds (at most `maxSamples`), grouped by the label it returns. */
-async function sampleWhile(client: Client, busy: () => string | null, gapMs: number, maxSamples: number): Promise<Map<string, number[]>> {
+/**
+ * Samples every `gapMs` while `busy()` returns a label, grouped by label; a label that already has
+ * `perLabel` samples is skipped (waiting) so every phase of a long job gets its share.
+ */
+async function sampleWhile(client: Client, busy: () => string | null, gapMs: number, perLabel: number): Promise<Map<string, number[]>> {
   const groups = new Map<string, number[]>();
-  for (let i = 0; i < maxSamples; i++) {
+  for (;;) {
     const label = busy();
     if (!label) break;
-    const ms = await sample(client);
-    groups.set(label, [...(groups.get(label) ?? []), ms]);
+    const list = groups.get(label) ?? [];
+    groups.set(label, list);
+    if (list.length < perLabel) list.push(await sample(client));
     await sleep(gapMs);
   }
   return groups;
@@ -122,23 +126,29 @@ async function trainingLoad(client: Client, projectDir: string): Promise<Map<str
   await client.call('createProject', { dir: projectDir });
   const imp = await client.call<{ jobId: string }>('importImages', { folder: join(flowersDir(), 'images') });
   await client.waitJob(imp.jobId, 300_000);
-  await client.call('importTriplets', { file: join(flowersDir(), 'train.txt'), split: 'train' });
-  await client.call('importTriplets', { file: join(flowersDir(), 'test.txt'), split: 'test' });
+  await client.call('importTriplets', { file: join(flowersDir(), 'train.txt'), split: 'train', skipInvalid: true });
+  await client.call('importTriplets', { file: join(flowersDir(), 'test.txt'), split: 'test', skipInvalid: true });
   const { jobId } = await client.call<{ jobId: string }>('train', { options: { backbone: BACKBONE } });
   const started = performance.now();
   const groups = await sampleWhile(
     client,
     () => {
-      if (client.finished.has(jobId) || performance.now() - started > 120_000) return null;
+      if (client.finished.has(jobId) || performance.now() - started > 300_000) return null;
       const p = client.progress;
       return p && p.jobId === jobId ? `training job: ${p.phase}` : 'training job: starting';
     },
-    20,
-    2000,
+    25,
+    600,
   );
+  const seconds = ((performance.now() - started) / 1000).toFixed(0);
   if (!client.finished.has(jobId)) {
+    console.log(`  training job still running after ${seconds} s: cancelled`);
     await client.call('cancelJob', { jobId });
     await client.waitJob(jobId, 30_000);
+  } else {
+    const runs = await client.call<Array<{ id: number; status: string; testAccuracy: number | null }>>('runs');
+    const last = runs.reduce<(typeof runs)[number] | undefined>((a, b) => (a && a.id > b.id ? a : b), undefined);
+    console.log(`  training job (features + training) took ${seconds} s; run ${last?.status}, test accuracy ${last?.testAccuracy ?? '-'}`);
   }
   return groups;
 }
@@ -152,7 +162,7 @@ async function cpuWorkerLoad(client: Client, seconds: number): Promise<Map<strin
   let running = true;
   worker.once('exit', () => (running = false));
   try {
-    return await sampleWhile(client, () => (running ? 'CPU-heavy worker thread' : null), 20, 5000);
+    return await sampleWhile(client, () => (running ? 'CPU-heavy worker thread' : null), 20, 600);
   } finally {
     await worker.terminate();
   }
@@ -186,7 +196,7 @@ export async function runIpcBench(): Promise<Row[]> {
         groups = await cpuWorkerLoad(client, 8);
       }
     }
-    if (await client.call('projectInfo')) rows.push(summarize('idle, project open', await collect(client, 200)));
+    if (await client.call('projectInfo')) rows.push(summarize('idle, project open (after the job)', await collect(client, 200)));
     for (const [label, samples] of groups) rows.push(summarize(label, samples));
   } finally {
     client.close();

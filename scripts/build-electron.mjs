@@ -44,7 +44,11 @@ function unresolvedUrls(out) {
   const missing = [];
   for (const f of readdirSync(src, { recursive: true }).map(String)) {
     if (!f.endsWith('.ts')) continue;
-    const text = readFileSync(join(src, f), 'utf8');
+    // Code lines only: doc comments mention example URLs.
+    const text = readFileSync(join(src, f), 'utf8')
+      .split('\n')
+      .filter((line) => !/^\s*(\*|\/\/|\/\*)/.test(line))
+      .join('\n');
     for (const [, rel] of text.matchAll(/new URL\('\.\/([\w/.-]+\.js)', import\.meta\.url\)/g)) {
       if (!existsSync(join(out, rel))) missing.push(`${relative(root, join(src, f))}: ./${rel}`);
     }
@@ -102,7 +106,6 @@ export async function buildElectron({ log = console.log, out = defaultOut, extra
       ...common,
       entryPoints: workerEntries,
       outdir: out,
-      entryNames: '[name]',
       // Chunks sit next to the workers, so import.meta.url-relative paths in shared code
       // (e.g. './resnet50/engine.js' in backbones.ts) resolve the same as from any entry.
       chunkNames: 'chunk-[hash]',

@@ -12,15 +12,11 @@ export interface Studio {
   dataDir: string;
 }
 
-/** Starts `scripts/serve.mjs` and resolves with the printed address once it listens. */
-async function startStudio(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const env = { ...process.env };
+/** Starts a server script and resolves with the address it prints once it listens. */
+export async function startStudio(args: string[], extraEnv: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
+  const env = { ...process.env, ...extraEnv };
   if (existsSync(sharedModelsDir())) env.TRIPLET_STUDIO_BACKBONES = sharedModelsDir();
-  const child = spawn(process.execPath, [join(repoRoot, 'scripts', 'serve.mjs'), '--data', dataDir], {
-    cwd: repoRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${output}`)), 60_000);
@@ -45,14 +41,21 @@ async function startStudio(dataDir: string): Promise<{ url: string; child: Child
   return { url, child };
 }
 
+/** Stops a spawned server and waits for it to exit. */
+export async function stopStudio(child: ChildProcess): Promise<void> {
+  if (child.exitCode != null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
 export const test = base.extend<{ projectDir: string; app: Page }, { studio: Studio }>({
   studio: [
     async ({}, use) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'ts-e2e-data-'));
-      const { url, child } = await startStudio(dataDir);
+      const { url, child } = await startStudio([join(repoRoot, 'scripts', 'serve.mjs'), '--data', dataDir]);
       await use({ url, dataDir });
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode != null ? r(null) : child.once('exit', r)));
+      await stopStudio(child);
       rmSync(dataDir, { recursive: true, force: true });
     },
     { scope: 'worker', timeout: 90_000 },

@@ -92,7 +92,9 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
       throwIfAborted(opts.signal);
       const file = todo[next++];
       try {
-        pending.push(await decodeFile(file, projectDir));
+        // Await first: `pending` may be swapped by a flush while this file decodes.
+        const decoded = await decodeFile(file, projectDir);
+        pending.push(decoded);
       } catch (err) {
         report.skipped.push(skipReason(file, err));
       }

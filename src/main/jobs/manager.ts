@@ -107,7 +107,12 @@ export class JobManager {
         if (stopped) return;
         const withEta = { ...p, eta: p.eta ?? eta(p.phase, p.done, p.total) };
         const wait = last + PROGRESS_INTERVAL_MS - performance.now();
-        if (wait <= 0) return send(withEta);
+        if (wait <= 0) {
+          if (timer) clearTimeout(timer);
+          timer = null;
+          pending = null;
+          return send(withEta);
+        }
         pending = withEta;
         timer ??= setTimeout(() => {
           timer = null;

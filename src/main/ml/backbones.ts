@@ -67,6 +67,7 @@ export const BACKBONES: Record<string, BackboneSpec> = {
 /** Optional engine modules per backbone (relative to this file), imported in the worker before engines are made. */
 export const ENGINE_MODULES: Record<string, string[]> = {
   resnet50: ['./resnet50/engine.js', './onnx/engine.js'],
+  'mobilenet_v1_0.75_224': ['./onnx/engine.js'],
 };
 
 /** TRIPLET_STUDIO_BACKBONES, else <appDataDir()>/backbones. */

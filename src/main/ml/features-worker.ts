@@ -1,6 +1,7 @@
 // Feature worker: loads one backbone engine once, then turns batches of image paths into features.
 // Decoding (sharp, libuv thread pool) of the next batch runs while the engine computes this one.
 import { parentPort } from 'node:worker_threads';
+import { AppError } from '../../shared/errors.js';
 import type { BackendName } from '../../shared/types.js';
 import { workerInput } from '../util/worker.js';
 import { initBackend } from './backend.js';
@@ -77,9 +78,10 @@ async function main(): Promise<void> {
   });
 }
 
+/** Only AppError codes cross over (a Node error's code like ENOENT is not an ErrorCode). */
 function fail(err: unknown): void {
-  const e = err as { message?: string; code?: string };
-  port.postMessage({ t: 'error', message: e?.message ?? String(err), code: e?.code } satisfies FromFeatureWorker);
+  const message = err instanceof Error ? err.message : String(err);
+  port.postMessage({ t: 'error', message, code: err instanceof AppError ? err.code : undefined } satisfies FromFeatureWorker);
 }
 
 main().catch(fail);

@@ -1,5 +1,6 @@
 // Training worker: initialises the backend, runs fitEncoder and streams progress to the parent.
 import { parentPort } from 'node:worker_threads';
+import { AppError } from '../../shared/errors.js';
 import type { EpochMetric } from '../../shared/types.js';
 import { workerInput } from '../util/worker.js';
 import { initBackend } from './backend.js';
@@ -24,4 +25,7 @@ async function main(): Promise<void> {
   post({ t: 'done', result, backend: used }, result.weights.map((w) => w.data.buffer as ArrayBuffer));
 }
 
-main().catch((err: { message?: string; code?: string }) => post({ t: 'error', message: err?.message ?? String(err), code: err?.code }));
+// Only AppError codes cross over (a Node error's code like ENOENT is not an ErrorCode).
+main().catch((err: unknown) =>
+  post({ t: 'error', message: err instanceof Error ? err.message : String(err), code: err instanceof AppError ? err.code : undefined }),
+);

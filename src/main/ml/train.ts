@@ -5,6 +5,7 @@ import type { ErrorCode } from '../../shared/ipc.js';
 import { trainOptionsSchema } from '../../shared/ipc.js';
 import { startWorker } from '../util/worker.js';
 import { abortError, throwIfAborted } from './abort.js';
+import { initBackend } from './backend.js';
 import type { NamedWeight } from './encoder.js';
 import type { FitInput, TrainProgress } from './fit.js';
 import type { FromTrainWorker } from './train-worker.js';
@@ -64,6 +65,8 @@ export async function trainEncoder(args: TrainEncoderArgs): Promise<TrainedEncod
   const parsed = trainOptionsSchema.safeParse(args.options);
   if (!parsed.success) throw new AppError('BAD_ARGUMENTS', `Invalid training options: ${parsed.error.message}`);
   if (args.train.length === 0) throw new AppError('BAD_ARGUMENTS', 'No training triplets.');
+  // Fails early (with the reason) when a forced backend is unavailable; also lets embedFeatures use tf here.
+  await initBackend(parsed.data.backend);
   const input: FitInput = { dim: args.dim, ...packTraining(args.dim, args.features, args.train), options: parsed.data };
   const worker = startWorker(WORKER_URL, input);
   return new Promise<TrainedEncoder>((resolve, reject) => {

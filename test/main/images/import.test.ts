@@ -47,7 +47,8 @@ after(() => {
 
 test('imports every decodable image, reports the others with reasons, skips hidden files', async () => {
   const progress: number[] = [];
-  const r = await importImages(db, projectDir, folder, { concurrency: 2, onProgress: (p) => progress.push(p.done) });
+  // A batch size smaller than the file count exercises flushes while other files are still decoding.
+  const r = await importImages(db, projectDir, folder, { concurrency: 3, batchSize: 2, onProgress: (p) => progress.push(p.done) });
   assert.equal(r.added, 6);
   assert.deepEqual(
     r.skipped.map((s) => s.path.slice(folder.length + 1)),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { initBackend, tf } from '../../../src/main/ml/backend.js';
 import { fileSystemHandler } from '../../../src/main/ml/backbones.js';
-import { createFastEncoder, createLayersEncoder, denseFast, embedFeatures, loadEncoder, saveEncoder } from '../../../src/main/ml/encoder.js';
+import { createFastEncoder, createLayersEncoder, denseFast, embedFeatures, embedFeaturesJs, loadEncoder, saveEncoder } from '../../../src/main/ml/encoder.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../../src/main/ml/defaults.js';
 
 const closeArrays = (x: ArrayLike<number>, y: ArrayLike<number>, eps = 1e-5): void => {
@@ -41,6 +41,7 @@ test('fast and stock-layers encoders compute the same thing; embedFeatures match
   closeArrays(yFast, layers.forward(x, 0.5, null).dataSync());
   const weights = fast.read();
   closeArrays(embedFeatures({ weights }, xData, 4, 6), yFast);
+  closeArrays(embedFeaturesJs({ weights }, xData, 4, 6), yFast);
   for (let i = 0; i < 4; i++) assert.ok(Math.abs(Math.hypot(...yFast.slice(i * 3, i * 3 + 3)) - 1) < 1e-5, 'rows are unit length');
 
   const dir = await mkdtemp(join(tmpdir(), 'ts-enc-'));

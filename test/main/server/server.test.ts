@@ -1,19 +1,22 @@
 // Browser-mode server security: token on every route, loopback only, no traversal, same-origin
-// WebSocket, and a real request round trip.
+// WebSocket, and real request round trips against a real StudioService in a temp data folder.
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import sharp from 'sharp';
 import { WebSocket } from 'ws';
+import { StudioService } from '../../../src/main/project/service.js';
 import { startServer, type EmitFn, type RunningServer } from '../../../src/main/server/index.js';
-import { makeService } from './service.js';
 
 let tmp: string;
 let srv: RunningServer;
 let emit: EmitFn;
 let imageFile: string;
+let projectDir: string;
+let service: StudioService;
 
 type Reply = { status: number; headers: Record<string, string | string[] | undefined>; body: string };
 
@@ -47,16 +50,22 @@ before(async () => {
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Triplet Studio</title>');
   writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(tmp, 'secret.txt'), 'TOP SECRET');
-  imageFile = join(tmp, 'thumb.png');
-  writeFileSync(imageFile, 'PNGDATA');
+  mkdirSync(join(tmp, 'images'));
+  imageFile = join(tmp, 'images', 'red.png');
+  await sharp({ create: { width: 64, height: 48, channels: 3, background: '#c33' } }).png().toFile(imageFile);
+  projectDir = join(tmp, 'project');
   srv = await startServer({
     dataDir: join(tmp, 'data'),
     staticDir,
-    createService: async (opts) => {
+    createService: (opts) => {
       emit = opts.emit;
-      return makeService(opts, { thumb: { 1: imageFile } });
+      service = new StudioService(opts);
+      return service;
     },
   });
+  // One project with one image, so /media has something to serve.
+  service.createProject({ dir: projectDir });
+  await service.jobs.wait(service.importImages({ folder: join(tmp, 'images') }).jobId);
 });
 
 after(async () => {
@@ -117,10 +126,13 @@ test('the cookie authenticates static files and media', async () => {
   assert.equal((await get('/assets/app.js', cookie)).status, 200);
   const thumb = await get('/media/thumb/1', cookie);
   assert.equal(thumb.status, 200);
-  assert.equal(thumb.body, 'PNGDATA');
-  assert.equal(thumb.headers['content-type'], 'image/png');
-  assert.equal((await get('/media/image/1', cookie)).status, 404);
+  assert.match(String(thumb.headers['content-type']), /^image\//);
+  const image = await get('/media/image/1', cookie);
+  assert.equal(image.status, 200);
+  assert.equal(image.headers['content-type'], 'image/png');
+  assert.equal(Number(image.headers['content-length']), readFileSync(imageFile).length);
   assert.equal((await get('/media/thumb/999', cookie)).status, 404);
+  assert.equal((await get('/media/image/0', cookie)).status, 404);
   assert.equal((await get('/media/thumb/../../secret.txt', cookie)).status, 404);
   assert.equal((await get('/media/thumb/1abc', cookie)).status, 404);
 });
@@ -172,9 +184,11 @@ test('WebSocket round trip of real requests, and events pushed to the socket', a
     }
   };
   ws.send(JSON.stringify({ t: 'req', id: 1, name: 'recentProjects', args: {} }));
-  assert.deepEqual(await next((m) => m.id === 1), { t: 'res', id: 1, reply: { ok: true, value: [] } });
-  ws.send(JSON.stringify({ t: 'req', id: 2, name: 'projectInfo', args: {} }));
-  assert.deepEqual(await next((m) => m.id === 2), { t: 'res', id: 2, reply: { ok: true, value: null } });
+  assert.deepEqual(await next((m) => m.id === 1), { t: 'res', id: 1, reply: { ok: true, value: [projectDir] } });
+  ws.send(JSON.stringify({ t: 'req', id: 2, name: 'projectInfo' }));
+  const info = (await next((m) => m.id === 2)) as { reply: { ok: true; value: { dir: string; images: number } } };
+  assert.equal(info.reply.value.dir, projectDir);
+  assert.equal(info.reply.value.images, 1);
   ws.send(JSON.stringify({ t: 'req', id: 3, name: 'importTriplets', args: { file: 'x.txt', split: 'val' } }));
   const bad = (await next((m) => m.id === 3)) as { reply: { ok: boolean; error: { code: string; message: string } } };
   assert.equal(bad.reply.error.code, 'BAD_ARGUMENTS');
@@ -183,6 +197,10 @@ test('WebSocket round trip of real requests, and events pushed to the socket', a
   assert.deepEqual(await next((m) => m.id === 4), { t: 'res', id: 4, reply: { ok: true, value: null } });
   ws.send(JSON.stringify({ t: 'req', id: 5, name: 'rmRf', args: {} }));
   assert.equal(((await next((m) => m.id === 5)) as { reply: { error: { code: string } } }).reply.error.code, 'UNKNOWN_CHANNEL');
+  // Service events reach the socket: a real one (closing the project), then one emitted directly.
+  ws.send(JSON.stringify({ t: 'req', id: 6, name: 'closeProject', args: {} }));
+  assert.deepEqual(await next((m) => m.t === 'evt'), { t: 'evt', name: 'project:changed', payload: { what: 'project' } });
+  assert.deepEqual(await next((m) => m.id === 6), { t: 'res', id: 6, reply: { ok: true, value: null } });
   emit('project:changed', { what: 'images' });
   assert.deepEqual(await next((m) => m.t === 'evt'), { t: 'evt', name: 'project:changed', payload: { what: 'images' } });
   // A malformed frame closes the socket with 1007 rather than crashing the server.
@@ -194,10 +212,10 @@ test('WebSocket round trip of real requests, and events pushed to the socket', a
 
 test('refuses a non-loopback host unless allowRemote is explicit, and still needs the token then', async () => {
   await assert.rejects(
-    startServer({ dataDir: join(tmp, 'data2'), host: '0.0.0.0', createService: (o) => makeService(o, {}) }),
+    startServer({ dataDir: join(tmp, 'data2'), host: '0.0.0.0' }),
     /Refusing to listen on 0\.0\.0\.0/,
   );
-  const remote = await startServer({ dataDir: join(tmp, 'data3'), host: '0.0.0.0', allowRemote: true, staticDir: join(tmp, 'renderer'), createService: (o) => makeService(o, {}) });
+  const remote = await startServer({ dataDir: join(tmp, 'data3'), host: '0.0.0.0', allowRemote: true, staticDir: join(tmp, 'renderer') });
   try {
     const addr = remote.server.address();
     assert.ok(addr && typeof addr === 'object' && addr.address === '0.0.0.0');

@@ -87,13 +87,16 @@ export async function downloadFile(url: string, dest: string, opts: DownloadOpti
       if (isAbort(err) || opts.signal?.aborted) throw err;
       if (err instanceof AppError) throw err; // HTTP errors do not get better by retrying
       lastErr = err;
+      const code = ((err as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+      if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') break; // no DNS (offline): retrying will not help
       await new Promise((r) => setTimeout(r, (opts.retryDelayMs ?? 250) * attempt));
     }
   }
   const msg = lastErr instanceof Error ? `${lastErr.message}${lastErr.cause ? ` (${(lastErr.cause as Error).message})` : ''}` : String(lastErr);
   throw new AppError(
     'INTERNAL',
-    `Download of ${url} failed after ${attempts} attempts: ${msg}. ${partSize(part)} bytes are kept in ${part}; run the same command again to resume.`,
+    `Download of ${url} failed: ${msg}.` +
+      (partSize(part) > 0 ? ` ${partSize(part)} bytes are kept in ${part}; run the same command again to resume.` : ''),
   );
 }
 

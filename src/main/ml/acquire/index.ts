@@ -13,7 +13,6 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors.js';
 import { backboneSpec, backbonesDir } from '../backbones.js';
 import { checkLayersFolder, readModelJson } from '../onnx/layers-folder.js';
-import { convertResNet50H5 } from '../resnet50/convert.js';
 import { digestFile, downloadFile, type FileDigest } from './download.js';
 
 export const RESNET50_H5 = 'resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5';
@@ -152,11 +151,17 @@ async function acquireResNet50(tmp: string, opts: AcquireOptions): Promise<Parti
       mkdirSync(dlDir, { recursive: true });
       h5 = join(dlDir, RESNET50_H5);
       rmSync(h5, { force: true }); // a finished-but-unverified leftover is re-fetched, a .part resumed
-      await downloadFile(origin, h5, {
-        signal: opts.signal,
-        attempts: opts.attempts,
-        onProgress: (received, total) => opts.onProgress?.({ phase: 'download', message: `Downloading ${RESNET50_H5}`, received, total, file: RESNET50_H5 }),
-      });
+      try {
+        await downloadFile(origin, h5, {
+          signal: opts.signal,
+          attempts: opts.attempts,
+          onProgress: (received, total) => opts.onProgress?.({ phase: 'download', message: `Downloading ${RESNET50_H5}`, received, total, file: RESNET50_H5 }),
+        });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        const looked = opts.url ? '' : ` ${RESNET50_H5} was not found in ${kerasCacheDirs().join(', ')}.`;
+        throw new AppError(err.code, `${err.message}${looked} Without internet, copy the file there or pass --from PATH.`, err.details);
+      }
       source = 'download';
       downloaded = true;
     }
@@ -174,6 +179,7 @@ async function acquireResNet50(tmp: string, opts: AcquireOptions): Promise<Parti
   }
   opts.signal?.throwIfAborted();
   opts.onProgress?.({ phase: 'convert', message: 'Converting to a TensorFlow.js layers model' });
+  const { convertResNet50H5 } = await import('../resnet50/convert.js'); // loads tfjs: only when converting
   await convertResNet50H5(h5, tmp, { source: sourceInfo(source, origin, digest) });
   if (downloaded) rmSync(h5, { force: true }); // converted: the 94 MB download is no longer needed
   return { source, origin, md5: digest.md5, sha256: digest.sha256 };

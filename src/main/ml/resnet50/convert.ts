@@ -43,10 +43,14 @@ export function matchWeights(model: tf.LayersModel, weights: NamedWeight[], orig
 
 /** Converts `h5Path` into `outDir` (which must exist and be empty). */
 export async function convertResNet50H5(h5Path: string, outDir: string, info: ConvertInfo = { source: {} }): Promise<void> {
-  const weights = await readKerasH5(h5Path);
+  writeResNet50Folder(await readKerasH5(h5Path), outDir, info, h5Path);
+}
+
+/** Writes Keras-named ResNet50 weights as a tfjs layers folder (model.json + shards + source.json). */
+export function writeResNet50Folder(weights: NamedWeight[], outDir: string, info: ConvertInfo = { source: {} }, origin = 'weights'): void {
   const model = buildResNet50(tf);
   try {
-    const ordered = matchWeights(model, weights, h5Path);
+    const ordered = matchWeights(model, weights, origin);
     const specs: WeightSpec[] = ordered.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' }));
     const total = ordered.reduce((n, w) => n + w.data.length, 0);
     const data = new Float32Array(total);

@@ -3,7 +3,6 @@
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { withFileLock } from '../onnx/lock.js';
-import { convertResNet50H5 } from './convert.js';
 
 /** The first .h5 in `dir`, preferring Keras's notop file name. */
 export function findH5(dir: string): string | null {
@@ -22,6 +21,8 @@ export async function ensureResNet50Folder(dir: string): Promise<boolean> {
   const did = await withFileLock(join(dir, '.convert.lock'), () => existsSync(modelJson), async () => {
     const tmp = mkdtempSync(join(dir, '.convert-'));
     try {
+      // Imported here: tfjs (needed to build the topology) costs seconds to load and most starts skip this.
+      const { convertResNet50H5 } = await import('./convert.js');
       await convertResNet50H5(h5, tmp, { source: { file: h5 } });
       // Shards first, model.json last: a reader never sees model.json without its shards.
       const files = readdirSync(tmp).sort((a, b) => Number(a === 'model.json') - Number(b === 'model.json'));

@@ -11,7 +11,7 @@ class ProjectState {
 
   constructor() {
     api.on('project:changed', ({ what }) => {
-      this.version = { ...this.version, [what]: this.version[what] + 1 };
+      this.version[what]++;
       void this.refresh();
     });
   }
@@ -45,10 +45,12 @@ class ProjectState {
     this.touch();
   }
 
-  /** Marks everything stale (after opening another project, undo, ...). */
-  touch(): void {
-    const v = this.version;
-    this.version = { images: v.images + 1, triplets: v.triplets + 1, runs: v.runs + 1, project: v.project + 1 };
+  /** Marks parts of the project stale (all of it after opening another project) and refreshes the counts. */
+  touch(...what: (keyof ProjectState['version'])[]): void {
+    // Mutated in place: the deep $state proxy tracks each counter separately, so a view that
+    // reloads on `version.runs` does not reload on a triplet edit.
+    for (const k of what.length ? what : (['images', 'triplets', 'runs', 'project'] as const)) this.version[k]++;
+    if (what.length) void this.refresh().catch(() => {});
   }
 }
 

@@ -48,7 +48,7 @@ class Review {
     if (verdict === 'swap') this.patch(m.tripletId, (x) => ({ ...x, positive: x.negative, negative: x.positive, positiveId: x.negativeId, negativeId: x.positiveId, dAP: x.dAN, dAN: x.dAP }));
     if (this.index < this.mistakes.length - 1) this.index++;
     await this.loadHistory();
-    project.touch();
+    project.touch('triplets');
   }
 
   /** Updates one mistake in place (keeps the reviewer's position). */

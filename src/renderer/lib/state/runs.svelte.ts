@@ -61,7 +61,7 @@ class Runs {
     } finally {
       this.jobId = null;
       await this.loadRuns();
-      project.touch();
+      project.touch('runs');
     }
   }
 

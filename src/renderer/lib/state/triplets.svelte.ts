@@ -67,7 +67,7 @@ class Triplets {
   async edit(id: number, edit: TripletEdit): Promise<TripletRecord | null> {
     const rec = await call('editTriplet', { id, edit });
     await this.load();
-    project.touch();
+    void project.refresh();
     return rec;
   }
 

@@ -26,7 +26,7 @@ class Undo {
       toasts.push('success', which === 'undo' ? 'Undone' : 'Redone', describe(entry));
       review.afterUndoRedo(entry, which === 'undo');
       await Promise.all([review.loaded ? review.loadHistory() : null, triplets.load()]);
-      project.touch();
+      project.touch('triplets');
     } catch (err) {
       toasts.error(err);
     } finally {

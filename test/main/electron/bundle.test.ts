@@ -1,0 +1,58 @@
+// The Electron bundles are built by esbuild (scripts/build-electron.mjs), and Electron itself is
+// not installed here, so this runs the same bundling on the browser-mode server entry and drives
+// the bundled service under Node: CJS main-side code with import.meta rewritten, and the ESM worker
+// bundles (feature extraction, training) started by URL next to it.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { buildElectron, findEngineModules, findWorkers } from '../../../scripts/build-electron.mjs';
+import { flowersDir, repoRoot, sharedModelsDir, skipWithoutShared } from '../../helpers/shared.js';
+
+test('build-electron bundles main, preload, every worker and engine module', { skip: skipWithoutShared() }, async () => {
+  // Output must sit inside the repo so the external npm packages resolve from node_modules.
+  const out = join(repoRoot, 'dist', `bundle-test-${process.pid}`);
+  const tmp = mkdtempSync(join(tmpdir(), 'ts-bundle-'));
+  try {
+    const built = await buildElectron({ out, log: () => {}, extraEntries: { server: join(repoRoot, 'src', 'main', 'server', 'index.ts') } });
+    for (const f of ['main.cjs', 'preload.cjs', 'server.cjs']) assert.ok(existsSync(join(out, f)), f);
+    assert.deepEqual(built.workers.sort(), Object.keys(findWorkers()).sort());
+    assert.ok(built.workers.includes('features-worker') && built.workers.includes('train-worker'), built.workers.join());
+    for (const w of built.workers) assert.ok(existsSync(join(out, `${w}.js`)), w);
+    for (const e of Object.keys(findEngineModules())) assert.ok(existsSync(join(out, `${e}.js`)), e);
+
+    // A small two-class image folder from the shared flowers set.
+    const images = join(tmp, 'images');
+    for (const cls of ['daisy', 'roses']) {
+      mkdirSync(join(images, cls), { recursive: true });
+      for (const f of readdirSync(join(flowersDir(), 'images', cls)).sort().slice(0, 5)) cpSync(join(flowersDir(), 'images', cls, f), join(images, cls, f));
+    }
+    mkdirSync(join(tmp, 'renderer'));
+    const r = spawnSync(
+      process.execPath,
+      [join(repoRoot, 'test', 'main', 'electron', 'fixtures', 'run-bundle.cjs'), join(out, 'server.cjs'), join(tmp, 'data'), join(tmp, 'project'), images, join(tmp, 'renderer')],
+      { encoding: 'utf8', timeout: 240_000, env: { ...process.env, TRIPLET_STUDIO_BACKBONES: sharedModelsDir() } },
+    );
+    assert.equal(r.status, 0, `bundled service failed:\n${r.stderr}`);
+    if (process.env.DEBUG_BUNDLE_TEST) console.log(r.stdout);
+    const result = JSON.parse(r.stdout) as {
+      imported: { added: number };
+      info: { images: number; triplets: { train: number; test: number } };
+      runs: Array<{ status: string; testAccuracy: number | null; epochs: unknown[] }>;
+      thumb: { status: number; type: string };
+    };
+    assert.equal(result.imported.added, 10);
+    assert.equal(result.info.images, 10);
+    assert.ok(result.info.triplets.train > 0 && result.info.triplets.test > 0);
+    assert.equal(result.runs.length, 1);
+    assert.equal(result.runs[0].status, 'finished');
+    assert.equal(typeof result.runs[0].testAccuracy, 'number');
+    assert.equal(result.thumb.status, 200);
+    assert.match(result.thumb.type, /^image\//);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
