@@ -48,6 +48,12 @@ function imageCount(backend: BackendName, backbone: string): number {
   return heavy ? 16 : 96;
 }
 
+interface FeatureConfig {
+  backend: BackendName;
+  /** 'tfjs' forces the built-in tfjs-layers engine (TRIPLET_STUDIO_ENGINE); undefined = default engine choice. */
+  engine?: 'tfjs';
+}
+
 async function featureRows(): Promise<MlBenchRow[]> {
   const rows: MlBenchRow[] = [];
   const images = flowerImages();
@@ -55,8 +61,10 @@ async function featureRows(): Promise<MlBenchRow[]> {
     console.log(`(features skipped: no images under ${shared}/datasets/flowers)`);
     return rows;
   }
-  const statuses = await probeBackends();
-  const saved = process.env.TRIPLET_STUDIO_BACKBONES;
+  const available = (await probeBackends()).filter((s) => s.available).map((s) => s.name);
+  // The default engine (e.g. onnxruntime when installed) once, then tfjs-layers on every tfjs backend.
+  const configs: FeatureConfig[] = [{ backend: available[0] }, ...available.map((backend) => ({ backend, engine: 'tfjs' as const }))];
+  const saved = { backbones: process.env.TRIPLET_STUDIO_BACKBONES, engine: process.env.TRIPLET_STUDIO_ENGINE };
   try {
     for (const id of Object.keys(BACKBONES)) {
       const root = backboneRoot(id);
@@ -65,17 +73,20 @@ async function featureRows(): Promise<MlBenchRow[]> {
         continue;
       }
       if (root) process.env.TRIPLET_STUDIO_BACKBONES = root;
-      for (const st of statuses.filter((s) => s.available)) {
-        const n = imageCount(st.name, id);
+      const seen = new Set<string>();
+      for (const cfg of configs) {
+        if (cfg.engine) process.env.TRIPLET_STUDIO_ENGINE = cfg.engine;
+        else delete process.env.TRIPLET_STUDIO_ENGINE;
+        const n = imageCount(cfg.backend, id);
         let first = 0;
         let firstCount = 0;
         let last = 0;
         let count = 0;
         const r = await extractFeatures({
           backbone: id,
-          backend: st.name,
+          backend: cfg.backend,
           images: images.slice(0, n),
-          batchSize: st.name === 'cpu' ? 1 : 8,
+          batchSize: cfg.backend === 'cpu' ? 1 : 8,
           onBatch: (b) => {
             count += b.length;
             last = performance.now();
@@ -85,13 +96,19 @@ async function featureRows(): Promise<MlBenchRow[]> {
             }
           },
         });
+        const key = `${r.engine}|${r.backend}`;
         const steady = count > firstCount && last > first ? (count - firstCount) / ((last - first) / 1000) : NaN;
-        rows.push({ what: 'features', backend: st.name, detail: `${id}, ${n} images, ${r.workers} workers, ${r.engine}`, value: n / r.seconds, unit: 'images/s', note: `incl. start-up; steady ${steady.toFixed(2)}/s` });
+        if (!seen.has(key)) {
+          rows.push({ what: 'features', backend: r.backend, detail: `${id}, ${r.engine}, ${n} images, ${r.workers} workers`, value: n / r.seconds, unit: 'images/s', note: `incl. start-up; steady ${steady.toFixed(2)}/s` });
+        }
+        seen.add(key);
       }
     }
   } finally {
-    if (saved === undefined) delete process.env.TRIPLET_STUDIO_BACKBONES;
-    else process.env.TRIPLET_STUDIO_BACKBONES = saved;
+    for (const [k, v] of [['TRIPLET_STUDIO_BACKBONES', saved.backbones], ['TRIPLET_STUDIO_ENGINE', saved.engine]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
   return rows;
 }

@@ -25,6 +25,8 @@ test('journey: import, make a triplet, train, review with undo, export', async (
   // Library: import the folder, watch the job, see the grid.
   await page.getByTestId('import-images').click();
   await typePath(page, join(flowers, 'images'));
+  // The job bar (progress, ETA, Cancel) shows while the import runs, if it lasts long enough to see.
+  if (await page.getByTestId('import-progress').isVisible()) await snap(page, '12-library-importing');
   await expect(page.getByTestId('library-count')).toHaveText('300 images', { timeout: 120_000 });
   await expect(page.getByTestId('library-item').first()).toBeVisible();
   await page.getByTestId('library-item').first().click();

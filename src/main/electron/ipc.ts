@@ -1,19 +1,10 @@
 // Electron IPC registration: one ipcMain.handle per request channel, every call routed through
 // the validating dispatcher with what Electron knows about the sender (frame URL, main frame,
 // owning webContents). Nothing else is registered on ipcMain.
-import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { ipcMain, type BrowserWindow } from 'electron';
 import { ipcChannel, REQUEST_NAMES, type RequestName } from '../../shared/ipc.js';
-import type { Dispatcher, SenderInfo } from '../ipc/dispatch.js';
-
-export function senderInfo(event: IpcMainInvokeEvent, win: BrowserWindow): SenderInfo {
-  const frame = event.senderFrame;
-  return {
-    transport: 'electron',
-    frameUrl: frame ? frame.url : null,
-    isMainFrame: frame !== null && !win.isDestroyed() && frame === win.webContents.mainFrame,
-    fromOurWindow: !win.isDestroyed() && event.sender === win.webContents,
-  };
-}
+import type { Dispatcher } from '../ipc/dispatch.js';
+import { senderInfo } from './sender.js';
 
 /** Registers every request channel; `after` runs once a request succeeded (e.g. to refresh menus). */
 export function registerIpc(getWindow: () => BrowserWindow | null, dispatcher: Dispatcher, after?: (name: RequestName) => void): () => void {

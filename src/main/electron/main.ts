@@ -35,7 +35,8 @@ let service: HostedService | null = null;
 
 function emit<E extends EventName>(event: E, payload: Events[E]): void {
   if (win && !win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, event, payload);
-  if (event === 'project:changed') void refreshMenu();
+  // The recent-projects submenu only changes when another project is opened or created.
+  if (event === 'project:changed' && (payload as Events['project:changed']).what === 'project') void refreshMenu();
 }
 
 async function refreshMenu(): Promise<void> {
@@ -198,8 +199,14 @@ async function main(): Promise<void> {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => {
-    void service?.dispose?.();
+  // Let running jobs stop and the store close before exiting (bounded, so quitting never hangs).
+  let disposed = false;
+  app.on('before-quit', (event) => {
+    if (disposed || !service?.dispose) return;
+    event.preventDefault();
+    disposed = true;
+    const timeout = new Promise((r) => setTimeout(r, 5000));
+    void Promise.race([Promise.resolve(service.dispose()).catch(() => {}), timeout]).finally(() => app.quit());
   });
 }
 

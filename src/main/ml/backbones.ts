@@ -128,7 +128,8 @@ export interface FeatureEngine {
   inputSize: number;
   /** batch: n×H×W×3 float32, already preprocessed; resolves to n×dim features. */
   run(batch: Float32Array, n: number): Promise<Float32Array>;
-  dispose?(): void;
+  /** Releases native resources; may be async. */
+  dispose?(): void | Promise<void>;
 }
 
 export interface EngineContext {

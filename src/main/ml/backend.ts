@@ -134,10 +134,33 @@ export async function probeBackends(): Promise<BackendStatus[]> {
 
 /** Switches tfjs to `name` and waits until it is ready. */
 async function activate(name: BackendName): Promise<void> {
+  const before = processListeners();
   const ok = await tf.setBackend(SPECS[name].tfName);
   if (!ok) throw new Error(`tfjs could not initialise the ${name} backend`);
   await tf.ready();
+  removeAddedListeners(before);
   current = name;
+}
+
+type ProcessEvent = 'uncaughtException' | 'unhandledRejection';
+const PROCESS_EVENTS: ProcessEvent[] = ['uncaughtException', 'unhandledRejection'];
+
+type Listener = (...args: unknown[]) => void;
+const listenersOf = (e: ProcessEvent): Listener[] => process.listeners(e as 'uncaughtException') as unknown as Listener[];
+
+function processListeners(): Map<ProcessEvent, Listener[]> {
+  return new Map(PROCESS_EVENTS.map((e) => [e, listenersOf(e)]));
+}
+
+/**
+ * The wasm backend's Emscripten glue installs process-wide handlers that rethrow every uncaught
+ * error and unhandled rejection, printing its whole minified source; Node already treats both as
+ * fatal by default, so removing them only keeps the host's own handlers and error output intact.
+ */
+function removeAddedListeners(before: Map<ProcessEvent, Listener[]>): void {
+  for (const e of PROCESS_EVENTS) {
+    for (const l of listenersOf(e)) if (!before.get(e)!.includes(l)) process.removeListener(e, l);
+  }
 }
 
 let initPromise: Promise<BackendReport> | null = null;

@@ -133,10 +133,8 @@ export function createLayersEncoder(shape: EncoderShape, seed: number): EncoderN
       return l2normalizeRows(d2.apply(h) as tf.Tensor2D);
     },
     read: () => readVariables(vars),
-    dispose: () => {
-      d1.dispose();
-      d2.dispose();
-    },
+    // Layer.dispose() refuses layers only applied eagerly; their variables are all there is to free.
+    dispose: () => vars.forEach((v) => v.dispose()),
   };
 }
 

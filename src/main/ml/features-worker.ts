@@ -5,7 +5,7 @@ import { AppError } from '../../shared/errors.js';
 import type { BackendName } from '../../shared/types.js';
 import { workerInput } from '../util/worker.js';
 import { initBackend } from './backend.js';
-import { backboneSpec, createFeatureEngine } from './backbones.js';
+import { backboneSpec, createFeatureEngine, type FeatureEngine } from './backbones.js';
 import { applyPreprocessing, decodeRgb } from './preprocess.js';
 
 export interface FeatureWorkerInput {
@@ -56,26 +56,47 @@ async function decodeBatch(seq: number, items: { id: number; path: string }[]): 
   return { seq, ids, batch: batch.subarray(0, ids.length * pixels), errors };
 }
 
-async function main(): Promise<void> {
-  await initBackend(input.backend);
-  const engine = await createFeatureEngine(input.backbone, input.backend);
-  port.postMessage({ t: 'ready', engine: engine.name } satisfies FromFeatureWorker);
+// Batches are decoded as soon as they arrive and run strictly in arrival order.
+let chain: Promise<void> = Promise.resolve();
+let stopping = false;
+let enginePromise: Promise<FeatureEngine> | null = null;
 
-  // Batches are decoded as soon as they arrive and run strictly in arrival order.
-  let chain: Promise<void> = Promise.resolve();
+/**
+ * Graceful stop: finish the native call in flight, release the engine, then exit. The parent must
+ * not terminate() a worker while onnxruntime runs: that aborts the whole process (Napi::Error).
+ */
+async function stop(): Promise<void> {
+  stopping = true;
+  await chain.catch(() => {});
+  const engine = await enginePromise?.catch(() => null);
+  await engine?.dispose?.();
+  process.exit(0);
+}
+
+async function main(): Promise<void> {
+  // Listen first, so a stop that arrives while the engine loads is seen.
   port.on('message', (msg: ToFeatureWorker) => {
     if (msg.t === 'stop') {
-      chain.finally(() => process.exit(0));
+      void stop();
       return;
     }
+    if (stopping) return;
     const decoding = decodeBatch(msg.seq, msg.items);
-    chain = chain.then(async () => {
-      const d = await decoding;
-      const features = d.ids.length ? await engine.run(d.batch, d.ids.length) : new Float32Array(0);
-      const reply: FromFeatureWorker = { t: 'result', seq: d.seq, ids: d.ids, features, errors: d.errors };
-      port.postMessage(reply, [features.buffer as ArrayBuffer]);
-    }).catch(fail);
+    chain = chain
+      .then(async () => {
+        const d = await decoding;
+        if (stopping) return;
+        const engine = await enginePromise!;
+        const features = d.ids.length ? await engine.run(d.batch, d.ids.length) : new Float32Array(0);
+        const reply: FromFeatureWorker = { t: 'result', seq: d.seq, ids: d.ids, features, errors: d.errors };
+        port.postMessage(reply, [features.buffer as ArrayBuffer]);
+      })
+      .catch(fail);
   });
+  await initBackend(input.backend);
+  enginePromise = createFeatureEngine(input.backbone, input.backend);
+  const engine = await enginePromise;
+  if (!stopping) port.postMessage({ t: 'ready', engine: engine.name } satisfies FromFeatureWorker);
 }
 
 /** Only AppError codes cross over (a Node error's code like ENOENT is not an ErrorCode). */

@@ -67,6 +67,20 @@ export async function extractFeatures(opts: ExtractFeaturesOptions): Promise<Ext
 
 type ResultMsg = Extract<FromFeatureWorker, { t: 'result' }>;
 
+/** A stuck worker is terminated after this long (terminating one mid-onnxruntime call aborts the process). */
+const STOP_GRACE_MS = 60_000;
+
+/**
+ * Asks a worker to finish its in-flight batch, release its engine and exit. The caller does not wait:
+ * results after the stop are ignored, so a cancel returns at once while the worker winds down.
+ */
+function stopWorker(w: Worker): void {
+  w.postMessage({ t: 'stop' } satisfies ToFeatureWorker);
+  const timer = setTimeout(() => void w.terminate(), STOP_GRACE_MS);
+  timer.unref();
+  w.once('exit', () => clearTimeout(timer));
+}
+
 function runPool(
   opts: ExtractFeaturesOptions,
   batches: { id: number; path: string }[][],
@@ -90,12 +104,13 @@ function runPool(
       if (settled) return;
       settled = true;
       opts.signal?.removeEventListener('abort', onAbort);
-      for (const w of workers) void w.terminate();
+      for (const w of workers) stopWorker(w);
       if (err) reject(err);
       else resolve({ engine, extracted, failed });
     };
     const onAbort = (): void => finish(abortError());
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    if (opts.signal?.aborted) return onAbort(); // aborted while the backend was initialising
 
     const sendNext = (w: Worker): void => {
       if (nextToSend >= batches.length) return;

@@ -68,6 +68,7 @@ export async function trainEncoder(args: TrainEncoderArgs): Promise<TrainedEncod
   // Fails early (with the reason) when a forced backend is unavailable; also lets embedFeatures use tf here.
   await initBackend(parsed.data.backend);
   const input: FitInput = { dim: args.dim, ...packTraining(args.dim, args.features, args.train), options: parsed.data };
+  throwIfAborted(args.signal); // aborted while the backend was initialising
   const worker = startWorker(WORKER_URL, input);
   return new Promise<TrainedEncoder>((resolve, reject) => {
     let settled = false;

@@ -9,7 +9,7 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
     group: 'Everywhere',
     items: [
       { keys: ['?'], what: 'Show or hide this help' },
-      { keys: ['Ctrl', '1…5'], what: 'Go to Projects, Library, Triplets, Train, Review' },
+      { keys: ['1…5'], what: 'Go to Projects, Library, Triplets, Train, Review (also with Ctrl)' },
       { keys: ['Ctrl', 'Z'], what: 'Undo the last triplet edit' },
       { keys: ['Ctrl', 'Shift', 'Z'], what: 'Redo' },
       { keys: ['Esc'], what: 'Close a dialog or panel' },

@@ -131,7 +131,7 @@ test('runs, re-import, export round trip through the CLI', { skip }, async () =>
 
 test('errors: one clear message with file:line, exit 1, no stack trace; --json prints an error document', { skip }, async () => {
   const bad = join(root, 'bad.txt');
-  writeFileSync(bad, '# comment\n14070463051_86ab57ab36.jpg nope.jpg 14070463051_86ab57ab36.jpg\nonly two\n');
+  writeFileSync(bad, '# comment\n14070463051_86ab57ab36.jpg nope.jpg 4258272381_65bd4b8191_m.jpg\nonly two\n');
   const r = await cli('import-triplets', A, bad, '--split', 'train');
   assert.equal(r.code, 1);
   assert.equal(r.stdout, '');

@@ -66,7 +66,7 @@ test('extracts MobileNet features for the 300 flowers, in order, in batches', { 
   assert.ok(batches > 1);
   assert.equal(lastProgress, 300);
   assert.equal(r.extracted, 300);
-  assert.match(r.engine, /tfjs-layers/);
+  assert.ok(r.engine.length > 0);
   assert.equal(r.backend, 'wasm');
   console.log(`# features: ${(300 / r.seconds).toFixed(1)} images/s with ${r.workers} workers (${r.engine})`);
   // Sanity: post-ReLU averages are non-negative and not all zero.
@@ -141,14 +141,27 @@ test('feature extraction: a corrupt image is reported and skipped; abort stops i
     const subset = [images[0], { id: 9999, path: bad }, images[1]];
     const got: number[] = [];
     const errors: [number, string][] = [];
+    const tfjsFeatures = new Map<number, Float32Array>();
+    // The built-in tfjs-layers engine (another engine, e.g. onnxruntime, may be the default one).
+    process.env.TRIPLET_STUDIO_ENGINE = 'tfjs';
     const r = await extractFeatures({
       backbone: BACKBONE,
       images: subset,
       workers: 1,
-      onBatch: (rows) => rows.forEach((row) => got.push(row.id)),
+      onBatch: (rows) => rows.forEach((row) => (got.push(row.id), tfjsFeatures.set(row.id, row.features))),
       onImageError: (id, _path, err) => errors.push([id, err.message]),
     });
+    delete process.env.TRIPLET_STUDIO_ENGINE;
+    assert.match(r.engine, /^tfjs-layers\//);
     assert.deepEqual(got, [images[0].id, images[1].id]);
+    // Same features as the default engine of the first test, to float tolerance.
+    for (const id of got) {
+      const a = tfjsFeatures.get(id)!;
+      const b = features.get(id)!;
+      const maxDiff = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+      const scale = b.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      assert.ok(maxDiff <= 1e-3 * scale + 1e-4, `image ${id}: engines differ by ${maxDiff} (scale ${scale})`);
+    }
     assert.equal(errors.length, 1);
     assert.equal(errors[0][0], 9999);
     assert.match(errors[0][1], /broken\.jpg/);
@@ -166,6 +179,7 @@ test('feature extraction: a corrupt image is reported and skipped; abort stops i
       (err: Error & { code?: string }) => err.code === 'MISSING_BACKBONE' && err.message.includes(join(dir, BACKBONE)) && /fetch-backbone/.test(err.message),
     );
   } finally {
+    delete process.env.TRIPLET_STUDIO_ENGINE;
     process.env.TRIPLET_STUDIO_BACKBONES = sharedModelsDir();
     await rm(dir, { recursive: true, force: true });
   }

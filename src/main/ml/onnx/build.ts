@@ -9,7 +9,7 @@ import { readLayersFolder, weightMap } from './layers-folder.js';
 const { onnx } = onnxProto;
 
 /** Bump when the generated graph changes, so cached model.onnx files are rebuilt. */
-export const ONNX_BUILDER_VERSION = 1;
+export const ONNX_BUILDER_VERSION = 2;
 const OPSET = 13;
 
 interface KerasLayer {
@@ -31,6 +31,8 @@ interface Val {
   conv?: ConvNode;
   /** Flattened [N, C] (after global pooling). */
   flat?: boolean;
+  /** Known ≥ 0 (ReLU output): zero padding then equals MaxPool's own −∞ padding. */
+  nonNeg?: boolean;
 }
 
 interface ConvNode {
@@ -39,6 +41,8 @@ interface ConvNode {
   /** Number of layers reading this conv's output (folding is only safe with one). */
   consumers: number;
 }
+
+const RESERVED = new Set(['input', 'input_nchw', 'features']);
 
 type Weights = Map<string, { shape: number[]; data: Float32Array }>;
 
@@ -141,8 +145,12 @@ export function buildOnnx(modelTopology: unknown, weights: Weights, opts: OnnxBu
     if (!v.pad) return v;
     const { src, t, b, l, r } = v.pad;
     const out = g.fresh(v.name);
-    g.node('Pad', [src.name, g.i64(g.fresh('pads'), [0, 0, t, l, 0, 0, b, r])], out);
-    const res: Val = { name: out, c: v.c, h: v.h, w: v.w };
+    // The pad value is a tiny non-zero on purpose: onnxruntime's PadFusion folds a zero Pad into a
+    // following MaxPool, whose own padding is −∞, which changes the result (seen with 1.30). 1e-30
+    // keeps the fusion off and differs from zero by far less than float rounding.
+    const value = g.f32(g.fresh('pad_value'), [], new Float32Array([1e-30]));
+    g.node('Pad', [src.name, g.i64(g.fresh('pads'), [0, 0, t, l, 0, 0, b, r]), value], out);
+    const res: Val = { name: out, c: v.c, h: v.h, w: v.w, nonNeg: src.nonNeg };
     Object.assign(v, res, { pad: undefined });
     return res;
   };
@@ -154,11 +162,13 @@ export function buildOnnx(modelTopology: unknown, weights: Weights, opts: OnnxBu
     else if (act === 'sigmoid') g.node('Sigmoid', [x.name], out);
     else if (act === 'tanh') g.node('Tanh', [x.name], out);
     else throw new AppError('INVALID_FILE', `layer ${layerName}: activation "${act}" is not supported for ONNX export.`);
-    return { name: out, c: x.c, h: x.h, w: x.w, flat: x.flat };
+    return { name: out, c: x.c, h: x.h, w: x.w, flat: x.flat, nonNeg: act === 'relu' || act === 'relu6' || act === 'sigmoid' };
   };
 
   for (const l of used) {
     const cfg = l.config;
+    // Graph input/output names are reserved; a layer called e.g. "features" gets a suffix.
+    const lname = RESERVED.has(l.name) ? `${l.name}__layer` : l.name;
     let out: Val;
     switch (l.class_name) {
       case 'InputLayer': {
@@ -173,7 +183,7 @@ export function buildOnnx(modelTopology: unknown, weights: Weights, opts: OnnxBu
       case 'ZeroPadding2D': {
         const x = real(input(l));
         const p = zeroPadding(cfg);
-        out = { name: l.name, c: x.c, h: x.h + p.t + p.b, w: x.w + p.l + p.r, pad: { src: x, ...p } };
+        out = { name: lname, c: x.c, h: x.h + p.t + p.b, w: x.w + p.l + p.r, pad: { src: x, ...p } };
         break;
       }
       case 'Conv2D':
@@ -213,9 +223,9 @@ export function buildOnnx(modelTopology: unknown, weights: Weights, opts: OnnxBu
         const bName = g.f32(`${l.name}/B`, [cout], B);
         const attrs = [ints('kernel_shape', [kh, kwid]), ints('strides', [sh, sw]), ints('dilations', [dh, dw]), ints('pads', pads)];
         if (depthwise) attrs.push(int('group', cin));
-        g.node('Conv', [x.name, wName, bName], l.name, attrs);
+        g.node('Conv', [x.name, wName, bName], lname, attrs);
         const act = (cfg.activation as string | undefined) ?? 'linear';
-        out = { name: l.name, c: cout, h: oh, w: ow };
+        out = { name: lname, c: cout, h: oh, w: ow };
         // A BN can only be folded when it reads the conv's raw output and nothing else does.
         if (act === 'linear') out.conv = { weight: W, bias: B, consumers: consumers.get(l.name) ?? 0 };
         else out = activation(l.name, out, act);
@@ -241,8 +251,8 @@ export function buildOnnx(modelTopology: unknown, weights: Weights, opts: OnnxBu
           const dims = x.flat ? [x.c] : [x.c, 1, 1];
           const mul = g.fresh(l.name);
           g.node('Mul', [x.name, g.f32(`${l.name}/scale`, dims, scale)], mul);
-          g.node('Add', [mul, g.f32(`${l.name}/shift`, dims, shift)], l.name);
-          out = { name: l.name, c: x.c, h: x.h, w: x.w, flat: x.flat };
+          g.node('Add', [mul, g.f32(`${l.name}/shift`, dims, shift)], lname);
+          out = { name: lname, c: x.c, h: x.h, w: x.w, flat: x.flat };
         }
         break;
       }
@@ -258,38 +268,46 @@ export function buildOnnx(modelTopology: unknown, weights: Weights, opts: OnnxBu
       case 'Dropout':
         out = input(l);
         break;
-      case 'MaxPooling2D': {
-        const x = real(input(l));
+      case 'MaxPooling2D':
+      case 'AveragePooling2D': {
+        const x0 = input(l);
+        const max = l.class_name === 'MaxPooling2D';
+        // Zero padding before a max pool of non-negative values is the pool's own padding: merge it.
+        const merge = max && x0.pad !== undefined && x0.pad.src.nonNeg === true;
+        const extra = merge ? [x0.pad!.t, x0.pad!.l, x0.pad!.b, x0.pad!.r] : [0, 0, 0, 0];
+        const x = merge ? x0.pad!.src : real(x0);
         const [kh, kw] = pair(cfg.pool_size, 2);
         const [sh, sw] = pair(cfg.strides ?? cfg.pool_size, 2);
-        let pads = [0, 0, 0, 0];
-        let oh = Math.floor((x.h - kh) / sh) + 1;
-        let ow = Math.floor((x.w - kw) / sw) + 1;
+        let pads = extra;
+        let oh = Math.floor((x0.h - kh) / sh) + 1;
+        let ow = Math.floor((x0.w - kw) / sw) + 1;
         if (cfg.padding === 'same') {
-          const [pt, pb, h2] = samePads(x.h, kh, sh, 1);
-          const [pl, pr, w2] = samePads(x.w, kw, sw, 1);
-          pads = [pt, pl, pb, pr];
+          const [pt, pb, h2] = samePads(x0.h, kh, sh, 1);
+          const [pl, pr, w2] = samePads(x0.w, kw, sw, 1);
+          pads = [pt + extra[0], pl + extra[1], pb + extra[2], pr + extra[3]];
           oh = h2;
           ow = w2;
         }
-        g.node('MaxPool', [x.name], l.name, [ints('kernel_shape', [kh, kw]), ints('strides', [sh, sw]), ints('pads', pads)]);
-        out = { name: l.name, c: x.c, h: oh, w: ow };
+        const attrs = [ints('kernel_shape', [kh, kw]), ints('strides', [sh, sw]), ints('pads', pads)];
+        // TF averages over the real pixels only at "same" borders: count_include_pad stays 0 (default).
+        g.node(max ? 'MaxPool' : 'AveragePool', [x.name], lname, attrs);
+        out = { name: lname, c: x.c, h: oh, w: ow, nonNeg: x.nonNeg };
         break;
       }
       case 'Add': {
         const srcs = inboundNames(l).map((_, i) => real(input(l, i)));
         let acc = srcs[0].name;
         for (let i = 1; i < srcs.length; i++) {
-          const o = i === srcs.length - 1 ? l.name : g.fresh(l.name);
+          const o = i === srcs.length - 1 ? lname : g.fresh(l.name);
           g.node('Add', [acc, srcs[i].name], o);
           acc = o;
         }
-        out = { name: l.name, c: srcs[0].c, h: srcs[0].h, w: srcs[0].w };
+        out = { name: lname, c: srcs[0].c, h: srcs[0].h, w: srcs[0].w };
         break;
       }
       case 'GlobalAveragePooling2D': {
         const x = real(input(l));
-        out = globalPool(g, x, l.name);
+        out = globalPool(g, x, lname);
         break;
       }
       default:

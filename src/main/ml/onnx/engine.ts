@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
+import { AppError } from '../../../shared/errors.js';
 import { appDataDir } from '../../util/paths.js';
 import { BACKBONES, registerEngineFactory, type BackboneSpec, type FeatureEngine } from '../backbones.js';
 import { ensureResNet50Folder } from '../resnet50/install.js';
@@ -158,6 +159,15 @@ for (const id of Object.keys(BACKBONES)) {
     } catch {
       return null; // not installed here: the tfjs engine takes over
     }
-    return createOnnxEngine(ctx.spec, ctx.dir);
+    try {
+      return await createOnnxEngine(ctx.spec, ctx.dir);
+    } catch (err) {
+      // A topology the ONNX builder does not cover still runs, slower, on tfjs.
+      if (err instanceof AppError && /not supported for ONNX export/.test(err.message)) {
+        process.emitWarning(`${ctx.spec.id}: ${err.message} Using the tfjs engine.`);
+        return null;
+      }
+      throw err;
+    }
   });
 }

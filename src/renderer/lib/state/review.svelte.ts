@@ -70,6 +70,7 @@ class Review {
     }
     const next = new Map(this.resolved);
     if (undone) next.delete(entry.tripletId);
+    else if (entry.action in VERDICTS) next.set(entry.tripletId, entry.action as Verdict);
     this.resolved = next;
     const i = this.mistakes.findIndex((m) => m.tripletId === entry.tripletId);
     if (i >= 0) this.index = i;

@@ -46,7 +46,8 @@ class Runs {
   }
 
   async loadRuns(): Promise<void> {
-    this.list = await call('runs', {});
+    // Newest first: the chart and the summary show the latest run.
+    this.list = [...(await call('runs', {}))].sort((a, b) => b.id - a.id);
   }
 
   /** Starts training; resolves when the job ends (rejects with its error). */

@@ -1,0 +1,136 @@
+// Project-level training on a small slice of the flowers data: resumable embed, cancel, finished runs,
+// re-evaluation after a label fix, mistakes and neighbours.
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Project } from '../../../src/main/project/project.js';
+import { flowersDir, sharedModelsDir, skipWithoutShared } from '../../helpers/shared.js';
+
+const BACKBONE = 'mobilenet_v1_0.75_224';
+const skip =
+  skipWithoutShared() ||
+  (existsSync(join(sharedModelsDir(), BACKBONE, 'model.json')) ? false : `backbone ${BACKBONE} not found under ${sharedModelsDir()}`);
+
+const root = mkdtempSync(join(tmpdir(), 'ts-train-'));
+let project: Project;
+const savedEnv = process.env.TRIPLET_STUDIO_BACKBONES;
+
+/** 6 images per class (30 in all) and seeded triplets: anchor and positive share a class. */
+function makeData(): { images: string; train: string; test: string } {
+  const rows = readFileSync(join(flowersDir(), 'classes.tsv'), 'utf8').trim().split('\n').map((l) => l.split('\t'));
+  const byClass = new Map<string, string[]>();
+  for (const [file, cls] of rows) {
+    const list = byClass.get(cls) ?? [];
+    if (list.length < 6) list.push(file);
+    byClass.set(cls, list);
+  }
+  const images = join(root, 'images');
+  for (const [cls, files] of byClass) {
+    mkdirSync(join(images, cls), { recursive: true });
+    for (const f of files) copyFileSync(join(flowersDir(), 'images', cls, f), join(images, cls, f));
+  }
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+  const classes = [...byClass.keys()];
+  const triplet = () => {
+    const c = pick(classes);
+    const [a, p] = [...byClass.get(c)!].sort(() => rand() - 0.5);
+    const n = pick(byClass.get(pick(classes.filter((x) => x !== c)))!);
+    return `${a} ${p} ${n}\n`;
+  };
+  const train = join(root, 'train.txt');
+  const test = join(root, 'test.txt');
+  writeFileSync(train, Array.from({ length: 120 }, triplet).join(''));
+  writeFileSync(test, '# held out\n' + Array.from({ length: 40 }, triplet).join(''));
+  return { images, train, test };
+}
+
+before(async () => {
+  if (skip) return;
+  process.env.TRIPLET_STUDIO_BACKBONES = sharedModelsDir();
+  const data = makeData();
+  project = Project.init(join(root, 'project'));
+  const r = await project.importImages(data.images);
+  assert.equal(r.added, 30);
+  project.importTriplets(data.train, 'train');
+  project.importTriplets(data.test, 'test');
+});
+
+after(() => {
+  project?.close();
+  if (savedEnv === undefined) delete process.env.TRIPLET_STUDIO_BACKBONES;
+  else process.env.TRIPLET_STUDIO_BACKBONES = savedEnv;
+  rmSync(root, { recursive: true, force: true });
+});
+
+const count = (sql: string, ...args: unknown[]) => project.db.prepare(sql).pluck().get(...args) as number;
+
+test('a killed embed keeps finished batches and the next embed computes only the rest', { skip }, async () => {
+  const ac = new AbortController();
+  await assert.rejects(
+    project.embed(BACKBONE, { signal: ac.signal, onProgress: (p) => p.done > 0 && ac.abort() }),
+    { name: 'AbortError' },
+  );
+  const kept = count('SELECT COUNT(*) FROM features WHERE backbone = ?', BACKBONE);
+  assert.ok(kept > 0 && kept < 30, `${kept} features kept`);
+  const r = await project.embed(BACKBONE);
+  assert.deepEqual([r.computed, r.cached, r.failed.length], [30 - kept, kept, 0]);
+  const blob = project.db.prepare('SELECT dim, length(data) AS n FROM features LIMIT 1').get() as { dim: number; n: number };
+  assert.deepEqual([blob.dim, blob.n], [768, 768 * 4]);
+});
+
+test('cancelling training marks the run cancelled with no predictions and no model', { skip }, async () => {
+  const ac = new AbortController();
+  await assert.rejects(
+    project.train({ epochs: 50, seed: 1 }, { signal: ac.signal, onProgress: (p) => p.phase === 'train' && ac.abort() }),
+    { name: 'AbortError' },
+  );
+  const run = project.runs().at(-1)!;
+  assert.equal(run.status, 'cancelled');
+  assert.equal(count('SELECT COUNT(*) FROM predictions WHERE run_id = ?', run.id), 0);
+  assert.equal(count('SELECT COUNT(*) FROM run_epochs WHERE run_id = ?', run.id), 0);
+  assert.equal(existsSync(join(project.dir, 'models', `run-${run.id}`)), false);
+  assert.equal(existsSync(join(project.dir, 'models', `run-${run.id}.partial`)), false);
+});
+
+test('a finished run records epochs, predictions and its model; evaluate follows label fixes', { skip }, async () => {
+  const run = await project.train({ epochs: 4, seed: 1 });
+  assert.equal(run.status, 'finished');
+  assert.equal(run.epochs.length, 4);
+  assert.equal(run.testCount, 40);
+  assert.ok(run.testAccuracy !== null && run.baselineAccuracy !== null);
+  assert.ok(existsSync(join(project.dir, 'models', `run-${run.id}`, 'model.json')));
+  assert.equal(count('SELECT COUNT(*) FROM predictions WHERE run_id = ?', run.id), 40);
+
+  const first = await project.evaluate();
+  assert.equal(first.result.run, run.id);
+  assert.equal(first.result.accuracy, run.testAccuracy);
+  assert.deepEqual(first.scored.map((s) => s.line), Array.from({ length: 40 }, (_, i) => i + 2), 'import order, file lines');
+
+  const mistakes = await project.mistakes();
+  assert.equal(mistakes.length, first.scored.filter((s) => !s.correct).length);
+  const listed = project.listTriplets({ split: 'test', mispredicted: true, limit: 100 });
+  assert.equal(listed.total, mistakes.length);
+
+  // Swap a correctly predicted test triplet: it becomes a mistake, without retraining.
+  const ok = first.scored.find((s) => s.correct)!;
+  project.editTriplet(ok.tripletId, { kind: 'swap' });
+  assert.equal(project.listTriplets({ split: 'test', mispredicted: true, limit: 100 }).total, mistakes.length + 1);
+  const second = await project.evaluate();
+  assert.equal(Math.round(second.result.accuracy * 40), Math.round(first.result.accuracy * 40) - 1);
+  // Excluding it removes it from evaluation.
+  project.editTriplet(ok.tripletId, { kind: 'exclude' });
+  assert.equal((await project.evaluate()).result.count, 39);
+});
+
+test('neighbours: k nearest by the latest run, self excluded, ascending distance', { skip }, async () => {
+  const id = project.listImages({ folder: 'roses' }).items[0].id;
+  const n = await project.neighbours(id, 5);
+  assert.equal(n.length, 5);
+  assert.ok(n.every((x) => x.image.id !== id));
+  for (let i = 1; i < n.length; i++) assert.ok(n[i - 1].distance <= n[i].distance);
+  await assert.rejects(project.neighbours(id, 5, 1), { code: 'NOT_FOUND' }, 'run 1 was cancelled');
+});
