@@ -29,3 +29,5 @@ async function main(): Promise<void> {
 }
 
 await main();
+
+export {};

@@ -4,6 +4,9 @@
 // once in `Events`. Electron's preload and the browser-mode WebSocket client both derive
 // their method lists from `REQUESTS`, so the two transports cannot drift apart.
 import { z } from 'zod';
+import { EVENT_CHANNEL, EVENT_NAMES, ipcChannel, REQUEST_NAMES, type EventName, type RequestName } from './channels.js';
+
+export { EVENT_CHANNEL, EVENT_NAMES, ipcChannel, REQUEST_NAMES, type EventName, type RequestName };
 import type {
   BackboneInfo,
   BackendReport,
@@ -96,10 +99,12 @@ export const REQUESTS = {
   // Dialogs (Electron shows native ones; browser mode returns null and the UI asks for a path)
   pickFolder: z.object({ title: z.string().max(200).optional() }),
   pickFile: z.object({ title: z.string().max(200).optional(), save: z.boolean().optional() }),
-} as const;
+} as const satisfies Record<RequestName, z.ZodType>;
 
-export type RequestName = keyof typeof REQUESTS;
-export const REQUEST_NAMES = Object.keys(REQUESTS) as RequestName[];
+// Every name in channels.ts has a schema and no schema lacks a name.
+type _SameNames = [keyof typeof REQUESTS] extends [RequestName] ? ([RequestName] extends [keyof typeof REQUESTS] ? true : never) : never;
+const _sameNames: _SameNames = true;
+void _sameNames;
 export type RequestArgs<K extends RequestName> = z.input<(typeof REQUESTS)[K]>;
 
 /** What each request resolves to. */
@@ -135,15 +140,13 @@ export interface Replies {
 }
 
 /** Events pushed from the main side to the renderer. */
-export interface Events {
+export interface Events extends Record<EventName, unknown> {
   'job:progress': JobProgress;
   'job:done': { jobId: string; kind: JobProgress['kind']; result: unknown };
   'job:failed': { jobId: string; kind: JobProgress['kind']; error: IpcError; cancelled: boolean };
   'project:changed': { what: 'images' | 'triplets' | 'runs' | 'project' };
   'menu:command': { command: MenuCommand };
 }
-export type EventName = keyof Events;
-export const EVENT_NAMES = ['job:progress', 'job:done', 'job:failed', 'project:changed', 'menu:command'] as const satisfies readonly EventName[];
 
 export type MenuCommand = 'new-project' | 'open-project' | 'import-images' | 'import-triplets' | 'export-triplets' | 'undo' | 'redo';
 
@@ -179,9 +182,6 @@ export type StudioApi = {
   readonly mode: 'electron' | 'browser';
 };
 
-/** Electron IPC channel for a request name: namespaced so no other channel can collide. */
-export const ipcChannel = (name: RequestName): string => `studio:${name}`;
-export const EVENT_CHANNEL = 'studio:event';
 
 // ---------- Browser-mode wire format (WebSocket at /ws, same contract as Electron IPC) ----------
 

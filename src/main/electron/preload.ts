@@ -3,19 +3,9 @@
 // rejects with the plain `{ code, message, details }` object (contextBridge drops custom
 // properties of Error objects, plain objects cross intact; the renderer wraps it in ApiError).
 import { contextBridge, ipcRenderer } from 'electron';
-import {
-  EVENT_CHANNEL,
-  EVENT_NAMES,
-  ipcChannel,
-  REQUEST_NAMES,
-  type Envelope,
-  type EventName,
-  type Events,
-  type Replies,
-  type RequestArgs,
-  type RequestName,
-  type StudioApi,
-} from '../../shared/ipc.js';
+// Runtime values from channels.ts only (types from ipc.ts are erased), so zod stays out of the preload.
+import { EVENT_CHANNEL, EVENT_NAMES, ipcChannel, REQUEST_NAMES, type EventName, type RequestName } from '../../shared/channels.js';
+import type { Envelope, Events, Replies, RequestArgs, StudioApi } from '../../shared/ipc.js';
 
 type Listener = (payload: unknown) => void;
 const listeners = new Map<EventName, Set<Listener>>();

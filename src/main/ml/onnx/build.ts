@@ -8,8 +8,8 @@ import { readLayersFolder, weightMap } from './layers-folder.js';
 
 const { onnx } = onnxProto;
 
-/** Bump when the generated graph changes, so cached model.onnx files are rebuilt. */
-export const ONNX_BUILDER_VERSION = 2;
+export { ONNX_BUILDER_VERSION } from './version.js';
+import { ONNX_BUILDER_VERSION } from './version.js';
 const OPSET = 13;
 
 interface KerasLayer {

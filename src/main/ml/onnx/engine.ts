@@ -4,15 +4,15 @@
 // The ONNX graph is generated from model.json in code (BN folded) and cached beside it as
 // model.onnx, rebuilt when model.json or a shard changes.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { isMainThread } from 'node:worker_threads';
+import { isMainThread, threadId } from 'node:worker_threads';
 import { AppError } from '../../../shared/errors.js';
 import { appDataDir } from '../../util/paths.js';
 import { BACKBONES, registerEngineFactory, type BackboneSpec, type FeatureEngine } from '../backbones.js';
 import { ensureResNet50Folder } from '../resnet50/install.js';
-import { buildOnnxFromLayersFolder, ONNX_BUILDER_VERSION } from './build.js';
+import { ONNX_BUILDER_VERSION } from './version.js';
 import { layersFolderFingerprint } from './layers-folder.js';
 import { withFileLock } from './lock.js';
 
@@ -103,7 +103,9 @@ export async function ensureOnnxModel(dir: string, featureLayer: string): Promis
     if (fresh()) return p.onnx;
     try {
       mkdirSync(join(p.onnx, '..'), { recursive: true });
-      await withFileLock(p.lock, fresh, () => {
+      await withFileLock(p.lock, fresh, async () => {
+        // The builder (protobufjs) is only loaded when a model must be (re)generated.
+        const { buildOnnxFromLayersFolder } = await import('./build.js');
         const bytes = buildOnnxFromLayersFolder(dir, { featureLayer });
         const tmp = `${p.onnx}.${process.pid}.tmp`;
         writeFileSync(tmp, bytes);
@@ -120,16 +122,59 @@ export async function ensureOnnxModel(dir: string, featureLayer: string): Promis
   throw lastErr ?? new Error(`could not write the ONNX model for ${dir}`);
 }
 
+/**
+ * onnxruntime's graph optimisation (layout transforms for this CPU's SIMD width, fusions) costs
+ * ~0.3–1 s per session. The optimised graph is saved once beside model.onnx, keyed by the
+ * onnxruntime version, this CPU's model and flags, and model.onnx itself, and later sessions load it
+ * without re-optimising. Any problem with the saved file falls back to optimising again.
+ */
+function optimisedPath(ort: Ort, path: string): string {
+  let cpu = '';
+  try {
+    const info = readFileSync('/proc/cpuinfo', 'utf8');
+    cpu = `${/^model name.*$/m.exec(info)?.[0]}|${/^flags.*$/m.exec(info)?.[0]}`;
+  } catch {
+    cpu = `${process.platform}-${process.arch}`;
+  }
+  const st = statSync(path);
+  const key = createHash('sha256').update(`${ort.env.versions?.common}|${cpu}|${st.size}|${st.mtimeMs}`).digest('hex').slice(0, 16);
+  return `${path}.opt-${key}`;
+}
+
+async function openSession(ort: Ort, path: string, threads: number): Promise<import('onnxruntime-node').InferenceSession> {
+  const base = {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential' as const,
+    logSeverityLevel: 3 as const, // errors only: its warnings are about internals a user cannot act on
+  };
+  const opt = optimisedPath(ort, path);
+  if (existsSync(opt)) {
+    try {
+      return await ort.InferenceSession.create(opt, { ...base, graphOptimizationLevel: 'disabled' });
+    } catch {
+      /* stale or damaged: optimise again below */
+    }
+  }
+  const tmp = `${opt}.${process.pid}.${threadId}.tmp`;
+  try {
+    const session = await ort.InferenceSession.create(path, { ...base, graphOptimizationLevel: 'all', optimizedModelFilePath: tmp });
+    try {
+      renameSync(tmp, opt);
+    } catch {
+      /* read-only folder: only this session benefits */
+    }
+    return session;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
 /** Creates an onnxruntime engine for a backbone folder (model.json present). */
 export async function createOnnxEngine(spec: BackboneSpec, dir: string, threads = ortThreads()): Promise<FeatureEngine> {
   const ort = await loadOrt();
   const path = await ensureOnnxModel(dir, spec.featureLayer);
-  const session = await ort.InferenceSession.create(path, {
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  });
+  const session = await openSession(ort, path, threads);
   const size = spec.inputSize;
   return {
     name: `onnxruntime/cpu×${threads}`,

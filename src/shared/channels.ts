@@ -1,0 +1,40 @@
+// Channel and event names only, without schemas: the preload and the renderer import this
+// (not ipc.ts) so that zod is not bundled into them. ipc.ts checks REQUESTS against these names.
+export const REQUEST_NAMES = [
+  'createProject',
+  'openProject',
+  'closeProject',
+  'recentProjects',
+  'projectInfo',
+  'importImages',
+  'listImages',
+  'listFolders',
+  'getImage',
+  'neighbours',
+  'importTriplets',
+  'exportTriplets',
+  'listTriplets',
+  'createTriplet',
+  'editTriplet',
+  'history',
+  'undo',
+  'redo',
+  'backends',
+  'backbones',
+  'defaultTrainOptions',
+  'train',
+  'cancelJob',
+  'runs',
+  'evaluate',
+  'mistakes',
+  'pickFolder',
+  'pickFile',
+] as const;
+export type RequestName = (typeof REQUEST_NAMES)[number];
+
+export const EVENT_NAMES = ['job:progress', 'job:done', 'job:failed', 'project:changed', 'menu:command'] as const;
+export type EventName = (typeof EVENT_NAMES)[number];
+
+/** Electron IPC channel for a request name: namespaced so no other channel can collide. */
+export const ipcChannel = (name: RequestName): string => `studio:${name}`;
+export const EVENT_CHANNEL = 'studio:event';
