@@ -1,5 +1,5 @@
-// Playwright fixtures: a browser-mode server per worker (spawned `node scripts/serve.mjs` with a
-// fresh data folder and the shared backbones), and a fresh project folder per test.
+// Playwright fixtures: a browser-mode server per test (spawned `node scripts/serve.mjs` with a
+// fresh data folder and the shared backbones) and a fresh project folder per test.
 import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -49,7 +49,7 @@ export async function stopStudio(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-export const test = base.extend<{ projectDir: string; app: Page }, { studio: Studio }>({
+export const test = base.extend<{ projectDir: string; app: Page; studio: Studio }>({
   studio: [
     async ({}, use) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'ts-e2e-data-'));
@@ -58,7 +58,8 @@ export const test = base.extend<{ projectDir: string; app: Page }, { studio: Stu
       await stopStudio(child);
       rmSync(dataDir, { recursive: true, force: true });
     },
-    { scope: 'worker', timeout: 90_000 },
+    // One server per test: each test starts with no project open and an empty recent list.
+    { timeout: 90_000 },
   ],
   projectDir: async ({}, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'ts-e2e-project-'));

@@ -4,9 +4,9 @@
 // The ONNX graph is generated from model.json in code (BN folded) and cached beside it as
 // model.onnx, rebuilt when model.json or a shard changes.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { isMainThread, threadId } from 'node:worker_threads';
 import { AppError } from '../../../shared/errors.js';
 import { appDataDir } from '../../util/paths.js';
@@ -141,6 +141,15 @@ function optimisedPath(ort: Ort, path: string): string {
   return `${path}.opt-${key}`;
 }
 
+/** Optimised graphs of earlier model.onnx versions (or another CPU / onnxruntime) are removed. */
+function removeStaleOptimised(path: string, keep: string): void {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.opt-`;
+  for (const f of readdirSync(dir)) {
+    if (f.startsWith(prefix) && !f.endsWith('.tmp') && join(dir, f) !== keep) rmSync(join(dir, f), { force: true });
+  }
+}
+
 async function openSession(ort: Ort, path: string, threads: number): Promise<import('onnxruntime-node').InferenceSession> {
   const base = {
     intraOpNumThreads: threads,
@@ -161,6 +170,7 @@ async function openSession(ort: Ort, path: string, threads: number): Promise<imp
     const session = await ort.InferenceSession.create(path, { ...base, graphOptimizationLevel: 'all', optimizedModelFilePath: tmp });
     try {
       renameSync(tmp, opt);
+      removeStaleOptimised(path, opt);
     } catch {
       /* read-only folder: only this session benefits */
     }

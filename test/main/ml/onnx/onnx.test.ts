@@ -68,6 +68,14 @@ describe('onnx engine', { skip: skipWithoutShared() || (await ortMissing()) }, (
     const got = await onnx.run(batch, 2);
     tfjs.dispose?.();
     onnx.dispose?.();
+    // A second session loads the saved optimised graph instead of optimising again: same numbers.
+    assert.equal(readdirSync(dir).filter((f) => f.startsWith('model.onnx.opt-') && !f.endsWith('.tmp')).length, 1);
+    const again = await createOnnxEngine(spec, dir, 1);
+    const got2 = await again.run(batch, 2);
+    again.dispose?.();
+    let d2 = 0;
+    for (let i = 0; i < got.length; i++) d2 = Math.max(d2, Math.abs(got[i] - got2[i]));
+    assert.ok(d2 <= 1e-5, `optimised-graph session differs by ${d2}`);
     assert.equal(got.length, 2 * 768);
     let diff = 0;
     for (let i = 0; i < got.length; i++) diff = Math.max(diff, Math.abs(got[i] - want[i]));
