@@ -4,7 +4,7 @@
 // ResNet50 runs with seeded random weights (the ImageNet file is not available offline): compute time
 // does not depend on weight values. Targets: ResNet50 ≥ 4 images/s, MobileNet 0.75 ≥ 30 images/s.
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BACKBONES } from '../src/main/ml/backbones.js';
 import { extractFeatures } from '../src/main/ml/features.js';
@@ -61,6 +61,8 @@ interface Row {
   images: number;
   seconds: number;
   perSecond: number;
+  /** CPU seconds of the whole process (all threads) per image: robust to other load on the machine. */
+  cpuPerImage: number;
 }
 
 function photos(n: number): { id: number; path: string }[] {
@@ -103,7 +105,9 @@ async function timeExtract(backbone: string, images: { id: number; path: string 
   else delete process.env.TRIPLET_STUDIO_ORT_THREADS;
   try {
     let n = 0;
+    const cpu0 = process.cpuUsage();
     const r = await extractFeatures({ backbone, images, workers, batchSize: 8, onBatch: (rows) => void (n += rows.length) });
+    const cpu = process.cpuUsage(cpu0);
     if (n !== images.length) throw new Error(`${backbone}: ${n} of ${images.length} images extracted`);
     return {
       backbone,
@@ -113,6 +117,7 @@ async function timeExtract(backbone: string, images: { id: number; path: string 
       images: n,
       seconds: r.seconds,
       perSecond: n / r.seconds,
+      cpuPerImage: (cpu.user + cpu.system) / 1e6 / n,
     };
   } finally {
     if (envEngine === undefined) delete process.env.TRIPLET_STUDIO_ENGINE;
@@ -173,13 +178,15 @@ export async function runFeaturesBench(): Promise<{ rows: Row[]; peak: PeakEstim
       console.log(`  ${row.backbone.padEnd(22)} ${row.engine.padEnd(22)} workers ${row.workers} threads ${row.threads.padEnd(9)} ${row.images} images ${row.seconds.toFixed(2)} s  ${row.perSecond.toFixed(2)} images/s`);
     }
     console.log('\nEnd to end (extractFeatures: worker start-up, model load, JPEG decode + resize, inference):');
-    console.log('backbone                engine                  workers  threads    images/s  GFLOP/s  % of peak');
+    console.log('backbone                engine                  workers  threads    images/s  GFLOP/s  % of peak  CPU s/image  images/s if the cores were idle');
     for (const r of rows) {
       const gf = r.perSecond * GFLOP_PER_IMAGE[r.backbone];
+      const idle = Math.min(r.workers * Number.parseInt(r.threads, 10), peak.cores) / r.cpuPerImage;
       console.log(
-        `${r.backbone.padEnd(24)}${r.engine.padEnd(24)}${String(r.workers).padEnd(9)}${r.threads.padEnd(11)}${r.perSecond.toFixed(2).padStart(8)}  ${gf.toFixed(1).padStart(7)}  ${((100 * gf) / peak.gflops).toFixed(1).padStart(8)}%`,
+        `${r.backbone.padEnd(24)}${r.engine.padEnd(24)}${String(r.workers).padEnd(9)}${r.threads.padEnd(11)}${r.perSecond.toFixed(2).padStart(8)}  ${gf.toFixed(1).padStart(7)}  ${((100 * gf) / peak.gflops).toFixed(1).padStart(8)}%  ${r.cpuPerImage.toFixed(3).padStart(11)}  ${idle.toFixed(1).padStart(6)}`,
       );
     }
+    console.log(`(load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${peak.cores} cores; the last column divides the cores used by the CPU time per image)`);
     if (ort) {
       console.log('\nEngine only (onnxruntime, 1 session, batch 8, preprocessed input, warm):');
       for (const id of ['mobilenet_v1_0.75_224', 'resnet50']) {

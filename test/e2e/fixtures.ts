@@ -19,7 +19,10 @@ export async function startStudio(args: string[], extraEnv: Record<string, strin
   const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      reject(new Error(`server did not start within 60 s:\n${output}`));
+    }, 60_000);
     const onData = (buf: Buffer) => {
       output += buf.toString();
       const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
@@ -53,10 +56,16 @@ export const test = base.extend<{ projectDir: string; app: Page; studio: Studio 
   studio: [
     async ({}, use) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'ts-e2e-data-'));
-      const { url, child } = await startStudio([join(repoRoot, 'scripts', 'serve.mjs'), '--data', dataDir]);
-      await use({ url, dataDir });
-      await stopStudio(child);
-      rmSync(dataDir, { recursive: true, force: true });
+      try {
+        const { url, child } = await startStudio([join(repoRoot, 'scripts', 'serve.mjs'), '--data', dataDir]);
+        try {
+          await use({ url, dataDir });
+        } finally {
+          await stopStudio(child);
+        }
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
     // One server per test: each test starts with no project open and an empty recent list.
     { timeout: 90_000 },

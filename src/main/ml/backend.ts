@@ -108,21 +108,13 @@ async function tryBackend(name: BackendName): Promise<BackendStatus> {
   try {
     await loadOnce(name);
     if (!tf.findBackendFactory(spec.tfName)) throw new Error(`${spec.pkg} did not register the "${spec.tfName}" backend`);
-    if (name === 'tensorflow-gpu' || name === 'tensorflow') {
-      // Both packages register "tensorflow"; the GPU one only counts when it really sees a GPU.
-      if (name === 'tensorflow-gpu' && !(await nativeHasGpu())) throw new Error('no CUDA GPU visible');
-    }
+    // tfjs-node-gpu only loads when its CUDA libraries are found (else the reason above says which
+    // one is missing); it exposes no public query for a visible GPU, so a successful load counts.
     return { ...base, available: true };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     return { ...base, available: false, reason };
   }
-}
-
-async function nativeHasGpu(): Promise<boolean> {
-  // tfjs-node-gpu exposes no public GPU query; TF logs the device but the binding cannot be asked.
-  // Treat a successful tfjs-node-gpu load as GPU-capable (it requires CUDA libs to load at all).
-  return true;
 }
 
 /** Every backend with whether it can be used here and, if not, why. */

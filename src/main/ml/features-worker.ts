@@ -87,7 +87,9 @@ async function main(): Promise<void> {
         const d = await decoding;
         if (stopping) return;
         const engine = await enginePromise!;
-        const features = d.ids.length ? await engine.run(d.batch, d.ids.length) : new Float32Array(0);
+        const out = d.ids.length ? await engine.run(d.batch, d.ids.length) : new Float32Array(0);
+        // Transfer needs a buffer of its own (an engine may return a view into a larger one).
+        const features = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out : out.slice();
         const reply: FromFeatureWorker = { t: 'result', seq: d.seq, ids: d.ids, features, errors: d.errors };
         port.postMessage(reply, [features.buffer as ArrayBuffer]);
       })

@@ -26,6 +26,9 @@ test('customGrad dense: forward and gradients equal tf autograd of x·W + b', as
   const ref = tf.grads(f((xx, ww, bb) => tf.add(tf.matMul(xx, ww), bb)))([x, w, b]);
   closeArrays(denseFast(x, w, b).dataSync(), [1 * 0.1 + 2 * 0.3 + 3 * -0.5 + 0.01, 1 * -0.2 + 2 * 0.4 + 3 * 0.6 - 0.02, -0.1 + 0.15 - 1 + 0.01, 0.2 + 0.2 + 1.2 - 0.02]);
   for (let i = 0; i < 3; i++) closeArrays(fast[i].dataSync(), ref[i].dataSync());
+  // Without the input gradient (first layer), dW and db are unchanged.
+  const noDx = tf.grads(f((xx, ww, bb) => denseFast(xx, ww, bb, false)))([x, w, b]);
+  for (let i = 1; i < 3; i++) closeArrays(noDx[i].dataSync(), ref[i].dataSync());
   // dW = xᵀ·dy by hand for one element: x[:,0]·dy[:,0] = 1·1 + (−1)·0.5
   assert.ok(Math.abs(fast[1].dataSync()[0] - 0.5) < 1e-6);
 });

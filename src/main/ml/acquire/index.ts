@@ -104,10 +104,12 @@ function installDir(tmp: string, target: string): void {
 /** Builds model.onnx now, so the first embed does not pay for it (skipped without onnxruntime). */
 async function prepareOnnx(id: string, dir: string, opts: AcquireOptions): Promise<void> {
   try {
-    const { loadOrt, ensureOnnxModel } = await import('../onnx/engine.js');
+    const { loadOrt, createOnnxEngine } = await import('../onnx/engine.js');
     await loadOrt();
     opts.onProgress?.({ phase: 'optimise', message: 'Building the ONNX model (batch norm folded)' });
-    await ensureOnnxModel(dir, backboneSpec(id).featureLayer);
+    // Creating a session writes model.onnx and onnxruntime's optimised graph for this CPU.
+    const engine = await createOnnxEngine(backboneSpec(id), dir, 1);
+    engine.dispose?.();
   } catch (err) {
     if (err instanceof AppError) throw err;
     // onnxruntime not available: the tfjs engine will run the layers model.
