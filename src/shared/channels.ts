@@ -38,3 +38,9 @@ export type EventName = (typeof EVENT_NAMES)[number];
 /** Electron IPC channel for a request name: namespaced so no other channel can collide. */
 export const ipcChannel = (name: RequestName): string => `studio:${name}`;
 export const EVENT_CHANNEL = 'studio:event';
+
+/**
+ * Media URLs, relative so they resolve against `app://studio/` in Electron and
+ * `http://127.0.0.1:PORT/` in browser mode alike.
+ */
+export const mediaUrl = (kind: 'thumb' | 'image', imageId: number): string => `/media/${kind}/${imageId}`;

@@ -4,9 +4,9 @@
 // once in `Events`. Electron's preload and the browser-mode WebSocket client both derive
 // their method lists from `REQUESTS`, so the two transports cannot drift apart.
 import { z } from 'zod';
-import { EVENT_CHANNEL, EVENT_NAMES, ipcChannel, REQUEST_NAMES, type EventName, type RequestName } from './channels.js';
+import { EVENT_CHANNEL, EVENT_NAMES, ipcChannel, mediaUrl, REQUEST_NAMES, type EventName, type RequestName } from './channels.js';
 
-export { EVENT_CHANNEL, EVENT_NAMES, ipcChannel, REQUEST_NAMES, type EventName, type RequestName };
+export { EVENT_CHANNEL, EVENT_NAMES, ipcChannel, mediaUrl, REQUEST_NAMES, type EventName, type RequestName };
 import type {
   BackboneInfo,
   BackendReport,
@@ -190,11 +190,6 @@ export type WsServerMessage =
   | { t: 'res'; id: number; reply: Envelope<unknown> }
   | { t: 'evt'; name: EventName; payload: unknown };
 
-/**
- * Media URLs, relative so they resolve against `app://studio/` in Electron and
- * `http://127.0.0.1:PORT/` in browser mode alike.
- */
-export const mediaUrl = (kind: 'thumb' | 'image', imageId: number): string => `/media/${kind}/${imageId}`;
 
 /** Service methods: every request except the native dialogs, which the host answers itself. */
 export type ServiceRequestName = Exclude<RequestName, 'pickFolder' | 'pickFile'>;

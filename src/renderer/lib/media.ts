@@ -1,2 +1,2 @@
 // Image URLs for <img src>: relative, so they resolve in Electron (app://studio/) and browser mode alike.
-export { mediaUrl } from '../../shared/ipc.js';
+export { mediaUrl } from '../../shared/channels.js';
