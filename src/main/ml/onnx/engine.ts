@@ -48,8 +48,8 @@ export async function probeFeatureEngines(): Promise<EngineStatus[]> {
   let onnx: EngineStatus;
   try {
     const ort = await loadOrt();
-    const backends = ort.listSupportedBackends?.().map((b) => b.name).join(', ');
-    onnx = { name: 'onnxruntime', available: true, detail: `onnxruntime-node ${ort.env.versions?.node ?? ''}${backends ? ` (${backends})` : ''}`.trim() };
+    // Only the CPU execution provider is used (the GPU ones need CUDA libraries this app does not ship).
+    onnx = { name: 'onnxruntime', available: true, detail: `onnxruntime-node ${ort.env.versions?.node ?? ''}, CPU execution provider, ${ortThreads(1)} threads` };
   } catch (err) {
     onnx = { name: 'onnxruntime', available: false, reason: (err as Error).message };
   }
