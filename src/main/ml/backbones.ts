@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { AppError } from '../../shared/errors.js';
 import type { BackboneInfo, BackendName } from '../../shared/types.js';
 import { appDataDir } from '../util/paths.js';
-import { tf } from './backend.js';
+import type * as tfTypes from '@tensorflow/tfjs';
 
 export type Preprocessing = 'caffe' | 'tf';
 
@@ -136,8 +136,10 @@ export interface EngineContext {
   spec: BackboneSpec;
   /** The backbone's weights folder (<backbonesDir()>/<id>). */
   dir: string;
-  /** The tfjs backend already initialised in this thread. */
+  /** The tfjs backend to use if the engine runs on tfjs (initialised only then: tfjs takes seconds to load). */
   backend: BackendName;
+  /** Feature workers running at once (engines with their own thread pools divide the cores by it). */
+  workers?: number;
 }
 
 export type EngineFactory = (ctx: EngineContext) => Promise<FeatureEngine | null>;
@@ -162,10 +164,10 @@ async function importEngineModules(id: string): Promise<void> {
 }
 
 /** Builds the engine for `id` in this thread (call after initBackend). */
-export async function createFeatureEngine(id: string, backend: BackendName): Promise<FeatureEngine> {
+export async function createFeatureEngine(id: string, backend: BackendName, workers?: number): Promise<FeatureEngine> {
   const spec = backboneSpec(id);
   await importEngineModules(id);
-  const ctx: EngineContext = { spec, dir: backbonePath(id), backend };
+  const ctx: EngineContext = { spec, dir: backbonePath(id), backend, workers };
   for (const f of factories.get(id) ?? []) {
     const engine = await f(ctx);
     if (engine) return engine;
@@ -176,13 +178,14 @@ export async function createFeatureEngine(id: string, backend: BackendName): Pro
 // ---------- Built-in tfjs layers engine ----------
 
 /** tfjs-node's file:// loader is not available here: read model.json and its shards with fs. */
-export function fileSystemHandler(modelJsonPath: string): tf.io.IOHandler {
+export function fileSystemHandler(modelJsonPath: string): tfTypes.io.IOHandler {
   const dir = join(modelJsonPath, '..');
   return {
     load: async () => {
-      const json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as tf.io.ModelJSON;
+      const { tf } = await import('./backend.js');
+      const json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as tfTypes.io.ModelJSON;
       return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
-        const specs: tf.io.WeightsManifestEntry[] = [];
+        const specs: tfTypes.io.WeightsManifestEntry[] = [];
         const buffers: ArrayBuffer[] = [];
         for (const group of manifest) {
           specs.push(...group.weights);
@@ -198,23 +201,25 @@ export function fileSystemHandler(modelJsonPath: string): tf.io.IOHandler {
 }
 
 export async function createTfLayersEngine(ctx: EngineContext): Promise<FeatureEngine> {
+  const { tf, initBackend } = await import('./backend.js');
+  await initBackend(ctx.backend);
   const { spec, dir } = ctx;
   const modelJson = join(dir, 'model.json');
   if (!existsSync(modelJson)) throw missingBackboneError(spec.id, 'no model.json');
-  let full: tf.LayersModel;
+  let full: tfTypes.LayersModel;
   try {
     full = await tf.loadLayersModel(fileSystemHandler(modelJson));
   } catch (err) {
     throw new AppError('MISSING_BACKBONE', `Could not load ${modelJson}: ${(err as Error).message}`, { backbone: spec.id });
   }
-  let layer: tf.layers.Layer;
+  let layer: tfTypes.layers.Layer;
   try {
     layer = full.getLayer(spec.featureLayer);
   } catch {
     throw new AppError('MISSING_BACKBONE', `${modelJson} has no layer "${spec.featureLayer}".`, { backbone: spec.id });
   }
   // Truncate at the feature layer; spatial maps (mobilenet, old-Keras avg_pool 1×1) are averaged to a vector.
-  const truncated = tf.model({ inputs: full.inputs, outputs: layer.output as tf.SymbolicTensor });
+  const truncated = tf.model({ inputs: full.inputs, outputs: layer.output as tfTypes.SymbolicTensor });
   const size = spec.inputSize;
   return {
     name: `tfjs-layers/${ctx.backend}`,
@@ -223,7 +228,7 @@ export async function createTfLayersEngine(ctx: EngineContext): Promise<FeatureE
     async run(batch, n) {
       const out = tf.tidy(() => {
         const x = tf.tensor4d(batch, [n, size, size, 3]);
-        let y = truncated.predict(x) as tf.Tensor;
+        let y = truncated.predict(x) as tfTypes.Tensor;
         if (y.rank === 4) y = tf.mean(y, [1, 2]);
         return y.reshape([n, -1]);
       });

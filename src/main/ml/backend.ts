@@ -5,6 +5,10 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+
+// tfjs prints an "install tfjs-node" banner on first use of the cpu backend and warns about kernel
+// re-registration; neither means anything here. Set before any tensor exists, in every thread.
+tf.env().set('PROD', true);
 import { AppError } from '../../shared/errors.js';
 import { BACKEND_ORDER, type BackendName, type BackendReport, type BackendStatus } from '../../shared/types.js';
 
@@ -173,7 +177,6 @@ export function initBackend(prefer?: BackendName): Promise<BackendReport> {
 }
 
 async function doInit(prefer?: BackendName): Promise<BackendReport> {
-  quietTfjs();
   const statuses = await probeBackends();
   if (prefer) {
     const st = statuses.find((s) => s.name === prefer);
@@ -201,11 +204,6 @@ async function doInit(prefer?: BackendName): Promise<BackendReport> {
 /** The backend in use, or null before initBackend(). */
 export function currentBackend(): BackendName | null {
   return current;
-}
-
-/** tfjs prints a "install tfjs-node" banner and kernel re-registration warnings; they mean nothing here. */
-function quietTfjs(): void {
-  tf.env().set('PROD', true);
 }
 
 export { tf };

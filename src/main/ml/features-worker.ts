@@ -4,13 +4,14 @@ import { parentPort } from 'node:worker_threads';
 import { AppError } from '../../shared/errors.js';
 import type { BackendName } from '../../shared/types.js';
 import { workerInput } from '../util/worker.js';
-import { initBackend } from './backend.js';
 import { backboneSpec, createFeatureEngine, type FeatureEngine } from './backbones.js';
 import { applyPreprocessing, decodeRgb } from './preprocess.js';
 
 export interface FeatureWorkerInput {
   backbone: string;
   backend: BackendName;
+  /** Workers running at once (engines with their own thread pools divide the cores by it). */
+  workers?: number;
 }
 
 export type ToFeatureWorker = { t: 'batch'; seq: number; items: { id: number; path: string }[] } | { t: 'stop' };
@@ -95,8 +96,7 @@ async function main(): Promise<void> {
       })
       .catch(fail);
   });
-  await initBackend(input.backend);
-  enginePromise = createFeatureEngine(input.backbone, input.backend);
+  enginePromise = createFeatureEngine(input.backbone, input.backend, input.workers);
   const engine = await enginePromise;
   if (!stopping) port.postMessage({ t: 'ready', engine: engine.name } satisfies FromFeatureWorker);
 }

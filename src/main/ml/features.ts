@@ -9,7 +9,7 @@ import type { BackendName } from '../../shared/types.js';
 import { startWorker } from '../util/worker.js';
 import { abortError, throwIfAborted } from './abort.js';
 import { initBackend } from './backend.js';
-import { backboneSpec, isBackboneInstalled, missingBackboneError } from './backbones.js';
+import { backbonePath, backboneSpec, isBackboneInstalled, missingBackboneError } from './backbones.js';
 import type { FeatureWorkerInput, FromFeatureWorker, ToFeatureWorker } from './features-worker.js';
 
 export interface FeatureRow {
@@ -46,6 +46,16 @@ export interface ExtractFeaturesResult {
 
 const WORKER_URL = new URL('./features-worker.js', import.meta.url);
 
+/** The onnxruntime engine's worker plan, when that optional module is present and will be used. */
+async function onnxPlan(id: string): Promise<{ workers: number } | null> {
+  try {
+    const m = await import('./onnx/engine.js');
+    return await m.onnxWorkerPlan(backboneSpec(id), backbonePath(id));
+  } catch {
+    return null;
+  }
+}
+
 export async function extractFeatures(opts: ExtractFeaturesOptions): Promise<ExtractFeaturesResult> {
   const t0 = performance.now();
   throwIfAborted(opts.signal);
@@ -59,7 +69,9 @@ export async function extractFeatures(opts: ExtractFeaturesOptions): Promise<Ext
     return { backend: used, engine: 'none', seconds: 0, extracted: 0, failed: 0, workers: 0 };
   }
   const native = used === 'tensorflow' || used === 'tensorflow-gpu';
-  const wanted = opts.workers ?? (native ? 1 : availableParallelism());
+  // onnxruntime runs best as one worker whose session uses every core (measured: bench/features.ts).
+  const plan = opts.workers === undefined ? await onnxPlan(opts.backbone) : null;
+  const wanted = opts.workers ?? plan?.workers ?? (native ? 1 : availableParallelism());
   const nWorkers = Math.max(1, Math.min(wanted, batches.length));
   const run = await runPool(opts, batches, used, nWorkers);
   return { backend: used, engine: run.engine, seconds: (performance.now() - t0) / 1000, extracted: run.extracted, failed: run.failed, workers: nWorkers };
@@ -139,7 +151,7 @@ function runPool(
     };
 
     for (let i = 0; i < nWorkers; i++) {
-      const input: FeatureWorkerInput = { backbone: opts.backbone, backend };
+      const input: FeatureWorkerInput = { backbone: opts.backbone, backend, workers: nWorkers };
       const w = startWorker(WORKER_URL, input);
       workers.push(w);
       w.on('message', (msg: FromFeatureWorker) => {

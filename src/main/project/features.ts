@@ -14,6 +14,8 @@ export interface EmbedReport {
   cached: number;
   failed: SkippedFile[];
   backend: string;
+  /** Feature engine that ran (e.g. onnxruntime, tfjs-layers/wasm). */
+  engine: string;
   seconds: number;
 }
 
@@ -45,7 +47,7 @@ export async function ensureFeatures(db: Db, backbone: string, opts: EnsureFeatu
   const wanted = opts.imageIds ? new Set(opts.imageIds) : null;
   const scope = wanted ? all.filter((r) => wanted.has(r.id)) : all;
   const missing = scope.filter((r) => r.cached === null).map((r) => ({ id: r.id, path: r.path }));
-  const report: EmbedReport = { backbone, computed: 0, cached: scope.length - missing.length, failed: [], backend: '', seconds: 0 };
+  const report: EmbedReport = { backbone, computed: 0, cached: scope.length - missing.length, failed: [], backend: '', engine: '', seconds: 0 };
   if (missing.length === 0) return report;
 
   const insert = db.prepare('INSERT OR REPLACE INTO features (image_id, backbone, dim, data) VALUES (?, ?, ?, ?)');
@@ -67,6 +69,7 @@ export async function ensureFeatures(db: Db, backbone: string, opts: EnsureFeatu
     onImageError: (_id, path, err) => report.failed.push({ path, reason: err.message }),
   });
   report.backend = res.backend;
+  report.engine = res.engine;
   report.seconds = res.seconds;
   return report;
 }

@@ -24,7 +24,7 @@ export function register(program: Command): void {
           bar.stop();
           output(opts.json, r, () =>
             [
-              `Features (${r.backbone}): ${r.computed} computed, ${r.cached} already cached, ${r.failed.length} failed${r.backend ? ` (${r.backend}, ${r.seconds.toFixed(1)} s)` : ''}`,
+              `Features (${r.backbone}): ${r.computed} computed, ${r.cached} already cached, ${r.failed.length} failed${r.backend ? ` (${r.engine}, ${r.seconds.toFixed(1)} s)` : ''}`,
               ...r.failed.map((f) => `  failed ${f.path}: ${f.reason}`),
             ].join('\n'),
           );

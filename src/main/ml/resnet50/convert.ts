@@ -3,7 +3,7 @@
 // so a file for another architecture fails with the names that do not fit.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../backend.js';
 import { AppError } from '../../../shared/errors.js';
 import { writeLayersFolder, type WeightSpec } from '../onnx/layers-folder.js';
 import { buildResNet50 } from './arch.js';

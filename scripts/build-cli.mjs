@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// Bundles the CLI (`npm run build:cli`, run by `prepare` on npm install/ci) into dist/cli/, with the
+// same worker and engine bundles as the Electron build. bin/triplet-studio.js runs the bundle when it
+// is newer than every source file (start-up 0.6 s instead of 1.3 s through tsx), else the sources.
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildElectron } from './build-electron.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export async function buildCli({ log = console.log } = {}) {
+  return buildElectron({ log, out: join(root, 'dist', 'cli'), extraEntries: { cli: join(root, 'src', 'main', 'cli', 'index.ts') } });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildCli({ log: () => {} }).catch((err) => {
+    console.error(`CLI bundle not built (the CLI still runs from sources): ${err instanceof Error ? err.message : err}`);
+  });
+}
