@@ -1,13 +1,19 @@
 #!/usr/bin/env node
-// The test command (`npm test`): type checks, then node:test suites under test/ (TypeScript via tsx),
-// then the Playwright browser suite. Each stage runs even if an earlier one failed; the exit code is the worst.
-import { spawnSync } from 'node:child_process';
+// The test command (`npm test`): type checks, then the node:test suites under test/ (TypeScript via
+// tsx), then the Playwright suite in Debian Chromium. Every stage runs even if an earlier one failed;
+// the exit code is the worst, and the last line sums the counts: "N passed, N failed, N skipped".
+// `npm test -- unit` (or typecheck, e2e) runs only those stages.
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const only = process.argv.slice(2);
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const totals = { passed: 0, failed: 0, skipped: 0 };
 
+/** Test files under `dir`, except the browser suite (Playwright runs it) and fixtures. */
 function findTests(dir) {
   const out = [];
   for (const entry of readdirSync(dir)) {
@@ -19,35 +25,82 @@ function findTests(dir) {
   return out.sort();
 }
 
-function run(label, cmd, args) {
-  console.log(`\n=== ${label}: ${cmd} ${args.join(' ')}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
-  return r.status ?? 1;
+/** Runs a command with its output passed through, and hands each output line to `onLine`. */
+function run(label, cmd, args, onLine = () => {}) {
+  console.log(`\n=== ${label}: ${[cmd, ...args].map((a) => a.replace(root + '/', '')).join(' ')}`);
+  return new Promise((done) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const pass = (stream, out) => {
+      let rest = '';
+      stream.on('data', (chunk) => {
+        out.write(chunk);
+        const lines = (rest + chunk.toString()).split('\n');
+        rest = lines.pop() ?? '';
+        lines.forEach(onLine);
+      });
+      stream.on('end', () => rest && onLine(rest));
+    };
+    pass(child.stdout, process.stdout);
+    pass(child.stderr, process.stderr);
+    child.on('close', (code) => done(code ?? 1));
+    child.on('error', (err) => {
+      console.error(`${label}: ${err.message}`);
+      done(1);
+    });
+  });
+}
+
+/** node:test's TAP summary: "# pass N", "# fail N", "# skipped N". */
+function countNodeTest(line) {
+  const m = /^# (pass|fail|skipped) (\d+)$/.exec(line.trim());
+  if (m) totals[{ pass: 'passed', fail: 'failed', skipped: 'skipped' }[m[1]]] += Number(m[2]);
+}
+
+/** Playwright's list reporter summary: "  3 passed (1.3m)", "  4 skipped", "  1 failed". */
+function countPlaywright(line) {
+  const m = /^\s+(\d+) (passed|failed|skipped|flaky)\b/.exec(line);
+  if (m) totals[m[2] === 'flaky' ? 'failed' : m[2]] += Number(m[1]);
 }
 
 /** Playwright drives Debian's Chromium; install it (as root, with apt) when it is missing. */
-function ensureChromium() {
+async function ensureChromium() {
   if (existsSync(CHROMIUM)) return true;
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!root || !existsSync('/usr/bin/apt-get')) {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || !existsSync('/usr/bin/apt-get')) {
     console.error(`Chromium not found at ${CHROMIUM}. Install it (Debian/Ubuntu: sudo apt-get install -y chromium xvfb) or set CHROMIUM_PATH.`);
     return false;
   }
   console.log('Chromium not found: installing Debian chromium and xvfb with apt-get…');
-  run('apt-get update', 'apt-get', ['update', '-qq']);
-  return run('apt-get install', 'apt-get', ['install', '-y', '-qq', 'chromium', 'xvfb']) === 0 && existsSync(CHROMIUM);
+  await run('apt-get update', 'apt-get', ['update', '-qq']);
+  return (await run('apt-get install', 'apt-get', ['install', '-y', '-qq', 'chromium', 'xvfb'])) === 0 && existsSync(CHROMIUM);
 }
 
-const stages = only.length ? only : ['typecheck', 'unit', 'e2e'];
-let code = 0;
-for (const stage of stages) {
-  if (stage === 'typecheck') {
-    code = Math.max(code, run('tsc', 'npx', ['tsc', '-p', 'tsconfig.json']));
-    code = Math.max(code, run('svelte-check', 'npx', ['svelte-check', '--tsconfig', 'src/renderer/tsconfig.json', '--fail-on-warnings']));
-  } else if (stage === 'unit') {
-    code = Math.max(code, run('node:test', process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...findTests('test')]));
-  } else if (stage === 'e2e') {
-    code = Math.max(code, ensureChromium() ? run('playwright', 'npx', ['playwright', 'test']) : 1);
-  }
+const STAGES = {
+  async typecheck() {
+    const tsc = await run('tsc', bin('tsc'), ['-p', 'tsconfig.json']);
+    const svelte = await run('svelte-check', bin('svelte-check'), ['--tsconfig', 'src/renderer/tsconfig.json', '--fail-on-warnings']);
+    if (tsc || svelte) totals.failed++;
+    return Math.max(tsc, svelte);
+  },
+  async unit() {
+    return run('node:test', process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...findTests(join(root, 'test'))], countNodeTest);
+  },
+  async e2e() {
+    if (!(await ensureChromium())) {
+      totals.failed++;
+      return 1;
+    }
+    return run('playwright', bin('playwright'), ['test'], countPlaywright);
+  },
+};
+
+const asked = process.argv.slice(2);
+const unknown = asked.filter((s) => !(s in STAGES));
+if (unknown.length) {
+  console.error(`Unknown stage(s): ${unknown.join(', ')}. Stages: ${Object.keys(STAGES).join(', ')}.`);
+  process.exit(2);
 }
+let code = 0;
+for (const stage of asked.length ? asked : Object.keys(STAGES)) code = Math.max(code, await STAGES[stage]());
+console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(code);

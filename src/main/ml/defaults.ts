@@ -1,5 +1,6 @@
 // Default training options, chosen by measurement (see the table below).
 import type { TrainOptions } from '../../shared/types.js';
+import { BACKBONES, isBackboneInstalled } from './backbones.js';
 
 /*
  * Measured on ../shared/datasets/flowers (train.txt: 1200 triplets, 10% held out for validation;
@@ -36,3 +37,18 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   validationSplit: 0.1,
   seed: 1,
 };
+
+/**
+ * The measured default backbone when its weights are installed, else the first installed one, so a
+ * user who has only ResNet50 (say) can train without naming it. With none installed, the default
+ * stays and its MISSING_BACKBONE error says how to get the weights.
+ */
+export function defaultBackbone(): string {
+  if (isBackboneInstalled(DEFAULT_TRAIN_OPTIONS.backbone)) return DEFAULT_TRAIN_OPTIONS.backbone;
+  return Object.keys(BACKBONES).find(isBackboneInstalled) ?? DEFAULT_TRAIN_OPTIONS.backbone;
+}
+
+/** DEFAULT_TRAIN_OPTIONS with the backbone resolved against what is installed now. */
+export function defaultTrainOptions(): TrainOptions {
+  return { ...DEFAULT_TRAIN_OPTIONS, backbone: defaultBackbone() };
+}

@@ -19,7 +19,7 @@ export {
 } from './backbones.js';
 export { decodeRgb, applyPreprocessing, preprocessImage } from './preprocess.js';
 export { extractFeatures, type ExtractFeaturesOptions, type ExtractFeaturesResult, type FeatureRow } from './features.js';
-export { DEFAULT_TRAIN_OPTIONS } from './defaults.js';
+export { DEFAULT_TRAIN_OPTIONS, defaultBackbone, defaultTrainOptions } from './defaults.js';
 export { trainEncoder, type TrainedEncoder, type TrainEncoderArgs, type TrainProgress } from './train.js';
 export { saveEncoder, loadEncoder, embedFeatures, type NamedWeight, type EncoderWeights, type LoadedEncoder } from './encoder.js';
 export { distance, l2normalize, tripletLoss, scoreTriplets, tripletAccuracy, type Triplet } from './distances.js';

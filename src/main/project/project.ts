@@ -25,7 +25,7 @@ import type {
 } from '../../shared/types.js';
 import type { ProgressFn } from '../jobs/eta.js';
 import { importImages, type ImportImagesOptions } from '../images/import.js';
-import { DEFAULT_TRAIN_OPTIONS, distance, l2normalize, type EncoderWeights } from '../ml/index.js';
+import { defaultBackbone, distance, l2normalize, type EncoderWeights } from '../ml/index.js';
 import { openDb, type Db } from '../store/db.js';
 import { exportTriplets } from '../triplets/export.js';
 import { importTriplets } from '../triplets/import.js';
@@ -162,7 +162,7 @@ export class Project {
     const rid = runId ?? latestFinishedRunId(this.db);
     const run = rid !== null ? getRun(this.db, rid) : null;
     if (runId !== undefined && run?.status !== 'finished') throw new AppError('NOT_FOUND', `Run ${runId} is not a finished run.`);
-    const backbone = run?.options.backbone ?? DEFAULT_TRAIN_OPTIONS.backbone;
+    const backbone = run?.options.backbone ?? defaultBackbone();
     await ensureFeatures(this.db, backbone, { signal: opts.signal, onProgress: opts.onProgress, backend: run?.options.backend });
     const features = loadFeatures(this.db, backbone);
     if (!features.has(id)) throw new AppError('NOT_FOUND', `Image ${id} has no features (it could not be decoded).`);

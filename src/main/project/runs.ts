@@ -9,7 +9,7 @@ import { trainOptionsSchema } from '../../shared/ipc.js';
 import type { Distance, EpochMetric, EvaluateResult, Mistake, RunStatus, RunSummary, TrainOptions } from '../../shared/types.js';
 import { etaEstimator, isAbortError, throwIfAborted, type ProgressFn } from '../jobs/eta.js';
 import {
-  DEFAULT_TRAIN_OPTIONS,
+  defaultTrainOptions,
   embedFeatures,
   isBackboneInstalled,
   l2normalize,
@@ -50,7 +50,7 @@ export interface ScoredTriplet {
 /** Full options: defaults, then what the caller gave; validated like the IPC layer does. */
 export function resolveTrainOptions(partial: Partial<TrainOptions> = {}): TrainOptions {
   const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
-  const parsed = trainOptionsSchema.safeParse({ ...DEFAULT_TRAIN_OPTIONS, ...defined });
+  const parsed = trainOptionsSchema.safeParse({ ...defaultTrainOptions(), ...defined });
   if (!parsed.success) {
     const msg = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new AppError('BAD_ARGUMENTS', `Invalid training options: ${msg}`);

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { EventName, Events, Replies, ServiceArgs, StudioServiceApi } from '../../shared/ipc.js';
 import { JobManager } from '../jobs/manager.js';
-import { DEFAULT_TRAIN_OPTIONS, initBackend, listBackbones } from '../ml/index.js';
+import { defaultTrainOptions, initBackend, listBackbones } from '../ml/index.js';
 import { isProjectDir, Project } from './project.js';
 
 export interface StudioServiceInit {
@@ -143,7 +143,7 @@ export class StudioService implements StudioServiceApi {
   }
 
   defaultTrainOptions(): Replies['defaultTrainOptions'] {
-    return { ...DEFAULT_TRAIN_OPTIONS };
+    return defaultTrainOptions();
   }
 
   train({ options }: ServiceArgs<'train'>): Replies['train'] {

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { BackendName, RunSummary, TrainOptions } from '../../../shared/types.js';
 import { BACKEND_ORDER, DISTANCES } from '../../../shared/types.js';
-import { DEFAULT_TRAIN_OPTIONS } from '../../ml/index.js';
+import { DEFAULT_TRAIN_OPTIONS, defaultBackbone } from '../../ml/index.js';
 import { action, formatSeconds, interruptSignal, numberArg, optionsOf, output, pct, progressBar, table, withProject } from '../output.js';
 
 const backendOption = () => new Option('--backend <name>', 'compute backend (default: the best available)').choices([...BACKEND_ORDER]);
@@ -12,15 +12,16 @@ export function register(program: Command): void {
     .command('embed')
     .description('compute and cache backbone features for every image that has none yet (resumes after an interruption)')
     .argument('<dir>', 'project folder')
-    .requiredOption('--backbone <id>', 'backbone id (see `triplet-studio backends`)')
+    .option('--backbone <id>', 'backbone id (see `triplet-studio backends`; default: as for train)')
     .addOption(backendOption())
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
-        const opts = optionsOf<{ backbone: string; backend?: BackendName }>(cmd);
+        const opts = optionsOf<{ backbone?: string; backend?: BackendName }>(cmd);
+        const backbone = opts.backbone ?? defaultBackbone();
         const bar = progressBar();
         const interrupt = interruptSignal();
         try {
-          const r = await withProject(dir, (p) => p.embed(opts.backbone, { backend: opts.backend, signal: interrupt.signal, onProgress: bar.onProgress }));
+          const r = await withProject(dir, (p) => p.embed(backbone, { backend: opts.backend, signal: interrupt.signal, onProgress: bar.onProgress }));
           bar.stop();
           output(opts.json, r, () =>
             [
@@ -48,7 +49,7 @@ export function register(program: Command): void {
     .option('--hidden <n>', `hidden units (default ${d.hidden})`, numberArg('hidden', true))
     .option('--embedding <n>', `embedding size (default ${d.embedding})`, numberArg('embedding', true))
     .addOption(new Option('--distance <kind>', `distance (default ${d.distance})`).choices([...DISTANCES]))
-    .option('--backbone <id>', `backbone (default ${d.backbone})`)
+    .option('--backbone <id>', `backbone (default ${d.backbone} when installed, else the installed one)`)
     .option('--validation-split <x>', `fraction of train held out to pick the best epoch (default ${d.validationSplit})`, numberArg('validation-split'))
     .option('--seed <n>', 'random seed (same seed, same data → same model)', numberArg('seed', true))
     .addOption(backendOption())
