@@ -25,6 +25,16 @@ export interface BackendReport {
   /** The backend actually in use. */
   used: BackendName;
   statuses: BackendStatus[];
+  /** Feature-extraction engines, preferred first (the first available one is used). */
+  engines?: EngineStatus[];
+}
+
+export interface EngineStatus {
+  name: 'onnxruntime' | 'tfjs-layers';
+  available: boolean;
+  /** Why it is not available. */
+  reason?: string;
+  detail?: string;
 }
 
 export interface BackboneInfo {

@@ -134,8 +134,9 @@ export class StudioService implements StudioServiceApi {
 
   // ---------- Training and review ----------
 
-  backends(): Promise<Replies['backends']> {
-    return initBackend();
+  async backends(): Promise<Replies['backends']> {
+    const { probeFeatureEngines } = await import('../ml/onnx/engine.js');
+    return { ...(await initBackend()), engines: await probeFeatureEngines() };
   }
 
   backbones(): Replies['backbones'] {

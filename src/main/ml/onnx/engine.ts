@@ -18,12 +18,8 @@ import { withFileLock } from './lock.js';
 
 type Ort = typeof import('onnxruntime-node');
 
-export interface EngineStatus {
-  name: 'onnxruntime' | 'tfjs-layers';
-  available: boolean;
-  reason?: string;
-  detail?: string;
-}
+export type { EngineStatus } from '../../../shared/types.js';
+import type { EngineStatus } from '../../../shared/types.js';
 
 let ortPromise: Promise<Ort> | null = null;
 
