@@ -65,7 +65,7 @@ interface Row {
   cpuPerImage: number;
 }
 
-function photos(n: number): { id: number; path: string }[] {
+export function photos(n: number): { id: number; path: string }[] {
   const root = join(flowersDir(), 'images');
   const all: string[] = [];
   for (const cls of readdirSync(root).sort()) for (const f of readdirSync(join(root, cls)).sort()) all.push(join(root, cls, f));
@@ -78,7 +78,7 @@ function photos(n: number): { id: number; path: string }[] {
 }
 
 /** A backbones folder: the shared MobileNet (shards symlinked, nothing written to shared data) and a seeded ResNet50. */
-function setup(): string {
+export function setup(): string {
   const root = mkdtempSync(join(tmpdir(), 'ts-bench-features-'));
   const mid = 'mobilenet_v1_0.75_224';
   mkdirSync(join(root, mid));

@@ -5,6 +5,7 @@ type Bench = { name: string; load: () => Promise<() => Promise<unknown>> };
 const BENCHES: Bench[] = [
   { name: 'import', load: async () => (await import('./import.js')).runImportBench },
   { name: 'features', load: async () => (await import('./features.js')).runFeaturesBench },
+  { name: 'embed-cli', load: async () => (await import('./embed-cli.js')).runEmbedCliBench },
   { name: 'ml', load: async () => (await import('./ml.js')).runMlBench },
   { name: 'ipc', load: async () => (await import('./ipc.js')).runIpcBench },
 ];
