@@ -1,17 +1,8 @@
 // Remaining-time estimate from the average rate since the first progress report.
+import type { JobProgress } from '../../shared/types.js';
 
-export interface Progress {
-  phase: string;
-  done: number;
-  total: number;
-  /** Seconds remaining, when it can be estimated. */
-  eta?: number;
-  message?: string;
-  epoch?: number;
-  batch?: number;
-  loss?: number;
-  valAccuracy?: number;
-}
+/** A job's progress before the job manager adds its id and kind. */
+export type Progress = Omit<JobProgress, 'jobId' | 'kind'>;
 
 export type ProgressFn = (p: Progress) => void;
 

@@ -4,18 +4,7 @@
 import type * as tfNs from '@tensorflow/tfjs';
 import { buildResNet50, resnet50LayerNames } from './arch.js';
 import type { NamedWeight } from './h5.js';
-
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../rng.js';
 
 function uniform(n: number, lo: number, hi: number, r: () => number): Float32Array {
   const out = new Float32Array(n);
