@@ -1,0 +1,60 @@
+// `embed` killed with SIGKILL mid-run (no chance to clean up) and started again: the store is intact,
+// the batches written before the kill are kept, and the second run computes only the rest.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { flowersDir, repoRoot, sharedModelsDir, skipWithoutShared } from '../../helpers/shared.js';
+
+const BACKBONE = 'mobilenet_v1_0.75_224';
+const skip =
+  skipWithoutShared() ||
+  (existsSync(join(sharedModelsDir(), BACKBONE, 'model.json')) ? false : `backbone ${BACKBONE} not found under ${sharedModelsDir()}`);
+
+const root = mkdtempSync(join(tmpdir(), 'ts-embed-kill-'));
+const project = join(root, 'p');
+const env = { ...process.env, TRIPLET_STUDIO_BACKBONES: sharedModelsDir(), TRIPLET_STUDIO_DATA: join(root, 'data') };
+const bin = join(repoRoot, 'bin', 'triplet-studio.js');
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const run = (...args: string[]): string => execFileSync(process.execPath, [bin, ...args, '--json'], { env, encoding: 'utf8' });
+
+/** Cached feature rows, read by a second connection while the CLI writes (WAL allows it). */
+function cachedCount(): number {
+  const db = new Database(join(project, 'project.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT COUNT(*) AS n FROM features WHERE backbone = ?').get(BACKBONE) as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+test('embed killed with SIGKILL resumes where it stopped', { skip, timeout: 180_000 }, async () => {
+  run('init', project);
+  run('import-images', project, join(flowersDir(), 'images'));
+  const child = spawn(process.execPath, [bin, 'embed', project, '--backbone', BACKBONE], { env, stdio: 'ignore' });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  let kept = 0;
+  while (child.exitCode === null) {
+    kept = cachedCount();
+    if (kept > 0) {
+      child.kill('SIGKILL');
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.equal(await exited, 'SIGKILL', 'embed finished before it could be killed');
+  kept = cachedCount();
+  assert.ok(kept > 0 && kept < 300, `${kept} of 300 features survived the kill`);
+
+  const db = new Database(join(project, 'project.sqlite'), { readonly: true });
+  assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+  db.close();
+
+  const again = JSON.parse(run('embed', project, '--backbone', BACKBONE)) as { computed: number; cached: number; failed: unknown[] };
+  assert.deepEqual([again.computed, again.cached, again.failed.length], [300 - kept, kept, 0]);
+  assert.equal(cachedCount(), 300);
+});
