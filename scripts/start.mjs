@@ -44,9 +44,20 @@ async function main() {
   }
   const { ensureRenderer } = await import('./serve.mjs');
   const { buildElectron } = await import('./build-electron.mjs');
+  const { ensureElectronSqlite } = await import('./electron-sqlite.mjs');
+  let sqlite;
+  try {
+    sqlite = ensureElectronSqlite({ electronPath: bin.path });
+  } catch (err) {
+    console.log(`Electron is installed, but ${err instanceof Error ? err.message : err}: starting browser mode instead.`);
+    const { serve } = await import('./serve.mjs');
+    await serve(args);
+    return;
+  }
   ensureRenderer();
   await buildElectron();
-  const child = spawn(bin.path, [root], { stdio: 'inherit', env: { ...process.env, ELECTRON_RUN_AS_NODE: undefined } });
+  const env = { ...process.env, ELECTRON_RUN_AS_NODE: undefined, TRIPLET_STUDIO_SQLITE_BINDING: sqlite };
+  const child = spawn(bin.path, [root], { stdio: 'inherit', env });
   child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 }

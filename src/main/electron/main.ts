@@ -24,6 +24,13 @@ import { loadWindowState, saveWindowState } from './window-state.js';
 const RENDERER_DIR = join(__dirname, '..', 'renderer');
 const PRELOAD = join(__dirname, 'preload.cjs');
 
+// better-sqlite3 built for Electron's ABI: `npm start` passes it in the environment; a packaged app
+// ships it under resources/native/ (scripts/electron-sqlite.mjs, electron-builder.yml).
+if (app.isPackaged && !process.env.TRIPLET_STUDIO_SQLITE_BINDING) {
+  const nativeDir = join(process.resourcesPath, 'native', `electron-${process.versions.electron}`);
+  process.env.TRIPLET_STUDIO_SQLITE_BINDING = join(nativeDir, 'better_sqlite3.node');
+}
+
 // Must run before `ready`: app:// behaves like https (own origin, secure context, fetch).
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },

@@ -5,7 +5,12 @@ import { MIGRATIONS } from './migrations/index.js';
 export type Db = Database.Database;
 
 export function openDb(file: string, options: { readonly?: boolean } = {}): Db {
-  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  const db = new Database(file, {
+    readonly: options.readonly ?? false,
+    fileMustExist: options.readonly ?? false,
+    // Electron loads a copy of the addon built for its own ABI (scripts/electron-sqlite.mjs).
+    nativeBinding: process.env.TRIPLET_STUDIO_SQLITE_BINDING || undefined,
+  });
   if (!options.readonly) db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
