@@ -21,6 +21,7 @@ export const REQUEST_NAMES = [
   'redo',
   'backends',
   'backbones',
+  'fetchBackbone',
   'defaultTrainOptions',
   'train',
   'cancelJob',

@@ -90,6 +90,8 @@ export const REQUESTS = {
   // Training and review
   backends: z.object({}),
   backbones: z.object({}),
+  /** Installs a backbone's weights: from a file/folder the user has, else the Keras cache, else a download. */
+  fetchBackbone: z.object({ id: z.string().min(1).max(100), from: path.optional() }),
   defaultTrainOptions: z.object({}),
   train: z.object({ options: trainOptionsSchema.partial() }),
   cancelJob: z.object({ jobId: z.string().min(1).max(100) }),
@@ -129,6 +131,7 @@ export interface Replies {
   redo: HistoryEntry | null;
   backends: BackendReport;
   backbones: BackboneInfo[];
+  fetchBackbone: { jobId: string };
   defaultTrainOptions: z.output<typeof trainOptionsSchema>;
   train: { jobId: string };
   cancelJob: boolean;
@@ -144,7 +147,7 @@ export interface Events extends Record<EventName, unknown> {
   'job:progress': JobProgress;
   'job:done': { jobId: string; kind: JobProgress['kind']; result: unknown };
   'job:failed': { jobId: string; kind: JobProgress['kind']; error: IpcError; cancelled: boolean };
-  'project:changed': { what: 'images' | 'triplets' | 'runs' | 'project' };
+  'project:changed': { what: 'images' | 'triplets' | 'runs' | 'project' | 'backbones' };
   'menu:command': { command: MenuCommand };
 }
 

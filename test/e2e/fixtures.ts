@@ -15,7 +15,7 @@ export interface Studio {
 /** Starts a server script and resolves with the address it prints once it listens. */
 export async function startStudio(args: string[], extraEnv: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
   const env = { ...process.env, ...extraEnv };
-  if (existsSync(sharedModelsDir())) env.TRIPLET_STUDIO_BACKBONES = sharedModelsDir();
+  if (!extraEnv.TRIPLET_STUDIO_BACKBONES && existsSync(sharedModelsDir())) env.TRIPLET_STUDIO_BACKBONES = sharedModelsDir();
   const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {

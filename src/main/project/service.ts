@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { EventName, Events, Replies, ServiceArgs, StudioServiceApi } from '../../shared/ipc.js';
 import { JobManager } from '../jobs/manager.js';
-import { defaultTrainOptions, initBackend, listBackbones } from '../ml/index.js';
+import { backboneSpec, defaultTrainOptions, initBackend, listBackbones } from '../ml/index.js';
 import { isProjectDir, Project } from './project.js';
 
 export interface StudioServiceInit {
@@ -141,6 +141,26 @@ export class StudioService implements StudioServiceApi {
 
   backbones(): Replies['backbones'] {
     return listBackbones();
+  }
+
+  /** Installs backbone weights as a job (progress in bytes while downloading). Needs no open project. */
+  fetchBackbone({ id, from }: ServiceArgs<'fetchBackbone'>): Replies['fetchBackbone'] {
+    backboneSpec(id);
+    const jobId = this.jobs.start(
+      'download',
+      async (ctx) => {
+        const { acquireBackbone, mirrorUrl } = await import('../ml/acquire/index.js');
+        return acquireBackbone(id, {
+          from,
+          url: mirrorUrl(id),
+          signal: ctx.signal,
+          onProgress: (p) =>
+            ctx.progress({ phase: p.phase, done: p.received ?? 0, total: p.total && p.total > 0 ? p.total : 0, message: p.message }),
+        });
+      },
+      { heavy: false, onDone: () => this.changed('backbones') },
+    );
+    return { jobId };
   }
 
   defaultTrainOptions(): Replies['defaultTrainOptions'] {

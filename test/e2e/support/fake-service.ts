@@ -80,6 +80,7 @@ export function createFakeService(opts: { images: number; flowersDir?: string })
     redo: () => null,
     backends: () => ({ used: 'wasm', statuses: [{ name: 'wasm', pkg: '@tensorflow/tfjs-backend-wasm', available: true, kind: 'WASM' }] }),
     backbones: () => [],
+    fetchBackbone: unsupported,
     defaultTrainOptions: () => defaults,
     train: unsupported,
     cancelJob: () => false,

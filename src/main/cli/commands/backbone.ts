@@ -2,7 +2,7 @@
 // folder (Keras cache / a path / a download with resume and checksum), and `engines`: which feature
 // engines can run here and why the others cannot.
 import type { Command } from 'commander';
-import { acquireBackbone, type AcquireProgress } from '../../ml/acquire/index.js';
+import { acquireBackbone, mirrorUrl, type AcquireProgress } from '../../ml/acquire/index.js';
 import { BACKBONES } from '../../ml/backbones.js';
 import { probeFeatureEngines } from '../../ml/onnx/engine.js';
 import { action, interruptSignal, optionsOf, output, progressBar, table } from '../output.js';
@@ -56,7 +56,7 @@ export function register(program: Command): void {
         const { signal, dispose } = interruptSignal();
         try {
           const md5 = opts.checksum === false ? null : opts.md5;
-          const r = await acquireBackbone(id, { from: opts.from, url: opts.url, md5, signal, onProgress: progressAdapter(bar) });
+          const r = await acquireBackbone(id, { from: opts.from, url: opts.url ?? mirrorUrl(id), md5, signal, onProgress: progressAdapter(bar) });
           bar.stop();
           output(opts.json, r, () =>
             [

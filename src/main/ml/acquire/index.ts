@@ -12,7 +12,7 @@ import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors.js';
 import { backboneSpec, backbonesDir } from '../backbones.js';
-import { checkLayersFolder, readModelJson } from '../onnx/layers-folder.js';
+import { checkLayersFolder, groupBytes, readModelJson } from '../onnx/layers-folder.js';
 import { digestFile, downloadFile, type FileDigest } from './download.js';
 
 export const RESNET50_H5 = 'resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5';
@@ -56,6 +56,17 @@ export interface AcquireResult {
   md5?: string;
   sha256?: string;
   seconds: number;
+}
+
+/**
+ * A download address under TRIPLET_STUDIO_BACKBONE_MIRROR (an organisation's mirror, or a loopback
+ * server in tests), laid out like the canonical ones: `<mirror>/<resnet50 .h5 name>` and
+ * `<mirror>/<id>/model.json`. Undefined without the variable: the canonical address is used.
+ */
+export function mirrorUrl(id: string): string | undefined {
+  const base = process.env.TRIPLET_STUDIO_BACKBONE_MIRROR?.replace(/\/+$/, '');
+  if (!base) return undefined;
+  return id === 'resnet50' ? `${base}/${RESNET50_H5}` : `${base}/${id}/model.json`;
 }
 
 /** Keras's cache folders, in the order Keras itself uses them. */
@@ -204,19 +215,32 @@ async function acquireLayersModel(id: string, tmp: string, opts: AcquireOptions)
   if (!url) throw new AppError('BAD_ARGUMENTS', `No download address is known for "${id}"; pass --url or --from.`);
   const dlDir = join(backbonesDir(), '.downloads', id);
   mkdirSync(dlDir, { recursive: true });
+  // Progress counts the shards' bytes as one download (model.json says how many there are).
+  let before = 0;
+  let expected = -1;
   const fetchOne = async (name: string, fileUrl: string): Promise<void> => {
     const dest = join(dlDir, name);
     rmSync(dest, { force: true });
     await downloadFile(fileUrl, dest, {
       signal: opts.signal,
       attempts: opts.attempts,
-      onProgress: (received, total) => opts.onProgress?.({ phase: 'download', message: `Downloading ${name}`, received, total, file: name }),
+      onProgress: (received, total) =>
+        opts.onProgress?.({
+          phase: 'download',
+          message: `Downloading ${name}`,
+          received: expected > 0 ? before + received : received,
+          total: expected > 0 ? expected : total,
+          file: name,
+        }),
     });
+    before += statSync(dest).size;
     renameSync(dest, join(tmp, name));
   };
   await fetchOne('model.json', url);
   const json = readModelJson(tmp);
   const shards = json.weightsManifest.flatMap((g) => g.paths);
+  before = 0;
+  expected = json.weightsManifest.reduce((sum, g) => sum + groupBytes(g), 0);
   for (const s of shards) {
     if (s.includes('..') || s.startsWith('/')) throw new AppError('INVALID_FILE', `${url}: refusing shard path "${s}".`);
     await fetchOne(s, new URL(s, url).href);

@@ -7,7 +7,7 @@ class ProjectState {
   recent = $state<string[]>([]);
   loaded = $state(false);
   /** Bumped whenever the project's data changes, so views can reload what they show. */
-  version = $state({ images: 0, triplets: 0, runs: 0, project: 0 });
+  version = $state({ images: 0, triplets: 0, runs: 0, project: 0, backbones: 0 });
 
   constructor() {
     api.on('project:changed', ({ what }) => {

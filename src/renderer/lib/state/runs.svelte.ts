@@ -66,6 +66,22 @@ class Runs {
     }
   }
 
+  /** Job installing backbone weights, while it runs. */
+  fetchJobId = $state<string | null>(null);
+
+  /** Installs a backbone (download, Keras cache, or `from` a file/folder); resolves when it is in place. */
+  async fetchBackbone(id: string, from?: string): Promise<void> {
+    const { jobId } = await call('fetchBackbone', from ? { id, from } : { id });
+    this.fetchJobId = jobId;
+    try {
+      const o = await jobs.track(jobId, 'download');
+      if (!o.ok) throw o.error;
+    } finally {
+      this.fetchJobId = null;
+      await this.loadSetup();
+    }
+  }
+
   toggleCompare(id: number): void {
     if (this.compare.includes(id)) this.compare = this.compare.filter((x) => x !== id);
     else this.compare = [...this.compare, id].slice(-2);
