@@ -10,7 +10,7 @@ import * as triplets from './commands/triplets.js';
 
 type CommandModule = { register(program: Command): void };
 
-/** Command modules, in the order `--help` lists them (backbone.ts belongs to the resnet helper). */
+/** Command modules, in the order `--help` lists them. */
 const MODULES: CommandModule[] = [project, images, triplets, train, review, backends, backbone];
 
 export function buildProgram(): Command {
