@@ -1,7 +1,7 @@
 // Frozen ImageNet backbones: registry, weights location, and the engines that turn preprocessed
 // 224×224 batches into feature vectors.
 //
-// ENGINE HOOK (for src/main/ml/resnet50/ and src/main/ml/onnx/, owned by the "resnet" helper):
+// ENGINE HOOK (used by src/main/ml/resnet50/ and src/main/ml/onnx/):
 //   A FeatureEngine runs one backbone: `run(batch, n)` takes n×H×W×3 float32 values that are
 //   ALREADY preprocessed (preprocess.ts applies the backbone's `preprocessing`) and resolves to
 //   n×dim features. createFeatureEngine(id, backend) first imports the optional modules listed in
