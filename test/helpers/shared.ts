@@ -13,6 +13,14 @@ export function sharedDir(): string {
 export const flowersDir = (): string => join(sharedDir(), 'datasets', 'flowers');
 export const sharedModelsDir = (): string => join(sharedDir(), 'models');
 
+/** Like skipWithoutShared, and also a reason when the shared weights of backbone `id` are absent. */
+export function skipWithoutBackbone(id: string): string | false {
+  return (
+    skipWithoutShared() ||
+    (existsSync(join(sharedModelsDir(), id, 'model.json')) ? false : `backbone ${id} not found under ${sharedModelsDir()}`)
+  );
+}
+
 /** For `test(name, { skip: skipWithoutShared() }, …)`: a reason string when the data is absent. */
 export function skipWithoutShared(): string | false {
   return existsSync(join(flowersDir(), 'train.txt'))

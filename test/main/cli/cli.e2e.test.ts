@@ -3,16 +3,14 @@
 // same time (one core each), to keep the suite short.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { flowersDir, repoRoot, sharedModelsDir, skipWithoutShared } from '../../helpers/shared.js';
+import { flowersDir, repoRoot, sharedModelsDir, skipWithoutBackbone } from '../../helpers/shared.js';
 
 const BACKBONE = 'mobilenet_v1_0.75_224';
-const skip =
-  skipWithoutShared() ||
-  (existsSync(join(sharedModelsDir(), BACKBONE, 'model.json')) ? false : `backbone ${BACKBONE} not found under ${sharedModelsDir()}`);
+const skip = skipWithoutBackbone(BACKBONE);
 
 const root = mkdtempSync(join(tmpdir(), 'ts-cli-'));
 const A = join(root, 'clean');

@@ -2,17 +2,15 @@
 // the batches written before the kill are kept, and the second run computes only the rest.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { flowersDir, repoRoot, sharedModelsDir, skipWithoutShared } from '../../helpers/shared.js';
+import { flowersDir, repoRoot, sharedModelsDir, skipWithoutBackbone } from '../../helpers/shared.js';
 
 const BACKBONE = 'mobilenet_v1_0.75_224';
-const skip =
-  skipWithoutShared() ||
-  (existsSync(join(sharedModelsDir(), BACKBONE, 'model.json')) ? false : `backbone ${BACKBONE} not found under ${sharedModelsDir()}`);
+const skip = skipWithoutBackbone(BACKBONE);
 
 const root = mkdtempSync(join(tmpdir(), 'ts-embed-kill-'));
 const project = join(root, 'p');

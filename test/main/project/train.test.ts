@@ -6,12 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Project } from '../../../src/main/project/project.js';
-import { flowersDir, sharedModelsDir, skipWithoutShared } from '../../helpers/shared.js';
+import { flowersDir, sharedModelsDir, skipWithoutBackbone } from '../../helpers/shared.js';
 
 const BACKBONE = 'mobilenet_v1_0.75_224';
-const skip =
-  skipWithoutShared() ||
-  (existsSync(join(sharedModelsDir(), BACKBONE, 'model.json')) ? false : `backbone ${BACKBONE} not found under ${sharedModelsDir()}`);
+const skip = skipWithoutBackbone(BACKBONE);
 
 const root = mkdtempSync(join(tmpdir(), 'ts-train-'));
 let project: Project;

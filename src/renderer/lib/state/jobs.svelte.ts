@@ -49,6 +49,13 @@ class Jobs {
     return new Promise((resolve) => this.waiters.set(jobId, resolve));
   }
 
+  /** Like track, but resolves with the job's result and rejects with its error (or cancellation). */
+  async result(jobId: string, kind: JobKind): Promise<unknown> {
+    const o = await this.track(jobId, kind);
+    if (!o.ok) throw o.error;
+    return o.result;
+  }
+
   /** First running job of a kind, for the progress bar of the view that started it. */
   ofKind(kind: JobKind): JobProgress | undefined {
     return Object.values(this.active).find((j) => j.kind === kind);

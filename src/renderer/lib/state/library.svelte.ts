@@ -63,9 +63,7 @@ class Library {
     const { jobId } = await call('importImages', { folder });
     this.importJob = jobId;
     try {
-      const o = await jobs.track(jobId, 'import-images');
-      if (!o.ok) throw o.error;
-      const report = o.result as ImageImportReport;
+      const report = (await jobs.result(jobId, 'import-images')) as ImageImportReport;
       this.lastImport = report;
       return report;
     } finally {

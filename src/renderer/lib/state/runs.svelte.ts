@@ -57,8 +57,7 @@ class Runs {
     const { jobId } = await call('train', { options: $state.snapshot(this.options) });
     this.jobId = jobId;
     try {
-      const o = await jobs.track(jobId, 'train');
-      if (!o.ok) throw o.error;
+      await jobs.result(jobId, 'train');
     } finally {
       this.jobId = null;
       await this.loadRuns();
@@ -74,8 +73,7 @@ class Runs {
     const { jobId } = await call('fetchBackbone', from ? { id, from } : { id });
     this.fetchJobId = jobId;
     try {
-      const o = await jobs.track(jobId, 'download');
-      if (!o.ok) throw o.error;
+      await jobs.result(jobId, 'download');
     } finally {
       this.fetchJobId = null;
       await this.loadSetup();

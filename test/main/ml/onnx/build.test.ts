@@ -8,18 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { skipWithoutOrt } from '../../../helpers/ort.js';
 import { initBackend, tf } from '../../../../src/main/ml/backend.js';
 import { buildOnnx } from '../../../../src/main/ml/onnx/build.js';
 import { loadOrt } from '../../../../src/main/ml/onnx/engine.js';
 
-async function ortMissing(): Promise<string | false> {
-  try {
-    await loadOrt();
-    return false;
-  } catch (err) {
-    return `onnxruntime-node: ${(err as Error).message}`;
-  }
-}
 
 function smallModel(): tf.LayersModel {
   const L = tf.layers;
@@ -49,7 +42,7 @@ function smallModel(): tf.LayersModel {
   return model;
 }
 
-test('ONNX graph from a tfjs layers model equals tfjs (padding, depthwise, BN folding, pooling)', { skip: await ortMissing() }, async () => {
+test('ONNX graph from a tfjs layers model equals tfjs (padding, depthwise, BN folding, pooling)', { skip: await skipWithoutOrt() }, async () => {
   await initBackend('wasm');
   const model = smallModel();
   let artifacts: tf.io.ModelArtifacts | null = null;

@@ -10,19 +10,12 @@ import { initBackend } from '../../../../src/main/ml/backend.js';
 import { BACKBONES, createTfLayersEngine } from '../../../../src/main/ml/backbones.js';
 import { extractFeatures } from '../../../../src/main/ml/features.js';
 import { preprocessImage } from '../../../../src/main/ml/preprocess.js';
-import { createOnnxEngine, ensureOnnxModel, loadOrt } from '../../../../src/main/ml/onnx/engine.js';
+import { createOnnxEngine, ensureOnnxModel } from '../../../../src/main/ml/onnx/engine.js';
+import { skipWithoutOrt } from '../../../helpers/ort.js';
 import { flowersDir, sharedModelsDir, skipWithoutShared } from '../../../helpers/shared.js';
 
 const ID = 'mobilenet_v1_0.75_224';
 
-async function ortMissing(): Promise<string | false> {
-  try {
-    await loadOrt();
-    return false;
-  } catch (err) {
-    return `onnxruntime-node: ${(err as Error).message}`;
-  }
-}
 
 function photos(n: number): string[] {
   const root = join(flowersDir(), 'images');
@@ -33,7 +26,7 @@ function photos(n: number): string[] {
   return out.slice(0, n);
 }
 
-describe('onnx engine', { skip: skipWithoutShared() || (await ortMissing()) }, () => {
+describe('onnx engine', { skip: skipWithoutShared() || (await skipWithoutOrt()) }, () => {
   let root: string;
   let dir: string;
   const saved = process.env.TRIPLET_STUDIO_BACKBONES;
