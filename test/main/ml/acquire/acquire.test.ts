@@ -47,8 +47,9 @@ async function serve(root: string, extra: Record<string, Buffer> = {}): Promise<
     const cut = cutOnce.get(path);
     if (cut !== undefined) {
       cutOnce.delete(path);
-      // Send part of the body, then drop the connection mid-file.
-      res.write(body.subarray(start, start + cut), () => res.socket?.destroy());
+      // Send part of the body, then close the connection mid-file. end() (FIN) rather than
+      // destroy(): a reset can discard bytes already sent, making the resume offset racy.
+      res.write(body.subarray(start, start + cut), () => res.socket?.end());
       return;
     }
     res.end(body.subarray(start));
@@ -101,7 +102,10 @@ describe('acquire', { skip: skipWithoutShared() }, () => {
     const hits = server.requests.filter((r) => r.path === `/${MOBILENET}/${biggest}`);
     assert.equal(hits.length, 2);
     assert.equal(hits[0].range, undefined);
-    assert.equal(hits[1].range, `bytes=${cutAt}-`);
+    // It resumes from the bytes it kept: the client may not get the last chunk in flight before the
+    // cut, so the offset is at most the cut, never 0 (the byte-for-byte check above proves it was right).
+    const resumedAt = Number(/^bytes=(\d+)-$/.exec(hits[1].range ?? '')?.[1] ?? NaN);
+    assert.ok(resumedAt > 0 && resumedAt <= cutAt, `resumed at ${hits[1].range}, cut at ${cutAt}`);
     // Progress: the shards count as one download whose total model.json gives up front;
     // non-decreasing (the resumed shard does not go back), ending at the total.
     const allShards = shards.reduce((sum, s) => sum + statSync(join(src, s)).size, 0);
