@@ -13,6 +13,7 @@ import type {
   WsClientMessage,
   WsServerMessage,
 } from '../../shared/ipc.js';
+import { TOKEN_FRAGMENT, TOKEN_STORAGE_KEY, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/ws-auth.js';
 
 export class ApiError extends Error {
   readonly code: ErrorCode | 'DISCONNECTED';
@@ -52,7 +53,10 @@ export class WsTransport {
   state: ConnectionState = 'connecting';
   onState: (s: ConnectionState) => void = () => {};
 
-  constructor(private readonly url: string) {
+  constructor(
+    private readonly url: string,
+    private readonly protocols: string[] = [],
+  ) {
     this.connect();
   }
 
@@ -63,7 +67,7 @@ export class WsTransport {
 
   private connect(): void {
     this.setState('connecting');
-    const ws = new WebSocket(this.url);
+    const ws = new WebSocket(this.url, this.protocols);
     this.ws = ws;
     ws.onopen = () => {
       this.backoff = 250;
@@ -160,11 +164,39 @@ function wsUrl(): string {
   return `${proto}//${location.host}/ws`;
 }
 
+/**
+ * The browser-mode token: the server redirects the start URL to `/#token=…`; the token moves into
+ * sessionStorage (this tab, this origin, kept across reloads) and leaves the address bar. A later
+ * `#token=` (e.g. a bookmarked start address) replaces the stored one.
+ */
+export function takeToken(loc: Location, storage: Storage, hist: History): string | null {
+  const params = new URLSearchParams(loc.hash.replace(/^#/, ''));
+  const fromUrl = params.get(TOKEN_FRAGMENT);
+  if (fromUrl) {
+    storage.setItem(TOKEN_STORAGE_KEY, fromUrl);
+    params.delete(TOKEN_FRAGMENT);
+    const rest = params.toString();
+    hist.replaceState(hist.state, '', `${loc.pathname}${loc.search}${rest ? `#${rest}` : ''}`);
+  }
+  return storage.getItem(TOKEN_STORAGE_KEY);
+}
+
+/** Subprotocols of the handshake: the server requires the token entry (a cookie is not enough). */
+function wsProtocols(): string[] {
+  let token: string | null = null;
+  try {
+    token = takeToken(location, sessionStorage, history);
+  } catch {
+    token = null; // storage disabled: the handshake is refused and the page says how to get in
+  }
+  return token ? [WS_PROTOCOL, WS_TOKEN_PREFIX + token] : [WS_PROTOCOL];
+}
+
 export let transport: WsTransport | null = null;
 
 function createApi(): StudioApi {
   if (window.tripletStudio) return window.tripletStudio;
-  transport = new WsTransport(wsUrl());
+  transport = new WsTransport(wsUrl(), wsProtocols());
   return createWsApi(transport);
 }
 
