@@ -67,7 +67,7 @@ export function createDispatcher(service: StudioServiceApi, host: DialogHost): D
 
   async function projectDir(name: RequestName): Promise<string | null> {
     if (!PathGrants.needsProject(name)) return null;
-    const info = await service.projectInfo({});
+    const info = await Promise.resolve(service.projectInfo({})).catch(() => null);
     return info?.dir ?? null;
   }
 

@@ -9,8 +9,8 @@ export const MAX_REPLY_CHARS = 64 * 1024 * 1024;
 const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
 
 /** The error envelope for a reply to `name` that could not be sent. */
-export function unsendableReply(name: string, reason: string): Envelope<never> {
-  return { ok: false, error: { code: 'TOO_LARGE', message: `The reply to "${name}" could not be sent: ${reason}`, details: { request: name } } };
+export function unsendableReply(name: string, reason: string, code: 'TOO_LARGE' | 'INTERNAL' = 'TOO_LARGE'): Envelope<never> {
+  return { ok: false, error: { code, message: `The reply to "${name}" could not be sent: ${reason}`, details: { request: name } } };
 }
 
 /** JSON text of a reply frame; an unencodable or oversized reply becomes a TOO_LARGE error frame. */
@@ -23,7 +23,7 @@ export function encodeReply(id: number, name: string, reply: Envelope<unknown>, 
     const reason = tooLong
       ? `it is larger than a JavaScript string can hold (over 512 MB). Narrow the request (fewer items, a smaller file).`
       : `it contains a value that cannot be encoded (${err instanceof Error ? err.message : String(err)}).`;
-    return JSON.stringify({ t: 'res', id, reply: unsendableReply(name, reason) } satisfies WsServerMessage);
+    return JSON.stringify({ t: 'res', id, reply: unsendableReply(name, reason, tooLong ? 'TOO_LARGE' : 'INTERNAL') } satisfies WsServerMessage);
   }
   if (text.length <= limit) return text;
   const reason = `it is ${mb(text.length)}, over the ${mb(limit)} limit. Narrow the request (fewer items, a smaller file).`;
