@@ -34,6 +34,8 @@ export interface ServerOptions {
   staticDir?: string;
   /** Must be set explicitly to listen on a non-loopback address; the token is still required. */
   allowRemote?: boolean;
+  /** Largest reply frame in characters (default MAX_REPLY_CHARS, 64 MB; tests lower it). */
+  maxReplyChars?: number;
   /** Builds the service; default: StudioService from src/main/project/service.ts. */
   createService?: (opts: { dataDir: string; emit: EmitFn }) => HostedService | Promise<HostedService>;
 }
@@ -106,9 +108,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   });
   // Unparsable HTTP (bad request line, oversized headers, …): 400 and close, as Node does by default.
-  server.on('clientError', (_err: Error, socket: Socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
+  server.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   });
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -204,7 +207,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         .dispatch(msg.name, msg.args, { transport: 'socket', authenticated: true })
         .then((reply) => {
           if (ws.readyState !== WebSocket.OPEN) return;
-          ws.send(encodeReply(msg.id, msg.name.slice(0, 100), reply));
+          ws.send(encodeReply(msg.id, msg.name.slice(0, 100), reply, options.maxReplyChars));
         })
         .catch((err: unknown) => logFailure(`reply to ${msg.name.slice(0, 100)}`, err));
     });
