@@ -198,19 +198,29 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ws.on('close', () => sockets.delete(ws));
     ws.on('error', () => sockets.delete(ws)); // e.g. a frame over maxPayload (ws closes with 1009)
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      const msg = isBinary ? null : parseClientMessage(data);
-      if (!msg) {
-        ws.close(1007, 'Expected {"t":"req","id":number,"name":string,"args":…}');
-        return;
+      try {
+        onFrame(ws, d, data, isBinary);
+      } catch (err) {
+        logFailure('a WebSocket frame', err);
+        ws.terminate();
       }
-      void d
-        .dispatch(msg.name, msg.args, { transport: 'socket', authenticated: true })
-        .then((reply) => {
-          if (ws.readyState !== WebSocket.OPEN) return;
-          ws.send(encodeReply(msg.id, msg.name.slice(0, 100), reply, options.maxReplyChars));
-        })
-        .catch((err: unknown) => logFailure(`reply to ${msg.name.slice(0, 100)}`, err));
     });
+  }
+
+  /** One inbound frame: a well-formed request is dispatched; anything else closes with 1007. */
+  function onFrame(ws: WebSocket, d: Dispatcher, data: RawData, isBinary: boolean): void {
+    const msg = isBinary ? null : parseClientMessage(data);
+    if (!msg) {
+      ws.close(1007, 'Expected {"t":"req","id":number,"name":string,"args":…}');
+      return;
+    }
+    void d
+      .dispatch(msg.name, msg.args, { transport: 'socket', authenticated: true })
+      .then((reply) => {
+        if (ws.readyState !== WebSocket.OPEN) return;
+        ws.send(encodeReply(msg.id, msg.name.slice(0, 100), reply, options.maxReplyChars));
+      })
+      .catch((err: unknown) => logFailure(`reply to ${msg.name.slice(0, 100)}`, err));
   }
 
   await new Promise<void>((resolveListen, reject) => {
