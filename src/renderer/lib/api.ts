@@ -39,7 +39,10 @@ export function toApiError(err: unknown): ApiError {
 type Listener = (payload: unknown) => void;
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void; name: RequestName };
 
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+/** 'signed-out': browser mode without the token (a new tab on the bare address): nothing can connect. */
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'signed-out';
+
+export const SIGNED_OUT_MESSAGE = 'Not signed in: open the address printed by `npm run serve` (it carries ?token=…) in this tab.';
 
 /** WebSocket transport: request/response by id, events fanned out to listeners, reconnect with backoff. */
 export class WsTransport {
@@ -56,8 +59,10 @@ export class WsTransport {
   constructor(
     private readonly url: string,
     private readonly protocols: string[] = [],
+    signedIn = true,
   ) {
-    this.connect();
+    if (signedIn) this.connect();
+    else this.setState('signed-out');
   }
 
   private setState(s: ConnectionState): void {
@@ -117,6 +122,7 @@ export class WsTransport {
   request(name: RequestName, args: unknown): Promise<unknown> {
     const id = this.nextId++;
     const msg: WsClientMessage = { t: 'req', id, name, args: args ?? {} };
+    if (this.state === 'signed-out') return Promise.reject(new ApiError('DISCONNECTED', SIGNED_OUT_MESSAGE));
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, name });
       if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
@@ -181,22 +187,22 @@ export function takeToken(loc: Location, storage: Storage, hist: History): strin
   return storage.getItem(TOKEN_STORAGE_KEY);
 }
 
-/** Subprotocols of the handshake: the server requires the token entry (a cookie is not enough). */
-function wsProtocols(): string[] {
-  let token: string | null = null;
+/** This tab's token, or null (then the page says how to get in instead of knocking forever). */
+function pageToken(): string | null {
   try {
-    token = takeToken(location, sessionStorage, history);
+    return takeToken(location, sessionStorage, history);
   } catch {
-    token = null; // storage disabled: the handshake is refused and the page says how to get in
+    return null; // storage disabled
   }
-  return token ? [WS_PROTOCOL, WS_TOKEN_PREFIX + token] : [WS_PROTOCOL];
 }
 
 export let transport: WsTransport | null = null;
 
 function createApi(): StudioApi {
   if (window.tripletStudio) return window.tripletStudio;
-  transport = new WsTransport(wsUrl(), wsProtocols());
+  // The server requires the token as a subprotocol entry in the handshake (a cookie is not enough).
+  const token = pageToken();
+  transport = new WsTransport(wsUrl(), token ? [WS_PROTOCOL, WS_TOKEN_PREFIX + token] : [], token !== null);
   return createWsApi(transport);
 }
 
