@@ -67,8 +67,11 @@ export function createDispatcher(service: StudioServiceApi, host: DialogHost): D
 
   async function projectDir(name: RequestName): Promise<string | null> {
     if (!PathGrants.needsProject(name)) return null;
-    const info = await Promise.resolve(service.projectInfo({})).catch(() => null);
-    return info?.dir ?? null;
+    try {
+      return (await service.projectInfo({}))?.dir ?? null;
+    } catch {
+      return null; // no project open: only picked paths are writable
+    }
   }
 
   async function run(name: RequestName, args: unknown): Promise<unknown> {
