@@ -116,14 +116,16 @@ function session(): Promise<WebSocket> {
 }
 
 /** Sends one frame and resolves with the reply to `id`, or the close code when the server closed instead. */
-function exchange(ws: WebSocket, frame: string | Buffer, id: number | null, binary = false): Promise<{ reply?: Record<string, unknown>; close?: number }> {
+function exchange(ws: WebSocket, frame: string | Buffer, id: number | null, binary = false): Promise<{ reply?: Record<string, unknown>; close?: number; timeout?: true }> {
   return new Promise((resolve) => {
+    const timer = setTimeout(() => finish({ timeout: true }), 5000);
     const onMessage = (d: Buffer): void => {
       const m = JSON.parse(d.toString()) as { t: string; id: number; reply: Record<string, unknown> };
       if (m.t === 'res' && m.id === id) finish({ reply: m.reply });
     };
     const onClose = (code: number): void => finish({ close: code });
-    const finish = (r: { reply?: Record<string, unknown>; close?: number }): void => {
+    const finish = (r: { reply?: Record<string, unknown>; close?: number; timeout?: true }): void => {
+      clearTimeout(timer);
       ws.off('message', onMessage);
       ws.off('close', onClose);
       resolve(r);
@@ -287,7 +289,8 @@ function randomFrame(r: Rand, id: number): { data: string | Buffer; binary: bool
   if (kind === 4) return { data: JSON.stringify(pick(r, [value(), { t: 'req' }, { t: 'res', id, name }, { t: 'req', id: 1.5, name }, { t: 'req', id: -0, name: 5 }])), binary: false, expectReply: false };
   if (kind === 5) return { data: randomString(r, 200), binary: false, expectReply: false };
   if (kind === 6) return { data: Buffer.from(Array.from({ length: int(r, 100) }, () => int(r, 256))), binary: true, expectReply: false };
-  return { data: JSON.stringify({ t: 'req', id, name, args: value() }).slice(0, 1 + int(r, 40)), binary: false, expectReply: false };
+  const full = JSON.stringify({ t: 'req', id, name, args: value() });
+  return { data: full.slice(0, Math.min(full.length - 1, 1 + int(r, 40))), binary: false, expectReply: false }; // always cut short
 }
 
 /** A raw, probably broken WebSocket frame (bad opcodes, reserved bits, unmasked, lying lengths). */
@@ -341,7 +344,8 @@ test(`fuzz: thousands of random requests and frames leave the server answering (
       sent++;
       continue;
     }
-    const out: { reply?: Record<string, unknown>; close?: number } = await exchange(ws, f.data, f.expectReply ? i + 1 : null, f.binary);
+    const out = await exchange(ws, f.data, f.expectReply ? i + 1 : null, f.binary);
+    if (out.timeout) bad.push(`no reply and no close within 5 s for ${JSON.stringify(String(f.data).slice(0, 80))}`);
     sent++;
     if (f.expectReply && out.reply) {
       replies++;
