@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { WebSocket } from 'ws';
+import { clientProtocols } from '../src/main/server/auth.js';
 import { startServer, type RunningServer } from '../src/main/server/index.js';
 import type { Envelope, RequestName, WsServerMessage } from '../src/shared/ipc.js';
 import type { JobProgress } from '../src/shared/types.js';
@@ -48,7 +49,7 @@ class Client {
   }
 
   static async connect(srv: RunningServer): Promise<Client> {
-    const ws = new WebSocket(`ws://127.0.0.1:${srv.port}/ws`, { headers: { Origin: srv.origin, Cookie: `ts_token=${srv.token}` } });
+    const ws = new WebSocket(`ws://127.0.0.1:${srv.port}/ws`, clientProtocols(srv.token), { headers: { Origin: srv.origin } });
     await new Promise((resolve, reject) => {
       ws.once('open', resolve);
       ws.once('error', reject);
@@ -123,6 +124,7 @@ async function sampleWhile(client: Client, busy: () => string | null, gapMs: num
 
 /** Real load: import the flowers images and triplets, then train (features first) and sample meanwhile. */
 async function trainingLoad(client: Client, projectDir: string): Promise<Map<string, number[]>> {
+  await client.call('pickFolder', { typed: projectDir }); // writes go only to picked paths
   await client.call('createProject', { dir: projectDir });
   const imp = await client.call<{ jobId: string }>('importImages', { folder: join(flowersDir(), 'images') });
   await client.waitJob(imp.jobId, 300_000);

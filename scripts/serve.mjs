@@ -50,7 +50,7 @@ export async function serve(argv = process.argv.slice(2)) {
     allowRemote: values['allow-remote'],
   });
   console.log(`Triplet Studio (browser mode): ${server.url}`);
-  console.log('Open that address in a browser (the token in it is needed once; it changes every launch). Ctrl+C stops.');
+  console.log('Open that address in a browser (once per tab: the page then keeps the token for that tab; it changes every launch). Ctrl+C stops.');
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -99,8 +99,9 @@ export const REQUESTS = {
   evaluate: z.object({ runId: id.optional() }),
   mistakes: z.object({ runId: id.optional() }),
   // Dialogs (Electron shows native ones; browser mode returns null and the UI asks for a path)
-  pickFolder: z.object({ title: z.string().max(200).optional() }),
-  pickFile: z.object({ title: z.string().max(200).optional(), save: z.boolean().optional() }),
+  /** `typed`: the path the user typed in the fallback dialog; the host records it as picked and returns it absolute. */
+  pickFolder: z.object({ title: z.string().max(200).optional(), typed: path.optional() }),
+  pickFile: z.object({ title: z.string().max(200).optional(), save: z.boolean().optional(), typed: path.optional() }),
 } as const satisfies Record<RequestName, z.ZodType>;
 
 // Every name in channels.ts has a schema and no schema lacks a name.
@@ -165,6 +166,8 @@ export type ErrorCode =
   | 'MISSING_BACKBONE'
   | 'BUSY'
   | 'CANCELLED'
+  /** A reply too large (or impossible) to send over the transport. */
+  | 'TOO_LARGE'
   | 'INTERNAL';
 
 export interface IpcError {

@@ -4,6 +4,7 @@
 import { readFile, realpath } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { contentType, parseMediaPath, SECURITY_HEADERS } from '../server/headers.js';
+import { imageTypeOf } from '../server/sniff.js';
 import { isAppUrl, resolveAppPath } from './policy.js';
 
 export interface AppProtocolOptions {
@@ -20,7 +21,12 @@ export function createAppProtocolHandler(opts: AppProtocolOptions): (request: Re
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return reply(405, 'Method not allowed.');
     if (!isAppUrl(request.url)) return reply(404, 'Not found.');
-    const { pathname } = new URL(request.url);
+    let pathname: string;
+    try {
+      pathname = new URL(request.url).pathname;
+    } catch {
+      return reply(400, 'Bad request.');
+    }
     if (pathname.startsWith('/media/')) return serveMedia(opts, pathname);
     const file = resolveAppPath(opts.root, request.url);
     if (!file) return reply(404, 'Not found.');
@@ -41,7 +47,9 @@ async function serveMedia(opts: AppProtocolOptions, pathname: string): Promise<R
   try {
     const file = await opts.mediaPath(media.kind, media.id);
     if (!file) return reply(404, 'Not found.');
-    return reply(200, new Uint8Array(await readFile(file)), contentType(file), { 'Cache-Control': 'private, no-cache' });
+    // The type of the decoded bytes, not of the file name (a .png holding a JPEG is image/jpeg).
+    const bytes = new Uint8Array(await readFile(file));
+    return reply(200, bytes, imageTypeOf(bytes.subarray(0, 32)), { 'Cache-Control': 'private, no-cache' });
   } catch {
     return reply(404, 'Not found.');
   }

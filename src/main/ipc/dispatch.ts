@@ -13,6 +13,7 @@ import {
   type StudioServiceApi,
 } from '../../shared/ipc.js';
 import { isTrustedSender } from '../electron/policy.js';
+import { PathGrants } from './path-grants.js';
 
 /** Who sent a request, as far as the transport can tell. */
 export type SenderInfo =
@@ -35,6 +36,8 @@ export interface DialogHost {
 
 export interface Dispatcher {
   dispatch(name: string, args: unknown, sender: SenderInfo): Promise<Envelope<unknown>>;
+  /** Paths the user picked in this session (the only places outside the project that requests write to). */
+  readonly grants: PathGrants;
 }
 
 const fail = (code: IpcError['code'], message: string, details?: unknown): Envelope<never> => ({
@@ -54,15 +57,37 @@ export function senderAllowed(sender: SenderInfo): boolean {
 }
 
 export function createDispatcher(service: StudioServiceApi, host: DialogHost): Dispatcher {
+  const grants = new PathGrants();
+
+  /** A dialog's answer (native, or typed and confirmed) is a path the user picked: record it. */
+  async function pick(answer: Promise<string | null> | string | null): Promise<string | null> {
+    const path = await answer;
+    return path ? grants.grant(path) : null;
+  }
+
+  async function projectDir(name: RequestName): Promise<string | null> {
+    if (!PathGrants.needsProject(name)) return null;
+    try {
+      return (await service.projectInfo({}))?.dir ?? null;
+    } catch {
+      return null; // no project open: only picked paths are writable
+    }
+  }
+
   async function run(name: RequestName, args: unknown): Promise<unknown> {
-    if (name === 'pickFolder') return host.pickFolder(args as ServiceArgs<'pickFolder'>);
-    if (name === 'pickFile') return host.pickFile(args as ServiceArgs<'pickFile'>);
+    if (name === 'pickFolder' || name === 'pickFile') {
+      const a = args as ServiceArgs<'pickFile'>;
+      if (a.typed) return pick(a.typed);
+      return pick(name === 'pickFolder' ? host.pickFolder(a) : host.pickFile(a));
+    }
+    grants.check(name, args, await projectDir(name));
     const method = service[name] as ((a: unknown) => unknown) | undefined;
     if (typeof method !== 'function') throw new AppError('INTERNAL', `The service does not implement "${name}".`);
     return method.call(service, args);
   }
 
   return {
+    grants,
     async dispatch(name, args, sender) {
       try {
         if (!isKnownRequest(name)) return fail('UNKNOWN_CHANNEL', `Unknown request "${String(name).slice(0, 100)}".`);

@@ -1,18 +1,22 @@
 // Browser mode: the same renderer and the same main-side code, served over HTTP + WebSocket on
-// loopback. Every route (pages, assets, /media, /ws) needs the per-launch token; requests go
-// through the same validating dispatcher as Electron IPC.
-import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+// loopback. Pages, assets and /media need the read-only media cookie (set once from the start
+// URL's ?token=); /ws needs the token itself in Sec-WebSocket-Protocol (see auth.ts). Requests go
+// through the same validating dispatcher as Electron IPC. Every handler is total: malformed input
+// gets a 4xx, a handler bug a logged 500, never a dead process.
+import { realpath } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { createDispatcher, type Dispatcher } from '../ipc/dispatch.js';
+import { encodeReply } from '../ipc/encode.js';
 import type { EventName, Events, WsServerMessage } from '../../shared/ipc.js';
+import { TOKEN_FRAGMENT, WS_PROTOCOL } from '../../shared/ws-auth.js';
 import { resolveInside } from '../electron/policy.js';
-import { authenticate, newToken, sessionCookie } from './auth.js';
-import { contentType, parseMediaPath, SECURITY_HEADERS } from './headers.js';
+import { handshakeAuthenticated, hasMediaCookie, mediaCookie, mediaTokenFor, newToken, tokensEqual } from './auth.js';
+import { parseMediaPath } from './headers.js';
+import { parseTarget, sendFile, sendText } from './respond.js';
 import type { EmitFn, HostedService } from './service-host.js';
 
 export type { EmitFn, HostedService } from './service-host.js';
@@ -30,24 +34,29 @@ export interface ServerOptions {
   staticDir?: string;
   /** Must be set explicitly to listen on a non-loopback address; the token is still required. */
   allowRemote?: boolean;
+  /** Largest reply frame in characters (default MAX_REPLY_CHARS, 64 MB; tests lower it). */
+  maxReplyChars?: number;
   /** Builds the service; default: StudioService from src/main/project/service.ts. */
   createService?: (opts: { dataDir: string; emit: EmitFn }) => HostedService | Promise<HostedService>;
 }
 
 export interface RunningServer {
-  /** Start URL, with `?token=`. */
+  /** Start URL, with `?token=` (opened once: the server trades it for the media cookie and a clean URL). */
   url: string;
   /** Origin without the token. */
   origin: string;
   host: string;
   port: number;
   token: string;
+  /** Read-only credential of the `ts_media_<port>` cookie (pages, assets, media). */
+  mediaToken: string;
   server: Server;
   service: HostedService;
   close(): Promise<void>;
 }
 
-const MAX_WS_MESSAGE = 4 * 1024 * 1024;
+/** Largest inbound WebSocket frame: requests are small JSON objects (ws closes bigger ones with 1009). */
+export const MAX_WS_MESSAGE = 1024 * 1024;
 
 /** 127.0.0.0/8, ::1 and `localhost` only. */
 export function isLoopbackHost(host: string): boolean {
@@ -82,38 +91,53 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const dispatcher = createDispatcher(service, { pickFolder: async () => null, pickFile: async () => null });
 
   const server = createServer();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE, handleProtocols: () => WS_PROTOCOL });
+  const mediaToken = mediaTokenFor(token);
   let allowedHosts = new Set<string>();
+  let port = 0;
 
-  const hostAllowed = (req: IncomingMessage): boolean => options.allowRemote === true || allowedHosts.has((req.headers.host ?? '').toLowerCase());
+  const hostAllowed = (req: IncomingMessage): boolean => options.allowRemote === true || allowedHosts.has(String(req.headers.host ?? '').toLowerCase());
 
+  // Last resort: whatever a handler throws answers 500 (or drops the connection) and is logged;
+  // the process, and the jobs it runs, live on.
   server.on('request', (req, res) => {
     handleHttp(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendText(res, 500, `Internal error: ${err instanceof Error ? err.message : String(err)}`);
+      logFailure(`${req.method} ${String(req.url).slice(0, 200)}`, err);
+      if (!res.headersSent) sendText(res, 500, 'Internal error.');
       else res.destroy();
     });
   });
+  // Unparsable HTTP (bad request line, oversized headers, …): 400 and close, as Node does by default.
+  server.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
+    const url = parseTarget(req.url);
+    if (!url) return sendText(res, 400, 'Bad request: the request target is not a path on this server.');
     if (!hostAllowed(req)) return sendText(res, 403, 'Forbidden: unexpected Host header.');
-    const auth = authenticate(req, url, token);
-    if (!auth.ok) return sendText(res, 401, 'Unauthorized: open the address printed by `npm run serve` (it carries ?token=…).');
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('Allow', 'GET, HEAD');
-      return sendText(res, 405, 'Method not allowed.');
-    }
-    if (auth.via === 'query' && isPage(url.pathname)) {
-      // Trade the token in the address bar for an HttpOnly cookie, then drop it from the URL.
-      url.searchParams.delete('token');
-      res.setHeader('Set-Cookie', sessionCookie(token));
-      res.setHeader('Location', url.pathname + url.search);
-      res.setHeader('Cache-Control', 'no-store');
-      return sendText(res, 302, 'Redirecting.');
-    }
+    if (url.searchParams.has('token')) return tradeToken(req, res, url);
+    if (!hasMediaCookie(req, port, mediaToken)) return sendText(res, 401, 'Unauthorized: open the address printed by `npm run serve` (it carries ?token=…).');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.', { Allow: 'GET, HEAD' });
     if (url.pathname === '/ws') return sendText(res, 426, 'WebSocket upgrade required.');
     if (url.pathname.startsWith('/media/')) return serveMedia(req, res, url.pathname);
     return serveStatic(req, res, url.pathname);
+  }
+
+  /**
+   * `/?token=…` (the printed start URL): sets the read-only, port-specific media cookie and
+   * redirects to the clean URL with the token in the fragment, which the page moves into
+   * sessionStorage and removes from the address. A token on anything but a page is refused.
+   */
+  function tradeToken(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    if (!tokensEqual(url.searchParams.get('token'), token)) return sendText(res, 401, 'Unauthorized: wrong or expired token.');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.', { Allow: 'GET, HEAD' });
+    if (!isPage(url.pathname)) return sendText(res, 400, 'Bad request: a token does not belong in this address; open the start page instead.');
+    url.searchParams.delete('token');
+    const location = `${url.pathname}${url.search}#${TOKEN_FRAGMENT}=${encodeURIComponent(token)}`;
+    return sendText(res, 302, 'Redirecting.', { 'Set-Cookie': mediaCookie(port, mediaToken), Location: location, 'Cache-Control': 'no-store' });
   }
 
   async function serveMedia(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
@@ -126,7 +150,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       file = null; // e.g. no project open
     }
     if (!file) return sendText(res, 404, 'Not found.');
-    return sendFile(req, res, file, 'private, no-cache');
+    return sendFile(req, res, file, 'private, no-cache', true);
   }
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
@@ -145,35 +169,58 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
-    const refuse = (status: number, text: string): void => {
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
-    if (!hostAllowed(req)) return refuse(403, 'Forbidden');
-    if (!authenticate(req, url, token).ok) return refuse(401, 'Unauthorized');
-    if (url.pathname !== '/ws') return refuse(404, 'Not Found');
+    // The socket is ours from here: a reset must not become an uncaught 'error'.
+    socket.on('error', () => socket.destroy());
+    try {
+      handleUpgrade(req, socket, head);
+    } catch (err) {
+      logFailure(`upgrade ${String(req.url).slice(0, 200)}`, err);
+      refuse(socket, 500, 'Internal Server Error');
+    }
+  });
+
+  /** The token must come in Sec-WebSocket-Protocol: a cookie alone (which any port receives) is refused. */
+  function handleUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    const url = parseTarget(req.url);
+    if (!url) return refuse(socket, 400, 'Bad Request');
+    if (!hostAllowed(req)) return refuse(socket, 403, 'Forbidden');
+    if (!handshakeAuthenticated(req, token)) return refuse(socket, 401, 'Unauthorized');
+    if (url.pathname !== '/ws') return refuse(socket, 404, 'Not Found');
     // Cross-site WebSocket hijacking: browsers always send Origin; it must be this very server.
     const origin = req.headers.origin;
-    if (!origin || origin.toLowerCase() !== `http://${(req.headers.host ?? '').toLowerCase()}`) return refuse(403, 'Forbidden');
+    if (typeof origin !== 'string' || origin.toLowerCase() !== `http://${String(req.headers.host ?? '').toLowerCase()}`) return refuse(socket, 403, 'Forbidden');
+    if (String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket') return refuse(socket, 400, 'Bad Request');
     wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, dispatcher));
-  });
+  }
 
   function onSocket(ws: WebSocket, d: Dispatcher): void {
     sockets.add(ws);
     ws.on('close', () => sockets.delete(ws));
-    ws.on('error', () => sockets.delete(ws));
+    ws.on('error', () => sockets.delete(ws)); // e.g. a frame over maxPayload (ws closes with 1009)
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      const msg = isBinary ? null : parseClientMessage(data);
-      if (!msg) {
-        ws.close(1007, 'Expected {"t":"req","id":number,"name":string,"args":…}');
-        return;
+      try {
+        onFrame(ws, d, data, isBinary);
+      } catch (err) {
+        logFailure('a WebSocket frame', err);
+        ws.terminate();
       }
-      void d.dispatch(msg.name, msg.args, { transport: 'socket', authenticated: true }).then((reply) => {
-        if (ws.readyState !== WebSocket.OPEN) return;
-        const out: WsServerMessage = { t: 'res', id: msg.id, reply };
-        ws.send(safeStringify(out, msg.id));
-      });
     });
+  }
+
+  /** One inbound frame: a well-formed request is dispatched; anything else closes with 1007. */
+  function onFrame(ws: WebSocket, d: Dispatcher, data: RawData, isBinary: boolean): void {
+    const msg = isBinary ? null : parseClientMessage(data);
+    if (!msg) {
+      ws.close(1007, 'Expected {"t":"req","id":number,"name":string,"args":…}');
+      return;
+    }
+    void d
+      .dispatch(msg.name, msg.args, { transport: 'socket', authenticated: true })
+      .then((reply) => {
+        if (ws.readyState !== WebSocket.OPEN) return;
+        ws.send(encodeReply(msg.id, msg.name.slice(0, 100), reply, options.maxReplyChars));
+      })
+      .catch((err: unknown) => logFailure(`reply to ${msg.name.slice(0, 100)}`, err));
   }
 
   await new Promise<void>((resolveListen, reject) => {
@@ -183,7 +230,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       resolveListen();
     });
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   allowedHosts = new Set([`${urlHost}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].map((h) => h.toLowerCase()));
   const origin = `http://${urlHost}:${port}`;
@@ -202,57 +249,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return closing;
   };
 
-  return { url: `${origin}/?token=${encodeURIComponent(token)}`, origin, host, port, token, server, service, close };
+  return { url: `${origin}/?token=${encodeURIComponent(token)}`, origin, host, port, token, mediaToken, server, service, close };
 }
 
 function isPage(pathname: string): boolean {
   return pathname.endsWith('/') || pathname.endsWith('.html');
 }
 
-function sendText(res: ServerResponse, status: number, text: string): void {
-  for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(text));
-  res.end(res.req.method === 'HEAD' ? undefined : text);
+/** Answers a refused upgrade on the raw socket and closes it. */
+function refuse(socket: Socket, status: number, text: string): void {
+  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  else socket.destroy();
 }
 
-async function sendFile(req: IncomingMessage, res: ServerResponse, file: string, cacheControl: string): Promise<void> {
-  let info;
-  try {
-    info = await stat(file);
-  } catch {
-    return sendText(res, 404, 'Not found.');
-  }
-  if (!info.isFile()) return sendText(res, 404, 'Not found.');
-  const etag = `"${info.size.toString(36)}-${Math.floor(info.mtimeMs).toString(36)}"`;
-  for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
-  res.setHeader('Cache-Control', cacheControl);
-  res.setHeader('ETag', etag);
-  if (req.headers['if-none-match'] === etag) {
-    res.statusCode = 304;
-    res.end();
-    return;
-  }
-  res.statusCode = 200;
-  res.setHeader('Content-Type', contentType(file));
-  res.setHeader('Content-Length', info.size);
-  if (req.method === 'HEAD') {
-    res.end();
-    return;
-  }
-  await new Promise<void>((done) => {
-    const stream = createReadStream(file);
-    stream.on('error', () => {
-      res.destroy();
-      done();
-    });
-    res.on('close', () => {
-      stream.destroy();
-      done();
-    });
-    stream.pipe(res);
-  });
+/** Logs a handler failure on stderr (the request got its 500; the server keeps running). */
+function logFailure(what: string, err: unknown): void {
+  console.error(`Triplet Studio server: ${what} failed:`, err instanceof Error ? (err.stack ?? err.message) : String(err));
 }
 
 /** Shape check of a client frame; the dispatcher validates name and args. */
@@ -267,18 +279,4 @@ export function parseClientMessage(data: RawData): { id: number; name: string; a
   const m = value as Record<string, unknown>;
   if (m.t !== 'req' || typeof m.id !== 'number' || !Number.isSafeInteger(m.id) || typeof m.name !== 'string') return null;
   return { id: m.id, name: m.name, args: m.args };
-}
-
-/** A reply that cannot be serialised (a bug, e.g. a BigInt) still answers its request. */
-function safeStringify(msg: WsServerMessage, id: number): string {
-  try {
-    return JSON.stringify(msg);
-  } catch (err) {
-    const fallback: WsServerMessage = {
-      t: 'res',
-      id,
-      reply: { ok: false, error: { code: 'INTERNAL', message: `Reply could not be encoded: ${err instanceof Error ? err.message : String(err)}` } },
-    };
-    return JSON.stringify(fallback);
-  }
 }

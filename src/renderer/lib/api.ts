@@ -13,6 +13,7 @@ import type {
   WsClientMessage,
   WsServerMessage,
 } from '../../shared/ipc.js';
+import { TOKEN_FRAGMENT, TOKEN_STORAGE_KEY, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/ws-auth.js';
 
 export class ApiError extends Error {
   readonly code: ErrorCode | 'DISCONNECTED';
@@ -38,7 +39,10 @@ export function toApiError(err: unknown): ApiError {
 type Listener = (payload: unknown) => void;
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void; name: RequestName };
 
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+/** 'signed-out': browser mode without the token (a new tab on the bare address): nothing can connect. */
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'signed-out';
+
+export const SIGNED_OUT_MESSAGE = 'Not signed in: open the address printed by `npm run serve` (it carries ?token=…) in this tab.';
 
 /** WebSocket transport: request/response by id, events fanned out to listeners, reconnect with backoff. */
 export class WsTransport {
@@ -52,8 +56,13 @@ export class WsTransport {
   state: ConnectionState = 'connecting';
   onState: (s: ConnectionState) => void = () => {};
 
-  constructor(private readonly url: string) {
-    this.connect();
+  constructor(
+    private readonly url: string,
+    private readonly protocols: string[] = [],
+    signedIn = true,
+  ) {
+    if (signedIn) this.connect();
+    else this.setState('signed-out');
   }
 
   private setState(s: ConnectionState): void {
@@ -63,7 +72,7 @@ export class WsTransport {
 
   private connect(): void {
     this.setState('connecting');
-    const ws = new WebSocket(this.url);
+    const ws = new WebSocket(this.url, this.protocols);
     this.ws = ws;
     ws.onopen = () => {
       this.backoff = 250;
@@ -113,6 +122,7 @@ export class WsTransport {
   request(name: RequestName, args: unknown): Promise<unknown> {
     const id = this.nextId++;
     const msg: WsClientMessage = { t: 'req', id, name, args: args ?? {} };
+    if (this.state === 'signed-out') return Promise.reject(new ApiError('DISCONNECTED', SIGNED_OUT_MESSAGE));
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, name });
       if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
@@ -160,11 +170,39 @@ function wsUrl(): string {
   return `${proto}//${location.host}/ws`;
 }
 
+/**
+ * The browser-mode token: the server redirects the start URL to `/#token=…`; the token moves into
+ * sessionStorage (this tab, this origin, kept across reloads) and leaves the address bar. A later
+ * `#token=` (e.g. a bookmarked start address) replaces the stored one.
+ */
+export function takeToken(loc: Location, storage: Storage, hist: History): string | null {
+  const params = new URLSearchParams(loc.hash.replace(/^#/, ''));
+  const fromUrl = params.get(TOKEN_FRAGMENT);
+  if (fromUrl) {
+    storage.setItem(TOKEN_STORAGE_KEY, fromUrl);
+    params.delete(TOKEN_FRAGMENT);
+    const rest = params.toString();
+    hist.replaceState(hist.state, '', `${loc.pathname}${loc.search}${rest ? `#${rest}` : ''}`);
+  }
+  return storage.getItem(TOKEN_STORAGE_KEY);
+}
+
+/** This tab's token, or null (then the page says how to get in instead of knocking forever). */
+function pageToken(): string | null {
+  try {
+    return takeToken(location, sessionStorage, history);
+  } catch {
+    return null; // storage disabled
+  }
+}
+
 export let transport: WsTransport | null = null;
 
 function createApi(): StudioApi {
   if (window.tripletStudio) return window.tripletStudio;
-  transport = new WsTransport(wsUrl());
+  // The server requires the token as a subprotocol entry in the handshake (a cookie is not enough).
+  const token = pageToken();
+  transport = new WsTransport(wsUrl(), token ? [WS_PROTOCOL, WS_TOKEN_PREFIX + token] : [], token !== null);
   return createWsApi(transport);
 }
 

@@ -44,3 +44,33 @@ test('package.json main is the bundled Electron entry, icon is a 512×512 PNG', 
   assert.deepEqual([meta.format, meta.width, meta.height], ['png', 512, 512]);
   assert.ok(existsSync(join(repoRoot, 'assets', 'icon.svg')));
 });
+
+test('Electron fuses are set for packaging (and electron-builder flips each of them)', async () => {
+  assert.deepEqual(config.electronFuses, {
+    runAsNode: false,
+    enableCookieEncryption: true,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    grantFileProtocolExtraPrivileges: false,
+  });
+  // The installed electron-builder turns the config into @electron/fuses options: every key maps to a
+  // real fuse with the value we asked for (an unsupported key would be dropped silently).
+  const { PlatformPackager } = require('app-builder-lib') as {
+    PlatformPackager: { prototype: { generateFuseConfig(f: unknown): Promise<Record<string | number, unknown>> } };
+  };
+  const { FuseV1Options, FuseVersion } = require('@electron/fuses') as { FuseV1Options: Record<string, number>; FuseVersion: Record<string, string> };
+  const fuses = await PlatformPackager.prototype.generateFuseConfig.call({}, config.electronFuses);
+  assert.equal(fuses.version, FuseVersion.V1);
+  assert.equal(fuses[FuseV1Options.RunAsNode], false);
+  assert.equal(fuses[FuseV1Options.EnableCookieEncryption], true);
+  assert.equal(fuses[FuseV1Options.EnableNodeOptionsEnvironmentVariable], false);
+  assert.equal(fuses[FuseV1Options.EnableNodeCliInspectArguments], false);
+  assert.equal(fuses[FuseV1Options.EnableEmbeddedAsarIntegrityValidation], true);
+  assert.equal(fuses[FuseV1Options.OnlyLoadAppFromAsar], true);
+  assert.equal(fuses[FuseV1Options.GrantFileProtocolExtraPrivileges], false);
+  // Nothing in the app relies on ELECTRON_RUN_AS_NODE, which RunAsNode off disables.
+  const main = readFileSync(join(repoRoot, 'src', 'main', 'electron', 'main.ts'), 'utf8');
+  assert.doesNotMatch(main, /ELECTRON_RUN_AS_NODE|child_process/);
+});

@@ -18,13 +18,16 @@ before(() => {
   writeFileSync(join(root, 'index.html'), '<!doctype html><title>Triplet Studio</title>');
   writeFileSync(join(root, 'assets', 'app.js'), 'export {}');
   writeFileSync(join(tmp, 'secret.txt'), 'TOP SECRET');
-  writeFileSync(join(tmp, 'thumb.webp'), 'WEBP');
+  writeFileSync(join(tmp, 'thumb.webp'), 'RIFF\x04\0\0\0WEBPVP8 ');
+  writeFileSync(join(tmp, 'jpeg.webp'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]));
+  writeFileSync(join(tmp, 'text.webp'), '<script>alert(1)</script>');
   symlinkSync(join(tmp, 'secret.txt'), join(root, 'assets', 'link.txt'));
 });
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test('app:// handler serves the renderer with CSP and nothing outside it', async () => {
-  const handle = createAppProtocolHandler({ root, mediaPath: (kind, id) => (kind === 'thumb' && id === 5 ? join(tmp, 'thumb.webp') : null) });
+  const media: Record<number, string> = { 5: 'thumb.webp', 7: 'jpeg.webp', 8: 'text.webp' };
+  const handle = createAppProtocolHandler({ root, mediaPath: (kind, id) => (kind === 'thumb' && media[id] ? join(tmp, media[id]) : null) });
   const get = (url: string) => handle(new Request(url));
   const index = await get('app://studio/');
   assert.equal(index.status, 200);
@@ -35,8 +38,11 @@ test('app:// handler serves the renderer with CSP and nothing outside it', async
   assert.match((await get('app://studio/assets/app.js')).headers.get('content-type') ?? '', /^text\/javascript/);
   const thumb = await get('app://studio/media/thumb/5');
   assert.equal(thumb.status, 200);
-  assert.equal(await thumb.text(), 'WEBP');
+  assert.equal(await thumb.text(), 'RIFF\x04\0\0\0WEBPVP8 ');
   assert.equal(thumb.headers.get('content-type'), 'image/webp');
+  // Media types come from the bytes, not the name: a JPEG named .webp is image/jpeg, text is opaque.
+  assert.equal((await get('app://studio/media/thumb/7')).headers.get('content-type'), 'image/jpeg');
+  assert.equal((await get('app://studio/media/thumb/8')).headers.get('content-type'), 'application/octet-stream');
   for (const url of [
     'app://studio/media/thumb/6',
     'app://studio/media/image/5',

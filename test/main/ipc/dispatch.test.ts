@@ -121,3 +121,22 @@ test('handler errors become envelopes, never exceptions', async () => {
   });
   assert.deepEqual(await broken.dispatch('pickFolder', {}, trusted), { ok: false, error: { code: 'INTERNAL', message: 'no display' } });
 });
+
+test('writes go only to picked paths: a native dialog answer or a typed, confirmed path (both transports)', async () => {
+  const { d, calls } = setup();
+  const refused = await d.dispatch('createProject', { dir: '/picked/folder' }, trusted);
+  assert.equal(refused.ok, false);
+  if (!refused.ok) assert.equal(refused.error.code, 'FORBIDDEN');
+  assert.equal(calls.some(([n]) => n === 'createProject'), false, 'the service never saw it');
+  // The native dialog's answer is recorded as picked.
+  assert.deepEqual(await d.dispatch('pickFolder', {}, trusted), { ok: true, value: '/picked/folder' });
+  assert.equal((await d.dispatch('createProject', { dir: '/picked/folder' }, trusted)).ok, true);
+  assert.equal((await d.dispatch('createProject', { dir: '/picked/folder/sub' }, trusted)).ok, false, 'exact paths only');
+  // A typed path is confirmed (made absolute) and recorded without showing a dialog.
+  assert.deepEqual(await d.dispatch('pickFile', { save: true, typed: '/tmp/out/../train.txt' }, socket), { ok: true, value: '/tmp/train.txt' });
+  assert.equal((await d.dispatch('exportTriplets', { file: '/tmp/train.txt', split: 'train' }, socket)).ok, true);
+  // No project open (projectInfo throws NO_PROJECT here): nothing else is writable.
+  const other = await d.dispatch('exportTriplets', { file: '/etc/cron.d/x', split: 'train' }, socket);
+  assert.equal(other.ok, false);
+  if (!other.ok) assert.match(other.error.message, /^exportTriplets: refused to write to \/etc\/cron\.d\/x: choose it in the file dialog first/);
+});

@@ -1,5 +1,6 @@
-// Browser-mode server security: token on every route, loopback only, no traversal, same-origin
-// WebSocket, and real request round trips against a real StudioService in a temp data folder.
+// Browser-mode server security: a credential on every route (the read-only media cookie for GETs,
+// the token in Sec-WebSocket-Protocol for /ws), loopback only, no traversal, same-origin WebSocket,
+// and real request round trips against a real StudioService in a temp data folder.
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -9,6 +10,7 @@ import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import { WebSocket } from 'ws';
 import { StudioService } from '../../../src/main/project/service.js';
+import { clientProtocols, mediaCookieName } from '../../../src/main/server/auth.js';
 import { startServer, type EmitFn, type RunningServer } from '../../../src/main/server/index.js';
 
 let tmp: string;
@@ -33,10 +35,13 @@ function get(path: string, headers: Record<string, string> = {}, port = srv.port
   });
 }
 
-/** Opens /ws; resolves with the socket or the HTTP status it was refused with. */
-function openWs(query: string, headers: Record<string, string>): Promise<WebSocket | number> {
+/** The media cookie header of the test server. */
+const media = (): { Cookie: string } => ({ Cookie: `${mediaCookieName(srv.port)}=${srv.mediaToken}` });
+
+/** Opens /ws (with the token subprotocols unless `protocols` says otherwise); resolves with the socket or the refusal status. */
+function openWs(query: string, headers: Record<string, string>, protocols: string[] = clientProtocols(srv.token)): Promise<WebSocket | number> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${srv.port}/ws${query}`, { headers });
+    const ws = new WebSocket(`ws://127.0.0.1:${srv.port}/ws${query}`, protocols, { headers });
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
     ws.once('error', reject);
@@ -81,31 +86,32 @@ test('binds to 127.0.0.1 by default with a fresh 32-byte token', () => {
   assert.equal(srv.url, `http://127.0.0.1:${srv.port}/?token=${srv.token}`);
 });
 
-test('without a token every route answers 401', async () => {
+test('without a credential every route answers 401', async () => {
   for (const path of ['/', '/index.html', '/assets/app.js', '/media/thumb/1', '/media/image/1', '/ws', '/nope']) {
     const r = await get(path);
     assert.equal(r.status, 401, path);
     assert.equal(r.body.includes('Triplet Studio</title>'), false);
     assert.equal(r.headers['x-content-type-options'], 'nosniff');
   }
-  assert.equal(await openWs('', { Origin: srv.origin }), 401);
+  assert.equal(await openWs('', { Origin: srv.origin }, []), 401);
 });
 
 test('a wrong token answers 401 (query, cookie, WebSocket)', async () => {
   const wrong = srv.token.slice(0, -2) + (srv.token.endsWith('AA') ? 'BB' : 'AA');
   assert.equal((await get(`/?token=${wrong}`)).status, 401);
-  assert.equal((await get('/media/thumb/1', { Cookie: `ts_token=${wrong}` })).status, 401);
-  assert.equal((await get('/', { Cookie: 'ts_token=' })).status, 401);
-  assert.equal(await openWs(`?token=${wrong}`, { Origin: srv.origin }), 401);
-  assert.equal(await openWs('', { Origin: srv.origin, Cookie: `ts_token=${wrong}` }), 401);
+  assert.equal((await get('/media/thumb/1', { Cookie: `${mediaCookieName(srv.port)}=${wrong}` })).status, 401);
+  assert.equal((await get('/', { Cookie: `${mediaCookieName(srv.port)}=` })).status, 401);
+  assert.equal(await openWs('', { Origin: srv.origin }, clientProtocols(wrong)), 401);
 });
 
-test('the right token sets an HttpOnly SameSite=Strict cookie and strips itself from the URL', async () => {
+test('the start URL sets a port-specific, read-only HttpOnly cookie and moves the token to the fragment', async () => {
   const r = await get(`/?token=${srv.token}&x=1`);
   assert.equal(r.status, 302);
-  assert.equal(r.headers.location, '/?x=1');
+  assert.equal(r.headers.location, `/?x=1#token=${srv.token}`);
   const cookie = String(r.headers['set-cookie']);
-  assert.match(cookie, new RegExp(`^ts_token=${srv.token};`));
+  assert.equal(cookie.split(';')[0], `ts_media_${srv.port}=${srv.mediaToken}`);
+  assert.notEqual(srv.mediaToken, srv.token);
+  assert.equal(cookie.includes(srv.token), false, 'the cookie does not carry the token');
   assert.match(cookie, /HttpOnly/);
   assert.match(cookie, /SameSite=Strict/);
   // Following the redirect with the cookie gets the page, with the security headers.
@@ -115,14 +121,60 @@ test('the right token sets an HttpOnly SameSite=Strict cookie and strips itself 
   assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
   assert.match(String(page.headers['content-security-policy']), /frame-ancestors 'none'/);
   assert.equal(page.headers['referrer-policy'], 'no-referrer');
-  // Assets with ?token= are served directly (no redirect for non-pages).
-  const asset = await get(`/assets/app.js?token=${srv.token}`);
-  assert.equal(asset.status, 200);
-  assert.match(String(asset.headers['content-type']), /^text\/javascript/);
 });
 
-test('the cookie authenticates static files and media', async () => {
-  const cookie = { Cookie: `other=1; ts_token=${srv.token}` };
+test('a token never stays in an asset or media URL: refused with 400, even with the cookie', async () => {
+  for (const path of [`/assets/app.js?token=${srv.token}`, `/media/image/1?token=${srv.token}`, `/media/thumb/1?x=1&token=${srv.token}`]) {
+    const r = await get(path, media());
+    assert.equal(r.status, 400, path);
+    assert.match(r.body, /token does not belong in this address/);
+    assert.equal(r.headers['set-cookie'], undefined);
+  }
+});
+
+test('the media cookie is read-only: GET/HEAD only, and it does not open the WebSocket', async () => {
+  assert.equal((await get('/media/image/1', media())).status, 200);
+  for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
+    const r = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: srv.port, path: '/media/image/1', method, headers: media() }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(r, 405, method);
+  }
+  // A handshake with only the cookie (what another local port receives) is refused: 401.
+  assert.equal(await openWs('', { Origin: srv.origin, ...media() }, []), 401);
+  assert.equal(await openWs('', { Origin: srv.origin, ...media() }, ['triplet-studio.v1']), 401);
+  // The old cookie name carrying the full token does not count either.
+  assert.equal(await openWs('', { Origin: srv.origin, Cookie: `ts_token=${srv.token}` }, []), 401);
+  // The token in the URL no longer opens the WebSocket.
+  assert.equal(await openWs(`?token=${srv.token}`, { Origin: srv.origin }, []), 401);
+  // The token entry without the protocol name is refused too (the server would have nothing to select).
+  assert.equal(await openWs('', { Origin: srv.origin }, [`ts-token.${srv.token}`]), 401);
+});
+
+test('a second server on another port has its own cookie name: neither overwrites the other', async () => {
+  const second = await startServer({ dataDir: join(tmp, 'data-second'), staticDir: join(tmp, 'renderer'), createService: () => ({ mediaPath: () => null }) as never });
+  try {
+    const r = await get(`/?token=${second.token}`, {}, second.port);
+    const cookie = String(r.headers['set-cookie']).split(';')[0];
+    assert.equal(cookie, `ts_media_${second.port}=${second.mediaToken}`);
+    assert.notEqual(mediaCookieName(second.port), mediaCookieName(srv.port));
+    // The browser sends both cookies to both ports; each server takes only its own.
+    const both = { Cookie: `${cookie}; ${media().Cookie}` };
+    assert.equal((await get('/assets/app.js', both)).status, 200);
+    assert.equal((await get('/assets/app.js', both, second.port)).status, 200);
+    assert.equal((await get('/assets/app.js', { Cookie: cookie })).status, 401, "the second server's cookie does not open the first");
+  } finally {
+    await second.close();
+  }
+});
+
+test('the cookie authenticates static files and media; media types come from the bytes', async () => {
+  const cookie = { Cookie: `other=1; ${media().Cookie}` };
   assert.equal((await get('/assets/app.js', cookie)).status, 200);
   const thumb = await get('/media/thumb/1', cookie);
   assert.equal(thumb.status, 200);
@@ -130,6 +182,7 @@ test('the cookie authenticates static files and media', async () => {
   const image = await get('/media/image/1', cookie);
   assert.equal(image.status, 200);
   assert.equal(image.headers['content-type'], 'image/png');
+  assert.equal(image.headers['x-content-type-options'], 'nosniff');
   assert.equal(Number(image.headers['content-length']), readFileSync(imageFile).length);
   assert.equal((await get('/media/thumb/999', cookie)).status, 404);
   assert.equal((await get('/media/image/0', cookie)).status, 404);
@@ -137,8 +190,9 @@ test('the cookie authenticates static files and media', async () => {
   assert.equal((await get('/media/thumb/1abc', cookie)).status, 404);
 });
 
-test('path traversal on static files gets 404', async () => {
-  const cookie = { Cookie: `ts_token=${srv.token}` };
+test('path traversal on static files gets 404 (400 for a target that is not a path)', async () => {
+  const cookie = media();
+  assert.equal((await get('//etc/passwd', cookie)).status, 400);
   for (const path of [
     '/../secret.txt',
     '/%2e%2e/secret.txt',
@@ -147,7 +201,6 @@ test('path traversal on static files gets 404', async () => {
     '/..%5csecret.txt',
     '/assets/..%5c..%5csecret.txt',
     '/index.html%00.js',
-    '//etc/passwd',
     '/%E0%A4%A',
   ]) {
     const r = await get(path, cookie);
@@ -162,14 +215,15 @@ test('requests with a foreign Host header are refused (DNS rebinding)', async ()
 });
 
 test('WebSocket refuses cross-origin or missing Origin even with the token', async () => {
-  assert.equal(await openWs(`?token=${srv.token}`, { Origin: 'http://evil.example' }), 403);
-  assert.equal(await openWs(`?token=${srv.token}`, { Origin: `http://127.0.0.1:${srv.port + 1}` }), 403);
-  assert.equal(await openWs(`?token=${srv.token}`, {}), 403);
+  assert.equal(await openWs('', { Origin: 'http://evil.example' }), 403);
+  assert.equal(await openWs('', { Origin: `http://127.0.0.1:${srv.port + 1}` }), 403);
+  assert.equal(await openWs('', {}), 403);
 });
 
 test('WebSocket round trip of real requests, and events pushed to the socket', async () => {
-  const ws = await openWs('', { Origin: srv.origin, Cookie: `ts_token=${srv.token}` });
+  const ws = await openWs('', { Origin: srv.origin });
   assert.ok(ws instanceof WebSocket);
+  assert.equal(ws.protocol, 'triplet-studio.v1', 'the server selects the protocol name, never echoes the token');
   const inbox: Array<Record<string, unknown>> = [];
   const waiters: Array<() => void> = [];
   ws.on('message', (d) => {
@@ -207,7 +261,7 @@ test('WebSocket round trip of real requests, and events pushed to the socket', a
   const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
   ws.send('not json');
   assert.equal(await closed, 1007);
-  assert.equal((await get('/', { Cookie: `ts_token=${srv.token}` })).status, 200);
+  assert.equal((await get('/', media())).status, 200);
 });
 
 test('refuses a non-loopback host unless allowRemote is explicit, and still needs the token then', async () => {
@@ -223,5 +277,63 @@ test('refuses a non-loopback host unless allowRemote is explicit, and still need
     assert.equal((await get(`/index.html?token=${remote.token}`, {}, remote.port)).status, 302);
   } finally {
     await remote.close();
+  }
+});
+
+/** A WebSocket session: `call(name, args)` resolves with the reply envelope. */
+async function session(): Promise<{ call(name: string, args?: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>; ws: WebSocket }> {
+  const ws = await openWs('', { Origin: srv.origin });
+  assert.ok(ws instanceof WebSocket);
+  let next = 100;
+  const waiting = new Map<number, (r: never) => void>();
+  ws.on('message', (d) => {
+    const m = JSON.parse(d.toString()) as { t: string; id: number; reply: never };
+    if (m.t === 'res') waiting.get(m.id)?.(m.reply);
+  });
+  return {
+    ws,
+    call: (name, args = {}) =>
+      new Promise((resolve) => {
+        const id = next++;
+        waiting.set(id, resolve as (r: never) => void);
+        ws.send(JSON.stringify({ t: 'req', id, name, args }));
+      }),
+  };
+}
+
+test('writes go only to paths picked in this session or inside the project', async () => {
+  const { call, ws } = await session();
+  try {
+    assert.equal((await call('openProject', { dir: projectDir })).ok, true);
+    // An export to a path nobody picked is refused, and nothing is written.
+    const outside = join(tmp, 'elsewhere', 'stolen.txt');
+    mkdirSync(join(tmp, 'elsewhere'), { recursive: true });
+    const refused = await call('exportTriplets', { file: outside, split: 'train' });
+    assert.equal(refused.ok, false);
+    assert.equal(refused.error?.code, 'FORBIDDEN');
+    assert.equal(refused.error?.message, `exportTriplets: refused to write to ${outside}: choose it in the file dialog first (or write inside the project folder). Only paths picked in this session are written.`);
+    assert.throws(() => readFileSync(outside), /ENOENT/);
+    // `..` cannot climb out of the project.
+    const climbing = await call('exportTriplets', { file: join(projectDir, '..', 'elsewhere', 'x.txt'), split: 'train' });
+    assert.equal(climbing.error?.code, 'FORBIDDEN');
+    // Inside the project: allowed without a pick.
+    const inside = await call('exportTriplets', { file: join(projectDir, 'train-export.txt'), split: 'train' });
+    assert.equal(inside.ok, true, JSON.stringify(inside.error));
+    // The browser-mode dialog confirms the typed path; then that exact path is writable.
+    assert.deepEqual(await call('pickFile', { save: true, typed: outside }), { ok: true, value: outside });
+    assert.equal((await call('exportTriplets', { file: outside, split: 'train' })).ok, true);
+    assert.equal((await call('exportTriplets', { file: outside + '.other', split: 'train' })).error?.code, 'FORBIDDEN');
+    // Project creation: only in a folder the user picked (typed and confirmed).
+    const newProject = join(tmp, 'typed-project');
+    const notPicked = await call('createProject', { dir: newProject });
+    assert.equal(notPicked.error?.code, 'FORBIDDEN');
+    assert.match(notPicked.error?.message ?? '', /createProject: refused to write to .*typed-project: choose it in the folder dialog first/);
+    assert.deepEqual(await call('pickFolder', { typed: newProject }), { ok: true, value: newProject });
+    const created = (await call('createProject', { dir: newProject })) as { ok: boolean; value: { dir: string } };
+    assert.equal(created.ok, true);
+    assert.equal(created.value.dir, newProject);
+  } finally {
+    ws.close();
+    service.openProject({ dir: projectDir });
   }
 });

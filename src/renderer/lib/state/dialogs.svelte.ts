@@ -32,19 +32,22 @@ class Dialogs {
   async folder(title: string, label = 'Folder path', value = ''): Promise<string | null> {
     const picked = await call('pickFolder', { title });
     if (picked) return picked;
-    return this.askText({ title, label, placeholder: '/home/me/photos', confirm: 'Choose', value });
+    const typed = await this.askText({ title, label, placeholder: '/home/me/photos', confirm: 'Choose', value });
+    // The typed path is the user's pick: the main side records it (writes go only to picked paths).
+    return typed ? call('pickFolder', { title, typed }) : null;
   }
 
   async file(title: string, save = false, value = ''): Promise<string | null> {
     const picked = await call('pickFile', { title, save });
     if (picked) return picked;
-    return this.askText({
+    const typed = await this.askText({
       title,
       label: save ? 'Save to file path' : 'File path',
       placeholder: save ? '/home/me/triplets/test.txt' : '/home/me/triplets/train.txt',
       confirm: save ? 'Save' : 'Open',
       value,
     });
+    return typed ? call('pickFile', { title, save, typed }) : null;
   }
 }
 

@@ -31,6 +31,8 @@ class Toasts {
       CANCELLED: 'Cancelled',
       DISCONNECTED: 'Disconnected',
       BAD_ARGUMENTS: 'Invalid input',
+      FORBIDDEN: 'Not allowed',
+      TOO_LARGE: 'Reply too large',
     };
     this.push(e.code === 'CANCELLED' ? 'info' : 'error', title ?? titles[e.code] ?? 'Something went wrong', e.message);
   }

@@ -87,7 +87,9 @@ class Triplets {
   }
 
   async exportFile(file: string, split: Split): Promise<{ file: string; count: number }> {
-    return call('exportTriplets', { file, split });
+    // Browser mode's typed path is the user's pick; confirming it lets the main side write there.
+    const target = (await call('pickFile', { title: 'Export triplets', save: true, typed: file })) ?? file;
+    return call('exportTriplets', { file: target, split });
   }
 }
 

@@ -1,0 +1,31 @@
+// Encoding a reply for the wire. A reply that cannot be serialised (a BigInt, a cycle, a string
+// past V8's limit) or is larger than a client should be sent still answers its request, with a
+// typed error naming the request instead of `INTERNAL: Reply could not be encoded`.
+import type { Envelope, WsServerMessage } from '../../shared/ipc.js';
+
+/** Largest reply frame sent to a browser (characters of JSON, ~bytes for ASCII). */
+export const MAX_REPLY_CHARS = 64 * 1024 * 1024;
+
+const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+
+/** The error envelope for a reply to `name` that could not be sent. */
+export function unsendableReply(name: string, reason: string, code: 'TOO_LARGE' | 'INTERNAL' = 'TOO_LARGE'): Envelope<never> {
+  return { ok: false, error: { code, message: `The reply to "${name}" could not be sent: ${reason}`, details: { request: name } } };
+}
+
+/** JSON text of a reply frame; an unencodable or oversized reply becomes a TOO_LARGE error frame. */
+export function encodeReply(id: number, name: string, reply: Envelope<unknown>, limit = MAX_REPLY_CHARS): string {
+  let text: string;
+  try {
+    text = JSON.stringify({ t: 'res', id, reply } satisfies WsServerMessage);
+  } catch (err) {
+    const tooLong = err instanceof RangeError && /string length/i.test(err.message);
+    const reason = tooLong
+      ? `it is larger than a JavaScript string can hold (over 512 MB). Narrow the request (fewer items, a smaller file).`
+      : `it contains a value that cannot be encoded (${err instanceof Error ? err.message : String(err)}).`;
+    return JSON.stringify({ t: 'res', id, reply: unsendableReply(name, reason, tooLong ? 'TOO_LARGE' : 'INTERNAL') } satisfies WsServerMessage);
+  }
+  if (text.length <= limit) return text;
+  const reason = `it is ${mb(text.length)}, over the ${mb(limit)} limit. Narrow the request (fewer items, a smaller file).`;
+  return JSON.stringify({ t: 'res', id, reply: unsendableReply(name, reason) } satisfies WsServerMessage);
+}

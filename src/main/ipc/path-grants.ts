@@ -1,0 +1,57 @@
+// Where requests may write. A request that writes a file or creates a folder (exportTriplets,
+// createProject) may only target a path the user picked in this session — a native dialog's
+// answer, or a path typed into the browser-mode dialog and confirmed through pickFolder/pickFile
+// with `typed` — or, for exports, a path inside the open project. Anything else is refused with
+// FORBIDDEN, so a caller that got hold of the API cannot write files anywhere on the machine.
+import { isAbsolute, relative, resolve } from 'node:path';
+import { AppError } from '../../shared/errors.js';
+import type { RequestName } from '../../shared/ipc.js';
+
+/** Requests that write, and which argument names the target. */
+const WRITE_TARGETS: Partial<Record<RequestName, { arg: string; underProject: boolean }>> = {
+  exportTriplets: { arg: 'file', underProject: true },
+  createProject: { arg: 'dir', underProject: false },
+};
+
+/** `child` is `parent` itself or inside it. */
+function inside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+export class PathGrants {
+  private readonly picked = new Set<string>();
+
+  /** Records a path the user picked or confirmed; returns it absolute. */
+  grant(path: string): string {
+    const abs = resolve(path);
+    this.picked.add(abs);
+    return abs;
+  }
+
+  has(path: string): boolean {
+    return this.picked.has(resolve(path));
+  }
+
+  /** Throws FORBIDDEN when `name` writes to a path that was neither picked nor under the project. */
+  check(name: RequestName, args: unknown, projectDir: string | null): void {
+    const rule = WRITE_TARGETS[name];
+    if (!rule) return;
+    const target = (args as Record<string, unknown>)[rule.arg];
+    if (typeof target !== 'string') return; // the schema already refused it
+    const abs = resolve(target);
+    if (this.picked.has(abs)) return;
+    if (rule.underProject && projectDir && inside(resolve(projectDir), abs)) return;
+    throw new AppError(
+      'FORBIDDEN',
+      `${name}: refused to write to ${abs}: choose it in the ${rule.arg === 'dir' ? 'folder' : 'file'} dialog first` +
+        `${rule.underProject ? ' (or write inside the project folder)' : ''}. Only paths picked in this session are written.`,
+      { request: name, path: abs },
+    );
+  }
+
+  /** Whether `name` needs the open project's folder to be checked. */
+  static needsProject(name: RequestName): boolean {
+    return WRITE_TARGETS[name]?.underProject === true;
+  }
+}

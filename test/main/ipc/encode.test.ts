@@ -1,0 +1,39 @@
+// Reply encoding: too large or unencodable replies become typed errors naming the request, not
+// `INTERNAL: Reply could not be encoded` (issue 11: 1M invalid lines ended that way).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { encodeReply } from '../../../src/main/ipc/encode.js';
+
+test('a reply within the limit is sent as it is', () => {
+  assert.equal(encodeReply(3, 'runs', { ok: true, value: [1, 2] }), '{"t":"res","id":3,"reply":{"ok":true,"value":[1,2]}}');
+});
+
+test('a reply over the limit is TOO_LARGE, naming the request and the sizes', () => {
+  const text = encodeReply(4, 'importTriplets', { ok: true, value: 'x'.repeat(3 * 1024 * 1024) }, 1024 * 1024);
+  assert.deepEqual(JSON.parse(text), {
+    t: 'res',
+    id: 4,
+    reply: {
+      ok: false,
+      error: {
+        code: 'TOO_LARGE',
+        message: 'The reply to "importTriplets" could not be sent: it is 3.0 MB, over the 1.0 MB limit. Narrow the request (fewer items, a smaller file).',
+        details: { request: 'importTriplets' },
+      },
+    },
+  });
+});
+
+test("a reply past V8's string limit is TOO_LARGE; an unencodable value is INTERNAL, both naming the request", () => {
+  // Stands in for a 600 MB reply: JSON.stringify throws the same RangeError.
+  const huge = { toJSON: () => { throw new RangeError('Invalid string length'); } };
+  const big = JSON.parse(encodeReply(5, 'importTriplets', { ok: true, value: huge }));
+  assert.equal(big.reply.error.code, 'TOO_LARGE');
+  assert.match(big.reply.error.message, /^The reply to "importTriplets" could not be sent: it is larger than a JavaScript string can hold/);
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  const bad = JSON.parse(encodeReply(6, 'runs', { ok: true, value: cyclic }));
+  assert.equal(bad.id, 6);
+  assert.equal(bad.reply.error.code, 'INTERNAL');
+  assert.match(bad.reply.error.message, /^The reply to "runs" could not be sent: it contains a value that cannot be encoded \(Converting circular structure/);
+});
