@@ -56,24 +56,34 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
   progress();
 
   const batchSize = opts.batchSize ?? 64;
-  let pending: Decoded[] = [];
-  const flush = () => {
-    if (pending.length) writeBatch(db, pending, ctx, report);
-    pending = [];
+  // Decoded files are written in name order whatever order they finish in, so which of two identical
+  // files becomes the image (and which its duplicate path) does not depend on timing.
+  const slots: (Decoded | null | undefined)[] = new Array(todo.length);
+  let written = 0;
+  const flush = (all: boolean) => {
+    const batch: Decoded[] = [];
+    while (written < todo.length && slots[written] !== undefined) {
+      const d = slots[written];
+      slots[written++] = null;
+      if (d) batch.push(d);
+    }
+    if (all) for (let i = written; i < todo.length; i++) if (slots[i]) (batch.push(slots[i]!), (slots[i] = null));
+    if (batch.length) writeBatch(db, batch, ctx, report);
   };
+  let ready = 0;
   let next = 0;
   const worker = async () => {
     while (next < todo.length) {
       throwIfAborted(opts.signal);
-      const file = todo[next++];
+      const i = next++;
       try {
-        // Await first: `pending` may be swapped by a flush while this file decodes.
-        const decoded = await decodeFile(file, projectDir);
-        pending.push(decoded);
+        slots[i] = await decodeFile(todo[i], projectDir);
+        ready++;
       } catch (err) {
-        report.skipped.push(skipReason(file, err));
+        slots[i] = null;
+        report.skipped.push(skipReason(todo[i], err));
       }
-      if (pending.length >= batchSize) flush();
+      if (ready >= batchSize) (flush(false), (ready = 0));
       done++;
       progress();
     }
@@ -83,7 +93,7 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
     await Promise.all(Array.from({ length: n }, worker));
   } finally {
     // Whatever was decoded is kept, so a cancelled import resumes where it stopped.
-    flush();
+    flush(true);
   }
   report.skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
   report.duplicates.sort((a, b) => (a.path < b.path ? -1 : 1));

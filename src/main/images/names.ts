@@ -1,6 +1,9 @@
-// Resolves names as written in a triplet file to image ids. A name matches an image's name or any of
-// its path aliases (the path under each folder it was imported from) or, when only one image has it,
-// a file name. Matching is on NFC, so a name typed in one Unicode form finds an image stored in the other.
+// Resolves names as written in a triplet file to image ids. A name matches an image's name, any of its
+// path aliases — the path under each folder it was imported from, alone or under that folder's name
+// (`cam1/IMG_0001.jpg`) — or, when only one image has it, a file name. Matching is on NFC, so a name
+// typed in one Unicode form finds an image stored in the other. A name that fits several images is
+// an error listing names that do resolve, never a silent pick.
+import { basename } from 'node:path';
 import type { Db } from '../store/db.js';
 import { nameRows } from '../store/images.js';
 
@@ -14,34 +17,46 @@ export class NameResolver {
   private readonly exact = new Map<string, Set<number>>();
   /** NFC file name → images having it (as name or alias). */
   private readonly byBase = new Map<string, Set<number>>();
+  /** Every key of an image, its name first (to suggest one that resolves). */
+  private readonly keys = new Map<number, string[]>();
   private readonly names = new Map<number, string>();
 
   constructor(db: Db) {
     for (const r of nameRows(db)) {
       this.names.set(r.id, r.name);
-      for (const key of r.alias === null ? [r.name] : [r.name, r.alias]) {
-        const n = normalizeName(key);
-        add(this.exact, n, r.id);
-        add(this.byBase, baseOf(n), r.id);
+      const keys = [r.name];
+      if (r.alias !== null) {
+        keys.push(r.alias);
+        const folder = r.root ? basename(r.root) : '';
+        if (folder) keys.push(`${folder}/${r.alias}`);
       }
+      for (const key of keys) this.addKey(r.id, normalizeName(key));
     }
+  }
+
+  private addKey(id: number, key: string): void {
+    add(this.exact, key, id);
+    add(this.byBase, baseOf(key), id);
+    const list = this.keys.get(id) ?? [];
+    if (!list.includes(key)) list.push(key);
+    this.keys.set(id, list);
   }
 
   /** An image id, or the reason the name does not resolve. */
   resolve(name: string): { id: number } | { error: string } {
     const n = normalizeName(name);
-    const exact = this.exact.get(n);
-    if (exact) return this.pick(name, exact);
-    const base = this.byBase.get(n);
-    if (base) return this.pick(name, base);
-    return { error: `unknown image "${name}"` };
-  }
-
-  private pick(name: string, ids: Set<number>): { id: number } | { error: string } {
+    const ids = this.exact.get(n) ?? this.byBase.get(n);
+    if (!ids) return { error: `unknown image "${name}"` };
     if (ids.size === 1) return { id: ids.values().next().value as number };
-    const names = [...ids].map((id) => this.names.get(id)!).sort();
+    const names = [...ids].map((id) => this.unambiguousName(id)).sort();
     const shown = names.slice(0, 10).join(', ') + (names.length > 10 ? `, … (${names.length} in all)` : '');
     return { error: `ambiguous name "${name}": matches ${shown}` };
+  }
+
+  /** A name that resolves to this image alone (its name when it does), to suggest in errors. */
+  private unambiguousName(id: number): string {
+    const keys = this.keys.get(id) ?? [];
+    return keys.find((k) => this.exact.get(k)?.size === 1) ?? this.names.get(id)!;
   }
 }
 

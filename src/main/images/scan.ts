@@ -75,10 +75,21 @@ async function walk(root: string, dir: string, entries: Awaited<ReturnType<ScanF
       }
       await walk(root, path, children, out, fs);
     } else if (entry.isFile() || entry.isSymbolicLink()) {
-      const st = await fs.stat(path).catch(() => null);
-      if (!st?.isFile()) continue;
-      out.files.push({ path, name: relative(root, path).split(sep).join('/'), bytes: st.size, mtimeMs: st.mtimeMs });
-    }
+      const file = await statFile(path, entry.isSymbolicLink(), fs);
+      if ('reason' in file) out.skipped.push({ path, reason: file.reason });
+      else out.files.push({ path, name: relative(root, path).split(sep).join('/'), bytes: file.size, mtimeMs: file.mtimeMs });
+    } else out.skipped.push({ path, reason: 'not a regular file' });
+  }
+}
+
+/** Size and time of a file (following a symbolic link to a file); links to folders are not followed (loops). */
+async function statFile(path: string, link: boolean, fs: ScanFs): Promise<{ size: number; mtimeMs: number } | { reason: string }> {
+  try {
+    const st = await fs.stat(path);
+    if (st.isFile()) return st;
+    return { reason: link ? 'symbolic link to a folder (not followed)' : 'not a regular file' };
+  } catch (err) {
+    return { reason: link ? `broken or looping symbolic link (${errorCode(err)})` : `file could not be read (${errorCode(err)})` };
   }
 }
 

@@ -187,15 +187,11 @@ export function listImagesWithPaths(db: Db): { id: number; name: string; sha256:
   return images.map((i) => ({ ...i, paths: paths.get(i.id) ?? [] }));
 }
 
-/** Names and path aliases of every image, for resolving names in triplet files. */
-export function nameRows(db: Db): { id: number; name: string; alias: string | null }[] {
+/** Names and path aliases (path under the imported folder, and that folder) of every image. */
+export function nameRows(db: Db): { id: number; name: string; alias: string | null; root: string | null }[] {
   return db
-    .prepare('SELECT i.id, i.name, p.rel AS alias FROM images i LEFT JOIN image_paths p ON p.image_id = i.id ORDER BY i.id, p.id')
-    .all() as { id: number; name: string; alias: string | null }[];
-}
-
-export function pathsOfImage(db: Db, imageId: number): PathRow[] {
-  return db.prepare('SELECT id, image_id, abs_path, rel, bytes, mtime_ms, sha256 FROM image_paths WHERE image_id = ? ORDER BY id').all(imageId) as PathRow[];
+    .prepare('SELECT i.id, i.name, p.rel AS alias, p.root FROM images i LEFT JOIN image_paths p ON p.image_id = i.id ORDER BY i.id, p.id')
+    .all() as { id: number; name: string; alias: string | null; root: string | null }[];
 }
 
 /** Adds each flagged triplet's reason(s) to a page of triplets (`flag`). */
@@ -206,4 +202,8 @@ export function withFlags<T extends { items: { id: number; flag?: string }[] }>(
   const reasons = new Map<number, string[]>();
   for (const f of flags) reasons.set(f.tripletId, [...(reasons.get(f.tripletId) ?? []), f.reason]);
   return { ...page, items: page.items.map((t) => (reasons.has(t.id) ? { ...t, flag: reasons.get(t.id)!.join('; ') } : t)) };
+}
+
+export function pathsOfImage(db: Db, imageId: number): PathRow[] {
+  return db.prepare('SELECT id, image_id, abs_path, rel, bytes, mtime_ms, sha256 FROM image_paths WHERE image_id = ? ORDER BY id').all(imageId) as PathRow[];
 }
