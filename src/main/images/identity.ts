@@ -3,6 +3,7 @@
 // the write transaction (BEGIN IMMEDIATE), so two processes importing the same folder serialise and the
 // second one sees the first one's images instead of colliding on a name.
 import { existsSync } from 'node:fs';
+import { AppError } from '../../shared/errors.js';
 import type { ImageImportReport } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import * as store from '../store/images.js';
@@ -22,7 +23,19 @@ export const needsEscaping = (name: string): boolean => /\s/.test(name) || name.
 /** Writes one batch of decoded files in one IMMEDIATE transaction. */
 export function writeBatch(db: Db, batch: Decoded[], ctx: ImportContext, report: ImageImportReport): void {
   const sorted = [...batch].sort((a, b) => (a.file.name < b.file.name ? -1 : a.file.name > b.file.name ? 1 : 0));
-  db.transaction(() => sorted.forEach((d) => writeOne(db, d, ctx, report))).immediate();
+  busyIsClear(() => db.transaction(() => sorted.forEach((d) => writeOne(db, d, ctx, report))).immediate());
+}
+
+/** Another process holding the write lock past the busy timeout gets a message saying so, not SQLITE_BUSY. */
+function busyIsClear(write: () => void): void {
+  try {
+    write();
+  } catch (err) {
+    if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+      throw new AppError('BUSY', 'The project is busy: another process has been writing to it for too long. This import stopped; what it wrote is kept — run it again to finish.');
+    }
+    throw err;
+  }
 }
 
 function pathOf(d: Decoded, ctx: ImportContext): store.NewPath {
@@ -127,7 +140,7 @@ export function skipUnread(db: Db, files: ScannedFile[], ctx: ImportContext, rep
 
 /** Adds the new paths of moved files to their images (re-checked inside the transaction). */
 function recordMoves(db: Db, moved: { file: ScannedFile; from: store.PathRow }[], ctx: ImportContext, report: ImageImportReport): void {
-  db.transaction(() => {
+  busyIsClear(() => db.transaction(() => {
     for (const { file, from } of moved) {
       if (!store.pathsAt(db, file.path).length) {
         store.insertPath(db, from.image_id, { abs_path: file.path, root: ctx.root, rel: file.name.normalize('NFC'), bytes: file.bytes, mtime_ms: file.mtimeMs, sha256: from.sha256 });
@@ -136,7 +149,7 @@ function recordMoves(db: Db, moved: { file: ScannedFile; from: store.PathRow }[]
       }
       report.unchanged++;
     }
-  }).immediate();
+  }).immediate());
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

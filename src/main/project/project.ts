@@ -128,7 +128,7 @@ export class Project {
     const params: Record<string, unknown> = {};
     if (q.search) {
       where.push(`name LIKE @search ESCAPE '\\'`);
-      params.search = `%${q.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+      params.search = `%${q.search.normalize('NFC').replace(/[\\%_]/g, (c) => '\\' + c)}%`;
     }
     if (q.folder !== undefined) (where.push('folder = @folder'), (params.folder = q.folder));
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
@@ -141,7 +141,7 @@ export class Project {
   }
 
   /** Every image with all the files it was imported from (`images DIR`). */
-  imagesWithPaths(): ReturnType<typeof imageStore.listImagesWithPaths> {
+  imagesWithPaths(): imageStore.ImageWithPaths[] {
     return imageStore.listImagesWithPaths(this.db);
   }
 

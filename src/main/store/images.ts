@@ -170,14 +170,22 @@ export function clearFlags(db: Db, tripletIds: number[]): number {
 }
 
 /** Every image with all the files it was imported from, by name. */
-export function listImagesWithPaths(db: Db): { id: number; name: string; sha256: string; width: number; height: number; paths: string[] }[] {
-  const images = db.prepare('SELECT id, name, sha256, width, height FROM images ORDER BY name').all() as {
-    id: number;
-    name: string;
-    sha256: string;
-    width: number;
-    height: number;
-  }[];
+export interface ImageWithPaths {
+  id: number;
+  name: string;
+  sha256: string;
+  /** Upright size (EXIF orientation applied). */
+  width: number;
+  height: number;
+  /** EXIF orientation 1..8 (null: none, or imported before it was recorded). */
+  orientation: number | null;
+  /** Content version: 1, plus one per change of the file's content. */
+  version: number;
+  paths: string[];
+}
+
+export function listImagesWithPaths(db: Db): ImageWithPaths[] {
+  const images = db.prepare('SELECT id, name, sha256, width, height, orientation, version FROM images ORDER BY name').all() as Omit<ImageWithPaths, 'paths'>[];
   const paths = new Map<number, string[]>();
   for (const r of db.prepare('SELECT image_id, abs_path FROM image_paths ORDER BY id').all() as { image_id: number; abs_path: string }[]) {
     const list = paths.get(r.image_id) ?? [];
