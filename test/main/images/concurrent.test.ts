@@ -42,3 +42,27 @@ test('two CLI processes importing the same folder both succeed and store each im
   assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
   db.close();
 });
+
+test('an import that cannot get the write lock stops with a clear message and writes nothing', async () => {
+  const folder = join(root, 'busy-pics');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'a.png'), await sharp({ create: { width: 8, height: 8, channels: 3, background: '#123456' } }).png().toBuffer());
+  const { openDb } = await import('../../../src/main/store/db.js');
+  const { importImages } = await import('../../../src/main/images/import.js');
+  const projectDir = join(root, 'busy-project');
+  mkdirSync(projectDir);
+  const db = openDb(join(projectDir, 'project.sqlite'));
+  db.pragma('busy_timeout = 50');
+  const other = new Database(join(projectDir, 'project.sqlite'));
+  other.exec('BEGIN IMMEDIATE');
+  try {
+    await assert.rejects(importImages(db, projectDir, folder), { code: 'BUSY', message: /The project is busy: another process has been writing to it/ });
+  } finally {
+    other.exec('ROLLBACK');
+    other.close();
+  }
+  assert.equal(db.prepare('SELECT COUNT(*) FROM images').pluck().get(), 0);
+  const r = await importImages(db, projectDir, folder);
+  assert.equal(r.added, 1, 'run again, it finishes');
+  db.close();
+});
