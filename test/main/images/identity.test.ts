@@ -49,7 +49,7 @@ test('equal relative paths from two imported folders are two images; the first o
   p.importTriplets(tripletFile(dir, 'IMG_0001.jpg x3.png x4.png\n'), 'train');
 
   const second = await p.importImages(join(dir, 'cam2'));
-  assert.deepEqual([second.added, second.updated, second.unchanged, second.duplicates.length], [1, 0, 0, 0]);
+  assert.deepEqual([second.added, second.updated, second.unchanged, second.duplicates?.length], [1, 0, 0, 0]);
   const rows = imagesOf(p);
   assert.equal(rows.length, 5);
   assert.deepEqual(rows.find((r) => r.id === before.id), before, 'the first folder’s image is unchanged');
@@ -148,9 +148,10 @@ test('an EXIF-rotated JPEG gets its upright size and an upright thumbnail', asyn
   const jpg = await sharp({ create: { width: 60, height: 40, channels: 3, background: '#c03030' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
   put(join(dir, 'pics', 'rot.jpg'), jpg);
   await p.importImages(join(dir, 'pics'));
-  const row = p.db.prepare(`SELECT id, width, height, orientation FROM images`).get() as { id: number; width: number; height: number; orientation: number };
-  assert.deepEqual([row.width, row.height, row.orientation], [40, 60, 6]);
+  const row = p.db.prepare(`SELECT id, width, height FROM images`).get() as { id: number; width: number; height: number };
+  assert.deepEqual([row.width, row.height], [40, 60]);
   const thumb = await sharp(readFileSync(p.mediaPath('thumb', row.id)!)).metadata();
   assert.deepEqual([thumb.width, thumb.height], [40, 60]);
+  assert.equal(p.db.prepare('SELECT orientation FROM images').pluck().get(), 6, 'the orientation is recorded');
   p.close();
 });
