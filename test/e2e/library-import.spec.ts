@@ -28,3 +28,37 @@ test('import report lists identical copies and skipped files', async ({ app: pag
     rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test('a photo changed on disk: re-import says so, its triplet is marked until the label is checked', async ({ app: page, projectDir }) => {
+  const folder = mkdtempSync(join(tmpdir(), 'ts-e2e-pics-'));
+  try {
+    const png = (r: number, w = 32) => sharp({ create: { width: w, height: 24, channels: 3, background: { r, g: 90, b: 30 } } }).png().toBuffer();
+    for (const [i, name] of ['a.png', 'b.png', 'c.png'].entries()) writeFileSync(join(folder, name), await png(40 + 60 * i));
+    const tripletFile = join(folder, '..', `${folder.split('/').pop()}-train.txt`);
+    writeFileSync(tripletFile, 'a.png b.png c.png\n');
+    await createProject(page, projectDir);
+    await page.getByTestId('import-images').click();
+    await typePath(page, folder);
+    await expect(page.getByTestId('library-count')).toHaveText('3 images');
+    await page.getByTestId('nav-triplets').click();
+    await page.getByTestId('import-triplets').click();
+    await page.getByTestId('fileop-path').fill(tripletFile);
+    await page.getByTestId('fileop-submit').click();
+    await expect(page.getByTestId('fileop-dialog')).toBeHidden();
+    await expect(page.getByTestId('triplet-flag')).toHaveCount(0);
+
+    writeFileSync(join(folder, 'a.png'), await png(250, 40));
+    await page.getByTestId('nav-library').click();
+    await page.getByTestId('import-images').click();
+    await typePath(page, folder);
+    await expect(page.getByTestId('import-flagged')).toContainText('1 triplet flagged');
+    await page.getByTestId('nav-triplets').click();
+    await expect(page.getByTestId('triplet-flag')).toHaveCount(1);
+    await page.getByTestId('triplet-row').first().click();
+    await page.getByTestId('triplet-flag-clear').click();
+    await expect(page.getByTestId('triplet-flag')).toHaveCount(0);
+    rmSync(tripletFile, { force: true });
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
