@@ -78,6 +78,12 @@ function changedFile(db: Db, d: Decoded, row: store.PathRow, ctx: ImportContext,
     return addFile(db, d, ctx, report);
   }
   const image = store.imageById(db, row.image_id)!;
+  if (image.sha256 === d.sha256) {
+    // Another of its paths already brought the image to this content: only this path's record lags.
+    store.insertPath(db, image.id, pathOf(d, ctx));
+    report.unchanged++;
+    return;
+  }
   const reason = `image "${image.name}" changed on disk (${d.file.path}) after it was labelled: check this triplet`;
   report.flagged += store.newVersion(db, image.id, imageOf(d), reason);
   store.insertPath(db, image.id, pathOf(d, ctx));
@@ -111,45 +117,17 @@ function addFile(db: Db, d: Decoded, ctx: ImportContext, report: ImageImportRepo
 }
 
 /**
- * Files not re-read: unchanged size and time at a known path, or (a moved folder) at a new path with
- * the same relative path, size and time as a known file that is gone. Returns the files to read.
+ * Files not re-read: unchanged size and time at a known path. Anything else is read and identified by
+ * content — a moved folder too, since a file is only trusted to be the same image when its bytes are.
  */
-export function skipUnread(db: Db, files: ScannedFile[], ctx: ImportContext, report: ImageImportReport): ScannedFile[] {
+export function skipUnread(db: Db, files: ScannedFile[], report: ImageImportReport): ScannedFile[] {
   const byAbs = new Map<string, store.PathRow[]>();
-  const byRel = new Map<string, store.PathRow[]>();
-  for (const r of store.allPaths(db)) {
-    push(byAbs, r.abs_path, r);
-    push(byRel, r.rel.normalize('NFC'), r);
-  }
-  const todo: ScannedFile[] = [];
-  const moved: { file: ScannedFile; from: store.PathRow }[] = [];
-  for (const f of files) {
-    const known = byAbs.get(f.path);
-    const sameStat = (r: store.PathRow) => r.bytes === f.bytes && r.mtime_ms === f.mtimeMs;
-    if (known?.some(sameStat)) {
-      report.unchanged++;
-      continue;
-    }
-    const from = known ? undefined : byRel.get(f.name.normalize('NFC'))?.find((r) => sameStat(r) && !existsSync(r.abs_path));
-    if (from) moved.push({ file: f, from });
-    else todo.push(f);
-  }
-  if (moved.length) recordMoves(db, moved, ctx, report);
-  return todo;
-}
-
-/** Adds the new paths of moved files to their images (re-checked inside the transaction). */
-function recordMoves(db: Db, moved: { file: ScannedFile; from: store.PathRow }[], ctx: ImportContext, report: ImageImportReport): void {
-  busyIsClear(() => db.transaction(() => {
-    for (const { file, from } of moved) {
-      if (!store.pathsAt(db, file.path).length) {
-        store.insertPath(db, from.image_id, { abs_path: file.path, root: ctx.root, rel: file.name.normalize('NFC'), bytes: file.bytes, mtime_ms: file.mtimeMs, sha256: from.sha256 });
-        const image = store.imageById(db, from.image_id);
-        if (image && !existsSync(image.abs_path)) store.setPrimaryPath(db, image.id, file.path);
-      }
-      report.unchanged++;
-    }
-  }).immediate());
+  for (const r of store.allPaths(db)) push(byAbs, r.abs_path, r);
+  return files.filter((f) => {
+    const unchanged = byAbs.get(f.path)?.some((r) => r.bytes === f.bytes && r.mtime_ms === f.mtimeMs);
+    if (unchanged) report.unchanged++;
+    return !unchanged;
+  });
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -47,7 +47,7 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
   const ctx: ImportContext = { root, folderName: basename(root) };
   const report = emptyReport();
   report.skipped.push(...scan.skipped);
-  const todo = skipUnread(db, scan.files, ctx, report);
+  const todo = skipUnread(db, scan.files, report);
 
   const eta = etaEstimator();
   let done = scan.files.length - todo.length;

@@ -2,7 +2,7 @@
 // image, identical bytes are one image with several paths, changed content is a flagged new version,
 // names match in one Unicode form, EXIF orientation gives the upright size and thumbnail.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -153,5 +153,20 @@ test('an EXIF-rotated JPEG gets its upright size and an upright thumbnail', asyn
   const thumb = await sharp(readFileSync(p.mediaPath('thumb', row.id)!)).metadata();
   assert.deepEqual([thumb.width, thumb.height], [40, 60]);
   assert.equal(p.db.prepare('SELECT orientation FROM images').pluck().get(), 6, 'the orientation is recorded');
+  p.close();
+});
+
+test('a moved folder is the same images at a new place: nothing added, paths follow', async () => {
+  const { p, dir } = setup();
+  for (const i of [1, 2, 3]) put(join(dir, 'old', 'sub', `p${i}.png`), await png(40 + i));
+  await p.importImages(join(dir, 'old'));
+  const before = imagesOf(p);
+  renameSync(join(dir, 'old'), join(dir, 'new'));
+  const r = await p.importImages(join(dir, 'new'));
+  assert.deepEqual([r.added, r.updated, r.unchanged, r.duplicates.length], [0, 0, 3, 0]);
+  assert.deepEqual(
+    imagesOf(p),
+    before.map((b) => ({ ...b, abs_path: b.abs_path.replace(join(dir, 'old'), join(dir, 'new')) })),
+  );
   p.close();
 });
