@@ -16,6 +16,7 @@ export const REQUEST_NAMES = [
   'listTriplets',
   'createTriplet',
   'editTriplet',
+  'clearTripletFlags',
   'history',
   'undo',
   'redo',

@@ -84,6 +84,8 @@ export const REQUESTS = {
   }),
   createTriplet: z.object({ split, anchorId: id, positiveId: id, negativeId: id }),
   editTriplet: z.object({ id, edit: tripletEdit }),
+  /** The user has checked triplets flagged because an image changed on disk. */
+  clearTripletFlags: z.object({ ids: z.array(id).min(1).max(100_000) }),
   history: z.object({ ...page }),
   undo: z.object({}),
   redo: z.object({}),
@@ -127,6 +129,7 @@ export interface Replies {
   listTriplets: TripletPage;
   createTriplet: TripletRecord;
   editTriplet: TripletRecord | null;
+  clearTripletFlags: number;
   history: HistoryEntry[];
   undo: HistoryEntry | null;
   redo: HistoryEntry | null;

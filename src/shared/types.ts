@@ -73,9 +73,29 @@ export interface SkippedFile {
 export interface ImageImportReport {
   added: number;
   unchanged: number;
+  /** Files whose content changed since import: a new version of their image, its triplets flagged. */
   updated: number;
+  /** Byte-identical to an image already in the project: recorded as another path of that image (`of`: its name). */
+  duplicates: DuplicateFile[];
   skipped: SkippedFile[];
+  /** Names of added images that a triplet file can only carry escaped (space, leading '#', tab, newline). */
+  needsEscaping: string[];
+  /** Triplets flagged because an image they use changed content. */
+  flagged: number;
   seconds: number;
+}
+
+export interface DuplicateFile {
+  path: string;
+  of: string;
+}
+
+/** A triplet whose image changed content since it was labelled: the user should check it. */
+export interface TripletFlag {
+  tripletId: number;
+  imageId: number;
+  reason: string;
+  flaggedAt: string;
 }
 
 export interface ImageQuery {
@@ -113,6 +133,8 @@ export interface TripletRecord {
   edited: boolean;
   /** A reviewer decided the label is right even though the model disagrees ("keep"). */
   kept?: boolean;
+  /** Why the triplet needs a look (an image it uses changed content), when flagged. */
+  flag?: string;
   /** Distances from the run that drives the review (listTriplets), when it scored this triplet. */
   dAP?: number | null;
   dAN?: number | null;

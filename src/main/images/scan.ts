@@ -1,34 +1,99 @@
 // Lists the files under an image folder: recursive, hidden files and folders skipped, stable order.
+// Entries that cannot be imported are reported, never dropped silently: a file or folder name that is
+// not valid UTF-8 (no string path can name it) and a subfolder that cannot be read; the rest is listed.
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import type { SkippedFile } from '../../shared/types.js';
 
 export interface ScannedFile {
   /** Absolute path. */
   path: string;
-  /** Path relative to the root with '/' separators: the image's name. */
+  /** Path relative to the root with '/' separators, as on disk (not normalised). */
   name: string;
   bytes: number;
   mtimeMs: number;
 }
 
-export async function scanFolder(root: string): Promise<ScannedFile[]> {
-  const out: ScannedFile[] = [];
-  await walk(root, root, out);
-  out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+export interface ScanResult {
+  files: ScannedFile[];
+  skipped: SkippedFile[];
+}
+
+/** The file-system calls the scan makes (replaceable in tests to simulate errors root cannot get). */
+export interface ScanFs {
+  readdir(dir: string): Promise<{ name: Buffer; isDirectory(): boolean; isFile(): boolean; isSymbolicLink(): boolean }[]>;
+  stat(path: string): Promise<{ isFile(): boolean; size: number; mtimeMs: number }>;
+}
+
+const realFs: ScanFs = {
+  readdir: (dir) => readdir(dir, { withFileTypes: true, encoding: 'buffer' }) as never,
+  stat: (path) => stat(path),
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export async function scanFolder(root: string, fs: ScanFs = realFs): Promise<ScanResult> {
+  const out: ScanResult = { files: [], skipped: [] };
+  // The root itself must be readable: that is an error, not a skip.
+  const entries = await fs.readdir(root);
+  await walk(root, root, entries, out, fs);
+  out.files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return out;
 }
 
-async function walk(root: string, dir: string, out: ScannedFile[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  for (const entry of entries) {
-    if (entry.name.startsWith('.')) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      await walk(root, path, out);
-    } else if (entry.isFile() || entry.isSymbolicLink()) {
-      const st = await stat(path).catch(() => null);
-      if (!st?.isFile()) continue;
-      out.push({ path, name: relative(root, path).split(sep).join('/'), bytes: st.size, mtimeMs: st.mtimeMs });
-    }
+/** A name's text, or null when its bytes are not UTF-8 (a string path would name another file). */
+function decodeName(raw: Buffer): string | null {
+  try {
+    return utf8.decode(raw);
+  } catch {
+    return null;
   }
+}
+
+/** A readable stand-in for an undecodable name: ASCII kept, every other byte as \xNN. */
+export function displayName(raw: Buffer): string {
+  return raw.toString('latin1').replace(/[\x80-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+async function walk(root: string, dir: string, entries: Awaited<ReturnType<ScanFs['readdir']>>, out: ScanResult, fs: ScanFs): Promise<void> {
+  for (const entry of entries) {
+    const name = decodeName(entry.name);
+    if (name === null) {
+      const kind = entry.isDirectory() ? 'folder' : 'file';
+      out.skipped.push({ path: join(dir, displayName(entry.name)), reason: `${kind} name is not valid UTF-8 (rename it to import)` });
+      continue;
+    }
+    if (name.startsWith('.')) continue;
+    const path = join(dir, name);
+    if (entry.isDirectory()) {
+      let children: Awaited<ReturnType<ScanFs['readdir']>>;
+      try {
+        children = await fs.readdir(path);
+      } catch (err) {
+        out.skipped.push({ path, reason: `folder could not be read (${errorCode(err)})` });
+        continue;
+      }
+      await walk(root, path, children, out, fs);
+    } else if (entry.isFile() || entry.isSymbolicLink()) {
+      const file = await statFile(path, entry.isSymbolicLink(), fs);
+      if ('reason' in file) out.skipped.push({ path, reason: file.reason });
+      else out.files.push({ path, name: relative(root, path).split(sep).join('/'), bytes: file.size, mtimeMs: file.mtimeMs });
+    } else out.skipped.push({ path, reason: 'not a regular file' });
+  }
+}
+
+/** Size and time of a file (following a symbolic link to a file); links to folders are not followed (loops). */
+async function statFile(path: string, link: boolean, fs: ScanFs): Promise<{ size: number; mtimeMs: number } | { reason: string }> {
+  try {
+    const st = await fs.stat(path);
+    if (st.isFile()) return st;
+    return { reason: link ? 'symbolic link to a folder (not followed)' : 'not a regular file' };
+  } catch (err) {
+    return { reason: link ? `broken or looping symbolic link (${errorCode(err)})` : `file could not be read (${errorCode(err)})` };
+  }
+}
+
+function errorCode(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e?.code ?? (e instanceof Error ? e.message : String(err));
 }

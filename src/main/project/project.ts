@@ -18,6 +18,7 @@ import type {
   Split,
   TrainOptions,
   TripletEdit,
+  TripletFlag,
   TripletImportReport,
   TripletPage,
   TripletQuery,
@@ -27,6 +28,7 @@ import type { ProgressFn } from '../jobs/eta.js';
 import { importImages, type ImportImagesOptions } from '../images/import.js';
 import { defaultBackbone, distance, l2normalize, type EncoderWeights } from '../ml/index.js';
 import { openDb, type Db } from '../store/db.js';
+import * as imageStore from '../store/images.js';
 import { exportTriplets } from '../triplets/export.js';
 import { importTriplets } from '../triplets/import.js';
 import * as store from '../triplets/store.js';
@@ -126,7 +128,7 @@ export class Project {
     const params: Record<string, unknown> = {};
     if (q.search) {
       where.push(`name LIKE @search ESCAPE '\\'`);
-      params.search = `%${q.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+      params.search = `%${q.search.normalize('NFC').replace(/[\\%_]/g, (c) => '\\' + c)}%`;
     }
     if (q.folder !== undefined) (where.push('folder = @folder'), (params.folder = q.folder));
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
@@ -136,6 +138,21 @@ export class Project {
       .prepare(`SELECT ${IMAGE_COLUMNS} FROM images ${w} ORDER BY name LIMIT @limit OFFSET @offset`)
       .all({ ...params, limit: q.limit ?? 200, offset }) as ImageRecord[];
     return { total, offset, items };
+  }
+
+  /** Every image with all the files it was imported from (`images DIR`). */
+  imagesWithPaths(): imageStore.ImageWithPaths[] {
+    return imageStore.listImagesWithPaths(this.db);
+  }
+
+  /** Triplets flagged because an image they use changed content, and why. */
+  flaggedTriplets(): TripletFlag[] {
+    return imageStore.listFlags(this.db);
+  }
+
+  /** The user has checked these triplets: their flags go. */
+  clearTripletFlags(ids: number[]): number {
+    return imageStore.clearFlags(this.db, ids);
   }
 
   listFolders(): string[] {
@@ -204,7 +221,8 @@ export class Project {
 
   /** Triplets with filters; `mispredicted` and dAP/dAN come from the given or latest finished run. */
   listTriplets(q: TripletQuery = {}): TripletPage {
-    return store.listTriplets(this.db, { ...q, runId: q.runId ?? latestFinishedRunId(this.db) });
+    const page = store.listTriplets(this.db, { ...q, runId: q.runId ?? latestFinishedRunId(this.db) });
+    return imageStore.withFlags(this.db, page);
   }
 
   createTriplet(args: { split: Split; anchorId: number; positiveId: number; negativeId: number }): TripletRecord {

@@ -116,6 +116,12 @@ export class StudioService implements StudioServiceApi {
     return t;
   }
 
+  clearTripletFlags({ ids }: ServiceArgs<'clearTripletFlags'>): Replies['clearTripletFlags'] {
+    const n = this.current().clearTripletFlags(ids);
+    if (n) this.changed('triplets');
+    return n;
+  }
+
   history(args: ServiceArgs<'history'>): Replies['history'] {
     return this.current().history(args);
   }

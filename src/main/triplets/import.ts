@@ -7,36 +7,9 @@ import { resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { Split, TripletFileIssue, TripletImportReport } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
+import { NameResolver } from '../images/names.js';
 import { formatIssue, parseTriplets, type ParsedLine } from './parse.js';
 import { nextSeq, nextTripletId } from './ids.js';
-
-/** Resolves names as written in a triplet file to image ids. */
-export class NameResolver {
-  private readonly byName = new Map<string, number>();
-  private readonly byBase = new Map<string, { id: number; name: string }[]>();
-  constructor(db: Db) {
-    for (const r of db.prepare('SELECT id, name, basename FROM images').all() as { id: number; name: string; basename: string }[]) {
-      this.byName.set(r.name, r.id);
-      const list = this.byBase.get(r.basename) ?? [];
-      list.push({ id: r.id, name: r.name });
-      this.byBase.set(r.basename, list);
-    }
-  }
-  /** An image id, or the reason the name does not resolve. */
-  resolve(name: string): { id: number } | { error: string } {
-    const normal = name.replace(/\\/g, '/');
-    const exact = this.byName.get(normal);
-    if (exact !== undefined) return { id: exact };
-    const candidates = this.byBase.get(normal) ?? [];
-    if (candidates.length === 1) return { id: candidates[0].id };
-    if (candidates.length > 1) {
-      const names = candidates.map((c) => c.name).sort();
-      const shown = names.slice(0, 10).join(', ') + (names.length > 10 ? `, … (${names.length} in all)` : '');
-      return { error: `ambiguous name "${name}": matches ${shown}` };
-    }
-    return { error: `unknown image "${name}"` };
-  }
-}
 
 interface Resolved extends ParsedLine {
   anchorId: number;

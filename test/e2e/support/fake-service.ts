@@ -75,6 +75,7 @@ export function createFakeService(opts: { images: number; flowersDir?: string })
     listTriplets: ({ offset = 0 }) => ({ total: 0, offset, items: [] }),
     createTriplet: unsupported,
     editTriplet: unsupported,
+    clearTripletFlags: unsupported,
     history: () => [],
     undo: () => null,
     redo: () => null,

@@ -30,7 +30,7 @@ before(async () => {
   writeFileSync(join(folder, 'sub', 'c.webp'), await solid('webp', 30));
   writeFileSync(join(folder, 'sub', 'd.gif'), await solid('gif', 40));
   writeFileSync(join(folder, 'sub', 'deeper', 'e.tiff'), await solid('tiff', 50));
-  // Same bytes as a.png under another name: one shared thumbnail.
+  // Same bytes as a.png under another name: one image with two paths.
   writeFileSync(join(folder, 'sub', 'a-copy.png'), readFileSync(join(folder, 'a.png')));
   const jpg = await solid('jpeg', 60, 200, 200);
   writeFileSync(join(folder, 'corrupt.jpg'), jpg.subarray(0, Math.floor(jpg.length / 2)));
@@ -49,7 +49,8 @@ test('imports every decodable image, reports the others with reasons, skips hidd
   const progress: number[] = [];
   // A batch size smaller than the file count exercises flushes while other files are still decoding.
   const r = await importImages(db, projectDir, folder, { concurrency: 3, batchSize: 2, onProgress: (p) => progress.push(p.done) });
-  assert.equal(r.added, 6);
+  assert.equal(r.added, 5);
+  assert.deepEqual(r.duplicates, [{ path: join(folder, 'sub', 'a-copy.png'), of: 'a.png' }]);
   assert.deepEqual(
     r.skipped.map((s) => s.path.slice(folder.length + 1)),
     ['corrupt.jpg', 'notes.txt'],
@@ -70,7 +71,6 @@ test('imports every decodable image, reports the others with reasons, skips hidd
     [
       ['a.png', 'a.png', ''],
       ['b.jpg', 'b.jpg', ''],
-      ['sub/a-copy.png', 'a-copy.png', 'sub'],
       ['sub/c.webp', 'c.webp', 'sub'],
       ['sub/d.gif', 'd.gif', 'sub'],
       ['sub/deeper/e.tiff', 'e.tiff', 'sub/deeper'],
@@ -78,8 +78,8 @@ test('imports every decodable image, reports the others with reasons, skips hidd
   );
   const b = rows.find((x) => x.name === 'b.jpg')!;
   assert.deepEqual([b.width, b.height], [64, 48]);
-  assert.equal(rows[0].sha256, rows[2].sha256);
-  assert.equal(rows[0].thumb, rows[2].thumb);
+  const paths = db.prepare(`SELECT abs_path FROM image_paths WHERE image_id = (SELECT id FROM images WHERE name = 'a.png') ORDER BY abs_path`).pluck().all();
+  assert.deepEqual(paths, [join(folder, 'a.png'), join(folder, 'sub', 'a-copy.png')]);
   for (const row of rows) {
     assert.equal(row.thumb, thumbRelPath(row.sha256));
     const meta = await sharp(join(projectDir, row.thumb)).metadata();
@@ -90,7 +90,7 @@ test('imports every decodable image, reports the others with reasons, skips hidd
 
 test('re-import is idempotent and updates changed files only', async () => {
   const again = await importImages(db, projectDir, folder);
-  assert.deepEqual([again.added, again.updated, again.unchanged, again.skipped.length], [0, 0, 6, 2]);
+  assert.deepEqual([again.added, again.updated, again.unchanged, again.duplicates.length, again.skipped.length], [0, 0, 6, 0, 2]);
   const before = db.prepare(`SELECT id, sha256 FROM images WHERE name = 'b.jpg'`).get() as { id: number; sha256: string };
   db.prepare(`INSERT INTO features (image_id, backbone, dim, data) VALUES (?, 'x', 1, ?)`).run(before.id, Buffer.alloc(4));
   writeFileSync(join(folder, 'b.jpg'), await solid('jpeg', 99, 32, 32));
@@ -104,7 +104,8 @@ test('re-import is idempotent and updates changed files only', async () => {
   assert.notEqual(after.sha256, before.sha256);
   assert.equal(after.width, 32);
   assert.equal(db.prepare('SELECT COUNT(*) FROM features WHERE image_id = ?').pluck().get(before.id), 0, 'stale features dropped');
-  assert.equal(db.prepare('SELECT COUNT(*) FROM images').pluck().get(), 6);
+  assert.equal(db.prepare('SELECT COUNT(*) FROM images').pluck().get(), 5);
+  assert.equal(db.prepare('SELECT version FROM images WHERE id = ?').pluck().get(before.id), 2, 'a new version of the same image');
 });
 
 test('a missing folder is a clear error; an aborted import stops with AbortError', async () => {

@@ -17,7 +17,7 @@ before(async () => {
   for (const [folder, names] of [['cats', ['c1', 'c2', 'c3']], ['dogs', ['d1', 'd2']]] as const) {
     mkdirSync(join(images, folder), { recursive: true });
     for (const [i, n] of names.entries()) {
-      const png = await sharp({ create: { width: 20 + i, height: 10, channels: 3, background: { r: i * 50, g: n.length, b: 9 } } }).png().toBuffer();
+      const png = await sharp({ create: { width: 20 + i, height: 10, channels: 3, background: { r: i * 50, g: n.length, b: folder === 'cats' ? 9 : 99 } } }).png().toBuffer();
       writeFileSync(join(images, folder, `${n}.png`), png);
     }
   }

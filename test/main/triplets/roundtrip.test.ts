@@ -15,7 +15,7 @@ test('import then export gives back the same bytes for the shared train.txt and 
   try {
     // Image rows straight from the folder listing (decoding is not what this test is about).
     const ins = db.prepare(`INSERT INTO images (name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms) VALUES (?, ?, ?, ?, '', 1, 1, ?, ?)`);
-    for (const f of await scanFolder(join(flowersDir(), 'images'))) {
+    for (const f of (await scanFolder(join(flowersDir(), 'images'))).files) {
       const i = f.name.lastIndexOf('/');
       ins.run(f.name, f.name.slice(i + 1), f.name.slice(0, Math.max(i, 0)), f.path, f.bytes, f.mtimeMs);
     }

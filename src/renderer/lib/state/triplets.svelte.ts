@@ -71,6 +71,12 @@ class Triplets {
     return rec;
   }
 
+  /** The user has checked a triplet whose image changed on disk: its flag goes. */
+  async clearFlag(id: number): Promise<void> {
+    await call('clearTripletFlags', { ids: [id] });
+    await this.load();
+  }
+
   async create(split: Split, anchorId: number, positiveId: number, negativeId: number): Promise<TripletRecord> {
     const rec = await call('createTriplet', { split, anchorId, positiveId, negativeId });
     await this.load();

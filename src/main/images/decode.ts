@@ -1,0 +1,55 @@
+// Reads, hashes and decodes one image file and writes its thumbnail (shared by identical files).
+// EXIF orientation is applied to the thumbnail and to the stored width/height (the upright image the
+// user sees); features are computed elsewhere and are not affected by this.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { ScannedFile } from './scan.js';
+
+export const THUMB_SIZE = 256;
+/** Formats accepted as images (sharp's names; AVIF is reported as 'heif'). */
+const FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif']);
+
+export interface Decoded {
+  file: ScannedFile;
+  sha256: string;
+  /** Upright size (EXIF orientation applied). */
+  width: number;
+  height: number;
+  /** EXIF orientation 1..8, null when the file has none. */
+  orientation: number | null;
+  thumb: string;
+}
+
+export const thumbRelPath = (sha256: string): string => `thumbs/${sha256.slice(0, 2)}/${sha256}.webp`;
+
+/** Orientations 5..8 turn the image a quarter: width and height swap. */
+export const uprightSize = (w: number, h: number, orientation: number | null): [number, number] =>
+  orientation !== null && orientation >= 5 && orientation <= 8 ? [h, w] : [w, h];
+
+export async function decodeFile(file: ScannedFile, projectDir: string): Promise<Decoded> {
+  const buf = await readFile(file.path);
+  if (buf.length === 0) throw new Error('empty file');
+  const sha256 = createHash('sha256').update(buf).digest('hex');
+  const img = sharp(buf, { failOn: 'error' });
+  const meta = await img.metadata();
+  if (!meta.format || !FORMATS.has(meta.format)) throw new Error(`unsupported image format ${meta.format ?? 'unknown'}`);
+  if (!meta.width || !meta.height) throw new Error('image has no size');
+  const orientation = meta.orientation ?? null;
+  const [width, height] = uprightSize(meta.width, meta.height, orientation);
+  const thumb = thumbRelPath(sha256);
+  const thumbAbs = join(projectDir, thumb);
+  // Decoding the full image for the thumbnail is also what detects truncated/corrupt files.
+  const tmp = `${thumbAbs}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await mkdir(join(thumbAbs, '..'), { recursive: true });
+  try {
+    // rotate() with no angle turns the image upright by its EXIF orientation.
+    await img.rotate().resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toFile(tmp);
+    await rename(tmp, thumbAbs);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  return { file, sha256, width, height, orientation, thumb };
+}

@@ -1,0 +1,137 @@
+// Decides what an imported file is — the same file again, a new version of an image, another path of
+// an image with the same bytes, or a new image — and writes it. Every decision reads the store inside
+// the write transaction (BEGIN IMMEDIATE), so two processes importing the same folder serialise and the
+// second one sees the first one's images instead of colliding on a name.
+import { existsSync } from 'node:fs';
+import { AppError } from '../../shared/errors.js';
+import type { ImageImportReport } from '../../shared/types.js';
+import type { Db } from '../store/db.js';
+import * as store from '../store/images.js';
+import type { Decoded } from './decode.js';
+import type { ScannedFile } from './scan.js';
+
+export interface ImportContext {
+  /** The imported folder (absolute). */
+  root: string;
+  /** Its name, prefixed to new images whose path is already another image's name. */
+  folderName: string;
+}
+
+/** Names a triplet file cannot carry as written: whitespace separates fields, a leading '#' is a comment. */
+export const needsEscaping = (name: string): boolean => /\s/.test(name) || name.startsWith('#');
+
+/** Writes one batch of decoded files in one IMMEDIATE transaction. */
+export function writeBatch(db: Db, batch: Decoded[], ctx: ImportContext, report: ImageImportReport): void {
+  const sorted = [...batch].sort((a, b) => (a.file.name < b.file.name ? -1 : a.file.name > b.file.name ? 1 : 0));
+  busyIsClear(() => db.transaction(() => sorted.forEach((d) => writeOne(db, d, ctx, report))).immediate());
+}
+
+/** Another process holding the write lock past the busy timeout gets a message saying so, not SQLITE_BUSY. */
+function busyIsClear(write: () => void): void {
+  try {
+    write();
+  } catch (err) {
+    if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY')) {
+      throw new AppError('BUSY', 'The project is busy: another process has been writing to it for too long. This import stopped; what it wrote is kept — run it again to finish.');
+    }
+    throw err;
+  }
+}
+
+function pathOf(d: Decoded, ctx: ImportContext): store.NewPath {
+  return { abs_path: d.file.path, root: ctx.root, rel: d.file.name.normalize('NFC'), bytes: d.file.bytes, mtime_ms: d.file.mtimeMs, sha256: d.sha256 };
+}
+
+function imageOf(d: Decoded): Omit<store.NewImage, 'name'> {
+  return {
+    abs_path: d.file.path,
+    sha256: d.sha256,
+    width: d.width,
+    height: d.height,
+    bytes: d.file.bytes,
+    mtime_ms: d.file.mtimeMs,
+    thumb: d.thumb,
+    orientation: d.orientation,
+  };
+}
+
+function writeOne(db: Db, d: Decoded, ctx: ImportContext, report: ImageImportReport): void {
+  const at = store.pathsAt(db, d.file.path);
+  if (!at.length) return addFile(db, d, ctx, report);
+  const same = at.find((r) => r.sha256 === d.sha256);
+  if (same) {
+    store.touchPath(db, same.id, d.file.bytes, d.file.mtimeMs);
+    report.unchanged++;
+    return;
+  }
+  changedFile(db, d, at[0], ctx, report);
+}
+
+/**
+ * A known file with new content. If the image's labelled content is still on disk under another of
+ * its paths, this path leaves the image and is imported as a file of its own; otherwise the image gets
+ * a new version, its triplets are flagged and its features dropped (they describe the old content).
+ */
+function changedFile(db: Db, d: Decoded, row: store.PathRow, ctx: ImportContext, report: ImageImportReport): void {
+  if (store.pathsWithCurrentContent(db, row.image_id, row.id).length) {
+    store.deletePath(db, row.id);
+    return addFile(db, d, ctx, report);
+  }
+  const image = store.imageById(db, row.image_id)!;
+  if (image.sha256 === d.sha256) {
+    // Another of its paths already brought the image to this content: only this path's record lags.
+    store.insertPath(db, image.id, pathOf(d, ctx));
+    report.unchanged++;
+    return;
+  }
+  const reason = `image "${image.name}" changed on disk (${d.file.path}) after it was labelled: check this triplet`;
+  report.flagged += store.newVersion(db, image.id, imageOf(d), reason);
+  store.insertPath(db, image.id, pathOf(d, ctx));
+  dropFeatures(db, image.id);
+  report.updated++;
+}
+
+/** Cached features describe the old content. */
+function dropFeatures(db: Db, imageId: number): void {
+  db.prepare('DELETE FROM features WHERE image_id = ?').run(imageId);
+}
+
+/** A file not yet in the project: another path of an image with the same bytes, or a new image. */
+function addFile(db: Db, d: Decoded, ctx: ImportContext, report: ImageImportReport): void {
+  const p = pathOf(d, ctx);
+  const twin = store.imageBySha(db, d.sha256);
+  if (twin) {
+    // The same relative path whose old file is gone: the folder moved, the image did not change.
+    const moved = store.pathsOfImage(db, twin.id).some((r) => r.rel.normalize('NFC') === p.rel && !existsSync(r.abs_path));
+    store.insertPath(db, twin.id, p);
+    if (!existsSync(twin.abs_path)) store.setPrimaryPath(db, twin.id, d.file.path);
+    if (moved) report.unchanged++;
+    else report.duplicates.push({ path: d.file.path, of: twin.name });
+    return;
+  }
+  const name = store.allocateName(db, d.file.name, ctx.folderName);
+  const id = store.insertImage(db, { ...imageOf(d), name });
+  store.insertPath(db, id, p);
+  report.added++;
+  if (needsEscaping(name)) report.needsEscaping.push(name);
+}
+
+/**
+ * Files not re-read: unchanged size and time at a known path. Anything else is read and identified by
+ * content — a moved folder too, since a file is only trusted to be the same image when its bytes are.
+ */
+export function skipUnread(db: Db, files: ScannedFile[], report: ImageImportReport): ScannedFile[] {
+  const byAbs = new Map<string, store.PathRow[]>();
+  for (const r of store.allPaths(db)) push(byAbs, r.abs_path, r);
+  return files.filter((f) => {
+    const unchanged = byAbs.get(f.path)?.some((r) => r.bytes === f.bytes && r.mtime_ms === f.mtimeMs);
+    if (unchanged) report.unchanged++;
+    return !unchanged;
+  });
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

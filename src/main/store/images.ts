@@ -1,0 +1,217 @@
+// SQL for image identity: an image is its content (sha256, versioned) plus every file it was imported
+// from (image_paths). Names are unique and never change once given; triplets whose image changed on
+// disk are flagged (triplet_flags) for the user instead of being rebound silently.
+import type { TripletFlag } from '../../shared/types.js';
+import type { Db } from './db.js';
+
+export interface PathRow {
+  id: number;
+  image_id: number;
+  abs_path: string;
+  rel: string;
+  bytes: number;
+  mtime_ms: number;
+  sha256: string;
+}
+
+export interface ImageRow {
+  id: number;
+  name: string;
+  abs_path: string;
+  sha256: string;
+  version: number;
+  width: number;
+  height: number;
+}
+
+export interface NewImage {
+  name: string;
+  abs_path: string;
+  sha256: string;
+  width: number;
+  height: number;
+  bytes: number;
+  mtime_ms: number;
+  thumb: string;
+  orientation: number | null;
+}
+
+export interface NewPath {
+  abs_path: string;
+  root: string;
+  rel: string;
+  bytes: number;
+  mtime_ms: number;
+  sha256: string;
+}
+
+/** Both Unicode forms of a name: stored names from before NFC storage may be decomposed (macOS). */
+const forms = (s: string): [string, string] => [s.normalize('NFC'), s.normalize('NFD')];
+
+export function allPaths(db: Db): PathRow[] {
+  return db.prepare('SELECT id, image_id, abs_path, rel, bytes, mtime_ms, sha256 FROM image_paths').all() as PathRow[];
+}
+
+/** Path rows for one file on disk (normally one; several only in projects from before 0003). */
+export function pathsAt(db: Db, absPath: string): PathRow[] {
+  return db.prepare('SELECT id, image_id, abs_path, rel, bytes, mtime_ms, sha256 FROM image_paths WHERE abs_path = ? ORDER BY id').all(absPath) as PathRow[];
+}
+
+export function imageById(db: Db, id: number): ImageRow | undefined {
+  return db.prepare('SELECT id, name, abs_path, sha256, version, width, height FROM images WHERE id = ?').get(id) as ImageRow | undefined;
+}
+
+/** The image currently holding this content (the oldest when several do). */
+export function imageBySha(db: Db, sha256: string): ImageRow | undefined {
+  return db.prepare('SELECT id, name, abs_path, sha256, version, width, height FROM images WHERE sha256 = ? ORDER BY id LIMIT 1').get(sha256) as ImageRow | undefined;
+}
+
+/** Whether `name` is free: no image has it as its name, and no image has it as a path alias. */
+export function nameIsFree(db: Db, name: string): boolean {
+  const [nfc, nfd] = forms(name);
+  const taken = db.prepare('SELECT 1 FROM images WHERE name IN (?, ?) UNION ALL SELECT 1 FROM image_paths WHERE rel IN (?, ?) LIMIT 1').get(nfc, nfd, nfc, nfd);
+  return taken === undefined;
+}
+
+/**
+ * A unique, stable name for a new image: its path under the imported folder when free (as before
+ * 0003, so triplet files keep working), else prefixed by the imported folder's name
+ * (`cam2/IMG_0001.jpg`), then `cam2~2/…`, `cam2~3/…` until free. NFC.
+ */
+export function allocateName(db: Db, rel: string, folderName: string): string {
+  const base = rel.normalize('NFC');
+  if (nameIsFree(db, base)) return base;
+  const prefix = folderName.normalize('NFC') || 'imported';
+  for (let n = 1; ; n++) {
+    const candidate = `${n === 1 ? prefix : `${prefix}~${n}`}/${base}`;
+    if (nameIsFree(db, candidate)) return candidate;
+  }
+}
+
+export function insertImage(db: Db, img: NewImage): number {
+  const slash = img.name.lastIndexOf('/');
+  const row = { ...img, basename: img.name.slice(slash + 1), folder: slash < 0 ? '' : img.name.slice(0, slash) };
+  return Number(
+    db
+      .prepare(
+        `INSERT INTO images (name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms, thumb, orientation)
+         VALUES (@name, @basename, @folder, @abs_path, @sha256, @width, @height, @bytes, @mtime_ms, @thumb, @orientation)`,
+      )
+      .run(row).lastInsertRowid,
+  );
+}
+
+export function insertPath(db: Db, imageId: number, p: NewPath): void {
+  db.prepare(
+    `INSERT INTO image_paths (image_id, abs_path, root, rel, bytes, mtime_ms, sha256) VALUES (@imageId, @abs_path, @root, @rel, @bytes, @mtime_ms, @sha256)
+     ON CONFLICT (image_id, abs_path) DO UPDATE SET bytes = excluded.bytes, mtime_ms = excluded.mtime_ms, sha256 = excluded.sha256`,
+  ).run({ imageId, ...p });
+}
+
+/** Records the file's current size and time (content unchanged). */
+export function touchPath(db: Db, pathId: number, bytes: number, mtimeMs: number): void {
+  db.prepare('UPDATE image_paths SET bytes = ?, mtime_ms = ? WHERE id = ?').run(bytes, mtimeMs, pathId);
+}
+
+export function deletePath(db: Db, pathId: number): void {
+  db.prepare('DELETE FROM image_paths WHERE id = ?').run(pathId);
+}
+
+/** Other paths of an image still recorded with the image's current content. */
+export function pathsWithCurrentContent(db: Db, imageId: number, exceptPathId: number): PathRow[] {
+  return db
+    .prepare(
+      `SELECT p.id, p.image_id, p.abs_path, p.rel, p.bytes, p.mtime_ms, p.sha256 FROM image_paths p JOIN images i ON i.id = p.image_id
+       WHERE p.image_id = ? AND p.id <> ? AND p.sha256 = i.sha256`,
+    )
+    .all(imageId, exceptPathId) as PathRow[];
+}
+
+/** Makes `abs_path` the file the image is read from (features, full-size view). */
+export function setPrimaryPath(db: Db, imageId: number, absPath: string): void {
+  db.prepare('UPDATE images SET abs_path = ? WHERE id = ?').run(absPath, imageId);
+}
+
+/**
+ * A new version of an image's content: the old one is kept in image_versions, the image row takes the
+ * new hash, size and thumbnail, and every triplet using the image is flagged with `reason`.
+ * Returns the number of triplets flagged.
+ */
+export function newVersion(db: Db, imageId: number, img: Omit<NewImage, 'name'>, reason: string): number {
+  db.prepare(
+    `INSERT INTO image_versions (image_id, version, sha256, width, height) SELECT id, version, sha256, width, height FROM images WHERE id = ?`,
+  ).run(imageId);
+  db.prepare(
+    `UPDATE images SET abs_path=@abs_path, sha256=@sha256, width=@width, height=@height, bytes=@bytes, mtime_ms=@mtime_ms, thumb=@thumb,
+       orientation=@orientation, version = version + 1 WHERE id=@id`,
+  ).run({ ...img, id: imageId });
+  return db
+    .prepare(
+      `INSERT INTO triplet_flags (triplet_id, image_id, reason)
+       SELECT id, ?, ? FROM triplets WHERE anchor_id = ? OR positive_id = ? OR negative_id = ?
+       ON CONFLICT (triplet_id, image_id) DO UPDATE SET reason = excluded.reason, flagged_at = excluded.flagged_at`,
+    )
+    .run(imageId, reason, imageId, imageId, imageId).changes;
+}
+
+/** Flagged triplets, oldest flag first (one row per triplet and changed image). */
+export function listFlags(db: Db, tripletIds?: number[]): TripletFlag[] {
+  const sql = `SELECT triplet_id AS tripletId, image_id AS imageId, reason, flagged_at AS flaggedAt FROM triplet_flags`;
+  if (!tripletIds) return db.prepare(`${sql} ORDER BY flagged_at, triplet_id`).all() as TripletFlag[];
+  if (!tripletIds.length) return [];
+  const get = db.prepare(`${sql} WHERE triplet_id = ?`);
+  return tripletIds.flatMap((id) => get.all(id) as TripletFlag[]);
+}
+
+/** The user has looked at these triplets: their flags go. Returns how many were cleared. */
+export function clearFlags(db: Db, tripletIds: number[]): number {
+  const del = db.prepare('DELETE FROM triplet_flags WHERE triplet_id = ?');
+  return db.transaction(() => tripletIds.reduce((n, id) => n + del.run(id).changes, 0))();
+}
+
+/** Every image with all the files it was imported from, by name. */
+export interface ImageWithPaths {
+  id: number;
+  name: string;
+  sha256: string;
+  /** Upright size (EXIF orientation applied). */
+  width: number;
+  height: number;
+  /** EXIF orientation 1..8 (null: none, or imported before it was recorded). */
+  orientation: number | null;
+  /** Content version: 1, plus one per change of the file's content. */
+  version: number;
+  paths: string[];
+}
+
+export function listImagesWithPaths(db: Db): ImageWithPaths[] {
+  const images = db.prepare('SELECT id, name, sha256, width, height, orientation, version FROM images ORDER BY name').all() as Omit<ImageWithPaths, 'paths'>[];
+  const paths = new Map<number, string[]>();
+  for (const r of db.prepare('SELECT image_id, abs_path FROM image_paths ORDER BY id').all() as { image_id: number; abs_path: string }[]) {
+    const list = paths.get(r.image_id) ?? [];
+    list.push(r.abs_path);
+    paths.set(r.image_id, list);
+  }
+  return images.map((i) => ({ ...i, paths: paths.get(i.id) ?? [] }));
+}
+
+/** Names and path aliases (path under the imported folder, and that folder) of every image. */
+export function nameRows(db: Db): { id: number; name: string; alias: string | null; root: string | null }[] {
+  return db
+    .prepare('SELECT i.id, i.name, p.rel AS alias, p.root FROM images i LEFT JOIN image_paths p ON p.image_id = i.id ORDER BY i.id, p.id')
+    .all() as { id: number; name: string; alias: string | null; root: string | null }[];
+}
+
+/** Adds each flagged triplet's reason(s) to a page of triplets (`flag`). */
+export function withFlags<T extends { items: { id: number; flag?: string }[] }>(db: Db, page: T): T {
+  if (db.prepare('SELECT 1 FROM triplet_flags LIMIT 1').get() === undefined) return page;
+  const flags = listFlags(db, page.items.map((t) => t.id));
+  if (!flags.length) return page;
+  const reasons = new Map<number, string[]>();
+  for (const f of flags) reasons.set(f.tripletId, [...(reasons.get(f.tripletId) ?? []), f.reason]);
+  return { ...page, items: page.items.map((t) => (reasons.has(t.id) ? { ...t, flag: reasons.get(t.id)!.join('; ') } : t)) };
+}
+
+export function pathsOfImage(db: Db, imageId: number): PathRow[] {
+  return db.prepare('SELECT id, image_id, abs_path, rel, bytes, mtime_ms, sha256 FROM image_paths WHERE image_id = ? ORDER BY id').all(imageId) as PathRow[];
+}

@@ -1,0 +1,172 @@
+// Image identity (issue 7.1, issue 11.5/11.7): importing several folders never changes an existing
+// image, identical bytes are one image with several paths, changed content is a flagged new version,
+// names match in one Unicode form, EXIF orientation gives the upright size and thumbnail.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import sharp from 'sharp';
+import { Project } from '../../../src/main/project/project.js';
+
+const root = mkdtempSync(join(tmpdir(), 'ts-identity-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+
+/** A fresh project and an empty scratch folder. */
+function setup(): { p: Project; dir: string } {
+  const dir = join(root, `case${++n}`);
+  mkdirSync(dir, { recursive: true });
+  return { p: Project.init(join(dir, 'project')), dir };
+}
+
+/** A small PNG whose bytes depend on `seed`. */
+function png(seed: number, w = 24, h = 16): Promise<Buffer> {
+  return sharp({ create: { width: w, height: h, channels: 3, background: { r: seed % 256, g: (seed * 7) % 256, b: 90 } } }).png().toBuffer();
+}
+
+function put(path: string, data: Buffer): string {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, data);
+  return path;
+}
+
+function tripletFile(dir: string, text: string): string {
+  return put(join(dir, `t${++n}.txt`), Buffer.from(text));
+}
+
+type Row = { id: number; name: string; sha256: string; abs_path: string };
+const imagesOf = (p: Project) => p.db.prepare('SELECT id, name, sha256, abs_path FROM images ORDER BY id').all() as Row[];
+
+test('equal relative paths from two imported folders are two images; the first one is not touched', async () => {
+  const { p, dir } = setup();
+  put(join(dir, 'cam1', 'IMG_0001.jpg'), await png(1));
+  put(join(dir, 'cam2', 'IMG_0001.jpg'), await png(2));
+  for (const i of [3, 4, 5]) put(join(dir, 'cam1', `x${i}.png`), await png(i));
+  const first = await p.importImages(join(dir, 'cam1'));
+  assert.equal(first.added, 4);
+  const before = imagesOf(p).find((r) => r.name === 'IMG_0001.jpg')!;
+  p.importTriplets(tripletFile(dir, 'IMG_0001.jpg x3.png x4.png\n'), 'train');
+
+  const second = await p.importImages(join(dir, 'cam2'));
+  assert.deepEqual([second.added, second.updated, second.unchanged, second.duplicates?.length], [1, 0, 0, 0]);
+  const rows = imagesOf(p);
+  assert.equal(rows.length, 5);
+  assert.deepEqual(rows.find((r) => r.id === before.id), before, 'the first folder’s image is unchanged');
+  const other = rows.find((r) => r.abs_path === join(dir, 'cam2', 'IMG_0001.jpg'))!;
+  assert.equal(other.name, 'cam2/IMG_0001.jpg', 'named under the imported folder');
+  assert.equal(p.listTriplets().items[0].anchorId, before.id, 'the triplet still uses the first photo');
+  // Folder-qualified names resolve; the bare relative path now fits two images and is refused.
+  const t = p.importTriplets(tripletFile(dir, 'cam2/IMG_0001.jpg x3.png x5.png\ncam1/IMG_0001.jpg x4.png x5.png\n'), 'train');
+  assert.equal(t.added, 2);
+  assert.deepEqual(
+    p.listTriplets().items.map((x) => x.anchorId),
+    [before.id, other.id, before.id],
+  );
+  assert.throws(() => p.importTriplets(tripletFile(dir, 'IMG_0001.jpg x3.png x5.png\n'), 'test'), /ambiguous name "IMG_0001.jpg": matches cam1\/IMG_0001.jpg, cam2\/IMG_0001.jpg/);
+  // Re-importing both folders changes nothing.
+  for (const cam of ['cam1', 'cam2']) {
+    const again = await p.importImages(join(dir, cam));
+    assert.equal(again.added + again.updated + again.duplicates.length, 0);
+  }
+  assert.deepEqual(imagesOf(p), rows);
+  p.close();
+});
+
+test('a byte-identical copy is one image with two paths, reported as a duplicate', async () => {
+  const { p, dir } = setup();
+  const data = await png(10);
+  put(join(dir, 'a', 'one.png'), data);
+  put(join(dir, 'a', 'two.png'), await png(11));
+  put(join(dir, 'b', 'copy.png'), data);
+  await p.importImages(join(dir, 'a'));
+  const r = await p.importImages(join(dir, 'b'));
+  assert.deepEqual([r.added, r.updated], [0, 0]);
+  assert.deepEqual(r.duplicates, [{ path: join(dir, 'b', 'copy.png'), of: 'one.png' }]);
+  const list = p.imagesWithPaths();
+  assert.equal(list.length, 2);
+  assert.deepEqual(list.find((i) => i.name === 'one.png')!.paths, [join(dir, 'a', 'one.png'), join(dir, 'b', 'copy.png')]);
+  // Either name finds the one image.
+  const t = p.importTriplets(tripletFile(dir, 'copy.png two.png one.png\n'), 'train', { skipInvalid: true });
+  assert.match(t.invalid[0]?.message ?? '', /same image is used twice/);
+  p.close();
+});
+
+test('a file whose content changed is a new version: same image, its triplets flagged, features dropped', async () => {
+  const { p, dir } = setup();
+  const f = put(join(dir, 'pics', 'a.png'), await png(20));
+  put(join(dir, 'pics', 'b.png'), await png(21));
+  put(join(dir, 'pics', 'c.png'), await png(22));
+  put(join(dir, 'pics', 'd.png'), await png(23));
+  await p.importImages(join(dir, 'pics'));
+  p.importTriplets(tripletFile(dir, 'a.png b.png c.png\nb.png c.png d.png\n'), 'train');
+  const a = imagesOf(p).find((r) => r.name === 'a.png')!;
+  p.db.prepare(`INSERT INTO features (image_id, backbone, dim, data) VALUES (?, 'x', 1, ?)`).run(a.id, Buffer.alloc(4));
+
+  writeFileSync(f, await png(99, 30, 30));
+  const r = await p.importImages(join(dir, 'pics'));
+  assert.deepEqual([r.added, r.updated, r.unchanged, r.flagged], [0, 1, 3, 1]);
+  const now = imagesOf(p).find((x) => x.id === a.id)!;
+  assert.equal(now.name, 'a.png');
+  assert.notEqual(now.sha256, a.sha256, 'the stored hash follows the content');
+  assert.equal(p.db.prepare('SELECT sha256 FROM image_versions WHERE image_id = ?').pluck().get(a.id), a.sha256, 'the old version is kept');
+  assert.equal(p.db.prepare('SELECT COUNT(*) FROM features WHERE image_id = ?').pluck().get(a.id), 0);
+  const [t1, t2] = p.listTriplets().items;
+  assert.deepEqual(
+    p.flaggedTriplets().map((x) => [x.tripletId, x.imageId]),
+    [[t1.id, a.id]],
+  );
+  assert.match(t1.flag ?? '', /image "a.png" changed on disk/);
+  assert.equal(t2.flag, undefined);
+  assert.equal(t1.anchorId, a.id, 'not rebound');
+  assert.equal(p.clearTripletFlags([t1.id]), 1);
+  assert.equal(p.flaggedTriplets().length, 0);
+  p.close();
+});
+
+test('names are stored NFC; a name typed in NFC or NFD resolves either way', async () => {
+  const { p, dir } = setup();
+  const nfd = 'cafe\u0301.png';
+  const nfc = 'caf\u00e9.png';
+  put(join(dir, 'pics', nfd), await png(30));
+  put(join(dir, 'pics', 'b.png'), await png(31));
+  put(join(dir, 'pics', 'c.png'), await png(32));
+  const r = await p.importImages(join(dir, 'pics'));
+  assert.equal(r.added, 3);
+  assert.ok(imagesOf(p).some((x) => x.name === nfc), 'stored in NFC');
+  assert.equal(p.importTriplets(tripletFile(dir, `${nfc} b.png c.png\n`), 'train').added, 1);
+  assert.equal(p.importTriplets(tripletFile(dir, `${nfd} c.png b.png\n`), 'train').added, 1);
+  // A name stored decomposed by an older version still matches NFC input.
+  p.db.prepare(`INSERT INTO images (name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms) VALUES (?, ?, '', '/x', 'x', 1, 1, 1, 1)`).run('Zu\u0308rich.png', 'Zu\u0308rich.png');
+  assert.equal(p.importTriplets(tripletFile(dir, 'Z\u00fcrich.png b.png c.png\n'), 'test').added, 1);
+  p.close();
+});
+
+test('an EXIF-rotated JPEG gets its upright size and an upright thumbnail', async () => {
+  const { p, dir } = setup();
+  // 60×40 pixels stored, orientation 6 (rotate 90° clockwise to view): upright it is 40 wide, 60 high.
+  const jpg = await sharp({ create: { width: 60, height: 40, channels: 3, background: '#c03030' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+  put(join(dir, 'pics', 'rot.jpg'), jpg);
+  await p.importImages(join(dir, 'pics'));
+  const row = p.db.prepare(`SELECT id, width, height FROM images`).get() as { id: number; width: number; height: number };
+  assert.deepEqual([row.width, row.height], [40, 60]);
+  const thumb = await sharp(readFileSync(p.mediaPath('thumb', row.id)!)).metadata();
+  assert.deepEqual([thumb.width, thumb.height], [40, 60]);
+  assert.equal(p.db.prepare('SELECT orientation FROM images').pluck().get(), 6, 'the orientation is recorded');
+  p.close();
+});
+
+test('a moved folder is the same images at a new place: nothing added, paths follow', async () => {
+  const { p, dir } = setup();
+  for (const i of [1, 2, 3]) put(join(dir, 'old', 'sub', `p${i}.png`), await png(40 + i));
+  await p.importImages(join(dir, 'old'));
+  const before = imagesOf(p);
+  renameSync(join(dir, 'old'), join(dir, 'new'));
+  const r = await p.importImages(join(dir, 'new'));
+  assert.deepEqual([r.added, r.updated, r.unchanged, r.duplicates.length], [0, 0, 3, 0]);
+  assert.deepEqual(
+    imagesOf(p),
+    before.map((b) => ({ ...b, abs_path: b.abs_path.replace(join(dir, 'old'), join(dir, 'new')) })),
+  );
+  p.close();
+});
