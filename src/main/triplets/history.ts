@@ -3,6 +3,7 @@
 // re-applies the most recently undone step; a new step discards every undone one (the redo
 // branch), so redo can never bring back an abandoned edit. Rows keep the full triplet row before and
 // after as JSON (TripletSnapshot: positiveId, negativeId, status, split, …), and are never deleted.
+import { resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { HistoryEntry, Split, TripletStatus } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
@@ -59,6 +60,13 @@ export function recordGroup(db: Db, action: string, changes: HistoryChange[], no
 /** A log-only entry for something undo cannot revert (an image import): shown, marked, skipped by undo/redo. */
 export function recordNote(db: Db, action: string, note: string): void {
   db.prepare('INSERT INTO history (triplet_id, action, undoable, note) VALUES (NULL, ?, 0, ?)').run(action, note);
+}
+
+/** Lists an image import in the history; it cannot be undone (it only adds images, never edits labels). */
+export function noteImageImport(db: Db, folder: string, report: { added: number; updated?: number }): void {
+  const updated = report.updated ?? 0;
+  if (report.added + updated === 0) return;
+  recordNote(db, 'import-images', `${resolve(folder)}: ${report.added} added, ${updated} updated (not undoable)`);
 }
 
 /**
