@@ -66,7 +66,7 @@ export function recordNote(db: Db, action: string, note: string): void {
 export function noteImageImport(db: Db, folder: string, report: { added: number; updated?: number }): void {
   const updated = report.updated ?? 0;
   if (report.added + updated === 0) return;
-  recordNote(db, 'import-images', `${resolve(folder)}: ${report.added} added, ${updated} updated (not undoable)`);
+  recordNote(db, 'import-images', `${resolve(folder)}: ${report.added} added, ${updated} updated`);
 }
 
 /**

@@ -214,7 +214,7 @@ test('a triplet import is one step: undo removes all it added, redo restores the
       ['import', 3, true],
     ],
   );
-  assert.match(h[1].note!, /not undoable/);
+  assert.match(h[1].note!, /3 added/);
   assert.equal(store.undo(db)!.action, 'swap');
   const u = store.undo(db)!;
   assert.deepEqual([u.action, u.count, u.undone], ['import', 3, true], 'the image import is skipped, the whole triplet import undone');
