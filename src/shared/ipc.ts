@@ -52,6 +52,7 @@ const tripletEdit = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('exclude') }),
   z.object({ kind: z.literal('include') }),
   z.object({ kind: z.literal('keep') }),
+  z.object({ kind: z.literal('review'), review: z.enum(['keep', 'ambiguous']).nullable() }),
   z.object({ kind: z.literal('move'), split }),
   z.object({ kind: z.literal('delete') }),
 ]);

@@ -135,6 +135,8 @@ export interface TripletRecord {
   kept?: boolean;
   /** Why the triplet needs a look (an image it uses changed content), when flagged. */
   flag?: string;
+  /** The reviewer's decision on the current labels (undoable; survives re-evaluation). */
+  review?: ReviewDecision | null;
   /** Distances from the run that drives the review (listTriplets), when it scored this triplet. */
   dAP?: number | null;
   dAN?: number | null;
@@ -176,22 +178,38 @@ export interface TripletPage {
   items: TripletRecord[];
 }
 
+/** "keep": the labels are right, the model is wrong; "ambiguous": no clear answer (also excludes the triplet). */
+export type ReviewDecision = 'keep' | 'ambiguous';
+
 export type TripletEdit =
   | { kind: 'swap' }
   | { kind: 'exclude' }
   | { kind: 'include' }
+  /** Same as { kind: 'review', review: 'keep' }. */
   | { kind: 'keep' }
+  | { kind: 'review'; review: ReviewDecision | null }
   | { kind: 'move'; split: Split }
   | { kind: 'delete' };
 
+/** One undoable step of the edit history (an edit, or a whole triplet import), newest first in lists. */
 export interface HistoryEntry {
   id: number;
   at: string;
-  tripletId: number;
+  /** The triplet a one-triplet step changed; null for an import step or a log entry. */
+  tripletId: number | null;
   action: string;
+  /** The triplet row before and after (one-triplet steps only). */
   before: Partial<TripletRecord> | null;
   after: Partial<TripletRecord> | null;
   undone: boolean;
+  /** Triplets changed by the step (an import: all it added, undone and redone together). */
+  count?: number;
+  /** Undone, then abandoned by a newer edit: redo will not bring it back. */
+  discarded?: boolean;
+  /** False for log-only entries (image imports) that undo and redo skip. */
+  undoable?: boolean;
+  /** What the step was about, in words (an import's file and split). */
+  note?: string | null;
 }
 
 // ---------- Training ----------
@@ -279,6 +297,8 @@ export interface Mistake {
   negativeId: number;
   dAP: number;
   dAN: number;
+  /** The reviewer's decision, kept across re-evaluation and restarts. */
+  review?: ReviewDecision | null;
 }
 
 export interface Neighbour {

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import * as backbone from './commands/backbone.js';
 import * as backends from './commands/backends.js';
+import * as edit from './commands/edit.js';
 import * as images from './commands/images.js';
 import * as project from './commands/project.js';
 import * as review from './commands/review.js';
@@ -11,7 +12,7 @@ import * as triplets from './commands/triplets.js';
 type CommandModule = { register(program: Command): void };
 
 /** Command modules, in the order `--help` lists them. */
-const MODULES: CommandModule[] = [project, images, triplets, train, review, backends, backbone];
+const MODULES: CommandModule[] = [project, images, triplets, edit, train, review, backends, backbone];
 
 export function buildProgram(): Command {
   const program = new Command('triplet-studio')

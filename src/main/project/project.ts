@@ -32,6 +32,7 @@ import * as imageStore from '../store/images.js';
 import { exportTriplets } from '../triplets/export.js';
 import { importTriplets } from '../triplets/import.js';
 import * as store from '../triplets/store.js';
+import { noteImageImport, withImportStep } from '../triplets/history.js';
 import { ensureFeatures, loadFeatures, type EmbedReport } from './features.js';
 import {
   evaluateRun,
@@ -120,7 +121,8 @@ export class Project {
   // ---------- Images ----------
 
   importImages(folder: string, opts: ImportImagesOptions = {}): Promise<ImageImportReport> {
-    return importImages(this.db, this.dir, folder, opts);
+    // Listed in the edit history, marked as not undoable (undo skips it).
+    return importImages(this.db, this.dir, folder, opts).then((r) => (noteImageImport(this.db, folder, r), r));
   }
 
   listImages(q: ImageQuery = {}): ImagePage {
@@ -211,8 +213,9 @@ export class Project {
 
   // ---------- Triplets ----------
 
+  /** The whole import is one undoable step. */
   importTriplets(file: string, split: Split, opts: { skipInvalid?: boolean } = {}): TripletImportReport {
-    return importTriplets(this.db, file, split, opts);
+    return withImportStep(this.db, 'import', `${resolve(file)} → ${split}`, () => importTriplets(this.db, file, split, opts));
   }
 
   exportTriplets(split: Split, file: string): { file: string; count: number } {
@@ -225,7 +228,7 @@ export class Project {
     return imageStore.withFlags(this.db, page);
   }
 
-  createTriplet(args: { split: Split; anchorId: number; positiveId: number; negativeId: number }): TripletRecord {
+  createTriplet(args: { split: Split; anchorId: number; positiveId: number; negativeId: number; names?: [string, string, string] }): TripletRecord {
     return store.createTriplet(this.db, args);
   }
 

@@ -10,8 +10,8 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
     items: [
       { keys: ['?'], what: 'Show or hide this help' },
       { keys: ['1…5'], what: 'Go to Projects, Library, Triplets, Train, Review (also with Ctrl)' },
-      { keys: ['Ctrl', 'Z'], what: 'Undo the last triplet edit' },
-      { keys: ['Ctrl', 'Shift', 'Z'], what: 'Redo' },
+      { keys: ['Ctrl', 'Z'], what: 'Undo the last triplet edit (Triplets and Review; not while a dialog is open)' },
+      { keys: ['Ctrl', 'Shift', 'Z'], what: 'Redo (also Ctrl+Y)' },
       { keys: ['Esc'], what: 'Close a dialog or panel' },
     ],
   },
@@ -45,12 +45,44 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
 
 /** True when a key press belongs to a text field, so single-letter shortcuts must not fire. */
 export function isTyping(e: KeyboardEvent): boolean {
-  const t = e.target as HTMLElement | null;
-  if (!t) return false;
-  return t.isContentEditable || t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT';
+  return isTextTarget(e.target);
+}
+
+/** A text field (or a select) that handles keys itself, Ctrl+Z included. */
+export function isTextTarget(target: EventTarget | null): boolean {
+  const t = target as HTMLElement | null;
+  if (!t || typeof t.tagName !== 'string') return false;
+  return !!t.isContentEditable || t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT';
+}
+
+/** True while a modal dialog (path prompt, help, import/export) is open. */
+export function modalOpen(): boolean {
+  return typeof document !== 'undefined' && !!document.querySelector('[aria-modal="true"]');
+}
+
+/** Views whose edits the history shortcuts undo: there the change is in front of the user. */
+export const HISTORY_VIEWS: readonly string[] = ['triplets', 'review'];
+
+/** Ctrl+Z → undo; Ctrl+Shift+Z and Ctrl+Y → redo (Cmd on macOS); anything else → null. */
+export function historyKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>): 'undo' | 'redo' | null {
+  if (!(e.ctrlKey || e.metaKey) || e.altKey) return null;
+  const k = e.key.toLowerCase();
+  if (k === 'z') return e.shiftKey ? 'redo' : 'undo';
+  return k === 'y' && !e.shiftKey ? 'redo' : null;
+}
+
+/**
+ * Who gets an undo/redo request (shortcut or menu): a focused text field keeps the browser's own
+ * text undo, an open dialog blocks it, other views leave it alone; only then the triplet history.
+ */
+export type HistoryGate = 'history' | 'text' | 'dialog' | 'view';
+export function historyGate(ctx: { target: EventTarget | null; modalOpen: boolean; view: string }): HistoryGate {
+  if (isTextTarget(ctx.target)) return 'text';
+  if (ctx.modalOpen) return 'dialog';
+  return HISTORY_VIEWS.includes(ctx.view) ? 'history' : 'view';
 }
 
 /** A plain key press (no Ctrl/Cmd/Alt) outside text fields and dialogs. */
 export function plainKey(e: KeyboardEvent): boolean {
-  return !e.ctrlKey && !e.metaKey && !e.altKey && !isTyping(e) && !document.querySelector('[aria-modal="true"]');
+  return !e.ctrlKey && !e.metaKey && !e.altKey && !isTyping(e) && !modalOpen();
 }

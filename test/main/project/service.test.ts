@@ -67,7 +67,14 @@ test('create, import images as a job, browse, triplets, edits with undo, media p
   const t = service.createTriplet({ split: 'train', anchorId: id('c1'), positiveId: id('c3'), negativeId: id('d2') });
   service.editTriplet({ id: t.id, edit: { kind: 'swap' } });
   service.editTriplet({ id: 1, edit: { kind: 'delete' } });
-  assert.deepEqual(service.history({}).map((h) => h.action), ['delete', 'swap', 'create']);
+  // The triplet import is an undoable step; the image import is listed, not undoable.
+  assert.deepEqual(service.history({}).map((h) => [h.action, h.undoable]), [
+    ['delete', true],
+    ['swap', true],
+    ['create', true],
+    ['import', true],
+    ['import-images', false],
+  ]);
   assert.equal(service.undo()!.action, 'delete');
   assert.equal(service.listTriplets({ split: 'test' }).items[0].id, 1);
   assert.equal(service.redo()!.action, 'delete');

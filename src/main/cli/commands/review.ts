@@ -42,13 +42,13 @@ export function register(program: Command): void {
       action(async (dir: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ run?: number }>(cmd);
         const mistakes = await withProject(dir, (p) => p.mistakes(opts.run));
-        const rows = mistakes.map((m) => ({ line: m.line, anchor: m.anchor, positive: m.positive, negative: m.negative, dAP: m.dAP, dAN: m.dAN }));
+        const rows = mistakes.map((m) => ({ line: m.line, anchor: m.anchor, positive: m.positive, negative: m.negative, dAP: m.dAP, dAN: m.dAN, review: m.review ?? null }));
         output(opts.json, rows, () =>
           rows.length === 0
             ? 'No mistakes.'
             : table(
-                ['line', 'anchor', 'positive', 'negative', 'dAP', 'dAN'],
-                rows.map((m) => [m.line ?? '-', m.anchor, m.positive, m.negative, m.dAP.toFixed(4), m.dAN.toFixed(4)]),
+                ['line', 'anchor', 'positive', 'negative', 'dAP', 'dAN', 'review'],
+                rows.map((m) => [m.line ?? '-', m.anchor, m.positive, m.negative, m.dAP.toFixed(4), m.dAN.toFixed(4), m.review ?? '']),
               ) + `\n${rows.length} mistakes`,
         );
       }),

@@ -2,6 +2,7 @@
 import { migration0001 } from './0001-init.js';
 import { migration0002 } from './0002-kept.js';
 import { migration0003 } from './0003-image-identity.js';
+import { migration0004 } from './0004-history.js';
 
 export interface Migration {
   version: number;
@@ -9,4 +10,10 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];
+/** Sorted by version; one entry per line so parallel branches add theirs without conflicts. */
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+];

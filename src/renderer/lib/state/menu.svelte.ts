@@ -1,6 +1,7 @@
 // Application-menu commands (Electron's menu sends menu:command): each maps to the view that
 // handles it, which reads `pending` when it mounts or while it is shown.
 import type { MenuCommand } from '../../../shared/ipc.js';
+import { historyGate, modalOpen } from '../shortcuts.js';
 import { nav } from './nav.svelte.js';
 import { project } from './project.svelte.js';
 import { undo } from './undo.svelte.js';
@@ -23,7 +24,10 @@ export const menu = new Menu();
 
 export function menuCommand(command: MenuCommand): void {
   if (command === 'undo' || command === 'redo') {
-    void undo.run(command);
+    // Same gate as the shortcuts; a focused text field already had its own undo from the key press.
+    const gate = historyGate({ target: document.activeElement, modalOpen: modalOpen(), view: nav.view });
+    if (gate === 'history') void undo.run(command);
+    else if (gate === 'view') undo.elsewhere();
     return;
   }
   menu.pending = command;

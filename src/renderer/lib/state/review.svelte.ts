@@ -1,14 +1,20 @@
 // Review of mispredicted test triplets, worst first, with one-key corrections and their history.
-import type { HistoryEntry, Mistake, TripletEdit } from '../../../shared/types.js';
+// "Keep" and "ambiguous" are stored on the triplet (its `review`), so they survive Re-evaluate and restarts.
+import type { HistoryEntry, Mistake, ReviewDecision, TripletEdit } from '../../../shared/types.js';
 import { call } from '../api.js';
 import { project } from './project.svelte.js';
 
 export type Verdict = 'swap' | 'exclude' | 'keep';
 export const VERDICTS: Record<Verdict, { key: string; label: string; edit: TripletEdit; done: string }> = {
   swap: { key: 'W', label: 'Labels wrong — swap', edit: { kind: 'swap' }, done: 'Swapped positive and negative' },
-  exclude: { key: 'A', label: 'Ambiguous — exclude', edit: { kind: 'exclude' }, done: 'Excluded' },
-  keep: { key: 'K', label: 'Model wrong — keep', edit: { kind: 'keep' }, done: 'Kept as labelled' },
+  exclude: { key: 'A', label: 'Ambiguous — exclude', edit: { kind: 'review', review: 'ambiguous' }, done: 'Marked ambiguous and excluded' },
+  keep: { key: 'K', label: 'Model wrong — keep', edit: { kind: 'review', review: 'keep' }, done: 'Kept as labelled' },
 };
+
+/** The verdict a stored review decision stands for. */
+export function verdictOf(review: ReviewDecision | null | undefined): Verdict | null {
+  return review === 'keep' ? 'keep' : review === 'ambiguous' ? 'exclude' : null;
+}
 
 /** How wrong the model is on a triplet: the larger d(A,P) − d(A,N), the worse. */
 export const severity = (m: Mistake): number => m.dAP - m.dAN;
@@ -18,7 +24,7 @@ class Review {
   index = $state(0);
   history = $state.raw<HistoryEntry[]>([]);
   loaded = $state(false);
-  /** Triplets corrected in this session, so the list can mark them without reloading. */
+  /** Verdicts per triplet: stored decisions from the list, plus swaps made in this session. */
   resolved = $state.raw<Map<number, Verdict>>(new Map());
 
   get current(): Mistake | undefined {
@@ -30,7 +36,7 @@ class Review {
     this.mistakes = [...list].sort((a, b) => severity(b) - severity(a));
     this.history = history;
     this.index = Math.min(this.index, Math.max(0, this.mistakes.length - 1));
-    this.resolved = new Map();
+    this.resolved = new Map(this.mistakes.flatMap((m) => (verdictOf(m.review) ? [[m.tripletId, verdictOf(m.review)!] as const] : [])));
     this.loaded = true;
   }
 
@@ -45,7 +51,8 @@ class Review {
     const next = new Map(this.resolved);
     next.set(m.tripletId, verdict);
     this.resolved = next;
-    if (verdict === 'swap') this.patch(m.tripletId, (x) => ({ ...x, positive: x.negative, negative: x.positive, positiveId: x.negativeId, negativeId: x.positiveId, dAP: x.dAN, dAN: x.dAP }));
+    if (verdict === 'swap') this.patch(m.tripletId, (x) => ({ ...x, positive: x.negative, negative: x.positive, positiveId: x.negativeId, negativeId: x.positiveId, dAP: x.dAN, dAN: x.dAP, review: null }));
+    else this.patch(m.tripletId, (x) => ({ ...x, review: verdict === 'keep' ? 'keep' : 'ambiguous' }));
     if (this.index < this.mistakes.length - 1) this.index++;
     await this.loadHistory();
     project.touch('triplets');
@@ -58,21 +65,26 @@ class Review {
 
   /** After an undo/redo: reflect the entry's effect on the list. */
   afterUndoRedo(entry: HistoryEntry | null, undone: boolean): void {
-    if (!entry) return;
+    if (!entry || entry.tripletId === null) return;
+    const id = entry.tripletId;
     const state = undone ? entry.before : entry.after;
     if (state && state.positive && state.negative) {
-      this.patch(entry.tripletId, (m) => {
+      this.patch(id, (m) => {
         const swapped = m.positive !== state.positive;
-        return swapped
+        const next = swapped
           ? { ...m, positive: m.negative, negative: m.positive, positiveId: m.negativeId, negativeId: m.positiveId, dAP: m.dAN, dAN: m.dAP }
           : m;
+        return { ...next, review: state.review ?? null };
       });
     }
     const next = new Map(this.resolved);
-    if (undone) next.delete(entry.tripletId);
-    else if (entry.action in VERDICTS) next.set(entry.tripletId, entry.action as Verdict);
+    // A swap or exclusion just redone shows as such; otherwise the stored decision (if any) shows.
+    const redone: Verdict | null = !undone && (entry.action === 'swap' || entry.action === 'exclude') ? entry.action : null;
+    const verdict = redone ?? verdictOf(state?.review);
+    if (verdict) next.set(id, verdict);
+    else next.delete(id);
     this.resolved = next;
-    const i = this.mistakes.findIndex((m) => m.tripletId === entry.tripletId);
+    const i = this.mistakes.findIndex((m) => m.tripletId === id);
     if (i >= 0) this.index = i;
   }
 }

@@ -8,11 +8,17 @@ import { toasts } from './toasts.svelte.js';
 import { triplets } from './triplets.svelte.js';
 
 export function describe(entry: HistoryEntry): string {
-  return `${entry.action} on triplet #${entry.tripletId}`;
+  if (entry.tripletId !== null) return `${entry.action} on triplet #${entry.tripletId}`;
+  return `${entry.action}${entry.count ? ` of ${entry.count} triplets` : ''}`;
 }
 
 class Undo {
   busy = $state(false);
+
+  /** Ctrl+Z in a view that shows no triplet edits: say where it works instead of acting unseen. */
+  elsewhere(): void {
+    if (project.info) toasts.push('info', 'Undo works in Triplets and Review', 'Open one of them to undo or redo triplet edits.');
+  }
 
   async run(which: 'undo' | 'redo'): Promise<void> {
     if (this.busy || !project.info) return;

@@ -1,0 +1,150 @@
+// Triplet editing from the command line, for scripting: `triplets`, `add`, `edit`, `undo`, `redo`,
+// `history`. The same engine and the same undo stack as the app.
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { AppError } from '../../../shared/errors.js';
+import type { HistoryEntry, ReviewDecision, Split, TripletEdit } from '../../../shared/types.js';
+import type { Project } from '../../project/project.js';
+import { NameResolver } from '../../images/names.js';
+import { tripletLine, tripletLines, type TripletLine } from '../../triplets/listing.js';
+import { action, numberArg, optionsOf, output, table, withProject } from '../output.js';
+
+const SPLITS = ['train', 'test'];
+
+export function register(program: Command): void {
+  program
+    .command('triplets')
+    .description('list triplets (names as in triplet files, with the file and line each came from)')
+    .argument('<dir>', 'project folder')
+    .addOption(new Option('--split <split>', 'only this split').choices(SPLITS))
+    .action(
+      action(async (dir: string, _o: unknown, cmd: Command) => {
+        const opts = optionsOf<{ split?: Split }>(cmd);
+        const rows = await withProject(dir, (p) => tripletLines(p.db, opts.split));
+        output(opts.json, rows, () => (rows.length ? linesTable(rows) + `\n${rows.length} triplets` : 'No triplets.'));
+      }),
+    );
+
+  program
+    .command('add')
+    .description('add a triplet; names resolve as in triplet files (relative path, or a unique file name)')
+    .argument('<dir>', 'project folder')
+    .argument('<anchor>')
+    .argument('<positive>')
+    .argument('<negative>')
+    .addOption(new Option('--split <split>', 'which split').choices(SPLITS).makeOptionMandatory())
+    .action(
+      action(async (dir: string, anchor: string, positive: string, negative: string, _o: unknown, cmd: Command) => {
+        const opts = optionsOf<{ split: Split }>(cmd);
+        const row = await withProject(dir, (p) => add(p, opts.split, [anchor, positive, negative]));
+        output(opts.json, row, () => `Added triplet ${row.id} to ${row.split}: ${row.anchor} ${row.positive} ${row.negative}`);
+      }),
+    );
+
+  program
+    .command('edit')
+    .description('edit one triplet (one of --swap, --exclude, --include, --delete, --split, --review); undo with `undo`')
+    .argument('<dir>', 'project folder')
+    .argument('<id>', 'triplet id (see `triplets`)', numberArg('id', true))
+    .option('--swap', 'swap positive and negative')
+    .option('--exclude', 'leave it out of training and test')
+    .option('--include', 'take it back in')
+    .option('--delete', 'delete it')
+    .addOption(new Option('--split <split>', 'move it to this split').choices(SPLITS))
+    .addOption(new Option('--review <decision>', 'record a review decision ("ambiguous" also excludes)').choices(['keep', 'ambiguous', 'none']))
+    .action(
+      action(async (dir: string, id: number, _o: unknown, cmd: Command) => {
+        const opts = optionsOf<EditFlags>(cmd);
+        const edit = editOf(opts);
+        const result = await withProject(dir, (p) => {
+          p.editTriplet(id, edit);
+          return { id, action: edit.kind, triplet: tripletLine(p.db, id) };
+        });
+        output(opts.json, result, () => (result.triplet ? `Triplet ${id} (${edit.kind}):\n${linesTable([result.triplet])}` : `Deleted triplet ${id}`));
+      }),
+    );
+
+  for (const which of ['undo', 'redo'] as const) {
+    program
+      .command(which)
+      .description(which === 'undo' ? 'undo the last edit (an import counts as one)' : 'redo the edit undone last')
+      .argument('<dir>', 'project folder')
+      .action(
+        action(async (dir: string, _o: unknown, cmd: Command) => {
+          const opts = optionsOf(cmd);
+          const entry = await withProject(dir, (p) => p[which]());
+          if (!entry) throw new AppError('NOT_FOUND', `nothing to ${which}`);
+          output(opts.json, entry, () => `${which === 'undo' ? 'Undone' : 'Redone'}: ${describe(entry)}`);
+        }),
+      );
+  }
+
+  program
+    .command('history')
+    .description('the edit history, newest first (an import is one step)')
+    .argument('<dir>', 'project folder')
+    .option('--limit <n>', 'at most this many steps', numberArg('limit', true), 100)
+    .action(
+      action(async (dir: string, _o: unknown, cmd: Command) => {
+        const opts = optionsOf<{ limit: number }>(cmd);
+        const entries = await withProject(dir, (p) => p.history({ limit: opts.limit }));
+        output(opts.json, entries, () =>
+          entries.length
+            ? table(['step', 'at', 'what', 'state'], entries.map((e) => [e.id, e.at, describe(e), stateOf(e)]))
+            : 'No edits yet.',
+        );
+      }),
+    );
+}
+
+interface EditFlags {
+  swap?: boolean;
+  exclude?: boolean;
+  include?: boolean;
+  delete?: boolean;
+  split?: Split;
+  review?: ReviewDecision | 'none';
+}
+
+/** Exactly one edit flag → the edit. */
+function editOf(o: EditFlags): TripletEdit {
+  const edits: TripletEdit[] = [];
+  if (o.swap) edits.push({ kind: 'swap' });
+  if (o.exclude) edits.push({ kind: 'exclude' });
+  if (o.include) edits.push({ kind: 'include' });
+  if (o.delete) edits.push({ kind: 'delete' });
+  if (o.split) edits.push({ kind: 'move', split: o.split });
+  if (o.review) edits.push({ kind: 'review', review: o.review === 'none' ? null : o.review });
+  if (edits.length !== 1) throw new InvalidArgumentError('Give exactly one of --swap, --exclude, --include, --delete, --split S, --review R.');
+  return edits[0];
+}
+
+/** Resolves the three names like a triplet file's lines and adds the triplet with the names as written. */
+function add(p: Project, split: Split, names: [string, string, string]): TripletLine {
+  const resolver = new NameResolver(p.db);
+  const errors: string[] = [];
+  const ids = names.map((n) => {
+    const r = resolver.resolve(n);
+    if ('error' in r) errors.push(r.error);
+    return 'id' in r ? r.id : 0;
+  });
+  if (errors.length) throw new AppError('NOT_FOUND', errors.join('; '));
+  const t = p.createTriplet({ split, anchorId: ids[0], positiveId: ids[1], negativeId: ids[2], names });
+  return tripletLine(p.db, t.id)!;
+}
+
+function linesTable(rows: TripletLine[]): string {
+  return table(
+    ['id', 'split', 'anchor', 'positive', 'negative', 'status', 'source'],
+    rows.map((r) => [r.id, r.split, r.anchor, r.positive, r.negative, r.status, r.file ? `${r.file}:${r.line}` : 'manual']),
+  );
+}
+
+function describe(e: HistoryEntry): string {
+  if (e.tripletId !== null) return `${e.action} triplet ${e.tripletId}`;
+  return `${e.action}${e.count ? ` of ${e.count} triplets` : ''}${e.note ? ` (${e.note})` : ''}`;
+}
+
+function stateOf(e: HistoryEntry): string {
+  if (e.undoable === false) return 'not undoable';
+  return e.discarded ? 'discarded' : e.undone ? 'undone' : 'done';
+}

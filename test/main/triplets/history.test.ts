@@ -1,0 +1,298 @@
+// Edit history as a linear undo stack: the reported redo sequence, random edit/undo/redo sequences
+// against a plain model of an undo stack, imports as one step, review decisions, as-imported labels.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, beforeEach, test } from 'node:test';
+import Database from 'better-sqlite3';
+import type { ReviewDecision, Split, TripletEdit } from '../../../src/shared/types.js';
+import { listMistakes } from '../../../src/main/project/runs.js';
+import { openDb, type Db } from '../../../src/main/store/db.js';
+import { migration0001 } from '../../../src/main/store/migrations/0001-init.js';
+import { migration0002 } from '../../../src/main/store/migrations/0002-kept.js';
+import { noteImageImport, withImportStep } from '../../../src/main/triplets/history.js';
+import { importTriplets } from '../../../src/main/triplets/import.js';
+import * as store from '../../../src/main/triplets/store.js';
+
+const root = mkdtempSync(join(tmpdir(), 'ts-history-'));
+const IMAGES = ['a', 'b', 'c', 'd', 'e', 'f'];
+let db: Db;
+let dir: string;
+
+function addImages(d: Db): void {
+  const ins = d.prepare(`INSERT INTO images (name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms) VALUES (?, ?, '', '', '', 1, 1, 1, 0)`);
+  for (const n of IMAGES) ins.run(`${n}.jpg`, `${n}.jpg`);
+}
+
+beforeEach(() => {
+  db?.close();
+  dir = mkdtempSync(join(root, 'p-'));
+  db = openDb(join(dir, 'project.sqlite'));
+  addImages(db);
+});
+
+after(() => {
+  db?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** The label-bearing fields of every stored triplet. */
+function state(): string {
+  return JSON.stringify(db.prepare('SELECT id, split, anchor_id, positive_id, negative_id, status, review, edited FROM triplets ORDER BY id').all());
+}
+
+const create = (a: number, p: number, n: number, split: Split = 'test') => store.createTriplet(db, { split, anchorId: a, positiveId: p, negativeId: n }).id;
+
+test('the reported sequence: swap T1, swap T2, undo, exclude T3, undo, undo, redo, redo, redo never re-applies the abandoned swap of T2', () => {
+  const [t1, t2, t3] = [create(1, 2, 3), create(2, 3, 4), create(3, 4, 5)];
+  const get = (id: number) => store.getSnapshot(db, id)!;
+  store.editTriplet(db, t1, { kind: 'swap' });
+  store.editTriplet(db, t2, { kind: 'swap' });
+  assert.equal(store.undo(db)!.tripletId, t2);
+  store.editTriplet(db, t3, { kind: 'exclude' });
+  assert.equal(store.undo(db)!.tripletId, t3);
+  assert.equal(store.undo(db)!.tripletId, t1);
+  assert.equal(get(t1).positiveId, 2);
+
+  const r1 = store.redo(db)!;
+  assert.deepEqual([r1.tripletId, r1.action], [t1, 'swap'], 'redo re-applies the most recently undone edit');
+  assert.equal(get(t1).positiveId, 3);
+  const r2 = store.redo(db)!;
+  assert.deepEqual([r2.tripletId, r2.action], [t3, 'exclude']);
+  assert.equal(get(t3).status, 'excluded');
+  assert.equal(store.redo(db), null, 'the swap of T2 was abandoned by the exclude of T3');
+  assert.equal(get(t2).positiveId, 3, 'T2 keeps its original orientation');
+  const swapOfT2 = store.listHistory(db).find((h) => h.tripletId === t2 && h.action === 'swap')!;
+  assert.deepEqual([swapOfT2.undone, swapOfT2.discarded], [true, true]);
+});
+
+// ---------- Property: random edits, undos and redos against a plain undo-stack model ----------
+
+type Model = Map<number, { split: Split; a: number; p: number; n: number; status: string; review: ReviewDecision | null; edited: boolean }>;
+
+function modelState(m: Model): string {
+  return JSON.stringify(
+    [...m]
+      .sort(([x], [y]) => x - y)
+      .map(([id, t]) => ({ id, split: t.split, anchor_id: t.a, positive_id: t.p, negative_id: t.n, status: t.status, review: t.review, edited: t.edited ? 1 : 0 })),
+  );
+}
+
+/** What an edit does to one triplet in the model (undefined = the triplet is deleted). */
+function modelEdit(t: NonNullable<ReturnType<Model['get']>>, edit: TripletEdit) {
+  switch (edit.kind) {
+    case 'swap':
+      return { ...t, p: t.n, n: t.p, edited: true, review: t.review === 'keep' ? null : t.review };
+    case 'exclude':
+      return { ...t, status: 'excluded', edited: true };
+    case 'include':
+      return { ...t, status: 'active', edited: true, review: t.review === 'ambiguous' ? null : t.review };
+    case 'keep':
+      return { ...t, review: 'keep' as const };
+    case 'review':
+      return edit.review === 'ambiguous' ? { ...t, review: edit.review, status: 'excluded', edited: true } : { ...t, review: edit.review };
+    case 'move':
+      return edit.split === t.split ? t : { ...t, split: edit.split, edited: true };
+    case 'delete':
+      return undefined;
+  }
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+test('property: 150 random sequences of edits, imports, undos and redos match a linear undo stack', () => {
+  const EDITS: TripletEdit[] = [
+    { kind: 'swap' },
+    { kind: 'exclude' },
+    { kind: 'include' },
+    { kind: 'keep' },
+    { kind: 'review', review: 'ambiguous' },
+    { kind: 'review', review: null },
+    { kind: 'move', split: 'train' },
+    { kind: 'move', split: 'test' },
+    { kind: 'delete' },
+  ];
+  let steps = 0;
+  for (let seed = 1; seed <= 150; seed++) {
+    db.close();
+    db = openDb(join(mkdtempSync(join(root, 's-')), 'project.sqlite'));
+    addImages(db);
+    const rand = rng(seed);
+    const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
+    // The model: a list of whole-store states and the position of the current one.
+    let model: Model = new Map();
+    const stack: Model[] = [model];
+    let pos = 0;
+    const push = (next: Model) => {
+      stack.splice(pos + 1);
+      stack.push(next);
+      pos++;
+      model = next;
+    };
+    const trace: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const r = rand();
+      let op: string;
+      if (r < 0.2) {
+        op = 'undo';
+        const e = store.undo(db);
+        assert.equal(e !== null, pos > 0, `seed ${seed}: undo ${trace.join(', ')}`);
+        if (pos > 0) model = stack[--pos];
+      } else if (r < 0.35) {
+        op = 'redo';
+        const e = store.redo(db);
+        assert.equal(e !== null, pos < stack.length - 1, `seed ${seed}: redo after ${trace.join(', ')}`);
+        if (pos < stack.length - 1) model = stack[++pos];
+      } else if (r < 0.5 || model.size === 0) {
+        const [a, p, n] = [...IMAGES.keys()].sort(() => rand() - 0.5).slice(0, 3).map((x) => x + 1);
+        const split: Split = rand() < 0.5 ? 'train' : 'test';
+        op = `create ${a}${p}${n} ${split}`;
+        const dup = [...model.values()].some((t) => t.split === split && t.a === a && t.p === p && t.n === n);
+        if (dup) assert.throws(() => create(a, p, n, split), { code: 'CONFLICT' });
+        else {
+          const id = create(a, p, n, split);
+          push(new Map(model).set(id, { split, a, p, n, status: 'active', review: null, edited: false }));
+        }
+      } else if (r < 0.55) {
+        const split: Split = rand() < 0.5 ? 'train' : 'test';
+        const lines = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => {
+          const [a, p, n] = [...IMAGES].sort(() => rand() - 0.5).slice(0, 3);
+          return `${a}.jpg ${p}.jpg ${n}.jpg`;
+        });
+        op = `import ${lines.length} ${split}`;
+        const file = join(root, `s${seed}-${i}.txt`);
+        writeFileSync(file, lines.join('\n') + '\n');
+        const maxId = Math.max(0, ...db.prepare('SELECT id FROM triplets').pluck().all() as number[]);
+        withImportStep(db, 'import', file, () => importTriplets(db, file, split));
+        const added = db.prepare('SELECT id, split, anchor_id AS a, positive_id AS p, negative_id AS n FROM triplets WHERE id > ?').all(maxId) as { id: number; split: Split; a: number; p: number; n: number }[];
+        assert.ok(added.every((t) => !model.has(t.id)), 'an import adds new rows only');
+        if (added.length) {
+          const next = new Map(model);
+          for (const t of added) next.set(t.id, { split: t.split, a: t.a, p: t.p, n: t.n, status: 'active', review: null, edited: false });
+          push(next);
+        }
+      } else {
+        const id = pick([...model.keys()]);
+        const edit = pick(EDITS);
+        op = `${edit.kind}${'split' in edit ? ' ' + edit.split : ''}${'review' in edit ? ' ' + edit.review : ''} #${id}`;
+        store.editTriplet(db, id, edit);
+        const before = model.get(id)!;
+        const after = modelEdit(before, edit);
+        if (after === undefined) {
+          const next = new Map(model);
+          next.delete(id);
+          push(next);
+        } else if (JSON.stringify(after) !== JSON.stringify(before)) push(new Map(model).set(id, after));
+      }
+      trace.push(op);
+      steps++;
+      assert.equal(state(), modelState(model), `seed ${seed} after: ${trace.join(', ')}`);
+    }
+  }
+  assert.ok(steps >= 6000);
+});
+
+// ---------- Steps, log entries, review decisions, as imported ----------
+
+test('a triplet import is one step: undo removes all it added, redo restores the same ids; an image import is listed but not undoable', () => {
+  const file = join(dir, 'train.txt');
+  writeFileSync(file, 'a.jpg b.jpg c.jpg\nb.jpg c.jpg d.jpg\nc.jpg d.jpg e.jpg\n');
+  withImportStep(db, 'import', `${file} → train`, () => importTriplets(db, file, 'train'));
+  noteImageImport(db, '/photos', { added: 3 });
+  store.editTriplet(db, 2, { kind: 'swap' });
+  const after = state();
+  const h = store.listHistory(db);
+  assert.deepEqual(
+    h.map((e) => [e.action, e.count, e.undoable]),
+    [
+      ['swap', 1, true],
+      ['import-images', 0, false],
+      ['import', 3, true],
+    ],
+  );
+  assert.match(h[1].note!, /3 added/);
+  assert.equal(store.undo(db)!.action, 'swap');
+  const u = store.undo(db)!;
+  assert.deepEqual([u.action, u.count, u.undone], ['import', 3, true], 'the image import is skipped, the whole triplet import undone');
+  assert.equal(state(), '[]');
+  assert.equal(store.undo(db), null);
+  assert.equal(store.redo(db)!.count, 3);
+  assert.deepEqual(db.prepare('SELECT id FROM triplets').pluck().all(), [1, 2, 3]);
+  assert.equal(store.redo(db)!.action, 'swap');
+  assert.equal(state(), after);
+});
+
+test('undo refuses to overwrite a change made outside the history', () => {
+  const id = create(1, 2, 3);
+  store.editTriplet(db, id, { kind: 'swap' });
+  db.prepare('UPDATE triplets SET positive_id = 4 WHERE id = ?').run(id);
+  assert.throws(() => store.undo(db), { code: 'CONFLICT' });
+  assert.equal(store.getSnapshot(db, id)!.positiveId, 4, 'store unchanged');
+});
+
+test('review decisions: keep/ambiguous are undoable edits, listed with mistakes, and survive re-evaluation and a restart', async () => {
+  const [t1, t2] = [create(1, 2, 3), create(2, 3, 4)];
+  db.prepare(`INSERT INTO runs (status, options, backend, model_dir) VALUES ('finished', '{}', 'wasm', 'models/run-1')`).run();
+  const score = () => db.prepare('INSERT INTO predictions (run_id, triplet_id, d_ap, d_an) VALUES (1, ?, 0.9, 0.1), (1, ?, 0.8, 0.2)').run(t1, t2);
+  score();
+  store.editTriplet(db, t1, { kind: 'review', review: 'keep' });
+  const mistakes = await listMistakes(db, dir, 1);
+  assert.deepEqual(mistakes.map((m) => [m.tripletId, m.review]), [[t1, 'keep'], [t2, null]]);
+  // Re-evaluation replaces the run's predictions; the decision is on the triplet, so it stays.
+  db.prepare('DELETE FROM predictions WHERE run_id = 1').run();
+  score();
+  assert.equal((await listMistakes(db, dir, 1))[0].review, 'keep');
+  // "Ambiguous" also excludes, in one step.
+  const amb = store.editTriplet(db, t2, { kind: 'review', review: 'ambiguous' })!;
+  assert.deepEqual([amb.review, amb.status], ['ambiguous', 'excluded']);
+  db.close();
+  db = openDb(join(dir, 'project.sqlite'));
+  assert.deepEqual((await listMistakes(db, dir, 1)).map((m) => [m.tripletId, m.review]), [[t1, 'keep']]);
+  assert.equal(store.undo(db)!.action, 'review');
+  assert.deepEqual([store.getSnapshot(db, t2)!.review, store.getSnapshot(db, t2)!.status], [null, 'active']);
+  // Swapping ("labels wrong") supersedes "keep these labels".
+  assert.equal(store.editTriplet(db, t1, { kind: 'swap' })!.review, null);
+  store.undo(db);
+  assert.equal(store.getSnapshot(db, t1)!.review, 'keep');
+});
+
+test('asImported: the labels as first imported, whatever was edited since', () => {
+  const file = join(dir, 'test.txt');
+  writeFileSync(file, 'a.jpg b.jpg c.jpg\nb.jpg c.jpg d.jpg\n');
+  withImportStep(db, 'import', file, () => importTriplets(db, file, 'test'));
+  // A triplet imported before this history existed (no import row): its first edit's `before`.
+  importTriplets(db, (writeFileSync(join(dir, 'old.txt'), 'd.jpg e.jpg f.jpg\n'), join(dir, 'old.txt')), 'test');
+  store.editTriplet(db, 1, { kind: 'swap' });
+  store.editTriplet(db, 1, { kind: 'move', split: 'train' });
+  store.editTriplet(db, 1, { kind: 'exclude' });
+  store.editTriplet(db, 3, { kind: 'swap' });
+  store.undo(db);
+  store.editTriplet(db, 3, { kind: 'swap' });
+  const got = store.asImported(db, [1, 2, 3, 99]);
+  assert.deepEqual(Object.fromEntries(got), {
+    1: { anchorId: 1, positiveId: 2, negativeId: 3, status: 'active', split: 'test' },
+    2: { anchorId: 2, positiveId: 3, negativeId: 4, status: 'active', split: 'test' },
+    3: { anchorId: 4, positiveId: 5, negativeId: 6, status: 'active', split: 'test' },
+  });
+  assert.equal(store.getSnapshot(db, 1)!.positiveId, 3, 'the current labels differ');
+});
+
+test('migration 0004: kept becomes review "keep"; undone rows of an old history are discarded, so redo cannot pick an abandoned edit', () => {
+  const file = join(root, 'v2.sqlite');
+  const raw = new Database(file);
+  raw.exec(migration0001.sql);
+  raw.exec(migration0002.sql);
+  raw.pragma('user_version = 2');
+  raw.exec(`INSERT INTO images (name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms) VALUES ('a','a','','','',1,1,1,0), ('b','b','','','',1,1,1,0), ('c','c','','','',1,1,1,0);
+    INSERT INTO triplets (id, split, anchor_id, positive_id, negative_id, anchor_name, positive_name, negative_name, origin, seq, kept) VALUES (1, 'test', 1, 2, 3, 'a', 'b', 'c', 'manual', 1, 1);
+    INSERT INTO history (triplet_id, action, before, after, undone) VALUES (1, 'swap', '{}', '{}', 1);`);
+  raw.close();
+  const d = openDb(file);
+  assert.equal(d.prepare('SELECT review FROM triplets').pluck().get(), 'keep');
+  assert.equal(store.redo(d), null);
+  d.close();
+});
