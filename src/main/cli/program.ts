@@ -5,6 +5,7 @@ import * as backends from './commands/backends.js';
 import * as images from './commands/images.js';
 import * as project from './commands/project.js';
 import * as review from './commands/review.js';
+import * as store from './commands/store.js';
 import * as train from './commands/train.js';
 import * as triplets from './commands/triplets.js';
 
@@ -12,6 +13,7 @@ type CommandModule = { register(program: Command): void };
 
 /** Command modules, in the order `--help` lists them. */
 const MODULES: CommandModule[] = [project, images, triplets, train, review, backends, backbone];
+MODULES.push(store);
 
 export function buildProgram(): Command {
   const program = new Command('triplet-studio')
