@@ -93,3 +93,35 @@ test('an open app notices a commit by another process and emits project:changed'
     await service.dispose();
   }
 });
+
+test('run liveness: a running row whose pid now belongs to another process (start time differs) is marked failed', async () => {
+  const { spawn } = await import('node:child_process');
+  const { processStartTime } = await import('../../../src/main/project/liveness.js');
+  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+  try {
+    await new Promise((r) => setTimeout(r, 200));
+    const pid = other.pid!;
+    const start = processStartTime(pid);
+    const p = Project.open(dir);
+    const ins = p.db.prepare(`INSERT INTO runs (status, options, backend, pid, pid_start) VALUES ('running', '{}', '', ?, ?)`);
+    const reused = Number(ins.run(pid, '1').lastInsertRowid); // same pid, another process's start time
+    const live = Number(ins.run(pid, start).lastInsertRowid);
+    const legacy = Number(ins.run(pid, null).lastInsertRowid); // recorded before start times: pid alone decides
+    p.close();
+    const q = Project.open(dir);
+    try {
+      const status = (id: number) => q.db.prepare('SELECT status, error FROM runs WHERE id = ?').get(id);
+      if (process.platform === 'linux') {
+        assert.notEqual(start, null);
+        assert.deepEqual(status(reused), { status: 'failed', error: 'Interrupted: the process training it ended.' });
+      }
+      assert.deepEqual(status(live), { status: 'running', error: null });
+      assert.deepEqual(status(legacy), { status: 'running', error: null });
+      q.db.prepare('DELETE FROM runs WHERE id IN (?, ?, ?)').run(reused, live, legacy);
+    } finally {
+      q.close();
+    }
+  } finally {
+    other.kill();
+  }
+});
