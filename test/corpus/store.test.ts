@@ -216,3 +216,33 @@ test('busy: a commit waits (reporting it) while another process holds the write 
     holder.kill();
   }
 });
+
+test('busy for longer than the timeout: a CLI write stops with BUSY and a clear message, the store unchanged', { timeout: 60_000 }, async () => {
+  const dir = makeProject('busy-cli');
+  const file = join(dir, DB_FILE);
+  const holder = spawn(
+    process.execPath,
+    ['-e', `const D=require('better-sqlite3');const d=new D(${JSON.stringify(file)});d.exec('BEGIN IMMEDIATE');process.stdout.write('locked\\n');setTimeout(()=>{d.exec('ROLLBACK');d.close();process.exit(0)},20000)`],
+    { cwd: repoRoot },
+  );
+  try {
+    await new Promise<void>((resolve) => holder.stdout.on('data', (d) => String(d).includes('locked') && resolve()));
+    const lines = join(root, 'busy.txt');
+    writeFileSync(lines, '');
+    const r = await cli('import-triplets', dir, lines, '--split', 'train', '--json');
+    assert.equal(r.code, 1);
+    assert.deepEqual(JSON.parse(r.stdout).error, {
+      code: 'BUSY',
+      message:
+        'The project is busy: another process (the app or another command) has been writing to it for more than 5 s, so this command stopped (each of its writes is all or nothing). Run it again when the other one is done.',
+    });
+  } finally {
+    holder.kill();
+  }
+  const p = Project.open(dir);
+  try {
+    assert.equal(p.db.prepare('SELECT COUNT(*) FROM triplet_files').pluck().get(), 0);
+  } finally {
+    p.close();
+  }
+});

@@ -95,7 +95,7 @@ test('a plain db.transaction(fn)() begins IMMEDIATE: it takes the write lock bef
   b.close();
 });
 
-test('no source file starts a deferred write transaction or a bare BEGIN', () => {
+test('no source file starts a deferred write transaction, a bare BEGIN, or opens SQLite outside store/', () => {
   const offenders: string[] = [];
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -106,6 +106,8 @@ test('no source file starts a deferred write transaction or a bare BEGIN', () =>
         const allowed = p.endsWith(join('store', 'db.ts')); // readTransaction is the one deferred use
         if (!allowed && /\.deferred\s*\(/.test(text)) offenders.push(`${p}: .deferred(`);
         if (/['"`]\s*BEGIN(\s+DEFERRED|\s+TRANSACTION)?\s*;?\s*['"`]/i.test(text)) offenders.push(`${p}: bare BEGIN`);
+        // Connections come from openDb (which makes transactions IMMEDIATE), never straight from the driver.
+        if (!p.includes(join('main', 'store')) && /new Database\(|from 'better-sqlite3'/.test(text)) offenders.push(`${p}: opens SQLite directly`);
       }
     }
   };
