@@ -1,5 +1,5 @@
 // Review of mispredicted test triplets, worst first, with one-key corrections and their history.
-import type { HistoryEntry, Mistake, TripletEdit } from '../../../shared/types.js';
+import type { EvaluateResult, HistoryEntry, Mistake, TripletEdit } from '../../../shared/types.js';
 import { call } from '../api.js';
 import { project } from './project.svelte.js';
 
@@ -20,6 +20,8 @@ class Review {
   loaded = $state(false);
   /** Triplets corrected in this session, so the list can mark them without reloading. */
   resolved = $state.raw<Map<number, Verdict>>(new Map());
+  /** The last re-evaluation: accuracy on the current labels and on the labels as imported. */
+  evaluation = $state.raw<EvaluateResult | null>(null);
 
   get current(): Mistake | undefined {
     return this.mistakes[this.index];
