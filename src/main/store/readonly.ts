@@ -35,7 +35,7 @@ export function isWritable(file: string): boolean {
 const CANNOT_OPEN = /^SQLITE_(CANTOPEN|READONLY)/;
 
 /** Opens the store read-only: in place when SQLite can, else from a private temporary copy. */
-export function openReadOnly(file: string, nativeBinding?: string): Database.Database {
+export function openReadOnly(file: string, nativeBinding = process.env.TRIPLET_STUDIO_SQLITE_BINDING || undefined): Database.Database {
   try {
     const db = new Database(file, { readonly: true, fileMustExist: true, nativeBinding });
     try {

@@ -141,3 +141,24 @@ test('edits made while a run trains neither crash it nor change its accuracy; ev
     [39, current.filter(Boolean).length / 39, 40, reference.testAccuracy],
   );
 });
+
+test('a read-only project lists runs, shows mistakes and evaluates from cached features, storing nothing', { skip, timeout: 120_000 }, async () => {
+  const latest = project.runs().at(-1)!;
+  const predictions = () => project.db.prepare('SELECT COUNT(*), SUM(d_ap) FROM predictions').raw().get();
+  const before = predictions();
+  const expected = (await project.evaluate(latest.id)).result;
+  const stored = predictions();
+  const ro = Project.open(project.dir, { readOnly: true });
+  try {
+    assert.equal(ro.readOnly, true);
+    assert.deepEqual(ro.runs().map((r) => r.id), project.runs().map((r) => r.id));
+    const { result } = await ro.evaluate(latest.id);
+    assert.deepEqual(result, { ...expected, readOnly: true });
+    assert.equal((await ro.mistakes(latest.id)).length, (await project.mistakes(latest.id)).length);
+    await assert.rejects(async () => ro.train({ epochs: 1 }), { code: 'FORBIDDEN' });
+  } finally {
+    ro.close();
+  }
+  assert.deepEqual(predictions(), stored);
+  assert.ok(before);
+});

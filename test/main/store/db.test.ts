@@ -42,6 +42,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { migration0002 } from '../../../src/main/store/migrations/0002-kept.js';
 import { readTransaction, writeTransaction } from '../../../src/main/store/db.js';
 import { repoRoot } from '../../helpers/shared.js';
+import { restoreHint } from '../../../src/main/store/check.js';
 
 /** A schema-2 store (as shipped before 0005) with one run, in WAL mode. */
 function makeV2(name: string): string {
@@ -68,6 +69,7 @@ test('migrating an existing store snapshots it first, beside it, named with the 
   assert.equal(copy.pragma('user_version', { simple: true }), 2);
   assert.equal(copy.prepare('SELECT COUNT(*) FROM runs').pluck().get(), 1);
   copy.close();
+  assert.ok(restoreHint(file).includes(join(root, snaps[0])), 'the damaged-file message points at the snapshot');
   openDb(join(root, 'fresh.sqlite')).close();
   assert.deepEqual(readdirSync(root).filter((f) => f.startsWith('fresh.sqlite.pre-migration')), []);
 });
