@@ -28,7 +28,7 @@ export function openDb(file: string, options: OpenOptions = {}): Db {
   try {
     if (options.readonly) {
       db = openReadOnly(file, nativeBinding());
-      configure(db);
+      configure(db, true);
       if (!options.skipCheck) checkOpened(db, file);
       return db;
     }
@@ -45,11 +45,12 @@ export function openDb(file: string, options: OpenOptions = {}): Db {
   }
 }
 
-function configure(db: Db): void {
+function configure(db: Db, readonly = false): void {
   // Another process (CLI next to the app) may hold the write lock briefly.
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma('foreign_keys = ON');
-  immediateByDefault(db);
+  // A read-only connection cannot BEGIN IMMEDIATE; it cannot write either, so deferred is right there.
+  if (!readonly) immediateByDefault(db);
 }
 
 type TransactionFn = ReturnType<Db['transaction']>;
