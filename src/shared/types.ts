@@ -283,6 +283,11 @@ export interface EvaluateResult {
   count: number;
   backend: string;
   run: number;
+  /** Accuracy on the test labels as first imported (before any fix made in review), and how many it scored. */
+  accuracyAsImported: number;
+  countAsImported: number;
+  /** True when the project is read-only: the scores were computed but not stored. */
+  readOnly?: boolean;
 }
 
 export interface Mistake {
@@ -313,4 +318,6 @@ export interface ProjectInfo {
   triplets: { train: number; test: number; excluded: number };
   runs: number;
   latestRun: number | null;
+  /** Present and true when the project could only be opened for viewing and export. */
+  readOnly?: boolean;
 }

@@ -130,9 +130,12 @@ test('journey: import, make a triplet, train, review with undo, export', async (
   await expect(page.getByTestId('review-count')).not.toContainText('reviewed');
   await page.getByTestId('reevaluate').click();
   await expect(page.getByTestId('toast-success').filter({ hasText: 'Re-evaluated' })).toBeVisible({ timeout: 60_000 });
+  // After a review both accuracies are shown, labelled.
+  await expect(page.getByTestId('review-accuracies')).toContainText(/Accuracy\s+\d+\.\d%\s+on your current labels\s+·\s+\d+\.\d%\s+on labels as imported/);
 
   // A second run with other options, compared side by side; then a cancelled one.
   await page.getByTestId('nav-train').click();
+  await expect(page.getByTestId('train-accuracy-as-imported')).toBeVisible();
   await page.getByTestId('opt-distance').selectOption('cosine');
   await page.getByTestId('opt-epochs').fill('3');
   await page.getByTestId('opt-epochs').blur();

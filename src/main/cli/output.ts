@@ -100,6 +100,7 @@ function jsonRequested(args: unknown[]): boolean {
 }
 
 export function reportError(err: unknown, json: boolean): void {
+  err = busyAsAppError(err);
   const debug = process.env.TRIPLET_STUDIO_DEBUG === '1';
   const code = err instanceof AppError ? err.code : isAbortError(err) ? 'CANCELLED' : 'INTERNAL';
   const message = isAbortError(err) ? 'Cancelled.' : err instanceof Error ? err.message : String(err);
@@ -109,6 +110,12 @@ export function reportError(err: unknown, json: boolean): void {
   }
   process.stderr.write(`triplet-studio: ${message}\n`);
   if (debug && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+}
+
+/** SQLITE_BUSY after the busy timeout: say what it means instead of "database is locked". */
+function busyAsAppError(err: unknown): unknown {
+  if (!/^SQLITE_BUSY/.test((err as { code?: string })?.code ?? '')) return err;
+  return new AppError('BUSY', 'The project is busy: another process (the app or another command) has been writing to it for more than 5 s, so this command stopped (each of its writes is all or nothing). Run it again when the other one is done.');
 }
 
 /** Parses a number option, naming the option in the error. */

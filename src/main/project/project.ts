@@ -29,6 +29,7 @@ import { importImages, type ImportImagesOptions } from '../images/import.js';
 import { defaultBackbone, distance, l2normalize, type EncoderWeights } from '../ml/index.js';
 import { openDb, type Db } from '../store/db.js';
 import * as imageStore from '../store/images.js';
+import { isWritable } from '../store/readonly.js';
 import { exportTriplets } from '../triplets/export.js';
 import { importTriplets } from '../triplets/import.js';
 import * as store from '../triplets/store.js';
@@ -63,12 +64,15 @@ const IMAGE_COLUMNS = 'id, name, basename, folder, sha256, width, height, bytes'
 export class Project {
   readonly dir: string;
   readonly db: Db;
+  /** Opened for viewing and export only (the store or its folder is not writable). */
+  readonly readOnly: boolean;
   private readonly encoders = new Map<number, Promise<EncoderWeights>>();
   private closed = false;
 
-  private constructor(dir: string, db: Db) {
+  private constructor(dir: string, db: Db, readOnly = false) {
     this.dir = dir;
     this.db = db;
+    this.readOnly = readOnly;
   }
 
   /** Creates a project in `dir` (created if needed; must not already be a project). */
@@ -80,15 +84,20 @@ export class Project {
     return new Project(abs, openDb(join(abs, DB_FILE)));
   }
 
-  /** Opens an existing project; runs left 'running' by a crashed process are marked failed. */
-  static open(dir: string): Project {
+  /**
+   * Opens an existing project, checked first (see store/check.ts); runs left 'running' by a crashed
+   * process are marked failed. A project this process cannot write opens read-only.
+   */
+  static open(dir: string, opts: { readOnly?: boolean } = {}): Project {
     const abs = resolve(dir);
     if (!isProjectDir(abs)) {
       const hint = existsSync(abs) ? `no ${DB_FILE} in it` : 'the folder does not exist';
       throw new AppError('NO_PROJECT', `${abs} is not a Triplet Studio project (${hint}); create one with \`triplet-studio init ${dir}\`.`);
     }
-    const project = new Project(abs, openDb(join(abs, DB_FILE)));
-    failOrphanedRuns(project.db);
+    const file = join(abs, DB_FILE);
+    const readOnly = opts.readOnly ?? !isWritable(file);
+    const project = new Project(abs, openDb(file, { readonly: readOnly }), readOnly);
+    if (!readOnly) failOrphanedRuns(project.db);
     return project;
   }
 
@@ -115,12 +124,14 @@ export class Project {
       },
       runs: count('SELECT COUNT(*) FROM runs'),
       latestRun: latestFinishedRunId(this.db),
+      ...(this.readOnly ? { readOnly: true } : {}),
     };
   }
 
   // ---------- Images ----------
 
   importImages(folder: string, opts: ImportImagesOptions = {}): Promise<ImageImportReport> {
+    this.assertWritable('import images');
     // Listed in the edit history, marked as not undoable (undo skips it).
     return importImages(this.db, this.dir, folder, opts).then((r) => (noteImageImport(this.db, folder, r), r));
   }
@@ -182,7 +193,7 @@ export class Project {
     const run = rid !== null ? getRun(this.db, rid) : null;
     if (runId !== undefined && run?.status !== 'finished') throw new AppError('NOT_FOUND', `Run ${runId} is not a finished run.`);
     const backbone = run?.options.backbone ?? defaultBackbone();
-    await ensureFeatures(this.db, backbone, { signal: opts.signal, onProgress: opts.onProgress, backend: run?.options.backend });
+    if (!this.readOnly) await ensureFeatures(this.db, backbone, { signal: opts.signal, onProgress: opts.onProgress, backend: run?.options.backend });
     const features = loadFeatures(this.db, backbone);
     if (!features.has(id)) throw new AppError('NOT_FOUND', `Image ${id} has no features (it could not be decoded).`);
     let vectors: Map<number, Float32Array>;
@@ -215,6 +226,7 @@ export class Project {
 
   /** The whole import is one undoable step. */
   importTriplets(file: string, split: Split, opts: { skipInvalid?: boolean } = {}): TripletImportReport {
+    this.assertWritable('import triplets');
     return withImportStep(this.db, 'import', `${resolve(file)} → ${split}`, () => importTriplets(this.db, file, split, opts));
   }
 
@@ -229,10 +241,12 @@ export class Project {
   }
 
   createTriplet(args: { split: Split; anchorId: number; positiveId: number; negativeId: number; names?: [string, string, string] }): TripletRecord {
+    this.assertWritable('add a triplet');
     return store.createTriplet(this.db, args);
   }
 
   editTriplet(id: number, edit: TripletEdit): TripletRecord | null {
+    this.assertWritable('edit triplets');
     return store.editTriplet(this.db, id, edit);
   }
 
@@ -241,20 +255,24 @@ export class Project {
   }
 
   undo(): HistoryEntry | null {
+    this.assertWritable('undo');
     return store.undo(this.db);
   }
 
   redo(): HistoryEntry | null {
+    this.assertWritable('redo');
     return store.redo(this.db);
   }
 
   // ---------- Features, training, review ----------
 
   embed(backbone: string, opts: Cancellable & { backend?: BackendName } = {}): Promise<EmbedReport> {
+    this.assertWritable('compute features');
     return ensureFeatures(this.db, backbone, opts);
   }
 
   train(options: Partial<TrainOptions> = {}, opts: Cancellable = {}): Promise<RunSummary> {
+    this.assertWritable('train');
     return trainRun(this.db, this.dir, options, opts);
   }
 
@@ -263,10 +281,17 @@ export class Project {
   }
 
   evaluate(runId?: number, opts: Cancellable = {}): Promise<{ result: EvaluateResult; scored: ScoredTriplet[] }> {
-    return evaluateRun(this.db, this.dir, runId, { ...opts, encoder: (id) => this.encoder(id) });
+    return evaluateRun(this.db, this.dir, runId, { ...opts, encoder: (id) => this.encoder(id), readOnly: this.readOnly });
   }
 
   mistakes(runId?: number, opts: Cancellable = {}): Promise<Mistake[]> {
-    return listMistakes(this.db, this.dir, runId, { ...opts, encoder: (id) => this.encoder(id) });
+    return listMistakes(this.db, this.dir, runId, { ...opts, encoder: (id) => this.encoder(id), readOnly: this.readOnly });
+  }
+
+  /** Throws a clear error when the project was opened read-only. */
+  private assertWritable(what: string): void {
+    if (this.readOnly) {
+      throw new AppError('FORBIDDEN', `Cannot ${what}: ${join(this.dir, DB_FILE)} is read-only here, so the project is open for viewing and export only.`);
+    }
   }
 }

@@ -21,18 +21,15 @@ import {
   backboneSpec,
   type EncoderWeights,
 } from '../ml/index.js';
-import type { Db } from '../store/db.js';
+import { readTransaction, writeTransaction, type Db } from '../store/db.js';
 import { ensureFeatures, loadFeatures } from './features.js';
+import { testTripletsAsImported } from './as-imported.js';
+import { processStartTime, sameProcessAlive } from './liveness.js';
+import { finishRun, markRunEnded, type SnapshotTriplet } from './run-finish.js';
 
 type Triplet = [number, number, number];
 
-interface TestTriplet {
-  id: number;
-  line: number | null;
-  a: number;
-  p: number;
-  n: number;
-}
+type TestTriplet = SnapshotTriplet;
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -110,12 +107,13 @@ function assertBackbone(id: string): void {
 export async function trainRun(db: Db, projectDir: string, partial: Partial<TrainOptions>, opts: RunOptions = {}): Promise<RunSummary> {
   const options = resolveTrainOptions(partial);
   assertBackbone(options.backbone);
-  const train = activeTriplets(db, 'train');
-  const test = activeTriplets(db, 'test');
+  // The run's snapshot: ids and labels read in one transaction; edits made while it trains do not reach it.
+  const { train, test } = readTransaction(db, () => ({ train: activeTriplets(db, 'train'), test: activeTriplets(db, 'test') }));
   if (train.length === 0) throw new AppError('BAD_ARGUMENTS', 'There are no active training triplets: import a train file first.');
   const runId = Number(
-    db.prepare(`INSERT INTO runs (status, options, backend, pid) VALUES ('running', ?, '', ?)`).run(JSON.stringify(options), process.pid)
-      .lastInsertRowid,
+    db
+      .prepare(`INSERT INTO runs (status, options, backend, pid, pid_start) VALUES ('running', ?, '', ?, ?)`)
+      .run(JSON.stringify(options), process.pid, processStartTime(process.pid)).lastInsertRowid,
   );
   const rel = modelDirOf(runId);
   const tmpDir = join(projectDir, `${rel}.partial`);
@@ -176,7 +174,8 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
       baselineAccuracy: accuracyOf(baseline),
     };
     try {
-      finishRun(db, runId, summary, enc.epochs, predictions, timings, rel);
+      const snapshot = new Map(test.map((t) => [t.id, t]));
+      await finishRun(db, runId, summary, enc.epochs, predictions, snapshot, timings, rel, { signal: opts.signal, onProgress: opts.onProgress });
     } catch (err) {
       await rm(join(projectDir, rel), { recursive: true, force: true });
       throw err;
@@ -186,37 +185,9 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
     await rm(tmpDir, { recursive: true, force: true });
     const status: RunStatus = isAbortError(err) ? 'cancelled' : 'failed';
     const message = err instanceof Error ? err.message : String(err);
-    db.prepare(`UPDATE runs SET status = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), error = ?, timings = ? WHERE id = ?`).run(
-      status,
-      status === 'cancelled' ? 'Cancelled.' : message,
-      JSON.stringify(timings),
-      runId,
-    );
+    await markRunEnded(db, runId, status, status === 'cancelled' ? 'Cancelled.' : message, timings).catch(() => undefined);
     throw err;
   }
-}
-
-/** All final writes of a successful run, in one transaction. */
-function finishRun(
-  db: Db,
-  runId: number,
-  s: { backend: string; trainCount: number; valCount: number; testCount: number; bestEpoch: number; testAccuracy: number; baselineAccuracy: number },
-  epochs: EpochMetric[],
-  predictions: ScoredTriplet[],
-  timings: Record<string, number>,
-  modelDir: string,
-): void {
-  const epoch = db.prepare('INSERT INTO run_epochs (run_id, epoch, loss, val_loss, val_accuracy, seconds) VALUES (?, ?, ?, ?, ?, ?)');
-  const pred = db.prepare('INSERT INTO predictions (run_id, triplet_id, d_ap, d_an) VALUES (?, ?, ?, ?)');
-  db.transaction(() => {
-    for (const e of epochs) epoch.run(runId, e.epoch, e.loss, e.valLoss, e.valAccuracy, e.seconds);
-    for (const p of predictions) pred.run(runId, p.tripletId, p.dAP, p.dAN);
-    db.prepare(
-      `UPDATE runs SET status = 'finished', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), backend = @backend, train_count = @trainCount,
-       val_count = @valCount, test_count = @testCount, best_epoch = @bestEpoch, test_accuracy = @testAccuracy,
-       baseline_accuracy = @baselineAccuracy, timings = @timings, model_dir = @modelDir, pid = NULL WHERE id = @id`,
-    ).run({ ...s, timings: JSON.stringify(timings), modelDir, id: runId });
-  })();
 }
 
 interface RunRow {
@@ -298,26 +269,40 @@ export async function evaluateRun(
   db: Db,
   projectDir: string,
   runId: number | undefined,
-  opts: RunOptions & { encoder?: (id: number, dir: string) => Promise<EncoderWeights> } = {},
+  opts: RunOptions & { encoder?: (id: number, dir: string) => Promise<EncoderWeights>; readOnly?: boolean } = {},
 ): Promise<{ result: EvaluateResult; scored: ScoredTriplet[] }> {
   const run = finishedRun(db, runId);
   const options = JSON.parse(run.options) as TrainOptions;
-  const test = activeTriplets(db, 'test');
-  assertBackbone(options.backbone);
-  await ensureFeatures(db, options.backbone, { imageIds: imageIdsOf(test), backend: options.backend, signal: opts.signal, onProgress: opts.onProgress });
+  const { test, asImported } = readTransaction(db, () => ({ test: activeTriplets(db, 'test'), asImported: testTripletsAsImported(db) }));
+  const imageIds = imageIdsOf(test, asImported);
+  if (!opts.readOnly) {
+    assertBackbone(options.backbone);
+    await ensureFeatures(db, options.backbone, { imageIds, backend: options.backend, signal: opts.signal, onProgress: opts.onProgress });
+  }
   const encoder = await (opts.encoder ?? ((id, dir) => loadRunEncoder(projectDir, id, dir)))(run.id, run.model_dir!);
-  const features = loadFeatures(db, options.backbone, imageIdsOf(test));
-  const scored = score(embedAll(encoder, features), test, options.distance);
+  const features = loadFeatures(db, options.backbone, imageIds); // read-only: the cached features only
+  const vectors = embedAll(encoder, features);
+  const scored = score(vectors, test, options.distance);
+  const scoredAsImported = score(vectors, asImported, options.distance);
   const baseline = score(normalizedAll(features), test, options.distance);
-  const pred = db.prepare('INSERT INTO predictions (run_id, triplet_id, d_ap, d_an) VALUES (?, ?, ?, ?)');
-  db.transaction(() => {
-    db.prepare('DELETE FROM predictions WHERE run_id = ?').run(run.id);
-    for (const p of scored) pred.run(run.id, p.tripletId, p.dAP, p.dAN);
-  })();
-  return {
-    result: { accuracy: accuracyOf(scored), baselineAccuracy: accuracyOf(baseline), count: scored.length, backend: run.backend, run: run.id },
-    scored,
+  if (!opts.readOnly) {
+    const pred = db.prepare('INSERT INTO predictions (run_id, triplet_id, d_ap, d_an) VALUES (?, ?, ?, ?)');
+    writeTransaction(db, () => {
+      db.prepare('DELETE FROM predictions WHERE run_id = ?').run(run.id);
+      for (const p of scored) pred.run(run.id, p.tripletId, p.dAP, p.dAN);
+    });
+  }
+  const result: EvaluateResult = {
+    accuracy: accuracyOf(scored),
+    baselineAccuracy: accuracyOf(baseline),
+    count: scored.length,
+    backend: run.backend,
+    run: run.id,
+    accuracyAsImported: accuracyOf(scoredAsImported),
+    countAsImported: scoredAsImported.length,
   };
+  if (opts.readOnly) result.readOnly = true;
+  return { result, scored };
 }
 
 /** Mispredicted active test triplets of a run, worst first (largest dAP − dAN). */
@@ -325,7 +310,7 @@ export async function listMistakes(
   db: Db,
   projectDir: string,
   runId?: number,
-  opts: RunOptions & { encoder?: (id: number, dir: string) => Promise<EncoderWeights> } = {},
+  opts: RunOptions & { encoder?: (id: number, dir: string) => Promise<EncoderWeights>; readOnly?: boolean } = {},
 ): Promise<Mistake[]> {
   const run = finishedRun(db, runId);
   // Predictions are refreshed when some active test triplet has none (added or moved after training).
@@ -336,7 +321,7 @@ export async function listMistakes(
     )
     .pluck()
     .get(run.id) as number;
-  if (stale > 0) await evaluateRun(db, projectDir, run.id, opts);
+  if (stale > 0 && !opts.readOnly) await evaluateRun(db, projectDir, run.id, opts);
   return db
     .prepare(
       `SELECT t.id AS tripletId, t.line, t.anchor_name AS anchor, t.positive_name AS positive, t.negative_name AS negative,
@@ -351,21 +336,16 @@ export async function listMistakes(
 
 /** Marks runs left 'running' by a process that no longer exists as failed. */
 export function failOrphanedRuns(db: Db): number {
-  const rows = db.prepare(`SELECT id, pid FROM runs WHERE status = 'running'`).all() as { id: number; pid: number | null }[];
-  const dead = rows.filter((r) => r.pid === null || !processAlive(r.pid));
+  const rows = db.prepare(`SELECT id, pid, pid_start AS start FROM runs WHERE status = 'running'`).all() as { id: number; pid: number | null; start: string | null }[];
+  const dead = rows.filter((r) => r.pid === null || !processAlive(r.pid, r.start));
   const mark = db.prepare(
     `UPDATE runs SET status = 'failed', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), error = 'Interrupted: the process training it ended.', pid = NULL WHERE id = ?`,
   );
-  db.transaction(() => dead.forEach((r) => mark.run(r.id)))();
+  if (dead.length) writeTransaction(db, () => dead.forEach((r) => mark.run(r.id)));
   return dead.length;
 }
 
-function processAlive(pid: number): boolean {
+function processAlive(pid: number, start: string | null): boolean {
   if (pid === process.pid) return false; // our own runs are tracked in memory; a row left running here is orphaned
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return sameProcessAlive(pid, start);
 }

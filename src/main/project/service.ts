@@ -6,6 +6,7 @@ import { AppError } from '../../shared/errors.js';
 import type { EventName, Events, Replies, ServiceArgs, StudioServiceApi } from '../../shared/ipc.js';
 import { JobManager } from '../jobs/manager.js';
 import { backboneSpec, defaultTrainOptions, initBackend, listBackbones } from '../ml/index.js';
+import { watchExternalChanges } from '../store/watch.js';
 import { isProjectDir, Project } from './project.js';
 
 export interface StudioServiceInit {
@@ -17,6 +18,8 @@ export const MAX_RECENT = 10;
 
 export class StudioService implements StudioServiceApi {
   private project: Project | null = null;
+  /** Stops polling the open project for changes made by other processes. */
+  private stopWatch: (() => void) | null = null;
   private readonly dataDir: string;
   private readonly emit: StudioServiceInit['emit'];
   readonly jobs: JobManager;
@@ -45,6 +48,7 @@ export class StudioService implements StudioServiceApi {
 
   closeProject(): null {
     this.assertIdle('close the project');
+    this.unwatch();
     this.project?.close();
     this.project = null;
     this.emit('project:changed', { what: 'project' });
@@ -212,6 +216,7 @@ export class StudioService implements StudioServiceApi {
   async dispose(): Promise<void> {
     this.jobs.cancelAll();
     await this.jobs.idle();
+    this.unwatch();
     this.project?.close();
     this.project = null;
   }
@@ -229,14 +234,26 @@ export class StudioService implements StudioServiceApi {
   }
 
   private switchTo(project: Project): void {
+    this.unwatch();
     this.project?.close();
     this.project = project;
+    this.stopWatch = watchExternalChanges(project.db, () => this.changedElsewhere());
     this.remember(project.dir);
     this.emit('project:changed', { what: 'project' });
   }
 
   private changed(what: Events['project:changed']['what']): void {
     this.emit('project:changed', { what });
+  }
+
+  /** Another process (e.g. the CLI) committed to the open project: every view reloads what it shows. */
+  private changedElsewhere(): void {
+    for (const what of ['images', 'triplets', 'runs'] as const) this.changed(what);
+  }
+
+  private unwatch(): void {
+    this.stopWatch?.();
+    this.stopWatch = null;
   }
 
   private recentFile(): string {

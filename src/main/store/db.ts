@@ -1,38 +1,84 @@
-// Opens a project's SQLite store: WAL, foreign keys, numbered migrations.
+// Opens a project's SQLite store: WAL, foreign keys, numbered migrations, checked before use.
+// Every write transaction starts IMMEDIATE (it takes the write lock at BEGIN), so two processes
+// writing one project queue on busy_timeout instead of failing with SQLITE_BUSY_SNAPSHOT when a
+// read turns into a write; reads that need one consistent view use readTransaction.
 import Database from 'better-sqlite3';
-import { MIGRATIONS } from './migrations/index.js';
+import { asStoreError, checkBeforeOpen, checkOpened } from './check.js';
+import { migrate } from './migrate.js';
+import { openReadOnly } from './readonly.js';
 
 export type Db = Database.Database;
+export { migrate } from './migrate.js';
 
-export function openDb(file: string, options: { readonly?: boolean } = {}): Db {
-  const db = new Database(file, {
-    readonly: options.readonly ?? false,
-    fileMustExist: options.readonly ?? false,
-    // Electron loads a copy of the addon built for its own ABI (scripts/electron-sqlite.mjs).
-    nativeBinding: process.env.TRIPLET_STUDIO_SQLITE_BINDING || undefined,
-  });
-  if (!options.readonly) db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('synchronous = NORMAL');
-  // Another process (CLI next to the app) may hold the write lock briefly.
-  db.pragma('busy_timeout = 5000');
-  if (!options.readonly) migrate(db);
-  return db;
+export interface OpenOptions {
+  /** Open for viewing only: no WAL switch, no migration, no writes. */
+  readonly?: boolean;
+  /** Skip the quick_check on open (the caller runs its own check). */
+  skipCheck?: boolean;
 }
 
-/** Applies every migration newer than the store, each in its own transaction. */
-export function migrate(db: Db): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const latest = MIGRATIONS.at(-1)?.version ?? 0;
-  if (current > latest) {
-    throw new Error(`This project was written by a newer Triplet Studio (schema ${current}, this version knows ${latest}).`);
+const nativeBinding = (): string | undefined => process.env.TRIPLET_STUDIO_SQLITE_BINDING || undefined;
+
+/** How long a statement waits for another process's write lock before SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5000;
+
+export function openDb(file: string, options: OpenOptions = {}): Db {
+  const existing = checkBeforeOpen(file);
+  let db: Db | null = null;
+  try {
+    if (options.readonly) {
+      db = openReadOnly(file, nativeBinding());
+      configure(db, true);
+      if (!options.skipCheck) checkOpened(db, file);
+      return db;
+    }
+    db = new Database(file, { nativeBinding: nativeBinding() });
+    configure(db);
+    if (existing && !options.skipCheck) checkOpened(db, file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    migrate(db, file);
+    return db;
+  } catch (err) {
+    db?.close();
+    throw asStoreError(err, file);
   }
-  for (const m of MIGRATIONS) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    })();
-  }
-  return latest;
+}
+
+function configure(db: Db, readonly = false): void {
+  // Another process (CLI next to the app) may hold the write lock briefly.
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  db.pragma('foreign_keys = ON');
+  // A read-only connection cannot BEGIN IMMEDIATE; it cannot write either, so deferred is right there.
+  if (!readonly) immediateByDefault(db);
+}
+
+type TransactionFn = ReturnType<Db['transaction']>;
+
+/**
+ * Makes `db.transaction(fn)()` begin IMMEDIATE on this connection, so code written with the plain
+ * call (including modules that do not know about this rule) never starts a deferred write.
+ * `.deferred` stays available for readTransaction.
+ */
+function immediateByDefault(db: Db): void {
+  const original = db.transaction.bind(db);
+  const patched = (fn: (...args: never[]) => unknown): TransactionFn => {
+    const t = original(fn);
+    const call = ((...args: unknown[]) => t.immediate(...(args as never[]))) as unknown as TransactionFn;
+    for (const k of ['default', 'deferred', 'immediate', 'exclusive'] as const) {
+      Object.defineProperty(call, k, { value: k === 'default' ? t.immediate : t[k] });
+    }
+    return call;
+  };
+  db.transaction = patched as Db['transaction'];
+}
+
+/** Runs `fn` as one IMMEDIATE write transaction (the helper to use in new code). */
+export function writeTransaction<T>(db: Db, fn: () => T): T {
+  return db.transaction(fn).immediate();
+}
+
+/** Runs `fn` in one read transaction: every query inside sees the same committed state. */
+export function readTransaction<T>(db: Db, fn: () => T): T {
+  return db.transaction(fn).deferred();
 }

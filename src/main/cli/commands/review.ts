@@ -23,6 +23,7 @@ export function register(program: Command): void {
           output(opts.json, result, () =>
             [
               `Run ${result.run}: accuracy ${pct(result.accuracy)} on ${result.count} test triplets (untrained baseline ${pct(result.baselineAccuracy)})`,
+              `  on labels as imported: ${pct(result.accuracyAsImported)} on ${result.countAsImported} test triplets${result.readOnly ? ' (read-only project: predictions not stored)' : ''}`,
               ...(opts.out ? [`Wrote ${scored.length} predictions to ${resolve(opts.out)}`] : []),
             ].join('\n'),
           );

@@ -3,6 +3,7 @@ import { migration0001 } from './0001-init.js';
 import { migration0002 } from './0002-kept.js';
 import { migration0003 } from './0003-image-identity.js';
 import { migration0004 } from './0004-history.js';
+import { migration0005 } from './0005-app-id.js';
 
 export interface Migration {
   version: number;
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0002,
   migration0003,
   migration0004,
+  migration0005,
 ];

@@ -1,6 +1,6 @@
 // Review of mispredicted test triplets, worst first, with one-key corrections and their history.
 // "Keep" and "ambiguous" are stored on the triplet (its `review`), so they survive Re-evaluate and restarts.
-import type { HistoryEntry, Mistake, ReviewDecision, TripletEdit } from '../../../shared/types.js';
+import type { EvaluateResult, HistoryEntry, Mistake, ReviewDecision, TripletEdit } from '../../../shared/types.js';
 import { call } from '../api.js';
 import { project } from './project.svelte.js';
 
@@ -26,6 +26,8 @@ class Review {
   loaded = $state(false);
   /** Verdicts per triplet: stored decisions from the list, plus swaps made in this session. */
   resolved = $state.raw<Map<number, Verdict>>(new Map());
+  /** The last re-evaluation: accuracy on the current labels and on the labels as imported. */
+  evaluation = $state.raw<EvaluateResult | null>(null);
 
   get current(): Mistake | undefined {
     return this.mistakes[this.index];

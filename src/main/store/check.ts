@@ -1,0 +1,150 @@
+// Checks a project file before it is used: a 0-byte file, a file that is not SQLite, another program's
+// SQLite file and a damaged one are refused with a message naming the file and how to restore it.
+// A foreign file is only ever read (header bytes, then a read-only connection), never modified.
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { AppError } from '../../shared/errors.js';
+import { APPLICATION_ID } from './migrations/0005-app-id.js';
+import { openReadOnly } from './readonly.js';
+
+const SQLITE_MAGIC = 'SQLite format 3\0';
+/** Tables every Triplet Studio store has had since schema 1: a file with these and no application id is ours. */
+const OUR_TABLES = ['images', 'triplets', 'runs', 'predictions', 'history'];
+
+/** Snapshots and backups beside the file, newest first (what the user can restore from). */
+export function snapshotsOf(file: string): string[] {
+  const dir = dirname(file);
+  const base = basename(file);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.startsWith(`${base}.`) && /\.(bak|backup)$|pre-migration/.test(f))
+    .map((f) => join(dir, f))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+}
+
+/** "How to restore" sentence for a damaged or empty store. */
+export function restoreHint(file: string): string {
+  const snaps = snapshotsOf(file);
+  const from = snaps.length
+    ? `copy a snapshot over it (the newest is ${snaps[0]}) or restore it from your backup`
+    : 'restore it from your backup';
+  return `To recover, close Triplet Studio, ${from}; the run folders under models/ are kept.`;
+}
+
+export function damagedError(file: string, what: string): AppError {
+  return new AppError('INVALID_FILE', `${file} is damaged (${what}); Triplet Studio will not open it. ${restoreHint(file)}`, { file });
+}
+
+function foreignError(file: string, what: string): AppError {
+  return new AppError(
+    'INVALID_FILE',
+    `${file} is not a Triplet Studio project (${what}); it was left unchanged. Move it away or choose another folder.`,
+    { file },
+  );
+}
+
+/** The first 100 bytes of the file (the SQLite header), or fewer when the file is shorter. */
+function readHeader(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(100);
+    const n = readSync(fd, buf, 0, 100, 0);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Refuses files that must not be opened for writing. Returns false when there is no file yet (a new
+ * store), true for an existing file that looks like ours.
+ */
+export function checkBeforeOpen(file: string): boolean {
+  if (!existsSync(file)) return false;
+  if (statSync(file).size === 0) {
+    throw new AppError('INVALID_FILE', `${file} is empty (0 bytes), so it holds no project; it was left unchanged. ${restoreHint(file)}`, { file });
+  }
+  const header = readHeader(file);
+  if (header.length < 100 || header.subarray(0, 16).toString('latin1') !== SQLITE_MAGIC) {
+    throw damagedError(file, 'it does not start with an SQLite header');
+  }
+  const appId = header.readUInt32BE(68);
+  if (appId !== 0 && appId !== APPLICATION_ID) throw foreignError(file, `its application id 0x${appId.toString(16)} belongs to another program`);
+  if (appId === 0) probeUnmarked(file);
+  return true;
+}
+
+/** A store written before application ids (or whose header page is still in the WAL): ours only if it has our tables. */
+function probeUnmarked(file: string): void {
+  let db: Database.Database | null = null;
+  try {
+    db = openReadOnly(file);
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    if (appId === APPLICATION_ID) return;
+    if (appId !== 0) throw foreignError(file, `its application id 0x${appId.toString(16)} belongs to another program`);
+    const tables = new Set(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all() as string[]);
+    if (tables.size === 0) return; // an empty database (e.g. a crash during init): nothing to protect
+    const missing = OUR_TABLES.filter((t) => !tables.has(t));
+    if (missing.length) throw foreignError(file, `another program's SQLite database: no ${missing.join(', ')} table${missing.length > 1 ? 's' : ''}`);
+  } catch (err) {
+    throw asStoreError(err, file);
+  } finally {
+    db?.close();
+  }
+}
+
+/** PRAGMA quick_check (or the full integrity_check) on an open store; problems listed, at most 20. */
+export function integrityProblems(db: Database.Database, full = false): string[] {
+  const rows = db.prepare(full ? 'PRAGMA integrity_check(20)' : 'PRAGMA quick_check(20)').pluck().all() as string[];
+  return rows.length === 1 && rows[0] === 'ok' ? [] : rows;
+}
+
+/** Refuses a store whose quick_check fails (checked on every open; cheap next to loading features). */
+export function checkOpened(db: Database.Database, file: string): void {
+  let problems: string[];
+  try {
+    problems = integrityProblems(db);
+  } catch (err) {
+    throw asStoreError(err, file);
+  }
+  if (problems.length) throw damagedError(file, `quick_check: ${problems[0]}${problems.length > 1 ? ` and ${problems.length - 1} more` : ''}`);
+}
+
+/** SQLite's "not a database" / "malformed" errors become the damaged-file message; AppErrors pass. */
+export function asStoreError(err: unknown, file: string): unknown {
+  if (err instanceof AppError) return err;
+  const code = (err as { code?: string }).code ?? '';
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return damagedError(file, (err as Error).message);
+  return err;
+}
+
+export interface StoreCheckReport {
+  file: string;
+  ok: boolean;
+  check: 'quick_check' | 'integrity_check';
+  /** Schema version (PRAGMA user_version), when the file could be read. */
+  schema: number | null;
+  problems: string[];
+  /** Snapshots beside the file that a damaged store can be restored from, newest first. */
+  snapshots: string[];
+}
+
+/** `check DIR [--full]`: the open-time checks plus quick_check or integrity_check, read-only, never modifying the file. */
+export function checkStoreFile(file: string, full = false): StoreCheckReport {
+  const report: StoreCheckReport = { file, ok: false, check: full ? 'integrity_check' : 'quick_check', schema: null, problems: [], snapshots: snapshotsOf(file) };
+  let db: Database.Database | null = null;
+  try {
+    if (!checkBeforeOpen(file)) throw new AppError('NOT_FOUND', `${file} does not exist.`);
+    db = openReadOnly(file);
+    report.schema = db.pragma('user_version', { simple: true }) as number;
+    report.problems = integrityProblems(db, full);
+    report.ok = report.problems.length === 0;
+  } catch (err) {
+    const e = asStoreError(err, file);
+    report.problems = [e instanceof Error ? e.message : String(e)];
+  } finally {
+    db?.close();
+  }
+  return report;
+}
