@@ -28,7 +28,7 @@ import { importImages, type ImportImagesOptions } from '../images/import.js';
 import { defaultBackbone, distance, l2normalize, type EncoderWeights } from '../ml/index.js';
 import { openDb, type Db } from '../store/db.js';
 import { exportTriplets } from '../triplets/export.js';
-import { importTriplets } from '../triplets/import.js';
+import { importTriplets, type TripletImportOptions } from '../triplets/import.js';
 import * as store from '../triplets/store.js';
 import { ensureFeatures, loadFeatures, type EmbedReport } from './features.js';
 import {
@@ -194,8 +194,9 @@ export class Project {
 
   // ---------- Triplets ----------
 
-  importTriplets(file: string, split: Split, opts: { skipInvalid?: boolean } = {}): TripletImportReport {
-    return importTriplets(this.db, file, split, opts);
+  /** Streams the file into the store in a worker, as one transaction (see triplets/import-run.ts). */
+  importTriplets(file: string, split: Split, opts: TripletImportOptions = {}, control: Cancellable = {}): Promise<TripletImportReport> {
+    return importTriplets(this.db, file, split, opts, { signal: control.signal, onProgress: control.onProgress });
   }
 
   exportTriplets(split: Split, file: string): { file: string; count: number } {
