@@ -41,26 +41,31 @@ interface Row {
 
 /** The store as one import sees it (inside its transaction). */
 export class Classifier {
-  private readonly lookup;
+  private readonly prior;
+  private readonly mine;
   /** Images used by active triplets of the other split. */
   private readonly otherImages = new Set<number>();
   /** Deleted triplets history still remembers, by unordered key. */
   private readonly deleted = new Map<string, { id: number; split: Split }>();
   readonly shared = new Set<number>();
 
+  /** `firstId`: the first id this import gives; rows below it were stored before. */
   constructor(
     db: Db,
     private readonly split: Split,
-    private readonly fileId: number,
+    private readonly firstId: number,
     private readonly path: string,
   ) {
-    this.lookup = db.prepare(
+    // Both lookups are one index range (the key plus rowid), so a file that repeats one line a
+    // million times stays linear.
+    this.prior = db.prepare(
       `SELECT t.id, t.split, t.anchor_id, t.positive_id, t.negative_id, t.anchor_name, t.positive_name, t.negative_name,
               t.status, t.edited, t.origin, t.file_id, t.line, f.path AS file_path, f.split AS file_split
        FROM triplets t LEFT JOIN triplet_files f ON f.id = t.file_id
-       WHERE t.split IN ('train', 'test') AND t.anchor_id = ? AND t.positive_id IN (?, ?) AND t.negative_id IN (?, ?)
-       ORDER BY t.id LIMIT 50`,
+       WHERE t.split IN ('train', 'test') AND t.anchor_id = ? AND t.positive_id IN (?, ?) AND t.negative_id IN (?, ?) AND t.id < ?
+       ORDER BY t.id LIMIT 8`,
     );
+    this.mine = db.prepare(`SELECT line FROM triplets WHERE split = ? AND anchor_id = ? AND positive_id = ? AND negative_id = ? AND id >= ? ORDER BY id LIMIT 1`).pluck();
     const other = split === 'train' ? 'test' : 'train';
     const rows = db.prepare(`SELECT anchor_id, positive_id, negative_id FROM triplets WHERE split = ? AND status = 'active'`).raw().iterate(other);
     for (const [a, p, n] of rows as Iterable<number[]>) (this.otherImages.add(a), this.otherImages.add(p), this.otherImages.add(n));
@@ -81,19 +86,16 @@ export class Classifier {
   classify(t: LineIds): Verdict {
     const { anchorId: a, positiveId: p, negativeId: n } = t;
     for (const id of [a, p, n]) if (this.otherImages.has(id)) this.shared.add(id);
-    const rows = this.lookup.all(a, p, n, p, n) as Row[];
-    const prior = rows.filter((r) => r.file_id !== this.fileId || r.file_id === null);
-    const verdict = this.againstPrior(prior, p);
+    const verdict = this.againstPrior(this.prior.all(a, p, n, p, n, this.firstId) as Row[], p);
     if (verdict) return verdict;
-    const mine = rows.filter((r) => r.file_id === this.fileId && r.file_id !== null);
-    const earlier = mine.find((r) => r.positive_id !== p);
-    if (earlier) return { kind: 'invalid', reason: `contradicts line ${earlier.line} of this file (positive and negative the other way round)` };
+    const earlier = this.mine.get(this.split, a, n, p, this.firstId) as number | undefined;
+    if (earlier !== undefined) return { kind: 'invalid', reason: `contradicts line ${earlier} of this file (positive and negative the other way round)` };
     const gone = this.deleted.get(key(this.split, a, p, n));
     if (gone) return { kind: 'conflict', conflict: 'deleted', triplet: null, reason: `you deleted it (triplet #${gone.id})` };
     if (this.otherImages.has(a) && this.otherImages.has(p) && this.otherImages.has(n)) {
       return { kind: 'leak', triplet: null, reason: `all three images are used by ${this.otherSplit()} triplets` };
     }
-    return mine.length ? { kind: 'add-repeat' } : { kind: 'add' };
+    return this.mine.get(this.split, a, p, n, this.firstId) !== undefined ? { kind: 'add-repeat' } : { kind: 'add' };
   }
 
   private againstPrior(rows: Row[], p: number): Verdict | null {

@@ -46,7 +46,9 @@ export async function runTripletImport(db: Db, file: string, split: Split, opts:
     const run = new ImportRun(db, path, split, opts);
     const read = await readLines(
       path,
-      (batch) => {
+      async (batch) => {
+        // Let queued messages (a cancel) in, then check.
+        await new Promise((r) => setImmediate(r));
         if (hooks.cancelled?.()) throw abortError();
         run.batch(batch);
       },
@@ -86,14 +88,14 @@ class ImportRun {
   ) {
     this.resolver = new NameResolver(db);
     this.fileId = Number(db.prepare(`INSERT INTO triplet_files (path, split, sha256, lines) VALUES (?, ?, '', 0)`).run(path, split).lastInsertRowid);
-    this.classifier = new Classifier(db, split, this.fileId, path);
+    this.nextId = nextTripletId(db);
+    this.nextSeq = nextSeq(db, split);
+    this.classifier = new Classifier(db, split, this.nextId, path);
     this.insert = db.prepare(
       `INSERT INTO triplets (id, split, anchor_id, positive_id, negative_id, anchor_name, positive_name, negative_name, status, origin, file_id, line, seq)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', 'imported', ?, ?, ?)`,
     );
     this.exactName = db.prepare('SELECT id FROM images WHERE name = ?').pluck();
-    this.nextId = nextTripletId(db);
-    this.nextSeq = nextSeq(db, split);
   }
 
   batch(lines: LineEvent[]): void {

@@ -84,6 +84,11 @@ export async function readLines(
         }
         keep(chunk, start, i);
         endLine();
+        if (batch.length >= batchSize) {
+          const full = batch;
+          batch = [];
+          await onLines(full);
+        }
         afterCR = b === 13;
         if (afterCR && chunk[i + 1] === 10) {
           i++;

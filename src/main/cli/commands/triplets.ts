@@ -29,7 +29,7 @@ export function register(program: Command): void {
           bar.stop();
           // Capped lists (the first 1,000 of each kind, then a count): never megabytes of stderr.
           if (!opts.json) for (const line of reportLines(r)) process.stderr.write(line + '\n');
-          else if (r.leakage.triplets) process.stderr.write(`WARNING: ${n(r.leakage.triplets)} lines leak across train/test (see "leakage" in the report)\n`);
+          else if (r.leakage.triplets) process.stderr.write(`WARNING: train/test leakage in ${n(r.leakage.triplets)} line${r.leakage.triplets === 1 ? '' : 's'} (see "leakage" in the report)\n`);
           output(opts.json, r, () => {
             const changed = r.conflictCount - r.duplicates;
             return (
