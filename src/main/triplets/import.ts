@@ -56,7 +56,8 @@ export function importTriplets(db: Db, file: string, split: Split, options: Trip
   if (db.memory || !db.name) return Promise.reject(new AppError('INTERNAL', 'Triplet import needs a store on disk.'));
   const input: TripletImportWorkerInput = { dbFile: db.name, file, split, options };
   return new Promise((resolvePromise, reject) => {
-    const worker = startWorker(WORKER_URL, input);
+    // A small young generation: the import makes short-lived strings only, and RSS is a target (≤ 300 MB).
+    const worker = startWorker(WORKER_URL, input, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;
