@@ -24,7 +24,7 @@ const TARGET_P95_MS = 50;
 const MB = 1024 * 1024;
 
 /** Long-ish names (~40 bytes), so 5M lines make a file over 600 MB. */
-const imageName = (i: number) => `class-${String(i % 50).padStart(2, '0')}/photo-${String(i).padStart(6, '0')}-abcdefghijklm.jpg`;
+const imageName = (i: number) => `class-${String(i % 50).padStart(2, '0')}/photo-${String(i).padStart(6, '0')}-abcdefghijklmno.jpg`;
 
 function addImages(dbFile: string): void {
   const db = openDb(dbFile);
@@ -47,7 +47,7 @@ function writeLines(path: string, count: number, kind: 'good' | 'bad'): Promise<
   const script = `
     const { createWriteStream } = require('node:fs');
     const [path, count, kind, images] = process.argv.slice(1);
-    const name = (i) => 'class-' + String(i % 50).padStart(2, '0') + '/photo-' + String(i).padStart(6, '0') + '-abcdefghijklm.jpg';
+    const name = (i) => 'class-' + String(i % 50).padStart(2, '0') + '/photo-' + String(i).padStart(6, '0') + '-abcdefghijklmno.jpg';
     // Distinct triplets, none the other way round: (a, a+1+k, a+2+k) with k = i div images.
     const good = (i) => { const a = i % images, k = Math.floor(i / images); return name(a) + ' ' + name((a + 1 + k) % images) + ' ' + name((a + 2 + k) % images) + '\\n'; };
     const bad = (i) => name(0) + ' ' + name(1) + ' missing-' + i + '.jpg\\n';
