@@ -34,7 +34,7 @@ export function refusalMessage(r: TripletImportReport): string {
   const why: string[] = [];
   if (r.invalidCount) why.push(`${n(r.invalidCount)} invalid line${r.invalidCount === 1 ? '' : 's'}`);
   if (r.leakage.triplets && !r.leakage.allowed) why.push(`${n(r.leakage.triplets)} leaking line${r.leakage.triplets === 1 ? '' : 's'}`);
-  const how = [r.invalidCount ? '--skip-invalid to import the valid lines' : '', r.leakage.triplets ? '--allow-leakage to import leaking lines anyway' : '']
+  const how = [r.invalidCount ? '--skip-invalid to import the valid lines' : '', r.leakage.triplets && !r.leakage.allowed ? '--allow-leakage to import leaking lines anyway' : '']
     .filter(Boolean)
     .join('; ');
   out.push(`${r.file}: ${why.join(' and ')}; nothing imported (${how})`);
