@@ -8,6 +8,7 @@ const BENCHES: Bench[] = [
   { name: 'embed-cli', load: async () => (await import('./embed-cli.js')).runEmbedCliBench },
   { name: 'ml', load: async () => (await import('./ml.js')).runMlBench },
   { name: 'ipc', load: async () => (await import('./ipc.js')).runIpcBench },
+  { name: 'triplets-big', load: async () => (await import('./triplets-big.js')).runTripletsBigBench },
 ];
 
 async function main(): Promise<void> {

@@ -16,7 +16,7 @@ import { flowersDir, sharedModelsDir, skipWithoutShared } from '../test/helpers/
 const TARGET_P95_MS = 50;
 const BACKBONE = 'mobilenet_v1_0.75_224';
 
-interface Row {
+export interface Row {
   scenario: string;
   n: number;
   p50: number;
@@ -26,7 +26,7 @@ interface Row {
 }
 
 /** Minimal WebSocket client speaking the app's wire format. */
-class Client {
+export class Client {
   private next = 1;
   private pending = new Map<number, (r: Envelope<unknown>) => void>();
   progress: JobProgress | null = null;
@@ -91,13 +91,13 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-function summarize(scenario: string, samples: number[]): Row {
+export function summarize(scenario: string, samples: number[]): Row {
   const s = [...samples].sort((a, b) => a - b);
   return { scenario, n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), max: s.at(-1) ?? NaN };
 }
 
 /** One timed round trip of `projectInfo`. */
-async function sample(client: Client): Promise<number> {
+export async function sample(client: Client): Promise<number> {
   const t0 = performance.now();
   const r = await client.request('projectInfo');
   const ms = performance.now() - t0;

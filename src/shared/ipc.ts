@@ -72,7 +72,7 @@ export const REQUESTS = {
   getImage: z.object({ id }),
   neighbours: z.object({ id, k: z.number().int().min(1).max(200).optional(), runId: id.optional() }),
   // Triplets
-  importTriplets: z.object({ file: path, split, skipInvalid: z.boolean().optional() }),
+  importTriplets: z.object({ file: path, split, skipInvalid: z.boolean().optional(), allowLeakage: z.boolean().optional() }),
   exportTriplets: z.object({ file: path, split }),
   listTriplets: z.object({
     split: split.optional(),

@@ -155,9 +155,69 @@ export interface TripletImportReport {
   lines: number;
   added: number;
   duplicates: number;
+  /** Lines refused as invalid: the first MAX_LISTED_ISSUES (see invalidCount for all). */
   invalid: TripletFileIssue[];
   /** True when the file was refused as a whole (store unchanged). */
   refused: boolean;
+  /** Every invalid line, including those beyond the listed ones. */
+  invalidCount: number;
+  /** Lines not added because they repeat or contradict a stored triplet (first MAX_LISTED_ISSUES). */
+  conflicts: TripletConflict[];
+  conflictCount: number;
+  /** Lines whose triplet is on the other side of the train/test split. */
+  leakage: TripletLeakage;
+}
+
+/** At most this many entries of each list travel in a report (the counts say how many in all). */
+export const MAX_LISTED_ISSUES = 1000;
+
+/** A stored triplet a line of a file meets. */
+export interface TripletRef {
+  id: number;
+  split: Split;
+  anchor: string;
+  positive: string;
+  negative: string;
+  status: TripletStatus;
+  /** The file and line it came from, when imported. */
+  file: string | null;
+  line: number | null;
+}
+
+/**
+ * Why a line was not added: it repeats a stored triplet, or the user changed that triplet since
+ * (swapped, excluded, deleted, moved to the other split), or it contradicts one (positive and negative
+ * the other way round).
+ */
+export type TripletConflictKind = 'repeat' | 'swapped' | 'excluded' | 'deleted' | 'moved' | 'contradicts';
+
+export interface TripletConflict {
+  file: string;
+  line: number;
+  text: string;
+  kind: TripletConflictKind;
+  /** The stored triplet (null for a deleted one that only history remembers: see reason). */
+  triplet: TripletRef | null;
+  reason: string;
+}
+
+export interface TripletLeakage {
+  /** Lines whose triplet is the same as one of the other split, or whose three images all appear there. */
+  triplets: number;
+  /** Images named by this file's lines that triplets of the other split use too. */
+  sharedImages: number;
+  /** The leaking lines (first MAX_LISTED_ISSUES). */
+  lines: TripletLeakLine[];
+  /** True when they were imported anyway (allowLeakage). */
+  allowed: boolean;
+}
+
+export interface TripletLeakLine {
+  file: string;
+  line: number;
+  text: string;
+  triplet: TripletRef | null;
+  reason: string;
 }
 
 export interface TripletQuery {

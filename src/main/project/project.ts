@@ -31,9 +31,9 @@ import { openDb, type Db } from '../store/db.js';
 import * as imageStore from '../store/images.js';
 import { isWritable } from '../store/readonly.js';
 import { exportTriplets } from '../triplets/export.js';
-import { importTriplets } from '../triplets/import.js';
+import { importTriplets, type TripletImportOptions } from '../triplets/import.js';
 import * as store from '../triplets/store.js';
-import { noteImageImport, withImportStep } from '../triplets/history.js';
+import { noteImageImport } from '../triplets/history.js';
 import { ensureFeatures, loadFeatures, type EmbedReport } from './features.js';
 import {
   evaluateRun,
@@ -224,10 +224,10 @@ export class Project {
 
   // ---------- Triplets ----------
 
-  /** The whole import is one undoable step. */
-  importTriplets(file: string, split: Split, opts: { skipInvalid?: boolean } = {}): TripletImportReport {
+  /** Streams the file into the store in a worker, as one transaction and one undoable step (see triplets/import-run.ts). */
+  importTriplets(file: string, split: Split, opts: TripletImportOptions = {}, control: Cancellable = {}): Promise<TripletImportReport> {
     this.assertWritable('import triplets');
-    return withImportStep(this.db, 'import', `${resolve(file)} → ${split}`, () => importTriplets(this.db, file, split, opts));
+    return importTriplets(this.db, file, split, opts, { signal: control.signal, onProgress: control.onProgress });
   }
 
   exportTriplets(split: Split, file: string): { file: string; count: number } {

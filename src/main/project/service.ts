@@ -94,10 +94,21 @@ export class StudioService implements StudioServiceApi {
 
   // ---------- Triplets ----------
 
-  importTriplets({ file, split, skipInvalid }: ServiceArgs<'importTriplets'>): Replies['importTriplets'] {
-    const report = this.current().importTriplets(file, split, { skipInvalid });
-    this.changed('triplets');
-    return report;
+  /**
+   * Runs as a job (progress in bytes, cancellable with cancelJob) and replies when it ends. One at a
+   * time: each holds the store's write lock for its whole file.
+   */
+  async importTriplets({ file, split, skipInvalid, allowLeakage }: ServiceArgs<'importTriplets'>): Promise<Replies['importTriplets']> {
+    const project = this.current();
+    if (this.jobs.running().some((j) => j.kind === 'import-triplets')) {
+      throw new AppError('BUSY', 'Another triplet file is being imported; wait for it or cancel it first.');
+    }
+    const jobId = this.jobs.start(
+      'import-triplets',
+      (ctx) => project.importTriplets(file, split, { skipInvalid, allowLeakage }, { signal: ctx.signal, onProgress: ctx.progress }),
+      { heavy: false, onDone: () => this.changed('triplets') },
+    );
+    return (await this.jobs.wait(jobId)) as Replies['importTriplets'];
   }
 
   exportTriplets({ file, split }: ServiceArgs<'exportTriplets'>): Replies['exportTriplets'] {

@@ -1,20 +1,45 @@
-// Writes a split's active triplets back in the research format: import order, names as written,
-// one space between names, '\n' after every line. Excluded triplets are left out (the export is
-// what the model trains or is tested on), so a clean imported file comes back byte for byte.
-import { renameSync, writeFileSync } from 'node:fs';
+// Writes a split's active triplets back in the research format: import order, one space between
+// names, '\n' after every line. Excluded triplets are left out (the export is what the model trains
+// or is tested on). Imported triplets keep their names exactly as written in their file, so a clean
+// imported file comes back byte for byte; names of triplets made in the app are written in the
+// escaped form (escape.ts) when the plain format cannot carry them. Rows are streamed to the file,
+// so a split of millions of triplets never becomes one string.
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Split } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
+import { encodeName } from './escape.js';
+
+const FLUSH_BYTES = 1 << 20;
 
 export function exportTriplets(db: Db, split: Split, file: string): { file: string; count: number } {
   const rows = db
-    .prepare(`SELECT anchor_name, positive_name, negative_name FROM triplets WHERE split = ? AND status = 'active' ORDER BY seq`)
-    .all(split) as { anchor_name: string; positive_name: string; negative_name: string }[];
-  const text = rows.map((r) => `${r.anchor_name} ${r.positive_name} ${r.negative_name}\n`).join('');
+    .prepare(`SELECT anchor_name, positive_name, negative_name, origin FROM triplets WHERE split = ? AND status = 'active' ORDER BY seq`)
+    .raw()
+    .iterate(split) as Iterable<[string, string, string, string]>;
   const path = resolve(file);
   // Write then rename so an interrupted export never leaves a half-written file in place.
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, 'utf8');
+  const fd = openSync(tmp, 'w');
+  let count = 0;
+  try {
+    let chunk = '';
+    for (const [a, p, n, origin] of rows) {
+      const names = origin === 'imported' ? [a, p, n] : [a, p, n].map(encodeName);
+      chunk += `${names.join(' ')}\n`;
+      count++;
+      if (chunk.length >= FLUSH_BYTES) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    if (chunk) writeSync(fd, chunk);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
   renameSync(tmp, path);
-  return { file: path, count: rows.length };
+  return { file: path, count };
 }

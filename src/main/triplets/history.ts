@@ -70,17 +70,35 @@ export function noteImageImport(db: Db, folder: string, report: { added: number;
 }
 
 /**
- * Runs `fn` (which adds triplets) and records every triplet it added as one undoable step, in one
- * transaction: undo removes the whole import, redo puts it back with the same ids.
+ * Records every triplet with an id above `fromId` (the rows an import just added) as one undoable
+ * step. Call inside the import's transaction. Written in SQL (json_object in the TripletSnapshot
+ * shape of rows.ts) so a file of millions of lines never holds its rows in memory.
  */
-export function withImportStep<T>(db: Db, action: string, note: string, fn: () => T): T {
-  return db.transaction(() => {
-    const from = db.prepare('SELECT COALESCE(MAX(id), 0) FROM triplets').pluck().get() as number;
-    const result = fn();
-    const added = (db.prepare(`${SELECT} FROM triplets t WHERE t.id > ? ORDER BY t.id`).all(from) as RawRow[]).map(toSnapshot);
-    recordGroup(db, action, added.map((s) => ({ tripletId: s.id, before: null, after: s })), note);
-    return result;
-  })();
+export function recordImportStep(db: Db, fromId: number, action: string, note: string): number {
+  const first = db.prepare('SELECT MIN(id) FROM triplets WHERE id > ?').pluck().get(fromId) as number | null;
+  if (first === null) return 0;
+  discardRedo(db);
+  const bool = (col: string) => `json(CASE WHEN ${col} THEN 'true' ELSE 'false' END)`;
+  const inserted = db
+    .prepare(
+      `INSERT INTO history (triplet_id, action, before, after, note)
+       SELECT t.id, @action, NULL, json_object('id', t.id, 'split', t.split, 'anchorId', t.anchor_id,
+         'positiveId', t.positive_id, 'negativeId', t.negative_id, 'anchor', t.anchor_name,
+         'positive', t.positive_name, 'negative', t.negative_name, 'status', t.status, 'origin', t.origin,
+         'line', t.line, 'seq', t.seq, 'edited', ${bool('t.edited')}, 'kept', ${bool("t.review = 'keep'")},
+         'review', t.review, 'fileId', t.file_id, 'createdAt', t.created_at), @note
+       FROM triplets t WHERE t.id > @fromId ORDER BY t.id`,
+    )
+    .run({ action, note, fromId });
+  const last = Number(inserted.lastInsertRowid);
+  const group = last - inserted.changes + 1;
+  db.prepare('UPDATE history SET group_id = ? WHERE id BETWEEN ? AND ?').run(group, group, last);
+  return inserted.changes;
+}
+
+/** The largest triplet id now: what an import adds comes after it (ids are never reused). */
+export function lastTripletId(db: Db): number {
+  return db.prepare('SELECT COALESCE(MAX(id), 0) FROM triplets').pluck().get() as number;
 }
 
 /** The rows of the step that `row` belongs to, oldest first. */

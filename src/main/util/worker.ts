@@ -10,10 +10,27 @@ const BOOT = new URL('./worker-boot.mjs', import.meta.url);
  */
 export function startWorker<T>(entry: URL, data: T, options: Omit<WorkerOptions, 'workerData'> = {}): Worker {
   const href = resolveEntry(entry);
+  options = { execArgv: inheritableExecArgv(), ...options };
   if (href.endsWith('.ts')) {
     return new Worker(BOOT, { ...options, workerData: { __entry: href, __data: data } });
   }
   return new Worker(new URL(href), { ...options, workerData: { __data: data } });
+}
+
+/**
+ * The parent's Node options minus those about an inline script (`-e code`, `--input-type`): a worker
+ * inherits execArgv, and Node refuses to start one with them (a script run with `node -e` that
+ * starts a worker would fail).
+ */
+function inheritableExecArgv(): string[] {
+  const out: string[] = [];
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '-e' || a === '--eval' || a === '-p' || a === '--print') i++;
+    else if (!a.startsWith('--input-type') && !a.startsWith('--eval=') && !a.startsWith('--print=')) out.push(a);
+  }
+  return out;
 }
 
 /** The `data` a worker was started with (call inside the worker). */

@@ -46,7 +46,7 @@ test('equal relative paths from two imported folders are two images; the first o
   const first = await p.importImages(join(dir, 'cam1'));
   assert.equal(first.added, 4);
   const before = imagesOf(p).find((r) => r.name === 'IMG_0001.jpg')!;
-  p.importTriplets(tripletFile(dir, 'IMG_0001.jpg x3.png x4.png\n'), 'train');
+  await p.importTriplets(tripletFile(dir, 'IMG_0001.jpg x3.png x4.png\n'), 'train');
 
   const second = await p.importImages(join(dir, 'cam2'));
   assert.deepEqual([second.added, second.updated, second.unchanged, second.duplicates?.length], [1, 0, 0, 0]);
@@ -57,13 +57,13 @@ test('equal relative paths from two imported folders are two images; the first o
   assert.equal(other.name, 'cam2/IMG_0001.jpg', 'named under the imported folder');
   assert.equal(p.listTriplets().items[0].anchorId, before.id, 'the triplet still uses the first photo');
   // Folder-qualified names resolve; the bare relative path now fits two images and is refused.
-  const t = p.importTriplets(tripletFile(dir, 'cam2/IMG_0001.jpg x3.png x5.png\ncam1/IMG_0001.jpg x4.png x5.png\n'), 'train');
+  const t = await p.importTriplets(tripletFile(dir, 'cam2/IMG_0001.jpg x3.png x5.png\ncam1/IMG_0001.jpg x4.png x5.png\n'), 'train');
   assert.equal(t.added, 2);
   assert.deepEqual(
     p.listTriplets().items.map((x) => x.anchorId),
     [before.id, other.id, before.id],
   );
-  assert.throws(() => p.importTriplets(tripletFile(dir, 'IMG_0001.jpg x3.png x5.png\n'), 'test'), /ambiguous name "IMG_0001.jpg": matches cam1\/IMG_0001.jpg, cam2\/IMG_0001.jpg/);
+  await assert.rejects(() => p.importTriplets(tripletFile(dir, 'IMG_0001.jpg x3.png x5.png\n'), 'test'), /ambiguous name "IMG_0001.jpg": matches cam1\/IMG_0001.jpg, cam2\/IMG_0001.jpg/);
   // Re-importing both folders changes nothing.
   for (const cam of ['cam1', 'cam2']) {
     const again = await p.importImages(join(dir, cam));
@@ -87,7 +87,7 @@ test('a byte-identical copy is one image with two paths, reported as a duplicate
   assert.equal(list.length, 2);
   assert.deepEqual(list.find((i) => i.name === 'one.png')!.paths, [join(dir, 'a', 'one.png'), join(dir, 'b', 'copy.png')]);
   // Either name finds the one image.
-  const t = p.importTriplets(tripletFile(dir, 'copy.png two.png one.png\n'), 'train', { skipInvalid: true });
+  const t = await p.importTriplets(tripletFile(dir, 'copy.png two.png one.png\n'), 'train', { skipInvalid: true });
   assert.match(t.invalid[0]?.message ?? '', /same image is used twice/);
   p.close();
 });
@@ -99,7 +99,7 @@ test('a file whose content changed is a new version: same image, its triplets fl
   put(join(dir, 'pics', 'c.png'), await png(22));
   put(join(dir, 'pics', 'd.png'), await png(23));
   await p.importImages(join(dir, 'pics'));
-  p.importTriplets(tripletFile(dir, 'a.png b.png c.png\nb.png c.png d.png\n'), 'train');
+  await p.importTriplets(tripletFile(dir, 'a.png b.png c.png\nb.png c.png d.png\n'), 'train');
   const a = imagesOf(p).find((r) => r.name === 'a.png')!;
   p.db.prepare(`INSERT INTO features (image_id, backbone, dim, data) VALUES (?, 'x', 1, ?)`).run(a.id, Buffer.alloc(4));
 
@@ -134,11 +134,11 @@ test('names are stored NFC; a name typed in NFC or NFD resolves either way', asy
   const r = await p.importImages(join(dir, 'pics'));
   assert.equal(r.added, 3);
   assert.ok(imagesOf(p).some((x) => x.name === nfc), 'stored in NFC');
-  assert.equal(p.importTriplets(tripletFile(dir, `${nfc} b.png c.png\n`), 'train').added, 1);
-  assert.equal(p.importTriplets(tripletFile(dir, `${nfd} c.png b.png\n`), 'train').added, 1);
+  assert.equal((await p.importTriplets(tripletFile(dir, `${nfc} b.png c.png\n`), 'train')).added, 1);
+  assert.equal((await p.importTriplets(tripletFile(dir, `b.png ${nfd} c.png\n`), 'train')).added, 1);
   // A name stored decomposed by an older version still matches NFC input.
   p.db.prepare(`INSERT INTO images (name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms) VALUES (?, ?, '', '/x', 'x', 1, 1, 1, 1)`).run('Zu\u0308rich.png', 'Zu\u0308rich.png');
-  assert.equal(p.importTriplets(tripletFile(dir, 'Z\u00fcrich.png b.png c.png\n'), 'test').added, 1);
+  assert.equal((await p.importTriplets(tripletFile(dir, 'Z\u00fcrich.png b.png c.png\n'), 'test')).added, 1);
   p.close();
 });
 

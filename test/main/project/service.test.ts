@@ -60,7 +60,7 @@ test('create, import images as a job, browse, triplets, edits with undo, media p
   const file = join(root, 'test.txt');
   writeFileSync(file, 'c1.png c2.png d1.png\ncats/c2.png c3.png dogs/d2.png\n');
   const before = events.length;
-  const r = service.importTriplets({ file, split: 'test' });
+  const r = await service.importTriplets({ file, split: 'test' });
   assert.equal(r.added, 2);
   assert.ok(events.slice(before).some((x) => x.e === 'project:changed'));
   assert.equal(service.getImage({ id: id('c2') }).triplets.length, 2);

@@ -53,8 +53,8 @@ before(async () => {
   project = Project.init(join(root, 'project'));
   const r = await project.importImages(data.images);
   assert.equal(r.added, 30);
-  project.importTriplets(data.train, 'train');
-  project.importTriplets(data.test, 'test');
+  await project.importTriplets(data.train, 'train');
+  await project.importTriplets(data.test, 'test');
 });
 
 after(() => {

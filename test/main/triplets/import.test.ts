@@ -46,9 +46,9 @@ after(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-test('names resolve by relative path or unique basename; line numbers and names are stored as written', () => {
+test('names resolve by relative path or unique basename; line numbers and names are stored as written', async () => {
   const f = file('# header\na.jpg b.jpg c.jpg\n\nroses/c.jpg roses/d.jpg x/dup.jpg\n');
-  const r = importTriplets(db, f, 'train');
+  const r = await importTriplets(db, f, 'train');
   assert.deepEqual([r.added, r.duplicates, r.invalid.length, r.lines, r.refused], [2, 0, 0, 4, false]);
   const rows = db.prepare('SELECT anchor_name, positive_name, negative_name, line, seq, origin FROM triplets ORDER BY seq').all();
   assert.deepEqual(rows, [
@@ -57,19 +57,19 @@ test('names resolve by relative path or unique basename; line numbers and names 
   ]);
 });
 
-test('a file with problems is refused whole, store byte-for-byte unchanged, every issue with file:line', () => {
-  importTriplets(db, file('a.jpg b.jpg c.jpg\n'), 'train');
+test('a file with problems is refused whole, store byte-for-byte unchanged, every issue with file:line', async () => {
+  await importTriplets(db, file('a.jpg b.jpg c.jpg\n'), 'train');
   const before = dump(db);
   const bad = file(['a.jpg b.jpg d.jpg', 'a.jpg b.jpg', 'a.jpg nope.jpg c.jpg', 'dup.jpg a.jpg b.jpg', 'a.jpg daisy/a.jpg c.jpg'].join('\n'));
   let err: unknown;
   try {
-    importTriplets(db, bad, 'train');
+    await importTriplets(db, bad, 'train');
   } catch (e) {
     err = e;
   }
   assert.ok(err instanceof AppError);
   assert.equal(err.code, 'INVALID_FILE');
-  const issues = (err.details as { issues: { file: string; line: number; message: string }[] }).issues;
+  const issues = (err.details as { report: { invalid: { file: string; line: number; message: string }[] } }).report.invalid;
   assert.deepEqual(
     issues.map((i) => i.line),
     [2, 3, 4, 5],
@@ -83,26 +83,28 @@ test('a file with problems is refused whole, store byte-for-byte unchanged, ever
   assert.equal(dump(db), before);
 });
 
-test('skipInvalid imports the good lines and reports the rest', () => {
-  const r = importTriplets(db, file('a.jpg b.jpg c.jpg\nbad line\na.jpg b.jpg zzz.jpg\nroses/c.jpg d.jpg e.jpg\n'), 'test', { skipInvalid: true });
+test('skipInvalid imports the good lines and reports the rest', async () => {
+  const r = await importTriplets(db, file('a.jpg b.jpg c.jpg\nbad line\na.jpg b.jpg zzz.jpg\nroses/c.jpg d.jpg e.jpg\n'), 'test', { skipInvalid: true });
   assert.deepEqual([r.added, r.invalid.map((i) => i.line)], [2, [2, 3]]);
   assert.deepEqual(db.prepare('SELECT line FROM triplets ORDER BY seq').pluck().all(), [1, 4]);
 });
 
-test('triplets already stored are duplicates (not added); a line repeated inside one file is kept', () => {
-  importTriplets(db, file('a.jpg b.jpg c.jpg\n'), 'train');
-  const r = importTriplets(db, file('daisy/a.jpg b.jpg c.jpg\nd.jpg e.jpg a.jpg\nd.jpg e.jpg a.jpg\n'), 'train');
+test('triplets already stored are duplicates (not added); a line repeated inside one file is kept', async () => {
+  await importTriplets(db, file('a.jpg b.jpg c.jpg\n'), 'train');
+  const r = await importTriplets(db, file('daisy/a.jpg b.jpg c.jpg\nd.jpg e.jpg a.jpg\nd.jpg e.jpg a.jpg\n'), 'train');
   assert.deepEqual([r.added, r.duplicates], [2, 1]);
-  const again = importTriplets(db, file('d.jpg e.jpg a.jpg\n'), 'train');
+  const again = await importTriplets(db, file('d.jpg e.jpg a.jpg\n'), 'train');
   assert.deepEqual([again.added, again.duplicates], [0, 1]);
-  const t = importTriplets(db, file('a.jpg b.jpg c.jpg\n'), 'test');
-  assert.deepEqual([t.added, t.duplicates], [1, 0]);
+  // The same triplet in the test split is leakage: refused unless allowed.
+  await assert.rejects(importTriplets(db, file('a.jpg b.jpg c.jpg\n'), 'test'), { code: 'INVALID_FILE', message: /leakage/ });
+  const t = await importTriplets(db, file('a.jpg b.jpg c.jpg\n'), 'test', { allowLeakage: true });
+  assert.deepEqual([t.added, t.duplicates, t.leakage.triplets], [1, 0, 1]);
   assert.deepEqual(db.prepare(`SELECT seq FROM triplets WHERE split = 'train' ORDER BY seq`).pluck().all(), [1, 2, 3]);
 });
 
-test('export writes active triplets in import order with names as written and \\n endings', () => {
+test('export writes active triplets in import order with names as written and \\n endings', async () => {
   const src = file('\uFEFFa.jpg\tb.jpg c.jpg\r\n# c\r\nroses/c.jpg d.jpg e.jpg\r\n');
-  importTriplets(db, src, 'train');
+  await importTriplets(db, src, 'train');
   const out = join(root, 'out.txt');
   assert.deepEqual(exportTriplets(db, 'train', out).count, 2);
   assert.equal(readFileSync(out, 'utf8'), 'a.jpg b.jpg c.jpg\nroses/c.jpg d.jpg e.jpg\n');

@@ -21,7 +21,7 @@ test('import then export gives back the same bytes for the shared train.txt and 
     }
     for (const [name, split] of [['train.txt', 'train'], ['test.txt', 'test']] as const) {
       const src = join(flowersDir(), name);
-      const r = importTriplets(db, src, split);
+      const r = await importTriplets(db, src, split);
       assert.equal(r.invalid.length, 0);
       const out = join(dir, `out-${name}`);
       exportTriplets(db, split, out);

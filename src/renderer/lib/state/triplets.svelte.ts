@@ -84,8 +84,8 @@ class Triplets {
     return rec;
   }
 
-  async importFile(file: string, split: Split, skipInvalid: boolean): Promise<TripletImportReport> {
-    const report = await call('importTriplets', { file, split, skipInvalid });
+  async importFile(file: string, split: Split, skipInvalid: boolean, allowLeakage = false): Promise<TripletImportReport> {
+    const report = await call('importTriplets', { file, split, skipInvalid, allowLeakage });
     this.lastImport = report;
     await this.load(0);
     void project.refresh();

@@ -1,0 +1,152 @@
+// Decides what a resolved line of a triplet file means against the store: a new triplet, a repeat, a
+// line the user has since changed (swapped, excluded, deleted, moved), a contradiction, or leakage
+// across the train/test split. A triplet is the same whichever way its positive and negative are
+// ordered, so every lookup is on (anchor, {positive, negative}) in both splits.
+import { basename } from 'node:path';
+import type { Split, TripletConflictKind, TripletRef, TripletStatus } from '../../shared/types.js';
+import type { Db } from '../store/db.js';
+
+export interface LineIds {
+  line: number;
+  anchorId: number;
+  positiveId: number;
+  negativeId: number;
+}
+
+export type Verdict =
+  | { kind: 'add' }
+  /** A line repeated inside the file being imported: kept, so export gives the file back. */
+  | { kind: 'add-repeat' }
+  | { kind: 'conflict'; conflict: TripletConflictKind; triplet: TripletRef | null; reason: string }
+  | { kind: 'leak'; triplet: TripletRef | null; reason: string }
+  | { kind: 'invalid'; reason: string };
+
+interface Row {
+  id: number;
+  split: Split;
+  anchor_id: number;
+  positive_id: number;
+  negative_id: number;
+  anchor_name: string;
+  positive_name: string;
+  negative_name: string;
+  status: TripletStatus;
+  edited: number;
+  origin: 'imported' | 'manual';
+  file_id: number | null;
+  line: number | null;
+  file_path: string | null;
+  file_split: Split | null;
+}
+
+/** The store as one import sees it (inside its transaction). */
+export class Classifier {
+  private readonly prior;
+  private readonly mine;
+  /** Images used by active triplets of the other split. */
+  private readonly otherImages = new Set<number>();
+  /** Deleted triplets history still remembers, by unordered key. */
+  private readonly deleted = new Map<string, { id: number; split: Split }>();
+  readonly shared = new Set<number>();
+
+  /** `firstId`: the first id this import gives; rows below it were stored before. */
+  constructor(
+    db: Db,
+    private readonly split: Split,
+    private readonly firstId: number,
+    private readonly path: string,
+  ) {
+    // Both lookups are one index range (the key plus rowid), so a file that repeats one line a
+    // million times stays linear.
+    this.prior = db.prepare(
+      `SELECT t.id, t.split, t.anchor_id, t.positive_id, t.negative_id, t.anchor_name, t.positive_name, t.negative_name,
+              t.status, t.edited, t.origin, t.file_id, t.line, f.path AS file_path, f.split AS file_split
+       FROM triplets t LEFT JOIN triplet_files f ON f.id = t.file_id
+       WHERE t.split IN ('train', 'test') AND t.anchor_id = ? AND t.positive_id IN (?, ?) AND t.negative_id IN (?, ?) AND t.id < ?
+       ORDER BY t.id LIMIT 8`,
+    );
+    this.mine = db.prepare(`SELECT line FROM triplets WHERE split = ? AND anchor_id = ? AND positive_id = ? AND negative_id = ? AND id >= ? ORDER BY id LIMIT 1`).pluck();
+    const other = split === 'train' ? 'test' : 'train';
+    const rows = db.prepare(`SELECT anchor_id, positive_id, negative_id FROM triplets WHERE split = ? AND status = 'active'`).raw().iterate(other);
+    for (const [a, p, n] of rows as Iterable<number[]>) (this.otherImages.add(a), this.otherImages.add(p), this.otherImages.add(n));
+    this.loadDeleted(db);
+  }
+
+  /** Deletions not undone whose row is gone: re-adding them would silently undo the user's delete. */
+  private loadDeleted(db: Db): void {
+    const rows = db
+      .prepare(`SELECT triplet_id, before FROM history WHERE action = 'delete' AND undone = 0 AND before IS NOT NULL AND triplet_id NOT IN (SELECT id FROM triplets)`)
+      .iterate() as Iterable<{ triplet_id: number; before: string }>;
+    for (const r of rows) {
+      const b = JSON.parse(r.before) as { split: Split; anchorId: number; positiveId: number; negativeId: number };
+      this.deleted.set(key(b.split, b.anchorId, b.positiveId, b.negativeId), { id: r.triplet_id, split: b.split });
+    }
+  }
+
+  classify(t: LineIds): Verdict {
+    const { anchorId: a, positiveId: p, negativeId: n } = t;
+    for (const id of [a, p, n]) if (this.otherImages.has(id)) this.shared.add(id);
+    const verdict = this.againstPrior(this.prior.all(a, p, n, p, n, this.firstId) as Row[], p);
+    if (verdict) return verdict;
+    const earlier = this.mine.get(this.split, a, n, p, this.firstId) as number | undefined;
+    if (earlier !== undefined) return { kind: 'invalid', reason: `contradicts line ${earlier} of this file (positive and negative the other way round)` };
+    const gone = this.deleted.get(key(this.split, a, p, n));
+    if (gone) return { kind: 'conflict', conflict: 'deleted', triplet: null, reason: `you deleted it (triplet #${gone.id})` };
+    if (this.otherImages.has(a) && this.otherImages.has(p) && this.otherImages.has(n)) {
+      return { kind: 'leak', triplet: null, reason: `all three images are used by ${this.otherSplit()} triplets` };
+    }
+    return this.mine.get(this.split, a, p, n, this.firstId) !== undefined ? { kind: 'add-repeat' } : { kind: 'add' };
+  }
+
+  private againstPrior(rows: Row[], p: number): Verdict | null {
+    const same = rows.find((r) => r.split === this.split && r.positive_id === p) ?? rows.find((r) => r.split === this.split);
+    if (same) return this.sameSplit(same, same.positive_id === p);
+    const moved = rows.find((r) => r.origin === 'imported' && r.file_split === this.split);
+    if (moved) return { kind: 'conflict', conflict: 'moved', triplet: ref(moved), reason: `you moved it to ${moved.split} (triplet #${moved.id})` };
+    const leak = rows[0];
+    if (leak) return { kind: 'leak', triplet: ref(leak), reason: `same triplet as ${leak.split} triplet #${leak.id}${from(leak)}` };
+    return null;
+  }
+
+  private sameSplit(r: Row, sameOrientation: boolean): Verdict {
+    const t = ref(r);
+    const excluded = r.status === 'excluded';
+    if (sameOrientation) {
+      return excluded
+        ? { kind: 'conflict', conflict: 'excluded', triplet: t, reason: `you excluded it (triplet #${r.id})` }
+        : { kind: 'conflict', conflict: 'repeat', triplet: t, reason: `already present as triplet #${r.id}${from(r)}` };
+    }
+    const also = excluded ? ' and excluded' : '';
+    if (r.file_path === this.path && r.line !== null && r.edited) {
+      return { kind: 'conflict', conflict: 'swapped', triplet: t, reason: `you swapped it${also} (triplet #${r.id})` };
+    }
+    const edited = r.edited ? ', which you edited' : '';
+    return { kind: 'conflict', conflict: 'contradicts', triplet: t, reason: `contradicts triplet #${r.id}${from(r)}${edited}` };
+  }
+
+  private otherSplit(): Split {
+    return this.split === 'train' ? 'test' : 'train';
+  }
+}
+
+function key(split: Split, a: number, p: number, n: number): string {
+  return `${split}:${a}:${Math.min(p, n)}:${Math.max(p, n)}`;
+}
+
+function from(r: Row): string {
+  if (r.origin === 'manual') return ' (made in the app)';
+  return r.file_path && r.line !== null ? ` from ${basename(r.file_path)}:${r.line}` : '';
+}
+
+function ref(r: Row): TripletRef {
+  return {
+    id: r.id,
+    split: r.split,
+    anchor: r.anchor_name,
+    positive: r.positive_name,
+    negative: r.negative_name,
+    status: r.status,
+    file: r.file_path,
+    line: r.line,
+  };
+}

@@ -1,0 +1,208 @@
+// One triplet-file import, streamed: lines are read in batches from the file (never the whole file as
+// one string), resolved, classified against the store and written inside ONE transaction, so the
+// whole file is one atomic step: a refused or cancelled import leaves the store unchanged.
+// Runs in whatever thread calls it; the app and the CLI call it in a worker (import.ts), so the
+// thread that answers requests never blocks on a big file.
+//
+// Outcome of each line:
+//   - invalid (malformed, unknown or ambiguous name, bad escape, same image twice, a `#` line that
+//     names an image, a contradiction inside the file): the file is refused unless skipInvalid;
+//   - leakage (same triplet in the other split, or all three images used there): refused unless
+//     allowLeakage (imported) or skipInvalid (skipped);
+//   - conflict (repeats a stored triplet, or one the user swapped, excluded, deleted or moved, or
+//     contradicts one): not added, reported; never refuses the file;
+//   - otherwise added. A line repeated inside the file is added again (research files do that).
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { AppError } from '../../shared/errors.js';
+import type { Split, TripletConflict, TripletFileIssue, TripletImportReport, TripletLeakLine } from '../../shared/types.js';
+import { abortError } from '../jobs/eta.js';
+import type { Db } from '../store/db.js';
+import { Classifier, type Verdict } from './classify.js';
+import { nextSeq, nextTripletId } from './ids.js';
+import { NameResolver } from '../images/names.js';
+import { lastTripletId, recordImportStep } from './history.js';
+import { readLines, type LineEvent } from './lines.js';
+import { clip, parseLine, type ParsedLine } from './parse.js';
+import { Capped, refusalMessage } from './report.js';
+
+export interface TripletImportOptions {
+  skipInvalid?: boolean;
+  allowLeakage?: boolean;
+}
+
+export interface ImportHooks {
+  /** Checked between batches; true stops the import (rolled back) with an AbortError. */
+  cancelled?: () => boolean;
+  onProgress?: (p: { phase: string; done: number; total: number }) => void;
+}
+
+export async function runTripletImport(db: Db, file: string, split: Split, opts: TripletImportOptions = {}, hooks: ImportHooks = {}): Promise<TripletImportReport> {
+  const path = resolve(file);
+  if (!existsSync(path) || !statSync(path).isFile()) throw new AppError('NOT_FOUND', `Triplet file not found: ${path}`);
+  const total = statSync(path).size;
+  // IMMEDIATE: take the write lock now, so ids and seq values cannot be taken by another writer.
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const fromId = lastTripletId(db);
+    const run = new ImportRun(db, path, split, opts);
+    const read = await readLines(
+      path,
+      async (batch) => {
+        // Let queued messages (a cancel) in, then check.
+        await new Promise((r) => setImmediate(r));
+        if (hooks.cancelled?.()) throw abortError();
+        run.batch(batch);
+      },
+      { onBytes: (done) => hooks.onProgress?.({ phase: 'importing', done, total }) },
+    );
+    if (hooks.cancelled?.()) throw abortError();
+    const report = run.finish(read.lines, read.sha256);
+    if (report.refused) throw new AppError('INVALID_FILE', refusalMessage(report), { report });
+    hooks.onProgress?.({ phase: 'committing', done: total, total });
+    // The whole import is one undoable step (undo removes every triplet it added).
+    recordImportStep(db, fromId, 'import', `${path} → ${split}`);
+    db.exec('COMMIT');
+    return report;
+  } catch (err) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw err;
+  }
+}
+
+class ImportRun {
+  private readonly resolver: NameResolver;
+  private readonly classifier: Classifier;
+  private readonly fileId: number;
+  private readonly insert;
+  private readonly exactName;
+  private nextId: number;
+  private nextSeq: number;
+  private readonly invalid = new Capped<TripletFileIssue>();
+  private readonly conflicts = new Capped<TripletConflict>();
+  private readonly leaks = new Capped<TripletLeakLine>();
+  private added = 0;
+  private duplicates = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly path: string,
+    private readonly split: Split,
+    private readonly opts: TripletImportOptions,
+  ) {
+    this.resolver = new NameResolver(db);
+    this.fileId = Number(db.prepare(`INSERT INTO triplet_files (path, split, sha256, lines) VALUES (?, ?, '', 0)`).run(path, split).lastInsertRowid);
+    this.nextId = nextTripletId(db);
+    this.nextSeq = nextSeq(db, split);
+    this.classifier = new Classifier(db, split, this.nextId, path);
+    this.insert = db.prepare(
+      `INSERT INTO triplets (id, split, anchor_id, positive_id, negative_id, anchor_name, positive_name, negative_name, status, origin, file_id, line, seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', 'imported', ?, ?, ?)`,
+    );
+    this.exactName = db.prepare('SELECT id FROM images WHERE name = ?').pluck();
+  }
+
+  batch(lines: LineEvent[]): void {
+    for (const ev of lines) this.line(ev);
+  }
+
+  private line(ev: LineEvent): void {
+    if (ev.text === null) return this.issue(ev.line, '', `line too long (${ev.tooLong} bytes; at most 64 KiB)`);
+    const parsed = parseLine(ev.text, ev.line, this.path);
+    if (parsed.kind === 'skip') return;
+    if (parsed.kind === 'issue') return void this.invalid.push(parsed.issue);
+    if (parsed.kind === 'comment') return this.checkComment(ev.line, ev.text, parsed.fields);
+    const t = parsed.triplet;
+    const ids = this.resolveAll(t);
+    if ('error' in ids) return this.issue(t.line, ev.text, ids.error);
+    const [anchorId, positiveId, negativeId] = ids.ids;
+    if (anchorId === positiveId || anchorId === negativeId || positiveId === negativeId) {
+      return this.issue(t.line, ev.text, 'the same image is used twice in one triplet');
+    }
+    const verdict = this.classifier.classify({ line: t.line, anchorId, positiveId, negativeId });
+    this.apply(verdict, t, ids.ids, ev.text);
+  }
+
+  private apply(v: Verdict, t: ParsedLine, ids: number[], text: string): void {
+    const base = { file: this.path, line: t.line, text: clip(text) };
+    if (v.kind === 'invalid') return this.issue(t.line, text, v.reason);
+    if (v.kind === 'conflict') {
+      if (v.conflict === 'repeat') this.duplicates++;
+      this.conflicts.push({ ...base, kind: v.conflict, triplet: v.triplet, reason: v.reason });
+      return;
+    }
+    if (v.kind === 'leak') {
+      this.leaks.push({ ...base, triplet: v.triplet, reason: v.reason });
+      if (!this.opts.allowLeakage) return;
+    }
+    this.insert.run(this.nextId++, this.split, ids[0], ids[1], ids[2], t.anchor, t.positive, t.negative, this.fileId, t.line, this.nextSeq++);
+    this.added++;
+  }
+
+  /** A `#` line is a comment; but if its first word is an image's name, the user meant a triplet. */
+  private checkComment(line: number, text: string, fields: string[]): void {
+    if (fields.length !== 3 || fields[0] === '#') return;
+    if ('id' in this.resolver.resolve(fields[0])) {
+      this.issue(line, text, `a line starting with "#" is a comment, but "${fields[0]}" is an image: write its name as %23${fields[0].slice(1)}`);
+    }
+  }
+
+  private resolveAll(t: ParsedLine): { ids: number[] } | { error: string } {
+    const errors: string[] = [];
+    const ids = t.names.map((name, i) => {
+      const r = this.resolveName(name, [t.anchor, t.positive, t.negative][i]);
+      if ('error' in r) errors.push(r.error);
+      return 'id' in r ? r.id : 0;
+    });
+    return errors.length ? { error: errors.join('; ') } : { ids };
+  }
+
+  /**
+   * The decoded name; then its NFC form (until the resolver normalises itself); then, for a name with
+   * a backslash, the exact stored name (the resolver reads `\` as `/`); then the field as written
+   * (files from before escaping, naming a file literally called `a%20b.jpg`).
+   */
+  private resolveName(name: string, written: string): { id: number } | { error: string } {
+    const r = this.resolver.resolve(name);
+    if ('id' in r) return r;
+    const nfc = name.normalize('NFC');
+    if (nfc !== name) {
+      const n = this.resolver.resolve(nfc);
+      if ('id' in n) return n;
+    }
+    if (name.includes('\\')) {
+      const id = this.exactName.get(name) as number | undefined;
+      if (id !== undefined) return { id };
+    }
+    if (written !== name) {
+      const w = this.resolver.resolve(written);
+      if ('id' in w) return w;
+      return { error: `${r.error} (written "${written}")` };
+    }
+    return r;
+  }
+
+  private issue(line: number, text: string, message: string): void {
+    this.invalid.push({ file: this.path, line, text: clip(text), message });
+  }
+
+  finish(lines: number, sha256: string): TripletImportReport {
+    this.db.prepare('UPDATE triplet_files SET sha256 = ?, lines = ? WHERE id = ?').run(sha256, lines, this.fileId);
+    const invalid = this.invalid.items.sort((a, b) => a.line - b.line);
+    const leakRefused = this.leaks.count > 0 && !this.opts.allowLeakage && !this.opts.skipInvalid;
+    const refused = (this.invalid.count > 0 && !this.opts.skipInvalid) || leakRefused;
+    return {
+      file: this.path,
+      split: this.split,
+      lines,
+      added: refused ? 0 : this.added,
+      duplicates: this.duplicates,
+      invalid,
+      invalidCount: this.invalid.count,
+      refused,
+      conflicts: this.conflicts.items,
+      conflictCount: this.conflicts.count,
+      leakage: { triplets: this.leaks.count, sharedImages: this.classifier.shared.size, lines: this.leaks.items, allowed: !!this.opts.allowLeakage },
+    };
+  }
+}

@@ -1,0 +1,74 @@
+// `import-triplets` through the real binary on generated files: capped output (1M bad lines once
+// wrote 180 MB to stderr and --json repeated a 200 MB line), a loud leakage warning, exit codes.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { openDb } from '../../../src/main/store/db.js';
+import { repoRoot } from '../../helpers/shared.js';
+
+const root = mkdtempSync(join(tmpdir(), 'ts-cli-triplets-'));
+const P = join(root, 'project');
+
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [join(repoRoot, 'bin', 'triplet-studio.js'), ...args],
+      { env: { ...process.env, TRIPLET_STUDIO_DATA: join(root, 'data'), TRIPLET_STUDIO_DEBUG: '' }, maxBuffer: 256 << 20 },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+before(async () => {
+  assert.equal((await cli('init', P)).code, 0);
+  const db = openDb(join(P, 'project.sqlite'));
+  const ins = db.prepare(`INSERT INTO images (name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms) VALUES (?, ?, '', ?, ?, 1, 1, 1, 0)`);
+  for (const name of ['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg']) ins.run(name, name, `/x/${name}`, name);
+  db.close();
+});
+
+after(() => rmSync(root, { recursive: true, force: true }));
+
+test('200k invalid lines with --skip-invalid: stderr lists 1,000 and counts the rest; --json is one capped document', async () => {
+  const bad = join(root, 'bad.txt');
+  const out = createWriteStream(bad);
+  out.write('a.jpg b.jpg c.jpg\n');
+  for (let i = 0; i < 200_000; i++) out.write(`a.jpg b.jpg missing-${i}.jpg\n`);
+  await new Promise((r) => out.end(r));
+  const refused = await cli('import-triplets', P, bad, '--split', 'train', '--json');
+  assert.equal(refused.code, 1);
+  const doc = JSON.parse(refused.stdout) as { error: { code: string; details: { report: { invalid: unknown[]; invalidCount: number } } } };
+  assert.equal(doc.error.code, 'INVALID_FILE');
+  assert.deepEqual([doc.error.details.report.invalid.length, doc.error.details.report.invalidCount], [1000, 200_000]);
+  assert.ok(refused.stdout.length < 400_000, `--json error is ${refused.stdout.length} bytes`);
+  assert.ok(refused.stderr.length < 5_000, `stderr is ${refused.stderr.length} bytes`);
+  const r = await cli('import-triplets', P, bad, '--split', 'train', '--skip-invalid');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /1 added, 0 already present, 0 not added \(changed or contradicted since\), 200,000 invalid lines skipped/);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1001);
+  assert.equal(lines.at(-1), '… and 199,000 more invalid lines');
+});
+
+test('a train file imported as test: exit 1 with a leakage warning; --allow-leakage imports it, still warning', async () => {
+  const train = join(root, 'train.txt');
+  writeFileSync(train, 'b.jpg c.jpg d.jpg\n');
+  assert.equal((await cli('import-triplets', P, train, '--split', 'train')).code, 0);
+  const r = await cli('import-triplets', P, train, '--split', 'test');
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /WARNING: train\/test leakage: 1 line of this test file repeats a train triplet/);
+  assert.match(r.stderr, /train\.txt:1: leakage: same triplet as train triplet #\d+ from train\.txt:1/);
+  const ok = await cli('import-triplets', P, train, '--split', 'test', '--allow-leakage', '--json');
+  assert.equal(ok.code, 0);
+  assert.deepEqual(JSON.parse(ok.stdout).leakage, {
+    triplets: 1,
+    sharedImages: 3,
+    allowed: true,
+    lines: [{ file: train, line: 1, text: 'b.jpg c.jpg d.jpg', triplet: JSON.parse(ok.stdout).leakage.lines[0].triplet, reason: 'same triplet as train triplet #2 from train.txt:1' }],
+  });
+  assert.match(ok.stderr, /WARNING: train\/test leakage in 1 line \(see "leakage" in the report\)/);
+});
