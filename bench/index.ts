@@ -8,6 +8,7 @@ const BENCHES: Bench[] = [
   { name: 'embed-cli', load: async () => (await import('./embed-cli.js')).runEmbedCliBench },
   { name: 'ml', load: async () => (await import('./ml.js')).runMlBench },
   { name: 'ipc', load: async () => (await import('./ipc.js')).runIpcBench },
+  { name: 'preprocess', load: async () => (await import('./preprocess.js')).runPreprocessBench },
 ];
 
 async function main(): Promise<void> {

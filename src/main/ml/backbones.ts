@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { AppError } from '../../shared/errors.js';
 import type { BackboneInfo, BackendName } from '../../shared/types.js';
 import { appDataDir } from '../util/paths.js';
+import type { ImagePrep } from './preprocess.js';
 import type * as tfTypes from '@tensorflow/tfjs';
 
 export type Preprocessing = 'caffe' | 'tf';
@@ -31,6 +32,8 @@ export interface BackboneSpec {
   dim: number;
   /** 'caffe': RGB→BGR, subtract ImageNet BGR means. 'tf': x/127.5 − 1. */
   preprocessing: Preprocessing;
+  /** Default resize and orientation (chosen by `npm run bench -- preprocess`; see defaults there). */
+  prep: ImagePrep;
   /** File-name patterns (exact names or '*.ext') whose presence in the folder means "installed". */
   weightFiles: string[];
   /** How to obtain the weights, for the MISSING_BACKBONE message. */
@@ -45,6 +48,8 @@ export const BACKBONES: Record<string, BackboneSpec> = {
     featureLayer: 'avg_pool',
     dim: 2048,
     preprocessing: 'caffe',
+    // Unmeasured (no real weights here): Keras-faithful, as the research code used load_img.
+    prep: { resize: 'nearest', exif: false },
     weightFiles: ['model.json', '*.onnx', '*.h5'],
     howToGet:
       'run `triplet-studio fetch-backbone resnet50`, or put the Keras ResNet50 ImageNet weights (.h5), an ONNX export, ' +
@@ -57,6 +62,8 @@ export const BACKBONES: Record<string, BackboneSpec> = {
     featureLayer: 'conv_pw_13_relu',
     dim: 768,
     preprocessing: 'tf',
+    // PREP_MOBILENET: chosen by cross-validation on the train splits (bench/preprocess.ts).
+    prep: { resize: 'antialias', exif: false },
     weightFiles: ['model.json'],
     howToGet:
       'run `triplet-studio fetch-backbone mobilenet_v1_0.75_224`, or copy the TensorFlow.js layers model ' +

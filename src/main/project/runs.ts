@@ -22,7 +22,8 @@ import {
   type EncoderWeights,
 } from '../ml/index.js';
 import type { Db } from '../store/db.js';
-import { ensureFeatures, loadFeatures } from './features.js';
+import { ensureFeatures, featureKey, loadFeatures, prepOfRun, resolvePrep } from './features.js';
+import { leftOutOf, recordRunInputs } from './left-out.js';
 
 type Triplet = [number, number, number];
 
@@ -110,6 +111,9 @@ function assertBackbone(id: string): void {
 export async function trainRun(db: Db, projectDir: string, partial: Partial<TrainOptions>, opts: RunOptions = {}): Promise<RunSummary> {
   const options = resolveTrainOptions(partial);
   assertBackbone(options.backbone);
+  // The preprocessing is recorded with the run's options (the backbone's default unless chosen).
+  Object.assign(options, resolvePrep(options.backbone, { resize: options.resize, exif: options.exif }));
+  const key = featureKey(options.backbone, prepOfRun(options));
   const train = activeTriplets(db, 'train');
   const test = activeTriplets(db, 'test');
   if (train.length === 0) throw new AppError('BAD_ARGUMENTS', 'There are no active training triplets: import a train file first.');
@@ -129,11 +133,12 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
     }
   };
   try {
-    await timed('features', () =>
-      ensureFeatures(db, options.backbone, { imageIds: imageIdsOf(train, test), backend: options.backend, signal: opts.signal, onProgress: opts.onProgress }),
+    const embedded = await timed('features', () =>
+      ensureFeatures(db, options.backbone, { imageIds: imageIdsOf(train, test), backend: options.backend, prep: key.prep, signal: opts.signal, onProgress: opts.onProgress }),
     );
     throwIfAborted(opts.signal);
-    const features = loadFeatures(db, options.backbone, imageIdsOf(train, test));
+    const features = loadFeatures(db, key, imageIdsOf(train, test));
+    recordRunInputs(db, runId, key, leftOutOf(db, features, train, test, embedded.leftOut));
     const trainable = train.filter((t) => features.has(t.a) && features.has(t.p) && features.has(t.n));
     const dim = features.values().next().value?.length ?? 0;
     const eta = etaEstimator();
@@ -154,7 +159,7 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
     throwIfAborted(opts.signal);
     opts.onProgress?.({ phase: 'evaluate', done: 0, total: test.length });
     const { predictions, baseline } = await timed('evaluate', () => {
-      const testFeatures = loadFeatures(db, options.backbone, imageIdsOf(test));
+      const testFeatures = loadFeatures(db, key, imageIdsOf(test));
       return {
         predictions: score(embedAll(enc, testFeatures), test, options.distance),
         baseline: score(normalizedAll(testFeatures), test, options.distance),
@@ -235,6 +240,9 @@ interface RunRow {
   timings: string;
   model_dir: string | null;
   error: string | null;
+  preprocessing?: string | null;
+  weights?: string | null;
+  left_out?: string | null;
 }
 
 function toSummary(db: Db, r: RunRow): RunSummary {
@@ -257,6 +265,9 @@ function toSummary(db: Db, r: RunRow): RunSummary {
     epochs,
     timings: JSON.parse(r.timings),
     error: r.error,
+    preprocessing: r.preprocessing ?? null,
+    weights: r.weights ?? null,
+    leftOut: r.left_out ? JSON.parse(r.left_out) : null,
   };
 }
 
@@ -304,9 +315,10 @@ export async function evaluateRun(
   const options = JSON.parse(run.options) as TrainOptions;
   const test = activeTriplets(db, 'test');
   assertBackbone(options.backbone);
-  await ensureFeatures(db, options.backbone, { imageIds: imageIdsOf(test), backend: options.backend, signal: opts.signal, onProgress: opts.onProgress });
+  const key = featureKey(options.backbone, prepOfRun(options));
+  await ensureFeatures(db, options.backbone, { imageIds: imageIdsOf(test), backend: options.backend, prep: key.prep, signal: opts.signal, onProgress: opts.onProgress });
   const encoder = await (opts.encoder ?? ((id, dir) => loadRunEncoder(projectDir, id, dir)))(run.id, run.model_dir!);
-  const features = loadFeatures(db, options.backbone, imageIdsOf(test));
+  const features = loadFeatures(db, key, imageIdsOf(test));
   const scored = score(embedAll(encoder, features), test, options.distance);
   const baseline = score(normalizedAll(features), test, options.distance);
   const pred = db.prepare('INSERT INTO predictions (run_id, triplet_id, d_ap, d_an) VALUES (?, ?, ?, ?)');
