@@ -191,6 +191,9 @@ export function fileSystemHandler(modelJsonPath: string): tfTypes.io.IOHandler {
     load: async () => {
       const { tf } = await import('./backend.js');
       const json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as tfTypes.io.ModelJSON;
+      const { shardPathProblems } = await import('./onnx/layers-folder.js');
+      const unsafe = shardPathProblems(json as never, dir);
+      if (unsafe.length > 0) throw new AppError('INVALID_FILE', `${modelJsonPath}: ${unsafe.join('; ')}`);
       return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
         const specs: tfTypes.io.WeightsManifestEntry[] = [];
         const buffers: ArrayBuffer[] = [];
