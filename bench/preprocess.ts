@@ -99,7 +99,7 @@ const meanSd = (xs: number[]): string => {
   return `${m.toFixed(3)} ± ${sd.toFixed(3)}`;
 };
 
-export async function runPreprocessBench(seedCount = 3): Promise<void> {
+export async function runPreprocessBench(seedCount = 5): Promise<void> {
   if (!isBackboneInstalled(BACKBONE)) process.env.TRIPLET_STUDIO_BACKBONES = sharedModelsDir();
   if (!isBackboneInstalled(BACKBONE)) {
     console.log(`skipped: ${BACKBONE} weights not found in ${backbonePath(BACKBONE)} or ${sharedModelsDir()}`);
@@ -117,15 +117,20 @@ export async function runPreprocessBench(seedCount = 3): Promise<void> {
     const rotated = await rotatedCount(set);
     // +exif changes pixels only for rotated images: measured only when there are any.
     const variants = rotated > 0 ? [...preps, ...preps.map((p) => ({ ...p, exif: true }))] : preps;
+    const bySeed = new Map<string, number[]>();
     for (const prep of variants) {
       const features = await featuresOf(set, prep);
       const runs = [];
       for (const seed of seeds) runs.push(await crossValidate(set, features, seed));
+      bySeed.set(prepVersion(prep), runs.map((r) => r.trained));
       const cells = [meanSd(runs.map((r) => r.trained)), meanSd(runs.map((r) => r.raw)), String(Math.round(runs.reduce((a, r) => a + r.val, 0) / runs.length))];
       console.log(`${name.padEnd(8)} ${prepVersion(prep).padEnd(20)} ${cells[0].padEnd(19)} ${cells[1].padEnd(19)} ${cells[2]}`);
     }
+    // Same folds and training seed for every variant, so the per-seed difference is paired.
+    const [a, n] = [bySeed.get('antialias-v1')!, bySeed.get('keras-nearest-v1')!];
+    console.log(`${name.padEnd(8)} ${'nearest − antialias'.padEnd(20)} ${meanSd(n.map((x, i) => x - a[i]))} (paired by seed)`);
     if (rotated === 0) console.log(`${name.padEnd(8)} (+exif: no image has an EXIF orientation other than 1, so upright = raw pixels; not a separate row)`);
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await runPreprocessBench(Number(process.argv[2]) || 3);
+if (import.meta.url === `file://${process.argv[1]}`) await runPreprocessBench(Number(process.argv[2]) || 5);
