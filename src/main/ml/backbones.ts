@@ -109,7 +109,8 @@ export function listBackbones(): BackboneInfo[] {
     featureLayer: s.featureLayer,
     dim: s.dim,
     preprocessing:
-      s.preprocessing === 'caffe' ? 'caffe: RGB→BGR, subtract [103.939, 116.779, 123.68]' : 'tf: x / 127.5 − 1',
+      (s.prep.resize === 'nearest' ? 'nearest resize (Keras load_img), ' : 'antialiased resize, ') +
+      (s.preprocessing === 'caffe' ? 'caffe: RGB→BGR, subtract [103.939, 116.779, 123.68]' : 'tf: x / 127.5 − 1'),
     installed: isBackboneInstalled(s.id),
     path: backbonePath(s.id),
   }));
@@ -192,7 +193,7 @@ export function fileSystemHandler(modelJsonPath: string): tfTypes.io.IOHandler {
       const { tf } = await import('./backend.js');
       const json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as tfTypes.io.ModelJSON;
       const { shardPathProblems } = await import('./onnx/layers-folder.js');
-      const unsafe = shardPathProblems(json as never, dir);
+      const unsafe = shardPathProblems(json as never);
       if (unsafe.length > 0) throw new AppError('INVALID_FILE', `${modelJsonPath}: ${unsafe.join('; ')}`);
       return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
         const specs: tfTypes.io.WeightsManifestEntry[] = [];

@@ -256,7 +256,7 @@ async function acquireLayersModel(id: string, tmp: string, opts: AcquireOptions)
 }
 
 function verifyLayersFolder(dir: string, origin: string): void {
-  const problems = checkLayersFolder(dir);
+  const problems = checkLayersFolder(dir, true);
   if (problems.length > 0) throw new AppError('INVALID_FILE', `${origin}: ${problems.join('; ')}; nothing was installed.`);
 }
 

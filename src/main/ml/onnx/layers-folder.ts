@@ -101,8 +101,11 @@ export function shardPathProblems(json: LayersModelJson, dir?: string): string[]
 /**
  * Checks that every shard named in model.json exists and that each group's shards together hold
  * exactly the bytes its weight specs need. Returns the problems (empty when the folder is whole).
+ * Shard paths are always checked lexically (no `..`, no absolute path); `copying` also refuses
+ * symlinks that lead outside `dir` (a folder being copied in from elsewhere: copying would follow
+ * them). An installed folder may hold symlinks its owner made (the benchmarks link shared shards).
  */
-export function checkLayersFolder(dir: string): string[] {
+export function checkLayersFolder(dir: string, copying = false): string[] {
   const problems: string[] = [];
   let json: LayersModelJson;
   try {
@@ -110,7 +113,7 @@ export function checkLayersFolder(dir: string): string[] {
   } catch (err) {
     return [(err as Error).message];
   }
-  const unsafe = shardPathProblems(json, dir);
+  const unsafe = shardPathProblems(json, copying ? dir : undefined);
   if (unsafe.length > 0) return unsafe; // never stat or read outside the folder
   for (const group of json.weightsManifest) {
     let have = 0;
