@@ -6,7 +6,16 @@
 import { existsSync } from 'node:fs';
 import type { BackendName, LeftOutImage, SkippedFile, TrainOptions } from '../../shared/types.js';
 import { etaEstimator, type ProgressFn } from '../jobs/eta.js';
-import { backbonePath, backboneSpec, extractFeatures, prepVersion, weightsFingerprint, type ImagePrep } from '../ml/index.js';
+import {
+  backbonePath,
+  backboneSpec,
+  extractFeatures,
+  isBackboneInstalled,
+  missingBackboneError,
+  prepVersion,
+  weightsFingerprint,
+  type ImagePrep,
+} from '../ml/index.js';
 import type { Db } from '../store/db.js';
 
 export interface EmbedReport {
@@ -62,6 +71,7 @@ export function prepOfRun(options: TrainOptions): ImagePrep {
 /** The cache key for a backbone (installed) and preprocessing; hashes the weights only when they changed. */
 export function featureKey(backbone: string, prep: Partial<ImagePrep> = {}): FeatureKey {
   const full = resolvePrep(backbone, prep);
+  if (!isBackboneInstalled(backbone)) throw missingBackboneError(backbone);
   return { backbone, weights: weightsFingerprint(backbonePath(backbone)), preprocessing: prepVersion(full), prep: full };
 }
 
