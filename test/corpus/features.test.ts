@@ -76,6 +76,37 @@ describe('an image that cannot be decoded any more', { skip: skipWithoutBackbone
     const table = cli('runs', dir);
     assert.match(table.stdout, /\b2\/1\b/, 'the runs table shows train/test triplets left out');
   });
+
+  test('when no train triplet is usable, the run fails saying why and keeps the record', async () => {
+    const images = join(root, 'images2');
+    mkdirSync(images);
+    const daisy = join(flowersDir(), 'images', 'daisy');
+    const [a, b, c] = readdirSync(daisy).sort().slice(0, 3);
+    copyFileSync(join(daisy, a), join(images, 'a.jpg'));
+    copyFileSync(join(daisy, b), join(images, 'b.jpg'));
+    copyFileSync(join(daisy, c), join(images, 'broken.jpg'));
+    writeFileSync(join(root, 'train2.txt'), 'broken.jpg a.jpg b.jpg\n');
+    const saved = process.env.TRIPLET_STUDIO_BACKBONES;
+    process.env.TRIPLET_STUDIO_BACKBONES = sharedModelsDir();
+    const project = Project.init(join(root, 'project2'));
+    try {
+      await project.importImages(images);
+      project.importTriplets(join(root, 'train2.txt'), 'train');
+      writeFileSync(join(images, 'broken.jpg'), Buffer.alloc(64, 0xff));
+      await assert.rejects(project.train({ epochs: 1 }), {
+        code: 'BAD_ARGUMENTS',
+        message:
+          'None of the 1 train triplets can be used. Left out: 1 train and 0 test triplets could not be used (1 image without features: 1 undecodable).',
+      });
+      const run = project.runs().at(-1)!;
+      assert.equal(run.status, 'failed');
+      assert.deepEqual([run.leftOut!.imageCount, run.leftOut!.images[0].name, run.leftOut!.trainCount], [1, 'broken.jpg', 1]);
+    } finally {
+      project.close();
+      if (saved === undefined) delete process.env.TRIPLET_STUDIO_BACKBONES;
+      else process.env.TRIPLET_STUDIO_BACKBONES = saved;
+    }
+  });
 });
 
 describe('a backbone folder whose model.json points outside itself', { skip: skipWithoutShared() }, () => {

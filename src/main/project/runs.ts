@@ -23,6 +23,7 @@ import {
 } from '../ml/index.js';
 import type { Db } from '../store/db.js';
 import { ensureFeatures, featureKey, loadFeatures, prepOfRun, resolvePrep } from './features.js';
+import { describeLeftOut } from '../../shared/left-out.js';
 import { leftOutOf, recordRunInputs } from './left-out.js';
 
 type Triplet = [number, number, number];
@@ -138,8 +139,10 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
     );
     throwIfAborted(opts.signal);
     const features = loadFeatures(db, key, imageIdsOf(train, test));
-    recordRunInputs(db, runId, key, leftOutOf(db, features, train, test, embedded.leftOut));
+    const leftOut = leftOutOf(db, features, train, test, embedded.leftOut);
+    recordRunInputs(db, runId, key, leftOut);
     const trainable = train.filter((t) => features.has(t.a) && features.has(t.p) && features.has(t.n));
+    if (trainable.length === 0) throw new AppError('BAD_ARGUMENTS', `None of the ${train.length} train triplets can be used. ${describeLeftOut(leftOut)}`);
     const dim = features.values().next().value?.length ?? 0;
     const eta = etaEstimator();
     const enc = await timed('train', () =>
