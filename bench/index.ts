@@ -9,6 +9,7 @@ const BENCHES: Bench[] = [
   { name: 'ml', load: async () => (await import('./ml.js')).runMlBench },
   { name: 'ipc', load: async () => (await import('./ipc.js')).runIpcBench },
   { name: 'triplets-big', load: async () => (await import('./triplets-big.js')).runTripletsBigBench },
+  { name: 'preprocess', load: async () => (await import('./preprocess.js')).runPreprocessBench },
 ];
 
 async function main(): Promise<void> {

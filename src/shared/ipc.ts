@@ -45,6 +45,8 @@ export const trainOptionsSchema = z.object({
   validationSplit: z.number().min(0).max(0.5),
   seed: z.number().int().optional(),
   backend: backend.optional(),
+  resize: z.enum(['nearest', 'antialias']).optional(),
+  exif: z.boolean().optional(),
 });
 
 const tripletEdit = z.discriminatedUnion('kind', [

@@ -288,6 +288,10 @@ export interface TrainOptions {
   validationSplit: number;
   seed?: number;
   backend?: BackendName;
+  /** Image resize before the backbone: 'nearest' = Keras load_img (PIL NEAREST), 'antialias' = bilinear. Default: the backbone's. */
+  resize?: 'nearest' | 'antialias';
+  /** Use the EXIF-upright image (default: the backbone's; Keras ignores EXIF). */
+  exif?: boolean;
 }
 
 export interface EpochMetric {
@@ -335,6 +339,31 @@ export interface RunSummary {
   epochs: EpochMetric[];
   timings: Record<string, number>;
   error: string | null;
+  /** Feature-cache key of the run's features: preprocessing version (e.g. keras-nearest-v1) and weights fingerprint. */
+  preprocessing?: string | null;
+  weights?: string | null;
+  /** Images and triplets the run could not use (null for runs from before this was recorded). */
+  leftOut?: LeftOut | null;
+}
+
+/** Why an image has no features. */
+export type LeftOutReason = 'undecodable' | 'missing file' | 'no features';
+
+export interface LeftOutImage {
+  id: number;
+  name: string;
+  reason: LeftOutReason;
+  detail?: string;
+}
+
+/** What a run had to leave out; lists hold the first 1,000 entries, counts are complete. */
+export interface LeftOut {
+  imageCount: number;
+  images: LeftOutImage[];
+  trainCount: number;
+  train: { id: number; line: number | null }[];
+  testCount: number;
+  test: { id: number; line: number | null }[];
 }
 
 export interface EvaluateResult {

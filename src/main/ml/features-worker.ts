@@ -5,11 +5,13 @@ import { AppError } from '../../shared/errors.js';
 import type { BackendName } from '../../shared/types.js';
 import { workerInput } from '../util/worker.js';
 import { backboneSpec, createFeatureEngine, type FeatureEngine } from './backbones.js';
-import { applyPreprocessing, decodeRgb } from './preprocess.js';
+import { applyPreprocessing, decodeRgb, type ImagePrep } from './preprocess.js';
 
 export interface FeatureWorkerInput {
   backbone: string;
   backend: BackendName;
+  /** Resize and orientation (the backbone's value preprocessing follows from its spec). */
+  prep: ImagePrep;
   /** Workers running at once (engines with their own thread pools divide the cores by it). */
   workers?: number;
 }
@@ -42,7 +44,7 @@ interface Decoded {
 
 /** Decodes a whole batch concurrently; a failing image is recorded and left out. */
 async function decodeBatch(seq: number, items: { id: number; path: string }[]): Promise<Decoded> {
-  const results = await Promise.allSettled(items.map((it) => decodeRgb(it.path, spec.inputSize)));
+  const results = await Promise.allSettled(items.map((it) => decodeRgb(it.path, spec.inputSize, input.prep)));
   const ids: number[] = [];
   const errors: Decoded['errors'] = [];
   const batch = new Float32Array(items.length * pixels);

@@ -11,6 +11,7 @@ import { abortError, throwIfAborted } from './abort.js';
 import { initBackend } from './backend.js';
 import { backbonePath, backboneSpec, isBackboneInstalled, missingBackboneError } from './backbones.js';
 import type { FeatureWorkerInput, FromFeatureWorker, ToFeatureWorker } from './features-worker.js';
+import type { ImagePrep } from './preprocess.js';
 
 export interface FeatureRow {
   id: number;
@@ -21,6 +22,8 @@ export interface ExtractFeaturesOptions {
   backbone: string;
   images: { id: number; path: string }[];
   backend?: BackendName;
+  /** Resize and orientation (default: the backbone's). */
+  prep?: ImagePrep;
   signal?: AbortSignal;
   /** Called once per batch, in input order; awaited before the next one (so a transaction per batch is easy). */
   onBatch(rows: FeatureRow[]): void | Promise<void>;
@@ -151,7 +154,7 @@ function runPool(
     };
 
     for (let i = 0; i < nWorkers; i++) {
-      const input: FeatureWorkerInput = { backbone: opts.backbone, backend, workers: nWorkers };
+      const input: FeatureWorkerInput = { backbone: opts.backbone, backend, prep: opts.prep ?? backboneSpec(opts.backbone).prep, workers: nWorkers };
       const w = startWorker(WORKER_URL, input);
       workers.push(w);
       w.on('message', (msg: FromFeatureWorker) => {

@@ -17,7 +17,8 @@ export {
   type EngineContext,
   type Preprocessing,
 } from './backbones.js';
-export { decodeRgb, applyPreprocessing, preprocessImage } from './preprocess.js';
+export { decodeRgb, applyPreprocessing, preprocessImage, prepVersion, resizeNearestRgb, pilNearestIndices, type ImagePrep, type ResizeMode } from './preprocess.js';
+export { weightsFingerprint } from './fingerprint.js';
 export { extractFeatures, type ExtractFeaturesOptions, type ExtractFeaturesResult, type FeatureRow } from './features.js';
 export { DEFAULT_TRAIN_OPTIONS, defaultBackbone, defaultTrainOptions } from './defaults.js';
 export { trainEncoder, type TrainedEncoder, type TrainEncoderArgs, type TrainProgress } from './train.js';

@@ -1,30 +1,78 @@
-// The per-image backbone feature cache: float32 little-endian BLOBs, one row per (image, backbone).
-// Missing features are computed through ml's extractFeatures, each batch written in one transaction,
-// so a killed embed keeps what it finished and a restart only computes the rest.
-import type { BackendName, SkippedFile } from '../../shared/types.js';
+// The backbone feature cache: float32 little-endian BLOBs keyed by image content (images.sha256),
+// backbone, weights fingerprint and preprocessing version (migration 0006), so replaced weights, a
+// changed preprocessing or a re-imported changed file never reuse stale features, and byte-identical
+// images share one row. Missing features are computed through ml's extractFeatures, each batch
+// written in one transaction, so a killed embed keeps what it finished and a restart computes the rest.
+import { existsSync } from 'node:fs';
+import type { BackendName, LeftOutImage, SkippedFile, TrainOptions } from '../../shared/types.js';
 import { etaEstimator, type ProgressFn } from '../jobs/eta.js';
-import { extractFeatures } from '../ml/index.js';
+import {
+  backbonePath,
+  backboneSpec,
+  extractFeatures,
+  isBackboneInstalled,
+  missingBackboneError,
+  prepVersion,
+  weightsFingerprint,
+  type ImagePrep,
+} from '../ml/index.js';
 import type { Db } from '../store/db.js';
 
 export interface EmbedReport {
   backbone: string;
+  /** Preprocessing version and weights fingerprint the features are keyed by. */
+  preprocessing: string;
+  weights: string;
   /** Images whose features were computed now. */
   computed: number;
   /** Images that already had features. */
   cached: number;
   failed: SkippedFile[];
+  /** The failed images by id, with why (missing file or undecodable). */
+  leftOut: LeftOutImage[];
   backend: string;
   /** Feature engine that ran (e.g. onnxruntime, tfjs-layers/wasm). */
   engine: string;
   seconds: number;
 }
 
+/** What cached features depend on besides the image content. */
+export interface FeatureKey {
+  backbone: string;
+  weights: string;
+  preprocessing: string;
+  prep: ImagePrep;
+}
+
 export interface EnsureFeaturesOptions {
   /** Only these images (default: all). */
   imageIds?: number[];
   backend?: BackendName;
+  /** Resize/orientation (default: the backbone's). */
+  prep?: Partial<ImagePrep>;
   signal?: AbortSignal;
   onProgress?: ProgressFn;
+}
+
+/** The backbone's default preprocessing with the given choices applied. */
+export function resolvePrep(backbone: string, prep: Partial<ImagePrep> = {}): ImagePrep {
+  const d = backboneSpec(backbone).prep;
+  return { resize: prep.resize ?? d.resize, exif: prep.exif ?? d.exif };
+}
+
+/**
+ * A run's preprocessing: as recorded in its options. Runs from before the option existed were made
+ * with the antialiased resize and raw orientation, whatever the backbone's default is now.
+ */
+export function prepOfRun(options: TrainOptions): ImagePrep {
+  return { resize: options.resize ?? 'antialias', exif: options.exif ?? false };
+}
+
+/** The cache key for a backbone (installed) and preprocessing; hashes the weights only when they changed. */
+export function featureKey(backbone: string, prep: Partial<ImagePrep> = {}): FeatureKey {
+  const full = resolvePrep(backbone, prep);
+  if (!isBackboneInstalled(backbone)) throw missingBackboneError(backbone);
+  return { backbone, weights: weightsFingerprint(backbonePath(backbone)), preprocessing: prepVersion(full), prep: full };
 }
 
 /** float32 little-endian bytes of a vector (all supported platforms are little-endian). */
@@ -39,34 +87,62 @@ export function blobToFeatures(b: Buffer): Float32Array {
   return out;
 }
 
-/** Computes features for the images (of `imageIds`, or all) that have none for this backbone yet. */
+const CACHE_JOIN = `LEFT JOIN feature_cache c ON c.sha256 = i.sha256 AND c.backbone = @backbone AND c.weights = @weights AND c.preprocessing = @preprocessing`;
+
+/** Computes features for the images (of `imageIds`, or all) that have none under this key yet. */
 export async function ensureFeatures(db: Db, backbone: string, opts: EnsureFeaturesOptions = {}): Promise<EmbedReport> {
+  const key = featureKey(backbone, opts.prep);
+  const params = { backbone, weights: key.weights, preprocessing: key.preprocessing };
   const all = db
-    .prepare('SELECT i.id, i.abs_path AS path, f.image_id AS cached FROM images i LEFT JOIN features f ON f.image_id = i.id AND f.backbone = ? ORDER BY i.id')
-    .all(backbone) as { id: number; path: string; cached: number | null }[];
+    .prepare(`SELECT i.id, i.name, i.abs_path AS path, i.sha256, c.dim AS cached FROM images i ${CACHE_JOIN} ORDER BY i.id`)
+    .all(params) as { id: number; name: string; path: string; sha256: string; cached: number | null }[];
   const wanted = opts.imageIds ? new Set(opts.imageIds) : null;
   const scope = wanted ? all.filter((r) => wanted.has(r.id)) : all;
-  const missing = scope.filter((r) => r.cached === null).map((r) => ({ id: r.id, path: r.path }));
-  const report: EmbedReport = { backbone, computed: 0, cached: scope.length - missing.length, failed: [], backend: '', engine: '', seconds: 0 };
+  // One computation per content: byte-identical images share their features.
+  const bySha = new Map<string, { id: number; name: string; path: string; sha256: string }>();
+  for (const r of scope) if (r.cached === null && !bySha.has(r.sha256)) bySha.set(r.sha256, r);
+  const missing = [...bySha.values()];
+  const report: EmbedReport = {
+    backbone,
+    preprocessing: key.preprocessing,
+    weights: key.weights,
+    computed: 0,
+    cached: scope.filter((r) => r.cached !== null).length,
+    failed: [],
+    leftOut: [],
+    backend: '',
+    engine: '',
+    seconds: 0,
+  };
   if (missing.length === 0) return report;
 
-  const insert = db.prepare('INSERT OR REPLACE INTO features (image_id, backbone, dim, data) VALUES (?, ?, ?, ?)');
+  const shaOf = new Map(missing.map((r) => [r.id, r.sha256]));
+  // A failed content leaves out every image that has it.
+  const sameContent = (sha: string | undefined) => scope.filter((r) => r.cached === null && r.sha256 === sha);
+  const insert = db.prepare(
+    'INSERT OR REPLACE INTO feature_cache (sha256, backbone, weights, preprocessing, dim, data) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const writeBatch = db.transaction((rows: { id: number; features: Float32Array }[]) => {
-    for (const r of rows) insert.run(r.id, backbone, r.features.length, featureBlob(r.features));
+    for (const r of rows) insert.run(shaOf.get(r.id), backbone, key.weights, key.preprocessing, r.features.length, featureBlob(r.features));
   });
   const eta = etaEstimator();
   opts.onProgress?.({ phase: 'features', done: 0, total: missing.length });
   const res = await extractFeatures({
     backbone,
-    images: missing,
+    images: missing.map((r) => ({ id: r.id, path: r.path })),
     backend: opts.backend,
+    prep: key.prep,
     signal: opts.signal,
     onBatch: (rows) => {
       writeBatch(rows);
       report.computed += rows.length;
     },
     onProgress: (done, total) => opts.onProgress?.({ phase: 'features', done, total, eta: eta('features', done, total) }),
-    onImageError: (_id, path, err) => report.failed.push({ path, reason: err.message }),
+    onImageError: (id, path, err) => {
+      report.failed.push({ path, reason: err.message });
+      const reason = existsSync(path) ? 'undecodable' : 'missing file';
+      for (const r of sameContent(shaOf.get(id))) report.leftOut.push({ id: r.id, name: r.name, reason, detail: err.message });
+    },
   });
   report.backend = res.backend;
   report.engine = res.engine;
@@ -74,19 +150,20 @@ export async function ensureFeatures(db: Db, backbone: string, opts: EnsureFeatu
   return report;
 }
 
-/** Cached features of one backbone (of `imageIds`, or all). */
-export function loadFeatures(db: Db, backbone: string, imageIds?: Iterable<number>): Map<number, Float32Array> {
+/** Cached features under `key` by image id (of `imageIds`, or all images). */
+export function loadFeatures(db: Db, key: FeatureKey, imageIds?: Iterable<number>): Map<number, Float32Array> {
+  const params = { backbone: key.backbone, weights: key.weights, preprocessing: key.preprocessing };
   const out = new Map<number, Float32Array>();
   if (imageIds) {
-    const get = db.prepare('SELECT data FROM features WHERE image_id = ? AND backbone = ?').pluck();
+    const get = db.prepare(`SELECT c.data FROM images i JOIN feature_cache c ON c.sha256 = i.sha256 AND c.backbone = @backbone
+      AND c.weights = @weights AND c.preprocessing = @preprocessing WHERE i.id = @id`).pluck();
     for (const id of imageIds) {
-      const b = get.get(id, backbone) as Buffer | undefined;
+      const b = get.get({ ...params, id }) as Buffer | undefined;
       if (b) out.set(id, blobToFeatures(b));
     }
     return out;
   }
-  for (const r of db.prepare('SELECT image_id, data FROM features WHERE backbone = ?').all(backbone) as { image_id: number; data: Buffer }[]) {
-    out.set(r.image_id, blobToFeatures(r.data));
-  }
+  const rows = db.prepare(`SELECT i.id, c.data FROM images i ${CACHE_JOIN.replace('LEFT JOIN', 'JOIN')}`).all(params) as { id: number; data: Buffer }[];
+  for (const r of rows) out.set(r.id, blobToFeatures(r.data));
   return out;
 }

@@ -34,7 +34,7 @@ import { exportTriplets } from '../triplets/export.js';
 import { importTriplets, type TripletImportOptions } from '../triplets/import.js';
 import * as store from '../triplets/store.js';
 import { noteImageImport } from '../triplets/history.js';
-import { ensureFeatures, loadFeatures, type EmbedReport } from './features.js';
+import { ensureFeatures, featureKey, loadFeatures, prepOfRun, type EmbedReport, type EnsureFeaturesOptions } from './features.js';
 import {
   evaluateRun,
   failOrphanedRuns,
@@ -193,8 +193,9 @@ export class Project {
     const run = rid !== null ? getRun(this.db, rid) : null;
     if (runId !== undefined && run?.status !== 'finished') throw new AppError('NOT_FOUND', `Run ${runId} is not a finished run.`);
     const backbone = run?.options.backbone ?? defaultBackbone();
-    if (!this.readOnly) await ensureFeatures(this.db, backbone, { signal: opts.signal, onProgress: opts.onProgress, backend: run?.options.backend });
-    const features = loadFeatures(this.db, backbone);
+    const key = featureKey(backbone, run ? prepOfRun(run.options) : {});
+    if (!this.readOnly) await ensureFeatures(this.db, backbone, { signal: opts.signal, onProgress: opts.onProgress, backend: run?.options.backend, prep: key.prep });
+    const features = loadFeatures(this.db, key);
     if (!features.has(id)) throw new AppError('NOT_FOUND', `Image ${id} has no features (it could not be decoded).`);
     let vectors: Map<number, Float32Array>;
     let kind: TrainOptions['distance'] = 'l2';
@@ -266,7 +267,7 @@ export class Project {
 
   // ---------- Features, training, review ----------
 
-  embed(backbone: string, opts: Cancellable & { backend?: BackendName } = {}): Promise<EmbedReport> {
+  embed(backbone: string, opts: Cancellable & { backend?: BackendName; prep?: EnsureFeaturesOptions['prep'] } = {}): Promise<EmbedReport> {
     this.assertWritable('compute features');
     return ensureFeatures(this.db, backbone, opts);
   }

@@ -22,7 +22,9 @@ import {
   type EncoderWeights,
 } from '../ml/index.js';
 import { readTransaction, writeTransaction, type Db } from '../store/db.js';
-import { ensureFeatures, loadFeatures } from './features.js';
+import { ensureFeatures, featureKey, loadFeatures, prepOfRun, resolvePrep } from './features.js';
+import { describeLeftOut } from '../../shared/left-out.js';
+import { leftOutOf, recordRunInputs } from './left-out.js';
 import { testTripletsAsImported } from './as-imported.js';
 import { processStartTime, sameProcessAlive } from './liveness.js';
 import { finishRun, markRunEnded, type SnapshotTriplet } from './run-finish.js';
@@ -107,6 +109,9 @@ function assertBackbone(id: string): void {
 export async function trainRun(db: Db, projectDir: string, partial: Partial<TrainOptions>, opts: RunOptions = {}): Promise<RunSummary> {
   const options = resolveTrainOptions(partial);
   assertBackbone(options.backbone);
+  // The preprocessing is recorded with the run's options (the backbone's default unless chosen).
+  Object.assign(options, resolvePrep(options.backbone, { resize: options.resize, exif: options.exif }));
+  const key = featureKey(options.backbone, prepOfRun(options));
   // The run's snapshot: ids and labels read in one transaction; edits made while it trains do not reach it.
   const { train, test } = readTransaction(db, () => ({ train: activeTriplets(db, 'train'), test: activeTriplets(db, 'test') }));
   if (train.length === 0) throw new AppError('BAD_ARGUMENTS', 'There are no active training triplets: import a train file first.');
@@ -127,12 +132,15 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
     }
   };
   try {
-    await timed('features', () =>
-      ensureFeatures(db, options.backbone, { imageIds: imageIdsOf(train, test), backend: options.backend, signal: opts.signal, onProgress: opts.onProgress }),
+    const embedded = await timed('features', () =>
+      ensureFeatures(db, options.backbone, { imageIds: imageIdsOf(train, test), backend: options.backend, prep: key.prep, signal: opts.signal, onProgress: opts.onProgress }),
     );
     throwIfAborted(opts.signal);
-    const features = loadFeatures(db, options.backbone, imageIdsOf(train, test));
+    const features = loadFeatures(db, key, imageIdsOf(train, test));
+    const leftOut = leftOutOf(db, features, train, test, embedded.leftOut);
+    recordRunInputs(db, runId, key, leftOut);
     const trainable = train.filter((t) => features.has(t.a) && features.has(t.p) && features.has(t.n));
+    if (trainable.length === 0) throw new AppError('BAD_ARGUMENTS', `None of the ${train.length} train triplets can be used. ${describeLeftOut(leftOut)}`);
     const dim = features.values().next().value?.length ?? 0;
     const eta = etaEstimator();
     const enc = await timed('train', () =>
@@ -152,7 +160,7 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
     throwIfAborted(opts.signal);
     opts.onProgress?.({ phase: 'evaluate', done: 0, total: test.length });
     const { predictions, baseline } = await timed('evaluate', () => {
-      const testFeatures = loadFeatures(db, options.backbone, imageIdsOf(test));
+      const testFeatures = loadFeatures(db, key, imageIdsOf(test));
       return {
         predictions: score(embedAll(enc, testFeatures), test, options.distance),
         baseline: score(normalizedAll(testFeatures), test, options.distance),
@@ -206,6 +214,9 @@ interface RunRow {
   timings: string;
   model_dir: string | null;
   error: string | null;
+  preprocessing?: string | null;
+  weights?: string | null;
+  left_out?: string | null;
 }
 
 function toSummary(db: Db, r: RunRow): RunSummary {
@@ -228,6 +239,9 @@ function toSummary(db: Db, r: RunRow): RunSummary {
     epochs,
     timings: JSON.parse(r.timings),
     error: r.error,
+    preprocessing: r.preprocessing ?? null,
+    weights: r.weights ?? null,
+    leftOut: r.left_out ? JSON.parse(r.left_out) : null,
   };
 }
 
@@ -275,12 +289,13 @@ export async function evaluateRun(
   const options = JSON.parse(run.options) as TrainOptions;
   const { test, asImported } = readTransaction(db, () => ({ test: activeTriplets(db, 'test'), asImported: testTripletsAsImported(db) }));
   const imageIds = imageIdsOf(test, asImported);
+  const key = featureKey(options.backbone, prepOfRun(options));
   if (!opts.readOnly) {
     assertBackbone(options.backbone);
-    await ensureFeatures(db, options.backbone, { imageIds, backend: options.backend, signal: opts.signal, onProgress: opts.onProgress });
+    await ensureFeatures(db, options.backbone, { imageIds, backend: options.backend, prep: key.prep, signal: opts.signal, onProgress: opts.onProgress });
   }
   const encoder = await (opts.encoder ?? ((id, dir) => loadRunEncoder(projectDir, id, dir)))(run.id, run.model_dir!);
-  const features = loadFeatures(db, options.backbone, imageIds); // read-only: the cached features only
+  const features = loadFeatures(db, key, imageIds); // read-only: the cached features only
   const vectors = embedAll(encoder, features);
   const scored = score(vectors, test, options.distance);
   const scoredAsImported = score(vectors, asImported, options.distance);

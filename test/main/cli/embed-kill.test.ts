@@ -24,7 +24,7 @@ const run = (...args: string[]): string => execFileSync(process.execPath, [bin, 
 function cachedCount(): number {
   const db = new Database(join(project, 'project.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    return (db.prepare('SELECT COUNT(*) AS n FROM features WHERE backbone = ?').get(BACKBONE) as { n: number }).n;
+    return (db.prepare('SELECT COUNT(*) AS n FROM feature_cache WHERE backbone = ?').get(BACKBONE) as { n: number }).n;
   } finally {
     db.close();
   }

@@ -72,11 +72,11 @@ test('a killed embed keeps finished batches and the next embed computes only the
     project.embed(BACKBONE, { signal: ac.signal, onProgress: (p) => p.done > 0 && ac.abort() }),
     { name: 'AbortError' },
   );
-  const kept = count('SELECT COUNT(*) FROM features WHERE backbone = ?', BACKBONE);
+  const kept = count('SELECT COUNT(*) FROM feature_cache WHERE backbone = ?', BACKBONE);
   assert.ok(kept > 0 && kept < 30, `${kept} features kept`);
   const r = await project.embed(BACKBONE);
   assert.deepEqual([r.computed, r.cached, r.failed.length], [30 - kept, kept, 0]);
-  const blob = project.db.prepare('SELECT dim, length(data) AS n FROM features LIMIT 1').get() as { dim: number; n: number };
+  const blob = project.db.prepare('SELECT dim, length(data) AS n FROM feature_cache LIMIT 1').get() as { dim: number; n: number };
   assert.deepEqual([blob.dim, blob.n], [768, 768 * 4]);
 });
 

@@ -2,10 +2,14 @@
 import { Option, type Command } from 'commander';
 import type { BackendName, RunSummary, TrainOptions } from '../../../shared/types.js';
 import { BACKEND_ORDER, DISTANCES } from '../../../shared/types.js';
+import { describeLeftOut } from '../../../shared/left-out.js';
 import { DEFAULT_TRAIN_OPTIONS, defaultBackbone } from '../../ml/index.js';
 import { action, formatSeconds, interruptSignal, numberArg, optionsOf, output, pct, progressBar, table, withProject } from '../output.js';
 
 const backendOption = () => new Option('--backend <name>', 'compute backend (default: the best available)').choices([...BACKEND_ORDER]);
+const resizeOption = () =>
+  new Option('--resize <mode>', "image resize: 'nearest' = Keras load_img (PIL NEAREST), 'antialias' = bilinear (default: the backbone's)").choices(['nearest', 'antialias']);
+const exifOption = () => new Option('--exif', 'use the EXIF-upright image (default: the stored orientation, as Keras)');
 
 export function register(program: Command): void {
   program
@@ -14,18 +18,21 @@ export function register(program: Command): void {
     .argument('<dir>', 'project folder')
     .option('--backbone <id>', 'backbone id (see `triplet-studio backends`; default: as for train)')
     .addOption(backendOption())
+    .addOption(resizeOption())
+    .addOption(exifOption())
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
-        const opts = optionsOf<{ backbone?: string; backend?: BackendName }>(cmd);
+        const opts = optionsOf<{ backbone?: string; backend?: BackendName; resize?: 'nearest' | 'antialias'; exif?: boolean }>(cmd);
         const backbone = opts.backbone ?? defaultBackbone();
         const bar = progressBar();
         const interrupt = interruptSignal();
+        const prep = { resize: opts.resize, exif: opts.exif };
         try {
-          const r = await withProject(dir, (p) => p.embed(backbone, { backend: opts.backend, signal: interrupt.signal, onProgress: bar.onProgress }));
+          const r = await withProject(dir, (p) => p.embed(backbone, { backend: opts.backend, prep, signal: interrupt.signal, onProgress: bar.onProgress }));
           bar.stop();
           output(opts.json, r, () =>
             [
-              `Features (${r.backbone}): ${r.computed} computed, ${r.cached} already cached, ${r.failed.length} failed${r.backend ? ` (${r.engine}, ${r.seconds.toFixed(1)} s)` : ''}`,
+              `Features (${r.backbone}, ${r.preprocessing}, weights ${r.weights}): ${r.computed} computed, ${r.cached} already cached, ${r.failed.length} failed${r.backend ? ` (${r.engine}, ${r.seconds.toFixed(1)} s)` : ''}`,
               ...r.failed.map((f) => `  failed ${f.path}: ${f.reason}`),
             ].join('\n'),
           );
@@ -53,6 +60,8 @@ export function register(program: Command): void {
     .option('--validation-split <x>', `fraction of train held out to pick the best epoch (default ${d.validationSplit})`, numberArg('validation-split'))
     .option('--seed <n>', 'random seed (same seed, same data → same model)', numberArg('seed', true))
     .addOption(backendOption())
+    .addOption(resizeOption())
+    .addOption(exifOption())
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
         const { json, ...options } = optionsOf<Partial<TrainOptions>>(cmd);
@@ -80,7 +89,7 @@ export function register(program: Command): void {
           runs.length === 0
             ? 'No runs yet.'
             : table(
-                ['run', 'status', 'created', 'backbone', 'backend', 'train', 'test', 'best epoch', 'test acc', 'baseline', 'seconds'],
+                ['run', 'status', 'created', 'backbone', 'backend', 'train', 'test', 'best epoch', 'test acc', 'baseline', 'seconds', 'preprocessing', 'left out (train/test)'],
                 runs.map((r) => [
                   r.id,
                   r.status,
@@ -93,11 +102,21 @@ export function register(program: Command): void {
                   pct(r.testAccuracy),
                   pct(r.baselineAccuracy),
                   totalSeconds(r).toFixed(1),
+                  r.preprocessing ?? '-',
+                  r.leftOut && (r.leftOut.trainCount || r.leftOut.testCount) ? `${r.leftOut.trainCount}/${r.leftOut.testCount}` : '-',
                 ]),
               ),
         );
       }),
     );
+}
+
+/** The left-out images by name and why (first 20). */
+function leftOutDetail(r: RunSummary): string[] {
+  const l = r.leftOut!;
+  const lines = l.images.slice(0, 20).map((i) => `    ${i.name}: ${i.reason}${i.detail ? ` (${i.detail})` : ''}`);
+  if (l.imageCount > 20) lines.push(`    … and ${l.imageCount - 20} more (runs --json lists up to 1,000)`);
+  return lines;
 }
 
 const totalSeconds = (r: RunSummary): number => Object.values(r.timings).reduce((a, b) => a + b, 0);
@@ -107,6 +126,8 @@ function describeRun(r: RunSummary): string {
   return [
     `Run ${r.id} ${r.status}: test accuracy ${pct(r.testAccuracy)} on ${r.testCount} triplets (untrained baseline ${pct(r.baselineAccuracy)})`,
     `  ${r.trainCount} train / ${r.valCount} validation triplets, best epoch ${r.bestEpoch} of ${o.epochs}, backend ${r.backend}, ${formatSeconds(totalSeconds(r))}`,
+    `  preprocessing ${r.preprocessing ?? `${o.resize ?? 'antialias'} resize`}${r.weights ? `, weights ${r.weights}` : ''}`,
+    ...(describeLeftOut(r.leftOut) ? [`  ${describeLeftOut(r.leftOut)}`, ...leftOutDetail(r)] : []),
     `  backbone ${o.backbone}, distance ${o.distance}, margin ${o.margin}, lr ${o.learningRate}, batch ${o.batchSize}, dropout ${o.dropout}, ${o.hidden}→${o.embedding}${o.seed !== undefined ? `, seed ${o.seed}` : ''}`,
   ].join('\n');
 }

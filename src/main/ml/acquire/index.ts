@@ -12,7 +12,8 @@ import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors.js';
 import { backboneSpec, backbonesDir } from '../backbones.js';
-import { checkLayersFolder, groupBytes, readModelJson } from '../onnx/layers-folder.js';
+import { weightsFingerprint } from '../fingerprint.js';
+import { checkLayersFolder, groupBytes, readModelJson, shardPathProblems } from '../onnx/layers-folder.js';
 import { digestFile, downloadFile, type FileDigest } from './download.js';
 
 export const RESNET50_H5 = 'resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5';
@@ -88,6 +89,7 @@ export async function acquireBackbone(id: string, opts: AcquireOptions = {}): Pr
     const result = id === 'resnet50' ? await acquireResNet50(tmp, opts) : await acquireLayersModel(id, tmp, opts);
     opts.signal?.throwIfAborted();
     if (opts.prepareOnnx !== false) await prepareOnnx(id, tmp, opts);
+    weightsFingerprint(tmp); // hashed once now and kept beside the weights: cheap to read at run time
     opts.onProgress?.({ phase: 'install', message: `Installing into ${join(root, id)}` });
     installDir(tmp, join(root, id));
     return { id, dir: join(root, id), ...result, seconds: (performance.now() - t0) / 1000 };
@@ -238,11 +240,12 @@ async function acquireLayersModel(id: string, tmp: string, opts: AcquireOptions)
   };
   await fetchOne('model.json', url);
   const json = readModelJson(tmp);
+  const unsafe = shardPathProblems(json);
+  if (unsafe.length > 0) throw new AppError('INVALID_FILE', `${url}: ${unsafe.join('; ')}; nothing was installed.`);
   const shards = json.weightsManifest.flatMap((g) => g.paths);
   before = 0;
   expected = json.weightsManifest.reduce((sum, g) => sum + groupBytes(g), 0);
   for (const s of shards) {
-    if (s.includes('..') || s.startsWith('/')) throw new AppError('INVALID_FILE', `${url}: refusing shard path "${s}".`);
     await fetchOne(s, new URL(s, url).href);
   }
   verifyLayersFolder(tmp, url);
@@ -253,11 +256,15 @@ async function acquireLayersModel(id: string, tmp: string, opts: AcquireOptions)
 }
 
 function verifyLayersFolder(dir: string, origin: string): void {
-  const problems = checkLayersFolder(dir);
+  const problems = checkLayersFolder(dir, true);
   if (problems.length > 0) throw new AppError('INVALID_FILE', `${origin}: ${problems.join('; ')}; nothing was installed.`);
 }
 
-/** Copies model.json and exactly the shards it names (checked before and after the copy). */
+/**
+ * Copies model.json and exactly the shards it names (checked before and after the copy). The shard
+ * paths are checked first (verifyLayersFolder → checkLayersFolder → shardPathProblems): no `..`,
+ * absolute path or symlink leading outside `src` is ever read or copied.
+ */
 async function copyLayersFolder(src: string, tmp: string, opts: AcquireOptions): Promise<Partial> {
   verifyLayersFolder(src, src);
   const json = readModelJson(src);

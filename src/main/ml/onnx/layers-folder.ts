@@ -1,8 +1,8 @@
 // tfjs "layers-model" folders (model.json + binary shards) read and written with plain fs, so no
 // tfjs-node is needed. Shared by the ResNet50 converter, the ONNX builder and the acquire step.
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { AppError } from '../../../shared/errors.js';
 
 export interface WeightSpec {
@@ -59,10 +59,53 @@ export function readModelJson(dir: string): LayersModelJson {
 }
 
 /**
+ * Why a weightsManifest path is refused, or null when it is a plain relative path inside `dir`:
+ * no absolute path, no `..` segment, no backslash or NUL, and (when `dir` is given and the file
+ * exists) no symlink that resolves outside the folder. model.json comes from wherever the user
+ * got it, so its paths are checked before any file they name is read or copied.
+ */
+export function unsafeShardPath(p: string, dir?: string): string | null {
+  if (typeof p !== 'string' || p === '') return 'empty path';
+  if (p.includes('\\') || p.includes('\0')) return 'backslash or NUL in the path';
+  if (isAbsolute(p) || /^[a-zA-Z]:/.test(p)) return 'absolute path';
+  if (p.split('/').some((seg) => seg === '..')) return '".." in the path';
+  if (!dir) return null;
+  let real: string;
+  try {
+    lstatSync(join(dir, p));
+    real = realpathSync(join(dir, p));
+  } catch {
+    return null; // missing: reported as such by the caller
+  }
+  const rel = relative(realpathSync(dir), real);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return 'a symlink that leads outside the folder';
+  return null;
+}
+
+/** Problems with model.json's shard paths (see unsafeShardPath), one message each. */
+export function shardPathProblems(json: LayersModelJson, dir?: string): string[] {
+  const problems: string[] = [];
+  for (const group of json.weightsManifest) {
+    if (!Array.isArray(group?.paths)) {
+      problems.push('a weights group has no paths list');
+      continue;
+    }
+    for (const p of group.paths) {
+      const why = unsafeShardPath(p, dir);
+      if (why) problems.push(`refusing shard path ${JSON.stringify(p)}: ${why}`);
+    }
+  }
+  return problems;
+}
+
+/**
  * Checks that every shard named in model.json exists and that each group's shards together hold
  * exactly the bytes its weight specs need. Returns the problems (empty when the folder is whole).
+ * Shard paths are always checked lexically (no `..`, no absolute path); `copying` also refuses
+ * symlinks that lead outside `dir` (a folder being copied in from elsewhere: copying would follow
+ * them). An installed folder may hold symlinks its owner made (the benchmarks link shared shards).
  */
-export function checkLayersFolder(dir: string): string[] {
+export function checkLayersFolder(dir: string, copying = false): string[] {
   const problems: string[] = [];
   let json: LayersModelJson;
   try {
@@ -70,6 +113,8 @@ export function checkLayersFolder(dir: string): string[] {
   } catch (err) {
     return [(err as Error).message];
   }
+  const unsafe = shardPathProblems(json, copying ? dir : undefined);
+  if (unsafe.length > 0) return unsafe; // never stat or read outside the folder
   for (const group of json.weightsManifest) {
     let have = 0;
     for (const p of group.paths) {

@@ -4,6 +4,7 @@ import { migration0002 } from './0002-kept.js';
 import { migration0003 } from './0003-image-identity.js';
 import { migration0004 } from './0004-history.js';
 import { migration0005 } from './0005-app-id.js';
+import { migration0006 } from './0006-feature-cache.js';
 
 export interface Migration {
   version: number;
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0003,
   migration0004,
   migration0005,
+  migration0006,
 ];

@@ -1,0 +1,11 @@
+// The one-line "what this run could not use" text, shared by the CLI and the renderer.
+import type { LeftOut } from './types.js';
+
+/** One line for summaries, or null when nothing was left out. */
+export function describeLeftOut(l: LeftOut | null | undefined): string | null {
+  if (!l || (l.trainCount === 0 && l.testCount === 0 && l.imageCount === 0)) return null;
+  const why = new Map<string, number>();
+  for (const i of l.images) why.set(i.reason, (why.get(i.reason) ?? 0) + 1);
+  const reasons = [...why].map(([r, n]) => `${n} ${r}`).join(', ');
+  return `Left out: ${l.trainCount} train and ${l.testCount} test triplets could not be used (${l.imageCount} image${l.imageCount === 1 ? '' : 's'} without features: ${reasons}).`;
+}
