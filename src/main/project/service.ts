@@ -73,6 +73,8 @@ export class StudioService implements StudioServiceApi {
       (ctx) => project.importImages(folder, { signal: ctx.signal, onProgress: ctx.progress }),
       { onDone: () => this.changed('images') },
     );
+    // A cancelled or failed import keeps the batches it committed: the lists must show them too.
+    this.jobs.wait(jobId).catch(() => this.changed('images'));
     return { jobId };
   }
 
