@@ -13,10 +13,10 @@ class ProjectState {
    */
   version = $state({ images: 0, triplets: 0, runs: 0, project: 0, backbones: 0 });
   /** The counts (sidebar, headers) follow every change: one projectInfo per burst of events. */
-  private readonly counts = new Refresher(['images', 'triplets', 'runs', 'backbones'], () => this.refresh());
+  private readonly counts = new Refresher(['images', 'triplets', 'runs'], () => this.refresh());
 
   constructor() {
-    this.counts.watch();
+    this.counts.watch(false); // always on; the first fetch is load()'s
     api.on('project:changed', ({ what }) => {
       // Mutated in place: the deep $state proxy tracks each counter separately, so a view that
       // reloads on `version.runs` does not reload on a triplet edit.
