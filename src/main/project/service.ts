@@ -6,7 +6,7 @@ import { AppError } from '../../shared/errors.js';
 import type { EventName, Events, Replies, ServiceArgs, StudioServiceApi } from '../../shared/ipc.js';
 import { JobManager } from '../jobs/manager.js';
 import { backboneSpec, defaultTrainOptions, initBackend, listBackbones } from '../ml/index.js';
-import { watchExternalChanges } from '../store/watch.js';
+import { watchExternalChanges, type ExternalWatch } from '../store/watch.js';
 import { isProjectDir, Project } from './project.js';
 
 export interface StudioServiceInit {
@@ -19,7 +19,7 @@ export const MAX_RECENT = 10;
 export class StudioService implements StudioServiceApi {
   private project: Project | null = null;
   /** Stops polling the open project for changes made by other processes. */
-  private stopWatch: (() => void) | null = null;
+  private stopWatch: ExternalWatch | null = null;
   private readonly dataDir: string;
   private readonly emit: StudioServiceInit['emit'];
   readonly jobs: JobManager;
@@ -73,6 +73,8 @@ export class StudioService implements StudioServiceApi {
       (ctx) => project.importImages(folder, { signal: ctx.signal, onProgress: ctx.progress }),
       { onDone: () => this.changed('images') },
     );
+    // A cancelled or failed import keeps the batches it committed: the lists must show them too.
+    this.jobs.wait(jobId).catch(() => this.changed('images'));
     return { jobId };
   }
 
@@ -106,7 +108,7 @@ export class StudioService implements StudioServiceApi {
     const jobId = this.jobs.start(
       'import-triplets',
       (ctx) => project.importTriplets(file, split, { skipInvalid, allowLeakage }, { signal: ctx.signal, onProgress: ctx.progress }),
-      { heavy: false, onDone: () => this.changed('triplets') },
+      { heavy: false, onDone: () => this.changedThroughWorker('triplets') },
     );
     return (await this.jobs.wait(jobId)) as Replies['importTriplets'];
   }
@@ -255,6 +257,16 @@ export class StudioService implements StudioServiceApi {
 
   private changed(what: Events['project:changed']['what']): void {
     this.emit('project:changed', { what });
+  }
+
+  /**
+   * A job committed through its own connection (the triplet import worker): reported once, now. The
+   * watcher takes the commit as seen (else it reports it again a second later and every list is
+   * fetched twice); since it may also hold someone else's commit, every kind of change is reported.
+   */
+  private changedThroughWorker(what: Events['project:changed']['what']): void {
+    if (this.stopWatch?.resync()) this.changedElsewhere();
+    else this.changed(what);
   }
 
   /** Another process (e.g. the CLI) committed to the open project: every view reloads what it shows. */

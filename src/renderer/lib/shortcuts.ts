@@ -1,4 +1,5 @@
 // Keyboard shortcuts, listed once for the "?" overlay and checked by the views.
+import { anyModalOpen } from './modals.js';
 export interface Shortcut {
   keys: string[];
   what: string;
@@ -55,9 +56,9 @@ export function isTextTarget(target: EventTarget | null): boolean {
   return !!t.isContentEditable || t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT';
 }
 
-/** True while a modal dialog (path prompt, help, import/export) is open. */
+/** True while a modal dialog (path prompt, help, import/export) is open: each registers itself (Modal.svelte). */
 export function modalOpen(): boolean {
-  return typeof document !== 'undefined' && !!document.querySelector('[aria-modal="true"]');
+  return anyModalOpen();
 }
 
 /** Views whose edits the history shortcuts undo: there the change is in front of the user. */

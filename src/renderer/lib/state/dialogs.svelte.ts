@@ -1,6 +1,9 @@
 // Asking the user for a path: the native dialog when the host has one (Electron), otherwise a
 // text field in a modal (browser mode's pickFolder/pickFile answer null).
 import { call } from '../api.js';
+// Every dialog is a Modal (components/Modal.svelte), which registers here while open so the global
+// shortcuts stand still behind it.
+export { anyModalOpen, registerModal } from '../modals.js';
 
 export interface PathRequest {
   title: string;

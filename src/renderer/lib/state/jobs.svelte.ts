@@ -4,6 +4,20 @@ import type { JobKind, JobProgress } from '../../../shared/types.js';
 import type { Events } from '../../../shared/ipc.js';
 import { api, ApiError, call, toApiError } from '../api.js';
 
+const JOB_LABELS: Record<string, string> = {
+  'import-images': 'Importing images',
+  'import-triplets': 'Importing triplets',
+  embed: 'Computing features',
+  train: 'Training',
+  evaluate: 'Evaluating',
+  download: 'Downloading',
+};
+
+/** What a job kind is called in progress bars. */
+export function jobLabel(kind: string): string {
+  return JOB_LABELS[kind] ?? kind;
+}
+
 type Outcome = { ok: true; result: unknown } | { ok: false; error: ApiError; cancelled: boolean };
 
 class Jobs {

@@ -1,8 +1,10 @@
 // The image library as pages fetched on demand: the grid asks for the rows it shows and only those
-// pages are loaded, so 100,000 images cost a few requests, not one huge one.
+// pages are loaded, so 100,000 images cost a few requests, not one huge one. It starts over on the
+// service's `images` change events (refresh.ts), not after the caller's own import.
 import type { ImageRecord, ImageImportReport } from '../../../shared/types.js';
 import { call } from '../api.js';
 import { jobs } from './jobs.svelte.js';
+import { Refresher } from './refresh.js';
 
 export const PAGE = 200;
 
@@ -18,6 +20,12 @@ class Library {
   private gen = 0;
   lastImport = $state.raw<ImageImportReport | null>(null);
   importJob = $state<string | null>(null);
+  private readonly refresher = new Refresher(['images'], () => this.reload());
+
+  /** A view shows the library (Library, the triplet maker): load it and follow changes while shown. */
+  watch(): () => void {
+    return this.refresher.watch();
+  }
 
   /** Starts over for the current filter: fetches the first page (and the total). */
   async reload(): Promise<void> {

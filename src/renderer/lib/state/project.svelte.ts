@@ -1,18 +1,26 @@
 // The open project (or none) and the recent-projects list.
 import type { ProjectInfo } from '../../../shared/types.js';
 import { api, call } from '../api.js';
+import { Refresher } from './refresh.js';
 
 class ProjectState {
   info = $state<ProjectInfo | null>(null);
   recent = $state<string[]>([]);
   loaded = $state(false);
-  /** Bumped whenever the project's data changes, so views can reload what they show. */
+  /**
+   * Bumped on each `project:changed` event, for views that still reload on it (Train). New lists use
+   * a Refresher (refresh.ts) instead.
+   */
   version = $state({ images: 0, triplets: 0, runs: 0, project: 0, backbones: 0 });
+  /** The counts (sidebar, headers) follow every change: one projectInfo per burst of events. */
+  private readonly counts = new Refresher(['images', 'triplets', 'runs'], () => this.refresh());
 
   constructor() {
+    this.counts.watch(false); // always on; the first fetch is load()'s
     api.on('project:changed', ({ what }) => {
+      // Mutated in place: the deep $state proxy tracks each counter separately, so a view that
+      // reloads on `version.runs` does not reload on a triplet edit.
       this.version[what]++;
-      void this.refresh();
     });
   }
 
@@ -30,27 +38,16 @@ class ProjectState {
   async create(dir: string): Promise<void> {
     this.info = await call('createProject', { dir });
     this.recent = await call('recentProjects', {});
-    this.touch();
   }
 
   async open(dir: string): Promise<void> {
     this.info = await call('openProject', { dir });
     this.recent = await call('recentProjects', {});
-    this.touch();
   }
 
   async close(): Promise<void> {
     await call('closeProject', {});
     this.info = null;
-    this.touch();
-  }
-
-  /** Marks parts of the project stale (all of it after opening another project) and refreshes the counts. */
-  touch(...what: (keyof ProjectState['version'])[]): void {
-    // Mutated in place: the deep $state proxy tracks each counter separately, so a view that
-    // reloads on `version.runs` does not reload on a triplet edit.
-    for (const k of what.length ? what : (['images', 'triplets', 'runs', 'project'] as const)) this.version[k]++;
-    if (what.length) void this.refresh().catch(() => {});
   }
 }
 

@@ -2,7 +2,7 @@
 // "Keep" and "ambiguous" are stored on the triplet (its `review`), so they survive Re-evaluate and restarts.
 import type { EvaluateResult, HistoryEntry, Mistake, ReviewDecision, TripletEdit } from '../../../shared/types.js';
 import { call } from '../api.js';
-import { project } from './project.svelte.js';
+import { Refresher } from './refresh.js';
 
 export type Verdict = 'swap' | 'exclude' | 'keep';
 export const VERDICTS: Record<Verdict, { key: string; label: string; edit: TripletEdit; done: string }> = {
@@ -28,6 +28,17 @@ class Review {
   resolved = $state.raw<Map<number, Verdict>>(new Map());
   /** The last re-evaluation: accuracy on the current labels and on the labels as imported. */
   evaluation = $state.raw<EvaluateResult | null>(null);
+
+  /** A new run or evaluation changes the mistakes; a triplet edit (here or elsewhere) only the history. */
+  private readonly all = new Refresher(['runs'], () => this.load());
+  private readonly historyOnly = new Refresher(['triplets'], () => this.loadHistory());
+
+  /** The Review view is shown: load it and follow changes while it is shown. */
+  watch(): () => void {
+    const stopAll = this.all.watch();
+    const stopHistory = this.historyOnly.watch(false);
+    return () => (stopAll(), stopHistory());
+  }
 
   get current(): Mistake | undefined {
     return this.mistakes[this.index];
@@ -56,8 +67,6 @@ class Review {
     if (verdict === 'swap') this.patch(m.tripletId, (x) => ({ ...x, positive: x.negative, negative: x.positive, positiveId: x.negativeId, negativeId: x.positiveId, dAP: x.dAN, dAN: x.dAP, review: null }));
     else this.patch(m.tripletId, (x) => ({ ...x, review: verdict === 'keep' ? 'keep' : 'ambiguous' }));
     if (this.index < this.mistakes.length - 1) this.index++;
-    await this.loadHistory();
-    project.touch('triplets');
   }
 
   /** Updates one mistake in place (keeps the reviewer's position). */

@@ -3,7 +3,6 @@
 import type { BackboneInfo, BackendReport, EpochMetric, JobProgress, RunSummary, TrainOptions } from '../../../shared/types.js';
 import { call } from '../api.js';
 import { jobs } from './jobs.svelte.js';
-import { project } from './project.svelte.js';
 
 export interface LivePoint {
   epoch: number;
@@ -59,9 +58,8 @@ class Runs {
     try {
       await jobs.result(jobId, 'train');
     } finally {
+      // The run list refreshes on the `runs` change event the service sends when the job ends.
       this.jobId = null;
-      await this.loadRuns();
-      project.touch('runs');
     }
   }
 

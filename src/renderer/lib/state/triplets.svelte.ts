@@ -1,8 +1,9 @@
 // The triplet list with its filters, the selection, and the edits (each one goes through the
-// main side, which records it in the history so it can be undone).
+// main side, which records it in the history so it can be undone). The list refreshes on the
+// service's `triplets` change events only (refresh.ts), so an edit costs one listTriplets.
 import type { Split, TripletEdit, TripletImportReport, TripletRecord } from '../../../shared/types.js';
 import { call } from '../api.js';
-import { project } from './project.svelte.js';
+import { Refresher } from './refresh.js';
 
 export const TRIPLET_PAGE = 100;
 
@@ -22,6 +23,20 @@ class Triplets {
   loading = $state(false);
   lastImport = $state.raw<TripletImportReport | null>(null);
   private gen = 0;
+  /** Set by an import: the refresh its change event brings shows the first page. */
+  private toFirstPage = false;
+  private readonly refresher = new Refresher(['triplets'], () => this.load(this.takeOffset()));
+
+  /** The Triplets view shows the list: load it and follow changes while it is shown. */
+  watch(): () => void {
+    return this.refresher.watch();
+  }
+
+  private takeOffset(): number {
+    const first = this.toFirstPage;
+    this.toFirstPage = false;
+    return first ? 0 : this.offset;
+  }
 
   get current(): TripletRecord | undefined {
     return this.items[this.selected];
@@ -65,31 +80,28 @@ class Triplets {
   }
 
   async edit(id: number, edit: TripletEdit): Promise<TripletRecord | null> {
-    const rec = await call('editTriplet', { id, edit });
-    await this.load();
-    void project.refresh();
-    return rec;
+    return call('editTriplet', { id, edit });
   }
 
   /** The user has checked a triplet whose image changed on disk: its flag goes. */
   async clearFlag(id: number): Promise<void> {
     await call('clearTripletFlags', { ids: [id] });
-    await this.load();
   }
 
   async create(split: Split, anchorId: number, positiveId: number, negativeId: number): Promise<TripletRecord> {
-    const rec = await call('createTriplet', { split, anchorId, positiveId, negativeId });
-    await this.load();
-    void project.refresh();
-    return rec;
+    return call('createTriplet', { split, anchorId, positiveId, negativeId });
   }
 
   async importFile(file: string, split: Split, skipInvalid: boolean, allowLeakage = false): Promise<TripletImportReport> {
-    const report = await call('importTriplets', { file, split, skipInvalid, allowLeakage });
-    this.lastImport = report;
-    await this.load(0);
-    void project.refresh();
-    return report;
+    this.toFirstPage = true;
+    try {
+      const report = await call('importTriplets', { file, split, skipInvalid, allowLeakage });
+      this.lastImport = report;
+      return report;
+    } catch (err) {
+      this.toFirstPage = false; // refused: nothing changed, no refresh comes
+      throw err;
+    }
   }
 
   async exportFile(file: string, split: Split): Promise<{ file: string; count: number }> {

@@ -1,11 +1,10 @@
 // Undo/redo of triplet edits. The history lives on the main side (so it survives restarts);
-// this only calls it, tells the user what changed and refreshes what depends on it.
+// this only calls it and tells the user what changed; the lists refresh on the change event.
 import type { HistoryEntry } from '../../../shared/types.js';
 import { call } from '../api.js';
 import { project } from './project.svelte.js';
 import { review } from './review.svelte.js';
 import { toasts } from './toasts.svelte.js';
-import { triplets } from './triplets.svelte.js';
 
 export function describe(entry: HistoryEntry): string {
   if (entry.tripletId !== null) return `${entry.action} on triplet #${entry.tripletId}`;
@@ -31,8 +30,6 @@ class Undo {
       }
       toasts.push('success', which === 'undo' ? 'Undone' : 'Redone', describe(entry));
       review.afterUndoRedo(entry, which === 'undo');
-      await Promise.all([review.loaded ? review.loadHistory() : null, triplets.load()]);
-      project.touch('triplets');
     } catch (err) {
       toasts.error(err);
     } finally {
