@@ -12,11 +12,11 @@ import { join } from 'node:path';
 import { EVENT_CHANNEL, type EventName, type Events, type RequestName } from '../../shared/ipc.js';
 import { createDispatcher } from '../ipc/dispatch.js';
 import { StudioService } from '../project/service.js';
-import type { HostedService } from '../server/service-host.js';
+import type { HostedService } from '../service/hosted.js';
 import { appDataDir } from '../util/paths.js';
 import { registerIpc } from './ipc.js';
 import { buildMenuTemplate } from './menu.js';
-import { APP_SCHEME, APP_URL, isAllowedExternal, isAllowedNavigation } from './policy.js';
+import { APP_SCHEME, APP_URL, isAllowedExternal, isAllowedNavigation } from '../host-policy/urls.js';
 import { createAppProtocolHandler } from './protocol.js';
 import { loadWindowState, saveWindowState } from './window-state.js';
 

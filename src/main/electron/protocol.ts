@@ -3,9 +3,9 @@
 // it) and /media/<kind>/<id> through the service, with the CSP and security headers on every reply.
 import { readFile, realpath } from 'node:fs/promises';
 import { sep } from 'node:path';
-import { contentType, parseMediaPath, SECURITY_HEADERS } from '../server/headers.js';
-import { imageTypeOf } from '../server/sniff.js';
-import { isAppUrl, resolveAppPath } from './policy.js';
+import { contentType, parseMediaPath, SECURITY_HEADERS } from '../host-policy/headers.js';
+import { imageTypeOf } from '../host-policy/media-type.js';
+import { isAppUrl, resolveAppPath } from '../host-policy/urls.js';
 
 export interface AppProtocolOptions {
   /** The built renderer folder (dist/renderer). */
