@@ -156,6 +156,8 @@ export interface Events extends Record<EventName, unknown> {
   'job:failed': { jobId: string; kind: JobProgress['kind']; error: IpcError; cancelled: boolean };
   'project:changed': { what: 'images' | 'triplets' | 'runs' | 'project' | 'backbones' };
   'menu:command': { command: MenuCommand };
+  /** The service process died: requests in flight failed with SERVICE_CRASHED; `restarted` says whether a new one runs. */
+  'service:crashed': { reason: string; restarted: boolean; reopened: string | null };
 }
 
 export type MenuCommand = 'new-project' | 'open-project' | 'import-images' | 'import-triplets' | 'export-triplets' | 'undo' | 'redo';
@@ -174,6 +176,8 @@ export type ErrorCode =
   | 'CANCELLED'
   /** A reply too large (or impossible) to send over the transport. */
   | 'TOO_LARGE'
+  /** The service process stopped while answering (it is restarted; see the service:crashed event). */
+  | 'SERVICE_CRASHED'
   | 'INTERNAL';
 
 export interface IpcError {

@@ -65,8 +65,9 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 async function defaultService(opts: { dataDir: string; emit: EmitFn }): Promise<HostedService> {
-  const { StudioService } = await import('../project/service.js');
-  return new StudioService(opts) as unknown as HostedService;
+  // The same service entry as the service process runs, here in-process (see README: browser mode).
+  const { createStudioService } = await import('../service/create.js');
+  return createStudioService(opts);
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
