@@ -13,7 +13,7 @@ export interface AppProtocolOptions {
   mediaPath(kind: 'thumb' | 'image', id: number): string | null | Promise<string | null>;
 }
 
-function reply(status: number, body: BodyInit | null, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): Response {
+function reply(status: number, body: ConstructorParameters<typeof Response>[0], type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): Response {
   return new Response(body, { status, headers: { ...SECURITY_HEADERS, 'Content-Type': type, ...extra } });
 }
 
