@@ -7,7 +7,7 @@ import { AppError } from '../../shared/errors.js';
 import { REQUEST_NAMES, type EventName, type Events } from '../../shared/ipc.js';
 import type { JobProgress } from '../../shared/types.js';
 import type { EmitFn, HostedService } from './hosted.js';
-import { isServiceMessage, SERVICE_CRASHED, type ServiceMethod, type ServiceTransport, type TransportFactory } from './protocol.js';
+import { isServiceMessage, SERVICE_CRASHED, type HostMessage, type ServiceMethod, type ServiceTransport, type TransportFactory } from './protocol.js';
 
 export interface ServiceClientOptions {
   emit: EmitFn;
@@ -39,6 +39,8 @@ export class ServiceClient {
   private projectDir: string | null = null;
   private disposed = false;
   private downReason: string | null = null;
+  /** Requests sent before the new process said `ready` (its listener may not exist yet). */
+  private queue: HostMessage[] | null = null;
   /** The request methods as a service object the dispatcher (and the hosts) call. */
   readonly api: HostedService;
 
@@ -54,7 +56,7 @@ export class ServiceClient {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { method, resolve: (v) => resolve(this.track(method, args, v)), reject });
-      this.transport!.send({ t: 'req', id, method, args });
+      this.send({ t: 'req', id, method, args });
     });
   }
 
@@ -68,7 +70,13 @@ export class ServiceClient {
     this.transport = null;
   }
 
+  private send(msg: HostMessage): void {
+    if (this.queue) this.queue.push(msg);
+    else this.transport?.send(msg);
+  }
+
   private spawn(): void {
+    this.queue = [];
     const transport = this.start();
     this.transport = transport;
     transport.onMessage((m) => this.receive(m));
@@ -83,12 +91,18 @@ export class ServiceClient {
   private receive(m: unknown): void {
     if (!isServiceMessage(m)) return;
     if (m.t === 'evt') return this.relay(m.name, m.payload);
-    if (m.t !== 'res') return;
+    if (m.t === 'ready') return this.flush();
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
     if (m.ok) p.resolve(m.value);
     else p.reject(new AppError(m.error.code, m.error.message, m.error.details));
+  }
+
+  private flush(): void {
+    const queued = this.queue ?? [];
+    this.queue = null;
+    for (const msg of queued) this.transport?.send(msg);
   }
 
   private relay(name: EventName, payload: unknown): void {
@@ -108,6 +122,7 @@ export class ServiceClient {
 
   private crashed(reason: string): void {
     this.transport = null;
+    this.queue = null;
     if (this.disposed) return;
     this.opts.log?.(`Triplet Studio service stopped (${reason}).`);
     for (const [id, p] of this.pending) {
