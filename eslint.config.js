@@ -11,6 +11,7 @@
 // Static imports and re-exports are checked by the core `no-restricted-imports` rule (regex on the
 // specifier, so `../electron/x.js` and `../../electron/x.js` both count); `import()` with a literal
 // specifier by the small `layers/no-restricted-dynamic-import` rule below, with the same patterns.
+// Only .ts is parsed here; test/lint/layers.test.ts checks the .svelte components' imports.
 import tseslint from 'typescript-eslint';
 
 /** A folder under src/main reached by a relative specifier: `../x/…`, `../../x/…`, `./x/…` (hosts only). */

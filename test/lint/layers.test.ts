@@ -2,6 +2,8 @@
 // the allowed ones; and the source tree itself is clean. Files are linted as text under the path
 // they would have, so no violating file has to exist.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { test } from 'node:test';
 import { ESLint } from 'eslint';
 import { repoRoot } from '../helpers/shared.js';
@@ -63,4 +65,24 @@ test('src/ has no layering violations', async () => {
   const results = await eslint.lintFiles(['src']);
   const problems = results.flatMap((r) => r.messages.map((m) => `${r.filePath.replace(repoRoot + '/', '')}:${m.line} ${m.message}`));
   assert.deepEqual(problems, []);
+});
+
+// ESLint here parses TypeScript only; .svelte components are checked by resolving their import
+// specifiers: a relative import must land in src/renderer or src/shared.
+test('renderer components (.svelte) import only src/shared and the renderer', () => {
+  const renderer = join(repoRoot, 'src', 'renderer');
+  const allowed = [renderer + sep, join(repoRoot, 'src', 'shared') + sep];
+  const bad: string[] = [];
+  const files = readdirSync(renderer, { recursive: true }).map(String).filter((f) => f.endsWith('.svelte'));
+  assert.ok(files.length > 5, 'found the components');
+  for (const f of files) {
+    const file = join(renderer, f);
+    const text = readFileSync(file, 'utf8');
+    for (const [, spec] of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)'([^']+)'/g)) {
+      if (!spec.startsWith('.')) continue; // packages (svelte, …)
+      const target = resolve(dirname(file), spec);
+      if (!allowed.some((root) => target.startsWith(root))) bad.push(`src/renderer/${f}: ${spec}`);
+    }
+  }
+  assert.deepEqual(bad, []);
 });
