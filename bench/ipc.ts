@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { WebSocket } from 'ws';
 import { clientProtocols } from '../src/main/server/auth.js';
-import { startServer, type RunningServer } from '../src/main/server/index.js';
+import { fileURLToPath } from 'node:url';
+import { startServer, type EmitFn, type RunningServer } from '../src/main/server/index.js';
+import { forkService } from '../src/main/service/fork.js';
 import type { Envelope, RequestName, WsServerMessage } from '../src/shared/ipc.js';
 import type { JobProgress } from '../src/shared/types.js';
 import { flowersDir, sharedModelsDir, skipWithoutShared } from '../test/helpers/shared.js';
@@ -179,7 +181,13 @@ export async function runIpcBench(): Promise<Row[]> {
   if (!process.env.TRIPLET_STUDIO_BACKBONES && !noShared && existsSync(join(backbones, BACKBONE, 'model.json'))) {
     process.env.TRIPLET_STUDIO_BACKBONES = backbones;
   }
-  const srv = await startServer({ dataDir: join(tmp, 'data'), staticDir });
+  // IPC_SERVICE=fork: the service in a child process behind the service protocol (as in Electron).
+  const forked = process.env.IPC_SERVICE === 'fork';
+  if (forked) console.log('  service: forked child process (src/main/service/main.ts)');
+  const createService = forked
+    ? (o: { dataDir: string; emit: EmitFn }) => forkService({ entry: fileURLToPath(new URL('../src/main/service/main.ts', import.meta.url)), ...o })
+    : undefined;
+  const srv = await startServer({ dataDir: join(tmp, 'data'), staticDir, createService });
   const client = await Client.connect(srv);
   const rows: Row[] = [];
   try {

@@ -6,3 +6,9 @@ export function buildElectron(options?: {
   out?: string;
   extraEntries?: Record<string, string>;
 }): Promise<{ out: string; workers: string[]; engines: string[] }>;
+import type { Metafile } from 'esbuild';
+export const HEAVY_IN_MAIN: RegExp[];
+export const SERVICE_ONLY_SOURCES: RegExp[];
+export function reachable(metafile: Metafile, outputName: string): { sources: string[]; packages: string[] };
+export function heavyInMain(metafile: Metafile): string[];
+export function entryGraph(entries: Record<string, string>): Promise<Metafile>;

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // Bundles the Electron side with esbuild (`npm run build:electron`):
 //   dist/electron/main.cjs     main process (CJS; npm packages stay external, shipped in node_modules)
+//   dist/electron/service.cjs  service process (Electron utilityProcess): StudioService, SQLite, ML
+//                              workers; main.cjs must reach none of those (HEAVY_IN_MAIN, checked
+//                              on every build and in test/main/electron/main-graph.test.ts)
 //   dist/electron/preload.cjs  sandboxed preload (CJS; everything but `electron` inlined — a sandboxed
 //                              preload cannot load node_modules)
 //   dist/electron/*-worker.js  worker threads, plus the backbone engine modules that the feature
@@ -19,6 +22,40 @@ const src = join(root, 'src', 'main');
 const defaultOut = join(root, 'dist', 'electron');
 const NODE_TARGET = 'node22'; // Electron 45 ships Node 22
 const EXTERNAL = ['electron', 'better-sqlite3', 'sharp', '@tensorflow/*', 'onnxruntime-node', 'h5wasm'];
+/** Packages the thin Electron main process must never load: they belong to the service process. */
+export const HEAVY_IN_MAIN = [/^better-sqlite3$/, /^@tensorflow\//, /^onnxruntime-node$/, /^sharp$/];
+/** Source folders whose code holds those handles (the store, the ML engines, the service itself). */
+export const SERVICE_ONLY_SOURCES = [/^src\/main\/(store|ml|project|jobs|images|triplets)\//];
+
+const mainEntries = { main: join(src, 'electron', 'main.ts') };
+const serviceEntries = { service: join(src, 'service', 'main.ts') };
+
+/**
+ * Everything an output bundle reaches, from an esbuild metafile: `sources` (bundled files, relative
+ * to the repo) and `packages` (npm packages left external, i.e. loaded at run time).
+ */
+export function reachable(metafile, outputName) {
+  const key = Object.keys(metafile.outputs).find((k) => basename(k) === outputName);
+  if (!key) throw new Error(`No output ${outputName} in the metafile`);
+  const out = metafile.outputs[key];
+  const packages = [...new Set(out.imports.filter((i) => i.external).map((i) => i.path))].sort();
+  return { sources: Object.keys(out.inputs).sort(), packages };
+}
+
+/** What the Electron main entry reaches that it must not (empty when the shell is thin). */
+export function heavyInMain(metafile) {
+  const { sources, packages } = reachable(metafile, 'main.cjs');
+  return [
+    ...packages.filter((p) => HEAVY_IN_MAIN.some((re) => re.test(p))),
+    ...sources.filter((f) => SERVICE_ONLY_SOURCES.some((re) => re.test(f))),
+  ];
+}
+
+/** Bundles one CJS entry in memory (as the real build does) and returns its metafile. */
+export async function entryGraph(entries) {
+  const r = await build({ ...cjsNodeOptions(), entryPoints: entries, outdir: join(root, 'dist', 'graph'), write: false, metafile: true, logLevel: 'silent' });
+  return r.metafile;
+}
 
 /** Every `*-worker.ts` under src/main → its output name (flat, next to main.cjs). */
 export function findWorkers() {
@@ -64,6 +101,21 @@ const cjsMeta = {
   define: { 'import.meta.url': '__meta_url', 'import.meta.dirname': '__meta_dirname', 'import.meta.filename': '__meta_filename' },
 };
 
+/** The CJS main-side build: Node target, npm packages external (shipped in node_modules). */
+function cjsNodeOptions() {
+  return {
+    ...cjsMeta,
+    bundle: true,
+    absWorkingDir: root,
+    outExtension: { '.js': '.cjs' },
+    platform: 'node',
+    target: NODE_TARGET,
+    format: 'cjs',
+    packages: 'external',
+    external: EXTERNAL,
+  };
+}
+
 /**
  * `out`: output folder (default dist/electron). `extraEntries`: more CJS entries built exactly like
  * main.cjs (tests bundle the browser-mode server this way to run the bundled service under Node).
@@ -73,18 +125,15 @@ export async function buildElectron({ log = console.log, out = defaultOut, extra
   const started = performance.now();
   const common = { bundle: true, sourcemap: 'linked', logLevel: 'warning', legalComments: 'none', absWorkingDir: root };
 
-  await build({
+  const cjs = await build({
     ...common,
-    ...cjsMeta,
-    entryPoints: { main: join(src, 'electron', 'main.ts'), ...extraEntries },
+    ...cjsNodeOptions(),
+    entryPoints: { ...mainEntries, ...serviceEntries, ...extraEntries },
     outdir: out,
-    outExtension: { '.js': '.cjs' },
-    platform: 'node',
-    target: NODE_TARGET,
-    format: 'cjs',
-    packages: 'external',
-    external: EXTERNAL,
+    metafile: true,
   });
+  const heavy = heavyInMain(cjs.metafile);
+  if (heavy.length) throw new Error(`The Electron main process must stay thin, but main.cjs reaches:\n  ${heavy.join('\n  ')}`);
 
   await build({
     ...common,
@@ -122,7 +171,7 @@ export async function buildElectron({ log = console.log, out = defaultOut, extra
   const missing = unresolvedUrls(out);
   if (missing.length) throw new Error(`Worker/module URLs with no bundled file:\n  ${missing.join('\n  ')}`);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  log(`Electron bundles in ${relative(root, out)} (${seconds} s): main.cjs, preload.cjs${Object.keys(workerEntries).map((n) => `, ${n}.js`).join('')}`);
+  log(`Electron bundles in ${relative(root, out)} (${seconds} s): main.cjs, service.cjs, preload.cjs${Object.keys(workerEntries).map((n) => `, ${n}.js`).join('')}`);
   return { out, workers: Object.keys(workers), engines: Object.keys(engines) };
 }
 

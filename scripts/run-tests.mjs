@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The test command (`npm test`): type checks, then the node:test suites under test/ (TypeScript via
+// The test command (`npm test`): type checks and the layering lint (eslint.config.js), then the node:test suites under test/ (TypeScript via
 // tsx), then the Playwright suite in Debian Chromium. Every stage runs even if an earlier one failed;
 // the exit code is the worst, and the last line sums the counts: "N passed, N failed, N skipped".
 // `npm test -- unit` (or typecheck, e2e) runs only those stages.
@@ -77,10 +77,15 @@ async function ensureChromium() {
 
 const STAGES = {
   async typecheck() {
-    const tsc = await run('tsc', bin('tsc'), ['-p', 'tsconfig.json']);
-    const svelte = await run('svelte-check', bin('svelte-check'), ['--tsconfig', 'src/renderer/tsconfig.json', '--fail-on-warnings']);
-    if (tsc || svelte) totals.failed++;
-    return Math.max(tsc, svelte);
+    // Each check that fails counts as one failure; all of them run.
+    const codes = [
+      await run('tsc', bin('tsc'), ['-p', 'tsconfig.json']),
+      await run('tsc (DOM tests)', bin('tsc'), ['-p', 'tsconfig.dom.json']),
+      await run('svelte-check', bin('svelte-check'), ['--tsconfig', 'src/renderer/tsconfig.json', '--fail-on-warnings']),
+      await run('eslint (layers)', bin('eslint'), ['--max-warnings=0', 'src']),
+    ];
+    totals.failed += codes.filter((c) => c !== 0).length;
+    return Math.max(...codes);
   },
   async unit() {
     return run('node:test', process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...findTests(join(root, 'test'))], countNodeTest);

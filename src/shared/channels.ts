@@ -34,7 +34,7 @@ export const REQUEST_NAMES = [
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 
-export const EVENT_NAMES = ['job:progress', 'job:done', 'job:failed', 'project:changed', 'menu:command'] as const;
+export const EVENT_NAMES = ['job:progress', 'job:done', 'job:failed', 'project:changed', 'menu:command', 'service:crashed'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 /** Electron IPC channel for a request name: namespaced so no other channel can collide. */

@@ -2,6 +2,8 @@
 // plus a message a user understands. Anything else thrown is reported as INTERNAL.
 import type { ErrorCode, IpcError } from './ipc.js';
 
+export type { ErrorCode, IpcError };
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details?: unknown;

@@ -24,30 +24,15 @@ import type {
   TripletPage,
   TripletRecord,
 } from './types.js';
+import { trainOptionsSchema } from './train-options.js';
 
 const split = z.enum(['train', 'test']);
-const distance = z.enum(['l1', 'l2', 'cosine']);
-const backend = z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
 const id = z.number().int().positive();
 const path = z.string().min(1).max(4096);
 const page = { offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).optional() };
 
-export const trainOptionsSchema = z.object({
-  backbone: z.string().min(1).max(100),
-  distance,
-  margin: z.number().min(0).max(10),
-  epochs: z.number().int().min(1).max(10000),
-  batchSize: z.number().int().min(1).max(65536),
-  learningRate: z.number().positive().max(10),
-  dropout: z.number().min(0).max(0.95),
-  hidden: z.number().int().min(1).max(65536),
-  embedding: z.number().int().min(1).max(4096),
-  validationSplit: z.number().min(0).max(0.5),
-  seed: z.number().int().optional(),
-  backend: backend.optional(),
-  resize: z.enum(['nearest', 'antialias']).optional(),
-  exif: z.boolean().optional(),
-});
+// Defined in train-options.ts, so domain code (ml/, project/) uses it without the IPC contract.
+export { trainOptionsSchema };
 
 const tripletEdit = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('swap') }),
@@ -156,6 +141,8 @@ export interface Events extends Record<EventName, unknown> {
   'job:failed': { jobId: string; kind: JobProgress['kind']; error: IpcError; cancelled: boolean };
   'project:changed': { what: 'images' | 'triplets' | 'runs' | 'project' | 'backbones' };
   'menu:command': { command: MenuCommand };
+  /** The service process died: requests in flight failed with SERVICE_CRASHED; `restarted` says whether a new one runs. */
+  'service:crashed': { reason: string; restarted: boolean; reopened: string | null };
 }
 
 export type MenuCommand = 'new-project' | 'open-project' | 'import-images' | 'import-triplets' | 'export-triplets' | 'undo' | 'redo';
@@ -174,6 +161,8 @@ export type ErrorCode =
   | 'CANCELLED'
   /** A reply too large (or impossible) to send over the transport. */
   | 'TOO_LARGE'
+  /** The service process stopped while answering (it is restarted; see the service:crashed event). */
+  | 'SERVICE_CRASHED'
   | 'INTERNAL';
 
 export interface IpcError {

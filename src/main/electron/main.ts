@@ -1,8 +1,11 @@
 // Electron main process: one hardened window showing the renderer from app://studio/.
 //
-// StudioService runs here, in the Electron main process; its heavy work (feature extraction,
-// training, image decoding) runs in worker threads inside core/ml (src/main/util/worker.ts), so
-// this thread only routes IPC and answers quick SQLite queries and the window stays responsive.
+// A thin shell: windows, menus, the app:// protocol, native dialogs, sender checks and path grants.
+// StudioService, SQLite and the ML workers run in a separate service process (Electron
+// utilityProcess, src/main/service/main.ts → service.cjs); validated requests are forwarded to it
+// and its events flow back (src/main/service/protocol.ts). A crashed service is restarted and the
+// renderer told (service:crashed). This process holds no SQLite handle and loads no tfjs
+// (test/main/electron/main-graph.test.ts checks the import graph).
 //
 // Security (Electron checklist): contextIsolation + sandbox + no nodeIntegration, a custom
 // privileged protocol instead of file://, CSP on every response, navigation and new windows
@@ -11,18 +14,20 @@ import { app, BrowserWindow, dialog, Menu, protocol, screen, session, shell } fr
 import { join } from 'node:path';
 import { EVENT_CHANNEL, type EventName, type Events, type RequestName } from '../../shared/ipc.js';
 import { createDispatcher } from '../ipc/dispatch.js';
-import { StudioService } from '../project/service.js';
-import type { HostedService } from '../server/service-host.js';
+import { ServiceClient } from '../service/client.js';
+import type { HostedService } from '../service/hosted.js';
 import { appDataDir } from '../util/paths.js';
 import { registerIpc } from './ipc.js';
 import { buildMenuTemplate } from './menu.js';
-import { APP_SCHEME, APP_URL, isAllowedExternal, isAllowedNavigation } from './policy.js';
+import { APP_SCHEME, APP_URL, isAllowedExternal, isAllowedNavigation } from '../host-policy/urls.js';
 import { createAppProtocolHandler } from './protocol.js';
+import { utilityTransport } from './service-process.js';
 import { loadWindowState, saveWindowState } from './window-state.js';
 
 // The bundle sits in dist/electron/; the renderer build in dist/renderer/.
 const RENDERER_DIR = join(__dirname, '..', 'renderer');
 const PRELOAD = join(__dirname, 'preload.cjs');
+const SERVICE_ENTRY = join(__dirname, 'service.cjs');
 
 // better-sqlite3 built for Electron's ABI: `npm start` passes it in the environment; a packaged app
 // ships it under resources/native/ (scripts/electron-sqlite.mjs, electron-builder.yml).
@@ -39,6 +44,7 @@ app.enableSandbox();
 
 let win: BrowserWindow | null = null;
 let service: HostedService | null = null;
+let client: ServiceClient | null = null;
 
 function emit<E extends EventName>(event: E, payload: Events[E]): void {
   if (win && !win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, event, payload);
@@ -188,7 +194,10 @@ async function main(): Promise<void> {
   });
   await app.whenReady();
   hardenSession();
-  service = new StudioService({ dataDir: appDataDir(), emit }) as unknown as HostedService;
+  // The service process inherits the environment (SQLite binding, backbones folder) plus its data folder.
+  const env = { ...process.env, TRIPLET_STUDIO_SERVICE_DATA: appDataDir() };
+  client = new ServiceClient(utilityTransport(SERVICE_ENTRY, env), { emit, log: (line) => console.error(line) });
+  service = client.api;
   const handler = createAppProtocolHandler({ root: RENDERER_DIR, mediaPath: (kind, id) => service!.mediaPath(kind, id) });
   protocol.handle(APP_SCHEME, (request) => handler(request));
 
@@ -209,11 +218,10 @@ async function main(): Promise<void> {
   // Let running jobs stop and the store close before exiting (bounded, so quitting never hangs).
   let disposed = false;
   app.on('before-quit', (event) => {
-    if (disposed || !service?.dispose) return;
+    if (disposed || !client) return;
     event.preventDefault();
     disposed = true;
-    const timeout = new Promise((r) => setTimeout(r, 5000));
-    void Promise.race([Promise.resolve(service.dispose()).catch(() => {}), timeout]).finally(() => app.quit());
+    void client.dispose(5000).finally(() => app.quit());
   });
 }
 

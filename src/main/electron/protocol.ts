@@ -3,9 +3,9 @@
 // it) and /media/<kind>/<id> through the service, with the CSP and security headers on every reply.
 import { readFile, realpath } from 'node:fs/promises';
 import { sep } from 'node:path';
-import { contentType, parseMediaPath, SECURITY_HEADERS } from '../server/headers.js';
-import { imageTypeOf } from '../server/sniff.js';
-import { isAppUrl, resolveAppPath } from './policy.js';
+import { contentType, parseMediaPath, SECURITY_HEADERS } from '../host-policy/headers.js';
+import { imageTypeOf } from '../host-policy/media-type.js';
+import { isAppUrl, resolveAppPath } from '../host-policy/urls.js';
 
 export interface AppProtocolOptions {
   /** The built renderer folder (dist/renderer). */
@@ -13,7 +13,7 @@ export interface AppProtocolOptions {
   mediaPath(kind: 'thumb' | 'image', id: number): string | null | Promise<string | null>;
 }
 
-function reply(status: number, body: BodyInit | null, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): Response {
+function reply(status: number, body: ConstructorParameters<typeof Response>[0], type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): Response {
   return new Response(body, { status, headers: { ...SECURITY_HEADERS, 'Content-Type': type, ...extra } });
 }
 

@@ -12,7 +12,7 @@ import {
   type ServiceArgs,
   type StudioServiceApi,
 } from '../../shared/ipc.js';
-import { isTrustedSender } from '../electron/policy.js';
+import { isTrustedSender } from '../host-policy/urls.js';
 import { PathGrants } from './path-grants.js';
 
 /** Who sent a request, as far as the transport can tell. */

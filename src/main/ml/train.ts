@@ -1,8 +1,8 @@
 // trainEncoder: packs the features the triplets need, trains in a worker thread, supports cancel.
 import { AppError } from '../../shared/errors.js';
 import type { EpochMetric, TrainOptions } from '../../shared/types.js';
-import type { ErrorCode } from '../../shared/ipc.js';
-import { trainOptionsSchema } from '../../shared/ipc.js';
+import type { ErrorCode } from '../../shared/errors.js';
+import { trainOptionsSchema } from '../../shared/train-options.js';
 import { startWorker } from '../util/worker.js';
 import { abortError, throwIfAborted } from './abort.js';
 import { initBackend } from './backend.js';

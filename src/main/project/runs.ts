@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
-import { trainOptionsSchema } from '../../shared/ipc.js';
+import { trainOptionsSchema } from '../../shared/train-options.js';
 import type { Distance, EpochMetric, EvaluateResult, Mistake, RunStatus, RunSummary, TrainOptions } from '../../shared/types.js';
 import { etaEstimator, isAbortError, throwIfAborted, type ProgressFn } from '../jobs/eta.js';
 import {

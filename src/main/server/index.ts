@@ -13,13 +13,13 @@ import { createDispatcher, type Dispatcher } from '../ipc/dispatch.js';
 import { encodeReply } from '../ipc/encode.js';
 import type { EventName, Events, WsServerMessage } from '../../shared/ipc.js';
 import { TOKEN_FRAGMENT, WS_PROTOCOL } from '../../shared/ws-auth.js';
-import { resolveInside } from '../electron/policy.js';
+import { resolveInside } from '../host-policy/urls.js';
 import { handshakeAuthenticated, hasMediaCookie, mediaCookie, mediaTokenFor, newToken, tokensEqual } from './auth.js';
-import { parseMediaPath } from './headers.js';
+import { parseMediaPath } from '../host-policy/headers.js';
 import { parseTarget, sendFile, sendText } from './respond.js';
-import type { EmitFn, HostedService } from './service-host.js';
+import type { EmitFn, HostedService } from '../service/hosted.js';
 
-export type { EmitFn, HostedService } from './service-host.js';
+export type { EmitFn, HostedService } from '../service/hosted.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -65,8 +65,9 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 async function defaultService(opts: { dataDir: string; emit: EmitFn }): Promise<HostedService> {
-  const { StudioService } = await import('../project/service.js');
-  return new StudioService(opts) as unknown as HostedService;
+  // The same service entry as the service process runs, here in-process (see README: browser mode).
+  const { createStudioService } = await import('../service/create.js');
+  return createStudioService(opts);
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {

@@ -3,8 +3,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { contentType, SECURITY_HEADERS } from './headers.js';
-import { sniffImageType } from './sniff.js';
+import { contentType, SECURITY_HEADERS } from '../host-policy/headers.js';
+import { sniffImageType } from '../host-policy/media-type.js';
 
 export function sendText(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) {

@@ -5,7 +5,7 @@
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../src/shared/errors.js';
-import type { HostedService } from '../../../src/main/server/service-host.js';
+import type { HostedService } from '../../../src/main/service/hosted.js';
 import type { ImageRecord, ProjectInfo, TrainOptions } from '../../../src/shared/types.js';
 
 export interface FakeStats {

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { buildElectron, findEngineModules, findWorkers } from '../../../scripts/build-electron.mjs';
+import { forkTransport } from '../../../src/main/service/fork.js';
+import { ServiceClient } from '../../../src/main/service/client.js';
 import { flowersDir, repoRoot, sharedModelsDir, skipWithoutShared } from '../../helpers/shared.js';
 
 test('build-electron bundles main, preload, every worker and engine module', { skip: skipWithoutShared() }, async () => {
@@ -17,7 +19,7 @@ test('build-electron bundles main, preload, every worker and engine module', { s
   const tmp = mkdtempSync(join(tmpdir(), 'ts-bundle-'));
   try {
     const built = await buildElectron({ out, log: () => {}, extraEntries: { server: join(repoRoot, 'src', 'main', 'server', 'index.ts') } });
-    for (const f of ['main.cjs', 'preload.cjs', 'server.cjs']) assert.ok(existsSync(join(out, f)), f);
+    for (const f of ['main.cjs', 'service.cjs', 'preload.cjs', 'server.cjs']) assert.ok(existsSync(join(out, f)), f);
     assert.deepEqual(built.workers.sort(), Object.keys(findWorkers()).sort());
     assert.ok(built.workers.includes('features-worker') && built.workers.includes('train-worker'), built.workers.join());
     for (const w of built.workers) assert.ok(existsSync(join(out, `${w}.js`)), w);
@@ -51,6 +53,22 @@ test('build-electron bundles main, preload, every worker and engine module', { s
     assert.equal(typeof result.runs[0].testAccuracy, 'number');
     assert.equal(result.thumb.status, 200);
     assert.match(result.thumb.type, /^image\//);
+
+    // The bundled service process (what Electron starts with utilityProcess.fork), here forked by Node.
+    const events: Array<{ name: string; payload: any }> = [];
+    const env = { ...process.env, TRIPLET_STUDIO_SERVICE_DATA: join(tmp, 'service-data') };
+    const client = new ServiceClient(forkTransport({ entry: join(out, 'service.cjs'), env }), { emit: (name, payload) => events.push({ name, payload }) });
+    try {
+      const api = client.api;
+      await api.createProject({ dir: join(tmp, 'service-project') });
+      const { jobId } = await api.importImages({ folder: images });
+      for (let i = 0; i < 1200 && !events.some((e) => e.name === 'job:done' && e.payload.jobId === jobId); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(events.some((e) => e.name === 'job:done' && e.payload.jobId === jobId), JSON.stringify(events.slice(-3)));
+      assert.equal((await api.projectInfo({}))?.images, 10);
+      assert.match(String(await api.mediaPath('thumb', 1)), /service-project/);
+    } finally {
+      await client.dispose();
+    }
   } finally {
     rmSync(out, { recursive: true, force: true });
     rmSync(tmp, { recursive: true, force: true });

@@ -1,5 +1,5 @@
-// Security policy of the Electron shell as plain functions (no `electron` import), so they are
-// unit-tested under Node and shared with the dispatcher. The renderer is served from
+// URL and navigation policy of the hosts as plain functions (no `electron` import), so they are
+// unit-tested under Node and shared by the Electron shell, the dispatcher and the browser-mode server. The renderer is served from
 // `app://studio/`, a privileged standard+secure custom scheme: it is its own origin, never `file://`.
 import { resolve, sep } from 'node:path';
 

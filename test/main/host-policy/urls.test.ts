@@ -6,7 +6,7 @@ import {
   isAllowedNavigation,
   isTrustedSender,
   resolveAppPath,
-} from '../../../src/main/electron/policy.js';
+} from '../../../src/main/host-policy/urls.js';
 
 const root = resolve('/opt/triplet/dist/renderer');
 

@@ -1,4 +1,4 @@
-// Response headers shared by the browser-mode server and Electron's app:// protocol.
+// Response headers shared by the browser-mode server and Electron's app:// protocol (host-neutral).
 // The renderer is a Vite build with external scripts and stylesheets only (its own meta CSP says
 // the same), so nothing needs 'unsafe-inline' or 'unsafe-eval'. Svelte's style: directives go
 // through CSSOM (element.style), which CSP does not restrict. Checked in Chromium: no violations.
