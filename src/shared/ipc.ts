@@ -43,6 +43,7 @@ export const trainOptionsSchema = z.object({
   hidden: z.number().int().min(1).max(65536),
   embedding: z.number().int().min(1).max(4096),
   validationSplit: z.number().min(0).max(0.5),
+  weightDecay: z.number().min(0).max(1).optional(),
   seed: z.number().int().optional(),
   backend: backend.optional(),
 });

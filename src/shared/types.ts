@@ -184,8 +184,10 @@ export interface TrainOptions {
   dropout: number;
   hidden: number;
   embedding: number;
-  /** Fraction of training triplets held out for validation (best epoch selection). */
+  /** Fraction of the training images held out: validation triplets use only those (best epoch selection). */
   validationSplit: number;
+  /** L2 penalty on the dense kernels, added to the loss (0 or absent: none). */
+  weightDecay?: number;
   seed?: number;
   backend?: BackendName;
 }
@@ -215,6 +217,8 @@ export interface JobProgress {
   batch?: number;
   loss?: number;
   valAccuracy?: number;
+  /** An epoch's closing report (its mean loss and validation accuracy): never coalesced away by throttling. */
+  keep?: boolean;
 }
 
 export type RunStatus = 'running' | 'finished' | 'cancelled' | 'failed';

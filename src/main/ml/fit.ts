@@ -4,6 +4,7 @@
 import type { EpochMetric, TrainOptions } from '../../shared/types.js';
 import { tf } from './backend.js';
 import { createFastEncoder, createLayersEncoder, type EncoderNet, type NamedWeight, tfDistance, tfTripletLoss } from './encoder.js';
+import { splitByImages } from './holdout.js';
 import { seededRandom, shuffleInPlace } from './rng.js';
 
 export interface TrainProgress {
@@ -26,11 +27,18 @@ export interface FitInput {
   options: TrainOptions;
   /** 'layers' uses stock tf.layers.dense (benchmark only). */
   impl?: 'fast' | 'layers';
+  /**
+   * Features of the same images mirrored left to right (same rows): when given, each image of each
+   * training triplet is drawn from either at random (feature augmentation).
+   */
+  flipped?: Float32Array;
 }
 
 export interface FitCallbacks {
   onProgress?(p: TrainProgress): void;
   onEpoch?(m: EpochMetric): void;
+  /** After each epoch, with the current weights (the accuracy bench scores them on its folds). */
+  onEpochWeights?(epoch: number, weights: () => NamedWeight[]): void;
 }
 
 export interface FitResult {
@@ -39,23 +47,24 @@ export interface FitResult {
   bestEpoch: number;
   trainCount: number;
   valCount: number;
+  /** Training triplets left out because they share images with validation triplets. */
+  unusedCount: number;
+  /** Images held out for validation. */
+  valImages: number;
   seed: number;
   seconds: number;
 }
 
 const PROGRESS_INTERVAL_MS = 200;
 
-/** Seeded hold-out: returns [train, val] triplet indices (val is empty when split is 0 or too few triplets). */
-export function splitHoldout(count: number, validationSplit: number, rand: () => number): [Int32Array, Int32Array] {
-  const order = Int32Array.from({ length: count }, (_, i) => i);
-  shuffleInPlace(order, rand);
-  const nVal = count >= 2 ? Math.min(count - 1, Math.round(count * validationSplit)) : 0;
-  return [order.slice(nVal), order.slice(0, nVal)];
-}
-
-/** Gathers the A/P/N feature rows of the given triplets into one [3·m, dim] tensor: all A, then all P, then all N. */
-function gatherApn(feats: tf.Tensor2D, triplets: Int32Array, which: Int32Array, from: number, to: number): tf.Tensor2D {
+/**
+ * Gathers the A/P/N feature rows of the given triplets into one [3·m, dim] tensor: all A, then all P,
+ * then all N. `feats` holds the plain rows, then the mirrored ones; with `flipRand`, each row is
+ * taken from the mirrored half at random.
+ */
+function gatherApn(feats: tf.Tensor2D, triplets: Int32Array, which: Int32Array, from: number, to: number, flipRand?: () => number): tf.Tensor2D {
   const m = to - from;
+  const rows = feats.shape[0] / 2;
   const idx = new Int32Array(3 * m);
   for (let i = 0; i < m; i++) {
     const t = which[from + i] * 3;
@@ -63,6 +72,7 @@ function gatherApn(feats: tf.Tensor2D, triplets: Int32Array, which: Int32Array, 
     idx[m + i] = triplets[t + 1];
     idx[2 * m + i] = triplets[t + 2];
   }
+  if (flipRand) for (let i = 0; i < idx.length; i++) if (flipRand() < 0.5) idx[i] += rows;
   return tf.tidy(() => tf.gather(feats, tf.tensor1d(idx, 'int32')));
 }
 
@@ -93,6 +103,25 @@ function evaluate(net: EncoderNet, feats: tf.Tensor2D, triplets: Int32Array, whi
   return { loss: loss / Math.max(1, which.length), accuracy: correct / Math.max(1, which.length) };
 }
 
+/** weightDecay · (Σ kernel1² + Σ kernel2²): L2 regularisation of the two dense kernels. */
+function kernelPenalty(net: EncoderNet, weightDecay: number): tf.Scalar {
+  const [w1, , w2] = net.variables;
+  return tf.mul(weightDecay, tf.add(tf.sum(tf.square(w1)), tf.sum(tf.square(w2)))) as tf.Scalar;
+}
+
+/** Plain rows then mirrored rows (the plain ones again when there are none), as one tensor. */
+function featureTensor(input: FitInput): tf.Tensor2D {
+  const rows = input.features.length / input.dim;
+  const both = new Float32Array(2 * input.features.length);
+  both.set(input.features);
+  both.set(input.flipped ?? input.features, input.features.length);
+  return tf.tensor2d(both, [2 * rows, input.dim]);
+}
+
+/** Is this epoch better than the best so far (higher validation accuracy, ties → lower validation loss)? */
+const improves = (val: { accuracy: number; loss: number }, best: { acc: number; loss: number } | null): boolean =>
+  !best || val.accuracy > best.acc || (val.accuracy === best.acc && val.loss < best.loss);
+
 export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promise<FitResult> {
   const t0 = performance.now();
   const opts = input.options;
@@ -100,15 +129,17 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
   const rand = seededRandom(seed);
   const count = input.triplets.length / 3;
   if (!Number.isInteger(count) || count === 0) throw new Error('trainEncoder: no training triplets');
-  const [trainIdx, valHeld] = splitHoldout(count, opts.validationSplit, rand);
+  const split = splitByImages(input.triplets, opts.validationSplit, rand);
+  const trainIdx = split.train;
   // Without a hold-out, "validation" metrics are measured on the training triplets (no dropout).
-  const valIdx = valHeld.length ? valHeld : trainIdx;
-  const rows = input.features.length / input.dim;
-  const feats = tf.tensor2d(input.features, [rows, input.dim]);
+  const valIdx = split.val.length ? split.val : trainIdx;
+  const feats = featureTensor(input);
   const shape = { inputDim: input.dim, hidden: opts.hidden, embedding: opts.embedding };
   const initSeed = Math.floor(rand() * 2 ** 31);
+  const flipRand = input.flipped ? seededRandom(initSeed ^ 0x5bd1e995) : undefined;
   const net = input.impl === 'layers' ? createLayersEncoder(shape, initSeed) : createFastEncoder(shape, initSeed);
   const optimizer = tf.train.adam(opts.learningRate);
+  const weightDecay = opts.weightDecay ?? 0;
   const batches = Math.ceil(trainIdx.length / opts.batchSize);
   const totalSteps = batches * opts.epochs;
   const epochs: EpochMetric[] = [];
@@ -116,40 +147,45 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
   let lastReport = 0;
   let step = 0;
   const tStart = performance.now();
+  const eta = (): number => ((performance.now() - tStart) / 1000 / Math.max(1, step)) * (totalSteps - step);
   try {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const te = performance.now();
       shuffleInPlace(trainIdx, rand);
       let lossSum = 0;
+      let seen = 0;
       for (let b = 0; b < batches; b++) {
         const from = b * opts.batchSize;
         const to = Math.min(trainIdx.length, from + opts.batchSize);
         const m = to - from;
         const stepSeed = Math.floor(rand() * 2 ** 30);
-        const x = gatherApn(feats, input.triplets, trainIdx, from, to);
+        const x = gatherApn(feats, input.triplets, trainIdx, from, to, flipRand);
         const cost = optimizer.minimize(() => {
           const [dAP, dAN] = splitDistances(net, x, m, opts, stepSeed);
-          return tfTripletLoss(dAP, dAN, opts.margin);
+          const loss = tfTripletLoss(dAP, dAN, opts.margin);
+          return weightDecay > 0 ? tf.add(loss, kernelPenalty(net, weightDecay)) : loss;
         }, true, net.variables);
         x.dispose();
         const loss = (await cost!.data())[0];
         cost!.dispose();
         lossSum += loss * m;
+        seen += m;
         step++;
         const now = performance.now();
-        if (cb.onProgress && (now - lastReport >= PROGRESS_INTERVAL_MS || b === batches - 1)) {
+        // Mid-epoch reports carry the running epoch-mean loss and no validation accuracy yet.
+        if (cb.onProgress && now - lastReport >= PROGRESS_INTERVAL_MS && b < batches - 1) {
           lastReport = now;
-          const perStep = (now - tStart) / 1000 / step;
-          cb.onProgress({ epoch, epochs: opts.epochs, batch: b + 1, batches, loss, valAccuracy: epochs.at(-1)?.valAccuracy, eta: perStep * (totalSteps - step) });
+          cb.onProgress({ epoch, epochs: opts.epochs, batch: b + 1, batches, loss: lossSum / seen, eta: eta() });
         }
       }
       const val = evaluate(net, feats, input.triplets, valIdx, opts);
-      const metric: EpochMetric = { epoch, loss: lossSum / trainIdx.length, valLoss: val.loss, valAccuracy: val.accuracy, seconds: (performance.now() - te) / 1000 };
+      const metric: EpochMetric = { epoch, loss: lossSum / seen, valLoss: val.loss, valAccuracy: val.accuracy, seconds: (performance.now() - te) / 1000 };
       epochs.push(metric);
+      // The epoch's last report: its mean loss and the validation accuracy of this same epoch.
+      cb.onProgress?.({ epoch, epochs: opts.epochs, batch: batches, batches, loss: metric.loss, valAccuracy: metric.valAccuracy, eta: eta() });
       cb.onEpoch?.(metric);
-      if (!best || val.accuracy > best.acc || (val.accuracy === best.acc && val.loss < best.loss)) {
-        best = { epoch, acc: val.accuracy, loss: val.loss, weights: net.read() };
-      }
+      cb.onEpochWeights?.(epoch, () => net.read());
+      if (improves(val, best)) best = { epoch, acc: val.accuracy, loss: val.loss, weights: net.read() };
       // Let queued messages (and a terminate) through between epochs.
       await new Promise((r) => setImmediate(r));
     }
@@ -163,7 +199,9 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
     epochs,
     bestEpoch: best!.epoch,
     trainCount: trainIdx.length,
-    valCount: valHeld.length,
+    valCount: split.val.length,
+    unusedCount: split.unused,
+    valImages: split.heldImages,
     seed,
     seconds: (performance.now() - t0) / 1000,
   };

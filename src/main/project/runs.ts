@@ -147,7 +147,9 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
         onProgress: (p) => {
           const done = (p.epoch - 1) * p.batches + p.batch;
           const total = p.epochs * p.batches;
-          opts.onProgress?.({ phase: 'train', done, total, eta: p.eta ?? eta('train', done, total), epoch: p.epoch, batch: p.batch, loss: p.loss, valAccuracy: p.valAccuracy });
+          // An epoch's closing report (mean loss + that epoch's validation accuracy) is kept through throttling.
+          const keep = p.valAccuracy !== undefined ? { keep: true } : {};
+          opts.onProgress?.({ phase: 'train', done, total, eta: p.eta ?? eta('train', done, total), epoch: p.epoch, batch: p.batch, loss: p.loss, valAccuracy: p.valAccuracy, ...keep });
         },
       }),
     );

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { initBackend } from '../../../src/main/ml/backend.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../../src/main/ml/defaults.js';
-import { fitEncoder, splitHoldout } from '../../../src/main/ml/fit.js';
+import { fitEncoder, type TrainProgress } from '../../../src/main/ml/fit.js';
 import { seededRandom } from '../../../src/main/ml/rng.js';
 
 /** Two well-separated clusters in 8-d; triplets (a, p from one cluster, n from the other). */
@@ -22,16 +22,7 @@ function toyData(): { features: Float32Array; triplets: Int32Array } {
   return { features, triplets: Int32Array.from(t) };
 }
 
-const options = { ...DEFAULT_TRAIN_OPTIONS, hidden: 16, embedding: 4, epochs: 6, batchSize: 8, validationSplit: 0.2, seed: 5 };
-
-test('hold-out split is seeded, disjoint and complete', () => {
-  const [a1, v1] = splitHoldout(50, 0.2, seededRandom(1));
-  const [a2, v2] = splitHoldout(50, 0.2, seededRandom(1));
-  assert.deepEqual([a1, v1], [a2, v2]);
-  assert.equal(v1.length, 10);
-  assert.deepEqual([...a1, ...v1].sort((x, y) => x - y), Array.from({ length: 50 }, (_, i) => i));
-  assert.equal(splitHoldout(1, 0.5, seededRandom(1))[1].length, 0, 'never holds out the only triplet');
-});
+const options = { ...DEFAULT_TRAIN_OPTIONS, hidden: 16, embedding: 4, epochs: 6, batchSize: 8, validationSplit: 0.5, seed: 5 };
 
 test('training is reproducible with a seed, learns the toy task and keeps the best epoch', async () => {
   await initBackend('wasm');
@@ -41,11 +32,43 @@ test('training is reproducible with a seed, learns the toy task and keeps the be
   const r3 = await fitEncoder({ dim: 8, ...data, options: { ...options, seed: 6 } });
   assert.deepEqual(r1.weights.map((w) => Array.from(w.data)), r2.weights.map((w) => Array.from(w.data)), 'same seed, same weights');
   assert.notDeepEqual(r1.weights[0].data, r3.weights[0].data, 'another seed, other weights');
-  assert.equal(r1.valCount, 12);
-  assert.equal(r1.trainCount, 48);
+  // Half the 20 images held out: validation triplets use only those, training triplets none of them.
+  assert.equal(r1.valImages, 10);
+  assert.ok(r1.valCount > 0 && r1.trainCount > 0, `${r1.trainCount} train / ${r1.valCount} validation`);
+  assert.equal(r1.trainCount + r1.valCount + r1.unusedCount, 60);
   assert.equal(r1.epochs.length, 6);
   const best = r1.epochs[r1.bestEpoch - 1];
   for (const m of r1.epochs) assert.ok(m.valAccuracy < best.valAccuracy || (m.valAccuracy === best.valAccuracy && m.valLoss >= best.valLoss));
   assert.ok(best.valAccuracy >= 0.9, `toy task learnt (val accuracy ${best.valAccuracy})`);
   assert.ok(r1.epochs.at(-1)!.loss < r1.epochs[0].loss, 'training loss decreases');
+});
+
+test("each epoch's closing progress report carries that epoch's mean loss and validation accuracy", async () => {
+  await initBackend('wasm');
+  const data = toyData();
+  const reports: TrainProgress[] = [];
+  const r = await fitEncoder({ dim: 8, ...data, options: { ...options, batchSize: 4 } }, { onProgress: (p) => reports.push(p) });
+  for (const m of r.epochs) {
+    const ofEpoch = reports.filter((p) => p.epoch === m.epoch);
+    const last = ofEpoch.at(-1)!;
+    assert.equal(last.batch, last.batches, 'the closing report comes after the last batch');
+    assert.equal(last.loss, m.loss, `epoch ${m.epoch}: the chart's loss is the epoch mean`);
+    assert.equal(last.valAccuracy, m.valAccuracy, `epoch ${m.epoch}: validation accuracy of this epoch, not the previous`);
+    for (const p of ofEpoch.slice(0, -1)) assert.equal(p.valAccuracy, undefined, 'no validation accuracy before the epoch is validated');
+  }
+});
+
+test('weight decay shrinks the kernels; mirrored features identical to the plain ones change nothing', async () => {
+  await initBackend('wasm');
+  const data = toyData();
+  const norm = (w: Float32Array): number => Math.sqrt(w.reduce((s, v) => s + v * v, 0));
+  const fast = { ...options, learningRate: 0.02 };
+  const undecayed = await fitEncoder({ dim: 8, ...data, options: fast });
+  const decayed = await fitEncoder({ dim: 8, ...data, options: { ...fast, weightDecay: 0.1 } });
+  assert.ok(norm(decayed.weights[0].data) < 0.9 * norm(undecayed.weights[0].data), 'first kernel smaller with weight decay');
+  const plain = await fitEncoder({ dim: 8, ...data, options });
+  const same = await fitEncoder({ dim: 8, ...data, flipped: data.features, options });
+  assert.deepEqual(same.weights.map((w) => Array.from(w.data)), plain.weights.map((w) => Array.from(w.data)));
+  const other = await fitEncoder({ dim: 8, ...data, flipped: data.features.map((v) => v * 0.5), options });
+  assert.notDeepEqual(other.weights[0].data, plain.weights[0].data, 'mirrored rows are used');
 });
