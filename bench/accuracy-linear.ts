@@ -118,7 +118,7 @@ export function fitLinearDiscriminant(x: Float32Array, dim: number, triplets: In
   const c = transpose(sb, dim, dim);
   forwardSolve(l, c, dim, dim);
   const k = opts.k;
-  let v = new Float64Array(dim * k);
+  let v: Float64Array = new Float64Array(dim * k);
   for (let i = 0; i < dim; i++) v[i * k + (i % k)] = 1 + i / dim;
   orthonormalize(v, dim, k);
   for (let it = 0; it < (opts.iterations ?? 60); it++) {

@@ -44,6 +44,8 @@ export const trainOptionsSchema = z.object({
   embedding: z.number().int().min(1).max(4096),
   validationSplit: z.number().min(0).max(0.5),
   weightDecay: z.number().min(0).max(1).optional(),
+  ensemble: z.number().int().min(1).max(16).optional(),
+  patience: z.number().int().min(0).max(10000).optional(),
   seed: z.number().int().optional(),
   backend: backend.optional(),
 });

@@ -188,6 +188,10 @@ export interface TrainOptions {
   validationSplit: number;
   /** L2 penalty on the dense kernels, added to the loss (0 or absent: none). */
   weightDecay?: number;
+  /** Encoders trained side by side from different seeds; their embeddings are joined (default 1). */
+  ensemble?: number;
+  /** With validation: stop after this many epochs without a better validation score (0/absent: never). */
+  patience?: number;
   seed?: number;
   backend?: BackendName;
 }
@@ -239,6 +243,18 @@ export interface RunSummary {
   epochs: EpochMetric[];
   timings: Record<string, number>;
   error: string | null;
+  /** What validation used (null for runs from before it was recorded). */
+  validation?: RunValidation | null;
+}
+
+/** Image-disjoint validation of a run: no image of a validation triplet is in a training triplet. */
+export interface RunValidation {
+  /** Training images held out. */
+  heldImages: number;
+  /** Validation triplets (all three images held out). */
+  triplets: number;
+  /** Training triplets used by neither side (they mix held-out and training images). */
+  unused: number;
 }
 
 export interface EvaluateResult {

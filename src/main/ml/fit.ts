@@ -3,7 +3,7 @@
 // options.seed, so a run is reproducible on one backend.
 import type { EpochMetric, TrainOptions } from '../../shared/types.js';
 import { tf } from './backend.js';
-import { createFastEncoder, createLayersEncoder, type EncoderNet, type NamedWeight, tfDistance, tfTripletLoss } from './encoder.js';
+import { createFastEncoder, createLayersEncoder, type EncoderNet, memberWeightName, type NamedWeight, tfDistance, tfTripletLoss } from './encoder.js';
 import { splitByImages } from './holdout.js';
 import { seededRandom, shuffleInPlace } from './rng.js';
 
@@ -82,8 +82,20 @@ function splitDistances(net: EncoderNet, x: tf.Tensor2D, m: number, opts: TrainO
   return [tfDistance(opts.distance, a, p), tfDistance(opts.distance, a, n)];
 }
 
-/** Loss and accuracy (dAP < dAN) of the current weights, without dropout. */
-function evaluate(net: EncoderNet, feats: tf.Tensor2D, triplets: Int32Array, which: Int32Array, opts: TrainOptions): { loss: number; accuracy: number } {
+/**
+ * Embedding of an ensemble without dropout: the members' L2-normalised outputs side by side, each
+ * scaled by 1/√N, so the whole is a unit vector again. Its cosine distance is the members' mean
+ * cosine distance, its squared l2 distance their mean squared l2 distance: one vector per image, so
+ * scoring, saving and review treat an ensemble like any encoder.
+ */
+export function ensembleForward(nets: EncoderNet[], x: tf.Tensor2D): tf.Tensor2D {
+  if (nets.length === 1) return nets[0].forward(x, 0, null);
+  const scale = 1 / Math.sqrt(nets.length);
+  return tf.concat(nets.map((n) => tf.mul(n.forward(x, 0, null), scale) as tf.Tensor2D), 1);
+}
+
+/** Loss and accuracy (dAP < dAN) of the current weights (the whole ensemble), without dropout. */
+function evaluate(nets: EncoderNet[], feats: tf.Tensor2D, triplets: Int32Array, which: Int32Array, opts: TrainOptions): { loss: number; accuracy: number } {
   let loss = 0;
   let correct = 0;
   const chunk = 512;
@@ -91,9 +103,9 @@ function evaluate(net: EncoderNet, feats: tf.Tensor2D, triplets: Int32Array, whi
     const to = Math.min(which.length, from + chunk);
     const m = to - from;
     const [ap, an] = tf.tidy(() => {
-      const x = gatherApn(feats, triplets, which, from, to);
-      const [dAP, dAN] = splitDistances(net, x, m, opts, null);
-      return [dAP.dataSync(), dAN.dataSync()];
+      const e = ensembleForward(nets, gatherApn(feats, triplets, which, from, to));
+      const [a, p, n] = tf.split(e, [m, m, m], 0) as tf.Tensor2D[];
+      return [tfDistance(opts.distance, a, p).dataSync(), tfDistance(opts.distance, a, n).dataSync()];
     });
     for (let i = 0; i < m; i++) {
       loss += Math.max(ap[i] - an[i] + opts.margin, 0);
@@ -122,6 +134,26 @@ function featureTensor(input: FitInput): tf.Tensor2D {
 const improves = (val: { accuracy: number; loss: number }, best: { acc: number; loss: number } | null): boolean =>
   !best || val.accuracy > best.acc || (val.accuracy === best.acc && val.loss < best.loss);
 
+/** One training step of every member on the same batch (own dropout masks); returns the mean loss. */
+async function trainStep(members: { net: EncoderNet; optimizer: tf.Optimizer }[], x: tf.Tensor2D, m: number, opts: TrainOptions, stepSeed: number): Promise<number> {
+  const weightDecay = opts.weightDecay ?? 0;
+  let sum = 0;
+  for (let k = 0; k < members.length; k++) {
+    const { net, optimizer } = members[k];
+    const cost = optimizer.minimize(() => {
+      const [dAP, dAN] = splitDistances(net, x, m, opts, stepSeed + k * 7919);
+      const loss = tfTripletLoss(dAP, dAN, opts.margin);
+      return weightDecay > 0 ? tf.add(loss, kernelPenalty(net, weightDecay)) : loss;
+    }, true, net.variables);
+    sum += (await cost!.data())[0];
+    cost!.dispose();
+  }
+  return sum / members.length;
+}
+
+/** Current weights of every member, member after member (4 arrays each). */
+const readAll = (members: { net: EncoderNet }[]): NamedWeight[] => members.flatMap((mb, k) => mb.net.read().map((w) => ({ ...w, name: memberWeightName(k, w.name) })));
+
 export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promise<FitResult> {
   const t0 = performance.now();
   const opts = input.options;
@@ -131,15 +163,18 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
   if (!Number.isInteger(count) || count === 0) throw new Error('trainEncoder: no training triplets');
   const split = splitByImages(input.triplets, opts.validationSplit, rand);
   const trainIdx = split.train;
-  // Without a hold-out, "validation" metrics are measured on the training triplets (no dropout).
-  const valIdx = split.val.length ? split.val : trainIdx;
+  // Without a hold-out, "validation" metrics are measured on the training triplets (no dropout)
+  // and the last epoch is kept: the epoch count is then the choice (see defaults.ts).
+  const validating = split.val.length > 0;
+  const valIdx = validating ? split.val : trainIdx;
   const feats = featureTensor(input);
   const shape = { inputDim: input.dim, hidden: opts.hidden, embedding: opts.embedding };
   const initSeed = Math.floor(rand() * 2 ** 31);
   const flipRand = input.flipped ? seededRandom(initSeed ^ 0x5bd1e995) : undefined;
-  const net = input.impl === 'layers' ? createLayersEncoder(shape, initSeed) : createFastEncoder(shape, initSeed);
-  const optimizer = tf.train.adam(opts.learningRate);
-  const weightDecay = opts.weightDecay ?? 0;
+  const create = input.impl === 'layers' ? createLayersEncoder : createFastEncoder;
+  // Member 0 starts from exactly the weights a single encoder would (an ensemble of 1 is the old model).
+  const members = Array.from({ length: opts.ensemble ?? 1 }, (_, k) => ({ net: create(shape, k === 0 ? initSeed : (initSeed + k * 104729) % 2 ** 31), optimizer: tf.train.adam(opts.learningRate) }));
+  const nets = members.map((mb) => mb.net);
   const batches = Math.ceil(trainIdx.length / opts.batchSize);
   const totalSteps = batches * opts.epochs;
   const epochs: EpochMetric[] = [];
@@ -160,14 +195,8 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
         const m = to - from;
         const stepSeed = Math.floor(rand() * 2 ** 30);
         const x = gatherApn(feats, input.triplets, trainIdx, from, to, flipRand);
-        const cost = optimizer.minimize(() => {
-          const [dAP, dAN] = splitDistances(net, x, m, opts, stepSeed);
-          const loss = tfTripletLoss(dAP, dAN, opts.margin);
-          return weightDecay > 0 ? tf.add(loss, kernelPenalty(net, weightDecay)) : loss;
-        }, true, net.variables);
+        const loss = await trainStep(members, x, m, opts, stepSeed);
         x.dispose();
-        const loss = (await cost!.data())[0];
-        cost!.dispose();
         lossSum += loss * m;
         seen += m;
         step++;
@@ -178,21 +207,22 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
           cb.onProgress({ epoch, epochs: opts.epochs, batch: b + 1, batches, loss: lossSum / seen, eta: eta() });
         }
       }
-      const val = evaluate(net, feats, input.triplets, valIdx, opts);
+      const val = evaluate(nets, feats, input.triplets, valIdx, opts);
       const metric: EpochMetric = { epoch, loss: lossSum / seen, valLoss: val.loss, valAccuracy: val.accuracy, seconds: (performance.now() - te) / 1000 };
       epochs.push(metric);
       // The epoch's last report: its mean loss and the validation accuracy of this same epoch.
       cb.onProgress?.({ epoch, epochs: opts.epochs, batch: batches, batches, loss: metric.loss, valAccuracy: metric.valAccuracy, eta: eta() });
       cb.onEpoch?.(metric);
-      cb.onEpochWeights?.(epoch, () => net.read());
-      if (improves(val, best)) best = { epoch, acc: val.accuracy, loss: val.loss, weights: net.read() };
+      cb.onEpochWeights?.(epoch, () => readAll(members));
+      if (!validating || improves(val, best)) best = { epoch, acc: val.accuracy, loss: val.loss, weights: readAll(members) };
+      // Early stopping: `patience` epochs without a better validation score end the run.
+      if (validating && opts.patience && epoch - best!.epoch >= opts.patience) break;
       // Let queued messages (and a terminate) through between epochs.
       await new Promise((r) => setImmediate(r));
     }
   } finally {
     feats.dispose();
-    net.dispose();
-    optimizer.dispose();
+    for (const mb of members) (mb.net.dispose(), mb.optimizer.dispose());
   }
   return {
     weights: best!.weights,

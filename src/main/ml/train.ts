@@ -19,6 +19,10 @@ export interface TrainedEncoder {
   bestEpoch: number;
   trainCount: number;
   valCount: number;
+  /** Training triplets left out because they share images with validation triplets. */
+  unusedCount: number;
+  /** Images held out for validation. */
+  valImages: number;
   backend: string;
   seconds: number;
   /** The seed actually used (options.seed, or a random one). */
@@ -89,7 +93,7 @@ export async function trainEncoder(args: TrainEncoderArgs): Promise<TrainedEncod
       else if (msg.t === 'epoch') args.onEpoch?.(msg.m);
       else if (msg.t === 'done') {
         const r = msg.result;
-        finish(null, { weights: r.weights, epochs: r.epochs, bestEpoch: r.bestEpoch, trainCount: r.trainCount, valCount: r.valCount, backend: msg.backend, seconds: r.seconds, seed: r.seed });
+        finish(null, { weights: r.weights, epochs: r.epochs, bestEpoch: r.bestEpoch, trainCount: r.trainCount, valCount: r.valCount, unusedCount: r.unusedCount, valImages: r.valImages, backend: msg.backend, seconds: r.seconds, seed: r.seed });
       } else finish(msg.code ? new AppError(msg.code as ErrorCode, msg.message) : new Error(`Training failed: ${msg.message}`));
     });
     worker.on('error', (err) => finish(err));

@@ -6,7 +6,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { trainOptionsSchema } from '../../shared/ipc.js';
-import type { Distance, EpochMetric, EvaluateResult, Mistake, RunStatus, RunSummary, TrainOptions } from '../../shared/types.js';
+import type { Distance, EpochMetric, EvaluateResult, Mistake, RunStatus, RunSummary, RunValidation, TrainOptions } from '../../shared/types.js';
 import { etaEstimator, isAbortError, throwIfAborted, type ProgressFn } from '../jobs/eta.js';
 import {
   defaultTrainOptions,
@@ -177,6 +177,7 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
       testAccuracy: accuracyOf(predictions),
       baselineAccuracy: accuracyOf(baseline),
     };
+    recordValidation(db, runId, { heldImages: enc.valImages, triplets: enc.valCount, unused: enc.unusedCount });
     try {
       finishRun(db, runId, summary, enc.epochs, predictions, timings, rel);
     } catch (err) {
@@ -196,6 +197,11 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
     );
     throw err;
   }
+}
+
+/** What the run's validation used (image-disjoint hold-out counts). */
+function recordValidation(db: Db, runId: number, v: RunValidation): void {
+  db.prepare('UPDATE runs SET validation = ? WHERE id = ?').run(JSON.stringify(v), runId);
 }
 
 /** All final writes of a successful run, in one transaction. */
@@ -237,6 +243,7 @@ interface RunRow {
   timings: string;
   model_dir: string | null;
   error: string | null;
+  validation?: string | null;
 }
 
 function toSummary(db: Db, r: RunRow): RunSummary {
@@ -259,6 +266,7 @@ function toSummary(db: Db, r: RunRow): RunSummary {
     epochs,
     timings: JSON.parse(r.timings),
     error: r.error,
+    validation: r.validation ? (JSON.parse(r.validation) as RunValidation) : null,
   };
 }
 
