@@ -1,26 +1,11 @@
-// Recipes and scoring for the accuracy bench: image-disjoint cross-validation folds over a set's
-// train split, and one function that trains a recipe (encoder, ensemble, linear reference, raw
-// features) on some triplets and scores other triplets with it.
+// Scoring for the accuracy bench: image-disjoint cross-validation folds over a set's train split,
+// and the embeddings of every image under each recipe (encoder variants, linear reference, raw).
 import type { TrainOptions } from '../src/shared/types.js';
-import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
 import { embedFeatures, type NamedWeight } from '../src/main/ml/encoder.js';
 import { fitEncoder } from '../src/main/ml/fit.js';
 import { seededRandom, shuffleInPlace } from '../src/main/ml/rng.js';
 import type { AccuracySet } from './accuracy-data.js';
 import { fitLinearDiscriminant, projectLinear } from './accuracy-linear.js';
-
-export interface Recipe {
-  name: string;
-  kind: 'encoder' | 'raw' | 'linear';
-  options?: Partial<TrainOptions>;
-  /** Train on features of randomly mirrored images. */
-  flipAugment?: boolean;
-  /** Embed each image as the mean of its plain and mirrored embeddings. */
-  tta?: boolean;
-  /** Encoders per model (distances averaged). */
-  ensemble?: number;
-  linear?: { k: number; gamma: number };
-}
 
 export interface Fold {
   train: Int32Array;
@@ -104,39 +89,40 @@ export function ensembleDistance(embeddings: Float32Array[], rows: number): (a: 
   return (a, b) => embeddings.reduce((s, v) => s + l2(v, e, a, b), 0) / embeddings.length;
 }
 
-export interface RecipeScore {
-  /** Accuracy on each of `evalSets`, after the final epoch (encoders: also per epoch). */
-  accuracy: number[];
-  perEpoch?: number[][];
-  seconds: number;
+/** Fraction of `triplets` (rows) ranked right by unit embeddings (rows × e) under l2. */
+export function embeddingAccuracy(emb: Float32Array, rows: number, triplets: Int32Array): number {
+  return accuracyOf(ensembleDistance([emb], rows), triplets);
 }
 
-/** Trains `recipe` on `train` (row triplets) with `seed` and scores each of `evalSets`. */
-export async function runRecipe(set: AccuracySet, recipe: Recipe, train: Int32Array, evalSets: Int32Array[], seed: number, perEpoch = false): Promise<RecipeScore> {
-  const t0 = performance.now();
-  const n = set.names.length;
-  if (recipe.kind === 'raw') {
-    const d = ensembleDistance([normalizeRows(set.plain, set.dim)], n);
-    return { accuracy: evalSets.map((t) => accuracyOf(d, t)), seconds: 0 };
-  }
-  if (recipe.kind === 'linear') {
-    const map = fitLinearDiscriminant(normalizeRows(set.plain, set.dim), set.dim, train, recipe.linear!);
-    const d = ensembleDistance([projectLinear(map, set.plain, n)], n);
-    return { accuracy: evalSets.map((t) => accuracyOf(d, t)), seconds: (performance.now() - t0) / 1000 };
-  }
-  const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...recipe.options };
-  const members = recipe.ensemble ?? 1;
-  const finals: Float32Array[] = [];
-  const epochEmb: Float32Array[][] = [];
-  for (let m = 0; m < members; m++) {
-    const r = await fitEncoder(
-      { dim: set.dim, features: set.plain, flipped: recipe.flipAugment ? set.flipped : undefined, triplets: train, options: { ...options, seed: seed * 1000 + m } },
-      { onEpochWeights: perEpoch ? (ep, read) => ((epochEmb[ep - 1] ??= []).push(embedSet(set, read(), !!recipe.tta))) : undefined },
-    );
-    finals.push(embedSet(set, r.weights, !!recipe.tta));
-  }
-  const d = ensembleDistance(finals, n);
-  const score: RecipeScore = { accuracy: evalSets.map((t) => accuracyOf(d, t)), seconds: (performance.now() - t0) / 1000 };
-  if (perEpoch) score.perEpoch = epochEmb.map((embs) => evalSets.map((t) => accuracyOf(ensembleDistance(embs, n), t)));
-  return score;
+/** Raw-feature baseline: l2 on L2-normalised backbone features. */
+export function rawEmbedding(set: AccuracySet): Float32Array {
+  return normalizeRows(set.plain, set.dim);
+}
+
+/** The linear reference's projection of every image of the set, fitted on `train`. */
+export function linearEmbedding(set: AccuracySet, train: Int32Array, opts: { k: number; gamma: number }): Float32Array {
+  const map = fitLinearDiscriminant(normalizeRows(set.plain, set.dim), set.dim, train, opts);
+  return projectLinear(map, set.plain, set.names.length);
+}
+
+/**
+ * Trains one encoder (or ensemble, per options) on `train` and returns the embeddings of every
+ * image for each scoring variant: the model as trained, its first member alone, test-time flip
+ * averaging, and the model after `atEpochs` epochs.
+ */
+export async function encoderEmbeddings(
+  set: AccuracySet,
+  train: Int32Array,
+  options: TrainOptions,
+  opts: { flipAugment?: boolean; atEpochs?: number[] } = {},
+): Promise<Record<string, Float32Array>> {
+  const out: Record<string, Float32Array> = {};
+  const r = await fitEncoder(
+    { dim: set.dim, features: set.plain, flipped: opts.flipAugment ? set.flipped : undefined, triplets: train, options },
+    { onEpochWeights: (ep, read) => { if (opts.atEpochs?.includes(ep)) out[`@${ep}`] = embedSet(set, read(), false); } },
+  );
+  out.model = embedSet(set, r.weights, false);
+  out.member1 = embedSet(set, r.weights.slice(0, 4), false);
+  out.tta = embedSet(set, r.weights, true);
+  return out;
 }

@@ -8,10 +8,11 @@ const BENCHES: Bench[] = [
   { name: 'embed-cli', load: async () => (await import('./embed-cli.js')).runEmbedCliBench },
   { name: 'ml', load: async () => (await import('./ml.js')).runMlBench },
   { name: 'ipc', load: async () => (await import('./ipc.js')).runIpcBench },
+  { name: 'accuracy', load: async () => (await import('./accuracy.js')).runAccuracyBench },
 ];
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('--')); // flags are for the benches
   let failed = 0;
   for (const bench of BENCHES) {
     if (only.length && !only.includes(bench.name)) continue;

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { initBackend } from '../../../src/main/ml/backend.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../../src/main/ml/defaults.js';
+import { embedFeaturesJs, loadEncoder, saveEncoder } from '../../../src/main/ml/encoder.js';
 import { fitEncoder, type TrainProgress } from '../../../src/main/ml/fit.js';
 import { seededRandom } from '../../../src/main/ml/rng.js';
 
@@ -22,7 +26,7 @@ function toyData(): { features: Float32Array; triplets: Int32Array } {
   return { features, triplets: Int32Array.from(t) };
 }
 
-const options = { ...DEFAULT_TRAIN_OPTIONS, hidden: 16, embedding: 4, epochs: 6, batchSize: 8, validationSplit: 0.5, seed: 5 };
+const options = { ...DEFAULT_TRAIN_OPTIONS, hidden: 16, embedding: 4, epochs: 6, batchSize: 8, validationSplit: 0.5, ensemble: 1, weightDecay: 0, seed: 5 };
 
 test('training is reproducible with a seed, learns the toy task and keeps the best epoch', async () => {
   await initBackend('wasm');
@@ -71,4 +75,31 @@ test('weight decay shrinks the kernels; mirrored features identical to the plain
   assert.deepEqual(same.weights.map((w) => Array.from(w.data)), plain.weights.map((w) => Array.from(w.data)));
   const other = await fitEncoder({ dim: 8, ...data, flipped: data.features.map((v) => v * 0.5), options });
   assert.notDeepEqual(other.weights[0].data, plain.weights[0].data, 'mirrored rows are used');
+});
+
+test('an ensemble trains its members side by side: member 1 is the single encoder, embeddings are joined unit vectors', async () => {
+  await initBackend('wasm');
+  const data = toyData();
+  const noVal = { ...options, validationSplit: 0 };
+  const single = await fitEncoder({ dim: 8, ...data, options: noVal });
+  const pair = await fitEncoder({ dim: 8, ...data, options: { ...noVal, ensemble: 2 } });
+  assert.equal(pair.weights.length, 8);
+  assert.equal(pair.bestEpoch, noVal.epochs, 'without validation the last epoch is kept');
+  assert.deepEqual(pair.weights.slice(0, 4).map((w) => Array.from(w.data)), single.weights.map((w) => Array.from(w.data)));
+  assert.notDeepEqual(pair.weights[4].data, pair.weights[0].data, 'member 2 starts elsewhere');
+  assert.equal(pair.weights[4].name, 'member_2/dense_1/kernel');
+  const emb = embedFeaturesJs(pair, data.features, 20, 8);
+  assert.equal(emb.length, 20 * 2 * options.embedding);
+  const e = 2 * options.embedding;
+  for (let i = 0; i < 20; i++) assert.ok(Math.abs(Math.hypot(...emb.subarray(i * e, (i + 1) * e)) - 1) < 1e-5, 'unit rows');
+  const dir = await mkdtemp(join(tmpdir(), 'ts-ens-'));
+  try {
+    await saveEncoder(dir, { weights: pair.weights }, { ...noVal, ensemble: 2 });
+    const loaded = await loadEncoder(dir);
+    assert.deepEqual(loaded.weights.map((w) => [w.name, Array.from(w.data)]), pair.weights.map((w) => [w.name, Array.from(w.data)]));
+    const manifest = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')).weightsManifest;
+    assert.equal(manifest[0].weights.length, 4, 'model.json alone stays a valid one-member tfjs model');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
