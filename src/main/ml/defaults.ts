@@ -28,13 +28,16 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   backbone: 'mobilenet_v1_0.75_224',
   distance: 'l2',
   margin: 0.5,
-  epochs: 15,
+  epochs: 24,
   batchSize: 64,
   learningRate: 1e-3,
   dropout: 0.3,
   hidden: 512,
   embedding: 10,
-  validationSplit: 0.1,
+  validationSplit: 0,
+  weightDecay: 0,
+  ensemble: 2,
+  patience: 10,
   seed: 1,
 };
 
