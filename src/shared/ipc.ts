@@ -46,6 +46,7 @@ export const trainOptionsSchema = z.object({
   weightDecay: z.number().min(0).max(1).optional(),
   ensemble: z.number().int().min(1).max(16).optional(),
   patience: z.number().int().min(0).max(10000).optional(),
+  refit: z.boolean().optional(),
   seed: z.number().int().optional(),
   backend: backend.optional(),
 });

@@ -192,6 +192,8 @@ export interface TrainOptions {
   ensemble?: number;
   /** With validation: stop after this many epochs without a better validation score (0/absent: never). */
   patience?: number;
+  /** With validation: after choosing the best epoch, train again on every train triplet for that many epochs and keep that model. */
+  refit?: boolean;
   seed?: number;
   backend?: BackendName;
 }

@@ -37,6 +37,8 @@ export interface TrainEncoderArgs {
   signal?: AbortSignal;
   onProgress?(p: TrainProgress): void;
   onEpoch?(m: EpochMetric): void;
+  /** The refit pass (options.refit): steps done of total. */
+  onRefitProgress?(done: number, total: number): void;
 }
 
 const WORKER_URL = new URL('./train-worker.js', import.meta.url);
@@ -90,6 +92,7 @@ export async function trainEncoder(args: TrainEncoderArgs): Promise<TrainedEncod
     worker.on('message', (msg: FromTrainWorker) => {
       if (settled) return;
       if (msg.t === 'progress') args.onProgress?.(msg.p);
+      else if (msg.t === 'refit') args.onRefitProgress?.(msg.done, msg.total);
       else if (msg.t === 'epoch') args.onEpoch?.(msg.m);
       else if (msg.t === 'done') {
         const r = msg.result;

@@ -144,6 +144,7 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
         train: trainable.map((t) => [t.a, t.p, t.n] as Triplet),
         options,
         signal: opts.signal,
+        onRefitProgress: (done, total) => opts.onProgress?.({ phase: 'refit', done, total, eta: eta('refit', done, total) }),
         onProgress: (p) => {
           const done = (p.epoch - 1) * p.batches + p.batch;
           const total = p.epochs * p.batches;

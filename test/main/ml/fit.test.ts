@@ -7,6 +7,7 @@ import { initBackend } from '../../../src/main/ml/backend.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../../src/main/ml/defaults.js';
 import { embedFeaturesJs, loadEncoder, saveEncoder } from '../../../src/main/ml/encoder.js';
 import { fitEncoder, type TrainProgress } from '../../../src/main/ml/fit.js';
+import { fitWithRefit } from '../../../src/main/ml/refit.js';
 import { seededRandom } from '../../../src/main/ml/rng.js';
 
 /** Two well-separated clusters in 8-d; triplets (a, p from one cluster, n from the other). */
@@ -102,4 +103,22 @@ test('an ensemble trains its members side by side: member 1 is the single encode
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('refit: the epoch count comes from image-disjoint validation, the kept model is trained on every triplet', async () => {
+  await initBackend('wasm');
+  const data = toyData();
+  const validated = await fitEncoder({ dim: 8, ...data, options });
+  const steps: [number, number][] = [];
+  const refit = await fitWithRefit({ dim: 8, ...data, options: { ...options, refit: true } }, { onRefitProgress: (done, total) => steps.push([done, total]) });
+  assert.equal(refit.bestEpoch, validated.bestEpoch);
+  const curve = (r: { epochs: { loss: number; valAccuracy: number }[] }) => r.epochs.map((m) => [m.loss, m.valAccuracy]);
+  assert.deepEqual(curve(refit), curve(validated), 'the curve is the validation pass');
+  assert.equal(refit.trainCount, 60, 'the kept model saw every triplet');
+  assert.equal(refit.valCount, validated.valCount);
+  const again = await fitEncoder({ dim: 8, ...data, options: { ...options, validationSplit: 0, epochs: validated.bestEpoch } });
+  assert.deepEqual(refit.weights.map((w) => Array.from(w.data)), again.weights.map((w) => Array.from(w.data)));
+  assert.deepEqual(steps.at(-1), [validated.bestEpoch * 8, validated.bestEpoch * 8], '60 triplets / batch 8 = 8 steps per epoch');
+  const none = await fitWithRefit({ dim: 8, ...data, options: { ...options, validationSplit: 0, refit: true } });
+  assert.equal(none.refitSeconds, 0, 'nothing held out: nothing to refit');
 });

@@ -52,6 +52,7 @@ export function register(program: Command): void {
     .option('--backbone <id>', `backbone (default ${d.backbone} when installed, else the installed one)`)
     .option('--validation-split <x>', `fraction of the train images held out to pick the best epoch; 0 keeps the last epoch (default ${d.validationSplit})`, numberArg('validation-split'))
     .option('--patience <n>', `with validation: stop after n epochs without a better score, 0 = never (default ${d.patience ?? 0})`, numberArg('patience', true))
+    .option('--refit', 'with validation: then train on every train triplet for the best epoch count and keep that model')
     .option('--ensemble <n>', `encoders trained side by side from different seeds, embeddings joined (default ${d.ensemble ?? 1})`, numberArg('ensemble', true))
     .option('--weight-decay <x>', `L2 penalty on the dense kernels (default ${d.weightDecay ?? 0})`, numberArg('weight-decay'))
     .option('--seed <n>', 'random seed (same seed, same data → same model)', numberArg('seed', true))
