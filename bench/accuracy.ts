@@ -3,7 +3,8 @@
 // only; see makeFolds), test = mean ± sd over 5 seeds trained on all of train.txt and scored on
 // test.txt. Defaults were chosen on CV alone (src/main/ml/defaults.ts); test is for reporting.
 // `npm run bench -- accuracy` (≈ 7–10 min on 2 idle cores; features cached in .tmp/accuracy/ after
-// the first run); add `--knobs` for the rows of every other knob tried (≈ 3× longer).
+// the first run); add `--knobs` for the rows of every other knob tried (≈ 3× longer), `--sets=trash`
+// for one set.
 import type { TrainOptions } from '../src/shared/types.js';
 import { initBackend } from '../src/main/ml/backend.js';
 import { isBackboneInstalled } from '../src/main/ml/backbones.js';
@@ -114,8 +115,10 @@ export async function runAccuracyBench(): Promise<void> {
     return;
   }
   const knobs = process.argv.includes('--knobs');
+  // --sets=trash (comma-separated) runs only those sets.
+  const only = process.argv.find((a) => a.startsWith('--sets='))?.slice(7).split(',');
   await initBackend('wasm');
-  for (const name of SETS) await benchSet(name, knobs);
+  for (const name of SETS) if (!only || only.includes(name)) await benchSet(name, knobs);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runAccuracyBench();
