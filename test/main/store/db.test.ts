@@ -30,8 +30,9 @@ test('a version-1 store with data is migrated in place; a newer store is refused
   raw.prepare(`INSERT INTO runs (status, options, backend) VALUES ('finished', '{}', 'wasm')`).run();
   raw.close();
   const db = openDb(file);
-  assert.equal(db.pragma('user_version', { simple: true }), 2);
+  assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.at(-1)!.version);
   assert.deepEqual(db.prepare('SELECT id, pid FROM runs').all(), [{ id: 1, pid: null }]);
+  assert.deepEqual(db.prepare('SELECT validation FROM runs').all(), [{ validation: null }], '0007: runs.validation, null for old runs');
   db.pragma('user_version = 99');
   assert.throws(() => migrate(db), /newer Triplet Studio/);
   db.close();
