@@ -10,10 +10,11 @@ const BENCHES: Bench[] = [
   { name: 'ipc', load: async () => (await import('./ipc.js')).runIpcBench },
   { name: 'triplets-big', load: async () => (await import('./triplets-big.js')).runTripletsBigBench },
   { name: 'preprocess', load: async () => (await import('./preprocess.js')).runPreprocessBench },
+  { name: 'accuracy', load: async () => (await import('./accuracy.js')).runAccuracyBench },
 ];
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('--')); // flags are for the benches
   let failed = 0;
   for (const bench of BENCHES) {
     if (only.length && !only.includes(bench.name)) continue;

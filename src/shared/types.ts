@@ -284,8 +284,16 @@ export interface TrainOptions {
   dropout: number;
   hidden: number;
   embedding: number;
-  /** Fraction of training triplets held out for validation (best epoch selection). */
+  /** Fraction of the training images held out: validation triplets use only those (best epoch selection). */
   validationSplit: number;
+  /** L2 penalty on the dense kernels, added to the loss (0 or absent: none). */
+  weightDecay?: number;
+  /** Encoders trained side by side from different seeds; their embeddings are joined (default 1). */
+  ensemble?: number;
+  /** With validation: stop after this many epochs without a better validation score (0/absent: never). */
+  patience?: number;
+  /** With validation: after choosing the best epoch, train again on every train triplet for that many epochs and keep that model. */
+  refit?: boolean;
   seed?: number;
   backend?: BackendName;
   /** Image resize before the backbone: 'nearest' = Keras load_img (PIL NEAREST), 'antialias' = bilinear. Default: the backbone's. */
@@ -319,6 +327,8 @@ export interface JobProgress {
   batch?: number;
   loss?: number;
   valAccuracy?: number;
+  /** An epoch's closing report (its mean loss and validation accuracy): never coalesced away by throttling. */
+  keep?: boolean;
 }
 
 export type RunStatus = 'running' | 'finished' | 'cancelled' | 'failed';
@@ -344,6 +354,8 @@ export interface RunSummary {
   weights?: string | null;
   /** Images and triplets the run could not use (null for runs from before this was recorded). */
   leftOut?: LeftOut | null;
+  /** What validation used (null for runs from before it was recorded). */
+  validation?: RunValidation | null;
 }
 
 /** Why an image has no features. */
@@ -364,6 +376,16 @@ export interface LeftOut {
   train: { id: number; line: number | null }[];
   testCount: number;
   test: { id: number; line: number | null }[];
+}
+
+/** Image-disjoint validation of a run: no image of a validation triplet is in a training triplet. */
+export interface RunValidation {
+  /** Training images held out. */
+  heldImages: number;
+  /** Validation triplets (all three images held out). */
+  triplets: number;
+  /** Training triplets used by neither side (they mix held-out and training images). */
+  unused: number;
 }
 
 export interface EvaluateResult {

@@ -106,6 +106,13 @@ export class JobManager {
       report: (p) => {
         if (stopped) return;
         const withEta = { ...p, eta: p.eta ?? eta(p.phase, p.done, p.total) };
+        // A pending closing report goes out before anything replaces it (the chart needs every epoch).
+        if (pending?.keep) {
+          if (timer) clearTimeout(timer);
+          timer = null;
+          send(pending);
+          pending = null;
+        }
         const wait = last + PROGRESS_INTERVAL_MS - performance.now();
         if (wait <= 0) {
           if (timer) clearTimeout(timer);
@@ -123,6 +130,8 @@ export class JobManager {
       stop: () => {
         stopped = true;
         if (timer) clearTimeout(timer);
+        if (pending?.keep) send(pending); // the last epoch's closing report, before job:done
+        pending = null;
       },
     };
   }

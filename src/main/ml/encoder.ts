@@ -22,6 +22,9 @@ export interface EncoderWeights {
 
 export const WEIGHT_NAMES = ['dense_1/kernel', 'dense_1/bias', 'dense_2/kernel', 'dense_2/bias'] as const;
 
+/** Name of a weight of ensemble member k: member 0 keeps the plain names (a 1-member ensemble is a plain encoder). */
+export const memberWeightName = (k: number, name: string): string => (k === 0 ? name : `member_${k + 1}/${name}`);
+
 // ---------- tf building blocks ----------
 
 /**
@@ -179,8 +182,24 @@ function readVariables(vars: tf.Variable[]): NamedWeight[] {
 // ---------- Inference without tf ----------
 
 function weightsOf(enc: EncoderWeights): NamedWeight[] {
-  if (enc.weights.length !== 4) throw new Error(`encoder: expected 4 weight arrays, got ${enc.weights.length}`);
+  if (enc.weights.length === 0 || enc.weights.length % 4 !== 0) throw new Error(`encoder: expected 4 weight arrays per member, got ${enc.weights.length}`);
   return enc.weights;
+}
+
+/** The members of an ensemble (groups of 4 weights); a plain encoder is one member. */
+export function membersOf(enc: EncoderWeights): EncoderWeights[] {
+  const w = weightsOf(enc);
+  return Array.from({ length: w.length / 4 }, (_, k) => ({ weights: w.slice(4 * k, 4 * k + 4) }));
+}
+
+/** Joins the members' unit embeddings (n × e each) side by side, scaled by 1/√N (see fit.ts ensembleForward). */
+function joinMembers(parts: Float32Array[], n: number): Float32Array {
+  if (parts.length === 1) return parts[0];
+  const e = parts[0].length / n;
+  const scale = 1 / Math.sqrt(parts.length);
+  const out = new Float32Array(n * e * parts.length);
+  for (let i = 0; i < n; i++) parts.forEach((p, k) => { for (let j = 0; j < e; j++) out[i * e * parts.length + k * e + j] = p[i * e + j] * scale; });
+  return out;
 }
 
 /** out[n×cols] = act(x[n×k] · W[k×cols] + b), row-major, i-k-j loop order for contiguous inner access. */
@@ -206,6 +225,8 @@ function denseJs(x: Float32Array, n: number, k: number, w: Float32Array, b: Floa
  * 0.9 s for 300×768), else the plain-JS path.
  */
 export function embedFeatures(encoder: EncoderWeights, rows: Float32Array, n: number, dim: number): Float32Array {
+  const members = membersOf(encoder);
+  if (members.length > 1) return joinMembers(members.map((m) => embedFeatures(m, rows, n, dim)), n);
   const [w1, b1, w2, b2] = weightsOf(encoder);
   if (w1.shape[0] !== dim) throw new Error(`embedFeatures: encoder expects ${w1.shape[0]}-d features, got ${dim}`);
   if (rows.length < n * dim) throw new Error(`embedFeatures: ${rows.length} values for ${n}×${dim}`);
@@ -223,6 +244,8 @@ export function embedFeatures(encoder: EncoderWeights, rows: Float32Array, n: nu
 
 /** The plain-JS embedFeatures (no tf needed). */
 export function embedFeaturesJs(encoder: EncoderWeights, rows: Float32Array, n: number, dim: number): Float32Array {
+  const members = membersOf(encoder);
+  if (members.length > 1) return joinMembers(members.map((m) => embedFeaturesJs(m, rows, n, dim)), n);
   const [w1, b1, w2, b2] = weightsOf(encoder);
   const hidden = w1.shape[1];
   const emb = w2.shape[1];
@@ -285,13 +308,11 @@ export async function saveEncoder(dir: string, enc: EncoderWeights & Record<stri
   ];
   const { weights: _w, ...rest } = enc;
   const meta = Object.fromEntries(Object.entries(rest).filter(([, v]) => typeof v !== 'function'));
-  const bytes = enc.weights.reduce((s, w) => s + w.data.byteLength, 0);
-  const bin = Buffer.alloc(bytes);
-  let off = 0;
-  for (const w of enc.weights) {
-    Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength).copy(bin, off);
-    off += w.data.byteLength;
-  }
+  // Member 1 is the tfjs model proper; further ensemble members go to members.bin, listed in the
+  // metadata (a strict tfjs loader refuses weights the topology does not use).
+  const main = enc.weights.slice(0, 4);
+  const extra = enc.weights.slice(4);
+  const manifest = (ws: NamedWeight[], path: string) => ({ paths: [path], weights: ws.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' })) });
   const modelJson = {
     format: 'layers-model',
     generatedBy: 'triplet-studio',
@@ -302,27 +323,34 @@ export async function saveEncoder(dir: string, enc: EncoderWeights & Record<stri
       keras_version: 'tfjs-layers 4.22.0',
       backend: 'tensor_flow.js',
     },
-    weightsManifest: [{ paths: ['weights.bin'], weights: enc.weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' })) }],
-    userDefinedMetadata: { tripletStudio: { version: 1, normalize: 'l2', options, meta } },
+    weightsManifest: [manifest(main, 'weights.bin')],
+    userDefinedMetadata: { tripletStudio: { version: 1, normalize: 'l2', options, meta, ...(extra.length ? { members: manifest(extra, 'members.bin') } : {}) } },
   };
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'weights.bin'), bin);
+  await writeFile(join(dir, 'weights.bin'), concatWeights(main));
+  if (extra.length) await writeFile(join(dir, 'members.bin'), concatWeights(extra));
   await writeFile(join(dir, 'model.json'), JSON.stringify(modelJson, null, 1));
 }
+
+function concatWeights(ws: NamedWeight[]): Buffer {
+  return Buffer.concat(ws.map((w) => Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength)));
+}
+
+type ManifestGroup = { paths: string[]; weights: { name: string; shape: number[]; dtype?: string }[] };
 
 /** Reads an encoder written by saveEncoder (weights by manifest order; errors name the file). */
 export async function loadEncoder(dir: string): Promise<LoadedEncoder> {
   const file = join(dir, 'model.json');
   let json: {
-    weightsManifest?: { paths: string[]; weights: { name: string; shape: number[]; dtype?: string }[] }[];
-    userDefinedMetadata?: { tripletStudio?: { options?: TrainOptions; meta?: Record<string, unknown> } };
+    weightsManifest?: ManifestGroup[];
+    userDefinedMetadata?: { tripletStudio?: { options?: TrainOptions; meta?: Record<string, unknown>; members?: ManifestGroup } };
   };
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
     throw new Error(`${file}: ${(err as Error).message}`);
   }
-  const groups = json.weightsManifest ?? [];
+  const groups = [...(json.weightsManifest ?? []), ...(json.userDefinedMetadata?.tripletStudio?.members ? [json.userDefinedMetadata.tripletStudio.members] : [])];
   const weights: NamedWeight[] = [];
   for (const g of groups) {
     const bufs = await Promise.all(g.paths.map((p) => readFile(join(dir, p))));
@@ -338,7 +366,7 @@ export async function loadEncoder(dir: string): Promise<LoadedEncoder> {
       off += count * 4;
     }
   }
-  if (weights.length !== 4) throw new Error(`${file}: expected 4 weights (2 dense layers), found ${weights.length}`);
+  if (weights.length === 0 || weights.length % 4 !== 0) throw new Error(`${file}: expected 4 weights (2 dense layers) per member, found ${weights.length}`);
   const ts = json.userDefinedMetadata?.tripletStudio;
   return { weights, options: ts?.options ?? null, meta: ts?.meta ?? {} };
 }

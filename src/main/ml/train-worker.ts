@@ -4,10 +4,12 @@ import { AppError } from '../../shared/errors.js';
 import type { EpochMetric } from '../../shared/types.js';
 import { workerInput } from '../util/worker.js';
 import { initBackend } from './backend.js';
-import { type FitInput, type FitResult, fitEncoder, type TrainProgress } from './fit.js';
+import type { FitInput, FitResult, TrainProgress } from './fit.js';
+import { fitWithRefit } from './refit.js';
 
 export type FromTrainWorker =
   | { t: 'progress'; p: TrainProgress }
+  | { t: 'refit'; done: number; total: number }
   | { t: 'epoch'; m: EpochMetric }
   | { t: 'done'; result: FitResult; backend: string }
   | { t: 'error'; message: string; code?: string };
@@ -18,9 +20,10 @@ const post = (m: FromTrainWorker, transfer: ArrayBuffer[] = []): void => port.po
 async function main(): Promise<void> {
   const input = workerInput<FitInput>();
   const { used } = await initBackend(input.options.backend);
-  const result = await fitEncoder(input, {
+  const result = await fitWithRefit(input, {
     onProgress: (p) => post({ t: 'progress', p }),
     onEpoch: (m) => post({ t: 'epoch', m }),
+    onRefitProgress: (done, total) => post({ t: 'refit', done, total }),
   });
   post({ t: 'done', result, backend: used }, result.weights.map((w) => w.data.buffer as ArrayBuffer));
 }

@@ -19,6 +19,10 @@ export interface TrainedEncoder {
   bestEpoch: number;
   trainCount: number;
   valCount: number;
+  /** Training triplets left out because they share images with validation triplets. */
+  unusedCount: number;
+  /** Images held out for validation. */
+  valImages: number;
   backend: string;
   seconds: number;
   /** The seed actually used (options.seed, or a random one). */
@@ -33,6 +37,8 @@ export interface TrainEncoderArgs {
   signal?: AbortSignal;
   onProgress?(p: TrainProgress): void;
   onEpoch?(m: EpochMetric): void;
+  /** The refit pass (options.refit): steps done of total. */
+  onRefitProgress?(done: number, total: number): void;
 }
 
 const WORKER_URL = new URL('./train-worker.js', import.meta.url);
@@ -86,10 +92,11 @@ export async function trainEncoder(args: TrainEncoderArgs): Promise<TrainedEncod
     worker.on('message', (msg: FromTrainWorker) => {
       if (settled) return;
       if (msg.t === 'progress') args.onProgress?.(msg.p);
+      else if (msg.t === 'refit') args.onRefitProgress?.(msg.done, msg.total);
       else if (msg.t === 'epoch') args.onEpoch?.(msg.m);
       else if (msg.t === 'done') {
         const r = msg.result;
-        finish(null, { weights: r.weights, epochs: r.epochs, bestEpoch: r.bestEpoch, trainCount: r.trainCount, valCount: r.valCount, backend: msg.backend, seconds: r.seconds, seed: r.seed });
+        finish(null, { weights: r.weights, epochs: r.epochs, bestEpoch: r.bestEpoch, trainCount: r.trainCount, valCount: r.valCount, unusedCount: r.unusedCount, valImages: r.valImages, backend: msg.backend, seconds: r.seconds, seed: r.seed });
       } else finish(msg.code ? new AppError(msg.code as ErrorCode, msg.message) : new Error(`Training failed: ${msg.message}`));
     });
     worker.on('error', (err) => finish(err));

@@ -2,7 +2,7 @@
 // snapshot); by the time it finishes the user may have swapped or deleted some. Predictions are stored
 // for triplets that still exist, oriented like the current row (a swap exchanges dAP and dAN, as an
 // edit does to stored predictions), so review stays consistent; the run's accuracy stays the snapshot's.
-import type { EpochMetric, RunStatus } from '../../shared/types.js';
+import type { EpochMetric, RunStatus, RunValidation } from '../../shared/types.js';
 import { writeTransaction, type Db } from '../store/db.js';
 import { commitPersistently, type PersistentCommitOptions } from './commit.js';
 
@@ -22,6 +22,8 @@ export interface RunTotals {
   bestEpoch: number;
   testAccuracy: number;
   baselineAccuracy: number;
+  /** What the run's image-disjoint validation used. */
+  validation: RunValidation;
 }
 
 export interface ScoredPrediction {
@@ -67,8 +69,8 @@ export function finishRun(
       db.prepare(
         `UPDATE runs SET status = 'finished', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), backend = @backend, train_count = @trainCount,
          val_count = @valCount, test_count = @testCount, best_epoch = @bestEpoch, test_accuracy = @testAccuracy,
-         baseline_accuracy = @baselineAccuracy, timings = @timings, model_dir = @modelDir, pid = NULL WHERE id = @id`,
-      ).run({ ...s, timings: JSON.stringify(timings), modelDir, id: runId });
+         baseline_accuracy = @baselineAccuracy, timings = @timings, model_dir = @modelDir, validation = @validation, pid = NULL WHERE id = @id`,
+      ).run({ ...s, validation: JSON.stringify(s.validation), timings: JSON.stringify(timings), modelDir, id: runId });
     });
   return commitPersistently(db, write, opts);
 }

@@ -6,7 +6,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { trainOptionsSchema } from '../../shared/train-options.js';
-import type { Distance, EpochMetric, EvaluateResult, Mistake, RunStatus, RunSummary, TrainOptions } from '../../shared/types.js';
+import type { Distance, EpochMetric, EvaluateResult, Mistake, RunStatus, RunSummary, RunValidation, TrainOptions } from '../../shared/types.js';
 import { etaEstimator, isAbortError, throwIfAborted, type ProgressFn } from '../jobs/eta.js';
 import {
   defaultTrainOptions,
@@ -150,10 +150,13 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
         train: trainable.map((t) => [t.a, t.p, t.n] as Triplet),
         options,
         signal: opts.signal,
+        onRefitProgress: (done, total) => opts.onProgress?.({ phase: 'refit', done, total, eta: eta('refit', done, total) }),
         onProgress: (p) => {
           const done = (p.epoch - 1) * p.batches + p.batch;
           const total = p.epochs * p.batches;
-          opts.onProgress?.({ phase: 'train', done, total, eta: p.eta ?? eta('train', done, total), epoch: p.epoch, batch: p.batch, loss: p.loss, valAccuracy: p.valAccuracy });
+          // An epoch's closing report (mean loss + that epoch's validation accuracy) is kept through throttling.
+          const keep = p.valAccuracy !== undefined ? { keep: true } : {};
+          opts.onProgress?.({ phase: 'train', done, total, eta: p.eta ?? eta('train', done, total), epoch: p.epoch, batch: p.batch, loss: p.loss, valAccuracy: p.valAccuracy, ...keep });
         },
       }),
     );
@@ -180,6 +183,7 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
       bestEpoch: enc.bestEpoch,
       testAccuracy: accuracyOf(predictions),
       baselineAccuracy: accuracyOf(baseline),
+      validation: { heldImages: enc.valImages, triplets: enc.valCount, unused: enc.unusedCount } satisfies RunValidation,
     };
     try {
       const snapshot = new Map(test.map((t) => [t.id, t]));
@@ -217,6 +221,7 @@ interface RunRow {
   preprocessing?: string | null;
   weights?: string | null;
   left_out?: string | null;
+  validation?: string | null;
 }
 
 function toSummary(db: Db, r: RunRow): RunSummary {
@@ -242,6 +247,7 @@ function toSummary(db: Db, r: RunRow): RunSummary {
     preprocessing: r.preprocessing ?? null,
     weights: r.weights ?? null,
     leftOut: r.left_out ? JSON.parse(r.left_out) : null,
+    validation: r.validation ? (JSON.parse(r.validation) as RunValidation) : null,
   };
 }
 

@@ -35,6 +35,22 @@ test('progress is throttled to at most 10 events per second, with an ETA; done c
   assert.deepEqual(done.p, { jobId: id, kind: 'import-images', result: 'ok' });
 });
 
+test("throttling never drops an epoch's closing report (keep), even when epochs are shorter than the interval", async () => {
+  const { jobs, events } = manager();
+  const id = jobs.start('train', async (ctx) => {
+    for (let epoch = 1; epoch <= 20; epoch++) {
+      ctx.progress({ phase: 'train', done: epoch * 2 - 1, total: 40, epoch, loss: 1 / epoch });
+      ctx.progress({ phase: 'train', done: epoch * 2, total: 40, epoch, loss: 1 / epoch, valAccuracy: epoch / 20, keep: true });
+      await sleep(5);
+    }
+    return 'ok';
+  });
+  assert.equal(await jobs.wait(id), 'ok');
+  await sleep(150);
+  const closing = events.filter((x) => x.e === 'job:progress' && (x.p as Events['job:progress']).keep);
+  assert.deepEqual(closing.map((x) => (x.p as Events['job:progress']).epoch), Array.from({ length: 20 }, (_, i) => i + 1));
+});
+
 test('one heavy job at a time (BUSY); cancel reports job:failed with cancelled', async () => {
   const { jobs, events } = manager();
   const id = jobs.start('train', (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(abortError()))));

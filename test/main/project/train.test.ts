@@ -124,6 +124,17 @@ test('a finished run records epochs, predictions and its model; evaluate follows
   assert.equal((await project.evaluate()).result.count, 39);
 });
 
+test('a run validating on held-out images records what validation used', { skip }, async () => {
+  const run = await project.train({ epochs: 2, seed: 1, validationSplit: 0.5, ensemble: 1 });
+  assert.equal(run.status, 'finished');
+  assert.equal(run.validation?.heldImages, 15, 'half of the 30 training images');
+  assert.ok(run.valCount > 0 && run.valCount === run.validation?.triplets, `${run.valCount} validation triplets`);
+  assert.equal(run.trainCount + run.valCount + run.validation!.unused, 120, 'every train triplet accounted for');
+  const plain = await project.train({ epochs: 2, seed: 1, validationSplit: 0 });
+  assert.deepEqual(plain.validation, { heldImages: 0, triplets: 0, unused: 0 });
+  assert.equal(plain.trainCount, 120);
+});
+
 test('neighbours: k nearest by the latest run, self excluded, ascending distance', { skip }, async () => {
   const id = project.listImages({ folder: 'roses' }).items[0].id;
   const n = await project.neighbours(id, 5);

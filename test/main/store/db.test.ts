@@ -32,6 +32,7 @@ test('a version-1 store with data is migrated in place; a newer store is refused
   const db = openDb(file);
   assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.at(-1)!.version);
   assert.deepEqual(db.prepare('SELECT id, pid FROM runs').all(), [{ id: 1, pid: null }]);
+  assert.deepEqual(db.prepare('SELECT validation FROM runs').all(), [{ validation: null }], '0007: runs.validation, null for old runs');
   db.pragma('user_version = 99');
   assert.throws(() => migrate(db), /newer Triplet Studio/);
   db.close();

@@ -57,7 +57,11 @@ export function register(program: Command): void {
     .option('--embedding <n>', `embedding size (default ${d.embedding})`, numberArg('embedding', true))
     .addOption(new Option('--distance <kind>', `distance (default ${d.distance})`).choices([...DISTANCES]))
     .option('--backbone <id>', `backbone (default ${d.backbone} when installed, else the installed one)`)
-    .option('--validation-split <x>', `fraction of train held out to pick the best epoch (default ${d.validationSplit})`, numberArg('validation-split'))
+    .option('--validation-split <x>', `fraction of the train images held out to pick the best epoch; 0 keeps the last epoch (default ${d.validationSplit})`, numberArg('validation-split'))
+    .option('--patience <n>', `with validation: stop after n epochs without a better score, 0 = never (default ${d.patience ?? 0})`, numberArg('patience', true))
+    .option('--refit', 'with validation: then train on every train triplet for the best epoch count and keep that model')
+    .option('--ensemble <n>', `encoders trained side by side from different seeds, embeddings joined (default ${d.ensemble ?? 1})`, numberArg('ensemble', true))
+    .option('--weight-decay <x>', `L2 penalty on the dense kernels (default ${d.weightDecay ?? 0})`, numberArg('weight-decay'))
     .option('--seed <n>', 'random seed (same seed, same data → same model)', numberArg('seed', true))
     .addOption(backendOption())
     .addOption(resizeOption())
@@ -125,9 +129,15 @@ function describeRun(r: RunSummary): string {
   const o = r.options;
   return [
     `Run ${r.id} ${r.status}: test accuracy ${pct(r.testAccuracy)} on ${r.testCount} triplets (untrained baseline ${pct(r.baselineAccuracy)})`,
-    `  ${r.trainCount} train / ${r.valCount} validation triplets, best epoch ${r.bestEpoch} of ${o.epochs}, backend ${r.backend}, ${formatSeconds(totalSeconds(r))}`,
+    `  ${r.trainCount} train / ${r.valCount} validation triplets${validationNote(r)}, best epoch ${r.bestEpoch} of ${o.epochs}, backend ${r.backend}, ${formatSeconds(totalSeconds(r))}`,
     `  preprocessing ${r.preprocessing ?? `${o.resize ?? 'antialias'} resize`}${r.weights ? `, weights ${r.weights}` : ''}`,
     ...(describeLeftOut(r.leftOut) ? [`  ${describeLeftOut(r.leftOut)}`, ...leftOutDetail(r)] : []),
-    `  backbone ${o.backbone}, distance ${o.distance}, margin ${o.margin}, lr ${o.learningRate}, batch ${o.batchSize}, dropout ${o.dropout}, ${o.hidden}→${o.embedding}${o.seed !== undefined ? `, seed ${o.seed}` : ''}`,
+    `  backbone ${o.backbone}, distance ${o.distance}, margin ${o.margin}, lr ${o.learningRate}, batch ${o.batchSize}, dropout ${o.dropout}, ${o.hidden}→${o.embedding}${(o.ensemble ?? 1) > 1 ? ` ×${o.ensemble}` : ''}${o.seed !== undefined ? `, seed ${o.seed}` : ''}`,
   ].join('\n');
+}
+
+/** " (N images held out, M triplets unused)" when the run validated on held-out images. */
+function validationNote(r: RunSummary): string {
+  const v = r.validation;
+  return v && v.heldImages > 0 ? ` (${v.heldImages} images held out, ${v.unused} triplets unused)` : '';
 }

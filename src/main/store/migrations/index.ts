@@ -5,6 +5,7 @@ import { migration0003 } from './0003-image-identity.js';
 import { migration0004 } from './0004-history.js';
 import { migration0005 } from './0005-app-id.js';
 import { migration0006 } from './0006-feature-cache.js';
+import { migration0007 } from './0007-run-validation.js';
 
 export interface Migration {
   version: number;
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0006,
+  migration0007,
 ];

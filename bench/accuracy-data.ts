@@ -1,0 +1,116 @@
+// Data for the accuracy bench: a shared set's triplets (train/test, by image index) and MobileNet
+// features of every image, plain and horizontally flipped, cached in .tmp/accuracy/<set>.bin after
+// the first run (features are a pure function of the image bytes and the backbone).
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { backboneSpec, createFeatureEngine } from '../src/main/ml/backbones.js';
+import { initBackend } from '../src/main/ml/backend.js';
+import { applyPreprocessing, decodeRgb } from '../src/main/ml/preprocess.js';
+
+export interface AccuracySet {
+  name: string;
+  dim: number;
+  /** Image names (path relative to images/), index = row. */
+  names: string[];
+  /** n × dim features of the images as they are, and of their mirror images. */
+  plain: Float32Array;
+  flipped: Float32Array;
+  train: Int32Array;
+  test: Int32Array;
+}
+
+const repoRoot = resolve(fileURLToPath(import.meta.url), '..', '..');
+export const sharedDir = process.env.TRIPLET_STUDIO_SHARED ? resolve(process.env.TRIPLET_STUDIO_SHARED) : resolve(repoRoot, '..', 'shared');
+const cacheDir = join(repoRoot, '.tmp', 'accuracy');
+export const BACKBONE = 'mobilenet_v1_0.75_224';
+
+function listImages(root: string): string[] {
+  const out: string[] = [];
+  for (const c of readdirSync(root).sort()) for (const f of readdirSync(join(root, c)).sort()) out.push(`${c}/${f}`);
+  return out;
+}
+
+/** Triplet file → row indices (names are file names, unique within a set). */
+function readTriplets(file: string, rowOf: Map<string, number>): Int32Array {
+  const out: number[] = [];
+  readFileSync(file, 'utf8').split(/\r?\n/).forEach((line, i) => {
+    const t = line.trim();
+    if (!t || t.startsWith('#')) return;
+    const parts = t.split(/\s+/);
+    for (const p of parts) {
+      const r = rowOf.get(p);
+      if (r === undefined) throw new Error(`${file}:${i + 1}: unknown image ${p}`);
+      out.push(r);
+    }
+  });
+  return Int32Array.from(out);
+}
+
+/** Mirrors an HWC RGB image left to right. */
+export function flipRgb(rgb: Uint8Array, size: number): Uint8Array {
+  const out = new Uint8Array(rgb.length);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      const s = (y * size + x) * 3;
+      const d = (y * size + size - 1 - x) * 3;
+      out[d] = rgb[s];
+      out[d + 1] = rgb[s + 1];
+      out[d + 2] = rgb[s + 2];
+    }
+  return out;
+}
+
+async function computeFeatures(paths: string[]): Promise<{ plain: Float32Array; flipped: Float32Array; dim: number }> {
+  const spec = backboneSpec(BACKBONE);
+  const { used } = await initBackend();
+  const engine = await createFeatureEngine(BACKBONE, used, 1);
+  const px = spec.inputSize * spec.inputSize * 3;
+  const plain: Float32Array[] = [];
+  const flipped: Float32Array[] = [];
+  const B = 16;
+  for (let i = 0; i < paths.length; i += B) {
+    const chunk = paths.slice(i, i + B);
+    const rgbs = await Promise.all(chunk.map((p) => decodeRgb(p, spec.inputSize)));
+    for (const [out, tx] of [[plain, (r: Uint8Array) => r], [flipped, (r: Uint8Array) => flipRgb(r, spec.inputSize)]] as const) {
+      const batch = new Float32Array(chunk.length * px);
+      rgbs.forEach((r, k) => applyPreprocessing(tx(r), spec.preprocessing, batch, k * px));
+      out.push(new Float32Array(await engine.run(batch, chunk.length)));
+    }
+  }
+  await engine.dispose?.();
+  const cat = (xs: Float32Array[]): Float32Array => {
+    const o = new Float32Array(xs.reduce((s, x) => s + x.length, 0));
+    let off = 0;
+    for (const x of xs) (o.set(x, off), (off += x.length));
+    return o;
+  };
+  return { plain: cat(plain), flipped: cat(flipped), dim: spec.dim };
+}
+
+/** Loads a shared set with features (computed once, ~10 s per set, then read from the cache). */
+export async function loadAccuracySet(name: string): Promise<AccuracySet | null> {
+  const root = join(sharedDir, 'datasets', name);
+  if (!existsSync(join(root, 'train.txt'))) return null;
+  const names = listImages(join(root, 'images'));
+  const rowOf = new Map<string, number>();
+  names.forEach((n, i) => (rowOf.set(n, i), rowOf.set(n.split('/')[1], i)));
+  const train = readTriplets(join(root, 'train.txt'), rowOf);
+  const test = readTriplets(join(root, 'test.txt'), rowOf);
+  const file = join(cacheDir, `${name}-${BACKBONE}.bin`);
+  let feats: { plain: Float32Array; flipped: Float32Array; dim: number };
+  if (existsSync(file)) {
+    const buf = readFileSync(file);
+    const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    const dim = all.length / (2 * names.length);
+    feats = { dim, plain: all.subarray(0, names.length * dim), flipped: all.subarray(names.length * dim) };
+  } else {
+    feats = await computeFeatures(names.map((n) => join(root, 'images', n)));
+    mkdirSync(cacheDir, { recursive: true });
+    const all = new Float32Array(feats.plain.length * 2);
+    all.set(feats.plain);
+    all.set(feats.flipped, feats.plain.length);
+    writeFileSync(file, Buffer.from(all.buffer));
+  }
+  return { name, names, train, test, ...feats };
+}
