@@ -14,8 +14,6 @@ export interface TrainProgress {
   batches: number;
   loss: number;
   valAccuracy?: number;
-  /** Seconds remaining (estimate). */
-  eta?: number;
 }
 
 export interface FitInput {
@@ -176,13 +174,9 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
   const members = Array.from({ length: opts.ensemble ?? 1 }, (_, k) => ({ net: create(shape, k === 0 ? initSeed : (initSeed + k * 104729) % 2 ** 31), optimizer: tf.train.adam(opts.learningRate) }));
   const nets = members.map((mb) => mb.net);
   const batches = Math.ceil(trainIdx.length / opts.batchSize);
-  const totalSteps = batches * opts.epochs;
   const epochs: EpochMetric[] = [];
   let best: { epoch: number; acc: number; loss: number; weights: NamedWeight[] } | null = null;
   let lastReport = 0;
-  let step = 0;
-  const tStart = performance.now();
-  const eta = (): number => ((performance.now() - tStart) / 1000 / Math.max(1, step)) * (totalSteps - step);
   try {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const te = performance.now();
@@ -199,19 +193,18 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
         x.dispose();
         lossSum += loss * m;
         seen += m;
-        step++;
         const now = performance.now();
         // Mid-epoch reports carry the running epoch-mean loss and no validation accuracy yet.
         if (cb.onProgress && now - lastReport >= PROGRESS_INTERVAL_MS && b < batches - 1) {
           lastReport = now;
-          cb.onProgress({ epoch, epochs: opts.epochs, batch: b + 1, batches, loss: lossSum / seen, eta: eta() });
+          cb.onProgress({ epoch, epochs: opts.epochs, batch: b + 1, batches, loss: lossSum / seen });
         }
       }
       const val = evaluate(nets, feats, input.triplets, valIdx, opts);
       const metric: EpochMetric = { epoch, loss: lossSum / seen, valLoss: val.loss, valAccuracy: val.accuracy, seconds: (performance.now() - te) / 1000 };
       epochs.push(metric);
       // The epoch's last report: its mean loss and the validation accuracy of this same epoch.
-      cb.onProgress?.({ epoch, epochs: opts.epochs, batch: batches, batches, loss: metric.loss, valAccuracy: metric.valAccuracy, eta: eta() });
+      cb.onProgress?.({ epoch, epochs: opts.epochs, batch: batches, batches, loss: metric.loss, valAccuracy: metric.valAccuracy });
       cb.onEpoch?.(metric);
       cb.onEpochWeights?.(epoch, () => readAll(members));
       if (!validating || improves(val, best)) best = { epoch, acc: val.accuracy, loss: val.loss, weights: readAll(members) };

@@ -1,14 +1,12 @@
 // trainEncoder: packs the features the triplets need, trains in a worker thread, supports cancel.
 import { AppError } from '../../../shared/errors.js';
 import type { EpochMetric, TrainOptions } from '../../../shared/types.js';
-import type { ErrorCode } from '../../../shared/errors.js';
 import { trainOptionsSchema } from '../../../shared/train-options.js';
-import { startWorker } from '../../util/worker.js';
-import { abortError, throwIfAborted } from '../abort.js';
+import { callWorker } from '../../util/worker-rpc.js';
 import { initBackend } from '../backend/tfjs.js';
 import type { NamedWeight } from './model.js';
 import type { FitInput, TrainProgress } from './fit.js';
-import type { FromTrainWorker } from './train-worker.js';
+import type { TrainWorkerProgress, TrainWorkerResult } from './train-worker.js';
 
 export type { TrainProgress } from './fit.js';
 
@@ -67,39 +65,25 @@ export function packTraining(dim: number, features: Map<number, Float32Array>, t
 }
 
 export async function trainEncoder(args: TrainEncoderArgs): Promise<TrainedEncoder> {
-  throwIfAborted(args.signal);
+  args.signal?.throwIfAborted();
   const parsed = trainOptionsSchema.safeParse(args.options);
   if (!parsed.success) throw new AppError('BAD_ARGUMENTS', `Invalid training options: ${parsed.error.message}`);
   if (args.train.length === 0) throw new AppError('BAD_ARGUMENTS', 'No training triplets.');
   // Fails early (with the reason) when a forced backend is unavailable; also lets embedFeatures use tf here.
   await initBackend(parsed.data.backend);
   const input: FitInput = { dim: args.dim, ...packTraining(args.dim, args.features, args.train), options: parsed.data };
-  throwIfAborted(args.signal); // aborted while the backend was initialising
-  const worker = startWorker(WORKER_URL, input);
-  return new Promise<TrainedEncoder>((resolve, reject) => {
-    let settled = false;
-    const finish = (err: unknown, value?: TrainedEncoder): void => {
-      if (settled) return;
-      settled = true;
-      args.signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
-      if (err) reject(err);
-      else resolve(value!);
-    };
-    // Terminating the worker stops training mid-batch; nothing of it is kept.
-    const onAbort = (): void => finish(abortError());
-    args.signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (msg: FromTrainWorker) => {
-      if (settled) return;
-      if (msg.t === 'progress') args.onProgress?.(msg.p);
-      else if (msg.t === 'refit') args.onRefitProgress?.(msg.done, msg.total);
-      else if (msg.t === 'epoch') args.onEpoch?.(msg.m);
-      else if (msg.t === 'done') {
-        const r = msg.result;
-        finish(null, { weights: r.weights, epochs: r.epochs, bestEpoch: r.bestEpoch, trainCount: r.trainCount, valCount: r.valCount, unusedCount: r.unusedCount, valImages: r.valImages, backend: msg.backend, seconds: r.seconds, seed: r.seed });
-      } else finish(msg.code ? new AppError(msg.code as ErrorCode, msg.message) : new Error(`Training failed: ${msg.message}`));
-    });
-    worker.on('error', (err) => finish(err));
-    worker.on('exit', (code) => finish(new Error(`Training worker exited early (code ${code}).`)));
+  args.signal?.throwIfAborted(); // aborted while the backend was initialising
+  // Cancel terminates the worker: training stops mid-batch and nothing of it is kept.
+  const r = await callWorker<TrainWorkerResult, TrainWorkerProgress>(WORKER_URL, input, {
+    name: 'Training worker',
+    errorPrefix: 'Training failed: ',
+    signal: args.signal,
+    onProgress: (m) => {
+      if (m.kind === 'batch') args.onProgress?.(m.p);
+      else if (m.kind === 'refit') args.onRefitProgress?.(m.done, m.total);
+      else args.onEpoch?.(m.m);
+    },
   });
+  const f = r.result;
+  return { weights: f.weights, epochs: f.epochs, bestEpoch: f.bestEpoch, trainCount: f.trainCount, valCount: f.valCount, unusedCount: f.unusedCount, valImages: f.valImages, backend: r.backend, seconds: f.seconds, seed: f.seed };
 }

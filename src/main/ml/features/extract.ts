@@ -4,10 +4,8 @@
 // strictly in input order, one onBatch call per batch, from the calling thread.
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { AppError } from '../../../shared/errors.js';
 import type { BackendName } from '../../../shared/types.js';
-import { startWorker } from '../../util/worker.js';
-import { abortError, throwIfAborted } from '../abort.js';
+import { WorkerRpc } from '../../util/worker-rpc.js';
 import { initBackend } from '../backend/tfjs.js';
 import { backbonePath, backboneSpec, isBackboneInstalled, missingBackboneError } from '../backbone/registry.js';
 import type { FeatureWorkerInput, FromFeatureWorker, ToFeatureWorker } from './features-worker.js';
@@ -61,7 +59,7 @@ async function onnxPlan(id: string): Promise<{ workers: number } | null> {
 
 export async function extractFeatures(opts: ExtractFeaturesOptions): Promise<ExtractFeaturesResult> {
   const t0 = performance.now();
-  throwIfAborted(opts.signal);
+  opts.signal?.throwIfAborted();
   backboneSpec(opts.backbone);
   if (!isBackboneInstalled(opts.backbone)) throw missingBackboneError(opts.backbone);
   const { used } = await initBackend(opts.backend);
@@ -103,78 +101,57 @@ function runPool(
   nWorkers: number,
 ): Promise<{ engine: string; extracted: number; failed: number }> {
   const total = opts.images.length;
-  return new Promise((resolve, reject) => {
-    const workers: Worker[] = [];
-    const pending = new Map<number, ResultMsg>();
-    let nextToSend = 0;
-    let nextToEmit = 0;
-    let done = 0;
-    let extracted = 0;
-    let failed = 0;
-    let engine = '';
-    let settled = false;
-    let delivering: Promise<void> = Promise.resolve();
+  // A cancel returns at once; the workers are asked to stop gracefully (stopWorker).
+  const rpc = new WorkerRpc<{ engine: string; extracted: number; failed: number }>({ name: 'Feature worker', errorPrefix: 'Feature worker: ', signal: opts.signal, stop: stopWorker });
+  if (rpc.settled) return rpc.promise; // aborted while the backend was initialising
+  const pending = new Map<number, ResultMsg>();
+  let nextToSend = 0;
+  let nextToEmit = 0;
+  let done = 0;
+  let extracted = 0;
+  let failed = 0;
+  let engine = '';
+  let delivering: Promise<void> = Promise.resolve();
 
-    const finish = (err?: unknown): void => {
-      if (settled) return;
-      settled = true;
-      opts.signal?.removeEventListener('abort', onAbort);
-      for (const w of workers) stopWorker(w);
-      if (err) reject(err);
-      else resolve({ engine, extracted, failed });
-    };
-    const onAbort = (): void => finish(abortError());
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    if (opts.signal?.aborted) return onAbort(); // aborted while the backend was initialising
+  const sendNext = (w: Worker): void => {
+    if (nextToSend >= batches.length) return;
+    const seq = nextToSend++;
+    w.postMessage({ t: 'batch', seq, items: batches[seq] } satisfies ToFeatureWorker);
+  };
 
-    const sendNext = (w: Worker): void => {
-      if (nextToSend >= batches.length) return;
-      const seq = nextToSend++;
-      w.postMessage({ t: 'batch', seq, items: batches[seq] } satisfies ToFeatureWorker);
-    };
-
-    // Hands finished batches to the caller in input order, one at a time.
-    const deliver = async (): Promise<void> => {
-      while (!settled && pending.has(nextToEmit)) {
-        const r = pending.get(nextToEmit)!;
-        pending.delete(nextToEmit);
-        nextToEmit++;
-        for (const e of r.errors) {
-          failed++;
-          opts.onImageError?.(e.id, e.path, new Error(`${e.path}: ${e.message}`));
-        }
-        const dim = r.ids.length ? r.features.length / r.ids.length : 0;
-        const rows = r.ids.map((id, i) => ({ id, features: r.features.subarray(i * dim, (i + 1) * dim) }));
-        if (rows.length) await opts.onBatch(rows);
-        extracted += rows.length;
-        done += rows.length + r.errors.length;
-        opts.onProgress?.(done, total);
+  // Hands finished batches to the caller in input order, one at a time.
+  const deliver = async (): Promise<void> => {
+    while (!rpc.settled && pending.has(nextToEmit)) {
+      const r = pending.get(nextToEmit)!;
+      pending.delete(nextToEmit);
+      nextToEmit++;
+      for (const e of r.errors) {
+        failed++;
+        opts.onImageError?.(e.id, e.path, new Error(`${e.path}: ${e.message}`));
       }
-      if (!settled && nextToEmit === batches.length) finish();
-    };
-
-    for (let i = 0; i < nWorkers; i++) {
-      const input: FeatureWorkerInput = { backbone: opts.backbone, backend, prep: opts.prep ?? backboneSpec(opts.backbone).prep, workers: nWorkers };
-      const w = startWorker(WORKER_URL, input);
-      workers.push(w);
-      w.on('message', (msg: FromFeatureWorker) => {
-        if (settled) return;
-        if (msg.t === 'ready') {
-          engine ||= msg.engine;
-          sendNext(w);
-          sendNext(w);
-        } else if (msg.t === 'result') {
-          pending.set(msg.seq, msg);
-          sendNext(w);
-          delivering = delivering.then(deliver).catch(finish);
-        } else {
-          finish(msg.code ? new AppError(msg.code as AppError['code'], msg.message) : new Error(`Feature worker: ${msg.message}`));
-        }
-      });
-      w.on('error', (err) => finish(err));
-      w.on('exit', (code) => {
-        if (!settled) finish(new Error(`Feature worker exited early (code ${code}).`));
-      });
+      const dim = r.ids.length ? r.features.length / r.ids.length : 0;
+      const rows = r.ids.map((id, i) => ({ id, features: r.features.subarray(i * dim, (i + 1) * dim) }));
+      if (rows.length) await opts.onBatch(rows);
+      extracted += rows.length;
+      done += rows.length + r.errors.length;
+      opts.onProgress?.(done, total);
     }
-  });
+    if (!rpc.settled && nextToEmit === batches.length) rpc.resolve({ engine, extracted, failed });
+  };
+
+  for (let i = 0; i < nWorkers; i++) {
+    const input: FeatureWorkerInput = { backbone: opts.backbone, backend, prep: opts.prep ?? backboneSpec(opts.backbone).prep, workers: nWorkers };
+    rpc.start<FromFeatureWorker>(WORKER_URL, input, (msg, w) => {
+      if (msg.t === 'ready') {
+        engine ||= msg.engine;
+        sendNext(w);
+        sendNext(w);
+      } else {
+        pending.set(msg.seq, msg);
+        sendNext(w);
+        delivering = delivering.then(deliver).catch((err: unknown) => rpc.reject(err));
+      }
+    });
+  }
+  return rpc.promise;
 }

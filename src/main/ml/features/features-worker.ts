@@ -1,8 +1,8 @@
 // Feature worker: loads one backbone engine once, then turns batches of image paths into features.
 // Decoding (sharp, libuv thread pool) of the next batch runs while the engine computes this one.
 import { parentPort } from 'node:worker_threads';
-import { AppError } from '../../../shared/errors.js';
 import type { BackendName } from '../../../shared/types.js';
+import { toWorkerError, type WorkerError } from '../../util/worker-serve.js';
 import { workerInput } from '../../util/worker.js';
 import { backboneSpec, createFeatureEngine, type FeatureEngine } from '../backbone/registry.js';
 import { applyPreprocessing, decodeRgb, type ImagePrep } from './preprocess.js';
@@ -28,7 +28,7 @@ export type FromFeatureWorker =
       features: Float32Array;
       errors: { id: number; path: string; message: string }[];
     }
-  | { t: 'error'; message: string; code?: string };
+  | { t: 'error'; error: WorkerError };
 
 const port = parentPort!;
 const input = workerInput<FeatureWorkerInput>();
@@ -103,10 +103,9 @@ async function main(): Promise<void> {
   if (!stopping) port.postMessage({ t: 'ready', engine: engine.name } satisfies FromFeatureWorker);
 }
 
-/** Only AppError codes cross over (a Node error's code like ENOENT is not an ErrorCode). */
+/** The worker-RPC helper's error message (AppError code, or the Node/SQLite code, travels along). */
 function fail(err: unknown): void {
-  const message = err instanceof Error ? err.message : String(err);
-  port.postMessage({ t: 'error', message, code: err instanceof AppError ? err.code : undefined } satisfies FromFeatureWorker);
+  port.postMessage({ t: 'error', error: toWorkerError(err) } satisfies FromFeatureWorker);
 }
 
 main().catch(fail);
