@@ -50,8 +50,9 @@ export class WorkerRpc<R> {
       this.resolveFn = res;
       this.rejectFn = rej;
     });
-    opts.signal?.addEventListener('abort', this.onAbort, { once: true });
-    if (opts.signal?.aborted) this.onAbort();
+    // Already cancelled: nothing starts, so there is nothing to roll back.
+    if (opts.signal?.aborted) this.reject(abortError());
+    else opts.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
   get settled(): boolean {
@@ -66,7 +67,6 @@ export class WorkerRpc<R> {
     const w = startWorker(entry, data, options);
     this.workers.push(w);
     if (this.done) this.stopOne(w);
-    else if (this.opts.cancel === 'ask' && this.opts.signal?.aborted) w.postMessage({ t: 'abort' } satisfies ToWorker);
     w.on('message', (msg: M | Extract<FromWorker<unknown, unknown>, { t: 'error' }>) => {
       if (this.done) return;
       if (msg.t === 'error') this.reject(fromWorkerError((msg as { error: WorkerError }).error, this.opts.errorPrefix));
