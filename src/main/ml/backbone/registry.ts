@@ -78,11 +78,23 @@ export const BACKBONES: Record<string, BackboneSpec> = {
   },
 };
 
-/** Optional engine modules per backbone (relative to this file), imported in the worker before engines are made. */
+/**
+ * Optional engine modules per backbone, relative to src/main/ml (see engineModuleUrl), imported in
+ * the worker before engines are made. scripts/build-electron.mjs bundles each under the same path.
+ */
 export const ENGINE_MODULES: Record<string, string[]> = {
-  resnet50: ['./resnet50/engine.js', '../features/onnx-engine.js'],
-  'mobilenet_v1_0.75_224': ['../features/onnx-engine.js'],
+  resnet50: ['./backbone/resnet50/engine.js', './features/onnx-engine.js'],
+  'mobilenet_v1_0.75_224': ['./features/onnx-engine.js'],
 };
+
+/**
+ * An ENGINE_MODULES path as a URL: from the sources, relative to src/main/ml (this file's parent
+ * folder); in a bundle this code sits in a flat chunk beside the bundled engine modules.
+ */
+function engineModuleUrl(rel: string): URL {
+  const mlRoot = import.meta.url.endsWith('.ts') ? new URL('../', import.meta.url) : new URL('./', import.meta.url);
+  return new URL(rel, mlRoot);
+}
 
 /** TRIPLET_STUDIO_BACKBONES, else <appDataDir()>/backbones. */
 export function backbonesDir(): string {
@@ -170,7 +182,7 @@ export function registerEngineFactory(backboneId: string, factory: EngineFactory
 
 async function importEngineModules(id: string): Promise<void> {
   for (const rel of ENGINE_MODULES[id] ?? []) {
-    const url = new URL(rel, import.meta.url);
+    const url = engineModuleUrl(rel);
     const tsFile = fileURLToPath(url).replace(/\.js$/, '.ts');
     if (existsSync(fileURLToPath(url)) || (import.meta.url.endsWith('.ts') && existsSync(tsFile))) {
       await import(url.href);
