@@ -3,7 +3,7 @@
 //
 // ENGINE HOOK (used by src/main/ml/backbone/resnet50/ and src/main/ml/features/onnx-engine.ts):
 //   A FeatureEngine runs one backbone: `run(batch, n)` takes n×H×W×3 float32 values that are
-//   ALREADY preprocessed (preprocess.ts applies the backbone's `preprocessing`) and resolves to
+//   ALREADY preprocessed (features/preprocess.ts applies the backbone's `preprocessing`) and resolves to
 //   n×dim features. createFeatureEngine(id, backend) first imports the optional modules listed in
 //   ENGINE_MODULES[id] (if their file exists, .ts or .js), which call
 //   `registerEngineFactory(id, factory)` as a side effect, then tries the registered factories,

@@ -1,4 +1,4 @@
-// Plain-JS distances and the triplet loss (used for scoring, baselines and tests; training uses the tf twins in encoder.ts).
+// Plain-JS distances and the triplet loss (used for scoring, baselines and tests; training uses the tf twins in model.ts).
 import type { Distance } from '../../../shared/types.js';
 
 /** l1: Σ|a−b|; l2: Euclidean √Σ(a−b)²; cosine: 1 − a·b/(|a||b|) (0 for a zero vector). */

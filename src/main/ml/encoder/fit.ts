@@ -162,7 +162,7 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
   const split = splitByImages(input.triplets, opts.validationSplit, rand);
   const trainIdx = split.train;
   // Without a hold-out, "validation" metrics are measured on the training triplets (no dropout)
-  // and the last epoch is kept: the epoch count is then the choice (see defaults.ts).
+  // and the last epoch is kept: the epoch count is then the choice (see ../defaults.ts).
   const validating = split.val.length > 0;
   const valIdx = validating ? split.val : trainIdx;
   const feats = featureTensor(input);

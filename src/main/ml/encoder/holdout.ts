@@ -18,7 +18,7 @@ export interface ImageHoldout {
  * Holds out round(fraction × images) images, chosen at random, and splits the triplets (row indices,
  * [a0, p0, n0, …]) into train (no held-out image) and val (all three held out); no image of a
  * validation triplet appears in a training triplet. With a fraction f of images held out, about
- * f³ of the triplets validate and (1 − f)³ train (measured on the shared sets: see defaults.ts).
+ * f³ of the triplets validate and (1 − f)³ train (measured on the shared sets: see ../defaults.ts).
  * Returns everything as train when fraction is 0 or the hold-out would leave nothing to train on.
  */
 export function splitByImages(triplets: Int32Array, fraction: number, rand: () => number): ImageHoldout {
