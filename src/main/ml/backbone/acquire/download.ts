@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { AppError } from '../../../../shared/errors.js';
+import { isAbortError } from '../../../jobs/abort.js';
 
 export interface DownloadOptions {
   onProgress?(received: number, total: number): void;
@@ -18,8 +19,6 @@ export interface FileDigest {
   md5: string;
   sha256: string;
 }
-
-const isAbort = (err: unknown): boolean => (err as Error)?.name === 'AbortError';
 
 function partSize(part: string): number {
   return existsSync(part) ? statSync(part).size : 0;
@@ -84,7 +83,7 @@ export async function downloadFile(url: string, dest: string, opts: DownloadOpti
       renameSync(part, dest);
       return await digestFile(dest);
     } catch (err) {
-      if (isAbort(err) || opts.signal?.aborted) throw err;
+      if (isAbortError(err) || opts.signal?.aborted) throw err;
       if (err instanceof AppError) throw err; // HTTP errors do not get better by retrying
       lastErr = err;
       const code = ((err as Error).cause as NodeJS.ErrnoException | undefined)?.code;
