@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { initBackend, tf } from '../../../../src/main/ml/backend/tfjs.js';
 import { fileSystemHandler } from '../../../../src/main/ml/backbone/registry.js';
-import { createFastEncoder, createLayersEncoder, denseFast, embedFeatures, embedFeaturesJs, loadEncoder, saveEncoder } from '../../../../src/main/ml/encoder/model.js';
+import { loadEncoder, saveEncoder } from '../../../../src/main/ml/encoder/files.js';
+import { createFastEncoder, createLayersEncoder, denseFast, embedFeatures, embedFeaturesJs } from '../../../../src/main/ml/encoder/model.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../../../src/main/ml/defaults.js';
 
 const closeArrays = (x: ArrayLike<number>, y: ArrayLike<number>, eps = 1e-5): void => {
