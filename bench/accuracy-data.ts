@@ -4,9 +4,9 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { backboneSpec, createFeatureEngine } from '../src/main/ml/backbones.js';
-import { initBackend } from '../src/main/ml/backend.js';
-import { applyPreprocessing, decodeRgb } from '../src/main/ml/preprocess.js';
+import { backboneSpec, createFeatureEngine } from '../src/main/ml/backbone/registry.js';
+import { initBackend } from '../src/main/ml/backend/tfjs.js';
+import { applyPreprocessing, decodeRgb } from '../src/main/ml/features/preprocess.js';
 
 export interface AccuracySet {
   name: string;

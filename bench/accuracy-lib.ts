@@ -1,9 +1,9 @@
 // Scoring for the accuracy bench: image-disjoint cross-validation folds over a set's train split,
 // and the embeddings of every image under each recipe (encoder variants, linear reference, raw).
 import type { TrainOptions } from '../src/shared/types.js';
-import { embedFeatures, type NamedWeight } from '../src/main/ml/encoder.js';
-import { fitEncoder } from '../src/main/ml/fit.js';
-import { seededRandom, shuffleInPlace } from '../src/main/ml/rng.js';
+import { embedFeatures, type NamedWeight } from '../src/main/ml/encoder/model.js';
+import { fitEncoder } from '../src/main/ml/encoder/fit.js';
+import { seededRandom, shuffleInPlace } from '../src/main/ml/encoder/rng.js';
 import type { AccuracySet } from './accuracy-data.js';
 import { fitLinearDiscriminant, projectLinear } from './accuracy-linear.js';
 

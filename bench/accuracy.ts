@@ -6,8 +6,8 @@
 // the first run); add `--knobs` for the rows of every other knob tried (≈ 3× longer), `--sets=trash`
 // for one set.
 import type { TrainOptions } from '../src/shared/types.js';
-import { initBackend } from '../src/main/ml/backend.js';
-import { isBackboneInstalled } from '../src/main/ml/backbones.js';
+import { initBackend } from '../src/main/ml/backend/tfjs.js';
+import { isBackboneInstalled } from '../src/main/ml/backbone/registry.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
 import { type AccuracySet, BACKBONE, loadAccuracySet, sharedDir } from './accuracy-data.js';
 import { embeddingAccuracy, encoderEmbeddings, linearEmbedding, makeFolds, rawEmbedding } from './accuracy-lib.js';

@@ -6,11 +6,11 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BACKBONES } from '../src/main/ml/backbones.js';
-import { extractFeatures } from '../src/main/ml/features.js';
-import { createOnnxEngine, ensureOnnxModel, loadOrt } from '../src/main/ml/onnx/engine.js';
-import { writeResNet50Folder } from '../src/main/ml/resnet50/convert.js';
-import { seededResNet50Weights } from '../src/main/ml/resnet50/seeded.js';
+import { BACKBONES } from '../src/main/ml/backbone/registry.js';
+import { extractFeatures } from '../src/main/ml/features/extract.js';
+import { createOnnxEngine, ensureOnnxModel, loadOrt } from '../src/main/ml/features/onnx-engine.js';
+import { writeResNet50Folder } from '../src/main/ml/convert/resnet50-h5.js';
+import { seededResNet50Weights } from '../test/fixtures/resnet50/seeded.js';
 import { flowersDir, sharedModelsDir } from '../test/helpers/shared.js';
 
 /** Multiply-accumulates per 224² image (published figures), ×2 for FLOPs. */

@@ -4,12 +4,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initBackend, probeBackends } from '../src/main/ml/backend.js';
-import { BACKBONES, isBackboneInstalled } from '../src/main/ml/backbones.js';
+import { initBackend, probeBackends } from '../src/main/ml/backend/tfjs.js';
+import { BACKBONES, isBackboneInstalled } from '../src/main/ml/backbone/registry.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
-import { extractFeatures } from '../src/main/ml/features.js';
-import { fitEncoder } from '../src/main/ml/fit.js';
-import { seededRandom } from '../src/main/ml/rng.js';
+import { extractFeatures } from '../src/main/ml/features/extract.js';
+import { fitEncoder } from '../src/main/ml/encoder/fit.js';
+import { seededRandom } from '../src/main/ml/encoder/rng.js';
 import type { BackendName } from '../src/shared/types.js';
 
 export interface MlBenchRow {

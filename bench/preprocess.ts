@@ -8,13 +8,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { backbonePath, isBackboneInstalled } from '../src/main/ml/backbones.js';
+import { backbonePath, isBackboneInstalled } from '../src/main/ml/backbone/registry.js';
 import { defaultTrainOptions } from '../src/main/ml/defaults.js';
-import { l2normalize, scoreTriplets } from '../src/main/ml/distances.js';
-import { extractFeatures } from '../src/main/ml/features.js';
-import { prepVersion, type ImagePrep } from '../src/main/ml/preprocess.js';
-import { seededRandom } from '../src/main/ml/rng.js';
-import { trainEncoder } from '../src/main/ml/train.js';
+import { l2normalize, scoreTriplets } from '../src/main/ml/encoder/distances.js';
+import { extractFeatures } from '../src/main/ml/features/extract.js';
+import { prepVersion, type ImagePrep } from '../src/main/ml/features/preprocess.js';
+import { seededRandom } from '../src/main/ml/encoder/rng.js';
+import { trainEncoder } from '../src/main/ml/encoder/train.js';
 import { embedAll } from '../src/main/project/runs.js';
 import { sharedDir, sharedModelsDir } from '../test/helpers/shared.js';
 

@@ -7,7 +7,7 @@
 //   dist/electron/preload.cjs  sandboxed preload (CJS; everything but `electron` inlined — a sandboxed
 //                              preload cannot load node_modules)
 //   dist/electron/*-worker.js  worker threads, plus the backbone engine modules that the feature
-//                              worker imports by URL (ENGINE_MODULES in src/main/ml/backbones.ts).
+//                              worker imports by URL (ENGINE_MODULES in src/main/ml/backbone/registry.ts).
 //                              ESM with code splitting so a worker and the engines it imports share
 //                              one copy of each module (one engine registry per thread).
 // Worker URLs in the sources are `new URL('./x-worker.js', import.meta.url)`; in the CJS main bundle
@@ -63,15 +63,20 @@ export function findWorkers() {
   return Object.fromEntries(files.map((f) => [basename(f, '.ts'), join(src, f)]));
 }
 
-/** Engine modules the feature worker imports by URL, relative to src/main/ml. */
+/** Engine modules the feature worker imports by URL, relative to src/main/ml (bundled under the same path). */
 export function findEngineModules() {
-  const file = join(src, 'ml', 'backbones.ts');
+  const file = join(src, 'ml', 'backbone', 'registry.ts');
   if (!existsSync(file)) return {};
   const block = /ENGINE_MODULES[^=]*=\s*\{([\s\S]*?)\};/.exec(readFileSync(file, 'utf8'))?.[1] ?? '';
   const entries = {};
-  for (const [, rel] of block.matchAll(/'\.\/([\w/.-]+)\.js'/g)) {
-    const ts = join(src, 'ml', `${rel}.ts`);
-    if (existsSync(ts)) entries[rel] = ts;
+  for (const [, spec] of block.matchAll(/\[([^\]]*)\]/g)) {
+    for (const [, path] of spec.matchAll(/'([^']+)'/g)) {
+      // A path that leaves src/main/ml could not sit beside the flat chunks: refuse it loudly.
+      const rel = /^\.\/([\w/.-]+)\.js$/.exec(path)?.[1];
+      if (!rel) throw new Error(`ENGINE_MODULES path must be './<path under src/main/ml>.js': ${path}`);
+      const ts = join(src, 'ml', `${rel}.ts`);
+      if (existsSync(ts)) entries[rel] = ts;
+    }
   }
   return entries;
 }
@@ -156,7 +161,7 @@ export async function buildElectron({ log = console.log, out = defaultOut, extra
       entryPoints: workerEntries,
       outdir: out,
       // Chunks sit next to the workers, so import.meta.url-relative paths in shared code
-      // (e.g. './resnet50/engine.js' in backbones.ts) resolve the same as from any entry.
+      // (ENGINE_MODULES in backbone/registry.ts) resolve the same as from any entry.
       chunkNames: 'chunk-[hash]',
       splitting: true,
       platform: 'node',

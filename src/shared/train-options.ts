@@ -1,5 +1,5 @@
 // The train options' schema, shared by the IPC contract (ipc.ts validates `train` requests with it)
-// and the domain (ml/train.ts, project/runs.ts parse and fill options with it) without the domain
+// and the domain (ml/encoder/train.ts, project/runs.ts parse and fill options with it) without the domain
 // depending on the IPC contract.
 import { z } from 'zod';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { RunSummary } from '../../src/shared/types.js';
-import { acquireBackbone } from '../../src/main/ml/acquire/index.js';
+import { acquireBackbone } from '../../src/main/ml/backbone/acquire/index.js';
 import { Project } from '../../src/main/project/project.js';
 import { flowersDir, repoRoot, sharedModelsDir, skipWithoutBackbone, skipWithoutShared } from '../helpers/shared.js';
 

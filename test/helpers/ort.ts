@@ -1,5 +1,5 @@
 // Skips onnxruntime tests with the reason when onnxruntime-node cannot load (it is an optional dependency).
-import { loadOrt } from '../../src/main/ml/onnx/engine.js';
+import { loadOrt } from '../../src/main/ml/features/onnx-engine.js';
 
 export async function skipWithoutOrt(): Promise<string | false> {
   try {

@@ -3,8 +3,8 @@
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '../../shared/errors.js';
-import type { Progress } from '../jobs/eta.js';
-import { isAbortError } from '../jobs/eta.js';
+import { isAbortError } from '../jobs/abort.js';
+import { progressReporter, type Progress } from '../jobs/progress.js';
 import { Project } from '../project/project.js';
 
 export interface GlobalOptions {
@@ -25,32 +25,40 @@ export function output(json: boolean | undefined, value: unknown, human: () => s
   }
 }
 
-/** A progress reporter: a bar per phase on a TTY stderr, nothing otherwise. */
+/**
+ * A progress bar per phase on a TTY stderr, nothing otherwise. Reports pass through the one progress
+ * reporter (jobs/progress.ts), which adds the ETA and throttling as for the app's job events.
+ */
 export function progressBar(): { onProgress: (p: Progress) => void; stop: () => void } {
   if (!process.stderr.isTTY) return { onProgress: () => undefined, stop: () => undefined };
   let bar: cliProgress.SingleBar | null = null;
   let phase = '';
-  const stop = () => {
+  const endBar = (): void => {
     bar?.stop();
     bar = null;
   };
-  return {
-    onProgress: (p) => {
-      if (p.phase !== phase || !bar) {
-        stop();
-        phase = p.phase;
-        bar = new cliProgress.SingleBar(
-          { stream: process.stderr, format: '{phase} [{bar}] {percentage}% | {value}/{total} | ETA {etaText}{extra}', hideCursor: true, fps: 10 },
-          cliProgress.Presets.shades_classic,
-        );
-        bar.start(Math.max(p.total, 1), p.done, { phase: p.phase.padEnd(8), etaText: '…', extra: '' });
-      }
-      const extra = p.epoch !== undefined ? ` | epoch ${p.epoch}${p.loss !== undefined ? ` loss ${p.loss.toFixed(4)}` : ''}${p.valAccuracy !== undefined ? ` val ${p.valAccuracy.toFixed(3)}` : ''}` : '';
-      bar.setTotal(Math.max(p.total, 1));
-      bar.update(p.done, { etaText: p.eta === undefined ? '…' : formatSeconds(p.eta), extra });
-    },
-    stop,
+  const render = (p: Progress): void => {
+    if (p.phase !== phase || !bar) {
+      endBar();
+      phase = p.phase;
+      bar = new cliProgress.SingleBar(
+        { stream: process.stderr, format: '{phase} [{bar}] {percentage}% | {value}/{total} | ETA {etaText}{extra}', hideCursor: true, fps: 10 },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(Math.max(p.total, 1), p.done, { phase: p.phase.padEnd(8), etaText: '…', extra: '' });
+    }
+    const extra = p.epoch !== undefined ? ` | epoch ${p.epoch}${p.loss !== undefined ? ` loss ${p.loss.toFixed(4)}` : ''}${p.valAccuracy !== undefined ? ` val ${p.valAccuracy.toFixed(3)}` : ''}` : '';
+    bar.setTotal(Math.max(p.total, 1));
+    bar.update(p.done, { etaText: p.eta === undefined ? '…' : formatSeconds(p.eta), extra });
   };
+  let reporter = progressReporter(render);
+  // Ends the current bar where it got to; later reports start a new bar (and a new ETA).
+  const stop = (): void => {
+    reporter.stop({ flush: true });
+    reporter = progressReporter(render);
+    endBar();
+  };
+  return { onProgress: (p) => reporter.report(p), stop };
 }
 
 export function formatSeconds(s: number): string {

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { ImageImportReport, SkippedFile } from '../../shared/types.js';
-import { etaEstimator, throwIfAborted, type ProgressFn } from '../jobs/eta.js';
+import type { ProgressFn } from '../jobs/progress.js';
 import type { Db } from '../store/db.js';
 import { decodeFile, type Decoded } from './decode.js';
 import { skipUnread, writeBatch, type ImportContext } from './identity.js';
@@ -49,10 +49,9 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
   report.skipped.push(...scan.skipped);
   const todo = skipUnread(db, scan.files, report);
 
-  const eta = etaEstimator();
   let done = scan.files.length - todo.length;
   const total = scan.files.length;
-  const progress = () => opts.onProgress?.({ phase: 'images', done, total, eta: eta('images', done, total) });
+  const progress = () => opts.onProgress?.({ phase: 'images', done, total });
   progress();
 
   const batchSize = opts.batchSize ?? 64;
@@ -74,7 +73,7 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
   let next = 0;
   const worker = async () => {
     while (next < todo.length) {
-      throwIfAborted(opts.signal);
+      opts.signal?.throwIfAborted();
       const i = next++;
       try {
         slots[i] = await decodeFile(todo[i], projectDir);

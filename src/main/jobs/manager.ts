@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { AppError, toIpcError } from '../../shared/errors.js';
 import type { Events } from '../../shared/ipc.js';
 import type { JobKind } from '../../shared/types.js';
-import { etaEstimator, isAbortError, throwIfAborted, type Progress } from './eta.js';
+import { isAbortError } from './abort.js';
+import { progressReporter, type Progress } from './progress.js';
 
 export interface JobContext {
   signal: AbortSignal;
@@ -22,9 +23,6 @@ interface Job {
   promise: Promise<unknown>;
 }
 
-/** Minimum time between two progress events of one job. */
-export const PROGRESS_INTERVAL_MS = 100;
-
 export class JobManager {
   private readonly jobs = new Map<string, Job>();
   constructor(private readonly emit: JobEmit) {}
@@ -38,13 +36,14 @@ export class JobManager {
     }
     const id = randomUUID();
     const controller = new AbortController();
-    const progress = this.throttledProgress(id, kind);
+    // Throttling and ETA come from the one progress reporter (progress.ts).
+    const progress = progressReporter((p) => this.emit('job:progress', { jobId: id, kind, ...p }));
     const ctx: JobContext = { signal: controller.signal, progress: progress.report };
     const promise = (async () => {
       try {
         // A tick first, so the caller has the job id before any event mentions it.
         await new Promise((r) => setImmediate(r));
-        throwIfAborted(controller.signal);
+        controller.signal.throwIfAborted();
         const result = await run(ctx);
         progress.stop();
         this.jobs.delete(id);
@@ -89,50 +88,5 @@ export class JobManager {
   /** Settles when every running job has ended. */
   async idle(): Promise<void> {
     await Promise.allSettled([...this.jobs.values()].map((j) => j.promise));
-  }
-
-  /** At most one event per interval; the latest report in between is sent when the interval ends. */
-  private throttledProgress(jobId: string, kind: JobKind): { report: (p: Progress) => void; stop: () => void } {
-    const eta = etaEstimator();
-    let last = -Infinity;
-    let pending: Progress | null = null;
-    let timer: NodeJS.Timeout | null = null;
-    let stopped = false;
-    const send = (p: Progress) => {
-      last = performance.now();
-      this.emit('job:progress', { jobId, kind, ...p });
-    };
-    return {
-      report: (p) => {
-        if (stopped) return;
-        const withEta = { ...p, eta: p.eta ?? eta(p.phase, p.done, p.total) };
-        // A pending closing report goes out before anything replaces it (the chart needs every epoch).
-        if (pending?.keep) {
-          if (timer) clearTimeout(timer);
-          timer = null;
-          send(pending);
-          pending = null;
-        }
-        const wait = last + PROGRESS_INTERVAL_MS - performance.now();
-        if (wait <= 0) {
-          if (timer) clearTimeout(timer);
-          timer = null;
-          pending = null;
-          return send(withEta);
-        }
-        pending = withEta;
-        timer ??= setTimeout(() => {
-          timer = null;
-          if (pending && !stopped) send(pending);
-          pending = null;
-        }, Math.ceil(wait) + 1);
-      },
-      stop: () => {
-        stopped = true;
-        if (timer) clearTimeout(timer);
-        if (pending?.keep) send(pending); // the last epoch's closing report, before job:done
-        pending = null;
-      },
-    };
   }
 }

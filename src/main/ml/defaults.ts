@@ -1,6 +1,6 @@
 // Default training options, chosen by cross-validation on the train splits (see the table below).
 import type { TrainOptions } from '../../shared/types.js';
-import { BACKBONES, isBackboneInstalled } from './backbones.js';
+import { BACKBONES, isBackboneInstalled } from './backbone/registry.js';
 
 /*
  * Chosen by cross-validation on the train splits only, on both shared sets (flowers: 5 classes,

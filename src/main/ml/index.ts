@@ -1,5 +1,5 @@
 // The ML engine's public surface (ml → core interface in .tmp/TEAM.md).
-export { initBackend, probeBackends, currentBackend } from './backend.js';
+export { initBackend, probeBackends, currentBackend } from './backend/tfjs.js';
 export {
   BACKBONES,
   backbonesDir,
@@ -16,11 +16,12 @@ export {
   type EngineFactory,
   type EngineContext,
   type Preprocessing,
-} from './backbones.js';
-export { decodeRgb, applyPreprocessing, preprocessImage, prepVersion, resizeNearestRgb, pilNearestIndices, type ImagePrep, type ResizeMode } from './preprocess.js';
-export { weightsFingerprint } from './fingerprint.js';
-export { extractFeatures, type ExtractFeaturesOptions, type ExtractFeaturesResult, type FeatureRow } from './features.js';
+} from './backbone/registry.js';
+export { decodeRgb, applyPreprocessing, preprocessImage, prepVersion, resizeNearestRgb, pilNearestIndices, type ImagePrep, type ResizeMode } from './features/preprocess.js';
+export { weightsFingerprint } from './backbone/fingerprint.js';
+export { extractFeatures, type ExtractFeaturesOptions, type ExtractFeaturesResult, type FeatureRow } from './features/extract.js';
 export { DEFAULT_TRAIN_OPTIONS, defaultBackbone, defaultTrainOptions } from './defaults.js';
-export { trainEncoder, type TrainedEncoder, type TrainEncoderArgs, type TrainProgress } from './train.js';
-export { saveEncoder, loadEncoder, embedFeatures, type NamedWeight, type EncoderWeights, type LoadedEncoder } from './encoder.js';
-export { distance, l2normalize, tripletLoss, scoreTriplets, tripletAccuracy, type Triplet } from './distances.js';
+export { trainEncoder, type TrainedEncoder, type TrainEncoderArgs, type TrainProgress } from './encoder/train.js';
+export { embedFeatures, type NamedWeight, type EncoderWeights } from './encoder/model.js';
+export { saveEncoder, loadEncoder, type LoadedEncoder } from './encoder/files.js';
+export { distance, l2normalize, tripletLoss, scoreTriplets, tripletAccuracy, type Triplet } from './encoder/distances.js';

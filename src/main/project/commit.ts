@@ -1,7 +1,8 @@
 // Commits that must not be lost to a busy database (a finished run's results): each attempt waits only
 // briefly for the write lock, so the event loop stays free, and the commit is retried with back-off for
 // as long as another process holds the lock, reporting that it is waiting, until it succeeds or is cancelled.
-import { abortError, type ProgressFn } from '../jobs/eta.js';
+import { abortError } from '../jobs/abort.js';
+import type { ProgressFn } from '../jobs/progress.js';
 import { BUSY_TIMEOUT_MS, type Db } from '../store/db.js';
 
 export const WAITING_PHASE = 'waiting for the database';

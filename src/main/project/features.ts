@@ -5,7 +5,7 @@
 // written in one transaction, so a killed embed keeps what it finished and a restart computes the rest.
 import { existsSync } from 'node:fs';
 import type { BackendName, LeftOutImage, SkippedFile, TrainOptions } from '../../shared/types.js';
-import { etaEstimator, type ProgressFn } from '../jobs/eta.js';
+import { etaEstimator, type ProgressFn } from '../jobs/progress.js';
 import {
   backbonePath,
   backboneSpec,

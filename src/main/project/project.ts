@@ -24,7 +24,7 @@ import type {
   TripletQuery,
   TripletRecord,
 } from '../../shared/types.js';
-import type { ProgressFn } from '../jobs/eta.js';
+import type { ProgressFn } from '../jobs/progress.js';
 import { importImages, type ImportImagesOptions } from '../images/import.js';
 import { defaultBackbone, distance, l2normalize, type EncoderWeights } from '../ml/index.js';
 import { openDb, type Db } from '../store/db.js';

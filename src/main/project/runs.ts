@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { trainOptionsSchema } from '../../shared/train-options.js';
 import type { Distance, EpochMetric, EvaluateResult, Mistake, RunStatus, RunSummary, RunValidation, TrainOptions } from '../../shared/types.js';
-import { etaEstimator, isAbortError, throwIfAborted, type ProgressFn } from '../jobs/eta.js';
+import { isAbortError } from '../jobs/abort.js';
+import { etaEstimator, type ProgressFn } from '../jobs/progress.js';
 import {
   defaultTrainOptions,
   embedFeatures,
@@ -135,7 +136,7 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
     const embedded = await timed('features', () =>
       ensureFeatures(db, options.backbone, { imageIds: imageIdsOf(train, test), backend: options.backend, prep: key.prep, signal: opts.signal, onProgress: opts.onProgress }),
     );
-    throwIfAborted(opts.signal);
+    opts.signal?.throwIfAborted();
     const features = loadFeatures(db, key, imageIdsOf(train, test));
     const leftOut = leftOutOf(db, features, train, test, embedded.leftOut);
     recordRunInputs(db, runId, key, leftOut);
@@ -156,11 +157,11 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
           const total = p.epochs * p.batches;
           // An epoch's closing report (mean loss + that epoch's validation accuracy) is kept through throttling.
           const keep = p.valAccuracy !== undefined ? { keep: true } : {};
-          opts.onProgress?.({ phase: 'train', done, total, eta: p.eta ?? eta('train', done, total), epoch: p.epoch, batch: p.batch, loss: p.loss, valAccuracy: p.valAccuracy, ...keep });
+          opts.onProgress?.({ phase: 'train', done, total, eta: eta('train', done, total), epoch: p.epoch, batch: p.batch, loss: p.loss, valAccuracy: p.valAccuracy, ...keep });
         },
       }),
     );
-    throwIfAborted(opts.signal);
+    opts.signal?.throwIfAborted();
     opts.onProgress?.({ phase: 'evaluate', done: 0, total: test.length });
     const { predictions, baseline } = await timed('evaluate', () => {
       const testFeatures = loadFeatures(db, key, imageIdsOf(test));

@@ -158,7 +158,7 @@ export class StudioService implements StudioServiceApi {
   // ---------- Training and review ----------
 
   async backends(): Promise<Replies['backends']> {
-    const { probeFeatureEngines } = await import('../ml/onnx/engine.js');
+    const { probeFeatureEngines } = await import('../ml/features/onnx-engine.js');
     return { ...(await initBackend()), engines: await probeFeatureEngines() };
   }
 
@@ -172,7 +172,7 @@ export class StudioService implements StudioServiceApi {
     const jobId = this.jobs.start(
       'download',
       async (ctx) => {
-        const { acquireBackbone, mirrorUrl } = await import('../ml/acquire/index.js');
+        const { acquireBackbone, mirrorUrl } = await import('../ml/backbone/acquire/index.js');
         return acquireBackbone(id, {
           from,
           url: mirrorUrl(id),

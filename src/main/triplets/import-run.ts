@@ -16,7 +16,6 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { Split, TripletConflict, TripletFileIssue, TripletImportReport, TripletLeakLine } from '../../shared/types.js';
-import { abortError } from '../jobs/eta.js';
 import type { Db } from '../store/db.js';
 import { Classifier, type Verdict } from './classify.js';
 import { nextSeq, nextTripletId } from './ids.js';
@@ -32,8 +31,8 @@ export interface TripletImportOptions {
 }
 
 export interface ImportHooks {
-  /** Checked between batches; true stops the import (rolled back) with an AbortError. */
-  cancelled?: () => boolean;
+  /** Checked between batches; when aborted the import stops (rolled back) with an AbortError. */
+  signal?: AbortSignal;
   onProgress?: (p: { phase: string; done: number; total: number }) => void;
 }
 
@@ -51,12 +50,12 @@ export async function runTripletImport(db: Db, file: string, split: Split, opts:
       async (batch) => {
         // Let queued messages (a cancel) in, then check.
         await new Promise((r) => setImmediate(r));
-        if (hooks.cancelled?.()) throw abortError();
+        hooks.signal?.throwIfAborted();
         run.batch(batch);
       },
       { onBytes: (done) => hooks.onProgress?.({ phase: 'importing', done, total }) },
     );
-    if (hooks.cancelled?.()) throw abortError();
+    hooks.signal?.throwIfAborted();
     const report = run.finish(read.lines, read.sha256);
     if (report.refused) throw new AppError('INVALID_FILE', refusalMessage(report), { report });
     hooks.onProgress?.({ phase: 'committing', done: total, total });

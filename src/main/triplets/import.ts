@@ -4,11 +4,10 @@
 // untouched) unless skipInvalid; see import-run.ts for what happens to each line.
 import { AppError } from '../../shared/errors.js';
 import type { Split, TripletImportReport } from '../../shared/types.js';
-import { abortError } from '../jobs/eta.js';
 import type { Db } from '../store/db.js';
-import { startWorker } from '../util/worker.js';
+import { callWorker } from '../util/worker-rpc.js';
 import type { TripletImportOptions } from './import-run.js';
-import type { FromTripletImportWorker, TripletImportWorkerInput } from './triplet-import-worker.js';
+import type { TripletImportProgress, TripletImportWorkerInput } from './triplet-import-worker.js';
 
 export type { TripletImportOptions };
 
@@ -27,26 +26,13 @@ const WORKER_URL = new URL('./triplet-import-worker.js', import.meta.url);
 export function importTriplets(db: Db, file: string, split: Split, options: TripletImportOptions = {}, control: TripletImportControl = {}): Promise<TripletImportReport> {
   if (db.memory || !db.name) return Promise.reject(new AppError('INTERNAL', 'Triplet import needs a store on disk.'));
   const input: TripletImportWorkerInput = { dbFile: db.name, file, split, options };
-  return new Promise((resolvePromise, reject) => {
+  // A cancel asks the worker to stop between batches; it rolls back, then reports the abort.
+  return callWorker<TripletImportReport, TripletImportProgress>(WORKER_URL, input, {
+    name: 'Triplet import worker',
+    signal: control.signal,
+    cancel: 'ask',
+    onProgress: (p) => control.onProgress?.({ phase: p.phase, done: p.done, total: p.total }),
     // A small young generation: the import makes short-lived strings only, and RSS is a target (≤ 300 MB).
-    const worker = startWorker(WORKER_URL, input, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-    let settled = false;
-    const settle = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      control.signal?.removeEventListener('abort', onAbort);
-      fn();
-    };
-    const onAbort = () => worker.postMessage({ t: 'cancel' });
-    if (control.signal?.aborted) onAbort();
-    control.signal?.addEventListener('abort', onAbort);
-    worker.on('message', (msg: FromTripletImportWorker) => {
-      if (msg.t === 'progress') control.onProgress?.({ phase: msg.phase, done: msg.done, total: msg.total });
-      else if (msg.t === 'done') settle(() => resolvePromise(msg.report));
-      else if (msg.aborted) settle(() => reject(abortError()));
-      else settle(() => reject(msg.code ? new AppError(msg.code as AppError['code'], msg.message, msg.details) : Object.assign(new Error(msg.message), { code: msg.sqliteCode })));
-    });
-    worker.on('error', (err) => settle(() => reject(err)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`Triplet import worker exited early (code ${code}).`))));
+    workerOptions: { resourceLimits: { maxYoungGenerationSizeMb: 8 } },
   });
 }

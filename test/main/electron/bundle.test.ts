@@ -23,6 +23,7 @@ test('build-electron bundles main, preload, every worker and engine module', { s
     assert.deepEqual(built.workers.sort(), Object.keys(findWorkers()).sort());
     assert.ok(built.workers.includes('features-worker') && built.workers.includes('train-worker'), built.workers.join());
     for (const w of built.workers) assert.ok(existsSync(join(out, `${w}.js`)), w);
+    assert.ok(Object.keys(findEngineModules()).includes('features/onnx-engine'), 'the onnx engine is bundled for the feature worker');
     for (const e of Object.keys(findEngineModules())) assert.ok(existsSync(join(out, `${e}.js`)), e);
 
     // A small two-class image folder from the shared flowers set.

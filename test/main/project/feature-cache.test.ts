@@ -6,7 +6,7 @@ import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { FINGERPRINT_FILE, weightsFingerprint } from '../../../src/main/ml/fingerprint.js';
+import { FINGERPRINT_FILE, weightsFingerprint } from '../../../src/main/ml/backbone/fingerprint.js';
 import { featureKey, loadFeatures } from '../../../src/main/project/features.js';
 import { Project } from '../../../src/main/project/project.js';
 import { flowersDir, sharedModelsDir, skipWithoutBackbone } from '../../helpers/shared.js';

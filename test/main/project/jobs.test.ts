@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Events } from '../../../src/shared/ipc.js';
 import { JobManager } from '../../../src/main/jobs/manager.js';
-import { abortError } from '../../../src/main/jobs/eta.js';
+import { abortError } from '../../../src/main/jobs/abort.js';
 
 type Ev = { e: string; p: Events['job:progress'] | Events['job:done'] | Events['job:failed']; t: number };
 

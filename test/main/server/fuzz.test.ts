@@ -11,7 +11,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
-import { seededRandom } from '../../../src/main/ml/rng.js';
+import { seededRandom } from '../../../src/main/ml/encoder/rng.js';
 import { clientProtocols } from '../../../src/main/server/auth.js';
 import { REQUEST_NAMES } from '../../../src/shared/channels.js';
 import { repoRoot } from '../../helpers/shared.js';

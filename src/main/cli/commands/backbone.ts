@@ -2,9 +2,9 @@
 // folder (Keras cache / a path / a download with resume and checksum), and `engines`: which feature
 // engines can run here and why the others cannot.
 import type { Command } from 'commander';
-import { acquireBackbone, mirrorUrl, type AcquireProgress } from '../../ml/acquire/index.js';
-import { BACKBONES } from '../../ml/backbones.js';
-import { probeFeatureEngines } from '../../ml/onnx/engine.js';
+import { acquireBackbone, mirrorUrl, type AcquireProgress } from '../../ml/backbone/acquire/index.js';
+import { BACKBONES } from '../../ml/backbone/registry.js';
+import { probeFeatureEngines } from '../../ml/features/onnx-engine.js';
 import { action, interruptSignal, optionsOf, output, progressBar, table } from '../output.js';
 
 interface FetchOptions {

@@ -1,7 +1,7 @@
 // `backends`: which compute backends exist here, which one is used, and why the others are not.
 import type { Command } from 'commander';
 import { initBackend, listBackbones } from '../../ml/index.js';
-import { probeFeatureEngines } from '../../ml/onnx/engine.js';
+import { probeFeatureEngines } from '../../ml/features/onnx-engine.js';
 import { action, optionsOf, output, table } from '../output.js';
 
 export function register(program: Command): void {

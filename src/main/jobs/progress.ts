@@ -1,0 +1,95 @@
+// The one progress path: producers report `{ phase, done, total }` (plus optional extras such as an
+// epoch's metrics with `keep`); progressReporter adds the ETA and throttling for every consumer (the
+// app's JobManager events and the CLI's progress bar alike).
+import type { JobProgress } from '../../shared/types.js';
+
+/** A job's progress before the job manager adds its id and kind. */
+export type Progress = Omit<JobProgress, 'jobId' | 'kind'>;
+
+export type ProgressFn = (p: Progress) => void;
+
+/** Minimum time between two progress reports passed on by a reporter. */
+export const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * Returns a function giving the ETA in seconds for `done` of `total`, from the average rate since the
+ * phase's first report (restarts when the phase changes).
+ */
+export function etaEstimator(now: () => number = () => performance.now()): (phase: string, done: number, total: number) => number | undefined {
+  let phase = '';
+  let start = 0;
+  let startDone = 0;
+  return (p, done, total) => {
+    if (p !== phase) {
+      phase = p;
+      start = now();
+      startDone = done;
+      return undefined;
+    }
+    const elapsed = (now() - start) / 1000;
+    const progressed = done - startDone;
+    if (total <= 0 || progressed <= 0 || elapsed < 0.2) return undefined;
+    return Math.max(0, ((total - done) * elapsed) / progressed);
+  };
+}
+
+export interface ProgressReporter {
+  /** Takes a producer's report; passes it on with an ETA, at most once per interval. */
+  report: ProgressFn;
+  /**
+   * Stops reporting; a pending `keep` report (an epoch's closing one) is passed on first, and with
+   * `flush` any pending report (a progress bar shows where it ended).
+   */
+  stop(opts?: { flush?: boolean }): void;
+}
+
+/**
+ * Wraps `send` with an ETA (unless the producer gave one) and throttling: at most one report per
+ * `intervalMs`; the latest report in between is sent when the interval ends; a `keep` report is
+ * never coalesced away (the chart needs every epoch).
+ */
+export function progressReporter(send: ProgressFn, intervalMs = PROGRESS_INTERVAL_MS): ProgressReporter {
+  const eta = etaEstimator();
+  let last = -Infinity;
+  let pending: Progress | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const emit = (p: Progress): void => {
+    last = performance.now();
+    send(p);
+  };
+  const clearTimer = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+  };
+  return {
+    report: (p) => {
+      if (stopped) return;
+      const withEta = { ...p, eta: p.eta ?? eta(p.phase, p.done, p.total) };
+      // A pending closing report goes out before anything replaces it.
+      if (pending?.keep) {
+        clearTimer();
+        emit(pending);
+        pending = null;
+      }
+      const wait = last + intervalMs - performance.now();
+      if (wait <= 0) {
+        clearTimer();
+        pending = null;
+        return emit(withEta);
+      }
+      pending = withEta;
+      timer ??= setTimeout(() => {
+        timer = null;
+        if (pending && !stopped) emit(pending);
+        pending = null;
+      }, Math.ceil(wait) + 1);
+    },
+    stop: (opts) => {
+      stopped = true;
+      clearTimer();
+      if (pending && (pending.keep || opts?.flush)) send(pending); // e.g. the last epoch's closing report, before job:done
+      pending = null;
+    },
+  };
+}

@@ -1,0 +1,231 @@
+// The training loop (runs inside the training worker; the benchmark calls it directly).
+// Seeded: the hold-out split, initial weights, batch order and dropout masks all derive from
+// options.seed, so a run is reproducible on one backend.
+import type { EpochMetric, TrainOptions } from '../../../shared/types.js';
+import { tf } from '../backend/tfjs.js';
+import { createFastEncoder, createLayersEncoder, type EncoderNet, memberWeightName, type NamedWeight, tfDistance, tfTripletLoss } from './model.js';
+import { splitByImages } from './holdout.js';
+import { seededRandom, shuffleInPlace } from './rng.js';
+
+export interface TrainProgress {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  valAccuracy?: number;
+}
+
+export interface FitInput {
+  dim: number;
+  /** rows × dim feature matrix. */
+  features: Float32Array;
+  /** Triplets as row indices into `features`: [a0, p0, n0, a1, p1, n1, …]. */
+  triplets: Int32Array;
+  options: TrainOptions;
+  /** 'layers' uses stock tf.layers.dense (benchmark only). */
+  impl?: 'fast' | 'layers';
+  /**
+   * Features of the same images mirrored left to right (same rows): when given, each image of each
+   * training triplet is drawn from either at random (feature augmentation).
+   */
+  flipped?: Float32Array;
+}
+
+export interface FitCallbacks {
+  onProgress?(p: TrainProgress): void;
+  onEpoch?(m: EpochMetric): void;
+  /** After each epoch, with the current weights (the accuracy bench scores them on its folds). */
+  onEpochWeights?(epoch: number, weights: () => NamedWeight[]): void;
+}
+
+export interface FitResult {
+  weights: NamedWeight[];
+  epochs: EpochMetric[];
+  bestEpoch: number;
+  trainCount: number;
+  valCount: number;
+  /** Training triplets left out because they share images with validation triplets. */
+  unusedCount: number;
+  /** Images held out for validation. */
+  valImages: number;
+  seed: number;
+  seconds: number;
+}
+
+const PROGRESS_INTERVAL_MS = 200;
+
+/**
+ * Gathers the A/P/N feature rows of the given triplets into one [3·m, dim] tensor: all A, then all P,
+ * then all N. `feats` holds the plain rows, then the mirrored ones; with `flipRand`, each row is
+ * taken from the mirrored half at random.
+ */
+function gatherApn(feats: tf.Tensor2D, triplets: Int32Array, which: Int32Array, from: number, to: number, flipRand?: () => number): tf.Tensor2D {
+  const m = to - from;
+  const rows = feats.shape[0] / 2;
+  const idx = new Int32Array(3 * m);
+  for (let i = 0; i < m; i++) {
+    const t = which[from + i] * 3;
+    idx[i] = triplets[t];
+    idx[m + i] = triplets[t + 1];
+    idx[2 * m + i] = triplets[t + 2];
+  }
+  if (flipRand) for (let i = 0; i < idx.length; i++) if (flipRand() < 0.5) idx[i] += rows;
+  return tf.tidy(() => tf.gather(feats, tf.tensor1d(idx, 'int32')));
+}
+
+function splitDistances(net: EncoderNet, x: tf.Tensor2D, m: number, opts: TrainOptions, seed: number | null): [tf.Tensor1D, tf.Tensor1D] {
+  const e = net.forward(x, opts.dropout, seed);
+  const [a, p, n] = tf.split(e, [m, m, m], 0) as tf.Tensor2D[];
+  return [tfDistance(opts.distance, a, p), tfDistance(opts.distance, a, n)];
+}
+
+/**
+ * Embedding of an ensemble without dropout: the members' L2-normalised outputs side by side, each
+ * scaled by 1/√N, so the whole is a unit vector again. Its cosine distance is the members' mean
+ * cosine distance, its squared l2 distance their mean squared l2 distance: one vector per image, so
+ * scoring, saving and review treat an ensemble like any encoder.
+ */
+export function ensembleForward(nets: EncoderNet[], x: tf.Tensor2D): tf.Tensor2D {
+  if (nets.length === 1) return nets[0].forward(x, 0, null);
+  const scale = 1 / Math.sqrt(nets.length);
+  return tf.concat(nets.map((n) => tf.mul(n.forward(x, 0, null), scale) as tf.Tensor2D), 1);
+}
+
+/** Loss and accuracy (dAP < dAN) of the current weights (the whole ensemble), without dropout. */
+function evaluate(nets: EncoderNet[], feats: tf.Tensor2D, triplets: Int32Array, which: Int32Array, opts: TrainOptions): { loss: number; accuracy: number } {
+  let loss = 0;
+  let correct = 0;
+  const chunk = 512;
+  for (let from = 0; from < which.length; from += chunk) {
+    const to = Math.min(which.length, from + chunk);
+    const m = to - from;
+    const [ap, an] = tf.tidy(() => {
+      const e = ensembleForward(nets, gatherApn(feats, triplets, which, from, to));
+      const [a, p, n] = tf.split(e, [m, m, m], 0) as tf.Tensor2D[];
+      return [tfDistance(opts.distance, a, p).dataSync(), tfDistance(opts.distance, a, n).dataSync()];
+    });
+    for (let i = 0; i < m; i++) {
+      loss += Math.max(ap[i] - an[i] + opts.margin, 0);
+      if (ap[i] < an[i]) correct++;
+    }
+  }
+  return { loss: loss / Math.max(1, which.length), accuracy: correct / Math.max(1, which.length) };
+}
+
+/** weightDecay · (Σ kernel1² + Σ kernel2²): L2 regularisation of the two dense kernels. */
+function kernelPenalty(net: EncoderNet, weightDecay: number): tf.Scalar {
+  const [w1, , w2] = net.variables;
+  return tf.mul(weightDecay, tf.add(tf.sum(tf.square(w1)), tf.sum(tf.square(w2)))) as tf.Scalar;
+}
+
+/** Plain rows then mirrored rows (the plain ones again when there are none), as one tensor. */
+function featureTensor(input: FitInput): tf.Tensor2D {
+  const rows = input.features.length / input.dim;
+  const both = new Float32Array(2 * input.features.length);
+  both.set(input.features);
+  both.set(input.flipped ?? input.features, input.features.length);
+  return tf.tensor2d(both, [2 * rows, input.dim]);
+}
+
+/** Is this epoch better than the best so far (higher validation accuracy, ties → lower validation loss)? */
+const improves = (val: { accuracy: number; loss: number }, best: { acc: number; loss: number } | null): boolean =>
+  !best || val.accuracy > best.acc || (val.accuracy === best.acc && val.loss < best.loss);
+
+/** One training step of every member on the same batch (own dropout masks); returns the mean loss. */
+async function trainStep(members: { net: EncoderNet; optimizer: tf.Optimizer }[], x: tf.Tensor2D, m: number, opts: TrainOptions, stepSeed: number): Promise<number> {
+  const weightDecay = opts.weightDecay ?? 0;
+  let sum = 0;
+  for (let k = 0; k < members.length; k++) {
+    const { net, optimizer } = members[k];
+    const cost = optimizer.minimize(() => {
+      const [dAP, dAN] = splitDistances(net, x, m, opts, stepSeed + k * 7919);
+      const loss = tfTripletLoss(dAP, dAN, opts.margin);
+      return weightDecay > 0 ? tf.add(loss, kernelPenalty(net, weightDecay)) : loss;
+    }, true, net.variables);
+    sum += (await cost!.data())[0];
+    cost!.dispose();
+  }
+  return sum / members.length;
+}
+
+/** Current weights of every member, member after member (4 arrays each). */
+const readAll = (members: { net: EncoderNet }[]): NamedWeight[] => members.flatMap((mb, k) => mb.net.read().map((w) => ({ ...w, name: memberWeightName(k, w.name) })));
+
+export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promise<FitResult> {
+  const t0 = performance.now();
+  const opts = input.options;
+  const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const rand = seededRandom(seed);
+  const count = input.triplets.length / 3;
+  if (!Number.isInteger(count) || count === 0) throw new Error('trainEncoder: no training triplets');
+  const split = splitByImages(input.triplets, opts.validationSplit, rand);
+  const trainIdx = split.train;
+  // Without a hold-out, "validation" metrics are measured on the training triplets (no dropout)
+  // and the last epoch is kept: the epoch count is then the choice (see ../defaults.ts).
+  const validating = split.val.length > 0;
+  const valIdx = validating ? split.val : trainIdx;
+  const feats = featureTensor(input);
+  const shape = { inputDim: input.dim, hidden: opts.hidden, embedding: opts.embedding };
+  const initSeed = Math.floor(rand() * 2 ** 31);
+  const flipRand = input.flipped ? seededRandom(initSeed ^ 0x5bd1e995) : undefined;
+  const create = input.impl === 'layers' ? createLayersEncoder : createFastEncoder;
+  // Member 0 starts from exactly the weights a single encoder would (an ensemble of 1 is the old model).
+  const members = Array.from({ length: opts.ensemble ?? 1 }, (_, k) => ({ net: create(shape, k === 0 ? initSeed : (initSeed + k * 104729) % 2 ** 31), optimizer: tf.train.adam(opts.learningRate) }));
+  const nets = members.map((mb) => mb.net);
+  const batches = Math.ceil(trainIdx.length / opts.batchSize);
+  const epochs: EpochMetric[] = [];
+  let best: { epoch: number; acc: number; loss: number; weights: NamedWeight[] } | null = null;
+  let lastReport = 0;
+  try {
+    for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+      const te = performance.now();
+      shuffleInPlace(trainIdx, rand);
+      let lossSum = 0;
+      let seen = 0;
+      for (let b = 0; b < batches; b++) {
+        const from = b * opts.batchSize;
+        const to = Math.min(trainIdx.length, from + opts.batchSize);
+        const m = to - from;
+        const stepSeed = Math.floor(rand() * 2 ** 30);
+        const x = gatherApn(feats, input.triplets, trainIdx, from, to, flipRand);
+        const loss = await trainStep(members, x, m, opts, stepSeed);
+        x.dispose();
+        lossSum += loss * m;
+        seen += m;
+        const now = performance.now();
+        // Mid-epoch reports carry the running epoch-mean loss and no validation accuracy yet.
+        if (cb.onProgress && now - lastReport >= PROGRESS_INTERVAL_MS && b < batches - 1) {
+          lastReport = now;
+          cb.onProgress({ epoch, epochs: opts.epochs, batch: b + 1, batches, loss: lossSum / seen });
+        }
+      }
+      const val = evaluate(nets, feats, input.triplets, valIdx, opts);
+      const metric: EpochMetric = { epoch, loss: lossSum / seen, valLoss: val.loss, valAccuracy: val.accuracy, seconds: (performance.now() - te) / 1000 };
+      epochs.push(metric);
+      // The epoch's last report: its mean loss and the validation accuracy of this same epoch.
+      cb.onProgress?.({ epoch, epochs: opts.epochs, batch: batches, batches, loss: metric.loss, valAccuracy: metric.valAccuracy });
+      cb.onEpoch?.(metric);
+      cb.onEpochWeights?.(epoch, () => readAll(members));
+      if (!validating || improves(val, best)) best = { epoch, acc: val.accuracy, loss: val.loss, weights: readAll(members) };
+      // Early stopping: `patience` epochs without a better validation score end the run.
+      if (validating && opts.patience && epoch - best!.epoch >= opts.patience) break;
+      // Let queued messages (and a terminate) through between epochs.
+      await new Promise((r) => setImmediate(r));
+    }
+  } finally {
+    feats.dispose();
+    for (const mb of members) (mb.net.dispose(), mb.optimizer.dispose());
+  }
+  return {
+    weights: best!.weights,
+    epochs,
+    bestEpoch: best!.epoch,
+    trainCount: trainIdx.length,
+    valCount: split.val.length,
+    unusedCount: split.unused,
+    valImages: split.heldImages,
+    seed,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}

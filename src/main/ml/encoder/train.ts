@@ -1,0 +1,89 @@
+// trainEncoder: packs the features the triplets need, trains in a worker thread, supports cancel.
+import { AppError } from '../../../shared/errors.js';
+import type { EpochMetric, TrainOptions } from '../../../shared/types.js';
+import { trainOptionsSchema } from '../../../shared/train-options.js';
+import { callWorker } from '../../util/worker-rpc.js';
+import { initBackend } from '../backend/tfjs.js';
+import type { NamedWeight } from './model.js';
+import type { FitInput, TrainProgress } from './fit.js';
+import type { TrainWorkerProgress, TrainWorkerResult } from './train-worker.js';
+
+export type { TrainProgress } from './fit.js';
+
+export interface TrainedEncoder {
+  weights: NamedWeight[];
+  epochs: EpochMetric[];
+  /** 1-based epoch whose weights were kept (best validation accuracy, ties → lower val loss). */
+  bestEpoch: number;
+  trainCount: number;
+  valCount: number;
+  /** Training triplets left out because they share images with validation triplets. */
+  unusedCount: number;
+  /** Images held out for validation. */
+  valImages: number;
+  backend: string;
+  seconds: number;
+  /** The seed actually used (options.seed, or a random one). */
+  seed: number;
+}
+
+export interface TrainEncoderArgs {
+  dim: number;
+  features: Map<number, Float32Array>;
+  train: Array<[number, number, number]>;
+  options: TrainOptions;
+  signal?: AbortSignal;
+  onProgress?(p: TrainProgress): void;
+  onEpoch?(m: EpochMetric): void;
+  /** The refit pass (options.refit): steps done of total. */
+  onRefitProgress?(done: number, total: number): void;
+}
+
+const WORKER_URL = new URL('./train-worker.js', import.meta.url);
+
+/** Packs only the feature rows the triplets use; triplets become row indices. */
+export function packTraining(dim: number, features: Map<number, Float32Array>, train: Array<[number, number, number]>): Pick<FitInput, 'features' | 'triplets'> {
+  const rowOf = new Map<number, number>();
+  const triplets = new Int32Array(train.length * 3);
+  train.forEach((t, i) => {
+    for (let k = 0; k < 3; k++) {
+      const id = t[k];
+      let row = rowOf.get(id);
+      if (row === undefined) {
+        const f = features.get(id);
+        if (!f) throw new AppError('NOT_FOUND', `No ${dim}-d features for image ${id} (training triplet ${i + 1}); extract features first.`);
+        if (f.length !== dim) throw new AppError('CONFLICT', `Features of image ${id} have ${f.length} values, expected ${dim}.`);
+        row = rowOf.size;
+        rowOf.set(id, row);
+      }
+      triplets[i * 3 + k] = row;
+    }
+  });
+  const packed = new Float32Array(rowOf.size * dim);
+  for (const [id, row] of rowOf) packed.set(features.get(id)!, row * dim);
+  return { features: packed, triplets };
+}
+
+export async function trainEncoder(args: TrainEncoderArgs): Promise<TrainedEncoder> {
+  args.signal?.throwIfAborted();
+  const parsed = trainOptionsSchema.safeParse(args.options);
+  if (!parsed.success) throw new AppError('BAD_ARGUMENTS', `Invalid training options: ${parsed.error.message}`);
+  if (args.train.length === 0) throw new AppError('BAD_ARGUMENTS', 'No training triplets.');
+  // Fails early (with the reason) when a forced backend is unavailable; also lets embedFeatures use tf here.
+  await initBackend(parsed.data.backend);
+  const input: FitInput = { dim: args.dim, ...packTraining(args.dim, args.features, args.train), options: parsed.data };
+  args.signal?.throwIfAborted(); // aborted while the backend was initialising
+  // Cancel terminates the worker: training stops mid-batch and nothing of it is kept.
+  const r = await callWorker<TrainWorkerResult, TrainWorkerProgress>(WORKER_URL, input, {
+    name: 'Training worker',
+    errorPrefix: 'Training failed: ',
+    signal: args.signal,
+    onProgress: (m) => {
+      if (m.kind === 'batch') args.onProgress?.(m.p);
+      else if (m.kind === 'refit') args.onRefitProgress?.(m.done, m.total);
+      else args.onEpoch?.(m.m);
+    },
+  });
+  const f = r.result;
+  return { weights: f.weights, epochs: f.epochs, bestEpoch: f.bestEpoch, trainCount: f.trainCount, valCount: f.valCount, unusedCount: f.unusedCount, valImages: f.valImages, backend: r.backend, seconds: f.seconds, seed: f.seed };
+}
