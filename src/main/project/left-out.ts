@@ -3,6 +3,7 @@
 // in silence.
 import type { LeftOut, LeftOutImage } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
+import { setRunInputs } from '../store/runs.js';
 import type { FeatureKey } from './features.js';
 
 /** Lists keep this many entries; counts are complete. */
@@ -49,5 +50,5 @@ export function leftOutOf(db: Db, features: Map<number, unknown>, train: T[], te
 
 /** Stores a run's feature key and left-out record (one statement, while the run is running). */
 export function recordRunInputs(db: Db, runId: number, key: FeatureKey, leftOut: LeftOut): void {
-  db.prepare('UPDATE runs SET preprocessing = ?, weights = ?, left_out = ? WHERE id = ?').run(key.preprocessing, key.weights, JSON.stringify(leftOut), runId);
+  setRunInputs(db, runId, key.preprocessing, key.weights, JSON.stringify(leftOut));
 }
