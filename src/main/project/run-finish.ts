@@ -5,7 +5,7 @@
 import type { EpochMetric, RunStatus } from '../../shared/types.js';
 import { writeTransaction, type Db } from '../store/db.js';
 import { epochInserter, predictionInserter, setRunEnded, setRunFinished, type FinishedRunRow } from '../store/runs.js';
-import { tripletImagesReader, type SnapshotTriplet } from '../store/triplets-snapshot.js';
+import { tripletImagesReader, type SnapshotTriplet } from '../store/triplets.js';
 import { commitPersistently, type PersistentCommitOptions } from './commit.js';
 
 export type { SnapshotTriplet };

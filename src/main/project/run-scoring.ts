@@ -2,7 +2,7 @@
 // features, distances per triplet, accuracy.
 import type { Distance } from '../../shared/types.js';
 import { embedFeatures, l2normalize, scoreTriplets, type EncoderWeights } from '../ml/index.js';
-import type { SnapshotTriplet } from '../store/triplets-snapshot.js';
+import type { SnapshotTriplet } from '../store/triplets.js';
 
 export interface ScoredTriplet {
   tripletId: number;

@@ -12,7 +12,7 @@ import { etaEstimator, isAbortError, throwIfAborted } from '../jobs/eta.js';
 import { defaultTrainOptions, trainEncoder } from '../ml/index.js';
 import { readTransaction, type Db } from '../store/db.js';
 import { insertRunningRun } from '../store/runs.js';
-import { activeTripletsOf } from '../store/triplets-snapshot.js';
+import { activeTripletsOf } from '../store/triplets.js';
 import { ensureFeatures, featureKey, loadFeatures, prepOfRun, resolvePrep } from './features.js';
 import { describeLeftOut } from '../../shared/left-out.js';
 import { leftOutOf, recordRunInputs } from './left-out.js';

@@ -189,27 +189,3 @@ export function redo(db: Db): HistoryEntry | null {
     return toEntry(stepRows(db, next));
   })();
 }
-
-export interface AsImported {
-  anchorId: number;
-  positiveId: number;
-  negativeId: number;
-  status: TripletStatus;
-  split: Split;
-}
-
-/**
- * Each triplet's labels as first imported (or created): the `before` of its earliest history row,
- * or that row's `after` when the row is the import/creation itself, or the current row when it has
- * never been edited. Ids that never existed are left out.
- */
-export function asImported(db: Db, tripletIds: Iterable<number>): Map<number, AsImported> {
-  const first = db.prepare('SELECT before, after FROM history WHERE triplet_id = ? ORDER BY id LIMIT 1');
-  const out = new Map<number, AsImported>();
-  for (const id of tripletIds) {
-    const h = first.get(id) as { before: string | null; after: string | null } | undefined;
-    const s = (h ? JSON.parse(h.before ?? h.after ?? 'null') : getSnapshot(db, id)) as TripletSnapshot | null;
-    if (s) out.set(id, { anchorId: s.anchorId, positiveId: s.positiveId, negativeId: s.negativeId, status: s.status, split: s.split });
-  }
-  return out;
-}

@@ -8,7 +8,8 @@ import { recordEdit } from './history.js';
 import { nextSeq, nextTripletId } from './ids.js';
 import { applySnapshot, getSnapshot, guardUnique, predictionsOf, SELECT, toRecord, toSnapshot, type RawRow, type TripletSnapshot } from './rows.js';
 
-export { asImported, listHistory, redo, undo, type AsImported } from './history.js';
+export { listHistory, redo, undo } from './history.js';
+export { asImported, type AsImported } from './as-imported.js';
 export { getSnapshot, toRecord, type TripletSnapshot } from './rows.js';
 
 /** Lists triplets by split then import order; `runId` (if any) supplies dAP/dAN and the mispredicted filter. */
