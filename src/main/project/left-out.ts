@@ -3,6 +3,7 @@
 // in silence.
 import type { LeftOut, LeftOutImage } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
+import { imageNameReader } from '../store/images.js';
 import { setRunInputs } from '../store/runs.js';
 import type { FeatureKey } from './features.js';
 
@@ -23,7 +24,7 @@ interface T {
  */
 export function leftOutOf(db: Db, features: Map<number, unknown>, train: T[], test: T[], known: LeftOutImage[]): LeftOut {
   const reasons = new Map(known.map((k) => [k.id, k]));
-  const name = db.prepare('SELECT name FROM images WHERE id = ?').pluck();
+  const name = imageNameReader(db);
   const images = new Map<number, LeftOutImage>();
   const unusable = (list: T[]) =>
     list.filter((t) => {
@@ -31,7 +32,7 @@ export function leftOutOf(db: Db, features: Map<number, unknown>, train: T[], te
       for (const id of [t.a, t.p, t.n]) {
         if (features.has(id)) continue;
         bad = true;
-        if (!images.has(id)) images.set(id, reasons.get(id) ?? { id, name: (name.get(id) as string | undefined) ?? `#${id}`, reason: 'no features' });
+        if (!images.has(id)) images.set(id, reasons.get(id) ?? { id, name: name(id) ?? `#${id}`, reason: 'no features' });
       }
       return bad;
     });

@@ -155,3 +155,12 @@ export function mistakesOf(db: Db, runId: number): Mistake[] {
     )
     .all(runId) as Mistake[];
 }
+
+export function runCount(db: Db): number {
+  return db.prepare('SELECT COUNT(*) FROM runs').pluck().get() as number;
+}
+
+/** A run's model folder (null: none, the run did not finish). */
+export function runModelDir(db: Db, runId: number): string | null {
+  return (db.prepare('SELECT model_dir FROM runs WHERE id = ?').pluck().get(runId) as string | null | undefined) ?? null;
+}

@@ -49,3 +49,13 @@ export interface TripletState {
 export function currentTripletStates(db: Db): TripletState[] {
   return db.prepare('SELECT id, split, status, anchor_id AS a, positive_id AS p, negative_id AS n, line, seq FROM triplets').all() as TripletState[];
 }
+
+/** Active triplets per split and excluded ones (the project's counts). */
+export function tripletCounts(db: Db): { train: number; test: number; excluded: number } {
+  const count = (sql: string) => db.prepare(sql).pluck().get() as number;
+  return {
+    train: count(`SELECT COUNT(*) FROM triplets WHERE split = 'train' AND status = 'active'`),
+    test: count(`SELECT COUNT(*) FROM triplets WHERE split = 'test' AND status = 'active'`),
+    excluded: count(`SELECT COUNT(*) FROM triplets WHERE status = 'excluded'`),
+  };
+}
