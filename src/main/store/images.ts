@@ -261,3 +261,9 @@ export function imageNameReader(db: Db): (id: number) => string | undefined {
   const st = db.prepare('SELECT name FROM images WHERE id = ?').pluck();
   return (id) => st.get(id) as string | undefined;
 }
+
+/** Reader of image ids by exact name (prepared once). */
+export function imageIdByNameReader(db: Db): (name: string) => number | undefined {
+  const st = db.prepare('SELECT id FROM images WHERE name = ?').pluck();
+  return (name) => st.get(name) as number | undefined;
+}

@@ -9,7 +9,7 @@ import type { HistoryEntry, Split, TripletStatus } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import * as h from '../store/history.js';
 import type { HistoryRow } from '../store/history.js';
-import { applySnapshot, getSnapshot, SELECT, toSnapshot, type RawRow, type TripletSnapshot } from './rows.js';
+import { applySnapshot, getSnapshot, type TripletSnapshot } from './rows.js';
 
 export interface HistoryChange {
   tripletId: number;
