@@ -27,6 +27,17 @@ test('projects view: empty state, errors as toasts, create a project, help overl
   await app.keyboard.press('4');
   await expect(app.getByTestId('train-empty')).toBeVisible();
   await snap(app, '04-train-empty');
+  // The options form comes from the table of train options: a value out of range is refused in plain
+  // words under its field (and not taken), advanced options stay folded until opened.
+  await app.getByTestId('opt-epochs').fill('0');
+  await app.getByTestId('opt-epochs').blur();
+  await expect(app.getByTestId('opt-epochs-problem')).toHaveText('Epochs must be between 1 and 10000.');
+  await app.getByTestId('opt-epochs').fill('24');
+  await app.getByTestId('opt-epochs').blur();
+  await expect(app.getByTestId('opt-epochs-problem')).toBeHidden();
+  await expect(app.getByTestId('opt-seed')).toBeHidden();
+  await app.getByTestId('opt-advanced').locator('summary').click();
+  await expect(app.getByTestId('opt-seed')).toHaveValue('1');
   await app.keyboard.press('5');
   await expect(app.getByTestId('review-empty')).toBeVisible();
   await snap(app, '05-review-empty');

@@ -70,7 +70,7 @@ function writeOne(db: Db, d: Decoded, ctx: ImportContext, report: ImageImportRep
 /**
  * A known file with new content. If the image's labelled content is still on disk under another of
  * its paths, this path leaves the image and is imported as a file of its own; otherwise the image gets
- * a new version, its triplets are flagged and its features dropped (they describe the old content).
+ * a new version and its triplets are flagged; its cached features (keyed by the old sha256) no longer apply.
  */
 function changedFile(db: Db, d: Decoded, row: store.PathRow, ctx: ImportContext, report: ImageImportReport): void {
   if (store.pathsWithCurrentContent(db, row.image_id, row.id).length) {
@@ -87,13 +87,8 @@ function changedFile(db: Db, d: Decoded, row: store.PathRow, ctx: ImportContext,
   const reason = `image "${image.name}" changed on disk (${d.file.path}) after it was labelled: check this triplet`;
   report.flagged += store.newVersion(db, image.id, imageOf(d), reason);
   store.insertPath(db, image.id, pathOf(d, ctx));
-  dropFeatures(db, image.id);
+  // No features to drop: the feature cache is keyed by content (sha256), so the new content has none yet.
   report.updated++;
-}
-
-/** Cached features describe the old content. */
-function dropFeatures(db: Db, imageId: number): void {
-  db.prepare('DELETE FROM features WHERE image_id = ?').run(imageId);
 }
 
 /** A file not yet in the project: another path of an image with the same bytes, or a new image. */

@@ -5,7 +5,7 @@
 // written in one transaction, so a killed embed keeps what it finished and a restart computes the rest.
 import { existsSync } from 'node:fs';
 import type { BackendName, LeftOutImage, SkippedFile, TrainOptions } from '../../shared/types.js';
-import { etaEstimator, type ProgressFn } from '../jobs/progress.js';
+import type { ProgressFn } from '../jobs/progress.js';
 import {
   backbonePath,
   backboneSpec,
@@ -17,6 +17,7 @@ import {
   type ImagePrep,
 } from '../ml/index.js';
 import type { Db } from '../store/db.js';
+import { allFeatureBlobs, featureBlobReader, featureWriter, imagesWithCacheState } from '../store/features.js';
 
 export interface EmbedReport {
   backbone: string;
@@ -87,15 +88,10 @@ export function blobToFeatures(b: Buffer): Float32Array {
   return out;
 }
 
-const CACHE_JOIN = `LEFT JOIN feature_cache c ON c.sha256 = i.sha256 AND c.backbone = @backbone AND c.weights = @weights AND c.preprocessing = @preprocessing`;
-
 /** Computes features for the images (of `imageIds`, or all) that have none under this key yet. */
 export async function ensureFeatures(db: Db, backbone: string, opts: EnsureFeaturesOptions = {}): Promise<EmbedReport> {
   const key = featureKey(backbone, opts.prep);
-  const params = { backbone, weights: key.weights, preprocessing: key.preprocessing };
-  const all = db
-    .prepare(`SELECT i.id, i.name, i.abs_path AS path, i.sha256, c.dim AS cached FROM images i ${CACHE_JOIN} ORDER BY i.id`)
-    .all(params) as { id: number; name: string; path: string; sha256: string; cached: number | null }[];
+  const all = imagesWithCacheState(db, { backbone, weights: key.weights, preprocessing: key.preprocessing });
   const wanted = opts.imageIds ? new Set(opts.imageIds) : null;
   const scope = wanted ? all.filter((r) => wanted.has(r.id)) : all;
   // One computation per content: byte-identical images share their features.
@@ -119,13 +115,10 @@ export async function ensureFeatures(db: Db, backbone: string, opts: EnsureFeatu
   const shaOf = new Map(missing.map((r) => [r.id, r.sha256]));
   // A failed content leaves out every image that has it.
   const sameContent = (sha: string | undefined) => scope.filter((r) => r.cached === null && r.sha256 === sha);
-  const insert = db.prepare(
-    'INSERT OR REPLACE INTO feature_cache (sha256, backbone, weights, preprocessing, dim, data) VALUES (?, ?, ?, ?, ?, ?)',
-  );
+  const insert = featureWriter(db, { backbone, weights: key.weights, preprocessing: key.preprocessing });
   const writeBatch = db.transaction((rows: { id: number; features: Float32Array }[]) => {
-    for (const r of rows) insert.run(shaOf.get(r.id), backbone, key.weights, key.preprocessing, r.features.length, featureBlob(r.features));
+    for (const r of rows) insert(shaOf.get(r.id)!, r.features.length, featureBlob(r.features));
   });
-  const eta = etaEstimator();
   opts.onProgress?.({ phase: 'features', done: 0, total: missing.length });
   const res = await extractFeatures({
     backbone,
@@ -137,7 +130,7 @@ export async function ensureFeatures(db: Db, backbone: string, opts: EnsureFeatu
       writeBatch(rows);
       report.computed += rows.length;
     },
-    onProgress: (done, total) => opts.onProgress?.({ phase: 'features', done, total, eta: eta('features', done, total) }),
+    onProgress: (done, total) => opts.onProgress?.({ phase: 'features', done, total }),
     onImageError: (id, path, err) => {
       report.failed.push({ path, reason: err.message });
       const reason = existsSync(path) ? 'undecodable' : 'missing file';
@@ -152,18 +145,15 @@ export async function ensureFeatures(db: Db, backbone: string, opts: EnsureFeatu
 
 /** Cached features under `key` by image id (of `imageIds`, or all images). */
 export function loadFeatures(db: Db, key: FeatureKey, imageIds?: Iterable<number>): Map<number, Float32Array> {
-  const params = { backbone: key.backbone, weights: key.weights, preprocessing: key.preprocessing };
   const out = new Map<number, Float32Array>();
   if (imageIds) {
-    const get = db.prepare(`SELECT c.data FROM images i JOIN feature_cache c ON c.sha256 = i.sha256 AND c.backbone = @backbone
-      AND c.weights = @weights AND c.preprocessing = @preprocessing WHERE i.id = @id`).pluck();
+    const get = featureBlobReader(db, key);
     for (const id of imageIds) {
-      const b = get.get({ ...params, id }) as Buffer | undefined;
+      const b = get(id);
       if (b) out.set(id, blobToFeatures(b));
     }
     return out;
   }
-  const rows = db.prepare(`SELECT i.id, c.data FROM images i ${CACHE_JOIN.replace('LEFT JOIN', 'JOIN')}`).all(params) as { id: number; data: Buffer }[];
-  for (const r of rows) out.set(r.id, blobToFeatures(r.data));
+  for (const r of allFeatureBlobs(db, key)) out.set(r.id, blobToFeatures(r.data));
   return out;
 }

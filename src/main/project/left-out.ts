@@ -3,6 +3,8 @@
 // in silence.
 import type { LeftOut, LeftOutImage } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
+import { imageNameReader } from '../store/images.js';
+import { setRunInputs } from '../store/runs.js';
 import type { FeatureKey } from './features.js';
 
 /** Lists keep this many entries; counts are complete. */
@@ -22,7 +24,7 @@ interface T {
  */
 export function leftOutOf(db: Db, features: Map<number, unknown>, train: T[], test: T[], known: LeftOutImage[]): LeftOut {
   const reasons = new Map(known.map((k) => [k.id, k]));
-  const name = db.prepare('SELECT name FROM images WHERE id = ?').pluck();
+  const name = imageNameReader(db);
   const images = new Map<number, LeftOutImage>();
   const unusable = (list: T[]) =>
     list.filter((t) => {
@@ -30,7 +32,7 @@ export function leftOutOf(db: Db, features: Map<number, unknown>, train: T[], te
       for (const id of [t.a, t.p, t.n]) {
         if (features.has(id)) continue;
         bad = true;
-        if (!images.has(id)) images.set(id, reasons.get(id) ?? { id, name: (name.get(id) as string | undefined) ?? `#${id}`, reason: 'no features' });
+        if (!images.has(id)) images.set(id, reasons.get(id) ?? { id, name: name(id) ?? `#${id}`, reason: 'no features' });
       }
       return bad;
     });
@@ -49,5 +51,5 @@ export function leftOutOf(db: Db, features: Map<number, unknown>, train: T[], te
 
 /** Stores a run's feature key and left-out record (one statement, while the run is running). */
 export function recordRunInputs(db: Db, runId: number, key: FeatureKey, leftOut: LeftOut): void {
-  db.prepare('UPDATE runs SET preprocessing = ?, weights = ?, left_out = ? WHERE id = ?').run(key.preprocessing, key.weights, JSON.stringify(leftOut), runId);
+  setRunInputs(db, runId, key.preprocessing, key.weights, JSON.stringify(leftOut));
 }

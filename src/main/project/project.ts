@@ -30,6 +30,8 @@ import { defaultBackbone, distance, l2normalize, type EncoderWeights } from '../
 import { openDb, type Db } from '../store/db.js';
 import * as imageStore from '../store/images.js';
 import { isWritable } from '../store/readonly.js';
+import { runCount, runModelDir } from '../store/runs.js';
+import { tripletCounts } from '../store/triplets.js';
 import { exportTriplets } from '../triplets/export.js';
 import { importTriplets, type TripletImportOptions } from '../triplets/import.js';
 import * as store from '../triplets/store.js';
@@ -59,7 +61,6 @@ interface Cancellable {
   onProgress?: ProgressFn;
 }
 
-const IMAGE_COLUMNS = 'id, name, basename, folder, sha256, width, height, bytes';
 
 export class Project {
   readonly dir: string;
@@ -112,17 +113,12 @@ export class Project {
   }
 
   info(): ProjectInfo {
-    const count = (sql: string) => this.db.prepare(sql).pluck().get() as number;
     return {
       dir: this.dir,
       name: this.name,
-      images: count('SELECT COUNT(*) FROM images'),
-      triplets: {
-        train: count(`SELECT COUNT(*) FROM triplets WHERE split = 'train' AND status = 'active'`),
-        test: count(`SELECT COUNT(*) FROM triplets WHERE split = 'test' AND status = 'active'`),
-        excluded: count(`SELECT COUNT(*) FROM triplets WHERE status = 'excluded'`),
-      },
-      runs: count('SELECT COUNT(*) FROM runs'),
+      images: imageStore.imageCount(this.db),
+      triplets: tripletCounts(this.db),
+      runs: runCount(this.db),
       latestRun: latestFinishedRunId(this.db),
       ...(this.readOnly ? { readOnly: true } : {}),
     };
@@ -137,20 +133,7 @@ export class Project {
   }
 
   listImages(q: ImageQuery = {}): ImagePage {
-    const where: string[] = [];
-    const params: Record<string, unknown> = {};
-    if (q.search) {
-      where.push(`name LIKE @search ESCAPE '\\'`);
-      params.search = `%${q.search.normalize('NFC').replace(/[\\%_]/g, (c) => '\\' + c)}%`;
-    }
-    if (q.folder !== undefined) (where.push('folder = @folder'), (params.folder = q.folder));
-    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = this.db.prepare(`SELECT COUNT(*) FROM images ${w}`).pluck().get(params) as number;
-    const offset = q.offset ?? 0;
-    const items = this.db
-      .prepare(`SELECT ${IMAGE_COLUMNS} FROM images ${w} ORDER BY name LIMIT @limit OFFSET @offset`)
-      .all({ ...params, limit: q.limit ?? 200, offset }) as ImageRecord[];
-    return { total, offset, items };
+    return imageStore.imagePage(this.db, q);
   }
 
   /** Every image with all the files it was imported from (`images DIR`). */
@@ -169,18 +152,18 @@ export class Project {
   }
 
   listFolders(): string[] {
-    return this.db.prepare('SELECT DISTINCT folder FROM images ORDER BY folder').pluck().all() as string[];
+    return imageStore.folders(this.db);
   }
 
   getImage(id: number): { image: ImageRecord; triplets: TripletRecord[] } {
-    const image = this.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images WHERE id = ?`).get(id) as ImageRecord | undefined;
+    const image = imageStore.imageRecordReader(this.db)(id);
     if (!image) throw new AppError('NOT_FOUND', `Image ${id} not found.`);
     return { image, triplets: this.listTriplets({ imageId: id, limit: 5000 }).items };
   }
 
   /** Absolute path of an image file or its thumbnail (null when unknown). */
   mediaPath(kind: 'thumb' | 'image', id: number): string | null {
-    const r = this.db.prepare('SELECT abs_path, thumb FROM images WHERE id = ?').get(id) as { abs_path: string; thumb: string | null } | undefined;
+    const r = imageStore.mediaRow(this.db, id);
     if (!r) return null;
     if (kind === 'image') return r.abs_path;
     return r.thumb ? join(this.dir, r.thumb) : null;
@@ -207,14 +190,14 @@ export class Project {
     const ranked = [...vectors].filter(([i]) => i !== id).map(([i, v]) => ({ id: i, distance: distance(kind, q, v) }));
     ranked.sort((a, b) => a.distance - b.distance);
     const top = ranked.slice(0, k);
-    const get = this.db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images WHERE id = ?`);
-    return top.map((r) => ({ image: get.get(r.id) as ImageRecord, distance: r.distance }));
+    const get = imageStore.imageRecordReader(this.db);
+    return top.map((r) => ({ image: get(r.id)!, distance: r.distance }));
   }
 
   private encoder(runId: number): Promise<EncoderWeights> {
     let e = this.encoders.get(runId);
     if (!e) {
-      const dir = this.db.prepare('SELECT model_dir FROM runs WHERE id = ?').pluck().get(runId) as string | null;
+      const dir = runModelDir(this.db, runId);
       if (!dir) throw new AppError('NOT_FOUND', `Run ${runId} has no model.`);
       e = loadRunEncoder(this.dir, runId, dir);
       e.catch(() => this.encoders.delete(runId));

@@ -2,29 +2,16 @@
 // snapshot); by the time it finishes the user may have swapped or deleted some. Predictions are stored
 // for triplets that still exist, oriented like the current row (a swap exchanges dAP and dAN, as an
 // edit does to stored predictions), so review stays consistent; the run's accuracy stays the snapshot's.
-import type { EpochMetric, RunStatus, RunValidation } from '../../shared/types.js';
+import type { EpochMetric, RunStatus } from '../../shared/types.js';
 import { writeTransaction, type Db } from '../store/db.js';
+import { epochInserter, predictionInserter, setRunEnded, setRunFinished, type FinishedRunRow } from '../store/runs.js';
+import { tripletImagesReader, type SnapshotTriplet } from '../store/triplets.js';
 import { commitPersistently, type PersistentCommitOptions } from './commit.js';
 
-export interface SnapshotTriplet {
-  id: number;
-  line: number | null;
-  a: number;
-  p: number;
-  n: number;
-}
+export type { SnapshotTriplet };
 
-export interface RunTotals {
-  backend: string;
-  trainCount: number;
-  valCount: number;
-  testCount: number;
-  bestEpoch: number;
-  testAccuracy: number;
-  baselineAccuracy: number;
-  /** What the run's image-disjoint validation used. */
-  validation: RunValidation;
-}
+/** The totals a finished run stores (store/runs.ts). */
+export type RunTotals = FinishedRunRow;
 
 export interface ScoredPrediction {
   tripletId: number;
@@ -56,30 +43,23 @@ export function finishRun(
   modelDir: string,
   opts: PersistentCommitOptions,
 ): Promise<void> {
-  const epoch = db.prepare('INSERT INTO run_epochs (run_id, epoch, loss, val_loss, val_accuracy, seconds) VALUES (?, ?, ?, ?, ?, ?)');
-  const pred = db.prepare('INSERT INTO predictions (run_id, triplet_id, d_ap, d_an) VALUES (?, ?, ?, ?)');
-  const row = db.prepare('SELECT anchor_id AS a, positive_id AS p, negative_id AS n FROM triplets WHERE id = ?');
+  const epoch = epochInserter(db);
+  const pred = predictionInserter(db);
+  const current = tripletImagesReader(db);
   const write = () =>
     writeTransaction(db, () => {
-      for (const e of epochs) epoch.run(runId, e.epoch, e.loss, e.valLoss, e.valAccuracy, e.seconds);
+      for (const e of epochs) epoch(runId, e);
       for (const p of predictions) {
-        const o = orientToCurrent(row.get(p.tripletId) as { a: number; p: number; n: number } | undefined, snapshot.get(p.tripletId)!, p);
-        if (o) pred.run(runId, p.tripletId, o.dAP, o.dAN);
+        const o = orientToCurrent(current(p.tripletId), snapshot.get(p.tripletId)!, p);
+        if (o) pred(runId, p.tripletId, o.dAP, o.dAN);
       }
-      db.prepare(
-        `UPDATE runs SET status = 'finished', finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), backend = @backend, train_count = @trainCount,
-         val_count = @valCount, test_count = @testCount, best_epoch = @bestEpoch, test_accuracy = @testAccuracy,
-         baseline_accuracy = @baselineAccuracy, timings = @timings, model_dir = @modelDir, validation = @validation, pid = NULL WHERE id = @id`,
-      ).run({ ...s, validation: JSON.stringify(s.validation), timings: JSON.stringify(timings), modelDir, id: runId });
+      setRunFinished(db, runId, s, timings, modelDir);
     });
   return commitPersistently(db, write, opts);
 }
 
 /** Records a cancelled or failed run; waits up to a minute for a busy database (the row says 'running' otherwise, until the next open). */
 export async function markRunEnded(db: Db, runId: number, status: RunStatus, error: string, timings: Record<string, number>): Promise<void> {
-  const write = () =>
-    db
-      .prepare(`UPDATE runs SET status = ?, finished_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'), error = ?, timings = ?, pid = NULL WHERE id = ?`)
-      .run(status, error, JSON.stringify(timings), runId);
+  const write = () => setRunEnded(db, runId, status, error, timings);
   await commitPersistently(db, write, { signal: AbortSignal.timeout(60_000) });
 }

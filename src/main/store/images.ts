@@ -1,7 +1,7 @@
 // SQL for image identity: an image is its content (sha256, versioned) plus every file it was imported
 // from (image_paths). Names are unique and never change once given; triplets whose image changed on
 // disk are flagged (triplet_flags) for the user instead of being rebound silently.
-import type { TripletFlag } from '../../shared/types.js';
+import type { ImageRecord, TripletFlag } from '../../shared/types.js';
 import type { Db } from './db.js';
 
 export interface PathRow {
@@ -214,4 +214,56 @@ export function withFlags<T extends { items: { id: number; flag?: string }[] }>(
 
 export function pathsOfImage(db: Db, imageId: number): PathRow[] {
   return db.prepare('SELECT id, image_id, abs_path, rel, bytes, mtime_ms, sha256 FROM image_paths WHERE image_id = ? ORDER BY id').all(imageId) as PathRow[];
+}
+
+// ---------- Reads for the library (Project.listImages, getImage, mediaPath, neighbours) ----------
+
+/** The columns of an ImageRecord. */
+const IMAGE_COLUMNS = 'id, name, basename, folder, sha256, width, height, bytes';
+
+export function imageCount(db: Db): number {
+  return db.prepare('SELECT COUNT(*) FROM images').pluck().get() as number;
+}
+
+/** One page of images by name, filtered by a name substring and/or a folder. */
+export function imagePage(db: Db, q: { search?: string; folder?: string; limit?: number; offset?: number }): { total: number; offset: number; items: ImageRecord[] } {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (q.search) {
+    where.push(`name LIKE @search ESCAPE '\\'`);
+    params.search = `%${q.search.normalize('NFC').replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+  }
+  if (q.folder !== undefined) (where.push('folder = @folder'), (params.folder = q.folder));
+  const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = db.prepare(`SELECT COUNT(*) FROM images ${w}`).pluck().get(params) as number;
+  const offset = q.offset ?? 0;
+  const items = db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images ${w} ORDER BY name LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit ?? 200, offset }) as ImageRecord[];
+  return { total, offset, items };
+}
+
+export function folders(db: Db): string[] {
+  return db.prepare('SELECT DISTINCT folder FROM images ORDER BY folder').pluck().all() as string[];
+}
+
+/** Reader of image records by id (prepared once; undefined when unknown). */
+export function imageRecordReader(db: Db): (id: number) => ImageRecord | undefined {
+  const st = db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images WHERE id = ?`);
+  return (id) => st.get(id) as ImageRecord | undefined;
+}
+
+/** An image's file and thumbnail paths (thumbnail relative to the project). */
+export function mediaRow(db: Db, id: number): { abs_path: string; thumb: string | null } | undefined {
+  return db.prepare('SELECT abs_path, thumb FROM images WHERE id = ?').get(id) as { abs_path: string; thumb: string | null } | undefined;
+}
+
+/** Reader of image names by id (prepared once). */
+export function imageNameReader(db: Db): (id: number) => string | undefined {
+  const st = db.prepare('SELECT name FROM images WHERE id = ?').pluck();
+  return (id) => st.get(id) as string | undefined;
+}
+
+/** Reader of image ids by exact name (prepared once). */
+export function imageIdByNameReader(db: Db): (name: string) => number | undefined {
+  const st = db.prepare('SELECT id FROM images WHERE name = ?').pluck();
+  return (name) => st.get(name) as number | undefined;
 }

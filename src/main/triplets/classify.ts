@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import type { Split, TripletConflictKind, TripletRef, TripletStatus } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
+import { activeImageTriples, deletedTripletRows, importedLineReader, priorMatchesReader, type PriorRow } from '../store/triplet-reads.js';
 
 export interface LineIds {
   line: number;
@@ -21,23 +22,7 @@ export type Verdict =
   | { kind: 'leak'; triplet: TripletRef | null; reason: string }
   | { kind: 'invalid'; reason: string };
 
-interface Row {
-  id: number;
-  split: Split;
-  anchor_id: number;
-  positive_id: number;
-  negative_id: number;
-  anchor_name: string;
-  positive_name: string;
-  negative_name: string;
-  status: TripletStatus;
-  edited: number;
-  origin: 'imported' | 'manual';
-  file_id: number | null;
-  line: number | null;
-  file_path: string | null;
-  file_split: Split | null;
-}
+type Row = PriorRow;
 
 /** The store as one import sees it (inside its transaction). */
 export class Classifier {
@@ -58,26 +43,16 @@ export class Classifier {
   ) {
     // Both lookups are one index range (the key plus rowid), so a file that repeats one line a
     // million times stays linear.
-    this.prior = db.prepare(
-      `SELECT t.id, t.split, t.anchor_id, t.positive_id, t.negative_id, t.anchor_name, t.positive_name, t.negative_name,
-              t.status, t.edited, t.origin, t.file_id, t.line, f.path AS file_path, f.split AS file_split
-       FROM triplets t LEFT JOIN triplet_files f ON f.id = t.file_id
-       WHERE t.split IN ('train', 'test') AND t.anchor_id = ? AND t.positive_id IN (?, ?) AND t.negative_id IN (?, ?) AND t.id < ?
-       ORDER BY t.id LIMIT 8`,
-    );
-    this.mine = db.prepare(`SELECT line FROM triplets WHERE split = ? AND anchor_id = ? AND positive_id = ? AND negative_id = ? AND id >= ? ORDER BY id LIMIT 1`).pluck();
+    this.prior = priorMatchesReader(db);
+    this.mine = importedLineReader(db);
     const other = split === 'train' ? 'test' : 'train';
-    const rows = db.prepare(`SELECT anchor_id, positive_id, negative_id FROM triplets WHERE split = ? AND status = 'active'`).raw().iterate(other);
-    for (const [a, p, n] of rows as Iterable<number[]>) (this.otherImages.add(a), this.otherImages.add(p), this.otherImages.add(n));
+    for (const [a, p, n] of activeImageTriples(db, other)) (this.otherImages.add(a), this.otherImages.add(p), this.otherImages.add(n));
     this.loadDeleted(db);
   }
 
   /** Deletions not undone whose row is gone: re-adding them would silently undo the user's delete. */
   private loadDeleted(db: Db): void {
-    const rows = db
-      .prepare(`SELECT triplet_id, before FROM history WHERE action = 'delete' AND undone = 0 AND before IS NOT NULL AND triplet_id NOT IN (SELECT id FROM triplets)`)
-      .iterate() as Iterable<{ triplet_id: number; before: string }>;
-    for (const r of rows) {
+    for (const r of deletedTripletRows(db)) {
       const b = JSON.parse(r.before) as { split: Split; anchorId: number; positiveId: number; negativeId: number };
       this.deleted.set(key(b.split, b.anchorId, b.positiveId, b.negativeId), { id: r.triplet_id, split: b.split });
     }
@@ -86,16 +61,16 @@ export class Classifier {
   classify(t: LineIds): Verdict {
     const { anchorId: a, positiveId: p, negativeId: n } = t;
     for (const id of [a, p, n]) if (this.otherImages.has(id)) this.shared.add(id);
-    const verdict = this.againstPrior(this.prior.all(a, p, n, p, n, this.firstId) as Row[], p);
+    const verdict = this.againstPrior(this.prior(a, p, n, this.firstId), p);
     if (verdict) return verdict;
-    const earlier = this.mine.get(this.split, a, n, p, this.firstId) as number | undefined;
+    const earlier = this.mine(this.split, a, n, p, this.firstId);
     if (earlier !== undefined) return { kind: 'invalid', reason: `contradicts line ${earlier} of this file (positive and negative the other way round)` };
     const gone = this.deleted.get(key(this.split, a, p, n));
     if (gone) return { kind: 'conflict', conflict: 'deleted', triplet: null, reason: `you deleted it (triplet #${gone.id})` };
     if (this.otherImages.has(a) && this.otherImages.has(p) && this.otherImages.has(n)) {
       return { kind: 'leak', triplet: null, reason: `all three images are used by ${this.otherSplit()} triplets` };
     }
-    return this.mine.get(this.split, a, p, n, this.firstId) !== undefined ? { kind: 'add-repeat' } : { kind: 'add' };
+    return this.mine(this.split, a, p, n, this.firstId) !== undefined ? { kind: 'add-repeat' } : { kind: 'add' };
   }
 
   private againstPrior(rows: Row[], p: number): Verdict | null {

@@ -8,15 +8,13 @@ import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Split } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
+import { exportRows } from '../store/triplet-reads.js';
 import { encodeName } from './escape.js';
 
 const FLUSH_BYTES = 1 << 20;
 
 export function exportTriplets(db: Db, split: Split, file: string): { file: string; count: number } {
-  const rows = db
-    .prepare(`SELECT anchor_name, positive_name, negative_name, origin FROM triplets WHERE split = ? AND status = 'active' ORDER BY seq`)
-    .raw()
-    .iterate(split) as Iterable<[string, string, string, string]>;
+  const rows = exportRows(db, split);
   const path = resolve(file);
   // Write then rename so an interrupted export never leaves a half-written file in place.
   const tmp = `${path}.${process.pid}.tmp`;

@@ -7,21 +7,9 @@ import { resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { HistoryEntry, Split, TripletStatus } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
-import { applySnapshot, getSnapshot, SELECT, toSnapshot, type RawRow, type TripletSnapshot } from './rows.js';
-
-interface HistoryRow {
-  id: number;
-  at: string;
-  triplet_id: number | null;
-  action: string;
-  before: string | null;
-  after: string | null;
-  undone: number;
-  group_id: number | null;
-  discarded: number;
-  undoable: number;
-  note: string | null;
-}
+import * as h from '../store/history.js';
+import type { HistoryRow } from '../store/history.js';
+import { applySnapshot, getSnapshot, type TripletSnapshot } from './rows.js';
 
 export interface HistoryChange {
   tripletId: number;
@@ -31,7 +19,7 @@ export interface HistoryChange {
 
 /** A new step makes the undone steps unreachable: the redo branch is dropped. */
 function discardRedo(db: Db): void {
-  db.prepare('UPDATE history SET discarded = 1 WHERE undone = 1 AND discarded = 0').run();
+  h.discardUndone(db);
 }
 
 const json = (s: TripletSnapshot | null) => (s ? JSON.stringify(s) : null);
@@ -39,27 +27,27 @@ const json = (s: TripletSnapshot | null) => (s ? JSON.stringify(s) : null);
 /** Records one edit as its own step (call inside the edit's transaction). */
 export function recordEdit(db: Db, action: string, change: HistoryChange): void {
   discardRedo(db);
-  db.prepare('INSERT INTO history (triplet_id, action, before, after) VALUES (?, ?, ?, ?)').run(change.tripletId, action, json(change.before), json(change.after));
+  h.insertEditRow(db, change.tripletId, action, json(change.before), json(change.after));
 }
 
 /** Records several changes as one step, undone and redone together; nothing when `changes` is empty. */
 export function recordGroup(db: Db, action: string, changes: HistoryChange[], note: string | null = null): void {
   if (!changes.length) return;
   discardRedo(db);
-  const ins = db.prepare('INSERT INTO history (triplet_id, action, before, after, group_id, note) VALUES (?, ?, ?, ?, ?, ?)');
+  const ins = h.groupRowInserter(db);
   let group: number | null = null;
   for (const c of changes) {
-    const id: number = Number(ins.run(c.tripletId, action, json(c.before), json(c.after), group, note).lastInsertRowid);
+    const id = ins(c.tripletId, action, json(c.before), json(c.after), group, note);
     if (group === null) {
       group = id;
-      db.prepare('UPDATE history SET group_id = ? WHERE id = ?').run(id, id);
+      h.setGroup(db, id, id, id);
     }
   }
 }
 
 /** A log-only entry for something undo cannot revert (an image import): shown, marked, skipped by undo/redo. */
 export function recordNote(db: Db, action: string, note: string): void {
-  db.prepare('INSERT INTO history (triplet_id, action, undoable, note) VALUES (NULL, ?, 0, ?)').run(action, note);
+  h.insertNoteRow(db, action, note);
 }
 
 /** Lists an image import in the history; it cannot be undone (it only adds images, never edits labels). */
@@ -75,36 +63,24 @@ export function noteImageImport(db: Db, folder: string, report: { added: number;
  * shape of rows.ts) so a file of millions of lines never holds its rows in memory.
  */
 export function recordImportStep(db: Db, fromId: number, action: string, note: string): number {
-  const first = db.prepare('SELECT MIN(id) FROM triplets WHERE id > ?').pluck().get(fromId) as number | null;
+  const first = h.firstTripletIdAbove(db, fromId);
   if (first === null) return 0;
   discardRedo(db);
-  const bool = (col: string) => `json(CASE WHEN ${col} THEN 'true' ELSE 'false' END)`;
-  const inserted = db
-    .prepare(
-      `INSERT INTO history (triplet_id, action, before, after, note)
-       SELECT t.id, @action, NULL, json_object('id', t.id, 'split', t.split, 'anchorId', t.anchor_id,
-         'positiveId', t.positive_id, 'negativeId', t.negative_id, 'anchor', t.anchor_name,
-         'positive', t.positive_name, 'negative', t.negative_name, 'status', t.status, 'origin', t.origin,
-         'line', t.line, 'seq', t.seq, 'edited', ${bool('t.edited')}, 'kept', ${bool("t.review = 'keep'")},
-         'review', t.review, 'fileId', t.file_id, 'createdAt', t.created_at), @note
-       FROM triplets t WHERE t.id > @fromId ORDER BY t.id`,
-    )
-    .run({ action, note, fromId });
-  const last = Number(inserted.lastInsertRowid);
-  const group = last - inserted.changes + 1;
-  db.prepare('UPDATE history SET group_id = ? WHERE id BETWEEN ? AND ?').run(group, group, last);
-  return inserted.changes;
+  const { changes, lastId } = h.insertImportRows(db, fromId, action, note);
+  const group = lastId - changes + 1;
+  h.setGroup(db, group, group, lastId);
+  return changes;
 }
 
 /** The largest triplet id now: what an import adds comes after it (ids are never reused). */
 export function lastTripletId(db: Db): number {
-  return db.prepare('SELECT COALESCE(MAX(id), 0) FROM triplets').pluck().get() as number;
+  return h.lastTripletId(db);
 }
 
 /** The rows of the step that `row` belongs to, oldest first. */
 function stepRows(db: Db, row: { id: number; group_id: number | null }): HistoryRow[] {
   const step = row.group_id ?? row.id;
-  return db.prepare('SELECT * FROM history WHERE id = ? OR group_id = ? ORDER BY id').all(step, step) as HistoryRow[];
+  return h.rowsOfStep(db, step);
 }
 
 function toEntry(rows: HistoryRow[]): HistoryEntry {
@@ -127,10 +103,7 @@ function toEntry(rows: HistoryRow[]): HistoryEntry {
 
 /** Steps, newest first (an import is one entry, with its triplet count). */
 export function listHistory(db: Db, page: { offset?: number; limit?: number } = {}): HistoryEntry[] {
-  const steps = db
-    .prepare('SELECT COALESCE(group_id, id) AS step FROM history GROUP BY step ORDER BY step DESC LIMIT ? OFFSET ?')
-    .pluck()
-    .all(page.limit ?? 100, page.offset ?? 0) as number[];
+  const steps = h.stepIds(db, page.limit ?? 100, page.offset ?? 0);
   return steps.map((s) => toEntry(stepRows(db, { id: s, group_id: null })));
 }
 
@@ -159,15 +132,13 @@ function applyStep(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo'): void
     }
     applySnapshot(db, current, to);
   }
-  db.prepare(`UPDATE history SET undone = ? WHERE id IN (${rows.map((r) => r.id).join(',')})`).run(direction === 'undo' ? 1 : 0);
+  h.setUndone(db, rows.map((r) => r.id), direction === 'undo');
 }
 
 /** Reverts the newest step still applied; null when there is nothing to undo. */
 export function undo(db: Db): HistoryEntry | null {
   return db.transaction(() => {
-    const top = db.prepare('SELECT id, group_id FROM history WHERE undone = 0 AND undoable = 1 ORDER BY id DESC LIMIT 1').get() as
-      | { id: number; group_id: number | null }
-      | undefined;
+    const top = h.newestUndoable(db);
     if (!top) return null;
     const rows = stepRows(db, top);
     applyStep(db, rows, 'undo');
@@ -180,36 +151,10 @@ export function redo(db: Db): HistoryEntry | null {
   return db.transaction(() => {
     // Undone steps that are not discarded always sit above every applied one, so the lowest id is
     // the one undone last.
-    const next = db.prepare('SELECT id, group_id FROM history WHERE undone = 1 AND discarded = 0 ORDER BY id LIMIT 1').get() as
-      | { id: number; group_id: number | null }
-      | undefined;
+    const next = h.nextRedoable(db);
     if (!next) return null;
     const rows = stepRows(db, next);
     applyStep(db, rows, 'redo');
     return toEntry(stepRows(db, next));
   })();
-}
-
-export interface AsImported {
-  anchorId: number;
-  positiveId: number;
-  negativeId: number;
-  status: TripletStatus;
-  split: Split;
-}
-
-/**
- * Each triplet's labels as first imported (or created): the `before` of its earliest history row,
- * or that row's `after` when the row is the import/creation itself, or the current row when it has
- * never been edited. Ids that never existed are left out.
- */
-export function asImported(db: Db, tripletIds: Iterable<number>): Map<number, AsImported> {
-  const first = db.prepare('SELECT before, after FROM history WHERE triplet_id = ? ORDER BY id LIMIT 1');
-  const out = new Map<number, AsImported>();
-  for (const id of tripletIds) {
-    const h = first.get(id) as { before: string | null; after: string | null } | undefined;
-    const s = (h ? JSON.parse(h.before ?? h.after ?? 'null') : getSnapshot(db, id)) as TripletSnapshot | null;
-    if (s) out.set(id, { anchorId: s.anchorId, positiveId: s.positiveId, negativeId: s.negativeId, status: s.status, split: s.split });
-  }
-  return out;
 }

@@ -17,6 +17,8 @@ import { resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { Split, TripletConflict, TripletFileIssue, TripletImportReport, TripletLeakLine } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
+import { imageIdByNameReader } from '../store/images.js';
+import { finishTripletFile, importedTripletInserter, insertTripletFile } from '../store/triplet-rows.js';
 import { Classifier, type Verdict } from './classify.js';
 import { nextSeq, nextTripletId } from './ids.js';
 import { NameResolver } from '../images/names.js';
@@ -90,15 +92,12 @@ class ImportRun {
     private readonly opts: TripletImportOptions,
   ) {
     this.resolver = new NameResolver(db);
-    this.fileId = Number(db.prepare(`INSERT INTO triplet_files (path, split, sha256, lines) VALUES (?, ?, '', 0)`).run(path, split).lastInsertRowid);
+    this.fileId = insertTripletFile(db, path, split);
     this.nextId = nextTripletId(db);
     this.nextSeq = nextSeq(db, split);
     this.classifier = new Classifier(db, split, this.nextId, path);
-    this.insert = db.prepare(
-      `INSERT INTO triplets (id, split, anchor_id, positive_id, negative_id, anchor_name, positive_name, negative_name, status, origin, file_id, line, seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', 'imported', ?, ?, ?)`,
-    );
-    this.exactName = db.prepare('SELECT id FROM images WHERE name = ?').pluck();
+    this.insert = importedTripletInserter(db);
+    this.exactName = imageIdByNameReader(db);
   }
 
   batch(lines: LineEvent[]): void {
@@ -134,7 +133,7 @@ class ImportRun {
       this.leaks.push({ ...base, triplet: v.triplet, reason: v.reason });
       if (!this.opts.allowLeakage) return;
     }
-    this.insert.run(this.nextId++, this.split, ids[0], ids[1], ids[2], t.anchor, t.positive, t.negative, this.fileId, t.line, this.nextSeq++);
+    this.insert(this.nextId++, this.split, ids[0], ids[1], ids[2], t.anchor, t.positive, t.negative, this.fileId, t.line, this.nextSeq++);
     this.added++;
   }
 
@@ -170,7 +169,7 @@ class ImportRun {
       if ('id' in n) return n;
     }
     if (name.includes('\\')) {
-      const id = this.exactName.get(name) as number | undefined;
+      const id = this.exactName(name);
       if (id !== undefined) return { id };
     }
     if (written !== name) {
@@ -186,7 +185,7 @@ class ImportRun {
   }
 
   finish(lines: number, sha256: string): TripletImportReport {
-    this.db.prepare('UPDATE triplet_files SET sha256 = ?, lines = ? WHERE id = ?').run(sha256, lines, this.fileId);
+    finishTripletFile(this.db, this.fileId, sha256, lines);
     const invalid = this.invalid.items.sort((a, b) => a.line - b.line);
     const leakRefused = this.leaks.count > 0 && !this.opts.allowLeakage && !this.opts.skipInvalid;
     const refused = (this.invalid.count > 0 && !this.opts.skipInvalid) || leakRefused;

@@ -3,21 +3,11 @@
 import { AppError } from '../../shared/errors.js';
 import type { ReviewDecision, TripletRecord } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
+import * as rows from '../store/triplet-rows.js';
+import type { RawRow, TripletSnapshot } from '../store/triplet-rows.js';
 
-/** A full triplet row: enough to restore it exactly. */
-export interface TripletSnapshot extends TripletRecord {
-  fileId: number | null;
-  createdAt: string;
-  kept: boolean;
-  /** Only in the `before` of a deletion: the predictions that went with the row. */
-  predictions?: { runId: number; dAP: number; dAN: number }[];
-}
-
-export const SELECT = `SELECT t.id, t.split, t.anchor_id AS anchorId, t.positive_id AS positiveId, t.negative_id AS negativeId,
-  t.anchor_name AS anchor, t.positive_name AS positive, t.negative_name AS negative, t.status, t.origin, t.line, t.seq,
-  t.edited, t.kept, t.review, t.file_id AS fileId, t.created_at AS createdAt`;
-
-export type RawRow = Omit<TripletSnapshot, 'edited' | 'kept'> & { edited: number; kept: number; dAP?: number | null; dAN?: number | null };
+// The row types and their SQL live in store/triplet-rows.ts; re-exported for the callers here.
+export { SELECT, type RawRow, type TripletSnapshot } from '../store/triplet-rows.js';
 
 export function toSnapshot(r: RawRow): TripletSnapshot {
   return { ...r, edited: !!r.edited, kept: r.review === 'keep', review: r.review ?? null };
@@ -30,16 +20,12 @@ export function toRecord(s: TripletSnapshot): TripletRecord {
 }
 
 export function getSnapshot(db: Db, id: number): TripletSnapshot | null {
-  const r = db.prepare(`${SELECT} FROM triplets t WHERE t.id = ?`).get(id) as RawRow | undefined;
+  const r = rows.rawRow(db, id);
   return r ? toSnapshot(r) : null;
 }
 
 export function predictionsOf(db: Db, id: number): { runId: number; dAP: number; dAN: number }[] {
-  return db.prepare('SELECT run_id AS runId, d_ap AS dAP, d_an AS dAN FROM predictions WHERE triplet_id = ?').all(id) as {
-    runId: number;
-    dAP: number;
-    dAN: number;
-  }[];
+  return rows.predictionsOfTriplet(db, id);
 }
 
 /** A snapshot's review decision; snapshots written before migration 0004 only carry `kept`. */
@@ -53,11 +39,11 @@ export function reviewOf(s: Partial<TripletSnapshot>): ReviewDecision | null {
  */
 export function applySnapshot(db: Db, current: TripletSnapshot | null, target: TripletSnapshot | null): void {
   if (!target) {
-    if (current) db.prepare('DELETE FROM triplets WHERE id = ?').run(current.id);
+    if (current) rows.deleteTripletRow(db, current.id);
     return;
   }
   const review = reviewOf(target);
-  const row = {
+  const row: rows.RowColumns = {
     id: target.id,
     split: target.split,
     anchor_id: target.anchorId,
@@ -79,22 +65,13 @@ export function applySnapshot(db: Db, current: TripletSnapshot | null, target: T
   guardUnique(() => {
     if (!current) {
       // file_id may point at a file record that no longer exists; keep the row anyway.
-      const fileOk = row.file_id === null || db.prepare('SELECT 1 FROM triplet_files WHERE id = ?').get(row.file_id);
-      db.prepare(
-        `INSERT INTO triplets (id, split, anchor_id, positive_id, negative_id, anchor_name, positive_name, negative_name, status, origin, file_id, line, seq, edited, kept, review, created_at)
-         VALUES (@id, @split, @anchor_id, @positive_id, @negative_id, @anchor_name, @positive_name, @negative_name, @status, @origin, @file_id, @line, @seq, @edited, @kept, @review, @created_at)`,
-      ).run({ ...row, file_id: fileOk ? row.file_id : null });
-      const ins = db.prepare('INSERT OR REPLACE INTO predictions (run_id, triplet_id, d_ap, d_an) SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?)');
-      for (const p of target.predictions ?? []) ins.run(p.runId, target.id, p.dAP, p.dAN, p.runId);
+      const fileOk = row.file_id === null || rows.tripletFileExists(db, row.file_id);
+      rows.insertTripletRow(db, { ...row, file_id: fileOk ? row.file_id : null });
+      rows.restorePredictions(db, target.id, target.predictions ?? []);
       return;
     }
-    db.prepare(
-      `UPDATE triplets SET split=@split, anchor_id=@anchor_id, positive_id=@positive_id, negative_id=@negative_id, anchor_name=@anchor_name,
-       positive_name=@positive_name, negative_name=@negative_name, status=@status, edited=@edited, kept=@kept, review=@review, seq=@seq WHERE id=@id`,
-    ).run(row);
-    if (current.positiveId === target.negativeId && current.negativeId === target.positiveId) {
-      db.prepare('UPDATE predictions SET d_ap = d_an, d_an = d_ap WHERE triplet_id = ?').run(target.id);
-    }
+    rows.updateTripletRow(db, row);
+    if (current.positiveId === target.negativeId && current.negativeId === target.positiveId) rows.swapPredictions(db, target.id);
   });
 }
 

@@ -4,32 +4,19 @@
 import { AppError } from '../../shared/errors.js';
 import type { ReviewDecision, Split, TripletEdit, TripletPage, TripletQuery, TripletRecord } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
+import { imageNameReader } from '../store/images.js';
+import { insertManualTriplet, sameTripletId, tripletPageRows } from '../store/triplet-rows.js';
 import { recordEdit } from './history.js';
 import { nextSeq, nextTripletId } from './ids.js';
-import { applySnapshot, getSnapshot, guardUnique, predictionsOf, SELECT, toRecord, toSnapshot, type RawRow, type TripletSnapshot } from './rows.js';
+import { applySnapshot, getSnapshot, guardUnique, predictionsOf, toRecord, toSnapshot, type TripletSnapshot } from './rows.js';
 
-export { asImported, listHistory, redo, undo, type AsImported } from './history.js';
+export { listHistory, redo, undo } from './history.js';
+export { asImported, type AsImported } from './as-imported.js';
 export { getSnapshot, toRecord, type TripletSnapshot } from './rows.js';
 
 /** Lists triplets by split then import order; `runId` (if any) supplies dAP/dAN and the mispredicted filter. */
 export function listTriplets(db: Db, q: Omit<TripletQuery, 'runId'> & { runId?: number | null }): TripletPage {
-  const where: string[] = [];
-  const params: Record<string, unknown> = { run: q.runId ?? -1 };
-  if (q.split) (where.push('t.split = @split'), (params.split = q.split));
-  if (q.status) (where.push('t.status = @status'), (params.status = q.status));
-  if (q.edited !== undefined) (where.push('t.edited = @edited'), (params.edited = q.edited ? 1 : 0));
-  if (q.imageId !== undefined) {
-    where.push('(t.anchor_id = @img OR t.positive_id = @img OR t.negative_id = @img)');
-    params.img = q.imageId;
-  }
-  if (q.mispredicted !== undefined) where.push(q.mispredicted ? 'p.d_ap >= p.d_an' : '(p.d_ap IS NULL OR p.d_ap < p.d_an)');
-  const from = `FROM triplets t LEFT JOIN predictions p ON p.run_id = @run AND p.triplet_id = t.id ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`;
-  const total = (db.prepare(`SELECT COUNT(*) AS n ${from}`).get(params) as { n: number }).n;
-  const offset = q.offset ?? 0;
-  const limit = q.limit ?? 100;
-  const rows = db
-    .prepare(`${SELECT}, p.d_ap AS dAP, p.d_an AS dAN ${from} ORDER BY t.split DESC, t.seq LIMIT @limit OFFSET @offset`)
-    .all({ ...params, limit, offset }) as RawRow[];
+  const { total, offset, rows } = tripletPageRows(db, q);
   return { total, offset, items: rows.map((r) => toRecord(toSnapshot(r))) };
 }
 
@@ -46,23 +33,17 @@ export function createTriplet(
     throw new AppError('BAD_ARGUMENTS', 'A triplet needs three different images.');
   }
   return db.transaction(() => {
+    const nameOf = imageNameReader(db);
     const stored = [anchorId, positiveId, negativeId].map((id) => {
-      const r = db.prepare('SELECT name FROM images WHERE id = ?').get(id) as { name: string } | undefined;
-      if (!r) throw new AppError('NOT_FOUND', `Image ${id} not found.`);
-      return r.name;
+      const name = nameOf(id);
+      if (name === undefined) throw new AppError('NOT_FOUND', `Image ${id} not found.`);
+      return name;
     });
     const names = args.names ?? stored;
-    const dup = db.prepare('SELECT id FROM triplets WHERE split = ? AND anchor_id = ? AND positive_id = ? AND negative_id = ?').pluck().get(split, anchorId, positiveId, negativeId);
+    const dup = sameTripletId(db, split, anchorId, positiveId, negativeId);
     if (dup !== undefined) throw new AppError('CONFLICT', `That triplet already exists in the ${split} split (triplet ${dup}).`);
     const id = nextTripletId(db);
-    guardUnique(() =>
-      db
-        .prepare(
-          `INSERT INTO triplets (id, split, anchor_id, positive_id, negative_id, anchor_name, positive_name, negative_name, status, origin, line, seq)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', 'manual', NULL, ?)`,
-        )
-        .run(id, split, anchorId, positiveId, negativeId, names[0], names[1], names[2], nextSeq(db, split)),
-    );
+    guardUnique(() => insertManualTriplet(db, id, split, [anchorId, positiveId, negativeId], names, nextSeq(db, split)));
     const after = getSnapshot(db, id)!;
     recordEdit(db, 'create', { tripletId: id, before: null, after });
     return toRecord(after);

@@ -92,7 +92,7 @@ test('a byte-identical copy is one image with two paths, reported as a duplicate
   p.close();
 });
 
-test('a file whose content changed is a new version: same image, its triplets flagged, features dropped', async () => {
+test('a file whose content changed is a new version: same image, its triplets flagged, old features no longer used', async () => {
   const { p, dir } = setup();
   const f = put(join(dir, 'pics', 'a.png'), await png(20));
   put(join(dir, 'pics', 'b.png'), await png(21));
@@ -101,7 +101,9 @@ test('a file whose content changed is a new version: same image, its triplets fl
   await p.importImages(join(dir, 'pics'));
   await p.importTriplets(tripletFile(dir, 'a.png b.png c.png\nb.png c.png d.png\n'), 'train');
   const a = imagesOf(p).find((r) => r.name === 'a.png')!;
-  p.db.prepare(`INSERT INTO features (image_id, backbone, dim, data) VALUES (?, 'x', 1, ?)`).run(a.id, Buffer.alloc(4));
+  // Features of the old content, keyed by its sha256 like every cached vector.
+  p.db.prepare(`INSERT INTO feature_cache (sha256, backbone, weights, preprocessing, dim, data) VALUES (?, 'x', 'w', 'p', 1, ?)`).run(a.sha256, Buffer.alloc(4));
+  const cachedFor = (sha: string) => p.db.prepare('SELECT COUNT(*) FROM feature_cache WHERE sha256 = ?').pluck().get(sha);
 
   writeFileSync(f, await png(99, 30, 30));
   const r = await p.importImages(join(dir, 'pics'));
@@ -110,7 +112,8 @@ test('a file whose content changed is a new version: same image, its triplets fl
   assert.equal(now.name, 'a.png');
   assert.notEqual(now.sha256, a.sha256, 'the stored hash follows the content');
   assert.equal(p.db.prepare('SELECT sha256 FROM image_versions WHERE image_id = ?').pluck().get(a.id), a.sha256, 'the old version is kept');
-  assert.equal(p.db.prepare('SELECT COUNT(*) FROM features WHERE image_id = ?').pluck().get(a.id), 0);
+  assert.equal(cachedFor(now.sha256), 0, 'the new content has no features yet: the old ones are not served for it');
+  assert.equal(cachedFor(a.sha256), 1, 'the old content keeps its cached features (reused if the file is reverted)');
   const [t1, t2] = p.listTriplets().items;
   assert.deepEqual(
     p.flaggedTriplets().map((x) => [x.tripletId, x.imageId]),

@@ -92,7 +92,9 @@ test('re-import is idempotent and updates changed files only', async () => {
   const again = await importImages(db, projectDir, folder);
   assert.deepEqual([again.added, again.updated, again.unchanged, again.duplicates.length, again.skipped.length], [0, 0, 6, 0, 2]);
   const before = db.prepare(`SELECT id, sha256 FROM images WHERE name = 'b.jpg'`).get() as { id: number; sha256: string };
-  db.prepare(`INSERT INTO features (image_id, backbone, dim, data) VALUES (?, 'x', 1, ?)`).run(before.id, Buffer.alloc(4));
+  // Features of the old content, keyed by its sha256 like every cached vector.
+  db.prepare(`INSERT INTO feature_cache (sha256, backbone, weights, preprocessing, dim, data) VALUES (?, 'x', 'w', 'p', 1, ?)`).run(before.sha256, Buffer.alloc(4));
+  const cachedFor = (sha: string) => db.prepare('SELECT COUNT(*) FROM feature_cache WHERE sha256 = ?').pluck().get(sha);
   writeFileSync(join(folder, 'b.jpg'), await solid('jpeg', 99, 32, 32));
   // Touching a file without changing it re-hashes it but counts as unchanged.
   const t = new Date(Date.now() + 5000);
@@ -103,7 +105,8 @@ test('re-import is idempotent and updates changed files only', async () => {
   assert.equal(after.id, before.id);
   assert.notEqual(after.sha256, before.sha256);
   assert.equal(after.width, 32);
-  assert.equal(db.prepare('SELECT COUNT(*) FROM features WHERE image_id = ?').pluck().get(before.id), 0, 'stale features dropped');
+  assert.equal(cachedFor(after.sha256), 0, 'stale features are not served for the new content');
+  assert.equal(cachedFor(before.sha256), 1, 'the old content keeps its cached features');
   assert.equal(db.prepare('SELECT COUNT(*) FROM images').pluck().get(), 5);
   assert.equal(db.prepare('SELECT version FROM images WHERE id = ?').pluck().get(before.id), 2, 'a new version of the same image');
 });

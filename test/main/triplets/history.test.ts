@@ -14,6 +14,7 @@ import { migration0002 } from '../../../src/main/store/migrations/0002-kept.js';
 import { noteImageImport } from '../../../src/main/triplets/history.js';
 import { runTripletImport } from '../../../src/main/triplets/import-run.js';
 import * as store from '../../../src/main/triplets/store.js';
+import { testTripletsAsImported } from '../../../src/main/triplets/as-imported.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-history-'));
 const IMAGES = ['a', 'b', 'c', 'd', 'e', 'f'];
@@ -281,6 +282,18 @@ test('asImported: the labels as first imported, whatever was edited since', asyn
     3: { anchorId: 4, positiveId: 5, negativeId: 6, status: 'active', split: 'test' },
   });
   assert.equal(store.getSnapshot(db, 1)!.positiveId, 3, 'the current labels differ');
+});
+
+test('as-imported labels have one rule: a made-then-undone test triplet counts neither for asImported nor for the as-imported accuracy', async () => {
+  const file = join(dir, 'test.txt');
+  writeFileSync(file, 'a.jpg b.jpg c.jpg\n');
+  await runTripletImport(db, file, 'test');
+  const made = store.createTriplet(db, { split: 'test', anchorId: 4, positiveId: 5, negativeId: 6 });
+  store.undo(db); // the creation is undone: the triplet is gone, its only history row has no `before`
+  assert.equal(store.getSnapshot(db, made.id), null);
+  // Before one home, store.asImported read the creation row's `after` and still listed it.
+  assert.deepEqual([...store.asImported(db, [1, made.id]).keys()], [1]);
+  assert.deepEqual(testTripletsAsImported(db).map((t) => t.id), [1]);
 });
 
 test('migration 0004: kept becomes review "keep"; undone rows of an old history are discarded, so redo cannot pick an abandoned edit', () => {

@@ -1,15 +1,16 @@
 // `embed`, `train`, `runs`: features and training runs.
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { BackendName, RunSummary, TrainOptions } from '../../../shared/types.js';
-import { BACKEND_ORDER, DISTANCES } from '../../../shared/types.js';
 import { describeLeftOut } from '../../../shared/left-out.js';
-import { DEFAULT_TRAIN_OPTIONS, defaultBackbone } from '../../ml/index.js';
-import { action, formatSeconds, interruptSignal, numberArg, optionsOf, output, pct, progressBar, table, withProject } from '../output.js';
+import { TRAIN_OPTIONS } from '../../../shared/train-options.js';
+import { defaultBackbone } from '../../ml/index.js';
+import { flagOf, trainFlags } from './train-flags.js';
+import { action, formatSeconds, interruptSignal, optionsOf, output, pct, progressBar, table, withProject } from '../output.js';
 
-const backendOption = () => new Option('--backend <name>', 'compute backend (default: the best available)').choices([...BACKEND_ORDER]);
-const resizeOption = () =>
-  new Option('--resize <mode>', "image resize: 'nearest' = Keras load_img (PIL NEAREST), 'antialias' = bilinear (default: the backbone's)").choices(['nearest', 'antialias']);
-const exifOption = () => new Option('--exif', 'use the EXIF-upright image (default: the stored orientation, as Keras)');
+// `embed` shares these flags with `train`: both come from the table of train options.
+const backendOption = () => flagOf(TRAIN_OPTIONS.backend);
+const resizeOption = () => flagOf(TRAIN_OPTIONS.resize);
+const exifOption = () => flagOf(TRAIN_OPTIONS.exif);
 
 export function register(program: Command): void {
   program
@@ -43,29 +44,12 @@ export function register(program: Command): void {
       }),
     );
 
-  const d = DEFAULT_TRAIN_OPTIONS;
-  program
+  const train = program
     .command('train')
     .description('train an encoder on the active train triplets and score the active test triplets')
-    .argument('<dir>', 'project folder')
-    .option('--epochs <n>', `epochs (default ${d.epochs})`, numberArg('epochs', true))
-    .option('--batch-size <n>', `triplets per batch (default ${d.batchSize})`, numberArg('batch-size', true))
-    .option('--learning-rate <x>', `Adam learning rate (default ${d.learningRate})`, numberArg('learning-rate'))
-    .option('--dropout <x>', `dropout rate (default ${d.dropout})`, numberArg('dropout'))
-    .option('--margin <x>', `triplet loss margin (default ${d.margin})`, numberArg('margin'))
-    .option('--hidden <n>', `hidden units (default ${d.hidden})`, numberArg('hidden', true))
-    .option('--embedding <n>', `embedding size (default ${d.embedding})`, numberArg('embedding', true))
-    .addOption(new Option('--distance <kind>', `distance (default ${d.distance})`).choices([...DISTANCES]))
-    .option('--backbone <id>', `backbone (default ${d.backbone} when installed, else the installed one)`)
-    .option('--validation-split <x>', `fraction of the train images held out to pick the best epoch; 0 keeps the last epoch (default ${d.validationSplit})`, numberArg('validation-split'))
-    .option('--patience <n>', `with validation: stop after n epochs without a better score, 0 = never (default ${d.patience ?? 0})`, numberArg('patience', true))
-    .option('--refit', 'with validation: then train on every train triplet for the best epoch count and keep that model')
-    .option('--ensemble <n>', `encoders trained side by side from different seeds, embeddings joined (default ${d.ensemble ?? 1})`, numberArg('ensemble', true))
-    .option('--weight-decay <x>', `L2 penalty on the dense kernels (default ${d.weightDecay ?? 0})`, numberArg('weight-decay'))
-    .option('--seed <n>', 'random seed (same seed, same data → same model)', numberArg('seed', true))
-    .addOption(backendOption())
-    .addOption(resizeOption())
-    .addOption(exifOption())
+    .argument('<dir>', 'project folder');
+  for (const flag of trainFlags()) train.addOption(flag);
+  train
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
         const { json, ...options } = optionsOf<Partial<TrainOptions>>(cmd);

@@ -3,6 +3,7 @@
 import type { BackboneInfo, BackendReport, EpochMetric, JobProgress, RunSummary, TrainOptions } from '../../../shared/types.js';
 import { call } from '../api.js';
 import { jobs } from './jobs.svelte.js';
+import { Refresher } from './refresh.js';
 
 export interface LivePoint {
   epoch: number;
@@ -20,8 +21,20 @@ class Runs {
   live = $state.raw<LivePoint[]>([]);
   compare = $state<number[]>([]);
 
+  /** The run list follows `runs` change events (a run finished, failed or was added elsewhere). */
+  private readonly listRefresher = new Refresher(['runs'], () => this.loadRuns());
+  /** Backbones and backends follow `backbones` change events (weights installed here or elsewhere). */
+  private readonly setupRefresher = new Refresher(['backbones'], () => this.loadSetup());
+
   constructor() {
     jobs.onProgress((p) => this.onProgress(p));
+  }
+
+  /** The Train view is shown: load its lists now and follow their change events while it is shown. */
+  watch(): () => void {
+    const stopList = this.listRefresher.watch();
+    const stopSetup = this.setupRefresher.watch();
+    return () => (stopList(), stopSetup());
   }
 
   private onProgress(p: JobProgress): void {
@@ -73,8 +86,8 @@ class Runs {
     try {
       await jobs.result(jobId, 'download');
     } finally {
+      // The backbone list refreshes on the `backbones` change event the service sends when it is installed.
       this.fetchJobId = null;
-      await this.loadSetup();
     }
   }
 

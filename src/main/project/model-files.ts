@@ -1,0 +1,34 @@
+// A run's model folder (models/run-N in the project): written under a .partial name and renamed
+// into place, so a crash never leaves a half-written model where a finished run points.
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppError } from '../../shared/errors.js';
+import type { TrainOptions } from '../../shared/types.js';
+import { loadEncoder, saveEncoder, type EncoderWeights } from '../ml/index.js';
+
+export const modelDirOf = (runId: number): string => `models/run-${runId}`;
+
+/** The temporary folder a run's model is written to before it is renamed into place. */
+export const partialDirOf = (projectDir: string, rel: string): string => join(projectDir, `${rel}.partial`);
+
+/** Writes the encoder to `rel`.partial, then renames it to `rel`. */
+export async function saveModelFolder(projectDir: string, rel: string, enc: EncoderWeights, options: TrainOptions): Promise<void> {
+  const tmpDir = partialDirOf(projectDir, rel);
+  await rm(tmpDir, { recursive: true, force: true });
+  await mkdir(tmpDir, { recursive: true });
+  await saveEncoder(tmpDir, { ...enc }, options);
+  await rename(tmpDir, join(projectDir, rel));
+}
+
+/** Removes a model folder (or its partial one); missing is fine. */
+export async function removeModelFolder(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** Loads a finished run's encoder (cached per project by the caller). */
+export async function loadRunEncoder(projectDir: string, runId: number, modelDir: string): Promise<EncoderWeights> {
+  const dir = join(projectDir, modelDir);
+  if (!existsSync(join(dir, 'model.json'))) throw new AppError('NOT_FOUND', `The model files of run ${runId} are missing (${dir}).`);
+  return loadEncoder(dir);
+}

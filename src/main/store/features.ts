@@ -1,0 +1,43 @@
+// SQL for the feature cache (feature_cache): backbone features keyed by image content (sha256),
+// backbone, weights fingerprint and preprocessing, so byte-identical images share one vector and a
+// changed file never reuses its old content's features. Callers hold the transactions.
+import type { Db } from './db.js';
+
+/** The cache key of a feature vector, beside the image content. */
+export interface CacheKey {
+  backbone: string;
+  weights: string;
+  preprocessing: string;
+}
+
+const CACHE_JOIN = `LEFT JOIN feature_cache c ON c.sha256 = i.sha256 AND c.backbone = @backbone AND c.weights = @weights AND c.preprocessing = @preprocessing`;
+
+const paramsOf = (k: CacheKey) => ({ backbone: k.backbone, weights: k.weights, preprocessing: k.preprocessing });
+
+/** Every image with whether its content has features under `key` (cached: their dim, else null). */
+export function imagesWithCacheState(db: Db, key: CacheKey): { id: number; name: string; path: string; sha256: string; cached: number | null }[] {
+  return db
+    .prepare(`SELECT i.id, i.name, i.abs_path AS path, i.sha256, c.dim AS cached FROM images i ${CACHE_JOIN} ORDER BY i.id`)
+    .all(paramsOf(key)) as { id: number; name: string; path: string; sha256: string; cached: number | null }[];
+}
+
+/** Statement storing one content's vector under `key` (prepared once per embedding pass). */
+export function featureWriter(db: Db, key: CacheKey): (sha256: string, dim: number, blob: Buffer) => void {
+  const st = db.prepare('INSERT OR REPLACE INTO feature_cache (sha256, backbone, weights, preprocessing, dim, data) VALUES (?, ?, ?, ?, ?, ?)');
+  return (sha256, dim, blob) => void st.run(sha256, key.backbone, key.weights, key.preprocessing, dim, blob);
+}
+
+/** Reader of one image's cached vector under `key` (undefined when none). */
+export function featureBlobReader(db: Db, key: CacheKey): (imageId: number) => Buffer | undefined {
+  const st = db
+    .prepare(`SELECT c.data FROM images i JOIN feature_cache c ON c.sha256 = i.sha256 AND c.backbone = @backbone
+      AND c.weights = @weights AND c.preprocessing = @preprocessing WHERE i.id = @id`)
+    .pluck();
+  const params = paramsOf(key);
+  return (id) => st.get({ ...params, id }) as Buffer | undefined;
+}
+
+/** Every image's cached vector under `key`. */
+export function allFeatureBlobs(db: Db, key: CacheKey): { id: number; data: Buffer }[] {
+  return db.prepare(`SELECT i.id, c.data FROM images i ${CACHE_JOIN.replace('LEFT JOIN', 'JOIN')}`).all(paramsOf(key)) as { id: number; data: Buffer }[];
+}

@@ -1,0 +1,99 @@
+// SQL for the edit history (history): rows are never deleted; a step is one row or the rows sharing
+// a group_id; `undone` and `discarded` mark where the linear undo stack stands. Named queries for
+// triplets/history.ts, which holds the undo/redo rules and the transactions.
+import type { Db } from './db.js';
+
+export interface HistoryRow {
+  id: number;
+  at: string;
+  triplet_id: number | null;
+  action: string;
+  before: string | null;
+  after: string | null;
+  undone: number;
+  group_id: number | null;
+  discarded: number;
+  undoable: number;
+  note: string | null;
+}
+
+/** A step's first row: its id, and its group when it is part of one. */
+export type StepHead = { id: number; group_id: number | null };
+
+/** Marks every undone step discarded (a new step drops the redo branch). */
+export function discardUndone(db: Db): void {
+  db.prepare('UPDATE history SET discarded = 1 WHERE undone = 1 AND discarded = 0').run();
+}
+
+export function insertEditRow(db: Db, tripletId: number, action: string, before: string | null, after: string | null): void {
+  db.prepare('INSERT INTO history (triplet_id, action, before, after) VALUES (?, ?, ?, ?)').run(tripletId, action, before, after);
+}
+
+/** Statement adding one row of a group; returns its id (prepared once per group). */
+export function groupRowInserter(db: Db): (tripletId: number, action: string, before: string | null, after: string | null, group: number | null, note: string | null) => number {
+  const st = db.prepare('INSERT INTO history (triplet_id, action, before, after, group_id, note) VALUES (?, ?, ?, ?, ?, ?)');
+  return (tripletId, action, before, after, group, note) => Number(st.run(tripletId, action, before, after, group, note).lastInsertRowid);
+}
+
+/** Sets the group of the rows with ids from `first` to `last` (a group is named by its first row). */
+export function setGroup(db: Db, group: number, first: number, last: number): void {
+  db.prepare('UPDATE history SET group_id = ? WHERE id BETWEEN ? AND ?').run(group, first, last);
+}
+
+/** A log-only row (not undoable, no triplet). */
+export function insertNoteRow(db: Db, action: string, note: string): void {
+  db.prepare('INSERT INTO history (triplet_id, action, undoable, note) VALUES (NULL, ?, 0, ?)').run(action, note);
+}
+
+export function firstTripletIdAbove(db: Db, fromId: number): number | null {
+  return db.prepare('SELECT MIN(id) FROM triplets WHERE id > ?').pluck().get(fromId) as number | null;
+}
+
+export function lastTripletId(db: Db): number {
+  return db.prepare('SELECT COALESCE(MAX(id), 0) FROM triplets').pluck().get() as number;
+}
+
+/**
+ * One history row per triplet with an id above `fromId`, its `after` the full row as JSON in the
+ * TripletSnapshot shape (triplets/rows.ts), written in SQL so a huge import never sits in memory.
+ * Returns how many rows were added and the id of the last.
+ */
+export function insertImportRows(db: Db, fromId: number, action: string, note: string): { changes: number; lastId: number } {
+  const bool = (col: string) => `json(CASE WHEN ${col} THEN 'true' ELSE 'false' END)`;
+  const inserted = db
+    .prepare(
+      `INSERT INTO history (triplet_id, action, before, after, note)
+       SELECT t.id, @action, NULL, json_object('id', t.id, 'split', t.split, 'anchorId', t.anchor_id,
+         'positiveId', t.positive_id, 'negativeId', t.negative_id, 'anchor', t.anchor_name,
+         'positive', t.positive_name, 'negative', t.negative_name, 'status', t.status, 'origin', t.origin,
+         'line', t.line, 'seq', t.seq, 'edited', ${bool('t.edited')}, 'kept', ${bool("t.review = 'keep'")},
+         'review', t.review, 'fileId', t.file_id, 'createdAt', t.created_at), @note
+       FROM triplets t WHERE t.id > @fromId ORDER BY t.id`,
+    )
+    .run({ action, note, fromId });
+  return { changes: inserted.changes, lastId: Number(inserted.lastInsertRowid) };
+}
+
+/** The rows of a step (named by its first row's id), oldest first. */
+export function rowsOfStep(db: Db, step: number): HistoryRow[] {
+  return db.prepare('SELECT * FROM history WHERE id = ? OR group_id = ? ORDER BY id').all(step, step) as HistoryRow[];
+}
+
+/** Step ids, newest first. */
+export function stepIds(db: Db, limit: number, offset: number): number[] {
+  return db.prepare('SELECT COALESCE(group_id, id) AS step FROM history GROUP BY step ORDER BY step DESC LIMIT ? OFFSET ?').pluck().all(limit, offset) as number[];
+}
+
+export function setUndone(db: Db, rowIds: number[], undone: boolean): void {
+  db.prepare(`UPDATE history SET undone = ? WHERE id IN (${rowIds.map((id) => Number(id)).join(',')})`).run(undone ? 1 : 0);
+}
+
+/** The newest row still applied that undo may revert. */
+export function newestUndoable(db: Db): StepHead | undefined {
+  return db.prepare('SELECT id, group_id FROM history WHERE undone = 0 AND undoable = 1 ORDER BY id DESC LIMIT 1').get() as StepHead | undefined;
+}
+
+/** The undone row redo re-applies first: undone, not discarded, lowest id. */
+export function nextRedoable(db: Db): StepHead | undefined {
+  return db.prepare('SELECT id, group_id FROM history WHERE undone = 1 AND discarded = 0 ORDER BY id LIMIT 1').get() as StepHead | undefined;
+}

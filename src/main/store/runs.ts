@@ -1,0 +1,166 @@
+// SQL for the runs table family: runs, run_epochs, predictions. Named queries for project/runs*.ts,
+// run-finish.ts and left-out.ts; callers keep their transactions (writeTransaction/readTransaction).
+import type { EpochMetric, Mistake, RunStatus, RunSummary, RunValidation } from '../../shared/types.js';
+import type { Db } from './db.js';
+
+export interface RunRow {
+  id: number;
+  status: RunStatus;
+  created_at: string;
+  finished_at: string | null;
+  options: string;
+  backend: string;
+  train_count: number;
+  val_count: number;
+  test_count: number;
+  best_epoch: number | null;
+  test_accuracy: number | null;
+  baseline_accuracy: number | null;
+  timings: string;
+  model_dir: string | null;
+  error: string | null;
+  preprocessing?: string | null;
+  weights?: string | null;
+  left_out?: string | null;
+  validation?: string | null;
+}
+
+/** The totals a finished run stores on its row. */
+export interface FinishedRunRow {
+  backend: string;
+  trainCount: number;
+  valCount: number;
+  testCount: number;
+  bestEpoch: number;
+  testAccuracy: number;
+  baselineAccuracy: number;
+  validation: RunValidation;
+}
+
+const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ','now')`;
+
+/** A new run row, status running, owned by this process; returns its id. */
+export function insertRunningRun(db: Db, optionsJson: string, pid: number, pidStart: string | null): number {
+  return Number(db.prepare(`INSERT INTO runs (status, options, backend, pid, pid_start) VALUES ('running', ?, '', ?, ?)`).run(optionsJson, pid, pidStart).lastInsertRowid);
+}
+
+export function runRow(db: Db, id: number): RunRow | undefined {
+  return db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+}
+
+export function allRunRows(db: Db): RunRow[] {
+  return db.prepare('SELECT * FROM runs ORDER BY id').all() as RunRow[];
+}
+
+export function runEpochs(db: Db, runId: number): EpochMetric[] {
+  return db.prepare('SELECT epoch, loss, val_loss AS valLoss, val_accuracy AS valAccuracy, seconds FROM run_epochs WHERE run_id = ? ORDER BY epoch').all(runId) as EpochMetric[];
+}
+
+export function latestFinishedRunId(db: Db): number | null {
+  return (db.prepare(`SELECT MAX(id) FROM runs WHERE status = 'finished'`).pluck().get() as number | null) ?? null;
+}
+
+/** A run row as the summary the app and CLI show. */
+export function toRunSummary(db: Db, r: RunRow): RunSummary {
+  return {
+    id: r.id,
+    status: r.status,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+    options: JSON.parse(r.options),
+    backend: r.backend,
+    trainCount: r.train_count,
+    valCount: r.val_count,
+    testCount: r.test_count,
+    bestEpoch: r.best_epoch,
+    testAccuracy: r.test_accuracy,
+    baselineAccuracy: r.baseline_accuracy,
+    epochs: runEpochs(db, r.id),
+    timings: JSON.parse(r.timings),
+    error: r.error,
+    preprocessing: r.preprocessing ?? null,
+    weights: r.weights ?? null,
+    leftOut: r.left_out ? JSON.parse(r.left_out) : null,
+    validation: r.validation ? (JSON.parse(r.validation) as RunValidation) : null,
+  };
+}
+
+/** Stores a run's feature key and left-out record (JSON). */
+export function setRunInputs(db: Db, runId: number, preprocessing: string, weights: string, leftOutJson: string): void {
+  db.prepare('UPDATE runs SET preprocessing = ?, weights = ?, left_out = ? WHERE id = ?').run(preprocessing, weights, leftOutJson, runId);
+}
+
+/** Statement appending one epoch's metrics (prepared once per finish). */
+export function epochInserter(db: Db): (runId: number, e: EpochMetric) => void {
+  const st = db.prepare('INSERT INTO run_epochs (run_id, epoch, loss, val_loss, val_accuracy, seconds) VALUES (?, ?, ?, ?, ?, ?)');
+  return (runId, e) => void st.run(runId, e.epoch, e.loss, e.valLoss, e.valAccuracy, e.seconds);
+}
+
+/** Statement storing one prediction (prepared once per batch). */
+export function predictionInserter(db: Db): (runId: number, tripletId: number, dAP: number, dAN: number) => void {
+  const st = db.prepare('INSERT INTO predictions (run_id, triplet_id, d_ap, d_an) VALUES (?, ?, ?, ?)');
+  return (runId, tripletId, dAP, dAN) => void st.run(runId, tripletId, dAP, dAN);
+}
+
+export function deletePredictions(db: Db, runId: number): void {
+  db.prepare('DELETE FROM predictions WHERE run_id = ?').run(runId);
+}
+
+/** Marks a run finished with its totals, timings and model folder. */
+export function setRunFinished(db: Db, runId: number, s: FinishedRunRow, timings: Record<string, number>, modelDir: string): void {
+  db.prepare(
+    `UPDATE runs SET status = 'finished', finished_at = ${NOW}, backend = @backend, train_count = @trainCount,
+     val_count = @valCount, test_count = @testCount, best_epoch = @bestEpoch, test_accuracy = @testAccuracy,
+     baseline_accuracy = @baselineAccuracy, timings = @timings, model_dir = @modelDir, validation = @validation, pid = NULL WHERE id = @id`,
+  ).run({ ...s, validation: JSON.stringify(s.validation), timings: JSON.stringify(timings), modelDir, id: runId });
+}
+
+/** Marks a run cancelled or failed with its message. */
+export function setRunEnded(db: Db, runId: number, status: RunStatus, error: string, timings: Record<string, number>): void {
+  db.prepare(`UPDATE runs SET status = ?, finished_at = ${NOW}, error = ?, timings = ?, pid = NULL WHERE id = ?`).run(status, error, JSON.stringify(timings), runId);
+}
+
+/** Runs whose row says running, with the process that owns them. */
+export function runningRuns(db: Db): { id: number; pid: number | null; start: string | null }[] {
+  return db.prepare(`SELECT id, pid, pid_start AS start FROM runs WHERE status = 'running'`).all() as { id: number; pid: number | null; start: string | null }[];
+}
+
+/** Statement marking a run whose process ended as failed. */
+export function orphanMarker(db: Db): (runId: number) => void {
+  const st = db.prepare(`UPDATE runs SET status = 'failed', finished_at = ${NOW}, error = 'Interrupted: the process training it ended.', pid = NULL WHERE id = ?`);
+  return (runId) => void st.run(runId);
+}
+
+/** Active test triplets without a prediction of the run (added or moved after it scored). */
+export function unscoredTestCount(db: Db, runId: number): number {
+  return db
+    .prepare(
+      `SELECT COUNT(*) FROM triplets t LEFT JOIN predictions p ON p.run_id = ? AND p.triplet_id = t.id
+       WHERE t.split = 'test' AND t.status = 'active' AND p.triplet_id IS NULL`,
+    )
+    .pluck()
+    .get(runId) as number;
+}
+
+/** Mispredicted active test triplets of a run, worst first (largest dAP − dAN). */
+export function mistakesOf(db: Db, runId: number): Mistake[] {
+  return db
+    .prepare(
+      `SELECT t.id AS tripletId, t.line, t.anchor_name AS anchor, t.positive_name AS positive, t.negative_name AS negative,
+              t.anchor_id AS anchorId, t.positive_id AS positiveId, t.negative_id AS negativeId, p.d_ap AS dAP, p.d_an AS dAN,
+              t.review
+       FROM triplets t JOIN predictions p ON p.triplet_id = t.id AND p.run_id = ?
+       WHERE t.split = 'test' AND t.status = 'active' AND p.d_ap >= p.d_an
+       ORDER BY (p.d_ap - p.d_an) DESC, t.seq`,
+    )
+    .all(runId) as Mistake[];
+}
+
+export function runCount(db: Db): number {
+  return db.prepare('SELECT COUNT(*) FROM runs').pluck().get() as number;
+}
+
+/** A run's model folder (null: none, the run did not finish). */
+export function runModelDir(db: Db, runId: number): string | null {
+  return (db.prepare('SELECT model_dir FROM runs WHERE id = ?').pluck().get(runId) as string | null | undefined) ?? null;
+}

@@ -1,0 +1,149 @@
+// SQL of triplet rows as full snapshots (every column, so restoring one gives back the exact row):
+// read, insert, update, delete, their predictions, the paged list, and the rows a triplet import or
+// a triplet made in the app writes. Callers (triplets/rows.ts, store.ts, import-run.ts) hold the
+// transactions and the rules.
+import type { Split, TripletRecord } from '../../shared/types.js';
+import type { Db } from './db.js';
+
+/** A full triplet row: enough to restore it exactly. */
+export interface TripletSnapshot extends TripletRecord {
+  fileId: number | null;
+  createdAt: string;
+  kept: boolean;
+  /** Only in the `before` of a deletion: the predictions that went with the row. */
+  predictions?: { runId: number; dAP: number; dAN: number }[];
+}
+
+export const SELECT = `SELECT t.id, t.split, t.anchor_id AS anchorId, t.positive_id AS positiveId, t.negative_id AS negativeId,
+  t.anchor_name AS anchor, t.positive_name AS positive, t.negative_name AS negative, t.status, t.origin, t.line, t.seq,
+  t.edited, t.kept, t.review, t.file_id AS fileId, t.created_at AS createdAt`;
+
+export type RawRow = Omit<TripletSnapshot, 'edited' | 'kept'> & { edited: number; kept: number; dAP?: number | null; dAN?: number | null };
+
+/** The stored columns of a row, by column name (what insert and update write). */
+export interface RowColumns {
+  id: number;
+  split: Split;
+  anchor_id: number;
+  positive_id: number;
+  negative_id: number;
+  anchor_name: string;
+  positive_name: string;
+  negative_name: string;
+  status: string;
+  origin: string;
+  file_id: number | null;
+  line: number | null;
+  seq: number;
+  edited: number;
+  kept: number;
+  review: string | null;
+  created_at: string;
+}
+
+export function rawRow(db: Db, id: number): RawRow | undefined {
+  return db.prepare(`${SELECT} FROM triplets t WHERE t.id = ?`).get(id) as RawRow | undefined;
+}
+
+export function predictionsOfTriplet(db: Db, id: number): { runId: number; dAP: number; dAN: number }[] {
+  return db.prepare('SELECT run_id AS runId, d_ap AS dAP, d_an AS dAN FROM predictions WHERE triplet_id = ?').all(id) as { runId: number; dAP: number; dAN: number }[];
+}
+
+export function deleteTripletRow(db: Db, id: number): void {
+  db.prepare('DELETE FROM triplets WHERE id = ?').run(id);
+}
+
+export function tripletFileExists(db: Db, fileId: number): boolean {
+  return !!db.prepare('SELECT 1 FROM triplet_files WHERE id = ?').get(fileId);
+}
+
+export function insertTripletRow(db: Db, row: RowColumns): void {
+  db.prepare(
+    `INSERT INTO triplets (id, split, anchor_id, positive_id, negative_id, anchor_name, positive_name, negative_name, status, origin, file_id, line, seq, edited, kept, review, created_at)
+     VALUES (@id, @split, @anchor_id, @positive_id, @negative_id, @anchor_name, @positive_name, @negative_name, @status, @origin, @file_id, @line, @seq, @edited, @kept, @review, @created_at)`,
+  ).run(row);
+}
+
+/** Restores predictions of a triplet, each only while its run still exists. */
+export function restorePredictions(db: Db, tripletId: number, predictions: { runId: number; dAP: number; dAN: number }[]): void {
+  const ins = db.prepare('INSERT OR REPLACE INTO predictions (run_id, triplet_id, d_ap, d_an) SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?)');
+  for (const p of predictions) ins.run(p.runId, tripletId, p.dAP, p.dAN, p.runId);
+}
+
+/** Writes the label-bearing columns of an existing row (not its file, line or creation time). */
+export function updateTripletRow(db: Db, row: RowColumns): void {
+  db.prepare(
+    `UPDATE triplets SET split=@split, anchor_id=@anchor_id, positive_id=@positive_id, negative_id=@negative_id, anchor_name=@anchor_name,
+     positive_name=@positive_name, negative_name=@negative_name, status=@status, edited=@edited, kept=@kept, review=@review, seq=@seq WHERE id=@id`,
+  ).run(row);
+}
+
+/** Positive and negative traded places: so do the stored distances. */
+export function swapPredictions(db: Db, tripletId: number): void {
+  db.prepare('UPDATE predictions SET d_ap = d_an, d_an = d_ap WHERE triplet_id = ?').run(tripletId);
+}
+
+/** The filters of the triplet list (already validated). */
+export interface TripletPageQuery {
+  runId?: number | null;
+  split?: Split;
+  status?: string;
+  edited?: boolean;
+  imageId?: number;
+  mispredicted?: boolean;
+  offset?: number;
+  limit?: number;
+}
+
+/** One page by split then import order; `runId` (if any) supplies dAP/dAN and the mispredicted filter. */
+export function tripletPageRows(db: Db, q: TripletPageQuery): { total: number; offset: number; rows: RawRow[] } {
+  const where: string[] = [];
+  const params: Record<string, unknown> = { run: q.runId ?? -1 };
+  if (q.split) (where.push('t.split = @split'), (params.split = q.split));
+  if (q.status) (where.push('t.status = @status'), (params.status = q.status));
+  if (q.edited !== undefined) (where.push('t.edited = @edited'), (params.edited = q.edited ? 1 : 0));
+  if (q.imageId !== undefined) {
+    where.push('(t.anchor_id = @img OR t.positive_id = @img OR t.negative_id = @img)');
+    params.img = q.imageId;
+  }
+  if (q.mispredicted !== undefined) where.push(q.mispredicted ? 'p.d_ap >= p.d_an' : '(p.d_ap IS NULL OR p.d_ap < p.d_an)');
+  const from = `FROM triplets t LEFT JOIN predictions p ON p.run_id = @run AND p.triplet_id = t.id ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`;
+  const total = (db.prepare(`SELECT COUNT(*) AS n ${from}`).get(params) as { n: number }).n;
+  const offset = q.offset ?? 0;
+  const limit = q.limit ?? 100;
+  const rows = db.prepare(`${SELECT}, p.d_ap AS dAP, p.d_an AS dAN ${from} ORDER BY t.split DESC, t.seq LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as RawRow[];
+  return { total, offset, rows };
+}
+
+/** The id of a triplet with exactly these labels in the split, if any. */
+export function sameTripletId(db: Db, split: Split, a: number, p: number, n: number): number | undefined {
+  return db.prepare('SELECT id FROM triplets WHERE split = ? AND anchor_id = ? AND positive_id = ? AND negative_id = ?').pluck().get(split, a, p, n) as number | undefined;
+}
+
+/** A triplet made in the app: active, no file, at position `seq`. */
+export function insertManualTriplet(db: Db, id: number, split: Split, ids: [number, number, number], names: readonly string[], seq: number): void {
+  db.prepare(
+    `INSERT INTO triplets (id, split, anchor_id, positive_id, negative_id, anchor_name, positive_name, negative_name, status, origin, line, seq)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', 'manual', NULL, ?)`,
+  ).run(id, split, ids[0], ids[1], ids[2], names[0], names[1], names[2], seq);
+}
+
+/** The record of a triplet file being imported (hash and line count set when it is finished). */
+export function insertTripletFile(db: Db, path: string, split: Split): number {
+  return Number(db.prepare(`INSERT INTO triplet_files (path, split, sha256, lines) VALUES (?, ?, '', 0)`).run(path, split).lastInsertRowid);
+}
+
+export function finishTripletFile(db: Db, fileId: number, sha256: string, lines: number): void {
+  db.prepare('UPDATE triplet_files SET sha256 = ?, lines = ? WHERE id = ?').run(sha256, lines, fileId);
+}
+
+/** Statement adding one imported line as an active triplet (prepared once per import). */
+export function importedTripletInserter(
+  db: Db,
+): (id: number, split: Split, a: number, p: number, n: number, an: string, pn: string, nn: string, fileId: number, line: number, seq: number) => void {
+  const st = db.prepare(
+    `INSERT INTO triplets (id, split, anchor_id, positive_id, negative_id, anchor_name, positive_name, negative_name, status, origin, file_id, line, seq)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', 'imported', ?, ?, ?)`,
+  );
+  return (id, split, a, p, n, an, pn, nn, fileId, line, seq) => void st.run(id, split, a, p, n, an, pn, nn, fileId, line, seq);
+}

@@ -1,0 +1,50 @@
+// Shared types: distances, compute backends and backbones (what the Train view and `backends` show).
+// No runtime imports: the renderer and the preload bundle it.
+
+export type Distance = 'l1' | 'l2' | 'cosine';
+
+export const DISTANCES = ['l1', 'l2', 'cosine'] as const satisfies readonly Distance[];
+
+/** Compute engines, in the order they are preferred at run time. */
+export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+
+export const BACKEND_ORDER = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendName[];
+
+export interface BackendStatus {
+  name: BackendName;
+  /** npm package that provides it. */
+  pkg: string;
+  available: boolean;
+  /** Why it is not available (e.g. "not installed", "CUDA library not found"). */
+  reason?: string;
+  kind: 'GPU' | 'CPU' | 'WASM';
+}
+
+export interface BackendReport {
+  /** The backend actually in use. */
+  used: BackendName;
+  statuses: BackendStatus[];
+  /** Feature-extraction engines, preferred first (the first available one is used). */
+  engines?: EngineStatus[];
+}
+
+export interface EngineStatus {
+  name: 'onnxruntime' | 'tfjs-layers';
+  available: boolean;
+  /** Why it is not available. */
+  reason?: string;
+  detail?: string;
+}
+
+export interface BackboneInfo {
+  id: string;
+  label: string;
+  inputSize: number;
+  featureLayer: string;
+  dim: number;
+  preprocessing: string;
+  /** Whether the weights were found in the backbones folder. */
+  installed: boolean;
+  /** Where the weights are (or would be) looked for. */
+  path: string;
+}

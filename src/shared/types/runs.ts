@@ -1,0 +1,132 @@
+// Shared types: training options, runs, their metrics, left-out images, evaluation and mistakes.
+// No runtime imports: the renderer and the preload bundle it.
+import type { BackendName, Distance } from './compute.js';
+import type { ImageRecord } from './images.js';
+import type { ReviewDecision } from './triplets.js';
+
+export interface TrainOptions {
+  backbone: string;
+  distance: Distance;
+  margin: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  dropout: number;
+  hidden: number;
+  embedding: number;
+  /** Fraction of the training images held out: validation triplets use only those (best epoch selection). */
+  validationSplit: number;
+  /** L2 penalty on the dense kernels, added to the loss (0 or absent: none). */
+  weightDecay?: number;
+  /** Encoders trained side by side from different seeds; their embeddings are joined (default 1). */
+  ensemble?: number;
+  /** With validation: stop after this many epochs without a better validation score (0/absent: never). */
+  patience?: number;
+  /** With validation: after choosing the best epoch, train again on every train triplet for that many epochs and keep that model. */
+  refit?: boolean;
+  seed?: number;
+  backend?: BackendName;
+  /** Image resize before the backbone: 'nearest' = Keras load_img (PIL NEAREST), 'antialias' = bilinear. Default: the backbone's. */
+  resize?: 'nearest' | 'antialias';
+  /** Use the EXIF-upright image (default: the backbone's; Keras ignores EXIF). */
+  exif?: boolean;
+}
+
+export interface EpochMetric {
+  epoch: number;
+  loss: number;
+  valLoss: number;
+  valAccuracy: number;
+  seconds: number;
+}
+
+export type RunStatus = 'running' | 'finished' | 'cancelled' | 'failed';
+
+export interface RunSummary {
+  id: number;
+  status: RunStatus;
+  createdAt: string;
+  finishedAt: string | null;
+  options: TrainOptions;
+  backend: string;
+  trainCount: number;
+  valCount: number;
+  testCount: number;
+  bestEpoch: number | null;
+  testAccuracy: number | null;
+  baselineAccuracy: number | null;
+  epochs: EpochMetric[];
+  timings: Record<string, number>;
+  error: string | null;
+  /** Feature-cache key of the run's features: preprocessing version (e.g. keras-nearest-v1) and weights fingerprint. */
+  preprocessing?: string | null;
+  weights?: string | null;
+  /** Images and triplets the run could not use (null for runs from before this was recorded). */
+  leftOut?: LeftOut | null;
+  /** What validation used (null for runs from before it was recorded). */
+  validation?: RunValidation | null;
+}
+
+/** Why an image has no features. */
+export type LeftOutReason = 'undecodable' | 'missing file' | 'no features';
+
+export interface LeftOutImage {
+  id: number;
+  name: string;
+  reason: LeftOutReason;
+  detail?: string;
+}
+
+/** What a run had to leave out; lists hold the first 1,000 entries, counts are complete. */
+export interface LeftOut {
+  imageCount: number;
+  images: LeftOutImage[];
+  trainCount: number;
+  train: { id: number; line: number | null }[];
+  testCount: number;
+  test: { id: number; line: number | null }[];
+}
+
+/** Image-disjoint validation of a run: no image of a validation triplet is in a training triplet. */
+export interface RunValidation {
+  /** Training images held out. */
+  heldImages: number;
+  /** Validation triplets (all three images held out). */
+  triplets: number;
+  /** Training triplets used by neither side (they mix held-out and training images). */
+  unused: number;
+}
+
+export interface EvaluateResult {
+  accuracy: number;
+  baselineAccuracy: number;
+  count: number;
+  backend: string;
+  run: number;
+  /** Accuracy on the test labels as first imported (before any fix made in review), and how many it scored. */
+  accuracyAsImported: number;
+  countAsImported: number;
+  /** True when the project is read-only: the scores were computed but not stored. */
+  readOnly?: boolean;
+}
+
+export interface Mistake {
+  tripletId: number;
+  /** 1-based line number in the imported test file (null for triplets made in the app). */
+  line: number | null;
+  anchor: string;
+  positive: string;
+  negative: string;
+  anchorId: number;
+  positiveId: number;
+  negativeId: number;
+  dAP: number;
+  dAN: number;
+  /** The reviewer's decision, kept across re-evaluation and restarts. */
+  review?: ReviewDecision | null;
+}
+
+export interface Neighbour {
+  image: ImageRecord;
+  distance: number;
+}
