@@ -69,8 +69,8 @@ export const TRAIN_OPTIONS = {
     help: 'distance between embeddings',
     default: 'l2',
     choices: [
-      { value: 'l2', label: 'Euclidean (L2)' },
       { value: 'l1', label: 'Manhattan (L1)' },
+      { value: 'l2', label: 'Euclidean (L2)' },
       { value: 'cosine', label: 'Cosine' },
     ],
     advanced: false,
@@ -159,7 +159,7 @@ const choice = <V extends string>(o: ChoiceOption, values: readonly [V, ...V[]])
 
 export const trainOptionsSchema = z.object({
   backbone: z.string().min(1).max(T.backbone.maxLength),
-  distance: choice(T.distance, ['l2', 'l1', 'cosine']),
+  distance: choice(T.distance, ['l1', 'l2', 'cosine']),
   margin: numberSchema(T.margin),
   epochs: numberSchema(T.epochs),
   batchSize: numberSchema(T.batchSize),
