@@ -5,20 +5,27 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { backboneSpec, backbonePath, fileSystemHandler } from '../src/main/ml/backbones.js';
 import { initBackend, tf } from '../src/main/ml/backend.js';
 import { applyPreprocessing, decodeRgb } from '../src/main/ml/preprocess.js';
 import { BACKBONE, sharedDir } from './accuracy-data.js';
 
-export const POOLINGS = ['avg', 'max', 'gem3', 'avgmax'] as const;
+export const POOLINGS = ['avg', 'max', 'gem3', 'avgmax', 'crop'] as const;
 export type Pooling = (typeof POOLINGS)[number];
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '..', '..');
-const cacheFile = (set: string): string => join(repoRoot, '.tmp', 'accuracy', `${set}-pool.bin`);
+const cacheFile = (set: string, crop: boolean): string => join(repoRoot, '.tmp', 'accuracy', `${set}-${crop ? 'crop' : 'pool'}.bin`);
 
-/** n × 768 per pooling (avg, max, gem3), computed once per set. */
-async function computeMaps(paths: string[]): Promise<Float32Array[]> {
+/** Centre crop to a square (sharp fit 'cover'), then the same antialiased resize as the product. */
+async function decodeCropped(path: string, size: number): Promise<Uint8Array> {
+  const { data } = await sharp(path, { failOn: 'error' }).removeAlpha().toColourspace('srgb').resize(size, size, { fit: 'cover', position: 'centre', kernel: 'linear' }).raw().toBuffer({ resolveWithObject: true });
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** n × 768 per pooling (avg, max, gem3), computed once per set (crop: avg of centre-cropped images). */
+async function computeMaps(paths: string[], crop = false): Promise<Float32Array[]> {
   const spec = backboneSpec(BACKBONE);
   await initBackend('wasm');
   const full = await tf.loadLayersModel(fileSystemHandler(join(backbonePath(BACKBONE), 'model.json')));
@@ -28,7 +35,7 @@ async function computeMaps(paths: string[]): Promise<Float32Array[]> {
   const parts: Float32Array[][] = [[], [], []];
   for (let i = 0; i < paths.length; i += 8) {
     const chunk = paths.slice(i, i + 8);
-    const rgbs = await Promise.all(chunk.map((p) => decodeRgb(p, size)));
+    const rgbs = await Promise.all(chunk.map((p) => (crop ? decodeCropped(p, size) : decodeRgb(p, size))));
     const batch = new Float32Array(chunk.length * px);
     rgbs.forEach((r, k) => applyPreprocessing(r, spec.preprocessing, batch, k * px));
     const outs = tf.tidy(() => {
@@ -50,7 +57,8 @@ async function computeMaps(paths: string[]): Promise<Float32Array[]> {
 
 /** The set's features under `pooling` (rows as in loadAccuracySet: names sorted by class then file). */
 export async function pooledFeatures(set: string, names: string[], pooling: Pooling): Promise<{ plain: Float32Array; dim: number }> {
-  const file = cacheFile(set);
+  const crop = pooling === 'crop';
+  const file = cacheFile(set, crop);
   let maps: Float32Array[];
   if (existsSync(file)) {
     const buf = readFileSync(file);
@@ -58,7 +66,7 @@ export async function pooledFeatures(set: string, names: string[], pooling: Pool
     const per = all.length / 3;
     maps = [0, 1, 2].map((k) => all.slice(k * per, (k + 1) * per));
   } else {
-    maps = await computeMaps(names.map((n) => join(sharedDir, 'datasets', set, 'images', n)));
+    maps = await computeMaps(names.map((n) => join(sharedDir, 'datasets', set, 'images', n)), crop);
     mkdirSync(join(file, '..'), { recursive: true });
     const all = new Float32Array(maps[0].length * 3);
     maps.forEach((m, k) => all.set(m, k * m.length));
@@ -71,5 +79,5 @@ export async function pooledFeatures(set: string, names: string[], pooling: Pool
     for (let r = 0; r < n; r++) (out.set(maps[0].subarray(r * dim, (r + 1) * dim), r * 2 * dim), out.set(maps[1].subarray(r * dim, (r + 1) * dim), r * 2 * dim + dim));
     return { plain: out, dim: 2 * dim };
   }
-  return { plain: maps[POOLINGS.indexOf(pooling)], dim };
+  return { plain: maps[crop ? 0 : POOLINGS.indexOf(pooling)], dim };
 }
