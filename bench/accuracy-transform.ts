@@ -22,14 +22,14 @@
 //   encoder ⊕ 0.5 × linear reference               0.910        0.854
 //   encoder ⊕ 1 × linear reference                 0.917        0.851
 //   CV over 3 reps (mean ± sd of the rep means):
-REPS
+//   REPS
 // Nothing raised trash CV beyond noise, and every feature post-processing lowered both sets: the
 // defaults stay as they are (no product change). Joining the linear reference helps flowers a little
 // (+0.01) but not trash.
 import type { TrainOptions } from '../src/shared/types.js';
 import { initBackend } from '../src/main/ml/backend.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
-import { applyFeatureTransform, FEATURE_TRANSFORM_KINDS, type FeatureTransformKind, fitFeatureTransform } from '../src/main/ml/feature-transform.js';
+import { applyFeatureTransform, FEATURE_TRANSFORM_KINDS, type FeatureTransformKind, fitFeatureTransform } from './feature-transform.js';
 import { type AccuracySet, loadAccuracySet } from './accuracy-data.js';
 import { type Pooling, pooledFeatures } from './accuracy-pooling.js';
 import { embeddingAccuracy, encoderEmbeddings, linearEmbedding, makeFolds, rawEmbedding } from './accuracy-lib.js';

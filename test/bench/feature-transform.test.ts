@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyFeatureTransform, fitFeatureTransform, parseFeatureTransform } from '../../../src/main/ml/feature-transform.js';
+import { applyFeatureTransform, fitFeatureTransform, parseFeatureTransform } from '../../bench/feature-transform.js';
 
 const close = (x: number, y: number, eps = 1e-5): void => assert.ok(Math.abs(x - y) < eps, `${x} ≉ ${y}`);
 

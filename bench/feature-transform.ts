@@ -1,5 +1,6 @@
-// Post-processing of backbone features before the encoder, fitted on the training images only and
-// stored with the model so evaluation applies exactly the same map. Steps, in order:
+// Post-processing of backbone features before the encoder (accuracy-bench candidate, not used by the
+// product: it lost on CV, see accuracy-transform.ts), fitted on the training images only and
+// would be stored with the model so evaluation applies exactly the same map. Steps, in order:
 //   power: x ↦ sign(x)·|x|^p (p = 0.5: signed square root; damps the few very large activations)
 //   l2:    each row scaled to unit length
 //   centre/scale: per-dimension mean subtracted and divided by its sd (+ eps), both from the train rows
