@@ -1,4 +1,4 @@
-// Accuracy bench rows for feature post-processing (src/main/ml/feature-transform.ts): per set, CV
+// Accuracy bench rows for feature post-processing (bench/feature-transform.ts): per set, CV
 // over image-disjoint folds of train.txt (the transform is fitted on the fold's training images
 // only), for several repetitions (rep r: fold split seed 6 + r, training seeds 10·r + fold), then
 // optionally the test split (5 seeds, trained on all of train.txt).
@@ -8,8 +8,9 @@
 //
 // Results (issue 7 point 6, h12-research; defaults = ensemble 2, 24 epochs; CV rep 1 = the folds
 // and seeds of `npm run bench -- accuracy`; fold sd within a rep ≈ 0.02–0.04, so differences below
-// ~0.01 are noise):
-//   candidate (CV, rep 1 unless stated)            flowers CV   trash CV
+// ~0.01 are noise; pooling/crop features come from the tfjs layers model, whose avg pool matches the
+// ONNX features within 6e-5):
+//   candidate (CV, rep 1 only unless stated)       flowers CV   trash CV
 //   defaults (avg pool, features as they are)      0.907        0.855
 //   signed sqrt + L2                               0.894        0.839
 //   signed sqrt + L2 + standardize (train stats)   0.887        0.840
