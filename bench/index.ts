@@ -11,6 +11,7 @@ const BENCHES: Bench[] = [
   { name: 'triplets-big', load: async () => (await import('./triplets-big.js')).runTripletsBigBench },
   { name: 'preprocess', load: async () => (await import('./preprocess.js')).runPreprocessBench },
   { name: 'accuracy', load: async () => (await import('./accuracy.js')).runAccuracyBench },
+  { name: 'accuracy-transform', load: async () => (await import('./accuracy-transform.js')).runTransformBench },
 ];
 
 async function main(): Promise<void> {

@@ -51,6 +51,8 @@ import { BACKBONES, isBackboneInstalled } from './backbone/registry.js';
  *   linear reference (k 32, γ 0.1)           0.895                    0.783
  *   raw features                             0.745                    0.680
  * The trash test split is harder than its CV folds (0.838 vs 0.855): the ≥ 0.86 goal is not met there.
+ * Feature post-processing (sqrt, L2, standardize), GeM/max pooling, centre crop and joining raw or
+ * linear features were tried later on the same CV (bench/accuracy-transform.ts): none beat these defaults.
  */
 // The values live in the one table of train options (shared/train-options.ts), which the schema,
 // the Train view's form and the CLI flags are generated from; the measurements above chose them.
