@@ -7,9 +7,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type * as tfTypes from '@tensorflow/tfjs';
-import { backboneSpec, backbonePath, fileSystemHandler } from '../src/main/ml/backbones.js';
-import { initBackend, tf } from '../src/main/ml/backend.js';
-import { applyPreprocessing, decodeRgb } from '../src/main/ml/preprocess.js';
+import { backboneSpec, backbonePath, fileSystemHandler } from '../src/main/ml/backbone/registry.js';
+import { initBackend, tf } from '../src/main/ml/backend/tfjs.js';
+import { applyPreprocessing, decodeRgb } from '../src/main/ml/features/preprocess.js';
 import { BACKBONE, sharedDir } from './accuracy-data.js';
 
 export const POOLINGS = ['avg', 'max', 'gem3', 'avgmax', 'crop'] as const;

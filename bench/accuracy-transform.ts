@@ -37,7 +37,7 @@
 // src/main/ml/defaults.ts stand (0.934 ± 0.007 flowers, 0.838 ± 0.012 trash). Joining the linear
 // reference's projection gains +0.003–0.005 on CV: not clearly beyond noise, not adopted.
 import type { TrainOptions } from '../src/shared/types.js';
-import { initBackend } from '../src/main/ml/backend.js';
+import { initBackend } from '../src/main/ml/backend/tfjs.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
 import { applyFeatureTransform, FEATURE_TRANSFORM_KINDS, type FeatureTransformKind, fitFeatureTransform } from './feature-transform.js';
 import { type AccuracySet, loadAccuracySet } from './accuracy-data.js';

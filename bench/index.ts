@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark in one run, each printing its own table with ratios between
 // the alternatives it compares. Figures, not pass/fail: targets are stated next to them.
-type Bench = { name: string; load: () => Promise<() => Promise<unknown>> };
+// `long` benches (minutes to tens of minutes) run only when named: `npm run bench -- accuracy`.
+type Bench = { name: string; long?: boolean; load: () => Promise<() => Promise<unknown>> };
 
 const BENCHES: Bench[] = [
   { name: 'import', load: async () => (await import('./import.js')).runImportBench },
@@ -8,17 +9,17 @@ const BENCHES: Bench[] = [
   { name: 'embed-cli', load: async () => (await import('./embed-cli.js')).runEmbedCliBench },
   { name: 'ml', load: async () => (await import('./ml.js')).runMlBench },
   { name: 'ipc', load: async () => (await import('./ipc.js')).runIpcBench },
-  { name: 'triplets-big', load: async () => (await import('./triplets-big.js')).runTripletsBigBench },
-  { name: 'preprocess', load: async () => (await import('./preprocess.js')).runPreprocessBench },
-  { name: 'accuracy', load: async () => (await import('./accuracy.js')).runAccuracyBench },
-  { name: 'accuracy-transform', load: async () => (await import('./accuracy-transform.js')).runTransformBench },
+  { name: 'triplets-big', long: true, load: async () => (await import('./triplets-big.js')).runTripletsBigBench },
+  { name: 'preprocess', long: true, load: async () => (await import('./preprocess.js')).runPreprocessBench },
+  { name: 'accuracy', long: true, load: async () => (await import('./accuracy.js')).runAccuracyBench },
+  { name: 'accuracy-transform', long: true, load: async () => (await import('./accuracy-transform.js')).runTransformBench },
 ];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--')); // flags are for the benches
   let failed = 0;
   for (const bench of BENCHES) {
-    if (only.length && !only.includes(bench.name)) continue;
+    if (only.length ? !only.includes(bench.name) : bench.long) continue;
     console.log(`\n##### ${bench.name}`);
     const started = performance.now();
     try {

@@ -1,7 +1,7 @@
 // SQL reads of the triplets family for import, export, listing and id allocation: what a triplet
 // import checks each line against (classify.ts), the rows export streams, the CLI's listing, and
 // the next id and order position (ids are never reused: history keeps deleted rows).
-import type { Split, TripletStatus } from '../../shared/types.js';
+import type { Split, TripletRef, TripletStatus } from '../../shared/types.js';
 import type { Db } from './db.js';
 
 /** A stored triplet as a new line is checked against it, with the file it came from. */
@@ -64,17 +64,8 @@ export function exportRows(db: Db, split: Split): Iterable<[string, string, stri
     .iterate(split) as Iterable<[string, string, string, string]>;
 }
 
-/** A triplet as the CLI lists it: names, status, the file and line it came from. */
-export interface TripletLineRow {
-  id: number;
-  split: Split;
-  anchor: string;
-  positive: string;
-  negative: string;
-  status: TripletStatus;
-  file: string | null;
-  line: number | null;
-}
+/** A triplet as the CLI lists it: names, status, the file and line it came from (the shared TripletRef shape). */
+export type TripletLineRow = TripletRef;
 
 const LINE_SELECT = `SELECT t.id, t.split, t.anchor_name AS anchor, t.positive_name AS positive, t.negative_name AS negative, t.status,
   f.path AS file, t.line FROM triplets t LEFT JOIN triplet_files f ON f.id = t.file_id`;

@@ -1,20 +1,10 @@
 // Triplets as the CLI shows them: names as in triplet files, plus the file and line each came from.
-import type { Split, TripletStatus } from '../../shared/types.js';
+import type { Split, TripletRef } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import { tripletLineRow, tripletLineRows } from '../store/triplet-reads.js';
 
-export interface TripletLine {
-  id: number;
-  split: Split;
-  anchor: string;
-  positive: string;
-  negative: string;
-  status: TripletStatus;
-  /** The triplet file it was imported from (absolute path as imported); null when made by hand. */
-  file: string | null;
-  /** 1-based line in that file; null when made by hand. */
-  line: number | null;
-}
+/** Names as in triplet files; `file`/`line`: where it was imported from (null when made by hand). */
+export type TripletLine = TripletRef;
 
 /** Every triplet (of one split), train before test, each in import order. */
 export function tripletLines(db: Db, split?: Split): TripletLine[] {
