@@ -2,12 +2,12 @@
 // Two projects share one feature extraction (B starts as a copy of A after `embed`) and train at the
 // same time (one core each), to keep the suite short.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { flowersDir, repoRoot, sharedModelsDir, skipWithoutBackbone } from '../../helpers/shared.js';
+import { flowersDir, sharedModelsDir, skipWithoutBackbone } from '../../helpers/shared.js';
+import { cliRunner } from '../../helpers/cli.js';
 
 const BACKBONE = 'mobilenet_v1_0.75_224';
 const skip = skipWithoutBackbone(BACKBONE);
@@ -17,22 +17,7 @@ const A = join(root, 'clean');
 const B = join(root, 'noisy');
 const flowers = flowersDir();
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(repoRoot, 'bin', 'triplet-studio.js'), ...args],
-      { env: { ...process.env, TRIPLET_STUDIO_BACKBONES: sharedModelsDir(), TRIPLET_STUDIO_DATA: join(root, 'data'), TRIPLET_STUDIO_DEBUG: '' }, maxBuffer: 64 << 20 },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = cliRunner(join(root, 'data'), { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
 
 /** Runs a command that must succeed and returns its --json document. */
 async function json<T>(...args: string[]): Promise<T> {

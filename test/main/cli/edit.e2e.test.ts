@@ -1,34 +1,19 @@
 // Triplet editing through the real `triplet-studio` binary: triplets, add, edit, undo, redo, history,
 // on a few shared flower photos (no backbone needed). Runs the reported redo sequence.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { flowersDir, repoRoot, skipWithoutShared } from '../../helpers/shared.js';
+import { flowersDir, skipWithoutShared } from '../../helpers/shared.js';
+import { cliRunner } from '../../helpers/cli.js';
 
 const skip = skipWithoutShared();
 const root = mkdtempSync(join(tmpdir(), 'ts-cli-edit-'));
 const P = join(root, 'project');
 const TXT = join(root, 'train.txt');
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(repoRoot, 'bin', 'triplet-studio.js'), ...args],
-      { env: { ...process.env, TRIPLET_STUDIO_DATA: join(root, 'data'), TRIPLET_STUDIO_DEBUG: '' } },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = cliRunner(join(root, 'data'));
 
 async function json<T>(...args: string[]): Promise<T> {
   const r = await cli(...args, '--json');

@@ -3,13 +3,14 @@
 // started with; evaluate reports accuracy on the current labels and on the labels as first imported.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { WAITING_PHASE } from '../../../src/main/project/commit.js';
 import { DB_FILE, Project } from '../../../src/main/project/project.js';
-import { flowersDir, repoRoot, sharedModelsDir, skipWithoutBackbone } from '../../helpers/shared.js';
+import { repoRoot, sharedModelsDir, skipWithoutBackbone } from '../../helpers/shared.js';
+import { makeFlowersSubset } from '../../helpers/flowers-subset.js';
 
 const BACKBONE = 'mobilenet_v1_0.75_224';
 const skip = skipWithoutBackbone(BACKBONE);
@@ -17,40 +18,11 @@ const root = mkdtempSync(join(tmpdir(), 'ts-run-safety-'));
 const savedEnv = process.env.TRIPLET_STUDIO_BACKBONES;
 let project: Project;
 
-/** 5 images per class and seeded triplets (anchor and positive share a class). */
-function makeData(): { images: string; train: string; test: string } {
-  const rows = readFileSync(join(flowersDir(), 'classes.tsv'), 'utf8').trim().split('\n').map((l) => l.split('\t'));
-  const byClass = new Map<string, string[]>();
-  for (const [file, cls] of rows) {
-    const list = byClass.get(cls) ?? [];
-    if (list.length < 5) list.push(file);
-    byClass.set(cls, list);
-  }
-  const images = join(root, 'images');
-  for (const [cls, files] of byClass) {
-    mkdirSync(join(images, cls), { recursive: true });
-    for (const f of files) copyFileSync(join(flowersDir(), 'images', cls, f), join(images, cls, f));
-  }
-  let seed = 11;
-  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
-  const classes = [...byClass.keys()];
-  const triplet = () => {
-    const c = pick(classes);
-    const [a, p] = [...byClass.get(c)!].sort(() => rand() - 0.5);
-    return `${a} ${p} ${pick(byClass.get(pick(classes.filter((x) => x !== c)))!)}\n`;
-  };
-  const train = join(root, 'train.txt');
-  const test = join(root, 'test.txt');
-  writeFileSync(train, Array.from({ length: 100 }, triplet).join(''));
-  writeFileSync(test, Array.from({ length: 40 }, triplet).join(''));
-  return { images, train, test };
-}
 
 before(async () => {
   if (skip) return;
   process.env.TRIPLET_STUDIO_BACKBONES = sharedModelsDir();
-  const data = makeData();
+  const data = makeFlowersSubset(root, { perClass: 5, seed: 11, trainLines: 100, testLines: 40 });
   project = Project.init(join(root, 'project'));
   await project.importImages(data.images);
   await project.importTriplets(data.train, 'train');

@@ -1,12 +1,13 @@
 // Project-level training on a small slice of the flowers data: resumable embed, cancel, finished runs,
 // re-evaluation after a label fix, mistakes and neighbours.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Project } from '../../../src/main/project/project.js';
-import { flowersDir, sharedModelsDir, skipWithoutBackbone } from '../../helpers/shared.js';
+import { sharedModelsDir, skipWithoutBackbone } from '../../helpers/shared.js';
+import { makeFlowersSubset } from '../../helpers/flowers-subset.js';
 
 const BACKBONE = 'mobilenet_v1_0.75_224';
 const skip = skipWithoutBackbone(BACKBONE);
@@ -15,41 +16,11 @@ const root = mkdtempSync(join(tmpdir(), 'ts-train-'));
 let project: Project;
 const savedEnv = process.env.TRIPLET_STUDIO_BACKBONES;
 
-/** 6 images per class (30 in all) and seeded triplets: anchor and positive share a class. */
-function makeData(): { images: string; train: string; test: string } {
-  const rows = readFileSync(join(flowersDir(), 'classes.tsv'), 'utf8').trim().split('\n').map((l) => l.split('\t'));
-  const byClass = new Map<string, string[]>();
-  for (const [file, cls] of rows) {
-    const list = byClass.get(cls) ?? [];
-    if (list.length < 6) list.push(file);
-    byClass.set(cls, list);
-  }
-  const images = join(root, 'images');
-  for (const [cls, files] of byClass) {
-    mkdirSync(join(images, cls), { recursive: true });
-    for (const f of files) copyFileSync(join(flowersDir(), 'images', cls, f), join(images, cls, f));
-  }
-  let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
-  const classes = [...byClass.keys()];
-  const triplet = () => {
-    const c = pick(classes);
-    const [a, p] = [...byClass.get(c)!].sort(() => rand() - 0.5);
-    const n = pick(byClass.get(pick(classes.filter((x) => x !== c)))!);
-    return `${a} ${p} ${n}\n`;
-  };
-  const train = join(root, 'train.txt');
-  const test = join(root, 'test.txt');
-  writeFileSync(train, Array.from({ length: 120 }, triplet).join(''));
-  writeFileSync(test, '# held out\n' + Array.from({ length: 40 }, triplet).join(''));
-  return { images, train, test };
-}
 
 before(async () => {
   if (skip) return;
   process.env.TRIPLET_STUDIO_BACKBONES = sharedModelsDir();
-  const data = makeData();
+  const data = makeFlowersSubset(root, { perClass: 6, seed: 7, trainLines: 120, testLines: 40, testHeader: '# held out\n' });
   project = Project.init(join(root, 'project'));
   const r = await project.importImages(data.images);
   assert.equal(r.added, 30);

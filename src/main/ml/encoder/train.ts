@@ -4,27 +4,14 @@ import type { EpochMetric, TrainOptions } from '../../../shared/types.js';
 import { trainOptionsSchema } from '../../../shared/train-options.js';
 import { callWorker } from '../../util/worker-rpc.js';
 import { initBackend } from '../backend/tfjs.js';
-import type { NamedWeight } from './model.js';
-import type { FitInput, TrainProgress } from './fit.js';
+import type { FitInput, FitResult, TrainProgress } from './fit.js';
 import type { TrainWorkerProgress, TrainWorkerResult } from './train-worker.js';
 
 export type { TrainProgress } from './fit.js';
 
-export interface TrainedEncoder {
-  weights: NamedWeight[];
-  epochs: EpochMetric[];
-  /** 1-based epoch whose weights were kept (best validation accuracy, ties → lower val loss). */
-  bestEpoch: number;
-  trainCount: number;
-  valCount: number;
-  /** Training triplets left out because they share images with validation triplets. */
-  unusedCount: number;
-  /** Images held out for validation. */
-  valImages: number;
+/** What fit() returns (bestEpoch: 1-based epoch whose weights were kept; seed: the one actually used), plus the backend that ran it. */
+export interface TrainedEncoder extends FitResult {
   backend: string;
-  seconds: number;
-  /** The seed actually used (options.seed, or a random one). */
-  seed: number;
 }
 
 export interface TrainEncoderArgs {
