@@ -4,6 +4,20 @@ import { initBackend, listBackbones } from '../../ml/index.js';
 import { probeFeatureEngines } from '../../ml/features/onnx-engine.js';
 import { action, optionsOf, output, table } from '../output.js';
 
+/** What to run to add a package that is not installed (npm drops optional packages whose install fails). */
+const ADD_HINTS: Record<string, string> = {
+  '@tensorflow/tfjs-node-gpu':
+    'npm install @tensorflow/tfjs-node-gpu (Linux x64 with an NVIDIA GPU and the CUDA and cuDNN versions its README names; its install downloads libtensorflow)',
+  '@tensorflow/tfjs-node': 'npm install @tensorflow/tfjs-node (its install downloads libtensorflow)',
+  '@tensorflow/tfjs-backend-wasm': 'npm ci (a regular dependency: reinstall)',
+  'onnxruntime-node': 'npm ci (onnxruntime-node ships its CPU binaries; reinstall and read npm\'s output)',
+};
+
+/** The hint for a package that is missing, else nothing. */
+function addHint(pkg: string | undefined, reason: string | undefined): string | undefined {
+  return pkg && reason === 'not installed' ? ADD_HINTS[pkg] : undefined;
+}
+
 export function register(program: Command): void {
   program
     .command('backends')
@@ -14,7 +28,10 @@ export function register(program: Command): void {
         const backbones = listBackbones();
         const engines = await probeFeatureEngines();
         const usedEngine = engines.find((e) => e.available)?.name;
-        output(optionsOf(cmd).json, { ...report, engines, backbones }, () =>
+        const statuses = report.statuses.map((st) => ({ ...st, hint: addHint(st.pkg, st.reason) }));
+        const engineRows = engines.map((e) => ({ ...e, hint: addHint(e.name === 'onnxruntime' ? 'onnxruntime-node' : undefined, e.reason) }));
+        const hints = [...statuses, ...engineRows].filter((x) => x.hint).map((x) => `  ${x.name}: ${x.hint}`);
+        output(optionsOf(cmd).json, { ...report, statuses, engines: engineRows, backbones }, () =>
           [
             table(
               ['backend', 'kind', 'package', 'status'],
@@ -35,6 +52,7 @@ export function register(program: Command): void {
               ['backbone', 'dim', 'installed', 'path'],
               backbones.map((b) => [b.id, b.dim, b.installed ? 'yes' : 'no', b.path]),
             ),
+            ...(hints.length ? ['', 'To add what is missing:', ...hints] : []),
           ].join('\n'),
         );
       }),
