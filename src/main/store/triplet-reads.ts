@@ -1,27 +1,15 @@
 // SQL reads of the triplets family for import, export, listing and id allocation: what a triplet
 // import checks each line against (classify.ts), the rows export streams, the CLI's listing, and
 // the next id and order position (ids are never reused: history keeps deleted rows).
-import type { Split, TripletRef, TripletStatus } from '../../shared/types.js';
+import type { Split, TripletRef } from '../../shared/types.js';
 import type { Db } from './db.js';
+import type { RowColumns } from './triplet-rows.js';
 
 /** A stored triplet as a new line is checked against it, with the file it came from. */
-export interface PriorRow {
-  id: number;
-  split: Split;
-  anchor_id: number;
-  positive_id: number;
-  negative_id: number;
-  anchor_name: string;
-  positive_name: string;
-  negative_name: string;
-  status: TripletStatus;
-  edited: number;
-  origin: 'imported' | 'manual';
-  file_id: number | null;
-  line: number | null;
-  file_path: string | null;
-  file_split: Split | null;
-}
+export type PriorRow = Pick<
+  RowColumns,
+  'id' | 'split' | 'anchor_id' | 'positive_id' | 'negative_id' | 'anchor_name' | 'positive_name' | 'negative_name' | 'status' | 'edited' | 'origin' | 'file_id' | 'line'
+> & { file_path: string | null; file_split: Split | null };
 
 /**
  * Stored triplets (ids below `beforeId`) with this anchor and these two images either way round;

@@ -2,7 +2,7 @@
 // read, insert, update, delete, their predictions, the paged list, and the rows a triplet import or
 // a triplet made in the app writes. Callers (triplets/rows.ts, store.ts, import-run.ts) hold the
 // transactions and the rules.
-import type { Split, TripletRecord } from '../../shared/types.js';
+import type { Split, TripletRecord, TripletStatus } from '../../shared/types.js';
 import type { Db } from './db.js';
 
 /** A full triplet row: enough to restore it exactly. */
@@ -30,8 +30,8 @@ export interface RowColumns {
   anchor_name: string;
   positive_name: string;
   negative_name: string;
-  status: string;
-  origin: string;
+  status: TripletStatus;
+  origin: 'imported' | 'manual';
   file_id: number | null;
   line: number | null;
   seq: number;
