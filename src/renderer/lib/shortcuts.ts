@@ -10,7 +10,7 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
     group: 'Everywhere',
     items: [
       { keys: ['?'], what: 'Show or hide this help' },
-      { keys: ['1…5'], what: 'Go to Projects, Library, Triplets, Train, Review (also with Ctrl)' },
+      { keys: ['1…8'], what: 'Go to Projects, Library, Triplets, Train, Review, Map, Suggest, Audit (also with Ctrl)' },
       { keys: ['Ctrl', 'Z'], what: 'Undo the last triplet edit (Triplets and Review; not while a dialog is open)' },
       { keys: ['Ctrl', 'Shift', 'Z'], what: 'Redo (also Ctrl+Y)' },
       { keys: ['Esc'], what: 'Close a dialog or panel' },
