@@ -4,6 +4,7 @@
 import { ipcMain, type BrowserWindow } from 'electron';
 import { ipcChannel, REQUEST_NAMES, type RequestName } from '../../shared/ipc.js';
 import type { Dispatcher } from '../ipc/dispatch.js';
+import { boundedReply } from '../ipc/encode.js';
 import { senderInfo } from './sender.js';
 
 /** Registers every request channel; `after` runs once a request succeeded (e.g. to refresh menus). */
@@ -14,7 +15,7 @@ export function registerIpc(getWindow: () => BrowserWindow | null, dispatcher: D
       if (!win) return { ok: false, error: { code: 'FORBIDDEN', message: 'No Triplet Studio window.' } };
       const reply = await dispatcher.dispatch(name, args, senderInfo(event, win));
       if (reply.ok) after?.(name);
-      return reply;
+      return boundedReply(name, reply);
     });
   }
   return () => REQUEST_NAMES.forEach((name) => ipcMain.removeHandler(ipcChannel(name)));

@@ -29,3 +29,14 @@ export function encodeReply(id: number, name: string, reply: Envelope<unknown>, 
   const reason = `it is ${mb(text.length)}, over the ${mb(limit)} limit. Narrow the request (fewer items, a smaller file).`;
   return JSON.stringify({ t: 'res', id, reply: unsendableReply(name, reason) } satisfies WsServerMessage);
 }
+
+/**
+ * The reply Electron's IPC may carry: `reply` itself, or the same typed TOO_LARGE / INTERNAL error
+ * the WebSocket would send. Electron clones replies without a size check, and a huge clone stalls
+ * the main process (and every window) while it copies.
+ */
+export function boundedReply(name: string, reply: Envelope<unknown>, limit = MAX_REPLY_CHARS): Envelope<unknown> {
+  if (!reply.ok) return reply;
+  const frame = JSON.parse(encodeReply(0, name, reply, limit)) as Extract<WsServerMessage, { t: 'res' }>;
+  return frame.reply.ok ? reply : frame.reply;
+}

@@ -2,7 +2,7 @@
 // `INTERNAL: Reply could not be encoded` (issue 11: 1M invalid lines ended that way).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeReply } from '../../../src/main/ipc/encode.js';
+import { boundedReply, encodeReply } from '../../../src/main/ipc/encode.js';
 
 test('a reply within the limit is sent as it is', () => {
   assert.equal(encodeReply(3, 'runs', { ok: true, value: [1, 2] }), '{"t":"res","id":3,"reply":{"ok":true,"value":[1,2]}}');
@@ -36,4 +36,15 @@ test("a reply past V8's string limit is TOO_LARGE; an unencodable value is INTER
   assert.equal(bad.id, 6);
   assert.equal(bad.reply.error.code, 'INTERNAL');
   assert.match(bad.reply.error.message, /^The reply to "runs" could not be sent: it contains a value that cannot be encoded \(Converting circular structure/);
+});
+
+test('Electron replies get the same bound: an oversized reply becomes TOO_LARGE, others pass unchanged', () => {
+  const small = { ok: true as const, value: { runs: [1, 2] } };
+  assert.equal(boundedReply('runs', small), small);
+  const failed = { ok: false as const, error: { code: 'NOT_FOUND' as const, message: 'No run 3.' } };
+  assert.equal(boundedReply('runs', failed), failed);
+  const big = boundedReply('listTriplets', { ok: true, value: 'x'.repeat(2 * 1024 * 1024) }, 1024 * 1024);
+  assert.equal(big.ok, false);
+  assert.equal(!big.ok && big.error.code, 'TOO_LARGE');
+  assert.match(!big.ok ? big.error.message : '', /^The reply to "listTriplets" could not be sent: it is 2\.0 MB, over the 1\.0 MB limit/);
 });
