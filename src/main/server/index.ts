@@ -17,6 +17,7 @@ import { loadSession } from './session-store.js';
 import { resolveInside } from '../host-policy/urls.js';
 import { handshakeAuthenticated, hasMediaCookie, mediaCookie, mediaCookieName, mediaTokenFor, newToken, parseCookies, tokensEqual } from './auth.js';
 import { sendNotice } from './notice-page.js';
+import { listDir } from './list-dir.js';
 import { listenWithMemory, type ListenPlan } from './listen.js';
 import { parseMediaPath } from '../host-policy/headers.js';
 import { parseTarget, sendFile, sendText } from './respond.js';
@@ -102,7 +103,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   const service = await (options.createService ?? defaultService)({ dataDir: options.dataDir, emit });
   // Browser mode has no native dialogs: the UI asks for a typed path when these return null.
-  const dispatcher = createDispatcher(service, { pickFolder: async () => null, pickFile: async () => null });
+  // Instead, a folder browser served from here (list-dir.ts); the pick itself still goes through pickFolder/pickFile.
+  const dispatcher = createDispatcher(service, { pickFolder: async () => null, pickFile: async () => null, listDir });
 
   const server = createServer();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE, handleProtocols: () => WS_PROTOCOL });
