@@ -141,6 +141,17 @@ export class WsTransport {
     this.setState(state);
   }
 
+  /** Hands an event to this tab's listeners as if the server had sent it (after a reconnect: everything may be stale). */
+  emitLocal<E extends EventName>(name: E, payload: Events[E]): void {
+    for (const l of this.listeners.get(name) ?? []) {
+      try {
+        l(payload);
+      } catch (err) {
+        console.error(`listener for ${name} failed`, err);
+      }
+    }
+  }
+
   private receive(data: unknown): void {
     let msg: WsServerMessage;
     try {
