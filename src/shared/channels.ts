@@ -36,6 +36,7 @@ export const REQUEST_NAMES = [
   'reopenNotice',
   'listDir',
   'pathInfo',
+  'receiveFile',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 

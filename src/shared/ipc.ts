@@ -104,6 +104,17 @@ export const REQUESTS = {
   listDir: z.object({ path: path.optional(), hidden: z.boolean().optional() }),
   /** Whether a path exists and what it is (export asks before overwriting). */
   pathInfo: z.object({ path }),
+  /**
+   * A file given as bytes (browser mode's drop zone), in order, up to 512 KiB per chunk (base64): kept
+   * in the project's `received/` folder; the last chunk (`done`) replies with its path.
+   */
+  receiveFile: z.object({
+    id: z.string().uuid().optional(),
+    name: z.string().min(1).max(1000),
+    offset: z.number().int().min(0),
+    data: z.string().max(700_000),
+    done: z.boolean(),
+  }),
 } as const satisfies Record<RequestName, z.ZodType>;
 
 // Every name in channels.ts has a schema and no schema lacks a name.
@@ -148,6 +159,7 @@ export interface Replies {
   reopenNotice: string | null;
   listDir: DirListing;
   pathInfo: PathInfo;
+  receiveFile: { id: string; path: string | null; received: number };
 }
 
 /** Events pushed from the main side to the renderer. */

@@ -5,7 +5,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { expect, test, VIEWPORTS } from './fixtures.js';
+import { makeFlowersSubset } from '../helpers/flowers-subset.js';
+import { skipWithoutShared } from '../helpers/shared.js';
+import { createProject, expect, test, typePath, VIEWPORTS } from './fixtures.js';
 
 for (const viewport of VIEWPORTS) {
   test.describe(`${viewport.width}px`, () => {
@@ -93,3 +95,38 @@ for (const viewport of VIEWPORTS) {
     });
   });
 }
+
+test.describe('drop zone', () => {
+  test.use({ viewport: VIEWPORTS[0] });
+  const skip = skipWithoutShared();
+  test.skip(!!skip, skip || '');
+
+  test('a dropped triplet file is imported with its report; the browser file chooser works too', async ({ app: page, projectDir }) => {
+    const data = makeFlowersSubset(join(projectDir, '..', 'subset'), { perClass: 4, seed: 5, trainLines: 40, testLines: 10 });
+    await createProject(page, projectDir);
+    await page.getByTestId('import-images').click();
+    await typePath(page, data.images);
+    await expect(page.getByTestId('library-count')).toHaveText('20 images', { timeout: 120_000 });
+    await page.getByTestId('nav-triplets').click();
+
+    // A real drop: a DataTransfer with the file's text, as the browser builds it from a file manager.
+    await page.getByTestId('import-triplets').click();
+    const text = readFileSync(data.train, 'utf8');
+    await page.getByTestId('fileop-drop').evaluate((el, content) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([content], 'train.txt', { type: 'text/plain' }));
+      el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, text);
+    await expect(page.getByTestId('toast-success').filter({ hasText: 'Triplets imported' })).toContainText('40 triplets added to train');
+    await expect(page.getByTestId('triplet-count')).toContainText('40 train');
+    expect(readFileSync(join(projectDir, 'received', 'train.txt'), 'utf8')).toBe(text);
+
+    // The browser's own chooser (click on the zone): a file with a bad line is refused with its report, naming it.
+    const bad = join(projectDir, '..', 'bad.txt');
+    writeFileSync(bad, `${text.split('\n')[0]}\nno_such.jpg a.jpg b.jpg\n`);
+    await page.getByTestId('fileop-split').selectOption('test');
+    await page.getByTestId('fileop-drop-input').setInputFiles(bad);
+    await expect(page.getByTestId('triplet-import-issues').locator('li')).toContainText([`${join(projectDir, 'received', 'bad.txt')}:2:`]);
+    await expect(page.getByTestId('triplet-count')).toContainText('40 train');
+  });
+});

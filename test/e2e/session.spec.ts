@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/shared.js';
 import { collectProblems, createProject, expect, startStudio, stopStudio, test, VIEWPORTS } from './fixtures.js';
-import type { Browser, ChildProcess } from '@playwright/test';
+import type { Browser } from '@playwright/test';
+import type { ChildProcess } from 'node:child_process';
 
 test.setTimeout(180_000);
 

@@ -10,6 +10,7 @@ import { watchExternalChanges, type ExternalWatch } from '../store/watch.js';
 import { isProjectDir, Project } from './project.js';
 import { resolveTrainOptions } from './runs.js';
 import { pathInfoOf, reopenMostRecent } from './session.js';
+import { Uploads } from './uploads.js';
 
 export interface StudioServiceInit {
   dataDir: string;
@@ -326,5 +327,11 @@ export class StudioService implements StudioServiceApi {
 
   pathInfo({ path }: ServiceArgs<'pathInfo'>): Replies['pathInfo'] {
     return pathInfoOf(path);
+  }
+
+  private readonly uploads = new Uploads();
+
+  receiveFile(args: ServiceArgs<'receiveFile'>): Replies['receiveFile'] {
+    return this.uploads.receive(this.current().dir, args);
   }
 }

@@ -7,6 +7,7 @@ import { formatNumber, plural } from '../../lib/format.js';
 import { attempt, toasts } from '../../lib/state/toasts.svelte.js';
 import { triplets } from '../../lib/state/triplets.svelte.js';
 import { dialogs } from '../../lib/state/dialogs.svelte.js';
+import { uploadFile } from '../../lib/upload.js';
 
 export type EditKind = 'swap' | 'delete' | 'move' | 'toggle';
 export interface FileOp {
@@ -103,6 +104,22 @@ export class TripletsPage {
     op.path = picked;
     op.askReplace = null;
     op.confirmed = op.kind === 'export' ? picked : null;
+  }
+
+  /** Upload progress of a dropped file (bytes), while it is sent. */
+  received = $state<{ done: number; total: number } | null>(null);
+
+  /** A dropped (or browser-chosen) triplet file: sent to the project as bytes, then imported as usual. */
+  async importDropped(file: File): Promise<void> {
+    const op = this.fileOp;
+    if (!op || op.kind !== 'import' || this.fileBusy) return;
+    this.report = null;
+    this.received = { done: 0, total: file.size };
+    const path = await attempt(() => uploadFile(file, (done, total) => (this.received = { done, total })), `Could not read ${file.name}`);
+    this.received = null;
+    if (!path || this.fileOp !== op) return;
+    op.path = path;
+    await this.runFileOp();
   }
 
   closeFileOp(): void {
