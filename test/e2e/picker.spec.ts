@@ -124,6 +124,8 @@ test.describe('drop zone', () => {
     // The browser's own chooser (click on the zone): a file with a bad line is refused with its report, naming it.
     const bad = join(projectDir, '..', 'bad.txt');
     writeFileSync(bad, `${text.split('\n')[0]}\nno_such.jpg a.jpg b.jpg\n`);
+    await expect(page.getByTestId('fileop-dialog')).toBeHidden(); // a clean import closes the dialog
+    await page.getByTestId('import-triplets').click();
     await page.getByTestId('fileop-split').selectOption('test');
     await page.getByTestId('fileop-drop-input').setInputFiles(bad);
     await expect(page.getByTestId('triplet-import-issues').locator('li')).toContainText([`${join(projectDir, 'received', 'bad.txt')}:2:`]);
