@@ -1,6 +1,6 @@
 // Training runs, orchestration: train an encoder on the active train triplets, score the active
 // test triplets, and record everything (epochs, predictions, timings, model files) only when the run
-// succeeds. A cancelled or failed run keeps its row (status cancelled/failed) but no predictions or
+// succeeds. A cancelled or failed run keeps its row (status cancelled/failed) and the epochs it finished, but no predictions or
 // model. The parts: run-rows.ts (summaries, orphans), run-scoring.ts (embeddings, distances,
 // accuracy), run-evaluate.ts (re-scoring, mistakes), model-files.ts (the model folder),
 // run-finish.ts (the final writes), SQL in store/runs.ts.
