@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // `npm run serve`: browser mode. Builds the renderer if dist/renderer is missing, starts the
-// server on 127.0.0.1 with a fresh token and prints the address to open.
-//   --port N        (default: a free port)     --host H   (default 127.0.0.1)
+// server on 127.0.0.1 and prints the address to open. The address (token and port) is kept per data
+// folder in <data>/browser-session.json (mode 0600), so it stays the same across restarts.
+//   --port N        (default: the port used last time with this data folder, else a free one)
+//   --host H        (default 127.0.0.1)
+//   --new-token     replace the stored token: older addresses and open tabs stop working
 //   --data DIR      per-user data (default: the app data folder, see src/main/util/paths.ts)
 //   --allow-remote  needed to listen on a non-loopback host (the token is still required)
 import { spawnSync } from 'node:child_process';
@@ -29,15 +32,16 @@ export async function serve(argv = process.argv.slice(2)) {
   const { values } = parseArgs({
     args: argv,
     options: {
-      port: { type: 'string', default: '0' },
+      port: { type: 'string' },
+      'new-token': { type: 'boolean', default: false },
       host: { type: 'string', default: '127.0.0.1' },
       data: { type: 'string' },
       'allow-remote': { type: 'boolean', default: false },
     },
     allowPositionals: false,
   });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: expected 0–65535, got ${values.port}`);
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`--port: expected 0–65535, got ${values.port}`);
   ensureRenderer();
   register(); // the server and service are TypeScript sources, run through tsx
   const { startServer } = await import('../src/main/server/index.ts');
@@ -48,9 +52,12 @@ export async function serve(argv = process.argv.slice(2)) {
     port,
     staticDir,
     allowRemote: values['allow-remote'],
+    persistSession: true,
+    newToken: values['new-token'],
   });
+  for (const notice of server.notices) console.log(`Note: ${notice}`);
   console.log(`Triplet Studio (browser mode): ${server.url}`);
-  console.log('Open that address in a browser (once per tab: the page then keeps the token for that tab; it changes every launch). Ctrl+C stops.');
+  console.log('Open that address in a browser; it stays the same on every start with this data folder, so you can bookmark it (`--new-token` replaces it). Ctrl+C stops.');
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -31,6 +31,12 @@ export const REQUEST_NAMES = [
   'mistakes',
   'pickFolder',
   'pickFile',
+  // Sessions that survive, pickers (s5-session)
+  'activeJobs',
+  'reopenNotice',
+  'listDir',
+  'pathInfo',
+  'receiveFile',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 

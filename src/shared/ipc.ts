@@ -8,6 +8,9 @@ import { EVENT_CHANNEL, EVENT_NAMES, ipcChannel, mediaUrl, REQUEST_NAMES, type E
 
 export { EVENT_CHANNEL, EVENT_NAMES, ipcChannel, mediaUrl, REQUEST_NAMES, type EventName, type RequestName };
 import type {
+  ActiveJob,
+  DirListing,
+  PathInfo,
   BackboneInfo,
   BackendReport,
   EvaluateResult,
@@ -92,6 +95,26 @@ export const REQUESTS = {
   /** `typed`: the path the user typed in the fallback dialog; the host records it as picked and returns it absolute. */
   pickFolder: z.object({ title: z.string().max(200).optional(), typed: path.optional() }),
   pickFile: z.object({ title: z.string().max(200).optional(), save: z.boolean().optional(), typed: path.optional() }),
+  // Sessions that survive, pickers (s5-session)
+  /** Running jobs with their last progress, epoch reports and options: a reloaded tab shows them again. */
+  activeJobs: z.object({}),
+  /** Why the most recent project could not be reopened at start (null: reopened, or none). */
+  reopenNotice: z.object({}),
+  /** Browser mode's folder browser: one folder's entries (absolute paths only; default the home folder). */
+  listDir: z.object({ path: path.optional(), hidden: z.boolean().optional() }),
+  /** Whether a path exists and what it is (export asks before overwriting). */
+  pathInfo: z.object({ path }),
+  /**
+   * A file given as bytes (browser mode's drop zone), in order, up to 512 KiB per chunk (base64): kept
+   * in the project's `received/` folder; the last chunk (`done`) replies with its path.
+   */
+  receiveFile: z.object({
+    id: z.string().uuid().optional(),
+    name: z.string().min(1).max(1000),
+    offset: z.number().int().min(0),
+    data: z.string().max(700_000),
+    done: z.boolean(),
+  }),
 } as const satisfies Record<RequestName, z.ZodType>;
 
 // Every name in channels.ts has a schema and no schema lacks a name.
@@ -132,6 +155,11 @@ export interface Replies {
   mistakes: Mistake[];
   pickFolder: string | null;
   pickFile: string | null;
+  activeJobs: ActiveJob[];
+  reopenNotice: string | null;
+  listDir: DirListing;
+  pathInfo: PathInfo;
+  receiveFile: { id: string; path: string | null; received: number };
 }
 
 /** Events pushed from the main side to the renderer. */
@@ -192,8 +220,8 @@ export type WsServerMessage =
   | { t: 'evt'; name: EventName; payload: unknown };
 
 
-/** Service methods: every request except the native dialogs, which the host answers itself. */
-export type ServiceRequestName = Exclude<RequestName, 'pickFolder' | 'pickFile'>;
+/** Service methods: every request except the dialogs and the folder browser, which the host answers itself. */
+export type ServiceRequestName = Exclude<RequestName, 'pickFolder' | 'pickFile' | 'listDir'>;
 export type ServiceArgs<K extends RequestName> = z.output<(typeof REQUESTS)[K]>;
 export type StudioServiceApi = {
   [K in ServiceRequestName]: (args: ServiceArgs<K>) => Promise<Replies[K]> | Replies[K];

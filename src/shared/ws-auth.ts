@@ -13,3 +13,9 @@ export const TOKEN_FRAGMENT = 'token';
 
 /** sessionStorage key (per origin, so per port) holding the token across reloads of the same tab. */
 export const TOKEN_STORAGE_KEY = 'triplet-studio.token';
+
+/** Same-origin endpoint a tab asks whether its token is still the server's (see server/index.ts). */
+export const AUTH_CHECK_PATH = '/auth/check';
+
+/** Request header carrying the tab's token to AUTH_CHECK_PATH (lower case, as Node reports headers). */
+export const AUTH_CHECK_HEADER = 'x-triplet-token';

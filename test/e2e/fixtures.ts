@@ -93,6 +93,26 @@ export const test = base.extend<{ projectDir: string; app: Page; studio: Studio 
 
 export { expect };
 
+/**
+ * Collects page errors and console errors of `page` (404s and what `allow` matches aside): a test
+ * that manages its own pages and servers checks the list is empty at the end.
+ */
+export function collectProblems(page: Page, allow: RegExp[] = []): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    const text = m.text();
+    if (m.type() === 'error' && !/Failed to load resource.*404/.test(text) && !allow.some((r) => r.test(text))) problems.push(`console error: ${text}`);
+  });
+  return problems;
+}
+
+/** The two window sizes the layout must work at. */
+export const VIEWPORTS = [
+  { width: 1024, height: 700 },
+  { width: 1440, height: 900 },
+] as const;
+
 /** Answers the path dialog (browser mode has no native picker). */
 export async function typePath(page: Page, path: string): Promise<void> {
   const dialog = page.getByTestId('path-dialog');

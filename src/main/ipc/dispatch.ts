@@ -8,12 +8,13 @@ import {
   REQUESTS,
   type Envelope,
   type IpcError,
+  type Replies,
   type RequestName,
   type ServiceArgs,
   type StudioServiceApi,
 } from '../../shared/ipc.js';
 import { isTrustedSender } from '../host-policy/urls.js';
-import { PathGrants } from './path-grants.js';
+import { absoluteOrRefuse, PathGrants } from './path-grants.js';
 
 /** Who sent a request, as far as the transport can tell. */
 export type SenderInfo =
@@ -32,6 +33,8 @@ export type SenderInfo =
 export interface DialogHost {
   pickFolder(args: ServiceArgs<'pickFolder'>): Promise<string | null>;
   pickFile(args: ServiceArgs<'pickFile'>): Promise<string | null>;
+  /** Browser mode's folder browser; absent where the host has native dialogs (Electron). */
+  listDir?(args: ServiceArgs<'listDir'>): Promise<Replies['listDir']>;
 }
 
 export interface Dispatcher {
@@ -77,8 +80,13 @@ export function createDispatcher(service: StudioServiceApi, host: DialogHost): D
   async function run(name: RequestName, args: unknown): Promise<unknown> {
     if (name === 'pickFolder' || name === 'pickFile') {
       const a = args as ServiceArgs<'pickFile'>;
-      if (a.typed) return pick(a.typed);
+      // A relative path would resolve against the app's own folder: refused, with how to say it.
+      if (a.typed) return pick(absoluteOrRefuse(a.typed));
       return pick(name === 'pickFolder' ? host.pickFolder(a) : host.pickFile(a));
+    }
+    if (name === 'listDir') {
+      if (!host.listDir) throw new AppError('FORBIDDEN', 'The folder browser is for browser mode; the desktop app uses its own dialogs.');
+      return host.listDir(args as ServiceArgs<'listDir'>);
     }
     grants.check(name, args, await projectDir(name));
     const method = service[name] as ((a: unknown) => unknown) | undefined;

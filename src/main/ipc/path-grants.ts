@@ -3,7 +3,8 @@
 // answer, or a path typed into the browser-mode dialog and confirmed through pickFolder/pickFile
 // with `typed` — or, for exports, a path inside the open project. Anything else is refused with
 // FORBIDDEN, so a caller that got hold of the API cannot write files anywhere on the machine.
-import { isAbsolute, relative, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { RequestName } from '../../shared/ipc.js';
 
@@ -54,4 +55,20 @@ export class PathGrants {
   static needsProject(name: RequestName): boolean {
     return WRITE_TARGETS[name]?.underProject === true;
   }
+}
+
+/**
+ * A typed path as the user meant it: `~` and `~/x` under the home folder, anything else absolute.
+ * A relative path is refused (it would resolve against the app's own folder: "myproject" once made
+ * a project inside the app).
+ */
+export function absoluteOrRefuse(path: string): string {
+  const p = path.trim();
+  if (p === '~') return homedir();
+  if (p.startsWith('~/') || p.startsWith('~\\')) return join(homedir(), p.slice(2));
+  if (!isAbsolute(p)) {
+    const example = sep === '/' ? '/home/me/photos' : 'C:\\Users\\me\\photos';
+    throw new AppError('BAD_ARGUMENTS', `"${p}" is not a full path: type one that starts at the top, like ${example} (or ~/photos for your home folder).`, { path: p });
+  }
+  return normalize(p);
 }

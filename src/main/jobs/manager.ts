@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, toIpcError } from '../../shared/errors.js';
 import type { Events } from '../../shared/ipc.js';
-import type { JobKind } from '../../shared/types.js';
+import type { ActiveJob, JobKind, JobProgress } from '../../shared/types.js';
 import { isAbortError } from './abort.js';
 import { progressReporter, type Progress } from './progress.js';
 
@@ -21,6 +21,10 @@ interface Job {
   heavy: boolean;
   controller: AbortController;
   promise: Promise<unknown>;
+  /** What a reattaching client needs (activeJobs): the last report and every epoch-closing one. */
+  last: JobProgress | null;
+  kept: JobProgress[];
+  meta?: Record<string, unknown>;
 }
 
 export class JobManager {
@@ -28,7 +32,11 @@ export class JobManager {
   constructor(private readonly emit: JobEmit) {}
 
   /** Starts `run` in the background and returns its id at once; BUSY if a heavy job is running. */
-  start<T>(kind: JobKind, run: (ctx: JobContext) => Promise<T>, opts: { heavy?: boolean; onDone?: (result: T) => void } = {}): string {
+  start<T>(
+    kind: JobKind,
+    run: (ctx: JobContext) => Promise<T>,
+    opts: { heavy?: boolean; onDone?: (result: T) => void; meta?: Record<string, unknown> } = {},
+  ): string {
     const heavy = opts.heavy ?? true;
     const running = [...this.jobs.values()].find((j) => j.heavy);
     if (heavy && running) {
@@ -37,7 +45,15 @@ export class JobManager {
     const id = randomUUID();
     const controller = new AbortController();
     // Throttling and ETA come from the one progress reporter (progress.ts).
-    const progress = progressReporter((p) => this.emit('job:progress', { jobId: id, kind, ...p }));
+    const progress = progressReporter((p) => {
+      const report: JobProgress = { jobId: id, kind, ...p };
+      const job = this.jobs.get(id);
+      if (job) {
+        job.last = report;
+        if (report.keep) job.kept.push(report);
+      }
+      this.emit('job:progress', report);
+    });
     const ctx: JobContext = { signal: controller.signal, progress: progress.report };
     const promise = (async () => {
       try {
@@ -59,7 +75,7 @@ export class JobManager {
       }
     })();
     promise.catch(() => undefined); // reported through job:failed
-    this.jobs.set(id, { id, kind, heavy, controller, promise });
+    this.jobs.set(id, { id, kind, heavy, controller, promise, last: null, kept: [], meta: opts.meta });
     return id;
   }
 
@@ -78,6 +94,17 @@ export class JobManager {
   /** Running jobs. */
   running(): { jobId: string; kind: JobKind }[] {
     return [...this.jobs.values()].map((j) => ({ jobId: j.id, kind: j.kind }));
+  }
+
+  /** Running jobs with what a client needs to show them again after a reload or reconnect. */
+  active(): ActiveJob[] {
+    return [...this.jobs.values()].map((j) => ({ jobId: j.id, kind: j.kind, progress: j.last, kept: [...j.kept], meta: j.meta ?? {} }));
+  }
+
+  /** Adds to a running job's description (e.g. the run id once its row exists). */
+  describe(jobId: string, meta: Record<string, unknown>): void {
+    const job = this.jobs.get(jobId);
+    if (job) job.meta = { ...job.meta, ...meta };
   }
 
   /** Settles when the job ends (resolves with its result or rejects with its error). */

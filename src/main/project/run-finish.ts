@@ -58,8 +58,16 @@ export function finishRun(
   return commitPersistently(db, write, opts);
 }
 
-/** Records a cancelled or failed run; waits up to a minute for a busy database (the row says 'running' otherwise, until the next open). */
-export async function markRunEnded(db: Db, runId: number, status: RunStatus, error: string, timings: Record<string, number>): Promise<void> {
-  const write = () => setRunEnded(db, runId, status, error, timings);
+/**
+ * Records a cancelled or failed run with the epochs it finished (one transaction); waits up to a
+ * minute for a busy database (the row says 'running' otherwise, until the next open).
+ */
+export async function markRunEnded(db: Db, runId: number, status: RunStatus, error: string, timings: Record<string, number>, epochs: EpochMetric[] = []): Promise<void> {
+  const epoch = epochInserter(db);
+  const write = () =>
+    writeTransaction(db, () => {
+      for (const e of epochs) epoch(runId, e);
+      setRunEnded(db, runId, status, error, timings);
+    });
   await commitPersistently(db, write, { signal: AbortSignal.timeout(60_000) });
 }

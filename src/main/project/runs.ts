@@ -1,13 +1,13 @@
 // Training runs, orchestration: train an encoder on the active train triplets, score the active
 // test triplets, and record everything (epochs, predictions, timings, model files) only when the run
-// succeeds. A cancelled or failed run keeps its row (status cancelled/failed) but no predictions or
+// succeeds. A cancelled or failed run keeps its row (status cancelled/failed) and the epochs it finished, but no predictions or
 // model. The parts: run-rows.ts (summaries, orphans), run-scoring.ts (embeddings, distances,
 // accuracy), run-evaluate.ts (re-scoring, mistakes), model-files.ts (the model folder),
 // run-finish.ts (the final writes), SQL in store/runs.ts.
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { trainOptionsSchema } from '../../shared/train-options.js';
-import type { RunStatus, RunSummary, RunValidation, TrainOptions } from '../../shared/types.js';
+import type { EpochMetric, RunStatus, RunSummary, RunValidation, TrainOptions } from '../../shared/types.js';
 import { isAbortError } from '../jobs/abort.js';
 import { defaultTrainOptions, trainEncoder } from '../ml/index.js';
 import { readTransaction, type Db } from '../store/db.js';
@@ -42,6 +42,11 @@ export function resolveTrainOptions(partial: Partial<TrainOptions> = {}): TrainO
   return parsed.data;
 }
 
+/** An epoch's closing progress report as the metric the run stores. */
+function closedEpoch(p: { epoch: number; loss: number; valAccuracy?: number; valLoss?: number; seconds?: number }): EpochMetric {
+  return { epoch: p.epoch, loss: p.loss, valLoss: p.valLoss ?? Number.NaN, valAccuracy: p.valAccuracy ?? Number.NaN, seconds: p.seconds ?? 0 };
+}
+
 /** Trains one run end to end; returns its summary. */
 export async function trainRun(db: Db, projectDir: string, partial: Partial<TrainOptions>, opts: RunOptions = {}): Promise<RunSummary> {
   const options = resolveTrainOptions(partial);
@@ -55,6 +60,8 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
   const runId = insertRunningRun(db, JSON.stringify(options), process.pid, processStartTime(process.pid));
   const rel = modelDirOf(runId);
   const timings: Record<string, number> = {};
+  // Epochs finished so far: a cancelled or failed run keeps them (its chart and table stay honest).
+  const finishedEpochs: EpochMetric[] = [];
   const timed = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
     const t0 = performance.now();
     try {
@@ -87,6 +94,7 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
           const total = p.epochs * p.batches;
           // An epoch's closing report (mean loss + that epoch's validation accuracy) is kept through throttling.
           const keep = p.valAccuracy !== undefined ? { keep: true } : {};
+          if (p.valAccuracy !== undefined && p.valLoss !== undefined) finishedEpochs.push(closedEpoch(p));
           opts.onProgress?.({ phase: 'train', done, total, epoch: p.epoch, batch: p.batch, loss: p.loss, valAccuracy: p.valAccuracy, ...keep });
         },
       }),
@@ -123,7 +131,7 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
     await removeModelFolder(partialDirOf(projectDir, rel));
     const status: RunStatus = isAbortError(err) ? 'cancelled' : 'failed';
     const message = err instanceof Error ? err.message : String(err);
-    await markRunEnded(db, runId, status, status === 'cancelled' ? 'Cancelled.' : message, timings).catch(() => undefined);
+    await markRunEnded(db, runId, status, status === 'cancelled' ? 'Cancelled.' : message, timings, finishedEpochs).catch(() => undefined);
     throw err;
   }
 }

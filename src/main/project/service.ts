@@ -8,6 +8,9 @@ import { JobManager } from '../jobs/manager.js';
 import { backboneSpec, defaultTrainOptions, initBackend, listBackbones } from '../ml/index.js';
 import { watchExternalChanges, type ExternalWatch } from '../store/watch.js';
 import { isProjectDir, Project } from './project.js';
+import { resolveTrainOptions } from './runs.js';
+import { pathInfoOf, reopenMostRecent } from './session.js';
+import { Uploads } from './uploads.js';
 
 export interface StudioServiceInit {
   dataDir: string;
@@ -194,6 +197,8 @@ export class StudioService implements StudioServiceApi {
     const project = this.current();
     const jobId = this.jobs.start('train', (ctx) => project.train(options, { signal: ctx.signal, onProgress: ctx.progress }), {
       onDone: () => this.changed('runs'),
+      // A reloaded tab shows the run's options again (activeJobs); bad options are refused here, before a job starts.
+      meta: { options: resolveTrainOptions(options) },
     });
     // A run row appears (status running) as soon as training starts; failures change it too.
     this.jobs.wait(jobId).catch(() => this.changed('runs'));
@@ -299,5 +304,34 @@ export class StudioService implements StudioServiceApi {
     const tmp = `${this.recentFile()}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(list, null, 2) + '\n');
     renameSync(tmp, this.recentFile());
+  }
+
+  // ---------- Sessions that survive (s5-session) ----------
+
+  private reopenMessage: string | null = null;
+
+  /** At start: opens the most recent project; why it could not is kept for reopenNotice. */
+  reopenLast(): void {
+    if (this.project) return;
+    const r = reopenMostRecent(this.readRecent(), (dir) => this.openProject({ dir }));
+    this.reopenMessage = r.message;
+  }
+
+  reopenNotice(): Replies['reopenNotice'] {
+    return this.reopenMessage;
+  }
+
+  activeJobs(): Replies['activeJobs'] {
+    return this.jobs.active();
+  }
+
+  pathInfo({ path }: ServiceArgs<'pathInfo'>): Replies['pathInfo'] {
+    return pathInfoOf(path);
+  }
+
+  private readonly uploads = new Uploads();
+
+  receiveFile(args: ServiceArgs<'receiveFile'>): Replies['receiveFile'] {
+    return this.uploads.receive(this.current().dir, args);
   }
 }

@@ -5,16 +5,20 @@
 // gets a 4xx, a handler bug a logged 500, never a dead process.
 import { realpath } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { createDispatcher, type Dispatcher } from '../ipc/dispatch.js';
 import { encodeReply } from '../ipc/encode.js';
 import type { EventName, Events, WsServerMessage } from '../../shared/ipc.js';
-import { TOKEN_FRAGMENT, WS_PROTOCOL } from '../../shared/ws-auth.js';
+import { AUTH_CHECK_HEADER, AUTH_CHECK_PATH, TOKEN_FRAGMENT, WS_PROTOCOL } from '../../shared/ws-auth.js';
+import { loadSession } from './session-store.js';
 import { resolveInside } from '../host-policy/urls.js';
-import { handshakeAuthenticated, hasMediaCookie, mediaCookie, mediaTokenFor, newToken, tokensEqual } from './auth.js';
+import { handshakeAuthenticated, hasMediaCookie, mediaCookie, mediaCookieName, mediaTokenFor, newToken, parseCookies, tokensEqual } from './auth.js';
+import { sendNotice } from './notice-page.js';
+import { listDir } from './list-dir.js';
+import { listenWithMemory, type ListenPlan } from './listen.js';
 import { parseMediaPath } from '../host-policy/headers.js';
 import { parseTarget, sendFile, sendText } from './respond.js';
 import type { EmitFn, HostedService } from '../service/hosted.js';
@@ -28,8 +32,15 @@ export interface ServerOptions {
   dataDir: string;
   host?: string;
   port?: number;
-  /** Fixed token (tests); default: 32 random bytes per launch. */
+  /** Fixed token (tests); default: the data folder's lasting token when `persistSession`, else 32 random bytes per launch. */
   token?: string;
+  /**
+   * Keep one token and one port per data folder (browser-session.json, mode 0600), so the printed
+   * address stays the same across restarts (`npm run serve`). Without it: a new token, the given port.
+   */
+  persistSession?: boolean;
+  /** With persistSession: replace the stored token (`--new-token`); older addresses stop working. */
+  newToken?: boolean;
   /** Built renderer (default: <repo>/dist/renderer). */
   staticDir?: string;
   /** Must be set explicitly to listen on a non-loopback address; the token is still required. */
@@ -50,6 +61,8 @@ export interface RunningServer {
   token: string;
   /** Read-only credential of the `ts_media_<port>` cookie (pages, assets, media). */
   mediaToken: string;
+  /** What the user should be told at start (a taken port, a rotated or repaired token). */
+  notices: string[];
   server: Server;
   service: HostedService;
   close(): Promise<void>;
@@ -78,7 +91,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         `this machine (127.0.0.1) unless remote access is requested explicitly (allowRemote / --allow-remote).`,
     );
   }
-  const token = options.token ?? newToken();
+  const plan: ListenPlan = listenPlan(options);
+  const token = options.token ?? plan.token ?? newToken();
   const staticRoot = resolve(options.staticDir ?? resolve(REPO_ROOT, 'dist', 'renderer'));
   const sockets = new Set<WebSocket>();
 
@@ -89,7 +103,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   const service = await (options.createService ?? defaultService)({ dataDir: options.dataDir, emit });
   // Browser mode has no native dialogs: the UI asks for a typed path when these return null.
-  const dispatcher = createDispatcher(service, { pickFolder: async () => null, pickFile: async () => null });
+  // Instead, a folder browser served from here (list-dir.ts); the pick itself still goes through pickFolder/pickFile.
+  const dispatcher = createDispatcher(service, { pickFolder: async () => null, pickFile: async () => null, listDir });
 
   const server = createServer();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE, handleProtocols: () => WS_PROTOCOL });
@@ -120,7 +135,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!url) return sendText(res, 400, 'Bad request: the request target is not a path on this server.');
     if (!hostAllowed(req)) return sendText(res, 403, 'Forbidden: unexpected Host header.');
     if (url.searchParams.has('token')) return tradeToken(req, res, url);
-    if (!hasMediaCookie(req, port, mediaToken)) return sendText(res, 401, 'Unauthorized: open the address printed by `npm run serve` (it carries ?token=…).');
+    if (url.pathname === AUTH_CHECK_PATH) return checkToken(req, res);
+    if (!hasMediaCookie(req, port, mediaToken)) return refuseUnauthorized(req, res, url);
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.', { Allow: 'GET, HEAD' });
     if (url.pathname === '/ws') return sendText(res, 426, 'WebSocket upgrade required.');
     if (url.pathname.startsWith('/media/')) return serveMedia(req, res, url.pathname);
@@ -133,12 +149,38 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
    * sessionStorage and removes from the address. A token on anything but a page is refused.
    */
   function tradeToken(req: IncomingMessage, res: ServerResponse, url: URL): void {
-    if (!tokensEqual(url.searchParams.get('token'), token)) return sendText(res, 401, 'Unauthorized: wrong or expired token.');
+    if (!tokensEqual(url.searchParams.get('token'), token)) {
+      return isPage(url.pathname) ? sendNotice(res, 'out-of-date') : sendText(res, 401, 'Unauthorized: wrong or expired token.');
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.', { Allow: 'GET, HEAD' });
     if (!isPage(url.pathname)) return sendText(res, 400, 'Bad request: a token does not belong in this address; open the start page instead.');
     url.searchParams.delete('token');
     const location = `${url.pathname}${url.search}#${TOKEN_FRAGMENT}=${encodeURIComponent(token)}`;
     return sendText(res, 302, 'Redirecting.', { 'Set-Cookie': mediaCookie(port, mediaToken), Location: location, 'Cache-Control': 'no-store' });
+  }
+
+  /**
+   * A request without this server's cookie: a page gets a readable notice (an old cookie of this
+   * port means an out-of-date address; none, that the tab needs the printed address), anything
+   * else a short 401.
+   */
+  function refuseUnauthorized(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    if (!isPage(url.pathname) || (req.method !== 'GET' && req.method !== 'HEAD')) {
+      return sendText(res, 401, 'Unauthorized: open the address printed by `npm run serve` (it carries ?token=…).');
+    }
+    const stale = parseCookies(req.headers.cookie).has(mediaCookieName(port));
+    return sendNotice(res, stale ? 'out-of-date' : 'no-token');
+  }
+
+  /**
+   * `GET /auth/check` with the tab's token in X-Triplet-Token: {"valid": bool}. A tab whose socket
+   * keeps failing asks here whether the server is gone (no answer) or its token is out of date.
+   * Same-origin only (a custom header needs a CORS preflight, which is never granted).
+   */
+  function checkToken(req: IncomingMessage, res: ServerResponse): void {
+    const given = req.headers[AUTH_CHECK_HEADER];
+    const valid = typeof given === 'string' && tokensEqual(given, token);
+    return sendText(res, 200, JSON.stringify({ valid }), { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
   }
 
   async function serveMedia(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
@@ -224,14 +266,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       .catch((err: unknown) => logFailure(`reply to ${msg.name.slice(0, 100)}`, err));
   }
 
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolveListen();
-    });
-  });
-  port = (server.address() as AddressInfo).port;
+  const notices = [...plan.notices];
+  port = await listenWithMemory(server, host, plan, notices);
   const urlHost = host.includes(':') ? `[${host}]` : host;
   allowedHosts = new Set([`${urlHost}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].map((h) => h.toLowerCase()));
   const origin = `http://${urlHost}:${port}`;
@@ -250,7 +286,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return closing;
   };
 
-  return { url: `${origin}/?token=${encodeURIComponent(token)}`, origin, host, port, token, mediaToken, server, service, close };
+  return { url: `${origin}/?token=${encodeURIComponent(token)}`, origin, host, port, token, mediaToken, notices, server, service, close };
+}
+
+/** Where to listen and with which token: the data folder's lasting session, or this launch's. */
+function listenPlan(options: ServerOptions): ListenPlan {
+  const explicit = options.port !== undefined && options.port !== 0 ? options.port : null;
+  if (!options.persistSession) return { token: null, explicitPort: options.port ?? 0, rememberedPort: null, dataDir: null, notices: [] };
+  const session = loadSession(options.dataDir, { rotate: options.newToken === true });
+  return { token: session.token, explicitPort: explicit, rememberedPort: session.port, dataDir: options.dataDir, notices: session.notices };
 }
 
 function isPage(pathname: string): boolean {

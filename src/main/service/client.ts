@@ -174,7 +174,7 @@ export class ServiceClient {
       dispose: () => this.dispose(),
     };
     for (const name of REQUEST_NAMES) {
-      if (name !== 'pickFolder' && name !== 'pickFile') api[name] = (args: unknown) => this.call(name, args);
+      if (name !== 'pickFolder' && name !== 'pickFile' && name !== 'listDir') api[name] = (args: unknown) => this.call(name, args);
     }
     return api as unknown as HostedService;
   }

@@ -4,5 +4,8 @@ import { StudioService } from '../project/service.js';
 import type { EmitFn, HostedService } from './hosted.js';
 
 export function createStudioService(opts: { dataDir: string; emit: EmitFn }): HostedService {
-  return new StudioService(opts) as unknown as HostedService;
+  const service = new StudioService(opts);
+  // The app reopens the project the user had open last (reopenNotice says why when it cannot).
+  service.reopenLast();
+  return service as unknown as HostedService;
 }

@@ -22,7 +22,7 @@ export type ServiceMessage =
 export const SERVICE_CRASHED = 'SERVICE_CRASHED' as const;
 
 const METHODS: ReadonlySet<string> = new Set<string>([
-  ...REQUEST_NAMES.filter((n) => n !== 'pickFolder' && n !== 'pickFile'),
+  ...REQUEST_NAMES.filter((n) => n !== 'pickFolder' && n !== 'pickFile' && n !== 'listDir'),
   'mediaPath',
   'dispose',
 ]);

@@ -13,7 +13,7 @@ import type {
   WsClientMessage,
   WsServerMessage,
 } from '../../shared/ipc.js';
-import { TOKEN_FRAGMENT, TOKEN_STORAGE_KEY, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/ws-auth.js';
+import { AUTH_CHECK_HEADER, AUTH_CHECK_PATH, TOKEN_FRAGMENT, TOKEN_STORAGE_KEY, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/ws-auth.js';
 
 export class ApiError extends Error {
   readonly code: ErrorCode | 'DISCONNECTED';
@@ -39,10 +39,22 @@ export function toApiError(err: unknown): ApiError {
 type Listener = (payload: unknown) => void;
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void; name: RequestName };
 
-/** 'signed-out': browser mode without the token (a new tab on the bare address): nothing can connect. */
-export type ConnectionState = 'connecting' | 'open' | 'closed' | 'signed-out';
+/**
+ * 'signed-out': browser mode without the token (a new tab on the bare address): nothing can connect.
+ * 'closed': the connection dropped, reconnecting; 'offline': the server does not answer at all
+ * (stopped or restarting), still reconnecting; 'out-of-date': the server answers but no longer takes
+ * this tab's token (replaced with --new-token): reconnecting stops.
+ */
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'offline' | 'out-of-date' | 'signed-out';
 
 export const SIGNED_OUT_MESSAGE = 'Not signed in: open the address printed by `npm run serve` (it carries ?token=…) in this tab.';
+export const OUT_OF_DATE_MESSAGE =
+  'This address is out of date — open the address printed by `npm run serve` (or run `npm run serve -- --new-token` to make a new one).';
+export const OFFLINE_MESSAGE =
+  'The Triplet Studio server is not running (it stopped or is restarting). Start it again with `npm run serve`; this tab reconnects by itself.';
+
+/** What a tab's token check found: see AUTH_CHECK_PATH on the server. */
+export type TokenCheck = 'valid' | 'invalid' | 'unreachable';
 
 /** WebSocket transport: request/response by id, events fanned out to listeners, reconnect with backoff. */
 export class WsTransport {
@@ -56,10 +68,17 @@ export class WsTransport {
   state: ConnectionState = 'connecting';
   onState: (s: ConnectionState) => void = () => {};
 
+  /** Set once the socket has opened: a later open is a reconnect (views reload, jobs reattach). */
+  private everOpen = false;
+  /** Called after each reconnect (not the first open). */
+  onReconnect: () => void = () => {};
+
   constructor(
     private readonly url: string,
     private readonly protocols: string[] = [],
     signedIn = true,
+    /** Asks the server whether this tab's token still counts (a failed handshake looks the same either way). */
+    private readonly checkToken: () => Promise<TokenCheck> = async () => 'valid',
   ) {
     if (signedIn) this.connect();
     else this.setState('signed-out');
@@ -74,25 +93,63 @@ export class WsTransport {
     this.setState('connecting');
     const ws = new WebSocket(this.url, this.protocols);
     this.ws = ws;
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
       this.backoff = 250;
       this.setState('open');
       for (const msg of this.queue.splice(0)) ws.send(JSON.stringify(msg));
+      if (this.everOpen) this.onReconnect();
+      this.everOpen = true;
     };
     ws.onmessage = (ev) => this.receive(ev.data);
     ws.onclose = () => {
       if (this.ws !== ws) return;
       this.ws = null;
       // Requests in flight cannot be answered by a new connection: fail them with a clear reason.
+      // Requests in flight cannot be answered by a new connection: fail them in plain words.
       for (const [id, p] of this.pending) {
-        p.reject(new ApiError('DISCONNECTED', `Lost the connection to Triplet Studio while running "${p.name}". Try again.`));
+        p.reject(new ApiError('DISCONNECTED', 'Lost the connection to Triplet Studio; it reconnects by itself. Try again once it is back.'));
         this.pending.delete(id);
       }
       this.setState('closed');
       if (this.stopped) return;
-      setTimeout(() => this.connect(), this.backoff);
-      this.backoff = Math.min(this.backoff * 2, 5000);
+      if (opened) return this.retry();
+      // The handshake failed: a stopped server and a refused token look the same from here, so ask.
+      void this.checkToken().then((found) => {
+        if (this.stopped || this.ws) return;
+        if (found === 'invalid') return this.stop('out-of-date', OUT_OF_DATE_MESSAGE);
+        if (found === 'unreachable') this.setState('offline');
+        this.retry();
+      });
     };
+  }
+
+  private retry(): void {
+    setTimeout(() => this.connect(), this.backoff);
+    this.backoff = Math.min(this.backoff * 2, 5000);
+  }
+
+  /** Gives up for good (the token is out of date): queued requests fail with the reason. */
+  private stop(state: ConnectionState, message: string): void {
+    this.stopped = true;
+    for (const msg of this.queue.splice(0)) {
+      const p = this.pending.get(msg.id);
+      this.pending.delete(msg.id);
+      p?.reject(new ApiError('DISCONNECTED', message));
+    }
+    this.setState(state);
+  }
+
+  /** Hands an event to this tab's listeners as if the server had sent it (after a reconnect: everything may be stale). */
+  emitLocal<E extends EventName>(name: E, payload: Events[E]): void {
+    for (const l of this.listeners.get(name) ?? []) {
+      try {
+        l(payload);
+      } catch (err) {
+        console.error(`listener for ${name} failed`, err);
+      }
+    }
   }
 
   private receive(data: unknown): void {
@@ -123,6 +180,7 @@ export class WsTransport {
     const id = this.nextId++;
     const msg: WsClientMessage = { t: 'req', id, name, args: args ?? {} };
     if (this.state === 'signed-out') return Promise.reject(new ApiError('DISCONNECTED', SIGNED_OUT_MESSAGE));
+    if (this.state === 'out-of-date') return Promise.reject(new ApiError('DISCONNECTED', OUT_OF_DATE_MESSAGE));
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, name });
       if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
@@ -196,13 +254,24 @@ function pageToken(): string | null {
   }
 }
 
+/** Whether the server still takes `token` (no answer: it is not running). */
+async function checkToken(token: string): Promise<TokenCheck> {
+  try {
+    const r = await fetch(AUTH_CHECK_PATH, { headers: { [AUTH_CHECK_HEADER]: token }, cache: 'no-store' });
+    if (!r.ok) return 'unreachable';
+    return ((await r.json()) as { valid?: boolean }).valid === true ? 'valid' : 'invalid';
+  } catch {
+    return 'unreachable';
+  }
+}
+
 export let transport: WsTransport | null = null;
 
 function createApi(): StudioApi {
   if (window.tripletStudio) return window.tripletStudio;
   // The server requires the token as a subprotocol entry in the handshake (a cookie is not enough).
   const token = pageToken();
-  transport = new WsTransport(wsUrl(), token ? [WS_PROTOCOL, WS_TOKEN_PREFIX + token] : [], token !== null);
+  transport = new WsTransport(wsUrl(), token ? [WS_PROTOCOL, WS_TOKEN_PREFIX + token] : [], token !== null, () => checkToken(token ?? ''));
   return createWsApi(transport);
 }
 

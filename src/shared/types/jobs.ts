@@ -21,3 +21,15 @@ export interface JobProgress {
   /** An epoch's closing report (its mean loss and validation accuracy): never coalesced away by throttling. */
   keep?: boolean;
 }
+
+/** A running job as a reattaching client sees it (activeJobs): its last progress and epoch-closing reports. */
+export interface ActiveJob {
+  jobId: string;
+  kind: JobKind;
+  /** The last report (null before the first). */
+  progress: JobProgress | null;
+  /** Every report marked `keep` so far (training: one per finished epoch, with its loss and accuracy). */
+  kept: JobProgress[];
+  /** What started it (training: `options`, the run's options; `runId` once its row exists). */
+  meta: Record<string, unknown>;
+}

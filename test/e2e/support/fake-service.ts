@@ -88,6 +88,10 @@ export function createFakeService(opts: { images: number; flowersDir?: string })
     runs: () => [],
     evaluate: unsupported,
     mistakes: () => [],
+    activeJobs: () => [],
+    reopenNotice: () => null,
+    pathInfo: ({ path }) => ({ path, exists: false, kind: null }),
+    receiveFile: unsupported,
     mediaPath: (_kind, id) => (files.length ? files[(id - 1) % files.length] : null),
   };
 }

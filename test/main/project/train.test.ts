@@ -65,6 +65,29 @@ test('cancelling training marks the run cancelled with no predictions and no mod
   assert.equal(existsSync(join(project.dir, 'models', `run-${run.id}.partial`)), false);
 });
 
+test('a run cancelled after two epochs keeps those epochs (loss, accuracy) but no predictions or model', { skip }, async () => {
+  const ac = new AbortController();
+  const closed: { epoch: number; loss: number; valAccuracy: number }[] = [];
+  await assert.rejects(
+    project.train({ epochs: 50, seed: 1 }, {
+      signal: ac.signal,
+      onProgress: (p) => {
+        if (p.phase !== 'train' || !p.keep) return;
+        closed.push({ epoch: p.epoch!, loss: p.loss!, valAccuracy: p.valAccuracy! });
+        if (closed.length === 2) ac.abort();
+      },
+    }),
+    { name: 'AbortError' },
+  );
+  const run = project.runs().at(-1)!;
+  assert.equal(run.status, 'cancelled');
+  assert.ok(run.epochs.length >= 2 && run.epochs.length < 50, `${run.epochs.length} epochs kept`);
+  assert.deepEqual(run.epochs.slice(0, 2).map((e) => ({ epoch: e.epoch, loss: e.loss, valAccuracy: e.valAccuracy })), closed);
+  assert.ok(run.epochs.every((e) => Number.isFinite(e.valLoss) && e.seconds > 0));
+  assert.equal(count('SELECT COUNT(*) FROM predictions WHERE run_id = ?', run.id), 0);
+  assert.equal(existsSync(join(project.dir, 'models', `run-${run.id}`)), false);
+});
+
 test('a finished run records epochs, predictions and its model; evaluate follows label fixes', { skip }, async () => {
   const run = await project.train({ epochs: 4, seed: 1 });
   assert.equal(run.status, 'finished');

@@ -14,6 +14,9 @@ export interface TrainProgress {
   batches: number;
   loss: number;
   valAccuracy?: number;
+  /** The epoch's closing report only: its validation loss and duration (a cancelled run keeps them). */
+  valLoss?: number;
+  seconds?: number;
 }
 
 export interface FitInput {
@@ -204,7 +207,7 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
       const metric: EpochMetric = { epoch, loss: lossSum / seen, valLoss: val.loss, valAccuracy: val.accuracy, seconds: (performance.now() - te) / 1000 };
       epochs.push(metric);
       // The epoch's last report: its mean loss and the validation accuracy of this same epoch.
-      cb.onProgress?.({ epoch, epochs: opts.epochs, batch: batches, batches, loss: metric.loss, valAccuracy: metric.valAccuracy });
+      cb.onProgress?.({ epoch, epochs: opts.epochs, batch: batches, batches, loss: metric.loss, valAccuracy: metric.valAccuracy, valLoss: metric.valLoss, seconds: metric.seconds });
       cb.onEpoch?.(metric);
       cb.onEpochWeights?.(epoch, () => readAll(members));
       if (!validating || improves(val, best)) best = { epoch, acc: val.accuracy, loss: val.loss, weights: readAll(members) };

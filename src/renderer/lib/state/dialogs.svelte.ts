@@ -1,6 +1,7 @@
-// Asking the user for a path: the native dialog when the host has one (Electron), otherwise a
-// text field in a modal (browser mode's pickFolder/pickFile answer null).
-import { call } from '../api.js';
+// Asking the user for a path: the native dialog when the host has one (Electron); in browser mode
+// the folder and file browser (file-browser.svelte.ts); a text field in a modal as the last resort.
+import { api, call } from '../api.js';
+import { fileBrowser } from './file-browser.svelte.js';
 // Every dialog is a Modal (components/Modal.svelte), which registers here while open so the global
 // shortcuts stand still behind it.
 export { anyModalOpen, registerModal } from '../modals.js';
@@ -33,6 +34,7 @@ class Dialogs {
   }
 
   async folder(title: string, label = 'Folder path', value = ''): Promise<string | null> {
+    if (api.mode === 'browser') return fileBrowser.open(title, 'folder', 'Choose');
     const picked = await call('pickFolder', { title });
     if (picked) return picked;
     const typed = await this.askText({ title, label, placeholder: '/home/me/photos', confirm: 'Choose', value });
@@ -41,6 +43,7 @@ class Dialogs {
   }
 
   async file(title: string, save = false, value = ''): Promise<string | null> {
+    if (api.mode === 'browser') return fileBrowser.open(title, save ? 'save' : 'file', save ? 'Save' : 'Open');
     const picked = await call('pickFile', { title, save });
     if (picked) return picked;
     const typed = await this.askText({

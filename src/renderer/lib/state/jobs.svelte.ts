@@ -1,6 +1,6 @@
 // Long-running jobs (image import, training, ...): live progress from job:* events, a promise per job
 // that settles when it ends, and cancel.
-import type { JobKind, JobProgress } from '../../../shared/types.js';
+import type { ActiveJob, JobKind, JobProgress } from '../../../shared/types.js';
 import type { Events } from '../../../shared/ipc.js';
 import { api, ApiError, call, toApiError } from '../api.js';
 
@@ -78,6 +78,25 @@ class Jobs {
   onProgress(l: (p: JobProgress) => void): () => void {
     this.listeners.add(l);
     return () => this.listeners.delete(l);
+  }
+
+  /**
+   * After a reload or reconnect: the service's running jobs become this tab's again (their bars
+   * show at once); jobs this tab waited for that ended while it was away settle as DISCONNECTED
+   * (their result is in the lists, which reload).
+   */
+  async reattach(): Promise<ActiveJob[]> {
+    const list = await call('activeJobs', {});
+    const running = new Set(list.map((j) => j.jobId));
+    for (const [jobId, settle] of [...this.waiters]) {
+      if (running.has(jobId)) continue;
+      this.waiters.delete(jobId);
+      settle({ ok: false, error: new ApiError('DISCONNECTED', 'The job ended while this tab was not connected.'), cancelled: false });
+    }
+    const active: Record<string, JobProgress> = {};
+    for (const j of list) active[j.jobId] = j.progress ?? { jobId: j.jobId, kind: j.kind, phase: 'starting', done: 0, total: 0 };
+    this.active = active;
+    return list;
   }
 
   async cancel(jobId: string): Promise<void> {

@@ -11,11 +11,29 @@ export const VIEWS: { id: View; label: string; key: string }[] = [
   { id: 'audit', label: 'Audit', key: '8' },
 ];
 
+/** sessionStorage key: the view this tab showed, so a reload comes back to it. */
+const VIEW_KEY = 'triplet-studio.view';
+
 class Nav {
   view = $state<View>('projects');
   helpOpen = $state(false);
   go(v: View): void {
     this.view = v;
+    try {
+      sessionStorage.setItem(VIEW_KEY, v);
+    } catch {
+      // storage disabled: a reload starts on Projects
+    }
+  }
+
+  /** The view this tab showed before a reload (null: none or unknown). */
+  saved(): View | null {
+    try {
+      const v = sessionStorage.getItem(VIEW_KEY);
+      return VIEWS.some((x) => x.id === v) ? (v as View) : null;
+    } catch {
+      return null;
+    }
   }
 }
 

@@ -1,9 +1,10 @@
 // Training: options (prefilled from the engine's defaults), backbones and backends, the run
 // history, and the live per-epoch metrics of the run in progress.
-import type { BackboneInfo, BackendReport, EpochMetric, JobProgress, RunSummary, TrainOptions } from '../../../shared/types.js';
+import type { ActiveJob, BackboneInfo, BackendReport, EpochMetric, JobProgress, RunSummary, TrainOptions } from '../../../shared/types.js';
 import { call } from '../api.js';
 import { jobs } from './jobs.svelte.js';
 import { Refresher } from './refresh.js';
+import { reportRunEnd } from './run-end.js';
 
 export interface LivePoint {
   epoch: number;
@@ -20,6 +21,8 @@ class Runs {
   /** Latest metrics per epoch of the running job (the last report of an epoch wins). */
   live = $state.raw<LivePoint[]>([]);
   compare = $state<number[]>([]);
+  /** Option fields whose text the form refuses (Train waits until they are fixed). */
+  optionProblems = $state(0);
 
   /** The run list follows `runs` change events (a run finished, failed or was added elsewhere). */
   private readonly listRefresher = new Refresher(['runs'], () => this.loadRuns());
@@ -62,18 +65,39 @@ class Runs {
     this.list = [...(await call('runs', {}))].sort((a, b) => b.id - a.id);
   }
 
-  /** Starts training; resolves when the job ends (rejects with its error). */
+  /** Starts training; resolves when the job ends, after its message (finished, cancelled or failed) is shown. */
   async train(): Promise<void> {
     if (!this.options) return;
     this.live = [];
     const { jobId } = await call('train', { options: $state.snapshot(this.options) });
+    await this.follow(jobId);
+  }
+
+  /**
+   * A training job running in the service that this tab did not start or lost track of (a reload,
+   * a reconnect): show its options, its epochs so far and its progress, and its end message.
+   */
+  attach(job: ActiveJob): void {
+    if (job.kind !== 'train' || this.jobId === job.jobId) return;
+    const options = job.meta.options as TrainOptions | undefined;
+    if (options) this.options = { ...options };
+    this.live = job.kept.filter((p) => p.epoch != null && p.loss != null).map((p) => ({ epoch: p.epoch!, loss: p.loss!, valAccuracy: p.valAccuracy }));
+    void this.follow(job.jobId);
+  }
+
+  /** Waits for a training job; then reloads the runs and says how it ended. */
+  private async follow(jobId: string): Promise<void> {
     this.jobId = jobId;
+    let error: unknown = null;
     try {
       await jobs.result(jobId, 'train');
+    } catch (err) {
+      error = err;
     } finally {
-      // The run list refreshes on the `runs` change event the service sends when the job ends.
       this.jobId = null;
     }
+    await this.loadRuns().catch(() => undefined);
+    reportRunEnd(this.list[0], error);
   }
 
   /** Job installing backbone weights, while it runs. */

@@ -2,7 +2,7 @@
 // main side, which records it in the history so it can be undone). The list refreshes on the
 // service's `triplets` change events only (refresh.ts), so an edit costs one listTriplets.
 import type { Split, TripletEdit, TripletImportReport, TripletRecord } from '../../../shared/types.js';
-import { call } from '../api.js';
+import { call, toApiError } from '../api.js';
 import { Refresher } from './refresh.js';
 
 export const TRIPLET_PAGE = 100;
@@ -22,6 +22,8 @@ class Triplets {
   selected = $state(0);
   loading = $state(false);
   lastImport = $state.raw<TripletImportReport | null>(null);
+  /** Why the list could not be loaded (e.g. disconnected): the view says so instead of "No triplets yet". */
+  failed = $state<string | null>(null);
   private gen = 0;
   /** Set by an import: the refresh its change event brings shows the first page. */
   private toFirstPage = false;
@@ -56,10 +58,14 @@ class Triplets {
         limit: TRIPLET_PAGE,
       });
       if (gen !== this.gen) return;
+      this.failed = null;
       this.items = page.items;
       this.total = page.total;
       this.offset = page.offset;
       this.selected = Math.min(this.selected, Math.max(0, page.items.length - 1));
+    } catch (err) {
+      if (gen === this.gen) this.failed = toApiError(err).message;
+      throw err;
     } finally {
       if (gen === this.gen) this.loading = false;
     }

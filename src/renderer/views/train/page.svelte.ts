@@ -3,19 +3,49 @@
 // compared) and its two commands, train and install a backbone. Lists refresh on the service's
 // change events only (runs.watch()), never after the view's own commands.
 import type { RunSummary } from '../../../shared/types.js';
-import { describeLeftOut } from '../../../shared/left-out.js';
-import { formatPercent } from '../../lib/format.js';
+import { TRAIN_OPTIONS } from '../../../shared/train-options.js';
 import { dialogs } from '../../lib/state/dialogs.svelte.js';
 import { jobs } from '../../lib/state/jobs.svelte.js';
 import { project } from '../../lib/state/project.svelte.js';
 import { runs } from '../../lib/state/runs.svelte.js';
 import { attempt, toasts } from '../../lib/state/toasts.svelte.js';
+import { ApiError, toApiError } from '../../lib/api.js';
 
 /** Total seconds a run spent (all its timed phases). */
 export const runSeconds = (r: RunSummary): number => Object.values(r.timings ?? {}).reduce((a, b) => a + b, 0);
 
 /** Badge class of a run status. */
 export const statusBadge = (status: RunSummary['status']): string => (status === 'finished' ? 'ok' : status === 'failed' ? 'danger' : 'warn');
+
+/** What the chart card says about the run it shows, in plain words, and its empty-chart text. */
+export function runState(run: RunSummary | undefined, training: boolean): { text: string | null; tone: string; empty: string } {
+  if (training) return { text: null, tone: '', empty: 'Waiting for the first epoch…' };
+  if (!run) return { text: null, tone: '', empty: 'No runs yet' };
+  const of = `${run.epochs.length} of ${run.options.epochs} epochs`;
+  switch (run.status) {
+    case 'running':
+      return { text: `Run #${run.id} is training in another window or on the command line; its results show here when it ends.`, tone: 'warn', empty: 'Its epochs show here when it ends.' };
+    case 'cancelled':
+      return {
+        text: `Cancelled after ${of}. The chart shows the epochs it finished; no model was saved, so it has no test accuracy.`,
+        tone: 'warn',
+        empty: 'Cancelled before its first epoch ended.',
+      };
+    case 'failed':
+      return { text: `Failed after ${of}: ${run.error ?? 'no reason was recorded.'}`, tone: 'error', empty: 'Failed before its first epoch ended.' };
+    default:
+      return { text: null, tone: '', empty: 'No epochs recorded.' };
+  }
+}
+
+/** A refused `train` request in plain words: the options' own messages, without request and field paths. */
+export function plainTrainError(err: unknown): ApiError {
+  const e = toApiError(err);
+  const issues = (e.details as { issues?: unknown } | undefined)?.issues;
+  if (e.code !== 'BAD_ARGUMENTS' || !Array.isArray(issues)) return e;
+  const words = issues.map((i) => String(i).replace(/^(train: )?(options\.)?\w+: /, '')).join(' ');
+  return new ApiError(e.code, words, e.details);
+}
 
 export class TrainPage {
   readonly job = $derived(runs.jobId ? jobs.active[runs.jobId] : jobs.ofKind('train') ?? jobs.ofKind('embed'));
@@ -29,16 +59,17 @@ export class TrainPage {
   readonly usedEngine = $derived(runs.backends?.engines?.find((e) => e.available));
   readonly trainCount = $derived(project.info?.triplets.train ?? 0);
   readonly compared = $derived(runs.compare.map((id) => runs.list.find((r) => r.id === id)).filter((r): r is RunSummary => !!r));
-  readonly canTrain = $derived(!runs.jobId && !!runs.options && !!this.chosen?.installed && this.trainCount > 0);
+  readonly canTrain = $derived(!runs.jobId && !!runs.options && !!this.chosen?.installed && this.trainCount > 0 && runs.optionProblems === 0);
+  /** The engine in words: "WebAssembly" (not "wasm WASM"), and where it computes (GPU or CPU). */
+  readonly engineLabel = $derived(TRAIN_OPTIONS.backend.choices.find((c) => c.value === runs.backends?.used)?.label ?? runs.backends?.used ?? '');
+  readonly engineWhere = $derived(this.used ? (this.used.kind === 'GPU' ? 'GPU' : 'CPU') : null);
 
+  /** Starts a run; its end message (finished, cancelled, failed) comes from the runs state, also after a reload. */
   async train(): Promise<void> {
     try {
       await runs.train();
-      const r = runs.list[0];
-      if (r?.status === 'finished')
-        toasts.push('success', 'Training finished', `Test accuracy ${formatPercent(r.testAccuracy)} (baseline ${formatPercent(r.baselineAccuracy)}).${describeLeftOut(r.leftOut) ? ` ${describeLeftOut(r.leftOut)}` : ''}`);
     } catch (err) {
-      toasts.error(err, 'Training stopped');
+      toasts.error(plainTrainError(err), 'Could not start training');
     }
   }
 

@@ -6,12 +6,18 @@ import { api, call, toApiError } from '../../lib/api.js';
 import { formatNumber, plural } from '../../lib/format.js';
 import { attempt, toasts } from '../../lib/state/toasts.svelte.js';
 import { triplets } from '../../lib/state/triplets.svelte.js';
+import { dialogs } from '../../lib/state/dialogs.svelte.js';
+import { uploadFile } from '../../lib/upload.js';
 
 export type EditKind = 'swap' | 'delete' | 'move' | 'toggle';
 export interface FileOp {
   kind: 'import' | 'export';
   path: string;
   split: Split;
+  /** Export: the existing file the dialog asks about before replacing it. */
+  askReplace?: string | null;
+  /** Export: the path the user agreed to replace (or picked in a dialog that asked). */
+  confirmed?: string | null;
 }
 
 export class TripletsPage {
@@ -89,17 +95,44 @@ export class TripletsPage {
     this.fileOp = { kind, path, split: triplets.filters.split || 'train' };
   }
 
+  /** Browser mode's Browse…: the folder and file browser fills the path (it asks before replacing). */
+  async browseFileOp(): Promise<void> {
+    const op = this.fileOp;
+    if (!op) return;
+    const picked = await attempt(() => dialogs.file(op.kind === 'import' ? 'Import triplets' : 'Export triplets', op.kind === 'export'));
+    if (!picked || this.fileOp !== op) return;
+    op.path = picked;
+    op.askReplace = null;
+    op.confirmed = op.kind === 'export' ? picked : null;
+  }
+
+  /** Upload progress of a dropped file (bytes), while it is sent. */
+  received = $state<{ done: number; total: number } | null>(null);
+
+  /** A dropped (or browser-chosen) triplet file: sent to the project as bytes, then imported as usual. */
+  async importDropped(file: File): Promise<void> {
+    const op = this.fileOp;
+    if (!op || op.kind !== 'import' || this.fileBusy) return;
+    this.report = null;
+    this.received = { done: 0, total: file.size };
+    const path = await attempt(() => uploadFile(file, (done, total) => (this.received = { done, total })), `Could not read ${file.name}`);
+    this.received = null;
+    if (!path || this.fileOp !== op) return;
+    op.path = path;
+    await this.runFileOp();
+  }
+
   closeFileOp(): void {
     this.fileOp = null;
   }
 
-  async runFileOp(skipInvalid = false, allowLeakage = false): Promise<void> {
+  async runFileOp(skipInvalid = false, allowLeakage = false, replace = false): Promise<void> {
     if (!this.fileOp || !this.fileOp.path.trim()) return;
     const op = this.fileOp;
     this.fileBusy = true;
     try {
       if (op.kind === 'import') await this.runImport(op, skipInvalid, allowLeakage);
-      else await this.runExport(op);
+      else await this.runExport(op, replace);
     } finally {
       this.fileBusy = false;
     }
@@ -123,13 +156,29 @@ export class TripletsPage {
     }
   }
 
-  private async runExport(op: FileOp): Promise<void> {
-    const r = await attempt(() => triplets.exportFile(op.path.trim(), op.split), 'Export failed');
+  private async runExport(op: FileOp, replace = false): Promise<void> {
+    const path = op.path.trim();
+    if (replace && op.askReplace) op.confirmed = op.askReplace;
+    if (!(await mayWriteExport(op, path))) return;
+    const r = await attempt(() => triplets.exportFile(path, op.split), 'Export failed');
     if (r) {
       toasts.push('success', 'Triplets exported', `${plural(r.count, 'triplet')} written to ${r.file}`);
       this.fileOp = null;
     }
   }
+}
+
+/** Whether exporting to `path` may go ahead: a new file, or an existing one the user agreed to replace. */
+async function mayWriteExport(op: FileOp, path: string): Promise<boolean> {
+  const info = await attempt(() => call('pathInfo', { path }), 'Export failed');
+  if (!info) return false;
+  if (info.kind === 'dir') {
+    toasts.push('error', 'Export failed', `${info.path} is a folder: add a file name, like ${info.path}/${op.split}.txt.`);
+    return false;
+  }
+  if (!info.exists || op.confirmed === path || op.confirmed === info.path) return true;
+  op.askReplace = info.path;
+  return false;
 }
 
 function refusedReport(err: unknown): TripletImportReport | null {

@@ -1,0 +1,52 @@
+// Listening on the port a data folder used last time, so browser mode's address stays the same
+// across restarts. A remembered port that another program holds now is reported and replaced (the
+// address changes, and the notice says so); an explicitly requested port that is taken is an error.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { rememberPort } from './session-store.js';
+
+export interface ListenPlan {
+  /** The data folder's lasting token, or null (a per-launch token). */
+  token: string | null;
+  /** `--port N` (0: any free port); null: use the remembered one. */
+  explicitPort: number | null;
+  rememberedPort: number | null;
+  /** Where to remember the port; null: do not remember. */
+  dataDir: string | null;
+  notices: string[];
+}
+
+function listenOnce(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolveListen, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolveListen();
+    });
+  });
+}
+
+/** Listens as planned; returns the port. Adds a notice when the remembered port was taken. */
+export async function listenWithMemory(server: Server, host: string, plan: ListenPlan, notices: string[]): Promise<number> {
+  const wanted = plan.explicitPort ?? plan.rememberedPort ?? 0;
+  try {
+    await listenOnce(server, wanted, host);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const remembered = plan.explicitPort === null && plan.rememberedPort !== null;
+    if (!remembered || (code !== 'EADDRINUSE' && code !== 'EACCES')) {
+      if (code === 'EADDRINUSE') throw new Error(`Port ${wanted} on ${host} is already in use by another program: choose another with --port N (or leave --port out).`);
+      throw err;
+    }
+    await listenOnce(server, 0, host);
+    const now = (server.address() as AddressInfo).port;
+    notices.push(
+      `Port ${wanted}, which this data folder used last time, is taken by another program: using port ${now} instead. ` +
+        'The address below is new: bookmarks and open tabs of the old one will not reach this server.',
+    );
+  }
+  const port = (server.address() as AddressInfo).port;
+  if (plan.dataDir) rememberPort(plan.dataDir, port);
+  return port;
+}

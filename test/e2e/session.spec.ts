@@ -1,0 +1,122 @@
+// Sessions that survive a server restart: the printed address is the same after a restart on the
+// same data folder (token and port kept), opens the app again and again, also in a fresh browser
+// profile, with no page errors; the app reopens the last project; an open tab says the server
+// stopped, reconnects by itself when it is back, and says its address is out of date after
+// --new-token (and a reload shows a readable page, not a bare 401).
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../helpers/shared.js';
+import { collectProblems, createProject, expect, startStudio, stopStudio, test, VIEWPORTS } from './fixtures.js';
+import type { Browser } from '@playwright/test';
+import type { ChildProcess } from 'node:child_process';
+
+test.setTimeout(180_000);
+
+/** While the server is down, the old tab's reconnect attempts fail: those console lines are expected. */
+const DOWNTIME = [/WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/ws' failed/, /ERR_CONNECTION_REFUSED/];
+
+const serve = (dataDir: string, ...args: string[]) => startStudio([join(repoRoot, 'scripts', 'serve.mjs'), '--data', dataDir, ...args]);
+
+async function freshProfileOpens(browser: Browser, url: string, viewport: { width: number; height: number }): Promise<void> {
+  const context = await browser.newContext({ viewport });
+  try {
+    const page = await context.newPage();
+    const problems = collectProblems(page);
+    await page.goto(url);
+    await expect(page.getByTestId('connection')).toHaveText('Connected');
+    await expect(page.getByTestId('sidebar-project')).toHaveText('flowers-project'); // reopened by the server
+    expect(problems).toEqual([]);
+  } finally {
+    await context.close();
+  }
+}
+
+for (const viewport of VIEWPORTS) {
+  test(`a restart keeps the address; the old tab reconnects; the last project reopens (${viewport.width}px)`, async ({ browser }) => {
+    const root = mkdtempSync(join(tmpdir(), 'ts-e2e-session-'));
+    const dataDir = join(root, 'data');
+    const projectDir = join(root, 'flowers-project');
+    mkdirSync(projectDir);
+    let child: ChildProcess | null = null;
+    const context = await browser.newContext({ viewport });
+    try {
+      const first = await serve(dataDir);
+      child = first.child;
+      const page = await context.newPage();
+      const problems = collectProblems(page, DOWNTIME);
+      await page.goto(first.url);
+      await expect(page.getByTestId('connection')).toHaveText('Connected');
+      await createProject(page, projectDir);
+
+      // The server stops: the tab says so and how to get back, instead of "Reconnecting…" forever.
+      await stopStudio(child);
+      child = null;
+      await expect(page.getByTestId('connection')).toHaveText('Server not running', { timeout: 20_000 });
+      await expect(page.getByTestId('connection-notice')).toContainText('Start it again with `npm run serve`');
+
+      // Same data folder: the same address (token and port).
+      const second = await serve(dataDir);
+      child = second.child;
+      expect(second.url).toBe(first.url);
+      await expect(page.getByTestId('connection')).toHaveText('Connected', { timeout: 20_000 });
+      await expect(page.getByTestId('connection-notice')).toBeHidden();
+      await expect(page.getByTestId('sidebar-project')).toHaveText('flowers-project');
+
+      // The printed address opens the app again in this profile, twice, and in a fresh one.
+      for (let i = 0; i < 2; i++) {
+        const again = await context.newPage();
+        const againProblems = collectProblems(again);
+        await again.goto(first.url);
+        await expect(again.getByTestId('connection')).toHaveText('Connected');
+        await expect(again.getByTestId('sidebar-project')).toHaveText('flowers-project');
+        expect(againProblems).toEqual([]);
+        await again.close();
+      }
+      await freshProfileOpens(browser, first.url, viewport);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+      if (child) await stopStudio(child);
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+}
+
+test('after --new-token an open tab says its address is out of date; the old address gets a readable page', async ({ browser }) => {
+  const root = mkdtempSync(join(tmpdir(), 'ts-e2e-session-'));
+  const dataDir = join(root, 'data');
+  let child: ChildProcess | null = null;
+  const context = await browser.newContext({ viewport: VIEWPORTS[0] });
+  try {
+    const first = await serve(dataDir);
+    child = first.child;
+    const page = await context.newPage();
+    const problems = collectProblems(page, [...DOWNTIME, /status of 401/]);
+    await page.goto(first.url);
+    await expect(page.getByTestId('connection')).toHaveText('Connected');
+    await stopStudio(child);
+    child = null;
+    const second = await serve(dataDir, '--new-token');
+    child = second.child;
+    expect(second.url).not.toBe(first.url);
+    expect(new URL(second.url).port).toBe(new URL(first.url).port);
+    // The tab's token no longer opens the socket: it says so and stops knocking.
+    await expect(page.getByTestId('connection')).toHaveText('Address out of date', { timeout: 20_000 });
+    await expect(page.getByTestId('connection-notice')).toContainText('This address is out of date — open the address printed by `npm run serve`');
+    // A reload (old cookie) and the old printed address: a readable page, not a bare "Unauthorized".
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'This address is out of date' })).toBeVisible();
+    await page.goto(first.url);
+    await expect(page.getByRole('heading', { name: 'This address is out of date' })).toBeVisible();
+    await expect(page.locator('body')).toContainText('npm run serve -- --new-token');
+    // The new address works in the same tab.
+    await page.goto(second.url);
+    await expect(page.getByTestId('connection')).toHaveText('Connected');
+    expect(problems).toEqual([]);
+  } finally {
+    await context.close();
+    if (child) await stopStudio(child);
+    rmSync(root, { recursive: true, force: true });
+  }
+});

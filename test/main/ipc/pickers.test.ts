@@ -1,0 +1,77 @@
+// The browser-mode pickers, main side: a typed relative path is refused with a clear message (it
+// used to resolve against the app's own folder, so `myproject` made a project inside the app), `~`
+// means the home folder, and listDir lists one folder (folders first, hidden on request, problems
+// as sentences) in browser mode only.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { StudioServiceApi } from '../../../src/shared/ipc.js';
+import type { DirListing } from '../../../src/shared/types.js';
+import { createDispatcher, type SenderInfo } from '../../../src/main/ipc/dispatch.js';
+import { listDir } from '../../../src/main/server/list-dir.js';
+
+const socket: SenderInfo = { transport: 'socket', authenticated: true };
+const calls: string[] = [];
+const service = new Proxy({} as StudioServiceApi, {
+  get: (_t, name) => (typeof name === 'string' ? () => (calls.push(name), null) : undefined),
+});
+const browser = createDispatcher(service, { pickFolder: async () => null, pickFile: async () => null, listDir });
+const electron = createDispatcher(service, { pickFolder: async () => '/x', pickFile: async () => null });
+
+const root = mkdtempSync(join(tmpdir(), 'ts-pickers-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+test('a typed relative path is refused, not resolved against the app folder; ~ is the home folder', async () => {
+  const r = await browser.dispatch('pickFolder', { typed: 'myproject' }, socket);
+  assert.equal(r.ok, false);
+  if (!r.ok) {
+    assert.equal(r.error.code, 'BAD_ARGUMENTS');
+    assert.match(r.error.message, /"myproject" is not a full path/);
+  }
+  assert.equal(browser.grants.has(join(process.cwd(), 'myproject')), false, 'nothing granted');
+  assert.equal((await browser.dispatch('createProject', { dir: join(process.cwd(), 'myproject') }, socket)).ok, false);
+  assert.deepEqual(await browser.dispatch('pickFolder', { typed: '~/photos' }, socket), { ok: true, value: join(homedir(), 'photos') });
+  assert.deepEqual(await browser.dispatch('pickFile', { typed: '/tmp/a/../b.txt', save: true }, socket), { ok: true, value: '/tmp/b.txt' });
+});
+
+test('listDir: folders first, then files with sizes; hidden entries on request; absolute paths only', async () => {
+  mkdirSync(join(root, 'b-folder'));
+  mkdirSync(join(root, '.hidden-folder'));
+  writeFileSync(join(root, 'a.txt'), 'abc');
+  writeFileSync(join(root, '.secret'), 'x');
+  const r = await browser.dispatch('listDir', { path: root }, socket);
+  assert.equal(r.ok, true);
+  const listing = (r as { value: DirListing }).value;
+  assert.equal(listing.path, root);
+  assert.equal(listing.parent, tmpdir());
+  assert.deepEqual(listing.entries, [{ name: 'b-folder', kind: 'dir' }, { name: 'a.txt', kind: 'file', size: 3 }]);
+  const all = (await browser.dispatch('listDir', { path: root, hidden: true }, socket)) as { value: DirListing };
+  assert.deepEqual(all.value.entries.map((e) => e.name), ['.hidden-folder', 'b-folder', '.secret', 'a.txt']);
+  const home = (await browser.dispatch('listDir', {}, socket)) as { value: DirListing };
+  assert.equal(home.value.path, homedir());
+  const rel = await browser.dispatch('listDir', { path: 'src' }, socket);
+  assert.equal(rel.ok, false);
+  if (!rel.ok) assert.match(rel.error.message, /"src" is not a full path/);
+  const missing = await browser.dispatch('listDir', { path: join(root, 'nope') }, socket);
+  assert.equal(missing.ok, false);
+  if (!missing.ok) assert.equal(missing.error.message, `${join(root, 'nope')} does not exist.`);
+  const file = await browser.dispatch('listDir', { path: join(root, 'a.txt') }, socket);
+  if (!file.ok) assert.match(file.error.message, /is a file, not a folder/);
+  assert.equal(calls.includes('listDir'), false, 'answered by the host, never the service');
+});
+
+test('listDir: a folder the user may not read says so', { skip: process.getuid?.() === 0 && 'root reads every folder' }, async () => {
+  const locked = join(root, 'locked');
+  mkdirSync(locked, { mode: 0o000 });
+  const r = await browser.dispatch('listDir', { path: locked }, socket);
+  assert.equal(r.ok, false);
+  if (!r.ok) assert.equal(r.error.message, `You do not have permission to open ${locked}.`);
+});
+
+test('listDir is browser mode only: the desktop app has native dialogs', async () => {
+  const r = await electron.dispatch('listDir', { path: root }, socket);
+  assert.equal(r.ok, false);
+  if (!r.ok) assert.equal(r.error.code, 'FORBIDDEN');
+});

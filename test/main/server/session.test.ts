@@ -1,0 +1,135 @@
+// Browser mode keeps one token and one port per data folder, so the printed address survives a
+// restart: the token file is private (0600; a wider one is repaired and its token replaced),
+// --new-token rotates it, a taken remembered port is reported and replaced, and a tab with an old
+// address gets a readable page saying so instead of a bare 401.
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { mediaCookieName } from '../../../src/main/server/auth.js';
+import { startServer, type HostedService, type RunningServer } from '../../../src/main/server/index.js';
+import { SESSION_FILE } from '../../../src/main/server/session-store.js';
+
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const dataDir = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'ts-session-'));
+  dirs.push(d);
+  return d;
+};
+const fakeService = (): HostedService => ({ mediaPath: () => null, projectInfo: () => null }) as unknown as HostedService;
+const start = (dir: string, extra: { port?: number; newToken?: boolean } = {}): Promise<RunningServer> =>
+  startServer({ dataDir: dir, persistSession: true, staticDir: dir, createService: fakeService, ...extra });
+
+function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type']), body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const posix = process.platform !== 'win32';
+
+test('a restart on the same data folder prints the same address; the token file is private', async () => {
+  const dir = dataDir();
+  const first = await start(dir);
+  const url = first.url;
+  await first.close();
+  if (posix) assert.equal(statSync(join(dir, SESSION_FILE)).mode & 0o777, 0o600);
+  assert.equal(Buffer.from(first.token, 'base64url').length, 32);
+  const second = await start(dir);
+  try {
+    assert.equal(second.url, url, 'same token and same port');
+    assert.deepEqual(second.notices, []);
+    // The start address keeps working after the restart (cookie + redirect, no 401).
+    assert.equal((await get(second.port, `/?token=${second.token}`)).status, 302);
+  } finally {
+    await second.close();
+  }
+});
+
+test('--new-token replaces the token; the old address gets a readable "out of date" page', async () => {
+  const dir = dataDir();
+  const first = await start(dir);
+  await first.close();
+  const second = await start(dir, { newToken: true });
+  try {
+    assert.notEqual(second.token, first.token);
+    assert.equal(second.port, first.port);
+    assert.match(second.notices.join('\n'), /New token/);
+    const old = await get(second.port, `/?token=${first.token}`);
+    assert.equal(old.status, 401);
+    assert.match(old.type, /text\/html/);
+    assert.match(old.body, /This address is out of date/);
+    assert.match(old.body, /npm run serve/);
+    // An old cookie of this port (a bookmark of the bare address): the same page.
+    const stale = await get(second.port, '/', { Cookie: `${mediaCookieName(second.port)}=${first.mediaToken}` });
+    assert.match(stale.body, /This address is out of date/);
+    // No cookie at all: how to get in.
+    const none = await get(second.port, '/');
+    assert.equal(none.status, 401);
+    assert.match(none.body, /Open the address printed by npm run serve/);
+    // The tab's check: the old token is out of date, the new one valid.
+    assert.deepEqual(JSON.parse((await get(second.port, '/auth/check', { 'X-Triplet-Token': first.token })).body), { valid: false });
+    assert.deepEqual(JSON.parse((await get(second.port, '/auth/check', { 'X-Triplet-Token': second.token })).body), { valid: true });
+  } finally {
+    await second.close();
+  }
+});
+
+test('a token file readable by others is made private and its token replaced', { skip: !posix && 'POSIX modes only' }, async () => {
+  const dir = dataDir();
+  const first = await start(dir);
+  await first.close();
+  chmodSync(join(dir, SESSION_FILE), 0o644);
+  const second = await start(dir);
+  try {
+    assert.equal(statSync(join(dir, SESSION_FILE)).mode & 0o777, 0o600);
+    assert.notEqual(second.token, first.token);
+    assert.match(second.notices.join('\n'), /readable by other users \(mode 644\)/);
+    assert.equal(JSON.parse(readFileSync(join(dir, SESSION_FILE), 'utf8')).token, second.token);
+  } finally {
+    await second.close();
+  }
+});
+
+test('a remembered port taken by another program: said clearly, another port used and remembered', async () => {
+  const dir = dataDir();
+  const first = await start(dir);
+  await first.close();
+  const blocker: NetServer = createNetServer();
+  await new Promise<void>((r) => blocker.listen(first.port, '127.0.0.1', () => r()));
+  try {
+    const second = await start(dir);
+    await second.close();
+    assert.notEqual(second.port, first.port);
+    assert.equal(second.token, first.token);
+    assert.match(second.notices.join('\n'), new RegExp(`Port ${first.port}, which this data folder used last time, is taken`));
+    const third = await start(dir);
+    await third.close();
+    assert.equal(third.port, second.port, 'the new port is remembered');
+    // An explicit --port that is taken is an error naming it.
+    await assert.rejects(start(dir, { port: first.port }), new RegExp(`Port ${first.port} on 127.0.0.1 is already in use`));
+  } finally {
+    await new Promise((r) => blocker.close(r));
+  }
+});
+
+test('without persistSession (tests, Electron-free embedding): a new token per launch, nothing stored', async () => {
+  const dir = dataDir();
+  const a = await startServer({ dataDir: dir, staticDir: dir, createService: fakeService });
+  await a.close();
+  const b = await startServer({ dataDir: dir, staticDir: dir, createService: fakeService });
+  await b.close();
+  assert.notEqual(a.token, b.token);
+  assert.throws(() => statSync(join(dir, SESSION_FILE)));
+});
