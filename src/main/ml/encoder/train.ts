@@ -72,5 +72,5 @@ export async function trainEncoder(args: TrainEncoderArgs): Promise<TrainedEncod
     },
   });
   const f = r.result;
-  return { weights: f.weights, epochs: f.epochs, bestEpoch: f.bestEpoch, trainCount: f.trainCount, valCount: f.valCount, unusedCount: f.unusedCount, valImages: f.valImages, backend: r.backend, seconds: f.seconds, seed: f.seed };
+  return { weights: f.weights, epochs: f.epochs, bestEpoch: f.bestEpoch, trainCount: f.trainCount, tripletsPerEpoch: f.tripletsPerEpoch, valCount: f.valCount, unusedCount: f.unusedCount, valImages: f.valImages, backend: r.backend, seconds: f.seconds, seed: f.seed };
 }
