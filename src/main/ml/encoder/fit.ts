@@ -109,6 +109,13 @@ function kernelPenalty(net: EncoderNet, weightDecay: number): tf.Scalar {
   return tf.mul(weightDecay, tf.add(tf.sum(tf.square(w1)), tf.sum(tf.square(w2)))) as tf.Scalar;
 }
 
+function sameValues(a: Float32Array, b: Float32Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function hostFeatures(input: FitInput): HostFeatures {
   const rows = input.features.length / input.dim;
   const both = new Float32Array(2 * input.features.length);
@@ -157,7 +164,8 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
   const feats = hostFeatures(input);
   const shape = { inputDim: input.dim, hidden: opts.hidden, embedding: opts.embedding };
   const initSeed = Math.floor(rand() * 2 ** 31);
-  const flipRand = input.flipped ? seededRandom(initSeed ^ 0x5bd1e995) : undefined;
+  // Mirrored rows equal to the plain ones augment nothing: skipped, so the unique path sees one image, not two.
+  const flipRand = input.flipped && !sameValues(input.flipped, input.features) ? seededRandom(initSeed ^ 0x5bd1e995) : undefined;
   const create = input.impl === 'layers' ? createLayersEncoder : createFastEncoder;
   // Member 0 starts from exactly the weights a single encoder would (an ensemble of 1 is the old model).
   const members = Array.from({ length: opts.ensemble ?? 1 }, (_, k) => ({ net: create(shape, k === 0 ? initSeed : (initSeed + k * 104729) % 2 ** 31), optimizer: tf.train.adam(opts.learningRate) }));
