@@ -1,0 +1,117 @@
+// Training at scale (`npm run bench -- scale [tps] [ratio] [rule] [big]`; issue 12.3). Synthetic
+// 768-d features with class structure (bench/scale-data.ts: raw-feature accuracy ≈ 0.73), wasm.
+//   tps    encoder triplets/s at 768-d, one encoder: the per-row path (old) vs the unique-image
+//          path, over 300 and 20,000 images. Target ≥ 10,000/s.
+//   ratio  the default run (ensemble 2, 24 epochs) on 100,000 vs 1,200 triplets over the same 300
+//          images. Target ≤ 5×.
+//   rule   the epoch rule vs full epochs (stepsPerEpoch 0) on 30,000 triplets over 3,000 images,
+//          one encoder, seeds 1–3: test accuracy mean ± sd (full epochs on 1,000,000 triplets would
+//          take hours, so the rule is validated where both can run).
+//   big    the default run on 1,000,000 triplets over 20,000 images: time (target < 10 min), peak
+//          RSS, test accuracy.
+// Timings are of this machine at the time (2 cores, shared): the load average is printed with them.
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { initBackend } from '../src/main/ml/backend/tfjs.js';
+import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
+import { fitEncoder } from '../src/main/ml/encoder/fit.js';
+import { seededRandom } from '../src/main/ml/encoder/rng.js';
+import { makeScaleSet } from './scale-data.js';
+import { mean, meanSd, sd, trainAndScore } from './scale-lib.js';
+
+interface Row {
+  what: string;
+  detail: string;
+  value: number;
+  unit: string;
+  note?: string;
+}
+
+const load = () => `load ${loadavg()[0].toFixed(1)}`;
+
+/** Triplets/s of one encoder over `images` random 768-d images (epoch 1 is warm-up, not counted). */
+async function tps(images: number, triplets: number, batchSize: number, unique: boolean): Promise<number> {
+  const rand = seededRandom(7);
+  const dim = 768;
+  const features = Float32Array.from({ length: images * dim }, () => Math.max(0, rand() * 2 - 0.5));
+  const t = Int32Array.from({ length: triplets * 3 }, () => Math.floor(rand() * images));
+  const options = { ...DEFAULT_TRAIN_OPTIONS, epochs: 3, seed: 3, ensemble: 1, batchSize, stepsPerEpoch: 0 };
+  const r = await fitEncoder({ dim, features, triplets: t, options, unique });
+  const timed = r.epochs.slice(1);
+  return (r.trainCount * timed.length) / timed.reduce((s, e) => s + e.seconds, 0);
+}
+
+async function tpsRows(): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const [images, triplets] of [[300, 3072], [20_000, 12_288]]) {
+    const old = await tps(images, triplets, 64, false);
+    rows.push({ what: 'train', detail: `per-row (old), ${images} images, batch 64`, value: old, unit: 'triplets/s', note: load() });
+    for (const batch of [64, 256, 1024]) {
+      const v = await tps(images, triplets, batch, true);
+      rows.push({ what: 'train', detail: `unique-image, ${images} images, batch ${batch}`, value: v, unit: 'triplets/s', note: `${(v / old).toFixed(2)}× old; ${load()}` });
+    }
+  }
+  return rows;
+}
+
+async function ratioRows(): Promise<Row[]> {
+  const small = makeScaleSet({ trainImages: 300, testImages: 1000, trainTriplets: 1200, testTriplets: 5000, classes: 10, seed: 1 });
+  const large = { ...small, train: makeScaleSet({ trainImages: 300, testImages: 1000, trainTriplets: 100_000, testTriplets: 5000, classes: 10, seed: 1 }).train };
+  const a = await trainAndScore(small, { seed: 1 });
+  const b = await trainAndScore(large, { seed: 1 });
+  return [
+    { what: 'default run', detail: '1,200 triplets over 300 images', value: a.seconds, unit: 's', note: `test acc ${a.accuracy.toFixed(3)}; ${load()}` },
+    { what: 'default run', detail: `100,000 triplets over the same images (${b.fit.tripletsPerEpoch}/epoch)`, value: b.seconds, unit: 's', note: `test acc ${b.accuracy.toFixed(3)}; ${load()}` },
+    { what: 'time ratio', detail: '100,000 / 1,200 triplets', value: b.seconds / a.seconds, unit: '×', note: 'target ≤ 5×' },
+  ];
+}
+
+async function ruleRows(): Promise<Row[]> {
+  const set = makeScaleSet({ trainImages: 3000, testImages: 2000, trainTriplets: 30_000, testTriplets: 10_000, classes: 10, seed: 2 });
+  const rows: Row[] = [];
+  const acc: Record<string, number[]> = { rule: [], full: [] };
+  for (const seed of [1, 2, 3]) {
+    for (const [name, over] of [['rule', {}], ['full', { stepsPerEpoch: 0 }]] as const) {
+      const r = await trainAndScore(set, { ensemble: 1, seed, ...over });
+      acc[name].push(r.accuracy);
+      rows.push({ what: `epochs: ${name}`, detail: `30,000 triplets / 3,000 images, seed ${seed}, ${r.fit.tripletsPerEpoch}/epoch`, value: r.seconds, unit: 's', note: `test acc ${r.accuracy.toFixed(3)}; ${load()}` });
+    }
+  }
+  const diff = mean(acc.rule) - mean(acc.full);
+  rows.push({ what: 'rule vs full', detail: `test acc rule ${meanSd(acc.rule)}, full ${meanSd(acc.full)}`, value: diff, unit: 'Δ acc', note: `target |Δ| ≤ sd (${Math.max(sd(acc.rule), sd(acc.full)).toFixed(3)})` });
+  return rows;
+}
+
+async function bigRows(): Promise<Row[]> {
+  const set = makeScaleSet({ trainImages: 20_000, testImages: 2000, trainTriplets: 1_000_000, testTriplets: 10_000, classes: 10, seed: 3 });
+  const r = await trainAndScore(set, { seed: 1 });
+  return [
+    { what: 'default run', detail: `1,000,000 triplets over 20,000 images (${r.fit.tripletsPerEpoch}/epoch, ensemble ${DEFAULT_TRAIN_OPTIONS.ensemble})`, value: r.seconds / 60, unit: 'min', note: `target < 10 min; ${load()}` },
+    { what: 'default run', detail: 'peak RSS of the process (features + triplets + training)', value: r.peakRssMb, unit: 'MB' },
+    { what: 'default run', detail: 'test accuracy (raw features ≈ 0.73)', value: r.accuracy, unit: 'acc' },
+  ];
+}
+
+const PARTS = { tps: tpsRows, ratio: ratioRows, rule: ruleRows, big: bigRows } as const;
+type Part = keyof typeof PARTS;
+
+/** Runs the given parts (default: all), printing one table per part. */
+export async function runScaleBench(parts: Part[] = partsFromArgs()): Promise<Row[]> {
+  await initBackend('wasm');
+  const all: Row[] = [];
+  for (const p of parts) {
+    const rows = await PARTS[p]();
+    console.table(rows.map((r) => ({ ...r, value: Number(r.value.toFixed(3)), note: r.note ?? '' })));
+    all.push(...rows);
+  }
+  return all;
+}
+
+/** Parts named on the command line (`npm run bench -- scale tps rule`), else all. */
+function partsFromArgs(): Part[] {
+  const named = process.argv.slice(2).filter((a): a is Part => a in PARTS);
+  return named.length ? named : (Object.keys(PARTS) as Part[]);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await runScaleBench();
