@@ -7,16 +7,22 @@
 //   rule   the epoch rule vs full epochs (stepsPerEpoch 0) on 30,000 triplets over 3,000 images,
 //          one encoder, seeds 1–3: test accuracy mean ± sd (full epochs on 1,000,000 triplets would
 //          take hours, so the rule is validated where both can run).
+//   store  the feature store: every cached vector of one backbone for 100,000 images (768-d),
+//          read as one matrix (featureMatrix) vs the old per-row objects and copies. Target < 2 s.
 //   big    the default run on 1,000,000 triplets over 20,000 images: time (target < 10 min), peak
 //          RSS, test accuracy.
 // Timings are of this machine at the time (2 cores, shared): the load average is printed with them.
-import { loadavg } from 'node:os';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../src/main/ml/backend/tfjs.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
 import { fitEncoder } from '../src/main/ml/encoder/fit.js';
 import { seededRandom } from '../src/main/ml/encoder/rng.js';
+import { blobToFeatures } from '../src/main/project/features.js';
+import { allFeatureBlobs, featureMatrix } from '../src/main/store/features.js';
+import { makeFeatureStore, STORE_KEY } from './feature-store-data.js';
 import { makeScaleSet } from './scale-data.js';
 import { mean, meanSd, sd, trainAndScore } from './scale-lib.js';
 
@@ -93,7 +99,30 @@ async function bigRows(): Promise<Row[]> {
   ];
 }
 
-const PARTS = { tps: tpsRows, ratio: ratioRows, rule: ruleRows, big: bigRows } as const;
+async function storeRows(): Promise<Row[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'ts-bench-store-'));
+  try {
+    const n = 100_000;
+    let t = performance.now();
+    const db = makeFeatureStore(join(dir, 'p.db'), n, 768);
+    const made = (performance.now() - t) / 1000;
+    t = performance.now();
+    const old = new Map(allFeatureBlobs(db, STORE_KEY).map((r) => [r.id, blobToFeatures(r.data)]));
+    const oldSeconds = (performance.now() - t) / 1000;
+    t = performance.now();
+    const m = featureMatrix(db, STORE_KEY);
+    const seconds = (performance.now() - t) / 1000;
+    db.close();
+    return [
+      { what: 'feature store', detail: `${old.size.toLocaleString('en-US')} × 768 as row objects + a copy each (old)`, value: oldSeconds, unit: 's', note: `store written in ${made.toFixed(1)} s` },
+      { what: 'feature store', detail: `${m.ids.length.toLocaleString('en-US')} × ${m.dim} as one matrix (featureMatrix)`, value: seconds, unit: 's', note: `target < 2 s; ${(oldSeconds / seconds).toFixed(1)}× faster; ${load()}` },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const PARTS = { tps: tpsRows, ratio: ratioRows, rule: ruleRows, store: storeRows, big: bigRows } as const;
 type Part = keyof typeof PARTS;
 
 /** Runs the given parts (default: all), printing one table per part. */
