@@ -1,9 +1,10 @@
 // trainEncoder: packs the features the triplets need, trains in a worker thread, supports cancel.
 import { AppError } from '../../../shared/errors.js';
-import type { EpochMetric, TrainOptions } from '../../../shared/types.js';
+import type { BackendName, EpochMetric, TrainOptions } from '../../../shared/types.js';
 import { trainOptionsSchema } from '../../../shared/train-options.js';
 import { callWorker } from '../../util/worker-rpc.js';
 import { initBackend } from '../backend/tfjs.js';
+import { chooseTrainBackend } from '../backend/train-choice.js';
 import type { FitInput, FitResult, TrainProgress } from './fit.js';
 import type { TrainWorkerProgress, TrainWorkerResult } from './train-worker.js';
 
@@ -57,8 +58,10 @@ export async function trainEncoder(args: TrainEncoderArgs): Promise<TrainedEncod
   if (!parsed.success) throw new AppError('BAD_ARGUMENTS', `Invalid training options: ${parsed.error.message}`);
   if (args.train.length === 0) throw new AppError('BAD_ARGUMENTS', 'No training triplets.');
   // Fails early (with the reason) when a forced backend is unavailable; also lets embedFeatures use tf here.
-  await initBackend(parsed.data.backend);
-  const input: FitInput = { dim: args.dim, ...packTraining(args.dim, args.features, args.train), options: parsed.data };
+  // No backend given: the one measured fastest on this machine (remembered; backend/train-choice.ts).
+  const backend = parsed.data.backend ?? ((await chooseTrainBackend()).chosen as BackendName);
+  await initBackend(backend);
+  const input: FitInput = { dim: args.dim, ...packTraining(args.dim, args.features, args.train), options: { ...parsed.data, backend } };
   args.signal?.throwIfAborted(); // aborted while the backend was initialising
   // Cancel terminates the worker: training stops mid-batch and nothing of it is kept.
   const r = await callWorker<TrainWorkerResult, TrainWorkerProgress>(WORKER_URL, input, {
