@@ -9,6 +9,8 @@ import type { ScaleSet } from './scale-data.js';
 export interface Trained {
   fit: FitResult;
   seconds: number;
+  /** CPU seconds of this process (training is one thread: what an idle core would take). */
+  cpuSeconds: number;
   accuracy: number;
   peakRssMb: number;
 }
@@ -31,9 +33,11 @@ export async function trainAndScore(set: ScaleSet, over: Partial<TrainOptions>, 
   let peak = process.memoryUsage().rss;
   const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   try {
     const fit = await fitEncoder({ dim: set.dim, features, triplets: set.train, options, ...impl }, { onEpoch: () => void (peak = Math.max(peak, process.memoryUsage().rss)) });
-    return { fit, seconds: (performance.now() - t0) / 1000, accuracy: testAccuracy(set, fit, options.distance), peakRssMb: peak / 2 ** 20 };
+    const c = process.cpuUsage(c0);
+    return { fit, seconds: (performance.now() - t0) / 1000, cpuSeconds: (c.user + c.system) / 1e6, accuracy: testAccuracy(set, fit, options.distance), peakRssMb: peak / 2 ** 20 };
   } finally {
     clearInterval(sample);
   }
