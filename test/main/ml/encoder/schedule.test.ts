@@ -43,3 +43,13 @@ test('a large set trains capped epochs and reports their size', async () => {
   const full = await fitEncoder({ dim, features, triplets, options: { ...options, stepsPerEpoch: 0 } });
   assert.equal(full.tripletsPerEpoch, 6000);
 });
+
+test('packTraining takes flat image ids as well as tuples, with the same rows', async () => {
+  const { packTraining, flatTriplets } = await import('../../../../src/main/ml/encoder/train.js');
+  const features = new Map([10, 20, 30, 40].map((id) => [id, Float32Array.of(id, -id)]));
+  const tuples: [number, number, number][] = [[10, 20, 30], [40, 10, 20]];
+  const flat = flatTriplets(tuples.map(([a, p, n]) => ({ a, p, n })));
+  assert.deepEqual(Array.from(flat), [10, 20, 30, 40, 10, 20]);
+  assert.deepEqual(packTraining(2, features, flat), packTraining(2, features, tuples));
+  assert.throws(() => packTraining(2, features, Int32Array.of(10, 20, 99)), /No 2-d features for image 99 \(training triplet 1\)/);
+});
