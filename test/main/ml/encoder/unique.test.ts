@@ -5,7 +5,7 @@ import { DEFAULT_TRAIN_OPTIONS } from '../../../../src/main/ml/defaults.js';
 import { fitEncoder } from '../../../../src/main/ml/encoder/fit.js';
 import { createFastEncoder } from '../../../../src/main/ml/encoder/model.js';
 import { seededRandom } from '../../../../src/main/ml/encoder/rng.js';
-import { gatherRows, uniqueRows, uniqueWorthIt } from '../../../../src/main/ml/encoder/unique.js';
+import { gatherRows, UNIQUE_MIN_BATCH, uniqueRows, uniqueWorthIt } from '../../../../src/main/ml/encoder/unique.js';
 
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   assert.equal(a.length, b.length);
@@ -18,8 +18,11 @@ test('uniqueRows: distinct rows in first-seen order and each row’s index into 
   const u = uniqueRows(Int32Array.from([7, 3, 7, 9, 3, 3]));
   assert.deepEqual(Array.from(u.rows), [7, 3, 9]);
   assert.deepEqual(Array.from(u.of), [0, 1, 0, 2, 1, 1]);
-  assert.equal(uniqueWorthIt(u), true, '3 of 6 rows');
-  assert.equal(uniqueWorthIt(uniqueRows(Int32Array.from([1, 2, 3, 1]))), false, '3 of 4 rows saves too little');
+  assert.equal(uniqueWorthIt(u), false, 'a batch of 2 triplets keeps the per-row path');
+  const rows = (batch: number, images: number) => uniqueRows(Int32Array.from({ length: 3 * batch }, (_, i) => i % images));
+  assert.equal(uniqueWorthIt(rows(UNIQUE_MIN_BATCH, 1.5 * UNIQUE_MIN_BATCH)), true, 'half as many images as rows');
+  assert.equal(uniqueWorthIt(rows(UNIQUE_MIN_BATCH, 1.5 * UNIQUE_MIN_BATCH + 1)), false, 'more than half');
+  assert.equal(uniqueWorthIt(rows(64, 10)), false, 'the default batch of 64 always trains per row');
 });
 
 test('the unique-image path gives the per-row outputs and gradients (no dropout)', async () => {
@@ -70,7 +73,7 @@ test('training takes the unique path on a batch with repeated images and still l
   await initBackend('wasm');
   const rand = seededRandom(5);
   const dim = 8;
-  // 16 images in two clusters; 400 triplets, batch 64: ≤16 distinct of 192 rows per batch.
+  // 16 images in two clusters; 400 triplets, batch 128: ≤16 distinct of 384 rows per batch.
   const features = Float32Array.from({ length: 16 * dim }, (_, i) => (Math.floor(i / dim) < 8 === (i % dim) < 4 ? 1 : 0) + rand() * 0.8);
   const t: number[] = [];
   for (let k = 0; k < 400; k++) {
@@ -78,7 +81,10 @@ test('training takes the unique path on a batch with repeated images and still l
     t.push(c * 8 + Math.floor(rand() * 8), c * 8 + Math.floor(rand() * 8), (1 - c) * 8 + Math.floor(rand() * 8));
   }
   const triplets = Int32Array.from(t);
-  const options = { ...DEFAULT_TRAIN_OPTIONS, hidden: 16, embedding: 4, epochs: 4, batchSize: 64, validationSplit: 0, ensemble: 1, seed: 5, stepsPerEpoch: 0 };
+  const options = { ...DEFAULT_TRAIN_OPTIONS, hidden: 16, embedding: 4, epochs: 6, batchSize: 128, validationSplit: 0, ensemble: 1, seed: 5, stepsPerEpoch: 0 };
+  const small = await fitEncoder({ dim, features, triplets, options: { ...options, batchSize: 64 } });
+  const smallOld = await fitEncoder({ dim, features, triplets, options: { ...options, batchSize: 64 }, unique: false });
+  assert.deepEqual(Array.from(small.weights[0].data), Array.from(smallOld.weights[0].data), 'batch 64: the per-row path, same weights');
   const fast = await fitEncoder({ dim, features, triplets, options });
   const old = await fitEncoder({ dim, features, triplets, options, unique: false });
   assert.notDeepEqual(Array.from(fast.weights[0].data), Array.from(old.weights[0].data), 'a different path (shared dropout masks) was taken');
