@@ -33,11 +33,11 @@ function tripletsOver(count: number, from: number, to: number, classOf: Int32Arr
   return out;
 }
 
-export function makeScaleSet(opts: { trainImages: number; testImages: number; trainTriplets: number; testTriplets: number; classes: number; seed: number; dim?: number }): ScaleSet {
+export function makeScaleSet(opts: { trainImages: number; testImages: number; trainTriplets: number; testTriplets: number; classes: number; seed: number; dim?: number; classScale?: number; noise?: number }): ScaleSet {
   const dim = opts.dim ?? 768;
   const rand = seededRandom(opts.seed);
   const centres = (k: number, scale: number) => Float32Array.from({ length: k * dim }, () => gaussian(rand) * scale);
-  const cls = centres(opts.classes, 0.35);
+  const cls = centres(opts.classes, opts.classScale ?? 0.35);
   const bg = centres(40, 1.5);
   const images = opts.trainImages + opts.testImages;
   const classOf = Int32Array.from({ length: images }, () => Math.floor(rand() * opts.classes));
@@ -45,7 +45,7 @@ export function makeScaleSet(opts: { trainImages: number; testImages: number; tr
   for (let i = 0; i < images; i++) {
     const c = classOf[i] * dim;
     const b = Math.floor(rand() * 40) * dim;
-    for (let d = 0; d < dim; d++) features[i * dim + d] = Math.max(0, cls[c + d] + bg[b + d] + gaussian(rand) * 0.5);
+    for (let d = 0; d < dim; d++) features[i * dim + d] = Math.max(0, cls[c + d] + bg[b + d] + gaussian(rand) * (opts.noise ?? 0.5));
   }
   return {
     dim,
