@@ -3,7 +3,7 @@
 // dense layers and their weight gradients then run on U rows instead of 3m, and only the small
 // embeddings are gathered back to the triplet rows (gradient: a segment sum). Equivalent to the
 // per-row path except that an image's dropout masks are shared by all its rows in the step
-// (test/ml/encoder-unique.test.ts checks outputs and gradients without dropout).
+// (test/main/ml/encoder/unique.test.ts checks outputs and gradients without dropout).
 import { tf } from '../backend/tfjs.js';
 
 /** A batch as its distinct feature rows and, for each of its 3m rows, the index of its distinct row. */
