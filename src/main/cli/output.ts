@@ -49,7 +49,8 @@ export function progressBar(): { onProgress: (p: Progress) => void; stop: () => 
     }
     const extra = p.epoch !== undefined ? ` | epoch ${p.epoch}${p.loss !== undefined ? ` loss ${p.loss.toFixed(4)}` : ''}${p.valAccuracy !== undefined ? ` val ${p.valAccuracy.toFixed(3)}` : ''}` : '';
     bar.setTotal(Math.max(p.total, 1));
-    bar.update(p.done, { etaText: p.eta === undefined ? '…' : formatSeconds(p.eta), extra });
+    const rate = p.rate !== undefined && p.epoch === undefined ? ` | ${formatRate(p.rate)}/s` : '';
+    bar.update(p.done, { etaText: p.eta === undefined ? '…' : formatSeconds(p.eta), extra: rate + extra });
   };
   let reporter = progressReporter(render);
   // Ends the current bar where it got to; later reports start a new bar (and a new ETA).
@@ -59,6 +60,11 @@ export function progressBar(): { onProgress: (p: Progress) => void; stop: () => 
     endBar();
   };
   return { onProgress: (p) => reporter.report(p), stop };
+}
+
+/** 0.42, 12.3, 1,234: items per second at a readable precision. */
+export function formatRate(r: number): string {
+  return r < 1 ? r.toFixed(2) : r < 100 ? r.toFixed(1) : Math.round(r).toLocaleString('en-US');
 }
 
 export function formatSeconds(s: number): string {

@@ -1,5 +1,5 @@
 // The one progress path: producers report `{ phase, done, total }` (plus optional extras such as an
-// epoch's metrics with `keep`); progressReporter adds the ETA and throttling for every consumer (the
+// epoch's metrics with `keep`); progressReporter adds the rate, the ETA and throttling for every consumer (the
 // app's JobManager events and the CLI's progress bar alike).
 import type { JobProgress } from '../../shared/types.js';
 
@@ -12,10 +12,10 @@ export type ProgressFn = (p: Progress) => void;
 export const PROGRESS_INTERVAL_MS = 100;
 
 /**
- * Returns a function giving the ETA in seconds for `done` of `total`, from the average rate since the
- * phase's first report (restarts when the phase changes).
+ * Returns a function giving the rate (items/s) and the ETA in seconds for `done` of `total`, from
+ * the average rate since the phase's first report (restarts when the phase changes).
  */
-export function etaEstimator(now: () => number = () => performance.now()): (phase: string, done: number, total: number) => number | undefined {
+export function rateEstimator(now: () => number = () => performance.now()): (phase: string, done: number, total: number) => { rate?: number; eta?: number } {
   let phase = '';
   let start = 0;
   let startDone = 0;
@@ -24,13 +24,20 @@ export function etaEstimator(now: () => number = () => performance.now()): (phas
       phase = p;
       start = now();
       startDone = done;
-      return undefined;
+      return {};
     }
     const elapsed = (now() - start) / 1000;
     const progressed = done - startDone;
-    if (total <= 0 || progressed <= 0 || elapsed < 0.2) return undefined;
-    return Math.max(0, ((total - done) * elapsed) / progressed);
+    if (progressed <= 0 || elapsed < 0.2) return {};
+    const rate = progressed / elapsed;
+    return total > 0 ? { rate, eta: Math.max(0, (total - done) / rate) } : { rate };
   };
+}
+
+/** The ETA part of rateEstimator. */
+export function etaEstimator(now: () => number = () => performance.now()): (phase: string, done: number, total: number) => number | undefined {
+  const est = rateEstimator(now);
+  return (p, done, total) => est(p, done, total).eta;
 }
 
 export interface ProgressReporter {
@@ -49,7 +56,7 @@ export interface ProgressReporter {
  * never coalesced away (the chart needs every epoch).
  */
 export function progressReporter(send: ProgressFn, intervalMs = PROGRESS_INTERVAL_MS): ProgressReporter {
-  const eta = etaEstimator();
+  const estimate = rateEstimator();
   let last = -Infinity;
   let pending: Progress | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -65,7 +72,9 @@ export function progressReporter(send: ProgressFn, intervalMs = PROGRESS_INTERVA
   return {
     report: (p) => {
       if (stopped) return;
-      const withEta = { ...p, eta: p.eta ?? eta(p.phase, p.done, p.total) };
+      const est = estimate(p.phase, p.done, p.total);
+      const rate = p.rate ?? est.rate;
+      const withEta = { ...p, eta: p.eta ?? est.eta, ...(rate !== undefined ? { rate } : {}) };
       // A pending closing report goes out before anything replaces it.
       if (pending?.keep) {
         clearTimer();

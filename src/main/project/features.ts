@@ -17,7 +17,7 @@ import {
   type ImagePrep,
 } from '../ml/index.js';
 import type { Db } from '../store/db.js';
-import { allFeatureBlobs, featureBlobReader, featureWriter, imagesWithCacheState } from '../store/features.js';
+import { featureBlobReader, featureMatrix, featureWriter, imagesWithCacheState } from '../store/features.js';
 
 export interface EmbedReport {
   backbone: string;
@@ -143,17 +143,27 @@ export async function ensureFeatures(db: Db, backbone: string, opts: EnsureFeatu
   return report;
 }
 
-/** Cached features under `key` by image id (of `imageIds`, or all images). */
+/** Above this many ids one streamed query over all cached rows beats a lookup per id. */
+const LOOKUP_LIMIT = 2000;
+
+/**
+ * Cached features under `key` by image id (of `imageIds`, or all images). Many ids are read as one
+ * matrix (store featureMatrix) and handed out as views into it: no copy per image.
+ */
 export function loadFeatures(db: Db, key: FeatureKey, imageIds?: Iterable<number>): Map<number, Float32Array> {
   const out = new Map<number, Float32Array>();
-  if (imageIds) {
+  const wanted = imageIds ? new Set(imageIds) : null;
+  if (wanted && wanted.size <= LOOKUP_LIMIT) {
     const get = featureBlobReader(db, key);
-    for (const id of imageIds) {
+    for (const id of wanted) {
       const b = get(id);
       if (b) out.set(id, blobToFeatures(b));
     }
     return out;
   }
-  for (const r of allFeatureBlobs(db, key)) out.set(r.id, blobToFeatures(r.data));
+  const m = featureMatrix(db, key);
+  m.ids.forEach((id, i) => {
+    if (!wanted || wanted.has(id)) out.set(id, m.data.subarray(i * m.dim, (i + 1) * m.dim));
+  });
   return out;
 }

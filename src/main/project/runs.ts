@@ -9,7 +9,7 @@ import { AppError } from '../../shared/errors.js';
 import { trainOptionsSchema } from '../../shared/train-options.js';
 import type { EpochMetric, RunStatus, RunSummary, RunValidation, TrainOptions } from '../../shared/types.js';
 import { isAbortError } from '../jobs/abort.js';
-import { defaultTrainOptions, trainEncoder } from '../ml/index.js';
+import { defaultTrainOptions, flatTriplets, trainEncoder } from '../ml/index.js';
 import { readTransaction, type Db } from '../store/db.js';
 import { insertRunningRun } from '../store/runs.js';
 import { activeTripletsOf } from '../store/triplets.js';
@@ -28,8 +28,6 @@ export { evaluateRun, listMistakes, type RunOptions } from './run-evaluate.js';
 export { failOrphanedRuns, getRun, latestFinishedRunId, listRuns } from './run-rows.js';
 export { embedAll, type ScoredTriplet } from './run-scoring.js';
 export { loadRunEncoder, modelDirOf } from './model-files.js';
-
-type Triplet = [number, number, number];
 
 /** Full options: defaults, then what the caller gave; validated like the IPC layer does. */
 export function resolveTrainOptions(partial: Partial<TrainOptions> = {}): TrainOptions {
@@ -85,7 +83,7 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
       trainEncoder({
         dim,
         features,
-        train: trainable.map((t) => [t.a, t.p, t.n] as Triplet),
+        train: flatTriplets(trainable), // flat ids: no array per triplet
         options,
         signal: opts.signal,
         onRefitProgress: (done, total) => opts.onProgress?.({ phase: 'refit', done, total }),

@@ -162,7 +162,8 @@ export class StudioService implements StudioServiceApi {
 
   async backends(): Promise<Replies['backends']> {
     const { probeFeatureEngines } = await import('../ml/features/onnx-engine.js');
-    return { ...(await initBackend()), engines: await probeFeatureEngines() };
+    const { trainBackendReport } = await import('../ml/backend/train-choice.js');
+    return { ...(await trainBackendReport()), engines: await probeFeatureEngines() };
   }
 
   backbones(): Replies['backbones'] {

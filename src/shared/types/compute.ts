@@ -26,6 +26,19 @@ export interface BackendReport {
   statuses: BackendStatus[];
   /** Feature-extraction engines, preferred first (the first available one is used). */
   engines?: EngineStatus[];
+  /** How the training backend was chosen (measured at first use, remembered per machine): see ml/backend/choose.ts. */
+  choice?: ComputeChoice;
+}
+
+/** A provider chosen by measurement: what was timed (median ms of one encoder pass) and why this one. */
+export interface ComputeChoice {
+  chosen: string;
+  why: string;
+  measured: { name: string; ms?: number; error?: string }[];
+  /** ISO time of the measurement. */
+  at: string;
+  /** Read from the per-machine file rather than measured now. */
+  fromCache?: boolean;
 }
 
 export interface EngineStatus {

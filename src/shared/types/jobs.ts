@@ -12,6 +12,8 @@ export interface JobProgress {
   total: number;
   /** Seconds remaining, when it can be estimated. */
   eta?: number;
+  /** Items (`done` units: images, triplets…) per second since the phase began, when it can be estimated. */
+  rate?: number;
   message?: string;
   /** Training only. */
   epoch?: number;

@@ -25,6 +25,8 @@ export interface TrainOptions {
   /** With validation: after choosing the best epoch, train again on every train triplet for that many epochs and keep that model. */
   refit?: boolean;
   seed?: number;
+  /** Steps (batches) per epoch: 0 = every triplet each epoch; absent = every triplet for small sets, fewer for large ones (ml/encoder/schedule.ts). */
+  stepsPerEpoch?: number;
   backend?: BackendName;
   /** Image resize before the backbone: 'nearest' = Keras load_img (PIL NEAREST), 'antialias' = bilinear. Default: the backbone's. */
   resize?: 'nearest' | 'antialias';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
-import { etaEstimator, progressReporter, type Progress } from '../../../src/main/jobs/progress.js';
+import { etaEstimator, progressReporter, rateEstimator, type Progress } from '../../../src/main/jobs/progress.js';
 
 test('etaEstimator: average rate since the phase began; restarts on a new phase', () => {
   let t = 0;
@@ -55,4 +55,25 @@ test('stop sends a pending keep report; with flush any pending report; nothing a
   f.stop({ flush: true });
   f.report({ phase: 'p', done: 4, total: 3 });
   assert.deepEqual(flushed.map((p) => p.done), [1, 3]);
+});
+
+test('rateEstimator: items per second since the phase began (images/s for embed), also without a total', () => {
+  let t = 0;
+  const est = rateEstimator(() => t);
+  assert.deepEqual(est('features', 100, 1000), {});
+  t = 2000;
+  assert.deepEqual(est('features', 300, 1000), { rate: 100, eta: 7 });
+  t = 3000;
+  assert.deepEqual(est('features', 400, 0), { rate: 100 });
+});
+
+test('the reporter passes the rate on', async () => {
+  const sent: Progress[] = [];
+  const r = progressReporter((p) => sent.push(p), 0);
+  r.report({ phase: 'features', done: 0, total: 100 });
+  await sleep(250);
+  r.report({ phase: 'features', done: 50, total: 100 });
+  r.stop();
+  assert.equal(sent[0].rate, undefined);
+  assert.ok(typeof sent[1].rate === 'number' && sent[1].rate > 10 && sent[1].rate < 250, String(sent[1].rate));
 });

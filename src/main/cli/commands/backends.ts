@@ -1,6 +1,7 @@
 // `backends`: which compute backends exist here, which one is used, and why the others are not.
 import type { Command } from 'commander';
-import { initBackend, listBackbones } from '../../ml/index.js';
+import { listBackbones } from '../../ml/index.js';
+import { trainBackendReport } from '../../ml/backend/train-choice.js';
 import { probeFeatureEngines } from '../../ml/features/onnx-engine.js';
 import { action, optionsOf, output, table } from '../output.js';
 
@@ -22,9 +23,10 @@ export function register(program: Command): void {
   program
     .command('backends')
     .description('show the training backends and feature engines (available, used, why not) and the backbones')
+    .option('--measure', 'time the training backends again now (otherwise the choice remembered for this machine is shown)')
     .action(
       action(async (_o: unknown, cmd: Command) => {
-        const report = await initBackend();
+        const report = await trainBackendReport({ remeasure: optionsOf<{ measure?: boolean }>(cmd).measure });
         const backbones = listBackbones();
         const engines = await probeFeatureEngines();
         const usedEngine = engines.find((e) => e.available)?.name;
@@ -42,6 +44,7 @@ export function register(program: Command): void {
                 s.name === report.used ? 'used' : s.available ? 'available' : `unavailable: ${s.reason ?? 'unknown reason'}`,
               ]),
             ),
+            ...(report.choice ? [`Training on ${report.choice.chosen}: ${report.choice.why}${report.choice.fromCache ? ` (measured ${report.choice.at}; --measure to time again)` : ''}.`] : []),
             '',
             table(
               ['feature engine', 'status', 'detail'],
@@ -53,6 +56,8 @@ export function register(program: Command): void {
               backbones.map((b) => [b.id, b.dim, b.installed ? 'yes' : 'no', b.path]),
             ),
             ...(hints.length ? ['', 'To add what is missing:', ...hints] : []),
+            '',
+            'GPU: `npm run gpu` installs the CUDA extras where an NVIDIA driver is present and says why not elsewhere.',
           ].join('\n'),
         );
       }),

@@ -4,8 +4,13 @@
 import type { EpochMetric, TrainOptions } from '../../../shared/types.js';
 import { tf } from '../backend/tfjs.js';
 import { createFastEncoder, createLayersEncoder, type EncoderNet, memberWeightName, type NamedWeight, tfDistance, tfTripletLoss } from './model.js';
+import { ensembleForward, evaluate, gatherFeatures, type HostFeatures } from './evaluate.js';
 import { splitByImages } from './holdout.js';
-import { seededRandom, shuffleInPlace } from './rng.js';
+
+export { ensembleForward } from './evaluate.js';
+import { seededRandom } from './rng.js';
+import { distinctImages, epochPlan, epochSampler } from './schedule.js';
+import { uniqueRows, uniqueWorthIt } from './unique.js';
 
 export interface TrainProgress {
   epoch: number;
@@ -28,6 +33,8 @@ export interface FitInput {
   options: TrainOptions;
   /** 'layers' uses stock tf.layers.dense (benchmark only). */
   impl?: 'fast' | 'layers';
+  /** false: always the per-row first layer (the benchmark's old path); default: unique rows when cheaper (unique.ts). */
+  unique?: boolean;
   /**
    * Features of the same images mirrored left to right (same rows): when given, each image of each
    * training triplet is drawn from either at random (feature augmentation).
@@ -48,6 +55,8 @@ export interface FitResult {
   bestEpoch: number;
   trainCount: number;
   valCount: number;
+  /** Triplets trained on per epoch: trainCount, or fewer for a large set (schedule.ts). */
+  tripletsPerEpoch: number;
   /** Training triplets left out because they share images with validation triplets. */
   unusedCount: number;
   /** Images held out for validation. */
@@ -59,13 +68,12 @@ export interface FitResult {
 const PROGRESS_INTERVAL_MS = 200;
 
 /**
- * Gathers the A/P/N feature rows of the given triplets into one [3·m, dim] tensor: all A, then all P,
- * then all N. `feats` holds the plain rows, then the mirrored ones; with `flipRand`, each row is
- * taken from the mirrored half at random.
+ * The feature-row indices of the given triplets as one batch: all A, then all P, then all N.
+ * `feats` holds the plain rows, then the mirrored ones; with `flipRand`, each row is taken from the
+ * mirrored half at random.
  */
-function gatherApn(feats: tf.Tensor2D, triplets: Int32Array, which: Int32Array, from: number, to: number, flipRand?: () => number): tf.Tensor2D {
+function batchRows(rows: number, triplets: Int32Array, which: Int32Array, from: number, to: number, flipRand?: () => number): Int32Array {
   const m = to - from;
-  const rows = feats.shape[0] / 2;
   const idx = new Int32Array(3 * m);
   for (let i = 0; i < m; i++) {
     const t = which[from + i] * 3;
@@ -74,46 +82,28 @@ function gatherApn(feats: tf.Tensor2D, triplets: Int32Array, which: Int32Array, 
     idx[2 * m + i] = triplets[t + 2];
   }
   if (flipRand) for (let i = 0; i < idx.length; i++) if (flipRand() < 0.5) idx[i] += rows;
-  return tf.tidy(() => tf.gather(feats, tf.tensor1d(idx, 'int32')));
+  return idx;
 }
 
-function splitDistances(net: EncoderNet, x: tf.Tensor2D, m: number, opts: TrainOptions, seed: number | null): [tf.Tensor1D, tf.Tensor1D] {
-  const e = net.forward(x, opts.dropout, seed);
+/** A training batch: its feature rows, or its distinct rows and each batch row's index into them (unique.ts). */
+interface Batch {
+  x: tf.Tensor2D;
+  of?: Int32Array;
+}
+
+/** The batch as distinct rows when that saves enough of the first layer's work and the net supports it. */
+function trainBatch(feats: HostFeatures, idx: Int32Array, unique: boolean): Batch {
+  if (unique) {
+    const u = uniqueRows(idx);
+    if (uniqueWorthIt(u)) return { x: gatherFeatures(feats, u.rows), of: u.of };
+  }
+  return { x: gatherFeatures(feats, idx) };
+}
+
+function splitDistances(net: EncoderNet, batch: Batch, m: number, opts: TrainOptions, seed: number | null): [tf.Tensor1D, tf.Tensor1D] {
+  const e = batch.of && net.forwardUnique ? net.forwardUnique(batch.x, batch.of, opts.dropout, seed) : net.forward(batch.x, opts.dropout, seed);
   const [a, p, n] = tf.split(e, [m, m, m], 0) as tf.Tensor2D[];
   return [tfDistance(opts.distance, a, p), tfDistance(opts.distance, a, n)];
-}
-
-/**
- * Embedding of an ensemble without dropout: the members' L2-normalised outputs side by side, each
- * scaled by 1/√N, so the whole is a unit vector again. Its cosine distance is the members' mean
- * cosine distance, its squared l2 distance their mean squared l2 distance: one vector per image, so
- * scoring, saving and review treat an ensemble like any encoder.
- */
-export function ensembleForward(nets: EncoderNet[], x: tf.Tensor2D): tf.Tensor2D {
-  if (nets.length === 1) return nets[0].forward(x, 0, null);
-  const scale = 1 / Math.sqrt(nets.length);
-  return tf.concat(nets.map((n) => tf.mul(n.forward(x, 0, null), scale) as tf.Tensor2D), 1);
-}
-
-/** Loss and accuracy (dAP < dAN) of the current weights (the whole ensemble), without dropout. */
-function evaluate(nets: EncoderNet[], feats: tf.Tensor2D, triplets: Int32Array, which: Int32Array, opts: TrainOptions): { loss: number; accuracy: number } {
-  let loss = 0;
-  let correct = 0;
-  const chunk = 512;
-  for (let from = 0; from < which.length; from += chunk) {
-    const to = Math.min(which.length, from + chunk);
-    const m = to - from;
-    const [ap, an] = tf.tidy(() => {
-      const e = ensembleForward(nets, gatherApn(feats, triplets, which, from, to));
-      const [a, p, n] = tf.split(e, [m, m, m], 0) as tf.Tensor2D[];
-      return [tfDistance(opts.distance, a, p).dataSync(), tfDistance(opts.distance, a, n).dataSync()];
-    });
-    for (let i = 0; i < m; i++) {
-      loss += Math.max(ap[i] - an[i] + opts.margin, 0);
-      if (ap[i] < an[i]) correct++;
-    }
-  }
-  return { loss: loss / Math.max(1, which.length), accuracy: correct / Math.max(1, which.length) };
 }
 
 /** weightDecay · (Σ kernel1² + Σ kernel2²): L2 regularisation of the two dense kernels. */
@@ -122,13 +112,19 @@ function kernelPenalty(net: EncoderNet, weightDecay: number): tf.Scalar {
   return tf.mul(weightDecay, tf.add(tf.sum(tf.square(w1)), tf.sum(tf.square(w2)))) as tf.Scalar;
 }
 
-/** Plain rows then mirrored rows (the plain ones again when there are none), as one tensor. */
-function featureTensor(input: FitInput): tf.Tensor2D {
+function sameValues(a: Float32Array, b: Float32Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function hostFeatures(input: FitInput): HostFeatures {
   const rows = input.features.length / input.dim;
   const both = new Float32Array(2 * input.features.length);
   both.set(input.features);
   both.set(input.flipped ?? input.features, input.features.length);
-  return tf.tensor2d(both, [2 * rows, input.dim]);
+  return { data: both, dim: input.dim, rows };
 }
 
 /** Is this epoch better than the best so far (higher validation accuracy, ties → lower validation loss)? */
@@ -136,13 +132,13 @@ const improves = (val: { accuracy: number; loss: number }, best: { acc: number; 
   !best || val.accuracy > best.acc || (val.accuracy === best.acc && val.loss < best.loss);
 
 /** One training step of every member on the same batch (own dropout masks); returns the mean loss. */
-async function trainStep(members: { net: EncoderNet; optimizer: tf.Optimizer }[], x: tf.Tensor2D, m: number, opts: TrainOptions, stepSeed: number): Promise<number> {
+async function trainStep(members: { net: EncoderNet; optimizer: tf.Optimizer }[], batch: Batch, m: number, opts: TrainOptions, stepSeed: number): Promise<number> {
   const weightDecay = opts.weightDecay ?? 0;
   let sum = 0;
   for (let k = 0; k < members.length; k++) {
     const { net, optimizer } = members[k];
     const cost = optimizer.minimize(() => {
-      const [dAP, dAN] = splitDistances(net, x, m, opts, stepSeed + k * 7919);
+      const [dAP, dAN] = splitDistances(net, batch, m, opts, stepSeed + k * 7919);
       const loss = tfTripletLoss(dAP, dAN, opts.margin);
       return weightDecay > 0 ? tf.add(loss, kernelPenalty(net, weightDecay)) : loss;
     }, true, net.variables);
@@ -168,32 +164,36 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
   // and the last epoch is kept: the epoch count is then the choice (see ../defaults.ts).
   const validating = split.val.length > 0;
   const valIdx = validating ? split.val : trainIdx;
-  const feats = featureTensor(input);
+  const feats = hostFeatures(input);
   const shape = { inputDim: input.dim, hidden: opts.hidden, embedding: opts.embedding };
   const initSeed = Math.floor(rand() * 2 ** 31);
-  const flipRand = input.flipped ? seededRandom(initSeed ^ 0x5bd1e995) : undefined;
+  // Mirrored rows equal to the plain ones augment nothing: skipped, so the unique path sees one image, not two.
+  const flipRand = input.flipped && !sameValues(input.flipped, input.features) ? seededRandom(initSeed ^ 0x5bd1e995) : undefined;
   const create = input.impl === 'layers' ? createLayersEncoder : createFastEncoder;
   // Member 0 starts from exactly the weights a single encoder would (an ensemble of 1 is the old model).
   const members = Array.from({ length: opts.ensemble ?? 1 }, (_, k) => ({ net: create(shape, k === 0 ? initSeed : (initSeed + k * 104729) % 2 ** 31), optimizer: tf.train.adam(opts.learningRate) }));
   const nets = members.map((mb) => mb.net);
-  const batches = Math.ceil(trainIdx.length / opts.batchSize);
+  const plan = epochPlan(trainIdx.length, distinctImages(input.triplets, trainIdx), opts);
+  const nextEpoch = epochSampler(trainIdx, plan, rand);
+  const batches = plan.batches;
+  const unique = input.impl !== 'layers' && input.unique !== false;
   const epochs: EpochMetric[] = [];
   let best: { epoch: number; acc: number; loss: number; weights: NamedWeight[] } | null = null;
   let lastReport = 0;
   try {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const te = performance.now();
-      shuffleInPlace(trainIdx, rand);
+      const which = nextEpoch();
       let lossSum = 0;
       let seen = 0;
       for (let b = 0; b < batches; b++) {
         const from = b * opts.batchSize;
-        const to = Math.min(trainIdx.length, from + opts.batchSize);
+        const to = Math.min(which.length, from + opts.batchSize);
         const m = to - from;
         const stepSeed = Math.floor(rand() * 2 ** 30);
-        const x = gatherApn(feats, input.triplets, trainIdx, from, to, flipRand);
-        const loss = await trainStep(members, x, m, opts, stepSeed);
-        x.dispose();
+        const batch = trainBatch(feats, batchRows(feats.rows, input.triplets, which, from, to, flipRand), unique);
+        const loss = await trainStep(members, batch, m, opts, stepSeed);
+        batch.x.dispose();
         lossSum += loss * m;
         seen += m;
         const now = performance.now();
@@ -217,7 +217,6 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
       await new Promise((r) => setImmediate(r));
     }
   } finally {
-    feats.dispose();
     for (const mb of members) (mb.net.dispose(), mb.optimizer.dispose());
   }
   return {
@@ -225,6 +224,7 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
     epochs,
     bestEpoch: best!.epoch,
     trainCount: trainIdx.length,
+    tripletsPerEpoch: plan.perEpoch,
     valCount: split.val.length,
     unusedCount: split.unused,
     valImages: split.heldImages,

@@ -6,6 +6,7 @@
 import type { Distance, TrainOptions } from '../../../shared/types.js';
 import { currentBackend, tf } from '../backend/tfjs.js';
 import { seededRandom } from './rng.js';
+import { gatherRows } from './unique.js';
 
 export interface NamedWeight {
   name: string;
@@ -88,6 +89,11 @@ export interface EncoderShape {
 export interface EncoderNet {
   readonly variables: tf.Variable[];
   forward(x: tf.Tensor2D, dropout: number, seed: number | null): tf.Tensor2D;
+  /**
+   * The same for a batch given as its distinct rows `x` (U × dim) and each batch row's index into
+   * them (`of`): the network runs on the U rows, its embeddings are gathered (see unique.ts).
+   */
+  forwardUnique?(x: tf.Tensor2D, of: Int32Array, dropout: number, seed: number | null): tf.Tensor2D;
   /** Current weights in WEIGHT_NAMES order. */
   read(): NamedWeight[];
   dispose(): void;
@@ -134,14 +140,16 @@ function applyDropout(x: tf.Tensor2D, rate: number, seed: number | null, salt: n
 export function createFastEncoder(shape: EncoderShape, seed: number): EncoderNet {
   const vars = initialWeights(shape, seed).map((w) => tf.variable(tf.tensor(w.data, w.shape), true, `${w.name}_${seed}_${nextVarId++}`));
   const [w1, b1, w2, b2] = vars;
+  const forward = (x: tf.Tensor2D, rate: number, s: number | null): tf.Tensor2D => {
+    let h = applyDropout(x, rate, s, 0);
+    h = tf.relu(denseFast(h, w1, b1, false));
+    h = applyDropout(h, rate, s, 1);
+    return l2normalizeRows(denseFast(h, w2, b2));
+  };
   return {
     variables: vars,
-    forward(x, rate, s) {
-      let h = applyDropout(x, rate, s, 0);
-      h = tf.relu(denseFast(h, w1, b1, false));
-      h = applyDropout(h, rate, s, 1);
-      return l2normalizeRows(denseFast(h, w2, b2));
-    },
+    forward,
+    forwardUnique: (x, of, rate, s) => gatherRows(forward(x, rate, s), of),
     read: () => readVariables(vars),
     dispose: () => vars.forEach((v) => v.dispose()),
   };

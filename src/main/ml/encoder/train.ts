@@ -1,9 +1,10 @@
 // trainEncoder: packs the features the triplets need, trains in a worker thread, supports cancel.
 import { AppError } from '../../../shared/errors.js';
-import type { EpochMetric, TrainOptions } from '../../../shared/types.js';
+import type { BackendName, EpochMetric, TrainOptions } from '../../../shared/types.js';
 import { trainOptionsSchema } from '../../../shared/train-options.js';
 import { callWorker } from '../../util/worker-rpc.js';
 import { initBackend } from '../backend/tfjs.js';
+import { chooseTrainBackend } from '../backend/train-choice.js';
 import type { FitInput, FitResult, TrainProgress } from './fit.js';
 import type { TrainWorkerProgress, TrainWorkerResult } from './train-worker.js';
 
@@ -17,7 +18,8 @@ export interface TrainedEncoder extends FitResult {
 export interface TrainEncoderArgs {
   dim: number;
   features: Map<number, Float32Array>;
-  train: Array<[number, number, number]>;
+  /** Image ids per triplet: tuples, or flat [a0, p0, n0, a1, …] (1,000,000 triplets: 12 MB, no array per triplet). */
+  train: Array<[number, number, number]> | Int32Array;
   options: TrainOptions;
   signal?: AbortSignal;
   onProgress?(p: TrainProgress): void;
@@ -29,12 +31,14 @@ export interface TrainEncoderArgs {
 const WORKER_URL = new URL('./train-worker.js', import.meta.url);
 
 /** Packs only the feature rows the triplets use; triplets become row indices. */
-export function packTraining(dim: number, features: Map<number, Float32Array>, train: Array<[number, number, number]>): Pick<FitInput, 'features' | 'triplets'> {
+export function packTraining(dim: number, features: Map<number, Float32Array>, train: Array<[number, number, number]> | Int32Array): Pick<FitInput, 'features' | 'triplets'> {
+  const count = tripletCount(train);
+  const idAt = Array.isArray(train) ? (i: number, k: number) => train[i][k] : (i: number, k: number) => train[3 * i + k];
   const rowOf = new Map<number, number>();
-  const triplets = new Int32Array(train.length * 3);
-  train.forEach((t, i) => {
+  const triplets = new Int32Array(count * 3);
+  for (let i = 0; i < count; i++) {
     for (let k = 0; k < 3; k++) {
-      const id = t[k];
+      const id = idAt(i, k);
       let row = rowOf.get(id);
       if (row === undefined) {
         const f = features.get(id);
@@ -45,20 +49,31 @@ export function packTraining(dim: number, features: Map<number, Float32Array>, t
       }
       triplets[i * 3 + k] = row;
     }
-  });
+  }
   const packed = new Float32Array(rowOf.size * dim);
   for (const [id, row] of rowOf) packed.set(features.get(id)!, row * dim);
   return { features: packed, triplets };
 }
 
+/** Triplets' image ids as one flat array [a0, p0, n0, a1, …]. */
+export function flatTriplets(ts: readonly { a: number; p: number; n: number }[]): Int32Array {
+  const out = new Int32Array(ts.length * 3);
+  ts.forEach((t, i) => out.set([t.a, t.p, t.n], 3 * i));
+  return out;
+}
+
+const tripletCount = (train: Array<[number, number, number]> | Int32Array): number => (Array.isArray(train) ? train.length : train.length / 3);
+
 export async function trainEncoder(args: TrainEncoderArgs): Promise<TrainedEncoder> {
   args.signal?.throwIfAborted();
   const parsed = trainOptionsSchema.safeParse(args.options);
   if (!parsed.success) throw new AppError('BAD_ARGUMENTS', `Invalid training options: ${parsed.error.message}`);
-  if (args.train.length === 0) throw new AppError('BAD_ARGUMENTS', 'No training triplets.');
+  if (tripletCount(args.train) === 0) throw new AppError('BAD_ARGUMENTS', 'No training triplets.');
   // Fails early (with the reason) when a forced backend is unavailable; also lets embedFeatures use tf here.
-  await initBackend(parsed.data.backend);
-  const input: FitInput = { dim: args.dim, ...packTraining(args.dim, args.features, args.train), options: parsed.data };
+  // No backend given: the one measured fastest on this machine (remembered; backend/train-choice.ts).
+  const backend = parsed.data.backend ?? ((await chooseTrainBackend()).chosen as BackendName);
+  await initBackend(backend);
+  const input: FitInput = { dim: args.dim, ...packTraining(args.dim, args.features, args.train), options: { ...parsed.data, backend } };
   args.signal?.throwIfAborted(); // aborted while the backend was initialising
   // Cancel terminates the worker: training stops mid-batch and nothing of it is kept.
   const r = await callWorker<TrainWorkerResult, TrainWorkerProgress>(WORKER_URL, input, {
@@ -72,5 +87,5 @@ export async function trainEncoder(args: TrainEncoderArgs): Promise<TrainedEncod
     },
   });
   const f = r.result;
-  return { weights: f.weights, epochs: f.epochs, bestEpoch: f.bestEpoch, trainCount: f.trainCount, valCount: f.valCount, unusedCount: f.unusedCount, valImages: f.valImages, backend: r.backend, seconds: f.seconds, seed: f.seed };
+  return { weights: f.weights, epochs: f.epochs, bestEpoch: f.bestEpoch, trainCount: f.trainCount, tripletsPerEpoch: f.tripletsPerEpoch, valCount: f.valCount, unusedCount: f.unusedCount, valImages: f.valImages, backend: r.backend, seconds: f.seconds, seed: f.seed };
 }

@@ -4,6 +4,7 @@
 // The ONNX graph is generated from model.json in code (BN folded) and cached beside it as
 // model.onnx, rebuilt when model.json or a shard changes.
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -38,6 +39,18 @@ export function loadOrt(): Promise<Ort> {
   return ortPromise;
 }
 
+/** Whether onnxruntime-node's CUDA execution provider library is present (installed by `npm run gpu`). */
+function hasCudaProvider(): boolean {
+  try {
+    const pkg = dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
+    const napi = readdirSync(join(pkg, 'bin')).find((d) => d.startsWith('napi-v'));
+    const file = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+    return napi !== undefined && existsSync(join(pkg, 'bin', napi, process.platform, process.arch, file));
+  } catch {
+    return false;
+  }
+}
+
 /** Which feature engines can run here, and why not when they cannot. */
 export async function probeFeatureEngines(): Promise<EngineStatus[]> {
   const forced = process.env.TRIPLET_STUDIO_ENGINE;
@@ -45,7 +58,8 @@ export async function probeFeatureEngines(): Promise<EngineStatus[]> {
   try {
     const ort = await loadOrt();
     // Only the CPU execution provider is used (the GPU ones need CUDA libraries this app does not ship).
-    onnx = { name: 'onnxruntime', available: true, detail: `onnxruntime-node ${ort.env.versions?.node ?? ''}, CPU execution provider, ${ortThreads(1)} threads` };
+    const cuda = hasCudaProvider() ? '; its CUDA provider is installed (npm run gpu) but not used by the feature workers yet' : '';
+    onnx = { name: 'onnxruntime', available: true, detail: `onnxruntime-node ${ort.env.versions?.node ?? ''}, CPU execution provider, ${ortThreads(1)} threads${cuda}` };
   } catch (err) {
     onnx = { name: 'onnxruntime', available: false, reason: (err as Error).message };
   }
