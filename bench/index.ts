@@ -13,6 +13,7 @@ const BENCHES: Bench[] = [
   { name: 'preprocess', long: true, load: async () => (await import('./preprocess.js')).runPreprocessBench },
   { name: 'accuracy', long: true, load: async () => (await import('./accuracy.js')).runAccuracyBench },
   { name: 'accuracy-transform', long: true, load: async () => (await import('./accuracy-transform.js')).runTransformBench },
+  { name: 'suggest', long: true, load: async () => (await import('./suggest.js')).runSuggestBench },
 ];
 
 async function main(): Promise<void> {
