@@ -93,11 +93,11 @@ export interface Spent {
 }
 
 /** 100 suggestions from the model trained on the start triplets, answered by the labeller; rejections spend the budget too. */
-export function spendOnSuggestions(set: AccuracySet, d: SeedData, emb: Float32Array, budget: number, seed: number, params?: Partial<SuggestParams>): Spent {
+export async function spendOnSuggestions(set: AccuracySet, d: SeedData, emb: Float32Array, budget: number, seed: number, params?: Partial<SuggestParams>): Promise<Spent> {
   const e = emb.length / set.names.length;
   const vectors = new Map(d.pool.map((r) => [r, emb.subarray(r * e, (r + 1) * e)]));
   const skip = new Set(d.start.map(([a, p, n]) => tripletKey(a, p, n)));
-  const s = suggestTriplets({ pool: d.pool, vectors, distance: 'l2', margin: DEFAULT_TRAIN_OPTIONS.margin, train: d.start, skip, count: budget, seed, params });
+  const s = await suggestTriplets({ pool: d.pool, vectors, distance: 'l2', margin: DEFAULT_TRAIN_OPTIONS.margin, train: d.start, skip, count: budget, seed, params });
   return spend(set, s.map((x) => ({ t: [x.anchor, x.positive, x.negative] as Triplet, reason: x.reason })));
 }
 

@@ -70,7 +70,7 @@ export async function runSuggestBench(): Promise<void> {
       const acc0 = accuracy(emb0, rows, d.score);
       before.push(acc0);
       const spent: Record<string, Spent> = {
-        suggested: spendOnSuggestions(set, d, emb0, BUDGET, seed, params),
+        suggested: await spendOnSuggestions(set, d, emb0, BUDGET, seed, params),
         'random lines': spendOnRandomLines(d, BUDGET),
         'random triples': spendOnRandomTriples(set, d, BUDGET, seed),
       };

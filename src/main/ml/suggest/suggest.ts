@@ -28,7 +28,7 @@ export interface Suggestion {
 }
 
 export interface SuggestParams {
-  /** Neighbours of each anchor among which positive and negative are chosen. */
+  /** Nearest neighbours of each anchor among which positive and negative are chosen (plus sparser farther ones). */
   neighbours: number;
   /** Flattens p(alike | distance) fitted on train pairs (which the encoder has overfitted). */
   temperature: number;
@@ -38,6 +38,10 @@ export interface SuggestParams {
   maxUsesPerImage: number;
   /** Score multiplier when the labels already imply the answer (both pairs known). */
   impliedFactor: number;
+  /** Also pair each anchor with sparser, farther images (ranks ×1.2 beyond the nearest). */
+  farPartners: boolean;
+  /** Caps the loss of a swapped triplet at this many margins (limits trust in unlikely swaps). */
+  lossCap: number;
   /** Largest pool compared pairwise (images beyond are sampled, unused images first). */
   poolCap: number;
 }
@@ -49,6 +53,8 @@ export const DEFAULT_SUGGEST_PARAMS: SuggestParams = {
   maxUsesPerImage: 2,
   impliedFactor: 0.3,
   poolCap: 2000,
+  farPartners: true,
+  lossCap: Number.POSITIVE_INFINITY,
 };
 
 export interface SuggestInput {
@@ -56,8 +62,11 @@ export interface SuggestInput {
   pool: readonly number[];
   vectors: ReadonlyMap<number, Float32Array>;
   distance: Distance;
-  /** The training margin: a labelled triplet teaches the model only while d(A,N) − d(A,P) < margin. */
-  margin: number;
+  /**
+   * The training margin: a labelled triplet teaches the model only while d(A,N) − d(A,P) < margin.
+   * Omitted (raw features): a quarter of the median pairwise distance.
+   */
+  margin?: number;
   /** Active train triplets [anchor, positive, negative]. */
   train: readonly Triplet[];
   /** Triplets never to propose again (rejected, already stored): keys from tripletKey. */
@@ -83,21 +92,27 @@ function cappedPool(input: SuggestInput, ev: Evidence, cap: number, rand: () => 
   return ids.slice(0, cap);
 }
 
-function distanceMatrix(ids: number[], vectors: ReadonlyMap<number, Float32Array>, kind: Distance): Float32Array {
-  const n = ids.length;
-  const D = new Float32Array(n * n);
-  const vs = ids.map((id) => vectors.get(id)!);
-  for (let i = 0; i < n; i++)
-    for (let j = i + 1; j < n; j++) {
-      const d = distanceOf(kind, vs[i], vs[j]);
-      D[i * n + j] = d;
-      D[j * n + i] = d;
-    }
-  return D;
+/** Distances from one image to every image of the pool. */
+function rowOf(vs: Float32Array[], i: number, kind: Distance): Float32Array {
+  const row = new Float32Array(vs.length);
+  for (let j = 0; j < vs.length; j++) row[j] = j === i ? 0 : distanceOf(kind, vs[i], vs[j]);
+  return row;
+}
+
+/** A seeded sample of pairwise distances (the prior when there are too few labels, and the raw margin). */
+function sampleDistances(vs: Float32Array[], kind: Distance, rand: () => number): Float64Array {
+  const n = vs.length;
+  const out = new Float64Array(Math.min(4000, (n * (n - 1)) / 2));
+  for (let k = 0; k < out.length; k++) {
+    const i = Math.floor(rand() * n);
+    const j = (i + 1 + Math.floor(rand() * (n - 1))) % n;
+    out[k] = distanceOf(kind, vs[i], vs[j]);
+  }
+  return out;
 }
 
 /** p(alike | distance), fitted on the train triplets' anchor–positive and anchor–negative pairs. */
-function sameProbability(input: SuggestInput, D: Float32Array, temperature: number): SameProbability {
+function sameProbability(input: SuggestInput, sample: Float64Array, temperature: number): SameProbability {
   const usable = input.train.filter((t) => t.every((id) => input.vectors.has(id)));
   const dist = new Float64Array(usable.length * 2);
   const alike = new Uint8Array(usable.length * 2);
@@ -107,17 +122,21 @@ function sameProbability(input: SuggestInput, D: Float32Array, temperature: numb
     alike[2 * i] = 1;
     dist[2 * i + 1] = distanceOf(input.distance, va, input.vectors.get(n)!);
   });
-  const sample = new Float64Array(Math.min(D.length, 20000));
-  for (let i = 0; i < sample.length; i++) sample[i] = D[Math.floor((i * D.length) / sample.length)];
-  return calibrate({ dist, alike }, sample.filter((d) => d > 0), { temperature, minPairs: 40, priorQuantile: 0.15 });
+  return calibrate({ dist, alike }, sample, { temperature, minPairs: 40, priorQuantile: 0.15 });
 }
 
-/** Nearest `k` pool indices of row i (excluding i). */
-function nearest(D: Float32Array, n: number, i: number, k: number): number[] {
+/**
+ * Candidate partners of row i, nearest first: its `k` nearest, then ever sparser ranks beyond
+ * (×1.2 each). Far partners matter when the embedding is clean: all of an anchor's nearest images
+ * may be alike, and a triplet of alike images can only be rejected.
+ */
+function partners(row: Float32Array, i: number, k: number, far: boolean): number[] {
   const idx: number[] = [];
-  for (let j = 0; j < n; j++) if (j !== i) idx.push(j);
-  idx.sort((x, y) => D[i * n + x] - D[i * n + y]);
-  return idx.slice(0, k);
+  for (let j = 0; j < row.length; j++) if (j !== i) idx.push(j);
+  idx.sort((x, y) => row[x] - row[y]);
+  const out = idx.slice(0, k);
+  if (far) for (let r = Math.max(k, 1); r < idx.length; r = Math.ceil(r * 1.2)) if (r >= k) out.push(idx[r]);
+  return out;
 }
 
 interface Scored extends Suggestion {
@@ -125,18 +144,16 @@ interface Scored extends Suggestion {
 }
 
 /** Scores one anchor with two candidates (dx ≤ dy: x is shown as the positive). */
-function scoreCandidate(
-  ids: number[], a: number, x: number, y: number, dx: number, dy: number,
-  pAlike: (i: number, j: number, d: number) => { p: number; known: boolean }, input: SuggestInput, ev: Evidence, params: SuggestParams,
-): Scored {
+function scoreCandidate(ctx: Context, a: number, x: number, y: number, dx: number, dy: number): Scored {
+  const { ids, pAlike, ev, params } = ctx;
   const [A, X, Y] = [ids[a], ids[x], ids[y]];
   const px = pAlike(A, X, dx);
   const py = pAlike(A, Y, dy);
   const accept = px.p * (1 - py.p);
   const swap = py.p * (1 - px.p);
-  const m = input.margin;
+  const m = ctx.margin;
   // Expected loss once labelled: as shown (small when the model is sure) or swapped (large).
-  let score = accept * Math.max(dx - dy + m, 0) + swap * (dy - dx + m);
+  let score = accept * Math.max(dx - dy + m, 0) + swap * Math.min(dy - dx + m, params.lossCap * m);
   if (px.known && py.known) score *= params.impliedFactor;
   const unused = [A, X, Y].filter((id) => ev.uses(id) === 0).length;
   score *= 1 + params.coverageBonus * unused;
@@ -146,28 +163,31 @@ function scoreCandidate(
   return { anchor: A, positive: X, negative: Y, reason, dAP: dx, dAN: dy, answerable, swap: answerable > 0 ? swap / answerable : 0, score, anchorIx: a };
 }
 
-/** The best few candidates per anchor, skipping triplets that must not come back. */
-function candidatesOf(ids: number[], D: Float32Array, input: SuggestInput, ev: Evidence, ps: SameProbability, params: SuggestParams): Scored[] {
-  const n = ids.length;
-  const pAlike = (i: number, j: number, d: number): { p: number; known: boolean } => {
-    const k = ev.known(i, j);
-    return k === null ? { p: ps(d), known: false } : { p: k ? ALIKE_KNOWN : 1 - ALIKE_KNOWN, known: true };
-  };
-  const out: Scored[] = [];
-  for (let a = 0; a < n; a++) {
-    const near = nearest(D, n, a, params.neighbours);
-    const best: Scored[] = [];
-    for (let u = 0; u < near.length; u++)
-      for (let v = u + 1; v < near.length; v++) {
-        const [x, y] = [near[u], near[v]]; // near is sorted: x is the closer one
-        if (input.skip.has(tripletKey(ids[a], ids[x], ids[y]))) continue;
-        const s = scoreCandidate(ids, a, x, y, D[a * n + x], D[a * n + y], pAlike, input, ev, params);
-        if (s.score > 0) best.push(s);
-      }
-    best.sort((p, q) => q.score - p.score);
-    out.push(...best.slice(0, 4));
-  }
-  return out;
+interface Context {
+  ids: number[];
+  vs: Float32Array[];
+  input: SuggestInput;
+  ev: Evidence;
+  margin: number;
+  params: SuggestParams;
+  pAlike: (i: number, j: number, d: number) => { p: number; known: boolean };
+}
+
+/** The best few candidates of one anchor, skipping triplets that must not come back. */
+function candidatesOfAnchor(ctx: Context, a: number): Scored[] {
+  const { ids, input, params } = ctx;
+  const row = rowOf(ctx.vs, a, input.distance);
+  const near = partners(row, a, params.neighbours, params.farPartners);
+  const best: Scored[] = [];
+  for (let u = 0; u < near.length; u++)
+    for (let v = u + 1; v < near.length; v++) {
+      const [x, y] = [near[u], near[v]]; // near is sorted: x is the closer one
+      if (input.skip.has(tripletKey(ids[a], ids[x], ids[y]))) continue;
+      const s = scoreCandidate(ctx, a, x, y, row[x], row[y]);
+      if (s.score > 0) best.push(s);
+    }
+  best.sort((p, q) => q.score - p.score);
+  return best.slice(0, 4);
 }
 
 /** Greedy pick by score: one suggestion per anchor, each image in at most `maxUsesPerImage` of them. */
@@ -188,17 +208,52 @@ function pickSpread(cands: Scored[], count: number, maxUses: number): Suggestion
   return picked;
 }
 
-/** Up to `count` suggestions, best first. */
-export function suggestTriplets(input: SuggestInput): Suggestion[] {
+export interface SuggestControl {
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/**
+ * Up to `count` suggestions, best first. Works anchor by anchor (memory grows with the pool, not
+ * its square) and yields to the event loop every ~30 ms, so a host stays responsive and can cancel.
+ */
+export async function suggestTriplets(input: SuggestInput, control: SuggestControl = {}): Promise<Suggestion[]> {
   const params = { ...DEFAULT_SUGGEST_PARAMS, ...input.params };
   const ev = evidenceOf(input.train);
-  const ids = cappedPool(input, ev, params.poolCap, seededRandom(input.seed ?? 1));
+  const rand = seededRandom(input.seed ?? 1);
+  const ids = cappedPool(input, ev, params.poolCap, rand);
   if (ids.length < 3 || input.count <= 0) return [];
-  const D = distanceMatrix(ids, input.vectors, input.distance);
-  const ps = sameProbability(input, D, params.temperature);
-  const cands = candidatesOf(ids, D, input, ev, ps, params);
+  const vs = ids.map((id) => input.vectors.get(id)!);
+  const sample = sampleDistances(vs, input.distance, rand);
+  const ps = sameProbability(input, sample, params.temperature);
+  const pAlike = (i: number, j: number, d: number): { p: number; known: boolean } => {
+    const k = ev.known(i, j);
+    return k === null ? { p: ps(d), known: false } : { p: k ? ALIKE_KNOWN : 1 - ALIKE_KNOWN, known: true };
+  };
+  // Without a training margin (raw features), a quarter of the median distance plays its part.
+  const margin = input.margin ?? median(sample) / 4;
+  const ctx: Context = { ids, vs, input, ev, margin, params, pAlike };
+  const cands: Scored[] = [];
+  let last = performance.now();
+  for (let a = 0; a < ids.length; a++) {
+    cands.push(...candidatesOfAnchor(ctx, a));
+    if (performance.now() - last > 30) {
+      control.onProgress?.(a + 1, ids.length);
+      await yieldToEventLoop();
+      control.signal?.throwIfAborted();
+      last = performance.now();
+    }
+  }
+  control.onProgress?.(ids.length, ids.length);
   let picked = pickSpread(cands, input.count, params.maxUsesPerImage);
-  // Small pools: relax the spreading rather than return fewer than asked.
+  // Small pools: let images repeat more rather than return fewer than asked.
   if (picked.length < input.count) picked = pickSpread(cands, input.count, Number.POSITIVE_INFINITY);
   return picked;
+}
+
+function median(xs: Float64Array): number {
+  const s = Float64Array.from(xs).sort();
+  return s.length ? s[Math.floor(s.length / 2)] : 0;
 }
