@@ -20,6 +20,7 @@ import type {
   Neighbour,
   ProjectInfo,
   RunSummary,
+  SuggestResult,
   TripletImportReport,
   TripletPage,
   TripletRecord,
@@ -92,6 +93,15 @@ export const REQUESTS = {
   /** `typed`: the path the user typed in the fallback dialog; the host records it as picked and returns it absolute. */
   pickFolder: z.object({ title: z.string().max(200).optional(), typed: path.optional() }),
   pickFile: z.object({ title: z.string().max(200).optional(), save: z.boolean().optional(), typed: path.optional() }),
+  // Suggested triplets (active learning): a job (progress, cancelJob) that replies with the suggestions
+  suggest: z.object({ count: z.number().int().min(1).max(1000).optional(), runId: id.optional() }),
+  answerSuggestion: z.object({
+    anchorId: id,
+    positiveId: id,
+    negativeId: id,
+    answer: z.enum(['accept', 'swap', 'reject']),
+    reason: z.enum(['uncertain', 'hard-negative', 'coverage']).optional(),
+  }),
 } as const satisfies Record<RequestName, z.ZodType>;
 
 // Every name in channels.ts has a schema and no schema lacks a name.
@@ -132,6 +142,8 @@ export interface Replies {
   mistakes: Mistake[];
   pickFolder: string | null;
   pickFile: string | null;
+  suggest: SuggestResult;
+  answerSuggestion: TripletRecord | null;
 }
 
 /** Events pushed from the main side to the renderer. */

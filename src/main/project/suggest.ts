@@ -26,9 +26,12 @@ export interface SuggestOptions {
 }
 
 export const DEFAULT_SUGGEST_COUNT = 100;
+export const MAX_SUGGEST_COUNT = 1000;
 
 /** Up to `count` suggestions (default 100), best first. */
 export async function suggestForProject(db: Db, encoderOf: (runId: number) => Promise<EncoderWeights>, opts: SuggestOptions = {}): Promise<SuggestResult> {
+  const count = opts.count ?? DEFAULT_SUGGEST_COUNT;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_SUGGEST_COUNT) throw new AppError('BAD_ARGUMENTS', `--count must be between 1 and ${MAX_SUGGEST_COUNT}.`);
   const rid = opts.runId ?? latestFinishedRunId(db);
   const run = rid !== null ? getRun(db, rid) : null;
   if (opts.runId !== undefined && run?.status !== 'finished') throw new AppError('NOT_FOUND', `Run ${opts.runId} is not a finished run.`);
@@ -43,7 +46,7 @@ export async function suggestForProject(db: Db, encoderOf: (runId: number) => Pr
   const train = activeTripletsOf(db, 'train').map((t) => [t.a, t.p, t.n] as [number, number, number]);
   const skip = new Set([...storedTriples(db), ...rejectedAnswers(db).map((r) => [r.anchor, r.lo, r.hi] as const)].map(([a, x, y]) => tripletKey(a, x, y)));
   const found = await suggestTriplets(
-    { pool, vectors, distance: run?.options.distance ?? 'l2', margin: run?.options.margin, train, skip, count: opts.count ?? DEFAULT_SUGGEST_COUNT, seed: opts.seed },
+    { pool, vectors, distance: run?.options.distance ?? 'l2', margin: run?.options.margin, train, skip, count, seed: opts.seed },
     { signal: opts.signal, onProgress: (done, total) => opts.onProgress?.({ phase: 'suggest', done, total }) },
   );
   const nameOf = imageNameReader(db);
