@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { cliRunner } from '../helpers/cli.js';
 import { makeFlowersSubset } from '../helpers/flowers-subset.js';
 import { sharedModelsDir, skipWithoutBackbone } from '../helpers/shared.js';
-import { expect, test, typePath } from './fixtures.js';
+import { expect, snap, test, typePath } from './fixtures.js';
 
 const skip = skipWithoutBackbone('mobilenet_v1_0.75_224');
 test.skip(!!skip, skip || '');
@@ -33,6 +33,7 @@ test('suggest: A, S and X answer with one key each; Ctrl+Z undoes the last accep
   await expect(page.getByTestId('suggest-card')).toBeVisible({ timeout: 90_000 });
   await expect(page.getByTestId('suggest-raw')).toBeVisible();
   await expect(page.getByTestId('suggest-counter')).toContainText('0/');
+  await snap(page, '70-suggest');
 
   const trainCount = async () => {
     const r = await cli('triplets', projectDir, '--split', 'train', '--json');

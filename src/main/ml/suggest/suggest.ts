@@ -112,15 +112,15 @@ function sampleDistances(vs: Float32Array[], kind: Distance, rand: () => number)
 }
 
 /** p(alike | distance), fitted on the train triplets' anchor–positive and anchor–negative pairs. */
-function sameProbability(input: SuggestInput, sample: Float64Array, temperature: number): SameProbability {
+function sameProbability(input: SuggestInput, vec: (id: number) => Float32Array, sample: Float64Array, temperature: number): SameProbability {
   const usable = input.train.filter((t) => t.every((id) => input.vectors.has(id)));
   const dist = new Float64Array(usable.length * 2);
   const alike = new Uint8Array(usable.length * 2);
   usable.forEach(([a, p, n], i) => {
-    const va = input.vectors.get(a)!;
-    dist[2 * i] = distanceOf(input.distance, va, input.vectors.get(p)!);
+    const va = vec(a);
+    dist[2 * i] = distanceOf(input.distance, va, vec(p));
     alike[2 * i] = 1;
-    dist[2 * i + 1] = distanceOf(input.distance, va, input.vectors.get(n)!);
+    dist[2 * i + 1] = distanceOf(input.distance, va, vec(n));
   });
   return calibrate({ dist, alike }, sample, { temperature, minPairs: 40, priorQuantile: 0.15 });
 }
@@ -131,36 +131,47 @@ function sameProbability(input: SuggestInput, sample: Float64Array, temperature:
  * may be alike, and a triplet of alike images can only be rejected.
  */
 function partners(row: Float32Array, i: number, k: number, far: boolean): number[] {
-  const idx: number[] = [];
-  for (let j = 0; j < row.length; j++) if (j !== i) idx.push(j);
-  idx.sort((x, y) => row[x] - row[y]);
-  const out = idx.slice(0, k);
-  if (far) for (let r = Math.max(k, 1); r < idx.length; r = Math.ceil(r * 1.2)) if (r >= k) out.push(idx[r]);
+  // Sorts (distance, index) packed in one float64 (a non-negative float32's bits keep its order),
+  // a native typed-array sort instead of a comparator sort.
+  const bits = new Uint32Array(row.buffer, row.byteOffset, row.length);
+  const keys = new Float64Array(row.length - 1);
+  let n = 0;
+  for (let j = 0; j < row.length; j++) if (j !== i) keys[n++] = bits[j] * INDEX_SPACE + j;
+  keys.sort();
+  const idx = (r: number): number => keys[r] % INDEX_SPACE;
+  const out: number[] = [];
+  for (let r = 0; r < Math.min(k, n); r++) out.push(idx(r));
+  if (far) for (let r = Math.max(k, 1); r < n; r = Math.ceil(r * 1.2)) if (r >= k) out.push(idx(r));
   return out;
+}
+
+/** Pool indices fit in 21 bits (the pool is capped far below 2M), a float32's bits in the other 32. */
+const INDEX_SPACE = 2 ** 21;
+
+/**
+ * Long raw feature vectors (768-d and more, before any run) are projected to PROJECTED_DIM with a
+ * seeded Gaussian matrix: l2 distances are kept within a few percent, at a fraction of the cost.
+ */
+const PROJECTED_DIM = 96;
+
+function projection(dim: number, kind: Distance, rand: () => number): (v: Float32Array) => Float32Array {
+  if (kind !== 'l2' || dim <= PROJECTED_DIM * 2) return (v) => v;
+  const gauss = (): number => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+  const R = Float32Array.from({ length: dim * PROJECTED_DIM }, () => gauss() / Math.sqrt(PROJECTED_DIM));
+  return (v) => {
+    const out = new Float32Array(PROJECTED_DIM);
+    for (let i = 0; i < dim; i++) {
+      const x = v[i];
+      if (x === 0) continue;
+      const base = i * PROJECTED_DIM;
+      for (let j = 0; j < PROJECTED_DIM; j++) out[j] += x * R[base + j];
+    }
+    return out;
+  };
 }
 
 interface Scored extends Suggestion {
   anchorIx: number;
-}
-
-/** Scores one anchor with two candidates (dx ≤ dy: x is shown as the positive). */
-function scoreCandidate(ctx: Context, a: number, x: number, y: number, dx: number, dy: number): Scored {
-  const { ids, pAlike, ev, params } = ctx;
-  const [A, X, Y] = [ids[a], ids[x], ids[y]];
-  const px = pAlike(A, X, dx);
-  const py = pAlike(A, Y, dy);
-  const accept = px.p * (1 - py.p);
-  const swap = py.p * (1 - px.p);
-  const m = ctx.margin;
-  // Expected loss once labelled: as shown (small when the model is sure) or swapped (large).
-  let score = accept * Math.max(dx - dy + m, 0) + swap * Math.min(dy - dx + m, params.lossCap * m);
-  if (px.known && py.known) score *= params.impliedFactor;
-  const unused = [A, X, Y].filter((id) => ev.uses(id) === 0).length;
-  score *= 1 + params.coverageBonus * unused;
-  const hard = ev.known(A, Y) === 0 || ev.known(A, X) === 0;
-  const reason: SuggestionReason = unused > 0 ? 'coverage' : hard ? 'hard-negative' : 'uncertain';
-  const answerable = accept + swap;
-  return { anchor: A, positive: X, negative: Y, reason, dAP: dx, dAN: dy, answerable, swap: answerable > 0 ? swap / answerable : 0, score, anchorIx: a };
 }
 
 interface Context {
@@ -173,21 +184,56 @@ interface Context {
   pAlike: (i: number, j: number, d: number) => { p: number; known: boolean };
 }
 
-/** The best few candidates of one anchor, skipping triplets that must not come back. */
+/** Expected loss of a candidate once labelled, given p(alike) of each partner (x shown as the positive). */
+function expectedLoss(px: number, py: number, dx: number, dy: number, m: number, cap: number): number {
+  const accept = px * (1 - py);
+  const swap = py * (1 - px);
+  // As shown: small when the model is sure; swapped: the model had it wrong, large.
+  return accept * Math.max(dx - dy + m, 0) + swap * Math.min(dy - dx + m, cap * m);
+}
+
+const TOP_PER_ANCHOR = 4;
+
+/**
+ * The best few candidates of one anchor, skipping triplets that must not come back. The pair loop
+ * is plain arithmetic on per-partner values; objects are made only for the few kept.
+ */
 function candidatesOfAnchor(ctx: Context, a: number): Scored[] {
-  const { ids, input, params } = ctx;
+  const { ids, input, params, ev } = ctx;
   const row = rowOf(ctx.vs, a, input.distance);
   const near = partners(row, a, params.neighbours, params.farPartners);
-  const best: Scored[] = [];
+  const A = ids[a];
+  const d = near.map((j) => row[j]);
+  const alike = near.map((j) => ctx.pAlike(A, ids[j], row[j]));
+  const unused = near.map((j) => (ev.uses(ids[j]) === 0 ? 1 : 0));
+  const anchorUnused = ev.uses(A) === 0 ? 1 : 0;
+  const best: { score: number; u: number; v: number }[] = [];
   for (let u = 0; u < near.length; u++)
     for (let v = u + 1; v < near.length; v++) {
-      const [x, y] = [near[u], near[v]]; // near is sorted: x is the closer one
-      if (input.skip.has(tripletKey(ids[a], ids[x], ids[y]))) continue;
-      const s = scoreCandidate(ctx, a, x, y, row[x], row[y]);
-      if (s.score > 0) best.push(s);
+      // near is sorted by distance: u is the closer one, shown as the positive.
+      let score = expectedLoss(alike[u].p, alike[v].p, d[u], d[v], ctx.margin, params.lossCap);
+      if (alike[u].known && alike[v].known) score *= params.impliedFactor;
+      score *= 1 + params.coverageBonus * (anchorUnused + unused[u] + unused[v]);
+      if (!(score > 0) || (best.length === TOP_PER_ANCHOR && score <= best[TOP_PER_ANCHOR - 1].score)) continue;
+      if (input.skip.has(tripletKey(A, ids[near[u]], ids[near[v]]))) continue;
+      best.push({ score, u, v });
+      best.sort((p, q) => q.score - p.score);
+      if (best.length > TOP_PER_ANCHOR) best.pop();
     }
-  best.sort((p, q) => q.score - p.score);
-  return best.slice(0, 4);
+  return best.map(({ score, u, v }) => describe(ctx, a, near[u], near[v], d[u], d[v], alike[u].p, alike[v].p, score));
+}
+
+/** A kept candidate with its reason and estimates. */
+function describe(ctx: Context, a: number, x: number, y: number, dx: number, dy: number, px: number, py: number, score: number): Scored {
+  const { ids, ev } = ctx;
+  const [A, X, Y] = [ids[a], ids[x], ids[y]];
+  const unused = [A, X, Y].some((id) => ev.uses(id) === 0);
+  const hard = ev.known(A, Y) === 0 || ev.known(A, X) === 0;
+  const reason: SuggestionReason = unused ? 'coverage' : hard ? 'hard-negative' : 'uncertain';
+  const accept = px * (1 - py);
+  const swap = py * (1 - px);
+  const answerable = accept + swap;
+  return { anchor: A, positive: X, negative: Y, reason, dAP: dx, dAN: dy, answerable, swap: answerable > 0 ? swap / answerable : 0, score, anchorIx: a };
 }
 
 /** Greedy pick by score: one suggestion per anchor, each image in at most `maxUsesPerImage` of them. */
@@ -225,9 +271,13 @@ export async function suggestTriplets(input: SuggestInput, control: SuggestContr
   const rand = seededRandom(input.seed ?? 1);
   const ids = cappedPool(input, ev, params.poolCap, rand);
   if (ids.length < 3 || input.count <= 0) return [];
-  const vs = ids.map((id) => input.vectors.get(id)!);
+  // One (possibly projected) vector per image, for the pool and the labelled images alike.
+  const project = projection(input.vectors.get(ids[0])!.length, input.distance, rand);
+  const cache = new Map<number, Float32Array>();
+  const vec = (id: number): Float32Array => cache.get(id) ?? cache.set(id, project(input.vectors.get(id)!)).get(id)!;
+  const vs = ids.map(vec);
   const sample = sampleDistances(vs, input.distance, rand);
-  const ps = sameProbability(input, sample, params.temperature);
+  const ps = sameProbability(input, vec, sample, params.temperature);
   const pAlike = (i: number, j: number, d: number): { p: number; known: boolean } => {
     const k = ev.known(i, j);
     return k === null ? { p: ps(d), known: false } : { p: k ? ALIKE_KNOWN : 1 - ALIKE_KNOWN, known: true };
