@@ -236,15 +236,15 @@ function describe(ctx: Context, a: number, x: number, y: number, dx: number, dy:
   return { anchor: A, positive: X, negative: Y, reason, dAP: dx, dAN: dy, answerable, swap: answerable > 0 ? swap / answerable : 0, score, anchorIx: a };
 }
 
-/** Greedy pick by score: one suggestion per anchor, each image in at most `maxUsesPerImage` of them. */
-function pickSpread(cands: Scored[], count: number, maxUses: number): Suggestion[] {
+/** Greedy pick by score: one suggestion per anchor, each image in at most `maxUses` of them. */
+function pickSpread(cands: Scored[], count: number, maxUses: number, onePerAnchor = true): Suggestion[] {
   cands.sort((p, q) => q.score - p.score);
   const uses = new Map<number, number>();
   const anchors = new Set<number>();
   const picked: Suggestion[] = [];
   for (const c of cands) {
     if (picked.length >= count) break;
-    if (anchors.has(c.anchor)) continue;
+    if (onePerAnchor && anchors.has(c.anchor)) continue;
     if ([c.anchor, c.positive, c.negative].some((id) => (uses.get(id) ?? 0) >= maxUses)) continue;
     anchors.add(c.anchor);
     for (const id of [c.anchor, c.positive, c.negative]) uses.set(id, (uses.get(id) ?? 0) + 1);
@@ -299,7 +299,7 @@ export async function suggestTriplets(input: SuggestInput, control: SuggestContr
   control.onProgress?.(ids.length, ids.length);
   let picked = pickSpread(cands, input.count, params.maxUsesPerImage);
   // Small pools: let images repeat more rather than return fewer than asked.
-  if (picked.length < input.count) picked = pickSpread(cands, input.count, Number.POSITIVE_INFINITY);
+  if (picked.length < input.count) picked = pickSpread(cands, input.count, Number.POSITIVE_INFINITY, false);
   return picked;
 }
 

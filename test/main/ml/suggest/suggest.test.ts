@@ -102,3 +102,11 @@ test('calibration: p(alike) falls with distance around the boundary between the 
   assert.ok(w > 0);
   assert.ok(t > 0.3 && t < 0.6, `threshold ${t}`);
 });
+
+test('a small pool still fills the batch: anchors repeat once every image has one suggestion', async () => {
+  const { vectors, cls } = clusters(12, 3, 0.8, 8);
+  const pool = [...vectors.keys()];
+  const s = await suggestTriplets({ pool, vectors, distance: 'l2', margin: 0.5, train: labelledTriplets(pool, cls, 6, 9), skip: new Set(), count: 20 });
+  assert.equal(s.length, 20);
+  assert.equal(new Set(s.map((x) => tripletKey(x.anchor, x.positive, x.negative))).size, 20, 'no suggestion twice');
+});
