@@ -88,6 +88,14 @@ test('a rejected suggestion never comes back, also after reopening; a swap adds 
   assert.deepEqual((await project.suggest({ count: 1 })).answered, { accepted: 0, swapped: 0, rejected: 1 });
 });
 
+test('a cancelled suggestion job stops with AbortError and writes nothing', { skip }, async () => {
+  const before = project.info().triplets;
+  const ac = new AbortController();
+  ac.abort();
+  await assert.rejects(project.suggest({ count: 5, signal: ac.signal }), { name: 'AbortError' });
+  assert.deepEqual(project.info().triplets, before);
+});
+
 test('suggest --json prints [{anchor, positive, negative, reason, …}] with names `add` accepts', { skip }, async () => {
   project.close();
   const cli = cliRunner(join(root, 'appdata'), { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
