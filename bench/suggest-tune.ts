@@ -19,7 +19,7 @@ for (const name of (arg('sets') ?? 'flowers,trash').split(',')) {
     const emb0 = await fitAndEmbed(set, d.start, seed);
     const acc0 = accuracy(emb0, rows, d.score);
     const out: string[] = [`${name} seed ${seed} before ${acc0.toFixed(4)}`];
-    const rl = accuracy(await fitAndEmbed(set, [...d.start, ...spendOnRandomLines(d, 100).added], seed), rows, d.score) - acc0;
+    const rl = process.argv.includes('--no-lines') ? 0 : accuracy(await fitAndEmbed(set, [...d.start, ...spendOnRandomLines(d, 100).added], seed), rows, d.score) - acc0;
     sums[0] += rl;
     out.push(`lines ${rl.toFixed(4)}`);
     for (const [i, v] of variants.entries()) {
