@@ -14,6 +14,7 @@ const BENCHES: Bench[] = [
   { name: 'accuracy', long: true, load: async () => (await import('./accuracy.js')).runAccuracyBench },
   { name: 'scale', long: true, load: async () => (await import('./scale.js')).runScaleBench },
   { name: 'accuracy-transform', long: true, load: async () => (await import('./accuracy-transform.js')).runTransformBench },
+  { name: 'suggest', long: true, load: async () => (await import('./suggest.js')).runSuggestBench },
 ];
 
 async function main(): Promise<void> {

@@ -37,6 +37,8 @@ export const REQUEST_NAMES = [
   'listDir',
   'pathInfo',
   'receiveFile',
+  'suggest',
+  'answerSuggestion',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 

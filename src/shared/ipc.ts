@@ -23,6 +23,7 @@ import type {
   Neighbour,
   ProjectInfo,
   RunSummary,
+  SuggestResult,
   TripletImportReport,
   TripletPage,
   TripletRecord,
@@ -115,6 +116,15 @@ export const REQUESTS = {
     data: z.string().max(700_000),
     done: z.boolean(),
   }),
+  // Suggested triplets (active learning): a job (progress, cancelJob) that replies with the suggestions
+  suggest: z.object({ count: z.number().int().min(1).max(1000).optional(), runId: id.optional() }),
+  answerSuggestion: z.object({
+    anchorId: id,
+    positiveId: id,
+    negativeId: id,
+    answer: z.enum(['accept', 'swap', 'reject']),
+    reason: z.enum(['uncertain', 'hard-negative', 'coverage']).optional(),
+  }),
 } as const satisfies Record<RequestName, z.ZodType>;
 
 // Every name in channels.ts has a schema and no schema lacks a name.
@@ -160,6 +170,8 @@ export interface Replies {
   listDir: DirListing;
   pathInfo: PathInfo;
   receiveFile: { id: string; path: string | null; received: number };
+  suggest: SuggestResult;
+  answerSuggestion: TripletRecord | null;
 }
 
 /** Events pushed from the main side to the renderer. */

@@ -8,3 +8,4 @@ export * from './types/jobs.js';
 export * from './types/runs.js';
 export * from './types/project.js';
 export * from './types/files.js';
+export * from './types/suggest.js';

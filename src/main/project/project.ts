@@ -16,6 +16,7 @@ import type {
   ProjectInfo,
   RunSummary,
   Split,
+  SuggestResult,
   TrainOptions,
   TripletEdit,
   TripletFlag,
@@ -36,6 +37,7 @@ import { exportTriplets } from '../triplets/export.js';
 import { importTriplets, type TripletImportOptions } from '../triplets/import.js';
 import * as store from '../triplets/store.js';
 import { noteImageImport } from '../triplets/history.js';
+import { answerSuggestion, suggestForProject, type SuggestionAnswerArgs, type SuggestOptions } from './suggest.js';
 import { ensureFeatures, featureKey, loadFeatures, prepOfRun, type EmbedReport, type EnsureFeaturesOptions } from './features.js';
 import {
   evaluateRun,
@@ -270,6 +272,19 @@ export class Project {
 
   mistakes(runId?: number, opts: Cancellable = {}): Promise<Mistake[]> {
     return listMistakes(this.db, this.dir, runId, { ...opts, encoder: (id) => this.encoder(id), readOnly: this.readOnly });
+  }
+
+  // ---------- Suggested triplets (active learning) ----------
+
+  /** Triplets worth labelling next, ranked with the run's encoder (default latest) or raw features (see project/suggest.ts). */
+  suggest(opts: Omit<SuggestOptions, 'readOnly'> = {}): Promise<SuggestResult> {
+    return suggestForProject(this.db, (id) => this.encoder(id), { ...opts, readOnly: this.readOnly });
+  }
+
+  /** Accept (as shown or swapped: a new train triplet, undoable) or reject (never suggested again). */
+  answerSuggestion(args: SuggestionAnswerArgs): TripletRecord | null {
+    this.assertWritable('answer a suggestion');
+    return answerSuggestion(this.db, args);
   }
 
   /** Throws a clear error when the project was opened read-only. */

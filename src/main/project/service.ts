@@ -224,6 +224,21 @@ export class StudioService implements StudioServiceApi {
     return this.current().mistakes(runId);
   }
 
+  // ---------- Suggested triplets (active learning) ----------
+
+  /** Runs as a job (features if missing, then ranking; progress, cancelJob) and replies with the suggestions. */
+  async suggest({ count, runId }: ServiceArgs<'suggest'>): Promise<Replies['suggest']> {
+    const project = this.current();
+    const jobId = this.jobs.start('suggest', (ctx) => project.suggest({ count, runId, signal: ctx.signal, onProgress: ctx.progress }), { heavy: false });
+    return (await this.jobs.wait(jobId)) as Replies['suggest'];
+  }
+
+  answerSuggestion(args: ServiceArgs<'answerSuggestion'>): Replies['answerSuggestion'] {
+    const t = this.current().answerSuggestion(args);
+    if (t) this.changed('triplets');
+    return t;
+  }
+
   // ---------- For the hosts ----------
 
   /** Absolute path behind `/media/<kind>/<id>` (null when there is no project or no such image). */

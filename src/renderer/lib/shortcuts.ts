@@ -11,7 +11,7 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
     items: [
       { keys: ['?'], what: 'Show or hide this help' },
       { keys: ['1…8'], what: 'Go to Projects, Library, Triplets, Train, Review, Map, Suggest, Audit (also with Ctrl)' },
-      { keys: ['Ctrl', 'Z'], what: 'Undo the last triplet edit (Triplets and Review; not while a dialog is open)' },
+      { keys: ['Ctrl', 'Z'], what: 'Undo the last triplet edit (Triplets, Review and Suggest; not while a dialog is open)' },
       { keys: ['Ctrl', 'Shift', 'Z'], what: 'Redo (also Ctrl+Y)' },
       { keys: ['Esc'], what: 'Close a dialog or panel' },
     ],
@@ -42,6 +42,17 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
       { keys: ['←'], what: 'Previous mistake' },
     ],
   },
+  {
+    group: 'Suggest',
+    items: [
+      { keys: ['A'], what: 'Accept as shown (a new train triplet)' },
+      { keys: ['S'], what: 'Accept with positive and negative swapped' },
+      { keys: ['X'], what: 'Reject (never suggested again)' },
+      { keys: ['J', '↓'], what: 'Skip to the next suggestion' },
+      { keys: ['K', '↑'], what: 'Back to the previous suggestion' },
+      { keys: ['Ctrl', 'Z'], what: 'Undo the last accept' },
+    ],
+  },
 ];
 
 /** True when a key press belongs to a text field, so single-letter shortcuts must not fire. */
@@ -62,7 +73,7 @@ export function modalOpen(): boolean {
 }
 
 /** Views whose edits the history shortcuts undo: there the change is in front of the user. */
-export const HISTORY_VIEWS: readonly string[] = ['triplets', 'review'];
+export const HISTORY_VIEWS: readonly string[] = ['triplets', 'review', 'suggest'];
 
 /** Ctrl+Z → undo; Ctrl+Shift+Z and Ctrl+Y → redo (Cmd on macOS); anything else → null. */
 export function historyKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>): 'undo' | 'redo' | null {

@@ -92,6 +92,8 @@ export function createFakeService(opts: { images: number; flowersDir?: string })
     reopenNotice: () => null,
     pathInfo: ({ path }) => ({ path, exists: false, kind: null }),
     receiveFile: unsupported,
+    suggest: () => ({ runId: null, pool: 0, suggestions: [], answered: { accepted: 0, swapped: 0, rejected: 0 } }),
+    answerSuggestion: unsupported,
     mediaPath: (_kind, id) => (files.length ? files[(id - 1) % files.length] : null),
   };
 }

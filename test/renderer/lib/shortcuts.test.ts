@@ -23,10 +23,11 @@ test('historyKey: Ctrl/Cmd+Z undoes, Ctrl+Shift+Z and Ctrl+Y redo, nothing else'
   assert.equal(historyKey(key('x', { ctrl: true })), null);
 });
 
-test('historyGate: text fields keep their own undo, an open dialog blocks, only Triplets and Review act', () => {
+test('historyGate: text fields keep their own undo, an open dialog blocks, only Triplets, Review and Suggest act', () => {
   const body = el('BODY');
   assert.equal(historyGate({ target: body, modalOpen: false, view: 'triplets' }), 'history');
   assert.equal(historyGate({ target: body, modalOpen: false, view: 'review' }), 'history');
+  assert.equal(historyGate({ target: body, modalOpen: false, view: 'suggest' }), 'history', 'Ctrl+Z undoes the last accepted suggestion');
   assert.equal(historyGate({ target: body, modalOpen: true, view: 'triplets' }), 'dialog', 'never behind an open dialog');
   assert.equal(historyGate({ target: el('BUTTON'), modalOpen: true, view: 'review' }), 'dialog');
   assert.equal(historyGate({ target: body, modalOpen: false, view: 'library' }), 'view');

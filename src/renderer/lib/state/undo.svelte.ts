@@ -11,8 +11,17 @@ export function describe(entry: HistoryEntry): string {
   return `${entry.action}${entry.count ? ` of ${entry.count} triplets` : ''}`;
 }
 
+type Applied = (entry: HistoryEntry, undone: boolean) => void;
+
 class Undo {
   busy = $state(false);
+  private appliedListeners = new Set<Applied>();
+
+  /** Tells a view (e.g. Suggest) which step was undone or redone; returns the unsubscribe. */
+  onApplied(l: Applied): () => void {
+    this.appliedListeners.add(l);
+    return () => this.appliedListeners.delete(l);
+  }
 
   /** Ctrl+Z in a view that shows no triplet edits: say where it works instead of acting unseen. */
   elsewhere(): void {
@@ -30,6 +39,7 @@ class Undo {
       }
       toasts.push('success', which === 'undo' ? 'Undone' : 'Redone', describe(entry));
       review.afterUndoRedo(entry, which === 'undo');
+      for (const l of this.appliedListeners) l(entry, which === 'undo');
     } catch (err) {
       toasts.error(err);
     } finally {

@@ -1,0 +1,309 @@
+// Choosing triplets for the user to label (active learning). Every candidate is an anchor with two
+// of its near neighbours in the current embedding; the one the model finds closer is shown as the
+// positive. A candidate is worth a label when it is answerable (exactly one of the two is likely
+// alike the anchor — else the labeller can only reject it) and informative (the expected triplet
+// loss once labelled is high: the model is unsure, or likely wrong). Images in no triplet yet get a
+// bonus (coverage); the batch is spread over many anchors and images.
+import type { Distance } from '../../../shared/types.js';
+import { distance as distanceOf, type Triplet } from '../encoder/distances.js';
+import { seededRandom, shuffleInPlace } from '../encoder/rng.js';
+import { calibrate, type SameProbability } from './calibrate.js';
+import { evidenceOf, type Evidence } from './evidence.js';
+
+export type SuggestionReason = 'uncertain' | 'hard-negative' | 'coverage';
+
+export interface Suggestion {
+  anchor: number;
+  /** The image the model finds closer to the anchor. */
+  positive: number;
+  negative: number;
+  reason: SuggestionReason;
+  dAP: number;
+  dAN: number;
+  /** Estimated chance that exactly one of positive/negative is alike the anchor (the labeller can answer). */
+  answerable: number;
+  /** Estimated chance the labeller swaps it (the model has it the wrong way round). */
+  swap: number;
+  score: number;
+}
+
+export interface SuggestParams {
+  /** Nearest neighbours of each anchor among which positive and negative are chosen (plus sparser farther ones). */
+  neighbours: number;
+  /** Flattens p(alike | distance) fitted on train pairs (which the encoder has overfitted). */
+  temperature: number;
+  /** Score multiplier per image of the triplet that is in no triplet yet. */
+  coverageBonus: number;
+  /** How many suggestions of one batch may use the same image. */
+  maxUsesPerImage: number;
+  /** Score multiplier when the labels already imply the answer (both pairs known). */
+  impliedFactor: number;
+  /** Also pair each anchor with sparser, farther images (ranks ×1.2 beyond the nearest). */
+  farPartners: boolean;
+  /** Caps the loss of a swapped triplet at this many margins (limits trust in unlikely swaps). */
+  lossCap: number;
+  /** Largest pool compared pairwise (images beyond are sampled, unused images first). */
+  poolCap: number;
+}
+
+export const DEFAULT_SUGGEST_PARAMS: SuggestParams = {
+  neighbours: 30,
+  temperature: 2,
+  coverageBonus: 0.5,
+  maxUsesPerImage: 2,
+  impliedFactor: 0.3,
+  poolCap: 2000,
+  farPartners: true,
+  lossCap: Number.POSITIVE_INFINITY,
+};
+
+export interface SuggestInput {
+  /** Images suggestions may use (never images of test triplets). */
+  pool: readonly number[];
+  vectors: ReadonlyMap<number, Float32Array>;
+  distance: Distance;
+  /**
+   * The training margin: a labelled triplet teaches the model only while d(A,N) − d(A,P) < margin.
+   * Omitted (raw features): a quarter of the median pairwise distance.
+   */
+  margin?: number;
+  /** Active train triplets [anchor, positive, negative]. */
+  train: readonly Triplet[];
+  /** Triplets never to propose again (rejected, already stored): keys from tripletKey. */
+  skip: ReadonlySet<string>;
+  count: number;
+  seed?: number;
+  params?: Partial<SuggestParams>;
+}
+
+/** Order-free key of a suggestion (anchor + the unordered pair), as stored for rejections. */
+export function tripletKey(anchor: number, x: number, y: number): string {
+  return x < y ? `${anchor}:${x}:${y}` : `${anchor}:${y}:${x}`;
+}
+
+const ALIKE_KNOWN = 0.97;
+
+/** Caps the pool: images in no train triplet first, then a seeded sample of the rest. */
+function cappedPool(input: SuggestInput, ev: Evidence, cap: number, rand: () => number): number[] {
+  const ids = input.pool.filter((id) => input.vectors.has(id));
+  if (ids.length <= cap) return ids;
+  shuffleInPlace(ids, rand);
+  ids.sort((a, b) => Math.min(ev.uses(a), 1) - Math.min(ev.uses(b), 1));
+  return ids.slice(0, cap);
+}
+
+/** Distances from one image to every image of the pool. */
+function rowOf(vs: Float32Array[], i: number, kind: Distance): Float32Array {
+  const row = new Float32Array(vs.length);
+  for (let j = 0; j < vs.length; j++) row[j] = j === i ? 0 : distanceOf(kind, vs[i], vs[j]);
+  return row;
+}
+
+/** A seeded sample of pairwise distances (the prior when there are too few labels, and the raw margin). */
+function sampleDistances(vs: Float32Array[], kind: Distance, rand: () => number): Float64Array {
+  const n = vs.length;
+  const out = new Float64Array(Math.min(4000, (n * (n - 1)) / 2));
+  for (let k = 0; k < out.length; k++) {
+    const i = Math.floor(rand() * n);
+    const j = (i + 1 + Math.floor(rand() * (n - 1))) % n;
+    out[k] = distanceOf(kind, vs[i], vs[j]);
+  }
+  return out;
+}
+
+/** p(alike | distance), fitted on the train triplets' anchor–positive and anchor–negative pairs. */
+function sameProbability(input: SuggestInput, vec: (id: number) => Float32Array, sample: Float64Array, temperature: number): SameProbability {
+  const usable = input.train.filter((t) => t.every((id) => input.vectors.has(id)));
+  const dist = new Float64Array(usable.length * 2);
+  const alike = new Uint8Array(usable.length * 2);
+  usable.forEach(([a, p, n], i) => {
+    const va = vec(a);
+    dist[2 * i] = distanceOf(input.distance, va, vec(p));
+    alike[2 * i] = 1;
+    dist[2 * i + 1] = distanceOf(input.distance, va, vec(n));
+  });
+  return calibrate({ dist, alike }, sample, { temperature, minPairs: 40, priorQuantile: 0.15 });
+}
+
+/**
+ * Candidate partners of row i, nearest first: its `k` nearest, then ever sparser ranks beyond
+ * (×1.2 each). Far partners matter when the embedding is clean: all of an anchor's nearest images
+ * may be alike, and a triplet of alike images can only be rejected.
+ */
+function partners(row: Float32Array, i: number, k: number, far: boolean): number[] {
+  // Sorts (distance, index) packed in one float64 (a non-negative float32's bits keep its order),
+  // a native typed-array sort instead of a comparator sort.
+  const bits = new Uint32Array(row.buffer, row.byteOffset, row.length);
+  const keys = new Float64Array(row.length - 1);
+  let n = 0;
+  for (let j = 0; j < row.length; j++) if (j !== i) keys[n++] = bits[j] * INDEX_SPACE + j;
+  keys.sort();
+  const idx = (r: number): number => keys[r] % INDEX_SPACE;
+  const out: number[] = [];
+  for (let r = 0; r < Math.min(k, n); r++) out.push(idx(r));
+  if (far) for (let r = Math.max(k, 1); r < n; r = Math.ceil(r * 1.2)) if (r >= k) out.push(idx(r));
+  return out;
+}
+
+/** Pool indices fit in 21 bits (the pool is capped far below 2M), a float32's bits in the other 32. */
+const INDEX_SPACE = 2 ** 21;
+
+/**
+ * Long raw feature vectors (768-d and more, before any run) are projected to PROJECTED_DIM with a
+ * seeded Gaussian matrix: l2 distances are kept within a few percent, at a fraction of the cost.
+ */
+const PROJECTED_DIM = 96;
+
+function projection(dim: number, kind: Distance, rand: () => number): (v: Float32Array) => Float32Array {
+  if (kind !== 'l2' || dim <= PROJECTED_DIM * 2) return (v) => v;
+  const gauss = (): number => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+  const R = Float32Array.from({ length: dim * PROJECTED_DIM }, () => gauss() / Math.sqrt(PROJECTED_DIM));
+  return (v) => {
+    const out = new Float32Array(PROJECTED_DIM);
+    for (let i = 0; i < dim; i++) {
+      const x = v[i];
+      if (x === 0) continue;
+      const base = i * PROJECTED_DIM;
+      for (let j = 0; j < PROJECTED_DIM; j++) out[j] += x * R[base + j];
+    }
+    return out;
+  };
+}
+
+interface Scored extends Suggestion {
+  anchorIx: number;
+}
+
+interface Context {
+  ids: number[];
+  vs: Float32Array[];
+  input: SuggestInput;
+  ev: Evidence;
+  margin: number;
+  params: SuggestParams;
+  pAlike: (i: number, j: number, d: number) => { p: number; known: boolean };
+}
+
+/** Expected loss of a candidate once labelled, given p(alike) of each partner (x shown as the positive). */
+function expectedLoss(px: number, py: number, dx: number, dy: number, m: number, cap: number): number {
+  const accept = px * (1 - py);
+  const swap = py * (1 - px);
+  // As shown: small when the model is sure; swapped: the model had it wrong, large.
+  return accept * Math.max(dx - dy + m, 0) + swap * Math.min(dy - dx + m, cap * m);
+}
+
+const TOP_PER_ANCHOR = 4;
+
+/**
+ * The best few candidates of one anchor, skipping triplets that must not come back. The pair loop
+ * is plain arithmetic on per-partner values; objects are made only for the few kept.
+ */
+function candidatesOfAnchor(ctx: Context, a: number): Scored[] {
+  const { ids, input, params, ev } = ctx;
+  const row = rowOf(ctx.vs, a, input.distance);
+  const near = partners(row, a, params.neighbours, params.farPartners);
+  const A = ids[a];
+  const d = near.map((j) => row[j]);
+  const alike = near.map((j) => ctx.pAlike(A, ids[j], row[j]));
+  const unused = near.map((j) => (ev.uses(ids[j]) === 0 ? 1 : 0));
+  const anchorUnused = ev.uses(A) === 0 ? 1 : 0;
+  const best: { score: number; u: number; v: number }[] = [];
+  for (let u = 0; u < near.length; u++)
+    for (let v = u + 1; v < near.length; v++) {
+      // near is sorted by distance: u is the closer one, shown as the positive.
+      let score = expectedLoss(alike[u].p, alike[v].p, d[u], d[v], ctx.margin, params.lossCap);
+      if (alike[u].known && alike[v].known) score *= params.impliedFactor;
+      score *= 1 + params.coverageBonus * (anchorUnused + unused[u] + unused[v]);
+      if (!(score > 0) || (best.length === TOP_PER_ANCHOR && score <= best[TOP_PER_ANCHOR - 1].score)) continue;
+      if (input.skip.has(tripletKey(A, ids[near[u]], ids[near[v]]))) continue;
+      best.push({ score, u, v });
+      best.sort((p, q) => q.score - p.score);
+      if (best.length > TOP_PER_ANCHOR) best.pop();
+    }
+  return best.map(({ score, u, v }) => describe(ctx, a, near[u], near[v], d[u], d[v], alike[u].p, alike[v].p, score));
+}
+
+/** A kept candidate with its reason and estimates. */
+function describe(ctx: Context, a: number, x: number, y: number, dx: number, dy: number, px: number, py: number, score: number): Scored {
+  const { ids, ev } = ctx;
+  const [A, X, Y] = [ids[a], ids[x], ids[y]];
+  const unused = [A, X, Y].some((id) => ev.uses(id) === 0);
+  const hard = ev.known(A, Y) === 0 || ev.known(A, X) === 0;
+  const reason: SuggestionReason = unused ? 'coverage' : hard ? 'hard-negative' : 'uncertain';
+  const accept = px * (1 - py);
+  const swap = py * (1 - px);
+  const answerable = accept + swap;
+  return { anchor: A, positive: X, negative: Y, reason, dAP: dx, dAN: dy, answerable, swap: answerable > 0 ? swap / answerable : 0, score, anchorIx: a };
+}
+
+/** Greedy pick by score: one suggestion per anchor, each image in at most `maxUses` of them. */
+function pickSpread(cands: Scored[], count: number, maxUses: number, onePerAnchor = true): Suggestion[] {
+  cands.sort((p, q) => q.score - p.score);
+  const uses = new Map<number, number>();
+  const anchors = new Set<number>();
+  const picked: Suggestion[] = [];
+  for (const c of cands) {
+    if (picked.length >= count) break;
+    if (onePerAnchor && anchors.has(c.anchor)) continue;
+    if ([c.anchor, c.positive, c.negative].some((id) => (uses.get(id) ?? 0) >= maxUses)) continue;
+    anchors.add(c.anchor);
+    for (const id of [c.anchor, c.positive, c.negative]) uses.set(id, (uses.get(id) ?? 0) + 1);
+    const { anchorIx: _, ...s } = c;
+    picked.push(s);
+  }
+  return picked;
+}
+
+export interface SuggestControl {
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/**
+ * Up to `count` suggestions, best first. Works anchor by anchor (memory grows with the pool, not
+ * its square) and yields to the event loop every ~30 ms, so a host stays responsive and can cancel.
+ */
+export async function suggestTriplets(input: SuggestInput, control: SuggestControl = {}): Promise<Suggestion[]> {
+  const params = { ...DEFAULT_SUGGEST_PARAMS, ...input.params };
+  const ev = evidenceOf(input.train);
+  const rand = seededRandom(input.seed ?? 1);
+  const ids = cappedPool(input, ev, params.poolCap, rand);
+  if (ids.length < 3 || input.count <= 0) return [];
+  // One (possibly projected) vector per image, for the pool and the labelled images alike.
+  const project = projection(input.vectors.get(ids[0])!.length, input.distance, rand);
+  const cache = new Map<number, Float32Array>();
+  const vec = (id: number): Float32Array => cache.get(id) ?? cache.set(id, project(input.vectors.get(id)!)).get(id)!;
+  const vs = ids.map(vec);
+  const sample = sampleDistances(vs, input.distance, rand);
+  const ps = sameProbability(input, vec, sample, params.temperature);
+  const pAlike = (i: number, j: number, d: number): { p: number; known: boolean } => {
+    const k = ev.known(i, j);
+    return k === null ? { p: ps(d), known: false } : { p: k ? ALIKE_KNOWN : 1 - ALIKE_KNOWN, known: true };
+  };
+  // Without a training margin (raw features), a quarter of the median distance plays its part.
+  const margin = input.margin ?? median(sample) / 4;
+  const ctx: Context = { ids, vs, input, ev, margin, params, pAlike };
+  const cands: Scored[] = [];
+  let last = performance.now();
+  for (let a = 0; a < ids.length; a++) {
+    cands.push(...candidatesOfAnchor(ctx, a));
+    if (performance.now() - last > 30) {
+      control.onProgress?.(a + 1, ids.length);
+      await yieldToEventLoop();
+      control.signal?.throwIfAborted();
+      last = performance.now();
+    }
+  }
+  control.onProgress?.(ids.length, ids.length);
+  let picked = pickSpread(cands, input.count, params.maxUsesPerImage);
+  // Small pools: let images repeat more rather than return fewer than asked.
+  if (picked.length < input.count) picked = pickSpread(cands, input.count, Number.POSITIVE_INFINITY, false);
+  return picked;
+}
+
+function median(xs: Float64Array): number {
+  const s = Float64Array.from(xs).sort();
+  return s.length ? s[Math.floor(s.length / 2)] : 0;
+}

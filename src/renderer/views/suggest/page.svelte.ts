@@ -1,0 +1,115 @@
+// State of the Suggest view: the batch of suggestions, where the user is, what they answered, and
+// the pace. Answers go through the service (answerSuggestion: accept/swap → undoable train triplet,
+// reject → remembered); Ctrl+Z (the shared history) undoes an accept, and the card comes back.
+import type { HistoryEntry, SuggestedTriplet, SuggestionAnswerKind, SuggestResult } from '../../../shared/types.js';
+import { call } from '../../lib/api.js';
+import { jobs } from '../../lib/state/jobs.svelte.js';
+import { toasts } from '../../lib/state/toasts.svelte.js';
+
+export interface Answered {
+  answer: SuggestionAnswerKind;
+  tripletId: number | null;
+}
+
+const ANSWER_WORDS: Record<SuggestionAnswerKind, string> = { accept: 'Accepted as shown', swap: 'Accepted swapped', reject: 'Rejected' };
+
+export const REASON_TEXT: Record<SuggestedTriplet['reason'], string> = {
+  uncertain: 'The model is unsure which of the two is closer to the anchor.',
+  'hard-negative': 'An image close to the anchor that your labels place on the other side.',
+  coverage: 'Uses an image that is in no triplet yet.',
+};
+
+const keyOf = (s: SuggestedTriplet): string => `${s.anchorId}:${Math.min(s.positiveId, s.negativeId)}:${Math.max(s.positiveId, s.negativeId)}`;
+
+export class SuggestPage {
+  items = $state.raw<SuggestedTriplet[]>([]);
+  index = $state(0);
+  answered = $state.raw<Map<string, Answered>>(new Map());
+  result = $state.raw<SuggestResult | null>(null);
+  loading = $state(false);
+  loaded = $state(false);
+  busy = $state(false);
+  /** One line that says what the last key did (instead of a toast per key). */
+  status = $state('');
+  private times: number[] = [];
+  readonly job = $derived(jobs.ofKind('suggest'));
+  readonly current = $derived(this.items[this.index]);
+  readonly labelled = $derived([...this.answered.values()].length);
+  secondsPerTriplet = $state<number | null>(null);
+
+  answerOf(s: SuggestedTriplet | undefined): Answered | undefined {
+    return s ? this.answered.get(keyOf(s)) : undefined;
+  }
+
+  /** A new batch (the answered ones never come back: they are stored or rejected). */
+  async load(count = 100): Promise<void> {
+    if (this.loading) return;
+    this.loading = true;
+    try {
+      const r = await call('suggest', { count });
+      this.result = r;
+      this.items = r.suggestions;
+      this.answered = new Map();
+      this.index = 0;
+      this.times = [];
+      this.secondsPerTriplet = null;
+      this.status = r.suggestions.length ? `${r.suggestions.length} suggestions ranked by ${r.runId === null ? 'raw image features (no model yet)' : `run ${r.runId}`}.` : '';
+    } catch (err) {
+      toasts.error(err, 'Could not get suggestions');
+    } finally {
+      this.loading = false;
+      this.loaded = true;
+    }
+  }
+
+  async cancel(): Promise<void> {
+    if (this.job) await jobs.cancel(this.job.jobId);
+  }
+
+  async answer(kind: SuggestionAnswerKind): Promise<void> {
+    const s = this.current;
+    if (!s || this.busy || this.answerOf(s)) return;
+    this.busy = true;
+    try {
+      const t = await call('answerSuggestion', { anchorId: s.anchorId, positiveId: s.positiveId, negativeId: s.negativeId, answer: kind, reason: s.reason });
+      this.answered = new Map(this.answered).set(keyOf(s), { answer: kind, tripletId: t?.id ?? null });
+      this.tick();
+      this.status = `${ANSWER_WORDS[kind]}${t ? ` → train triplet #${t.id} · Ctrl+Z to undo` : ' · not suggested again'}`;
+      this.nextOpen();
+    } catch (err) {
+      this.status = '';
+      toasts.error(err, 'Could not save the answer');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Pace: mean seconds between answers over the last 20. */
+  private tick(): void {
+    this.times.push(performance.now());
+    const t = this.times.slice(-21);
+    this.secondsPerTriplet = t.length > 1 ? (t.at(-1)! - t[0]) / 1000 / (t.length - 1) : null;
+  }
+
+  /** Moves to the next suggestion not answered yet (or stays on the last). */
+  private nextOpen(): void {
+    for (let i = this.index + 1; i < this.items.length; i++) if (!this.answerOf(this.items[i])) return void (this.index = i);
+    this.index = Math.min(this.index + 1, this.items.length - 1);
+  }
+
+  move(step: number): void {
+    this.index = Math.max(0, Math.min(this.items.length - 1, this.index + step));
+  }
+
+  /** Ctrl+Z undid the triplet an accept made: that suggestion is open again and shown. */
+  afterUndoRedo(entry: HistoryEntry, undone: boolean): void {
+    if (!undone || entry.tripletId === null) return;
+    const i = this.items.findIndex((s) => this.answerOf(s)?.tripletId === entry.tripletId);
+    if (i < 0) return;
+    const next = new Map(this.answered);
+    next.delete(keyOf(this.items[i]));
+    this.answered = next;
+    this.index = i;
+    this.status = `Undone: suggestion ${i + 1} is open again.`;
+  }
+}

@@ -1,0 +1,34 @@
+// Shared types: suggested triplets (active learning) and the user's answers to them.
+// No runtime imports: the renderer and the preload bundle it.
+
+/** Why a triplet was suggested: the model is unsure, an image close to the anchor is on the far side of existing labels, or an image is in no triplet yet. */
+export type SuggestionReason = 'uncertain' | 'hard-negative' | 'coverage';
+
+/** A suggestion, as shown: the positive is the image the model finds closer to the anchor. */
+export interface SuggestedTriplet {
+  /** Image names, as in triplet files. */
+  anchor: string;
+  positive: string;
+  negative: string;
+  reason: SuggestionReason;
+  anchorId: number;
+  positiveId: number;
+  negativeId: number;
+  dAP: number;
+  dAN: number;
+  /** Estimated chance that exactly one of positive/negative is like the anchor (else only "reject" fits). */
+  answerable: number;
+}
+
+export interface SuggestResult {
+  /** The run whose encoder ranked the images; null when raw backbone features were used (no run yet). */
+  runId: number | null;
+  /** Images suggestions could use (not in any test triplet, with features). */
+  pool: number;
+  suggestions: SuggestedTriplet[];
+  /** Suggestions answered so far (accepted ones while their triplet exists). */
+  answered: { accepted: number; swapped: number; rejected: number };
+}
+
+/** A = labels right as shown, S = swap positive and negative, X = reject (never proposed again). */
+export type SuggestionAnswerKind = 'accept' | 'swap' | 'reject';

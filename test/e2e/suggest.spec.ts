@@ -1,0 +1,70 @@
+// The Suggest view on a small project (30 flowers photos, a few train triplets, no run: raw-feature
+// suggestions): A accepts as shown, S accepts swapped, X rejects; the train count follows, and
+// Ctrl+Z undoes the last accept and reopens its card.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cliRunner } from '../helpers/cli.js';
+import { makeFlowersSubset } from '../helpers/flowers-subset.js';
+import { sharedModelsDir, skipWithoutBackbone } from '../helpers/shared.js';
+import { expect, snap, test, typePath } from './fixtures.js';
+
+const skip = skipWithoutBackbone('mobilenet_v1_0.75_224');
+test.skip(!!skip, skip || '');
+test.setTimeout(180_000);
+
+test('suggest: A, S and X answer with one key each; Ctrl+Z undoes the last accept', async ({ app: page, projectDir, studio }) => {
+  const root = join(projectDir, '..');
+  const data = makeFlowersSubset(root, { perClass: 6, seed: 5, trainLines: 6, testLines: 0 });
+  const cli = cliRunner(studio.dataDir, { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
+  const run = async (...args: string[]) => {
+    const r = await cli(...args);
+    expect(r.code, r.stderr).toBe(0);
+  };
+  await run('init', projectDir);
+  await run('import-images', projectDir, data.images);
+  writeFileSync(data.test, '');
+  await run('import-triplets', projectDir, data.train, '--split', 'train');
+
+  await page.getByTestId('open-project').click();
+  await typePath(page, projectDir);
+  await expect(page.getByTestId('view-library')).toBeVisible();
+  await page.keyboard.press('7');
+  await expect(page.getByTestId('view-suggest')).toBeVisible();
+  await expect(page.getByTestId('suggest-card')).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('suggest-raw')).toBeVisible();
+  await expect(page.getByTestId('suggest-counter')).toContainText('0/');
+  await snap(page, '70-suggest');
+
+  const trainCount = async () => {
+    const r = await cli('triplets', projectDir, '--split', 'train', '--json');
+    return (JSON.parse(r.stdout) as unknown[]).length;
+  };
+  expect(await trainCount()).toBe(6);
+
+  // A: the triplet as shown becomes a train triplet.
+  const first = await page.getByTestId('suggest-frame-anchor').innerText();
+  await page.keyboard.press('a');
+  await expect(page.getByTestId('suggest-status')).toContainText('Accepted as shown');
+  await expect(page.getByTestId('suggest-counter')).toContainText('1/');
+  await expect.poll(trainCount).toBe(7);
+  // S: swapped.
+  await page.keyboard.press('s');
+  await expect(page.getByTestId('suggest-status')).toContainText('Accepted swapped');
+  await expect.poll(trainCount).toBe(8);
+  // X: rejected, no triplet.
+  await page.keyboard.press('x');
+  await expect(page.getByTestId('suggest-status')).toContainText('Rejected');
+  await expect(page.getByTestId('suggest-counter')).toContainText('3/');
+  expect(await trainCount()).toBe(8);
+  // K goes back: the rejected card shows its answer.
+  await page.keyboard.press('k');
+  await expect(page.getByTestId('suggest-answered')).toHaveText('reject');
+
+  // Ctrl+Z undoes the last accept (the swap): its card is open again.
+  await page.keyboard.press('Control+z');
+  await expect.poll(trainCount).toBe(7);
+  await expect(page.getByTestId('suggest-status')).toContainText('open again');
+  await expect(page.getByTestId('suggest-counter')).toContainText('2/');
+  await expect(page.getByTestId('suggest-answered')).toHaveCount(0);
+  expect(first.length).toBeGreaterThan(0);
+});

@@ -1,0 +1,112 @@
+// The triplet chooser on synthetic clusters: what it shows (positive = closer), what it never shows
+// (images outside the pool, skipped triplets), how it spreads, and that its suggestions are far more
+// often answerable and informative than random triples under a simulated labeller.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Triplet } from '../../../../src/main/ml/encoder/distances.js';
+import { seededRandom } from '../../../../src/main/ml/encoder/rng.js';
+import { evidenceOf } from '../../../../src/main/ml/suggest/evidence.js';
+import { fitLogistic } from '../../../../src/main/ml/suggest/calibrate.js';
+import { suggestTriplets, tripletKey } from '../../../../src/main/ml/suggest/suggest.js';
+
+/** `classes` Gaussian clusters in 8-d with overlapping edges, unit length like encoder outputs; id → class = id % classes. */
+function clusters(n: number, classes: number, spread: number, seed: number): { vectors: Map<number, Float32Array>; cls: (id: number) => number } {
+  const rand = seededRandom(seed);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+  const centres = Array.from({ length: classes }, () => Float32Array.from({ length: 8 }, gauss));
+  const vectors = new Map<number, Float32Array>();
+  for (let id = 1; id <= n; id++) {
+    const v = Float32Array.from(centres[id % classes], (c) => c + spread * gauss());
+    const norm = Math.hypot(...v);
+    vectors.set(id, v.map((x) => x / norm));
+  }
+  return { vectors, cls: (id) => id % classes };
+}
+
+/** Labelled train triplets: anchor and positive share a class, the negative does not. */
+function labelledTriplets(ids: number[], cls: (id: number) => number, count: number, seed: number): Triplet[] {
+  const rand = seededRandom(seed);
+  const out: Triplet[] = [];
+  while (out.length < count) {
+    const [a, p, n] = [0, 0, 0].map(() => ids[Math.floor(rand() * ids.length)]);
+    if (a !== p && cls(a) === cls(p) && cls(a) !== cls(n)) out.push([a, p, n]);
+  }
+  return out;
+}
+
+const answerable = (t: Triplet, cls: (id: number) => number): boolean => (cls(t[0]) === cls(t[1])) !== (cls(t[0]) === cls(t[2]));
+
+test('suggestions: positive is the closer image, only pool images, no skipped triplet, one per anchor', async () => {
+  const { vectors, cls } = clusters(120, 4, 0.8, 1);
+  const pool = [...vectors.keys()].filter((id) => id <= 100); // 101–120 stand for test images
+  const train = labelledTriplets(pool.slice(0, 60), cls, 60, 2);
+  const first = await suggestTriplets({ pool, vectors, distance: 'l2', margin: 0.5, train, skip: new Set(), count: 30 });
+  assert.equal(first.length, 30);
+  const skip = new Set(first.slice(0, 10).map((s) => tripletKey(s.anchor, s.negative, s.positive)));
+  const again = await suggestTriplets({ pool, vectors, distance: 'l2', margin: 0.5, train, skip, count: 30 });
+  for (const s of [...first, ...again]) {
+    assert.ok(s.dAP <= s.dAN, 'the positive shown is the one the model finds closer');
+    for (const id of [s.anchor, s.positive, s.negative]) assert.ok(id <= 100, `image ${id} is outside the pool`);
+    assert.equal(new Set([s.anchor, s.positive, s.negative]).size, 3);
+  }
+  for (const s of again) assert.ok(!skip.has(tripletKey(s.anchor, s.positive, s.negative)), 'a skipped (rejected) triplet came back');
+  assert.equal(new Set(first.map((s) => s.anchor)).size, first.length, 'one suggestion per anchor');
+  const uses = new Map<number, number>();
+  for (const s of first) for (const id of [s.anchor, s.positive, s.negative]) uses.set(id, (uses.get(id) ?? 0) + 1);
+  assert.ok(Math.max(...uses.values()) <= 2, 'an image is in at most 2 suggestions of a batch');
+});
+
+test('suggestions are answerable far more often than random triples, and often correct the model', async () => {
+  const { vectors, cls } = clusters(200, 5, 1.0, 3);
+  const pool = [...vectors.keys()];
+  const train = labelledTriplets(pool, cls, 80, 4);
+  const s = await suggestTriplets({ pool, vectors, distance: 'l2', margin: 0.5, train, skip: new Set(), count: 50 });
+  const ok = s.filter((x) => answerable([x.anchor, x.positive, x.negative], cls)).length / s.length;
+  const rand = seededRandom(5);
+  let randomOk = 0;
+  for (let i = 0; i < 2000; i++) {
+    const t = [0, 0, 0].map(() => pool[Math.floor(rand() * pool.length)]) as unknown as Triplet;
+    if (new Set(t).size === 3 && answerable(t, cls)) randomOk++;
+  }
+  // Random triples of 5 classes are answerable ~32% of the time.
+  assert.ok(ok > randomOk / 2000 + 0.1, `answerable ${ok} vs random ${randomOk / 2000}`);
+  // Informative: a good share are triplets the model has the wrong way round (the labeller swaps).
+  const swapped = s.filter((x) => cls(x.anchor) === cls(x.negative) && cls(x.anchor) !== cls(x.positive)).length;
+  assert.ok(swapped >= s.length * 0.2, `swapped ${swapped} of ${s.length}`);
+});
+
+test('without labels (raw features, no train triplets) images in no triplet come first, reason coverage', async () => {
+  const { vectors } = clusters(60, 3, 0.8, 6);
+  const s = await suggestTriplets({ pool: [...vectors.keys()], vectors, distance: 'l2', train: [], skip: new Set(), count: 10 });
+  assert.equal(s.length, 10);
+  assert.ok(s.every((x) => x.reason === 'coverage'));
+});
+
+test('evidence: anchor–positive links are transitive, anchor–negative marks whole groups apart', () => {
+  const ev = evidenceOf([
+    [1, 2, 5],
+    [2, 3, 6],
+    [5, 6, 1],
+  ]);
+  assert.equal(ev.known(1, 3), 1);
+  assert.equal(ev.known(3, 6), 0, '1–5 are apart and 5–6 alike, so the groups {1,2,3} and {5,6} are apart');
+  assert.equal(ev.known(1, 9), null);
+  assert.equal(ev.uses(2), 2);
+  assert.equal(ev.uses(9), 0);
+});
+
+test('calibration: p(alike) falls with distance around the boundary between the two groups', () => {
+  const dist = Float64Array.from([0.1, 0.2, 0.3, 0.35, 0.5, 0.6, 0.7, 0.9]);
+  const alike = Uint8Array.from([1, 1, 1, 0, 1, 0, 0, 0]);
+  const { w, t } = fitLogistic(dist, alike);
+  assert.ok(w > 0);
+  assert.ok(t > 0.3 && t < 0.6, `threshold ${t}`);
+});
+
+test('a small pool still fills the batch: anchors repeat once every image has one suggestion', async () => {
+  const { vectors, cls } = clusters(12, 3, 0.8, 8);
+  const pool = [...vectors.keys()];
+  const s = await suggestTriplets({ pool, vectors, distance: 'l2', margin: 0.5, train: labelledTriplets(pool, cls, 6, 9), skip: new Set(), count: 20 });
+  assert.equal(s.length, 20);
+  assert.equal(new Set(s.map((x) => tripletKey(x.anchor, x.positive, x.negative))).size, 20, 'no suggestion twice');
+});
