@@ -31,6 +31,8 @@ export const REQUEST_NAMES = [
   'mistakes',
   'pickFolder',
   'pickFile',
+  'audit',
+  'auditReport',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 

@@ -8,6 +8,7 @@ import { EVENT_CHANNEL, EVENT_NAMES, ipcChannel, mediaUrl, REQUEST_NAMES, type E
 
 export { EVENT_CHANNEL, EVENT_NAMES, ipcChannel, mediaUrl, REQUEST_NAMES, type EventName, type RequestName };
 import type {
+  AuditReport,
   BackboneInfo,
   BackendReport,
   EvaluateResult,
@@ -92,6 +93,19 @@ export const REQUESTS = {
   /** `typed`: the path the user typed in the fallback dialog; the host records it as picked and returns it absolute. */
   pickFolder: z.object({ title: z.string().max(200).optional(), typed: path.optional() }),
   pickFile: z.object({ title: z.string().max(200).optional(), save: z.boolean().optional(), typed: path.optional() }),
+  // Label audit
+  audit: z.object({
+    options: z
+      .object({
+        folds: z.number().int().min(2).max(50).optional(),
+        repeats: z.number().int().min(1).max(20).optional(),
+        epochs: z.number().int().min(1).max(1000).optional(),
+        seed: z.number().int().optional(),
+        backbone: z.string().min(1).max(100).optional(),
+      })
+      .optional(),
+  }),
+  auditReport: z.object({}),
 } as const satisfies Record<RequestName, z.ZodType>;
 
 // Every name in channels.ts has a schema and no schema lacks a name.
@@ -132,6 +146,8 @@ export interface Replies {
   mistakes: Mistake[];
   pickFolder: string | null;
   pickFile: string | null;
+  audit: { jobId: string };
+  auditReport: AuditReport | null;
 }
 
 /** Events pushed from the main side to the renderer. */

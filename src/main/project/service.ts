@@ -218,6 +218,19 @@ export class StudioService implements StudioServiceApi {
     return this.current().mistakes(runId);
   }
 
+  // ---------- Label audit ----------
+
+  /** Runs the audit as a job (progress with ETA, cancel); the report is the job's result and stays readable with auditReport. */
+  audit({ options }: ServiceArgs<'audit'>): Replies['audit'] {
+    const project = this.current();
+    const jobId = this.jobs.start('audit', (ctx) => project.audit(options ?? {}, { signal: ctx.signal, onProgress: ctx.progress }));
+    return { jobId };
+  }
+
+  auditReport(): Replies['auditReport'] {
+    return this.current().auditReport();
+  }
+
   // ---------- For the hosts ----------
 
   /** Absolute path behind `/media/<kind>/<id>` (null when there is no project or no such image). */
