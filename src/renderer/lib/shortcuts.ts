@@ -42,6 +42,16 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
       { keys: ['←'], what: 'Previous mistake' },
     ],
   },
+  {
+    group: 'Audit',
+    items: [
+      { keys: ['A'], what: 'Labels right: keep (sinks on the next audit)' },
+      { keys: ['S'], what: 'Swap positive and negative' },
+      { keys: ['X'], what: 'Exclude from training' },
+      { keys: ['J', '↓'], what: 'Next suspect' },
+      { keys: ['K', '↑'], what: 'Previous suspect' },
+    ],
+  },
 ];
 
 /** True when a key press belongs to a text field, so single-letter shortcuts must not fire. */
@@ -62,7 +72,7 @@ export function modalOpen(): boolean {
 }
 
 /** Views whose edits the history shortcuts undo: there the change is in front of the user. */
-export const HISTORY_VIEWS: readonly string[] = ['triplets', 'review'];
+export const HISTORY_VIEWS: readonly string[] = ['triplets', 'review', 'audit'];
 
 /** Ctrl+Z → undo; Ctrl+Shift+Z and Ctrl+Y → redo (Cmd on macOS); anything else → null. */
 export function historyKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>): 'undo' | 'redo' | null {
