@@ -4,13 +4,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { backboneSpec, createFeatureEngine } from '../src/main/ml/backbone/registry.js';
 import { initBackend } from '../src/main/ml/backend/tfjs.js';
 import { applyPreprocessing, decodeRgb } from '../src/main/ml/features/preprocess.js';
 import { BACKBONE, loadAccuracySet, sharedDir } from './accuracy-data.js';
 
-type Edit = { name: string; apply: (s: sharp.Sharp, w: number, h: number) => sharp.Sharp };
+type Edit = { name: string; apply: (s: Sharp, w: number, h: number) => Sharp };
 const EDITS: Edit[] = [
   { name: 'jpeg q60', apply: (s) => s.jpeg({ quality: 60 }) },
   { name: 'half size', apply: (s, w, h) => s.resize(Math.round(w / 2), Math.round(h / 2)).jpeg({ quality: 90 }) },

@@ -13,6 +13,8 @@ const BENCHES: Bench[] = [
   { name: 'preprocess', long: true, load: async () => (await import('./preprocess.js')).runPreprocessBench },
   { name: 'accuracy', long: true, load: async () => (await import('./accuracy.js')).runAccuracyBench },
   { name: 'accuracy-transform', long: true, load: async () => (await import('./accuracy-transform.js')).runTransformBench },
+  { name: 'audit', long: true, load: async () => (await import('./audit.js')).runAuditBench },
+  { name: 'audit-duplicates', long: true, load: async () => (await import('./audit-duplicates.js')).runAuditDuplicatesBench },
 ];
 
 async function main(): Promise<void> {
