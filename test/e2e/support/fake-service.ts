@@ -88,6 +88,8 @@ export function createFakeService(opts: { images: number; flowersDir?: string })
     runs: () => [],
     evaluate: unsupported,
     mistakes: () => [],
+    audit: unsupported,
+    auditReport: () => null,
     mediaPath: (_kind, id) => (files.length ? files[(id - 1) % files.length] : null),
   };
 }
