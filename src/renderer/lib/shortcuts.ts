@@ -11,7 +11,7 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
     items: [
       { keys: ['?'], what: 'Show or hide this help' },
       { keys: ['1…8'], what: 'Go to Projects, Library, Triplets, Train, Review, Map, Suggest, Audit (also with Ctrl)' },
-      { keys: ['Ctrl', 'Z'], what: 'Undo the last triplet edit (Triplets and Review; not while a dialog is open)' },
+      { keys: ['Ctrl', 'Z'], what: 'Undo the last triplet edit (Triplets, Review and Audit; not while a dialog is open)' },
       { keys: ['Ctrl', 'Shift', 'Z'], what: 'Redo (also Ctrl+Y)' },
       { keys: ['Esc'], what: 'Close a dialog or panel' },
     ],
