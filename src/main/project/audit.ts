@@ -4,7 +4,7 @@
 // computed and cached like training's. Decisions go through the undoable edit paths (a "keep" is the
 // review decision 'keep': kept suspects sink below the others on the next audit).
 import { AppError } from '../../shared/errors.js';
-import type { AuditOptions, AuditReport, AuditSuspect } from '../../shared/types.js';
+import { MAX_AUDIT_LISTED, type AuditOptions, type AuditReport, type AuditSuspect } from '../../shared/types.js';
 import type { ProgressFn } from '../jobs/progress.js';
 import { scoreTrainTriplets } from '../ml/audit/score.js';
 import { defaultBackbone } from '../ml/index.js';
@@ -108,4 +108,18 @@ export function refreshReport(db: Db, report: AuditReport): AuditReport {
     return { ...s, status: r.status, split: r.split, kept: r.review === 'keep', swapped: r.p === s.negativeId && r.n === s.positiveId };
   });
   return { ...report, suspects };
+}
+
+/** The report with each list cut to its first MAX_AUDIT_LISTED entries (for the app), and the totals. */
+export function trimAuditReport(r: AuditReport, max = MAX_AUDIT_LISTED): AuditReport {
+  const lists = [r.suspects, r.contradictions, r.duplicates, r.leakage];
+  if (lists.every((l) => l.length <= max)) return r;
+  return {
+    ...r,
+    suspects: r.suspects.slice(0, max),
+    contradictions: r.contradictions.slice(0, max),
+    duplicates: r.duplicates.slice(0, max),
+    leakage: r.leakage.slice(0, max),
+    totals: { suspects: r.suspects.length, contradictions: r.contradictions.length, duplicates: r.duplicates.length, leakage: r.leakage.length },
+  };
 }

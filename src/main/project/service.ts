@@ -8,6 +8,7 @@ import { JobManager } from '../jobs/manager.js';
 import { backboneSpec, defaultTrainOptions, initBackend, listBackbones } from '../ml/index.js';
 import { watchExternalChanges, type ExternalWatch } from '../store/watch.js';
 import { isProjectDir, Project } from './project.js';
+import { trimAuditReport } from './audit.js';
 
 export interface StudioServiceInit {
   dataDir: string;
@@ -223,12 +224,13 @@ export class StudioService implements StudioServiceApi {
   /** Runs the audit as a job (progress with ETA, cancel); the report is the job's result and stays readable with auditReport. */
   audit({ options }: ServiceArgs<'audit'>): Replies['audit'] {
     const project = this.current();
-    const jobId = this.jobs.start('audit', (ctx) => project.audit(options ?? {}, { signal: ctx.signal, onProgress: ctx.progress }));
+    const jobId = this.jobs.start('audit', async (ctx) => trimAuditReport(await project.audit(options ?? {}, { signal: ctx.signal, onProgress: ctx.progress })));
     return { jobId };
   }
 
   auditReport(): Replies['auditReport'] {
-    return this.current().auditReport();
+    const r = this.current().auditReport();
+    return r && trimAuditReport(r);
   }
 
   // ---------- For the hosts ----------

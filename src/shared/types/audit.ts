@@ -100,4 +100,12 @@ export interface AuditReport {
   seconds: number;
   /** When the audit ran (ISO time). */
   at: string;
+  /**
+   * Set when the lists were cut for the app (see trimAuditReport): how many each had. The CLI's
+   * --json always has them all.
+   */
+  totals?: { suspects: number; contradictions: number; duplicates: number; leakage: number };
 }
+
+/** At most this many entries of each list travel to the app (the worst suspects first). */
+export const MAX_AUDIT_LISTED = 2000;

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
-import { rankSuspects } from '../../../src/main/project/audit.js';
+import { rankSuspects, trimAuditReport } from '../../../src/main/project/audit.js';
 import { Project } from '../../../src/main/project/project.js';
-import type { AuditSuspect } from '../../../src/shared/types.js';
+import type { AuditReport, AuditSuspect } from '../../../src/shared/types.js';
 import { flowersDir, sharedModelsDir, skipWithoutBackbone } from '../../helpers/shared.js';
 
 const skip = skipWithoutBackbone('mobilenet_v1_0.75_224');
@@ -97,4 +97,13 @@ test('a kept suspect is marked and sinks below the others; the report follows sw
 test('rankSuspects: worst first, kept ones last', () => {
   const s = (id: number, score: number, kept = false) => ({ id, score, kept }) as AuditSuspect;
   assert.deepEqual(rankSuspects([s(1, 0.1), s(2, 0.9, true), s(3, 0.5), s(4, -0.2, true)]).map((x) => x.id), [3, 1, 2, 4]);
+});
+
+test('trimAuditReport: the app gets the worst suspects and every list capped, with the totals', () => {
+  const s = (id: number) => ({ id, score: -id, kept: false }) as AuditSuspect;
+  const report = { suspects: [1, 2, 3, 4].map(s), contradictions: [], duplicates: [], leakage: [] } as unknown as AuditReport;
+  assert.equal(trimAuditReport(report, 4), report, 'short lists travel as they are');
+  const cut = trimAuditReport(report, 2);
+  assert.deepEqual(cut.suspects.map((x) => x.id), [1, 2]);
+  assert.deepEqual(cut.totals, { suspects: 4, contradictions: 0, duplicates: 0, leakage: 0 });
 });
