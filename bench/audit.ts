@@ -12,7 +12,7 @@ import { initBackend } from '../src/main/ml/backend/tfjs.js';
 import { isBackboneInstalled } from '../src/main/ml/backbone/registry.js';
 import { cvMargins } from '../src/main/ml/audit/cv-margins.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
-import { AUDIT_DEFAULTS } from '../src/main/project/audit.js';
+import { AUDIT_DEFAULTS, autoEpochs } from '../src/main/project/audit.js';
 import { BACKBONE, loadAccuracySet, sharedDir, type AccuracySet } from './accuracy-data.js';
 
 interface Recipe {
@@ -80,7 +80,9 @@ export function auditMetrics(scores: Float64Array, flipped: Set<number>): { p60:
 async function scoreRecipe(set: AccuracySet, triplets: Int32Array, r: Recipe, seed: number): Promise<Float64Array> {
   const raw = r.raw ? rawMargins(set, triplets) : null;
   if (r.folds === 0) return raw!;
-  const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, epochs: r.epochs, ensemble: 1, validationSplit: 0 };
+  // As the audit: the recipe's epochs, or more when the split is small (autoEpochs; 8 for these sets).
+  const epochs = r === DEFAULT ? autoEpochs(triplets.length / 3, r.folds, DEFAULT_TRAIN_OPTIONS.batchSize) : r.epochs;
+  const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, epochs, ensemble: 1, validationSplit: 0 };
   const cv = await cvMargins({ dim: set.dim, features: set.plain, triplets, folds: r.folds, repeats: r.repeats, seed, options });
   if (!raw) return cv;
   const zr = zscore(raw);

@@ -7,7 +7,7 @@ export interface AuditOptions {
   folds?: number;
   /** Independent fold splits, each with its own seed, averaged (default 2). */
   repeats?: number;
-  /** Epochs per fold model (default 8: long enough to learn, short enough not to learn the noise). */
+  /** Epochs per fold model (default 8, more for a small train split: at least 120 optimiser steps per model). */
   epochs?: number;
   /** Seed of the fold split and of the models (default 1). */
   seed?: number;
