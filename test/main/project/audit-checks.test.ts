@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
-import { rankSuspects, trimAuditReport } from '../../../src/main/project/audit.js';
+import { autoEpochs, rankSuspects, trimAuditReport } from '../../../src/main/project/audit.js';
 import { Project } from '../../../src/main/project/project.js';
 import type { AuditReport, AuditSuspect } from '../../../src/shared/types.js';
 import { flowersDir, sharedModelsDir, skipWithoutBackbone } from '../../helpers/shared.js';
@@ -106,4 +106,11 @@ test('trimAuditReport: the app gets the worst suspects and every list capped, wi
   const cut = trimAuditReport(report, 2);
   assert.deepEqual(cut.suspects.map((x) => x.id), [1, 2]);
   assert.deepEqual(cut.totals, { suspects: 4, contradictions: 0, duplicates: 0, leakage: 0 });
+});
+
+test('autoEpochs: 8 epochs on the shared sets, enough steps on small splits, capped on tiny ones', () => {
+  assert.equal(autoEpochs(1200, 5, 64), 8, '960 per fold: 15 batches × 8 = 120 steps');
+  assert.equal(autoEpochs(400, 5, 64), 24, '320 per fold: 5 batches × 24 = 120 steps');
+  assert.equal(autoEpochs(100_000, 5, 64), 8);
+  assert.equal(autoEpochs(6, 2, 64), 60);
 });
