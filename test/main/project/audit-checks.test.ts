@@ -9,6 +9,8 @@ import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import { autoEpochs, rankSuspects, trimAuditReport } from '../../../src/main/project/audit.js';
 import { Project } from '../../../src/main/project/project.js';
+import { StudioService } from '../../../src/main/project/service.js';
+import type { Events } from '../../../src/shared/ipc.js';
 import type { AuditReport, AuditSuspect } from '../../../src/shared/types.js';
 import { flowersDir, sharedModelsDir, skipWithoutBackbone } from '../../helpers/shared.js';
 
@@ -113,4 +115,24 @@ test('autoEpochs: 8 epochs on the shared sets, enough steps on small splits, cap
   assert.equal(autoEpochs(400, 5, 64), 24, '320 per fold: 5 batches × 24 = 120 steps');
   assert.equal(autoEpochs(100_000, 5, 64), 8);
   assert.equal(autoEpochs(6, 2, 64), 60);
+});
+
+test('in the app the audit is a job: progress with the audit phase, then cancel ends it as cancelled', { skip }, async () => {
+  const events: { e: string; p: unknown }[] = [];
+  const service = new StudioService({ dataDir: join(root, 'app-data'), emit: (e, p) => events.push({ e, p }) });
+  try {
+    service.openProject({ dir: project.dir });
+    const { jobId } = service.audit({ options: { folds: 2, repeats: 1, epochs: 1000 } });
+    const started = Date.now();
+    while (!events.some((x) => x.e === 'job:progress' && (x.p as Events['job:progress']).phase === 'audit') && Date.now() - started < 120_000) await new Promise((r) => setTimeout(r, 50));
+    const audit = events.filter((x) => x.e === 'job:progress').map((x) => x.p as Events['job:progress']).filter((p) => p.phase === 'audit');
+    assert.ok(audit.length > 0 && audit[0].kind === 'audit' && audit[0].total === 2 * 1000, JSON.stringify(audit[0]));
+    assert.equal(service.cancelJob({ jobId }), true);
+    await assert.rejects(service.jobs.wait(jobId), { name: 'AbortError' });
+    const failed = events.find((x) => x.e === 'job:failed')?.p as Events['job:failed'];
+    assert.equal(failed.cancelled, true);
+    assert.equal(service.auditReport(), null, 'a cancelled audit leaves no report');
+  } finally {
+    await service.dispose();
+  }
 });
