@@ -15,8 +15,8 @@ import { ensureFeatures, featureKey, loadFeatures } from './features.js';
 import { resolveTrainOptions } from './runs.js';
 
 /**
- * Defaults chosen by cross-validation on train_noisy.txt of both shared sets (npm run bench -- audit):
- * see the table there. Fold models are single encoders (no ensemble) trained for few epochs: the
+ * Defaults chosen on train_noisy.txt of both shared sets (npm run bench -- audit, table there):
+ * precision@60 / recall@150 1.000 / 0.997 on flowers, 0.978 / 0.947 on trash (seeds 1–3). Fold models are single encoders (no ensemble) trained for few epochs: the
  * repeats already average several models, and a short fit learns the classes before the noise.
  */
 export const AUDIT_DEFAULTS = { folds: 5, repeats: 2, epochs: 8, seed: 1 } as const;
