@@ -15,6 +15,8 @@ const BENCHES: Bench[] = [
   { name: 'scale', long: true, load: async () => (await import('./scale.js')).runScaleBench },
   { name: 'accuracy-transform', long: true, load: async () => (await import('./accuracy-transform.js')).runTransformBench },
   { name: 'suggest', long: true, load: async () => (await import('./suggest.js')).runSuggestBench },
+  { name: 'audit', long: true, load: async () => (await import('./audit.js')).runAuditBench },
+  { name: 'audit-duplicates', long: true, load: async () => (await import('./audit-duplicates.js')).runAuditDuplicatesBench },
 ];
 
 async function main(): Promise<void> {

@@ -39,6 +39,8 @@ export const REQUEST_NAMES = [
   'receiveFile',
   'suggest',
   'answerSuggestion',
+  'audit',
+  'auditReport',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 

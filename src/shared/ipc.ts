@@ -11,6 +11,7 @@ import type {
   ActiveJob,
   DirListing,
   PathInfo,
+  AuditReport,
   BackboneInfo,
   BackendReport,
   EvaluateResult,
@@ -125,6 +126,19 @@ export const REQUESTS = {
     answer: z.enum(['accept', 'swap', 'reject']),
     reason: z.enum(['uncertain', 'hard-negative', 'coverage']).optional(),
   }),
+  // Label audit
+  audit: z.object({
+    options: z
+      .object({
+        folds: z.number().int().min(2).max(50).optional(),
+        repeats: z.number().int().min(1).max(20).optional(),
+        epochs: z.number().int().min(1).max(1000).optional(),
+        seed: z.number().int().optional(),
+        backbone: z.string().min(1).max(100).optional(),
+      })
+      .optional(),
+  }),
+  auditReport: z.object({}),
 } as const satisfies Record<RequestName, z.ZodType>;
 
 // Every name in channels.ts has a schema and no schema lacks a name.
@@ -172,6 +186,8 @@ export interface Replies {
   receiveFile: { id: string; path: string | null; received: number };
   suggest: SuggestResult;
   answerSuggestion: TripletRecord | null;
+  audit: { jobId: string };
+  auditReport: AuditReport | null;
 }
 
 /** Events pushed from the main side to the renderer. */

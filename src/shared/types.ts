@@ -9,3 +9,4 @@ export * from './types/runs.js';
 export * from './types/project.js';
 export * from './types/files.js';
 export * from './types/suggest.js';
+export * from './types/audit.js';

@@ -1,5 +1,6 @@
 // The `triplet-studio` command line: the same engine as the app (the Project class), headless.
 import { Command } from 'commander';
+import * as audit from './commands/audit.js';
 import * as backbone from './commands/backbone.js';
 import * as backends from './commands/backends.js';
 import * as edit from './commands/edit.js';
@@ -17,6 +18,7 @@ type CommandModule = { register(program: Command): void };
 const MODULES: CommandModule[] = [project, images, triplets, edit, train, review, backends, backbone];
 MODULES.push(store);
 MODULES.push(suggest);
+MODULES.push(audit);
 
 export function buildProgram(): Command {
   const program = new Command('triplet-studio')

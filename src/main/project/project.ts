@@ -31,6 +31,8 @@ import { defaultBackbone, distance, l2normalize, type EncoderWeights } from '../
 import { openDb, type Db } from '../store/db.js';
 import * as imageStore from '../store/images.js';
 import { isWritable } from '../store/readonly.js';
+import { refreshReport, runAudit } from './audit.js';
+import type { AuditOptions, AuditReport } from '../../shared/types.js';
 import { runCount, runModelDir } from '../store/runs.js';
 import { tripletCounts } from '../store/triplets.js';
 import { exportTriplets } from '../triplets/export.js';
@@ -285,6 +287,22 @@ export class Project {
   answerSuggestion(args: SuggestionAnswerArgs): TripletRecord | null {
     this.assertWritable('answer a suggestion');
     return answerSuggestion(this.db, args);
+  }
+
+  // ---------- Label audit ----------
+
+  /** The last audit of this session (its suspects refreshed on read: see auditReport). */
+  private lastAudit: AuditReport | null = null;
+
+  /** Likely-wrong train triplets, contradictions, duplicate images, leakage (project/audit.ts). */
+  async audit(options: AuditOptions = {}, opts: Cancellable = {}): Promise<AuditReport> {
+    this.lastAudit = await runAudit(this.db, { ...options, signal: opts.signal, onProgress: opts.onProgress, readOnly: this.readOnly });
+    return this.lastAudit;
+  }
+
+  /** The last audit with each suspect's current state, or null when none ran in this session. */
+  auditReport(): AuditReport | null {
+    return this.lastAudit && refreshReport(this.db, this.lastAudit);
   }
 
   /** Throws a clear error when the project was opened read-only. */

@@ -11,6 +11,7 @@ import { isProjectDir, Project } from './project.js';
 import { resolveTrainOptions } from './runs.js';
 import { pathInfoOf, reopenMostRecent } from './session.js';
 import { Uploads } from './uploads.js';
+import { trimAuditReport } from './audit.js';
 
 export interface StudioServiceInit {
   dataDir: string;
@@ -237,6 +238,20 @@ export class StudioService implements StudioServiceApi {
     const t = this.current().answerSuggestion(args);
     if (t) this.changed('triplets');
     return t;
+  }
+
+  // ---------- Label audit ----------
+
+  /** Runs the audit as a job (progress with ETA, cancel); the report is the job's result and stays readable with auditReport. */
+  audit({ options }: ServiceArgs<'audit'>): Replies['audit'] {
+    const project = this.current();
+    const jobId = this.jobs.start('audit', async (ctx) => trimAuditReport(await project.audit(options ?? {}, { signal: ctx.signal, onProgress: ctx.progress })));
+    return { jobId };
+  }
+
+  auditReport(): Replies['auditReport'] {
+    const r = this.current().auditReport();
+    return r && trimAuditReport(r);
   }
 
   // ---------- For the hosts ----------

@@ -11,7 +11,7 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
     items: [
       { keys: ['?'], what: 'Show or hide this help' },
       { keys: ['1…8'], what: 'Go to Projects, Library, Triplets, Train, Review, Map, Suggest, Audit (also with Ctrl)' },
-      { keys: ['Ctrl', 'Z'], what: 'Undo the last triplet edit (Triplets, Review and Suggest; not while a dialog is open)' },
+      { keys: ['Ctrl', 'Z'], what: 'Undo the last triplet edit (Triplets, Review, Suggest and Audit; not while a dialog is open)' },
       { keys: ['Ctrl', 'Shift', 'Z'], what: 'Redo (also Ctrl+Y)' },
       { keys: ['Esc'], what: 'Close a dialog or panel' },
     ],
@@ -53,6 +53,16 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
       { keys: ['Ctrl', 'Z'], what: 'Undo the last accept' },
     ],
   },
+  {
+    group: 'Audit',
+    items: [
+      { keys: ['A'], what: 'Labels right: keep (sinks on the next audit)' },
+      { keys: ['S'], what: 'Swap positive and negative' },
+      { keys: ['X'], what: 'Exclude from training' },
+      { keys: ['J', '↓'], what: 'Next suspect' },
+      { keys: ['K', '↑'], what: 'Previous suspect' },
+    ],
+  },
 ];
 
 /** True when a key press belongs to a text field, so single-letter shortcuts must not fire. */
@@ -73,7 +83,7 @@ export function modalOpen(): boolean {
 }
 
 /** Views whose edits the history shortcuts undo: there the change is in front of the user. */
-export const HISTORY_VIEWS: readonly string[] = ['triplets', 'review', 'suggest'];
+export const HISTORY_VIEWS: readonly string[] = ['triplets', 'review', 'suggest', 'audit'];
 
 /** Ctrl+Z → undo; Ctrl+Shift+Z and Ctrl+Y → redo (Cmd on macOS); anything else → null. */
 export function historyKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>): 'undo' | 'redo' | null {

@@ -94,6 +94,8 @@ export function createFakeService(opts: { images: number; flowersDir?: string })
     receiveFile: unsupported,
     suggest: () => ({ runId: null, pool: 0, suggestions: [], answered: { accepted: 0, swapped: 0, rejected: 0 } }),
     answerSuggestion: unsupported,
+    audit: unsupported,
+    auditReport: () => null,
     mediaPath: (_kind, id) => (files.length ? files[(id - 1) % files.length] : null),
   };
 }

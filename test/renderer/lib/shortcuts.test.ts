@@ -28,6 +28,7 @@ test('historyGate: text fields keep their own undo, an open dialog blocks, only 
   assert.equal(historyGate({ target: body, modalOpen: false, view: 'triplets' }), 'history');
   assert.equal(historyGate({ target: body, modalOpen: false, view: 'review' }), 'history');
   assert.equal(historyGate({ target: body, modalOpen: false, view: 'suggest' }), 'history', 'Ctrl+Z undoes the last accepted suggestion');
+  assert.equal(historyGate({ target: body, modalOpen: false, view: 'audit' }), 'history', 'the Audit view edits triplets too');
   assert.equal(historyGate({ target: body, modalOpen: true, view: 'triplets' }), 'dialog', 'never behind an open dialog');
   assert.equal(historyGate({ target: el('BUTTON'), modalOpen: true, view: 'review' }), 'dialog');
   assert.equal(historyGate({ target: body, modalOpen: false, view: 'library' }), 'view');

@@ -12,6 +12,7 @@ const JOB_LABELS: Record<string, string> = {
   evaluate: 'Evaluating',
   download: 'Downloading',
   suggest: 'Finding suggestions',
+  audit: 'Auditing labels',
 };
 
 /** What a job kind is called in progress bars. */

@@ -25,7 +25,7 @@ class Undo {
 
   /** Ctrl+Z in a view that shows no triplet edits: say where it works instead of acting unseen. */
   elsewhere(): void {
-    if (project.info) toasts.push('info', 'Undo works in Triplets and Review', 'Open one of them to undo or redo triplet edits.');
+    if (project.info) toasts.push('info', 'Undo works in Triplets and Review, and in Suggest and Audit', 'Open one of them to undo or redo triplet edits.');
   }
 
   async run(which: 'undo' | 'redo'): Promise<void> {

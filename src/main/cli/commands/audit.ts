@@ -1,0 +1,75 @@
+// `audit`: likely-wrong train triplets (scored by cross-validated encoders), contradictions,
+// duplicate images and train/test leakage.
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import type { AuditReport } from '../../../shared/types.js';
+import { action, formatSeconds, interruptSignal, numberArg, optionsOf, output, progressBar, table, withProject } from '../output.js';
+
+interface AuditFlags {
+  folds?: number;
+  repeats?: number;
+  epochs?: number;
+  seed?: number;
+  backbone?: string;
+  limit: number;
+}
+
+const where = (t: { file: string | null; line: number | null }): string => (t.file && t.line !== null ? `${basename(t.file)}:${t.line}` : 'made in the app');
+
+/** The human report: the worst suspects, then the checks. */
+function describe(r: AuditReport, limit: number): string {
+  const m = r.method;
+  const top = r.suspects.slice(0, limit);
+  const out = [
+    `Audit of ${r.suspects.length} train triplets (${m.folds} folds × ${m.repeats} repeats, ${m.epochs} epochs, ${m.backbone}; ${formatSeconds(r.seconds)}).`,
+    `Score = d(A,P) − d(A,N) from models that never trained on the triplet; above 0 the model disagrees with the label.`,
+  ];
+  if (r.unscored) out.push(`${r.unscored} train triplets not scored: an image has no features (missing or undecodable file).`);
+  if (top.length) {
+    out.push(
+      table(
+        ['id', 'where', 'score', 'anchor', 'positive', 'negative', ''],
+        top.map((s) => [s.id, where(s), s.score.toFixed(3), s.anchor, s.positive, s.negative, s.kept ? 'kept' : '']),
+      ),
+    );
+    if (r.suspects.length > limit) out.push(`… ${r.suspects.length - limit} more (--limit N, or --json for all)`);
+  }
+  out.push(`${r.contradictions.length} contradictions${r.contradictions.length ? ':' : '.'}`);
+  for (const c of r.contradictions.slice(0, limit)) out.push(`  #${c.a.id} (${c.a.split}, ${where(c.a)}) vs #${c.b.id} (${c.b.split}, ${where(c.b)}): ${c.a.anchor} ${c.a.positive} ${c.a.negative}`);
+  out.push(`${r.duplicates.length} duplicate groups${r.duplicates.length ? ':' : '.'}`);
+  for (const d of r.duplicates.slice(0, limit)) {
+    const extra = d.kind === 'near' ? ` (distance ${d.distance!.toFixed(3)})` : d.kind === 'paths' ? `: ${d.paths!.join(', ')}` : '';
+    out.push(`  ${d.kind}: ${d.images.map((i) => i.name).join(' = ')}${extra}`);
+  }
+  out.push(`${r.leakage.length} train triplets leak into test${r.leakage.length ? ':' : '.'}`);
+  for (const l of r.leakage.slice(0, limit)) out.push(`  #${l.triplet.id} (${where(l.triplet)}): ${l.reason}`);
+  return out.join('\n');
+}
+
+export function register(program: Command): void {
+  program
+    .command('audit')
+    .description('rank the train triplets most likely mislabelled (cross-validated), and list contradictions, duplicate images and train/test leakage')
+    .argument('<dir>', 'project folder')
+    .option('--folds <k>', 'cross-validation folds over the train triplets (default 5)', numberArg('folds', true))
+    .option('--repeats <n>', 'independent fold splits averaged (default 2)', numberArg('repeats', true))
+    .option('--epochs <n>', 'epochs per fold model (default 8, more for a small train split: each model gets at least 120 steps)', numberArg('epochs', true))
+    .option('--seed <n>', 'seed of the folds and models (default 1)', numberArg('seed', true))
+    .option('--backbone <id>', 'backbone whose features are used (default: as for train)')
+    .option('--limit <n>', 'suspects and entries listed in text output', numberArg('limit', true), 20)
+    .action(
+      action(async (dir: string, _o: unknown, cmd: Command) => {
+        const { json, limit, ...options } = optionsOf<AuditFlags>(cmd);
+        const bar = progressBar();
+        const interrupt = interruptSignal();
+        try {
+          const r = await withProject(dir, (p) => p.audit(options, { signal: interrupt.signal, onProgress: bar.onProgress }));
+          bar.stop();
+          output(json, r, () => describe(r, limit));
+        } finally {
+          bar.stop();
+          interrupt.dispose();
+        }
+      }),
+    );
+}
