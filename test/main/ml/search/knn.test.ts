@@ -1,0 +1,63 @@
+// The exact k-NN scan against the brute-force reference: same ids, same distances, query excluded.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { nearest, nearestNaive, vectorSetOf } from '../../../../src/main/ml/search/knn.js';
+import { seededRandom } from '../../../../src/main/ml/encoder/rng.js';
+
+function randomVectors(n: number, dim: number, seed: number, unit: boolean): Map<number, Float32Array> {
+  const rand = seededRandom(seed);
+  const out = new Map<number, Float32Array>();
+  for (let i = 0; i < n; i++) {
+    const v = Float32Array.from({ length: dim }, () => rand() * 2 - 1);
+    if (unit) {
+      const s = Math.sqrt(v.reduce((a, x) => a + x * x, 0));
+      for (let j = 0; j < dim; j++) v[j] /= s;
+    }
+    out.set(1000 + i * 3, v); // ids need not be dense
+  }
+  return out;
+}
+
+for (const kind of ['l1', 'l2', 'cosine'] as const) {
+  for (const [n, dim] of [[1, 10], [7, 10], [503, 10], [1001, 20], [257, 768]] as const) {
+    test(`nearest = brute force (${kind}, ${n}×${dim})`, () => {
+      const vectors = randomVectors(n, dim, n * 31 + dim, kind !== 'l1');
+      const set = vectorSetOf(vectors);
+      const ids = [...vectors.keys()];
+      for (const qi of [0, Math.floor(n / 2), n - 1]) {
+        const qid = ids[qi];
+        const q = vectors.get(qid)!;
+        for (const k of [1, 5, 20, n + 3]) {
+          const exclude = new Set([qid]);
+          const got = nearest(set, q, k, kind, { exclude });
+          const want = nearestNaive(vectors, q, k, kind, exclude);
+          assert.deepEqual(got.map((h) => h.id), want.map((h) => h.id), `k=${k} query ${qid}`);
+          got.forEach((h, i) => assert.equal(h.distance, want[i].distance));
+          assert.ok(!got.some((h) => h.id === qid), 'the query is excluded');
+          assert.equal(got.length, Math.min(k, n - 1));
+        }
+      }
+    });
+  }
+}
+
+test('nearest: without exclusion the query itself comes first at distance 0', () => {
+  const vectors = randomVectors(300, 10, 5, true);
+  const set = vectorSetOf(vectors);
+  const [qid, q] = [...vectors][123];
+  const got = nearest(set, q, 3, 'l2');
+  assert.equal(got[0].id, qid);
+  assert.ok(got[0].distance < 1e-6);
+});
+
+test('nearest: ties are ordered by id, duplicates all found', () => {
+  const v = Float32Array.from([1, 0, 0]);
+  const vectors = new Map<number, Float32Array>([[9, v], [3, v], [5, Float32Array.from([0, 1, 0])], [7, v]]);
+  const got = nearest(vectorSetOf(vectors), v, 3, 'l1');
+  assert.deepEqual(got.map((h) => h.id), [3, 7, 9]);
+});
+
+test('nearest: a query of the wrong width is refused', () => {
+  const set = vectorSetOf(randomVectors(5, 10, 1, true));
+  assert.throws(() => nearest(set, new Float32Array(9), 3, 'l2'), /9 values/);
+});
