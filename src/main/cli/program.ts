@@ -6,6 +6,7 @@ import * as edit from './commands/edit.js';
 import * as images from './commands/images.js';
 import * as project from './commands/project.js';
 import * as review from './commands/review.js';
+import * as similar from './commands/similar.js';
 import * as store from './commands/store.js';
 import * as train from './commands/train.js';
 import * as triplets from './commands/triplets.js';
@@ -15,6 +16,7 @@ type CommandModule = { register(program: Command): void };
 /** Command modules, in the order `--help` lists them. */
 const MODULES: CommandModule[] = [project, images, triplets, edit, train, review, backends, backbone];
 MODULES.push(store);
+MODULES.push(similar);
 
 export function buildProgram(): Command {
   const program = new Command('triplet-studio')

@@ -14,6 +14,7 @@ import type {
   Mistake,
   Neighbour,
   ProjectInfo,
+  SimilarReply,
   RunSummary,
   Split,
   TrainOptions,
@@ -26,7 +27,7 @@ import type {
 } from '../../shared/types.js';
 import type { ProgressFn } from '../jobs/progress.js';
 import { importImages, type ImportImagesOptions } from '../images/import.js';
-import { defaultBackbone, distance, l2normalize, type EncoderWeights } from '../ml/index.js';
+import type { EncoderWeights } from '../ml/index.js';
 import { openDb, type Db } from '../store/db.js';
 import * as imageStore from '../store/images.js';
 import { isWritable } from '../store/readonly.js';
@@ -36,17 +37,16 @@ import { exportTriplets } from '../triplets/export.js';
 import { importTriplets, type TripletImportOptions } from '../triplets/import.js';
 import * as store from '../triplets/store.js';
 import { noteImageImport } from '../triplets/history.js';
-import { ensureFeatures, featureKey, loadFeatures, prepOfRun, type EmbedReport, type EnsureFeaturesOptions } from './features.js';
+import { ensureFeatures, type EmbedReport, type EnsureFeaturesOptions } from './features.js';
+import { SimilarIndex, type SimilarOptions, type SimilarQuery } from './similar.js';
 import {
   evaluateRun,
   failOrphanedRuns,
-  getRun,
   latestFinishedRunId,
   listMistakes,
   listRuns,
   loadRunEncoder,
   trainRun,
-  embedAll,
   type ScoredTriplet,
 } from './runs.js';
 
@@ -69,11 +69,13 @@ export class Project {
   readonly readOnly: boolean;
   private readonly encoders = new Map<number, Promise<EncoderWeights>>();
   private closed = false;
+  private readonly similarIndex: SimilarIndex;
 
   private constructor(dir: string, db: Db, readOnly = false) {
     this.dir = dir;
     this.db = db;
     this.readOnly = readOnly;
+    this.similarIndex = new SimilarIndex({ db, readOnly, encoder: (id) => this.encoder(id) });
   }
 
   /** Creates a project in `dir` (created if needed; must not already be a project). */
@@ -172,26 +174,7 @@ export class Project {
   /** The k nearest images: by the run's (default latest) embedding, else raw features of the default backbone. */
   async neighbours(id: number, k = 12, runId?: number, opts: Cancellable = {}): Promise<Neighbour[]> {
     this.getImage(id);
-    const rid = runId ?? latestFinishedRunId(this.db);
-    const run = rid !== null ? getRun(this.db, rid) : null;
-    if (runId !== undefined && run?.status !== 'finished') throw new AppError('NOT_FOUND', `Run ${runId} is not a finished run.`);
-    const backbone = run?.options.backbone ?? defaultBackbone();
-    const key = featureKey(backbone, run ? prepOfRun(run.options) : {});
-    if (!this.readOnly) await ensureFeatures(this.db, backbone, { signal: opts.signal, onProgress: opts.onProgress, backend: run?.options.backend, prep: key.prep });
-    const features = loadFeatures(this.db, key);
-    if (!features.has(id)) throw new AppError('NOT_FOUND', `Image ${id} has no features (it could not be decoded).`);
-    let vectors: Map<number, Float32Array>;
-    let kind: TrainOptions['distance'] = 'l2';
-    if (run) {
-      vectors = embedAll(await this.encoder(run.id), features);
-      kind = run.options.distance;
-    } else vectors = new Map([...features].map(([i, v]) => [i, l2normalize(v)]));
-    const q = vectors.get(id)!;
-    const ranked = [...vectors].filter(([i]) => i !== id).map(([i, v]) => ({ id: i, distance: distance(kind, q, v) }));
-    ranked.sort((a, b) => a.distance - b.distance);
-    const top = ranked.slice(0, k);
-    const get = imageStore.imageRecordReader(this.db);
-    return top.map((r) => ({ image: get(r.id)!, distance: r.distance }));
+    return (await this.similar({ imageId: id }, { k, runId, ...opts })).neighbours;
   }
 
   private encoder(runId: number): Promise<EncoderWeights> {
@@ -277,5 +260,14 @@ export class Project {
     if (this.readOnly) {
       throw new AppError('FORBIDDEN', `Cannot ${what}: ${join(this.dir, DB_FILE)} is read-only here, so the project is open for viewing and export only.`);
     }
+  }
+
+  // ---------- Similarity search (issue 8.1; project/similar.ts) ----------
+
+  /** Nearest images of an image of the project or of an outside file (not added), by a run's encoder or raw features. */
+  async similar(query: SimilarQuery, opts: SimilarOptions = {}): Promise<SimilarReply> {
+    const r = await this.similarIndex.search(query, opts);
+    const get = imageStore.imageRecordReader(this.db);
+    return { run: r.run, distance: r.distance, dim: r.dim, backbone: r.backbone, neighbours: r.hits.map((h) => ({ image: get(h.id)!, distance: h.distance })) };
   }
 }

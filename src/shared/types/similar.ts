@@ -1,0 +1,14 @@
+// Similarity search (issue 8.1): the nearest images of an image of the project or of a file from outside.
+import type { Distance } from './compute.js';
+import type { Neighbour } from './runs.js';
+
+/** A search's answer: the space searched and the neighbours, ascending by distance. */
+export interface SimilarReply {
+  /** The run whose encoder made the vectors; null = raw backbone features (L2 on L2-normalised features). */
+  run: number | null;
+  distance: Distance;
+  /** Width of the vectors searched (an ensemble's joined embedding is members × embedding). */
+  dim: number;
+  backbone: string;
+  neighbours: Neighbour[];
+}
