@@ -7,6 +7,7 @@ import * as images from './commands/images.js';
 import * as project from './commands/project.js';
 import * as review from './commands/review.js';
 import * as similar from './commands/similar.js';
+import * as model from './commands/model.js';
 import * as store from './commands/store.js';
 import * as train from './commands/train.js';
 import * as triplets from './commands/triplets.js';
@@ -17,6 +18,7 @@ type CommandModule = { register(program: Command): void };
 const MODULES: CommandModule[] = [project, images, triplets, edit, train, review, backends, backbone];
 MODULES.push(store);
 MODULES.push(similar);
+MODULES.push(model);
 
 export function buildProgram(): Command {
   const program = new Command('triplet-studio')

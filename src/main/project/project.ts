@@ -39,6 +39,8 @@ import * as store from '../triplets/store.js';
 import { noteImageImport } from '../triplets/history.js';
 import { ensureFeatures, type EmbedReport, type EnsureFeaturesOptions } from './features.js';
 import { SimilarIndex, type SimilarOptions, type SimilarQuery } from './similar.js';
+import { encodeToFile, finishedRun, type EncodeReport } from './encode.js';
+import { exportOnnx, exportTfjs, preprocessingOf, type ModelExportReport } from './model-export.js';
 import {
   evaluateRun,
   failOrphanedRuns,
@@ -269,5 +271,25 @@ export class Project {
     const r = await this.similarIndex.search(query, opts);
     const get = imageStore.imageRecordReader(this.db);
     return { run: r.run, distance: r.distance, dim: r.dim, backbone: r.backbone, neighbours: r.hits.map((h) => ({ image: get(h.id)!, distance: h.distance })) };
+  }
+
+  // ---------- Using the model outside the app (issue 8.5; project/encode.ts, project/model-export.ts) ----------
+
+  /** Every image's encoding by a finished run (default: the latest), written as .csv or .npy. */
+  encode(file: string, runId?: number, opts: Cancellable = {}): Promise<EncodeReport> {
+    return encodeToFile({ db: this.db, readOnly: this.readOnly, encoder: (id) => this.encoder(id) }, file, runId, opts);
+  }
+
+  /** Exports a finished run as one ONNX file (image in, encoding out) and/or the tfjs encoder. */
+  async exportModel(runId: number | undefined, to: { onnx?: string; tfjs?: string }): Promise<ModelExportReport> {
+    if (!to.onnx && !to.tfjs) throw new AppError('BAD_ARGUMENTS', 'Give --onnx FILE, --tfjs DIR or both.');
+    const run = finishedRun(this.db, runId);
+    const enc = await this.encoder(run.id);
+    return {
+      run: run.id,
+      onnx: to.onnx ? await exportOnnx(run, enc, to.onnx) : null,
+      tfjs: to.tfjs ? await exportTfjs(run, enc, to.tfjs) : null,
+      preprocessing: preprocessingOf(run),
+    };
   }
 }
