@@ -300,4 +300,16 @@ export class StudioService implements StudioServiceApi {
     writeFileSync(tmp, JSON.stringify(list, null, 2) + '\n');
     renameSync(tmp, this.recentFile());
   }
+
+  // ---------- Similarity search (issue 8.1; project/similar.ts) ----------
+
+  similar({ query, k, runId, raw }: ServiceArgs<'similar'>): Promise<Replies['similar']> {
+    const q =
+      query.kind === 'image'
+        ? { imageId: query.id }
+        : query.kind === 'file'
+          ? { file: query.path }
+          : { bytes: Buffer.from(query.base64, 'base64'), label: query.name ?? 'the dropped file' };
+    return this.current().similar(q, { k, runId, raw });
+  }
 }

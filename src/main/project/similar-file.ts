@@ -7,11 +7,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
+import { SIMILAR_MAX_BYTES } from '../../shared/types.js';
 import { extractFeatures } from '../ml/index.js';
 import type { FeatureKey } from './features.js';
 
 /** Largest dropped file accepted as bytes (the browser-mode socket carries at most 1 MB per message, base64). */
-export const MAX_QUERY_BYTES = 700 * 1024;
+export const MAX_QUERY_BYTES = SIMILAR_MAX_BYTES;
 
 /** The image format of some bytes by their signature, or null (JPEG, PNG, GIF, WebP, TIFF, AVIF/HEIF). */
 export function imageTypeOf(b: Uint8Array): string | null {

@@ -12,3 +12,6 @@ export interface SimilarReply {
   backbone: string;
   neighbours: Neighbour[];
 }
+
+/** A dropped file sent as bytes: at most 700 KB (base64 is 4/3 of that), under browser mode's 1 MB socket message. */
+export const SIMILAR_MAX_BYTES = 700 * 1024;

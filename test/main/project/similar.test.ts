@@ -9,6 +9,9 @@ import { after, before, test } from 'node:test';
 import { nearestNaive } from '../../../src/main/ml/search/knn.js';
 import { featureKey, loadFeatures, prepOfRun } from '../../../src/main/project/features.js';
 import { Project } from '../../../src/main/project/project.js';
+import { StudioService } from '../../../src/main/project/service.js';
+import { createDispatcher } from '../../../src/main/ipc/dispatch.js';
+import type { SimilarReply } from '../../../src/shared/types.js';
 import { embedAll, normalizedAll } from '../../../src/main/project/run-scoring.js';
 import { loadRunEncoder, modelDirOf } from '../../../src/main/project/runs.js';
 import { cliRunner } from '../../helpers/cli.js';
@@ -117,4 +120,29 @@ test('CLI neighbours --json: [{name, distance}] ascending, by name or by outside
   const bad = await run('neighbours', project.dir, 'no-such-image.jpg', '--json');
   assert.equal(bad.code, 1);
   assert.match(JSON.parse(bad.stdout).error.message, /unknown image "no-such-image.jpg"/);
+});
+
+test('the app request: a dropped file as base64 through dispatch; oversized bytes refused by the schema', { skip }, async () => {
+  const service = new StudioService({ dataDir: join(root, 'svc'), emit: () => undefined });
+  const dispatcher = createDispatcher(service, { pickFolder: async () => null, pickFile: async () => null });
+  const sender = { transport: 'socket', authenticated: true } as const;
+  const open = await dispatcher.dispatch('openProject', { dir: project.dir }, sender);
+  assert.ok(open.ok);
+  try {
+    const img = project.listImages({ limit: 1 }).items[0];
+    const base64 = readFileSync(project.mediaPath('image', img.id)!).toString('base64');
+    const r = await dispatcher.dispatch('similar', { query: { kind: 'bytes', base64, name: 'drop.jpg' }, k: 2 }, sender);
+    assert.ok(r.ok, JSON.stringify(r));
+    const reply = (r as { value: SimilarReply }).value;
+    assert.equal(reply.neighbours[0].image.id, img.id);
+    assert.equal(reply.run, runId);
+    const byId = await dispatcher.dispatch('similar', { query: { kind: 'image', id: img.id }, k: 3, raw: true }, sender);
+    assert.ok(byId.ok && (byId.value as SimilarReply).neighbours.every((n) => n.image.id !== img.id));
+    const big = await dispatcher.dispatch('similar', { query: { kind: 'bytes', base64: 'A'.repeat(1_000_000) } }, sender);
+    assert.equal(!big.ok && big.error.code, 'BAD_ARGUMENTS');
+    const text = await dispatcher.dispatch('similar', { query: { kind: 'bytes', base64: Buffer.from('not an image').toString('base64'), name: 'notes.txt' } }, sender);
+    assert.ok(!text.ok && text.error.code === 'INVALID_FILE' && text.error.message.includes('notes.txt'), JSON.stringify(text));
+  } finally {
+    service.closeProject();
+  }
 });
