@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { cliRunner } from '../helpers/cli.js';
 import { makeFlowersSubset } from '../helpers/flowers-subset.js';
 import { sharedModelsDir, skipWithoutBackbone } from '../helpers/shared.js';
-import { expect, test, typePath } from './fixtures.js';
+import { expect, snap, test, typePath } from './fixtures.js';
 
 const skip = skipWithoutBackbone('mobilenet_v1_0.75_224');
 
@@ -40,6 +40,7 @@ test('library detail and "Try an image" list the nearest images', async ({ app: 
     await expect(page.getByTestId('detail-similar-space')).toContainText('run 1');
     const name = await page.getByTestId('image-detail').locator('h3').getAttribute('title');
     await expect(page.getByTestId('detail-similar-items').locator(`[data-name="${name}"]`)).toHaveCount(0);
+    await snap(page, '15-library-similar');
     await page.getByTestId('detail-similar-raw').check();
     await expect(page.getByTestId('detail-similar-space')).toContainText('raw mobilenet_v1_0.75_224 features');
 
@@ -54,6 +55,7 @@ test('library detail and "Try an image" list the nearest images', async ({ app: 
     await expect(tried).toHaveCount(15);
     await expect(tried.first()).toHaveAttribute('data-name', /roses\//);
     await expect(tried.first()).toHaveAttribute('title', /d = 0\.0000/);
+    await snap(page, '35-train-try-image');
 
     // Dropped bytes: the same answer.
     const bytes = [...readFileSync(outside)];
