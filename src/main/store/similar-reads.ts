@@ -4,11 +4,19 @@
 import type { Db } from './db.js';
 import type { CacheKey } from './features.js';
 
-/** Changes whenever images are added, re-versioned or removed, or features under `key` are added. */
+/** Vectors cached under a key (index-only with 0008's feature_cache_key). */
+export const FEATURE_COUNT = 'SELECT COUNT(*) FROM feature_cache WHERE backbone = ? AND weights = ? AND preprocessing = ?';
+
+/**
+ * Changes whenever images are added, re-versioned or removed, or features under `key` are added.
+ * Index-only reads (no vector is read): the counts use images' indexes and feature_cache_key (0008).
+ */
 export function vectorSignature(db: Db, key: CacheKey): string {
-  const img = db.prepare('SELECT COUNT(*) AS n, MAX(id) AS m, SUM(version) AS v FROM images').get() as { n: number; m: number | null; v: number | null };
+  const img = db
+    .prepare('SELECT (SELECT COUNT(*) FROM images) AS n, (SELECT MAX(id) FROM images) AS m, (SELECT COUNT(*) FROM image_versions) AS v')
+    .get() as { n: number; m: number | null; v: number };
   const feats = db
-    .prepare('SELECT COUNT(*) FROM feature_cache WHERE backbone = ? AND weights = ? AND preprocessing = ?')
+    .prepare(FEATURE_COUNT)
     .pluck()
     .get(key.backbone, key.weights, key.preprocessing) as number;
   return `${img.n}:${img.m}:${img.v}:${feats}`;
