@@ -109,6 +109,7 @@ export class Project {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.similarIndex.dispose();
     this.db.close();
   }
 

@@ -13,6 +13,7 @@ import type { Distance, RunSummary } from '../../shared/types.js';
 import type { ProgressFn } from '../jobs/progress.js';
 import { defaultBackbone, type EncoderWeights } from '../ml/index.js';
 import { nearest, vectorSetOf, type Hit, type VectorSet } from '../ml/search/knn.js';
+import { ScanPool } from '../ml/search/scan-pool.js';
 import type { Db } from '../store/db.js';
 import { featureBlobBySha, vectorSignature } from '../store/similar-reads.js';
 import { blobToFeatures, ensureFeatures, featureKey, loadFeatures, prepOfRun, type FeatureKey } from './features.js';
@@ -25,7 +26,7 @@ export type SimilarQuery = { imageId: number } | { file: string } | { bytes: Uin
 
 export interface SimilarOptions {
   k?: number;
-  /** A finished run (default: the latest); ignored with `raw`. */
+  /** A finished run (default: the latest); with `raw`, its backbone and preprocessing are used. */
   runId?: number;
   /** Raw backbone features even when a run exists. */
   raw?: boolean;
@@ -58,11 +59,15 @@ interface Space extends SimilarSpace {
   key: FeatureKey;
   signature: string;
   encoder: EncoderWeights | null;
+  /** Scan threads for a large set (in shared memory: see knn.ts vectorSetOf), else null. */
+  pool: ScanPool | null;
 }
 
 /** Keeps the packed vectors of the last few spaces of one project. */
 export class SimilarIndex {
   private readonly spaces = new Map<string, Space>();
+  /** Spaces being built, so concurrent searches share one build. */
+  private readonly building = new Map<string, Promise<Space>>();
 
   constructor(private readonly ctx: SimilarContext) {}
 
@@ -71,15 +76,22 @@ export class SimilarIndex {
     const space = await this.space(opts);
     const k = opts.k ?? 12;
     const { vector, exclude } = await this.queryVector(space, query, opts);
-    const hits = nearest(space.set, vector, k, space.distance, { exclude });
+    const hits = space.pool ? await space.pool.nearest(vector, k, space.distance, { exclude }) : nearest(space.set, vector, k, space.distance, { exclude });
     return { run: space.run, distance: space.distance, dim: space.dim, backbone: space.backbone, hits };
   }
 
-  /** The run to search with (null: raw features), checked. */
+  private drop(name: string): void {
+    this.spaces.get(name)?.pool?.dispose();
+    this.spaces.delete(name);
+  }
+
+  /** Stops the scan threads and forgets every packed set (the project is closing). */
+  dispose(): void {
+    for (const name of [...this.spaces.keys()]) this.drop(name);
+  }
+
+  /** The given run (checked) or the latest finished one; raw features use its backbone and preprocessing. */
   private runOf(opts: SimilarOptions): RunSummary | null {
-    if (opts.raw) {
-      if (opts.runId === undefined) return null;
-    }
     const rid = opts.runId ?? latestFinishedRunId(this.ctx.db);
     const run = rid !== null ? getRun(this.ctx.db, rid) : null;
     if (opts.runId !== undefined && run?.status !== 'finished') throw new AppError('NOT_FOUND', `Run ${opts.runId} is not a finished run.`);
@@ -94,17 +106,28 @@ export class SimilarIndex {
     const name = `${useRun?.id ?? 'raw'}|${key.backbone}|${key.weights}|${key.preprocessing}`;
     const cached = this.spaces.get(name);
     if (cached && cached.signature === vectorSignature(this.ctx.db, key)) return cached;
+    let build = this.building.get(name);
+    if (!build) {
+      build = this.build(name, run, useRun, key, opts).finally(() => this.building.delete(name));
+      this.building.set(name, build);
+    }
+    return build;
+  }
+
+  private async build(name: string, run: RunSummary | null, useRun: RunSummary | null, key: FeatureKey, opts: SimilarOptions): Promise<Space> {
+    const backbone = key.backbone;
     if (!this.ctx.readOnly) await ensureFeatures(this.ctx.db, backbone, { signal: opts.signal, onProgress: opts.onProgress, backend: run?.options.backend, prep: key.prep });
     const signature = vectorSignature(this.ctx.db, key);
     const features = loadFeatures(this.ctx.db, key);
     const encoder = useRun ? await this.ctx.encoder(useRun.id) : null;
     const vectors = encoder ? embedAll(encoder, features) : normalizedAll(features);
     const set = vectorSetOf(vectors);
-    const space: Space = { run: useRun?.id ?? null, distance: useRun?.options.distance ?? 'l2', dim: set.dim, backbone, set, key, signature, encoder };
-    this.spaces.delete(name);
+    const pool = set.data.buffer instanceof SharedArrayBuffer ? new ScanPool(set) : null;
+    const space: Space = { run: useRun?.id ?? null, distance: useRun?.options.distance ?? 'l2', dim: set.dim, backbone, set, key, signature, encoder, pool };
+    this.drop(name);
     this.spaces.set(name, space);
     // A raw 2048-d set of 100k images is 800 MB: keep only the two most recent spaces.
-    while (this.spaces.size > 2) this.spaces.delete(this.spaces.keys().next().value!);
+    while (this.spaces.size > 2) this.drop(this.spaces.keys().next().value!);
     return space;
   }
 

@@ -146,3 +146,24 @@ test('the app request: a dropped file as base64 through dispatch; oversized byte
     service.closeProject();
   }
 });
+
+test('a large set is scanned by worker threads with the same answers; concurrent searches both answer', { skip }, async () => {
+  const { vectorSetOf, SHARED_FROM_BYTES } = await import('../../../src/main/ml/search/knn.js');
+  // Replicate the raw vectors until the set passes the shared-memory threshold.
+  const vectors = await reference(true);
+  const big = new Map<number, Float32Array>();
+  const copies = Math.ceil(SHARED_FROM_BYTES / (vectors.size * 768 * 4));
+  for (let c = 0; c < copies; c++) for (const [id, v] of vectors) big.set(c * 1_000_000 + id, v);
+  const set = vectorSetOf(big);
+  assert.ok(set.data.buffer instanceof SharedArrayBuffer);
+  const { ScanPool } = await import('../../../src/main/ml/search/scan-pool.js');
+  const pool = new ScanPool(set, 2);
+  try {
+    const q = vectors.values().next().value!;
+    assert.deepEqual(await pool.nearest(q, 30, 'l2'), nearestNaive(big, q, 30, 'l2'));
+  } finally {
+    pool.dispose();
+  }
+  const [a, b] = await Promise.all([project.similar({ imageId: idOf(project.listImages({ limit: 1 }).items[0].name) }, { k: 4 }), project.similar({ imageId: idOf(project.listImages({ limit: 2 }).items[1].name) }, { k: 4 })]);
+  assert.equal(a.neighbours.length + b.neighbours.length, 8);
+});

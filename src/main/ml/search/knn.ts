@@ -29,11 +29,14 @@ export interface Hit {
   distance: number;
 }
 
+/** Sets of at least this many bytes live in shared memory (scanned by several threads). */
+export const SHARED_FROM_BYTES = 8 << 20;
+
 /** Packs vectors into one contiguous set (and computes the row norms once). */
 export function vectorSet(ids: ArrayLike<number>, data: Float32Array, dim: number): VectorSet {
   const n = ids.length;
   if (data.length < n * dim) throw new Error(`vectorSet: ${data.length} values for ${n}×${dim}`);
-  const norms2 = new Float64Array(n);
+  const norms2 = new Float64Array(data.buffer instanceof SharedArrayBuffer ? new SharedArrayBuffer(n * 8) : new ArrayBuffer(n * 8));
   for (let i = 0; i < n; i++) {
     let s = 0;
     const o = i * dim;
@@ -47,7 +50,9 @@ export function vectorSet(ids: ArrayLike<number>, data: Float32Array, dim: numbe
 export function vectorSetOf(vectors: Map<number, Float32Array>): VectorSet {
   const ids = [...vectors.keys()];
   const dim = ids.length ? vectors.get(ids[0])!.length : 0;
-  const data = new Float32Array(ids.length * dim);
+  // Large sets go to shared memory, so scan threads (scan-pool.ts) read them without a copy.
+  const bytes = ids.length * dim * 4;
+  const data = new Float32Array(bytes >= SHARED_FROM_BYTES ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   ids.forEach((id, i) => data.set(vectors.get(id)!, i * dim));
   return vectorSet(ids, data, dim);
 }
@@ -156,20 +161,16 @@ export interface NearestOptions {
 }
 
 /**
- * The k rows nearest to `query` under `kind`, ascending by distance (ties by id), with the exact
- * distances of encoder/distances.ts. k larger than the set returns every row.
+ * The `cap` best rows of [from, to) by the ordering proxy (smaller is nearer), unsorted: the heap's
+ * rows and proxy scores. The part of a scan one thread does (scan-pool.ts splits the rows).
  */
-export function nearest(set: VectorSet, query: Float32Array, k: number, kind: Distance, opts: NearestOptions = {}): Hit[] {
-  if (query.length !== set.dim) throw new Error(`nearest: query has ${query.length} values, the vectors ${set.dim}`);
-  if (k <= 0 || set.n === 0) return [];
-  const { data, dim, n, norms2, ids } = set;
-  const ex = opts.exclude && opts.exclude.size ? opts.exclude : null;
-  // A few spare candidates absorb proxy rounding (the proxy and the exact distance differ by ~1e-12).
-  const heap = new TopK(Math.min(n, k + 4 + (ex?.size ?? 0)));
+export function scanRange(set: Pick<VectorSet, 'data' | 'dim' | 'norms2'>, query: Float32Array, kind: Distance, cap: number, from: number, to: number): { rows: Int32Array; scores: Float64Array } {
+  const { data, dim, norms2 } = set;
+  const heap = new TopK(Math.max(1, Math.min(cap, to - from)));
   const four = new Float64Array(4);
   const l1 = kind === 'l1';
-  let r = 0;
-  for (; r + 3 < n; r += 4) {
+  let r = from;
+  for (; r + 3 < to; r += 4) {
     if (l1) l1x4(query, data, r, dim, four);
     else dot4(query, data, r, dim, four);
     for (let t = 0; t < 4; t++) {
@@ -177,19 +178,40 @@ export function nearest(set: VectorSet, query: Float32Array, k: number, kind: Di
       if (s < heap.bound) heap.push(s, r + t);
     }
   }
-  for (; r < n; r++) {
+  for (; r < to; r++) {
     const s = l1 ? l1one(query, data, r, dim) : proxyOf(kind, dot1(query, data, r, dim), norms2[r]);
     if (s < heap.bound) heap.push(s, r);
   }
+  return { rows: heap.row.slice(0, heap.size), scores: heap.score.slice(0, heap.size) };
+}
+
+/** Candidates per query: a few spare ones absorb proxy rounding (proxy and exact distance differ by ~1e-12). */
+export const candidatesFor = (k: number, excluded: number): number => k + 4 + excluded;
+
+/** Exact distances of candidate rows, the excluded ids dropped, ascending (ties by id), the first k. */
+export function rescore(set: VectorSet, query: Float32Array, kind: Distance, rows: ArrayLike<number>, k: number, exclude?: ReadonlySet<number> | null): Hit[] {
+  const { data, dim, ids } = set;
   const hits: Hit[] = [];
-  for (let i = 0; i < heap.size; i++) {
-    const row = heap.row[i];
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
     const id = ids[row];
-    if (ex?.has(id)) continue;
+    if (exclude?.has(id)) continue;
     hits.push({ id, distance: distance(kind, query, data.subarray(row * dim, (row + 1) * dim)) });
   }
   hits.sort((a, b) => a.distance - b.distance || a.id - b.id);
   return hits.slice(0, k);
+}
+
+/**
+ * The k rows nearest to `query` under `kind`, ascending by distance (ties by id), with the exact
+ * distances of encoder/distances.ts. k larger than the set returns every row.
+ */
+export function nearest(set: VectorSet, query: Float32Array, k: number, kind: Distance, opts: NearestOptions = {}): Hit[] {
+  if (query.length !== set.dim) throw new Error(`nearest: query has ${query.length} values, the vectors ${set.dim}`);
+  if (k <= 0 || set.n === 0) return [];
+  const ex = opts.exclude && opts.exclude.size ? opts.exclude : null;
+  const { rows } = scanRange(set, query, kind, candidatesFor(k, ex?.size ?? 0), 0, set.n);
+  return rescore(set, query, kind, rows, k, ex);
 }
 
 /** The reference: every distance, fully sorted (for tests and the benchmark's baseline). */

@@ -61,3 +61,29 @@ test('nearest: a query of the wrong width is refused', () => {
   const set = vectorSetOf(randomVectors(5, 10, 1, true));
   assert.throws(() => nearest(set, new Float32Array(9), 3, 'l2'), /9 values/);
 });
+
+test('the scan split over worker threads gives the same answer as one thread', async () => {
+  const { ScanPool } = await import('../../../../src/main/ml/search/scan-pool.js');
+  const vectors = randomVectors(5000, 64, 11, true);
+  const set = vectorSetOf(vectors); // 5000 × 64 × 4 bytes: under the shared-memory threshold
+  assert.ok(!(set.data.buffer instanceof SharedArrayBuffer));
+  const shared = new Float32Array(new SharedArrayBuffer(set.data.byteLength));
+  shared.set(set.data);
+  const { vectorSet } = await import('../../../../src/main/ml/search/knn.js');
+  const sset = vectorSet(set.ids, shared, 64);
+  const pool = new ScanPool(sset, 3);
+  try {
+    for (const kind of ['l1', 'l2', 'cosine'] as const) {
+      for (const qi of [0, 2500, 4999]) {
+        const id = sset.ids[qi];
+        const q = vectors.get(id)!;
+        const exclude = new Set([id]);
+        assert.deepEqual(await pool.nearest(q, 20, kind, { exclude }), nearest(set, q, 20, kind, { exclude }));
+      }
+    }
+    const both = await Promise.all([pool.nearest(vectors.get(1000)!, 5, 'l2'), pool.nearest(vectors.get(1003)!, 5, 'l2')]);
+    assert.deepEqual([both[0][0].id, both[1][0].id], [1000, 1003], 'concurrent queries keep their answers apart');
+  } finally {
+    pool.dispose();
+  }
+});
