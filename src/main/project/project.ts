@@ -271,7 +271,13 @@ export class Project {
   async similar(query: SimilarQuery, opts: SimilarOptions = {}): Promise<SimilarReply> {
     const r = await this.similarIndex.search(query, opts);
     const get = imageStore.imageRecordReader(this.db);
-    return { run: r.run, distance: r.distance, dim: r.dim, backbone: r.backbone, neighbours: r.hits.map((h) => ({ image: get(h.id)!, distance: h.distance })) };
+    return { run: r.run, distance: r.distance, dim: r.dim, backbone: r.backbone, missing: r.missing, neighbours: r.hits.map((h) => ({ image: get(h.id)!, distance: h.distance })) };
+  }
+
+  /** Computes the features the similarity search in this space needs (the app runs it as a job). */
+  similarFeatures(opts: SimilarOptions = {}): Promise<void> {
+    this.assertWritable('compute features');
+    return this.similarIndex.ensureFeatures(opts);
   }
 
   // ---------- Using the model outside the app (issue 8.5; project/encode.ts, project/model-export.ts) ----------

@@ -15,6 +15,7 @@ import { defaultBackbone, type EncoderWeights } from '../ml/index.js';
 import { nearest, vectorSetOf, type Hit, type VectorSet } from '../ml/search/knn.js';
 import { ScanPool } from '../ml/search/scan-pool.js';
 import type { Db } from '../store/db.js';
+import { imageCount } from '../store/images.js';
 import { featureBlobBySha, vectorSignature } from '../store/similar-reads.js';
 import { blobToFeatures, ensureFeatures, featureKey, loadFeatures, prepOfRun, type FeatureKey } from './features.js';
 import { getRun, latestFinishedRunId } from './run-rows.js';
@@ -30,6 +31,8 @@ export interface SimilarOptions {
   runId?: number;
   /** Raw backbone features even when a run exists. */
   raw?: boolean;
+  /** Compute the images' missing features first (default); false: search the cached ones only (the app starts a job instead). */
+  ensure?: boolean;
   /** Compute an outside file's features even when an identical image's are cached (tests). */
   fresh?: boolean;
   signal?: AbortSignal;
@@ -46,6 +49,8 @@ export interface SimilarSpace {
 
 export interface SimilarResult extends SimilarSpace {
   hits: Hit[];
+  /** Images without a vector in the space (features not computed, or undecodable). */
+  missing: number;
 }
 
 export interface SimilarContext {
@@ -75,9 +80,20 @@ export class SimilarIndex {
   async search(query: SimilarQuery, opts: SimilarOptions = {}): Promise<SimilarResult> {
     const space = await this.space(opts);
     const k = opts.k ?? 12;
+    const missing = imageCount(this.ctx.db) - space.set.n;
+    const base = { run: space.run, distance: space.distance, dim: space.dim, backbone: space.backbone, missing };
+    // Nothing cached yet, or the query image's features not computed: nothing to compare (yet).
+    if (space.set.n === 0 || ('imageId' in query && opts.ensure === false && space.set.ids.indexOf(query.imageId) < 0)) return { ...base, hits: [] };
     const { vector, exclude } = await this.queryVector(space, query, opts);
     const hits = space.pool ? await space.pool.nearest(vector, k, space.distance, { exclude }) : nearest(space.set, vector, k, space.distance, { exclude });
-    return { run: space.run, distance: space.distance, dim: space.dim, backbone: space.backbone, hits };
+    return { ...base, hits };
+  }
+
+  /** Computes the features a search in this space needs (the app's 'embed' job). */
+  async ensureFeatures(opts: SimilarOptions = {}): Promise<void> {
+    const run = this.runOf(opts);
+    const key = featureKey(run?.options.backbone ?? defaultBackbone(), run ? prepOfRun(run.options) : {});
+    await ensureFeatures(this.ctx.db, key.backbone, { signal: opts.signal, onProgress: opts.onProgress, backend: run?.options.backend, prep: key.prep });
   }
 
   private drop(name: string): void {
@@ -116,7 +132,7 @@ export class SimilarIndex {
 
   private async build(name: string, run: RunSummary | null, useRun: RunSummary | null, key: FeatureKey, opts: SimilarOptions): Promise<Space> {
     const backbone = key.backbone;
-    if (!this.ctx.readOnly) await ensureFeatures(this.ctx.db, backbone, { signal: opts.signal, onProgress: opts.onProgress, backend: run?.options.backend, prep: key.prep });
+    if (!this.ctx.readOnly && opts.ensure !== false) await ensureFeatures(this.ctx.db, backbone, { signal: opts.signal, onProgress: opts.onProgress, backend: run?.options.backend, prep: key.prep });
     const signature = vectorSignature(this.ctx.db, key);
     const features = loadFeatures(this.ctx.db, key);
     const encoder = useRun ? await this.ctx.encoder(useRun.id) : null;

@@ -11,6 +11,10 @@ export interface SimilarReply {
   dim: number;
   backbone: string;
   neighbours: Neighbour[];
+  /** Images of the project not searched because their features are not computed yet (or cannot be). */
+  missing: number;
+  /** The app's job computing those features (kind 'embed'), when one was started or is running; search again when it ends. */
+  jobId?: string | null;
 }
 
 /** A dropped file sent as bytes: at most 700 KB (base64 is 4/3 of that), under browser mode's 1 MB socket message. */

@@ -167,3 +167,20 @@ test('a large set is scanned by worker threads with the same answers; concurrent
   const [a, b] = await Promise.all([project.similar({ imageId: idOf(project.listImages({ limit: 1 }).items[0].name) }, { k: 4 }), project.similar({ imageId: idOf(project.listImages({ limit: 2 }).items[1].name) }, { k: 4 })]);
   assert.equal(a.neighbours.length + b.neighbours.length, 8);
 });
+
+test('the app computes missing features as an embed job and says so; the search then covers every image', { skip }, async () => {
+  const service = new StudioService({ dataDir: join(root, 'svc2'), emit: () => undefined });
+  service.createProject({ dir: join(root, 'fresh') });
+  try {
+    await service.jobs.wait(service.importImages({ folder: join(root, 'images') }).jobId);
+    const first = service.listImages({ limit: 1 }).items[0];
+    const r1 = await service.similar({ query: { kind: 'image', id: first.id }, k: 5 });
+    assert.deepEqual([r1.missing, r1.neighbours.length, r1.run], [20, 0, null], 'nothing cached yet: nothing searched');
+    assert.ok(r1.jobId, 'a job computes the features');
+    await service.jobs.wait(r1.jobId!);
+    const r2 = await service.similar({ query: { kind: 'image', id: first.id }, k: 5 });
+    assert.deepEqual([r2.missing, r2.neighbours.length, r2.jobId ?? null], [0, 5, null]);
+  } finally {
+    service.closeProject();
+  }
+});
