@@ -105,11 +105,12 @@ test('ONNX export run with onnxruntime-node = encode, from the photos', { skip }
   const enc = out.encoding.data as Float32Array;
   let maxDiff = 0;
   for (const [i, row] of picks.entries()) for (let j = 0; j < 20; j++) maxDiff = Math.max(maxDiff, Math.abs(enc[i * 20 + j] - ref.data[row * 20 + j]));
+  t.diagnostic(`ONNX export vs encode: max abs diff ${maxDiff.toExponential(2)}`);
   assert.ok(maxDiff < 1e-4, `max abs diff ${maxDiff}`);
   await session.release();
 });
 
-test('tfjs encoder export: members loaded with tfjs and combined as encoder.json says = encode', { skip }, async () => {
+test('tfjs encoder export: members loaded with tfjs and combined as encoder.json says = encode', { skip }, async (t) => {
   const dir = join(root, 'tfjs');
   const r = await project.exportModel(undefined, { tfjs: dir });
   assert.equal(r.tfjs!.members, 2);
@@ -130,6 +131,7 @@ test('tfjs encoder export: members loaded with tfjs and combined as encoder.json
   const enc = tf.concat(parts, 1).div(Math.sqrt(parts.length)).dataSync() as Float32Array;
   let maxDiff = 0;
   for (let i = 0; i < enc.length; i++) maxDiff = Math.max(maxDiff, Math.abs(enc[i] - ref.data[i]));
+  t.diagnostic(`tfjs export vs encode: max abs diff ${maxDiff.toExponential(2)}`);
   assert.ok(maxDiff < 1e-5, `max abs diff ${maxDiff}`);
   // A folder holding something else is never replaced.
   const other = join(root, 'other');
