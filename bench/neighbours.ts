@@ -57,9 +57,13 @@ export async function runNeighboursBench(): Promise<void> {
     { dim: 20, kind: 'cosine', target: 50, naiveQueries: 10, label: 'ensemble of 2 (20-d)' },
     { dim: 2048, kind: 'l2', target: 300, naiveQueries: 5, label: 'raw ResNet50 features (2048-d)' },
   ];
+  // `-- neighbours --dims 2048` runs only the cases of those widths.
+  const flag = process.argv.indexOf('--dims');
+  const dims = flag >= 0 ? new Set(process.argv[flag + 1].split(',').map(Number)) : null;
   console.log(`${N.toLocaleString('en')} vectors, k = ${K}, query row left out; times in ms; ${availableParallelism()} cores, load average ${loadavg()[0].toFixed(1)} at start`);
   console.log('vectors                          dist    scan p50  scan p95  threads p50  threads p95   naive p50  naive p95   naive/scan (p50)  target p95 (best of scan, threads)');
   for (const c of cases) {
+    if (dims && !dims.has(c.dim)) continue;
     const data = new Float32Array(new SharedArrayBuffer(N * c.dim * 4));
     data.set(unitGaussian(N, c.dim, c.dim));
     const ids = Int32Array.from({ length: N }, (_, i) => i);
