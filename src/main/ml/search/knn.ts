@@ -5,8 +5,8 @@
 // on one core, 100k × 20-d in ~2 ms), where exact index structures (k-d trees, ball trees) do not
 // help at these dimensions and approximate ones (HNSW, IVF) are not exact.
 //
-// How: rows are scored four at a time against the query (each query value is loaded once per four
-// rows, and four independent sums keep the CPU busy), by a cheap "proxy" with the same order as the
+// How: rows are scored eight (L1: four) at a time against the query (each query value is loaded once
+// per block of rows, and independent sums keep the CPU busy), by a cheap "proxy" with the same order as the
 // distance (L2: |x|² − 2 q·x with |x|² precomputed; cosine: −q·x/|x|; L1: Σ|q−x| itself), into a
 // bounded max-heap of the best candidates (most rows cost one comparison). The few candidates are
 // then re-scored with the exact distance function the app uses (encoder/distances.ts), so the
@@ -117,6 +117,31 @@ function dot4(q: Float32Array, x: Float32Array, r: number, dim: number, out: Flo
   out[3] = d;
 }
 
+/** Eight rows' dot products with q at once (rows r..r+7): fewer loads of q per row (measured ~20% faster than four at 2048-d). */
+function dot8(q: Float32Array, x: Float32Array, r: number, dim: number, out: Float64Array): void {
+  let a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0, h = 0;
+  const o0 = r * dim, o1 = o0 + dim, o2 = o1 + dim, o3 = o2 + dim, o4 = o3 + dim, o5 = o4 + dim, o6 = o5 + dim, o7 = o6 + dim;
+  for (let j = 0; j < dim; j++) {
+    const v = q[j];
+    a += v * x[o0 + j];
+    b += v * x[o1 + j];
+    c += v * x[o2 + j];
+    d += v * x[o3 + j];
+    e += v * x[o4 + j];
+    f += v * x[o5 + j];
+    g += v * x[o6 + j];
+    h += v * x[o7 + j];
+  }
+  out[0] = a;
+  out[1] = b;
+  out[2] = c;
+  out[3] = d;
+  out[4] = e;
+  out[5] = f;
+  out[6] = g;
+  out[7] = h;
+}
+
 /** Four rows' L1 distances to q at once. */
 function l1x4(q: Float32Array, x: Float32Array, r: number, dim: number, out: Float64Array): void {
   let a = 0, b = 0, c = 0, d = 0;
@@ -167,9 +192,18 @@ export interface NearestOptions {
 export function scanRange(set: Pick<VectorSet, 'data' | 'dim' | 'norms2'>, query: Float32Array, kind: Distance, cap: number, from: number, to: number): { rows: Int32Array; scores: Float64Array } {
   const { data, dim, norms2 } = set;
   const heap = new TopK(Math.max(1, Math.min(cap, to - from)));
-  const four = new Float64Array(4);
+  const four = new Float64Array(8);
   const l1 = kind === 'l1';
   let r = from;
+  if (!l1) {
+    for (; r + 7 < to; r += 8) {
+      dot8(query, data, r, dim, four);
+      for (let t = 0; t < 8; t++) {
+        const s = proxyOf(kind, four[t], norms2[r + t]);
+        if (s < heap.bound) heap.push(s, r + t);
+      }
+    }
+  }
   for (; r + 3 < to; r += 4) {
     if (l1) l1x4(query, data, r, dim, four);
     else dot4(query, data, r, dim, four);
