@@ -69,7 +69,7 @@ test('library detail and "Try an image" list the nearest images', async ({ app: 
     await expect(page.getByTestId('try-image-panel-query')).toContainText('dropped.jpg');
     await expect(tried.first()).toHaveAttribute('title', /d = 0\.0000/);
     // A photo over the 700 KB a dropped file may carry is re-encoded smaller in the page first, and said so.
-    const large = [...(await sharp({ create: { width: 1400, height: 1400, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer())];
+    const large = [...(await sharp({ create: { width: 1400, height: 1400, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer())];
     expect(large.length).toBeGreaterThan(700 * 1024);
     const bigDrop = await page.evaluateHandle((b) => {
       const dt = new DataTransfer();
