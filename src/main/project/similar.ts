@@ -136,8 +136,8 @@ export class SimilarIndex {
     const signature = vectorSignature(this.ctx.db, key);
     const features = loadFeatures(this.ctx.db, key);
     const encoder = useRun ? await this.ctx.encoder(useRun.id) : null;
-    const vectors = encoder ? embedAll(encoder, features) : normalizedAll(features);
-    const set = vectorSetOf(vectors);
+    // Raw features are normalised while packed (as normalizedAll, without a second copy of a large set).
+    const set = encoder ? vectorSetOf(embedAll(encoder, features)) : vectorSetOf(features, { normalize: true });
     const pool = set.data.buffer instanceof SharedArrayBuffer ? new ScanPool(set) : null;
     const space: Space = { run: useRun?.id ?? null, distance: useRun?.options.distance ?? 'l2', dim: set.dim, backbone, set, key, signature, encoder, pool };
     this.drop(name);

@@ -47,14 +47,26 @@ export function vectorSet(ids: ArrayLike<number>, data: Float32Array, dim: numbe
   return { ids: Int32Array.from(ids), data: data.subarray(0, n * dim), n, dim, norms2 };
 }
 
-/** Builds a set from a Map of vectors (in the Map's order). */
-export function vectorSetOf(vectors: Map<number, Float32Array>): VectorSet {
+/**
+ * Builds a set from a Map of vectors (in the Map's order). `normalize`: each row scaled to unit
+ * length on the way in, exactly as encoder/distances.ts l2normalize does (no second copy of a large
+ * raw-feature set).
+ */
+export function vectorSetOf(vectors: Map<number, Float32Array>, opts: { normalize?: boolean } = {}): VectorSet {
   const ids = [...vectors.keys()];
   const dim = ids.length ? vectors.get(ids[0])!.length : 0;
   // Large sets go to shared memory, so scan threads (scan-pool.ts) read them without a copy.
   const bytes = ids.length * dim * 4;
   const data = new Float32Array(bytes >= SHARED_FROM_BYTES ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-  ids.forEach((id, i) => data.set(vectors.get(id)!, i * dim));
+  ids.forEach((id, i) => {
+    const v = vectors.get(id)!;
+    if (!opts.normalize) return data.set(v, i * dim);
+    let s = 0;
+    for (let j = 0; j < dim; j++) s += v[j] * v[j];
+    if (s === 0) return; // a zero vector stays zero
+    const inv = 1 / Math.sqrt(s);
+    for (let j = 0; j < dim; j++) data[i * dim + j] = v[j] * inv;
+  });
   return vectorSet(ids, data, dim);
 }
 

@@ -87,3 +87,11 @@ test('the scan split over worker threads gives the same answer as one thread', a
     pool.dispose();
   }
 });
+
+test('vectorSetOf(normalize) packs exactly the rows l2normalize gives (a zero vector stays zero)', async () => {
+  const { l2normalize } = await import('../../../../src/main/ml/encoder/distances.js');
+  const vectors = randomVectors(50, 33, 4, false);
+  vectors.set(7, new Float32Array(33));
+  const set = vectorSetOf(vectors, { normalize: true });
+  [...vectors.values()].forEach((v, i) => assert.deepEqual(set.data.subarray(i * 33, (i + 1) * 33), l2normalize(v)));
+});
