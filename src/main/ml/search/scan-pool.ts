@@ -39,7 +39,9 @@ export class ScanPool {
       const w = startWorker(WORKER_URL, input);
       w.unref();
       w.on('message', (m: FromScanWorker) => this.onMessage(m));
-      w.on('error', (err) => this.failAll(err));
+      // A thread that fails or exits breaks the pool: queries in flight fail, later ones scan in this thread.
+      w.on('error', (err) => this.broken(err));
+      w.on('exit', () => this.broken(new Error('scan worker exited')));
       this.workers.push(w);
     }
   }
@@ -83,6 +85,11 @@ export class ScanPool {
       this.pending.delete(m.id);
       p.resolve(p.rows);
     }
+  }
+
+  private broken(err: Error): void {
+    this.closing = true;
+    this.failAll(err);
   }
 
   private failAll(err: Error): void {

@@ -95,3 +95,25 @@ test('vectorSetOf(normalize) packs exactly the rows l2normalize gives (a zero ve
   const set = vectorSetOf(vectors, { normalize: true });
   [...vectors.values()].forEach((v, i) => assert.deepEqual(set.data.subarray(i * 33, (i + 1) * 33), l2normalize(v)));
 });
+
+test('a scan pool whose thread dies answers later queries in the calling thread', { timeout: 20_000 }, async () => {
+  const { ScanPool } = await import('../../../../src/main/ml/search/scan-pool.js');
+  const { vectorSet } = await import('../../../../src/main/ml/search/knn.js');
+  const vectors = randomVectors(3000, 16, 12, true);
+  const plain = vectorSetOf(vectors);
+  const shared = new Float32Array(new SharedArrayBuffer(plain.data.byteLength));
+  shared.set(plain.data);
+  const pool = new ScanPool(vectorSet(plain.ids, shared, 16), 2);
+  const q = vectors.get(1000)!;
+  const want = nearest(plain, q, 5, 'l2');
+  assert.deepEqual(await pool.nearest(q, 5, 'l2'), want);
+  try {
+    await (pool as unknown as { workers: { terminate(): Promise<number> }[] }).workers[0].terminate();
+    await new Promise((r) => setTimeout(r, 50));
+    const hung = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the query never answered')), 5000).unref());
+    assert.deepEqual(await Promise.race([pool.nearest(q, 5, 'l2'), hung]), want);
+  } finally {
+    pool.dispose();
+    (pool as unknown as { terminate(): void }).terminate();
+  }
+});
