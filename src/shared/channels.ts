@@ -41,6 +41,7 @@ export const REQUEST_NAMES = [
   'answerSuggestion',
   'audit',
   'auditReport',
+  'similar',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 

@@ -25,13 +25,16 @@ import type {
   ProjectInfo,
   RunSummary,
   SuggestResult,
+  SimilarReply,
   TripletImportReport,
   TripletPage,
   TripletRecord,
 } from './types.js';
 import { trainOptionsSchema } from './train-options.js';
+import { SIMILAR_MAX_BYTES } from './types/similar.js';
 
 const split = z.enum(['train', 'test']);
+const SIMILAR_MAX_BASE64 = Math.ceil(SIMILAR_MAX_BYTES / 3) * 4;
 const id = z.number().int().positive();
 const path = z.string().min(1).max(4096);
 const page = { offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).optional() };
@@ -139,6 +142,17 @@ export const REQUESTS = {
       .optional(),
   }),
   auditReport: z.object({}),
+  // Similarity search (issue 8.1): an image of the project, an image file by path, or a dropped file's bytes (base64, ≤ 700 KB).
+  similar: z.object({
+    query: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('image'), id }),
+      z.object({ kind: z.literal('file'), path }),
+      z.object({ kind: z.literal('bytes'), base64: z.string().min(1).max(SIMILAR_MAX_BASE64), name: z.string().max(1000).optional() }),
+    ]),
+    k: z.number().int().min(1).max(200).optional(),
+    runId: id.optional(),
+    raw: z.boolean().optional(),
+  }),
 } as const satisfies Record<RequestName, z.ZodType>;
 
 // Every name in channels.ts has a schema and no schema lacks a name.
@@ -188,6 +202,7 @@ export interface Replies {
   answerSuggestion: TripletRecord | null;
   audit: { jobId: string };
   auditReport: AuditReport | null;
+  similar: SimilarReply;
 }
 
 /** Events pushed from the main side to the renderer. */

@@ -10,3 +10,4 @@ export * from './types/project.js';
 export * from './types/files.js';
 export * from './types/suggest.js';
 export * from './types/audit.js';
+export * from './types/similar.js';

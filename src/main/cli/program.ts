@@ -7,6 +7,8 @@ import * as edit from './commands/edit.js';
 import * as images from './commands/images.js';
 import * as project from './commands/project.js';
 import * as review from './commands/review.js';
+import * as similar from './commands/similar.js';
+import * as model from './commands/model.js';
 import * as store from './commands/store.js';
 import * as suggest from './commands/suggest.js';
 import * as train from './commands/train.js';
@@ -19,6 +21,8 @@ const MODULES: CommandModule[] = [project, images, triplets, edit, train, review
 MODULES.push(store);
 MODULES.push(suggest);
 MODULES.push(audit);
+MODULES.push(similar);
+MODULES.push(model);
 
 export function buildProgram(): Command {
   const program = new Command('triplet-studio')

@@ -14,6 +14,7 @@ import type {
   Mistake,
   Neighbour,
   ProjectInfo,
+  SimilarReply,
   RunSummary,
   Split,
   SuggestResult,
@@ -27,7 +28,7 @@ import type {
 } from '../../shared/types.js';
 import type { ProgressFn } from '../jobs/progress.js';
 import { importImages, type ImportImagesOptions } from '../images/import.js';
-import { defaultBackbone, distance, l2normalize, type EncoderWeights } from '../ml/index.js';
+import type { EncoderWeights } from '../ml/index.js';
 import { openDb, type Db } from '../store/db.js';
 import * as imageStore from '../store/images.js';
 import { isWritable } from '../store/readonly.js';
@@ -41,16 +42,17 @@ import * as store from '../triplets/store.js';
 import { noteImageImport } from '../triplets/history.js';
 import { answerSuggestion, suggestForProject, type SuggestionAnswerArgs, type SuggestOptions } from './suggest.js';
 import { ensureFeatures, featureKey, loadFeatures, prepOfRun, type EmbedReport, type EnsureFeaturesOptions } from './features.js';
+import { SimilarIndex, type SimilarOptions, type SimilarQuery } from './similar.js';
+import { encodeToFile, finishedRun, type EncodeReport } from './encode.js';
+import { exportOnnx, exportTfjs, preprocessingOf, type ModelExportReport } from './model-export.js';
 import {
   evaluateRun,
   failOrphanedRuns,
-  getRun,
   latestFinishedRunId,
   listMistakes,
   listRuns,
   loadRunEncoder,
   trainRun,
-  embedAll,
   type ScoredTriplet,
 } from './runs.js';
 
@@ -73,11 +75,13 @@ export class Project {
   readonly readOnly: boolean;
   private readonly encoders = new Map<number, Promise<EncoderWeights>>();
   private closed = false;
+  private readonly similarIndex: SimilarIndex;
 
   private constructor(dir: string, db: Db, readOnly = false) {
     this.dir = dir;
     this.db = db;
     this.readOnly = readOnly;
+    this.similarIndex = new SimilarIndex({ db, readOnly, encoder: (id) => this.encoder(id) });
   }
 
   /** Creates a project in `dir` (created if needed; must not already be a project). */
@@ -109,6 +113,7 @@ export class Project {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.similarIndex.dispose();
     this.db.close();
   }
 
@@ -176,26 +181,7 @@ export class Project {
   /** The k nearest images: by the run's (default latest) embedding, else raw features of the default backbone. */
   async neighbours(id: number, k = 12, runId?: number, opts: Cancellable = {}): Promise<Neighbour[]> {
     this.getImage(id);
-    const rid = runId ?? latestFinishedRunId(this.db);
-    const run = rid !== null ? getRun(this.db, rid) : null;
-    if (runId !== undefined && run?.status !== 'finished') throw new AppError('NOT_FOUND', `Run ${runId} is not a finished run.`);
-    const backbone = run?.options.backbone ?? defaultBackbone();
-    const key = featureKey(backbone, run ? prepOfRun(run.options) : {});
-    if (!this.readOnly) await ensureFeatures(this.db, backbone, { signal: opts.signal, onProgress: opts.onProgress, backend: run?.options.backend, prep: key.prep });
-    const features = loadFeatures(this.db, key);
-    if (!features.has(id)) throw new AppError('NOT_FOUND', `Image ${id} has no features (it could not be decoded).`);
-    let vectors: Map<number, Float32Array>;
-    let kind: TrainOptions['distance'] = 'l2';
-    if (run) {
-      vectors = embedAll(await this.encoder(run.id), features);
-      kind = run.options.distance;
-    } else vectors = new Map([...features].map(([i, v]) => [i, l2normalize(v)]));
-    const q = vectors.get(id)!;
-    const ranked = [...vectors].filter(([i]) => i !== id).map(([i, v]) => ({ id: i, distance: distance(kind, q, v) }));
-    ranked.sort((a, b) => a.distance - b.distance);
-    const top = ranked.slice(0, k);
-    const get = imageStore.imageRecordReader(this.db);
-    return top.map((r) => ({ image: get(r.id)!, distance: r.distance }));
+    return (await this.similar({ imageId: id }, { k, runId, ...opts })).neighbours;
   }
 
   private encoder(runId: number): Promise<EncoderWeights> {
@@ -310,5 +296,40 @@ export class Project {
     if (this.readOnly) {
       throw new AppError('FORBIDDEN', `Cannot ${what}: ${join(this.dir, DB_FILE)} is read-only here, so the project is open for viewing and export only.`);
     }
+  }
+
+  // ---------- Similarity search (issue 8.1; project/similar.ts) ----------
+
+  /** Nearest images of an image of the project or of an outside file (not added), by a run's encoder or raw features. */
+  async similar(query: SimilarQuery, opts: SimilarOptions = {}): Promise<SimilarReply> {
+    const r = await this.similarIndex.search(query, opts);
+    const get = imageStore.imageRecordReader(this.db);
+    return { run: r.run, distance: r.distance, dim: r.dim, backbone: r.backbone, missing: r.missing, neighbours: r.hits.map((h) => ({ image: get(h.id)!, distance: h.distance })) };
+  }
+
+  /** Computes the features the similarity search in this space needs (the app runs it as a job). */
+  similarFeatures(opts: SimilarOptions = {}): Promise<void> {
+    this.assertWritable('compute features');
+    return this.similarIndex.ensureFeatures(opts);
+  }
+
+  // ---------- Using the model outside the app (issue 8.5; project/encode.ts, project/model-export.ts) ----------
+
+  /** Every image's encoding by a finished run (default: the latest), written as .csv or .npy. */
+  encode(file: string, runId?: number, opts: Cancellable = {}): Promise<EncodeReport> {
+    return encodeToFile({ db: this.db, readOnly: this.readOnly, encoder: (id) => this.encoder(id) }, file, runId, opts);
+  }
+
+  /** Exports a finished run as one ONNX file (image in, encoding out) and/or the tfjs encoder. */
+  async exportModel(runId: number | undefined, to: { onnx?: string; tfjs?: string }): Promise<ModelExportReport> {
+    if (!to.onnx && !to.tfjs) throw new AppError('BAD_ARGUMENTS', 'Give --onnx FILE, --tfjs DIR or both.');
+    const run = finishedRun(this.db, runId);
+    const enc = await this.encoder(run.id);
+    return {
+      run: run.id,
+      onnx: to.onnx ? await exportOnnx(run, enc, to.onnx) : null,
+      tfjs: to.tfjs ? await exportTfjs(run, enc, to.tfjs) : null,
+      preprocessing: preprocessingOf(run),
+    };
   }
 }

@@ -365,4 +365,33 @@ export class StudioService implements StudioServiceApi {
   receiveFile(args: ServiceArgs<'receiveFile'>): Replies['receiveFile'] {
     return this.uploads.receive(this.current().dir, args);
   }
+
+  // ---------- Similarity search (issue 8.1; project/similar.ts) ----------
+
+  /**
+   * Searches the images whose features are cached; when some are missing, computes them as an 'embed'
+   * job (progress, cancel) and says so (`jobId`: search again when it ends). A count already tried
+   * (undecodable images stay missing) does not start another job.
+   */
+  async similar({ query, k, runId, raw }: ServiceArgs<'similar'>): Promise<Replies['similar']> {
+    const project = this.current();
+    const q =
+      query.kind === 'image'
+        ? { imageId: query.id }
+        : query.kind === 'file'
+          ? { file: query.path }
+          : { bytes: Buffer.from(query.base64, 'base64'), label: query.name ?? 'the dropped file' };
+    const reply = await project.similar(q, { k, runId, raw, ensure: false });
+    if (reply.missing === 0 || project.readOnly) return reply;
+    const running = this.jobs.running().find((j) => j.kind === 'embed');
+    if (running) return { ...reply, jobId: running.jobId };
+    const tried = `${project.dir}|${reply.backbone}|${reply.run}|${reply.missing}`;
+    if (this.similarTried.has(tried) || this.jobs.running().length) return reply;
+    this.similarTried.add(tried);
+    const jobId = this.jobs.start('embed', (ctx) => project.similarFeatures({ runId, raw, signal: ctx.signal, onProgress: ctx.progress }));
+    return { ...reply, jobId };
+  }
+
+  /** Feature computations the similarity search already started (see similar). */
+  private readonly similarTried = new Set<string>();
 }

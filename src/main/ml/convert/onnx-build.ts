@@ -4,6 +4,8 @@
 // weights and bias; the graph ends at `featureLayer`, global-average-pooled to [N, C] when spatial.
 import { AppError } from '../../../shared/errors.js';
 import { readLayersFolder, weightMap } from './layers-folder.js';
+import type { Preprocessing } from '../backbone/registry.js';
+import { appendPixelPreprocessing } from './onnx-encoder.js';
 import { depthwiseToOnnx, encodeModel, foldInto, globalPool, GraphBuilder, int, ints, kernelToOnnx, type ConvNode, type Val } from './onnx-graph.js';
 
 export { ONNX_BUILDER_VERSION } from './onnx-version.js';
@@ -15,7 +17,7 @@ interface KerasLayer {
   inbound_nodes: unknown[];
 }
 
-const RESERVED = new Set(['input', 'input_nchw', 'features']);
+const RESERVED = new Set(['input', 'input_nchw', 'features', 'image', 'encoding']);
 
 type Weights = Map<string, { shape: number[]; data: Float32Array }>;
 
@@ -58,6 +60,10 @@ function zeroPadding(cfg: Record<string, unknown>): { t: number; b: number; l: n
 export interface OnnxBuildOptions {
   /** Last layer to keep; spatial outputs are global-average-pooled. */
   featureLayer: string;
+  /** Take RGB 0–255 as the graph input `image` and preprocess in the graph (export-model; see onnx-encoder.ts). */
+  pixels?: Preprocessing;
+  /** Append layers after the features (the trained encoder); the graph output is then `encoding`. */
+  head?: (g: GraphBuilder, features: Val) => { name: string; dim: number };
 }
 
 /** Builds the ONNX model bytes from a Keras-style topology and its weights. */
@@ -73,6 +79,7 @@ export function buildOnnx(modelTopology: unknown, weights: Weights, opts: OnnxBu
   for (const l of used) for (const src of inboundNames(l)) consumers.set(src, (consumers.get(src) ?? 0) + 1);
 
   const g = new GraphBuilder();
+  if (opts.pixels) appendPixelPreprocessing(g, opts.pixels, 'image', 'input');
   const vals = new Map<string, Val>();
   let inputDims: number[] = [];
 
@@ -265,8 +272,14 @@ export function buildOnnx(modelTopology: unknown, weights: Weights, opts: OnnxBu
 
   let last = real(vals.get(opts.featureLayer)!);
   if (!last.flat) last = globalPool(g, last, 'features_pool');
+  const graphInput = opts.pixels ? 'image' : 'input';
+  if (opts.head) {
+    const head = opts.head(g, last);
+    g.node('Identity', [head.name], 'encoding');
+    return encodeModel(g, inputDims, head.dim, { input: graphInput, output: 'encoding' });
+  }
   g.node('Identity', [last.name], 'features');
-  return encodeModel(g, inputDims, last.c);
+  return encodeModel(g, inputDims, last.c, { input: graphInput, output: 'features' });
 }
 
 /** Reads a tfjs layers folder and builds its ONNX feature model. */

@@ -96,7 +96,7 @@ export function depthwiseToOnnx(k: Float32Array, kh: number, kw: number, cin: nu
   return out;
 }
 
-export function encodeModel(g: GraphBuilder, [h, w, c]: number[], dim: number): Uint8Array {
+export function encodeModel(g: GraphBuilder, [h, w, c]: number[], dim: number, io: { input: string; output: string } = { input: 'input', output: 'features' }): Uint8Array {
   const FLOAT = onnx.TensorProto.DataType.FLOAT;
   const INT64 = onnx.TensorProto.DataType.INT64;
   const initializer = g.inits.map((t) => {
@@ -120,11 +120,11 @@ export function encodeModel(g: GraphBuilder, [h, w, c]: number[], dim: number): 
     producerVersion: String(ONNX_BUILDER_VERSION),
     opsetImport: [{ domain: '', version: OPSET }],
     graph: {
-      name: 'features',
+      name: io.output,
       node: g.nodes,
       initializer,
-      input: [{ name: 'input', type: tensorType(['N', h, w, c]) }],
-      output: [{ name: 'features', type: tensorType(['N', dim]) }],
+      input: [{ name: io.input, type: tensorType(['N', h, w, c]) }],
+      output: [{ name: io.output, type: tensorType(['N', dim]) }],
     },
   });
   return onnx.ModelProto.encode(model).finish();

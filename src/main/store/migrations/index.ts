@@ -6,6 +6,7 @@ import { migration0004 } from './0004-history.js';
 import { migration0005 } from './0005-app-id.js';
 import { migration0006 } from './0006-feature-cache.js';
 import { migration0007 } from './0007-run-validation.js';
+import { migration0008 } from './0008-feature-key-index.js';
 import { migration0010 } from './0010-suggestions.js';
 
 export interface Migration {
@@ -23,5 +24,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0005,
   migration0006,
   migration0007,
+  migration0008,
   migration0010,
 ];

@@ -1,0 +1,53 @@
+// `encode` and `export-model`: a run's encodings and model for use outside the app.
+import type { Command } from 'commander';
+import { action, interruptSignal, numberArg, optionsOf, output, progressBar, withProject } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('encode')
+    .description("write every image's encoding by a run (default: the latest finished) to FILE: .csv (name,e0,…) or .npy (+ FILE.names.txt)")
+    .argument('<dir>', 'project folder')
+    .requiredOption('--out <file>', 'output file, .csv or .npy')
+    .option('--run <id>', 'run id', numberArg('run', true))
+    .action(
+      action(async (dir: string, _o: unknown, cmd: Command) => {
+        const opts = optionsOf<{ out: string; run?: number }>(cmd);
+        const bar = progressBar();
+        const interrupt = interruptSignal();
+        try {
+          const r = await withProject(dir, (p) => p.encode(opts.out, opts.run, { signal: interrupt.signal, onProgress: bar.onProgress }));
+          bar.stop();
+          output(opts.json, r, () =>
+            [
+              `Wrote ${r.images} encodings (${r.dim}-d, run ${r.run}; compare them with the ${r.distance} distance) to ${r.files.join(' and ')}`,
+              ...(r.leftOut.length ? [`Left out ${r.leftOut.length} images without features: ${r.leftOut.slice(0, 10).join(', ')}${r.leftOut.length > 10 ? ', …' : ''}`] : []),
+            ].join('\n'),
+          );
+        } finally {
+          bar.stop();
+          interrupt.dispose();
+        }
+      }),
+    );
+
+  program
+    .command('export-model')
+    .description('export a run (default: the latest finished): --onnx FILE (backbone + encoder, image in, encoding out) and/or --tfjs DIR (the encoder)')
+    .argument('<dir>', 'project folder')
+    .option('--run <id>', 'run id', numberArg('run', true))
+    .option('--onnx <file>', 'one ONNX file: input "image" [N,224,224,3] RGB 0–255 (resized), output "encoding" [N,dim]')
+    .option('--tfjs <dir>', 'tfjs layers encoder (backbone features in), one model per ensemble member, encoder.json')
+    .action(
+      action(async (dir: string, _o: unknown, cmd: Command) => {
+        const opts = optionsOf<{ run?: number; onnx?: string; tfjs?: string }>(cmd);
+        const r = await withProject(dir, (p) => p.exportModel(opts.run, { onnx: opts.onnx, tfjs: opts.tfjs }));
+        output(opts.json, r, () =>
+          [
+            ...(r.onnx ? [`Wrote ${r.onnx.file} (${(r.onnx.bytes / 1e6).toFixed(1)} MB): input "image" [N, ${r.preprocessing.size}, ${r.preprocessing.size}, 3], output "encoding" [N, ${r.onnx.dim}]`] : []),
+            ...(r.tfjs ? [`Wrote the tfjs encoder to ${r.tfjs.dir} (${r.tfjs.members} member${r.tfjs.members > 1 ? 's' : ''}, see encoder.json)`] : []),
+            `Preprocessing: resize to ${r.preprocessing.size}×${r.preprocessing.size} ${r.preprocessing.resize}; ${r.preprocessing.exif}; ${r.preprocessing.values}. Distance: ${r.preprocessing.distance}.`,
+          ].join('\n'),
+        );
+      }),
+    );
+}

@@ -1,0 +1,48 @@
+// `neighbours`: the nearest images of an image of the project (a name as in triplet files) or of an
+// image file from outside it (a path; the file is not added), by a run's encoder or raw features.
+import { existsSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { AppError } from '../../../shared/errors.js';
+import { NameResolver } from '../../images/names.js';
+import type { Project } from '../../project/project.js';
+import type { SimilarQuery } from '../../project/similar.js';
+import { action, interruptSignal, numberArg, optionsOf, output, progressBar, table, withProject } from '../output.js';
+
+/** A name of the project first; else an existing file's path; else the name's error. */
+export function queryOf(p: Project, image: string): SimilarQuery {
+  const r = new NameResolver(p.db).resolve(image);
+  if ('id' in r) return { imageId: r.id };
+  if (existsSync(image) && statSync(image).isFile()) return { file: image };
+  throw new AppError('NOT_FOUND', `${r.error}, and no image file at that path.`);
+}
+
+export function register(program: Command): void {
+  program
+    .command('neighbours')
+    .description('nearest images of IMAGE (a name as in triplet files, or a path to an image file), ascending by distance, IMAGE itself left out')
+    .argument('<dir>', 'project folder')
+    .argument('<image>', 'image name or image file path')
+    .option('--run <id>', 'run whose encoder to use (default: the latest finished run; none: raw features)', numberArg('run', true))
+    .option('--raw', 'raw backbone features (L2 on L2-normalised features) even when a run exists')
+    .option('--k <n>', 'how many (default 12)', numberArg('k', true))
+    .action(
+      action(async (dir: string, image: string, _o: unknown, cmd: Command) => {
+        const opts = optionsOf<{ run?: number; raw?: boolean; k?: number }>(cmd);
+        if (opts.k !== undefined && (opts.k < 1 || opts.k > 100_000)) throw new AppError('BAD_ARGUMENTS', '--k must be between 1 and 100000.');
+        const bar = progressBar();
+        const interrupt = interruptSignal();
+        try {
+          const r = await withProject(dir, (p) => p.similar(queryOf(p, image), { k: opts.k, runId: opts.run, raw: opts.raw, signal: interrupt.signal, onProgress: bar.onProgress }));
+          bar.stop();
+          const rows = r.neighbours.map((n) => ({ name: n.image.name, distance: n.distance }));
+          output(opts.json, rows, () => {
+            const space = r.run === null ? `raw ${r.backbone} features (${r.dim}-d, l2 on normalised)` : `run ${r.run} encodings (${r.dim}-d, ${r.distance})`;
+            return `${table(['name', 'distance'], rows.map((n) => [n.name, n.distance.toFixed(6)]))}\n${rows.length} neighbours by ${space}`;
+          });
+        } finally {
+          bar.stop();
+          interrupt.dispose();
+        }
+      }),
+    );
+}

@@ -1,0 +1,44 @@
+// Writing a float32 matrix with one name per row, for use outside the app:
+//  - NPY (NumPy's format v1.0: magic, header dict, little-endian '<f4' C-order data), names beside it
+//    in FILE.names.txt, one per line, written as in triplet files (escape.ts: a space is %20 …);
+//  - CSV (RFC 4180): a header `name,e0,e1,…` then one row per name, values with float32 precision.
+import { writeFileSync } from 'node:fs';
+import { encodeName } from '../triplets/escape.js';
+
+/** The bytes of an .npy file holding `data` as a float32 array of `shape`. */
+export function npyBytes(data: Float32Array, shape: number[]): Buffer {
+  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  // The header (magic 6 + version 2 + length 2 + dict + '\n') is padded with spaces to a multiple of 64.
+  const unpadded = 10 + dict.length + 1;
+  const header = dict + ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
+  const pre = Buffer.alloc(10);
+  pre.write('\x93NUMPY', 0, 'latin1');
+  pre[6] = 1;
+  pre[7] = 0;
+  pre.writeUInt16LE(header.length, 8);
+  return Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
+}
+
+/** One CSV field: quoted when it holds a comma, quote or line break. */
+const csvField = (s: string): string => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+export function csvText(names: string[], data: Float32Array, dim: number): string {
+  const lines = [['name', ...Array.from({ length: dim }, (_, j) => `e${j}`)].join(',')];
+  names.forEach((name, i) => {
+    const row = Array.from(data.subarray(i * dim, (i + 1) * dim), (v) => String(Math.fround(v)));
+    lines.push([csvField(name), ...row].join(','));
+  });
+  return lines.join('\n') + '\n';
+}
+
+/** Writes the matrix as .npy (+ .names.txt) or .csv by the file's extension; returns the files written. */
+export function writeMatrix(file: string, names: string[], data: Float32Array, dim: number): string[] {
+  if (/\.npy$/i.test(file)) {
+    writeFileSync(file, npyBytes(data, [names.length, dim]));
+    const namesFile = `${file.replace(/\.npy$/i, '')}.names.txt`;
+    writeFileSync(namesFile, names.map((n) => encodeName(n) + '\n').join(''));
+    return [file, namesFile];
+  }
+  writeFileSync(file, csvText(names, data, dim));
+  return [file];
+}

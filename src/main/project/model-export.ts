@@ -1,0 +1,100 @@
+// `export-model`: a finished run for use outside the app.
+//  - ONNX: one file, backbone and encoder together — input `image`: float32 [N, 224, 224, 3], RGB
+//    values 0–255 of the image resized (squashed) to 224×224 as the run's preprocessing says
+//    (antialias: bilinear; nearest: PIL NEAREST), EXIF orientation as recorded; output `encoding`:
+//    [N, dim], exactly the vectors `encode` writes and the app scores with (see ml/convert/onnx-encoder.ts).
+//  - tfjs: the encoder alone (backbone features in), one tfjs layers model per ensemble member
+//    (member-K/model.json + weights.bin) and encoder.json saying how the members are combined.
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { AppError } from '../../shared/errors.js';
+import type { RunSummary } from '../../shared/types.js';
+import { backbonePath, backboneSpec, saveEncoder, type EncoderWeights, type NamedWeight } from '../ml/index.js';
+import { ensureResNet50Folder } from '../ml/backbone/resnet50/install.js';
+import { readLayersFolder, weightMap } from '../ml/convert/layers-folder.js';
+import { appendEncoderHead } from '../ml/convert/onnx-encoder.js';
+import { WEIGHT_NAMES } from '../ml/encoder/model.js';
+import { prepOfRun } from './features.js';
+
+/** The encoder's members, 4 weights each, with the plain layer names a tfjs loader expects. */
+function membersOf(enc: EncoderWeights): NamedWeight[][] {
+  const out: NamedWeight[][] = [];
+  for (let k = 0; k < enc.weights.length / 4; k++) out.push(enc.weights.slice(4 * k, 4 * k + 4).map((w, i) => ({ ...w, name: WEIGHT_NAMES[i] })));
+  return out;
+}
+
+/** How to feed the exported model, written beside it and in the CLI's report. */
+export function preprocessingOf(run: RunSummary) {
+  const spec = backboneSpec(run.options.backbone);
+  const prep = prepOfRun(run.options);
+  return {
+    backbone: spec.id,
+    size: spec.inputSize,
+    resize: prep.resize === 'nearest' ? 'nearest (PIL NEAREST, as Keras load_img), aspect not kept' : 'bilinear (antialias), aspect not kept',
+    exif: prep.exif ? 'apply the EXIF orientation first' : 'ignore the EXIF orientation',
+    values: spec.preprocessing === 'tf' ? 'RGB 0–255 in; the model scales to [−1, 1]' : 'RGB 0–255 in; the model swaps to BGR and subtracts the ImageNet means',
+    distance: run.options.distance,
+  };
+}
+
+export interface ModelExportReport {
+  run: number;
+  onnx: { file: string; dim: number; bytes: number } | null;
+  tfjs: { dir: string; members: number } | null;
+  preprocessing: ReturnType<typeof preprocessingOf>;
+}
+
+/** Writes atomically: a reader never sees half a file. */
+function writeAtomic(file: string, bytes: Uint8Array | string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, file);
+}
+
+/** Builds and writes the run's image → encoding ONNX model. */
+export async function exportOnnx(run: RunSummary, enc: EncoderWeights, file: string): Promise<{ file: string; dim: number; bytes: number }> {
+  const spec = backboneSpec(run.options.backbone);
+  const dir = backbonePath(spec.id);
+  if (spec.id === 'resnet50') await ensureResNet50Folder(dir);
+  const folder = readLayersFolder(dir);
+  let dim = 0;
+  const { buildOnnx } = await import('../ml/convert/onnx-build.js');
+  const bytes = buildOnnx(folder.json.modelTopology, weightMap(folder), {
+    featureLayer: spec.featureLayer,
+    pixels: spec.preprocessing,
+    head: (g, features) => {
+      const h = appendEncoderHead(g, features, membersOf(enc));
+      dim = h.dim;
+      return h;
+    },
+  });
+  writeAtomic(resolve(file), bytes);
+  return { file: resolve(file), dim, bytes: bytes.length };
+}
+
+/** Writes the encoder as tfjs layers models (one folder per member) and encoder.json. */
+export async function exportTfjs(run: RunSummary, enc: EncoderWeights, dir: string): Promise<{ dir: string; members: number }> {
+  const out = resolve(dir);
+  const members = membersOf(enc);
+  if (members.length === 0) throw new AppError('INVALID_FILE', `Run ${run.id} has no encoder weights.`);
+  // Only an earlier export is replaced: a folder holding anything else is left alone.
+  if (existsSync(out) && readdirSync(out).length > 0 && !existsSync(join(out, 'encoder.json'))) {
+    throw new AppError('CONFLICT', `${out} exists and is not an earlier encoder export; choose a new or empty folder.`);
+  }
+  const tmp = `${out}.partial`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  for (const [k, w] of members.entries()) await saveEncoder(join(tmp, `member-${k + 1}`), { weights: w }, run.options);
+  const info = {
+    run: run.id,
+    members: members.map((_, k) => `member-${k + 1}/model.json`),
+    input: `${backboneSpec(run.options.backbone).dim}-d backbone features (${run.options.backbone}, layer ${backboneSpec(run.options.backbone).featureLayer}, global average pooled)`,
+    combine: 'encoding = concat over members of (m(x) / |m(x)|), times 1/sqrt(members); one member: m(x) / |m(x)|',
+    preprocessing: preprocessingOf(run),
+  };
+  writeFileSync(join(tmp, 'encoder.json'), JSON.stringify(info, null, 1));
+  rmSync(out, { recursive: true, force: true });
+  renameSync(tmp, out);
+  return { dir: out, members: members.length };
+}

@@ -1,0 +1,70 @@
+// Backbone features of one image file from outside the project, computed exactly as the project's
+// (same backbone, weights and preprocessing: extractFeatures with the feature key's prep), and never
+// stored. Bytes (a file dropped on the browser-mode page) are size-capped, checked to be an image by
+// their first bytes, written to a private temporary file for the decoder, and removed afterwards.
+import { existsSync, statSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { AppError } from '../../shared/errors.js';
+import { SIMILAR_MAX_BYTES } from '../../shared/types.js';
+import { extractFeatures } from '../ml/index.js';
+import type { FeatureKey } from './features.js';
+
+/** Largest dropped file accepted as bytes (the browser-mode socket carries at most 1 MB per message, base64). */
+export const MAX_QUERY_BYTES = SIMILAR_MAX_BYTES;
+
+/** The image format of some bytes by their signature, or null (JPEG, PNG, GIF, WebP, TIFF, AVIF/HEIF). */
+export function imageTypeOf(b: Uint8Array): string | null {
+  const at = (o: number, s: string) => b.length >= o + s.length && [...s].every((c, i) => b[o + i] === c.charCodeAt(0));
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
+  if (b.length >= 8 && b[0] === 0x89 && at(1, 'PNG\r\n\x1a\n')) return 'png';
+  if (at(0, 'GIF87a') || at(0, 'GIF89a')) return 'gif';
+  if (at(0, 'RIFF') && at(8, 'WEBP')) return 'webp';
+  if (at(0, 'II*\0') || at(0, 'MM\0*')) return 'tiff';
+  if (at(4, 'ftyp') && (at(8, 'avif') || at(8, 'heic') || at(8, 'mif1'))) return 'heif';
+  return null;
+}
+
+/** Refuses bytes that are too large or not an image, naming what was given. */
+export function checkQueryBytes(bytes: Uint8Array, label = 'the dropped file'): void {
+  if (bytes.length === 0) throw new AppError('INVALID_FILE', `${label} is empty.`);
+  if (bytes.length > MAX_QUERY_BYTES) {
+    throw new AppError('TOO_LARGE', `${label} is ${(bytes.length / 1024).toFixed(0)} KB; at most ${MAX_QUERY_BYTES / 1024} KB can be sent (choose the file by its path instead).`);
+  }
+  if (!imageTypeOf(bytes)) throw new AppError('INVALID_FILE', `${label} is not an image (JPEG, PNG, GIF, WebP, TIFF or HEIF expected).`);
+}
+
+/** Features of one file (path or bytes) under `key`; INVALID_FILE when it cannot be decoded. */
+export async function featuresOfFile(key: FeatureKey, query: { file: string } | { bytes: Uint8Array; label?: string }, signal?: AbortSignal): Promise<Float32Array> {
+  if ('file' in query) {
+    const path = resolve(query.file);
+    if (!existsSync(path) || !statSync(path).isFile()) throw new AppError('NOT_FOUND', `${path}: no such image file.`);
+    return extractOne(key, path, path, signal);
+  }
+  checkQueryBytes(query.bytes, query.label);
+  const dir = await mkdtemp(join(tmpdir(), 'triplet-studio-query-'));
+  try {
+    const path = join(dir, 'query');
+    await writeFile(path, query.bytes, { mode: 0o600 });
+    return await extractOne(key, path, query.label ?? 'the dropped file', signal);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function extractOne(key: FeatureKey, path: string, label: string, signal?: AbortSignal): Promise<Float32Array> {
+  let out: Float32Array | null = null;
+  let error: Error | null = null;
+  await extractFeatures({
+    backbone: key.backbone,
+    images: [{ id: 1, path }],
+    prep: key.prep,
+    workers: 1,
+    signal,
+    onBatch: (rows) => void (out = new Float32Array(rows[0].features)),
+    onImageError: (_id, _p, err) => void (error = err),
+  });
+  if (!out) throw new AppError('INVALID_FILE', `${label}: cannot be read as an image (${(error as Error | null)?.message.replace(`${path}: `, '') ?? 'no features'}).`);
+  return out;
+}

@@ -1,0 +1,155 @@
+// Using a run outside the app: `encode` (CSV, NPY), the one-file ONNX export (backbone + encoder) run
+// with onnxruntime-node, and the tfjs encoder export run with tfjs — all giving the encodings the app uses.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { decodeRgb } from '../../../src/main/ml/index.js';
+import { loadOrt } from '../../../src/main/ml/features/onnx-engine.js';
+import { encodeAllImages } from '../../../src/main/project/encode.js';
+import { featureKey, loadFeatures, prepOfRun } from '../../../src/main/project/features.js';
+import { Project } from '../../../src/main/project/project.js';
+import { loadRunEncoder, modelDirOf } from '../../../src/main/project/runs.js';
+import { cliRunner } from '../../helpers/cli.js';
+import { makeFlowersSubset } from '../../helpers/flowers-subset.js';
+import { skipWithoutOrt } from '../../helpers/ort.js';
+import { sharedModelsDir, skipWithoutBackbone } from '../../helpers/shared.js';
+
+const BACKBONE = 'mobilenet_v1_0.75_224';
+const skip = skipWithoutBackbone(BACKBONE);
+const root = mkdtempSync(join(tmpdir(), 'ts-export-'));
+let project: Project;
+const savedEnv = process.env.TRIPLET_STUDIO_BACKBONES;
+const ctx = () => ({ db: project.db, readOnly: false, encoder: (id: number) => loadRunEncoder(project.dir, id, modelDirOf(id)) });
+
+before(async () => {
+  if (skip) return;
+  process.env.TRIPLET_STUDIO_BACKBONES = sharedModelsDir();
+  const data = makeFlowersSubset(root, { perClass: 3, seed: 5, trainLines: 40, testLines: 5 });
+  project = Project.init(join(root, 'project'));
+  await project.importImages(data.images);
+  await project.importTriplets(data.train, 'train');
+  await project.importTriplets(data.test, 'test', { allowLeakage: true });
+  await project.train({ epochs: 2, seed: 2, ensemble: 2 });
+});
+
+after(() => {
+  project?.close();
+  if (savedEnv === undefined) delete process.env.TRIPLET_STUDIO_BACKBONES;
+  else process.env.TRIPLET_STUDIO_BACKBONES = savedEnv;
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** A minimal .npy reader: checks the magic and header, returns dtype, shape and the float32 data. */
+function readNpy(file: string): { descr: string; shape: number[]; data: Float32Array } {
+  const b = readFileSync(file);
+  assert.equal(b.subarray(0, 6).toString('latin1'), '\x93NUMPY');
+  assert.deepEqual([b[6], b[7]], [1, 0]);
+  const len = b.readUInt16LE(8);
+  assert.equal((10 + len) % 64, 0, 'header padded to 64 bytes');
+  const header = b.subarray(10, 10 + len).toString('latin1');
+  assert.ok(header.endsWith('\n'));
+  const descr = /'descr': '([^']+)'/.exec(header)![1];
+  assert.match(header, /'fortran_order': False/);
+  const shape = /'shape': \(([^)]*)\)/.exec(header)![1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const body = b.subarray(10 + len);
+  const data = new Float32Array(body.length / 4);
+  new Uint8Array(data.buffer).set(body);
+  return { descr, shape, data };
+}
+
+test('encode: NPY (+ names) and CSV hold every image encoding the app uses', { skip }, async () => {
+  const npy = join(root, 'enc.npy');
+  const r = await project.encode(npy);
+  assert.deepEqual([r.images, r.dim, r.leftOut.length], [15, 20, 0]);
+  const m = readNpy(npy);
+  assert.deepEqual([m.descr, m.shape], ['<f4', [15, 20]]);
+  const ref = await encodeAllImages(ctx());
+  assert.deepEqual(m.data, ref.data);
+  assert.deepEqual(readFileSync(join(root, 'enc.names.txt'), 'utf8').trim().split('\n'), ref.names);
+  // Each row is a unit vector (the joined ensemble embedding).
+  const norm = Math.hypot(...m.data.subarray(0, 20));
+  assert.ok(Math.abs(norm - 1) < 1e-5, `norm ${norm}`);
+
+  const csv = join(root, 'enc.csv');
+  await project.encode(csv);
+  const lines = readFileSync(csv, 'utf8').trim().split('\n');
+  assert.equal(lines[0], ['name', ...Array.from({ length: 20 }, (_, j) => `e${j}`)].join(','));
+  assert.equal(lines.length, 16);
+  const first = lines[1].split(',');
+  assert.equal(first[0], ref.names[0]);
+  assert.deepEqual(first.slice(1).map(Number), Array.from(ref.data.subarray(0, 20)));
+  await assert.rejects(project.encode(join(root, 'enc.txt')), { code: 'BAD_ARGUMENTS' });
+});
+
+test('ONNX export run with onnxruntime-node = encode, from the photos', { skip }, async (t) => {
+  const noOrt = await skipWithoutOrt();
+  if (noOrt) return t.skip(noOrt);
+  const file = join(root, 'model.onnx');
+  const r = await project.exportModel(undefined, { onnx: file });
+  assert.equal(r.onnx!.dim, 20);
+  const ort = await loadOrt();
+  const session = await ort.InferenceSession.create(file);
+  assert.deepEqual([session.inputNames, session.outputNames], [['image'], ['encoding']]);
+  const ref = await encodeAllImages(ctx());
+  const run = project.runs().at(-1)!;
+  const picks = [0, 7, 14];
+  const pixels = new Float32Array(picks.length * 224 * 224 * 3);
+  for (const [i, row] of picks.entries()) {
+    const id = project.listImages({ search: ref.names[row] }).items.find((x) => x.name === ref.names[row])!.id;
+    pixels.set(await decodeRgb(project.mediaPath('image', id)!, 224, prepOfRun(run.options)), i * 224 * 224 * 3);
+  }
+  const out = await session.run({ image: new ort.Tensor('float32', pixels, [picks.length, 224, 224, 3]) });
+  const enc = out.encoding.data as Float32Array;
+  let maxDiff = 0;
+  for (const [i, row] of picks.entries()) for (let j = 0; j < 20; j++) maxDiff = Math.max(maxDiff, Math.abs(enc[i * 20 + j] - ref.data[row * 20 + j]));
+  t.diagnostic(`ONNX export vs encode: max abs diff ${maxDiff.toExponential(2)}`);
+  assert.ok(maxDiff < 1e-4, `max abs diff ${maxDiff}`);
+  await session.release();
+});
+
+test('tfjs encoder export: members loaded with tfjs and combined as encoder.json says = encode', { skip }, async (t) => {
+  const dir = join(root, 'tfjs');
+  const r = await project.exportModel(undefined, { tfjs: dir });
+  assert.equal(r.tfjs!.members, 2);
+  const info = JSON.parse(readFileSync(join(dir, 'encoder.json'), 'utf8')) as { members: string[] };
+  const run = project.runs().at(-1)!;
+  const ref = await encodeAllImages(ctx());
+  const features = loadFeatures(project.db, featureKey(BACKBONE, prepOfRun(run.options)));
+  const ids = ref.names.map((n) => project.listImages({ search: n }).items.find((x) => x.name === n)!.id);
+  const x = tf.tensor2d(ids.flatMap((id) => Array.from(features.get(id)!)), [ids.length, 768]);
+  const parts: tf.Tensor[] = [];
+  for (const m of info.members) {
+    const json = JSON.parse(readFileSync(join(dir, m), 'utf8'));
+    const weights = readFileSync(join(dir, m, '..', json.weightsManifest[0].paths[0]));
+    const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) }));
+    const e = model.predict(x) as tf.Tensor2D;
+    parts.push(e.div(e.norm('euclidean', 1, true)));
+  }
+  const enc = tf.concat(parts, 1).div(Math.sqrt(parts.length)).dataSync() as Float32Array;
+  let maxDiff = 0;
+  for (let i = 0; i < enc.length; i++) maxDiff = Math.max(maxDiff, Math.abs(enc[i] - ref.data[i]));
+  t.diagnostic(`tfjs export vs encode: max abs diff ${maxDiff.toExponential(2)}`);
+  assert.ok(maxDiff < 1e-5, `max abs diff ${maxDiff}`);
+  // A folder holding something else is never replaced.
+  const other = join(root, 'other');
+  mkdirSync(other);
+  writeFileSync(join(other, 'keep.txt'), 'mine');
+  await assert.rejects(project.exportModel(undefined, { tfjs: other }), { code: 'CONFLICT' });
+  assert.equal(readFileSync(join(other, 'keep.txt'), 'utf8'), 'mine');
+});
+
+test('CLI encode and export-model --json', { skip }, async () => {
+  const run = cliRunner(join(root, 'appdata'), { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
+  const e = await run('encode', project.dir, '--out', join(root, 'cli.npy'), '--json');
+  assert.equal(e.code, 0, e.stderr);
+  const rep = JSON.parse(e.stdout);
+  assert.deepEqual([rep.images, rep.dim, rep.files.length], [15, 20, 2]);
+  const x = await run('export-model', project.dir, '--onnx', join(root, 'cli.onnx'), '--json');
+  assert.equal(x.code, 0, x.stderr);
+  assert.equal(JSON.parse(x.stdout).onnx.dim, 20);
+  const none = await run('export-model', project.dir, '--json');
+  assert.equal(none.code, 1);
+});
