@@ -6,6 +6,7 @@ import { AppError } from '../../shared/errors.js';
 import type {
   BackendName,
   EvaluateResult,
+  FixesSinceRun,
   HistoryEntry,
   ImageImportReport,
   ImagePage,
@@ -36,6 +37,7 @@ import { exportTriplets } from '../triplets/export.js';
 import { importTriplets, type TripletImportOptions } from '../triplets/import.js';
 import * as store from '../triplets/store.js';
 import { noteImageImport } from '../triplets/history.js';
+import { fixesSinceRun } from './fixes-since.js';
 import { ensureFeatures, featureKey, loadFeatures, prepOfRun, type EmbedReport, type EnsureFeaturesOptions } from './features.js';
 import {
   evaluateRun,
@@ -277,5 +279,12 @@ export class Project {
     if (this.readOnly) {
       throw new AppError('FORBIDDEN', `Cannot ${what}: ${join(this.dir, DB_FILE)} is read-only here, so the project is open for viewing and export only.`);
     }
+  }
+
+  // ---------- Review loop (s6-lists) ----------
+
+  /** Train/test triplets edited since a run (default: latest finished) started; null without a run. */
+  fixesSince(runId?: number): FixesSinceRun | null {
+    return fixesSinceRun(this.db, runId);
   }
 }

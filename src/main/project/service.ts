@@ -300,4 +300,10 @@ export class StudioService implements StudioServiceApi {
     writeFileSync(tmp, JSON.stringify(list, null, 2) + '\n');
     renameSync(tmp, this.recentFile());
   }
+
+  // ---------- Review loop (s6-lists) ----------
+
+  fixesSince({ runId }: ServiceArgs<'fixesSince'>): Replies['fixesSince'] {
+    return this.current().fixesSince(runId);
+  }
 }

@@ -78,6 +78,11 @@ export function updateTripletRow(db: Db, row: RowColumns): void {
   ).run(row);
 }
 
+/** An image of the triplet was replaced: its stored distances no longer apply. */
+export function deletePredictionsOfTriplet(db: Db, tripletId: number): void {
+  db.prepare('DELETE FROM predictions WHERE triplet_id = ?').run(tripletId);
+}
+
 /** Positive and negative traded places: so do the stored distances. */
 export function swapPredictions(db: Db, tripletId: number): void {
   db.prepare('UPDATE predictions SET d_ap = d_an, d_an = d_ap WHERE triplet_id = ?').run(tripletId);

@@ -88,6 +88,7 @@ export function createFakeService(opts: { images: number; flowersDir?: string })
     runs: () => [],
     evaluate: unsupported,
     mistakes: () => [],
+    fixesSince: () => null,
     mediaPath: (_kind, id) => (files.length ? files[(id - 1) % files.length] : null),
   };
 }
