@@ -1,9 +1,10 @@
 // State of the Triplets view (one instance per mounted view): list or maker mode, the maker's picks,
 // the import/export dialog, and the edit commands with their messages. The triplet list itself is
 // the shared `triplets` state (lib/state/triplets.svelte.ts); it refreshes on change events.
-import type { ImageRecord, Neighbour, Split, TripletImportReport } from '../../../shared/types.js';
+import type { ImageRecord, Neighbour, Split, TripletImportReport, TripletRecord, TripletRole } from '../../../shared/types.js';
 import { api, call, toApiError } from '../../lib/api.js';
 import { formatNumber, plural } from '../../lib/format.js';
+import { status } from '../../lib/state/status.svelte.js';
 import { attempt, toasts } from '../../lib/state/toasts.svelte.js';
 import { triplets } from '../../lib/state/triplets.svelte.js';
 
@@ -15,7 +16,9 @@ export interface FileOp {
 }
 
 export class TripletsPage {
-  mode = $state<'list' | 'make'>('list');
+  /** list; make = the maker; replace = picking a new image for one place of a triplet. */
+  mode = $state<'list' | 'make' | 'replace'>('list');
+  replacing = $state.raw<{ triplet: TripletRecord; role: TripletRole } | null>(null);
 
   // ----- maker -----
   picks = $state.raw<ImageRecord[]>([]);
@@ -41,10 +44,34 @@ export class TripletsPage {
             : cur.status === 'excluded'
               ? ({ kind: 'include' } as const)
               : ({ kind: 'exclude' } as const);
-    const ok = await attempt(() => triplets.edit(cur.id, e));
-    if (ok !== undefined) {
+    try {
+      await triplets.edit(cur.id, e);
       const words = { swap: 'Swapped positive and negative', delete: 'Deleted', move: `Moved to ${e.kind === 'move' ? e.split : ''}`, toggle: e.kind === 'include' ? 'Included' : 'Excluded' };
-      toasts.push('success', words[kind], `Triplet #${cur.id} · Ctrl+Z to undo`);
+      status.say(`${words[kind]} · triplet #${cur.id} · Ctrl+Z to undo`);
+    } catch (err) {
+      status.say(toApiError(err).message, 'error');
+    }
+  }
+
+  /** Starts picking a new image for one place of the selected triplet. */
+  startReplace(role: TripletRole): void {
+    const t = triplets.current;
+    if (!t) return;
+    this.replacing = { triplet: t, role };
+    this.mode = 'replace';
+  }
+
+  /** The picked image takes the place; refused ones (duplicate, contradiction, leak) say why and stay in picking. */
+  async replaceWith(img: ImageRecord): Promise<void> {
+    const r = this.replacing;
+    if (!r) return;
+    try {
+      await triplets.edit(r.triplet.id, { kind: 'replace', role: r.role, imageId: img.id });
+      status.say(`Replaced the ${r.role} of triplet #${r.triplet.id} with ${img.name} · Ctrl+Z to undo`);
+      this.replacing = null;
+      this.mode = 'list';
+    } catch (err) {
+      toasts.error(err, 'Could not replace the image');
     }
   }
 
