@@ -39,9 +39,10 @@ function checkAgainstStore(db: Db, self: number, split: Split, a: number, p: num
   if (contra) throw new AppError('CONFLICT', `It would contradict triplet ${contra.id} (same anchor, positive and negative the other way round).`);
   if (allowLeakage) return;
   const leak = others[0];
-  if (leak) throw new AppError('CONFLICT', `It would leak across the split: the same triplet is ${leak.split} triplet ${leak.id}.`);
+  // details.leak: the caller may ask again with allowLeakage (the app's "Replace anyway", the CLI's --allow-leakage).
+  if (leak) throw new AppError('CONFLICT', `It would leak across the split: the same triplet is ${leak.split} triplet ${leak.id}.`, { leak: true });
   if (allImagesUsedBy(db, otherSplit(split), [a, p, n])) {
-    throw new AppError('CONFLICT', `It would leak across the split: all three images are used by ${otherSplit(split)} triplets.`);
+    throw new AppError('CONFLICT', `It would leak across the split: all three images are used by ${otherSplit(split)} triplets.`, { leak: true });
   }
 }
 

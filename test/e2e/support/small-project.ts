@@ -24,21 +24,22 @@ async function build(trainRun: boolean): Promise<SmallProject> {
   const data = makeFlowersSubset(join(root, 'data'), { perClass: 6, seed: 3, trainLines: 80, testLines: 40, testHeader: '# held-out triplets\n' });
   // Every third test line with positive and negative the wrong way round: mistakes to review.
   const lines = readFileSync(data.test, 'utf8').split('\n');
-  writeFileSync(data.test, lines.map((l, i) => (i > 0 && i % 3 === 0 && l ? l.split(' ').map((w, j, a) => (j === 1 ? a[2] : j === 2 ? a[1] : w)).join(' ') : l)).join('\n'));
+  const heldOut = join(root, 'data', 'held-out.txt'); // not "test.txt": Review must name the real file
+  writeFileSync(heldOut, lines.map((l, i) => (i > 0 && i % 3 === 0 && l ? l.split(' ').map((w, j, a) => (j === 1 ? a[2] : j === 2 ? a[1] : w)).join(' ') : l)).join('\n'));
   const cli = cliRunner(join(root, 'appdata'), { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
   const dir = join(root, 'flowers-project');
   const steps = [
     ['init', dir],
     ['import-images', dir, data.images],
     ['import-triplets', dir, data.train, '--split', 'train'],
-    ['import-triplets', dir, data.test, '--split', 'test', '--allow-leakage'],
+    ['import-triplets', dir, heldOut, '--split', 'test', '--allow-leakage'],
     ...(trainRun ? [['train', dir, '--epochs', '2', '--seed', '1']] : []),
   ];
   for (const args of steps) {
     const r = await cli(...args);
     if (r.code !== 0) throw new Error(`triplet-studio ${args.join(' ')} failed:\n${r.stderr}`);
   }
-  return { dir, train: data.train, test: data.test };
+  return { dir, train: data.train, test: heldOut };
 }
 
 /** A fresh copy of the small trained project at `target` (a folder that does not exist yet). */

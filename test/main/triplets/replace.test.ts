@@ -66,7 +66,7 @@ test('replace refuses a duplicate, a contradiction, a repeated image, a cross-sp
   assert.throws(() => replace('positive', 5), { code: 'CONFLICT', message: /contradict triplet 3/ });
   assert.throws(() => replace('anchor', 3), { code: 'BAD_ARGUMENTS', message: /three different images/ });
   assert.throws(() => replace('anchor', 99), { code: 'NOT_FOUND' });
-  assert.throws(() => replace('positive', 6), { code: 'CONFLICT', message: /same triplet is test triplet 4/ });
+  assert.throws(() => replace('positive', 6), { code: 'CONFLICT', message: /same triplet is test triplet 4/, details: { leak: true } });
   assert.throws(() => replace('anchor', 7), { code: 'CONFLICT', message: /all three images are used by test triplets/ });
   assert.equal(rows(), before, 'a refused replacement changes no row');
   assert.equal(store.listHistory(db()).length, steps, 'and records no step');

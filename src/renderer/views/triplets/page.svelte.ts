@@ -19,6 +19,8 @@ export class TripletsPage {
   /** list; make = the maker; replace = picking a new image for one place of a triplet. */
   mode = $state<'list' | 'make' | 'replace'>('list');
   replacing = $state.raw<{ triplet: TripletRecord; role: TripletRole } | null>(null);
+  /** A replacement refused only for leaking across the split: the user may confirm it. */
+  leak = $state.raw<{ image: ImageRecord; message: string } | null>(null);
 
   // ----- maker -----
   picks = $state.raw<ImageRecord[]>([]);
@@ -62,16 +64,19 @@ export class TripletsPage {
   }
 
   /** The picked image takes the place; refused ones (duplicate, contradiction, leak) say why and stay in picking. */
-  async replaceWith(img: ImageRecord): Promise<void> {
+  async replaceWith(img: ImageRecord, allowLeakage = false): Promise<void> {
     const r = this.replacing;
     if (!r) return;
+    this.leak = null;
     try {
-      await triplets.edit(r.triplet.id, { kind: 'replace', role: r.role, imageId: img.id });
+      await triplets.edit(r.triplet.id, { kind: 'replace', role: r.role, imageId: img.id, ...(allowLeakage ? { allowLeakage } : {}) });
       status.say(`Replaced the ${r.role} of triplet #${r.triplet.id} with ${img.name} · Ctrl+Z to undo`);
       this.replacing = null;
       this.mode = 'list';
     } catch (err) {
-      toasts.error(err, 'Could not replace the image');
+      const e = toApiError(err);
+      if ((e.details as { leak?: boolean } | undefined)?.leak) this.leak = { image: img, message: e.message };
+      else toasts.error(err, 'Could not replace the image');
     }
   }
 
