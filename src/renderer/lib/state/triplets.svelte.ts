@@ -96,10 +96,25 @@ class Triplets {
     return page.items;
   }
 
-  /** The rows from `start` to `end` (exclusive) are about to show: load their pages. */
+  private throttle: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * The rows from `start` to `end` (exclusive) are about to show: load their pages. While the list
+   * flies past (a dragged scrollbar), at most every 80 ms and always for the latest range, so the
+   * pages the user only passed are never queued in front of the ones they stop on.
+   */
   ensure(start: number, end: number): void {
     this.range = [start, end];
-    for (const p of this.pageSpan(start, end)) void this.loadPage(p);
+    if (this.throttle) return;
+    this.loadRange();
+    this.throttle = setTimeout(() => {
+      this.throttle = null;
+      this.loadRange();
+    }, 80);
+  }
+
+  private loadRange(): void {
+    for (const p of this.pageSpan(...this.range)) void this.loadPage(p);
   }
 
   private loadPage(index: number): Promise<void> {
