@@ -34,8 +34,16 @@ test('the Triplets list of 100,000 triplets scrolls in windowed rows; frame time
   }
   await page.setViewportSize({ width: 1440, height: 900 });
   await openProject(page, projectDir + '-big');
-  let pages = 0;
-  page.on('websocket', (ws) => ws.on('framesent', (f) => void (String(f.payload).includes('"listTriplets"') && pages++)));
+  // Count the listTriplets requests the page sends (the socket is already open: wrap its send).
+  await page.evaluate(() => {
+    const w = window as unknown as { listTriplets: number };
+    w.listTriplets = 0;
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (this: WebSocket, data: Parameters<WebSocket['send']>[0]) {
+      if (typeof data === 'string' && data.includes('"listTriplets"')) w.listTriplets++;
+      return send.call(this, data);
+    };
+  });
   await page.getByTestId('nav-triplets').click();
   await expect(page.getByTestId('triplet-position')).toHaveText('1 of 100,000');
   await expect(page.getByTestId('triplet-row').first()).toBeVisible();
@@ -61,9 +69,11 @@ test('the Triplets list of 100,000 triplets scrolls in windowed rows; frame time
   });
   // The last rows load and show.
   await expect(page.locator('[data-testid="triplet-row"][data-row="99999"]')).toBeVisible();
+  const pages = await page.evaluate(() => (window as unknown as { listTriplets: number }).listTriplets);
   const result = { ...stats, listTripletsRequests: pages };
   console.log(`lists-100k: ${JSON.stringify(result)}`);
   await info.attach('lists-100k.json', { body: JSON.stringify(result, null, 2), contentType: 'application/json' });
   expect(stats.rowsMax, 'rows in the DOM while scrolling (windowed)').toBeLessThan(60);
-  expect(pages, 'pages fetched for 240 scroll positions over 100,000 rows').toBeLessThan(260);
+  expect(pages, 'pages fetched for 240 scroll positions over 100,000 rows').toBeGreaterThan(0);
+  expect(pages, 'pages fetched for 240 scroll positions over 100,000 rows (throttled)').toBeLessThan(240);
 });
