@@ -65,8 +65,15 @@ class Triplets {
     this.loading = true;
     try {
       const fresh = new Map<number, TripletRecord[]>();
-      await Promise.all([...keep].map(async (p) => fresh.set(p, await this.fetchPage(p, gen))));
+      // Registered as in flight, so the list asking for the same rows meanwhile does not fetch them twice.
+      const jobs = [...keep].map((p) => {
+        const job = this.fetchPage(p, gen).then((items) => void fresh.set(p, items));
+        this.inFlight.set(p, job);
+        return job;
+      });
+      await Promise.all(jobs);
       if (gen !== this.gen) return;
+      this.inFlight.clear();
       this.pages = fresh;
       this.selected = Math.min(this.selected, Math.max(0, this.total - 1));
       this.loaded = true;
