@@ -116,6 +116,8 @@ export function tripletPageRows(db: Db, q: TripletPageQuery): { total: number; o
     params.img = q.imageId;
   }
   if (q.mispredicted !== undefined) where.push(q.mispredicted ? 'p.d_ap >= p.d_an' : '(p.d_ap IS NULL OR p.d_ap < p.d_an)');
+  // One image's triplets are few: found through the image indexes and sorted, in one query.
+  if (q.imageId !== undefined) return onePage(db, q, where, params);
   const from = `FROM triplets t LEFT JOIN predictions p ON p.run_id = @run AND p.triplet_id = t.id WHERE t.split = @split${where.map((w) => ` AND ${w}`).join('')}`;
   const count = db.prepare(`SELECT COUNT(*) ${from}`).pluck();
   const ids = db.prepare(`SELECT t.id ${from} ORDER BY t.seq LIMIT @limit OFFSET @offset`).pluck();
@@ -138,6 +140,15 @@ export function tripletPageRows(db: Db, q: TripletPageQuery): { total: number; o
     }
     skip = Math.max(0, skip - n);
   }
+  return { total, offset, rows };
+}
+
+function onePage(db: Db, q: TripletPageQuery, where: string[], params: Record<string, unknown>): { total: number; offset: number; rows: RawRow[] } {
+  if (q.split) (where.push('t.split = @split'), (params.split = q.split));
+  const from = `FROM triplets t LEFT JOIN predictions p ON p.run_id = @run AND p.triplet_id = t.id WHERE ${where.join(' AND ')}`;
+  const total = db.prepare(`SELECT COUNT(*) ${from}`).pluck().get(params) as number;
+  const offset = q.offset ?? 0;
+  const rows = db.prepare(`${SELECT}, p.d_ap AS dAP, p.d_an AS dAN ${from} ORDER BY t.split DESC, t.seq LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit ?? 100, offset }) as RawRow[];
   return { total, offset, rows };
 }
 
