@@ -107,6 +107,7 @@ for (const size of [
     test('Library: arrow keys move the selection, Enter opens the full-size viewer, ←/→ step, Esc closes', async ({ app: page, projectDir }) => {
       await openProject(page, (await smallProject(projectDir + '-p')).dir);
       const items = page.getByTestId('library-item');
+      await expect(items.nth(5)).toBeVisible(); // the first page is in
       const names = await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-name')!));
       await items.first().click();
       await expect(page.getByTestId('image-detail')).toBeVisible();
