@@ -42,6 +42,7 @@ export const REQUEST_NAMES = [
   'audit',
   'auditReport',
   'similar',
+  'fixesSince',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 

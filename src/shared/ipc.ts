@@ -15,6 +15,7 @@ import type {
   BackboneInfo,
   BackendReport,
   EvaluateResult,
+  FixesSinceRun,
   HistoryEntry,
   ImageImportReport,
   ImagePage,
@@ -50,6 +51,7 @@ const tripletEdit = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('review'), review: z.enum(['keep', 'ambiguous']).nullable() }),
   z.object({ kind: z.literal('move'), split }),
   z.object({ kind: z.literal('delete') }),
+  z.object({ kind: z.literal('replace'), role: z.enum(['anchor', 'positive', 'negative']), imageId: id, allowLeakage: z.boolean().optional() }),
 ]);
 
 /** Request channels and their argument schemas. Order is irrelevant; names are the API. */
@@ -96,6 +98,8 @@ export const REQUESTS = {
   runs: z.object({}),
   evaluate: z.object({ runId: id.optional() }),
   mistakes: z.object({ runId: id.optional() }),
+  /** Review: how many train/test triplets were edited since a run (default latest finished) started. */
+  fixesSince: z.object({ runId: id.optional() }),
   // Dialogs (Electron shows native ones; browser mode returns null and the UI asks for a path)
   /** `typed`: the path the user typed in the fallback dialog; the host records it as picked and returns it absolute. */
   pickFolder: z.object({ title: z.string().max(200).optional(), typed: path.optional() }),
@@ -191,6 +195,7 @@ export interface Replies {
   runs: RunSummary[];
   evaluate: EvaluateResult;
   mistakes: Mistake[];
+  fixesSince: FixesSinceRun | null;
   pickFolder: string | null;
   pickFile: string | null;
   activeJobs: ActiveJob[];

@@ -69,10 +69,10 @@ test('each triplet edit, undo and import fetches the list and the counts once', 
   // Swap with the key: one edit, one list fetch, one count fetch.
   const row = page.getByTestId('triplet-row').nth(0);
   await row.click();
-  const [pos, neg] = [await row.locator('td.pos').textContent(), await row.locator('td.neg').textContent()];
+  const [pos, neg] = [await row.locator('.pos').getAttribute('data-name'), await row.locator('.neg').getAttribute('data-name')];
   requests.reset();
   await page.keyboard.press('s');
-  await expect(row.locator('td.pos')).toHaveText(neg!);
+  await expect(row.locator('.pos')).toHaveAttribute('data-name', neg!);
   await settle(page);
   expect(requests.of('editTriplet')).toBe(1);
   expect(requests.of('listTriplets'), 'one list fetch per edit').toBe(1);
@@ -92,7 +92,7 @@ test('each triplet edit, undo and import fetches the list and the counts once', 
     requests.reset();
     await page.keyboard.press('Control+z');
     if (expected) await expect(page.getByTestId('triplet-count')).toContainText(expected);
-    else await expect(row.locator('td.pos')).toHaveText(pos!);
+    else await expect(row.locator('.pos')).toHaveAttribute('data-name', pos!);
     await settle(page);
     expect(requests.of('undo')).toBe(1);
     expect(requests.of('listTriplets'), 'one list fetch per undo').toBe(1);

@@ -6,6 +6,7 @@ import { AppError } from '../../shared/errors.js';
 import type {
   BackendName,
   EvaluateResult,
+  FixesSinceRun,
   HistoryEntry,
   ImageImportReport,
   ImagePage,
@@ -41,6 +42,7 @@ import { importTriplets, type TripletImportOptions } from '../triplets/import.js
 import * as store from '../triplets/store.js';
 import { noteImageImport } from '../triplets/history.js';
 import { answerSuggestion, suggestForProject, type SuggestionAnswerArgs, type SuggestOptions } from './suggest.js';
+import { fixesSinceRun } from './fixes-since.js';
 import { ensureFeatures, featureKey, loadFeatures, prepOfRun, type EmbedReport, type EnsureFeaturesOptions } from './features.js';
 import { SimilarIndex, type SimilarOptions, type SimilarQuery } from './similar.js';
 import { encodeToFile, finishedRun, type EncodeReport } from './encode.js';
@@ -331,5 +333,12 @@ export class Project {
       tfjs: to.tfjs ? await exportTfjs(run, enc, to.tfjs) : null,
       preprocessing: preprocessingOf(run),
     };
+  }
+
+  // ---------- Review loop (s6-lists) ----------
+
+  /** Train/test triplets edited since a run (default: latest finished) started; null without a run. */
+  fixesSince(runId?: number): FixesSinceRun | null {
+    return fixesSinceRun(this.db, runId);
   }
 }

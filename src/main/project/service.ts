@@ -394,4 +394,10 @@ export class StudioService implements StudioServiceApi {
 
   /** Feature computations the similarity search already started (see similar). */
   private readonly similarTried = new Set<string>();
+
+  // ---------- Review loop (s6-lists) ----------
+
+  fixesSince({ runId }: ServiceArgs<'fixesSince'>): Replies['fixesSince'] {
+    return this.current().fixesSince(runId);
+  }
 }

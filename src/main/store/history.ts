@@ -97,3 +97,18 @@ export function newestUndoable(db: Db): StepHead | undefined {
 export function nextRedoable(db: Db): StepHead | undefined {
   return db.prepare('SELECT id, group_id FROM history WHERE undone = 1 AND discarded = 0 ORDER BY id LIMIT 1').get() as StepHead | undefined;
 }
+
+/**
+ * Distinct triplets of `split` (before or after the change) changed by steps still applied since
+ * `since` (an ISO time, same format as `at`); log-only rows excluded.
+ */
+export function tripletsChangedSince(db: Db, since: string, split: 'train' | 'test'): number {
+  return db
+    .prepare(
+      `SELECT COUNT(DISTINCT triplet_id) FROM history
+       WHERE at >= @since AND undone = 0 AND undoable = 1 AND triplet_id IS NOT NULL
+         AND (json_extract(before, '$.split') = @split OR json_extract(after, '$.split') = @split)`,
+    )
+    .pluck()
+    .get({ since, split }) as number;
+}

@@ -148,8 +148,9 @@ export function mistakesOf(db: Db, runId: number): Mistake[] {
     .prepare(
       `SELECT t.id AS tripletId, t.line, t.anchor_name AS anchor, t.positive_name AS positive, t.negative_name AS negative,
               t.anchor_id AS anchorId, t.positive_id AS positiveId, t.negative_id AS negativeId, p.d_ap AS dAP, p.d_an AS dAN,
-              t.review
+              t.review, f.path AS file
        FROM triplets t JOIN predictions p ON p.triplet_id = t.id AND p.run_id = ?
+       LEFT JOIN triplet_files f ON f.id = t.file_id
        WHERE t.split = 'test' AND t.status = 'active' AND p.d_ap >= p.d_an
        ORDER BY (p.d_ap - p.d_an) DESC, t.seq`,
     )

@@ -78,6 +78,11 @@ export function updateTripletRow(db: Db, row: RowColumns): void {
   ).run(row);
 }
 
+/** An image of the triplet was replaced: its stored distances no longer apply. */
+export function deletePredictionsOfTriplet(db: Db, tripletId: number): void {
+  db.prepare('DELETE FROM predictions WHERE triplet_id = ?').run(tripletId);
+}
+
 /** Positive and negative traded places: so do the stored distances. */
 export function swapPredictions(db: Db, tripletId: number): void {
   db.prepare('UPDATE predictions SET d_ap = d_an, d_an = d_ap WHERE triplet_id = ?').run(tripletId);
@@ -95,11 +100,15 @@ export interface TripletPageQuery {
   limit?: number;
 }
 
-/** One page by split then import order; `runId` (if any) supplies dAP/dAN and the mispredicted filter. */
+/**
+ * One page by split (train, then test) then import order; `runId` (if any) supplies dAP/dAN and the
+ * mispredicted filter. Each split is read on its own (split = ?, ORDER BY seq) so the (split, seq)
+ * index gives the order and a page deep in 100,000 triplets skips index entries, not sorted rows;
+ * the ids of the page come first, then only those rows are read whole.
+ */
 export function tripletPageRows(db: Db, q: TripletPageQuery): { total: number; offset: number; rows: RawRow[] } {
   const where: string[] = [];
   const params: Record<string, unknown> = { run: q.runId ?? -1 };
-  if (q.split) (where.push('t.split = @split'), (params.split = q.split));
   if (q.status) (where.push('t.status = @status'), (params.status = q.status));
   if (q.edited !== undefined) (where.push('t.edited = @edited'), (params.edited = q.edited ? 1 : 0));
   if (q.imageId !== undefined) {
@@ -107,11 +116,39 @@ export function tripletPageRows(db: Db, q: TripletPageQuery): { total: number; o
     params.img = q.imageId;
   }
   if (q.mispredicted !== undefined) where.push(q.mispredicted ? 'p.d_ap >= p.d_an' : '(p.d_ap IS NULL OR p.d_ap < p.d_an)');
-  const from = `FROM triplets t LEFT JOIN predictions p ON p.run_id = @run AND p.triplet_id = t.id ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`;
-  const total = (db.prepare(`SELECT COUNT(*) AS n ${from}`).get(params) as { n: number }).n;
+  // One image's triplets are few: found through the image indexes and sorted, in one query.
+  if (q.imageId !== undefined) return onePage(db, q, where, params);
+  const from = `FROM triplets t LEFT JOIN predictions p ON p.run_id = @run AND p.triplet_id = t.id WHERE t.split = @split${where.map((w) => ` AND ${w}`).join('')}`;
+  const count = db.prepare(`SELECT COUNT(*) ${from}`).pluck();
+  const ids = db.prepare(`SELECT t.id ${from} ORDER BY t.seq LIMIT @limit OFFSET @offset`).pluck();
+  const full = db.prepare(
+    `${SELECT}, p.d_ap AS dAP, p.d_an AS dAN FROM triplets t LEFT JOIN predictions p ON p.run_id = @run AND p.triplet_id = t.id
+     WHERE t.id IN (SELECT value FROM json_each(@ids)) ORDER BY t.seq`,
+  );
   const offset = q.offset ?? 0;
-  const limit = q.limit ?? 100;
-  const rows = db.prepare(`${SELECT}, p.d_ap AS dAP, p.d_an AS dAN ${from} ORDER BY t.split DESC, t.seq LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as RawRow[];
+  let skip = offset;
+  let left = q.limit ?? 100;
+  let total = 0;
+  const rows: RawRow[] = [];
+  for (const split of q.split ? [q.split] : (['train', 'test'] as const)) {
+    const n = count.get({ ...params, split }) as number;
+    total += n;
+    if (left > 0 && skip < n) {
+      const page = ids.all({ ...params, split, limit: left, offset: skip }) as number[];
+      rows.push(...(full.all({ run: params.run, ids: JSON.stringify(page) }) as RawRow[]));
+      left -= page.length;
+    }
+    skip = Math.max(0, skip - n);
+  }
+  return { total, offset, rows };
+}
+
+function onePage(db: Db, q: TripletPageQuery, where: string[], params: Record<string, unknown>): { total: number; offset: number; rows: RawRow[] } {
+  if (q.split) (where.push('t.split = @split'), (params.split = q.split));
+  const from = `FROM triplets t LEFT JOIN predictions p ON p.run_id = @run AND p.triplet_id = t.id WHERE ${where.join(' AND ')}`;
+  const total = db.prepare(`SELECT COUNT(*) ${from}`).pluck().get(params) as number;
+  const offset = q.offset ?? 0;
+  const rows = db.prepare(`${SELECT}, p.d_ap AS dAP, p.d_an AS dAN ${from} ORDER BY t.split DESC, t.seq LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit ?? 100, offset }) as RawRow[];
   return { total, offset, rows };
 }
 

@@ -5,9 +5,10 @@ import { AppError } from '../../shared/errors.js';
 import type { ReviewDecision, Split, TripletEdit, TripletPage, TripletQuery, TripletRecord } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import { imageNameReader } from '../store/images.js';
-import { insertManualTriplet, sameTripletId, tripletPageRows } from '../store/triplet-rows.js';
+import { deletePredictionsOfTriplet, insertManualTriplet, sameTripletId, tripletPageRows } from '../store/triplet-rows.js';
 import { recordEdit } from './history.js';
 import { nextSeq, nextTripletId } from './ids.js';
+import { replacedSnapshot } from './replace.js';
 import { applySnapshot, getSnapshot, guardUnique, predictionsOf, toRecord, toSnapshot, type TripletSnapshot } from './rows.js';
 
 export { listHistory, redo, undo } from './history.js';
@@ -59,6 +60,8 @@ export function editTriplet(db: Db, id: number, edit: TripletEdit): TripletRecor
     if (after && sameRow(before, after)) return toRecord(before);
     const full = after ? before : { ...before, predictions: predictionsOf(db, id) };
     applySnapshot(db, before, after);
+    // The model's distances were for the old images: the triplet is scored again on the next evaluation.
+    if (edit.kind === 'replace' && after) deletePredictionsOfTriplet(db, id);
     recordEdit(db, edit.kind, { tripletId: id, before: full, after: after ? getSnapshot(db, id) : null });
     return after ? toRecord(getSnapshot(db, id)!) : null;
   })();
@@ -81,6 +84,8 @@ function editedSnapshot(db: Db, s: TripletSnapshot, edit: TripletEdit): TripletS
       return edit.split === s.split ? s : { ...s, split: edit.split, seq: nextSeq(db, edit.split), edited: true };
     case 'delete':
       return null;
+    case 'replace':
+      return replacedSnapshot(db, s, edit);
   }
 }
 

@@ -17,8 +17,29 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
     ],
   },
   {
+    // The one keymap of every list (Triplets, Review, Audit, Suggest): each view lists what the keys mean there.
+    group: 'Every list',
+    items: [
+      { keys: ['J', '↓'], what: 'Next' },
+      { keys: ['K', '↑'], what: 'Previous' },
+      { keys: ['A'], what: 'The labels are right as shown (keep / accept)' },
+      { keys: ['S'], what: 'Swap positive and negative' },
+      { keys: ['X'], what: 'Exclude or reject' },
+      { keys: ['M'], what: 'Move to the other split' },
+      { keys: ['Del'], what: 'Delete' },
+      { keys: ['N'], what: 'New triplet' },
+      { keys: ['/'], what: 'Search' },
+      { keys: ['Enter'], what: 'Open' },
+      { keys: ['Esc'], what: 'Close' },
+    ],
+  },
+  {
     group: 'Library',
-    items: [{ keys: ['/'], what: 'Search images by name' }],
+    items: [
+      { keys: ['/'], what: 'Search images by name' },
+      { keys: ['←', '→', '↑', '↓'], what: 'Select the next image in the grid' },
+      { keys: ['Enter'], what: 'View the selected image full size (←/→ step, Esc closes)' },
+    ],
   },
   {
     group: 'Triplets',
@@ -29,17 +50,18 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
       { keys: ['M'], what: 'Move to the other split' },
       { keys: ['X'], what: 'Exclude or include' },
       { keys: ['Del'], what: 'Delete triplet' },
-      { keys: ['N'], what: 'New triplet' },
+      { keys: ['N'], what: 'New triplet (in the maker: / searches the images)' },
+      { keys: ['Esc'], what: 'Back to the list from the maker or a replacement' },
     ],
   },
   {
     group: 'Review',
     items: [
-      { keys: ['W'], what: 'Labels wrong: swap positive and negative' },
-      { keys: ['A'], what: 'Ambiguous: exclude from training and test' },
-      { keys: ['K'], what: 'Model wrong: keep the labels' },
-      { keys: ['→', 'J'], what: 'Next mistake' },
-      { keys: ['←'], what: 'Previous mistake' },
+      { keys: ['A'], what: 'Model wrong: keep the labels' },
+      { keys: ['S'], what: 'Labels wrong: swap positive and negative' },
+      { keys: ['X'], what: 'Ambiguous: exclude from training and test' },
+      { keys: ['J', '↓'], what: 'Next mistake' },
+      { keys: ['K', '↑'], what: 'Previous mistake' },
     ],
   },
   {

@@ -126,6 +126,17 @@ export interface Mistake {
   dAN: number;
   /** The reviewer's decision, kept across re-evaluation and restarts. */
   review?: ReviewDecision | null;
+  /** The file the triplet was imported from (null for triplets made in the app). */
+  file?: string | null;
+}
+
+/** Label edits made since a run took its snapshot (Review's "Retrain with my fixes"). */
+export interface FixesSinceRun {
+  run: number;
+  /** Distinct triplets changed in (or moved into/out of) the train split since the run started. */
+  train: number;
+  /** Distinct test triplets changed since the run started. */
+  test: number;
 }
 
 export interface Neighbour {

@@ -141,7 +141,12 @@ export type TripletEdit =
   | { kind: 'keep' }
   | { kind: 'review'; review: ReviewDecision | null }
   | { kind: 'move'; split: Split }
-  | { kind: 'delete' };
+  | { kind: 'delete' }
+  /** One image of the triplet replaced by another; refused when it would duplicate, contradict or leak (allowLeakage: leak anyway). */
+  | { kind: 'replace'; role: TripletRole; imageId: number; allowLeakage?: boolean };
+
+/** The three places of a triplet. */
+export type TripletRole = 'anchor' | 'positive' | 'negative';
 
 /** One undoable step of the edit history (an edit, or a whole triplet import), newest first in lists. */
 export interface HistoryEntry {

@@ -97,6 +97,7 @@ export function createFakeService(opts: { images: number; flowersDir?: string })
     answerSuggestion: unsupported,
     audit: unsupported,
     auditReport: () => null,
+    fixesSince: () => null,
     mediaPath: (_kind, id) => (files.length ? files[(id - 1) % files.length] : null),
   };
 }

@@ -77,7 +77,7 @@ test('evaluate --out writes 600 lines of 0/1 consistent with the accuracy; mista
 
   const mistakes = await json<{ line: number; anchor: string; positive: string; negative: string; dAP: number; dAN: number }[]>('mistakes', A);
   assert.equal(mistakes.length, 600 - ones);
-  assert.deepEqual(Object.keys(mistakes[0]).sort(), ['anchor', 'dAN', 'dAP', 'line', 'negative', 'positive', 'review']);
+  assert.deepEqual(Object.keys(mistakes[0]).sort(), ['anchor', 'dAN', 'dAP', 'file', 'line', 'negative', 'positive', 'review']);
   // test.txt has no comments or blank lines, so line k is the k-th prediction.
   assert.deepEqual(
     mistakes.map((m) => m.line).sort((x, y) => x - y),

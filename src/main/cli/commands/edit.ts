@@ -2,7 +2,7 @@
 // `history`. The same engine and the same undo stack as the app.
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { AppError } from '../../../shared/errors.js';
-import type { HistoryEntry, ReviewDecision, Split, TripletEdit } from '../../../shared/types.js';
+import type { HistoryEntry, ReviewDecision, Split, TripletEdit, TripletRole } from '../../../shared/types.js';
 import type { Project } from '../../project/project.js';
 import { NameResolver } from '../../images/names.js';
 import { tripletLine, tripletLines, type TripletLine } from '../../triplets/listing.js';
@@ -42,7 +42,7 @@ export function register(program: Command): void {
 
   program
     .command('edit')
-    .description('edit one triplet (one of --swap, --exclude, --include, --delete, --split, --review); undo with `undo`')
+    .description('edit one triplet (one of --swap, --exclude, --include, --delete, --split, --review, --replace); undo with `undo`')
     .argument('<dir>', 'project folder')
     .argument('<id>', 'triplet id (see `triplets`)', numberArg('id', true))
     .option('--swap', 'swap positive and negative')
@@ -51,15 +51,17 @@ export function register(program: Command): void {
     .option('--delete', 'delete it')
     .addOption(new Option('--split <split>', 'move it to this split').choices(SPLITS))
     .addOption(new Option('--review <decision>', 'record a review decision ("ambiguous" also excludes)').choices(['keep', 'ambiguous', 'none']))
+    .option('--replace <role=name>', 'replace one image: anchor=NAME, positive=NAME or negative=NAME (names as in triplet files)')
+    .option('--allow-leakage', 'with --replace: allow a triplet whose images the other split uses')
     .action(
       action(async (dir: string, id: number, _o: unknown, cmd: Command) => {
         const opts = optionsOf<EditFlags>(cmd);
-        const edit = editOf(opts);
         const result = await withProject(dir, (p) => {
+          const edit = editOf(opts, p);
           p.editTriplet(id, edit);
           return { id, action: edit.kind, triplet: tripletLine(p.db, id) };
         });
-        output(opts.json, result, () => (result.triplet ? `Triplet ${id} (${edit.kind}):\n${linesTable([result.triplet])}` : `Deleted triplet ${id}`));
+        output(opts.json, result, () => (result.triplet ? `Triplet ${id} (${result.action}):\n${linesTable([result.triplet])}` : `Deleted triplet ${id}`));
       }),
     );
 
@@ -103,10 +105,12 @@ interface EditFlags {
   delete?: boolean;
   split?: Split;
   review?: ReviewDecision | 'none';
+  replace?: string;
+  allowLeakage?: boolean;
 }
 
-/** Exactly one edit flag → the edit. */
-function editOf(o: EditFlags): TripletEdit {
+/** Exactly one edit flag → the edit (`--replace` names resolve against the project). */
+function editOf(o: EditFlags, p: Project): TripletEdit {
   const edits: TripletEdit[] = [];
   if (o.swap) edits.push({ kind: 'swap' });
   if (o.exclude) edits.push({ kind: 'exclude' });
@@ -114,8 +118,19 @@ function editOf(o: EditFlags): TripletEdit {
   if (o.delete) edits.push({ kind: 'delete' });
   if (o.split) edits.push({ kind: 'move', split: o.split });
   if (o.review) edits.push({ kind: 'review', review: o.review === 'none' ? null : o.review });
-  if (edits.length !== 1) throw new InvalidArgumentError('Give exactly one of --swap, --exclude, --include, --delete, --split S, --review R.');
+  if (o.replace !== undefined) edits.push(replaceOf(o.replace, o.allowLeakage === true, p));
+  if (edits.length !== 1) throw new InvalidArgumentError('Give exactly one of --swap, --exclude, --include, --delete, --split S, --review R, --replace ROLE=NAME.');
+  if (o.allowLeakage && o.replace === undefined) throw new InvalidArgumentError('--allow-leakage goes with --replace.');
   return edits[0];
+}
+
+/** `positive=daisy/1.jpg` → the replace edit; the name resolves like a triplet file's. */
+function replaceOf(arg: string, allowLeakage: boolean, p: Project): TripletEdit {
+  const m = /^(anchor|positive|negative)=(.+)$/.exec(arg);
+  if (!m) throw new AppError('BAD_ARGUMENTS', `--replace: expected anchor=NAME, positive=NAME or negative=NAME, got "${arg}".`);
+  const r = new NameResolver(p.db).resolve(m[2]);
+  if ('error' in r) throw new AppError('NOT_FOUND', `--replace: ${r.error}`);
+  return { kind: 'replace', role: m[1] as TripletRole, imageId: r.id, ...(allowLeakage ? { allowLeakage } : {}) };
 }
 
 /** Resolves the three names like a triplet file's lines and adds the triplet with the names as written. */

@@ -43,7 +43,7 @@ export function register(program: Command): void {
       action(async (dir: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ run?: number }>(cmd);
         const mistakes = await withProject(dir, (p) => p.mistakes(opts.run));
-        const rows = mistakes.map((m) => ({ line: m.line, anchor: m.anchor, positive: m.positive, negative: m.negative, dAP: m.dAP, dAN: m.dAN, review: m.review ?? null }));
+        const rows = mistakes.map((m) => ({ file: m.file ?? null, line: m.line, anchor: m.anchor, positive: m.positive, negative: m.negative, dAP: m.dAP, dAN: m.dAN, review: m.review ?? null }));
         output(opts.json, rows, () =>
           rows.length === 0
             ? 'No mistakes.'

@@ -1,14 +1,15 @@
 // Review of mispredicted test triplets, worst first, with one-key corrections and their history.
 // "Keep" and "ambiguous" are stored on the triplet (its `review`), so they survive Re-evaluate and restarts.
-import type { EvaluateResult, HistoryEntry, Mistake, ReviewDecision, TripletEdit } from '../../../shared/types.js';
+import type { EvaluateResult, FixesSinceRun, HistoryEntry, Mistake, ReviewDecision, RunSummary, TripletEdit } from '../../../shared/types.js';
 import { call } from '../api.js';
 import { Refresher } from './refresh.js';
 
 export type Verdict = 'swap' | 'exclude' | 'keep';
+// The one keymap (lib/shortcuts.ts): A = the labels are right, S = swap, X = exclude.
 export const VERDICTS: Record<Verdict, { key: string; label: string; edit: TripletEdit; done: string }> = {
-  swap: { key: 'W', label: 'Labels wrong — swap', edit: { kind: 'swap' }, done: 'Swapped positive and negative' },
-  exclude: { key: 'A', label: 'Ambiguous — exclude', edit: { kind: 'review', review: 'ambiguous' }, done: 'Marked ambiguous and excluded' },
-  keep: { key: 'K', label: 'Model wrong — keep', edit: { kind: 'review', review: 'keep' }, done: 'Kept as labelled' },
+  keep: { key: 'A', label: 'Model wrong — keep', edit: { kind: 'review', review: 'keep' }, done: 'Kept as labelled' },
+  swap: { key: 'S', label: 'Labels wrong — swap', edit: { kind: 'swap' }, done: 'Swapped positive and negative' },
+  exclude: { key: 'X', label: 'Ambiguous — exclude', edit: { kind: 'review', review: 'ambiguous' }, done: 'Marked ambiguous and excluded' },
 };
 
 /** The verdict a stored review decision stands for. */
@@ -28,10 +29,14 @@ class Review {
   resolved = $state.raw<Map<number, Verdict>>(new Map());
   /** The last re-evaluation: accuracy on the current labels and on the labels as imported. */
   evaluation = $state.raw<EvaluateResult | null>(null);
+  /** The run under review (the latest finished one). */
+  run = $state.raw<RunSummary | null>(null);
+  /** Triplets edited since that run started (train ones make "Retrain with my fixes" worthwhile). */
+  fixes = $state.raw<FixesSinceRun | null>(null);
 
   /** A new run or evaluation changes the mistakes; a triplet edit (here or elsewhere) only the history. */
   private readonly all = new Refresher(['runs'], () => this.load());
-  private readonly historyOnly = new Refresher(['triplets'], () => this.loadHistory());
+  private readonly historyOnly = new Refresher(['triplets'], () => Promise.all([this.loadHistory(), this.loadFixes()]).then(() => undefined));
 
   /** The Review view is shown: load it and follow changes while it is shown. */
   watch(): () => void {
@@ -45,7 +50,9 @@ class Review {
   }
 
   async load(): Promise<void> {
-    const [list, history] = await Promise.all([call('mistakes', {}), call('history', { limit: 200 })]);
+    const [list, history, runs] = await Promise.all([call('mistakes', {}), call('history', { limit: 200 }), call('runs', {}), this.loadFixes()]);
+    const finished = runs.filter((r) => r.status === 'finished').sort((a, b) => b.id - a.id);
+    this.run = finished[0] ?? null;
     this.mistakes = [...list].sort((a, b) => severity(b) - severity(a));
     this.history = history;
     this.index = Math.min(this.index, Math.max(0, this.mistakes.length - 1));
@@ -55,6 +62,15 @@ class Review {
 
   async loadHistory(): Promise<void> {
     this.history = await call('history', { limit: 200 });
+  }
+
+  async loadFixes(): Promise<void> {
+    this.fixes = await call('fixesSince', {});
+  }
+
+  /** Moves through the list (J/K). */
+  step(delta: number): void {
+    this.index = Math.max(0, Math.min(this.mistakes.length - 1, this.index + delta));
   }
 
   async apply(verdict: Verdict): Promise<void> {

@@ -1,68 +1,85 @@
 // The triplet list with its filters, the selection, and the edits (each one goes through the
-// main side, which records it in the history so it can be undone). The list refreshes on the
-// service's `triplets` change events only (refresh.ts), so an edit costs one listTriplets.
+// main side, which records it in the history so it can be undone). Rows are fetched in pages as
+// the virtual list shows them (like the library), so 100,000 triplets cost a few requests. The
+// list refreshes on the service's `triplets` change events only (refresh.ts).
 import type { Split, TripletEdit, TripletImportReport, TripletRecord } from '../../../shared/types.js';
 import { call, toApiError } from '../api.js';
 import { Refresher } from './refresh.js';
 
-export const TRIPLET_PAGE = 100;
+export const TRIPLET_PAGE = 200;
 
 export interface TripletFilters {
   split: Split | '';
   mispredicted: boolean;
   edited: boolean;
   excluded: boolean;
+  /** Only triplets using this image (from the Library's "Used in N triplets"). */
+  image: { id: number; name: string } | null;
 }
 
 class Triplets {
-  filters = $state<TripletFilters>({ split: '', mispredicted: false, edited: false, excluded: false });
-  items = $state.raw<TripletRecord[]>([]);
+  filters = $state<TripletFilters>({ split: '', mispredicted: false, edited: false, excluded: false, image: null });
+  /** Loaded pages by page index; replaced (not mutated) so readers update. */
+  pages = $state.raw<Map<number, TripletRecord[]>>(new Map());
   total = $state(0);
-  offset = $state(0);
+  /** Index of the selected row in the whole filtered list. */
   selected = $state(0);
   loading = $state(false);
+  loaded = $state(false);
   lastImport = $state.raw<TripletImportReport | null>(null);
   /** Why the list could not be loaded (e.g. disconnected): the view says so instead of "No triplets yet". */
   failed = $state<string | null>(null);
+  private inFlight = new Map<number, Promise<void>>();
+  private range: [number, number] = [0, 1];
+  /** Generation of the current query; answers to an older query are dropped. */
   private gen = 0;
-  /** Set by an import: the refresh its change event brings shows the first page. */
-  private toFirstPage = false;
-  private readonly refresher = new Refresher(['triplets'], () => this.load(this.takeOffset()));
+  /** Set by an import: the refresh its change event brings shows the top of the list. */
+  private toTop = false;
+  private readonly refresher = new Refresher(['triplets'], () => this.refresh());
 
   /** The Triplets view shows the list: load it and follow changes while it is shown. */
   watch(): () => void {
     return this.refresher.watch();
   }
 
-  private takeOffset(): number {
-    const first = this.toFirstPage;
-    this.toFirstPage = false;
-    return first ? 0 : this.offset;
-  }
-
   get current(): TripletRecord | undefined {
-    return this.items[this.selected];
+    return this.at(this.selected);
   }
 
-  async load(offset = this.offset): Promise<void> {
-    const gen = ++this.gen;
+  at(i: number): TripletRecord | undefined {
+    return this.pages.get(Math.floor(i / TRIPLET_PAGE))?.[i % TRIPLET_PAGE];
+  }
+
+  /** A new filter: start over at the top. */
+  async reload(): Promise<void> {
+    this.selected = 0;
+    this.range = [0, 1];
+    await this.refresh();
+  }
+
+  /** Fetches again the pages in view and the selection's (after a change event); keeps the position. */
+  async refresh(): Promise<void> {
+    if (this.toTop) (this.toTop = false, (this.selected = 0), (this.range = [0, 1]));
+    this.gen++;
+    this.inFlight.clear();
+    const keep = new Set([...this.pageSpan(...this.range), Math.floor(this.selected / TRIPLET_PAGE)]);
+    const gen = this.gen;
     this.loading = true;
-    const f = this.filters;
     try {
-      const page = await call('listTriplets', {
-        split: f.split || undefined,
-        status: f.excluded ? 'excluded' : undefined,
-        mispredicted: f.mispredicted || undefined,
-        edited: f.edited || undefined,
-        offset,
-        limit: TRIPLET_PAGE,
+      const fresh = new Map<number, TripletRecord[]>();
+      // Registered as in flight, so the list asking for the same rows meanwhile does not fetch them twice.
+      const jobs = [...keep].map((p) => {
+        const job = this.fetchPage(p, gen).then((items) => void fresh.set(p, items));
+        this.inFlight.set(p, job);
+        return job;
       });
+      await Promise.all(jobs);
       if (gen !== this.gen) return;
       this.failed = null;
-      this.items = page.items;
-      this.total = page.total;
-      this.offset = page.offset;
-      this.selected = Math.min(this.selected, Math.max(0, page.items.length - 1));
+      this.inFlight.clear();
+      this.pages = fresh;
+      this.selected = Math.min(this.selected, Math.max(0, this.total - 1));
+      this.loaded = true;
     } catch (err) {
       if (gen === this.gen) this.failed = toApiError(err).message;
       throw err;
@@ -71,18 +88,72 @@ class Triplets {
     }
   }
 
-  /** Moves the selection by `delta`, crossing page boundaries. */
+  private pageSpan(start: number, end: number): number[] {
+    const out: number[] = [];
+    for (let p = Math.floor(start / TRIPLET_PAGE); p <= Math.floor(Math.max(start, end - 1) / TRIPLET_PAGE); p++) out.push(p);
+    return out;
+  }
+
+  private async fetchPage(index: number, gen: number): Promise<TripletRecord[]> {
+    const f = this.filters;
+    const page = await call('listTriplets', {
+      split: f.split || undefined,
+      status: f.excluded ? 'excluded' : undefined,
+      mispredicted: f.mispredicted || undefined,
+      edited: f.edited || undefined,
+      imageId: f.image?.id,
+      offset: index * TRIPLET_PAGE,
+      limit: TRIPLET_PAGE,
+    });
+    if (gen === this.gen) this.total = page.total;
+    return page.items;
+  }
+
+  private throttle: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * The rows from `start` to `end` (exclusive) are about to show: load their pages. While the list
+   * flies past (a dragged scrollbar), at most every 80 ms and always for the latest range, so the
+   * pages the user only passed are never queued in front of the ones they stop on.
+   */
+  ensure(start: number, end: number): void {
+    this.range = [start, end];
+    if (this.throttle) return;
+    this.loadRange();
+    this.throttle = setTimeout(() => {
+      this.throttle = null;
+      this.loadRange();
+    }, 80);
+  }
+
+  private loadRange(): void {
+    for (const p of this.pageSpan(...this.range)) void this.loadPage(p);
+  }
+
+  private loadPage(index: number): Promise<void> {
+    if (this.pages.has(index)) return Promise.resolve();
+    const pending = this.inFlight.get(index);
+    if (pending) return pending;
+    const gen = this.gen;
+    const job = this.fetchPage(index, gen)
+      .then((items) => {
+        if (gen !== this.gen) return;
+        const next = new Map(this.pages);
+        next.set(index, items);
+        this.pages = next;
+      })
+      .finally(() => {
+        if (gen === this.gen) this.inFlight.delete(index);
+      });
+    this.inFlight.set(index, job);
+    return job;
+  }
+
+  /** Moves the selection by `delta` (J/K), loading the row's page when needed. */
   async step(delta: number): Promise<void> {
-    const next = this.selected + delta;
-    if (next >= 0 && next < this.items.length) {
-      this.selected = next;
-    } else if (next >= this.items.length && this.offset + this.items.length < this.total) {
-      await this.load(this.offset + TRIPLET_PAGE);
-      this.selected = 0;
-    } else if (next < 0 && this.offset > 0) {
-      await this.load(Math.max(0, this.offset - TRIPLET_PAGE));
-      this.selected = this.items.length - 1;
-    }
+    const next = Math.max(0, Math.min(this.total - 1, this.selected + delta));
+    this.selected = next;
+    await this.loadPage(Math.floor(next / TRIPLET_PAGE));
   }
 
   async edit(id: number, edit: TripletEdit): Promise<TripletRecord | null> {
@@ -99,13 +170,13 @@ class Triplets {
   }
 
   async importFile(file: string, split: Split, skipInvalid: boolean, allowLeakage = false): Promise<TripletImportReport> {
-    this.toFirstPage = true;
+    this.toTop = true;
     try {
       const report = await call('importTriplets', { file, split, skipInvalid, allowLeakage });
       this.lastImport = report;
       return report;
     } catch (err) {
-      this.toFirstPage = false; // refused: nothing changed, no refresh comes
+      this.toTop = false; // refused: nothing changed, no refresh comes
       throw err;
     }
   }
@@ -114,6 +185,15 @@ class Triplets {
     // Browser mode's typed path is the user's pick; confirming it lets the main side write there.
     const target = (await call('pickFile', { title: 'Export triplets', save: true, typed: file })) ?? file;
     return call('exportTriplets', { file: target, split });
+  }
+
+  /** Shows the triplets using one image (the Library's "Used in N triplets"). */
+  showImage(image: { id: number; name: string }): void {
+    this.filters = { split: '', mispredicted: false, edited: false, excluded: false, image };
+    this.selected = 0;
+    this.range = [0, 1];
+    this.pages = new Map();
+    this.loaded = false;
   }
 }
 

@@ -5,11 +5,16 @@ import type { ImageRecord, TripletRecord } from '../../../shared/types.js';
 import { call } from '../../lib/api.js';
 import { formatNumber, plural } from '../../lib/format.js';
 import { dialogs } from '../../lib/state/dialogs.svelte.js';
-import { library } from '../../lib/state/library.svelte.js';
+import { library, PAGE } from '../../lib/state/library.svelte.js';
+import { nav } from '../../lib/state/nav.svelte.js';
+import { triplets } from '../../lib/state/triplets.svelte.js';
 import { attempt, toasts } from '../../lib/state/toasts.svelte.js';
 
 export class LibraryPage {
   selected = $state.raw<{ image: ImageRecord; triplets: TripletRecord[] } | null>(null);
+  /** Position of the selected image in the (filtered) grid, for the arrow keys and the viewer. */
+  index = $state(-1);
+  viewerOpen = $state(false);
   reportOpen = $state(false);
   private timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -36,8 +41,32 @@ export class LibraryPage {
     }
   }
 
-  async select(img: ImageRecord): Promise<void> {
+  async select(img: ImageRecord, index = this.index): Promise<void> {
+    this.index = index;
     const r = await attempt(() => call('getImage', { id: img.id }));
-    if (r) this.selected = r;
+    if (r && this.index === index) this.selected = r;
+  }
+
+  /** Arrow keys (and the viewer's steps): selects the image `delta` places on, loading its page first. */
+  async step(delta: number): Promise<void> {
+    if (!library.total) return;
+    const next = Math.max(0, Math.min(library.total - 1, (this.index < 0 ? -1 : this.index) + delta));
+    if (next === this.index) return;
+    this.index = next;
+    await library.loadPage(Math.floor(next / PAGE));
+    const img = library.at(next);
+    if (img) await this.select(img, next);
+  }
+
+  close(): void {
+    this.selected = null;
+    this.viewerOpen = false;
+  }
+
+  /** "Used in N triplets": the Triplets view, showing only the triplets using this image. */
+  showTriplets(): void {
+    if (!this.selected) return;
+    triplets.showImage({ id: this.selected.image.id, name: this.selected.image.name });
+    nav.go('triplets');
   }
 }

@@ -1,9 +1,10 @@
 // State of the Triplets view (one instance per mounted view): list or maker mode, the maker's picks,
 // the import/export dialog, and the edit commands with their messages. The triplet list itself is
 // the shared `triplets` state (lib/state/triplets.svelte.ts); it refreshes on change events.
-import type { ImageRecord, Neighbour, Split, TripletImportReport } from '../../../shared/types.js';
+import type { ImageRecord, Neighbour, Split, TripletImportReport, TripletRecord, TripletRole } from '../../../shared/types.js';
 import { api, call, toApiError } from '../../lib/api.js';
 import { formatNumber, plural } from '../../lib/format.js';
+import { status } from '../../lib/state/status.svelte.js';
 import { attempt, toasts } from '../../lib/state/toasts.svelte.js';
 import { triplets } from '../../lib/state/triplets.svelte.js';
 import { dialogs } from '../../lib/state/dialogs.svelte.js';
@@ -21,12 +22,15 @@ export interface FileOp {
 }
 
 export class TripletsPage {
-  mode = $state<'list' | 'make'>('list');
+  /** list; make = the maker; replace = picking a new image for one place of a triplet. */
+  mode = $state<'list' | 'make' | 'replace'>('list');
+  replacing = $state.raw<{ triplet: TripletRecord; role: TripletRole } | null>(null);
+  /** A replacement refused only for leaking across the split: the user may confirm it. */
+  leak = $state.raw<{ image: ImageRecord; message: string } | null>(null);
 
   // ----- maker -----
   picks = $state.raw<ImageRecord[]>([]);
   makeSplit = $state<Split>('train');
-  neighbours = $state.raw<Neighbour[]>([]);
 
   // ----- import / export dialog -----
   fileOp = $state<FileOp | null>(null);
@@ -47,10 +51,37 @@ export class TripletsPage {
             : cur.status === 'excluded'
               ? ({ kind: 'include' } as const)
               : ({ kind: 'exclude' } as const);
-    const ok = await attempt(() => triplets.edit(cur.id, e));
-    if (ok !== undefined) {
+    try {
+      await triplets.edit(cur.id, e);
       const words = { swap: 'Swapped positive and negative', delete: 'Deleted', move: `Moved to ${e.kind === 'move' ? e.split : ''}`, toggle: e.kind === 'include' ? 'Included' : 'Excluded' };
-      toasts.push('success', words[kind], `Triplet #${cur.id} · Ctrl+Z to undo`);
+      status.say(`${words[kind]} · triplet #${cur.id} · Ctrl+Z to undo`);
+    } catch (err) {
+      status.say(toApiError(err).message, 'error');
+    }
+  }
+
+  /** Starts picking a new image for one place of the selected triplet. */
+  startReplace(role: TripletRole): void {
+    const t = triplets.current;
+    if (!t) return;
+    this.replacing = { triplet: t, role };
+    this.mode = 'replace';
+  }
+
+  /** The picked image takes the place; refused ones (duplicate, contradiction, leak) say why and stay in picking. */
+  async replaceWith(img: ImageRecord, allowLeakage = false): Promise<void> {
+    const r = this.replacing;
+    if (!r) return;
+    this.leak = null;
+    try {
+      await triplets.edit(r.triplet.id, { kind: 'replace', role: r.role, imageId: img.id, ...(allowLeakage ? { allowLeakage } : {}) });
+      status.say(`Replaced the ${r.role} of triplet #${r.triplet.id} with ${img.name} · Ctrl+Z to undo`);
+      this.replacing = null;
+      this.mode = 'list';
+    } catch (err) {
+      const e = toApiError(err);
+      if ((e.details as { leak?: boolean } | undefined)?.leak) this.leak = { image: img, message: e.message };
+      else toasts.error(err, 'Could not replace the image');
     }
   }
 
@@ -61,16 +92,12 @@ export class TripletsPage {
 
   clearPicks(): void {
     this.picks = [];
-    this.neighbours = [];
   }
 
-  /** Adds an image as the next role; after the anchor, suggests its neighbours when a model exists. */
-  async pick(img: ImageRecord, hasRun: boolean): Promise<void> {
+  /** Adds an image as the next role (the maker's SimilarPanel then shows the anchor's neighbours). */
+  async pick(img: ImageRecord, _hasRun?: boolean): Promise<void> {
     if (this.picks.length >= 3 || this.picks.some((p) => p.id === img.id)) return;
     this.picks = [...this.picks, img];
-    if (this.picks.length === 1 && hasRun) {
-      this.neighbours = (await attempt(() => call('neighbours', { id: img.id, k: 24 }))) ?? [];
-    }
   }
 
   async saveTriplet(): Promise<void> {

@@ -1,0 +1,48 @@
+// "Retrain with my fixes": trains a new run with the reviewed run's options on the labels as they
+// are now, then scores the old run on the same labels, so the change shown is like for like.
+import type { EvaluateResult, RunSummary } from '../../../shared/types.js';
+import { call } from '../../lib/api.js';
+import { jobs } from '../../lib/state/jobs.svelte.js';
+
+export interface RetrainOutcome {
+  before: RunSummary;
+  after: RunSummary;
+  /** The old run re-scored on the current test labels (the ones the new run was scored on). */
+  beforeNow: EvaluateResult;
+}
+
+/** One short summary of a run's options: what differs between runs people compare. */
+export function optionsSummary(r: RunSummary): string {
+  const o = r.options;
+  const parts = [o.backbone.replace(/_224$/, ''), o.distance, `${o.epochs} epochs`];
+  if (o.seed !== undefined) parts.push(`seed ${o.seed}`);
+  if (o.ensemble && o.ensemble > 1) parts.push(`ensemble ${o.ensemble}`);
+  return parts.join(', ');
+}
+
+class Retrain {
+  jobId = $state<string | null>(null);
+  outcome = $state.raw<RetrainOutcome | null>(null);
+  error = $state<string | null>(null);
+
+  get job() {
+    return this.jobId ? jobs.active[this.jobId] : undefined;
+  }
+
+  /** Starts the run; resolves when it has finished and both runs are scored (rejects on failure/cancel). */
+  async start(run: RunSummary): Promise<void> {
+    this.outcome = null;
+    this.error = null;
+    const { jobId } = await call('train', { options: run.options });
+    this.jobId = jobId;
+    try {
+      const after = (await jobs.result(jobId, 'train')) as RunSummary;
+      const beforeNow = await call('evaluate', { runId: run.id });
+      this.outcome = { before: run, after, beforeNow };
+    } finally {
+      this.jobId = null;
+    }
+  }
+}
+
+export const retrain = new Retrain();

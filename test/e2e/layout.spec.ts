@@ -1,0 +1,101 @@
+// Layout from 1024 × 700 up (console errors fail): in every view, with its busiest state shown (a
+// selected image, a selected triplet, the maker, a review), no two visible buttons overlap, no
+// button's content is clipped, nothing sticks out of the window, and neither the page nor a
+// scrolling area in it (from 1280 px) scrolls sideways (scrollWidth ≤ clientWidth) at 1024, 1280 and 1440 px.
+import type { Page } from '@playwright/test';
+import { skipWithoutBackbone } from '../helpers/shared.js';
+import { expect, test } from './fixtures.js';
+import { openProject, smallProject } from './support/small-project.js';
+
+const skip = skipWithoutBackbone('mobilenet_v1_0.75_224');
+test.skip(!!skip, skip || '');
+test.setTimeout(240_000);
+
+interface Problem {
+  what: string;
+}
+
+/** Every layout problem on the page now, described by the buttons' labels. */
+async function layoutProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const doc = document.documentElement;
+    if (doc.scrollWidth > doc.clientWidth) out.push(`page scrolls sideways: ${doc.scrollWidth} > ${doc.clientWidth}`);
+    // From 1280 px, nor any scrolling area inside the view (the old triplet table scrolled sideways at
+    // 1440); at 1024 a wide table may scroll inside its card.
+    for (const el of innerWidth >= 1280 ? document.querySelectorAll<HTMLElement>('main *') : []) {
+      const s = getComputedStyle(el);
+      if ((s.overflowX === 'auto' || s.overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1) {
+        out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} scrolls sideways (${el.scrollWidth} > ${el.clientWidth})`);
+      }
+    }
+    const label = (b: Element) => (b.getAttribute('aria-label') || b.textContent || b.getAttribute('data-testid') || '?').trim().replace(/\s+/g, ' ').slice(0, 40);
+    const visible = (b: Element) => {
+      const r = b.getBoundingClientRect();
+      const s = getComputedStyle(b);
+      return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none';
+    };
+    // Buttons in the view and the sidebar; cells of the windowed grids are tiles, checked for overlap too.
+    const buttons = [...document.querySelectorAll('main button, nav button, [role="dialog"] button')].filter(visible);
+    const rects = buttons.map((b) => b.getBoundingClientRect());
+    for (let i = 0; i < buttons.length; i++) {
+      const r = rects[i];
+      // Inside the scrolling area it may be scrolled out of view: only what is on screen counts.
+      const onScreen = r.bottom > 0 && r.top < innerHeight;
+      if (!onScreen) continue;
+      if (r.right > innerWidth + 0.5 || r.left < -0.5) out.push(`"${label(buttons[i])}" sticks out of the window (${Math.round(r.left)}–${Math.round(r.right)})`);
+      const b = buttons[i] as HTMLElement;
+      if (b.scrollWidth > b.clientWidth + 1) out.push(`"${label(b)}" clips its content (${b.scrollWidth} > ${b.clientWidth})`);
+      for (let j = i + 1; j < buttons.length; j++) {
+        if (buttons[i].contains(buttons[j]) || buttons[j].contains(buttons[i])) continue;
+        const q = rects[j];
+        const overlap = Math.min(r.right, q.right) - Math.max(r.left, q.left) > 1 && Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top) > 1;
+        if (overlap) out.push(`"${label(buttons[i])}" overlaps "${label(buttons[j])}"`);
+      }
+    }
+    return out;
+  });
+}
+
+const SIZES = [
+  { width: 1024, height: 700 },
+  { width: 1280, height: 800 },
+  { width: 1440, height: 900 },
+];
+
+for (const size of SIZES) {
+  test(`no overlaps, clipping or sideways scrolling at ${size.width}×${size.height}`, async ({ app: page, projectDir }) => {
+    await page.setViewportSize(size);
+    await openProject(page, (await smallProject(projectDir + '-p')).dir);
+    const found: Problem[] = [];
+    const check = async (where: string) => {
+      await page.waitForTimeout(150);
+      for (const what of await layoutProblems(page)) found.push({ what: `${where}: ${what}` });
+    };
+    await page.getByTestId('library-item').first().click();
+    await expect(page.getByTestId('image-detail')).toBeVisible();
+    await check('Library with details');
+    await page.getByTestId('nav-triplets').click();
+    await page.getByTestId('triplet-row').first().click();
+    await check('Triplets with a triplet selected');
+    await page.getByTestId('new-triplet').click();
+    await expect(page.getByTestId('maker-search')).toBeVisible();
+    await check('Triplet maker');
+    await page.getByTestId('back-to-list').click();
+    await page.getByTestId('triplet-row').first().click();
+    await page.getByTestId('replace-negative').click();
+    await check('Replacing an image');
+    await page.getByTestId('replace-cancel').click();
+    for (const view of ['projects', 'train', 'review', 'map', 'suggest', 'audit']) {
+      await page.getByTestId(`nav-${view}`).click();
+      await expect(page.getByTestId(`view-${view}`)).toBeVisible();
+      if (view === 'review') await expect(page.getByTestId('verdict-keep')).toBeVisible();
+      await check(view);
+    }
+    // The Review images stay large enough to judge (the issue saw 60 px at 1024).
+    await page.getByTestId('nav-review').click();
+    const w = await page.getByTestId('review-frame-anchor').locator('img').evaluate((img) => img.getBoundingClientRect().width);
+    expect.soft(found.map((f) => f.what)).toEqual([]);
+    expect(w, 'review image width').toBeGreaterThanOrEqual(size.width <= 1024 ? 140 : 200);
+  });
+}

@@ -1,0 +1,107 @@
+// Replacing one image of a triplet: an undoable edit, refused (store unchanged) when it would
+// duplicate, contradict or leak like a new triplet; stale distances go; the CLI's --replace flag.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, beforeEach, test } from 'node:test';
+import type { Split } from '../../../src/shared/types.js';
+import { Project } from '../../../src/main/project/project.js';
+import * as store from '../../../src/main/triplets/store.js';
+import { cliRunner } from '../../helpers/cli.js';
+
+const root = mkdtempSync(join(tmpdir(), 'ts-replace-'));
+const IMAGES = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+let project: Project;
+let dir: string;
+
+beforeEach(() => {
+  project?.close();
+  dir = mkdtempSync(join(root, 'p-'));
+  project = Project.init(dir);
+  const ins = project.db.prepare(`INSERT INTO images (name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms) VALUES (?, ?, '', '', '', 1, 1, 1, 0)`);
+  for (const n of IMAGES) ins.run(`${n}.jpg`, `${n}.jpg`);
+});
+
+after(() => {
+  project?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const db = () => project.db;
+const create = (a: number, p: number, n: number, split: Split = 'train') => store.createTriplet(db(), { split, anchorId: a, positiveId: p, negativeId: n }).id;
+const rows = () => JSON.stringify(db().prepare('SELECT * FROM triplets ORDER BY id').all());
+const ids = (id: number) => {
+  const s = store.getSnapshot(db(), id)!;
+  return [s.anchorId, s.positiveId, s.negativeId, s.positive, s.negative];
+};
+
+test('replace swaps in the new image and its name, is one undoable step, and redo brings it back', () => {
+  const t = create(1, 2, 3);
+  store.editTriplet(db(), t, { kind: 'review', review: 'keep' });
+  const rec = store.editTriplet(db(), t, { kind: 'replace', role: 'positive', imageId: 4 })!;
+  assert.deepEqual(ids(t), [1, 4, 3, 'd.jpg', 'c.jpg']);
+  assert.equal(rec.edited, true);
+  assert.equal(rec.review, null, 'a decision about the old images does not carry over');
+  assert.equal(store.listHistory(db())[0].action, 'replace');
+  assert.equal(store.undo(db())!.action, 'replace');
+  assert.deepEqual(ids(t), [1, 2, 3, 'b.jpg', 'c.jpg']);
+  assert.equal(store.getSnapshot(db(), t)!.review, 'keep', 'undo restores the decision too');
+  store.redo(db());
+  assert.deepEqual(ids(t), [1, 4, 3, 'd.jpg', 'c.jpg']);
+});
+
+test('replace refuses a duplicate, a contradiction, a repeated image, a cross-split leak, and leaves the store unchanged', () => {
+  const t = create(1, 2, 3);
+  create(1, 4, 3); // #2: positive 2 → 4 would duplicate it
+  create(1, 3, 5); // #3: positive 2 → 5 gives (1, 5, 3), which contradicts it
+  create(1, 6, 3, 'test'); // #4: positive 2 → 6 gives the same triplet as this test one
+  create(7, 2, 5, 'test');
+  create(6, 3, 4, 'test'); // the test split uses 7, 2 and 3: anchor 1 → 7 leaks every image
+  const before = rows();
+  const steps = store.listHistory(db()).length;
+  const replace = (role: 'anchor' | 'positive' | 'negative', imageId: number, allowLeakage?: boolean) =>
+    store.editTriplet(db(), t, { kind: 'replace', role, imageId, ...(allowLeakage ? { allowLeakage } : {}) });
+  assert.throws(() => replace('positive', 4), { code: 'CONFLICT', message: /already exists in the train split \(triplet 2\)/ });
+  assert.throws(() => replace('positive', 5), { code: 'CONFLICT', message: /contradict triplet 3/ });
+  assert.throws(() => replace('anchor', 3), { code: 'BAD_ARGUMENTS', message: /three different images/ });
+  assert.throws(() => replace('anchor', 99), { code: 'NOT_FOUND' });
+  assert.throws(() => replace('positive', 6), { code: 'CONFLICT', message: /same triplet is test triplet 4/, details: { leak: true } });
+  assert.throws(() => replace('anchor', 7), { code: 'CONFLICT', message: /all three images are used by test triplets/ });
+  assert.equal(rows(), before, 'a refused replacement changes no row');
+  assert.equal(store.listHistory(db()).length, steps, 'and records no step');
+  replace('anchor', 7, true);
+  assert.deepEqual(ids(t).slice(0, 3), [7, 2, 3], 'allowLeakage lets the leak through');
+});
+
+test("replacing an image drops the triplet's stored distances (they were for the old image)", () => {
+  const t = create(1, 2, 3, 'test');
+  const other = create(4, 5, 6, 'test');
+  const run = Number(db().prepare(`INSERT INTO runs (status, options, backend) VALUES ('finished', '{}', 'cpu')`).run().lastInsertRowid);
+  const ins = db().prepare('INSERT INTO predictions (run_id, triplet_id, d_ap, d_an) VALUES (?, ?, ?, ?)');
+  ins.run(run, t, 0.9, 0.1);
+  ins.run(run, other, 0.1, 0.9);
+  store.editTriplet(db(), t, { kind: 'replace', role: 'negative', imageId: 7 });
+  const count = (id: number) => db().prepare('SELECT COUNT(*) FROM predictions WHERE triplet_id = ?').pluck().get(id);
+  assert.deepEqual([count(t), count(other)], [0, 1]);
+});
+
+test('CLI: edit --replace positive=NAME, with --json, undo, and a clear error for a bad role', async () => {
+  const t = create(1, 2, 3);
+  project.close();
+  const cli = cliRunner(join(root, 'data'));
+  const r = await cli('edit', dir, String(t), '--replace', 'positive=d.jpg', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.action, 'replace');
+  assert.equal(out.triplet.positive, 'd.jpg');
+  const bad = await cli('edit', dir, String(t), '--replace', 'middle=d.jpg');
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /expected anchor=NAME, positive=NAME or negative=NAME/);
+  const missing = await cli('edit', dir, String(t), '--replace', 'negative=nope.jpg');
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /nope\.jpg/);
+  assert.equal((await cli('undo', dir)).code, 0);
+  project = Project.open(dir);
+  assert.deepEqual(ids(t), [1, 2, 3, 'b.jpg', 'c.jpg']);
+});
