@@ -31,6 +31,7 @@ export const REQUEST_NAMES = [
   'mistakes',
   'pickFolder',
   'pickFile',
+  'mapProjection',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 

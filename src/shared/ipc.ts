@@ -16,6 +16,7 @@ import type {
   ImagePage,
   ImageRecord,
   JobProgress,
+  MapProjection,
   Mistake,
   Neighbour,
   ProjectInfo,
@@ -92,6 +93,14 @@ export const REQUESTS = {
   /** `typed`: the path the user typed in the fallback dialog; the host records it as picked and returns it absolute. */
   pickFolder: z.object({ title: z.string().max(200).optional(), typed: path.optional() }),
   pickFile: z.object({ title: z.string().max(200).optional(), save: z.boolean().optional(), typed: path.optional() }),
+  // Embedding map
+  /** 2-D map of every image with features: cached, else a job (progress, cancelJob) replied when it ends. */
+  mapProjection: z.object({
+    method: z.enum(['pca', 'umap']),
+    runId: id.optional(),
+    source: z.enum(['features', 'run']).optional(),
+    computeFeatures: z.boolean().optional(),
+  }),
 } as const satisfies Record<RequestName, z.ZodType>;
 
 // Every name in channels.ts has a schema and no schema lacks a name.
@@ -132,6 +141,7 @@ export interface Replies {
   mistakes: Mistake[];
   pickFolder: string | null;
   pickFile: string | null;
+  mapProjection: MapProjection;
 }
 
 /** Events pushed from the main side to the renderer. */

@@ -7,3 +7,4 @@ export * from './types/triplets.js';
 export * from './types/jobs.js';
 export * from './types/runs.js';
 export * from './types/project.js';
+export * from './types/map.js';

@@ -4,6 +4,7 @@ import * as backbone from './commands/backbone.js';
 import * as backends from './commands/backends.js';
 import * as edit from './commands/edit.js';
 import * as images from './commands/images.js';
+import * as map from './commands/map.js';
 import * as project from './commands/project.js';
 import * as review from './commands/review.js';
 import * as store from './commands/store.js';
@@ -15,6 +16,7 @@ type CommandModule = { register(program: Command): void };
 /** Command modules, in the order `--help` lists them. */
 const MODULES: CommandModule[] = [project, images, triplets, edit, train, review, backends, backbone];
 MODULES.push(store);
+MODULES.push(map);
 
 export function buildProgram(): Command {
   const program = new Command('triplet-studio')

@@ -11,6 +11,7 @@ import type {
   ImagePage,
   ImageQuery,
   ImageRecord,
+  MapProjection,
   Mistake,
   Neighbour,
   ProjectInfo,
@@ -36,6 +37,7 @@ import { exportTriplets } from '../triplets/export.js';
 import { importTriplets, type TripletImportOptions } from '../triplets/import.js';
 import * as store from '../triplets/store.js';
 import { noteImageImport } from '../triplets/history.js';
+import { cachedMap, computeMap, type MapRequest } from './map.js';
 import { ensureFeatures, featureKey, loadFeatures, prepOfRun, type EmbedReport, type EnsureFeaturesOptions } from './features.js';
 import {
   evaluateRun,
@@ -277,5 +279,16 @@ export class Project {
     if (this.readOnly) {
       throw new AppError('FORBIDDEN', `Cannot ${what}: ${join(this.dir, DB_FILE)} is read-only here, so the project is open for viewing and export only.`);
     }
+  }
+  // ---------- Embedding map ----------
+
+  /** The map from the project's cache (or with no points when no image has features yet); null when it must be computed. */
+  cachedMap(req: MapRequest): MapProjection | null {
+    return cachedMap(this.db, req);
+  }
+
+  /** The 2-D map of every image with features (PCA or UMAP in a worker; cached per source and method). */
+  map(req: MapRequest, opts: Cancellable = {}): Promise<MapProjection> {
+    return computeMap(this.db, req, { readOnly: this.readOnly, encoder: (id) => this.encoder(id), signal: opts.signal, onProgress: opts.onProgress });
   }
 }

@@ -218,6 +218,17 @@ export class StudioService implements StudioServiceApi {
     return this.current().mistakes(runId);
   }
 
+  // ---------- Embedding map ----------
+
+  /** From the cache at once; else computed as a job (progress, cancelJob) and replied when it ends. */
+  async mapProjection(args: ServiceArgs<'mapProjection'>): Promise<Replies['mapProjection']> {
+    const project = this.current();
+    const hit = project.cachedMap(args);
+    if (hit) return hit;
+    const jobId = this.jobs.start('map', (ctx) => project.map(args, { signal: ctx.signal, onProgress: ctx.progress }));
+    return (await this.jobs.wait(jobId)) as Replies['mapProjection'];
+  }
+
   // ---------- For the hosts ----------
 
   /** Absolute path behind `/media/<kind>/<id>` (null when there is no project or no such image). */

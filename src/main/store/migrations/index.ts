@@ -6,6 +6,7 @@ import { migration0004 } from './0004-history.js';
 import { migration0005 } from './0005-app-id.js';
 import { migration0006 } from './0006-feature-cache.js';
 import { migration0007 } from './0007-run-validation.js';
+import { migration0011 } from './0011-map-projections.js';
 
 export interface Migration {
   version: number;
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0005,
   migration0006,
   migration0007,
+  migration0011,
 ];
