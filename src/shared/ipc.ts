@@ -55,7 +55,7 @@ export const REQUESTS = {
   projectInfo: z.object({}),
   // Library
   importImages: z.object({ folder: path }),
-  listImages: z.object({ search: z.string().max(1000).optional(), folder: z.string().max(4096).optional(), ...page }),
+  listImages: z.object({ search: z.string().max(1000).optional(), folder: z.string().max(4096).optional(), ids: z.array(id).max(200_000).optional(), ...page }),
   listFolders: z.object({}),
   getImage: z.object({ id }),
   neighbours: z.object({ id, k: z.number().int().min(1).max(200).optional(), runId: id.optional() }),

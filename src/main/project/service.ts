@@ -225,8 +225,14 @@ export class StudioService implements StudioServiceApi {
     const project = this.current();
     const hit = project.cachedMap(args);
     if (hit) return hit;
-    const jobId = this.jobs.start('map', (ctx) => project.map(args, { signal: ctx.signal, onProgress: ctx.progress }));
-    return (await this.jobs.wait(jobId)) as Replies['mapProjection'];
+    // The map (megabytes at 100,000 points) is the reply; job:done carries only its size.
+    let map: Replies['mapProjection'] | undefined;
+    const jobId = this.jobs.start('map', async (ctx) => {
+      map = await project.map(args, { signal: ctx.signal, onProgress: ctx.progress });
+      return { count: map.count };
+    });
+    await this.jobs.wait(jobId);
+    return map!;
   }
 
   // ---------- For the hosts ----------

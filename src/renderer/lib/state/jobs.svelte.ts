@@ -11,6 +11,7 @@ const JOB_LABELS: Record<string, string> = {
   train: 'Training',
   evaluate: 'Evaluating',
   download: 'Downloading',
+  map: 'Computing the map',
 };
 
 /** What a job kind is called in progress bars. */

@@ -6,6 +6,7 @@ import { api, call, toApiError } from '../../lib/api.js';
 import { formatNumber, plural } from '../../lib/format.js';
 import { attempt, toasts } from '../../lib/state/toasts.svelte.js';
 import { triplets } from '../../lib/state/triplets.svelte.js';
+import { library } from '../../lib/state/library.svelte.js';
 
 export type EditKind = 'swap' | 'delete' | 'move' | 'toggle';
 export interface FileOp {
@@ -15,7 +16,8 @@ export interface FileOp {
 }
 
 export class TripletsPage {
-  mode = $state<'list' | 'make'>('list');
+  /** The Map's "Make triplets from these" opens the maker (its grid shows the selection). */
+  mode = $state<'list' | 'make'>(library.openMaker ? ((library.openMaker = false), 'make') : 'list');
 
   // ----- maker -----
   picks = $state.raw<ImageRecord[]>([]);
