@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeFlowersSubset } from '../helpers/flowers-subset.js';
 import { repoRoot, skipWithoutBackbone } from '../helpers/shared.js';
-import { createProject, startStudio, stopStudio, test, typePath } from './fixtures.js';
+import { createProject, snap, startStudio, stopStudio, test, typePath } from './fixtures.js';
 
 /** Shift+drag a closed loop around the canvas's left-centre region; returns the selection size. */
 async function lasso(page: Page): Promise<number> {
@@ -43,6 +43,7 @@ test('fresh project: open the map, compute features, lasso a group, show it in t
 
     await page.getByTestId('nav-map').click();
     await expect(page.getByTestId('map-empty')).toContainText('No features yet');
+    await snap(page, '60-map-no-features');
     await page.getByTestId('map-compute').click();
     await expect(page.getByTestId('map-canvas')).toBeVisible({ timeout: 180_000 });
     await expect(page.getByTestId('map-summary')).toContainText('30 images · PCA of raw mobilenet_v1_0.75_224 features');
@@ -51,6 +52,7 @@ test('fresh project: open the map, compute features, lasso a group, show it in t
     const n = await lasso(page);
     expect(n).toBeGreaterThan(0);
     expect(n).toBeLessThan(30);
+    await snap(page, '61-map-selection');
     await page.getByTestId('map-show-library').click();
     await expect(page.getByTestId('view-library')).toBeVisible();
     await expect(page.getByTestId('library-count')).toHaveText(`${n} of 30`);
@@ -134,9 +136,17 @@ fakeTest('100,000 points: pan and zoom frame times, hover, lasso and Library fil
   // test fails only far above it and the numbers are reported.
   expect(report.drawP95).toBeLessThan(50);
 
-  // Hover shows the image; the lasso selects and filters the Library to exactly the selection.
+  // Hover shows the image (the blobs sit on a ring: sweep along its right side until one is under
+  // the cursor); the lasso selects and filters the Library to exactly the selection.
   await page.getByTestId('map-fit').click();
-  await page.mouse.move(cx + 1, cy + 1);
+  let shown = false;
+  for (let k = 0; k < 40 && !shown; k++) {
+    await page.mouse.move(cx + box.height * (0.25 + k * 0.005), cy);
+    shown = await page.getByTestId('map-tooltip').isVisible();
+  }
+  expect(shown, 'a tooltip appears over a point').toBe(true);
+  await snap(page, '62-map-100k-hover');
+  await expect(page.getByTestId('map-tooltip')).toContainText(/batch-\d\d\/img_\d{6}\.jpg/);
   const n = await lasso(page);
   expect(n).toBeGreaterThan(100);
   await page.getByTestId('map-show-library').click();

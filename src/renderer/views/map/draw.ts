@@ -69,18 +69,27 @@ export class PointLayer {
     px.fill(0);
     const { xy, colour, selected, size } = input;
     const n = xy.length / 2;
-    const half = size >> 1;
+    const half = size / 2;
+    const { scale, ox, oy } = v;
     // With a selection: the others first, faded; then the selection on top.
     for (let pass = selected ? 0 : 1; pass < 2; pass++) {
       for (let i = 0; i < n; i++) {
         if (selected && (selected[i] ? pass === 0 : pass === 1)) continue;
-        const sx = Math.round(xy[i * 2] * v.scale + v.ox) - half;
-        const sy = Math.round(-xy[i * 2 + 1] * v.scale + v.oy) - half;
-        if (sx < -size || sy < -size || sx >= width || sy >= height) continue;
+        // Bounds checked on floats first: far outside, an int conversion could wrap onto the screen.
+        const fx = xy[i * 2] * scale + ox - half;
+        const fy = -xy[i * 2 + 1] * scale + oy - half;
+        if (!(fx > -size && fy > -size && fx < width && fy < height)) continue;
+        const sx = (fx + 0.5) | 0;
+        const sy = (fy + 0.5) | 0;
         const c = selected && !selected[i] ? (colour[i] & 0x00ffffff) | 0x38000000 : colour[i];
-        const x0 = Math.max(0, sx);
-        const x1 = Math.min(width, sx + size);
-        for (let y = Math.max(0, sy), y1 = Math.min(height, sy + size); y < y1; y++) px.fill(c, y * width + x0, y * width + x1);
+        const x0 = sx < 0 ? 0 : sx;
+        const x1 = sx + size > width ? width : sx + size;
+        const y1 = sy + size > height ? height : sy + size;
+        // Plain stores: a few pixels per point is cheaper written than through fill() calls.
+        for (let y = sy < 0 ? 0 : sy; y < y1; y++) {
+          const row = y * width;
+          for (let x = x0; x < x1; x++) px[row + x] = c;
+        }
       }
     }
     ctx.putImageData(this.image, 0, 0);
