@@ -147,10 +147,10 @@ export function symmetricEigen(a: Float64Array, m: number): { values: number[]; 
  * Signs are fixed (each component's largest-magnitude loading is positive) so results repeat.
  */
 export function pca(data: Float32Array, n: number, d: number, k: number, opts: PcaOptions = {}): PcaResult {
-  const m = Math.min(d, n, k + (opts.oversample ?? 4));
+  const m = Math.min(d, n, k + (opts.oversample ?? 6));
   const kk = Math.min(k, m);
-  const maxIt = opts.maxIterations ?? 60;
-  const tol = opts.tolerance ?? 1e-6;
+  const maxIt = opts.maxIterations ?? 40;
+  const tol = opts.tolerance ?? 1e-5;
   const rand = seededRandom(opts.seed ?? 1);
   const mean = columnMeans(data, n, d);
   let q: Float64Array = new Float64Array(d * m);
