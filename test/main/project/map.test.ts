@@ -101,6 +101,11 @@ test('colouring: folders from the first path segment, split use from active trip
   project.createTriplet({ split: 'train', anchorId: ids[0], positiveId: ids[3], negativeId: ids[4] });
   const after = project.cachedMap({ method: 'pca' })!;
   assert.deepEqual(after.split.slice(0, 6).map((s) => MAP_SPLIT_USES[s]), ['both', 'test', 'test', 'train', 'train', 'none']);
+  // "Show in Library": the listing filtered to the selected ids (and still by name within them).
+  const page = project.listImages({ ids: [ids[4], ids[1], ids[2]] });
+  assert.deepEqual(page.items.map((i) => i.id).sort((a, b) => a - b), [ids[1], ids[2], ids[4]].sort((a, b) => a - b));
+  assert.equal(page.total, 3);
+  assert.equal(project.listImages({ ids: [ids[1], ids[2]], search: after.names[1].split('/')[1] }).total, 1);
   project.editTriplet(t.id, { kind: 'exclude' });
   assert.equal(MAP_SPLIT_USES[project.cachedMap({ method: 'pca' })!.split[1]], 'none', 'excluded triplets do not count');
 });
