@@ -4,6 +4,7 @@
 import { base64ToFloat32, base64ToInt32 } from '../../../shared/b64.js';
 import type { MapMethod, MapProjection, RunSummary } from '../../../shared/types.js';
 import { ApiError, call, toApiError } from '../../lib/api.js';
+import { jobs } from '../../lib/state/jobs.svelte.js';
 import { library } from '../../lib/state/library.svelte.js';
 import { nav } from '../../lib/state/nav.svelte.js';
 import { Refresher } from '../../lib/state/refresh.js';
@@ -31,7 +32,7 @@ export class MapPage {
   selected = $state.raw<Uint8Array | null>(null);
   selectedCount = $state(0);
   private gen = 0;
-  private readonly refresher = new Refresher(['images', 'triplets', 'runs'], () => this.load(false));
+  private readonly refresher = new Refresher(['images', 'triplets', 'runs'], () => this.refresh());
 
   colours: PointColours | null = $derived.by(() => {
     const p = this.points;
@@ -44,11 +45,19 @@ export class MapPage {
     return this.refresher.watch();
   }
 
+  /** A change elsewhere: fetch again, unless a map is being computed (its reply reads the store at its end). */
+  private async refresh(): Promise<void> {
+    if (!jobs.ofKind('map')) await this.load(false);
+  }
+
   /** Fetches the map (computing the missing features first when asked); replies to older requests are dropped. */
   async load(computeFeatures: boolean): Promise<void> {
     const gen = ++this.gen;
     this.loading = true;
     try {
+      // A newer choice replaces a map still being computed (one map job at a time).
+      const running = jobs.ofKind('map');
+      if (running) await jobs.cancel(running.jobId);
       const [info, runs] = await Promise.all([
         call('mapProjection', {
           method: this.method,
