@@ -36,7 +36,7 @@ function rows(data: Float32Array | Float64Array, n: number, d: number, pick?: Ar
 /** PCA to REDUCED_DIM dimensions when wider (a few passes: neighbours need no exact components). */
 export function reduceForUmap(data: Float32Array, n: number, d: number, seed = 1): { data: Float32Array; dim: number } {
   if (d <= REDUCED_DIM || n <= REDUCED_DIM) return { data, dim: d };
-  const r = pca(data, n, d, REDUCED_DIM, { oversample: 10, maxIterations: 4, tolerance: 0, seed });
+  const r = pca(data, n, d, REDUCED_DIM, { oversample: 10, maxIterations: 2, tolerance: 0, seed });
   return { data: r.scores, dim: REDUCED_DIM };
 }
 
