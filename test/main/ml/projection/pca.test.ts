@@ -110,3 +110,13 @@ test('symmetricEigen: eigenpairs of a small symmetric matrix, largest first', ()
     }
   }
 });
+
+test('project2d (worker): always n × 2, also for one image or a 1-d embedding; UMAP under 3 points is the origin', async () => {
+  const { project2d } = await import('../../../../src/main/ml/projection/index.js');
+  assert.deepEqual([...(await project2d('pca', new Float32Array([1, 2, 3]), 1, 3))], [0, 0]);
+  const oneD = await project2d('pca', new Float32Array([1, 2, 4, 8]), 4, 1);
+  assert.equal(oneD.length, 8);
+  assert.deepEqual([1, 3, 5, 7].map((i) => oneD[i]), [0, 0, 0, 0]);
+  assert.ok(Math.abs(oneD[6] - (8 - 3.75)) < 1e-5, 'the one axis is the centred value');
+  assert.deepEqual([...(await project2d('umap', new Float32Array([1, 2, 3, 4]), 2, 2))], [0, 0, 0, 0]);
+});
