@@ -119,7 +119,8 @@ export async function computeMap(db: Db, req: MapRequest, deps: MapDeps): Promis
 }
 
 function reply(db: Db, req: MapRequest, p: MapPlan, xy: Float32Array, cached: boolean, seconds: number): MapProjection {
-  const colours = mapColours(db, p.ids, p.names, p.run?.id ?? null);
+  // Error rates come from the run shown, else the latest finished run (a raw-feature map after training).
+  const colours = mapColours(db, p.ids, p.names, p.run?.id ?? latestFinishedRunId(db));
   // Ensembles join their members' embeddings.
   const dim = p.run ? p.run.options.embedding * (p.run.options.ensemble ?? 1) : backboneSpec(p.key.backbone).dim;
   return {

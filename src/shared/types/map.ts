@@ -27,7 +27,7 @@ export interface MapProjection {
   folder: number[];
   /** Index into MAP_SPLIT_USES per point. */
   split: number[];
-  /** base64 of Float32 per point: fraction of its scored active test triplets the run gets wrong; NaN when none. */
+  /** base64 of Float32 per point: fraction of its scored active test triplets the run (shown, else the latest) gets wrong; NaN when none. */
   errorRate: string;
   /** Served from the project's map cache. */
   cached: boolean;

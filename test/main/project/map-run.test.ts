@@ -68,6 +68,8 @@ test('after a run the map shows its encoder, with per-image error rates from its
     if (!e) assert.ok(Number.isNaN(rates[i]), `image ${id} has no test triplet`);
     else assert.ok(Math.abs(rates[i] - e.wrong / e.total) < 1e-6, `image ${id}: ${rates[i]} vs ${e.wrong}/${e.total}`);
   });
+  // The raw-feature map is coloured by the latest run's mistakes too.
+  assert.equal(project.cachedMap({ method: 'pca', source: 'features' })!.errorRate, after.errorRate);
 });
 
 test('service: a map is a job with progress and cancel; a cache hit starts no job', { skip }, async () => {
