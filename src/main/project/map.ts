@@ -33,7 +33,7 @@ export interface MapDeps {
 }
 
 /** Parameters that change a projection: part of its cache key. */
-const METHOD_KEYS: Record<MapMethod, string> = { pca: 'pca-v1', umap: 'umap-v1:k15:d0.1:seed1:fit25000' };
+const METHOD_KEYS: Record<MapMethod, string> = { pca: 'pca-v1', umap: 'umap-v2:k15:d0.1:seed1:fit25000' };
 
 interface MapPlan {
   run: RunSummary | null;

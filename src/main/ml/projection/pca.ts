@@ -5,6 +5,8 @@
 import { seededRandom } from '../encoder/rng.js';
 
 export interface PcaResult {
+  /** Column means the data was centred by. */
+  mean: Float64Array;
   /** n × k scores (row-major): each row's coordinates on the components. */
   scores: Float32Array;
   /** d × k components (row-major by feature), unit length, ordered by variance. */
@@ -37,7 +39,7 @@ export function columnMeans(data: Float32Array, n: number, d: number): Float64Ar
 }
 
 /** Y = (X − 1·μᵀ) Q for Q d×m (row-major): n×m. Dot products over contiguous rows (Q transposed once). */
-function timesQ(data: Float32Array, n: number, d: number, mean: Float64Array, q: Float64Array, m: number): Float64Array {
+export function timesQ(data: Float32Array, n: number, d: number, mean: Float64Array, q: Float64Array, m: number): Float64Array {
   const y = new Float64Array(n * m);
   const qT = new Float64Array(m * d);
   for (let t = 0; t < d; t++) for (let j = 0; j < m; j++) qT[j * d + t] = q[t * m + j];
@@ -187,7 +189,7 @@ export function pca(data: Float32Array, n: number, d: number, k: number, opts: P
   const scores = new Float32Array(n * kk);
   const y = timesQ(data, n, d, mean, comps, kk);
   for (let i = 0; i < y.length; i++) scores[i] = y[i];
-  return { scores, components: comps, variances: eig.values.slice(0, kk), iterations };
+  return { mean, scores, components: comps, variances: eig.values.slice(0, kk), iterations };
 }
 
 /** Each column's largest-magnitude entry made positive (an eigenvector's sign is arbitrary). */

@@ -5,7 +5,7 @@
 // transform (see README: measured times).
 import { UMAP } from 'umap-js';
 import { seededRandom, shuffleInPlace } from '../encoder/rng.js';
-import { pca } from './pca.js';
+import { pca, timesQ } from './pca.js';
 
 export const REDUCED_DIM = 30;
 /** Points fitted directly; beyond it, a sample is fitted and the others transformed. */
@@ -33,11 +33,19 @@ function rows(data: Float32Array | Float64Array, n: number, d: number, pick?: Ar
   return out;
 }
 
-/** PCA to REDUCED_DIM dimensions when wider (a few passes: neighbours need no exact components). */
-export function reduceForUmap(data: Float32Array, n: number, d: number, seed = 1): { data: Float32Array; dim: number } {
+/**
+ * PCA to REDUCED_DIM dimensions when wider (randomized, one power iteration: neighbours need no
+ * exact components). With `sample`, the components come from those rows only and every row is
+ * projected on them (a quarter of the work at 100,000 points with a 25,000 sample).
+ */
+export function reduceForUmap(data: Float32Array, n: number, d: number, seed = 1, sample?: Int32Array): { data: Float32Array; dim: number } {
   if (d <= REDUCED_DIM || n <= REDUCED_DIM) return { data, dim: d };
-  const r = pca(data, n, d, REDUCED_DIM, { oversample: 10, maxIterations: 2, tolerance: 0, seed });
-  return { data: r.scores, dim: REDUCED_DIM };
+  const opts = { oversample: 10, maxIterations: 2, tolerance: 0, seed };
+  if (!sample || sample.length >= n) return { data: pca(data, n, d, REDUCED_DIM, opts).scores, dim: REDUCED_DIM };
+  const rows = new Float32Array(sample.length * d);
+  sample.forEach((i, r) => rows.set(data.subarray(i * d, (i + 1) * d), r * d));
+  const fit = pca(rows, sample.length, d, REDUCED_DIM, opts);
+  return { data: Float32Array.from(timesQ(data, n, d, fit.mean, fit.components, REDUCED_DIM)), dim: REDUCED_DIM };
 }
 
 /** n × 2 coordinates (row-major) of the rows of an n×d matrix. */
@@ -47,12 +55,12 @@ export function umap2d(data: Float32Array, n: number, d: number, opts: UmapOptio
   if (n < 3) return out; // nothing to lay out: every point at the origin
   const seed = opts.seed ?? 1;
   const progress = opts.onProgress ?? (() => {});
-  progress({ phase: 'reduce', done: 0, total: 0 });
-  const reduced = reduceForUmap(data, n, d, seed);
   const limit = opts.fitLimit ?? DEFAULT_FIT_LIMIT;
   const order = Int32Array.from({ length: n }, (_, i) => i);
   if (n > limit) shuffleInPlace(order, seededRandom(seed));
   const fitIdx = n > limit ? order.subarray(0, limit) : order;
+  progress({ phase: 'reduce', done: 0, total: 0 });
+  const reduced = reduceForUmap(data, n, d, seed, n > limit ? fitIdx : undefined);
   const umap = new UMAP({
     nComponents: 2,
     nNeighbors: Math.max(2, Math.min(opts.nNeighbors ?? 15, fitIdx.length - 1)),
