@@ -43,6 +43,7 @@ export const REQUEST_NAMES = [
   'auditReport',
   'similar',
   'fixesSince',
+  'mapProjection',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 

@@ -21,6 +21,7 @@ import type {
   ImagePage,
   ImageRecord,
   JobProgress,
+  MapProjection,
   Mistake,
   Neighbour,
   ProjectInfo,
@@ -64,7 +65,7 @@ export const REQUESTS = {
   projectInfo: z.object({}),
   // Library
   importImages: z.object({ folder: path }),
-  listImages: z.object({ search: z.string().max(1000).optional(), folder: z.string().max(4096).optional(), ...page }),
+  listImages: z.object({ search: z.string().max(1000).optional(), folder: z.string().max(4096).optional(), ids: z.array(id).max(200_000).optional(), ...page }),
   listFolders: z.object({}),
   getImage: z.object({ id }),
   neighbours: z.object({ id, k: z.number().int().min(1).max(200).optional(), runId: id.optional() }),
@@ -157,6 +158,14 @@ export const REQUESTS = {
     runId: id.optional(),
     raw: z.boolean().optional(),
   }),
+  // Embedding map
+  /** 2-D map of every image with features: cached, else a job (progress, cancelJob) replied when it ends. */
+  mapProjection: z.object({
+    method: z.enum(['pca', 'umap']),
+    runId: id.optional(),
+    source: z.enum(['features', 'run']).optional(),
+    computeFeatures: z.boolean().optional(),
+  }),
 } as const satisfies Record<RequestName, z.ZodType>;
 
 // Every name in channels.ts has a schema and no schema lacks a name.
@@ -208,6 +217,7 @@ export interface Replies {
   audit: { jobId: string };
   auditReport: AuditReport | null;
   similar: SimilarReply;
+  mapProjection: MapProjection;
 }
 
 /** Events pushed from the main side to the renderer. */

@@ -11,3 +11,4 @@ export * from './types/files.js';
 export * from './types/suggest.js';
 export * from './types/audit.js';
 export * from './types/similar.js';
+export * from './types/map.js';

@@ -5,6 +5,7 @@ import * as backbone from './commands/backbone.js';
 import * as backends from './commands/backends.js';
 import * as edit from './commands/edit.js';
 import * as images from './commands/images.js';
+import * as map from './commands/map.js';
 import * as project from './commands/project.js';
 import * as review from './commands/review.js';
 import * as similar from './commands/similar.js';
@@ -23,6 +24,7 @@ MODULES.push(suggest);
 MODULES.push(audit);
 MODULES.push(similar);
 MODULES.push(model);
+MODULES.push(map);
 
 export function buildProgram(): Command {
   const program = new Command('triplet-studio')

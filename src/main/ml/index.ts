@@ -25,3 +25,4 @@ export { flatTriplets, trainEncoder, type TrainedEncoder, type TrainEncoderArgs,
 export { embedFeatures, type NamedWeight, type EncoderWeights } from './encoder/model.js';
 export { saveEncoder, loadEncoder, type LoadedEncoder } from './encoder/files.js';
 export { distance, l2normalize, tripletLoss, scoreTriplets, tripletAccuracy, type Triplet } from './encoder/distances.js';
+export { project2d, PROJECTION_METHODS, type ProjectionMethod } from './projection/index.js';

@@ -12,6 +12,7 @@ import type {
   ImagePage,
   ImageQuery,
   ImageRecord,
+  MapProjection,
   Mistake,
   Neighbour,
   ProjectInfo,
@@ -43,6 +44,7 @@ import * as store from '../triplets/store.js';
 import { noteImageImport } from '../triplets/history.js';
 import { answerSuggestion, suggestForProject, type SuggestionAnswerArgs, type SuggestOptions } from './suggest.js';
 import { fixesSinceRun } from './fixes-since.js';
+import { cachedMap, computeMap, type MapRequest } from './map.js';
 import { ensureFeatures, featureKey, loadFeatures, prepOfRun, type EmbedReport, type EnsureFeaturesOptions } from './features.js';
 import { SimilarIndex, type SimilarOptions, type SimilarQuery } from './similar.js';
 import { encodeToFile, finishedRun, type EncodeReport } from './encode.js';
@@ -340,5 +342,17 @@ export class Project {
   /** Train/test triplets edited since a run (default: latest finished) started; null without a run. */
   fixesSince(runId?: number): FixesSinceRun | null {
     return fixesSinceRun(this.db, runId);
+  }
+
+  // ---------- Embedding map ----------
+
+  /** The map from the project's cache (or with no points when no image has features yet); null when it must be computed. */
+  cachedMap(req: MapRequest): MapProjection | null {
+    return cachedMap(this.db, req);
+  }
+
+  /** The 2-D map of every image with features (PCA or UMAP in a worker; cached per source and method). */
+  map(req: MapRequest, opts: Cancellable = {}): Promise<MapProjection> {
+    return computeMap(this.db, req, { readOnly: this.readOnly, encoder: (id) => this.encoder(id), signal: opts.signal, onProgress: opts.onProgress });
   }
 }

@@ -254,6 +254,23 @@ export class StudioService implements StudioServiceApi {
     return r && trimAuditReport(r);
   }
 
+  // ---------- Embedding map ----------
+
+  /** From the cache at once; else computed as a job (progress, cancelJob) and replied when it ends. */
+  async mapProjection(args: ServiceArgs<'mapProjection'>): Promise<Replies['mapProjection']> {
+    const project = this.current();
+    const hit = project.cachedMap(args);
+    if (hit) return hit;
+    // The map (megabytes at 100,000 points) is the reply; job:done carries only its size.
+    let map: Replies['mapProjection'] | undefined;
+    const jobId = this.jobs.start('map', async (ctx) => {
+      map = await project.map(args, { signal: ctx.signal, onProgress: ctx.progress });
+      return { count: map.count };
+    });
+    await this.jobs.wait(jobId);
+    return map!;
+  }
+
   // ---------- For the hosts ----------
 
   /** Absolute path behind `/media/<kind>/<id>` (null when there is no project or no such image). */

@@ -226,7 +226,7 @@ export function imageCount(db: Db): number {
 }
 
 /** One page of images by name, filtered by a name substring and/or a folder. */
-export function imagePage(db: Db, q: { search?: string; folder?: string; limit?: number; offset?: number }): { total: number; offset: number; items: ImageRecord[] } {
+export function imagePage(db: Db, q: { search?: string; folder?: string; ids?: number[]; limit?: number; offset?: number }): { total: number; offset: number; items: ImageRecord[] } {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   if (q.search) {
@@ -234,6 +234,8 @@ export function imagePage(db: Db, q: { search?: string; folder?: string; limit?:
     params.search = `%${q.search.normalize('NFC').replace(/[\\%_]/g, (c) => '\\' + c)}%`;
   }
   if (q.folder !== undefined) (where.push('folder = @folder'), (params.folder = q.folder));
+  // Only these images (a selection on the embedding map).
+  if (q.ids) (where.push('id IN (SELECT value FROM json_each(@ids))'), (params.ids = JSON.stringify(q.ids)));
   const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const total = db.prepare(`SELECT COUNT(*) FROM images ${w}`).pluck().get(params) as number;
   const offset = q.offset ?? 0;

@@ -85,6 +85,16 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
       { keys: ['K', '↑'], what: 'Previous suspect' },
     ],
   },
+  {
+    group: 'Map',
+    items: [
+      { keys: ['Shift', 'drag'], what: 'Lasso: select the points inside (Ctrl+Shift adds to the selection)' },
+      { keys: ['drag'], what: 'Pan; the wheel zooms around the cursor' },
+      { keys: ['Enter'], what: 'Show the selection in the Library' },
+      { keys: ['N'], what: 'Make triplets from the selection' },
+      { keys: ['Esc'], what: 'Clear the selection' },
+    ],
+  },
 ];
 
 /** True when a key press belongs to a text field, so single-letter shortcuts must not fire. */

@@ -50,6 +50,8 @@ export interface TripletFlag {
 export interface ImageQuery {
   search?: string;
   folder?: string;
+  /** Only these images (a selection on the map). */
+  ids?: number[];
   offset?: number;
   limit?: number;
 }

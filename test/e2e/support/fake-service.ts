@@ -6,7 +6,8 @@ import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../../src/shared/errors.js';
 import type { HostedService } from '../../../src/main/service/hosted.js';
-import type { ImageRecord, ProjectInfo, TrainOptions } from '../../../src/shared/types.js';
+import type { ImageRecord, MapMethod, MapProjection, ProjectInfo, TrainOptions } from '../../../src/shared/types.js';
+import { typedToBase64 } from '../../../src/shared/b64.js';
 
 export interface FakeStats {
   listImages: { offset: number; limit: number }[];
@@ -53,9 +54,13 @@ export function createFakeService(opts: { images: number; flowersDir?: string })
     recentProjects: () => (open ? [open] : []),
     projectInfo: () => (open ? info() : null),
     importImages: unsupported,
-    listImages: ({ search, folder, offset = 0, limit = 100 }) => {
+    listImages: ({ search, folder, ids, offset = 0, limit = 100 }) => {
       needProject();
       stats.listImages.push({ offset, limit });
+      if (ids) {
+        const picked = [...ids].sort((a, b) => a - b).map(image);
+        return { total: picked.length, offset, items: picked.slice(offset, offset + limit) };
+      }
       // Only the unfiltered listing is synthetic-but-complete; filters match by folder prefix.
       if (search || folder) {
         const all = Array.from({ length: opts.images }, (_, i) => image(i + 1)).filter(
@@ -98,6 +103,39 @@ export function createFakeService(opts: { images: number; flowersDir?: string })
     audit: unsupported,
     auditReport: () => null,
     fixesSince: () => null,
+    mapProjection: ({ method }) => (needProject(), fakeMap(opts.images, folders, method)),
     mediaPath: (_kind, id) => (files.length ? files[(id - 1) % files.length] : null),
+  };
+}
+
+/** A synthetic map: one Gaussian blob per folder (ids 1..n, seeded), as the real reply is shaped. */
+function fakeMap(n: number, folders: string[], method: MapMethod): MapProjection {
+  let seed = 12345;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
+  const ids = Int32Array.from({ length: n }, (_, i) => i + 1);
+  const xy = new Float32Array(n * 2);
+  const folder = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const f = i % folders.length;
+    const angle = (2 * Math.PI * f) / folders.length;
+    folder[i] = f;
+    xy[i * 2] = 10 * Math.cos(angle) + gauss() * 1.5;
+    xy[i * 2 + 1] = 10 * Math.sin(angle) + gauss() * 1.5;
+  }
+  return {
+    method,
+    source: { kind: 'features', runId: null, backbone: 'mobilenet_v1_0.75_224', dim: 768 },
+    count: n,
+    totalImages: n,
+    ids: typedToBase64(ids),
+    xy: typedToBase64(xy),
+    names: Array.from(ids, (id) => `${folders[(id - 1) % folders.length]}/img_${String(id).padStart(6, '0')}.jpg`),
+    folders,
+    folder,
+    split: new Array<number>(n).fill(0),
+    errorRate: typedToBase64(new Float32Array(n).fill(NaN)),
+    cached: true,
+    seconds: 0,
   };
 }

@@ -8,6 +8,7 @@ import { migration0006 } from './0006-feature-cache.js';
 import { migration0007 } from './0007-run-validation.js';
 import { migration0008 } from './0008-feature-key-index.js';
 import { migration0010 } from './0010-suggestions.js';
+import { migration0011 } from './0011-map-projections.js';
 
 export interface Migration {
   version: number;
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0007,
   migration0008,
   migration0010,
+  migration0011,
 ];

@@ -13,6 +13,7 @@ const JOB_LABELS: Record<string, string> = {
   download: 'Downloading',
   suggest: 'Finding suggestions',
   audit: 'Auditing labels',
+  map: 'Computing the map',
 };
 
 /** What a job kind is called in progress bars. */

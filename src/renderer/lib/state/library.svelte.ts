@@ -12,6 +12,10 @@ class Library {
   search = $state('');
   folder = $state('');
   folders = $state.raw<string[]>([]);
+  /** Only these images (a lasso selection on the Map), or null for all. */
+  ids = $state.raw<number[] | null>(null);
+  /** The Map's "Make triplets from these": the Triplets view opens its maker (taken once). */
+  openMaker = false;
   total = $state(0);
   /** Loaded pages by page index; replaced (not mutated) so readers update. */
   pages = $state.raw<Map<number, ImageRecord[]>>(new Map());
@@ -44,6 +48,7 @@ class Library {
       const page = await call('listImages', {
         search: this.search || undefined,
         folder: this.folder || undefined,
+        ids: this.ids ?? undefined,
         offset: index * PAGE,
         limit: PAGE,
       });
@@ -55,6 +60,13 @@ class Library {
     } finally {
       if (gen === this.gen) this.loading.delete(index);
     }
+  }
+
+  /** Filters the grid to `ids` (null: every image again) and reloads it. */
+  showOnly(ids: number[] | null, opts: { openMaker?: boolean } = {}): void {
+    this.ids = ids;
+    this.openMaker = !!opts.openMaker;
+    void this.reload();
   }
 
   /** Ensures the images from `start` to `end` (exclusive) are loaded or on their way. */

@@ -9,6 +9,7 @@ import { attempt, toasts } from '../../lib/state/toasts.svelte.js';
 import { triplets } from '../../lib/state/triplets.svelte.js';
 import { dialogs } from '../../lib/state/dialogs.svelte.js';
 import { uploadFile } from '../../lib/upload.js';
+import { library } from '../../lib/state/library.svelte.js';
 
 export type EditKind = 'swap' | 'delete' | 'move' | 'toggle';
 export interface FileOp {
@@ -22,8 +23,8 @@ export interface FileOp {
 }
 
 export class TripletsPage {
-  /** list; make = the maker; replace = picking a new image for one place of a triplet. */
-  mode = $state<'list' | 'make' | 'replace'>('list');
+  /** list; make = the maker; replace = picking a new image for one place of a triplet. The Map's "Make triplets from these" opens the maker (its grid shows the selection). */
+  mode = $state<'list' | 'make' | 'replace'>(library.openMaker ? ((library.openMaker = false), 'make') : 'list');
   replacing = $state.raw<{ triplet: TripletRecord; role: TripletRole } | null>(null);
   /** A replacement refused only for leaking across the split: the user may confirm it. */
   leak = $state.raw<{ image: ImageRecord; message: string } | null>(null);

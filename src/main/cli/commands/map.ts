@@ -1,0 +1,43 @@
+// `map`: the embedding map's 2-D coordinates of every image (PCA or UMAP; same engine and cache as the app).
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { base64ToFloat32 } from '../../../shared/b64.js';
+import type { MapMethod, MapSourceKind } from '../../../shared/types.js';
+import { action, interruptSignal, numberArg, optionsOf, output, progressBar, withProject } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('map')
+    .description('2-D map of every image (PCA or UMAP of raw features, or of a run\'s encoder): name, x, y; cached in the project')
+    .argument('<dir>', 'project folder')
+    .option('--run <id>', 'run whose encoder to map (default: the latest finished run, else raw features)', numberArg('run', true))
+    .addOption(new Option('--method <method>', 'projection').choices(['pca', 'umap']).default('pca'))
+    .addOption(new Option('--source <source>', 'raw backbone features or a run\'s encoder').choices(['features', 'run']))
+    .option('--out <file>', 'write the points as JSON [{name, x, y}] to a file')
+    .action(
+      action(async (dir: string, _o: unknown, cmd: Command) => {
+        const opts = optionsOf<{ run?: number; method: MapMethod; source?: MapSourceKind; out?: string }>(cmd);
+        const bar = progressBar();
+        const interrupt = interruptSignal();
+        try {
+          const req = { method: opts.method, runId: opts.run, source: opts.source, computeFeatures: true };
+          const m = await withProject(dir, (p) => p.cachedMap(req) ?? p.map(req, { signal: interrupt.signal, onProgress: bar.onProgress }));
+          bar.stop();
+          const xy = base64ToFloat32(m.xy);
+          const points = m.names.map((name, i) => ({ name, x: xy[i * 2], y: xy[i * 2 + 1] }));
+          const from = m.source.kind === 'run' ? `run ${m.source.runId}` : `${m.source.backbone} features`;
+          const summary = `${m.method.toUpperCase()} map of ${m.count} of ${m.totalImages} images (${from})${m.cached ? ', from the cache' : `, ${m.seconds.toFixed(1)} s`}`;
+          if (opts.out) {
+            writeFileSync(resolve(opts.out), JSON.stringify(points) + '\n');
+            output(opts.json, { file: resolve(opts.out), count: m.count, method: m.method, source: m.source, cached: m.cached, seconds: m.seconds }, () => `${summary}\nWrote ${resolve(opts.out!)}`);
+          } else {
+            output(opts.json, points, () => `${summary}\n` + points.map((p) => `${p.name}\t${p.x.toFixed(4)}\t${p.y.toFixed(4)}`).join('\n'));
+          }
+        } finally {
+          bar.stop();
+          interrupt.dispose();
+        }
+      }),
+    );
+}
