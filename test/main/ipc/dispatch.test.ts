@@ -74,7 +74,7 @@ test('bad arguments are refused with a message naming the field', async () => {
     ['getImage', { id: -1 }, /id: must be at least/],
     ['listImages', { limit: 100000 }, /limit: must be at most 5000/],
     ['editTriplet', { id: 1, edit: { kind: 'move', split: 3 } }, /edit\.split: expected 'train' or 'test'/],
-    ['editTriplet', { id: 1, edit: { kind: 'burn' } }, /edit\.kind: expected 'swap', 'exclude', 'include', 'keep', 'review', 'move' or 'delete'/],
+    ['editTriplet', { id: 1, edit: { kind: 'burn' } }, /edit\.kind: expected 'swap', 'exclude', 'include', 'keep', 'review', 'move', 'delete' or 'replace'/],
     ['train', { options: { distance: 'manhattan' } }, /options\.distance: expected 'l1', 'l2' or 'cosine'/],
     ['openProject', { dir: '' }, /dir: must not be empty/],
     ['projectInfo', 42, /arguments: expected an object/],
