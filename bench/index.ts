@@ -12,6 +12,7 @@ const BENCHES: Bench[] = [
   { name: 'triplets-big', long: true, load: async () => (await import('./triplets-big.js')).runTripletsBigBench },
   { name: 'preprocess', long: true, load: async () => (await import('./preprocess.js')).runPreprocessBench },
   { name: 'accuracy', long: true, load: async () => (await import('./accuracy.js')).runAccuracyBench },
+  { name: 'accuracy-mining', long: true, load: async () => (await import('./accuracy-mining.js')).runMiningBench },
   { name: 'accuracy-transform', long: true, load: async () => (await import('./accuracy-transform.js')).runTransformBench },
 ];
 
