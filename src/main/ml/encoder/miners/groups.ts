@@ -11,7 +11,7 @@ export interface ImageGroups {
   members: number[][];
   /** Per group, the ids of the groups it is cannot-linked to (more cannot-links than must-links between them). */
   apart: number[][];
-  /** Must-links left inside no group: between groups the triplets keep apart (likely wrong labels). */
+  /** Triplets whose anchor and positive ended in different groups (their must-link was outweighed: likely wrong labels). */
   refused: number;
 }
 
@@ -100,9 +100,11 @@ export function groupImages(triplets: Int32Array): ImageGroups {
   const idOf = new Map(roots.map((r, i) => [r, i]));
   const members = roots.map((r) => rowsOf.get(r)!.sort((a, b) => a - b));
   const apart = roots.map((r) => [...links.get(r)!].filter(([, w]) => w < 0).map(([z]) => idOf.get(z)!).sort((a, b) => a - b));
+  const groupOf = new Map<number, number>();
+  members.forEach((m, i) => m.forEach((r) => groupOf.set(r, i)));
   let refused = 0;
-  for (const r of roots) for (const [, w] of links.get(r)!) if (w > 0) refused += w;
-  return { members, apart, refused: refused / 2 };
+  for (let t = 0; t < triplets.length; t += 3) if (groupOf.get(triplets[t]) !== groupOf.get(triplets[t + 1])) refused++;
+  return { members, apart, refused };
 }
 
 /**
