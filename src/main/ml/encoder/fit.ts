@@ -5,7 +5,8 @@ import type { EpochMetric, TrainOptions } from '../../../shared/types.js';
 import { tf } from '../backend/tfjs.js';
 import { createFastEncoder, createLayersEncoder, type EncoderNet, memberWeightName, type NamedWeight, tfDistance, tfTripletLoss } from './model.js';
 import { splitByImages } from './holdout.js';
-import { seededRandom, shuffleInPlace } from './rng.js';
+import { seededRandom } from './rng.js';
+import { epochPlanner } from './miners/epochs.js';
 
 export interface TrainProgress {
   epoch: number;
@@ -173,22 +174,23 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
   // Member 0 starts from exactly the weights a single encoder would (an ensemble of 1 is the old model).
   const members = Array.from({ length: opts.ensemble ?? 1 }, (_, k) => ({ net: create(shape, k === 0 ? initSeed : (initSeed + k * 104729) % 2 ** 31), optimizer: tf.train.adam(opts.learningRate) }));
   const nets = members.map((mb) => mb.net);
-  const batches = Math.ceil(trainIdx.length / opts.batchSize);
+  const planEpoch = epochPlanner(input.triplets, trainIdx, opts.derived ?? 0, seededRandom(initSeed ^ 0x2545f491));
   const epochs: EpochMetric[] = [];
   let best: { epoch: number; acc: number; loss: number; weights: NamedWeight[] } | null = null;
   let lastReport = 0;
   try {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const te = performance.now();
-      shuffleInPlace(trainIdx, rand);
+      const { triplets: epochTriplets, order } = planEpoch(rand);
+      const batches = Math.ceil(order.length / opts.batchSize);
       let lossSum = 0;
       let seen = 0;
       for (let b = 0; b < batches; b++) {
         const from = b * opts.batchSize;
-        const to = Math.min(trainIdx.length, from + opts.batchSize);
+        const to = Math.min(order.length, from + opts.batchSize);
         const m = to - from;
         const stepSeed = Math.floor(rand() * 2 ** 30);
-        const x = gatherApn(feats, input.triplets, trainIdx, from, to, flipRand);
+        const x = gatherApn(feats, epochTriplets, order, from, to, flipRand);
         const loss = await trainStep(members, x, m, opts, stepSeed);
         x.dispose();
         lossSum += loss * m;

@@ -1,0 +1,42 @@
+// The triplets of each training epoch: the user's own (the training ones, shuffled) plus, with
+// options.derived > 0, a fresh draw of triplets implied by the groups their must-links form
+// (./groups.ts), `derived` × as many as the user's. Fresh draws each epoch show the encoder many
+// more of the implied triplets than one fixed sample would, at the same cost per epoch.
+import { shuffleInPlace } from '../rng.js';
+import { deriveTriplets, groupImages, type ImageGroups } from './groups.js';
+
+export interface EpochTriplets {
+  /** Triplet rows [a0, p0, n0, …] the order indexes into. */
+  triplets: Int32Array;
+  /** Triplet indices of this epoch, in training order. */
+  order: Int32Array;
+}
+
+/** Groups formed by the training triplets only (so validation images never shape them). */
+export function trainingGroups(triplets: Int32Array, trainIdx: Int32Array): ImageGroups {
+  const own = new Int32Array(trainIdx.length * 3);
+  trainIdx.forEach((t, i) => own.set(triplets.subarray(3 * t, 3 * t + 3), 3 * i));
+  return groupImages(own);
+}
+
+/**
+ * Planner of the epochs' triplets. Without derived triplets it shuffles `trainIdx` in place over
+ * `triplets` (exactly what training always did, so old seeds give the same models); with them,
+ * each call appends a fresh draw of derived triplets (from `deriveRand`) and shuffles the lot.
+ */
+export function epochPlanner(triplets: Int32Array, trainIdx: Int32Array, derived: number, deriveRand: () => number): (rand: () => number) => EpochTriplets {
+  const groups = derived > 0 ? trainingGroups(triplets, trainIdx) : null;
+  return (rand) => {
+    const extra = groups ? deriveTriplets(groups, Math.round(derived * trainIdx.length), deriveRand) : new Int32Array(0);
+    if (extra.length === 0) {
+      shuffleInPlace(trainIdx, rand);
+      return { triplets, order: trainIdx };
+    }
+    const all = new Int32Array(3 * trainIdx.length + extra.length);
+    trainIdx.forEach((t, i) => all.set(triplets.subarray(3 * t, 3 * t + 3), 3 * i));
+    all.set(extra, 3 * trainIdx.length);
+    const order = Int32Array.from({ length: all.length / 3 }, (_, i) => i);
+    shuffleInPlace(order, rand);
+    return { triplets: all, order };
+  };
+}
