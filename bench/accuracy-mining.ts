@@ -54,7 +54,10 @@ const ROWS: Row[] = [
     label: 'linear, on 5,000 derived triplets',
     run: async (set, train, seed) => linearEmbedding(set, deriveTriplets(groupImages(train), 5000, seededRandom(seed)), LINEAR),
   },
-  { name: 'defaults', label: 'defaults (ensemble 2, 24 epochs)', run: async (set, train, seed) => (await encoderEmbeddings(set, train, { ...DEFAULT_TRAIN_OPTIONS, seed })).model },
+  { name: 'defaults', label: 'old defaults (ensemble 2, 24 epochs, derived 0)', run: async (set, train, seed) => (await encoderEmbeddings(set, train, { ...DEFAULT_TRAIN_OPTIONS, derived: 0, seed })).model },
+  { name: 'derived1', label: 'derived 1 (the default now)', run: async (set, train, seed) => (await encoderEmbeddings(set, train, { ...DEFAULT_TRAIN_OPTIONS, derived: 1, seed })).model },
+  { name: 'derived3', label: 'defaults + derived 3, 12 epochs', run: async (set, train, seed) => (await encoderEmbeddings(set, train, { ...DEFAULT_TRAIN_OPTIONS, derived: 3, epochs: 12, seed })).model },
+  { name: 'derived1e', label: 'ensemble 1, derived 1', run: async (set, train, seed) => (await encoderEmbeddings(set, train, { ...DEFAULT_TRAIN_OPTIONS, ensemble: 1, derived: 1, seed })).model },
   freshRow('fresh1', 'defaults + 1× fresh derived per epoch', 1, 1),
   freshRow('only1', 'derived only (1× per epoch, no real)', 1, 0),
   freshRow('only2', 'derived only (2× per epoch, no real)', 2, 0),
@@ -91,7 +94,7 @@ export async function runMiningBench(): Promise<void> {
   const seeds = Number(arg('seeds') ?? 5);
   const only = arg('rows')?.split(',');
   await initBackend('wasm');
-  for (const name of sets) await benchSet(name, only ? ROWS.filter((r) => only.includes(r.name)) : ROWS, seeds);
+  for (const name of sets) await benchSet(name, only ? only.map((n) => ROWS.find((r) => r.name === n)!).filter(Boolean) : ROWS, seeds);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runMiningBench();

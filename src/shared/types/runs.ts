@@ -32,7 +32,7 @@ export interface TrainOptions {
   exif?: boolean;
   /**
    * Per epoch, this many × the training triplets more, drawn fresh from the triplets the labels imply:
-   * images chained by positives form groups, held apart by negatives (ml/encoder/miners/). 0/absent: none.
+   * images chained by positives form groups, held apart by negatives (ml/encoder/miners/). 0/absent: none (the default is 1: see ml/defaults.ts).
    */
   derived?: number;
 }

@@ -1,7 +1,8 @@
 // The triplets of each training epoch: the user's own (the training ones, shuffled) plus, with
 // options.derived > 0, a fresh draw of triplets implied by the groups their must-links form
 // (./groups.ts), `derived` × as many as the user's. Fresh draws each epoch show the encoder many
-// more of the implied triplets than one fixed sample would, at the same cost per epoch.
+// more of the implied triplets than one fixed sample would, at the same cost per epoch. Default 1
+// (chosen by cross-validation: ../../defaults.ts).
 import { shuffleInPlace } from '../rng.js';
 import { deriveTriplets, groupImages, type ImageGroups } from './groups.js';
 
