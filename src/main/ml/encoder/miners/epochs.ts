@@ -4,7 +4,14 @@
 // more of the implied triplets than one fixed sample would, at the same cost per epoch. Default 1
 // (chosen by cross-validation: ../../defaults.ts).
 import { shuffleInPlace } from '../rng.js';
-import { deriveTriplets, groupImages, type ImageGroups } from './groups.js';
+import { contradiction, deriveTriplets, groupImages, type ImageGroups } from './groups.js';
+
+/**
+ * Groups that contradict more of the training triplets than this are not trusted (no derived
+ * triplets): with many swapped labels, early merges can join kinds, and the implied triplets would
+ * then teach wrong pairs. A heuristic guard: see contradiction() for the measured rates.
+ */
+export const MAX_CONTRADICTION = 0.15;
 
 export interface EpochTriplets {
   /** Triplet rows [a0, p0, n0, …] the order indexes into. */
@@ -13,11 +20,15 @@ export interface EpochTriplets {
   order: Int32Array;
 }
 
-/** Groups formed by the training triplets only (so validation images never shape them). */
-export function trainingGroups(triplets: Int32Array, trainIdx: Int32Array): ImageGroups {
+/**
+ * Groups formed by the training triplets only (so validation images never shape them); null when
+ * they contradict more than MAX_CONTRADICTION of those triplets.
+ */
+export function trainingGroups(triplets: Int32Array, trainIdx: Int32Array): ImageGroups | null {
   const own = new Int32Array(trainIdx.length * 3);
   trainIdx.forEach((t, i) => own.set(triplets.subarray(3 * t, 3 * t + 3), 3 * i));
-  return groupImages(own);
+  const groups = groupImages(own);
+  return contradiction(groups, own) <= MAX_CONTRADICTION ? groups : null;
 }
 
 /**

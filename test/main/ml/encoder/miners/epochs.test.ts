@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { initBackend } from '../../../../../src/main/ml/backend/tfjs.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../../../../src/main/ml/defaults.js';
 import { fitEncoder } from '../../../../../src/main/ml/encoder/fit.js';
-import { epochPlanner } from '../../../../../src/main/ml/encoder/miners/epochs.js';
+import { epochPlanner, trainingGroups } from '../../../../../src/main/ml/encoder/miners/epochs.js';
 import { seededRandom } from '../../../../../src/main/ml/encoder/rng.js';
 
 /** 90 class-consistent triplets over 30 images in 3 classes (image i in class i % 3). */
@@ -53,4 +53,14 @@ test('training with derived triplets is seeded and differs from training without
   const plain = await fitEncoder({ ...input, options: { ...options, derived: 0 } });
   assert.deepEqual(a.weights.map((w) => Array.from(w.data)), b.weights.map((w) => Array.from(w.data)));
   assert.notDeepEqual(a.weights[0].data, plain.weights[0].data);
+});
+
+test('epochs: groups that contradict many triplets are not trusted (no derived triplets)', () => {
+  // 60 class-consistent triplets, then 20 with positive and negative swapped: 25% contradicted.
+  const t = triplets().slice(0, 240);
+  for (let k = 60; k < 80; k++) [t[3 * k + 1], t[3 * k + 2]] = [t[3 * k + 2], t[3 * k + 1]];
+  const train = Int32Array.from({ length: 80 }, (_, i) => i);
+  assert.equal(trainingGroups(t, train), null);
+  assert.equal(epochPlanner(t, train, 1, seededRandom(1))(seededRandom(2)).order.length, 80, 'only the own triplets');
+  assert.notEqual(trainingGroups(t.slice(0, 180), Int32Array.from({ length: 60 }, (_, i) => i)), null, 'the clean part alone is trusted');
 });
