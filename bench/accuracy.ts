@@ -43,12 +43,13 @@ const KNOB_FITS: Fit[] = [
   encoderFit('margin', { margin: 1 }),
   encoderFit('emb', { embedding: 32 }),
   encoderFit('ens3', { ensemble: 3 }),
+  encoderFit('noderived', { derived: 0 }),
 ];
 
 /** Table rows: [label, fit, variant]. */
 function rows(knobs: boolean): [string, string, string][] {
   const r: [string, string, string][] = [
-    [`defaults: ensemble ${d.ensemble ?? 1}, ${d.epochs} epochs, no validation`, 'defaults', 'model'],
+    [`defaults: ensemble ${d.ensemble ?? 1}, ${d.epochs} epochs, derived ${d.derived ?? 0}, no validation`, 'defaults', 'model'],
     ['raw-feature baseline (l2, normalised)', 'raw', 'model'],
     [`linear reference (discriminant k ${LINEAR.k}, γ ${LINEAR.gamma})`, 'linear', 'model'],
     [`one encoder (Dense ${d.hidden}→${d.embedding}, research settings, ${d.epochs} ep)`, 'defaults', 'member1'],
@@ -65,6 +66,7 @@ function rows(knobs: boolean): [string, string, string][] {
       ['defaults, margin 1.0', 'margin', 'model'],
       ['defaults, embedding 32', 'emb', 'model'],
       ['defaults, ensemble 3', 'ens3', 'model'],
+      ['defaults without implied triplets (derived 0: the old defaults)', 'noderived', 'model'],
     );
   }
   return r;

@@ -119,6 +119,7 @@ export const TRAIN_OPTIONS = {
     optional: true,
   } satisfies ChoiceOption<'backend'>,
   exif: { kind: 'boolean', key: 'exif', label: 'EXIF upright', flag: 'exif', help: 'use the EXIF-upright image (default: the stored orientation, as Keras)', advanced: true, optional: true } satisfies BooleanOption<'exif'>,
+  derived: num({ key: 'derived', label: 'Implied triplets', flag: 'derived', help: 'per epoch, this many × the training triplets more, drawn from the groups your positives chain images into (negatives keep groups apart); 0 = only your triplets', default: 1, integer: false, min: 0, max: 16, step: 0.5, optional: true, advanced: true }),
 } as const satisfies { [K in keyof TrainOptions]-?: TrainOptionSpec & { key: K } };
 
 /** The table as a list, in form order. */
@@ -178,6 +179,7 @@ export const trainOptionsSchema = z.object({
   backend: choice(T.backend, ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional(),
   resize: choice(T.resize, ['nearest', 'antialias']).optional(),
   exif: z.boolean().optional(),
+  derived: numberSchema(T.derived).optional(),
 });
 
 /** The defaults of the table as options (the backbone not yet resolved against what is installed). */

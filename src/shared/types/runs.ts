@@ -32,6 +32,11 @@ export interface TrainOptions {
   resize?: 'nearest' | 'antialias';
   /** Use the EXIF-upright image (default: the backbone's; Keras ignores EXIF). */
   exif?: boolean;
+  /**
+   * Per epoch, this many × the training triplets more, drawn fresh from the triplets the labels imply:
+   * images chained by positives form groups, held apart by negatives (ml/encoder/miners/). 0/absent: none (the default is 1: see ml/defaults.ts).
+   */
+  derived?: number;
 }
 
 export interface EpochMetric {

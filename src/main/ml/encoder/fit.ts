@@ -11,6 +11,7 @@ export { ensembleForward } from './evaluate.js';
 import { seededRandom } from './rng.js';
 import { distinctImages, epochPlan, epochSampler } from './schedule.js';
 import { uniqueRows, uniqueWorthIt } from './unique.js';
+import { epochPlanner } from './miners/epochs.js';
 
 export interface TrainProgress {
   epoch: number;
@@ -174,8 +175,9 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
   const members = Array.from({ length: opts.ensemble ?? 1 }, (_, k) => ({ net: create(shape, k === 0 ? initSeed : (initSeed + k * 104729) % 2 ** 31), optimizer: tf.train.adam(opts.learningRate) }));
   const nets = members.map((mb) => mb.net);
   const plan = epochPlan(trainIdx.length, distinctImages(input.triplets, trainIdx), opts);
-  const nextEpoch = epochSampler(trainIdx, plan, rand);
-  const batches = plan.batches;
+  // Capped epochs (large sets) sample the user's triplets; full epochs shuffle them all (the old behaviour).
+  const sample = plan.full ? undefined : epochSampler(trainIdx, plan, rand);
+  const planEpoch = epochPlanner(input.triplets, trainIdx, opts.derived ?? 0, seededRandom(initSeed ^ 0x2545f491), sample);
   const unique = input.impl !== 'layers' && input.unique !== false;
   const epochs: EpochMetric[] = [];
   let best: { epoch: number; acc: number; loss: number; weights: NamedWeight[] } | null = null;
@@ -183,15 +185,16 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
   try {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const te = performance.now();
-      const which = nextEpoch();
+      const { triplets: epochTriplets, order } = planEpoch(rand);
+      const batches = Math.ceil(order.length / opts.batchSize);
       let lossSum = 0;
       let seen = 0;
       for (let b = 0; b < batches; b++) {
         const from = b * opts.batchSize;
-        const to = Math.min(which.length, from + opts.batchSize);
+        const to = Math.min(order.length, from + opts.batchSize);
         const m = to - from;
         const stepSeed = Math.floor(rand() * 2 ** 30);
-        const batch = trainBatch(feats, batchRows(feats.rows, input.triplets, which, from, to, flipRand), unique);
+        const batch = trainBatch(feats, batchRows(feats.rows, epochTriplets, order, from, to, flipRand), unique);
         const loss = await trainStep(members, batch, m, opts, stepSeed);
         batch.x.dispose();
         lossSum += loss * m;

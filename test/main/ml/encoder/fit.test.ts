@@ -28,7 +28,7 @@ function toyData(): { features: Float32Array; triplets: Int32Array } {
   return { features, triplets: Int32Array.from(t) };
 }
 
-const options = { ...DEFAULT_TRAIN_OPTIONS, hidden: 16, embedding: 4, epochs: 6, batchSize: 8, validationSplit: 0.5, ensemble: 1, weightDecay: 0, seed: 5 };
+const options = { ...DEFAULT_TRAIN_OPTIONS, hidden: 16, embedding: 4, epochs: 6, batchSize: 8, validationSplit: 0.5, ensemble: 1, weightDecay: 0, derived: 0, seed: 5 };
 
 test('training is reproducible with a seed, learns the toy task and keeps the best epoch', async () => {
   await initBackend('wasm');
