@@ -13,6 +13,7 @@ const BENCHES: Bench[] = [
   { name: 'preprocess', long: true, load: async () => (await import('./preprocess.js')).runPreprocessBench },
   { name: 'accuracy', long: true, load: async () => (await import('./accuracy.js')).runAccuracyBench },
   { name: 'scale', long: true, load: async () => (await import('./scale.js')).runScaleBench },
+  { name: 'epochs-real', long: true, load: async () => (await import('./epochs-real.js')).runEpochsReal },
   { name: 'accuracy-transform', long: true, load: async () => (await import('./accuracy-transform.js')).runTransformBench },
   { name: 'suggest', long: true, load: async () => (await import('./suggest.js')).runSuggestBench },
   { name: 'audit', long: true, load: async () => (await import('./audit.js')).runAuditBench },
