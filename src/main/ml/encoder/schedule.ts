@@ -8,13 +8,14 @@ import type { TrainOptions } from '../../../shared/types.js';
 import { shuffleInPlace } from './rng.js';
 
 /**
- * Triplets per training image in one epoch of a large set, chosen by validation (ensemble 1, 24
- * epochs, seeds 1–3, test accuracy mean ± sd; bench/epochs-real.ts and `npm run bench -- scale rule`):
+ * Triplets per training image in one epoch of a large set, chosen by validation: ensemble 1, 24
+ * epochs, seeds 1–3, test accuracy mean ± sd (labeller: 6,000 triplets drawn from the train images'
+ * classes, scored on test.txt, bench/epochs-real.ts; synthetic: `npm run bench -- scale rule`):
  *   set (triplets / images)               capped epoch    per image   capped          full epochs
  *   synthetic, hard: 4,800 / 1,200        2,400           2           0.708 ± 0.025   0.751 ± 0.001  (seeds 1–2)
  *   synthetic, hard: 6,000 / 600          2,400           4           0.682 ± 0.009   0.676 ± 0.015
  *   flowers, labeller: 6,000 / 200        2,400           12          0.926 ± 0.003   0.931 ± 0.005
- *   trash, labeller: 6,000 / 240          2,400           10          see README      (Scale figures)
+ *   trash, labeller: 6,000 / 240          2,400           10          0.828 ± 0.018   0.830 ± 0.011
  * Two triplets per image per epoch under-train; four match full epochs within one sd. The cost:
  * 1,000,000 triplets over 20,000 images train 80,000 triplets per epoch, 4× the time of 1 per image.
  */
