@@ -17,6 +17,7 @@ const BENCHES: Bench[] = [
   { name: 'scale', long: true, load: async () => (await import('./scale.js')).runScaleBench },
   { name: 'map', long: true, load: async () => (await import('./map.js')).runMapBench },
   { name: 'accuracy-mining', long: true, load: async () => (await import('./accuracy-mining.js')).runMiningBench },
+  { name: 'epochs-real', long: true, load: async () => (await import('./epochs-real.js')).runEpochsReal },
   { name: 'accuracy-transform', long: true, load: async () => (await import('./accuracy-transform.js')).runTransformBench },
   { name: 'suggest', long: true, load: async () => (await import('./suggest.js')).runSuggestBench },
   { name: 'audit', long: true, load: async () => (await import('./audit.js')).runAuditBench },

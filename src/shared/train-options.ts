@@ -101,7 +101,7 @@ export const TRAIN_OPTIONS = {
   patience: num({ key: 'patience', label: 'Patience', flag: 'patience', help: 'with validation: stop after this many epochs without a better score, 0 = never', default: 10, integer: true, min: 0, max: 10000, step: 1, optional: true }),
   refit: { kind: 'boolean', key: 'refit', label: 'Refit', flag: 'refit', help: 'with validation: then train on every train triplet for the best epoch count and keep that model', advanced: true, optional: true } satisfies BooleanOption<'refit'>,
   weightDecay: num({ key: 'weightDecay', label: 'Weight decay', flag: 'weight-decay', help: 'L2 penalty on the dense kernels', default: 0, integer: false, min: 0, max: 1, step: 0.0001, optional: true, advanced: true }),
-  stepsPerEpoch: num({ key: 'stepsPerEpoch', label: 'Steps per epoch', flag: 'steps-per-epoch', help: 'batches per epoch; 0 = every triplet each epoch; empty = every triplet unless the set is large (then about one triplet per image, at least 2,400)', integer: true, min: 0, max: 10000000, step: 1, optional: true, advanced: true }),
+  stepsPerEpoch: num({ key: 'stepsPerEpoch', label: 'Steps per epoch', flag: 'steps-per-epoch', help: 'batches per epoch; 0 = every triplet each epoch; empty = every triplet unless the set is large (then four triplets per image, at least 2,400)', integer: true, min: 0, max: 10000000, step: 1, optional: true, advanced: true }),
   seed: num({ key: 'seed', label: 'Seed', flag: 'seed', help: 'random seed (same seed, same data → same model)', default: 1, integer: true, step: 1, optional: true, advanced: true }),
   backend: {
     kind: 'choice',

@@ -3,17 +3,24 @@
 // carries little more information per triplet: an epoch there is TRIPLETS_PER_IMAGE triplets per
 // training image but at least MIN_EPOCH_TRIPLETS, drawn without replacement from a running shuffle
 // of all triplets, so training time follows the images, not the triplet count (1,000,000 triplets
-// over 20,000 images: 24 epochs of 20,000). `stepsPerEpoch` overrides the rule (0: always full passes).
+// over 20,000 images: 24 epochs of 80,000). `stepsPerEpoch` overrides the rule (0: always full passes).
 import type { TrainOptions } from '../../../shared/types.js';
 import { shuffleInPlace } from './rng.js';
 
 /**
- * Triplets per training image in one epoch of a large set: set by the time budget (1,000,000
- * triplets over 20,000 images, default run ≈ 7 CPU-minutes), NOT yet validated for accuracy. On a
- * harder synthetic set (bench/scale.ts rule: 4,800 triplets over 1,200 images, seeds 1–2) capped
- * epochs of 2,400 scored 0.708 ± 0.025 vs 0.751 ± 0.001 for full epochs: under-trained there.
+ * Triplets per training image in one epoch of a large set, chosen by validation: ensemble 1, 24
+ * epochs, seeds 1–3, test accuracy mean ± sd (labeller: 6,000 triplets drawn from the train images'
+ * classes, scored on test.txt, bench/epochs-real.ts; synthetic: `npm run bench -- scale rule`):
+ *   set (triplets / images)               capped epoch    per image   capped          full epochs
+ *   synthetic, hard: 4,800 / 1,200        2,400           2           0.708 ± 0.025   0.751 ± 0.001  (seeds 1–2)
+ *   synthetic, hard: 6,000 / 600          2,400           4           0.682 ± 0.009   0.676 ± 0.015
+ *   synthetic, hard: 12,000 / 600         2,400           4           0.697 ± 0.006   0.645 ± 0.001  (full over-fits)
+ *   flowers, labeller: 6,000 / 200        2,400           12          0.926 ± 0.003   0.931 ± 0.005
+ *   trash, labeller: 6,000 / 240          2,400           10          0.828 ± 0.018   0.830 ± 0.011
+ * Two triplets per image per epoch under-train; four match full epochs within one sd (or beat them). The cost:
+ * 1,000,000 triplets over 20,000 images train 80,000 triplets per epoch, 4× the time of 1 per image.
  */
-export const TRIPLETS_PER_IMAGE = 1;
+export const TRIPLETS_PER_IMAGE = 4;
 
 /** The smallest capped epoch: twice the shared sets' 1,200 triplets, so sets of that size keep full epochs. */
 export const MIN_EPOCH_TRIPLETS = 2400;
