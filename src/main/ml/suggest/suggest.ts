@@ -44,6 +44,17 @@ export interface SuggestParams {
   lossCap: number;
   /** Largest pool compared pairwise (images beyond are sampled, unused images first). */
   poolCap: number;
+  /**
+   * Weight of the "model has it the wrong way round" term of the score. Below 1 it prefers
+   * semi-hard triplets (right, but inside the margin) to hard ones: training on the hardest,
+   * often ambiguous images lowered accuracy on the trash set.
+   */
+  swapWeight: number;
+  /**
+   * Score multiplier when exactly one of the two pairs is known from the labels (e.g. the positive
+   * is linked to the anchor): the labeller then only judges the other image, so fewer rejections.
+   */
+  oneKnownFactor: number;
 }
 
 export const DEFAULT_SUGGEST_PARAMS: SuggestParams = {
@@ -55,6 +66,8 @@ export const DEFAULT_SUGGEST_PARAMS: SuggestParams = {
   poolCap: 2000,
   farPartners: true,
   lossCap: Number.POSITIVE_INFINITY,
+  swapWeight: 1,
+  oneKnownFactor: 1,
 };
 
 export interface SuggestInput {
@@ -185,11 +198,11 @@ interface Context {
 }
 
 /** Expected loss of a candidate once labelled, given p(alike) of each partner (x shown as the positive). */
-function expectedLoss(px: number, py: number, dx: number, dy: number, m: number, cap: number): number {
+function expectedLoss(px: number, py: number, dx: number, dy: number, m: number, cap: number, swapWeight: number): number {
   const accept = px * (1 - py);
   const swap = py * (1 - px);
   // As shown: small when the model is sure; swapped: the model had it wrong, large.
-  return accept * Math.max(dx - dy + m, 0) + swap * Math.min(dy - dx + m, cap * m);
+  return accept * Math.max(dx - dy + m, 0) + swapWeight * swap * Math.min(dy - dx + m, cap * m);
 }
 
 const TOP_PER_ANCHOR = 4;
@@ -211,8 +224,9 @@ function candidatesOfAnchor(ctx: Context, a: number): Scored[] {
   for (let u = 0; u < near.length; u++)
     for (let v = u + 1; v < near.length; v++) {
       // near is sorted by distance: u is the closer one, shown as the positive.
-      let score = expectedLoss(alike[u].p, alike[v].p, d[u], d[v], ctx.margin, params.lossCap);
+      let score = expectedLoss(alike[u].p, alike[v].p, d[u], d[v], ctx.margin, params.lossCap, params.swapWeight);
       if (alike[u].known && alike[v].known) score *= params.impliedFactor;
+      else if (alike[u].known || alike[v].known) score *= params.oneKnownFactor;
       score *= 1 + params.coverageBonus * (anchorUnused + unused[u] + unused[v]);
       if (!(score > 0) || (best.length === TOP_PER_ANCHOR && score <= best[TOP_PER_ANCHOR - 1].score)) continue;
       if (input.skip.has(tripletKey(A, ids[near[u]], ids[near[v]]))) continue;
