@@ -55,6 +55,8 @@ export interface SuggestParams {
    * is linked to the anchor): the labeller then only judges the other image, so fewer rejections.
    */
   oneKnownFactor: number;
+  /** Extra weight on answerability: the score is multiplied by p(answerable)^answerPower (rejections spend the budget). */
+  answerPower: number;
 }
 
 export const DEFAULT_SUGGEST_PARAMS: SuggestParams = {
@@ -68,6 +70,7 @@ export const DEFAULT_SUGGEST_PARAMS: SuggestParams = {
   lossCap: Number.POSITIVE_INFINITY,
   swapWeight: 1,
   oneKnownFactor: 1,
+  answerPower: 0,
 };
 
 export interface SuggestInput {
@@ -205,6 +208,9 @@ function expectedLoss(px: number, py: number, dx: number, dy: number, m: number,
   return accept * Math.max(dx - dy + m, 0) + swapWeight * swap * Math.min(dy - dx + m, cap * m);
 }
 
+/** p(exactly one of the two is alike the anchor): the labeller can answer rather than reject. */
+const answerableOf = (px: number, py: number): number => px * (1 - py) + py * (1 - px);
+
 const TOP_PER_ANCHOR = 4;
 
 /**
@@ -225,6 +231,7 @@ function candidatesOfAnchor(ctx: Context, a: number): Scored[] {
     for (let v = u + 1; v < near.length; v++) {
       // near is sorted by distance: u is the closer one, shown as the positive.
       let score = expectedLoss(alike[u].p, alike[v].p, d[u], d[v], ctx.margin, params.lossCap, params.swapWeight);
+      if (params.answerPower > 0) score *= answerableOf(alike[u].p, alike[v].p) ** params.answerPower;
       if (alike[u].known && alike[v].known) score *= params.impliedFactor;
       else if (alike[u].known || alike[v].known) score *= params.oneKnownFactor;
       score *= 1 + params.coverageBonus * (anchorUnused + unused[u] + unused[v]);
