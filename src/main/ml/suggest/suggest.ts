@@ -70,7 +70,7 @@ export const DEFAULT_SUGGEST_PARAMS: SuggestParams = {
   lossCap: Number.POSITIVE_INFINITY,
   swapWeight: 1,
   oneKnownFactor: 1,
-  answerPower: 0,
+  answerPower: 2,
 };
 
 export interface SuggestInput {
