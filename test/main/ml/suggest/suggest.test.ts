@@ -110,3 +110,23 @@ test('a small pool still fills the batch: anchors repeat once every image has on
   assert.equal(s.length, 20);
   assert.equal(new Set(s.map((x) => tripletKey(x.anchor, x.positive, x.negative))).size, 20, 'no suggestion twice');
 });
+
+test('rejections spend the budget: by default the batch is answerable far more often than when ranked by expected loss alone', async () => {
+  // answerPower 0 is the earlier ranking (expected loss only); on the shared sets it left 20–60 of 100 rejected.
+  let byDefault = 0;
+  let lossOnly = 0;
+  let shown = 0;
+  for (const seed of [3, 11, 21])
+    for (const spread of [0.6, 1.0]) {
+      const { vectors, cls } = clusters(200, 5, spread, seed);
+      const pool = [...vectors.keys()];
+      const train = labelledTriplets(pool, cls, 80, seed + 1);
+      const ask = (params: object): ReturnType<typeof suggestTriplets> =>
+        suggestTriplets({ pool, vectors, distance: 'l2', margin: 0.5, train, skip: new Set(), count: 50, params });
+      byDefault += (await ask({})).filter((x) => answerable([x.anchor, x.positive, x.negative], cls)).length;
+      lossOnly += (await ask({ answerPower: 0 })).filter((x) => answerable([x.anchor, x.positive, x.negative], cls)).length;
+      shown += 50;
+    }
+  assert.ok(byDefault > lossOnly * 1.3, `answerable ${byDefault} by default vs ${lossOnly} by loss alone, of ${shown}`);
+  assert.ok(byDefault >= shown * 0.55, `answerable ${byDefault} of ${shown}`);
+});
