@@ -2,7 +2,8 @@
 // of its near neighbours in the current embedding; the one the model finds closer is shown as the
 // positive. A candidate is worth a label when it is answerable (exactly one of the two is likely
 // alike the anchor — else the labeller can only reject it) and informative (the expected triplet
-// loss once labelled is high: the model is unsure, or likely wrong). Images in no triplet yet get a
+// loss once labelled is high: the model is unsure, or likely wrong), weighted by p(answerable)²
+// because a rejection spends the labeller's keypress for nothing. Images in no triplet yet get a
 // bonus (coverage); the batch is spread over many anchors and images.
 import type { Distance } from '../../../shared/types.js';
 import { distance as distanceOf, type Triplet } from '../encoder/distances.js';
