@@ -258,21 +258,33 @@ function describe(ctx: Context, a: number, x: number, y: number, dx: number, dy:
   return { anchor: A, positive: X, negative: Y, reason, dAP: dx, dAN: dy, answerable, swap: answerable > 0 ? swap / answerable : 0, score, anchorIx: a };
 }
 
-/** Greedy pick by score: one suggestion per anchor, each image in at most `maxUses` of them. */
-function pickSpread(cands: Scored[], count: number, maxUses: number, onePerAnchor = true): Suggestion[] {
+/**
+ * Greedy pick by score: one suggestion per anchor, each image in at most `maxUses` of them. When
+ * that leaves the batch short, the limits are relaxed one use at a time (then anchors may repeat),
+ * keeping what was picked, so the batch stays spread instead of piling onto a few images.
+ */
+function pickSpread(cands: Scored[], count: number, maxUses: number): Suggestion[] {
   cands.sort((p, q) => q.score - p.score);
   const uses = new Map<number, number>();
   const anchors = new Set<number>();
+  const taken = new Set<Scored>();
   const picked: Suggestion[] = [];
-  for (const c of cands) {
-    if (picked.length >= count) break;
-    if (onePerAnchor && anchors.has(c.anchor)) continue;
-    if ([c.anchor, c.positive, c.negative].some((id) => (uses.get(id) ?? 0) >= maxUses)) continue;
-    anchors.add(c.anchor);
-    for (const id of [c.anchor, c.positive, c.negative]) uses.set(id, (uses.get(id) ?? 0) + 1);
-    const { anchorIx: _, ...s } = c;
-    picked.push(s);
-  }
+  const pass = (limit: number, onePerAnchor: boolean): void => {
+    for (const c of cands) {
+      if (picked.length >= count) return;
+      if (taken.has(c) || (onePerAnchor && anchors.has(c.anchor))) continue;
+      if ([c.anchor, c.positive, c.negative].some((id) => (uses.get(id) ?? 0) >= limit)) continue;
+      taken.add(c);
+      anchors.add(c.anchor);
+      for (const id of [c.anchor, c.positive, c.negative]) uses.set(id, (uses.get(id) ?? 0) + 1);
+      const { anchorIx: _, ...s } = c;
+      picked.push(s);
+    }
+  };
+  pass(maxUses, true);
+  for (let limit = maxUses + 1; picked.length < count && limit <= maxUses + 8; limit++) pass(limit, true);
+  // Small pools: anchors repeat and images may be used without limit rather than return fewer than asked.
+  if (picked.length < count) pass(Number.POSITIVE_INFINITY, false);
   return picked;
 }
 
@@ -319,10 +331,7 @@ export async function suggestTriplets(input: SuggestInput, control: SuggestContr
     }
   }
   control.onProgress?.(ids.length, ids.length);
-  let picked = pickSpread(cands, input.count, params.maxUsesPerImage);
-  // Small pools: let images repeat more rather than return fewer than asked.
-  if (picked.length < input.count) picked = pickSpread(cands, input.count, Number.POSITIVE_INFINITY, false);
-  return picked;
+  return pickSpread(cands, input.count, params.maxUsesPerImage);
 }
 
 function median(xs: Float64Array): number {
