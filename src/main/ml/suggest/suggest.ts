@@ -2,7 +2,8 @@
 // of its near neighbours in the current embedding; the one the model finds closer is shown as the
 // positive. A candidate is worth a label when it is answerable (exactly one of the two is likely
 // alike the anchor — else the labeller can only reject it) and informative (the expected triplet
-// loss once labelled is high: the model is unsure, or likely wrong). Images in no triplet yet get a
+// loss once labelled is high: the model is unsure, or likely wrong), weighted by p(answerable)²
+// because a rejection spends the labeller's keypress for nothing. Images in no triplet yet get a
 // bonus (coverage); the batch is spread over many anchors and images.
 import type { Distance } from '../../../shared/types.js';
 import { distance as distanceOf, type Triplet } from '../encoder/distances.js';
@@ -44,6 +45,19 @@ export interface SuggestParams {
   lossCap: number;
   /** Largest pool compared pairwise (images beyond are sampled, unused images first). */
   poolCap: number;
+  /**
+   * Weight of the "model has it the wrong way round" term of the score. Below 1 it prefers
+   * semi-hard triplets (right, but inside the margin) to hard ones: training on the hardest,
+   * often ambiguous images lowered accuracy on the trash set.
+   */
+  swapWeight: number;
+  /**
+   * Score multiplier when exactly one of the two pairs is known from the labels (e.g. the positive
+   * is linked to the anchor): the labeller then only judges the other image, so fewer rejections.
+   */
+  oneKnownFactor: number;
+  /** Extra weight on answerability: the score is multiplied by p(answerable)^answerPower (rejections spend the budget). */
+  answerPower: number;
 }
 
 export const DEFAULT_SUGGEST_PARAMS: SuggestParams = {
@@ -55,6 +69,9 @@ export const DEFAULT_SUGGEST_PARAMS: SuggestParams = {
   poolCap: 2000,
   farPartners: true,
   lossCap: Number.POSITIVE_INFINITY,
+  swapWeight: 1,
+  oneKnownFactor: 1,
+  answerPower: 2,
 };
 
 export interface SuggestInput {
@@ -185,12 +202,15 @@ interface Context {
 }
 
 /** Expected loss of a candidate once labelled, given p(alike) of each partner (x shown as the positive). */
-function expectedLoss(px: number, py: number, dx: number, dy: number, m: number, cap: number): number {
+function expectedLoss(px: number, py: number, dx: number, dy: number, m: number, cap: number, swapWeight: number): number {
   const accept = px * (1 - py);
   const swap = py * (1 - px);
   // As shown: small when the model is sure; swapped: the model had it wrong, large.
-  return accept * Math.max(dx - dy + m, 0) + swap * Math.min(dy - dx + m, cap * m);
+  return accept * Math.max(dx - dy + m, 0) + swapWeight * swap * Math.min(dy - dx + m, cap * m);
 }
+
+/** p(exactly one of the two is alike the anchor): the labeller can answer rather than reject. */
+const answerableOf = (px: number, py: number): number => px * (1 - py) + py * (1 - px);
 
 const TOP_PER_ANCHOR = 4;
 
@@ -211,8 +231,10 @@ function candidatesOfAnchor(ctx: Context, a: number): Scored[] {
   for (let u = 0; u < near.length; u++)
     for (let v = u + 1; v < near.length; v++) {
       // near is sorted by distance: u is the closer one, shown as the positive.
-      let score = expectedLoss(alike[u].p, alike[v].p, d[u], d[v], ctx.margin, params.lossCap);
+      let score = expectedLoss(alike[u].p, alike[v].p, d[u], d[v], ctx.margin, params.lossCap, params.swapWeight);
+      if (params.answerPower > 0) score *= answerableOf(alike[u].p, alike[v].p) ** params.answerPower;
       if (alike[u].known && alike[v].known) score *= params.impliedFactor;
+      else if (alike[u].known || alike[v].known) score *= params.oneKnownFactor;
       score *= 1 + params.coverageBonus * (anchorUnused + unused[u] + unused[v]);
       if (!(score > 0) || (best.length === TOP_PER_ANCHOR && score <= best[TOP_PER_ANCHOR - 1].score)) continue;
       if (input.skip.has(tripletKey(A, ids[near[u]], ids[near[v]]))) continue;
@@ -236,21 +258,33 @@ function describe(ctx: Context, a: number, x: number, y: number, dx: number, dy:
   return { anchor: A, positive: X, negative: Y, reason, dAP: dx, dAN: dy, answerable, swap: answerable > 0 ? swap / answerable : 0, score, anchorIx: a };
 }
 
-/** Greedy pick by score: one suggestion per anchor, each image in at most `maxUses` of them. */
-function pickSpread(cands: Scored[], count: number, maxUses: number, onePerAnchor = true): Suggestion[] {
+/**
+ * Greedy pick by score: one suggestion per anchor, each image in at most `maxUses` of them. When
+ * that leaves the batch short, the limits are relaxed one use at a time (then anchors may repeat),
+ * keeping what was picked, so the batch stays spread instead of piling onto a few images.
+ */
+function pickSpread(cands: Scored[], count: number, maxUses: number): Suggestion[] {
   cands.sort((p, q) => q.score - p.score);
   const uses = new Map<number, number>();
   const anchors = new Set<number>();
+  const taken = new Set<Scored>();
   const picked: Suggestion[] = [];
-  for (const c of cands) {
-    if (picked.length >= count) break;
-    if (onePerAnchor && anchors.has(c.anchor)) continue;
-    if ([c.anchor, c.positive, c.negative].some((id) => (uses.get(id) ?? 0) >= maxUses)) continue;
-    anchors.add(c.anchor);
-    for (const id of [c.anchor, c.positive, c.negative]) uses.set(id, (uses.get(id) ?? 0) + 1);
-    const { anchorIx: _, ...s } = c;
-    picked.push(s);
-  }
+  const pass = (limit: number, onePerAnchor: boolean): void => {
+    for (const c of cands) {
+      if (picked.length >= count) return;
+      if (taken.has(c) || (onePerAnchor && anchors.has(c.anchor))) continue;
+      if ([c.anchor, c.positive, c.negative].some((id) => (uses.get(id) ?? 0) >= limit)) continue;
+      taken.add(c);
+      anchors.add(c.anchor);
+      for (const id of [c.anchor, c.positive, c.negative]) uses.set(id, (uses.get(id) ?? 0) + 1);
+      const { anchorIx: _, ...s } = c;
+      picked.push(s);
+    }
+  };
+  pass(maxUses, true);
+  for (let limit = maxUses + 1; picked.length < count && limit <= maxUses + 8; limit++) pass(limit, true);
+  // Small pools: anchors repeat and images may be used without limit rather than return fewer than asked.
+  if (picked.length < count) pass(Number.POSITIVE_INFINITY, false);
   return picked;
 }
 
@@ -297,10 +331,7 @@ export async function suggestTriplets(input: SuggestInput, control: SuggestContr
     }
   }
   control.onProgress?.(ids.length, ids.length);
-  let picked = pickSpread(cands, input.count, params.maxUsesPerImage);
-  // Small pools: let images repeat more rather than return fewer than asked.
-  if (picked.length < input.count) picked = pickSpread(cands, input.count, Number.POSITIVE_INFINITY, false);
-  return picked;
+  return pickSpread(cands, input.count, params.maxUsesPerImage);
 }
 
 function median(xs: Float64Array): number {

@@ -110,3 +110,38 @@ test('a small pool still fills the batch: anchors repeat once every image has on
   assert.equal(s.length, 20);
   assert.equal(new Set(s.map((x) => tripletKey(x.anchor, x.positive, x.negative))).size, 20, 'no suggestion twice');
 });
+
+test('rejections spend the budget: by default the batch is answerable far more often than when ranked by expected loss alone', async () => {
+  // answerPower 0 is the earlier ranking (expected loss only); on the shared sets it left 20–60 of 100 rejected.
+  let byDefault = 0;
+  let lossOnly = 0;
+  let shown = 0;
+  for (const seed of [3, 11, 21])
+    for (const spread of [0.6, 1.0]) {
+      const { vectors, cls } = clusters(200, 5, spread, seed);
+      const pool = [...vectors.keys()];
+      const train = labelledTriplets(pool, cls, 80, seed + 1);
+      const ask = (params: object): ReturnType<typeof suggestTriplets> =>
+        suggestTriplets({ pool, vectors, distance: 'l2', margin: 0.5, train, skip: new Set(), count: 50, params });
+      byDefault += (await ask({})).filter((x) => answerable([x.anchor, x.positive, x.negative], cls)).length;
+      lossOnly += (await ask({ answerPower: 0 })).filter((x) => answerable([x.anchor, x.positive, x.negative], cls)).length;
+      shown += 50;
+    }
+  assert.ok(byDefault > lossOnly * 1.3, `answerable ${byDefault} by default vs ${lossOnly} by loss alone, of ${shown}`);
+  assert.ok(byDefault >= shown * 0.55, `answerable ${byDefault} of ${shown}`);
+});
+
+test('a batch the strict spread cannot fill stays spread: limits relax one use at a time, picks are kept', async () => {
+  // Almost every image is labelled: candidates crowd onto the few unused ones (coverage bonus),
+  // and one per anchor with at most 2 uses per image cannot fill 100. Earlier the whole batch was
+  // then re-picked without limits, so the 100 piled onto those few images.
+  const { vectors, cls } = clusters(240, 6, 1.2, 12);
+  const pool = [...vectors.keys()];
+  const train = labelledTriplets(pool.slice(5), cls, 300, 13);
+  const s = await suggestTriplets({ pool, vectors, distance: 'l2', margin: 0.5, train, skip: new Set(), count: 100 });
+  assert.equal(s.length, 100);
+  const uses = new Map<number, number>();
+  for (const x of s) for (const id of [x.anchor, x.positive, x.negative]) uses.set(id, (uses.get(id) ?? 0) + 1);
+  assert.ok(Math.max(...uses.values()) <= 6, `an image is in ${Math.max(...uses.values())} suggestions`);
+  assert.ok(new Set(s.map((x) => x.anchor)).size >= 90, 'nearly one suggestion per anchor');
+});
