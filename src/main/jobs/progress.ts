@@ -53,7 +53,7 @@ export interface ProgressReporter {
 /**
  * Wraps `send` with an ETA (unless the producer gave one) and throttling: at most one report per
  * `intervalMs`; the latest report in between is sent when the interval ends; a `keep` report is
- * never coalesced away (the chart needs every epoch).
+ * never coalesced away (the chart needs every epoch), and the first report of a new phase goes out at once.
  */
 export function progressReporter(send: ProgressFn, intervalMs = PROGRESS_INTERVAL_MS): ProgressReporter {
   const estimate = rateEstimator();
@@ -61,8 +61,10 @@ export function progressReporter(send: ProgressFn, intervalMs = PROGRESS_INTERVA
   let pending: Progress | null = null;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
+  let lastPhase: string | null = null;
   const emit = (p: Progress): void => {
     last = performance.now();
+    lastPhase = p.phase;
     send(p);
   };
   const clearTimer = (): void => {
@@ -82,7 +84,8 @@ export function progressReporter(send: ProgressFn, intervalMs = PROGRESS_INTERVA
         pending = null;
       }
       const wait = last + intervalMs - performance.now();
-      if (wait <= 0) {
+      // A new phase is shown at once: a short phase (a small map's layout) must not be coalesced away.
+      if (wait <= 0 || p.phase !== lastPhase) {
         clearTimer();
         pending = null;
         return emit(withEta);

@@ -77,3 +77,13 @@ test('the reporter passes the rate on', async () => {
   assert.equal(sent[0].rate, undefined);
   assert.ok(typeof sent[1].rate === 'number' && sent[1].rate > 10 && sent[1].rate < 250, String(sent[1].rate));
 });
+
+test('a new phase is sent at once, even inside the interval: a short phase is never coalesced away', () => {
+  const sent: string[] = [];
+  const r = progressReporter((p) => sent.push(`${p.phase}:${p.done}`), 10_000);
+  r.report({ phase: 'reduce', done: 1, total: 3 });
+  r.report({ phase: 'reduce', done: 2, total: 3 });
+  r.report({ phase: 'layout', done: 1, total: 3 });
+  r.stop();
+  assert.deepEqual(sent, ['reduce:1', 'layout:1']);
+});
