@@ -10,7 +10,6 @@ export const REQUEST_NAMES = [
   'listImages',
   'listFolders',
   'getImage',
-  'neighbours',
   'importTriplets',
   'exportTriplets',
   'listTriplets',

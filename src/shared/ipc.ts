@@ -23,7 +23,6 @@ import type {
   JobProgress,
   MapProjection,
   Mistake,
-  Neighbour,
   ProjectInfo,
   RunSummary,
   SuggestResult,
@@ -68,7 +67,6 @@ export const REQUESTS = {
   listImages: z.object({ search: z.string().max(1000).optional(), folder: z.string().max(4096).optional(), ids: z.array(id).max(200_000).optional(), ...page }),
   listFolders: z.object({}),
   getImage: z.object({ id }),
-  neighbours: z.object({ id, k: z.number().int().min(1).max(200).optional(), runId: id.optional() }),
   // Triplets
   importTriplets: z.object({ file: path, split, skipInvalid: z.boolean().optional(), allowLeakage: z.boolean().optional() }),
   exportTriplets: z.object({ file: path, split }),
@@ -185,7 +183,6 @@ export interface Replies {
   listImages: ImagePage;
   listFolders: string[];
   getImage: { image: ImageRecord; triplets: TripletRecord[] };
-  neighbours: Neighbour[];
   importTriplets: TripletImportReport;
   exportTriplets: { file: string; count: number };
   listTriplets: TripletPage;

@@ -94,10 +94,6 @@ export class StudioService implements StudioServiceApi {
     return this.current().getImage(id);
   }
 
-  neighbours({ id, k, runId }: ServiceArgs<'neighbours'>): Promise<Replies['neighbours']> {
-    return this.current().neighbours(id, k, runId);
-  }
-
   // ---------- Triplets ----------
 
   /**

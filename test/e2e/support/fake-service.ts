@@ -74,7 +74,6 @@ export function createFakeService(opts: { images: number; flowersDir?: string })
     },
     listFolders: () => folders,
     getImage: ({ id }) => ({ image: image(id), triplets: [] }),
-    neighbours: () => [],
     similar: () => ({ run: null, distance: 'l2', dim: 0, backbone: 'none', neighbours: [], missing: 0 }),
     importTriplets: unsupported,
     exportTriplets: unsupported,

@@ -1,7 +1,7 @@
 // State of the Triplets view (one instance per mounted view): list or maker mode, the maker's picks,
 // the import/export dialog, and the edit commands with their messages. The triplet list itself is
 // the shared `triplets` state (lib/state/triplets.svelte.ts); it refreshes on change events.
-import type { ImageRecord, Neighbour, Split, TripletImportReport, TripletRecord, TripletRole } from '../../../shared/types.js';
+import type { ImageRecord, Split, TripletImportReport, TripletRecord, TripletRole } from '../../../shared/types.js';
 import { api, call, toApiError } from '../../lib/api.js';
 import { formatNumber, plural } from '../../lib/format.js';
 import { status } from '../../lib/state/status.svelte.js';
@@ -96,7 +96,7 @@ export class TripletsPage {
   }
 
   /** Adds an image as the next role (the maker's SimilarPanel then shows the anchor's neighbours). */
-  async pick(img: ImageRecord, _hasRun?: boolean): Promise<void> {
+  async pick(img: ImageRecord): Promise<void> {
     if (this.picks.length >= 3 || this.picks.some((p) => p.id === img.id)) return;
     this.picks = [...this.picks, img];
   }
