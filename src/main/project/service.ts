@@ -299,6 +299,7 @@ export class StudioService implements StudioServiceApi {
     this.unwatch();
     this.project?.close();
     this.project = project;
+    if (!project.readOnly) this.uploads.expire(project.dir); // leftovers of drops abandoned last time
     this.stopWatch = watchExternalChanges(project.db, () => this.changedElsewhere());
     this.remember(project.dir);
     this.emit('project:changed', { what: 'project' });

@@ -1,11 +1,11 @@
 // Files given as bytes (browser mode's drop zone) land in the project's received/ folder: chunks in
 // order only, a safe name (no folders, not hidden), an existing name kept (a suffix instead).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { safeFileName, Uploads } from '../../../src/main/project/uploads.js';
+import { safeFileName, STALE_MS, Uploads } from '../../../src/main/project/uploads.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ts-uploads-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,4 +36,28 @@ test('names cannot climb out of received/ or hide', () => {
   const r = up.receive(dir, { name: '../evil.txt', offset: 0, data: b64('x'), done: true });
   assert.equal(r.path, join(dir, 'received', 'evil.txt'));
   assert.equal(existsSync(join(dir, 'evil.txt')), false);
+});
+
+test('abandoned uploads are removed after STALE_MS idle; fresh ones and finished files are kept', () => {
+  const proj = mkdtempSync(join(tmpdir(), 'ts-uploads-stale-'));
+  try {
+    let now = Date.now();
+    const up = new Uploads(() => now);
+    const left = up.receive(proj, { name: 'left.txt', offset: 0, data: b64('a b c\n'), done: false });
+    const done = up.receive(proj, { name: 'done.txt', offset: 0, data: b64('x y z\n'), done: true });
+    // A .part another process (or the last session) left behind, dated long ago.
+    const orphan = join(proj, 'received', '.00000000-0000-0000-0000-000000000000.part');
+    writeFileSync(orphan, 'half');
+    utimesSync(orphan, new Date(now - STALE_MS - 60_000), new Date(now - STALE_MS - 60_000));
+    const parts = () => readdirSync(join(proj, 'received')).filter((n) => n.endsWith('.part')).sort();
+    assert.equal(up.expire(proj), 1, 'the old orphan goes');
+    assert.equal(parts().length, 1, 'the open, recent upload stays');
+    now += STALE_MS + 1000;
+    up.expire(proj);
+    assert.deepEqual(parts(), [], 'an upload idle past STALE_MS is dropped with its .part');
+    assert.throws(() => up.receive(proj, { id: left.id, name: 'left.txt', offset: 6, data: b64('d\n'), done: true }), /unknown/);
+    assert.equal(readFileSync(done.path!, 'utf8'), 'x y z\n', 'finished files are never touched');
+  } finally {
+    rmSync(proj, { recursive: true, force: true });
+  }
 });
