@@ -15,16 +15,29 @@ export function readProjection(db: Db, source: string, method: string): StoredPr
     | undefined;
 }
 
-/** Stores (replacing) the projection of `source` by `method`. */
+/**
+ * Projections kept: one per run and method would grow without end (12 bytes per image each: 1.2 MB
+ * per 100,000 images); the newest MAX_PROJECTIONS cover every map a user switches between.
+ */
+export const MAX_PROJECTIONS = 16;
+
+/** Stores (replacing) the projection of `source` by `method` and drops the oldest beyond MAX_PROJECTIONS, in one transaction. */
 export function writeProjection(db: Db, source: string, method: string, p: StoredProjection): void {
-  db.prepare('INSERT OR REPLACE INTO map_projections (source, method, fingerprint, ids, xy, seconds) VALUES (?, ?, ?, ?, ?, ?)').run(
-    source,
-    method,
-    p.fingerprint,
-    p.ids,
-    p.xy,
-    p.seconds,
-  );
+  db.transaction(() => {
+    db.prepare('INSERT OR REPLACE INTO map_projections (source, method, fingerprint, ids, xy, seconds) VALUES (?, ?, ?, ?, ?, ?)').run(
+      source,
+      method,
+      p.fingerprint,
+      p.ids,
+      p.xy,
+      p.seconds,
+    );
+    // A just-written row has the newest created_at, so it is never the one dropped.
+    db.prepare(
+      `DELETE FROM map_projections WHERE (source, method) NOT IN
+         (SELECT source, method FROM map_projections ORDER BY created_at DESC LIMIT ?)`,
+    ).run(MAX_PROJECTIONS);
+  })();
 }
 
 /** Every image's id, name and content hash, by id. */
