@@ -16,11 +16,9 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:f
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
-import { featureBlob, featureKey } from '../src/main/project/features.js';
 import { Project } from '../src/main/project/project.js';
-import { featureWriter } from '../src/main/store/features.js';
-import { insertTripletFile } from '../src/main/store/triplet-rows.js';
 import { repoRoot, sharedModelsDir } from '../test/helpers/shared.js';
+import { addFeatureImages, addImportedTriplets } from '../test/helpers/synthetic-project.js';
 import { makeScaleSet } from './scale-data.js';
 
 const TRAIN_IMAGES = 20_000;
@@ -30,39 +28,6 @@ const BACKBONE = 'mobilenet_v1_0.75_224';
 const EPOCHS = Number(process.env.TRAIN_BIG_EPOCHS ?? 1);
 const SIZES = (process.env.TRAIN_BIG_SIZES ?? '1000000,100000,1200').split(',').map(Number);
 
-const imageName = (i: number) => `c${String(i % 97).padStart(2, '0')}/img-${String(i).padStart(6, '0')}.jpg`;
-
-/** Images as import-images stores them (content hash = the index), their features in the feature cache. */
-function addImages(project: Project, features: Float32Array, dim: number): void {
-  const db = project.db;
-  const key = featureKey(BACKBONE);
-  const ins = db.prepare(`INSERT INTO images (id, name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms) VALUES (?, ?, ?, ?, ?, ?, 1, 1, 1, 0)`);
-  const write = featureWriter(db, key);
-  db.transaction(() => {
-    for (let i = 0; i < features.length / dim; i++) {
-      const name = imageName(i);
-      ins.run(i + 1, name, name.slice(name.indexOf('/') + 1), name.slice(0, name.indexOf('/')), `/nowhere/${name}`, `sha-${i}`);
-      write(`sha-${i}`, dim, featureBlob(features.subarray(i * dim, (i + 1) * dim)));
-    }
-  })();
-}
-
-/** Triplets as an import of a file stores them (one file row per split, line numbers, import order). */
-function addTriplets(project: Project, split: 'train' | 'test', rows: Int32Array, firstId: number): void {
-  const db = project.db;
-  const ins = db.prepare(
-    `INSERT INTO triplets (id, split, anchor_id, positive_id, negative_id, anchor_name, positive_name, negative_name, status, origin, file_id, line, seq)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', 'imported', ?, ?, ?)`,
-  );
-  db.transaction(() => {
-    const file = insertTripletFile(db, `/nowhere/${split}.txt`, split);
-    for (let t = 0; t < rows.length / 3; t++) {
-      const [a, p, n] = [rows[3 * t], rows[3 * t + 1], rows[3 * t + 2]];
-      ins.run(firstId + t, split, a + 1, p + 1, n + 1, imageName(a), imageName(p), imageName(n), file, t + 1, t);
-    }
-  })();
-}
-
 /** The project for `trainTriplets` (built once into `root`, reused when it is there). */
 function buildStore(root: string, trainTriplets: number): string {
   const dir = join(root, `train-big-${trainTriplets}`);
@@ -71,9 +36,9 @@ function buildStore(root: string, trainTriplets: number): string {
   const set = makeScaleSet({ trainImages: TRAIN_IMAGES, testImages: TEST_IMAGES, trainTriplets, testTriplets: TEST_TRIPLETS, classes: 50, seed: 7 });
   const project = Project.init(dir);
   try {
-    addImages(project, set.features, set.dim);
-    addTriplets(project, 'train', set.train, 1);
-    addTriplets(project, 'test', set.test, trainTriplets + 1);
+    addFeatureImages(project, BACKBONE, set.features, set.dim);
+    addImportedTriplets(project, 'train', set.train, 1);
+    addImportedTriplets(project, 'test', set.test, trainTriplets + 1);
   } finally {
     project.close();
   }
