@@ -9,6 +9,7 @@
 //   TRAIN_BIG_EPOCHS=N    epochs trained per run (default 1), projected to the default 24
 //   TRAIN_BIG_SIZES=a,b   train-triplet counts (default 1000000,100000,1200)
 //   TRAIN_BIG_STORES=DIR  keep the built stores there and reuse them on the next run
+//   TRAIN_BIG_READS=only  the read comparison alone (bench/train-big-reads.ts, on the largest set)
 //   TRAIN_BIG_BASE=DIR    also run each set with the checkout in DIR (e.g. the commit before a change:
 //                         `git archive <commit> | tar -x -C DIR`, node_modules linked), alternating runs
 import { execFile } from 'node:child_process';
@@ -20,6 +21,7 @@ import { Project } from '../src/main/project/project.js';
 import { repoRoot, sharedModelsDir } from '../test/helpers/shared.js';
 import { addFeatureImages, addImportedTriplets } from '../test/helpers/synthetic-project.js';
 import { makeScaleSet } from './scale-data.js';
+import { runReadComparison } from './train-big-reads.js';
 
 const TRAIN_IMAGES = 20_000;
 const TEST_IMAGES = 2_000;
@@ -86,6 +88,8 @@ export async function runTrainBigProjectBench(): Promise<void> {
   const checkouts: [string, string][] = [['this', repoRoot]];
   if (process.env.TRAIN_BIG_BASE) checkouts.unshift(['base', process.env.TRAIN_BIG_BASE]);
   const target = DEFAULT_TRAIN_OPTIONS.epochs;
+  runReadComparison(buildStore(root, Math.max(...SIZES)));
+  if (process.env.TRAIN_BIG_READS === 'only') return;
   console.log(`${EPOCHS} epoch(s) trained per run, projected to ${target}; ${TRAIN_IMAGES} train + ${TEST_IMAGES} test images, ${TEST_TRIPLETS} test triplets`);
   console.log('set            code  first step s  peak RSS MB  wall s  CPU s  epoch s  projected min  load');
   try {
