@@ -14,7 +14,7 @@ import { fitEncoder } from '../../../src/main/ml/encoder/fit.js';
 import { splitByImages } from '../../../src/main/ml/encoder/holdout.js';
 import { seededRandom } from '../../../src/main/ml/encoder/rng.js';
 import { distinctImages, epochPlan } from '../../../src/main/ml/encoder/schedule.js';
-import { flatTriplets, trainEncoder } from '../../../src/main/ml/index.js';
+import { flatTriplets, packTraining, trainEncoder } from '../../../src/main/ml/index.js';
 import { featureKey, loadFeatures } from '../../../src/main/project/features.js';
 import { loadRunEncoder, modelDirOf } from '../../../src/main/project/runs.js';
 import { Project } from '../../../src/main/project/project.js';
@@ -86,6 +86,12 @@ test('a small set trains bit for bit as through the old read path (objects, flat
       assert.deepEqual(weightsOf(saved), weightsOf(old), `same weights (${JSON.stringify(over)})`);
       assert.equal(run.trainCount, old.trainCount);
     }
+    // Packed input is handed over to the worker, not copied: the caller's arrays are detached afterwards.
+    const objects = activeTripletsOf(project.db, 'train').filter((t) => t.a !== 8 && t.p !== 8 && t.n !== 8);
+    const packed = packTraining(DIM, loadFeatures(project.db, featureKey(BACKBONE)), flatTriplets(objects));
+    assert.ok(packed.features.length > 0);
+    await trainEncoder({ dim: DIM, packed, options: { ...DEFAULT_TRAIN_OPTIONS, backend: 'wasm', epochs: 1, seed: 1, ensemble: 1 } });
+    assert.deepEqual([packed.features.length, packed.triplets.length], [0, 0], 'moved, not copied');
   } finally {
     project.close();
   }
