@@ -21,7 +21,7 @@ export { decodeRgb, applyPreprocessing, preprocessImage, prepVersion, resizeNear
 export { weightsFingerprint } from './backbone/fingerprint.js';
 export { extractFeatures, type ExtractFeaturesOptions, type ExtractFeaturesResult, type FeatureRow } from './features/extract.js';
 export { DEFAULT_TRAIN_OPTIONS, defaultBackbone, defaultTrainOptions } from './defaults.js';
-export { flatTriplets, trainEncoder, type TrainedEncoder, type TrainEncoderArgs, type TrainProgress } from './encoder/train.js';
+export { flatTriplets, packTraining, trainEncoder, type TrainedEncoder, type TrainEncoderArgs, type TrainProgress } from './encoder/train.js';
 export { embedFeatures, type NamedWeight, type EncoderWeights } from './encoder/model.js';
 export { saveEncoder, loadEncoder, type LoadedEncoder } from './encoder/files.js';
 export { distance, l2normalize, tripletLoss, scoreTriplets, tripletAccuracy, type Triplet } from './encoder/distances.js';

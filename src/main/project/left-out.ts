@@ -5,47 +5,47 @@ import type { LeftOut, LeftOutImage } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import { imageNameReader } from '../store/images.js';
 import { setRunInputs } from '../store/runs.js';
+import type { TripletColumns } from '../store/triplet-columns.js';
 import type { FeatureKey } from './features.js';
 
 /** Lists keep this many entries; counts are complete. */
 export const LEFT_OUT_LIST_CAP = 1000;
 
-interface T {
-  id: number;
-  line: number | null;
-  a: number;
-  p: number;
-  n: number;
-}
-
 /**
  * Images of `train`/`test` without features, with the reason found while computing them (`known`,
- * from ensureFeatures) or 'no features' otherwise, and the triplets they take out.
+ * from ensureFeatures) or 'no features' otherwise, and the triplets they take out. Columns
+ * (store/triplet-columns.ts): a million train triplets are scanned without an object each.
  */
-export function leftOutOf(db: Db, features: Map<number, unknown>, train: T[], test: T[], known: LeftOutImage[]): LeftOut {
+export function leftOutOf(db: Db, features: Map<number, unknown>, train: TripletColumns, test: TripletColumns, known: LeftOutImage[]): LeftOut {
   const reasons = new Map(known.map((k) => [k.id, k]));
   const name = imageNameReader(db);
   const images = new Map<number, LeftOutImage>();
-  const unusable = (list: T[]) =>
-    list.filter((t) => {
+  // The triplets (by index) with an image without features; only the first LEFT_OUT_LIST_CAP are listed.
+  const unusable = (list: TripletColumns) => {
+    let count = 0;
+    const brief: { id: number; line: number | null }[] = [];
+    for (let i = 0; i < list.count; i++) {
       let bad = false;
-      for (const id of [t.a, t.p, t.n]) {
+      for (let k = 0; k < 3; k++) {
+        const id = list.abc[3 * i + k];
         if (features.has(id)) continue;
         bad = true;
         if (!images.has(id)) images.set(id, reasons.get(id) ?? { id, name: name(id) ?? `#${id}`, reason: 'no features' });
       }
-      return bad;
-    });
+      if (!bad) continue;
+      if (count++ < LEFT_OUT_LIST_CAP) brief.push({ id: list.ids[i], line: list.lines[i] || null });
+    }
+    return { count, brief };
+  };
   const badTrain = unusable(train);
   const badTest = unusable(test);
-  const brief = (list: T[]) => list.slice(0, LEFT_OUT_LIST_CAP).map((t) => ({ id: t.id, line: t.line }));
   return {
     imageCount: images.size,
     images: [...images.values()].slice(0, LEFT_OUT_LIST_CAP),
-    trainCount: badTrain.length,
-    train: brief(badTrain),
-    testCount: badTest.length,
-    test: brief(badTest),
+    trainCount: badTrain.count,
+    train: badTrain.brief,
+    testCount: badTest.count,
+    test: badTest.brief,
   };
 }
 

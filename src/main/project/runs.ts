@@ -9,13 +9,15 @@ import { AppError } from '../../shared/errors.js';
 import { trainOptionsSchema } from '../../shared/train-options.js';
 import type { EpochMetric, RunStatus, RunSummary, RunValidation, TrainOptions } from '../../shared/types.js';
 import { isAbortError } from '../jobs/abort.js';
-import { defaultTrainOptions, flatTriplets, trainEncoder } from '../ml/index.js';
+import { defaultTrainOptions, trainEncoder } from '../ml/index.js';
 import { readTransaction, type Db } from '../store/db.js';
 import { insertRunningRun } from '../store/runs.js';
+import { activeTripletColumns } from '../store/triplet-columns.js';
 import { activeTripletsOf } from '../store/triplets.js';
 import { ensureFeatures, featureKey, loadFeatures, prepOfRun, resolvePrep } from './features.js';
+import { prepareTraining, runImageIds } from './train-input.js';
 import { describeLeftOut } from '../../shared/left-out.js';
-import { leftOutOf, recordRunInputs } from './left-out.js';
+import { recordRunInputs } from './left-out.js';
 import { processStartTime } from './liveness.js';
 import { modelDirOf, partialDirOf, removeModelFolder, saveModelFolder } from './model-files.js';
 import { finishRun, markRunEnded } from './run-finish.js';
@@ -53,8 +55,9 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
   Object.assign(options, resolvePrep(options.backbone, { resize: options.resize, exif: options.exif }));
   const key = featureKey(options.backbone, prepOfRun(options));
   // The run's snapshot: ids and labels read in one transaction; edits made while it trains do not reach it.
-  const { train, test } = readTransaction(db, () => ({ train: activeTripletsOf(db, 'train'), test: activeTripletsOf(db, 'test') }));
-  if (train.length === 0) throw new AppError('BAD_ARGUMENTS', 'There are no active training triplets: import a train file first.');
+  // Train triplets as columns (no object per triplet: a million take 20 MB); test ones as objects (scored one by one).
+  const { train, test } = readTransaction(db, () => ({ train: activeTripletColumns(db, 'train'), test: activeTripletsOf(db, 'test') }));
+  if (train.count === 0) throw new AppError('BAD_ARGUMENTS', 'There are no active training triplets: import a train file first.');
   const runId = insertRunningRun(db, JSON.stringify(options), process.pid, processStartTime(process.pid));
   const rel = modelDirOf(runId);
   const timings: Record<string, number> = {};
@@ -70,20 +73,16 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
   };
   try {
     const embedded = await timed('features', () =>
-      ensureFeatures(db, options.backbone, { imageIds: imageIdsOf(train, test), backend: options.backend, prep: key.prep, signal: opts.signal, onProgress: opts.onProgress }),
+      ensureFeatures(db, options.backbone, { imageIds: runImageIds(train, test), backend: options.backend, prep: key.prep, signal: opts.signal, onProgress: opts.onProgress }),
     );
     opts.signal?.throwIfAborted();
-    const features = loadFeatures(db, key, imageIdsOf(train, test));
-    const leftOut = leftOutOf(db, features, train, test, embedded.leftOut);
-    recordRunInputs(db, runId, key, leftOut);
-    const trainable = train.filter((t) => features.has(t.a) && features.has(t.p) && features.has(t.n));
-    if (trainable.length === 0) throw new AppError('BAD_ARGUMENTS', `None of the ${train.length} train triplets can be used. ${describeLeftOut(leftOut)}`);
-    const dim = features.values().next().value?.length ?? 0;
+    const prepared = prepareTraining(db, key, train, test, embedded.leftOut);
+    recordRunInputs(db, runId, key, prepared.leftOut);
+    if (prepared.count === 0) throw new AppError('BAD_ARGUMENTS', `None of the ${train.count} train triplets can be used. ${describeLeftOut(prepared.leftOut)}`);
     const enc = await timed('train', () =>
       trainEncoder({
-        dim,
-        features,
-        train: flatTriplets(trainable), // flat ids: no array per triplet
+        dim: prepared.dim,
+        packed: prepared.packed, // handed over to the worker (not copied)
         options,
         signal: opts.signal,
         onRefitProgress: (done, total) => opts.onProgress?.({ phase: 'refit', done, total }),

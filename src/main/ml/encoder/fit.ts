@@ -11,7 +11,7 @@ export { ensembleForward } from './evaluate.js';
 import { seededRandom } from './rng.js';
 import { distinctImages, epochPlan, epochSampler } from './schedule.js';
 import { uniqueRows, uniqueWorthIt } from './unique.js';
-import { epochPlanner } from './miners/epochs.js';
+import { epochPlanner, type EpochTriplets } from './miners/epochs.js';
 
 export interface TrainProgress {
   epoch: number;
@@ -48,6 +48,8 @@ export interface FitCallbacks {
   onEpoch?(m: EpochMetric): void;
   /** After each epoch, with the current weights (the accuracy bench scores them on its folds). */
   onEpochWeights?(epoch: number, weights: () => NamedWeight[]): void;
+  /** Before each epoch, what it trains on (tests: which triplets a capped epoch draws). */
+  onEpochTriplets?(epoch: number, e: EpochTriplets): void;
 }
 
 export interface FitResult {
@@ -120,8 +122,11 @@ function sameValues(a: Float32Array, b: Float32Array): boolean {
   return true;
 }
 
-function hostFeatures(input: FitInput): HostFeatures {
+/** The rows training draws from: the plain ones, then (only when `flips`) the mirrored ones. */
+function hostFeatures(input: FitInput, flips: boolean): HostFeatures {
   const rows = input.features.length / input.dim;
+  // Nothing mirrored to draw: the plain rows as they are (no second copy, 60 MB at 20,000 × 768).
+  if (!flips) return { data: input.features, dim: input.dim, rows };
   const both = new Float32Array(2 * input.features.length);
   both.set(input.features);
   both.set(input.flipped ?? input.features, input.features.length);
@@ -165,11 +170,12 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
   // and the last epoch is kept: the epoch count is then the choice (see ../defaults.ts).
   const validating = split.val.length > 0;
   const valIdx = validating ? split.val : trainIdx;
-  const feats = hostFeatures(input);
+  // Mirrored rows equal to the plain ones augment nothing: skipped, so the unique path sees one image, not two.
+  const flips = input.flipped !== undefined && !sameValues(input.flipped, input.features);
+  const feats = hostFeatures(input, flips);
   const shape = { inputDim: input.dim, hidden: opts.hidden, embedding: opts.embedding };
   const initSeed = Math.floor(rand() * 2 ** 31);
-  // Mirrored rows equal to the plain ones augment nothing: skipped, so the unique path sees one image, not two.
-  const flipRand = input.flipped && !sameValues(input.flipped, input.features) ? seededRandom(initSeed ^ 0x5bd1e995) : undefined;
+  const flipRand = flips ? seededRandom(initSeed ^ 0x5bd1e995) : undefined;
   const create = input.impl === 'layers' ? createLayersEncoder : createFastEncoder;
   // Member 0 starts from exactly the weights a single encoder would (an ensemble of 1 is the old model).
   const members = Array.from({ length: opts.ensemble ?? 1 }, (_, k) => ({ net: create(shape, k === 0 ? initSeed : (initSeed + k * 104729) % 2 ** 31), optimizer: tf.train.adam(opts.learningRate) }));
@@ -185,7 +191,9 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
   try {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const te = performance.now();
-      const { triplets: epochTriplets, order } = planEpoch(rand);
+      const planned = planEpoch(rand);
+      cb.onEpochTriplets?.(epoch, planned);
+      const { triplets: epochTriplets, order } = planned;
       const batches = Math.ceil(order.length / opts.batchSize);
       let lossSum = 0;
       let seen = 0;

@@ -24,19 +24,41 @@ export interface ImageHoldout {
 export function splitByImages(triplets: Int32Array, fraction: number, rand: () => number): ImageHoldout {
   const count = triplets.length / 3;
   const all = Int32Array.from({ length: count }, (_, i) => i);
-  const images = [...new Set(triplets)].sort((a, b) => a - b);
-  const nHeld = Math.round(images.length * fraction);
   const none: ImageHoldout = { train: all, val: new Int32Array(0), unused: 0, heldImages: 0 };
-  if (fraction <= 0 || nHeld === 0) return none;
+  // No hold-out (the default): no pass over the triplets at all (0.75 s for 1,000,000), no draw from `rand`.
+  if (fraction <= 0) return none;
+  // Rows are small non-negative integers (packed feature rows): flags per row, memory ∝ images.
+  const images = distinctRows(triplets);
+  const nHeld = Math.round(images.length * fraction);
+  if (nHeld === 0) return none;
   shuffleInPlace(images, rand);
-  const held = new Set(images.slice(0, nHeld));
-  const train: number[] = [];
-  const val: number[] = [];
+  const held = new Uint8Array(maxOf(triplets) + 1);
+  for (let i = 0; i < nHeld; i++) held[images[i]] = 1;
+  const train = new Int32Array(count);
+  const val = new Int32Array(count);
+  let nTrain = 0;
+  let nVal = 0;
   for (let i = 0; i < count; i++) {
-    const k = Number(held.has(triplets[3 * i])) + Number(held.has(triplets[3 * i + 1])) + Number(held.has(triplets[3 * i + 2]));
-    if (k === 0) train.push(i);
-    else if (k === 3) val.push(i);
+    const k = held[triplets[3 * i]] + held[triplets[3 * i + 1]] + held[triplets[3 * i + 2]];
+    if (k === 0) train[nTrain++] = i;
+    else if (k === 3) val[nVal++] = i;
   }
-  if (train.length === 0 || val.length === 0) return none;
-  return { train: Int32Array.from(train), val: Int32Array.from(val), unused: count - train.length - val.length, heldImages: nHeld };
+  if (nTrain === 0 || nVal === 0) return none;
+  return { train: train.slice(0, nTrain), val: val.slice(0, nVal), unused: count - nTrain - nVal, heldImages: nHeld };
+}
+
+function maxOf(xs: Int32Array): number {
+  let max = -1;
+  for (let i = 0; i < xs.length; i++) if (xs[i] > max) max = xs[i];
+  return max;
+}
+
+/** The distinct values of `xs` (non-negative), ascending: what [...new Set(xs)].sort() gave. */
+function distinctRows(xs: Int32Array): Int32Array {
+  const seen = new Uint8Array(maxOf(xs) + 1);
+  let n = 0;
+  for (let i = 0; i < xs.length; i++) if (!seen[xs[i]]) (seen[xs[i]] = 1), n++;
+  const out = new Int32Array(n);
+  for (let r = 0, k = 0; r < seen.length; r++) if (seen[r]) out[k++] = r;
+  return out;
 }

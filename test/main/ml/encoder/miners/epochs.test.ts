@@ -64,3 +64,32 @@ test('epochs: groups that contradict many triplets are not trusted (no derived t
   assert.equal(epochPlanner(t, train, 1, seededRandom(1))(seededRandom(2)).order.length, 80, 'only the own triplets');
   assert.notEqual(trainingGroups(t.slice(0, 180), Int32Array.from({ length: 60 }, (_, i) => i)), null, 'the clean part alone is trusted');
 });
+
+test('groups of a set within the cap use every triplet and draw nothing; a larger set forms them from a sample ∝ images', async () => {
+  const { GROUP_TRIPLETS_PER_IMAGE, MIN_GROUP_TRIPLETS, groupSampleSize } = await import('../../../../../src/main/ml/encoder/miners/epochs.js');
+  const { groupImages } = await import('../../../../../src/main/ml/encoder/miners/groups.js');
+  assert.equal(groupSampleSize(1_200, 300), 1_200, 'the shared sets: all');
+  assert.equal(groupSampleSize(1_000_000, 20_000), GROUP_TRIPLETS_PER_IMAGE * 20_000, '1,000,000 over 20,000 images: 8 per image');
+  assert.equal(groupSampleSize(30_000, 1_000), MIN_GROUP_TRIPLETS);
+  // Within the cap: the same groups as all triplets, and the random stream untouched.
+  const small = triplets();
+  const idx = Int32Array.from({ length: 90 }, (_, i) => i);
+  const [r1, r2] = [seededRandom(5), seededRandom(5)];
+  assert.deepEqual(trainingGroups(small, idx, r1), trainingGroups(small, idx));
+  assert.equal(r1(), r2());
+  // Above it: 40,000 class-consistent triplets over 1,000 images in 10 classes; the groups come from 24,000 of them.
+  const rand = seededRandom(8);
+  const big = new Int32Array(3 * 40_000);
+  for (let t = 0; t < 40_000; ) {
+    const [a, p, n] = [0, 0, 0].map(() => Math.floor(rand() * 1000));
+    if (a !== p && a % 10 === p % 10 && a % 10 !== n % 10) big.set([a, p, n], 3 * t++);
+  }
+  const all = Int32Array.from({ length: 40_000 }, (_, i) => i);
+  const draws = seededRandom(3);
+  const sampled = trainingGroups(big, all, draws)!;
+  assert.notEqual(draws(), seededRandom(3)(), 'the sample was drawn');
+  const full = groupImages(big);
+  assert.equal(sampled.members.length, 10);
+  const sorted = (m: number[][]) => [...m].sort((x, y) => x[0] - y[0]);
+  assert.deepEqual(sorted(sampled.members), sorted(full.members), 'the same groups as from every triplet (clean labels)');
+});
