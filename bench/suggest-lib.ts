@@ -45,7 +45,8 @@ export const VALIDATE_SCORE_TRIPLETS = 6000;
 /**
  * One seed's data. test: all train.txt lines, the train images as the pool, test.txt to score.
  * validate: 30% of the train images held out (never suggested, never trained on); lines with none
- * of them; scored on `scoreCount` distinct class-consistent triplets drawn from the held-out images.
+ * of them, `startCount` scaled to the 70% kept (210); scored on `scoreCount` distinct
+ * class-consistent triplets drawn from the held-out images.
  */
 export function seedData(set: AccuracySet, seed: number, mode: 'test' | 'validate', startCount: number, scoreCount = VALIDATE_SCORE_TRIPLETS): SeedData {
   const rand = seededRandom(seed * 7919 + 13);
@@ -68,6 +69,9 @@ export function seedData(set: AccuracySet, seed: number, mode: 'test' | 'validat
       ev.push(a, p, n);
     }
     score = Int32Array.from(ev);
+    // As many start lines per pool image as in test mode (300 over all train images): 300 lines over
+    // the 70% kept would tie nearly every image into its class group, leaving nothing to find.
+    startCount = Math.round((startCount * pool.length) / images.length);
   }
   shuffleInPlace(lines, rand);
   return { start: lines.slice(0, startCount), rest: lines.slice(startCount), pool, score };
