@@ -78,7 +78,7 @@ export const DEFAULT_SUGGEST_PARAMS: SuggestParams = {
   swapWeight: 1,
   oneKnownFactor: 1,
   answerPower: 2,
-  structureWeight: 0,
+  structureWeight: 10,
 };
 
 export interface SuggestInput {
