@@ -3,8 +3,11 @@
 // positive. A candidate is worth a label when it is answerable (exactly one of the two is likely
 // alike the anchor — else the labeller can only reject it) and informative (the expected triplet
 // loss once labelled is high: the model is unsure, or likely wrong), weighted by p(answerable)²
-// because a rejection spends the labeller's keypress for nothing. Images in no triplet yet get a
-// bonus (coverage); the batch is spread over many anchors and images.
+// because a rejection spends the labeller's keypress for nothing. Under implied-triplet training a
+// label is also worth the implied triplets it adds (./structure.ts: a positive that ties a loose
+// image or group to another group, a negative between groups not yet apart); that value, weighted
+// by structureWeight, joins the expected loss. Images in no triplet yet get a bonus (coverage); the
+// batch is spread over many anchors and images.
 import type { Distance } from '../../../shared/types.js';
 import { distance as distanceOf, type Triplet } from '../encoder/distances.js';
 import { seededRandom, shuffleInPlace } from '../encoder/rng.js';
