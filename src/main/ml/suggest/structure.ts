@@ -14,8 +14,6 @@ export interface Structure extends Evidence {
   alikeGain(i: number, j: number): number;
   /** The same if i and j were labelled different. */
   apartGain(i: number, j: number): number;
-  /** Images in groups of fewer than `size` members (or in none), among `ids`. */
-  loose(ids: readonly number[], size: number): number[];
 }
 
 /** Groups of the train triplets' images, as training forms them, with what a new label would add. */
@@ -53,6 +51,5 @@ export function structureOf(train: readonly Triplet[]): Structure {
       const [a, b] = [size(gi), size(gj)];
       return (a * (a - 1) * b + b * (b - 1) * a) * scale;
     },
-    loose: (ids, min) => ids.filter((id) => size(groupOf.get(id)) < min),
   };
 }
