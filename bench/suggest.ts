@@ -57,7 +57,7 @@ export async function runSuggestBench(): Promise<void> {
   const seeds = Array.from({ length: Number(flag('seeds') ?? 5) }, (_, i) => i + 1);
   const params = flag('params') ? JSON.parse(flag('params')!) : undefined;
   console.log(`${new Date().toISOString()} load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  console.log(`suggest (${mode}): start ${START} train lines${mode === "validate" ? " (scaled to the 70% of images kept)" : ""}, +${BUDGET} per arm, seeds ${seeds.join(',')}${params ? `, params ${JSON.stringify(params)}` : ''}`);
+  console.log(`suggest (${mode}): start ${START} train lines${mode === 'validate' ? ' (scaled to the 70% of images kept)' : ''}, +${BUDGET} per arm, seeds ${seeds.join(',')}${params ? `, params ${JSON.stringify(params)}` : ''}`);
   for (const name of (flag('sets') ?? 'flowers,trash').split(',')) {
     const set = await loadAccuracySet(name);
     if (!set) {
