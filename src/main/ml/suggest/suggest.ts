@@ -3,13 +3,17 @@
 // positive. A candidate is worth a label when it is answerable (exactly one of the two is likely
 // alike the anchor — else the labeller can only reject it) and informative (the expected triplet
 // loss once labelled is high: the model is unsure, or likely wrong), weighted by p(answerable)²
-// because a rejection spends the labeller's keypress for nothing. Images in no triplet yet get a
-// bonus (coverage); the batch is spread over many anchors and images.
+// because a rejection spends the labeller's keypress for nothing. Under implied-triplet training a
+// label is also worth the implied triplets it adds (./structure.ts: a positive that ties a loose
+// image or group to another group, a negative between groups not yet apart); that value, weighted
+// by structureWeight, joins the expected loss. Images in no triplet yet get a bonus (coverage); the
+// batch is spread over many anchors and images.
 import type { Distance } from '../../../shared/types.js';
 import { distance as distanceOf, type Triplet } from '../encoder/distances.js';
 import { seededRandom, shuffleInPlace } from '../encoder/rng.js';
 import { calibrate, type SameProbability } from './calibrate.js';
-import { evidenceOf, type Evidence } from './evidence.js';
+import type { Evidence } from './evidence.js';
+import { structureOf, type Structure } from './structure.js';
 
 export type SuggestionReason = 'uncertain' | 'hard-negative' | 'coverage';
 
@@ -58,6 +62,11 @@ export interface SuggestParams {
   oneKnownFactor: number;
   /** Extra weight on answerability: the score is multiplied by p(answerable)^answerPower (rejections spend the budget). */
   answerPower: number;
+  /**
+   * Weight of the implied triplets a label would add (./structure.ts: expected new implied triplets
+   * as a share of those implied now), added to the expected loss. 0 ranks by the loss alone.
+   */
+  structureWeight: number;
 }
 
 export const DEFAULT_SUGGEST_PARAMS: SuggestParams = {
@@ -72,6 +81,7 @@ export const DEFAULT_SUGGEST_PARAMS: SuggestParams = {
   swapWeight: 1,
   oneKnownFactor: 1,
   answerPower: 2,
+  structureWeight: 10,
 };
 
 export interface SuggestInput {
@@ -101,7 +111,7 @@ export function tripletKey(anchor: number, x: number, y: number): string {
 const ALIKE_KNOWN = 0.97;
 
 /** Caps the pool: images in no train triplet first, then a seeded sample of the rest. */
-function cappedPool(input: SuggestInput, ev: Evidence, cap: number, rand: () => number): number[] {
+function cappedPool(input: SuggestInput, ev: Pick<Evidence, 'uses'>, cap: number, rand: () => number): number[] {
   const ids = input.pool.filter((id) => input.vectors.has(id));
   if (ids.length <= cap) return ids;
   shuffleInPlace(ids, rand);
@@ -189,13 +199,15 @@ function projection(dim: number, kind: Distance, rand: () => number): (v: Float3
 
 interface Scored extends Suggestion {
   anchorIx: number;
+  /** The share of the score from new implied triplets (before the multipliers). */
+  structural: number;
 }
 
 interface Context {
   ids: number[];
   vs: Float32Array[];
   input: SuggestInput;
-  ev: Evidence;
+  ev: Structure;
   margin: number;
   params: SuggestParams;
   pAlike: (i: number, j: number, d: number) => { p: number; known: boolean };
@@ -227,26 +239,34 @@ function candidatesOfAnchor(ctx: Context, a: number): Scored[] {
   const alike = near.map((j) => ctx.pAlike(A, ids[j], row[j]));
   const unused = near.map((j) => (ev.uses(ids[j]) === 0 ? 1 : 0));
   const anchorUnused = ev.uses(A) === 0 ? 1 : 0;
-  const best: { score: number; u: number; v: number }[] = [];
+  const sw = params.structureWeight;
+  const alikeGain = near.map((j) => (sw > 0 ? sw * ev.alikeGain(A, ids[j]) : 0));
+  const apartGain = near.map((j) => (sw > 0 ? sw * ev.apartGain(A, ids[j]) : 0));
+  const best: { score: number; u: number; v: number; structural: number }[] = [];
   for (let u = 0; u < near.length; u++)
     for (let v = u + 1; v < near.length; v++) {
       // near is sorted by distance: u is the closer one, shown as the positive.
-      let score = expectedLoss(alike[u].p, alike[v].p, d[u], d[v], ctx.margin, params.lossCap, params.swapWeight);
+      const loss = expectedLoss(alike[u].p, alike[v].p, d[u], d[v], ctx.margin, params.lossCap, params.swapWeight);
+      const [pu, pv] = [alike[u].p, alike[v].p];
+      // Accepted: u joins the anchor, v is kept apart; swapped: the other way round.
+      const gain = pu * (1 - pv) * (alikeGain[u] + apartGain[v]) + pv * (1 - pu) * (alikeGain[v] + apartGain[u]);
+      let score = loss + gain;
+      const structural = score > 0 ? gain / score : 0;
       if (params.answerPower > 0) score *= answerableOf(alike[u].p, alike[v].p) ** params.answerPower;
       if (alike[u].known && alike[v].known) score *= params.impliedFactor;
       else if (alike[u].known || alike[v].known) score *= params.oneKnownFactor;
       score *= 1 + params.coverageBonus * (anchorUnused + unused[u] + unused[v]);
       if (!(score > 0) || (best.length === TOP_PER_ANCHOR && score <= best[TOP_PER_ANCHOR - 1].score)) continue;
       if (input.skip.has(tripletKey(A, ids[near[u]], ids[near[v]]))) continue;
-      best.push({ score, u, v });
+      best.push({ score, u, v, structural });
       best.sort((p, q) => q.score - p.score);
       if (best.length > TOP_PER_ANCHOR) best.pop();
     }
-  return best.map(({ score, u, v }) => describe(ctx, a, near[u], near[v], d[u], d[v], alike[u].p, alike[v].p, score));
+  return best.map(({ score, u, v, structural }) => ({ ...describe(ctx, a, near[u], near[v], d[u], d[v], alike[u].p, alike[v].p, score), structural }));
 }
 
 /** A kept candidate with its reason and estimates. */
-function describe(ctx: Context, a: number, x: number, y: number, dx: number, dy: number, px: number, py: number, score: number): Scored {
+function describe(ctx: Context, a: number, x: number, y: number, dx: number, dy: number, px: number, py: number, score: number): Omit<Scored, 'structural'> {
   const { ids, ev } = ctx;
   const [A, X, Y] = [ids[a], ids[x], ids[y]];
   const unused = [A, X, Y].some((id) => ev.uses(id) === 0);
@@ -277,8 +297,9 @@ function pickSpread(cands: Scored[], count: number, maxUses: number): Suggestion
       taken.add(c);
       anchors.add(c.anchor);
       for (const id of [c.anchor, c.positive, c.negative]) uses.set(id, (uses.get(id) ?? 0) + 1);
-      const { anchorIx: _, ...s } = c;
-      picked.push(s);
+      const { anchorIx: _, structural, ...s } = c;
+      // Mostly worth the implied triplets it adds (it ties loose images to groups): coverage.
+      picked.push(structural > 0.5 ? { ...s, reason: 'coverage' } : s);
     }
   };
   pass(maxUses, true);
@@ -301,7 +322,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r)
  */
 export async function suggestTriplets(input: SuggestInput, control: SuggestControl = {}): Promise<Suggestion[]> {
   const params = { ...DEFAULT_SUGGEST_PARAMS, ...input.params };
-  const ev = evidenceOf(input.train);
+  const ev = structureOf(input.train);
   const rand = seededRandom(input.seed ?? 1);
   const ids = cappedPool(input, ev, params.poolCap, rand);
   if (ids.length < 3 || input.count <= 0) return [];

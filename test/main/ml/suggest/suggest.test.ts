@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import type { Triplet } from '../../../../src/main/ml/encoder/distances.js';
 import { seededRandom } from '../../../../src/main/ml/encoder/rng.js';
 import { evidenceOf } from '../../../../src/main/ml/suggest/evidence.js';
+import { structureOf, type Structure } from '../../../../src/main/ml/suggest/structure.js';
 import { fitLogistic } from '../../../../src/main/ml/suggest/calibrate.js';
 import { suggestTriplets, tripletKey } from '../../../../src/main/ml/suggest/suggest.js';
 
@@ -56,23 +57,53 @@ test('suggestions: positive is the closer image, only pool images, no skipped tr
   assert.ok(Math.max(...uses.values()) <= 2, 'an image is in at most 2 suggestions of a batch');
 });
 
-test('suggestions are answerable far more often than random triples, and often correct the model', async () => {
-  const { vectors, cls } = clusters(200, 5, 1.0, 3);
-  const pool = [...vectors.keys()];
-  const train = labelledTriplets(pool, cls, 80, 4);
-  const s = await suggestTriplets({ pool, vectors, distance: 'l2', margin: 0.5, train, skip: new Set(), count: 50 });
-  const ok = s.filter((x) => answerable([x.anchor, x.positive, x.negative], cls)).length / s.length;
-  const rand = seededRandom(5);
-  let randomOk = 0;
-  for (let i = 0; i < 2000; i++) {
-    const t = [0, 0, 0].map(() => pool[Math.floor(rand() * pool.length)]) as unknown as Triplet;
-    if (new Set(t).size === 3 && answerable(t, cls)) randomOk++;
-  }
-  // Random triples of 5 classes are answerable ~32% of the time.
-  assert.ok(ok > randomOk / 2000 + 0.1, `answerable ${ok} vs random ${randomOk / 2000}`);
-  // Informative: a good share are triplets the model has the wrong way round (the labeller swaps).
-  const swapped = s.filter((x) => cls(x.anchor) === cls(x.negative) && cls(x.anchor) !== cls(x.positive)).length;
-  assert.ok(swapped >= s.length * 0.2, `swapped ${swapped} of ${s.length}`);
+/**
+ * What a shown triplet teaches once the simulated labeller answered it (0 when rejected): its
+ * triplet loss under the true answer (the model had it wrong or inside the margin) plus 10 × the
+ * implied triplets it adds (./structure.ts shares), the two things a label can give the training.
+ */
+function taught(t: Triplet, cls: (id: number) => number, vectors: Map<number, Float32Array>, s: Structure, margin: number): number | null {
+  const [a, x, y] = t;
+  if (!answerable(t, cls)) return null;
+  const [p, n] = cls(a) === cls(x) ? [x, y] : [y, x];
+  const d = (i: number, j: number): number => Math.hypot(...vectors.get(i)!.map((v, k) => v - vectors.get(j)![k]));
+  return Math.max(d(a, p) - d(a, n) + margin, 0) + 10 * (s.alikeGain(a, p) + s.apartGain(a, n));
+}
+
+test('suggestions teach far more per keypress than random triples of the same data, answered by the same labeller', async () => {
+  // Six data sets (3 seeds × 2 cluster spreads); each suggestion is paired with a random triple of
+  // the same pool. Sums over all of them, so one odd set cannot decide (the earlier test passed
+  // at exactly its bar of 10 swaps in 50 on one set).
+  let shown = 0;
+  const sum = { suggested: { answerable: 0, taught: 0 }, random: { answerable: 0, taught: 0 } };
+  for (const seed of [3, 11, 21])
+    for (const spread of [0.6, 1.0]) {
+      const { vectors, cls } = clusters(200, 5, spread, seed);
+      const pool = [...vectors.keys()];
+      const train = labelledTriplets(pool, cls, 80, seed + 1);
+      const st = structureOf(train);
+      const s = await suggestTriplets({ pool, vectors, distance: 'l2', margin: 0.5, train, skip: new Set(), count: 50 });
+      const rand = seededRandom(seed * 5);
+      const randomTriple = (): Triplet => {
+        for (;;) {
+          const t = [0, 0, 0].map(() => pool[Math.floor(rand() * pool.length)]) as unknown as Triplet;
+          if (new Set(t).size === 3) return t;
+        }
+      };
+      for (const x of s) {
+        shown++;
+        for (const [arm, t] of [['suggested', [x.anchor, x.positive, x.negative]], ['random', randomTriple()]] as const) {
+          const v = taught(t as Triplet, cls, vectors, st, 0.5);
+          if (v !== null) (sum[arm].answerable++, (sum[arm].taught += v));
+        }
+      }
+    }
+  const rate = (k: 'suggested' | 'random'): string => `${k}: answerable ${(sum[k].answerable / shown).toFixed(2)}, taught ${(sum[k].taught / shown).toFixed(3)} per shown`;
+  const msg = `${rate('suggested')}; ${rate('random')}`;
+  // Random triples of 5 classes are answerable ~30% of the time; suggestions ~85% (measured).
+  assert.ok(sum.suggested.answerable >= sum.random.answerable + 0.25 * shown, msg);
+  // Measured ~12× random (loss alone, structureWeight 0: ~2.5×).
+  assert.ok(sum.suggested.taught >= 4 * sum.random.taught, msg);
 });
 
 test('without labels (raw features, no train triplets) images in no triplet come first, reason coverage', async () => {
@@ -111,7 +142,7 @@ test('a small pool still fills the batch: anchors repeat once every image has on
   assert.equal(new Set(s.map((x) => tripletKey(x.anchor, x.positive, x.negative))).size, 20, 'no suggestion twice');
 });
 
-test('rejections spend the budget: by default the batch is answerable far more often than when ranked by expected loss alone', async () => {
+test('rejections spend the budget: weighted by p(answerable)², the loss ranking is answerable far more often than by expected loss alone', async () => {
   // answerPower 0 is the earlier ranking (expected loss only); on the shared sets it left 20–60 of 100 rejected.
   let byDefault = 0;
   let lossOnly = 0;
@@ -123,8 +154,9 @@ test('rejections spend the budget: by default the batch is answerable far more o
       const train = labelledTriplets(pool, cls, 80, seed + 1);
       const ask = (params: object): ReturnType<typeof suggestTriplets> =>
         suggestTriplets({ pool, vectors, distance: 'l2', margin: 0.5, train, skip: new Set(), count: 50, params });
-      byDefault += (await ask({})).filter((x) => answerable([x.anchor, x.positive, x.negative], cls)).length;
-      lossOnly += (await ask({ answerPower: 0 })).filter((x) => answerable([x.anchor, x.positive, x.negative], cls)).length;
+      // The loss term alone (structureWeight 0), with and without the answerability weight.
+      byDefault += (await ask({ structureWeight: 0 })).filter((x) => answerable([x.anchor, x.positive, x.negative], cls)).length;
+      lossOnly += (await ask({ answerPower: 0, structureWeight: 0 })).filter((x) => answerable([x.anchor, x.positive, x.negative], cls)).length;
       shown += 50;
     }
   assert.ok(byDefault > lossOnly * 1.3, `answerable ${byDefault} by default vs ${lossOnly} by loss alone, of ${shown}`);
