@@ -135,6 +135,7 @@ export interface ChooseEngineOptions {
   candidates?: Candidate[];
   store?: ChoiceStore;
   fingerprint?: string;
+  now?: () => number;
 }
 
 /** The feature engine for `backbone`: remembered when the fingerprint matches, else measured now. */
@@ -151,6 +152,7 @@ export async function chooseFeatureEngine(backbone: string, opts: ChooseEngineOp
       store: opts.store ?? fileChoiceStore(choiceFile()),
       fingerprint: opts.fingerprint ?? engineFingerprint(),
       remeasure: opts.remeasure,
+      now: opts.now,
     });
   } finally {
     for (const c of real) c.close();
