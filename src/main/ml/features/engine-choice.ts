@@ -37,7 +37,7 @@ export function engineWorkers(name: string): number {
 }
 
 /** Every candidate for `backbone`, with why it cannot run here (without loading a model). */
-export async function engineCandidates(backbone: string, opts: { backend?: BackendName } = {}): Promise<{ name: FeatureEngineName; unavailable?: string }[]> {
+export async function engineCandidates(backbone: string): Promise<{ name: FeatureEngineName; unavailable?: string }[]> {
   const spec = backboneSpec(backbone);
   const forced = process.env.TRIPLET_STUDIO_ENGINE;
   let ort: string | undefined;
@@ -51,7 +51,6 @@ export async function engineCandidates(backbone: string, opts: { backend?: Backe
   const tfjs = new Map((await probeBackends()).map((s) => [s.name, s.available ? undefined : s.reason ?? 'unavailable']));
   const out = FEATURE_ENGINE_ORDER.map((name) => {
     let why = name === 'onnxruntime-cpu' ? ort : name === 'onnxruntime-cuda' ? cuda : tfjs.get(name.slice(5) as BackendName);
-    if (!why && opts.backend && name.startsWith('tfjs-') && name !== `tfjs-${opts.backend}`) why = `--backend ${opts.backend} asked`;
     if (!why && forced && forced !== name && !(forced === 'tfjs' && name.startsWith('tfjs-'))) why = `TRIPLET_STUDIO_ENGINE=${forced}`;
     return { name, unavailable: why };
   });
@@ -130,7 +129,6 @@ export interface ChooseEngineOptions {
   /** Images to time on (the first few of the embed); none: a synthetic batch. */
   sample?: string[];
   prep?: ImagePrep;
-  backend?: BackendName;
   /** Injected for tests (simulated providers); default: real engines in feature workers. */
   candidates?: Candidate[];
   store?: ChoiceStore;
@@ -142,13 +140,19 @@ export interface ChooseEngineOptions {
 export async function chooseFeatureEngine(backbone: string, opts: ChooseEngineOptions = {}): Promise<Choice> {
   let real: (Candidate & { close(): void })[] = [];
   if (!opts.candidates) {
-    const base = { backend: opts.backend ?? 'wasm', prep: opts.prep ?? backboneSpec(backbone).prep, sample: opts.sample?.slice(0, TIMING_ROWS) };
-    real = (await engineCandidates(backbone, { backend: opts.backend })).map((c) =>
+    const base = { backend: 'wasm' as const, prep: opts.prep ?? backboneSpec(backbone).prep, sample: opts.sample?.slice(0, TIMING_ROWS) };
+    real = (await engineCandidates(backbone)).map((c) =>
       c.unavailable ? { name: c.name, unavailable: c.unavailable, run: async () => {}, close() {} } : workerCandidate(backbone, c.name, base),
     );
   }
+  const candidates = opts.candidates ?? real;
+  // Nothing else runs (no onnxruntime, no tfjs backend): the plain-JS tfjs backend, slow but there.
+  if (candidates.every((c) => c.unavailable)) {
+    const measured = candidates.map((c) => ({ name: c.name, error: c.unavailable }));
+    return { task: engineTask(backbone), chosen: 'tfjs-cpu', why: 'nothing else runs here: the plain-JS tfjs backend (slow)', measured, fingerprint: '', at: new Date().toISOString() };
+  }
   try {
-    return await chooseFastest(engineTask(backbone), opts.candidates ?? real, {
+    return await chooseFastest(engineTask(backbone), candidates, {
       store: opts.store ?? fileChoiceStore(choiceFile()),
       fingerprint: opts.fingerprint ?? engineFingerprint(),
       remeasure: opts.remeasure,

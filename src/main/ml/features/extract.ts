@@ -77,7 +77,8 @@ async function engineOrder(opts: ExtractFeaturesOptions): Promise<{ order: strin
   const forced = opts.engine ?? (FEATURE_ENGINE_ORDER.includes(process.env.TRIPLET_STUDIO_ENGINE as never) ? process.env.TRIPLET_STUDIO_ENGINE : undefined);
   if (forced) return { order: Array.isArray(forced) ? forced : [forced] };
   const sample = opts.images.slice(0, TIMING_ROWS).map((i) => i.path);
-  const choice = await chooseFeatureEngine(opts.backbone, { sample, prep: opts.prep, backend: opts.backend });
+  // opts.backend is the training backend: the feature engine is measured on its own.
+  const choice = await chooseFeatureEngine(opts.backbone, { sample, prep: opts.prep });
   return { order: fallbackOrder(choice), choice };
 }
 
