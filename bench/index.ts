@@ -7,6 +7,7 @@ const BENCHES: Bench[] = [
   { name: 'import', load: async () => (await import('./import.js')).runImportBench },
   { name: 'features', load: async () => (await import('./features.js')).runFeaturesBench },
   { name: 'embed-cli', load: async () => (await import('./embed-cli.js')).runEmbedCliBench },
+  { name: 'engines', long: true, load: async () => (await import('./engines.js')).runEnginesBench },
   { name: 'ml', load: async () => (await import('./ml.js')).runMlBench },
   { name: 'ipc', load: async () => (await import('./ipc.js')).runIpcBench },
   { name: 'neighbours', load: async () => (await import('./neighbours.js')).runNeighboursBench },
