@@ -18,7 +18,7 @@ import { backbonesDir, isBackboneInstalled } from '../src/main/ml/backbone/regis
 import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
 import { fitEncoder } from '../src/main/ml/encoder/fit.js';
 import { seededRandom } from '../src/main/ml/encoder/rng.js';
-import { chooseFeatureEngine, engineCandidates } from '../src/main/ml/features/engine-choice.js';
+import { chooseFeatureEngine, engineCandidates, TIMING_ROWS } from '../src/main/ml/features/engine-choice.js';
 import { extractFeatures } from '../src/main/ml/features/extract.js';
 import type { BackendName } from '../src/shared/types.js';
 import { sharedModelsDir } from '../test/helpers/shared.js';
@@ -90,19 +90,19 @@ async function trainingRows(): Promise<{ rows: Row[]; pick: string }> {
 }
 
 function print(rows: Row[]): void {
-  console.log('kind      candidate            measured on                     rate          CPU s/item  note');
+  console.log(`${'kind'.padEnd(10)}${'candidate'.padEnd(21)}${'measured on'.padEnd(36)}${'rate'.padEnd(22)}${'CPU s/item'.padEnd(12)}note`);
   for (const r of rows) {
     const rate = r.rate === undefined ? '—' : `${r.rate.toFixed(1)} ${r.unit}`;
-    console.log(`${r.kind.padEnd(10)}${r.candidate.padEnd(21)}${r.what.padEnd(32)}${rate.padEnd(14)}${(r.cpu === undefined ? '' : r.cpu.toFixed(4)).padEnd(12)}${r.note}`);
+    console.log(`${r.kind.padEnd(10)}${r.candidate.padEnd(21)}${r.what.padEnd(36)}${rate.padEnd(22)}${(r.cpu === undefined ? '' : r.cpu.toFixed(4)).padEnd(12)}${r.note}`);
   }
 }
 
 export async function runEnginesBench(): Promise<Row[]> {
   const saved = { data: process.env.TRIPLET_STUDIO_DATA, backbones: process.env.TRIPLET_STUDIO_BACKBONES };
+  const userBackbones = backbonesDir(); // before the app-data folder is swapped for a temporary one
   const data = mkdtempSync(join(tmpdir(), 'ts-bench-engines-'));
   process.env.TRIPLET_STUDIO_DATA = data;
   const n = Number(process.env.ENGINES_IMAGES) || 60;
-  const userBackbones = backbonesDir();
   const picks: string[] = [];
   const rows: Row[] = [];
   try {
@@ -113,9 +113,14 @@ export async function runEnginesBench(): Promise<Row[]> {
     else rows.push({ kind: 'features', candidate: '(all)', what: 'resnet50', unit: 'images/s', note: `not installed in ${userBackbones} (triplet-studio fetch-backbone resnet50)` });
     for (const { backbone, dir } of plan) {
       process.env.TRIPLET_STUDIO_BACKBONES = dir;
-      for (const c of await engineCandidates(backbone)) rows.push(await featureRow(backbone, c.name, c.unavailable, n));
-      const choice = await chooseFeatureEngine(backbone, { remeasure: true, sample: photos(8).map((p) => p.path) });
+      const choice = await chooseFeatureEngine(backbone, { remeasure: true, sample: photos(TIMING_ROWS).map((p) => p.path) });
       picks.push(`features of ${backbone} → ${choice.chosen}: ${choice.why}`);
+      for (const c of await engineCandidates(backbone)) {
+        const row = await featureRow(backbone, c.name, c.unavailable, n);
+        const ms = choice.measured.find((m) => m.name === c.name)?.ms;
+        if (ms !== undefined) row.note += `; engine alone ${((TIMING_ROWS * 1000) / ms).toFixed(1)} images/s (chooser)`;
+        rows.push(row);
+      }
     }
     const training = await trainingRows();
     rows.push(...training.rows);
