@@ -8,6 +8,7 @@ const BENCHES: Bench[] = [
   { name: 'features', load: async () => (await import('./features.js')).runFeaturesBench },
   { name: 'embed-cli', load: async () => (await import('./embed-cli.js')).runEmbedCliBench },
   { name: 'engines', long: true, load: async () => (await import('./engines.js')).runEnginesBench },
+  { name: 'embed-scale', long: true, load: async () => (await import('./embed-scale.js')).runEmbedScaleBench },
   { name: 'ml', load: async () => (await import('./ml.js')).runMlBench },
   { name: 'ipc', load: async () => (await import('./ipc.js')).runIpcBench },
   { name: 'neighbours', load: async () => (await import('./neighbours.js')).runNeighboursBench },
