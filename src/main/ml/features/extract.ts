@@ -98,11 +98,15 @@ export async function extractFeatures(opts: ExtractFeaturesOptions): Promise<Ext
   opts.signal?.throwIfAborted();
   const state: PoolState = { engine: '', emitted: 0, done: 0, extracted: 0, failed: 0 };
   const fallbacks: string[] = [];
+  const failures: { name: string; message: string }[] = [];
   for (let k = 0; ; k++) {
     const pick = parseEngineName(order[k]);
     const nWorkers = Math.max(1, Math.min(opts.workers ?? engineWorkers(order[k]), batches.length - state.emitted));
     try {
       await runPool(opts, batches.slice(state.emitted), pick.engine === 'tfjs' ? pick.backend : used, pick, nWorkers, state);
+      // Engines that failed before this one worked are remembered as broken (when every engine fails,
+      // the cause is likely not theirs, and nothing is recorded).
+      for (const f of failures) if (choice) choice = recordRunFailure(choice, f.name, order[k], f.message);
       const backend = pick.engine === 'tfjs' ? pick.backend : used;
       const why = choice ? `${choice.chosen}: ${choice.why}` : `${order[0]}: asked for`;
       return { backend, engine: state.engine, seconds: (performance.now() - t0) / 1000, extracted: state.extracted, failed: state.failed, workers: nWorkers, choice: why, fallbacks };
@@ -111,7 +115,7 @@ export async function extractFeatures(opts: ExtractFeaturesOptions): Promise<Ext
       if (isAbortError(err) || state.callerError || k + 1 >= order.length) throw err;
       const message = err instanceof Error ? err.message : String(err);
       fallbacks.push(`${order[k]} failed (${message.split('\n')[0]}); continued on ${order[k + 1]}`);
-      if (choice) choice = recordRunFailure(choice, order[k], order[k + 1], message);
+      failures.push({ name: order[k], message });
     }
   }
 }
