@@ -176,8 +176,8 @@ async function storeRows(): Promise<Row[]> {
     const best = again.seconds < m.seconds ? again : m;
     return [
       { what: 'feature store', detail: `${n.toLocaleString('en-US')} × 768 as row objects + a copy each (before featureMatrix)`, value: oldSeconds, unit: 's', note: `store written in ${made.toFixed(1)} s; ${load()}` },
-      { what: 'feature store', detail: `${n.toLocaleString('en-US')} × 768 as one matrix, WITHOUT ROWID layout (before 0013)`, value: v6.seconds, unit: 's', note: `CPU ${v6.cpu.toFixed(2)} s; ${load()}` },
-      { what: 'feature store', detail: `${best.rows.toLocaleString('en-US')} × ${best.dim} as one matrix (featureMatrix, 0013 rowid layout; median of 3, twice)`, value: best.seconds, unit: 's', note: `target < 2 s; CPU ${best.cpu.toFixed(2)} s (${(v6.cpu / best.cpu).toFixed(1)}× less than before 0013); runs ${m.seconds.toFixed(2)} / ${again.seconds.toFixed(2)} s; ${load()}` },
+      { what: 'feature store', detail: `${n.toLocaleString('en-US')} × 768 as one matrix, WITHOUT ROWID layout, read calls (before 0013)`, value: v6.seconds, unit: 's', note: `CPU ${v6.cpu.toFixed(2)} s; ${load()}` },
+      { what: 'feature store', detail: `${best.rows.toLocaleString('en-US')} × ${best.dim} as one matrix (featureMatrix: 0013 rowid layout, mapped read; median of 3, twice)`, value: best.seconds, unit: 's', note: `target < 2 s; CPU ${best.cpu.toFixed(2)} s (${(v6.cpu / best.cpu).toFixed(1)}× less than before 0013); runs ${m.seconds.toFixed(2)} / ${again.seconds.toFixed(2)} s; ${load()}` },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

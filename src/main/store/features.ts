@@ -46,10 +46,26 @@ export function allFeatureBlobs(db: Db, key: CacheKey): { id: number; data: Buff
  * Every image's cached vector under `key` as one row-major matrix: one query streamed row by row
  * (no row objects kept; no ORDER BY, whose sort materialised every blob and tripled the time) into
  * one Float32Array. Since migration 0013 each vector is one page of a rowid table, found through the
- * unique key index and read in write order (100,000 × 768: bench/scale.ts store, against the older
- * layout in the same run). A vector whose length differs from the first is refused with the image id.
+ * unique key index and read in write order, from the memory-mapped file (100,000 × 768:
+ * bench/scale.ts store, against the older layout in the same run). A vector whose length differs from the first is refused with the image id.
  */
 export function featureMatrix(db: Db, key: CacheKey): { ids: Int32Array; dim: number; data: Float32Array } {
+  // For this one pass the file is memory-mapped: pages are read in place instead of copied by a read
+  // call each (measured 1.5× less CPU for 100,000 × 768: bench/scale.ts store). Only for the pass,
+  // then as before: a mapped file turns an I/O error into a signal, so it is not left on.
+  const before = db.pragma('mmap_size', { simple: true }) as number;
+  db.pragma(`mmap_size = ${MMAP_BYTES}`);
+  try {
+    return readMatrix(db, key);
+  } finally {
+    db.pragma(`mmap_size = ${before}`);
+  }
+}
+
+/** Upper bound of the mapping (SQLite caps it at its compile-time maximum, 2 GB by default). */
+const MMAP_BYTES = 2 ** 31;
+
+function readMatrix(db: Db, key: CacheKey): { ids: Int32Array; dim: number; data: Float32Array } {
   const from = `FROM images i ${CACHE_JOIN.replace('LEFT JOIN', 'JOIN')}`;
   // Counted from the key index alone (no vector page read): the matrix is sized before the one pass.
   const n = db.prepare(`SELECT COUNT(*) ${from}`).pluck().get(paramsOf(key)) as number;
