@@ -4,7 +4,7 @@
 // provider, absent here) continuing on the next one with every image delivered once, and the
 // measured choice remembered in compute-choice.json.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -116,6 +116,19 @@ describe('real engines', { skip: skipWithoutBackbone(ID) || (await skipWithoutOr
     assert.match(res.engine, /^onnxruntime\/cpu/);
     assert.equal(res.fallbacks?.length, 1);
     assert.match(res.fallbacks![0], /^onnxruntime-cuda failed \(.*CUDA.*\); continued on onnxruntime-cpu/);
+  });
+
+  test('undecodable images among the first ones are reported per image; the engines are still timed', { timeout: 120_000 }, async () => {
+    use();
+    process.env.TRIPLET_STUDIO_DATA = join(root, 'data-broken');
+    const broken = join(root, 'broken.jpg');
+    writeFileSync(broken, 'not a jpeg');
+    const images = [{ id: 100, path: broken }, { id: 101, path: join(root, 'missing.jpg') }, ...photos(2)];
+    const seen: number[] = [];
+    const failed: number[] = [];
+    const res = await extractFeatures({ backbone: ID, images, onBatch: (rows) => void seen.push(...rows.map((r) => r.id)), onImageError: (id) => void failed.push(id) });
+    assert.deepEqual([seen, failed.sort()], [[1, 2], [100, 101]]);
+    assert.match(res.choice ?? '', /^(onnxruntime|tfjs)-/);
   });
 
   test('without an engine asked for, the measured choice runs and is remembered for this machine', { timeout: 120_000 }, async () => {
