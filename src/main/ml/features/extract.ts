@@ -6,7 +6,7 @@
 // the next fastest continues from the first batch not yet delivered, so no image is computed twice.
 import type { Worker } from 'node:worker_threads';
 import { FEATURE_ENGINE_ORDER, type BackendName } from '../../../shared/types.js';
-import { isAbortError } from '../../jobs/abort.js';
+import { abortError, isAbortError } from '../../jobs/abort.js';
 import { WorkerRpc } from '../../util/worker-rpc.js';
 import type { Choice } from '../backend/choose.js';
 import { initBackend } from '../backend/tfjs.js';
@@ -78,8 +78,22 @@ async function engineOrder(opts: ExtractFeaturesOptions): Promise<{ order: strin
   if (forced) return { order: Array.isArray(forced) ? forced : [forced] };
   const sample = opts.images.slice(0, TIMING_ROWS).map((i) => i.path);
   // opts.backend is the training backend: the feature engine is measured on its own.
-  const choice = await chooseFeatureEngine(opts.backbone, { sample, prep: opts.prep });
+  const choice = await untilAborted(chooseFeatureEngine(opts.backbone, { sample, prep: opts.prep }), opts.signal);
   return { order: fallbackOrder(choice), choice };
+}
+
+/**
+ * `p`, or an AbortError as soon as `signal` aborts: a cancel during the first-use measurement returns
+ * at once (the measurement finishes in the background, stores its choice and stops its workers).
+ */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortError());
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 export async function extractFeatures(opts: ExtractFeaturesOptions): Promise<ExtractFeaturesResult> {

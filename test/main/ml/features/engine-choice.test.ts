@@ -131,6 +131,16 @@ describe('real engines', { skip: skipWithoutBackbone(ID) || (await skipWithoutOr
     assert.match(res.choice ?? '', /^(onnxruntime|tfjs)-/);
   });
 
+  test('a cancel during the first-use measurement returns at once', { timeout: 120_000 }, async () => {
+    use();
+    process.env.TRIPLET_STUDIO_DATA = join(root, 'data-cancel');
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 300);
+    const t0 = performance.now();
+    await assert.rejects(extractFeatures({ backbone: ID, images: photos(4), signal: ac.signal, onBatch: () => {} }), (err: Error) => err.name === 'AbortError');
+    assert.ok(performance.now() - t0 < 3000, `returned after ${(performance.now() - t0).toFixed(0)} ms`);
+  });
+
   test('without an engine asked for, the measured choice runs and is remembered for this machine', { timeout: 120_000 }, async () => {
     use();
     const res = await extractFeatures({ backbone: ID, images: photos(4), onBatch: () => {} });
