@@ -47,7 +47,7 @@ test('the feature engine of each installed backbone is measured, shown with why,
   const text = await withModels('backends');
   assert.equal(text.code, 0, text.stderr);
   // The second call reads the remembered choice and says when it was measured.
-  const remembered = runnable > 1 ? ` \\(measured ${f.choice.at}; --measure to time again\\)` : '';
+  const remembered = runnable > 1 ? ` \\(measured ${f.choice.at}; backends --measure times again\\)` : '';
   assert.match(text.stdout, new RegExp(`Features of mobilenet_v1_0\\.75_224 on ${f.choice.chosen}: .*${remembered}`));
   assert.match(text.stdout, /feature engine \(mobilenet_v1_0\.75_224\)\s+status/);
 });

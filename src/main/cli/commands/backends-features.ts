@@ -18,7 +18,7 @@ export function featureChoiceText(choices: FeatureEngineChoice[]): string[] {
   return choices.flatMap((f) => [
     table([`feature engine (${f.backbone})`, 'status'], f.candidates.map((c) => [c.name, status(f, c.name, c.unavailable)])),
     f.choice
-      ? `Features of ${f.backbone} on ${f.choice.chosen}: ${f.choice.why}${f.choice.fromCache ? ` (measured ${f.choice.at}; --measure to time again)` : ''}.`
+      ? `Features of ${f.backbone} on ${f.choice.chosen}: ${f.choice.why}${f.choice.fromCache ? ` (measured ${f.choice.at}; backends --measure times again)` : ''}.`
       : `Features of ${f.backbone}: ${f.note ?? 'no engine runs here'}.`,
     '',
   ]);
