@@ -8,7 +8,8 @@
 //          one encoder, seeds 1–3: test accuracy mean ± sd (full epochs on 1,000,000 triplets would
 //          take hours, so the rule is validated where both can run).
 //   store  the feature store: every cached vector of one backbone for 100,000 images (768-d),
-//          read as one matrix (featureMatrix) vs the old per-row objects and copies. Target < 2 s.
+//          read as one matrix (featureMatrix, 0013's rowid layout, mapped read) vs the same read on
+//          the WITHOUT ROWID layout before 0013 and the old per-row objects, in one run. Target < 2 s.
 //   big    the default run on 1,000,000 triplets over 20,000 images: time (target < 10 min), peak
 //          RSS, test accuracy. Full epochs there (50× the work) are not run: that the capped epoch
 //          (4 per image, schedule.ts) matches them is measured on smaller sets (rule, epochs-real).
