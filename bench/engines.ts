@@ -75,6 +75,11 @@ async function trainingRows(): Promise<{ rows: Row[]; pick: string }> {
   for (const m of choice.measured) {
     const st = statuses.find((s) => s.name === m.name);
     const passNote = m.ms !== undefined ? `chooser: ${m.ms.toFixed(1)} ms per 64-triplet pass (${(64_000 / m.ms).toFixed(0)} triplets/s forward + backward only)` : '';
+    if (!st && m.ms !== undefined) {
+      // A candidate that is not a tfjs backend (e.g. an onnxruntime trainer): the chooser's own pass only.
+      rows.push({ kind: 'training', candidate: m.name, what: '768-d encoder, chooser pass', rate: 64_000 / m.ms, unit: 'triplets/s', note: `${passNote}; no full-training run for non-tfjs candidates here` });
+      continue;
+    }
     if (m.error || !st?.available) {
       rows.push({ kind: 'training', candidate: m.name, what: '768-d encoder', unit: 'triplets/s', note: m.error ?? st?.reason ?? 'unavailable' });
       continue;
