@@ -106,7 +106,7 @@ async function timeExtract(backbone: string, images: { id: number; path: string 
   try {
     let n = 0;
     const cpu0 = process.cpuUsage();
-    const r = await extractFeatures({ backbone, images, workers, batchSize: 8, onBatch: (rows) => void (n += rows.length) });
+    const r = await extractFeatures({ backbone, images, workers, batchSize: 8, engine: engine === 'tfjs' ? 'tfjs-wasm' : 'onnxruntime-cpu', onBatch: (rows) => void (n += rows.length) });
     const cpu = process.cpuUsage(cpu0);
     if (n !== images.length) throw new Error(`${backbone}: ${n} of ${images.length} images extracted`);
     return {

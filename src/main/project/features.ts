@@ -35,6 +35,10 @@ export interface EmbedReport {
   /** Feature engine that ran (e.g. onnxruntime, tfjs-layers/wasm). */
   engine: string;
   seconds: number;
+  /** Which engine was chosen and why (measured fastest here, remembered, or asked for). */
+  engineChoice?: string;
+  /** Engines that failed at run time, each continued on the next fastest. */
+  fallbacks?: string[];
 }
 
 /** What cached features depend on besides the image content. */
@@ -140,6 +144,8 @@ export async function ensureFeatures(db: Db, backbone: string, opts: EnsureFeatu
   report.backend = res.backend;
   report.engine = res.engine;
   report.seconds = res.seconds;
+  report.engineChoice = res.choice;
+  if (res.fallbacks?.length) report.fallbacks = res.fallbacks;
   return report;
 }
 

@@ -160,7 +160,10 @@ export class StudioService implements StudioServiceApi {
   async backends(): Promise<Replies['backends']> {
     const { probeFeatureEngines } = await import('../ml/features/onnx-engine.js');
     const { trainBackendReport } = await import('../ml/backend/train-choice.js');
-    return { ...(await trainBackendReport()), engines: await probeFeatureEngines() };
+    const { featureEngineReport } = await import('../ml/features/engine-choice.js');
+    const installed = listBackbones().filter((b) => b.installed).map((b) => b.id);
+    // The feature engine per backbone as remembered (measured at the first embed, not on opening the view).
+    return { ...(await trainBackendReport()), engines: await probeFeatureEngines(), featureChoices: await featureEngineReport(installed) };
   }
 
   backbones(): Replies['backbones'] {

@@ -33,3 +33,15 @@ export function formatBytes(n: number): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatNumber(n)} ${n === 1 ? one : many}`;
 }
+
+/**
+ * A job's speed in its own units: "32.4 images/s" while features are computed, "1.2 MB/s" for byte
+ * counts (downloads, triplet-file imports), "120/s" otherwise; empty when unknown.
+ */
+export function formatJobRate(job: { kind?: string; phase: string; rate?: number }): string {
+  const r = job.rate;
+  if (r == null || !Number.isFinite(r) || r <= 0) return '';
+  if ((job.kind === 'download' && job.phase === 'download') || job.kind === 'import-triplets') return `${(r / 1048576).toFixed(1)} MB/s`;
+  const n = r < 1 ? r.toFixed(2) : r < 100 ? r.toFixed(1) : formatNumber(Math.round(r));
+  return job.phase === 'features' ? `${n} images/s` : `${n}/s`;
+}

@@ -28,6 +28,27 @@ export interface BackendReport {
   engines?: EngineStatus[];
   /** How the training backend was chosen (measured at first use, remembered per machine): see ml/backend/choose.ts. */
   choice?: ComputeChoice;
+  /** The feature engine per installed backbone, chosen by measurement (ml/features/engine-choice.ts). */
+  featureChoices?: FeatureEngineChoice[];
+}
+
+/**
+ * Feature-engine candidates: onnxruntime on an execution provider, or the tfjs layers model on a
+ * tfjs backend. Preferred first when two measure the same.
+ */
+export type FeatureEngineName = 'onnxruntime-cuda' | 'tfjs-tensorflow-gpu' | 'onnxruntime-cpu' | 'tfjs-tensorflow' | 'tfjs-wasm';
+
+export const FEATURE_ENGINE_ORDER = ['onnxruntime-cuda', 'tfjs-tensorflow-gpu', 'onnxruntime-cpu', 'tfjs-tensorflow', 'tfjs-wasm'] as const satisfies readonly FeatureEngineName[];
+
+/** The feature engine for one backbone: measured (ms per 8 images), remembered, or not yet measured. */
+export interface FeatureEngineChoice {
+  backbone: string;
+  /** Absent when not measured yet (it is measured at the first embed) or nothing runs. */
+  choice?: ComputeChoice;
+  /** Every candidate with why it cannot run here (not installed, no CUDA provider…). */
+  candidates: { name: FeatureEngineName; unavailable?: string }[];
+  /** Why there is no current choice (not measured yet, installed set changed since). */
+  note?: string;
 }
 
 /** A provider chosen by measurement: what was timed (median ms of one encoder pass) and why this one. */

@@ -29,3 +29,14 @@ test('featureMatrix refuses a vector of another length, naming the image', () =>
   assert.throws(() => featureMatrix(db, STORE_KEY), /image 4 has 9 values, expected 8/);
   db.close();
 });
+
+test('featureMatrix maps the file only for its own read: the connection keeps its mmap setting', () => {
+  const db = makeFeatureStore(join(root, 'c.db'), 20, 8);
+  const before = db.pragma('mmap_size', { simple: true });
+  assert.equal(featureMatrix(db, STORE_KEY).ids.length, 20);
+  assert.equal(db.pragma('mmap_size', { simple: true }), before);
+  // Inside a caller's transaction too (the reads of a training run hold one).
+  db.transaction(() => assert.equal(featureMatrix(db, STORE_KEY).ids.length, 20))();
+  assert.equal(db.pragma('mmap_size', { simple: true }), before);
+  db.close();
+});

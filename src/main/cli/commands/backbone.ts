@@ -3,8 +3,10 @@
 // engines can run here and why the others cannot.
 import type { Command } from 'commander';
 import { acquireBackbone, mirrorUrl, type AcquireProgress } from '../../ml/backbone/acquire/index.js';
-import { BACKBONES } from '../../ml/backbone/registry.js';
+import { BACKBONES, listBackbones } from '../../ml/backbone/registry.js';
+import { featureEngineReport } from '../../ml/features/engine-choice.js';
 import { probeFeatureEngines } from '../../ml/features/onnx-engine.js';
+import { featureChoiceText } from './backends-features.js';
 import { action, interruptSignal, optionsOf, output, progressBar, table } from '../output.js';
 
 interface FetchOptions {
@@ -80,15 +82,17 @@ export function register(program: Command): void {
     .action(
       action(async (_o: unknown, cmd: Command) => {
         const engines = await probeFeatureEngines();
-        output(optionsOf(cmd).json, { engines }, () =>
-          table(
-            ['engine', 'status', 'detail'],
-            engines.map((e, i) => [
-              e.name,
-              !e.available ? `unavailable: ${e.reason ?? 'unknown reason'}` : engines.slice(0, i).some((x) => x.available) ? 'available (fallback)' : 'used',
-              e.detail ?? '',
-            ]),
-          ),
+        // What each installed backbone runs on: the measured choice as remembered (`backends` measures).
+        const featureChoices = await featureEngineReport(listBackbones().filter((b) => b.installed).map((b) => b.id));
+        output(optionsOf(cmd).json, { engines, featureChoices }, () =>
+          [
+            table(
+              ['engine', 'status', 'detail'],
+              engines.map((e) => [e.name, e.available ? 'available' : `unavailable: ${e.reason ?? 'unknown reason'}`, e.detail ?? '']),
+            ),
+            '',
+            ...featureChoiceText(featureChoices),
+          ].join('\n'),
         );
       }),
     );

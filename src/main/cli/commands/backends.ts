@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import { listBackbones } from '../../ml/index.js';
 import { trainBackendReport } from '../../ml/backend/train-choice.js';
+import { featureEngineReport } from '../../ml/features/engine-choice.js';
 import { probeFeatureEngines } from '../../ml/features/onnx-engine.js';
+import { featureChoiceText } from './backends-features.js';
 import { action, optionsOf, output, table } from '../output.js';
 
 /** What to run to add a package that is not installed (npm drops optional packages whose install fails). */
@@ -23,17 +25,18 @@ export function register(program: Command): void {
   program
     .command('backends')
     .description('show the training backends and feature engines (available, used, why not) and the backbones')
-    .option('--measure', 'time the training backends again now (otherwise the choice remembered for this machine is shown)')
+    .option('--measure', 'time the training backends and feature engines again now (otherwise the choices remembered for this machine are shown)')
     .action(
       action(async (_o: unknown, cmd: Command) => {
         const report = await trainBackendReport({ remeasure: optionsOf<{ measure?: boolean }>(cmd).measure });
         const backbones = listBackbones();
         const engines = await probeFeatureEngines();
-        const usedEngine = engines.find((e) => e.available)?.name;
+        // Each installed backbone's feature engine: remembered, else measured now (as at the first embed).
+        const featureChoices = await featureEngineReport(backbones.filter((b) => b.installed).map((b) => b.id), { measure: true, remeasure: optionsOf<{ measure?: boolean }>(cmd).measure });
         const statuses = report.statuses.map((st) => ({ ...st, hint: addHint(st.pkg, st.reason) }));
         const engineRows = engines.map((e) => ({ ...e, hint: addHint(e.name === 'onnxruntime' ? 'onnxruntime-node' : undefined, e.reason) }));
         const hints = [...statuses, ...engineRows].filter((x) => x.hint).map((x) => `  ${x.name}: ${x.hint}`);
-        output(optionsOf(cmd).json, { ...report, statuses, engines: engineRows, backbones }, () =>
+        output(optionsOf(cmd).json, { ...report, statuses, engines: engineRows, featureChoices, backbones }, () =>
           [
             table(
               ['backend', 'kind', 'package', 'status'],
@@ -46,11 +49,7 @@ export function register(program: Command): void {
             ),
             ...(report.choice ? [`Training on ${report.choice.chosen}: ${report.choice.why}${report.choice.fromCache ? ` (measured ${report.choice.at}; --measure to time again)` : ''}.`] : []),
             '',
-            table(
-              ['feature engine', 'status', 'detail'],
-              engines.map((e) => [e.name, e.name === usedEngine ? 'used' : e.available ? 'available' : `unavailable: ${e.reason ?? 'unknown reason'}`, e.detail ?? '']),
-            ),
-            '',
+            ...featureChoiceText(featureChoices),
             table(
               ['backbone', 'dim', 'installed', 'path'],
               backbones.map((b) => [b.id, b.dim, b.installed ? 'yes' : 'no', b.path]),

@@ -35,6 +35,8 @@ export function register(program: Command): void {
             [
               `Features (${r.backbone}, ${r.preprocessing}, weights ${r.weights}): ${r.computed} computed, ${r.cached} already cached, ${r.failed.length} failed${r.backend ? ` (${r.engine}, ${r.seconds.toFixed(1)} s)` : ''}`,
               ...r.failed.map((f) => `  failed ${f.path}: ${f.reason}`),
+              ...(r.engineChoice ? [`Engine ${r.engineChoice}.`] : []),
+              ...(r.fallbacks ?? []).map((f) => `  ${f}`),
             ].join('\n'),
           );
         } finally {

@@ -167,7 +167,12 @@ export interface EngineContext {
   backend: BackendName;
   /** Feature workers running at once (engines with their own thread pools divide the cores by it). */
   workers?: number;
+  /** The engine chosen by measurement (features/engine-choice.ts): factories build exactly it or decline. */
+  pick?: EnginePick;
 }
+
+/** A feature engine to build: onnxruntime on an execution provider, or the tfjs layers model. */
+export type EnginePick = { engine: 'onnxruntime'; provider: 'cpu' | 'cuda' } | { engine: 'tfjs'; backend: BackendName };
 
 export type EngineFactory = (ctx: EngineContext) => Promise<FeatureEngine | null>;
 
@@ -191,14 +196,16 @@ async function importEngineModules(id: string): Promise<void> {
 }
 
 /** Builds the engine for `id` in this thread (call after initBackend). */
-export async function createFeatureEngine(id: string, backend: BackendName, workers?: number): Promise<FeatureEngine> {
+export async function createFeatureEngine(id: string, backend: BackendName, workers?: number, pick?: EnginePick): Promise<FeatureEngine> {
   const spec = backboneSpec(id);
   await importEngineModules(id);
-  const ctx: EngineContext = { spec, dir: backbonePath(id), backend, workers };
+  const ctx: EngineContext = { spec, dir: backbonePath(id), backend: pick?.engine === 'tfjs' ? pick.backend : backend, workers, pick };
   for (const f of factories.get(id) ?? []) {
     const engine = await f(ctx);
     if (engine) return engine;
   }
+  // A chosen onnxruntime engine that no factory built must not silently become tfjs.
+  if (pick?.engine === 'onnxruntime') throw new Error(`the onnxruntime engine (${pick.provider}) is not available for ${id}`);
   return createTfLayersEngine(ctx);
 }
 

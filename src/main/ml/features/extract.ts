@@ -2,12 +2,16 @@
 // Each worker loads the backbone once; batches are handed out on demand (two in flight per worker so
 // decoding the next overlaps inference on the current) and results are delivered to the caller
 // strictly in input order, one onBatch call per batch, from the calling thread.
-import { availableParallelism } from 'node:os';
+// The engine is the one measured fastest on this machine (engine-choice.ts); when it fails at run time
+// the next fastest continues from the first batch not yet delivered, so no image is computed twice.
 import type { Worker } from 'node:worker_threads';
-import type { BackendName } from '../../../shared/types.js';
+import { FEATURE_ENGINE_ORDER, type BackendName } from '../../../shared/types.js';
+import { abortError, isAbortError } from '../../jobs/abort.js';
 import { WorkerRpc } from '../../util/worker-rpc.js';
+import type { Choice } from '../backend/choose.js';
 import { initBackend } from '../backend/tfjs.js';
-import { backbonePath, backboneSpec, isBackboneInstalled, missingBackboneError } from '../backbone/registry.js';
+import { backboneSpec, isBackboneInstalled, missingBackboneError, type EnginePick } from '../backbone/registry.js';
+import { chooseFeatureEngine, engineWorkers, fallbackOrder, parseEngineName, recordRunFailure, TIMING_ROWS } from './engine-choice.js';
 import type { FeatureWorkerInput, FromFeatureWorker, ToFeatureWorker } from './features-worker.js';
 import type { ImagePrep } from './preprocess.js';
 
@@ -32,6 +36,11 @@ export interface ExtractFeaturesOptions {
   workers?: number;
   /** Images per batch (default 16). */
   batchSize?: number;
+  /**
+   * A feature engine by name (FEATURE_ENGINE_ORDER), or several to try in order when one fails at
+   * run time; default: the one measured fastest here, then the runners-up (engine-choice.ts).
+   */
+  engine?: string | string[];
 }
 
 export interface ExtractFeaturesResult {
@@ -43,18 +52,48 @@ export interface ExtractFeaturesResult {
   /** Images skipped because they could not be decoded. */
   failed: number;
   workers: number;
+  /** The engine that was chosen and why (measured, remembered or asked for). */
+  choice?: string;
+  /** Engines that failed at run time, each continued on the next fastest. */
+  fallbacks?: string[];
 }
 
 const WORKER_URL = new URL('./features-worker.js', import.meta.url);
 
-/** The onnxruntime engine's worker plan, when that optional module is present and will be used. */
-async function onnxPlan(id: string): Promise<{ workers: number } | null> {
-  try {
-    const m = await import('./onnx-engine.js');
-    return await m.onnxWorkerPlan(backboneSpec(id), backbonePath(id));
-  } catch {
-    return null;
-  }
+/** Counts over every engine tried (a run-time fallback continues where the failed engine stopped). */
+interface PoolState {
+  engine: string;
+  /** Batches delivered to the caller, in order: the next engine starts after them. */
+  emitted: number;
+  done: number;
+  extracted: number;
+  failed: number;
+  /** Set when the caller's onBatch threw: that error is the caller's, not the engine's. */
+  callerError?: boolean;
+}
+
+/** The engines to try in order: the one asked for, else the measured choice and then its runners-up. */
+async function engineOrder(opts: ExtractFeaturesOptions): Promise<{ order: string[]; choice?: Choice }> {
+  const forced = opts.engine ?? (FEATURE_ENGINE_ORDER.includes(process.env.TRIPLET_STUDIO_ENGINE as never) ? process.env.TRIPLET_STUDIO_ENGINE : undefined);
+  if (forced) return { order: Array.isArray(forced) ? forced : [forced] };
+  const sample = opts.images.slice(0, TIMING_ROWS).map((i) => i.path);
+  // opts.backend is the training backend: the feature engine is measured on its own.
+  const choice = await untilAborted(chooseFeatureEngine(opts.backbone, { sample, prep: opts.prep }), opts.signal);
+  return { order: fallbackOrder(choice), choice };
+}
+
+/**
+ * `p`, or an AbortError as soon as `signal` aborts: a cancel during the first-use measurement returns
+ * at once (the measurement finishes in the background, stores its choice and stops its workers).
+ */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortError());
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 export async function extractFeatures(opts: ExtractFeaturesOptions): Promise<ExtractFeaturesResult> {
@@ -69,13 +108,30 @@ export async function extractFeatures(opts: ExtractFeaturesOptions): Promise<Ext
   if (batches.length === 0) {
     return { backend: used, engine: 'none', seconds: 0, extracted: 0, failed: 0, workers: 0 };
   }
-  const native = used === 'tensorflow' || used === 'tensorflow-gpu';
-  // onnxruntime runs best as one worker whose session uses every core (measured: bench/features.ts).
-  const plan = opts.workers === undefined ? await onnxPlan(opts.backbone) : null;
-  const wanted = opts.workers ?? plan?.workers ?? (native ? 1 : availableParallelism());
-  const nWorkers = Math.max(1, Math.min(wanted, batches.length));
-  const run = await runPool(opts, batches, used, nWorkers);
-  return { backend: used, engine: run.engine, seconds: (performance.now() - t0) / 1000, extracted: run.extracted, failed: run.failed, workers: nWorkers };
+  let { order, choice } = await engineOrder(opts);
+  opts.signal?.throwIfAborted();
+  const state: PoolState = { engine: '', emitted: 0, done: 0, extracted: 0, failed: 0 };
+  const fallbacks: string[] = [];
+  const failures: { name: string; message: string }[] = [];
+  for (let k = 0; ; k++) {
+    const pick = parseEngineName(order[k]);
+    const nWorkers = Math.max(1, Math.min(opts.workers ?? engineWorkers(order[k]), batches.length - state.emitted));
+    try {
+      await runPool(opts, batches.slice(state.emitted), pick.engine === 'tfjs' ? pick.backend : used, pick, nWorkers, state);
+      // Engines that failed before this one worked are remembered as broken (when every engine fails,
+      // the cause is likely not theirs, and nothing is recorded).
+      for (const f of failures) if (choice) choice = recordRunFailure(choice, f.name, order[k], f.message);
+      const backend = pick.engine === 'tfjs' ? pick.backend : used;
+      const why = choice ? `${choice.chosen}: ${choice.why}` : `${order[0]}: asked for`;
+      return { backend, engine: state.engine, seconds: (performance.now() - t0) / 1000, extracted: state.extracted, failed: state.failed, workers: nWorkers, choice: why, fallbacks };
+    } catch (err) {
+      // Only the engine's own failures fall back; a cancel or the caller's error ends the pass.
+      if (isAbortError(err) || state.callerError || k + 1 >= order.length) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      fallbacks.push(`${order[k]} failed (${message.split('\n')[0]}); continued on ${order[k + 1]}`);
+      failures.push({ name: order[k], message });
+    }
+  }
 }
 
 type ResultMsg = Extract<FromFeatureWorker, { t: 'result' }>;
@@ -98,19 +154,17 @@ function runPool(
   opts: ExtractFeaturesOptions,
   batches: { id: number; path: string }[][],
   backend: BackendName,
+  pick: EnginePick,
   nWorkers: number,
-): Promise<{ engine: string; extracted: number; failed: number }> {
+  state: PoolState,
+): Promise<void> {
   const total = opts.images.length;
   // A cancel returns at once; the workers are asked to stop gracefully (stopWorker).
-  const rpc = new WorkerRpc<{ engine: string; extracted: number; failed: number }>({ name: 'Feature worker', errorPrefix: 'Feature worker: ', signal: opts.signal, stop: stopWorker });
+  const rpc = new WorkerRpc<void>({ name: 'Feature worker', errorPrefix: 'Feature worker: ', signal: opts.signal, stop: stopWorker });
   if (rpc.settled) return rpc.promise; // aborted while the backend was initialising
   const pending = new Map<number, ResultMsg>();
   let nextToSend = 0;
   let nextToEmit = 0;
-  let done = 0;
-  let extracted = 0;
-  let failed = 0;
-  let engine = '';
   let delivering: Promise<void> = Promise.resolve();
 
   const sendNext = (w: Worker): void => {
@@ -125,25 +179,30 @@ function runPool(
       const r = pending.get(nextToEmit)!;
       pending.delete(nextToEmit);
       nextToEmit++;
-      for (const e of r.errors) {
-        failed++;
-        opts.onImageError?.(e.id, e.path, new Error(`${e.path}: ${e.message}`));
-      }
       const dim = r.ids.length ? r.features.length / r.ids.length : 0;
       const rows = r.ids.map((id, i) => ({ id, features: r.features.subarray(i * dim, (i + 1) * dim) }));
-      if (rows.length) await opts.onBatch(rows);
-      extracted += rows.length;
-      done += rows.length + r.errors.length;
-      opts.onProgress?.(done, total);
+      try {
+        for (const e of r.errors) opts.onImageError?.(e.id, e.path, new Error(`${e.path}: ${e.message}`));
+        if (rows.length) await opts.onBatch(rows);
+      } catch (err) {
+        state.callerError = true;
+        throw err;
+      }
+      state.failed += r.errors.length;
+      state.emitted++;
+      state.extracted += rows.length;
+      state.done += rows.length + r.errors.length;
+      opts.onProgress?.(state.done, total);
     }
-    if (!rpc.settled && nextToEmit === batches.length) rpc.resolve({ engine, extracted, failed });
+    if (!rpc.settled && nextToEmit === batches.length) rpc.resolve();
   };
 
   for (let i = 0; i < nWorkers; i++) {
-    const input: FeatureWorkerInput = { backbone: opts.backbone, backend, prep: opts.prep ?? backboneSpec(opts.backbone).prep, workers: nWorkers };
+    const input: FeatureWorkerInput = { backbone: opts.backbone, backend, prep: opts.prep ?? backboneSpec(opts.backbone).prep, workers: nWorkers, pick };
     rpc.start<FromFeatureWorker>(WORKER_URL, input, (msg, w) => {
+      if (msg.t === 'timed') return;
       if (msg.t === 'ready') {
-        engine ||= msg.engine;
+        state.engine = msg.engine;
         sendNext(w);
         sendNext(w);
       } else {

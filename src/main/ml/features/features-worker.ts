@@ -4,7 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import type { BackendName } from '../../../shared/types.js';
 import { toWorkerError, type WorkerError } from '../../util/worker-serve.js';
 import { workerInput } from '../../util/worker.js';
-import { backboneSpec, createFeatureEngine, type FeatureEngine } from '../backbone/registry.js';
+import { backboneSpec, createFeatureEngine, type EnginePick, type FeatureEngine } from '../backbone/registry.js';
 import { applyPreprocessing, decodeRgb, type ImagePrep } from './preprocess.js';
 
 export interface FeatureWorkerInput {
@@ -14,9 +14,17 @@ export interface FeatureWorkerInput {
   prep: ImagePrep;
   /** Workers running at once (engines with their own thread pools divide the cores by it). */
   workers?: number;
+  /** Build exactly this engine (the measured choice) instead of the first one that loads. */
+  pick?: EnginePick;
+  /** Images the engine is timed on ('time' messages); none: a synthetic batch. */
+  sample?: string[];
 }
 
-export type ToFeatureWorker = { t: 'batch'; seq: number; items: { id: number; path: string }[] } | { t: 'stop' };
+export type ToFeatureWorker =
+  | { t: 'batch'; seq: number; items: { id: number; path: string }[] }
+  /** Runs the engine once on `rows` rows of the sample (timing for the measured choice). */
+  | { t: 'time'; seq: number; rows: number }
+  | { t: 'stop' };
 
 export type FromFeatureWorker =
   | { t: 'ready'; engine: string }
@@ -28,6 +36,7 @@ export type FromFeatureWorker =
       features: Float32Array;
       errors: { id: number; path: string; message: string }[];
     }
+  | { t: 'timed'; seq: number }
   | { t: 'error'; error: WorkerError };
 
 const port = parentPort!;
@@ -76,6 +85,34 @@ async function stop(): Promise<void> {
   process.exit(0);
 }
 
+let sampleBatch: Promise<Float32Array> | null = null;
+
+/** `rows` preprocessed rows cycling through the sample images (decoded once), or a synthetic pattern. */
+async function timingBatch(rows: number): Promise<Float32Array> {
+  sampleBatch ??= (async () => {
+    const paths = input.sample ?? [];
+    const d = paths.length ? await decodeBatch(-1, paths.map((path, i) => ({ id: i, path }))) : null;
+    // Undecodable samples are the embed's to report, per image: the timing then uses a pattern.
+    return d?.ids.length ? d.batch : Float32Array.from({ length: pixels }, (_, i) => Math.sin(i * 0.37));
+  })();
+  const one = await sampleBatch;
+  const out = new Float32Array(rows * pixels);
+  for (let r = 0; r < rows; r++) out.set(one.subarray(((r * pixels) % one.length), ((r * pixels) % one.length) + pixels), r * pixels);
+  return out;
+}
+
+/** One timed engine run on the sample (choose.ts times the round trip). */
+function time(msg: Extract<ToFeatureWorker, { t: 'time' }>): void {
+  chain = chain
+    .then(async () => {
+      const batch = await timingBatch(msg.rows);
+      const engine = await enginePromise!;
+      await engine.run(batch, msg.rows);
+      port.postMessage({ t: 'timed', seq: msg.seq } satisfies FromFeatureWorker);
+    })
+    .catch(fail);
+}
+
 async function main(): Promise<void> {
   // Listen first, so a stop that arrives while the engine loads is seen.
   port.on('message', (msg: ToFeatureWorker) => {
@@ -84,6 +121,10 @@ async function main(): Promise<void> {
       return;
     }
     if (stopping) return;
+    if (msg.t === 'time') {
+      time(msg);
+      return;
+    }
     const decoding = decodeBatch(msg.seq, msg.items);
     chain = chain
       .then(async () => {
@@ -98,7 +139,7 @@ async function main(): Promise<void> {
       })
       .catch(fail);
   });
-  enginePromise = createFeatureEngine(input.backbone, input.backend, input.workers);
+  enginePromise = createFeatureEngine(input.backbone, input.backend, input.workers, input.pick);
   const engine = await enginePromise;
   if (!stopping) port.postMessage({ t: 'ready', engine: engine.name } satisfies FromFeatureWorker);
 }

@@ -40,7 +40,7 @@ export function loadOrt(): Promise<Ort> {
 }
 
 /** Whether onnxruntime-node's CUDA execution provider library is present (installed by `npm run gpu`). */
-function hasCudaProvider(): boolean {
+export function hasCudaProvider(): boolean {
   try {
     const pkg = dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
     const napi = readdirSync(join(pkg, 'bin')).find((d) => d.startsWith('napi-v'));
@@ -57,8 +57,8 @@ export async function probeFeatureEngines(): Promise<EngineStatus[]> {
   let onnx: EngineStatus;
   try {
     const ort = await loadOrt();
-    // Only the CPU execution provider is used (the GPU ones need CUDA libraries this app does not ship).
-    const cuda = hasCudaProvider() ? '; its CUDA provider is installed (npm run gpu) but not used by the feature workers yet' : '';
+    // The CUDA provider (npm run gpu) is a separate candidate of the measured choice (engine-choice.ts).
+    const cuda = hasCudaProvider() ? '; CUDA execution provider installed (npm run gpu): a measured candidate' : '';
     onnx = { name: 'onnxruntime', available: true, detail: `onnxruntime-node ${ort.env.versions?.node ?? ''}, CPU execution provider, ${ortThreads(1)} threads${cuda}` };
   } catch (err) {
     onnx = { name: 'onnxruntime', available: false, reason: (err as Error).message };
@@ -183,13 +183,16 @@ function removeStaleOptimised(path: string, keep: string): void {
   }
 }
 
-async function openSession(ort: Ort, path: string, threads: number): Promise<import('onnxruntime-node').InferenceSession> {
+async function openSession(ort: Ort, path: string, threads: number, provider: 'cpu' | 'cuda' = 'cpu'): Promise<import('onnxruntime-node').InferenceSession> {
   const base = {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
     executionMode: 'sequential' as const,
     logSeverityLevel: 3 as const, // errors only: its warnings are about internals a user cannot act on
   };
+  // CUDA: the graph is optimised for the GPU each time (the saved graph below is the CPU one); a
+  // missing CUDA runtime or device fails here, which the caller's fallback handles.
+  if (provider === 'cuda') return ort.InferenceSession.create(path, { ...base, executionProviders: ['cuda'], graphOptimizationLevel: 'all' });
   const opt = optimisedPath(ort, path);
   if (existsSync(opt)) {
     try {
@@ -214,13 +217,14 @@ async function openSession(ort: Ort, path: string, threads: number): Promise<imp
 }
 
 /** Creates an onnxruntime engine for a backbone folder (model.json present). */
-export async function createOnnxEngine(spec: BackboneSpec, dir: string, threads = ortThreads()): Promise<FeatureEngine> {
+export async function createOnnxEngine(spec: BackboneSpec, dir: string, threads = ortThreads(), provider: 'cpu' | 'cuda' = 'cpu'): Promise<FeatureEngine> {
   const ort = await loadOrt();
+  if (provider === 'cuda' && !hasCudaProvider()) throw new Error('the installed onnxruntime-node has no CUDA execution provider (npm run gpu adds it)');
   const path = await ensureOnnxModel(dir, spec.featureLayer);
-  const session = await openSession(ort, path, threads);
+  const session = await openSession(ort, path, threads, provider);
   const size = spec.inputSize;
   return {
-    name: `onnxruntime/cpu×${threads}`,
+    name: provider === 'cuda' ? 'onnxruntime/cuda' : `onnxruntime/cpu×${threads}`,
     dim: spec.dim,
     inputSize: size,
     async run(batch, n) {
@@ -239,8 +243,11 @@ export async function createOnnxEngine(spec: BackboneSpec, dir: string, threads 
 
 for (const id of Object.keys(BACKBONES)) {
   registerEngineFactory(id, async (ctx) => {
-    if (process.env.TRIPLET_STUDIO_ENGINE === 'tfjs') return null;
+    if (ctx.pick?.engine === 'tfjs') return null;
     if (id === 'resnet50') await ensureResNet50Folder(ctx.dir);
+    // A measured choice of onnxruntime is built exactly as chosen: failures reach the caller's fallback.
+    if (ctx.pick?.engine === 'onnxruntime') return createOnnxEngine(ctx.spec, ctx.dir, ortThreads(ctx.workers), ctx.pick.provider);
+    if (process.env.TRIPLET_STUDIO_ENGINE === 'tfjs') return null;
     if (!existsSync(join(ctx.dir, 'model.json'))) return null;
     try {
       await loadOrt();
@@ -249,8 +256,7 @@ for (const id of Object.keys(BACKBONES)) {
     }
     try {
       // `workers` is passed by extractFeatures when it knows how many engines run at once.
-      const workers = (ctx as typeof ctx & { workers?: number }).workers;
-      return await createOnnxEngine(ctx.spec, ctx.dir, ortThreads(workers));
+      return await createOnnxEngine(ctx.spec, ctx.dir, ortThreads(ctx.workers));
     } catch (err) {
       // A topology the ONNX builder does not cover still runs, slower, on tfjs.
       if (err instanceof AppError && /not supported for ONNX export/.test(err.message)) {

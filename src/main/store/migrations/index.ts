@@ -9,6 +9,7 @@ import { migration0007 } from './0007-run-validation.js';
 import { migration0008 } from './0008-feature-key-index.js';
 import { migration0010 } from './0010-suggestions.js';
 import { migration0011 } from './0011-map-projections.js';
+import { migration0013 } from './0013-feature-rows.js';
 
 export interface Migration {
   version: number;
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0008,
   migration0010,
   migration0011,
+  migration0013,
 ];

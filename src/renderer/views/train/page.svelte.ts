@@ -57,6 +57,8 @@ export class TrainPage {
   readonly chosen = $derived(runs.backbones.find((b) => b.id === runs.options?.backbone));
   readonly used = $derived(runs.backends?.statuses.find((s) => s.name === runs.backends?.used));
   readonly usedEngine = $derived(runs.backends?.engines?.find((e) => e.available));
+  /** The chosen backbone's feature engine: measured, remembered, or why not yet (engine-choice.ts). */
+  readonly featureChoice = $derived(runs.backends?.featureChoices?.find((f) => f.backbone === runs.options?.backbone));
   readonly trainCount = $derived(project.info?.triplets.train ?? 0);
   readonly compared = $derived(runs.compare.map((id) => runs.list.find((r) => r.id === id)).filter((r): r is RunSummary => !!r));
   readonly canTrain = $derived(!runs.jobId && !!runs.options && !!this.chosen?.installed && this.trainCount > 0 && runs.optionProblems === 0);
