@@ -1,6 +1,7 @@
 // The training engine seam of fit.ts: what one optimisation step of every ensemble member needs,
 // whichever library runs it (tfjs today, onnxruntime-node in ort/engine.ts). Evaluation and
 // embedding stay on tfjs: an engine hands tf nets holding its current weights to evaluate().
+import type { BackendName, TrainBackendName } from '../../../shared/types.js';
 import type { HostFeatures } from './evaluate.js';
 import type { EncoderNet, NamedWeight } from './model.js';
 
@@ -23,3 +24,9 @@ export interface TrainEngine {
 
 /** Seed of member k's dropout masks in a step (the same for every engine, so their masks agree). */
 export const memberStepSeed = (stepSeed: number, k: number): number => stepSeed + k * 7919;
+
+/** The tfjs backend for a training backend choice: onnxruntime trains, tfjs (best available) evaluates and embeds. */
+export const tfjsBackendOf = (b: TrainBackendName | undefined): BackendName | undefined => (b === 'onnxruntime' ? undefined : b);
+
+/** The engine that runs the steps: asked for, else onnxruntime when the options' backend says so, else tfjs. */
+export const engineOf = (asked: TrainEngineName | undefined, backend: TrainBackendName | undefined): TrainEngineName => asked ?? (backend === 'onnxruntime' ? 'onnxruntime' : 'tfjs');

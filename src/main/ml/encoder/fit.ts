@@ -12,7 +12,7 @@ import { seededRandom } from './rng.js';
 import { distinctImages, epochPlan, epochSampler } from './schedule.js';
 import { uniqueRows, uniqueWorthIt } from './unique.js';
 import { epochPlanner } from './miners/epochs.js';
-import { memberStepSeed, type TrainEngine, type TrainEngineName } from './engine.js';
+import { engineOf, memberStepSeed, type TrainEngine, type TrainEngineName } from './engine.js';
 import { createOrtEngine } from './ort/engine.js';
 
 export interface TrainProgress {
@@ -38,7 +38,7 @@ export interface FitInput {
   impl?: 'fast' | 'layers';
   /** false: always the per-row first layer (the benchmark's old path); default: unique rows when cheaper (unique.ts). */
   unique?: boolean;
-  /** Who runs the training steps (engine.ts): tfjs (default) or onnxruntime-node. */
+  /** Who runs the training steps (engine.ts); default: onnxruntime when options.backend is 'onnxruntime', else tfjs. */
   engine?: TrainEngineName;
   /**
    * Features of the same images mirrored left to right (same rows): when given, each image of each
@@ -52,6 +52,8 @@ export interface FitCallbacks {
   onEpoch?(m: EpochMetric): void;
   /** After each epoch, with the current weights (the accuracy bench scores them on its folds). */
   onEpochWeights?(epoch: number, weights: () => NamedWeight[]): void;
+  /** Checked after every step: aborted → the run stops there with an AbortError (its engine released). */
+  signal?: AbortSignal;
 }
 
 export interface FitResult {
@@ -177,7 +179,7 @@ function tfjsEngine(nets: EncoderNet[], opts: TrainOptions, unique: boolean): Tr
 
 /** The engine asked for; members start from the same seeded weights whichever runs them. */
 async function createEngine(input: FitInput, nets: EncoderNet[], unique: boolean): Promise<TrainEngine> {
-  if (input.engine !== 'onnxruntime') return tfjsEngine(nets, input.options, unique);
+  if (engineOf(input.engine, input.options.backend) !== 'onnxruntime') return tfjsEngine(nets, input.options, unique);
   try {
     return await createOrtEngine(nets, input.dim, input.options);
   } catch (err) {
@@ -229,6 +231,7 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
         const m = to - from;
         const stepSeed = Math.floor(rand() * 2 ** 30);
         const loss = await engine.step(feats, batchRows(feats.rows, epochTriplets, order, from, to, flipRand), m, stepSeed);
+        cb.signal?.throwIfAborted();
         lossSum += loss * m;
         seen += m;
         const now = performance.now();
