@@ -26,7 +26,8 @@ serveWorker<FitInput, TrainWorkerResult, TrainWorkerProgress>(
       onEpoch: (m) => ctx.progress({ kind: 'epoch', m }),
       onRefitProgress: (done, total) => ctx.progress({ kind: 'refit', done, total }),
     });
-    return { result, backend: used };
+    // onnxruntime ran the steps (tfjs `used` only evaluated): the run names what trained it.
+    return { result, backend: input.options.backend === 'onnxruntime' ? 'onnxruntime' : used };
   },
   (r) => r.result.weights.map((w) => w.data.buffer as ArrayBuffer),
 );
