@@ -15,6 +15,7 @@ import type { TrainOptions } from '../src/shared/types.js';
 import { initBackend } from '../src/main/ml/backend/tfjs.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
 import { fitEncoder, type FitInput } from '../src/main/ml/encoder/fit.js';
+import { ortStepTiming } from '../src/main/ml/encoder/ort/engine.js';
 import { loadOrtForTraining } from '../src/main/ml/encoder/ort/load.js';
 import { seededRandom } from '../src/main/ml/encoder/rng.js';
 import { loadAccuracySet } from './accuracy-data.js';
@@ -53,14 +54,23 @@ async function tps(engine: Engine, images: number, triplets: number, batchSize: 
   return { wall: count / timed.reduce((s, e) => s + e.seconds, 0), cpu: count / (cpuAt.at(-1)! - cpuAt[0]) };
 }
 
+/** Per ORT step: JS (gathering rows, drawing masks) vs session.run (graph + tensor wrapping), since the last call. */
+function ortSplit(): string {
+  const t = ortStepTiming;
+  const s = t.steps ? `per step JS ${(t.jsMs / t.steps).toFixed(2)} ms + run ${(t.runMs / t.steps).toFixed(2)} ms; ` : '';
+  Object.assign(t, { steps: 0, jsMs: 0, runMs: 0 });
+  return s;
+}
+
 async function tpsRows(): Promise<Row[]> {
   const rows: Row[] = [];
   for (const images of [300, 20_000]) {
     for (const batch of [64, 256]) {
       const got: Partial<Record<Engine, { wall: number; cpu: number }>> = {};
       for (const engine of ENGINES) {
+        ortSplit();
         const v = (got[engine] = await tps(engine, images, batch === 64 ? 3072 : 6144, batch));
-        const ratio = engine === 'tfjs' ? `ORT ${(got.onnxruntime!.cpu / v.cpu).toFixed(2)}× wasm per CPU-s, ${(got.onnxruntime!.wall / v.wall).toFixed(2)}× wall; ` : '';
+        const ratio = engine === 'tfjs' ? `ORT ${(got.onnxruntime!.cpu / v.cpu).toFixed(2)}× wasm per CPU-s, ${(got.onnxruntime!.wall / v.wall).toFixed(2)}× wall; ` : ortSplit();
         rows.push({ what: `train ${label(engine)}`, detail: `one encoder, ${images.toLocaleString('en-US')} images, batch ${batch}`, value: v.cpu, unit: 'triplets/CPU-s', note: `${ratio}wall ${v.wall.toFixed(0)}/s; ${load()}; target ≥ 10,000` });
       }
     }

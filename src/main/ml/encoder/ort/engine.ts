@@ -36,6 +36,9 @@ function gatherInto(feats: HostFeatures, idx: Int32Array, out: Float32Array): vo
   for (let i = 0; i < idx.length; i++) out.set(data.subarray(idx[i] * dim, (idx[i] + 1) * dim), i * dim);
 }
 
+/** Where a step's wall time goes, summed over every ORT engine of this thread (the benchmark reads and resets it). */
+export const ortStepTiming = { steps: 0, jsMs: 0, runMs: 0 };
+
 export async function createOrtEngine(nets: EncoderNet[], dim: number, opts: TrainOptions): Promise<TrainEngine> {
   const spec = { dim, hidden: opts.hidden, embedding: opts.embedding, distance: opts.distance, margin: opts.margin, learningRate: opts.learningRate, dropout: opts.dropout, weightDecay: opts.weightDecay ?? 0 };
   const trainer = await OrtTrainer.create(spec, nets.map((n) => n.read()));
@@ -52,6 +55,7 @@ export async function createOrtEngine(nets: EncoderNet[], dim: number, opts: Tra
   return {
     name: 'onnxruntime',
     async step(feats, idx, m, stepSeed) {
+      const t0 = performance.now();
       const b = buffers.forRows(m);
       gatherInto(feats, idx, b.x);
       // The masks of model.ts applyDropout: salt 0 before the first layer, 1 before the second.
@@ -60,7 +64,11 @@ export async function createOrtEngine(nets: EncoderNet[], dim: number, opts: Tra
         dropoutMask(m0.length, opts.dropout, s * 2, m0);
         dropoutMask(m1.length, opts.dropout, s * 2 + 1, m1);
       });
+      const t1 = performance.now();
       const losses = await trainer.step({ x: b.x, m, masks: b.masks.length ? b.masks : undefined });
+      ortStepTiming.steps++;
+      ortStepTiming.jsMs += t1 - t0;
+      ortStepTiming.runMs += performance.now() - t1;
       steps++;
       return losses.reduce((a, c) => a + c, 0) / losses.length;
     },
