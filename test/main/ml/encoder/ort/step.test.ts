@@ -65,3 +65,13 @@ for (const [name, over] of cases) {
     assert.notDeepEqual(tfjs.weights[0].data, ort.weights[0].data.map(() => 0), 'weights are real');
   });
 }
+
+test('ORT training step = tfjs step: ensemble of 2 on the parallel executor (2 threads)', { skip: ortMissing }, async () => {
+  process.env.TRIPLET_STUDIO_ORT_TRAIN_THREADS = '2';
+  try {
+    const { tfjs, ort } = await both({ ...base, ensemble: 2 });
+    tfjs.weights.forEach((w, i) => assert.ok(maxDiff(w.data, ort.weights[i].data) < 1e-5, `${w.name}: engines differ`));
+  } finally {
+    delete process.env.TRIPLET_STUDIO_ORT_TRAIN_THREADS;
+  }
+});
