@@ -6,7 +6,8 @@
 // Inputs: x [3m, D] (all anchors, then positives, then negatives), the dropout masks (already
 // scaled by 1/(1−rate), as model.ts dropoutMask), invm = 1/m, the Adam bias corrections
 // c1 = 1−β1^t, c2 = 1−β2^t, and the weights with their Adam moments. Outputs: the new weights and
-// moments (same names with a `new_` prefix) and the loss.
+// moments (same names with a `new_` prefix) and the loss; per ensemble member under its prefix
+// (memberPrefix: "k0/w1" → "k0/new_w1", "k0/loss"), x and the scalars shared.
 import type { Distance } from '../../../../shared/types.js';
 import { pairDistance } from './distance-graph.js';
 import { OpGraph } from './graph.js';
