@@ -2,7 +2,7 @@
 // and the embeddings of every image under each recipe (encoder variants, linear reference, raw).
 import type { TrainOptions } from '../src/shared/types.js';
 import { embedFeatures, type NamedWeight } from '../src/main/ml/encoder/model.js';
-import { fitEncoder } from '../src/main/ml/encoder/fit.js';
+import { type FitInput, fitEncoder } from '../src/main/ml/encoder/fit.js';
 import { seededRandom, shuffleInPlace } from '../src/main/ml/encoder/rng.js';
 import type { AccuracySet } from './accuracy-data.js';
 import { fitLinearDiscriminant, projectLinear } from './accuracy-linear.js';
@@ -114,11 +114,11 @@ export async function encoderEmbeddings(
   set: AccuracySet,
   train: Int32Array,
   options: TrainOptions,
-  opts: { flipAugment?: boolean; atEpochs?: number[] } = {},
+  opts: { flipAugment?: boolean; atEpochs?: number[]; engine?: FitInput['engine'] } = {},
 ): Promise<Record<string, Float32Array>> {
   const out: Record<string, Float32Array> = {};
   const r = await fitEncoder(
-    { dim: set.dim, features: set.plain, flipped: opts.flipAugment ? set.flipped : undefined, triplets: train, options },
+    { dim: set.dim, features: set.plain, flipped: opts.flipAugment ? set.flipped : undefined, triplets: train, options, engine: opts.engine },
     { onEpochWeights: (ep, read) => { if (opts.atEpochs?.includes(ep)) out[`@${ep}`] = embedSet(set, read(), false); } },
   );
   out.model = embedSet(set, r.weights, false);

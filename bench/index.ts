@@ -17,6 +17,7 @@ const BENCHES: Bench[] = [
   { name: 'preprocess', long: true, load: async () => (await import('./preprocess.js')).runPreprocessBench },
   { name: 'accuracy', long: true, load: async () => (await import('./accuracy.js')).runAccuracyBench },
   { name: 'scale', long: true, load: async () => (await import('./scale.js')).runScaleBench },
+  { name: 'train-engine', long: true, load: async () => (await import('./train-engine.js')).runTrainEngineBench },
   { name: 'map', long: true, load: async () => (await import('./map.js')).runMapBench },
   { name: 'accuracy-mining', long: true, load: async () => (await import('./accuracy-mining.js')).runMiningBench },
   { name: 'epochs-real', long: true, load: async () => (await import('./epochs-real.js')).runEpochsReal },

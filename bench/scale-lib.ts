@@ -1,7 +1,7 @@
 // Training and scoring helpers for the scale bench (bench/scale.ts).
 import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
 import { distance } from '../src/main/ml/encoder/distances.js';
-import { fitEncoder, type FitResult } from '../src/main/ml/encoder/fit.js';
+import { type FitInput, fitEncoder, type FitResult } from '../src/main/ml/encoder/fit.js';
 import { embedFeatures } from '../src/main/ml/encoder/model.js';
 import type { TrainOptions } from '../src/shared/types.js';
 import type { ScaleSet } from './scale-data.js';
@@ -27,7 +27,7 @@ export function testAccuracy(set: ScaleSet, fit: FitResult, kind: TrainOptions['
 }
 
 /** Trains on the set's train triplets with the default options plus `over`; times it and scores the test triplets. */
-export async function trainAndScore(set: ScaleSet, over: Partial<TrainOptions>, impl: { unique?: boolean } = {}): Promise<Trained> {
+export async function trainAndScore(set: ScaleSet, over: Partial<TrainOptions>, impl: Pick<FitInput, 'unique' | 'engine'> = {}): Promise<Trained> {
   const options = { ...DEFAULT_TRAIN_OPTIONS, ...over };
   const features = set.features.subarray(0, set.trainImages * set.dim);
   let peak = process.memoryUsage().rss;

@@ -4,7 +4,8 @@
 // images share one row. Missing features are computed through ml's extractFeatures, each batch
 // written in one transaction, so a killed embed keeps what it finished and a restart computes the rest.
 import { existsSync } from 'node:fs';
-import type { BackendName, LeftOutImage, SkippedFile, TrainOptions } from '../../shared/types.js';
+import type { BackendName, LeftOutImage, SkippedFile, TrainBackendName, TrainOptions } from '../../shared/types.js';
+import { tfjsBackendOf } from '../ml/encoder/engine.js';
 import type { ProgressFn } from '../jobs/progress.js';
 import {
   backbonePath,
@@ -52,7 +53,8 @@ export interface FeatureKey {
 export interface EnsureFeaturesOptions {
   /** Only these images (default: all). */
   imageIds?: number[];
-  backend?: BackendName;
+  /** A training backend may be given: 'onnxruntime' (training only) extracts on the best tfjs backend / feature engine. */
+  backend?: TrainBackendName;
   /** Resize/orientation (default: the backbone's). */
   prep?: Partial<ImagePrep>;
   signal?: AbortSignal;
@@ -127,7 +129,7 @@ export async function ensureFeatures(db: Db, backbone: string, opts: EnsureFeatu
   const res = await extractFeatures({
     backbone,
     images: missing.map((r) => ({ id: r.id, path: r.path })),
-    backend: opts.backend,
+    backend: tfjsBackendOf(opts.backend),
     prep: key.prep,
     signal: opts.signal,
     onBatch: (rows) => {

@@ -10,6 +10,9 @@ export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 
 export const BACKEND_ORDER = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies readonly BackendName[];
 
+/** What can run training: a tfjs backend, or onnxruntime-node's step graph (ml/encoder/ort/; evaluation then on the best tfjs backend). */
+export type TrainBackendName = BackendName | 'onnxruntime';
+
 export interface BackendStatus {
   name: BackendName;
   /** npm package that provides it. */

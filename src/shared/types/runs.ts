@@ -1,6 +1,6 @@
 // Shared types: training options, runs, their metrics, left-out images, evaluation and mistakes.
 // No runtime imports: the renderer and the preload bundle it.
-import type { BackendName, Distance } from './compute.js';
+import type { Distance, TrainBackendName } from './compute.js';
 import type { ImageRecord } from './images.js';
 import type { ReviewDecision } from './triplets.js';
 
@@ -27,7 +27,8 @@ export interface TrainOptions {
   seed?: number;
   /** Steps (batches) per epoch: 0 = every triplet each epoch; absent = every triplet for small sets, fewer for large ones (ml/encoder/schedule.ts). */
   stepsPerEpoch?: number;
-  backend?: BackendName;
+  /** Forced training backend (absent: the one measured fastest, ml/backend/train-choice.ts). */
+  backend?: TrainBackendName;
   /** Image resize before the backbone: 'nearest' = Keras load_img (PIL NEAREST), 'antialias' = bilinear. Default: the backbone's. */
   resize?: 'nearest' | 'antialias';
   /** Use the EXIF-upright image (default: the backbone's; Keras ignores EXIF). */

@@ -2,6 +2,7 @@
 // off the main thread, streaming progress (served through util/worker-serve.ts).
 import { serveWorker } from '../../util/worker-serve.js';
 import { initBackend } from '../backend/tfjs.js';
+import { tfjsBackendOf } from '../encoder/engine.js';
 import { cvMargins, type CvMarginsInput, type CvProgress } from './cv-margins.js';
 
 export interface AuditWorkerResult {
@@ -11,7 +12,7 @@ export interface AuditWorkerResult {
 
 serveWorker<CvMarginsInput, AuditWorkerResult, CvProgress>(
   async (input, ctx) => {
-    const { used } = await initBackend(input.options.backend);
+    const { used } = await initBackend(tfjsBackendOf(input.options.backend));
     const margins = await cvMargins(input, (p) => ctx.progress(p));
     return { margins, backend: used };
   },

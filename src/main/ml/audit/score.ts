@@ -4,6 +4,7 @@ import { AppError } from '../../../shared/errors.js';
 import type { TrainOptions } from '../../../shared/types.js';
 import { callWorker } from '../../util/worker-rpc.js';
 import { initBackend } from '../backend/tfjs.js';
+import { tfjsBackendOf } from '../encoder/engine.js';
 import { packTraining } from '../encoder/train.js';
 import type { CvMarginsInput, CvProgress } from './cv-margins.js';
 import type { AuditWorkerResult } from './audit-worker.js';
@@ -27,7 +28,7 @@ const WORKER_URL = new URL('./audit-worker.js', import.meta.url);
 export async function scoreTrainTriplets(args: ScoreTrainArgs): Promise<{ margins: Float64Array; backend: string }> {
   args.signal?.throwIfAborted();
   if (args.triplets.length === 0) return { margins: new Float64Array(0), backend: '' };
-  await initBackend(args.options.backend); // fails early, with the reason, when a forced backend is missing
+  await initBackend(tfjsBackendOf(args.options.backend)); // fails early, with the reason, when a forced backend is missing
   const packed = packTraining(args.dim, args.features, args.triplets);
   const input: CvMarginsInput = { dim: args.dim, ...packed, folds: args.folds, repeats: args.repeats, seed: args.seed, options: args.options };
   args.signal?.throwIfAborted();

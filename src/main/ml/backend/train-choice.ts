@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import type { BackendName, BackendReport } from '../../../shared/types.js';
+import type { BackendName, BackendReport, BackendStatus, TrainBackendName } from '../../../shared/types.js';
+import { tfjsBackendOf } from '../encoder/engine.js';
+import { ortTrainCandidate } from '../encoder/ort/candidate.js';
 import { appDataDir } from '../../util/paths.js';
 import { createFastEncoder } from '../encoder/model.js';
 import { type Candidate, type Choice, chooseFastest, fileChoiceStore } from './choose.js';
@@ -49,23 +51,35 @@ async function encoderPass(name: BackendName): Promise<void> {
 
 export const choiceFile = (): string => join(appDataDir(), 'compute-choice.json');
 
+/**
+ * The tfjs backends that load here as candidates (the plain-JS cpu one only when nothing else runs),
+ * then onnxruntime-node's training step (ORT_TRAIN, ort-candidate.ts). Preferred first on ties.
+ */
+export function trainCandidates(statuses: BackendStatus[], tfjsRun: (name: BackendName) => Promise<void>, ort: Candidate): Candidate[] {
+  const others = statuses.some((s) => s.available && s.name !== 'cpu') || !ort.unavailable;
+  return [
+    ...statuses.map((s) => ({
+      name: s.name,
+      unavailable: !s.available ? s.reason ?? 'unavailable' : s.name === 'cpu' && others ? 'plain-JS fallback, not measured' : undefined,
+      run: () => tfjsRun(s.name),
+    })),
+    ort,
+  ];
+}
+
 /** The training backend to use by default: remembered, else measured now. Leaves that backend active. */
 export async function chooseTrainBackend(opts: { remeasure?: boolean } = {}): Promise<Choice> {
   const statuses = await probeBackends();
-  const others = statuses.some((s) => s.available && s.name !== 'cpu');
-  const candidates: Candidate[] = statuses.map((s) => ({
-    name: s.name,
-    unavailable: !s.available ? s.reason ?? 'unavailable' : s.name === 'cpu' && others ? 'plain-JS fallback, not measured' : undefined,
-    run: () => encoderPass(s.name),
-  }));
+  const candidates = trainCandidates(statuses, encoderPass, await ortTrainCandidate());
   const choice = await chooseFastest('train', candidates, { store: fileChoiceStore(choiceFile()), fingerprint: installFingerprint(), remeasure: opts.remeasure });
-  await initBackend(choice.chosen as BackendName);
+  // onnxruntime trains; tfjs (best available) still evaluates and embeds.
+  await initBackend(tfjsBackendOf(choice.chosen as TrainBackendName));
   return choice;
 }
 
 /** The backend report with the measured choice: `used` is the chosen backend. */
 export async function trainBackendReport(opts: { remeasure?: boolean } = {}): Promise<BackendReport> {
   const c = await chooseTrainBackend(opts);
-  const report = await initBackend(c.chosen as BackendName);
+  const report = await initBackend(tfjsBackendOf(c.chosen as TrainBackendName));
   return { ...report, choice: { chosen: c.chosen, why: c.why, measured: c.measured, at: c.at, fromCache: c.fromCache } };
 }

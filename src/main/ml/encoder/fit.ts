@@ -12,6 +12,8 @@ import { seededRandom } from './rng.js';
 import { distinctImages, epochPlan, epochSampler } from './schedule.js';
 import { uniqueRows, uniqueWorthIt } from './unique.js';
 import { epochPlanner, type EpochTriplets } from './miners/epochs.js';
+import { engineOf, memberStepSeed, type TrainEngine, type TrainEngineName } from './engine.js';
+import { createOrtEngine } from './ort/engine.js';
 
 export interface TrainProgress {
   epoch: number;
@@ -36,6 +38,8 @@ export interface FitInput {
   impl?: 'fast' | 'layers';
   /** false: always the per-row first layer (the benchmark's old path); default: unique rows when cheaper (unique.ts). */
   unique?: boolean;
+  /** Who runs the training steps (engine.ts); default: onnxruntime when options.backend is 'onnxruntime', else tfjs. */
+  engine?: TrainEngineName;
   /**
    * Features of the same images mirrored left to right (same rows): when given, each image of each
    * training triplet is drawn from either at random (feature augmentation).
@@ -50,6 +54,8 @@ export interface FitCallbacks {
   onEpochWeights?(epoch: number, weights: () => NamedWeight[]): void;
   /** Before each epoch, what it trains on (tests: which triplets a capped epoch draws). */
   onEpochTriplets?(epoch: number, e: EpochTriplets): void;
+  /** Checked after every step: aborted → the run stops there with an AbortError (its engine released). */
+  signal?: AbortSignal;
 }
 
 export interface FitResult {
@@ -144,7 +150,7 @@ async function trainStep(members: { net: EncoderNet; optimizer: tf.Optimizer }[]
   for (let k = 0; k < members.length; k++) {
     const { net, optimizer } = members[k];
     const cost = optimizer.minimize(() => {
-      const [dAP, dAN] = splitDistances(net, batch, m, opts, stepSeed + k * 7919);
+      const [dAP, dAN] = splitDistances(net, batch, m, opts, memberStepSeed(stepSeed, k));
       const loss = tfTripletLoss(dAP, dAN, opts.margin);
       return weightDecay > 0 ? tf.add(loss, kernelPenalty(net, weightDecay)) : loss;
     }, true, net.variables);
@@ -156,6 +162,36 @@ async function trainStep(members: { net: EncoderNet; optimizer: tf.Optimizer }[]
 
 /** Current weights of every member, member after member (4 arrays each). */
 const readAll = (members: { net: EncoderNet }[]): NamedWeight[] => members.flatMap((mb, k) => mb.net.read().map((w) => ({ ...w, name: memberWeightName(k, w.name) })));
+
+/** The tfjs engine: one Adam optimizer per member, the batch as distinct rows when cheaper (`unique`). */
+function tfjsEngine(nets: EncoderNet[], opts: TrainOptions, unique: boolean): TrainEngine {
+  const members = nets.map((net) => ({ net, optimizer: tf.train.adam(opts.learningRate) }));
+  return {
+    name: 'tfjs',
+    async step(feats, idx, m, stepSeed) {
+      const batch = trainBatch(feats, idx, unique);
+      try {
+        return await trainStep(members, batch, m, opts, stepSeed);
+      } finally {
+        batch.x.dispose();
+      }
+    },
+    read: () => readAll(members),
+    nets: () => nets,
+    dispose: () => members.forEach((mb) => (mb.net.dispose(), mb.optimizer.dispose())),
+  };
+}
+
+/** The engine asked for; members start from the same seeded weights whichever runs them. */
+async function createEngine(input: FitInput, nets: EncoderNet[], unique: boolean): Promise<TrainEngine> {
+  if (engineOf(input.engine, input.options.backend) !== 'onnxruntime') return tfjsEngine(nets, input.options, unique);
+  try {
+    return await createOrtEngine(nets, input.dim, input.options);
+  } catch (err) {
+    nets.forEach((n) => n.dispose());
+    throw err;
+  }
+}
 
 export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promise<FitResult> {
   const t0 = performance.now();
@@ -178,13 +214,13 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
   const flipRand = flips ? seededRandom(initSeed ^ 0x5bd1e995) : undefined;
   const create = input.impl === 'layers' ? createLayersEncoder : createFastEncoder;
   // Member 0 starts from exactly the weights a single encoder would (an ensemble of 1 is the old model).
-  const members = Array.from({ length: opts.ensemble ?? 1 }, (_, k) => ({ net: create(shape, k === 0 ? initSeed : (initSeed + k * 104729) % 2 ** 31), optimizer: tf.train.adam(opts.learningRate) }));
-  const nets = members.map((mb) => mb.net);
+  const nets = Array.from({ length: opts.ensemble ?? 1 }, (_, k) => create(shape, k === 0 ? initSeed : (initSeed + k * 104729) % 2 ** 31));
   const plan = epochPlan(trainIdx.length, distinctImages(input.triplets, trainIdx), opts);
   // Capped epochs (large sets) sample the user's triplets; full epochs shuffle them all (the old behaviour).
   const sample = plan.full ? undefined : epochSampler(trainIdx, plan, rand);
   const planEpoch = epochPlanner(input.triplets, trainIdx, opts.derived ?? 0, seededRandom(initSeed ^ 0x2545f491), sample);
   const unique = input.impl !== 'layers' && input.unique !== false;
+  const engine = await createEngine(input, nets, unique);
   const epochs: EpochMetric[] = [];
   let best: { epoch: number; acc: number; loss: number; weights: NamedWeight[] } | null = null;
   let lastReport = 0;
@@ -202,9 +238,8 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
         const to = Math.min(order.length, from + opts.batchSize);
         const m = to - from;
         const stepSeed = Math.floor(rand() * 2 ** 30);
-        const batch = trainBatch(feats, batchRows(feats.rows, epochTriplets, order, from, to, flipRand), unique);
-        const loss = await trainStep(members, batch, m, opts, stepSeed);
-        batch.x.dispose();
+        const loss = await engine.step(feats, batchRows(feats.rows, epochTriplets, order, from, to, flipRand), m, stepSeed);
+        cb.signal?.throwIfAborted();
         lossSum += loss * m;
         seen += m;
         const now = performance.now();
@@ -214,21 +249,21 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
           cb.onProgress({ epoch, epochs: opts.epochs, batch: b + 1, batches, loss: lossSum / seen });
         }
       }
-      const val = evaluate(nets, feats, input.triplets, valIdx, opts);
+      const val = evaluate(engine.nets(), feats, input.triplets, valIdx, opts);
       const metric: EpochMetric = { epoch, loss: lossSum / seen, valLoss: val.loss, valAccuracy: val.accuracy, seconds: (performance.now() - te) / 1000 };
       epochs.push(metric);
       // The epoch's last report: its mean loss and the validation accuracy of this same epoch.
       cb.onProgress?.({ epoch, epochs: opts.epochs, batch: batches, batches, loss: metric.loss, valAccuracy: metric.valAccuracy, valLoss: metric.valLoss, seconds: metric.seconds });
       cb.onEpoch?.(metric);
-      cb.onEpochWeights?.(epoch, () => readAll(members));
-      if (!validating || improves(val, best)) best = { epoch, acc: val.accuracy, loss: val.loss, weights: readAll(members) };
+      cb.onEpochWeights?.(epoch, () => engine.read());
+      if (!validating || improves(val, best)) best = { epoch, acc: val.accuracy, loss: val.loss, weights: engine.read() };
       // Early stopping: `patience` epochs without a better validation score end the run.
       if (validating && opts.patience && epoch - best!.epoch >= opts.patience) break;
       // Let queued messages (and a terminate) through between epochs.
       await new Promise((r) => setImmediate(r));
     }
   } finally {
-    for (const mb of members) (mb.net.dispose(), mb.optimizer.dispose());
+    await engine.dispose();
   }
   return {
     weights: best!.weights,

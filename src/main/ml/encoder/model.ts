@@ -115,8 +115,9 @@ function initialWeights(shape: EncoderShape, seed: number): NamedWeight[] {
  * tf.dropout, whose JS random generator dominated a training step. The mulberry32 step is inlined
  * and each 32-bit draw decides two units (16 bits each, so the rate is exact to 1/65536).
  */
-export function dropoutMask(size: number, rate: number, seed: number): Float32Array {
-  const mask = new Float32Array(size);
+export function dropoutMask(size: number, rate: number, seed: number, into?: Float32Array): Float32Array {
+  // `into`: a buffer of `size` values to fill instead (the ORT engine reuses its masks' buffers).
+  const mask = into ?? new Float32Array(size);
   const threshold = Math.round(rate * 65536);
   const keep = 65536 / (65536 - threshold);
   let s = seed >>> 0;

@@ -14,7 +14,7 @@ export async function fitWithRefit(input: FitInput, cb: FitCallbacks & { onRefit
   if (!input.options.refit || first.valCount === 0) return { ...first, refitSeconds: 0 };
   const second = await fitEncoder(
     { ...input, options: { ...input.options, validationSplit: 0, epochs: first.bestEpoch, seed: first.seed } },
-    { onProgress: (p) => cb.onRefitProgress?.((p.epoch - 1) * p.batches + p.batch, p.epochs * p.batches) },
+    { signal: cb.signal, onProgress: (p) => cb.onRefitProgress?.((p.epoch - 1) * p.batches + p.batch, p.epochs * p.batches) },
   );
   return { ...first, weights: second.weights, trainCount: second.trainCount, seconds: first.seconds + second.seconds, refitSeconds: second.seconds };
 }

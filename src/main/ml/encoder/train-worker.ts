@@ -3,6 +3,7 @@
 import type { EpochMetric } from '../../../shared/types.js';
 import { serveWorker } from '../../util/worker-serve.js';
 import { initBackend } from '../backend/tfjs.js';
+import { tfjsBackendOf } from './engine.js';
 import type { FitInput, FitResult, TrainProgress } from './fit.js';
 import { fitWithRefit } from './refit.js';
 
@@ -18,13 +19,15 @@ export interface TrainWorkerResult {
 
 serveWorker<FitInput, TrainWorkerResult, TrainWorkerProgress>(
   async (input, ctx) => {
-    const { used } = await initBackend(input.options.backend);
+    const { used } = await initBackend(tfjsBackendOf(input.options.backend));
     const result = await fitWithRefit(input, {
+      signal: ctx.signal,
       onProgress: (p) => ctx.progress({ kind: 'batch', p }),
       onEpoch: (m) => ctx.progress({ kind: 'epoch', m }),
       onRefitProgress: (done, total) => ctx.progress({ kind: 'refit', done, total }),
     });
-    return { result, backend: used };
+    // onnxruntime ran the steps (tfjs `used` only evaluated): the run names what trained it.
+    return { result, backend: input.options.backend === 'onnxruntime' ? 'onnxruntime' : used };
   },
   (r) => r.result.weights.map((w) => w.data.buffer as ArrayBuffer),
 );

@@ -1,11 +1,13 @@
 // trainEncoder: packs the features the triplets need, trains in a worker thread, supports cancel.
 import { AppError } from '../../../shared/errors.js';
-import type { BackendName, EpochMetric, TrainOptions } from '../../../shared/types.js';
+import type { EpochMetric, TrainBackendName, TrainOptions } from '../../../shared/types.js';
 import { trainOptionsSchema } from '../../../shared/train-options.js';
 import { callWorker } from '../../util/worker-rpc.js';
 import { initBackend } from '../backend/tfjs.js';
 import { chooseTrainBackend } from '../backend/train-choice.js';
+import { tfjsBackendOf } from './engine.js';
 import type { FitInput, FitResult, TrainProgress } from './fit.js';
+import { loadOrtForTraining } from './ort/load.js';
 import type { TrainWorkerProgress, TrainWorkerResult } from './train-worker.js';
 
 export type { TrainProgress } from './fit.js';
@@ -91,18 +93,23 @@ export async function trainEncoder(args: TrainEncoderArgs): Promise<TrainedEncod
   if ((packed ? packed.triplets.length : tripletCount((args as TrainEncoderUnpacked).train)) === 0) throw new AppError('BAD_ARGUMENTS', 'No training triplets.');
   // Fails early (with the reason) when a forced backend is unavailable; also lets embedFeatures use tf here.
   // No backend given: the one measured fastest on this machine (remembered; backend/train-choice.ts).
-  const backend = parsed.data.backend ?? ((await chooseTrainBackend()).chosen as BackendName);
-  await initBackend(backend);
+  const backend = parsed.data.backend ?? ((await chooseTrainBackend()).chosen as TrainBackendName);
+  await initBackend(tfjsBackendOf(backend));
+  // Forced but missing: the reason, before the worker starts.
+  if (backend === 'onnxruntime') await loadOrtForTraining().catch((err: Error) => { throw new AppError('BAD_ARGUMENTS', `Backend "onnxruntime" is not available: ${err.message}.`); });
   const rows = packed ?? packTraining(args.dim, (args as TrainEncoderUnpacked).features, (args as TrainEncoderUnpacked).train);
   const input: FitInput = { dim: args.dim, ...rows, options: { ...parsed.data, backend } };
   args.signal?.throwIfAborted(); // aborted while the backend was initialising
-  // Cancel terminates the worker: training stops mid-batch and nothing of it is kept.
+  // Cancel terminates the worker: training stops mid-batch and nothing of it is kept. Not while
+  // onnxruntime runs (terminating then aborts the process): the worker is asked, stops after its
+  // current step, releases its session and reports the cancel.
   const r = await callWorker<TrainWorkerResult, TrainWorkerProgress>(WORKER_URL, input, {
     name: 'Training worker',
     errorPrefix: 'Training failed: ',
     signal: args.signal,
     // The packed rows move to the worker instead of being copied (60 MB for 20,000 768-d images).
     workerOptions: { transferList: ownBuffers(rows.features, rows.triplets) },
+    cancel: backend === 'onnxruntime' ? 'ask' : 'settle',
     onProgress: (m) => {
       if (m.kind === 'batch') args.onProgress?.(m.p);
       else if (m.kind === 'refit') args.onRefitProgress?.(m.done, m.total);

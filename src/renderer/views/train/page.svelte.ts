@@ -63,7 +63,9 @@ export class TrainPage {
   readonly compared = $derived(runs.compare.map((id) => runs.list.find((r) => r.id === id)).filter((r): r is RunSummary => !!r));
   readonly canTrain = $derived(!runs.jobId && !!runs.options && !!this.chosen?.installed && this.trainCount > 0 && runs.optionProblems === 0);
   /** The engine in words: "WebAssembly" (not "wasm WASM"), and where it computes (GPU or CPU). */
-  readonly engineLabel = $derived(TRAIN_OPTIONS.backend.choices.find((c) => c.value === runs.backends?.used)?.label ?? runs.backends?.used ?? '');
+  // The measured training choice when there is one: onnxruntime trains while tfjs (`used`) evaluates.
+  readonly engineName = $derived(runs.backends?.choice?.chosen ?? runs.backends?.used);
+  readonly engineLabel = $derived(TRAIN_OPTIONS.backend.choices.find((c) => c.value === this.engineName)?.label ?? this.engineName ?? '');
   readonly engineWhere = $derived(this.used ? (this.used.kind === 'GPU' ? 'GPU' : 'CPU') : null);
 
   /** Starts a run; its end message (finished, cancelled, failed) comes from the runs state, also after a reload. */

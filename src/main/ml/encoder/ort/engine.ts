@@ -1,0 +1,85 @@
+// The onnxruntime-node training engine (encoder/engine.ts): the members start from the tf nets'
+// weights (the same seeded init as tfjs), train in one ORT step graph (trainer.ts) on masks drawn
+// exactly as the tfjs path draws them, and are copied back into the tf nets only when evaluated.
+import type { TrainOptions } from '../../../../shared/types.js';
+import { tf } from '../../backend/tfjs.js';
+import { memberStepSeed, type TrainEngine } from '../engine.js';
+import type { HostFeatures } from '../evaluate.js';
+import { dropoutMask, type EncoderNet, memberWeightName } from '../model.js';
+import { OrtTrainer } from './trainer.js';
+
+/** Row buffers reused across steps of the same size (a step's only allocations are its tensor wrappers). */
+class StepBuffers {
+  private m = -1;
+  x = new Float32Array(0);
+  masks: [Float32Array, Float32Array][] = [];
+
+  constructor(
+    private readonly dim: number,
+    private readonly hidden: number,
+    private readonly members: number,
+    private readonly dropout: boolean,
+  ) {}
+
+  forRows(m: number): this {
+    if (m === this.m) return this;
+    this.m = m;
+    this.x = new Float32Array(3 * m * this.dim);
+    this.masks = this.dropout ? Array.from({ length: this.members }, () => [new Float32Array(3 * m * this.dim), new Float32Array(3 * m * this.hidden)]) : [];
+    return this;
+  }
+}
+
+/** Copies feature rows `idx` of `feats` into `out` (row after row). */
+function gatherInto(feats: HostFeatures, idx: Int32Array, out: Float32Array): void {
+  const { data, dim } = feats;
+  for (let i = 0; i < idx.length; i++) out.set(data.subarray(idx[i] * dim, (idx[i] + 1) * dim), i * dim);
+}
+
+/** Where a step's wall time goes, summed over every ORT engine of this thread (the benchmark reads and resets it). */
+export const ortStepTiming = { steps: 0, jsMs: 0, runMs: 0 };
+
+export async function createOrtEngine(nets: EncoderNet[], dim: number, opts: TrainOptions): Promise<TrainEngine> {
+  const spec = { dim, hidden: opts.hidden, embedding: opts.embedding, distance: opts.distance, margin: opts.margin, learningRate: opts.learningRate, dropout: opts.dropout, weightDecay: opts.weightDecay ?? 0 };
+  const trainer = await OrtTrainer.create(spec, nets.map((n) => n.read()));
+  const buffers = new StepBuffers(dim, opts.hidden, nets.length, opts.dropout > 0);
+  // The tf nets lag behind until evaluated: synced at most once per step count.
+  let steps = 0;
+  let synced = 0;
+  const sync = (): void => {
+    if (synced === steps) return;
+    const weights = trainer.read();
+    tf.tidy(() => weights.forEach((ws, k) => nets[k].variables.forEach((v, i) => v.assign(tf.tensor(ws[i].data, ws[i].shape)))));
+    synced = steps;
+  };
+  return {
+    name: 'onnxruntime',
+    async step(feats, idx, m, stepSeed) {
+      const t0 = performance.now();
+      const b = buffers.forRows(m);
+      gatherInto(feats, idx, b.x);
+      // The masks of model.ts applyDropout: salt 0 before the first layer, 1 before the second.
+      b.masks.forEach(([m0, m1], k) => {
+        const s = memberStepSeed(stepSeed, k);
+        dropoutMask(m0.length, opts.dropout, s * 2, m0);
+        dropoutMask(m1.length, opts.dropout, s * 2 + 1, m1);
+      });
+      const t1 = performance.now();
+      const losses = await trainer.step({ x: b.x, m, masks: b.masks.length ? b.masks : undefined });
+      ortStepTiming.steps++;
+      ortStepTiming.jsMs += t1 - t0;
+      ortStepTiming.runMs += performance.now() - t1;
+      steps++;
+      return losses.reduce((a, c) => a + c, 0) / losses.length;
+    },
+    read: () => trainer.read().flatMap((ws, k) => ws.map((w) => ({ ...w, name: memberWeightName(k, w.name) }))),
+    nets() {
+      sync();
+      return nets;
+    },
+    async dispose() {
+      nets.forEach((n) => n.dispose());
+      await trainer.dispose();
+    },
+  };
+}
