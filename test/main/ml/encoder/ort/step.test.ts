@@ -8,6 +8,7 @@ import { initBackend } from '../../../../../src/main/ml/backend/tfjs.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../../../../src/main/ml/defaults.js';
 import { fitEncoder } from '../../../../../src/main/ml/encoder/fit.js';
 import { loadOrtForTraining } from '../../../../../src/main/ml/encoder/ort/load.js';
+import { flushTiny, MOMENT_FLOOR } from '../../../../../src/main/ml/encoder/ort/trainer.js';
 import { seededRandom } from '../../../../../src/main/ml/encoder/rng.js';
 
 const ortMissing = await loadOrtForTraining().then(() => false, (e: Error) => e.message);
@@ -74,4 +75,12 @@ test('ORT training step = tfjs step: ensemble of 2 on the parallel executor (2 t
   } finally {
     delete process.env.TRIPLET_STUDIO_ORT_TRAIN_THREADS;
   }
+});
+
+test('Adam moments sinking into float32 denormals are flushed to zero; real moments are kept', () => {
+  const a = Float32Array.from([1e-8, -3e-20, 1.4e-45, -1e-40, 5e-31, 0, 2e-30]);
+  assert.ok(a[2] > 0 && a[3] < 0, 'the denormals exist in float32');
+  flushTiny(a);
+  assert.deepEqual([...a], [Math.fround(1e-8), Math.fround(-3e-20), 0, 0, 0, 0, Math.fround(2e-30)]);
+  assert.equal(MOMENT_FLOOR, 1e-30);
 });
