@@ -1,21 +1,14 @@
 // onnxruntime-node is optional: imported lazily for training, with the reason when it cannot load
 // (the training choice then says why and tfjs trains).
+import { loadOrt } from '../../features/onnx-engine.js';
+
 export type Ort = typeof import('onnxruntime-node');
 
-let ortPromise: Promise<Ort> | null = null;
-
+/** The feature engine's lazy import, its reason worded for the training choice ("onnxruntime-node is not installed"). */
 export function loadOrtForTraining(): Promise<Ort> {
-  ortPromise ??= (async () => {
-    const spec: string = 'onnxruntime-node';
-    try {
-      return (await import(spec)) as Ort;
-    } catch (err) {
-      const msg = (err as Error).message ?? String(err);
-      throw new Error(/Cannot find (package|module)/.test(msg) ? 'onnxruntime-node is not installed' : `onnxruntime-node failed to load: ${msg.split('\n')[0]}`);
-    }
-  })();
-  ortPromise.catch(() => {});
-  return ortPromise;
+  return loadOrt().catch((err: Error) => {
+    throw new Error(`onnxruntime-node ${err.message === 'not installed' ? 'is not installed' : err.message}`);
+  });
 }
 
 /** Intra-op threads of a training session: 1 (measured: 2 were not faster for 192×768·768×512), or TRIPLET_STUDIO_ORT_TRAIN_THREADS. */
