@@ -1,11 +1,13 @@
 // The onnxruntime-node training engine (encoder/engine.ts): the members start from the tf nets'
 // weights (the same seeded init as tfjs), train in one ORT step graph (trainer.ts) on masks drawn
 // exactly as the tfjs path draws them, and are copied back into the tf nets only when evaluated.
+import { availableParallelism } from 'node:os';
 import type { TrainOptions } from '../../../../shared/types.js';
 import { tf } from '../../backend/tfjs.js';
 import { memberStepSeed, type TrainEngine } from '../engine.js';
 import type { HostFeatures } from '../evaluate.js';
 import { dropoutMask, type EncoderNet, memberWeightName } from '../model.js';
+import { createOrtMemberPool } from './member-pool.js';
 import { OrtTrainer } from './trainer.js';
 
 /** Row buffers reused across steps of the same size (a step's only allocations are its tensor wrappers). */
@@ -39,8 +41,20 @@ function gatherInto(feats: HostFeatures, idx: Int32Array, out: Float32Array): vo
 /** Where a step's wall time goes, summed over every ORT engine of this thread (the benchmark reads and resets it). */
 export const ortStepTiming = { steps: 0, jsMs: 0, runMs: 0 };
 
+/**
+ * Whether an ensemble trains one member per thread (member-pool.ts): when there are members and
+ * cores for it, unless TRIPLET_STUDIO_ORT_MEMBER_THREADS=0 (or a thread count set for the one-session
+ * engine's own executor, TRIPLET_STUDIO_ORT_TRAIN_THREADS).
+ */
+function memberThreads(members: number): boolean {
+  if (members < 2 || availableParallelism() < 2) return false;
+  if (process.env.TRIPLET_STUDIO_ORT_MEMBER_THREADS === '0' || process.env.TRIPLET_STUDIO_ORT_TRAIN_THREADS) return false;
+  return true;
+}
+
 export async function createOrtEngine(nets: EncoderNet[], dim: number, opts: TrainOptions): Promise<TrainEngine> {
   const spec = { dim, hidden: opts.hidden, embedding: opts.embedding, distance: opts.distance, margin: opts.margin, learningRate: opts.learningRate, dropout: opts.dropout, weightDecay: opts.weightDecay ?? 0 };
+  if (memberThreads(nets.length)) return createOrtMemberPool(nets, dim, opts, spec);
   const trainer = await OrtTrainer.create(spec, nets.map((n) => n.read()));
   const buffers = new StepBuffers(dim, opts.hidden, nets.length, opts.dropout > 0);
   // The tf nets lag behind until evaluated: synced at most once per step count.

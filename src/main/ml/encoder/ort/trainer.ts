@@ -127,6 +127,12 @@ export class OrtTrainer {
       for (const name of STATE_NAMES) if (/^[mv]_/.test(name)) flushTiny(set[`${memberPrefix(k)}${name}`].data as Float32Array);
   }
 
+  /** Views (no copy) of each member's current weights, in WEIGHT_NAMES order: valid until the next step. */
+  weightViews(): Float32Array[][] {
+    const set = this.sets[this.current];
+    return Array.from({ length: this.members }, (_, k) => PARAMS.map((p) => set[`${memberPrefix(k)}${p}`].data as Float32Array));
+  }
+
   /** Copies of each member's current weights, in WEIGHT_NAMES order. */
   read(): NamedWeight[][] {
     const set = this.sets[this.current];

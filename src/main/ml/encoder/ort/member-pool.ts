@@ -1,0 +1,104 @@
+// The ORT engine with one thread per ensemble member: onnxruntime-node runs a session synchronously
+// on the calling thread (two sessions' runs under Promise.all do not overlap — measured), so an
+// ensemble of 2 in one thread uses one core. Here each member trains in its own worker
+// (member-worker.ts) on the same batch rows, written once into shared memory; each member copies its
+// weights into shared buffers after a step, read here without a message. Same masks, same steps as
+// the one-thread engine.
+import type { Worker } from 'node:worker_threads';
+import type { TrainOptions } from '../../../../shared/types.js';
+import { startWorker } from '../../../util/worker.js';
+import { tf } from '../../backend/tfjs.js';
+import type { TrainEngine } from '../engine.js';
+import type { HostFeatures } from '../evaluate.js';
+import { type EncoderNet, memberWeightName, WEIGHT_NAMES } from '../model.js';
+import { ortStepTiming } from './engine.js';
+import type { FromMemberWorker, MemberWorkerInput, ToMemberWorker } from './member-worker.js';
+import type { StepGraphSpec } from './step-graph.js';
+
+const WORKER_URL = new URL('./member-worker.js', import.meta.url);
+
+/** A copy of `a` in shared memory. */
+function inShared(a: Float32Array): Float32Array {
+  const out = new Float32Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
+/** A member thread: its worker and the one reply it is waiting for. */
+class Member {
+  private waiting: { resolve: (m: FromMemberWorker) => void; reject: (e: Error) => void } | null = null;
+  private failed: Error | null = null;
+
+  constructor(readonly worker: Worker) {
+    worker.on('message', (m: FromMemberWorker) => {
+      const w = this.waiting;
+      this.waiting = null;
+      if (m.op === 'error') w?.reject(new Error(`ORT member: ${m.error}`)) ?? (this.failed = new Error(m.error));
+      else w?.resolve(m);
+    });
+    worker.on('error', (err) => this.fail(err));
+    worker.on('exit', (code) => this.fail(new Error(`ORT member thread exited (${code})`)));
+  }
+
+  private fail(err: Error): void {
+    this.failed ??= err;
+    this.waiting?.reject(err);
+    this.waiting = null;
+  }
+
+  /** The next reply (after sending `msg`, when given). */
+  reply(msg?: ToMemberWorker): Promise<FromMemberWorker> {
+    if (this.failed) return Promise.reject(this.failed);
+    const p = new Promise<FromMemberWorker>((resolve, reject) => (this.waiting = { resolve, reject }));
+    if (msg) this.worker.postMessage(msg);
+    return p;
+  }
+}
+
+export async function createOrtMemberPool(nets: EncoderNet[], dim: number, opts: TrainOptions, spec: StepGraphSpec): Promise<TrainEngine> {
+  const x = new Float32Array(new SharedArrayBuffer(4 * 3 * opts.batchSize * dim));
+  const initial = nets.map((net) => net.read());
+  const shared = initial.map((ws) => ws.map((w) => inShared(w.data)));
+  const members = nets.map((_, k) => {
+    const input: MemberWorkerInput = { spec, k, initial: initial[k], weights: shared[k], x };
+    return new Member(startWorker(WORKER_URL, input));
+  });
+  try {
+    await Promise.all(members.map((mb) => mb.reply())); // 'ready': sessions created
+  } catch (err) {
+    await Promise.all(members.map((mb) => mb.worker.terminate()));
+    throw err;
+  }
+  let steps = 0;
+  let synced = 0;
+  const weightsOf = (k: number) => shared[k].map((w, i) => ({ name: WEIGHT_NAMES[i], shape: initial[k][i].shape.slice(), data: new Float32Array(w) }));
+  return {
+    name: 'onnxruntime',
+    async step(feats: HostFeatures, idx: Int32Array, m: number, stepSeed: number) {
+      if (idx.length * dim > x.length) throw new Error(`ORT member pool: a batch of ${m} is larger than the batch size ${opts.batchSize}`);
+      const t0 = performance.now();
+      for (let i = 0; i < idx.length; i++) x.set(feats.data.subarray(idx[i] * dim, (idx[i] + 1) * dim), i * dim);
+      const t1 = performance.now();
+      const replies = await Promise.all(members.map((mb) => mb.reply({ op: 'step', m, stepSeed })));
+      ortStepTiming.steps++;
+      ortStepTiming.jsMs += t1 - t0;
+      ortStepTiming.runMs += performance.now() - t1;
+      steps++;
+      const losses = replies.map((r) => (r.op === 'loss' ? r.loss : NaN));
+      return losses.reduce((a, c) => a + c, 0) / losses.length;
+    },
+    read: () => nets.flatMap((_, k) => weightsOf(k).map((w) => ({ ...w, name: memberWeightName(k, w.name) }))),
+    nets() {
+      if (synced !== steps) {
+        tf.tidy(() => nets.forEach((net, k) => weightsOf(k).forEach((w, i) => net.variables[i].assign(tf.tensor(w.data, w.shape)))));
+        synced = steps;
+      }
+      return nets;
+    },
+    async dispose() {
+      nets.forEach((n) => n.dispose());
+      await Promise.all(members.map((mb) => mb.reply({ op: 'dispose' }).catch(() => undefined)));
+      await Promise.all(members.map((mb) => mb.worker.terminate()));
+    },
+  };
+}

@@ -1,0 +1,64 @@
+// One ensemble member's training thread (member-pool.ts): its own onnxruntime session on its own
+// core. The batch rows arrive in shared memory written by the parent; the member draws its dropout
+// masks from the step seed exactly as the single-thread engine does, and after each step copies its
+// weights into shared buffers the parent reads without a message. (onnxruntime-node refuses tensors
+// over shared memory, so the session's own buffers are private and the rows are copied in: ~0.1 ms.)
+import { parentPort } from 'node:worker_threads';
+import { workerInput } from '../../../util/worker.js';
+import { memberStepSeed } from '../engine.js';
+import { dropoutMask, type NamedWeight } from '../model.js';
+import type { StepGraphSpec } from './step-graph.js';
+import { OrtTrainer } from './trainer.js';
+
+export interface MemberWorkerInput {
+  spec: StepGraphSpec;
+  /** This member's index in the ensemble (its mask seeds). */
+  k: number;
+  initial: NamedWeight[];
+  /** The member's current weights (WEIGHT_NAMES order), shared memory: rewritten after every step. */
+  weights: Float32Array[];
+  /** Batch rows [3m, dim], written by the parent before each step (capacity: the largest batch). */
+  x: Float32Array;
+}
+
+export type ToMemberWorker = { op: 'step'; m: number; stepSeed: number } | { op: 'dispose' };
+export type FromMemberWorker = { op: 'ready' } | { op: 'loss'; loss: number } | { op: 'error'; error: string } | { op: 'disposed' };
+
+const input = workerInput<MemberWorkerInput>();
+const { spec, k } = input;
+const post = (m: FromMemberWorker): void => parentPort!.postMessage(m);
+
+async function main(): Promise<void> {
+  const trainer = await OrtTrainer.create(spec, [input.initial]);
+  const x = new Float32Array(input.x.length);
+  let masks: [Float32Array, Float32Array] | undefined;
+  let maskRows = -1;
+  post({ op: 'ready' });
+  parentPort!.on('message', (msg: ToMemberWorker) => {
+    void (async () => {
+      try {
+        if (msg.op === 'dispose') {
+          await trainer.dispose();
+          post({ op: 'disposed' });
+          return;
+        }
+        const rows = 3 * msg.m;
+        if (spec.dropout > 0) {
+          if (rows !== maskRows) (masks = [new Float32Array(rows * spec.dim), new Float32Array(rows * spec.hidden)]), (maskRows = rows);
+          // The masks of model.ts applyDropout: salt 0 before the first layer, 1 before the second.
+          const s = memberStepSeed(msg.stepSeed, k);
+          dropoutMask(masks![0].length, spec.dropout, s * 2, masks![0]);
+          dropoutMask(masks![1].length, spec.dropout, s * 2 + 1, masks![1]);
+        }
+        x.set(input.x.subarray(0, rows * spec.dim));
+        const [loss] = await trainer.step({ x: x.subarray(0, rows * spec.dim), m: msg.m, masks: spec.dropout > 0 ? [masks!] : undefined });
+        trainer.weightViews()[0].forEach((w, i) => input.weights[i].set(w));
+        post({ op: 'loss', loss });
+      } catch (err) {
+        post({ op: 'error', error: err instanceof Error ? err.message : String(err) });
+      }
+    })();
+  });
+}
+
+main().catch((err) => post({ op: 'error', error: err instanceof Error ? err.message : String(err) }));
