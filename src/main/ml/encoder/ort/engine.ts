@@ -3,11 +3,10 @@
 // exactly as the tfjs path draws them, and are copied back into the tf nets only when evaluated.
 import { availableParallelism } from 'node:os';
 import type { TrainOptions } from '../../../../shared/types.js';
-import { tf } from '../../backend/tfjs.js';
-import { memberStepSeed, type TrainEngine } from '../engine.js';
-import type { HostFeatures } from '../evaluate.js';
-import { dropoutMask, type EncoderNet, memberWeightName } from '../model.js';
+import type { TrainEngine } from '../engine.js';
+import { type EncoderNet, memberWeightName } from '../model.js';
 import { createOrtMemberPool } from './member-pool.js';
+import { assignWeights, drawMasks, gatherInto } from './step-inputs.js';
 import { OrtTrainer } from './trainer.js';
 
 /** Row buffers reused across steps of the same size (a step's only allocations are its tensor wrappers). */
@@ -30,12 +29,6 @@ class StepBuffers {
     this.masks = this.dropout ? Array.from({ length: this.members }, () => [new Float32Array(3 * m * this.dim), new Float32Array(3 * m * this.hidden)]) : [];
     return this;
   }
-}
-
-/** Copies feature rows `idx` of `feats` into `out` (row after row). */
-function gatherInto(feats: HostFeatures, idx: Int32Array, out: Float32Array): void {
-  const { data, dim } = feats;
-  for (let i = 0; i < idx.length; i++) out.set(data.subarray(idx[i] * dim, (idx[i] + 1) * dim), i * dim);
 }
 
 /** Where a step's wall time goes, summed over every ORT engine of this thread (the benchmark reads and resets it). */
@@ -62,8 +55,7 @@ export async function createOrtEngine(nets: EncoderNet[], dim: number, opts: Tra
   let synced = 0;
   const sync = (): void => {
     if (synced === steps) return;
-    const weights = trainer.read();
-    tf.tidy(() => weights.forEach((ws, k) => nets[k].variables.forEach((v, i) => v.assign(tf.tensor(ws[i].data, ws[i].shape)))));
+    assignWeights(nets, trainer.read());
     synced = steps;
   };
   return {
@@ -72,12 +64,7 @@ export async function createOrtEngine(nets: EncoderNet[], dim: number, opts: Tra
       const t0 = performance.now();
       const b = buffers.forRows(m);
       gatherInto(feats, idx, b.x);
-      // The masks of model.ts applyDropout: salt 0 before the first layer, 1 before the second.
-      b.masks.forEach(([m0, m1], k) => {
-        const s = memberStepSeed(stepSeed, k);
-        dropoutMask(m0.length, opts.dropout, s * 2, m0);
-        dropoutMask(m1.length, opts.dropout, s * 2 + 1, m1);
-      });
+      b.masks.forEach((pair, k) => drawMasks(pair, opts.dropout, stepSeed, k));
       const t1 = performance.now();
       const losses = await trainer.step({ x: b.x, m, masks: b.masks.length ? b.masks : undefined });
       ortStepTiming.steps++;

@@ -7,13 +7,13 @@
 import type { Worker } from 'node:worker_threads';
 import type { TrainOptions } from '../../../../shared/types.js';
 import { startWorker } from '../../../util/worker.js';
-import { tf } from '../../backend/tfjs.js';
 import type { TrainEngine } from '../engine.js';
 import type { HostFeatures } from '../evaluate.js';
 import { type EncoderNet, memberWeightName, WEIGHT_NAMES } from '../model.js';
 import { ortStepTiming } from './engine.js';
 import type { FromMemberWorker, MemberWorkerInput, ToMemberWorker } from './member-worker.js';
 import type { StepGraphSpec } from './step-graph.js';
+import { assignWeights, gatherInto } from './step-inputs.js';
 
 const WORKER_URL = new URL('./member-worker.js', import.meta.url);
 
@@ -31,10 +31,11 @@ class Member {
 
   constructor(readonly worker: Worker) {
     worker.on('message', (m: FromMemberWorker) => {
+      // A failed step leaves the member unusable: this and every later reply fail.
+      if (m.op === 'error') return this.fail(new Error(`ORT member: ${m.error}`));
       const w = this.waiting;
       this.waiting = null;
-      if (m.op === 'error') w?.reject(new Error(`ORT member: ${m.error}`)) ?? (this.failed = new Error(m.error));
-      else w?.resolve(m);
+      w?.resolve(m);
     });
     worker.on('error', (err) => this.fail(err));
     worker.on('exit', (code) => this.fail(new Error(`ORT member thread exited (${code})`)));
@@ -77,7 +78,7 @@ export async function createOrtMemberPool(nets: EncoderNet[], dim: number, opts:
     async step(feats: HostFeatures, idx: Int32Array, m: number, stepSeed: number) {
       if (idx.length * dim > x.length) throw new Error(`ORT member pool: a batch of ${m} is larger than the batch size ${opts.batchSize}`);
       const t0 = performance.now();
-      for (let i = 0; i < idx.length; i++) x.set(feats.data.subarray(idx[i] * dim, (idx[i] + 1) * dim), i * dim);
+      gatherInto(feats, idx, x);
       const t1 = performance.now();
       const replies = await Promise.all(members.map((mb) => mb.reply({ op: 'step', m, stepSeed })));
       ortStepTiming.steps++;
@@ -90,7 +91,7 @@ export async function createOrtMemberPool(nets: EncoderNet[], dim: number, opts:
     read: () => nets.flatMap((_, k) => weightsOf(k).map((w) => ({ ...w, name: memberWeightName(k, w.name) }))),
     nets() {
       if (synced !== steps) {
-        tf.tidy(() => nets.forEach((net, k) => weightsOf(k).forEach((w, i) => net.variables[i].assign(tf.tensor(w.data, w.shape)))));
+        assignWeights(nets, nets.map((_, k) => weightsOf(k)));
         synced = steps;
       }
       return nets;

@@ -5,8 +5,8 @@
 // over shared memory, so the session's own buffers are private and the rows are copied in: ~0.1 ms.)
 import { parentPort } from 'node:worker_threads';
 import { workerInput } from '../../../util/worker.js';
-import { memberStepSeed } from '../engine.js';
-import { dropoutMask, type NamedWeight } from '../model.js';
+import type { NamedWeight } from '../model.js';
+import { drawMasks } from './step-inputs.js';
 import type { StepGraphSpec } from './step-graph.js';
 import { OrtTrainer } from './trainer.js';
 
@@ -45,10 +45,7 @@ async function main(): Promise<void> {
         const rows = 3 * msg.m;
         if (spec.dropout > 0) {
           if (rows !== maskRows) (masks = [new Float32Array(rows * spec.dim), new Float32Array(rows * spec.hidden)]), (maskRows = rows);
-          // The masks of model.ts applyDropout: salt 0 before the first layer, 1 before the second.
-          const s = memberStepSeed(msg.stepSeed, k);
-          dropoutMask(masks![0].length, spec.dropout, s * 2, masks![0]);
-          dropoutMask(masks![1].length, spec.dropout, s * 2 + 1, masks![1]);
+          drawMasks(masks!, spec.dropout, msg.stepSeed, k);
         }
         x.set(input.x.subarray(0, rows * spec.dim));
         const [loss] = await trainer.step({ x: x.subarray(0, rows * spec.dim), m: msg.m, masks: spec.dropout > 0 ? [masks!] : undefined });
