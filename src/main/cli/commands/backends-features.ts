@@ -13,12 +13,17 @@ function status(f: FeatureEngineChoice, name: string, unavailable: string | unde
   return ms ? `measured: ${ms}` : 'available';
 }
 
+/** "<subject> on <chosen>: <why> (measured <when>; …)." — one wording for the training and the feature choices. */
+export function choiceSentence(subject: string, c: { chosen: string; why: string; at: string; fromCache?: boolean }): string {
+  return `${subject} on ${c.chosen}: ${c.why}${c.fromCache ? ` (measured ${c.at}; backends --measure times again)` : ''}.`;
+}
+
 /** The text block: a table per backbone, then "Features of X on Y: why.". */
 export function featureChoiceText(choices: FeatureEngineChoice[]): string[] {
   return choices.flatMap((f) => [
     table([`feature engine (${f.backbone})`, 'status'], f.candidates.map((c) => [c.name, status(f, c.name, c.unavailable)])),
     f.choice
-      ? `Features of ${f.backbone} on ${f.choice.chosen}: ${f.choice.why}${f.choice.fromCache ? ` (measured ${f.choice.at}; backends --measure times again)` : ''}.`
+      ? choiceSentence(`Features of ${f.backbone}`, f.choice)
       : `Features of ${f.backbone}: ${f.note ?? 'no engine runs here'}.`,
     '',
   ]);

@@ -4,7 +4,7 @@ import { listBackbones } from '../../ml/index.js';
 import { trainBackendReport } from '../../ml/backend/train-choice.js';
 import { featureEngineReport } from '../../ml/features/engine-choice.js';
 import { probeFeatureEngines } from '../../ml/features/onnx-engine.js';
-import { featureChoiceText } from './backends-features.js';
+import { choiceSentence, featureChoiceText } from './backends-features.js';
 import { action, optionsOf, output, table } from '../output.js';
 
 /** What to run to add a package that is not installed (npm drops optional packages whose install fails). */
@@ -47,7 +47,7 @@ export function register(program: Command): void {
                 s.name === report.used ? 'used' : s.available ? 'available' : `unavailable: ${s.reason ?? 'unknown reason'}`,
               ]),
             ),
-            ...(report.choice ? [`Training on ${report.choice.chosen}: ${report.choice.why}${report.choice.fromCache ? ` (measured ${report.choice.at}; --measure to time again)` : ''}.`] : []),
+            ...(report.choice ? [choiceSentence('Training', report.choice)] : []),
             '',
             ...featureChoiceText(featureChoices),
             table(
