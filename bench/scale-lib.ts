@@ -1,4 +1,5 @@
 // Training and scoring helpers for the scale bench (bench/scale.ts).
+import { readdirSync, readFileSync } from 'node:fs';
 import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
 import { distance } from '../src/main/ml/encoder/distances.js';
 import { type FitInput, fitEncoder, type FitResult } from '../src/main/ml/encoder/fit.js';
@@ -26,6 +27,28 @@ export function testAccuracy(set: ScaleSet, fit: FitResult, kind: TrainOptions['
   return ok / (set.test.length / 3);
 }
 
+const lastCpu = new Map<string, number>();
+
+/**
+ * CPU seconds of each thread of this process since the last call (Linux /proc; threads under 0.5 s
+ * left out): shows which thread a slow epoch spent its time in — member threads, the main thread, or
+ * V8's helper threads collecting garbage (how the late-epoch slowdown of the ORT run was found).
+ */
+function threadCpu(): string {
+  if (process.platform !== 'linux') return '';
+  const out: string[] = [];
+  for (const tid of readdirSync('/proc/self/task')) {
+    const st = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+    const comm = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')'));
+    const t = (Number(f[11]) + Number(f[12])) / 100;
+    const d = t - (lastCpu.get(tid) ?? 0);
+    lastCpu.set(tid, t);
+    if (d > 0.5) out.push(`${comm}#${tid}:${d.toFixed(1)}`);
+  }
+  return out.join(' ');
+}
+
 /** Trains on the set's train triplets with the default options plus `over`; times it and scores the test triplets. */
 export async function trainAndScore(set: ScaleSet, over: Partial<TrainOptions>, impl: Pick<FitInput, 'unique' | 'engine'> = {}): Promise<Trained> {
   const options = { ...DEFAULT_TRAIN_OPTIONS, ...over };
@@ -35,7 +58,13 @@ export async function trainAndScore(set: ScaleSet, over: Partial<TrainOptions>, 
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   try {
-    const fit = await fitEncoder({ dim: set.dim, features, triplets: set.train, options, ...impl }, { onEpoch: () => void (peak = Math.max(peak, process.memoryUsage().rss)) });
+    const fit = await fitEncoder({ dim: set.dim, features, triplets: set.train, options, ...impl }, {
+      onEpoch: (m) => {
+        peak = Math.max(peak, process.memoryUsage().rss);
+        // BENCH_EPOCHS=1: a line per epoch (time, loss, CPU per thread), to see a run that slows down late.
+        if (process.env.BENCH_EPOCHS) console.log(`epoch ${m.epoch}: ${m.seconds?.toFixed(1)} s, loss ${m.loss.toFixed(4)}, val ${m.valAccuracy?.toFixed(3)} ${threadCpu()} heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB`);
+      },
+    });
     const c = process.cpuUsage(c0);
     return { fit, seconds: (performance.now() - t0) / 1000, cpuSeconds: (c.user + c.system) / 1e6, accuracy: testAccuracy(set, fit, options.distance), peakRssMb: peak / 2 ** 20 };
   } finally {

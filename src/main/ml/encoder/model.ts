@@ -7,22 +7,11 @@ import type { Distance, TrainOptions } from '../../../shared/types.js';
 import { currentBackend, tf } from '../backend/tfjs.js';
 import { seededRandom } from './rng.js';
 import { gatherRows } from './unique.js';
+import { dropoutMask } from './dropout-mask.js';
+import { type EncoderWeights, type NamedWeight, WEIGHT_NAMES } from './weights.js';
 
-export interface NamedWeight {
-  name: string;
-  shape: number[];
-  data: Float32Array;
-}
-
-/** Anything holding the four encoder weights, in order: kernel1, bias1, kernel2, bias2. */
-export interface EncoderWeights {
-  weights: NamedWeight[];
-}
-
-export const WEIGHT_NAMES = ['dense_1/kernel', 'dense_1/bias', 'dense_2/kernel', 'dense_2/bias'] as const;
-
-/** Name of a weight of ensemble member k: member 0 keeps the plain names (a 1-member ensemble is a plain encoder). */
-export const memberWeightName = (k: number, name: string): string => (k === 0 ? name : `member_${k + 1}/${name}`);
+export { dropoutMask } from './dropout-mask.js';
+export { memberWeightName, type EncoderWeights, type NamedWeight, WEIGHT_NAMES } from './weights.js';
 
 // ---------- tf building blocks ----------
 
@@ -108,28 +97,6 @@ function initialWeights(shape: EncoderShape, seed: number): NamedWeight[] {
     { name: WEIGHT_NAMES[2], shape: [hidden, embedding], data: heUniform(hidden, embedding, rand) },
     { name: WEIGHT_NAMES[3], shape: [embedding], data: new Float32Array(embedding) },
   ];
-}
-
-/**
- * Inverted dropout with a mask drawn from a seeded generator: reproducible, and much cheaper than
- * tf.dropout, whose JS random generator dominated a training step. The mulberry32 step is inlined
- * and each 32-bit draw decides two units (16 bits each, so the rate is exact to 1/65536).
- */
-export function dropoutMask(size: number, rate: number, seed: number, into?: Float32Array): Float32Array {
-  // `into`: a buffer of `size` values to fill instead (the ORT engine reuses its masks' buffers).
-  const mask = into ?? new Float32Array(size);
-  const threshold = Math.round(rate * 65536);
-  const keep = 65536 / (65536 - threshold);
-  let s = seed >>> 0;
-  for (let i = 0; i < size; i += 2) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    t = (t ^ (t >>> 14)) >>> 0;
-    mask[i] = (t & 0xffff) < threshold ? 0 : keep;
-    if (i + 1 < size) mask[i + 1] = t >>> 16 < threshold ? 0 : keep;
-  }
-  return mask;
 }
 
 function applyDropout(x: tf.Tensor2D, rate: number, seed: number | null, salt: number): tf.Tensor2D {

@@ -3,10 +3,14 @@
 // masks from the step seed exactly as the single-thread engine does, and after each step copies its
 // weights into shared buffers the parent reads without a message. (onnxruntime-node refuses tensors
 // over shared memory, so the session's own buffers are private and the rows are copied in: ~0.1 ms.)
+// This thread imports no tfjs (weights.ts, masks.ts): onnxruntime-node copies every output of a step
+// into new ArrayBuffers (4.7 MB per member), so the thread collects garbage all the time, and with
+// tfjs loaded each collection marked ~45 MB more heap. On the 1,000,000-triplet run that marking took
+// 6–12 CPU s per epoch on V8's helper threads, growing over the run; without tfjs, under 0.5 s.
 import { parentPort } from 'node:worker_threads';
 import { workerInput } from '../../../util/worker.js';
-import type { NamedWeight } from '../model.js';
-import { drawMasks } from './step-inputs.js';
+import type { NamedWeight } from '../weights.js';
+import { drawMasks } from './masks.js';
 import type { StepGraphSpec } from './step-graph.js';
 import { OrtTrainer } from './trainer.js';
 

@@ -1,9 +1,9 @@
 // Runs the one-step training graph (step-graph.ts) with onnxruntime-node: the weights and Adam
 // moments of every member live in JS Float32Arrays, two sets used in turn (ping-pong: one set is
-// the step's input, the other its pre-allocated output), so a step allocates only its batch.
+// the step's input, the other its pre-allocated output). onnxruntime-node's binding still returns
+// each output as a fresh copy (not used here): garbage the member thread must collect (member-worker.ts).
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import type { NamedWeight } from '../model.js';
-import { WEIGHT_NAMES } from '../model.js';
+import { type NamedWeight, WEIGHT_NAMES } from '../weights.js';
 import { loadOrtForTraining, ortTrainThreads, type Ort } from './load.js';
 import { ADAM, buildStepGraph, memberPrefix, PARAMS, paramShapes, STATE_NAMES, type StepGraphSpec } from './step-graph.js';
 
