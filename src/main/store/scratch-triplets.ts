@@ -29,6 +29,14 @@ export function createScratch(file: string): Db {
   return db;
 }
 
+/** The scratch store at `file` again, for the main process's passes and its one write of `train`. */
+export function openScratch(file: string): Db {
+  const db = new Database(file, { fileMustExist: true, nativeBinding: nativeBinding() });
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  return db;
+}
+
 /**
  * Copies the split's active triplets of `project` (in seq order) into the scratch's `snap`, one
  * INSERT transaction, row by row (nothing held): the caller holds the project's read transaction.
