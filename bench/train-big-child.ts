@@ -48,6 +48,7 @@ async function main(): Promise<void> {
       trainCount: run.trainCount,
       testAccuracy: run.testAccuracy,
       testCount: run.testCount,
+      tripletSource: run.tripletSource,
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } finally {
