@@ -102,11 +102,14 @@ function scratchSnapshot(db: Db, projectDir: string): TrainSnapshot {
     (live.delete(name), removeScratchFile(file));
     throw err;
   }
+  // The image ids take one pass over the file: kept from the features step for the prepare step.
+  let ids: number[] | null = null;
+  const imageIds = (test: readonly SnapshotTriplet[]) => (ids ??= scratchImageIds(file, test));
   return {
     source: 'sqlite',
     count,
-    imageIds: (test) => scratchImageIds(file, test),
-    prepare: (pdb, key, test, known) => prepareFromScratch(pdb, key, file, test, known),
+    imageIds,
+    prepare: (pdb, key, test, known) => prepareFromScratch(pdb, key, file, imageIds(test), test, known),
     dispose: () => (live.delete(name), removeScratchFile(file)),
   };
 }
@@ -129,8 +132,8 @@ function scratchImageIds(file: string, test: readonly SnapshotTriplet[]): number
  * (as packTraining does) and writes the usable triplets as rows into `train` (one transaction);
  * then packs the rows' features. Returns an empty `triplets`: the worker reads them from the file.
  */
-function prepareFromScratch(db: Db, key: FeatureKey, file: string, test: readonly SnapshotTriplet[], known: LeftOutImage[]): PreparedTraining & { sqlite: SqliteTriplets } {
-  let features: Map<number, Float32Array> | null = loadFeatures(db, key, scratchImageIds(file, test));
+function prepareFromScratch(db: Db, key: FeatureKey, file: string, imageIds: number[], test: readonly SnapshotTriplet[], known: LeftOutImage[]): PreparedTraining & { sqlite: SqliteTriplets } {
+  let features: Map<number, Float32Array> | null = loadFeatures(db, key, imageIds);
   const tally = leftOutTally(db, features, known);
   const rowOf = new Map<number, number>();
   const order: number[] = [];
