@@ -35,6 +35,7 @@ interface ChildResult {
   seconds: number;
   firstStepSeconds: number | null;
   peakRssMb: number;
+  rssAtFirstStepMb: number | null;
   epochSeconds: number[];
   trainCount: number;
   tripletSource?: string;
@@ -104,7 +105,7 @@ export async function runTrainStreamBench(): Promise<void> {
   mkdirSync(root, { recursive: true });
   try {
     console.log(`${EPOCHS} epoch(s) per run through Project.train (defaults, seed 1), child process each (nice 10)`);
-    console.log('set             source  first step s  peak RSS MB  wall s  epochs s     load');
+    console.log('set             source  first step s  RSS at it MB  peak RSS MB  wall s  epochs s     load');
     const peaks: Record<string, number[]> = { memory: [], sqlite: [] };
     for (const size of SIZES) {
       const dir = buildStore(root, size);
@@ -114,7 +115,7 @@ export async function runTrainStreamBench(): Promise<void> {
         peaks[label].push(r.peakRssMb);
         const epochs = r.epochSeconds.map((s) => s.toFixed(1)).join(' + ');
         console.log(
-          `${String(size).padStart(9)} tr  ${label.padEnd(6)}  ${(r.firstStepSeconds ?? NaN).toFixed(1).padStart(12)}  ${r.peakRssMb.toFixed(0).padStart(11)}  ${r.seconds.toFixed(1).padStart(6)}  ${epochs.padStart(11)}  ${load()}`,
+          `${String(size).padStart(9)} tr  ${label.padEnd(6)}  ${(r.firstStepSeconds ?? NaN).toFixed(1).padStart(12)}  ${(r.rssAtFirstStepMb ?? NaN).toFixed(0).padStart(12)}  ${r.peakRssMb.toFixed(0).padStart(11)}  ${r.seconds.toFixed(1).padStart(6)}  ${epochs.padStart(11)}  ${load()}`,
         );
       }
     }

@@ -228,10 +228,11 @@ async function fitFrom(input: FitInput, split: SourceSplit, seed: number, rand: 
   const shape = { inputDim: input.dim, hidden: opts.hidden, embedding: opts.embedding };
   const initSeed = Math.floor(rand() * 2 ** 31);
   const flipRand = flips ? seededRandom(initSeed ^ 0x5bd1e995) : undefined;
+  // Planned before the nets exist (nothing to release if it fails); it draws nothing from `rand`.
+  const { plan, planEpoch, evalTriplets, evalIdx } = split.planner(initSeed);
   const create = input.impl === 'layers' ? createLayersEncoder : createFastEncoder;
   // Member 0 starts from exactly the weights a single encoder would (an ensemble of 1 is the old model).
   const nets = Array.from({ length: opts.ensemble ?? 1 }, (_, k) => create(shape, k === 0 ? initSeed : (initSeed + k * 104729) % 2 ** 31));
-  const { plan, planEpoch, evalTriplets, evalIdx } = split.planner(initSeed);
   const unique = input.impl !== 'layers' && input.unique !== false;
   const engine = await createEngine(input, nets, unique);
   const epochs: EpochMetric[] = [];

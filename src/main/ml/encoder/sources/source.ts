@@ -35,6 +35,6 @@ export interface SourcePlan {
 export interface SqliteTriplets {
   /** The scratch file; opened read-only by the training worker. */
   path: string;
-  /** Rows of its `train` table (rowid 1…count). */
+  /** Rows of its `train` table (rowid 1…count); the fit's feature rows are exactly the rows these triplets use. */
   count: number;
 }

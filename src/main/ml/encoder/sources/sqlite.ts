@@ -25,17 +25,24 @@ export const MAX_EVAL_TRIPLETS = 50_000;
 
 type Role = (a: number, p: number, n: number) => boolean;
 
-/** `k` of the `total` triplets `keep` accepts, chosen uniformly in one pass (selection sampling), in rowid order. */
-function sampleRows(db: Db, count: number, keep: Role, total: number, k: number, rand: () => number): Int32Array {
-  const want = Math.min(k, total);
-  const out = new Int32Array(3 * want);
-  let seen = 0;
-  let got = 0;
+/** A uniform sample: `k` of the `total` triplets `keep` accepts. */
+interface SampleSpec {
+  keep: Role;
+  total: number;
+  k: number;
+  rand: () => number;
+}
+
+/** Each spec's sample, all drawn in one pass (selection sampling), each in rowid order: rows [a, p, n, …]. */
+function sampleRows(db: Db, count: number, specs: SampleSpec[]): Int32Array[] {
+  const state = specs.map((s) => ({ ...s, want: Math.min(s.k, s.total), seen: 0, got: 0, out: new Int32Array(3 * Math.min(s.k, s.total)) }));
   eachTrainTriplet(db, count, (a, p, n) => {
-    if (got >= want || !keep(a, p, n)) return;
-    if ((total - seen++) * rand() < want - got) (out[3 * got] = a), (out[3 * got + 1] = p), (out[3 * got + 2] = n), got++;
+    for (const s of state) {
+      if (s.got >= s.want || !s.keep(a, p, n)) continue;
+      if ((s.total - s.seen++) * s.rand() < s.want - s.got) (s.out[3 * s.got] = a), (s.out[3 * s.got + 1] = p), (s.out[3 * s.got + 2] = n), s.got++;
+    }
   });
-  return out;
+  return state.map((s) => s.out);
 }
 
 /** Flags of the rows any triplet uses, and their count. */
@@ -62,14 +69,14 @@ function heldRows(db: Db, count: number, rows: number, fraction: number, rand: (
   return held;
 }
 
-/** Counts of each role and the distinct rows the training triplets use. */
-function roleCounts(db: Db, count: number, rows: number, held: Uint8Array | null): { train: number; val: number; images: number } {
+/** Counts of each role and the distinct rows the training triplets use (with a hold-out). */
+function roleCounts(db: Db, count: number, rows: number, held: Uint8Array): { train: number; val: number; images: number } {
   const seen = new Uint8Array(rows);
   let train = 0;
   let val = 0;
   let images = 0;
   eachTrainTriplet(db, count, (a, p, n) => {
-    const k = held ? held[a] + held[p] + held[n] : 0;
+    const k = held[a] + held[p] + held[n];
     if (k === 3) val++;
     if (k !== 0) return;
     train++;
@@ -130,9 +137,11 @@ export function sqliteSplit(src: SqliteTriplets, rows: number, opts: TrainOption
   try {
     const count = src.count;
     let held = heldRows(db, count, rows, opts.validationSplit, rand);
-    let roles = roleCounts(db, count, rows, held);
+    // Without a hold-out every triplet trains, over every row (the packed rows are the ones the triplets use): no pass.
+    const all = { train: count, val: 0, images: rows };
+    let roles = held ? roleCounts(db, count, rows, held) : all;
     // As splitByImages: a hold-out that leaves nothing on either side holds out nothing.
-    if (held && (roles.train === 0 || roles.val === 0)) (held = null), (roles = roleCounts(db, count, rows, null));
+    if (held && (roles.train === 0 || roles.val === 0)) (held = null), (roles = all);
     const h = held;
     const isTrain: Role = h ? (a, p, n) => h[a] + h[p] + h[n] === 0 : () => true;
     const isVal: Role = h ? (a, p, n) => h[a] + h[p] + h[n] === 3 : () => false;
@@ -149,9 +158,12 @@ export function sqliteSplit(src: SqliteTriplets, rows: number, opts: TrainOption
         const derived = opts.derived ?? 0;
         const deriveRand = seededRandom(initSeed ^ 0x2545f491);
         // Groups from their usual per-image sample of the training triplets (miners/epochs.ts).
-        const groupRows = derived > 0 ? sampleRows(db, count, isTrain, roles.train, groupSampleSize(roles.train, roles.images), deriveRand) : null;
+        // One pass draws both samples: what each epoch scores, and (with derived > 0) what the groups form from.
+        const evalRand = seededRandom(initSeed ^ 0x68e31da4);
+        const specs: SampleSpec[] = [roles.val > 0 ? { keep: isVal, total: roles.val, k: MAX_EVAL_TRIPLETS, rand: evalRand } : { keep: isTrain, total: roles.train, k: MAX_EVAL_TRIPLETS, rand: evalRand }];
+        if (derived > 0) specs.push({ keep: isTrain, total: roles.train, k: groupSampleSize(roles.train, roles.images), rand: deriveRand });
+        const [evalRows, groupRows] = sampleRows(db, count, specs);
         const groups = groupRows ? trainingGroups(groupRows, identity(groupRows.length / 3)) : null;
-        const evalRows = roles.val > 0 ? sampleRows(db, count, isVal, roles.val, MAX_EVAL_TRIPLETS, seededRandom(initSeed ^ 0x68e31da4)) : sampleRows(db, count, isTrain, roles.train, MAX_EVAL_TRIPLETS, seededRandom(initSeed ^ 0x68e31da4));
         const draw = blockCycle(db, count, isTrain);
         return { plan, planEpoch: (r) => sqliteEpoch(draw(plan.perEpoch, r), groups, derived, deriveRand, r), evalTriplets: evalRows, evalIdx: identity(evalRows.length / 3) };
       },
