@@ -27,13 +27,13 @@ export function leftOutTally(db: Db, features: { has(id: number): boolean }, kno
   // The triplets with an image without features; only the first LEFT_OUT_LIST_CAP are listed.
   const side = () => {
     const s = { count: 0, brief: [] as { id: number; line: number | null }[] };
-    const add = (id: number, line: number, ...abc: number[]) => {
-      let bad = false;
-      for (const img of abc) {
-        if (features.has(img)) continue;
-        bad = true;
-        if (!images.has(img)) images.set(img, reasons.get(img) ?? { id: img, name: name(img) ?? `#${img}`, reason: 'no features' });
-      }
+    const missing = (img: number): boolean => {
+      if (features.has(img)) return false;
+      if (!images.has(img)) images.set(img, reasons.get(img) ?? { id: img, name: name(img) ?? `#${img}`, reason: 'no features' });
+      return true;
+    };
+    const add = (id: number, line: number, a: number, p: number, n: number) => {
+      const bad = Number(missing(a)) + Number(missing(p)) + Number(missing(n)) > 0; // all three checked: each missing image is recorded
       if (bad && s.count++ < LEFT_OUT_LIST_CAP) s.brief.push({ id, line: line || null });
     };
     return { s, add };

@@ -91,10 +91,12 @@ function scratchSnapshot(db: Db, projectDir: string): TrainSnapshot {
   const file = join(scratchDirOf(projectDir), name);
   live.add(name);
   let count = 0;
+  // The image ids are collected while copying (one pass over the snapshot, not two).
+  const ids = new Set<number>();
   try {
     const scratch = createScratch(file);
     try {
-      count = copyActiveTriplets(db, scratch, 'train');
+      count = copyActiveTriplets(db, scratch, 'train', (a, p, n) => (ids.add(a), ids.add(p), ids.add(n)));
     } finally {
       scratch.close();
     }
@@ -102,9 +104,11 @@ function scratchSnapshot(db: Db, projectDir: string): TrainSnapshot {
     (live.delete(name), removeScratchFile(file));
     throw err;
   }
-  // The image ids take one pass over the file: kept from the features step for the prepare step.
-  let ids: number[] | null = null;
-  const imageIds = (test: readonly SnapshotTriplet[]) => (ids ??= scratchImageIds(file, test));
+  const imageIds = (test: readonly SnapshotTriplet[]) => {
+    const all = new Set(ids);
+    for (const t of test) (all.add(t.a), all.add(t.p), all.add(t.n));
+    return [...all];
+  };
   return {
     source: 'sqlite',
     count,
@@ -112,19 +116,6 @@ function scratchSnapshot(db: Db, projectDir: string): TrainSnapshot {
     prepare: (pdb, key, test, known) => prepareFromScratch(pdb, key, file, imageIds(test), test, known),
     dispose: () => (live.delete(name), removeScratchFile(file)),
   };
-}
-
-/** Distinct image ids of the scratch snapshot and the test triplets (flags by id: memory ∝ images). */
-function scratchImageIds(file: string, test: readonly SnapshotTriplet[]): number[] {
-  const ids = new Set<number>();
-  const scratch = openScratch(file);
-  try {
-    eachSnapChunk(scratch, (rows) => rows.forEach((r) => (ids.add(r[2]), ids.add(r[3]), ids.add(r[4]))));
-  } finally {
-    scratch.close();
-  }
-  for (const t of test) (ids.add(t.a), ids.add(t.p), ids.add(t.n));
-  return [...ids];
 }
 
 /**
@@ -135,8 +126,14 @@ function scratchImageIds(file: string, test: readonly SnapshotTriplet[]): number
 function prepareFromScratch(db: Db, key: FeatureKey, file: string, imageIds: number[], test: readonly SnapshotTriplet[], known: LeftOutImage[]): PreparedTraining & { sqlite: SqliteTriplets } {
   let features: Map<number, Float32Array> | null = loadFeatures(db, key, imageIds);
   const tally = leftOutTally(db, features, known);
-  const rowOf = new Map<number, number>();
+  // Feature rows numbered by first use, as packTraining numbers them.
+  const rows = new Map<number, number>();
   const order: number[] = [];
+  const rowOf = (id: number): number => {
+    let r = rows.get(id);
+    if (r === undefined) (r = order.length), rows.set(id, r), order.push(id);
+    return r;
+  };
   let count = 0;
   const scratch = openScratch(file);
   try {
@@ -144,11 +141,12 @@ function prepareFromScratch(db: Db, key: FeatureKey, file: string, imageIds: num
     const has = features;
     scratch.transaction(() =>
       eachSnapChunk(scratch, (rows) => {
-        for (const [tid, line, a, p, n] of rows) {
-          tally.train.add(tid, line, a, p, n);
-          if (!has.has(a) || !has.has(p) || !has.has(n)) continue;
-          const r = [a, p, n].map((id) => rowOf.get(id) ?? (rowOf.set(id, order.length), order.push(id), order.length - 1));
-          write(r[0], r[1], r[2]);
+        for (const [, tid, line, a, p, n] of rows) {
+          if (!has.has(a) || !has.has(p) || !has.has(n)) {
+            tally.train.add(tid, line, a, p, n);
+            continue;
+          }
+          write(rowOf(a), rowOf(p), rowOf(n));
           count++;
         }
       }),

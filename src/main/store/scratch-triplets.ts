@@ -39,29 +39,31 @@ export function openScratch(file: string): Db {
 
 /**
  * Copies the split's active triplets of `project` (in seq order) into the scratch's `snap`, one
- * INSERT transaction, row by row (nothing held): the caller holds the project's read transaction.
+ * INSERT transaction, row by row (nothing held), calling `onRow` with each row's image ids; the
+ * caller holds the project's read transaction.
  */
-export function copyActiveTriplets(project: Db, scratch: Db, split: 'train' | 'test'): number {
+export function copyActiveTriplets(project: Db, scratch: Db, split: 'train' | 'test', onRow?: (a: number, p: number, n: number) => void): number {
   const ins = scratch.prepare(`INSERT INTO snap (tid, line, a, p, n) VALUES (?, ?, ?, ?, ?)`);
   const rows = project.prepare(`SELECT id, line, anchor_id, positive_id, negative_id FROM triplets WHERE split = ? AND status = 'active' ORDER BY seq`).raw();
   let count = 0;
   scratch.transaction(() => {
     for (const [id, line, a, p, n] of rows.iterate(split) as IterableIterator<[number, number | null, number, number, number]>) {
       ins.run(id, line ?? 0, a, p, n);
+      onRow?.(a, p, n);
       count++;
     }
   })();
   return count;
 }
 
-/** Calls `fn` with the snapshot's rows [tid, line, a, p, n] in order, CHUNK at a time (so `fn` may write). */
+/** Calls `fn` with the snapshot's rows [rowid, tid, line, a, p, n] in order, CHUNK at a time (so `fn` may write). */
 export function eachSnapChunk(scratch: Db, fn: (rows: number[][]) => void): void {
   const read = scratch.prepare(`SELECT rowid, tid, line, a, p, n FROM snap WHERE rowid > ? ORDER BY rowid LIMIT ${CHUNK}`).raw();
   for (let after = 0; ; ) {
     const rows = read.all(after) as number[][];
     if (rows.length === 0) return;
     after = rows[rows.length - 1][0];
-    fn(rows.map((r) => r.slice(1)));
+    fn(rows);
   }
 }
 

@@ -95,6 +95,10 @@ test('a set above the threshold trains from SQLite: a model, the same one whatev
     assert.equal(later.tripletSource, 'sqlite', 'exactly 2,000 active triplets: at the threshold');
     assert.ok(later.trainCount < clean.trainCount);
     assert.notDeepEqual(weightsOf(await loadRunEncoder(project.dir, later.id, modelDirOf(later.id))), weightsOf(a));
+    // Validate, then refit on every training triplet: both passes stream from the one scratch file.
+    const refit = await project.train({ ...OPTIONS, refit: true });
+    assert.deepEqual([refit.status, refit.tripletSource], ['finished', 'sqlite']);
+    assert.deepEqual(scratchFiles(project), []);
     process.env.TRIPLET_STUDIO_STREAM_MIN_TRIPLETS = '2001';
     try {
       const small = await project.train(OPTIONS);
