@@ -139,18 +139,18 @@ function prepareFromScratch(db: Db, key: FeatureKey, file: string, imageIds: num
   try {
     const write = trainWriter(scratch);
     const has = features;
-    scratch.transaction(() =>
+    scratch.transaction(() => {
       eachSnapChunk(scratch, (rows) => {
         for (const [, tid, line, a, p, n] of rows) {
           if (!has.has(a) || !has.has(p) || !has.has(n)) {
             tally.train.add(tid, line, a, p, n);
             continue;
           }
-          write(rowOf(a), rowOf(p), rowOf(n));
-          count++;
+          write.add(rowOf(a), rowOf(p), rowOf(n));
         }
-      }),
-    )();
+      });
+      count = write.end();
+    })();
   } finally {
     scratch.close();
   }

@@ -1,9 +1,11 @@
 // A run's scratch store (large training sets, ml/encoder/sources/sqlite.ts): its own SQLite file in
 // the project's `scratch/` folder, never the project store. It holds the run's snapshot of the
 // active train triplets (`snap`: triplet id, line, image ids, copied inside the run's read
-// transaction) and, once features are known, the usable ones as feature-row indices (`train`, rowid
-// 1…count, import order), which the training worker opens read-only and samples from. The file is a
-// cache: no journal, no fsync (a crash leaves a stale file, removed when the project next opens).
+// transaction) and, once features are known, the usable ones as feature-row indices (`train`, in
+// import order, BLOCK_TRIPLETS consecutive triplets per row as one int32 blob: a block is one read
+// and one buffer, not 64 rows of 3 values), which the training worker opens read-only and samples
+// from. The file is a cache: no journal, no fsync (a crash leaves a stale file, removed when the
+// project next opens).
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -25,7 +27,7 @@ export function createScratch(file: string): Db {
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
   db.exec(`CREATE TABLE snap (tid INTEGER NOT NULL, line INTEGER NOT NULL, a INTEGER NOT NULL, p INTEGER NOT NULL, n INTEGER NOT NULL);
-           CREATE TABLE train (a INTEGER NOT NULL, p INTEGER NOT NULL, n INTEGER NOT NULL);`);
+           CREATE TABLE train (block INTEGER PRIMARY KEY, abc BLOB NOT NULL);`);
   return db;
 }
 
@@ -67,10 +69,32 @@ export function eachSnapChunk(scratch: Db, fn: (rows: number[][]) => void): void
   }
 }
 
-/** Appends usable triplets (feature rows) to `train`; call inside one transaction (trainWriter's caller). */
-export function trainWriter(scratch: Db): (a: number, p: number, n: number) => void {
-  const ins = scratch.prepare(`INSERT INTO train (a, p, n) VALUES (?, ?, ?)`);
-  return (a, p, n) => void ins.run(a, p, n);
+/** Triplets per `train` row: the unit the worker draws (a block of consecutive triplets; bench/train-stream.ts). */
+export const BLOCK_TRIPLETS = 64;
+
+/** Appends usable triplets (feature rows) to `train`, a block at a time; `end()` writes the last block and returns the count. Call inside one transaction. */
+export function trainWriter(scratch: Db): { add(a: number, p: number, n: number): void; end(): number } {
+  const ins = scratch.prepare(`INSERT INTO train (block, abc) VALUES (?, ?)`);
+  const buf = new Int32Array(3 * BLOCK_TRIPLETS);
+  let fill = 0;
+  let blocks = 0;
+  const flush = () => {
+    if (fill > 0) ins.run(blocks++, Buffer.from(buf.buffer, 0, 12 * fill));
+    fill = 0;
+  };
+  return {
+    add(a, p, n) {
+      buf[3 * fill] = a;
+      buf[3 * fill + 1] = p;
+      buf[3 * fill + 2] = n;
+      if (++fill === BLOCK_TRIPLETS) flush();
+    },
+    end() {
+      const count = blocks * BLOCK_TRIPLETS + fill;
+      flush();
+      return count;
+    },
+  };
 }
 
 /** The scratch store for reading (the training worker): read-only, so nothing there can change it. */
@@ -78,18 +102,21 @@ export function openScratchReadOnly(file: string): Db {
   return new Database(file, { readonly: true, fileMustExist: true, nativeBinding: nativeBinding() });
 }
 
-/** Feature rows [a, p, n] of train triplets rowid `from`…`to` (1-based, inclusive), in rowid order. */
-export function trainBlockReader(scratch: Db): (from: number, to: number) => number[][] {
-  const read = scratch.prepare(`SELECT a, p, n FROM train WHERE rowid BETWEEN ? AND ? ORDER BY rowid`).raw();
-  return (from, to) => read.all(from, to) as number[][];
+/** A blob's int32 values (copied: the blob need not be 4-byte aligned). */
+const int32sOf = (b: Buffer): Int32Array => new Int32Array(new Uint8Array(b).buffer);
+
+/** Feature rows [a, p, n, …] of block `b` (0-based): triplets b × BLOCK_TRIPLETS onwards. */
+export function trainBlockReader(scratch: Db): (b: number) => Int32Array {
+  const read = scratch.prepare(`SELECT abc FROM train WHERE block = ?`).pluck();
+  return (b) => int32sOf(read.get(b) as Buffer);
 }
 
-/** Calls `fn(a, p, n, i)` for every train triplet in rowid order (i 0-based), CHUNK rows per statement. */
-export function eachTrainTriplet(scratch: Db, count: number, fn: (a: number, p: number, n: number, i: number) => void): void {
-  const read = trainBlockReader(scratch);
-  for (let from = 1; from <= count; from += CHUNK) {
-    const rows = read(from, Math.min(count, from + CHUNK - 1));
-    for (let k = 0; k < rows.length; k++) fn(rows[k][0], rows[k][1], rows[k][2], from - 1 + k);
+/** Calls `fn(a, p, n, i)` for every train triplet in order (i 0-based): one blob per block. */
+export function eachTrainTriplet(scratch: Db, fn: (a: number, p: number, n: number, i: number) => void): void {
+  let i = 0;
+  for (const blob of scratch.prepare(`SELECT abc FROM train ORDER BY block`).pluck().iterate() as IterableIterator<Buffer>) {
+    const t = int32sOf(blob);
+    for (let k = 0; k < t.length; k += 3) fn(t[k], t[k + 1], t[k + 2], i++);
   }
 }
 

@@ -2,10 +2,10 @@
 // (store/scratch-triplets.ts), opened read-only here. Nothing holds every triplet: passes stream the
 // file and keep per-row arrays only (used/held/seen flags), the implied-triplet groups form from
 // their usual per-image sample, the scored triplets are a bounded sample, and each epoch is drawn
-// from the file by a seeded permutation of blocks of consecutive rowids, cycling so every training
+// from the file by a seeded permutation of its blocks of consecutive triplets, cycling so every training
 // triplet is used once before any is used twice, then shuffled within the epoch.
 import type { TrainOptions } from '../../../../shared/types.js';
-import { eachTrainTriplet, openScratchReadOnly, trainBlockReader } from '../../../store/scratch-triplets.js';
+import { BLOCK_TRIPLETS, eachTrainTriplet, openScratchReadOnly, trainBlockReader } from '../../../store/scratch-triplets.js';
 import type { Db } from '../../../store/db.js';
 import { deriveTriplets, type ImageGroups } from '../miners/groups.js';
 import { groupSampleSize, trainingGroups, type EpochTriplets } from '../miners/epochs.js';
@@ -13,8 +13,7 @@ import { seededRandom, shuffleInPlace } from '../rng.js';
 import { epochPlan } from '../schedule.js';
 import type { SourcePlan, SourceSplit, SqliteTriplets } from './source.js';
 
-/** Consecutive rowids read per draw: one indexed range read each (bench/train-stream.ts). */
-export const BLOCK_TRIPLETS = 64;
+export { BLOCK_TRIPLETS } from '../../../store/scratch-triplets.js';
 
 /**
  * Scored triplets per epoch, at most: a seeded sample of the validation triplets (or, without a
@@ -34,9 +33,9 @@ interface SampleSpec {
 }
 
 /** Each spec's sample, all drawn in one pass (selection sampling), each in rowid order: rows [a, p, n, …]. */
-function sampleRows(db: Db, count: number, specs: SampleSpec[]): Int32Array[] {
+function sampleRows(db: Db, specs: SampleSpec[]): Int32Array[] {
   const state = specs.map((s) => ({ ...s, want: Math.min(s.k, s.total), seen: 0, got: 0, out: new Int32Array(3 * Math.min(s.k, s.total)) }));
-  eachTrainTriplet(db, count, (a, p, n) => {
+  eachTrainTriplet(db, (a, p, n) => {
     for (const s of state) {
       if (s.got >= s.want || !s.keep(a, p, n)) continue;
       if ((s.total - s.seen++) * s.rand() < s.want - s.got) (s.out[3 * s.got] = a), (s.out[3 * s.got + 1] = p), (s.out[3 * s.got + 2] = n), s.got++;
@@ -46,19 +45,19 @@ function sampleRows(db: Db, count: number, specs: SampleSpec[]): Int32Array[] {
 }
 
 /** Flags of the rows any triplet uses, and their count. */
-function usedRows(db: Db, count: number, rows: number): { used: Uint8Array; images: number } {
+function usedRows(db: Db, rows: number): { used: Uint8Array; images: number } {
   const used = new Uint8Array(rows);
   let images = 0;
-  eachTrainTriplet(db, count, (a, p, n) => {
+  eachTrainTriplet(db, (a, p, n) => {
     for (const r of [a, p, n]) if (!used[r]) (used[r] = 1), images++;
   });
   return { used, images };
 }
 
 /** Held-out row flags as splitByImages draws them (distinct rows ascending, shuffled, the first round(f × images)); null for no hold-out. */
-function heldRows(db: Db, count: number, rows: number, fraction: number, rand: () => number): Uint8Array | null {
+function heldRows(db: Db, rows: number, fraction: number, rand: () => number): Uint8Array | null {
   if (fraction <= 0) return null;
-  const { used, images } = usedRows(db, count, rows);
+  const { used, images } = usedRows(db, rows);
   const nHeld = Math.round(images * fraction);
   if (nHeld === 0) return null;
   const list = new Int32Array(images);
@@ -70,12 +69,12 @@ function heldRows(db: Db, count: number, rows: number, fraction: number, rand: (
 }
 
 /** Counts of each role and the distinct rows the training triplets use (with a hold-out). */
-function roleCounts(db: Db, count: number, rows: number, held: Uint8Array): { train: number; val: number; images: number } {
+function roleCounts(db: Db, rows: number, held: Uint8Array): { train: number; val: number; images: number } {
   const seen = new Uint8Array(rows);
   let train = 0;
   let val = 0;
   let images = 0;
-  eachTrainTriplet(db, count, (a, p, n) => {
+  eachTrainTriplet(db, (a, p, n) => {
     const k = held[a] + held[p] + held[n];
     if (k === 3) val++;
     if (k !== 0) return;
@@ -86,15 +85,15 @@ function roleCounts(db: Db, count: number, rows: number, held: Uint8Array): { tr
 }
 
 /**
- * The epochs' draws: blocks of BLOCK_TRIPLETS consecutive rowids in a seeded permutation, each block's
- * training triplets used in turn (a block's rest carries into the next epoch); when every block has
- * been read, a new permutation. Returns `want` triplets' rows and their indices in the source.
+ * The epochs' draws: the blocks (BLOCK_TRIPLETS consecutive triplets each) in a seeded permutation,
+ * each block's training triplets used in turn (a block's rest carries into the next epoch); when
+ * every block has been read, a new permutation. Returns `want` triplets' rows and their indices in the source.
  */
 function blockCycle(db: Db, count: number, isTrain: Role): (want: number, rand: () => number) => { rows: Int32Array; ids: Int32Array } {
   const read = trainBlockReader(db);
   const blocks = Int32Array.from({ length: Math.ceil(count / BLOCK_TRIPLETS) }, (_, i) => i);
   let cursor = blocks.length;
-  let carry: number[] = []; // [id, a, p, n, …] of the current block's training triplets not yet used
+  let carry = new Int32Array(0); // [id, a, p, n, …] of the current block's training triplets not yet used
   let head = 0;
   return (want, rand) => {
     const rows = new Int32Array(3 * want);
@@ -102,15 +101,19 @@ function blockCycle(db: Db, count: number, isTrain: Role): (want: number, rand: 
     for (let filled = 0; filled < want; ) {
       if (head >= carry.length) {
         if (cursor >= blocks.length) (shuffleInPlace(blocks, rand), (cursor = 0));
-        const from = blocks[cursor++] * BLOCK_TRIPLETS + 1;
-        const block = read(from, Math.min(count, from + BLOCK_TRIPLETS - 1));
-        carry = [];
+        const b = blocks[cursor++];
+        const t = read(b);
+        carry = new Int32Array((4 * t.length) / 3);
+        let k = 0;
+        for (let j = 0; j < t.length; j += 3) if (isTrain(t[j], t[j + 1], t[j + 2])) carry.set([b * BLOCK_TRIPLETS + j / 3, t[j], t[j + 1], t[j + 2]], 4 * k++);
+        carry = carry.subarray(0, 4 * k);
         head = 0;
-        block.forEach(([a, p, n], k) => isTrain(a, p, n) && carry.push(from - 1 + k, a, p, n));
         continue;
       }
       ids[filled] = carry[head];
-      rows.set([carry[head + 1], carry[head + 2], carry[head + 3]], 3 * filled);
+      rows[3 * filled] = carry[head + 1];
+      rows[3 * filled + 1] = carry[head + 2];
+      rows[3 * filled + 2] = carry[head + 3];
       head += 4;
       filled++;
     }
@@ -136,10 +139,10 @@ export function sqliteSplit(src: SqliteTriplets, rows: number, opts: TrainOption
   const db = openScratchReadOnly(src.path);
   try {
     const count = src.count;
-    let held = heldRows(db, count, rows, opts.validationSplit, rand);
+    let held = heldRows(db, rows, opts.validationSplit, rand);
     // Without a hold-out every triplet trains, over every row (the packed rows are the ones the triplets use): no pass.
     const all = { train: count, val: 0, images: rows };
-    let roles = held ? roleCounts(db, count, rows, held) : all;
+    let roles = held ? roleCounts(db, rows, held) : all;
     // As splitByImages: a hold-out that leaves nothing on either side holds out nothing.
     if (held && (roles.train === 0 || roles.val === 0)) (held = null), (roles = all);
     const h = held;
@@ -162,7 +165,7 @@ export function sqliteSplit(src: SqliteTriplets, rows: number, opts: TrainOption
         const evalRand = seededRandom(initSeed ^ 0x68e31da4);
         const specs: SampleSpec[] = [roles.val > 0 ? { keep: isVal, total: roles.val, k: MAX_EVAL_TRIPLETS, rand: evalRand } : { keep: isTrain, total: roles.train, k: MAX_EVAL_TRIPLETS, rand: evalRand }];
         if (derived > 0) specs.push({ keep: isTrain, total: roles.train, k: groupSampleSize(roles.train, roles.images), rand: deriveRand });
-        const [evalRows, groupRows] = sampleRows(db, count, specs);
+        const [evalRows, groupRows] = sampleRows(db, specs);
         const groups = groupRows ? trainingGroups(groupRows, identity(groupRows.length / 3)) : null;
         const draw = blockCycle(db, count, isTrain);
         return { plan, planEpoch: (r) => sqliteEpoch(draw(plan.perEpoch, r), groups, derived, deriveRand, r), evalTriplets: evalRows, evalIdx: identity(evalRows.length / 3) };

@@ -30,7 +30,8 @@ function scratchOf(name: string, count: number, rows: number, seed: number): { p
   const db = createScratch(path);
   const write = trainWriter(db);
   db.transaction(() => {
-    for (let t = 0; t < count; t++) write(triplets[3 * t], triplets[3 * t + 1], triplets[3 * t + 2]);
+    for (let t = 0; t < count; t++) write.add(triplets[3 * t], triplets[3 * t + 1], triplets[3 * t + 2]);
+    assert.equal(write.end(), count);
   })();
   db.close();
   return { path, triplets };
