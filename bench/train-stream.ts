@@ -9,10 +9,13 @@
 //   TRAIN_STREAM_EPOCHS=N    epochs per run (default 2)
 //   TRAIN_STREAM_SIZES=a,b   train-triplet counts (default 1000000,3000000)
 //   TRAIN_BIG_STORES=DIR     keep / reuse the built stores (shared with train-big-project)
+//   TRAIN_STREAM_RUNS=0      the in-process sampling comparison alone, on every size
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
 import { memorySplit } from '../src/main/ml/encoder/sources/memory.js';
 import type { SourceSplit } from '../src/main/ml/encoder/sources/source.js';
@@ -29,6 +32,17 @@ import { buildStore } from './train-big-project.js';
 const EPOCHS = Number(process.env.TRAIN_STREAM_EPOCHS ?? 2);
 const SIZES = (process.env.TRAIN_STREAM_SIZES ?? '1000000,3000000').split(',').map(Number);
 const SAMPLED_EPOCHS = 5;
+const RUNS = process.env.TRAIN_STREAM_RUNS !== '0';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Heap + array buffers in use (MB) after a full collection: what this process holds. */
+function held(): number {
+  gc();
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.arrayBuffers) / 2 ** 20;
+}
 const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 
 interface ChildResult {
@@ -53,8 +67,8 @@ function trainInChild(dir: string, streamMin: number): Promise<ChildResult> {
   });
 }
 
-/** Seconds for the source's hold-out and plan, and the mean seconds to draw one epoch. */
-function timeSampling(open: (rand: () => number) => SourceSplit): { prepare: number; epoch: number } {
+/** Seconds for the source's hold-out and plan, the mean seconds to draw one epoch, and MB held then above `base`. */
+function timeSampling(open: (rand: () => number) => SourceSplit, base: number): { prepare: number; epoch: number; mb: number } {
   const rand = seededRandom(1);
   const t0 = performance.now();
   const split = open(rand);
@@ -63,7 +77,8 @@ function timeSampling(open: (rand: () => number) => SourceSplit): { prepare: num
     const prepare = (performance.now() - t0) / 1000;
     const t1 = performance.now();
     for (let e = 0; e < SAMPLED_EPOCHS; e++) planEpoch(rand);
-    return { prepare, epoch: (performance.now() - t1) / 1000 / SAMPLED_EPOCHS };
+    const epoch = (performance.now() - t1) / 1000 / SAMPLED_EPOCHS;
+    return { prepare, epoch, mb: held() - base };
   } finally {
     split.close();
   }
@@ -75,20 +90,26 @@ function compareSampling(dir: string): void {
   const key = featureKey('mobilenet_v1_0.75_224');
   const opts = { ...DEFAULT_TRAIN_OPTIONS };
   try {
+    const base = held();
     const columns = readTransaction(db, () => activeTripletColumns(db, 'train'));
+    const count = columns.count;
     const mem = prepareTraining(db, key, columns, [], []);
-    const m = timeSampling((rand) => memorySplit(mem.packed.triplets, opts, rand));
+    columns.abc = columns.ids = columns.lines = new Int32Array(0); // as runs.ts: only the packed copy lives on
+    const m = timeSampling((rand) => memorySplit(mem.packed.triplets, opts, rand), base);
+    mem.packed.triplets = new Int32Array(0);
+    mem.packed.features = new Float32Array(0);
     process.env.TRIPLET_STUDIO_STREAM_MIN_TRIPLETS = '1';
+    const base2 = held();
     const snap = readTransaction(db, () => snapshotTrain(db, dir));
     try {
       const t0 = performance.now();
       const prepared = snap.prepare(db, key, [], []);
       const write = (performance.now() - t0) / 1000;
-      const s = timeSampling((rand) => sqliteSplit(prepared.sqlite!, prepared.packed.features.length / prepared.dim, opts, rand));
-      console.log(`sampling, ${columns.count} triplets, defaults (derived 1, no hold-out), mean of ${SAMPLED_EPOCHS} epochs of ${DEFAULT_TRAIN_OPTIONS.batchSize}-batches:`);
-      console.log(`  memory: hold-out + plan ${m.prepare.toFixed(2)} s, one epoch ${(m.epoch * 1000).toFixed(0)} ms`);
-      console.log(`  SQLite: scratch rows written ${write.toFixed(2)} s, hold-out + plan ${s.prepare.toFixed(2)} s, one epoch ${(s.epoch * 1000).toFixed(0)} ms`);
-      console.log(`  SQLite / memory: plan ${(s.prepare / m.prepare).toFixed(1)}×, epoch ${(s.epoch / m.epoch).toFixed(1)}×; load ${load()}`);
+      const s = timeSampling((rand) => sqliteSplit(prepared.sqlite!, prepared.packed.features.length / prepared.dim, opts, rand), base2);
+      console.log(`sampling, ${count} triplets, defaults (derived 1, no hold-out), mean of ${SAMPLED_EPOCHS} epochs; MB held = heap + buffers after GC while the source is planned (features included):`);
+      console.log(`  memory: hold-out + plan ${m.prepare.toFixed(2)} s, one epoch ${(m.epoch * 1000).toFixed(0)} ms, ${m.mb.toFixed(0)} MB held`);
+      console.log(`  SQLite: scratch rows written ${write.toFixed(2)} s, hold-out + plan ${s.prepare.toFixed(2)} s, one epoch ${(s.epoch * 1000).toFixed(0)} ms, ${s.mb.toFixed(0)} MB held`);
+      console.log(`  SQLite / memory: plan ${(s.prepare / m.prepare).toFixed(1)}×, epoch ${(s.epoch / m.epoch).toFixed(1)}×, held ${(s.mb / m.mb).toFixed(2)}×; load ${load()}`);
     } finally {
       snap.dispose();
       delete process.env.TRIPLET_STUDIO_STREAM_MIN_TRIPLETS;
@@ -104,10 +125,10 @@ export async function runTrainStreamBench(): Promise<void> {
   const root = keep ?? mkdtempSync(join(tmpdir(), 'ts-bench-train-stream-'));
   mkdirSync(root, { recursive: true });
   try {
-    console.log(`${EPOCHS} epoch(s) per run through Project.train (defaults, seed 1), child process each (nice 10)`);
-    console.log('set             source  first step s  RSS at it MB  peak RSS MB  wall s  epochs s     load');
+    if (RUNS) console.log(`${EPOCHS} epoch(s) per run through Project.train (defaults, seed 1), child process each (nice 10)`);
+    if (RUNS) console.log('set             source  first step s  RSS at it MB  peak RSS MB  wall s  epochs s     load');
     const peaks: Record<string, number[]> = { memory: [], sqlite: [] };
-    for (const size of SIZES) {
+    for (const size of RUNS ? SIZES : []) {
       const dir = buildStore(root, size);
       for (const [label, min] of [['memory', 1e12], ['sqlite', 1]] as const) {
         const r = await trainInChild(dir, min);
@@ -119,10 +140,10 @@ export async function runTrainStreamBench(): Promise<void> {
         );
       }
     }
-    if (SIZES.length > 1) {
+    if (RUNS && SIZES.length > 1) {
       for (const label of ['memory', 'sqlite']) console.log(`peak RSS ${label}: ${peaks[label].map((x) => x.toFixed(0)).join(' → ')} MB over ${SIZES.join(' → ')} triplets`);
     }
-    compareSampling(buildStore(root, Math.max(...SIZES)));
+    for (const size of RUNS ? [Math.max(...SIZES)] : SIZES) compareSampling(buildStore(root, size));
   } finally {
     if (!keep) rmSync(root, { recursive: true, force: true });
   }
