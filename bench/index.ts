@@ -25,6 +25,7 @@ const BENCHES: Bench[] = [
   { name: 'suggest', long: true, load: async () => (await import('./suggest.js')).runSuggestBench },
   { name: 'audit', long: true, load: async () => (await import('./audit.js')).runAuditBench },
   { name: 'train-big-project', long: true, load: async () => (await import('./train-big-project.js')).runTrainBigProjectBench },
+  { name: 'train-stream', long: true, load: async () => (await import('./train-stream.js')).runTrainStreamBench },
   { name: 'audit-duplicates', long: true, load: async () => (await import('./audit-duplicates.js')).runAuditDuplicatesBench },
 ];
 

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   let firstStep: number | null = null;
   let trainStart: number | null = null;
+  let rssAtFirstStep: number | null = null;
   try {
     const run = await project.train(
       { epochs, seed: 1 },
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
         onProgress: (p) => {
           if (p.phase !== 'train') return;
           trainStart ??= performance.now();
-          if (firstStep === null && (p.batch ?? 0) >= 1) firstStep = performance.now();
+          if (firstStep === null && (p.batch ?? 0) >= 1) (firstStep = performance.now()), (rssAtFirstStep = process.memoryUsage().rss);
         },
       },
     );
@@ -43,11 +44,13 @@ async function main(): Promise<void> {
       firstStepSeconds: firstStep === null ? null : (firstStep - t0) / 1000,
       peakRssMb: Math.max(peak / 2 ** 20, vmHwmMb() ?? 0),
       sampledPeakRssMb: peak / 2 ** 20,
+      rssAtFirstStepMb: rssAtFirstStep === null ? null : rssAtFirstStep / 2 ** 20,
       timings: run.timings,
       epochSeconds: run.epochs.map((e) => e.seconds),
       trainCount: run.trainCount,
       testAccuracy: run.testAccuracy,
       testCount: run.testCount,
+      tripletSource: run.tripletSource,
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } finally {

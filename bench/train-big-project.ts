@@ -31,7 +31,7 @@ const EPOCHS = Number(process.env.TRAIN_BIG_EPOCHS ?? 1);
 const SIZES = (process.env.TRAIN_BIG_SIZES ?? '1000000,100000,1200').split(',').map(Number);
 
 /** The project for `trainTriplets` (built once into `root`, reused when it is there). */
-function buildStore(root: string, trainTriplets: number): string {
+export function buildStore(root: string, trainTriplets: number): string {
   const dir = join(root, `train-big-${trainTriplets}`);
   if (existsSync(join(dir, 'project.sqlite'))) return dir;
   const t0 = performance.now();

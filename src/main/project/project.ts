@@ -45,6 +45,7 @@ import { noteImageImport } from '../triplets/history.js';
 import { answerSuggestion, suggestForProject, type SuggestionAnswerArgs, type SuggestOptions } from './suggest.js';
 import { fixesSinceRun } from './fixes-since.js';
 import { cachedMap, computeMap, type MapRequest } from './map.js';
+import { removeStaleScratchFiles } from './train-stream.js';
 import { ensureFeatures, featureKey, loadFeatures, prepOfRun, type EmbedReport, type EnsureFeaturesOptions } from './features.js';
 import { SimilarIndex, type SimilarOptions, type SimilarQuery } from './similar.js';
 import { encodeToFile, finishedRun, type EncodeReport } from './encode.js';
@@ -111,6 +112,7 @@ export class Project {
     const readOnly = opts.readOnly ?? !isWritable(file);
     const project = new Project(abs, openDb(file, { readonly: readOnly }), readOnly);
     if (!readOnly) failOrphanedRuns(project.db);
+    if (!readOnly) removeStaleScratchFiles(abs); // a crashed run's scratch store (train-stream.ts)
     return project;
   }
 

@@ -12,10 +12,9 @@ import { isAbortError } from '../jobs/abort.js';
 import { defaultTrainOptions, trainEncoder } from '../ml/index.js';
 import { readTransaction, type Db } from '../store/db.js';
 import { insertRunningRun } from '../store/runs.js';
-import { activeTripletColumns } from '../store/triplet-columns.js';
-import { activeTripletsOf } from '../store/triplets.js';
+import { activeTripletsOf, type SnapshotTriplet } from '../store/triplets.js';
 import { ensureFeatures, featureKey, loadFeatures, prepOfRun, resolvePrep } from './features.js';
-import { prepareTraining, runImageIds } from './train-input.js';
+import { snapshotTrain, type TrainSnapshot } from './train-stream.js';
 import { describeLeftOut } from '../../shared/left-out.js';
 import { recordRunInputs } from './left-out.js';
 import { processStartTime } from './liveness.js';
@@ -53,10 +52,19 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
   assertBackbone(options.backbone);
   // The preprocessing is recorded with the run's options (the backbone's default unless chosen).
   Object.assign(options, resolvePrep(options.backbone, { resize: options.resize, exif: options.exif }));
-  const key = featureKey(options.backbone, prepOfRun(options));
   // The run's snapshot: ids and labels read in one transaction; edits made while it trains do not reach it.
-  // Train triplets as columns (no object per triplet: a million take 20 MB); test ones as objects (scored one by one).
-  const { train, test } = readTransaction(db, () => ({ train: activeTripletColumns(db, 'train'), test: activeTripletsOf(db, 'test') }));
+  // Train triplets as columns (no object per triplet: a million take 20 MB) or, for a large set, copied into
+  // the run's scratch store (train-stream.ts); test ones as objects (scored one by one).
+  const { train, test } = readTransaction(db, () => ({ train: snapshotTrain(db, projectDir), test: activeTripletsOf(db, 'test') }));
+  try {
+    return await trainSnapshot(db, projectDir, options, train, test, opts);
+  } finally {
+    train.dispose(); // the scratch file goes whether the run finished, was cancelled or failed
+  }
+}
+
+async function trainSnapshot(db: Db, projectDir: string, options: TrainOptions, train: TrainSnapshot, test: SnapshotTriplet[], opts: RunOptions): Promise<RunSummary> {
+  const key = featureKey(options.backbone, prepOfRun(options));
   if (train.count === 0) throw new AppError('BAD_ARGUMENTS', 'There are no active training triplets: import a train file first.');
   const runId = insertRunningRun(db, JSON.stringify(options), process.pid, processStartTime(process.pid));
   const rel = modelDirOf(runId);
@@ -73,16 +81,17 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
   };
   try {
     const embedded = await timed('features', () =>
-      ensureFeatures(db, options.backbone, { imageIds: runImageIds(train, test), backend: options.backend, prep: key.prep, signal: opts.signal, onProgress: opts.onProgress }),
+      ensureFeatures(db, options.backbone, { imageIds: train.imageIds(test), backend: options.backend, prep: key.prep, signal: opts.signal, onProgress: opts.onProgress }),
     );
     opts.signal?.throwIfAborted();
-    const prepared = prepareTraining(db, key, train, test, embedded.leftOut);
+    const prepared = train.prepare(db, key, test, embedded.leftOut);
     recordRunInputs(db, runId, key, prepared.leftOut);
     if (prepared.count === 0) throw new AppError('BAD_ARGUMENTS', `None of the ${train.count} train triplets can be used. ${describeLeftOut(prepared.leftOut)}`);
     const enc = await timed('train', () =>
       trainEncoder({
         dim: prepared.dim,
         packed: prepared.packed, // handed over to the worker (not copied)
+        sqlite: prepared.sqlite, // large sets: the triplets stay in the run's scratch store
         options,
         signal: opts.signal,
         onRefitProgress: (done, total) => opts.onProgress?.({ phase: 'refit', done, total }),
@@ -114,7 +123,7 @@ export async function trainRun(db: Db, projectDir: string, partial: Partial<Trai
       bestEpoch: enc.bestEpoch,
       testAccuracy: accuracyOf(predictions),
       baselineAccuracy: accuracyOf(baseline),
-      validation: { heldImages: enc.valImages, triplets: enc.valCount, unused: enc.unusedCount } satisfies RunValidation,
+      validation: { heldImages: enc.valImages, triplets: enc.valCount, unused: enc.unusedCount, tripletSource: enc.tripletSource } satisfies RunValidation,
     };
     try {
       const snapshot = new Map(test.map((t) => [t.id, t]));

@@ -82,6 +82,7 @@ export function toRunSummary(db: Db, r: RunRow): RunSummary {
     weights: r.weights ?? null,
     leftOut: r.left_out ? JSON.parse(r.left_out) : null,
     validation: r.validation ? (JSON.parse(r.validation) as RunValidation) : null,
+    tripletSource: r.validation ? ((JSON.parse(r.validation) as RunValidation).tripletSource ?? null) : null,
   };
 }
 

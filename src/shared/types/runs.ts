@@ -73,6 +73,8 @@ export interface RunSummary {
   leftOut?: LeftOut | null;
   /** What validation used (null for runs from before it was recorded). */
   validation?: RunValidation | null;
+  /** Where training drew its triplets from (validation.tripletSource; null for runs from before it was recorded). */
+  tripletSource?: 'memory' | 'sqlite' | null;
 }
 
 /** Why an image has no features. */
@@ -103,6 +105,8 @@ export interface RunValidation {
   triplets: number;
   /** Training triplets used by neither side (they mix held-out and training images). */
   unused: number;
+  /** Where training drew its triplets from: all in memory, or streamed from the run's SQLite scratch store (large sets). */
+  tripletSource?: 'memory' | 'sqlite';
 }
 
 export interface EvaluateResult {

@@ -125,7 +125,7 @@ test('a run validating on held-out images records what validation used', { skip 
   assert.ok(run.valCount > 0 && run.valCount === run.validation?.triplets, `${run.valCount} validation triplets`);
   assert.equal(run.trainCount + run.valCount + run.validation!.unused, 120, 'every train triplet accounted for');
   const plain = await project.train({ epochs: 2, seed: 1, validationSplit: 0 });
-  assert.deepEqual(plain.validation, { heldImages: 0, triplets: 0, unused: 0 });
+  assert.deepEqual(plain.validation, { heldImages: 0, triplets: 0, unused: 0, tripletSource: 'memory' });
   assert.equal(plain.trainCount, 120);
 });
 

@@ -122,8 +122,9 @@ function describeRun(r: RunSummary): string {
   ].join('\n');
 }
 
-/** " (N images held out, M triplets unused)" when the run validated on held-out images. */
+/** " (N images held out, M triplets unused)" when the run validated on held-out images; ", streamed from SQLite" for a large set. */
 function validationNote(r: RunSummary): string {
   const v = r.validation;
-  return v && v.heldImages > 0 ? ` (${v.heldImages} images held out, ${v.unused} triplets unused)` : '';
+  const streamed = r.tripletSource === 'sqlite' ? ', streamed from SQLite' : '';
+  return (v && v.heldImages > 0 ? ` (${v.heldImages} images held out, ${v.unused} triplets unused)` : '') + streamed;
 }

@@ -5,13 +5,14 @@ import type { EpochMetric, TrainOptions } from '../../../shared/types.js';
 import { tf } from '../backend/tfjs.js';
 import { createFastEncoder, createLayersEncoder, type EncoderNet, memberWeightName, type NamedWeight, tfDistance, tfTripletLoss } from './model.js';
 import { ensembleForward, evaluate, gatherFeatures, type HostFeatures } from './evaluate.js';
-import { splitByImages } from './holdout.js';
 
 export { ensembleForward } from './evaluate.js';
 import { seededRandom } from './rng.js';
-import { distinctImages, epochPlan, epochSampler } from './schedule.js';
 import { uniqueRows, uniqueWorthIt } from './unique.js';
-import { epochPlanner, type EpochTriplets } from './miners/epochs.js';
+import type { EpochTriplets } from './miners/epochs.js';
+import { memorySplit } from './sources/memory.js';
+import type { SourceSplit, SqliteTriplets, TripletSourceKind } from './sources/source.js';
+import { sqliteSplit } from './sources/sqlite.js';
 import { engineOf, memberStepSeed, type TrainEngine, type TrainEngineName } from './engine.js';
 import { createOrtEngine } from './ort/engine.js';
 
@@ -31,8 +32,10 @@ export interface FitInput {
   dim: number;
   /** rows × dim feature matrix. */
   features: Float32Array;
-  /** Triplets as row indices into `features`: [a0, p0, n0, a1, p1, n1, …]. */
+  /** Triplets as row indices into `features`: [a0, p0, n0, a1, p1, n1, …] (empty with `sqlite`). */
   triplets: Int32Array;
+  /** Large sets: the triplets are in this scratch store instead (sources/sqlite.ts), not in `triplets`. */
+  sqlite?: SqliteTriplets;
   options: TrainOptions;
   /** 'layers' uses stock tf.layers.dense (benchmark only). */
   impl?: 'fast' | 'layers';
@@ -72,6 +75,8 @@ export interface FitResult {
   valImages: number;
   seed: number;
   seconds: number;
+  /** Where the triplets were drawn from: the packed array ('memory') or the run's scratch store ('sqlite'). */
+  tripletSource: TripletSourceKind;
 }
 
 const PROGRESS_INTERVAL_MS = 200;
@@ -198,27 +203,36 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
   const opts = input.options;
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   const rand = seededRandom(seed);
-  const count = input.triplets.length / 3;
+  const count = input.sqlite ? input.sqlite.count : input.triplets.length / 3;
   if (!Number.isInteger(count) || count === 0) throw new Error('trainEncoder: no training triplets');
-  const split = splitByImages(input.triplets, opts.validationSplit, rand);
-  const trainIdx = split.train;
-  // Without a hold-out, "validation" metrics are measured on the training triplets (no dropout)
-  // and the last epoch is kept: the epoch count is then the choice (see ../defaults.ts).
-  const validating = split.val.length > 0;
-  const valIdx = validating ? split.val : trainIdx;
+  const source = openSource(input, rand);
+  try {
+    return await fitFrom(input, source, seed, rand, cb, t0);
+  } finally {
+    source.close();
+  }
+}
+
+/** The hold-out of the input's triplets: from the packed array, or streamed from its scratch store. */
+function openSource(input: FitInput, rand: () => number): SourceSplit {
+  if (!input.sqlite) return memorySplit(input.triplets, input.options, rand);
+  return sqliteSplit(input.sqlite, input.features.length / input.dim, input.options, rand);
+}
+
+async function fitFrom(input: FitInput, split: SourceSplit, seed: number, rand: () => number, cb: FitCallbacks, t0: number): Promise<FitResult> {
+  const opts = input.options;
+  const validating = split.validating;
   // Mirrored rows equal to the plain ones augment nothing: skipped, so the unique path sees one image, not two.
   const flips = input.flipped !== undefined && !sameValues(input.flipped, input.features);
   const feats = hostFeatures(input, flips);
   const shape = { inputDim: input.dim, hidden: opts.hidden, embedding: opts.embedding };
   const initSeed = Math.floor(rand() * 2 ** 31);
   const flipRand = flips ? seededRandom(initSeed ^ 0x5bd1e995) : undefined;
+  // Planned before the nets exist (nothing to release if it fails); it draws nothing from `rand`.
+  const { plan, planEpoch, evalTriplets, evalIdx } = split.planner(initSeed);
   const create = input.impl === 'layers' ? createLayersEncoder : createFastEncoder;
   // Member 0 starts from exactly the weights a single encoder would (an ensemble of 1 is the old model).
   const nets = Array.from({ length: opts.ensemble ?? 1 }, (_, k) => create(shape, k === 0 ? initSeed : (initSeed + k * 104729) % 2 ** 31));
-  const plan = epochPlan(trainIdx.length, distinctImages(input.triplets, trainIdx), opts);
-  // Capped epochs (large sets) sample the user's triplets; full epochs shuffle them all (the old behaviour).
-  const sample = plan.full ? undefined : epochSampler(trainIdx, plan, rand);
-  const planEpoch = epochPlanner(input.triplets, trainIdx, opts.derived ?? 0, seededRandom(initSeed ^ 0x2545f491), sample);
   const unique = input.impl !== 'layers' && input.unique !== false;
   const engine = await createEngine(input, nets, unique);
   const epochs: EpochMetric[] = [];
@@ -249,7 +263,7 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
           cb.onProgress({ epoch, epochs: opts.epochs, batch: b + 1, batches, loss: lossSum / seen });
         }
       }
-      const val = evaluate(engine.nets(), feats, input.triplets, valIdx, opts);
+      const val = evaluate(engine.nets(), feats, evalTriplets, evalIdx, opts);
       const metric: EpochMetric = { epoch, loss: lossSum / seen, valLoss: val.loss, valAccuracy: val.accuracy, seconds: (performance.now() - te) / 1000 };
       epochs.push(metric);
       // The epoch's last report: its mean loss and the validation accuracy of this same epoch.
@@ -269,12 +283,13 @@ export async function fitEncoder(input: FitInput, cb: FitCallbacks = {}): Promis
     weights: best!.weights,
     epochs,
     bestEpoch: best!.epoch,
-    trainCount: trainIdx.length,
+    trainCount: split.trainCount,
     tripletsPerEpoch: plan.perEpoch,
-    valCount: split.val.length,
+    valCount: split.valCount,
     unusedCount: split.unused,
     valImages: split.heldImages,
     seed,
     seconds: (performance.now() - t0) / 1000,
+    tripletSource: split.kind,
   };
 }

@@ -9,6 +9,7 @@ import { tfjsBackendOf } from './engine.js';
 import type { FitInput, FitResult, TrainProgress } from './fit.js';
 import { loadOrtForTraining } from './ort/load.js';
 import type { TrainWorkerProgress, TrainWorkerResult } from './train-worker.js';
+import type { SqliteTriplets } from './sources/source.js';
 
 export type { TrainProgress } from './fit.js';
 
@@ -40,6 +41,8 @@ interface TrainEncoderUnpacked extends TrainEncoderCommon {
  */
 interface TrainEncoderPacked extends TrainEncoderCommon {
   packed: Pick<FitInput, 'features' | 'triplets'>;
+  /** Large sets: the triplets are in this scratch store (packed.triplets is then empty; sources/sqlite.ts). */
+  sqlite?: SqliteTriplets;
 }
 
 export type TrainEncoderArgs = TrainEncoderUnpacked | TrainEncoderPacked;
@@ -90,7 +93,8 @@ export async function trainEncoder(args: TrainEncoderArgs): Promise<TrainedEncod
   const parsed = trainOptionsSchema.safeParse(args.options);
   if (!parsed.success) throw new AppError('BAD_ARGUMENTS', `Invalid training options: ${parsed.error.message}`);
   const packed = 'packed' in args ? args.packed : null;
-  if ((packed ? packed.triplets.length : tripletCount((args as TrainEncoderUnpacked).train)) === 0) throw new AppError('BAD_ARGUMENTS', 'No training triplets.');
+  const sqlite = 'packed' in args ? args.sqlite : undefined;
+  if ((sqlite ? sqlite.count : packed ? packed.triplets.length : tripletCount((args as TrainEncoderUnpacked).train)) === 0) throw new AppError('BAD_ARGUMENTS', 'No training triplets.');
   // Fails early (with the reason) when a forced backend is unavailable; also lets embedFeatures use tf here.
   // No backend given: the one measured fastest on this machine (remembered; backend/train-choice.ts).
   const backend = parsed.data.backend ?? ((await chooseTrainBackend()).chosen as TrainBackendName);
@@ -98,7 +102,7 @@ export async function trainEncoder(args: TrainEncoderArgs): Promise<TrainedEncod
   // Forced but missing: the reason, before the worker starts.
   if (backend === 'onnxruntime') await loadOrtForTraining().catch((err: Error) => { throw new AppError('BAD_ARGUMENTS', `Backend "onnxruntime" is not available: ${err.message}.`); });
   const rows = packed ?? packTraining(args.dim, (args as TrainEncoderUnpacked).features, (args as TrainEncoderUnpacked).train);
-  const input: FitInput = { dim: args.dim, ...rows, options: { ...parsed.data, backend } };
+  const input: FitInput = { dim: args.dim, ...rows, ...(sqlite ? { sqlite } : {}), options: { ...parsed.data, backend } };
   args.signal?.throwIfAborted(); // aborted while the backend was initialising
   // Cancel terminates the worker: training stops mid-batch and nothing of it is kept. Not while
   // onnxruntime runs (terminating then aborts the process): the worker is asked, stops after its
@@ -117,5 +121,5 @@ export async function trainEncoder(args: TrainEncoderArgs): Promise<TrainedEncod
     },
   });
   const f = r.result;
-  return { weights: f.weights, epochs: f.epochs, bestEpoch: f.bestEpoch, trainCount: f.trainCount, tripletsPerEpoch: f.tripletsPerEpoch, valCount: f.valCount, unusedCount: f.unusedCount, valImages: f.valImages, backend: r.backend, seconds: f.seconds, seed: f.seed };
+  return { weights: f.weights, epochs: f.epochs, bestEpoch: f.bestEpoch, trainCount: f.trainCount, tripletsPerEpoch: f.tripletsPerEpoch, valCount: f.valCount, unusedCount: f.unusedCount, valImages: f.valImages, backend: r.backend, seconds: f.seconds, seed: f.seed, tripletSource: f.tripletSource };
 }

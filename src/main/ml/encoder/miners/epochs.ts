@@ -21,6 +21,8 @@ export interface EpochTriplets {
   order: Int32Array;
   /** The user's triplets of this epoch (indices into the planner's `triplets`), before any derived ones. */
   own: Int32Array;
+  /** The SQLite source only: each of `own`'s triplets as its index in the source (rowid − 1). */
+  ids?: Int32Array;
 }
 
 /**
