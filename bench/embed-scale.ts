@@ -31,7 +31,8 @@ async function makeImages(dir: string, n: number): Promise<void> {
       for (let p = 0; p < size * size; p++) {
         px[p * 3] = (i * 37 + p) & 255;
         px[p * 3 + 1] = ((i >> 8) * 53 + (p >> 6) * 4) & 255;
-        px[p * 3 + 2] = (i * 11 + (p & 63) * 4) & 255;
+        // (i >> 16) too: with only i's low two bytes, 100,000 files held 65,536 distinct images.
+        px[p * 3 + 2] = (i * 11 + (i >> 16) * 97 + (p & 63) * 4) & 255;
       }
       jobs.push(sharp(px, { raw: { width: size, height: size, channels: 3 } }).jpeg({ quality: 85 }).toFile(join(sub, `img-${i}.jpg`)));
     }
@@ -96,6 +97,7 @@ export async function runEmbedScaleBench(): Promise<void> {
     t = performance.now();
     const imported = await project.importImages(join(work, 'images'));
     console.log(`imported ${imported.added} in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+    if (imported.added !== n) throw new Error(`expected ${n} distinct images, imported ${imported.added} (${imported.duplicates.length} duplicates)`);
     const count = () => project.db.prepare('SELECT COUNT(*) FROM feature_cache WHERE backbone = ?').pluck().get(BACKBONE) as number;
 
     const first = await embedRun(project, 'run 1 (cancelled at 50%)', 0.5);
