@@ -1,7 +1,7 @@
 // One training run of bench/train-big-project.ts in its own process, so its peak RSS is the run's
 // alone (the store was built by the parent): opens the project as the CLI does, trains through
 // Project.train, and prints one JSON line with the times, the peak RSS and the run's summary.
-// argv: projectDir epochs
+// argv: projectDir epochs [seed, default 1]
 import { readFileSync } from 'node:fs';
 import { Project } from '../src/main/project/project.js';
 
@@ -16,7 +16,7 @@ function vmHwmMb(): number | null {
 }
 
 async function main(): Promise<void> {
-  const [dir, epochsArg] = process.argv.slice(2);
+  const [dir, epochsArg, seedArg] = process.argv.slice(2);
   const epochs = Number(epochsArg);
   let peak = process.memoryUsage().rss;
   const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   let rssAtFirstStep: number | null = null;
   try {
     const run = await project.train(
-      { epochs, seed: 1 },
+      { epochs, seed: Number(seedArg ?? 1) },
       {
         onProgress: (p) => {
           if (p.phase !== 'train') return;
