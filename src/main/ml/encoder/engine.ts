@@ -7,14 +7,21 @@ import type { EncoderNet, NamedWeight } from './model.js';
 
 export type TrainEngineName = 'tfjs' | 'onnxruntime';
 
+/** The step after this one: its batch size and step seed (TrainEngine.step). */
+export interface NextStep {
+  m: number;
+  stepSeed: number;
+}
+
 export interface TrainEngine {
   readonly name: TrainEngineName;
   /**
    * One step of every member on the batch whose feature rows (into feats, plain then mirrored) are
    * `idx`: all anchors, then positives, then negatives (m each). Member k's dropout masks derive
-   * from stepSeed + k·7919 (model.ts dropoutMask). Returns the members' mean loss.
+   * from stepSeed + k·7919 (model.ts dropoutMask). Returns the members' mean loss. `next`, when
+   * given, is the following step's size and seed: an engine may draw its masks while this one runs.
    */
-  step(feats: HostFeatures, idx: Int32Array, m: number, stepSeed: number): Promise<number>;
+  step(feats: HostFeatures, idx: Int32Array, m: number, stepSeed: number, next?: NextStep): Promise<number>;
   /** Current weights of every member, member after member (4 arrays each, member names: model.ts memberWeightName). */
   read(): NamedWeight[];
   /** tf nets holding the current weights (for evaluate()). */

@@ -35,19 +35,21 @@ class StepBuffers {
 export const ortStepTiming = { steps: 0, jsMs: 0, runMs: 0 };
 
 /**
- * Whether an ensemble trains one member per thread (member-pool.ts): when there are members and
- * cores for it, unless TRIPLET_STUDIO_ORT_MEMBER_THREADS=0 (or a thread count set for the one-session
- * engine's own executor, TRIPLET_STUDIO_ORT_TRAIN_THREADS).
+ * Whether the members train in threads of their own (member-pool.ts): whenever there are 2 cores or
+ * more — an ensemble's members then run at once, and even one encoder gains, as this thread draws
+ * the next step's masks while the member runs the step (one encoder at batch 64: see README) —
+ * unless TRIPLET_STUDIO_ORT_MEMBER_THREADS=0 (or a thread count set for the one-session engine's own
+ * executor, TRIPLET_STUDIO_ORT_TRAIN_THREADS).
  */
-function memberThreads(members: number): boolean {
-  if (members < 2 || availableParallelism() < 2) return false;
+function memberThreads(): boolean {
+  if (availableParallelism() < 2) return false;
   if (process.env.TRIPLET_STUDIO_ORT_MEMBER_THREADS === '0' || process.env.TRIPLET_STUDIO_ORT_TRAIN_THREADS) return false;
   return true;
 }
 
 export async function createOrtEngine(nets: EncoderNet[], dim: number, opts: TrainOptions): Promise<TrainEngine> {
   const spec = { dim, hidden: opts.hidden, embedding: opts.embedding, distance: opts.distance, margin: opts.margin, learningRate: opts.learningRate, dropout: opts.dropout, weightDecay: opts.weightDecay ?? 0 };
-  if (memberThreads(nets.length)) return createOrtMemberPool(nets, dim, opts, spec);
+  if (memberThreads()) return createOrtMemberPool(nets, dim, opts, spec);
   const trainer = await OrtTrainer.create(spec, nets.map((n) => n.read()));
   const buffers = new StepBuffers(dim, opts.hidden, nets.length, opts.dropout > 0);
   // The tf nets lag behind until evaluated: synced at most once per step count.

@@ -7,12 +7,13 @@
 import type { Worker } from 'node:worker_threads';
 import type { TrainOptions } from '../../../../shared/types.js';
 import { startWorker } from '../../../util/worker.js';
-import type { TrainEngine } from '../engine.js';
+import type { NextStep, TrainEngine } from '../engine.js';
 import type { HostFeatures } from '../evaluate.js';
 import { type EncoderNet, memberWeightName, WEIGHT_NAMES } from '../model.js';
 import { ortStepTiming } from './engine.js';
 import type { FromMemberWorker, MemberWorkerInput, ToMemberWorker } from './member-worker.js';
 import type { StepGraphSpec } from './step-graph.js';
+import { drawMasks } from './masks.js';
 import { assignWeights, gatherInto } from './step-inputs.js';
 
 const WORKER_URL = new URL('./member-worker.js', import.meta.url);
@@ -56,12 +57,61 @@ class Member {
   }
 }
 
+/** A zeroed Float32Array of `n` values in shared memory. */
+const sharedFloats = (n: number): Float32Array => new Float32Array(new SharedArrayBuffer(4 * n));
+
+type MaskPair = [Float32Array, Float32Array];
+
+/**
+ * Each member's masks in two slots: the parent draws a step's masks into one slot while the members
+ * run the previous step from the other, so drawing them (~1 ms per member per step at batch 64, the
+ * biggest piece of JS in a step) overlaps the step instead of preceding it.
+ */
+class MaskSlots {
+  readonly slots: [MaskPair, MaskPair][];
+  private ready: { slot: 0 | 1; m: number; stepSeed: number } | null = null;
+
+  constructor(
+    members: number,
+    private readonly spec: StepGraphSpec,
+    rows: number,
+  ) {
+    const pair = (): MaskPair => [sharedFloats(rows * spec.dim), sharedFloats(rows * spec.hidden)];
+    this.slots = Array.from({ length: members }, () => [pair(), pair()]);
+  }
+
+  /** The slot holding the masks of step (m, stepSeed): drawn ahead by `prepare`, else drawn now. */
+  take(m: number, stepSeed: number): 0 | 1 {
+    const r = this.ready;
+    this.ready = null;
+    if (r && r.m === m && r.stepSeed === stepSeed) return r.slot;
+    const slot = r ? r.slot : 0;
+    this.draw(slot, m, stepSeed);
+    return slot;
+  }
+
+  /** Draws the masks of the next step into the slot the running step does not read. */
+  prepare(running: 0 | 1, next: { m: number; stepSeed: number }): void {
+    const slot = running === 0 ? 1 : 0;
+    this.draw(slot, next.m, next.stepSeed);
+    this.ready = { slot, m: next.m, stepSeed: next.stepSeed };
+  }
+
+  private draw(slot: 0 | 1, m: number, stepSeed: number): void {
+    this.slots.forEach((pair, k) => {
+      const [m0, m1] = pair[slot];
+      drawMasks([m0.subarray(0, 3 * m * this.spec.dim), m1.subarray(0, 3 * m * this.spec.hidden)], this.spec.dropout, stepSeed, k);
+    });
+  }
+}
+
 export async function createOrtMemberPool(nets: EncoderNet[], dim: number, opts: TrainOptions, spec: StepGraphSpec): Promise<TrainEngine> {
-  const x = new Float32Array(new SharedArrayBuffer(4 * 3 * opts.batchSize * dim));
+  const x = sharedFloats(3 * opts.batchSize * dim);
   const initial = nets.map((net) => net.read());
   const shared = initial.map((ws) => ws.map((w) => inShared(w.data)));
+  const masks = spec.dropout > 0 ? new MaskSlots(nets.length, spec, 3 * opts.batchSize) : null;
   const members = nets.map((_, k) => {
-    const input: MemberWorkerInput = { spec, k, initial: initial[k], weights: shared[k], x };
+    const input: MemberWorkerInput = { spec, k, initial: initial[k], weights: shared[k], x, masks: masks?.slots[k] };
     return new Member(startWorker(WORKER_URL, input));
   });
   try {
@@ -72,15 +122,27 @@ export async function createOrtMemberPool(nets: EncoderNet[], dim: number, opts:
   }
   let steps = 0;
   let synced = 0;
-  const weightsOf = (k: number) => shared[k].map((w, i) => ({ name: WEIGHT_NAMES[i], shape: initial[k][i].shape.slice(), data: new Float32Array(w) }));
+  let published = true;
+  const weightsOf = (k: number) => {
+    // Never silently stale: reading after a step told of a next one would see older weights.
+    if (!published) throw new Error('ORT member pool: weights read after a step that did not publish them (a step with `next`)');
+    return shared[k].map((w, i) => ({ name: WEIGHT_NAMES[i], shape: initial[k][i].shape.slice(), data: new Float32Array(w) }));
+  };
   return {
     name: 'onnxruntime',
-    async step(feats: HostFeatures, idx: Int32Array, m: number, stepSeed: number) {
+    async step(feats: HostFeatures, idx: Int32Array, m: number, stepSeed: number, next?: NextStep) {
       if (idx.length * dim > x.length) throw new Error(`ORT member pool: a batch of ${m} is larger than the batch size ${opts.batchSize}`);
       const t0 = performance.now();
       gatherInto(feats, idx, x);
+      const slot = masks ? masks.take(m, stepSeed) : 0;
       const t1 = performance.now();
-      const replies = await Promise.all(members.map((mb) => mb.reply({ op: 'step', m, stepSeed })));
+      // Weights are published after the last step before a read: fit reads them only between epochs,
+      // after a step with no `next`.
+      published = !next;
+      const running = Promise.all(members.map((mb) => mb.reply({ op: 'step', m, slot, publish: published })));
+      // While the members run: the next step's masks.
+      if (masks && next) masks.prepare(slot, next);
+      const replies = await running;
       ortStepTiming.steps++;
       ortStepTiming.jsMs += t1 - t0;
       ortStepTiming.runMs += performance.now() - t1;

@@ -77,6 +77,16 @@ test('ORT training step = tfjs step: ensemble of 2 on the parallel executor (2 t
   }
 });
 
+test('ORT training step = tfjs step: one encoder in this thread (TRIPLET_STUDIO_ORT_MEMBER_THREADS=0, no member thread)', { skip: ortMissing }, async () => {
+  process.env.TRIPLET_STUDIO_ORT_MEMBER_THREADS = '0';
+  try {
+    const { tfjs, ort } = await both({ ...base, distance: 'l1' });
+    tfjs.weights.forEach((w, i) => assert.ok(maxDiff(w.data, ort.weights[i].data) < 1e-5, `${w.name}: engines differ`));
+  } finally {
+    delete process.env.TRIPLET_STUDIO_ORT_MEMBER_THREADS;
+  }
+});
+
 test('Adam moments sinking into float32 denormals are flushed to zero; real moments are kept', () => {
   const a = Float32Array.from([1e-8, -3e-20, 1.4e-45, -1e-40, 5e-31, 0, 2e-30]);
   assert.ok(a[2] > 0 && a[3] < 0, 'the denormals exist in float32');
