@@ -4,6 +4,7 @@
 // (member-worker.ts) on the same batch rows, written once into shared memory; each member copies its
 // weights into shared buffers after a step, read here without a message. Same masks, same steps as
 // the one-thread engine.
+import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { TrainOptions } from '../../../../shared/types.js';
 import { startWorker } from '../../../util/worker.js';
@@ -109,7 +110,9 @@ export async function createOrtMemberPool(nets: EncoderNet[], dim: number, opts:
   const x = sharedFloats(3 * opts.batchSize * dim);
   const initial = nets.map((net) => net.read());
   const shared = initial.map((ws) => ws.map((w) => inShared(w.data)));
-  const masks = spec.dropout > 0 ? new MaskSlots(nets.length, spec, 3 * opts.batchSize) : null;
+  // The parent draws the masks only when a core is spare for it (one encoder on 2 cores); with a
+  // member per core, a third busy thread would only slow the members (measured on the 1M run).
+  const masks = spec.dropout > 0 && nets.length < availableParallelism() ? new MaskSlots(nets.length, spec, 3 * opts.batchSize) : null;
   const members = nets.map((_, k) => {
     const input: MemberWorkerInput = { spec, k, initial: initial[k], weights: shared[k], x, masks: masks?.slots[k] };
     return new Member(startWorker(WORKER_URL, input));
@@ -134,14 +137,14 @@ export async function createOrtMemberPool(nets: EncoderNet[], dim: number, opts:
       if (idx.length * dim > x.length) throw new Error(`ORT member pool: a batch of ${m} is larger than the batch size ${opts.batchSize}`);
       const t0 = performance.now();
       gatherInto(feats, idx, x);
-      const slot = masks ? masks.take(m, stepSeed) : 0;
+      const slot = masks ? masks.take(m, stepSeed) : null;
       const t1 = performance.now();
       // Weights are published after the last step before a read: fit reads them only between epochs,
       // after a step with no `next`.
       published = !next;
-      const running = Promise.all(members.map((mb) => mb.reply({ op: 'step', m, slot, publish: published })));
+      const running = Promise.all(members.map((mb) => mb.reply({ op: 'step', m, masks: slot === null ? { stepSeed } : { slot }, publish: published })));
       // While the members run: the next step's masks.
-      if (masks && next) masks.prepare(slot, next);
+      if (masks && slot !== null && next) masks.prepare(slot, next);
       const replies = await running;
       ortStepTiming.steps++;
       ortStepTiming.jsMs += t1 - t0;
