@@ -19,8 +19,8 @@ const BLOCK = 64;
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-/** Heap + array buffers in use (MB) after a full collection. */
-function used(): number {
+/** Heap + array buffers in use (MB) after a full collection: what this process holds. */
+export function used(): number {
   gc();
   const m = process.memoryUsage();
   return (m.heapUsed + m.arrayBuffers) / 2 ** 20;

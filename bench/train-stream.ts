@@ -14,8 +14,6 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
 import { memorySplit } from '../src/main/ml/encoder/sources/memory.js';
 import type { SourceSplit } from '../src/main/ml/encoder/sources/source.js';
@@ -28,21 +26,13 @@ import { openDb, readTransaction } from '../src/main/store/db.js';
 import { activeTripletColumns } from '../src/main/store/triplet-columns.js';
 import { repoRoot, sharedModelsDir } from '../test/helpers/shared.js';
 import { buildStore } from './train-big-project.js';
+import { used } from './train-big-reads.js';
 
 const EPOCHS = Number(process.env.TRAIN_STREAM_EPOCHS ?? 2);
 const SIZES = (process.env.TRAIN_STREAM_SIZES ?? '1000000,3000000').split(',').map(Number);
 const SAMPLED_EPOCHS = 5;
 const RUNS = process.env.TRAIN_STREAM_RUNS !== '0';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-/** Heap + array buffers in use (MB) after a full collection: what this process holds. */
-function held(): number {
-  gc();
-  const m = process.memoryUsage();
-  return (m.heapUsed + m.arrayBuffers) / 2 ** 20;
-}
 const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 
 interface ChildResult {
@@ -78,7 +68,7 @@ function timeSampling(open: (rand: () => number) => SourceSplit, base: number): 
     const t1 = performance.now();
     for (let e = 0; e < SAMPLED_EPOCHS; e++) planEpoch(rand);
     const epoch = (performance.now() - t1) / 1000 / SAMPLED_EPOCHS;
-    return { prepare, epoch, mb: held() - base };
+    return { prepare, epoch, mb: used() - base };
   } finally {
     split.close();
   }
@@ -90,7 +80,7 @@ function compareSampling(dir: string): void {
   const key = featureKey('mobilenet_v1_0.75_224');
   const opts = { ...DEFAULT_TRAIN_OPTIONS };
   try {
-    const base = held();
+    const base = used();
     const columns = readTransaction(db, () => activeTripletColumns(db, 'train'));
     const count = columns.count;
     const mem = prepareTraining(db, key, columns, [], []);
@@ -99,7 +89,7 @@ function compareSampling(dir: string): void {
     mem.packed.triplets = new Int32Array(0);
     mem.packed.features = new Float32Array(0);
     process.env.TRIPLET_STUDIO_STREAM_MIN_TRIPLETS = '1';
-    const base2 = held();
+    const base2 = used();
     const snap = readTransaction(db, () => snapshotTrain(db, dir));
     try {
       const t0 = performance.now();
