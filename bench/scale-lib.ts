@@ -75,3 +75,29 @@ export async function trainAndScore(set: ScaleSet, over: Partial<TrainOptions>, 
 export const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
 export const sd = (xs: number[]): number => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((s, x) => s + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
 export const meanSd = (xs: number[]): string => `${mean(xs).toFixed(3)} ± ${sd(xs).toFixed(3)}`;
+
+/** One row of a bench table. */
+export interface Row {
+  what: string;
+  detail: string;
+  value: number;
+  unit: string;
+  note?: string;
+}
+
+/** The parts named on the command line (`npm run bench -- scale tps rule`), else all of them. */
+export function partsFromArgs<P extends string>(parts: Record<P, unknown>): P[] {
+  const named = process.argv.slice(2).filter((a): a is P => a in parts);
+  return named.length ? named : (Object.keys(parts) as P[]);
+}
+
+/** Runs the given parts in turn, printing one table per part; returns all their rows. */
+export async function runParts<P extends string>(parts: Record<P, () => Promise<Row[]>>, which: P[]): Promise<Row[]> {
+  const all: Row[] = [];
+  for (const p of which) {
+    const rows = await parts[p]();
+    console.table(rows.map((r) => ({ ...r, value: Number(r.value.toFixed(3)), note: r.note ?? '' })));
+    all.push(...rows);
+  }
+  return all;
+}

@@ -27,15 +27,7 @@ import type { Db } from '../src/main/store/db.js';
 import { allFeatureBlobs, featureMatrix } from '../src/main/store/features.js';
 import { makeFeatureStore, STORE_KEY } from './feature-store-data.js';
 import { makeScaleSet } from './scale-data.js';
-import { mean, meanSd, sd, trainAndScore } from './scale-lib.js';
-
-interface Row {
-  what: string;
-  detail: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
+import { mean, meanSd, partsFromArgs, type Row, runParts, sd, trainAndScore } from './scale-lib.js';
 
 const load = () => `load ${loadavg()[0].toFixed(1)}`;
 
@@ -189,21 +181,9 @@ const PARTS = { tps: tpsRows, ratio: ratioRows, rule: ruleRows, store: storeRows
 type Part = keyof typeof PARTS;
 
 /** Runs the given parts (default: all), printing one table per part. */
-export async function runScaleBench(parts: Part[] = partsFromArgs()): Promise<Row[]> {
+export async function runScaleBench(parts: Part[] = partsFromArgs(PARTS)): Promise<Row[]> {
   await initBackend('wasm');
-  const all: Row[] = [];
-  for (const p of parts) {
-    const rows = await PARTS[p]();
-    console.table(rows.map((r) => ({ ...r, value: Number(r.value.toFixed(3)), note: r.note ?? '' })));
-    all.push(...rows);
-  }
-  return all;
-}
-
-/** Parts named on the command line (`npm run bench -- scale tps rule`), else all. */
-function partsFromArgs(): Part[] {
-  const named = process.argv.slice(2).filter((a): a is Part => a in PARTS);
-  return named.length ? named : (Object.keys(PARTS) as Part[]);
+  return runParts(PARTS, parts);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await runScaleBench();

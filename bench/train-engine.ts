@@ -21,15 +21,7 @@ import { seededRandom } from '../src/main/ml/encoder/rng.js';
 import { loadAccuracySet } from './accuracy-data.js';
 import { embeddingAccuracy, encoderEmbeddings, makeFolds } from './accuracy-lib.js';
 import { makeScaleSet } from './scale-data.js';
-import { mean, meanSd, sd, trainAndScore } from './scale-lib.js';
-
-interface Row {
-  what: string;
-  detail: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
+import { mean, meanSd, partsFromArgs, type Row, runParts, sd, trainAndScore } from './scale-lib.js';
 
 type Engine = NonNullable<FitInput['engine']>;
 const ENGINES: Engine[] = ['onnxruntime', 'tfjs'];
@@ -128,25 +120,14 @@ async function bigRows(): Promise<Row[]> {
 const PARTS = { tps: tpsRows, parity: parityRows, big: bigRows } as const;
 type Part = keyof typeof PARTS;
 
-export async function runTrainEngineBench(parts: Part[] = partsFromArgs()): Promise<Row[]> {
+export async function runTrainEngineBench(parts: Part[] = partsFromArgs(PARTS)): Promise<Row[]> {
   await initBackend('wasm');
   const missing = await loadOrtForTraining().then(() => null, (e: Error) => e.message);
   if (missing) {
     console.log(`onnxruntime-node unavailable (${missing}): nothing to compare`);
     return [];
   }
-  const all: Row[] = [];
-  for (const p of parts) {
-    const rows = await PARTS[p]();
-    console.table(rows.map((r) => ({ ...r, value: Number(r.value.toFixed(3)), note: r.note ?? '' })));
-    all.push(...rows);
-  }
-  return all;
-}
-
-function partsFromArgs(): Part[] {
-  const named = process.argv.slice(2).filter((a): a is Part => a in PARTS);
-  return named.length ? named : (Object.keys(PARTS) as Part[]);
+  return runParts(PARTS, parts);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await runTrainEngineBench();

@@ -4,31 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { type Candidate, type Choice, type ChoiceStore, chooseFastest, fileChoiceStore, measureCandidates, pickFastest } from '../../../../src/main/ml/backend/choose.js';
+import { type Choice, chooseFastest, fileChoiceStore, measureCandidates, pickFastest } from '../../../../src/main/ml/backend/choose.js';
+import { memoryStore, simulated } from '../../../helpers/simulated-choice.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-choose-'));
 after(() => rmSync(root, { recursive: true, force: true }));
-
-/** Providers that take `ms` on a shared fake clock; counts their runs. */
-function simulated(costs: Record<string, number | Error | string>) {
-  let t = 0;
-  const runs: Record<string, number> = {};
-  const candidates: Candidate[] = Object.entries(costs).map(([name, cost]) => ({
-    name,
-    unavailable: typeof cost === 'string' ? cost : undefined,
-    run: async () => {
-      runs[name] = (runs[name] ?? 0) + 1;
-      if (cost instanceof Error) throw cost;
-      t += cost as number;
-    },
-  }));
-  return { candidates, runs, now: () => t };
-}
-
-function memoryStore(): ChoiceStore & { writes: number; data: Record<string, Choice> } {
-  const s = { writes: 0, data: {} as Record<string, Choice>, read: (task: string) => s.data[task], write: (c: Choice) => void ((s.data[c.task] = c), s.writes++) };
-  return s;
-}
 
 test('measures each runnable provider (warm-up + 3 timed runs) and picks the fastest, saying why', async () => {
   const sim = simulated({ 'tensorflow-gpu': 4, tensorflow: 20, wasm: 30, cpu: 'not installed' });

@@ -1,12 +1,12 @@
 // End to end on the shared flowers set with the shared MobileNet: features → train (defaults) → test accuracy.
 // Features are extracted once for the whole file; the cancel tests reuse them.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { flowersDir, sharedModelsDir, skipWithoutShared } from '../../../helpers/shared.js';
+import { type FlowersImage, flowersTriplets } from '../../../helpers/flowers-triplets.js';
+import { sharedModelsDir, skipWithoutShared } from '../../../helpers/shared.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../../../src/main/ml/defaults.js';
 import { embedFeatures } from '../../../../src/main/ml/encoder/model.js';
 import { extractFeatures } from '../../../../src/main/ml/features/extract.js';
@@ -17,32 +17,18 @@ const skip = skipWithoutShared();
 const BACKBONE = 'mobilenet_v1_0.75_224';
 const DIM = 768;
 
-const images: { id: number; path: string; name: string }[] = [];
+const images: FlowersImage[] = [];
 const features = new Map<number, Float32Array>();
 let train: [number, number, number][] = [];
 let testTriplets: Triplet[] = [];
 
-function readTriplets(file: string, idOf: Map<string, number>): [number, number, number][] {
-  return readFileSync(join(flowersDir(), file), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line, i) => {
-      const ids = line.trim().split(/\s+/).map((n) => idOf.get(n));
-      if (ids.length !== 3 || ids.some((x) => x === undefined)) throw new Error(`${file}:${i + 1}: unknown image in "${line}"`);
-      return ids as [number, number, number];
-    });
-}
-
 before(async () => {
   if (skip) return;
   process.env.TRIPLET_STUDIO_BACKBONES = sharedModelsDir();
-  const root = join(flowersDir(), 'images');
-  for (const c of readdirSync(root).sort()) {
-    for (const f of readdirSync(join(root, c)).sort()) images.push({ id: images.length + 1, path: join(root, c, f), name: f });
-  }
-  const idOf = new Map(images.map((im) => [im.name, im.id]));
-  train = readTriplets('train.txt', idOf);
-  testTriplets = readTriplets('test.txt', idOf);
+  const set = flowersTriplets();
+  images.push(...set.images);
+  train = set.train;
+  testTriplets = set.test;
 });
 
 test('extracts MobileNet features for the 300 flowers, in order, in batches', { skip }, async () => {

@@ -8,37 +8,17 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import type { Candidate, Choice, ChoiceStore } from '../../../../src/main/ml/backend/choose.js';
+import type { Choice } from '../../../../src/main/ml/backend/choose.js';
 import { chooseFeatureEngine, engineCandidates, engineTask, fallbackOrder, recordRunFailure } from '../../../../src/main/ml/features/engine-choice.js';
 import { extractFeatures } from '../../../../src/main/ml/features/extract.js';
 import { hasCudaProvider } from '../../../../src/main/ml/features/onnx-engine.js';
 import { skipWithoutOrt } from '../../../helpers/ort.js';
 import { flowersDir, sharedModelsDir, skipWithoutBackbone } from '../../../helpers/shared.js';
+import { memoryStore, simulated } from '../../../helpers/simulated-choice.js';
 
 const ID = 'mobilenet_v1_0.75_224';
 const root = mkdtempSync(join(tmpdir(), 'ts-engine-choice-'));
 after(() => rmSync(root, { recursive: true, force: true }));
-
-/** Engines that take `ms` per run on a fake clock (an Error: fails; a string: unavailable); counts runs. */
-function simulated(costs: Record<string, number | Error | string>) {
-  let t = 0;
-  const runs: Record<string, number> = {};
-  const candidates: Candidate[] = Object.entries(costs).map(([name, cost]) => ({
-    name,
-    unavailable: typeof cost === 'string' ? cost : undefined,
-    run: async () => {
-      runs[name] = (runs[name] ?? 0) + 1;
-      if (cost instanceof Error) throw cost;
-      t += cost as number;
-    },
-  }));
-  return { candidates, runs, now: () => t };
-}
-
-function memoryStore(): ChoiceStore & { data: Record<string, Choice> } {
-  const s = { data: {} as Record<string, Choice>, read: (task: string) => s.data[task], write: (c: Choice) => void (s.data[c.task] = c) };
-  return s;
-}
 
 test('picks the fastest engine per backbone, remembers it, and measures again when the fingerprint changes', async () => {
   const store = memoryStore();

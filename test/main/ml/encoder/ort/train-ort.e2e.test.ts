@@ -2,10 +2,9 @@
 // training worker (backend 'onnxruntime') lands in the same accuracy band as tfjs-wasm on test.txt,
 // and a cancel mid-run stops it (the worker is asked, not terminated while onnxruntime runs).
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { flowersDir, sharedModelsDir, skipWithoutShared } from '../../../../helpers/shared.js';
+import { flowersTriplets } from '../../../../helpers/flowers-triplets.js';
+import { sharedModelsDir, skipWithoutShared } from '../../../../helpers/shared.js';
 import type { TrainOptions } from '../../../../../src/shared/types.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../../../../src/main/ml/defaults.js';
 import { l2normalize, scoreTriplets, tripletAccuracy, type Triplet } from '../../../../../src/main/ml/encoder/distances.js';
@@ -21,26 +20,13 @@ const features = new Map<number, Float32Array>();
 let train: [number, number, number][] = [];
 let testTriplets: Triplet[] = [];
 
-function readTriplets(file: string, idOf: Map<string, number>): [number, number, number][] {
-  return readFileSync(join(flowersDir(), file), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line, i) => {
-      const ids = line.trim().split(/\s+/).map((n) => idOf.get(n));
-      if (ids.length !== 3 || ids.some((x) => x === undefined)) throw new Error(`${file}:${i + 1}: unknown image in "${line}"`);
-      return ids as [number, number, number];
-    });
-}
-
 before(async () => {
   if (skip) return;
   process.env.TRIPLET_STUDIO_BACKBONES = sharedModelsDir();
-  const root = join(flowersDir(), 'images');
-  const images: { id: number; path: string; name: string }[] = [];
-  for (const c of readdirSync(root).sort()) for (const f of readdirSync(join(root, c)).sort()) images.push({ id: images.length + 1, path: join(root, c, f), name: f });
-  const idOf = new Map(images.map((im) => [im.name, im.id]));
-  train = readTriplets('train.txt', idOf);
-  testTriplets = readTriplets('test.txt', idOf);
+  const set = flowersTriplets();
+  train = set.train;
+  testTriplets = set.test;
+  const images = set.images;
   await extractFeatures({ backbone: 'mobilenet_v1_0.75_224', images, onBatch: (rows) => rows.forEach((r) => features.set(r.id, new Float32Array(r.features))) });
 });
 
