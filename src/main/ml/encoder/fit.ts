@@ -250,12 +250,11 @@ async function fitFrom(input: FitInput, split: SourceSplit, seed: number, rand: 
       // The epoch's step seeds, drawn up front in the order the steps drew them one by one (the same
       // values): the engine is told the next step's, to draw its masks while this step runs.
       const seeds = Int32Array.from({ length: batches }, () => Math.floor(rand() * 2 ** 30));
-      const sizeOf = (b: number): number => Math.min(order.length, (b + 1) * opts.batchSize) - b * opts.batchSize;
       for (let b = 0; b < batches; b++) {
         const from = b * opts.batchSize;
         const to = Math.min(order.length, from + opts.batchSize);
         const m = to - from;
-        const next = b + 1 < batches ? { m: sizeOf(b + 1), stepSeed: seeds[b + 1] } : undefined;
+        const next = b + 1 < batches ? { m: Math.min(order.length, to + opts.batchSize) - to, stepSeed: seeds[b + 1] } : undefined;
         const loss = await engine.step(feats, batchRows(feats.rows, epochTriplets, order, from, to, flipRand), m, seeds[b], next);
         cb.signal?.throwIfAborted();
         lossSum += loss * m;
