@@ -17,7 +17,8 @@ export interface OpenOptions {
   skipCheck?: boolean;
 }
 
-const nativeBinding = (): string | undefined => process.env.TRIPLET_STUDIO_SQLITE_BINDING || undefined;
+/** The better-sqlite3 binding to load (the packaged app sets it: electron/main.ts); undefined: the default. */
+export const nativeBinding = (): string | undefined => process.env.TRIPLET_STUDIO_SQLITE_BINDING || undefined;
 
 /** How long a statement waits for another process's write lock before SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5000;

@@ -9,9 +9,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Db } from './db.js';
-
-const nativeBinding = (): string | undefined => process.env.TRIPLET_STUDIO_SQLITE_BINDING || undefined;
+import { type Db, nativeBinding } from './db.js';
 
 /** The project's scratch folder (run-scoped files; safe to delete when no run is training). */
 export const scratchDirOf = (projectDir: string): string => join(projectDir, 'scratch');
