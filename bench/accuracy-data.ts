@@ -88,8 +88,37 @@ async function computeFeatures(paths: string[]): Promise<{ plain: Float32Array; 
   return { plain: cat(plain), flipped: cat(flipped), dim: spec.dim };
 }
 
-/** Loads a shared set with features (computed once, ~10 s per set, then read from the cache). */
+/**
+ * Several sets as one project ("flowers+trash": 660 photos, 11 kinds): names get their set as a
+ * prefix (`flowers:daisy/…`, so the kind stays the folder) and the triplets' rows are offset. A
+ * bigger project where 300 lines leave many images loose and kinds split into several groups.
+ */
+function combineSets(sets: AccuracySet[]): AccuracySet {
+  const offsets = sets.map((_, i) => sets.slice(0, i).reduce((n, s) => n + s.names.length, 0));
+  const joinRows = (pick: (s: AccuracySet) => Int32Array): Int32Array => Int32Array.from(sets.flatMap((s, i) => [...pick(s)].map((r) => r + offsets[i])));
+  const joinFloats = (pick: (s: AccuracySet) => Float32Array): Float32Array => {
+    const out = new Float32Array(sets.reduce((n, s) => n + pick(s).length, 0));
+    sets.reduce((off, s) => (out.set(pick(s), off), off + pick(s).length), 0);
+    return out;
+  };
+  if (sets.some((s) => s.dim !== sets[0].dim)) throw new Error('sets of different feature sizes');
+  return {
+    name: sets.map((s) => s.name).join('+'),
+    dim: sets[0].dim,
+    names: sets.flatMap((s) => s.names.map((n) => `${s.name}:${n}`)),
+    plain: joinFloats((s) => s.plain),
+    flipped: joinFloats((s) => s.flipped),
+    train: joinRows((s) => s.train),
+    test: joinRows((s) => s.test),
+  };
+}
+
+/** Loads a shared set with features (computed once, ~10 s per set, then read from the cache); `a+b` joins sets. */
 export async function loadAccuracySet(name: string): Promise<AccuracySet | null> {
+  if (name.includes('+')) {
+    const sets = await Promise.all(name.split('+').map(loadAccuracySet));
+    return sets.every((s) => s) ? combineSets(sets as AccuracySet[]) : null;
+  }
   const root = join(sharedDir, 'datasets', name);
   if (!existsSync(join(root, 'train.txt'))) return null;
   const names = listImages(join(root, 'images'));

@@ -6,6 +6,7 @@ import { AppError } from '../../shared/errors.js';
 import type { SuggestionAnswerKind, SuggestionReason, SuggestResult, TripletRecord } from '../../shared/types.js';
 import type { ProgressFn } from '../jobs/progress.js';
 import { defaultBackbone, type EncoderWeights } from '../ml/index.js';
+import { labelCoverage } from '../ml/suggest/coverage.js';
 import { rankSuggestions } from '../ml/suggest/rank.js';
 import { tripletKey } from '../ml/suggest/suggest.js';
 import type { Db } from '../store/db.js';
@@ -68,6 +69,7 @@ export async function suggestForProject(db: Db, encoderOf: (runId: number) => Pr
       answerable: s.answerable,
     })),
     answered: answerCounts(db),
+    coverage: labelCoverage(pool, train),
   };
 }
 

@@ -28,6 +28,22 @@ export interface SuggestResult {
   suggestions: SuggestedTriplet[];
   /** Suggestions answered so far (accepted ones while their triplet exists). */
   answered: { accepted: number; swapped: number; rejected: number };
+  /** How much of the pool the train triplets already decide. */
+  coverage: LabelCoverage;
+}
+
+/** What the train triplets already decide about the images suggestions may use (ml/suggest/coverage.ts). */
+export interface LabelCoverage {
+  /** Images suggestions may use. */
+  images: number;
+  /** Of those, images in at least one train triplet. */
+  inTriplets: number;
+  /** Groups of two or more of those images that the positives chain together. */
+  groups: number;
+  /** Share of the images' pairs known alike (one group) or different (groups kept apart), 0–1. */
+  decidedPairs: number;
+  /** Nearly every pair decided and every image in a triplet: new labels will change the model little. */
+  saturated: boolean;
 }
 
 /** A = labels right as shown, S = swap positive and negative, X = reject (never proposed again). */

@@ -58,6 +58,11 @@ test('suggestions (raw features, no run): no test image, positive is the closer 
   assert.equal(r.runId, null);
   assert.equal(r.pool, 30 - testImages.size);
   assert.equal(r.suggestions.length, 10);
+  // The labels' coverage is over the same pool: train images only, test images left out.
+  const trainImages = new Set(project.listTriplets({ split: 'train' }).items.flatMap((t) => [t.anchorId, t.positiveId, t.negativeId]));
+  assert.equal(r.coverage.images, r.pool);
+  assert.equal(r.coverage.inTriplets, [...trainImages].filter((id) => !testImages.has(id)).length);
+  assert.ok(r.coverage.decidedPairs > 0 && r.coverage.decidedPairs <= 1, String(r.coverage.decidedPairs));
   for (const s of r.suggestions) {
     for (const id of [s.anchorId, s.positiveId, s.negativeId]) assert.ok(!testImages.has(id), `test image ${id} suggested`);
     assert.ok(s.dAP <= s.dAN);
@@ -105,6 +110,10 @@ test('suggest --json prints [{anchor, positive, negative, reason, …}] with nam
   assert.equal(rows.length, 3);
   const add = await cli('add', dir, rows[0].anchor, rows[0].positive, rows[0].negative, '--split', 'train', '--json');
   assert.equal(add.code, 0, add.stderr);
+  // The text output ends with what the labels already decide.
+  const text = await cli('suggest', dir, '--count', '3');
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /Your train triplets use \d+ of \d+ images and chain them into \d+ groups?; they decide \d+% of image pairs/);
   for (const n of ['x', '0']) {
     const bad = await cli('suggest', dir, '--count', n);
     assert.equal(bad.code, 1);

@@ -1,0 +1,20 @@
+// The words for how much of the library the labels already decide (LabelCoverage), shared by the
+// CLI's `suggest` and the app's Suggest view so both say the same thing.
+import type { LabelCoverage } from './types.js';
+
+export interface CoverageText {
+  summary: string;
+  /** Only when the labels are saturated: why more labels will do little, and what helps instead. */
+  advice: string | null;
+}
+
+const pct = (x: number): string => `${Math.round(x * 100)}%`;
+
+export function coverageText(c: LabelCoverage): CoverageText {
+  const groups = c.groups === 1 ? '1 group' : `${c.groups} groups`;
+  const summary = `Your train triplets use ${c.inTriplets} of ${c.images} images and chain them into ${groups}; they decide ${pct(c.decidedPairs)} of image pairs (alike or different).`;
+  const advice = c.saturated
+    ? 'Training already sees nearly everything labels can tell it here, so more labels will change the model little: add new images, or fix what the audit flags.'
+    : null;
+  return { summary, advice };
+}
