@@ -5,15 +5,9 @@ import { test } from 'node:test';
 import type { Triplet } from '../../../../src/main/ml/encoder/distances.js';
 import { labelCoverage } from '../../../../src/main/ml/suggest/coverage.js';
 import { coverageText } from '../../../../src/shared/coverage-text.js';
+import { TWO_GROUPS } from './two-groups.js';
 
-// Two groups {1,2,3} and {4,5,6} kept apart; 7 is only ever a negative (of 3's group); 9 is in no triplet.
-const train: Triplet[] = [
-  [1, 2, 4],
-  [2, 3, 5],
-  [4, 5, 1],
-  [5, 6, 2],
-  [3, 1, 7],
-];
+const train = TWO_GROUPS;
 
 test('coverage: decided pairs are those inside a group or across groups kept apart', () => {
   const c = labelCoverage([1, 2, 3, 4, 5, 6, 7, 9], train);

@@ -5,15 +5,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Triplet } from '../../../../src/main/ml/encoder/distances.js';
 import { structureOf } from '../../../../src/main/ml/suggest/structure.js';
+import { TWO_GROUPS } from './two-groups.js';
 
-// Two groups {1,2,3} and {4,5,6} kept apart; 7 is only ever a negative; 9 is in no triplet.
-const train: Triplet[] = [
-  [1, 2, 4],
-  [2, 3, 5],
-  [4, 5, 1],
-  [5, 6, 2],
-  [3, 1, 7],
-];
+const train = TWO_GROUPS;
 
 test('structure: known relations follow the groups training forms', () => {
   const s = structureOf(train);
