@@ -2,7 +2,7 @@
 // "before" model on 300 train lines (30% of the train images held out), then each variant of
 // SuggestParams given as --variants='[{…},{…}]' spends 100 suggestions and retrains; the gain on
 // 6,000 held-out triplets is printed next to 100 random train lines, with the paired difference and
-// the ratio over seeds. `node --import tsx bench/suggest-tune.ts --sets=flowers --seeds=1,2,3`.
+// the ratio over seeds. `node --import tsx bench/suggest-tune.ts --sets=flowers --seeds=1,2,3 [--start=60]`.
 import { loadavg } from 'node:os';
 import { initBackend } from '../src/main/ml/backend/tfjs.js';
 import { loadAccuracySet } from './accuracy-data.js';
@@ -13,13 +13,15 @@ const arg = (n: string): string | undefined => process.argv.find((x) => x.starts
 await initBackend();
 const variants: object[] = JSON.parse(arg('variants') ?? '[{}]');
 const seeds = (arg('seeds') ?? '1,2').split(',').map(Number);
+// --start=N: start lines before scaling to the images kept (300 → 210; 60 → 42: a new project's few labels).
+const start = Number(arg('start') ?? 300);
 console.log(`${new Date().toISOString()} load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 for (const name of (arg('sets') ?? 'flowers,trash').split(',')) {
   const set = (await loadAccuracySet(name))!;
   const lines: number[] = [];
   const gains: number[][] = variants.map(() => []);
   for (const seed of seeds) {
-    const d = seedData(set, seed, 'validate', 300);
+    const d = seedData(set, seed, 'validate', start);
     const rows = set.names.length;
     const emb0 = await fitAndEmbed(set, d.start, seed);
     const acc0 = accuracy(emb0, rows, d.score);

@@ -15,8 +15,10 @@
 // from 210 lines (300 scaled to the 70% of images kept, so as many lines per image) — the
 // suggestion settings were chosen that way, test.txt was scored once. Printed: mean ± sd of each
 // arm's gain, the paired difference suggested − random lines, and the ratio of mean gains with a
-// bootstrap spread over seeds (bench/suggest-stats.ts). Flags: --sets=flowers,trash
-// --seeds=5 --params='{"temperature":2}' (SuggestParams). ≈ 4 trainings per seed and set.
+// bootstrap spread over seeds (bench/suggest-stats.ts). Flags: --sets=flowers,trash (a+b joins sets
+// into one project: flowers+trash) --seeds=5 --params='{"temperature":2}' (SuggestParams)
+// --train-seeds=K (each arm's accuracy the mean of K training seeds: less retrain noise) --ceiling
+// (also an arm with all of train.txt) --start=N (start lines). ≈ 4 × K trainings per seed and set.
 import { loadavg } from 'node:os';
 import { isBackboneInstalled } from '../src/main/ml/backbone/registry.js';
 import { initBackend } from '../src/main/ml/backend/tfjs.js';
