@@ -43,8 +43,10 @@ export interface SuggestParams {
   maxUsesPerImage: number;
   /** Score multiplier when the labels already imply the answer (both pairs known). */
   impliedFactor: number;
-  /** Also pair each anchor with sparser, farther images (ranks ×1.2 beyond the nearest). */
+  /** Also pair each anchor with sparser, farther images (ranks ×farStep beyond the nearest). */
   farPartners: boolean;
+  /** Rank ratio between successive far partners (smaller: more far partners). */
+  farStep: number;
   /** Caps the loss of a swapped triplet at this many margins (limits trust in unlikely swaps). */
   lossCap: number;
   /** Largest pool compared pairwise (images beyond are sampled, unused images first). */
@@ -77,6 +79,7 @@ export const DEFAULT_SUGGEST_PARAMS: SuggestParams = {
   impliedFactor: 0.3,
   poolCap: 2000,
   farPartners: true,
+  farStep: 1.2,
   lossCap: Number.POSITIVE_INFINITY,
   swapWeight: 1,
   oneKnownFactor: 1,
@@ -154,10 +157,10 @@ function sameProbability(input: SuggestInput, vec: (id: number) => Float32Array,
 
 /**
  * Candidate partners of row i, nearest first: its `k` nearest, then ever sparser ranks beyond
- * (×1.2 each). Far partners matter when the embedding is clean: all of an anchor's nearest images
+ * (×step each). Far partners matter when the embedding is clean: all of an anchor's nearest images
  * may be alike, and a triplet of alike images can only be rejected.
  */
-function partners(row: Float32Array, i: number, k: number, far: boolean): number[] {
+function partners(row: Float32Array, i: number, k: number, far: boolean, step: number): number[] {
   // Sorts (distance, index) packed in one float64 (a non-negative float32's bits keep its order),
   // a native typed-array sort instead of a comparator sort.
   const bits = new Uint32Array(row.buffer, row.byteOffset, row.length);
@@ -168,7 +171,7 @@ function partners(row: Float32Array, i: number, k: number, far: boolean): number
   const idx = (r: number): number => keys[r] % INDEX_SPACE;
   const out: number[] = [];
   for (let r = 0; r < Math.min(k, n); r++) out.push(idx(r));
-  if (far) for (let r = Math.max(k, 1); r < n; r = Math.ceil(r * 1.2)) if (r >= k) out.push(idx(r));
+  if (far) for (let r = Math.max(k, 1); r < n; r = Math.max(r + 1, Math.ceil(r * step))) if (r >= k) out.push(idx(r));
   return out;
 }
 
@@ -233,7 +236,7 @@ const TOP_PER_ANCHOR = 4;
 function candidatesOfAnchor(ctx: Context, a: number): Scored[] {
   const { ids, input, params, ev } = ctx;
   const row = rowOf(ctx.vs, a, input.distance);
-  const near = partners(row, a, params.neighbours, params.farPartners);
+  const near = partners(row, a, params.neighbours, params.farPartners, params.farStep);
   const A = ids[a];
   const d = near.map((j) => row[j]);
   const alike = near.map((j) => ctx.pAlike(A, ids[j], row[j]));
