@@ -16,17 +16,8 @@ export interface Structure extends Evidence {
   apartGain(i: number, j: number): number;
 }
 
-/**
- * What a label's value is counted in: 'implied' = implied triplets it adds now (as a share of those
- * implied now); 'decided' = image pairs whose relation it settles (per pool image): a merge decides
- * every pair across the two groups and sets each group apart from the other's apart groups, a
- * negative decides every pair across two groups. 'decided' also values merges of groups not yet
- * kept apart from anything, which add no implied triplet yet but let later labels add many.
- */
-export type StructureMeasure = 'implied' | 'decided';
-
 /** Groups of the train triplets' images, as training forms them, with what a new label would add. */
-export function structureOf(train: readonly Triplet[], measure: StructureMeasure = 'implied', poolSize = 1): Structure {
+export function structureOf(train: readonly Triplet[]): Structure {
   const groups = groupImages(Int32Array.from(train.flat()));
   const groupOf = new Map<number, number>();
   groups.members.forEach((m, g) => m.forEach((id) => groupOf.set(id, g)));
@@ -42,8 +33,6 @@ export function structureOf(train: readonly Triplet[], measure: StructureMeasure
   for (const t of train) for (const x of t) uses.set(x, (uses.get(x) ?? 0) + 1);
   const isApart = (gi: number | undefined, gj: number | undefined): boolean => gi !== undefined && gj !== undefined && apartSets[gi].has(gj);
   const same = (i: number, j: number, gi: number | undefined, gj: number | undefined): boolean => i === j || (gi !== undefined && gi === gj);
-  const decided = measure === 'decided';
-  const perImage = 1 / Math.max(poolSize, 1);
   return {
     known(i, j) {
       const [gi, gj] = [groupOf.get(i), groupOf.get(j)];
@@ -53,17 +42,13 @@ export function structureOf(train: readonly Triplet[], measure: StructureMeasure
     alikeGain(i, j) {
       const [gi, gj] = [groupOf.get(i), groupOf.get(j)];
       if (same(i, j, gi, gj) || isApart(gi, gj)) return 0;
-      const [a, b] = [size(gi), size(gj)];
-      // The pairs across, and each group now apart from what the other is kept apart from (about).
-      if (decided) return (a * b + a * apartOf(gj) + b * apartOf(gi)) * perImage;
       // Each new alike pair takes every negative kept apart from either group (about the union).
-      return 2 * a * b * Math.max(apartOf(gi), apartOf(gj)) * scale;
+      return 2 * size(gi) * size(gj) * Math.max(apartOf(gi), apartOf(gj)) * scale;
     },
     apartGain(i, j) {
       const [gi, gj] = [groupOf.get(i), groupOf.get(j)];
       if (same(i, j, gi, gj) || isApart(gi, gj)) return 0;
       const [a, b] = [size(gi), size(gj)];
-      if (decided) return a * b * perImage;
       return (a * (a - 1) * b + b * (b - 1) * a) * scale;
     },
   };

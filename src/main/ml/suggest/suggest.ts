@@ -13,7 +13,7 @@ import { distance as distanceOf, type Triplet } from '../encoder/distances.js';
 import { seededRandom, shuffleInPlace } from '../encoder/rng.js';
 import { calibrate, type SameProbability } from './calibrate.js';
 import type { Evidence } from './evidence.js';
-import { structureOf, type Structure, type StructureMeasure } from './structure.js';
+import { structureOf, type Structure } from './structure.js';
 
 export type SuggestionReason = 'uncertain' | 'hard-negative' | 'coverage';
 
@@ -69,17 +69,6 @@ export interface SuggestParams {
    * as a share of those implied now), added to the expected loss. 0 ranks by the loss alone.
    */
   structureWeight: number;
-  /** What the structure term counts (./structure.ts): implied triplets added now, or image pairs decided. */
-  structureMeasure: StructureMeasure;
-  /**
-   * 'score': each anchor's best-scoring pair of near (and sparser far) partners. 'diverse': like a
-   * curated line, a random likely-alike image not yet linked to the anchor and a random likely
-   * different one, anchors in random order (answerable, and spread over the whole kind).
-   */
-  strategy: 'score' | 'diverse';
-  /** 'diverse': p(alike) from which an image may be the positive, and up to which the negative. */
-  diverseAlike: number;
-  diverseApart: number;
 }
 
 export const DEFAULT_SUGGEST_PARAMS: SuggestParams = {
@@ -96,10 +85,6 @@ export const DEFAULT_SUGGEST_PARAMS: SuggestParams = {
   oneKnownFactor: 1,
   answerPower: 2,
   structureWeight: 10,
-  structureMeasure: 'implied',
-  strategy: 'score',
-  diverseAlike: 0.6,
-  diverseApart: 0.2,
 };
 
 export interface SuggestInput {
@@ -283,40 +268,6 @@ function candidatesOfAnchor(ctx: Context, a: number): Scored[] {
   return best.map(({ score, u, v, structural }) => ({ ...describe(ctx, a, near[u], near[v], d[u], d[v], alike[u].p, alike[v].p, score), structural }));
 }
 
-/**
- * One candidate of an anchor as a curated line would be: a random image likely alike it but not
- * linked to it by the labels (an accept joins two pieces of a kind, wherever they lie), and a random
- * image likely different (unknown ones first: the answer also keeps two groups apart). Scored by a
- * random draw among the answerable, so the batch spreads like random lines.
- */
-function diverseOfAnchor(ctx: Context, a: number, rand: () => number): Scored[] {
-  const { ids, input, params } = ctx;
-  const row = rowOf(ctx.vs, a, input.distance);
-  const A = ids[a];
-  const alike: number[] = [];
-  const apartUnknown: number[] = [];
-  const apartKnown: number[] = [];
-  const p = new Float64Array(ids.length);
-  for (let j = 0; j < ids.length; j++) {
-    if (j === a) continue;
-    const r = ctx.pAlike(A, ids[j], row[j]);
-    p[j] = r.p;
-    if (!r.known && r.p >= params.diverseAlike) alike.push(j);
-    else if (r.p <= params.diverseApart) (r.known ? apartKnown : apartUnknown).push(j);
-  }
-  const apart = apartUnknown.length ? apartUnknown : apartKnown;
-  if (!alike.length || !apart.length) return [];
-  const pick = (xs: number[]): number => xs[Math.floor(rand() * xs.length)];
-  for (let tries = 0; tries < 4; tries++) {
-    let [x, y] = [pick(alike), pick(apart)];
-    if (row[x] > row[y]) [x, y] = [y, x];
-    if (input.skip.has(tripletKey(A, ids[x], ids[y]))) continue;
-    const answerable = answerableOf(p[x], p[y]);
-    return [{ ...describe(ctx, a, x, y, row[x], row[y], p[x], p[y], answerable * (0.5 + rand())), structural: 0 }];
-  }
-  return [];
-}
-
 /** A kept candidate with its reason and estimates. */
 function describe(ctx: Context, a: number, x: number, y: number, dx: number, dy: number, px: number, py: number, score: number): Omit<Scored, 'structural'> {
   const { ids, ev } = ctx;
@@ -374,7 +325,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r)
  */
 export async function suggestTriplets(input: SuggestInput, control: SuggestControl = {}): Promise<Suggestion[]> {
   const params = { ...DEFAULT_SUGGEST_PARAMS, ...input.params };
-  const ev = structureOf(input.train, params.structureMeasure, input.pool.length);
+  const ev = structureOf(input.train);
   const rand = seededRandom(input.seed ?? 1);
   const ids = cappedPool(input, ev, params.poolCap, rand);
   if (ids.length < 3 || input.count <= 0) return [];
@@ -395,7 +346,7 @@ export async function suggestTriplets(input: SuggestInput, control: SuggestContr
   const cands: Scored[] = [];
   let last = performance.now();
   for (let a = 0; a < ids.length; a++) {
-    cands.push(...(params.strategy === 'diverse' ? diverseOfAnchor(ctx, a, rand) : candidatesOfAnchor(ctx, a)));
+    cands.push(...candidatesOfAnchor(ctx, a));
     if (performance.now() - last > 30) {
       control.onProgress?.(a + 1, ids.length);
       await yieldToEventLoop();
