@@ -1,5 +1,6 @@
 // Dev aid (validation only): is a model trained on few lines under-trained? Trains the validation
-// start lines (bench/suggest-lib.ts seedData 'validate') with variants of the train options.
+// start lines (bench/suggest-lib.ts seedData 'validate') with variants of the train options:
+// `node --import tsx bench/suggest-steps.ts --sets=trash,flowers --seeds=1,2,3 --variants='[{},{"epochs":48}]' [--start=300]`.
 import { initBackend } from '../src/main/ml/backend/tfjs.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
 import { embedFeatures } from '../src/main/ml/encoder/model.js';
