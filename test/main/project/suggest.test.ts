@@ -110,6 +110,20 @@ test('suggest --json prints [{anchor, positive, negative, reason, …}] with nam
   assert.equal(rows.length, 3);
   const add = await cli('add', dir, rows[0].anchor, rows[0].positive, rows[0].negative, '--split', 'train', '--json');
   assert.equal(add.code, 0, add.stderr);
+  // `answer` does what the app's keys do: reject (never suggested again), swap (a swapped train triplet).
+  const rej = await cli('answer', dir, rows[1].anchor, rows[1].positive, rows[1].negative, '--answer', 'reject', '--json');
+  assert.equal(rej.code, 0, rej.stderr);
+  assert.deepEqual(JSON.parse(rej.stdout), { answer: 'reject', triplet: null });
+  const sw = await cli('answer', dir, rows[2].anchor, rows[2].positive, rows[2].negative, '--answer', 'swap', '--json');
+  assert.equal(sw.code, 0, sw.stderr);
+  const made = JSON.parse(sw.stdout) as { triplet: { split: string; anchor: string; positive: string; negative: string } };
+  assert.deepEqual([made.triplet.split, made.triplet.anchor, made.triplet.positive, made.triplet.negative], ['train', rows[2].anchor, rows[2].negative, rows[2].positive]);
+  const key = (r: { anchor: string; positive: string; negative: string }): string => `${r.anchor}|${[r.positive, r.negative].sort().join('|')}`;
+  const again = JSON.parse((await cli('suggest', dir, '--count', '50', '--json')).stdout) as typeof rows;
+  for (const r of rows) assert.ok(!again.some((x) => key(x) === key(r)), `answered suggestion ${key(r)} came back`);
+  const bad = await cli('answer', dir, rows[0].anchor, 'no-such-image.jpg', rows[0].negative, '--answer', 'accept');
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /no-such-image\.jpg/);
   // The text output ends with what the labels already decide.
   const text = await cli('suggest', dir, '--count', '3');
   assert.equal(text.code, 0, text.stderr);

@@ -134,7 +134,8 @@ function replaceOf(arg: string, allowLeakage: boolean, p: Project): TripletEdit 
 }
 
 /** Resolves the three names like a triplet file's lines and adds the triplet with the names as written. */
-function add(p: Project, split: Split, names: [string, string, string]): TripletLine {
+/** Image ids of three names as in triplet files (NOT_FOUND naming every name that does not resolve). */
+export function resolveTripletNames(p: Project, names: readonly [string, string, string]): [number, number, number] {
   const resolver = new NameResolver(p.db);
   const errors: string[] = [];
   const ids = names.map((n) => {
@@ -143,6 +144,11 @@ function add(p: Project, split: Split, names: [string, string, string]): Triplet
     return 'id' in r ? r.id : 0;
   });
   if (errors.length) throw new AppError('NOT_FOUND', errors.join('; '));
+  return [ids[0], ids[1], ids[2]];
+}
+
+function add(p: Project, split: Split, names: [string, string, string]): TripletLine {
+  const ids = resolveTripletNames(p, names);
   const t = p.createTriplet({ split, anchorId: ids[0], positiveId: ids[1], negativeId: ids[2], names });
   return tripletLine(p.db, t.id)!;
 }

@@ -1,9 +1,12 @@
-// `suggest`: triplets worth labelling next (active learning). Answer them with `add`
-// (as shown, or with positive and negative swapped); see README "Suggested triplets".
-import type { Command } from 'commander';
+// `suggest`: triplets worth labelling next (active learning); `answer`: accept, swap or reject one,
+// as the Suggest view's A, S and X keys do; see README "Suggested triplets".
+import { Option, type Command } from 'commander';
 import { coverageText } from '../../../shared/coverage-text.js';
 import type { LabelCoverage } from '../../../shared/types.js';
+import type { SuggestionAnswerKind } from '../../../shared/types.js';
+import { tripletLine } from '../../triplets/listing.js';
 import { action, interruptSignal, numberArg, optionsOf, output, progressBar, table, withProject } from '../output.js';
+import { resolveTripletNames } from './edit.js';
 
 export function register(program: Command): void {
   program
@@ -30,13 +33,37 @@ export function register(program: Command): void {
             if (rows.length === 0) return `No suggestions (${r.pool} images available outside test triplets; ranked by ${basis}).\n${cover}`;
             return (
               table(['anchor', 'positive', 'negative', 'reason'], rows.map((s) => [s.anchor, s.positive, s.negative, s.reason])) +
-              `\n${rows.length} suggestions from ${r.pool} images, ranked by ${basis}. Add each with \`add DIR ANCHOR POSITIVE NEGATIVE --split train\` (swap the last two if the negative is the one like the anchor).\n${cover}`
+              `\n${rows.length} suggestions from ${r.pool} images, ranked by ${basis}. Answer each with \`answer DIR ANCHOR POSITIVE NEGATIVE --answer accept|swap|reject\`.\n${cover}`
             );
           });
         } finally {
           bar.stop();
           interrupt.dispose();
         }
+      }),
+    );
+
+  program
+    .command('answer')
+    .description('answer a suggestion as the app does: accept (a train triplet as shown), swap (positive and negative swapped) or reject (never suggested again); undo an accept with `undo`')
+    .argument('<dir>', 'project folder')
+    .argument('<anchor>')
+    .argument('<positive>', 'the positive as `suggest` showed it')
+    .argument('<negative>')
+    .addOption(new Option('--answer <kind>', 'accept, swap or reject').choices(['accept', 'swap', 'reject']).makeOptionMandatory())
+    .action(
+      action(async (dir: string, anchor: string, positive: string, negative: string, _o: unknown, cmd: Command) => {
+        const opts = optionsOf<{ answer: SuggestionAnswerKind }>(cmd);
+        const result = await withProject(dir, (p) => {
+          const [anchorId, positiveId, negativeId] = resolveTripletNames(p, [anchor, positive, negative]);
+          const t = p.answerSuggestion({ anchorId, positiveId, negativeId, answer: opts.answer });
+          return { answer: opts.answer, triplet: t ? tripletLine(p.db, t.id) : null };
+        });
+        output(opts.json, result, () =>
+          result.triplet
+            ? `Added train triplet ${result.triplet.id}: ${result.triplet.anchor} ${result.triplet.positive} ${result.triplet.negative}`
+            : `Rejected: ${anchor} with ${positive} and ${negative} will not be suggested again.`,
+        );
       }),
     );
 }
