@@ -6,7 +6,6 @@ import { AppError } from '../../shared/errors.js';
 import type { SuggestionAnswerKind, SuggestionReason, SuggestResult, TripletRecord } from '../../shared/types.js';
 import type { ProgressFn } from '../jobs/progress.js';
 import { defaultBackbone, type EncoderWeights } from '../ml/index.js';
-import { labelCoverage } from '../ml/suggest/coverage.js';
 import { rankSuggestions } from '../ml/suggest/rank.js';
 import { tripletKey } from '../ml/suggest/suggest.js';
 import type { Db } from '../store/db.js';
@@ -48,7 +47,7 @@ export async function suggestForProject(db: Db, encoderOf: (runId: number) => Pr
   const train = activeTripletsOf(db, 'train').map((t) => [t.a, t.p, t.n] as [number, number, number]);
   const skip = new Set([...storedTriples(db), ...rejectedAnswers(db).map((r) => [r.anchor, r.lo, r.hi] as const)].map(([a, x, y]) => tripletKey(a, x, y)));
   // Ranked in a worker thread (progress, cancel), so the service thread stays free.
-  const found = await rankSuggestions(
+  const { suggestions: found, coverage } = await rankSuggestions(
     { pool, vectors, distance: run?.options.distance ?? 'l2', margin: run?.options.margin, train, skip, count, seed: opts.seed },
     { signal: opts.signal, onProgress: (done, total) => opts.onProgress?.({ phase: 'suggest', done, total }) },
   );
@@ -69,7 +68,7 @@ export async function suggestForProject(db: Db, encoderOf: (runId: number) => Pr
       answerable: s.answerable,
     })),
     answered: answerCounts(db),
-    coverage: labelCoverage(pool, train),
+    coverage,
   };
 }
 

@@ -8,7 +8,7 @@
 // app says so rather than let the user label for little.
 import type { LabelCoverage } from '../../../shared/types.js';
 import type { Triplet } from '../encoder/distances.js';
-import { groupImages } from '../encoder/miners/groups.js';
+import { groupImages, type ImageGroups } from '../encoder/miners/groups.js';
 
 /** Share of pairs decided from which the labels are called saturated (with SATURATED_IN_TRIPLETS). */
 export const SATURATED_PAIRS = 0.75;
@@ -16,10 +16,9 @@ export const SATURATED_PAIRS = 0.75;
 export const SATURATED_IN_TRIPLETS = 0.95;
 
 /** What the train triplets decide about the pool's images (images of test triplets are not in the pool). */
-export function labelCoverage(pool: readonly number[], train: readonly Triplet[]): LabelCoverage {
+export function labelCoverage(pool: readonly number[], train: readonly Triplet[], groups: ImageGroups = groupImages(Int32Array.from(train.flat()))): LabelCoverage {
   const inPool = new Set(pool);
   const used = new Set(train.flat().filter((id) => inPool.has(id)));
-  const groups = groupImages(Int32Array.from(train.flat()));
   // Sizes counted over pool images only (a train triplet may reach a test image: leakage).
   const sizes = groups.members.map((m) => m.filter((id) => inPool.has(id)).length);
   let decided = 0;

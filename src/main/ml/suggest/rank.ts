@@ -1,6 +1,7 @@
 // Ranks suggestions in a worker thread (./suggest-worker.ts), so the thread that answers the app
 // stays free: the inputs are packed into typed arrays (one copy, no per-image objects), progress is
 // streamed back, and a cancel terminates the worker (it writes nothing).
+import type { LabelCoverage } from '../../../shared/types.js';
 import { callWorker } from '../../util/worker-rpc.js';
 import type { Triplet } from '../encoder/distances.js';
 import type { SuggestControl, SuggestInput, Suggestion } from './suggest.js';
@@ -16,6 +17,12 @@ export interface PackedSuggestInput extends Omit<SuggestInput, 'pool' | 'vectors
   /** [a0, p0, n0, …] */
   train: Int32Array;
   skip: string[];
+}
+
+/** What the worker returns: the suggestions and the labels' coverage of the pool (one grouping for both). */
+export interface RankResult {
+  suggestions: Suggestion[];
+  coverage: LabelCoverage;
 }
 
 export interface SuggestProgress {
@@ -43,11 +50,11 @@ export function unpackSuggestInput(p: PackedSuggestInput): SuggestInput {
 
 const WORKER_URL = new URL('./suggest-worker.js', import.meta.url);
 
-/** suggestTriplets (./suggest.ts) run in a worker: same result, progress, cancel = AbortError. */
-export function rankSuggestions(input: SuggestInput, control: SuggestControl = {}): Promise<Suggestion[]> {
+/** suggestWithCoverage (./suggest.ts) run in a worker: same result, progress, cancel = AbortError. */
+export function rankSuggestions(input: SuggestInput, control: SuggestControl = {}): Promise<RankResult> {
   control.signal?.throwIfAborted();
   const packed = packSuggestInput(input);
-  return callWorker<Suggestion[], SuggestProgress>(WORKER_URL, packed, {
+  return callWorker<RankResult, SuggestProgress>(WORKER_URL, packed, {
     name: 'Suggestion worker',
     errorPrefix: 'Ranking suggestions failed: ',
     signal: control.signal,

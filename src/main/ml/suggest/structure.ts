@@ -6,7 +6,7 @@
 // apart implies every pair of each group against the other. Inside one group, or between groups
 // already apart, a label implies nothing new. Values are shares of the triplets implied now.
 import type { Triplet } from '../encoder/distances.js';
-import { groupImages } from '../encoder/miners/groups.js';
+import { groupImages, type ImageGroups } from '../encoder/miners/groups.js';
 import type { Evidence } from './evidence.js';
 
 export interface Structure extends Evidence {
@@ -16,9 +16,8 @@ export interface Structure extends Evidence {
   apartGain(i: number, j: number): number;
 }
 
-/** Groups of the train triplets' images, as training forms them, with what a new label would add. */
-export function structureOf(train: readonly Triplet[]): Structure {
-  const groups = groupImages(Int32Array.from(train.flat()));
+/** Groups of the train triplets' images, as training forms them (or as given), with what a new label would add. */
+export function structureOf(train: readonly Triplet[], groups: ImageGroups = groupImages(Int32Array.from(train.flat()))): Structure {
   const groupOf = new Map<number, number>();
   groups.members.forEach((m, g) => m.forEach((id) => groupOf.set(id, g)));
   const size = (g: number | undefined): number => (g === undefined ? 1 : groups.members[g].length);

@@ -8,11 +8,13 @@
 // image or group to another group, a negative between groups not yet apart); that value, weighted
 // by structureWeight, joins the expected loss. Images in no triplet yet get a bonus (coverage); the
 // batch is spread over many anchors and images.
-import type { Distance } from '../../../shared/types.js';
+import type { Distance, LabelCoverage } from '../../../shared/types.js';
 import { distance as distanceOf, type Triplet } from '../encoder/distances.js';
 import { seededRandom, shuffleInPlace } from '../encoder/rng.js';
 import { calibrate, type SameProbability } from './calibrate.js';
 import type { Evidence } from './evidence.js';
+import { groupImages, type ImageGroups } from '../encoder/miners/groups.js';
+import { labelCoverage } from './coverage.js';
 import { structureOf, type Structure } from './structure.js';
 
 export type SuggestionReason = 'uncertain' | 'hard-negative' | 'coverage';
@@ -323,9 +325,19 @@ const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r)
  * Up to `count` suggestions, best first. Works anchor by anchor (memory grows with the pool, not
  * its square) and yields to the event loop every ~30 ms, so a host stays responsive and can cancel.
  */
-export async function suggestTriplets(input: SuggestInput, control: SuggestControl = {}): Promise<Suggestion[]> {
+export function suggestTriplets(input: SuggestInput, control: SuggestControl = {}): Promise<Suggestion[]> {
+  return suggestFrom(input, control, groupImages(Int32Array.from(input.train.flat())));
+}
+
+/** Suggestions and how much of the pool the labels already decide (./coverage.ts), from one grouping of the train triplets. */
+export async function suggestWithCoverage(input: SuggestInput, control: SuggestControl = {}): Promise<{ suggestions: Suggestion[]; coverage: LabelCoverage }> {
+  const groups = groupImages(Int32Array.from(input.train.flat()));
+  return { suggestions: await suggestFrom(input, control, groups), coverage: labelCoverage(input.pool, input.train, groups) };
+}
+
+async function suggestFrom(input: SuggestInput, control: SuggestControl, groups: ImageGroups): Promise<Suggestion[]> {
   const params = { ...DEFAULT_SUGGEST_PARAMS, ...input.params };
-  const ev = structureOf(input.train);
+  const ev = structureOf(input.train, groups);
   const rand = seededRandom(input.seed ?? 1);
   const ids = cappedPool(input, ev, params.poolCap, rand);
   if (ids.length < 3 || input.count <= 0) return [];

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Triplet } from '../../../../src/main/ml/encoder/distances.js';
 import { seededRandom } from '../../../../src/main/ml/encoder/rng.js';
+import { labelCoverage } from '../../../../src/main/ml/suggest/coverage.js';
 import { packSuggestInput, rankSuggestions, unpackSuggestInput } from '../../../../src/main/ml/suggest/rank.js';
 import { suggestTriplets, type SuggestInput } from '../../../../src/main/ml/suggest/suggest.js';
 
@@ -32,9 +33,10 @@ test('the worker ranks exactly as in-process and reports progress', async () => 
   const i = input(300, 2);
   const local = await suggestTriplets(i);
   let last = { done: 0, total: 0 };
-  const remote = await rankSuggestions(i, { onProgress: (done, total) => (last = { done, total }) });
+  const { suggestions: remote, coverage } = await rankSuggestions(i, { onProgress: (done, total) => (last = { done, total }) });
   assert.deepEqual(remote, local);
   assert.equal(remote.length, 40);
+  assert.deepEqual(coverage, labelCoverage(i.pool, i.train));
   assert.deepEqual(last, { done: 300, total: 300 });
 });
 
