@@ -94,7 +94,7 @@ export interface AuditReport {
   duplicates: AuditDuplicate[];
   leakage: AuditLeak[];
   /** How the scores were made. */
-  method: { folds: number; repeats: number; epochs: number; seed: number; backbone: string; nearDuplicateDistance: number };
+  method: { folds: number; repeats: number; epochs: number; seed: number; backbone: string; groupWeight: number; nearDuplicateDistance: number };
   /** Train triplets not scored because an image has no features (missing or undecodable file). */
   unscored: number;
   seconds: number;

@@ -3,11 +3,13 @@
 // with training triplets — we look for wrong labels, not for generalisation to new photos); for each
 // fold one encoder trains on the other folds and scores the fold's triplets by d(A,P) − d(A,N).
 // `repeats` independent fold splits (own seeds) are averaged, so one unlucky split or initialisation
-// does not decide a triplet's rank. Runs in the audit worker; the benchmark calls it directly.
+// does not decide a triplet's rank. The other folds' groups also vote on each held-out triplet
+// (./group-votes.ts). Runs in the audit worker; the benchmark calls it directly.
 import type { TrainOptions } from '../../../shared/types.js';
 import { fitEncoder } from '../encoder/fit.js';
 import { embedFeatures } from '../encoder/model.js';
 import { seededRandom, shuffleInPlace } from '../encoder/rng.js';
+import { groupVote, indexGroups } from './group-votes.js';
 
 export interface CvMarginsInput {
   dim: number;
@@ -20,6 +22,11 @@ export interface CvMarginsInput {
   seed: number;
   /** Encoder options of each fold model (epochs, margin, …); seed and validation are set here. */
   options: TrainOptions;
+  /**
+   * Weight of the training folds' groups' vote on each held-out triplet (./group-votes.ts, −1 … 1),
+   * added to its margin; 0 = the encoder's margin alone.
+   */
+  groupWeight?: number;
 }
 
 export interface CvProgress {
@@ -86,6 +93,11 @@ export async function cvMargins(input: CvMarginsInput, onProgress?: (p: CvProgre
       const emb = embedFeatures(fit, input.features, rows, input.dim);
       const e = emb.length / rows;
       for (const t of held) addMargin(emb, e, input.triplets, t, out);
+      const w = input.groupWeight ?? 0;
+      if (w !== 0) {
+        const ix = indexGroups(pick(input.triplets, train));
+        for (const t of held) out[t] += w * groupVote(ix, input.triplets[3 * t], input.triplets[3 * t + 1], input.triplets[3 * t + 2]);
+      }
       onProgress?.({ done: ++done, total, epoch: 0 });
     }
   }

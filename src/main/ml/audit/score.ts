@@ -18,6 +18,8 @@ export interface ScoreTrainArgs {
   repeats: number;
   seed: number;
   options: TrainOptions;
+  /** Weight of the training folds' groups' vote (cv-margins.ts). */
+  groupWeight: number;
   signal?: AbortSignal;
   onProgress?(p: CvProgress): void;
 }
@@ -30,7 +32,7 @@ export async function scoreTrainTriplets(args: ScoreTrainArgs): Promise<{ margin
   if (args.triplets.length === 0) return { margins: new Float64Array(0), backend: '' };
   await initBackend(tfjsBackendOf(args.options.backend)); // fails early, with the reason, when a forced backend is missing
   const packed = packTraining(args.dim, args.features, args.triplets);
-  const input: CvMarginsInput = { dim: args.dim, ...packed, folds: args.folds, repeats: args.repeats, seed: args.seed, options: args.options };
+  const input: CvMarginsInput = { dim: args.dim, ...packed, folds: args.folds, repeats: args.repeats, seed: args.seed, options: args.options, groupWeight: args.groupWeight };
   args.signal?.throwIfAborted();
   const r = await callWorker<AuditWorkerResult, CvProgress>(WORKER_URL, input, {
     name: 'Audit worker',
