@@ -22,7 +22,7 @@ function describe(r: AuditReport, limit: number): string {
   const top = r.suspects.slice(0, limit);
   const out = [
     `Audit of ${r.suspects.length} train triplets (${m.folds} folds × ${m.repeats} repeats, ${m.epochs} epochs, ${m.backbone}; ${formatSeconds(r.seconds)}).`,
-    `Score = d(A,P) − d(A,N) from models that never trained on the triplet; above 0 the model disagrees with the label.`,
+    `Score = d(A,P) − d(A,N) from models that never trained on the triplet${m.groupWeight ? `, plus ${m.groupWeight === 1 ? '' : `${m.groupWeight} × `}the other labels' vote (+1 when they group the negative with the anchor, −1 the positive)` : ''}; above 0 the label looks wrong.`,
   ];
   if (r.unscored) out.push(`${r.unscored} train triplets not scored: an image has no features (missing or undecodable file).`);
   if (top.length) {
