@@ -3,7 +3,7 @@
 // merge two groups), so a held-out line can be checked against them: its positive should share the
 // anchor's group, its negative should not. This catches swapped lines the fold encoder scores near
 // zero, which happens when there are few lines per image (11 kinds over 440 images, 1,200 lines:
-// recall@150 0.84 from the encoder's margin alone, bench/audit.ts --generated).
+// recall@150 0.889 from the encoder's margin alone, 0.992 with the vote; bench/audit.ts --generated).
 import { groupImages, type ImageGroups } from '../encoder/miners/groups.js';
 
 /** Groups of the triplets' rows, with a lookup from row to group and whether two groups are kept apart. */
