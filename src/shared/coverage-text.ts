@@ -4,7 +4,7 @@ import type { LabelCoverage } from './types.js';
 
 export interface CoverageText {
   summary: string;
-  /** Only when the labels are saturated: why more labels will do little, and what helps instead. */
+  /** When the labels are saturated or early: what helps most now. */
   advice: string | null;
 }
 
@@ -15,6 +15,8 @@ export function coverageText(c: LabelCoverage): CoverageText {
   const summary = `Your train triplets use ${c.inTriplets} of ${c.images} images and chain them into ${groups}; they decide ${pct(c.decidedPairs)} of image pairs (alike or different).`;
   const advice = c.saturated
     ? 'Training already sees nearly everything labels can tell it here, so more labels will change the model little: add new images, or fix what the audit flags.'
-    : null;
+    : c.early
+      ? 'With this few labels, triplets you make yourself teach the model more than suggestions: for each anchor take any image of its kind (not only the most similar one) and one of another kind.'
+      : null;
   return { summary, advice };
 }

@@ -44,6 +44,8 @@ export interface LabelCoverage {
   decidedPairs: number;
   /** Nearly every pair decided and every image in a triplet: new labels will change the model little. */
   saturated: boolean;
+  /** Few pairs decided (under 10%): triplets the user makes across each kind teach more than suggestions. */
+  early: boolean;
 }
 
 /** A = labels right as shown, S = swap positive and negative, X = reject (never proposed again). */

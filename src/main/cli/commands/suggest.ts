@@ -68,7 +68,7 @@ export function register(program: Command): void {
     );
 }
 
-/** The labels' coverage in one line (and, when saturated, what to do instead). */
+/** The labels' coverage in one line (and, when saturated or early, what helps most now). */
 function coverageLine(c: LabelCoverage): string {
   const t = coverageText(c);
   return t.advice ? `${t.summary} ${t.advice}` : t.summary;

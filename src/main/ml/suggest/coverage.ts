@@ -5,7 +5,8 @@
 // (measured, bench/suggest.ts --ceiling: on the shared sets 300 random lines of train.txt decide
 // 80–93% of pairs and use 96–99% of the images; all 900 further lines then moved test accuracy by
 // −0.007 ± 0.010 on flowers and +0.018 ± 0.014 on trash, 100 of them by −0.004 and +0.004), so the
-// app says so rather than let the user label for little.
+// app says so rather than let the user label for little. With very few labels it says the opposite:
+// triplets the user makes across each kind teach more than suggestions then (EARLY_PAIRS).
 import type { LabelCoverage } from '../../../shared/types.js';
 import type { Triplet } from '../encoder/distances.js';
 import { groupImages, type ImageGroups } from '../encoder/miners/groups.js';
@@ -14,6 +15,15 @@ import { groupImages, type ImageGroups } from '../encoder/miners/groups.js';
 export const SATURATED_PAIRS = 0.75;
 /** Share of images in some train triplet from which the labels are called saturated. */
 export const SATURATED_IN_TRIPLETS = 0.95;
+/**
+ * Share of pairs decided below which the labels are called early: there 100 triplets made the way a
+ * curated list is (a random image of the anchor's kind, a random one of another kind) taught the
+ * model 2.4–3.4× what 100 suggestions did (bench/suggest.ts --start=60 on the shared sets, where 60
+ * lines decide 2–4% of pairs; validation 0.32–0.36× for suggestions), and even an oracle aiming at
+ * what labels decide stayed at 0.82–1.25× of them (bench/suggest-probe-oracle.ts). At 17–18%
+ * (300 lines over 11 kinds) the two were level within the seeds' spread.
+ */
+export const EARLY_PAIRS = 0.1;
 
 /** What the train triplets decide about the pool's images (images of test triplets are not in the pool). */
 export function labelCoverage(pool: readonly number[], train: readonly Triplet[], groups: ImageGroups = groupImages(Int32Array.from(train.flat()))): LabelCoverage {
@@ -36,5 +46,6 @@ export function labelCoverage(pool: readonly number[], train: readonly Triplet[]
     groups: sizes.filter((s) => s >= 2).length,
     decidedPairs,
     saturated: n >= 3 && decidedPairs >= SATURATED_PAIRS && inTriplets >= SATURATED_IN_TRIPLETS * n,
+    early: n >= 3 && decidedPairs < EARLY_PAIRS,
   };
 }

@@ -44,7 +44,22 @@ test('coverage: every pair decided but an image in no triplet is not saturated',
   assert.equal(labelCoverage([], []).saturated, false);
 });
 
-test('coverage text: the numbers always, the advice only when saturated', () => {
+test('coverage: early while fewer than 10% of pairs are decided', () => {
+  // 20 images, {1,2} and {3,4} kept apart: 1 + 1 + 4 = 6 of 190 pairs.
+  const pool = Array.from({ length: 20 }, (_, i) => i + 1);
+  const few: Triplet[] = [
+    [1, 2, 3],
+    [3, 4, 1],
+  ];
+  const c = labelCoverage(pool, few);
+  assert.ok(Math.abs(c.decidedPairs - 6 / 190) < 1e-12, String(c.decidedPairs));
+  assert.equal(c.early, true);
+  assert.match(coverageText(c).advice ?? '', /triplets you make yourself/);
+  assert.equal(labelCoverage([1, 2, 3, 4, 5, 6, 7, 9], train).early, false, '64% decided');
+  assert.equal(labelCoverage([1, 2], []).early, false, 'too few images to say');
+});
+
+test('coverage text: the numbers always, the advice only when saturated or early', () => {
   const open = coverageText(labelCoverage([1, 2, 3, 4, 5, 6, 7, 9], train));
   assert.match(open.summary, /7 of 8 images/);
   assert.match(open.summary, /2 groups/);
