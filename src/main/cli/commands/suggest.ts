@@ -2,8 +2,7 @@
 // as the Suggest view's A, S and X keys do; see README "Suggested triplets".
 import { Option, type Command } from 'commander';
 import { coverageText } from '../../../shared/coverage-text.js';
-import type { LabelCoverage } from '../../../shared/types.js';
-import type { SuggestionAnswerKind } from '../../../shared/types.js';
+import type { LabelCoverage, SuggestionAnswerKind } from '../../../shared/types.js';
 import { tripletLine } from '../../triplets/listing.js';
 import { action, interruptSignal, numberArg, optionsOf, output, progressBar, table, withProject } from '../output.js';
 import { resolveTripletNames } from './edit.js';

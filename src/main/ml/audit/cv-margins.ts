@@ -86,8 +86,9 @@ export async function cvMargins(input: CvMarginsInput, onProgress?: (p: CvProgre
       const train: number[] = [];
       for (let t = 0; t < count; t++) (fold[t] === f ? held : train).push(t);
       const options: TrainOptions = { ...input.options, seed: (input.seed * 1_000_003 + r * 1009 + f) % 2 ** 31, validationSplit: 0, refit: false };
+      const trainTriplets = pick(input.triplets, train);
       const fit = await fitEncoder(
-        { dim: input.dim, features: input.features, triplets: pick(input.triplets, train), options },
+        { dim: input.dim, features: input.features, triplets: trainTriplets, options },
         { onProgress: (p) => onProgress?.({ done, total, epoch: p.epoch - 1 + p.batch / p.batches }) },
       );
       const emb = embedFeatures(fit, input.features, rows, input.dim);
@@ -95,7 +96,7 @@ export async function cvMargins(input: CvMarginsInput, onProgress?: (p: CvProgre
       for (const t of held) addMargin(emb, e, input.triplets, t, out);
       const w = input.groupWeight ?? 0;
       if (w !== 0) {
-        const ix = indexGroups(pick(input.triplets, train));
+        const ix = indexGroups(trainTriplets);
         for (const t of held) out[t] += w * groupVote(ix, input.triplets[3 * t], input.triplets[3 * t + 1], input.triplets[3 * t + 2]);
       }
       onProgress?.({ done: ++done, total, epoch: 0 });

@@ -4,26 +4,17 @@
 // anchor's group, its negative should not. This catches swapped lines the fold encoder scores near
 // zero, which happens when there are few lines per image (11 kinds over 440 images, 1,200 lines:
 // recall@150 0.889 from the encoder's margin alone, 0.992 with the vote; bench/audit.ts --generated).
-import { groupImages, type ImageGroups } from '../encoder/miners/groups.js';
+import { groupImages, groupIndex, relationOf, type GroupIndex } from '../encoder/miners/groups.js';
 
-/** Groups of the triplets' rows, with a lookup from row to group and whether two groups are kept apart. */
-export interface GroupIndex {
-  group(row: number): number | undefined;
-  apart(g: number, h: number): boolean;
-}
-
-export function indexGroups(triplets: Int32Array, groups: ImageGroups = groupImages(triplets)): GroupIndex {
-  const groupOf = new Map<number, number>();
-  groups.members.forEach((m, g) => m.forEach((r) => groupOf.set(r, g)));
-  const apart = groups.apart.map((a) => new Set(a));
-  return { group: (r) => groupOf.get(r), apart: (g, h) => apart[g].has(h) };
+/** The groups the triplets ([a0, p0, n0, …] rows) chain their images into, ready for lookups. */
+export function indexGroups(triplets: Int32Array): GroupIndex {
+  return groupIndex(groupImages(triplets));
 }
 
 /** +1 alike, −1 kept apart, 0 unknown (an image in no group, or two groups the labels never compared). */
 function relation(ix: GroupIndex, x: number, y: number): number {
-  const [g, h] = [ix.group(x), ix.group(y)];
-  if (g === undefined || h === undefined) return 0;
-  return g === h ? 1 : ix.apart(g, h) ? -1 : 0;
+  const r = relationOf(ix, x, y);
+  return r === null ? 0 : r === 1 ? 1 : -1;
 }
 
 /**

@@ -6,7 +6,7 @@
 // apart implies every pair of each group against the other. Inside one group, or between groups
 // already apart, a label implies nothing new. Values are shares of the triplets implied now.
 import type { Triplet } from '../encoder/distances.js';
-import { groupImages, type ImageGroups } from '../encoder/miners/groups.js';
+import { groupImages, groupIndex, relationOf, type ImageGroups } from '../encoder/miners/groups.js';
 import type { Evidence } from './evidence.js';
 
 export interface Structure extends Evidence {
@@ -18,10 +18,8 @@ export interface Structure extends Evidence {
 
 /** Groups of the train triplets' images, as training forms them (or as given), with what a new label would add. */
 export function structureOf(train: readonly Triplet[], groups: ImageGroups = groupImages(Int32Array.from(train.flat()))): Structure {
-  const groupOf = new Map<number, number>();
-  groups.members.forEach((m, g) => m.forEach((id) => groupOf.set(id, g)));
+  const ix = groupIndex(groups);
   const size = (g: number | undefined): number => (g === undefined ? 1 : groups.members[g].length);
-  const apartSets = groups.apart.map((a) => new Set(a));
   // Images kept apart from each group (the negatives its pairs can take).
   const apartCount = groups.apart.map((a) => a.reduce((s, h) => s + groups.members[h].length, 0));
   const apartOf = (g: number | undefined): number => (g === undefined ? 0 : apartCount[g]);
@@ -30,23 +28,19 @@ export function structureOf(train: readonly Triplet[], groups: ImageGroups = gro
   const scale = implied > 0 ? 1 / implied : 1;
   const uses = new Map<number, number>();
   for (const t of train) for (const x of t) uses.set(x, (uses.get(x) ?? 0) + 1);
-  const isApart = (gi: number | undefined, gj: number | undefined): boolean => gi !== undefined && gj !== undefined && apartSets[gi].has(gj);
-  const same = (i: number, j: number, gi: number | undefined, gj: number | undefined): boolean => i === j || (gi !== undefined && gi === gj);
   return {
-    known(i, j) {
-      const [gi, gj] = [groupOf.get(i), groupOf.get(j)];
-      return same(i, j, gi, gj) ? 1 : isApart(gi, gj) ? 0 : null;
-    },
+    known: (i, j) => relationOf(ix, i, j),
     uses: (id) => uses.get(id) ?? 0,
     alikeGain(i, j) {
-      const [gi, gj] = [groupOf.get(i), groupOf.get(j)];
-      if (same(i, j, gi, gj) || isApart(gi, gj)) return 0;
+      // Already known alike or apart: nothing new.
+      if (relationOf(ix, i, j) !== null) return 0;
+      const [gi, gj] = [ix.group(i), ix.group(j)];
       // Each new alike pair takes every negative kept apart from either group (about the union).
       return 2 * size(gi) * size(gj) * Math.max(apartOf(gi), apartOf(gj)) * scale;
     },
     apartGain(i, j) {
-      const [gi, gj] = [groupOf.get(i), groupOf.get(j)];
-      if (same(i, j, gi, gj) || isApart(gi, gj)) return 0;
+      if (relationOf(ix, i, j) !== null) return 0;
+      const [gi, gj] = [ix.group(i), ix.group(j)];
       const [a, b] = [size(gi), size(gj)];
       return (a * (a - 1) * b + b * (b - 1) * a) * scale;
     },

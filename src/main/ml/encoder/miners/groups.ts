@@ -113,6 +113,27 @@ export function groupImages(triplets: Int32Array): ImageGroups {
   return { members, apart, refused };
 }
 
+/** Lookups over groups: a row's group (undefined when in none) and whether two groups are kept apart. */
+export interface GroupIndex {
+  group(row: number): number | undefined;
+  apart(g: number, h: number): boolean;
+}
+
+export function groupIndex(groups: ImageGroups): GroupIndex {
+  const groupOf = new Map<number, number>();
+  groups.members.forEach((m, g) => m.forEach((r) => groupOf.set(r, g)));
+  const apart = groups.apart.map((a) => new Set(a));
+  return { group: (r) => groupOf.get(r), apart: (g, h) => apart[g].has(h) };
+}
+
+/** What the groups say about rows i and j: 1 alike (one group, or the same row), 0 kept apart, null unknown. */
+export function relationOf(ix: GroupIndex, i: number, j: number): 1 | 0 | null {
+  if (i === j) return 1;
+  const [g, h] = [ix.group(i), ix.group(j)];
+  if (g === undefined || h === undefined) return null;
+  return g === h ? 1 : ix.apart(g, h) ? 0 : null;
+}
+
 /**
  * Fraction of `triplets` the groups contradict: anchor and positive in different groups, or anchor
  * and negative in one. About the share of swapped labels when the groups are right (0 for clean
@@ -120,12 +141,11 @@ export function groupImages(triplets: Int32Array): ImageGroups {
  * when wrong merges joined kinds (0.16 on 200,000 synthetic triplets, 10% swapped, 50 classes).
  */
 export function contradiction(groups: ImageGroups, triplets: Int32Array): number {
-  const groupOf = new Map<number, number>();
-  groups.members.forEach((m, i) => m.forEach((r) => groupOf.set(r, i)));
+  const ix = groupIndex(groups);
   let bad = 0;
   for (let t = 0; t < triplets.length; t += 3) {
-    const g = groupOf.get(triplets[t]);
-    if (g !== groupOf.get(triplets[t + 1]) || g === groupOf.get(triplets[t + 2])) bad++;
+    const g = ix.group(triplets[t]);
+    if (g !== ix.group(triplets[t + 1]) || g === ix.group(triplets[t + 2])) bad++;
   }
   return triplets.length ? bad / (triplets.length / 3) : 0;
 }
