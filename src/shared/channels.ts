@@ -41,6 +41,7 @@ export const REQUEST_NAMES = [
   'audit',
   'auditReport',
   'similar',
+  'judgeTriplet',
   'fixesSince',
   'mapProjection',
 ] as const;

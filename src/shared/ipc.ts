@@ -27,6 +27,7 @@ import type {
   RunSummary,
   SuggestResult,
   SimilarReply,
+  TripletJudgement,
   TripletImportReport,
   TripletPage,
   TripletRecord,
@@ -156,6 +157,8 @@ export const REQUESTS = {
     runId: id.optional(),
     raw: z.boolean().optional(),
   }),
+  // What a run makes of a triplet being made (the triplet maker): null before any finished run.
+  judgeTriplet: z.object({ anchorId: id, positiveId: id, negativeId: id, runId: id.optional() }),
   // Embedding map
   /** 2-D map of every image with features: cached, else a job (progress, cancelJob) replied when it ends. */
   mapProjection: z.object({
@@ -214,6 +217,7 @@ export interface Replies {
   audit: { jobId: string };
   auditReport: AuditReport | null;
   similar: SimilarReply;
+  judgeTriplet: TripletJudgement | null;
   mapProjection: MapProjection;
 }
 

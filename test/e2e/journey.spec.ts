@@ -103,6 +103,11 @@ test('journey: import, make a triplet, train, review with undo, export', async (
   await page.getByTestId('new-triplet').click();
   await page.getByTestId('maker-item').first().click();
   await expect(page.getByTestId('maker-neighbours').locator('button')).not.toHaveCount(0);
+  // Two more picks: the maker says what the run makes of the triplet (as `judge` does).
+  await page.getByTestId('maker-neighbours').locator('button').first().click();
+  await page.getByTestId('maker-neighbours').locator('button:not([disabled])').last().click();
+  await expect(page.getByTestId('maker-judgement')).toContainText(/Run \d+ (has this the wrong way round|gets this right|already gets this right)/);
+  expect(['wrong', 'inside-margin', 'learned']).toContain(await page.getByTestId('maker-judgement').getAttribute('data-verdict'));
   await snap(page, '24-triplet-maker-neighbours');
   await page.getByTestId('back-to-list').click();
 

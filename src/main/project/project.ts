@@ -26,11 +26,14 @@ import type {
   TripletImportReport,
   TripletPage,
   TripletQuery,
+  TripletJudgement,
   TripletRecord,
 } from '../../shared/types.js';
 import type { ProgressFn } from '../jobs/progress.js';
 import { importImages, type ImportImagesOptions } from '../images/import.js';
-import type { EncoderWeights } from '../ml/index.js';
+import { distance, type EncoderWeights } from '../ml/index.js';
+import { verdictOf } from '../../shared/judgement-text.js';
+import { getRun } from './run-rows.js';
 import { openDb, type Db } from '../store/db.js';
 import * as imageStore from '../store/images.js';
 import { isWritable } from '../store/readonly.js';
@@ -311,6 +314,26 @@ export class Project {
     const r = await this.similarIndex.search(query, opts);
     const get = imageStore.imageRecordReader(this.db);
     return { run: r.run, distance: r.distance, dim: r.dim, backbone: r.backbone, missing: r.missing, neighbours: r.hits.map((h) => ({ image: get(h.id)!, distance: h.distance })) };
+  }
+
+  /**
+   * What a finished run (default: the latest) makes of a triplet, saved or not: its distances, loss
+   * and verdict (shared/judgement-text.ts). null before any finished run, or while one of the three
+   * images has no features in the run's space (the app does not compute them here: `ensure: false`).
+   */
+  async judgeTriplet(t: { anchorId: number; positiveId: number; negativeId: number }, opts: Pick<SimilarOptions, 'runId' | 'ensure' | 'signal' | 'onProgress'> = {}): Promise<TripletJudgement | null> {
+    const ids = [t.anchorId, t.positiveId, t.negativeId];
+    for (const id of ids) this.getImage(id);
+    if (new Set(ids).size < 3) throw new AppError('BAD_ARGUMENTS', 'A triplet needs three different images.');
+    const runId = opts.runId ?? latestFinishedRunId(this.db);
+    if (runId === null) return null;
+    const { space, vectors } = await this.similarIndex.vectorsOf(ids, { ...opts, runId, raw: false });
+    const [a, p, n] = vectors;
+    if (space.run === null || !a || !p || !n) return null;
+    const margin = getRun(this.db, space.run)!.options.margin;
+    const dAP = distance(space.distance, a, p);
+    const dAN = distance(space.distance, a, n);
+    return { run: space.run, distance: space.distance, margin, dAP, dAN, verdict: verdictOf(dAP, dAN, margin), loss: Math.max(dAP - dAN + margin, 0) };
   }
 
   /** Computes the features the similarity search in this space needs (the app runs it as a job). */

@@ -409,6 +409,11 @@ export class StudioService implements StudioServiceApi {
     return { ...reply, jobId };
   }
 
+  /** What a run makes of a triplet being made; null while an image's features are not computed (the maker's neighbours panel starts that job). */
+  judgeTriplet({ runId, ...t }: ServiceArgs<'judgeTriplet'>): Promise<Replies['judgeTriplet']> {
+    return this.current().judgeTriplet(t, { runId, ensure: false });
+  }
+
   /** Feature computations the similarity search already started (see similar). */
   private readonly similarTried = new Set<string>();
 

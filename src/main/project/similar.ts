@@ -89,6 +89,16 @@ export class SimilarIndex {
     return { ...base, hits };
   }
 
+  /** The vectors of images of the project in the space (null where an image has none: features not computed, or undecodable). */
+  async vectorsOf(ids: readonly number[], opts: SimilarOptions = {}): Promise<{ space: SimilarSpace; vectors: (Float32Array | null)[] }> {
+    const space = await this.space(opts);
+    const vectors = ids.map((id) => {
+      const row = space.set.ids.indexOf(id);
+      return row < 0 ? null : space.set.data.subarray(row * space.dim, (row + 1) * space.dim);
+    });
+    return { space: { run: space.run, distance: space.distance, dim: space.dim, backbone: space.backbone }, vectors };
+  }
+
   /** Computes the features a search in this space needs (the app's 'embed' job). */
   async ensureFeatures(opts: SimilarOptions = {}): Promise<void> {
     const run = this.runOf(opts);

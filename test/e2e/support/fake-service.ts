@@ -75,6 +75,7 @@ export function createFakeService(opts: { images: number; flowersDir?: string })
     listFolders: () => folders,
     getImage: ({ id }) => ({ image: image(id), triplets: [] }),
     similar: () => ({ run: null, distance: 'l2', dim: 0, backbone: 'none', neighbours: [], missing: 0 }),
+    judgeTriplet: () => null,
     importTriplets: unsupported,
     exportTriplets: unsupported,
     listTriplets: ({ offset = 0 }) => ({ total: 0, offset, items: [] }),

@@ -184,3 +184,81 @@ test('the app computes missing features as an embed job and says so; the search 
     service.closeProject();
   }
 });
+
+test('judgeTriplet: the run’s distances (brute force over the ensemble encodings), loss and verdict; swapped roles swap them', { skip }, async () => {
+  const { verdictOf } = await import('../../../src/shared/judgement-text.js');
+  const { distance } = await import('../../../src/main/ml/index.js');
+  const vectors = await reference(false);
+  const margin = project.runs().find((r) => r.id === runId)!.options.margin;
+  const ids = [...vectors.keys()];
+  const verdicts = new Set<string>();
+  for (let i = 0; i + 2 < ids.length; i += 3) {
+    const [a, p, n] = ids.slice(i, i + 3);
+    const j = (await project.judgeTriplet({ anchorId: a, positiveId: p, negativeId: n }))!;
+    const [dAP, dAN] = [distance('l1', vectors.get(a)!, vectors.get(p)!), distance('l1', vectors.get(a)!, vectors.get(n)!)];
+    assert.deepEqual([j.run, j.distance, j.margin], [runId, 'l1', margin]);
+    assert.ok(Math.abs(j.dAP - dAP) < 1e-4 && Math.abs(j.dAN - dAN) < 1e-4, `${j.dAP} ${dAP} ${j.dAN} ${dAN}`);
+    assert.ok(Math.abs(j.loss - Math.max(dAP - dAN + margin, 0)) < 1e-4);
+    assert.equal(j.verdict, verdictOf(j.dAP, j.dAN, margin));
+    const swapped = (await project.judgeTriplet({ anchorId: a, positiveId: n, negativeId: p }))!;
+    assert.deepEqual([swapped.dAP, swapped.dAN], [j.dAN, j.dAP]);
+    if (j.verdict === 'learned') assert.equal(swapped.verdict, 'wrong');
+    verdicts.add(j.verdict);
+  }
+  assert.ok(verdicts.size >= 2, `several verdicts over ${ids.length / 3} triplets: ${[...verdicts]}`);
+  await assert.rejects(project.judgeTriplet({ anchorId: ids[0], positiveId: ids[0], negativeId: ids[1] }), (e: Error & { code?: string }) => e.code === 'BAD_ARGUMENTS');
+  await assert.rejects(project.judgeTriplet({ anchorId: ids[0], positiveId: ids[1], negativeId: 999_999 }), (e: Error & { code?: string }) => e.code === 'NOT_FOUND');
+});
+
+test('verdictOf: wrong way round, inside the margin, right by the margin', () => {
+  return import('../../../src/shared/judgement-text.js').then(({ verdictOf, judgementText }) => {
+    assert.equal(verdictOf(0.5, 0.5, 0.2), 'wrong');
+    assert.equal(verdictOf(0.6, 0.5, 0.2), 'wrong');
+    assert.equal(verdictOf(0.4, 0.5, 0.2), 'inside-margin');
+    assert.equal(verdictOf(0.2, 0.5, 0.2), 'learned');
+    const base = { run: 3, distance: 'l2' as const, margin: 0.2, loss: 0 };
+    assert.match(judgementText({ ...base, dAP: 0.6, dAN: 0.5, verdict: 'wrong' }), /^Run 3 has this the wrong way round \(d\(A,P\) 0\.60, d\(A,N\) 0\.50\)/);
+    assert.match(judgementText({ ...base, dAP: 0.2, dAN: 0.5, verdict: 'learned' }), /its loss is 0/);
+  });
+});
+
+test('CLI judge --json = the project’s judgement; text names the run; no run yet: exit 1 saying to train first', { skip }, async () => {
+  const run = cliRunner(join(root, 'appdata'), { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
+  const [a, p, n] = project.listImages({ limit: 3 }).items;
+  const r = await run('judge', project.dir, a.name, p.name, n.name, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(Object.keys(j).sort(), ['dAN', 'dAP', 'distance', 'loss', 'margin', 'run', 'verdict']);
+  // Another process may embed on another path (wasm or plain JS): the same to float precision.
+  const api = (await project.judgeTriplet({ anchorId: a.id, positiveId: p.id, negativeId: n.id }))!;
+  assert.deepEqual([j.run, j.distance, j.margin, j.verdict], [api.run, api.distance, api.margin, api.verdict]);
+  for (const k of ['dAP', 'dAN', 'loss'] as const) assert.ok(Math.abs(j[k] - api[k]) < 1e-5, `${k}: ${j[k]} vs ${api[k]}`);
+  const text = await run('judge', project.dir, a.name, p.name, n.name);
+  assert.match(text.stdout, new RegExp(`^Run ${runId} `));
+  const bad = await run('judge', project.dir, a.name, 'no-such-image.jpg', n.name, '--json');
+  assert.equal(bad.code, 1);
+  assert.match(JSON.parse(bad.stdout).error.message, /unknown image "no-such-image.jpg"/);
+  const fresh = Project.init(join(root, 'no-run'));
+  await fresh.importImages(join(root, 'images'));
+  fresh.close();
+  const none = await run('judge', join(root, 'no-run'), a.name, p.name, n.name, '--json');
+  assert.equal(none.code, 1);
+  assert.match(JSON.parse(none.stdout).error.message, /No finished run yet: train first/);
+});
+
+test('the app request judgeTriplet through dispatch; bad ids refused by the schema', { skip }, async () => {
+  const service = new StudioService({ dataDir: join(root, 'svc3'), emit: () => undefined });
+  const dispatcher = createDispatcher(service, { pickFolder: async () => null, pickFile: async () => null });
+  const sender = { transport: 'socket', authenticated: true } as const;
+  assert.ok((await dispatcher.dispatch('openProject', { dir: project.dir }, sender)).ok);
+  try {
+    const [a, p, n] = project.listImages({ limit: 3 }).items;
+    const r = await dispatcher.dispatch('judgeTriplet', { anchorId: a.id, positiveId: p.id, negativeId: n.id }, sender);
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.deepEqual(r.value, await project.judgeTriplet({ anchorId: a.id, positiveId: p.id, negativeId: n.id }));
+    const bad = await dispatcher.dispatch('judgeTriplet', { anchorId: -1, positiveId: p.id, negativeId: n.id }, sender);
+    assert.equal(!bad.ok && bad.error.code, 'BAD_ARGUMENTS');
+  } finally {
+    service.closeProject();
+  }
+});

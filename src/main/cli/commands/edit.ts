@@ -133,7 +133,6 @@ function replaceOf(arg: string, allowLeakage: boolean, p: Project): TripletEdit 
   return { kind: 'replace', role: m[1] as TripletRole, imageId: r.id, ...(allowLeakage ? { allowLeakage } : {}) };
 }
 
-/** Resolves the three names like a triplet file's lines and adds the triplet with the names as written. */
 /** Image ids of three names as in triplet files (NOT_FOUND naming every name that does not resolve). */
 export function resolveTripletNames(p: Project, names: readonly [string, string, string]): [number, number, number] {
   const resolver = new NameResolver(p.db);
@@ -147,6 +146,7 @@ export function resolveTripletNames(p: Project, names: readonly [string, string,
   return [ids[0], ids[1], ids[2]];
 }
 
+/** Resolves the three names like a triplet file's lines and adds the triplet with the names as written. */
 function add(p: Project, split: Split, names: [string, string, string]): TripletLine {
   const ids = resolveTripletNames(p, names);
   const t = p.createTriplet({ split, anchorId: ids[0], positiveId: ids[1], negativeId: ids[2], names });

@@ -1,11 +1,14 @@
 // `neighbours`: the nearest images of an image of the project (a name as in triplet files) or of an
 // image file from outside it (a path; the file is not added), by a run's encoder or raw features.
+// `judge`: what a run's encoder makes of a triplet (saved or not), as the app's triplet maker shows it.
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors.js';
+import { judgementText } from '../../../shared/judgement-text.js';
 import { NameResolver } from '../../images/names.js';
 import type { Project } from '../../project/project.js';
 import type { SimilarQuery } from '../../project/similar.js';
+import { resolveTripletNames } from './edit.js';
 import { action, interruptSignal, numberArg, optionsOf, output, progressBar, table, withProject } from '../output.js';
 
 /** A name of the project first; else an existing file's path; else the name's error. */
@@ -39,6 +42,33 @@ export function register(program: Command): void {
             const space = r.run === null ? `raw ${r.backbone} features (${r.dim}-d, l2 on normalised)` : `run ${r.run} encodings (${r.dim}-d, ${r.distance})`;
             return `${table(['name', 'distance'], rows.map((n) => [n.name, n.distance.toFixed(6)]))}\n${rows.length} neighbours by ${space}`;
           });
+        } finally {
+          bar.stop();
+          interrupt.dispose();
+        }
+      }),
+    );
+  program
+    .command('judge')
+    .description("what a run's encoder makes of a triplet (saved or not): d(A,P), d(A,N), the training loss and whether the model gets it wrong, right inside the margin, or already right by it")
+    .argument('<dir>', 'project folder')
+    .argument('<anchor>')
+    .argument('<positive>')
+    .argument('<negative>')
+    .option('--run <id>', 'run whose encoder to use (default: the latest finished run)', numberArg('run', true))
+    .action(
+      action(async (dir: string, anchor: string, positive: string, negative: string, _o: unknown, cmd: Command) => {
+        const opts = optionsOf<{ run?: number }>(cmd);
+        const bar = progressBar();
+        const interrupt = interruptSignal();
+        try {
+          const j = await withProject(dir, (p) => {
+            const [anchorId, positiveId, negativeId] = resolveTripletNames(p, [anchor, positive, negative]);
+            return p.judgeTriplet({ anchorId, positiveId, negativeId }, { runId: opts.run, signal: interrupt.signal, onProgress: bar.onProgress });
+          });
+          bar.stop();
+          if (!j) throw new AppError('NOT_FOUND', 'No finished run yet: train first (`train`), then judge triplets by its encoder.');
+          output(opts.json, j, () => judgementText(j));
         } finally {
           bar.stop();
           interrupt.dispose();

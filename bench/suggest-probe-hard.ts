@@ -1,0 +1,234 @@
+// Probe (not a product path): where does the value of 100 labels lie, and can a model that does not
+// know the kinds find it? Three families of ways to spend the budget, each retrained and scored like
+// bench/suggest.ts (README, "Where the value of 100 labels lies"):
+// - oracle (knows every image's kind, sees the "before" model's embedding): per anchor a positive of
+//   its kind and a negative of another, the 100 with the largest loss kept (each image in ≤ 2):
+//   hard (farthest positive, nearest negative), semi (the same within one margin), far-positive
+//   (farthest positive, random negative), near-negative (random positive, nearest negative);
+// - curator (knows kinds, as the user does): fresh random class-consistent triplets over the pool,
+//   all ('curated') or only those the before model has a loss on ('guided', what the triplet
+//   maker's judgement shows) or gets wrong ('guided-wrong'; gives up after 100,000 drawn);
+// - model only (answered by the labeller, a rejection spends the budget): al-raw, al-near, al-link
+//   (see each function).
+// `node --import tsx bench/suggest-probe-hard.ts [--start=300] [--mode=validate|test] [--k=2] [--sets=flowers,trash] [--seeds=5] [--ways=far-positive,guided] [--raw-k=10]`
+import { initBackend } from '../src/main/ml/backend/tfjs.js';
+import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
+import type { Triplet } from '../src/main/ml/encoder/distances.js';
+import { seededRandom } from '../src/main/ml/encoder/rng.js';
+import { loadAccuracySet, type AccuracySet } from './accuracy-data.js';
+import { accuracy, answer, classOf, fitAndEmbed, labelled, seedData, type SeedData } from './suggest-lib.js';
+import { groupImages, groupIndex, relationOf } from '../src/main/ml/encoder/miners/groups.js';
+import { structureOf } from '../src/main/ml/suggest/structure.js';
+import { describeRatio, pm, paired } from './suggest-stats.js';
+
+const arg = (n: string): string | undefined => process.argv.find((x) => x.startsWith(`--${n}=`))?.slice(n.length + 3);
+
+type Way = 'hard' | 'semi' | 'far-positive' | 'near-negative' | 'al-raw' | 'al-near' | 'al-link' | 'curated' | 'guided' | 'guided-wrong';
+const WAYS: Way[] = ['hard', 'semi', 'far-positive', 'near-negative'];
+const RAW_K = Number(arg('raw-k') ?? 10);
+
+function cosine(x: Float32Array, dim: number, a: number, b: number): number {
+  let s = 0, na = 0, nb = 0;
+  for (let i = 0; i < dim; i++) {
+    const u = x[a * dim + i], v = x[b * dim + i];
+    s += u * v;
+    na += u * u;
+    nb += v * v;
+  }
+  return 1 - s / Math.sqrt(na * nb + 1e-12);
+}
+
+/**
+ * Not an oracle: what a suggestion could do without knowing classes. For each anchor, a partner
+ * among its RAW_K nearest by raw backbone features whose relation the labels do not decide, the one
+ * the encoder puts farthest (alike by the backbone, pushed apart by training: a hard positive if
+ * the labeller agrees), against the encoder-nearest image the labels keep apart from the anchor
+ * (al-raw). With `near` (al-near): a random image the labels tie to the anchor, against the
+ * encoder-nearest image of open relation (a hard negative if the labeller finds it unlike).
+ * Answered by the labeller; a rejection spends the budget.
+ */
+function alRaw(set: AccuracySet, d: SeedData, emb: Float32Array, budget: number, near = false, seed = 1): { added: Triplet[]; rejected: number } {
+  const e = emb.length / set.names.length;
+  const m = DEFAULT_TRAIN_OPTIONS.margin;
+  const ix = groupIndex(groupImages(Int32Array.from(d.start.flat())));
+  const cands: { t: Triplet; loss: number }[] = [];
+  const rand = seededRandom(seed * 131 + 7);
+  for (const a of d.pool) {
+    if (near) {
+      // A random image the labels tie to the anchor, against the encoder-nearest image of unknown relation.
+      const alike = d.pool.filter((x) => x !== a && relationOf(ix, a, x) === 1);
+      const open = d.pool.filter((x) => x !== a && relationOf(ix, a, x) === null);
+      if (!alike.length || !open.length) continue;
+      const p = alike[Math.floor(rand() * alike.length)];
+      const y = open.reduce((b, o) => (l2(emb, e, a, o) < l2(emb, e, a, b) ? o : b));
+      cands.push({ t: [a, p, y], loss: l2(emb, e, a, p) - l2(emb, e, a, y) + m });
+      continue;
+    }
+    const raw = d.pool.filter((x) => x !== a).map((x) => ({ x, c: cosine(set.plain, set.dim, a, x) })).sort((p, q) => p.c - q.c);
+    const open = raw.slice(0, RAW_K).filter(({ x }) => relationOf(ix, a, x) === null);
+    const apart = d.pool.filter((y) => relationOf(ix, a, y) === 0);
+    if (!open.length || !apart.length) continue;
+    const x = open.reduce((b, o) => (l2(emb, e, a, o.x) > l2(emb, e, a, b.x) ? o : b)).x;
+    const y = apart.reduce((b, o) => (l2(emb, e, a, o) < l2(emb, e, a, b) ? o : b));
+    cands.push({ t: [a, y, x], loss: l2(emb, e, a, x) - l2(emb, e, a, y) + m });
+  }
+  cands.sort((p, q) => q.loss - p.loss);
+  return shownToLabeller(set, cands, budget);
+}
+
+/** Shows ranked candidates to the labeller until the budget is spent (each image in ≤ 2, one per `key` when given); a rejection spends it too. */
+function shownToLabeller(set: AccuracySet, cands: { t: Triplet; key?: string }[], budget: number): { added: Triplet[]; rejected: number } {
+  const uses = new Map<number, number>();
+  const seen = new Set<string>();
+  const added: Triplet[] = [];
+  let shown = 0;
+  let rejected = 0;
+  for (const { t, key } of cands) {
+    if (shown >= budget) break;
+    if ((key !== undefined && seen.has(key)) || t.some((x) => (uses.get(x) ?? 0) >= 2)) continue;
+    if (key !== undefined) seen.add(key);
+    shown++;
+    for (const x of t) uses.set(x, (uses.get(x) ?? 0) + 1);
+    const l = labelled(t, answer(set, t));
+    if (l) added.push(l);
+    else rejected++;
+  }
+  return { added, rejected };
+}
+
+/**
+ * Not an oracle: join the labels' groups where the encoder puts two of them closest. For each anchor,
+ * the encoder-nearest image whose relation the labels leave open (likely of the anchor's kind: a
+ * positive that merges two groups, and every pair across them with it), against the encoder-nearest
+ * image the labels keep apart from the anchor (a certain negative). Ranked by the implied triplets an
+ * "alike" would add (structure.ts), one per pair of groups, each image in ≤ 2. Answered by the labeller.
+ */
+function alLink(set: AccuracySet, d: SeedData, emb: Float32Array, budget: number): { added: Triplet[]; rejected: number } {
+  const e = emb.length / set.names.length;
+  const groups = groupImages(Int32Array.from(d.start.flat()));
+  const ix = groupIndex(groups);
+  const s = structureOf(d.start, groups);
+  const cands: { t: Triplet; gain: number; key: string }[] = [];
+  for (const a of d.pool) {
+    let y = -1, n = -1;
+    for (const x of d.pool) {
+      if (x === a) continue;
+      const r = relationOf(ix, a, x);
+      if (r === null && (y < 0 || l2(emb, e, a, x) < l2(emb, e, a, y))) y = x;
+      if (r === 0 && (n < 0 || l2(emb, e, a, x) < l2(emb, e, a, n))) n = x;
+    }
+    if (y < 0 || n < 0) continue;
+    const [ga, gy] = [ix.group(a) ?? -1 - a, ix.group(y) ?? -1 - y];
+    cands.push({ t: [a, y, n], gain: s.alikeGain(a, y), key: ga < gy ? `${ga}:${gy}` : `${gy}:${ga}` });
+  }
+  cands.sort((p, q) => q.gain - p.gain);
+  return shownToLabeller(set, cands, budget);
+}
+
+function l2(emb: Float32Array, e: number, a: number, b: number): number {
+  let s = 0;
+  for (let i = 0; i < e; i++) s += (emb[a * e + i] - emb[b * e + i]) ** 2;
+  return Math.sqrt(s);
+}
+
+/** The oracle's 100 picks of one way, largest loss first, each image in at most 2 of them. */
+function picks(set: AccuracySet, d: SeedData, emb: Float32Array, way: Way, budget: number, seed: number): Triplet[] {
+  const e = emb.length / set.names.length;
+  const m = DEFAULT_TRAIN_OPTIONS.margin;
+  const rand = seededRandom(seed * 97 + 3);
+  const any = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
+  const cands: { t: Triplet; loss: number }[] = [];
+  for (const a of d.pool) {
+    const same = d.pool.filter((x) => x !== a && classOf(set, x) === classOf(set, a));
+    const other = d.pool.filter((x) => classOf(set, x) !== classOf(set, a));
+    if (!same.length || !other.length) continue;
+    const far = same.reduce((b, x) => (l2(emb, e, a, x) > l2(emb, e, a, b) ? x : b));
+    const near = other.reduce((b, x) => (l2(emb, e, a, x) < l2(emb, e, a, b) ? x : b));
+    const p = way === 'near-negative' ? any(same) : far;
+    const n = way === 'far-positive' ? any(other) : near;
+    const loss = l2(emb, e, a, p) - l2(emb, e, a, n) + m;
+    if (way === 'semi' && !(loss > 0 && loss <= m)) continue;
+    cands.push({ t: [a, p, n], loss });
+  }
+  cands.sort((x, y) => y.loss - x.loss);
+  const uses = new Map<number, number>();
+  const out: Triplet[] = [];
+  for (const { t } of cands) {
+    if (out.length >= budget) break;
+    if (t.some((x) => (uses.get(x) ?? 0) >= 2)) continue;
+    out.push(t);
+    for (const x of t) uses.set(x, (uses.get(x) ?? 0) + 1);
+  }
+  // Fewer candidates than the budget (semi-hard): the rest goes to random lines, as the oracle probe does.
+  for (const t of d.rest) if (out.length < budget) out.push(t);
+  return out;
+}
+
+/**
+ * A curator who knows kinds (as the user does) makes random triplets — an image of the anchor's kind,
+ * one of another — over the pool: all of them ('curated'), or only those the triplet maker's
+ * judgement (shared/judgement-text.ts, the before model) says teach: a loss above 0 ('guided'), or
+ * the wrong way round ('guided-wrong'). Returns the 100 kept and how many were made to keep them.
+ */
+function curated(set: AccuracySet, d: SeedData, emb: Float32Array, keep: 'all' | 'loss' | 'wrong', budget: number, seed: number): { added: Triplet[]; made: number } {
+  const e = emb.length / set.names.length;
+  const m = DEFAULT_TRAIN_OPTIONS.margin;
+  const rand = seededRandom(seed * 7 + 101);
+  const any = (): number => d.pool[Math.floor(rand() * d.pool.length)];
+  const added: Triplet[] = [];
+  let made = 0;
+  while (added.length < budget && made < 100_000) {
+    const [a, p, n] = [any(), any(), any()];
+    if (a === p || classOf(set, p) !== classOf(set, a) || classOf(set, n) === classOf(set, a)) continue;
+    made++;
+    const [dap, dan] = [l2(emb, e, a, p), l2(emb, e, a, n)];
+    if (keep === 'all' || (keep === 'loss' && dap - dan + m > 0) || (keep === 'wrong' && dap >= dan)) added.push([a, p, n]);
+  }
+  return { added, made };
+}
+
+await initBackend();
+const start = Number(arg('start') ?? 300);
+const mode = (arg('mode') ?? 'validate') as 'test' | 'validate';
+const k = Number(arg('k') ?? 2);
+const seeds = Array.from({ length: Number(arg('seeds') ?? 5) }, (_, i) => i + 1);
+const ways = (arg('ways')?.split(',') as Way[] | undefined) ?? WAYS;
+for (const name of (arg('sets') ?? 'flowers,trash').split(',')) {
+  const set = (await loadAccuracySet(name))!;
+  const rows = set.names.length;
+  const fit = async (train: Triplet[], seed: number, score: Int32Array): Promise<{ acc: number; emb: Float32Array }> => {
+    let s = 0;
+    let first: Float32Array | null = null;
+    for (let i = 0; i < k; i++) {
+      const emb = await fitAndEmbed(set, train, seed + 1000 * i);
+      first ??= emb;
+      s += accuracy(emb, rows, score);
+    }
+    return { acc: s / k, emb: first! };
+  };
+  const g: Record<string, number[]> = Object.fromEntries(['lines', ...ways].map((w) => [w, []]));
+  for (const seed of seeds) {
+    const d = seedData(set, seed, mode, start);
+    const before = await fit(d.start, seed, d.score);
+    const parts = [`${name} seed ${seed}: before ${before.acc.toFixed(4)}`];
+    const gl = (await fit([...d.start, ...d.rest.slice(0, 100)], seed, d.score)).acc - before.acc;
+    g.lines.push(gl);
+    parts.push(`lines ${gl.toFixed(4)}`);
+    for (const w of ways) {
+      if (w === 'curated' || w === 'guided' || w === 'guided-wrong') {
+        const c = curated(set, d, before.emb, w === 'curated' ? 'all' : w === 'guided' ? 'loss' : 'wrong', 100, seed);
+        const gc = (await fit([...d.start, ...c.added], seed, d.score)).acc - before.acc;
+        g[w].push(gc);
+        parts.push(`${w} ${gc.toFixed(4)} (made ${c.made})`);
+        continue;
+      }
+      const al = w === 'al-link' ? alLink(set, d, before.emb, 100) : w === 'al-raw' || w === 'al-near' ? alRaw(set, d, before.emb, 100, w === 'al-near', seed) : null;
+      const gw = (await fit([...d.start, ...(al ? al.added : picks(set, d, before.emb, w, 100, seed))], seed, d.score)).acc - before.acc;
+      g[w].push(gw);
+      parts.push(`${w} ${gw.toFixed(4)}${al ? ` (rejected ${al.rejected})` : ''}`);
+    }
+    console.log(parts.join(' | '));
+  }
+  console.log(`${name} (${mode}, start ${start}, k ${k}): lines ${pm(g.lines)}`);
+  for (const w of ways) console.log(`  ${w}: ${pm(g[w])}; − lines ${pm(paired(g[w], g.lines))}; ratio ${describeRatio(g[w], g.lines)}`);
+}
