@@ -16,7 +16,7 @@ export function coverageText(c: LabelCoverage): CoverageText {
   const advice = c.saturated
     ? 'Training already sees nearly everything labels can tell it here, so more labels will change the model little: add new images, or fix what the audit flags.'
     : c.early
-      ? 'With this few labels, triplets you make yourself teach the model more than suggestions: for each anchor take any image of its kind (not only the most similar one) and one of another kind. The triplet maker says which ones the model still gets wrong.'
+      ? 'With this few labels, triplets you make yourself teach the model more than suggestions: for each anchor take any image of its kind (not only the most similar one) and one of another kind. Once a model is trained, the triplet maker says which ones it still gets wrong.'
       : null;
   return { summary, advice };
 }
