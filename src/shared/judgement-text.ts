@@ -1,9 +1,9 @@
 // What the model makes of a triplet (TripletJudgement), in words shared by the CLI's `judge` and the
 // app's triplet maker. Only what training computes is claimed: a triplet's loss is
 // max(d(A,P) − d(A,N) + margin, 0), so one already right by the margin moves the model only through
-// the triplets it implies with the other labels. Whether hard triplets teach more depends on the
-// set (bench/suggest-probe-hard.ts: more on 11 kinds, less on trash, whose hard triplets are its
-// ambiguous photos), so the words do not advise either way.
+// the triplets it implies with the other labels. Whether keeping only triplets with a loss teaches
+// more depends on the set (bench/suggest-probe-hard.ts: more on flowers and on 11 kinds, less on
+// trash), so the words do not advise either way.
 import type { TripletJudgement } from './types.js';
 
 /** The verdict for two distances under a margin. */

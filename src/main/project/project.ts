@@ -31,7 +31,7 @@ import type {
 } from '../../shared/types.js';
 import type { ProgressFn } from '../jobs/progress.js';
 import { importImages, type ImportImagesOptions } from '../images/import.js';
-import { distance, type EncoderWeights } from '../ml/index.js';
+import { distance, tripletLoss, type EncoderWeights } from '../ml/index.js';
 import { verdictOf } from '../../shared/judgement-text.js';
 import { getRun } from './run-rows.js';
 import { openDb, type Db } from '../store/db.js';
@@ -333,7 +333,7 @@ export class Project {
     const margin = getRun(this.db, space.run)!.options.margin;
     const dAP = distance(space.distance, a, p);
     const dAN = distance(space.distance, a, n);
-    return { run: space.run, distance: space.distance, margin, dAP, dAN, verdict: verdictOf(dAP, dAN, margin), loss: Math.max(dAP - dAN + margin, 0) };
+    return { run: space.run, distance: space.distance, margin, dAP, dAN, verdict: verdictOf(dAP, dAN, margin), loss: tripletLoss(dAP, dAN, margin) };
   }
 
   /** Computes the features the similarity search in this space needs (the app runs it as a job). */
