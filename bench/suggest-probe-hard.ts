@@ -8,22 +8,26 @@
 // - curator (knows kinds, as the user does): fresh random class-consistent triplets over the pool,
 //   all ('curated') or only those the before model has a loss on ('guided', what the triplet
 //   maker's judgement shows) or gets wrong ('guided-wrong'; gives up after 100,000 drawn);
-// - model only (answered by the labeller, a rejection spends the budget): al-raw, al-near, al-link
-//   (see each function).
-// `node --import tsx bench/suggest-probe-hard.ts [--start=300] [--mode=validate|test] [--k=2] [--sets=flowers,trash] [--seeds=5] [--ways=far-positive,guided] [--raw-k=10]`
+// - model only (answered by the labeller, a rejection spends the budget): al-raw, al-near, al-link,
+//   al-explore(-loss) (see each function; they show fewer than 100 when their candidates run out);
+// - the product's suggestions (ml/suggest): 'suggested' (the defaults), 'suggested-ranked' (explore
+//   0, the defaults before exploring), 'suggested-explore' / '-half' / '-strict' (explore 1, 0.5, or 1
+//   with likelyAlike 0.85), and 'triples' (random image triples), as bench/suggest.ts spends them.
+// `node --import tsx bench/suggest-probe-hard.ts [--start=300] [--mode=validate|test] [--k=2] [--sets=flowers,trash] [--seeds=5] [--ways=far-positive,guided] [--raw-k=10] [--p-hi=0.7 --p-lo=0.3]`
 import { initBackend } from '../src/main/ml/backend/tfjs.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
 import type { Triplet } from '../src/main/ml/encoder/distances.js';
-import { seededRandom } from '../src/main/ml/encoder/rng.js';
+import { seededRandom, shuffleInPlace } from '../src/main/ml/encoder/rng.js';
 import { loadAccuracySet, type AccuracySet } from './accuracy-data.js';
-import { accuracy, answer, classOf, fitAndEmbed, labelled, seedData, type SeedData } from './suggest-lib.js';
+import { accuracy, answer, classOf, fitAndEmbed, labelled, seedData, spendOnRandomTriples, spendOnSuggestions, type SeedData } from './suggest-lib.js';
 import { groupImages, groupIndex, relationOf } from '../src/main/ml/encoder/miners/groups.js';
 import { structureOf } from '../src/main/ml/suggest/structure.js';
+import { fitLogistic } from '../src/main/ml/suggest/calibrate.js';
 import { describeRatio, pm, paired } from './suggest-stats.js';
 
 const arg = (n: string): string | undefined => process.argv.find((x) => x.startsWith(`--${n}=`))?.slice(n.length + 3);
 
-type Way = 'hard' | 'semi' | 'far-positive' | 'near-negative' | 'al-raw' | 'al-near' | 'al-link' | 'curated' | 'guided' | 'guided-wrong';
+type Way = 'hard' | 'semi' | 'far-positive' | 'near-negative' | 'al-raw' | 'al-near' | 'al-link' | 'al-explore' | 'al-explore-loss' | 'suggested' | 'suggested-ranked' | 'suggested-explore' | 'suggested-half' | 'suggested-strict' | 'triples' | 'curated' | 'guided' | 'guided-wrong';
 const WAYS: Way[] = ['hard', 'semi', 'far-positive', 'near-negative'];
 const RAW_K = Number(arg('raw-k') ?? 10);
 
@@ -73,6 +77,45 @@ function alRaw(set: AccuracySet, d: SeedData, emb: Float32Array, budget: number,
     cands.push({ t: [a, y, x], loss: l2(emb, e, a, x) - l2(emb, e, a, y) + m });
   }
   cands.sort((p, q) => q.loss - p.loss);
+  return shownToLabeller(set, cands, budget);
+}
+
+const P_HI = Number(arg('p-hi') ?? 0.7);
+const P_LO = Number(arg('p-lo') ?? 0.3);
+
+/**
+ * Not an oracle: a curator's random triplets made by the model. p(alike | d) is fitted on the start
+ * lines' pairs in the before embedding; per anchor (random order) a random image of open relation
+ * with p ≥ P_HI as positive and a random image with p ≤ P_LO as negative. 'loss' keeps only those the
+ * before model has a loss on (the model-only twin of 'guided'). Answered by the labeller.
+ */
+function alExplore(set: AccuracySet, d: SeedData, emb: Float32Array, budget: number, keepLoss: boolean, seed: number): { added: Triplet[]; rejected: number } {
+  const e = emb.length / set.names.length;
+  const m = DEFAULT_TRAIN_OPTIONS.margin;
+  const ix = groupIndex(groupImages(Int32Array.from(d.start.flat())));
+  const dist: number[] = [], alike: number[] = [];
+  for (const [a, p, n] of d.start) {
+    dist.push(l2(emb, e, a, p), l2(emb, e, a, n));
+    alike.push(1, 0);
+  }
+  const { w, t } = fitLogistic(Float64Array.from(dist), Uint8Array.from(alike));
+  const pAlike = (x: number): number => 1 / (1 + Math.exp(-(w / 2) * (t - x)));
+  const rand = seededRandom(seed * 53 + 11);
+  const anchors = [...d.pool];
+  shuffleInPlace(anchors, rand);
+  const cands: { t: Triplet }[] = [];
+  for (let round = 0; round < (keepLoss ? 20 : 1); round++) {
+    for (const a of anchors) {
+      const pos = d.pool.filter((x) => x !== a && relationOf(ix, a, x) === null && pAlike(l2(emb, e, a, x)) >= P_HI);
+      const neg = d.pool.filter((x) => x !== a && relationOf(ix, a, x) !== 1 && pAlike(l2(emb, e, a, x)) <= P_LO);
+      if (!pos.length || !neg.length) continue;
+      const p = pos[Math.floor(rand() * pos.length)];
+      const n = neg[Math.floor(rand() * neg.length)];
+      if (keepLoss && !(l2(emb, e, a, p) - l2(emb, e, a, n) + m > 0)) continue;
+      cands.push({ t: [a, p, n] });
+    }
+    if (cands.length >= 3 * budget) break;
+  }
   return shownToLabeller(set, cands, budget);
 }
 
@@ -222,10 +265,20 @@ for (const name of (arg('sets') ?? 'flowers,trash').split(',')) {
         parts.push(`${w} ${gc.toFixed(4)} (made ${c.made})`);
         continue;
       }
-      const al = w === 'al-link' ? alLink(set, d, before.emb, 100) : w === 'al-raw' || w === 'al-near' ? alRaw(set, d, before.emb, 100, w === 'al-near', seed) : null;
+      if (w.startsWith('suggested') || w === 'triples') {
+        // The product's suggestions: the defaults, only ranked (the defaults before exploring), all exploring or half (SuggestParams.explore), or exploring only
+        // positives with p(alike) ≥ 0.85 instead of 0.7 (fewer rejections?).
+        const params = { suggested: {}, 'suggested-ranked': { explore: 0 }, 'suggested-explore': { explore: 1 }, 'suggested-half': { explore: 0.5 }, 'suggested-strict': { explore: 1, likelyAlike: 0.85 } }[w as string];
+        const sp = params ? await spendOnSuggestions(set, d, before.emb, 100, seed, params) : spendOnRandomTriples(set, d, 100, seed);
+        const gs = (await fit([...d.start, ...sp.added], seed, d.score)).acc - before.acc;
+        g[w].push(gs);
+        parts.push(`${w} ${gs.toFixed(4)} (added ${sp.added.length}, rejected ${sp.counts.reject}; ${Object.entries(sp.reasons).map(([k, r]) => `${k} ${r.shown}`).join(' ')})`);
+        continue;
+      }
+      const al = w === 'al-explore' || w === 'al-explore-loss' ? alExplore(set, d, before.emb, 100, w === 'al-explore-loss', seed) : w === 'al-link' ? alLink(set, d, before.emb, 100) : w === 'al-raw' || w === 'al-near' ? alRaw(set, d, before.emb, 100, w === 'al-near', seed) : null;
       const gw = (await fit([...d.start, ...(al ? al.added : picks(set, d, before.emb, w, 100, seed))], seed, d.score)).acc - before.acc;
       g[w].push(gw);
-      parts.push(`${w} ${gw.toFixed(4)}${al ? ` (rejected ${al.rejected})` : ''}`);
+      parts.push(`${w} ${gw.toFixed(4)}${al ? ` (added ${al.added.length}, rejected ${al.rejected})` : ''}`);
     }
     console.log(parts.join(' | '));
   }

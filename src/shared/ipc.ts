@@ -131,7 +131,7 @@ export const REQUESTS = {
     positiveId: id,
     negativeId: id,
     answer: z.enum(['accept', 'swap', 'reject']),
-    reason: z.enum(['uncertain', 'hard-negative', 'coverage']).optional(),
+    reason: z.enum(['uncertain', 'hard-negative', 'coverage', 'explore']).optional(),
   }),
   // Label audit
   audit: z.object({

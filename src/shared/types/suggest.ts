@@ -1,8 +1,12 @@
 // Shared types: suggested triplets (active learning) and the user's answers to them.
 // No runtime imports: the renderer and the preload bundle it.
 
-/** Why a triplet was suggested: the model is unsure, an image close to the anchor is on the far side of existing labels, or an image is in no triplet yet. */
-export type SuggestionReason = 'uncertain' | 'hard-negative' | 'coverage';
+/**
+ * Why a triplet was suggested: the model is unsure, an image close to the anchor is on the far side
+ * of existing labels, an image is in no triplet yet, or it explores (an image the model finds alike
+ * that no label ties to the anchor yet, against one it finds different).
+ */
+export type SuggestionReason = 'uncertain' | 'hard-negative' | 'coverage' | 'explore';
 
 /** A suggestion, as shown: the positive is the image the model finds closer to the anchor. */
 export interface SuggestedTriplet {

@@ -66,6 +66,7 @@ test('suggestions (raw features, no run): no test image, positive is the closer 
   for (const s of r.suggestions) {
     for (const id of [s.anchorId, s.positiveId, s.negativeId]) assert.ok(!testImages.has(id), `test image ${id} suggested`);
     assert.ok(s.dAP <= s.dAN);
+    // Never 'explore' on raw features: exploring needs an encoder's p(alike) (ml/suggest/suggest.ts).
     assert.ok(['uncertain', 'hard-negative', 'coverage'].includes(s.reason));
     assert.equal(s.anchor, project.getImage(s.anchorId).image.name);
   }
@@ -134,4 +135,19 @@ test('suggest --json prints [{anchor, positive, negative, reason, …}] with nam
     assert.match(bad.stderr, /--count/);
   }
   project = Project.open(dir);
+});
+
+test('with a run: suggestions explore first (a likely-alike image no label ties to the anchor), still no test image, positive closer', { skip }, async () => {
+  const run = await project.train({ epochs: 2, seed: 1, ensemble: 1 });
+  const r = await project.suggest({ count: 8 });
+  assert.equal(r.runId, run.id);
+  assert.equal(r.suggestions.length, 8);
+  assert.ok(r.suggestions.some((s) => s.reason === 'explore'), r.suggestions.map((s) => s.reason).join(' '));
+  for (const s of r.suggestions) {
+    for (const id of [s.anchorId, s.positiveId, s.negativeId]) assert.ok(!testImages.has(id), `test image ${id} suggested`);
+    assert.ok(s.dAP <= s.dAN);
+  }
+  // The app's answer takes the new reason (the IPC schema lists it).
+  const e = r.suggestions.find((s) => s.reason === 'explore')!;
+  assert.equal(project.answerSuggestion({ anchorId: e.anchorId, positiveId: e.positiveId, negativeId: e.negativeId, answer: 'reject', reason: e.reason }), null);
 });

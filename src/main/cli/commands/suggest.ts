@@ -10,7 +10,7 @@ import { resolveTripletNames } from './edit.js';
 export function register(program: Command): void {
   program
     .command('suggest')
-    .description('propose train triplets to label: uncertain ones, hard negatives, images in no triplet yet (positive = the one the model finds closer)')
+    .description('propose train triplets to label: with a run first exploring ones (an image the model finds alike that no label ties to the anchor yet), then uncertain ones, hard negatives, images in no triplet yet (positive = the one the model finds closer)')
     .argument('<dir>', 'project folder')
     .option('--count <n>', 'how many (default 100)', numberArg('count', true))
     .option('--run <id>', 'rank with this run (default: the latest finished; raw features before any run)', numberArg('run', true))

@@ -1,4 +1,8 @@
-// Choosing triplets for the user to label (active learning). Every candidate is an anchor with two
+// Choosing triplets for the user to label (active learning). With a run's encoder the batch first
+// explores (./explore.ts: a random likely-alike image no label ties to the anchor, against a random
+// likely-different one: on validation these taught more than the ranked candidates below); the
+// ranked candidates fill what exploring cannot (once labels tie most likely-alike pairs) and make
+// the whole batch on raw features. Every ranked candidate is an anchor with two
 // of its near neighbours in the current embedding; the one the model finds closer is shown as the
 // positive. A candidate is worth a label when it is answerable (exactly one of the two is likely
 // alike the anchor — else the labeller can only reject it) and informative (the expected triplet
@@ -15,9 +19,10 @@ import { calibrate, type SameProbability } from './calibrate.js';
 import type { Evidence } from './evidence.js';
 import { groupImages, type ImageGroups } from '../encoder/miners/groups.js';
 import { labelCoverage } from './coverage.js';
+import { exploreTriplets } from './explore.js';
 import { structureOf, type Structure } from './structure.js';
 
-export type SuggestionReason = 'uncertain' | 'hard-negative' | 'coverage';
+export type SuggestionReason = 'uncertain' | 'hard-negative' | 'coverage' | 'explore';
 
 export interface Suggestion {
   anchor: number;
@@ -71,6 +76,15 @@ export interface SuggestParams {
    * as a share of those implied now), added to the expected loss. 0 ranks by the loss alone.
    */
   structureWeight: number;
+  /**
+   * Share of the batch made by exploring (./explore.ts: a random likely-alike image no label ties
+   * to the anchor, against a random likely-different one); the ranked candidates fill the rest.
+   */
+  explore: number;
+  /** p(alike) at or above which an exploring positive is drawn. */
+  likelyAlike: number;
+  /** p(alike) at or below which an exploring negative is drawn. */
+  likelyDifferent: number;
 }
 
 export const DEFAULT_SUGGEST_PARAMS: SuggestParams = {
@@ -87,6 +101,9 @@ export const DEFAULT_SUGGEST_PARAMS: SuggestParams = {
   oneKnownFactor: 1,
   answerPower: 2,
   structureWeight: 10,
+  explore: 1,
+  likelyAlike: 0.7,
+  likelyDifferent: 0.3,
 };
 
 export interface SuggestInput {
@@ -288,16 +305,23 @@ function describe(ctx: Context, a: number, x: number, y: number, dx: number, dy:
  * that leaves the batch short, the limits are relaxed one use at a time (then anchors may repeat),
  * keeping what was picked, so the batch stays spread instead of piling onto a few images.
  */
-function pickSpread(cands: Scored[], count: number, maxUses: number): Suggestion[] {
+function pickSpread(cands: Scored[], count: number, maxUses: number, first: readonly Suggestion[] = []): Suggestion[] {
   cands.sort((p, q) => q.score - p.score);
   const uses = new Map<number, number>();
   const anchors = new Set<number>();
   const taken = new Set<Scored>();
   const picked: Suggestion[] = [];
+  // Suggestions already chosen another way (exploring) count against the same limits.
+  for (const s of first) {
+    picked.push(s);
+    anchors.add(s.anchor);
+    for (const id of [s.anchor, s.positive, s.negative]) uses.set(id, (uses.get(id) ?? 0) + 1);
+  }
+  const seen = new Set(first.map((s) => tripletKey(s.anchor, s.positive, s.negative)));
   const pass = (limit: number, onePerAnchor: boolean): void => {
     for (const c of cands) {
       if (picked.length >= count) return;
-      if (taken.has(c) || (onePerAnchor && anchors.has(c.anchor))) continue;
+      if (taken.has(c) || (onePerAnchor && anchors.has(c.anchor)) || seen.has(tripletKey(c.anchor, c.positive, c.negative))) continue;
       if ([c.anchor, c.positive, c.negative].some((id) => (uses.get(id) ?? 0) >= limit)) continue;
       taken.add(c);
       anchors.add(c.anchor);
@@ -355,19 +379,57 @@ async function suggestFrom(input: SuggestInput, control: SuggestControl, groups:
   // Without a training margin (raw features), a quarter of the median distance plays its part.
   const margin = input.margin ?? median(sample) / 4;
   const ctx: Context = { ids, vs, input, ev, margin, params, pAlike };
-  const cands: Scored[] = [];
   let last = performance.now();
+  /** Progress, a yield to the event loop and the cancel check, every ~30 ms. */
+  const tick = async (done: number, total: number): Promise<void> => {
+    if (performance.now() - last <= 30) return;
+    control.onProgress?.(done, total);
+    await yieldToEventLoop();
+    control.signal?.throwIfAborted();
+    last = performance.now();
+  };
+  // Exploring needs p(alike) from an encoder's distances (validated only there); on raw features
+  // (no run, no margin) the ranked candidates keep images in no triplet first.
+  const share = input.margin === undefined ? 0 : params.explore;
+  const explored = await explore(ctx, Math.round(input.count * share), rand, tick);
+  if (explored.length >= input.count) {
+    control.onProgress?.(ids.length, ids.length);
+    return explored;
+  }
+  const cands: Scored[] = [];
   for (let a = 0; a < ids.length; a++) {
     cands.push(...candidatesOfAnchor(ctx, a));
-    if (performance.now() - last > 30) {
-      control.onProgress?.(a + 1, ids.length);
-      await yieldToEventLoop();
-      control.signal?.throwIfAborted();
-      last = performance.now();
-    }
+    await tick(a + 1, ids.length);
   }
   control.onProgress?.(ids.length, ids.length);
-  return pickSpread(cands, input.count, params.maxUsesPerImage);
+  return pickSpread(cands, input.count, params.maxUsesPerImage, explored);
+}
+
+/** The exploring share of the batch (./explore.ts), as suggestions: the closer of the two shown as the positive. */
+async function explore(ctx: Context, count: number, rand: () => number, tick: (done: number, total: number) => Promise<void>): Promise<Suggestion[]> {
+  if (count <= 0) return [];
+  const { ids, vs, input, params } = ctx;
+  const found = await exploreTriplets(
+    {
+      n: ids.length,
+      rowOf: (a) => rowOf(vs, a, input.distance),
+      pAlike: (a, j, d) => ctx.pAlike(ids[a], ids[j], d),
+      skip: (a, x, y) => input.skip.has(tripletKey(ids[a], ids[x], ids[y])),
+      uses: () => 0,
+      maxUses: params.maxUsesPerImage,
+      likelyAlike: params.likelyAlike,
+      likelyDifferent: params.likelyDifferent,
+    },
+    count,
+    rand,
+    (done) => tick(done, count),
+  );
+  return found.map(({ anchor, x, y, dx, dy, px, py }) => {
+    // The rule for every suggestion: the image the model finds closer is shown as the positive.
+    const [p, n, dp, dn, pp, pn] = dx <= dy ? [x, y, dx, dy, px, py] : [y, x, dy, dx, py, px];
+    const answerable = answerableOf(pp, pn);
+    return { anchor: ids[anchor], positive: ids[p], negative: ids[n], reason: 'explore' as const, dAP: dp, dAN: dn, answerable, swap: answerable > 0 ? (pn * (1 - pp)) / answerable : 0, score: answerable };
+  });
 }
 
 function median(xs: Float64Array): number {

@@ -17,6 +17,7 @@ export const REASON_TEXT: Record<SuggestedTriplet['reason'], string> = {
   uncertain: 'The model is unsure which of the two is closer to the anchor.',
   'hard-negative': 'An image close to the anchor that your labels place on the other side.',
   coverage: 'Uses an image that is in no triplet yet.',
+  explore: 'The model finds the positive alike, but no label ties it to the anchor yet: one answer links them (or corrects it).',
 };
 
 const keyOf = (s: SuggestedTriplet): string => `${s.anchorId}:${Math.min(s.positiveId, s.negativeId)}:${Math.max(s.positiveId, s.negativeId)}`;
