@@ -22,7 +22,9 @@ export const SATURATED_IN_TRIPLETS = 0.95;
  * suggestions did on held-out train images (bench/suggest-tune.ts --start=60; test.txt, looked at
  * after, agreed: 2.4–3.4×), and even an oracle aiming at what labels decide stayed at 0.82–1.25× of
  * them (bench/suggest-probe-oracle.ts, validation). At 17–18% (300 lines over 11 kinds) results were
- * mixed: 1.83× for suggestions on validation, 0.51× on test.txt.
+ * mixed: 1.83× for suggestions on validation, 0.51× on test.txt. Since suggestions explore first
+ * (./explore.ts) the gap at 60 lines is smaller but remains: 1.7× (flowers) and 2.2× (trash) on
+ * validation (bench/suggest-probe-hard.ts --start=60, seeds 1–5), so the advice stands.
  */
 export const EARLY_PAIRS = 0.1;
 
