@@ -73,3 +73,29 @@ test('suggest: A, S and X answer with one key each; Ctrl+Z undoes the last accep
   await expect(page.getByTestId('suggest-answered')).toHaveCount(0);
   expect(first.length).toBeGreaterThan(0);
 });
+
+test('suggest with a run: the first card explores (reason and its words), A accepts it', async ({ app: page, projectDir, studio }) => {
+  const root = join(projectDir, '..');
+  const data = makeFlowersSubset(root, { perClass: 6, seed: 7, trainLines: 12, testLines: 0 });
+  const cli = cliRunner(studio.dataDir, { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
+  const run = async (...args: string[]) => {
+    const r = await cli(...args);
+    expect(r.code, r.stderr).toBe(0);
+  };
+  await run('init', projectDir);
+  await run('import-images', projectDir, data.images);
+  await run('import-triplets', projectDir, data.train, '--split', 'train');
+  await run('train', projectDir, '--epochs', '2', '--seed', '1');
+
+  await page.getByTestId('open-project').click();
+  await typePath(page, projectDir);
+  await expect(page.getByTestId('view-library')).toBeVisible();
+  await page.keyboard.press('7');
+  await expect(page.getByTestId('suggest-card')).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('suggest-raw')).toHaveCount(0);
+  await expect(page.getByTestId('suggest-reason')).toHaveText('explore');
+  await expect(page.getByTestId('suggest-card')).toContainText('no label ties it to the anchor yet');
+  await snap(page, '71-suggest-explore');
+  await page.keyboard.press('a');
+  await expect(page.getByTestId('suggest-status')).toContainText('Accepted as shown');
+});
