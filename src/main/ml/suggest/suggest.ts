@@ -415,7 +415,6 @@ async function explore(ctx: Context, count: number, rand: () => number, tick: (d
       rowOf: (a) => rowOf(vs, a, input.distance),
       pAlike: (a, j, d) => ctx.pAlike(ids[a], ids[j], d),
       skip: (a, x, y) => input.skip.has(tripletKey(ids[a], ids[x], ids[y])),
-      uses: () => 0,
       maxUses: params.maxUsesPerImage,
       likelyAlike: params.likelyAlike,
       likelyDifferent: params.likelyDifferent,
