@@ -1,7 +1,6 @@
 // The Suggest view on a small project (30 flowers photos, a few train triplets, no run: raw-feature
 // suggestions): A accepts as shown, S accepts swapped, X rejects; the train count follows, and
 // Ctrl+Z undoes the last accept and reopens its card.
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliRunner } from '../helpers/cli.js';
 import { makeFlowersSubset } from '../helpers/flowers-subset.js';
@@ -12,18 +11,22 @@ const skip = skipWithoutBackbone('mobilenet_v1_0.75_224');
 test.skip(!!skip, skip || '');
 test.setTimeout(180_000);
 
-test('suggest: A, S and X answer with one key each; Ctrl+Z undoes the last accept', async ({ app: page, projectDir, studio }) => {
-  const root = join(projectDir, '..');
-  const data = makeFlowersSubset(root, { perClass: 6, seed: 5, trainLines: 6, testLines: 0 });
-  const cli = cliRunner(studio.dataDir, { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
-  const run = async (...args: string[]) => {
+/** A project of 30 flowers photos (6 per folder) with `trainLines` train triplets, made through the CLI. */
+async function flowersProject(projectDir: string, dataDir: string, seed: number, trainLines: number) {
+  const data = makeFlowersSubset(join(projectDir, '..'), { perClass: 6, seed, trainLines, testLines: 0 });
+  const cli = cliRunner(dataDir, { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
+  const run = async (...args: string[]): Promise<void> => {
     const r = await cli(...args);
     expect(r.code, r.stderr).toBe(0);
   };
   await run('init', projectDir);
   await run('import-images', projectDir, data.images);
-  writeFileSync(data.test, '');
   await run('import-triplets', projectDir, data.train, '--split', 'train');
+  return { cli, run };
+}
+
+test('suggest: A, S and X answer with one key each; Ctrl+Z undoes the last accept', async ({ app: page, projectDir, studio }) => {
+  const { cli } = await flowersProject(projectDir, studio.dataDir, 5, 6);
 
   await page.getByTestId('open-project').click();
   await typePath(page, projectDir);
@@ -75,16 +78,7 @@ test('suggest: A, S and X answer with one key each; Ctrl+Z undoes the last accep
 });
 
 test('suggest with a run: the first card explores (reason and its words), A accepts it', async ({ app: page, projectDir, studio }) => {
-  const root = join(projectDir, '..');
-  const data = makeFlowersSubset(root, { perClass: 6, seed: 7, trainLines: 12, testLines: 0 });
-  const cli = cliRunner(studio.dataDir, { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
-  const run = async (...args: string[]) => {
-    const r = await cli(...args);
-    expect(r.code, r.stderr).toBe(0);
-  };
-  await run('init', projectDir);
-  await run('import-images', projectDir, data.images);
-  await run('import-triplets', projectDir, data.train, '--split', 'train');
+  const { run } = await flowersProject(projectDir, studio.dataDir, 7, 12);
   await run('train', projectDir, '--epochs', '2', '--seed', '1');
 
   await page.getByTestId('open-project').click();
