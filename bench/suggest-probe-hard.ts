@@ -22,7 +22,8 @@ import { loadAccuracySet, type AccuracySet } from './accuracy-data.js';
 import { accuracy, answer, classOf, fitAndEmbed, labelled, seedData, spendOnRandomTriples, spendOnSuggestions, type SeedData } from './suggest-lib.js';
 import { groupImages, groupIndex, relationOf } from '../src/main/ml/encoder/miners/groups.js';
 import { structureOf } from '../src/main/ml/suggest/structure.js';
-import { fitLogistic } from '../src/main/ml/suggest/calibrate.js';
+import { calibrate } from '../src/main/ml/suggest/calibrate.js';
+import { DEFAULT_SUGGEST_PARAMS } from '../src/main/ml/suggest/suggest.js';
 import { describeRatio, pm, paired } from './suggest-stats.js';
 
 const arg = (n: string): string | undefined => process.argv.find((x) => x.startsWith(`--${n}=`))?.slice(n.length + 3);
@@ -98,8 +99,8 @@ function alExplore(set: AccuracySet, d: SeedData, emb: Float32Array, budget: num
     dist.push(l2(emb, e, a, p), l2(emb, e, a, n));
     alike.push(1, 0);
   }
-  const { w, t } = fitLogistic(Float64Array.from(dist), Uint8Array.from(alike));
-  const pAlike = (x: number): number => 1 / (1 + Math.exp(-(w / 2) * (t - x)));
+  // The product's p(alike | d) (calibrate.ts) with its default temperature; enough pairs, so no prior is needed.
+  const pAlike = calibrate({ dist: Float64Array.from(dist), alike: Uint8Array.from(alike) }, new Float64Array(0), { temperature: DEFAULT_SUGGEST_PARAMS.temperature, minPairs: 40, priorQuantile: 0.15 });
   const rand = seededRandom(seed * 53 + 11);
   const anchors = [...d.pool];
   shuffleInPlace(anchors, rand);
