@@ -100,6 +100,8 @@ export interface Spent {
   added: Triplet[];
   counts: Record<Answer, number>;
   reasons: Record<string, { shown: number; rejected: number }>;
+  /** The rejected triplets as shown (probes that count a rejection's kind). */
+  rejectedShown?: Triplet[];
 }
 
 /** 100 suggestions from the model trained on the start triplets, answered by the labeller; rejections spend the budget too. */
@@ -129,13 +131,13 @@ export function spendOnRandomLines(d: SeedData, budget: number): Spent {
 }
 
 function spend(set: AccuracySet, shown: { t: Triplet; reason: string }[]): Spent {
-  const out: Spent = { added: [], counts: { accept: 0, swap: 0, reject: 0 }, reasons: {} };
+  const out: Spent = { added: [], counts: { accept: 0, swap: 0, reject: 0 }, reasons: {}, rejectedShown: [] };
   for (const { t, reason } of shown) {
     const ans = answer(set, t);
     out.counts[ans]++;
     const r = (out.reasons[reason] ??= { shown: 0, rejected: 0 });
     r.shown++;
-    if (ans === 'reject') r.rejected++;
+    if (ans === 'reject') (r.rejected++, out.rejectedShown!.push(t));
     const l = labelled(t, ans);
     if (l) out.added.push(l);
   }

@@ -12,7 +12,9 @@
 //   al-explore(-loss) (see each function; they show fewer than 100 when their candidates run out);
 // - the product's suggestions (ml/suggest): 'suggested' (the defaults), 'suggested-ranked' (explore
 //   0, the defaults before exploring), 'suggested-explore' / '-half' / '-strict' (explore 1, 0.5, or 1
-//   with likelyAlike 0.85), and 'triples' (random image triples), as bench/suggest.ts spends them.
+//   with likelyAlike 0.85), and 'triples' (random image triples), as bench/suggest.ts spends them;
+//   'suggested-pairs' / 'triples-pairs': the same, with each rejection answered "neither is like the
+//   anchor" or "both are" and counted as labels (rejectionsAsLabels; session 10: not kept).
 // `node --import tsx bench/suggest-probe-hard.ts [--start=300] [--mode=validate|test] [--k=2] [--sets=flowers,trash] [--seeds=5] [--ways=far-positive,guided] [--raw-k=10] [--p-hi=0.7 --p-lo=0.3]`
 import { initBackend } from '../src/main/ml/backend/tfjs.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
@@ -28,7 +30,7 @@ import { describeRatio, pm, paired } from './suggest-stats.js';
 
 const arg = (n: string): string | undefined => process.argv.find((x) => x.startsWith(`--${n}=`))?.slice(n.length + 3);
 
-type Way = 'hard' | 'semi' | 'far-positive' | 'near-negative' | 'al-raw' | 'al-near' | 'al-link' | 'al-explore' | 'al-explore-loss' | 'suggested' | 'suggested-ranked' | 'suggested-explore' | 'suggested-half' | 'suggested-strict' | 'triples' | 'curated' | 'guided' | 'guided-wrong';
+type Way = 'hard' | 'semi' | 'far-positive' | 'near-negative' | 'al-raw' | 'al-near' | 'al-link' | 'al-explore' | 'al-explore-loss' | 'suggested' | 'suggested-ranked' | 'suggested-explore' | 'suggested-half' | 'suggested-strict' | 'suggested-pairs' | 'triples' | 'triples-pairs' | 'curated' | 'guided' | 'guided-wrong';
 const WAYS: Way[] = ['hard', 'semi', 'far-positive', 'near-negative'];
 const RAW_K = Number(arg('raw-k') ?? 10);
 
@@ -231,6 +233,36 @@ function curated(set: AccuracySet, d: SeedData, emb: Float32Array, keep: 'all' |
   return { added, made };
 }
 
+/**
+ * A rejection answered as the user would with two keys: "neither is like the anchor" (A≁P, A≁N) or
+ * "both are" (A~P, A~N). Each becomes ≤ 2 triplets through a group mate m of A (neither: (A,m,P),
+ * (A,m,N)) or an image z held apart from A's group (both: (A,P,z), (A,N,z)): what pair labels
+ * would add to the groups.
+ */
+function rejectionsAsLabels(set: AccuracySet, labels: Triplet[], rejected: Triplet[]): { added: Triplet[]; neither: number; both: number; none: number } {
+  const groups = groupImages(Int32Array.from(labels.flat()));
+  const ix = groupIndex(groups);
+  const out = { added: [] as Triplet[], neither: 0, both: 0, none: 0 };
+  for (const [a, p, n] of rejected) {
+    const ca = classOf(set, a);
+    const both = classOf(set, p) === ca && classOf(set, n) === ca;
+    both ? out.both++ : out.neither++;
+    const g = ix.group(a);
+    if (g === undefined) { out.none++; continue; }
+    if (!both) {
+      const m = groups.members[g].find((x) => x !== a);
+      if (m === undefined) { out.none++; continue; }
+      out.added.push([a, m, p], [a, m, n]);
+    } else {
+      const h = groups.apart[g][0];
+      if (h === undefined) { out.none++; continue; }
+      const z = groups.members[h][0];
+      out.added.push([a, p, z], [a, n, z]);
+    }
+  }
+  return out;
+}
+
 await initBackend();
 const start = Number(arg('start') ?? 300);
 const mode = (arg('mode') ?? 'validate') as 'test' | 'validate';
@@ -264,6 +296,15 @@ for (const name of (arg('sets') ?? 'flowers,trash').split(',')) {
         const gc = (await fit([...d.start, ...c.added], seed, d.score)).acc - before.acc;
         g[w].push(gc);
         parts.push(`${w} ${gc.toFixed(4)} (made ${c.made})`);
+        continue;
+      }
+      if (w === 'suggested-pairs' || w === 'triples-pairs') {
+        // Rejections answered "neither is like the anchor" / "both are", counted as labels through a group mate.
+        const sp = w === 'suggested-pairs' ? await spendOnSuggestions(set, d, before.emb, 100, seed) : spendOnRandomTriples(set, d, 100, seed);
+        const extra = rejectionsAsLabels(set, [...d.start, ...sp.added], sp.rejectedShown ?? []);
+        const gs = (await fit([...d.start, ...sp.added, ...extra.added], seed, d.score)).acc - before.acc;
+        g[w].push(gs);
+        parts.push(`${w} ${gs.toFixed(4)} (added ${sp.added.length} + ${extra.added.length} from ${sp.counts.reject} rejected; neither ${extra.neither}, both ${extra.both}, no mate ${extra.none})`);
         continue;
       }
       if (w.startsWith('suggested') || w === 'triples') {

@@ -89,6 +89,8 @@ test('suggest with a run: the first card explores (reason and its words), A acce
   await expect(page.getByTestId('suggest-raw')).toHaveCount(0);
   await expect(page.getByTestId('suggest-reason')).toHaveText('explore');
   await expect(page.getByTestId('suggest-card')).toContainText('no label ties it to the anchor yet');
+  // The batch line names the run and counts what the batch is made of (not "ranked by").
+  await expect(page.getByTestId('suggest-status')).toContainText(/^100 suggestions from run 1: .*\d+ explore/);
   await snap(page, '71-suggest-explore');
   await page.keyboard.press('a');
   await expect(page.getByTestId('suggest-status')).toContainText('Accepted as shown');

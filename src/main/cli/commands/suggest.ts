@@ -2,6 +2,7 @@
 // as the Suggest view's A, S and X keys do; see README "Suggested triplets".
 import { Option, type Command } from 'commander';
 import { coverageText } from '../../../shared/coverage-text.js';
+import { suggestionSource } from '../../../shared/suggest-text.js';
 import type { LabelCoverage, SuggestionAnswerKind } from '../../../shared/types.js';
 import { tripletLine } from '../../triplets/listing.js';
 import { action, interruptSignal, numberArg, optionsOf, output, progressBar, table, withProject } from '../output.js';
@@ -27,12 +28,12 @@ export function register(program: Command): void {
           bar.stop();
           const rows = r.suggestions.map((s) => ({ anchor: s.anchor, positive: s.positive, negative: s.negative, reason: s.reason, dAP: s.dAP, dAN: s.dAN }));
           output(opts.json, rows, () => {
-            const basis = r.runId === null ? 'raw features (no finished run yet)' : `run ${r.runId}`;
+            const source = suggestionSource(r.runId, rows.map((s) => s.reason));
             const cover = coverageLine(r.coverage);
-            if (rows.length === 0) return `No suggestions (${r.pool} images available outside test triplets; ranked by ${basis}).\n${cover}`;
+            if (rows.length === 0) return `No suggestions (${r.pool} images available outside test triplets; ${source}).\n${cover}`;
             return (
               table(['anchor', 'positive', 'negative', 'reason'], rows.map((s) => [s.anchor, s.positive, s.negative, s.reason])) +
-              `\n${rows.length} suggestions from ${r.pool} images, ranked by ${basis}. Answer each with \`answer DIR ANCHOR POSITIVE NEGATIVE --answer accept|swap|reject\`.\n${cover}`
+              `\n${rows.length} suggestions among ${r.pool} images, ${source}. Answer each with \`answer DIR ANCHOR POSITIVE NEGATIVE --answer accept|swap|reject\`.\n${cover}`
             );
           });
         } finally {

@@ -5,6 +5,7 @@ import type { HistoryEntry, SuggestedTriplet, SuggestionAnswerKind, SuggestResul
 import { call } from '../../lib/api.js';
 import { jobs } from '../../lib/state/jobs.svelte.js';
 import { toasts } from '../../lib/state/toasts.svelte.js';
+import { suggestionSource } from '../../../shared/suggest-text.js';
 
 export interface Answered {
   answer: SuggestionAnswerKind;
@@ -54,7 +55,7 @@ export class SuggestPage {
       this.index = 0;
       this.times = [];
       this.secondsPerTriplet = null;
-      this.status = r.suggestions.length ? `${r.suggestions.length} suggestions ranked by ${r.runId === null ? 'raw image features (no model yet)' : `run ${r.runId}`}.` : '';
+      this.status = r.suggestions.length ? `${r.suggestions.length} suggestions ${suggestionSource(r.runId, r.suggestions.map((x) => x.reason))}.` : '';
     } catch (err) {
       toasts.error(err, 'Could not get suggestions');
     } finally {

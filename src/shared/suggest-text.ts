@@ -1,0 +1,13 @@
+// The words for where a batch of suggestions came from, shared by the CLI's `suggest` and the app's
+// Suggest view. With a run, most of a batch is usually drawn by exploring rather than ranked, so the
+// line names the run and counts the reasons instead of saying "ranked by".
+import type { SuggestionReason } from './types.js';
+
+export function suggestionSource(runId: number | null, reasons: readonly SuggestionReason[]): string {
+  const basis = runId === null ? 'raw image features (no model yet)' : `run ${runId}`;
+  const counts = new Map<SuggestionReason, number>();
+  for (const r of reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
+  // Most frequent first, so the line leads with what the batch mostly is.
+  const parts = [...counts].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${n} ${r}`);
+  return parts.length ? `from ${basis}: ${parts.join(', ')}` : `from ${basis}`;
+}
