@@ -1,6 +1,6 @@
 // The words for where a batch of suggestions came from, shared by the CLI's `suggest` and the app's
-// Suggest view. With a run, most of a batch is usually drawn by exploring rather than ranked, so the
-// line names the run and counts the reasons instead of saying "ranked by".
+// Suggest view. With a run, part of a batch (on some projects all of it) is drawn by exploring rather
+// than ranked, so the line names the run and counts the reasons instead of saying "ranked by".
 import type { SuggestionReason } from './types.js';
 
 export function suggestionSource(runId: number | null, reasons: readonly SuggestionReason[]): string {
