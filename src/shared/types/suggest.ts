@@ -6,7 +6,8 @@
  * of existing labels, an image is in no triplet yet, or it explores (an image the model finds alike
  * that no label ties to the anchor yet, against one it finds different).
  */
-export type SuggestionReason = 'uncertain' | 'hard-negative' | 'coverage' | 'explore';
+export const SUGGESTION_REASONS = ['uncertain', 'hard-negative', 'coverage', 'explore'] as const;
+export type SuggestionReason = (typeof SUGGESTION_REASONS)[number];
 
 /** A suggestion, as shown: the positive is the image the model finds closer to the anchor. */
 export interface SuggestedTriplet {

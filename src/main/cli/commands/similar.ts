@@ -62,12 +62,20 @@ export function register(program: Command): void {
         const bar = progressBar();
         const interrupt = interruptSignal();
         try {
-          const j = await withProject(dir, (p) => {
+          const j = await withProject(dir, async (p) => {
             const [anchorId, positiveId, negativeId] = resolveTripletNames(p, [anchor, positive, negative]);
-            return p.judgeTriplet({ anchorId, positiveId, negativeId }, { runId: opts.run, signal: interrupt.signal, onProgress: bar.onProgress });
+            const judged = await p.judgeTriplet({ anchorId, positiveId, negativeId }, { runId: opts.run, signal: interrupt.signal, onProgress: bar.onProgress });
+            // null has two causes: no run to judge by, or an image without features in the run's space.
+            if (!judged)
+              throw new AppError(
+                'NOT_FOUND',
+                p.info().latestRun === null
+                  ? 'No finished run yet: train first (`train`), then judge triplets by its encoder.'
+                  : `An image of this triplet has no features for run ${opts.run ?? p.info().latestRun}: its file could not be decoded, or the project is open read-only, so features cannot be computed.`,
+              );
+            return judged;
           });
           bar.stop();
-          if (!j) throw new AppError('NOT_FOUND', 'No finished run yet: train first (`train`), then judge triplets by its encoder.');
           output(opts.json, j, () => judgementText(j));
         } finally {
           bar.stop();

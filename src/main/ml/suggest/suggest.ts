@@ -12,7 +12,7 @@
 // image or group to another group, a negative between groups not yet apart); that value, weighted
 // by structureWeight, joins the expected loss. Images in no triplet yet get a bonus (coverage); the
 // batch is spread over many anchors and images.
-import type { Distance, LabelCoverage } from '../../../shared/types.js';
+import type { Distance, LabelCoverage, SuggestionReason } from '../../../shared/types.js';
 import { distance as distanceOf, type Triplet } from '../encoder/distances.js';
 import { seededRandom, shuffleInPlace } from '../encoder/rng.js';
 import { calibrate, type SameProbability } from './calibrate.js';
@@ -21,8 +21,6 @@ import { groupImages, type ImageGroups } from '../encoder/miners/groups.js';
 import { labelCoverage } from './coverage.js';
 import { exploreTriplets } from './explore.js';
 import { structureOf, type Structure } from './structure.js';
-
-export type SuggestionReason = 'uncertain' | 'hard-negative' | 'coverage' | 'explore';
 
 export interface Suggestion {
   anchor: number;
