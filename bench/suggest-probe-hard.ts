@@ -15,7 +15,9 @@
 //   with likelyAlike 0.85), and 'triples' (random image triples), as bench/suggest.ts spends them;
 //   'suggested-pairs' / 'triples-pairs': the same, with each rejection answered "neither is like the
 //   anchor" or "both are" and counted as labels (rejectionsAsLabels; session 10: not kept).
-// `node --import tsx bench/suggest-probe-hard.ts [--start=300] [--mode=validate|test] [--k=2] [--sets=flowers,trash] [--seeds=5] [--ways=far-positive,guided] [--raw-k=10] [--p-hi=0.7 --p-lo=0.3]`
+// - 'al-vote' / 'al-vote-far': exploring with the positive judged by its neighbours' groups (alVote;
+//   session 11: rejected as often as exploring, gained less; not kept).
+// `node --import tsx bench/suggest-probe-hard.ts [--start=300] [--mode=validate|test] [--k=2] [--sets=flowers,trash] [--seeds=5] [--ways=far-positive,guided] [--raw-k=10] [--p-hi=0.7 --p-lo=0.3] [--vote-k=10 --vote-min=0.5]`
 import { initBackend } from '../src/main/ml/backend/tfjs.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
 import type { Triplet } from '../src/main/ml/encoder/distances.js';
@@ -30,7 +32,7 @@ import { describeRatio, pm, paired } from './suggest-stats.js';
 
 const arg = (n: string): string | undefined => process.argv.find((x) => x.startsWith(`--${n}=`))?.slice(n.length + 3);
 
-type Way = 'hard' | 'semi' | 'far-positive' | 'near-negative' | 'al-raw' | 'al-near' | 'al-link' | 'al-explore' | 'al-explore-loss' | 'suggested' | 'suggested-ranked' | 'suggested-explore' | 'suggested-half' | 'suggested-strict' | 'suggested-pairs' | 'triples' | 'triples-pairs' | 'curated' | 'guided' | 'guided-wrong';
+type Way = 'hard' | 'semi' | 'far-positive' | 'near-negative' | 'al-raw' | 'al-near' | 'al-link' | 'al-explore' | 'al-explore-loss' | 'al-vote' | 'al-vote-far' | 'suggested' | 'suggested-ranked' | 'suggested-explore' | 'suggested-half' | 'suggested-strict' | 'suggested-pairs' | 'triples' | 'triples-pairs' | 'curated' | 'guided' | 'guided-wrong';
 const WAYS: Way[] = ['hard', 'semi', 'far-positive', 'near-negative'];
 const RAW_K = Number(arg('raw-k') ?? 10);
 
@@ -120,6 +122,52 @@ function alExplore(set: AccuracySet, d: SeedData, emb: Float32Array, budget: num
     if (cands.length >= 3 * budget) break;
   }
   return shownToLabeller(set, cands, budget);
+}
+
+const VOTE_K = Number(arg('vote-k') ?? 10);
+const VOTE_MIN = Number(arg('vote-min') ?? 0.5);
+
+/**
+ * Not an oracle (session 11): exploring with the positive judged by its neighbours, not by its
+ * distance to the anchor. An image x of open relation to the anchor's group G is "likely of G" when
+ * at least VOTE_MIN of its VOTE_K encoder-nearest grouped images outside its own group are in G
+ * (for a grouped x, the mean over its group's members). Per anchor (random order): a random such x
+ * ('al-vote') or the farthest ('al-vote-far', the oracle's far positive without the oracle), against
+ * a random member of a group the labels keep apart from G (a certain negative). Answered by the labeller.
+ */
+function alVote(set: AccuracySet, d: SeedData, emb: Float32Array, budget: number, far: boolean, seed: number): { added: Triplet[]; rejected: number; found: number } {
+  const e = emb.length / set.names.length;
+  const groups = groupImages(Int32Array.from(d.start.flat()));
+  const ix = groupIndex(groups);
+  const inPool = new Set(d.pool);
+  const knn = new Map<number, number[]>();
+  for (const x of d.pool) {
+    const gx = ix.group(x);
+    const others = d.pool.filter((y) => y !== x && ix.group(y) !== undefined && (gx === undefined || ix.group(y) !== gx));
+    others.sort((p, q) => l2(emb, e, x, p) - l2(emb, e, x, q));
+    knn.set(x, others.slice(0, VOTE_K));
+  }
+  const voteOne = (x: number, g: number): number => knn.get(x)!.filter((y) => ix.group(y) === g).length / VOTE_K;
+  const vote = (x: number, g: number): number => {
+    const gx = ix.group(x);
+    if (gx === undefined) return voteOne(x, g);
+    const ms = groups.members[gx].filter((m) => inPool.has(m));
+    return ms.reduce((s, m) => s + voteOne(m, g), 0) / ms.length;
+  };
+  const rand = seededRandom(seed * 61 + 17);
+  const anchors = [...d.pool];
+  shuffleInPlace(anchors, rand);
+  const cands: { t: Triplet }[] = [];
+  for (const a of anchors) {
+    const g = ix.group(a);
+    if (g === undefined) continue;
+    const pos = d.pool.filter((x) => x !== a && relationOf(ix, a, x) === null && vote(x, g) >= VOTE_MIN);
+    const neg = groups.apart[g].flatMap((h) => groups.members[h]).filter((y) => inPool.has(y));
+    if (!pos.length || !neg.length) continue;
+    const p = far ? pos.reduce((b, x) => (l2(emb, e, a, x) > l2(emb, e, a, b) ? x : b)) : pos[Math.floor(rand() * pos.length)];
+    cands.push({ t: [a, p, neg[Math.floor(rand() * neg.length)]] });
+  }
+  return { ...shownToLabeller(set, cands, budget), found: cands.length };
 }
 
 /** Shows ranked candidates to the labeller until the budget is spent (each image in ≤ 2, one per `key` when given); a rejection spends it too. */
@@ -317,10 +365,10 @@ for (const name of (arg('sets') ?? 'flowers,trash').split(',')) {
         parts.push(`${w} ${gs.toFixed(4)} (added ${sp.added.length}, rejected ${sp.counts.reject}; ${Object.entries(sp.reasons).map(([k, r]) => `${k} ${r.shown}`).join(' ')})`);
         continue;
       }
-      const al = w === 'al-explore' || w === 'al-explore-loss' ? alExplore(set, d, before.emb, 100, w === 'al-explore-loss', seed) : w === 'al-link' ? alLink(set, d, before.emb, 100) : w === 'al-raw' || w === 'al-near' ? alRaw(set, d, before.emb, 100, w === 'al-near', seed) : null;
+      const al = w === 'al-vote' || w === 'al-vote-far' ? alVote(set, d, before.emb, 100, w === 'al-vote-far', seed) : w === 'al-explore' || w === 'al-explore-loss' ? alExplore(set, d, before.emb, 100, w === 'al-explore-loss', seed) : w === 'al-link' ? alLink(set, d, before.emb, 100) : w === 'al-raw' || w === 'al-near' ? alRaw(set, d, before.emb, 100, w === 'al-near', seed) : null;
       const gw = (await fit([...d.start, ...(al ? al.added : picks(set, d, before.emb, w, 100, seed))], seed, d.score)).acc - before.acc;
       g[w].push(gw);
-      parts.push(`${w} ${gw.toFixed(4)}${al ? ` (added ${al.added.length}, rejected ${al.rejected})` : ''}`);
+      parts.push(`${w} ${gw.toFixed(4)}${al ? ` (added ${al.added.length}, rejected ${al.rejected}${'found' in al ? `, found ${al.found}` : ''})` : ''}`);
     }
     console.log(parts.join(' | '));
   }
