@@ -32,7 +32,7 @@ import { describeRatio, pm, paired } from './suggest-stats.js';
 
 const arg = (n: string): string | undefined => process.argv.find((x) => x.startsWith(`--${n}=`))?.slice(n.length + 3);
 
-type Way = 'hard' | 'semi' | 'far-positive' | 'near-negative' | 'al-raw' | 'al-near' | 'al-link' | 'al-explore' | 'al-explore-loss' | 'al-vote' | 'al-vote-far' | 'suggested' | 'suggested-ranked' | 'suggested-explore' | 'suggested-half' | 'suggested-strict' | 'suggested-pairs' | 'triples' | 'triples-pairs' | 'curated' | 'guided' | 'guided-wrong';
+type Way = 'hard' | 'semi' | 'far-positive' | 'near-negative' | 'al-raw' | 'al-near' | 'al-link' | 'al-explore' | 'al-explore-loss' | 'al-vote' | 'al-vote-far' | 'suggested' | 'suggested-ranked' | 'suggested-explore' | 'suggested-half' | 'suggested-strict' | 'suggested-hardneg' | 'suggested-pairs' | 'triples' | 'triples-pairs' | 'curated' | 'guided' | 'guided-wrong';
 const WAYS: Way[] = ['hard', 'semi', 'far-positive', 'near-negative'];
 const RAW_K = Number(arg('raw-k') ?? 10);
 
@@ -358,7 +358,7 @@ for (const name of (arg('sets') ?? 'flowers,trash').split(',')) {
       if (w.startsWith('suggested') || w === 'triples') {
         // The product's suggestions: the defaults, only ranked (the defaults before exploring), all exploring or half (SuggestParams.explore), or exploring only
         // positives with p(alike) ≥ 0.85 instead of 0.7 (fewer rejections?).
-        const params = { suggested: {}, 'suggested-ranked': { explore: 0 }, 'suggested-explore': { explore: 1 }, 'suggested-half': { explore: 0.5 }, 'suggested-strict': { explore: 1, likelyAlike: 0.85 } }[w as string];
+        const params = { suggested: {}, 'suggested-ranked': { explore: 0 }, 'suggested-explore': { explore: 1 }, 'suggested-half': { explore: 0.5 }, 'suggested-strict': { explore: 1, likelyAlike: 0.85 }, 'suggested-hardneg': { likelyDifferent: 0.5 } }[w as string];
         const sp = params ? await spendOnSuggestions(set, d, before.emb, 100, seed, params) : spendOnRandomTriples(set, d, 100, seed);
         const gs = (await fit([...d.start, ...sp.added], seed, d.score)).acc - before.acc;
         g[w].push(gs);

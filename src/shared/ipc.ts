@@ -34,7 +34,7 @@ import type {
 } from './types.js';
 import { trainOptionsSchema } from './train-options.js';
 import { SIMILAR_MAX_BYTES } from './types/similar.js';
-import { SUGGESTION_REASONS } from './types/suggest.js';
+import { SUGGESTION_ANSWERS, SUGGESTION_REASONS } from './types/suggest.js';
 
 const split = z.enum(['train', 'test']);
 const SIMILAR_MAX_BASE64 = Math.ceil(SIMILAR_MAX_BYTES / 3) * 4;
@@ -131,7 +131,7 @@ export const REQUESTS = {
     anchorId: id,
     positiveId: id,
     negativeId: id,
-    answer: z.enum(['accept', 'swap', 'reject']),
+    answer: z.enum(SUGGESTION_ANSWERS),
     reason: z.enum(SUGGESTION_REASONS).optional(),
   }),
   // Label audit

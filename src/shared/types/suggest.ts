@@ -54,4 +54,5 @@ export interface LabelCoverage {
 }
 
 /** A = labels right as shown, S = swap positive and negative, X = reject (never proposed again). */
-export type SuggestionAnswerKind = 'accept' | 'swap' | 'reject';
+export const SUGGESTION_ANSWERS = ['accept', 'swap', 'reject'] as const;
+export type SuggestionAnswerKind = (typeof SUGGESTION_ANSWERS)[number];

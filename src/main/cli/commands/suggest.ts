@@ -3,7 +3,7 @@
 import { Option, type Command } from 'commander';
 import { coverageText } from '../../../shared/coverage-text.js';
 import { suggestionSource } from '../../../shared/suggest-text.js';
-import type { LabelCoverage, SuggestionAnswerKind } from '../../../shared/types.js';
+import { SUGGESTION_ANSWERS, type LabelCoverage, type SuggestionAnswerKind } from '../../../shared/types.js';
 import { tripletLine } from '../../triplets/listing.js';
 import { action, interruptSignal, numberArg, optionsOf, output, progressBar, table, withProject } from '../output.js';
 import { resolveTripletNames } from './edit.js';
@@ -50,7 +50,7 @@ export function register(program: Command): void {
     .argument('<anchor>')
     .argument('<positive>', 'the positive as `suggest` showed it')
     .argument('<negative>')
-    .addOption(new Option('--answer <kind>', 'accept, swap or reject').choices(['accept', 'swap', 'reject']).makeOptionMandatory())
+    .addOption(new Option('--answer <kind>', 'accept, swap or reject').choices(SUGGESTION_ANSWERS).makeOptionMandatory())
     .action(
       action(async (dir: string, anchor: string, positive: string, negative: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ answer: SuggestionAnswerKind }>(cmd);
