@@ -16,7 +16,8 @@
 //   'suggested-pairs' / 'triples-pairs': the same, with each rejection answered "neither is like the
 //   anchor" or "both are" and counted as labels (rejectionsAsLabels; session 10: not kept).
 // - 'al-vote' / 'al-vote-far': exploring with the positive judged by its neighbours' groups (alVote;
-//   session 11: rejected as often as exploring, gained less; not kept).
+//   session 11: rejected as often as exploring, gained less; not kept); 'suggested-hardneg': the
+//   defaults with negatives at p(alike) ≤ 0.5 instead of 0.3 (session 11: mixed across sets; not kept).
 // `node --import tsx bench/suggest-probe-hard.ts [--start=300] [--mode=validate|test] [--k=2] [--sets=flowers,trash] [--seeds=5] [--ways=far-positive,guided] [--raw-k=10] [--p-hi=0.7 --p-lo=0.3] [--vote-k=10 --vote-min=0.5]`
 import { initBackend } from '../src/main/ml/backend/tfjs.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
