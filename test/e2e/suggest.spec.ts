@@ -1,6 +1,7 @@
 // The Suggest view on a small project (30 flowers photos, a few train triplets, no run: raw-feature
 // suggestions): A accepts as shown, S accepts swapped, X rejects; the train count follows, and
-// Ctrl+Z undoes the last accept and reopens its card.
+// Ctrl+Z undoes the last accept and reopens its card. A skipped card comes back after the last; a
+// finished batch is summed up with Train and Get more next to it.
 import { join } from 'node:path';
 import { cliRunner } from '../helpers/cli.js';
 import { makeFlowersSubset } from '../helpers/flowers-subset.js';
@@ -94,4 +95,37 @@ test('suggest with a run: the first card explores (reason and its words), A acce
   await snap(page, '71-suggest-explore');
   await page.keyboard.press('a');
   await expect(page.getByTestId('suggest-status')).toContainText('Accepted as shown');
+});
+
+test('suggest: a skipped card comes back at the end; once all are answered the view sums them up and offers Train and more', async ({ app: page, projectDir, studio }) => {
+  await flowersProject(projectDir, studio.dataDir, 5, 6);
+  await page.getByTestId('open-project').click();
+  await typePath(page, projectDir);
+  await expect(page.getByTestId('view-library')).toBeVisible();
+  await page.keyboard.press('7');
+  await expect(page.getByTestId('suggest-card')).toBeVisible({ timeout: 90_000 });
+  const total = Number((await page.getByTestId('suggest-counter').innerText()).match(/^0\/(\d+)/)![1]);
+  expect(total).toBeGreaterThan(2);
+
+  // J skips the first card; every other one is rejected (X), one key at a time.
+  const skipped = await page.getByTestId('suggest-frame').innerText();
+  await page.keyboard.press('j');
+  for (let i = 1; i < total; i++) {
+    await page.keyboard.press('x');
+    await expect(page.getByTestId('suggest-counter')).toContainText(`${i}/${total}`);
+  }
+  // The last answer wraps round to the skipped card instead of leaving it unseen.
+  await expect(page.getByTestId('suggest-status')).toContainText('back to suggestion 1, skipped earlier');
+  expect(await page.getByTestId('suggest-frame').innerText()).toBe(skipped);
+  await expect(page.getByTestId('suggest-done')).toHaveCount(0);
+  await page.keyboard.press('a');
+  await expect(page.getByTestId('suggest-done')).toContainText(`All ${total} answered: 1 accepted as shown, 0 swapped, ${total - 1} rejected.`);
+  await expect(page.getByTestId('suggest-done')).toContainText('Train again');
+  await expect(page.getByTestId('suggest-done-train')).toBeVisible();
+  await snap(page, '72-suggest-done');
+
+  // More: a new batch, none of it answered yet.
+  await page.getByTestId('suggest-done-more').click();
+  await expect(page.getByTestId('suggest-counter')).toContainText(/^0\/\d+/, { timeout: 90_000 });
+  await expect(page.getByTestId('suggest-done')).toHaveCount(0);
 });

@@ -36,7 +36,14 @@ export class SuggestPage {
   private times: number[] = [];
   readonly job = $derived(jobs.ofKind('suggest'));
   readonly current = $derived(this.items[this.index]);
-  readonly labelled = $derived([...this.answered.values()].length);
+  readonly labelled = $derived(this.answered.size);
+  /** Every suggestion of the batch answered: the view says what they added and what to do next. */
+  readonly done = $derived(this.items.length > 0 && this.answered.size === this.items.length);
+  readonly counts = $derived.by(() => {
+    const c: Record<SuggestionAnswerKind, number> = { accept: 0, swap: 0, reject: 0 };
+    for (const a of this.answered.values()) c[a.answer]++;
+    return c;
+  });
   secondsPerTriplet = $state<number | null>(null);
 
   answerOf(s: SuggestedTriplet | undefined): Answered | undefined {
@@ -93,10 +100,19 @@ export class SuggestPage {
     this.secondsPerTriplet = t.length > 1 ? (t.at(-1)! - t[0]) / 1000 / (t.length - 1) : null;
   }
 
-  /** Moves to the next suggestion not answered yet (or stays on the last). */
+  /**
+   * Moves to the next suggestion not answered yet, wrapping round to ones skipped earlier (J) so none
+   * is left behind unseen; stays put when every one is answered.
+   */
   private nextOpen(): void {
-    for (let i = this.index + 1; i < this.items.length; i++) if (!this.answerOf(this.items[i])) return void (this.index = i);
-    this.index = Math.min(this.index + 1, this.items.length - 1);
+    const n = this.items.length;
+    for (let k = 1; k < n; k++) {
+      const i = (this.index + k) % n;
+      if (this.answerOf(this.items[i])) continue;
+      if (i < this.index) this.status += ` · back to suggestion ${i + 1}, skipped earlier`;
+      this.index = i;
+      return;
+    }
   }
 
   move(step: number): void {
