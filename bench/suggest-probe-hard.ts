@@ -1,6 +1,6 @@
 // Probe (not a product path): where does the value of 100 labels lie, and can a model that does not
 // know the kinds find it? Three families of ways to spend the budget, each retrained and scored like
-// bench/suggest.ts (README, "Where the value of 100 labels lies"):
+// bench/suggest.ts (docs/suggest-measurements.md, "Where the value of 100 labels lies"):
 // - oracle (knows every image's kind, sees the "before" model's embedding): per anchor a positive of
 //   its kind and a negative of another, the 100 with the largest loss kept (each image in ≤ 2):
 //   hard (farthest positive, nearest negative), semi (the same within one margin), far-positive

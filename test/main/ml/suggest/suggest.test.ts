@@ -73,7 +73,7 @@ function taught(t: Triplet, cls: (id: number) => number, vectors: Map<number, Fl
 test('ranked suggestions (explore 0) teach far more per keypress than random triples of the same data, answered by the same labeller', async () => {
   // "Taught" is what the ranking estimates (loss + implied triplets). Exploring suggestions score
   // far lower on it (0.34 per shown against ~1.8 here) yet gained more when retrained on the shared
-  // sets (README, "Suggested triplets"): the estimate does not predict the gain, so it ranks only
+  // sets (docs/suggest-measurements.md, "Exploring first"): the estimate does not predict the gain, so it ranks only
   // the candidates that fill a batch exploring cannot.
   // Six data sets (3 seeds × 2 cluster spreads); each suggestion is paired with a random triple of
   // the same pool. Sums over all of them, so one odd set cannot decide (the earlier test passed
