@@ -18,6 +18,7 @@
 // - 'al-vote' / 'al-vote-far': exploring with the positive judged by its neighbours' groups (alVote;
 //   session 11: rejected as often as exploring, gained less; not kept); 'suggested-hardneg': the
 //   defaults with negatives at p(alike) ≤ 0.5 instead of 0.3 (session 11: mixed across sets; not kept).
+// - 'al-self': a control, 100 triplets the labels already imply (no information, only weight).
 // `node --import tsx bench/suggest-probe-hard.ts [--start=300] [--mode=validate|test] [--k=2] [--sets=flowers,trash] [--seeds=5] [--ways=far-positive,guided] [--raw-k=10] [--p-hi=0.7 --p-lo=0.3] [--vote-k=10 --vote-min=0.5]`
 import { initBackend } from '../src/main/ml/backend/tfjs.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../src/main/ml/defaults.js';
@@ -33,7 +34,7 @@ import { describeRatio, pm, paired } from './suggest-stats.js';
 
 const arg = (n: string): string | undefined => process.argv.find((x) => x.startsWith(`--${n}=`))?.slice(n.length + 3);
 
-type Way = 'hard' | 'semi' | 'far-positive' | 'near-negative' | 'al-raw' | 'al-near' | 'al-link' | 'al-explore' | 'al-explore-loss' | 'al-vote' | 'al-vote-far' | 'suggested' | 'suggested-ranked' | 'suggested-explore' | 'suggested-half' | 'suggested-strict' | 'suggested-hardneg' | 'suggested-pairs' | 'triples' | 'triples-pairs' | 'curated' | 'guided' | 'guided-wrong';
+type Way = 'hard' | 'semi' | 'far-positive' | 'near-negative' | 'al-raw' | 'al-near' | 'al-link' | 'al-explore' | 'al-explore-loss' | 'al-vote' | 'al-vote-far' | 'al-self' | 'suggested' | 'suggested-ranked' | 'suggested-explore' | 'suggested-half' | 'suggested-strict' | 'suggested-hardneg' | 'suggested-pairs' | 'triples' | 'triples-pairs' | 'curated' | 'guided' | 'guided-wrong';
 const WAYS: Way[] = ['hard', 'semi', 'far-positive', 'near-negative'];
 const RAW_K = Number(arg('raw-k') ?? 10);
 
@@ -169,6 +170,31 @@ function alVote(set: AccuracySet, d: SeedData, emb: Float32Array, budget: number
     cands.push({ t: [a, p, neg[Math.floor(rand() * neg.length)]] });
   }
   return { ...shownToLabeller(set, cands, budget), found: cands.length };
+}
+
+/**
+ * A control, not a way to suggest (session 11): triplets the labels already imply — per anchor in a
+ * group (random order), a random group mate against a random member of a group kept apart. The
+ * labeller's answer is known in advance, so they add no information, only weight; if they gained
+ * like random lines, the lines' gain would be weight, not what they tell. Answered by the labeller.
+ */
+function alSelf(set: AccuracySet, d: SeedData, budget: number, seed: number): { added: Triplet[]; rejected: number } {
+  const groups = groupImages(Int32Array.from(d.start.flat()));
+  const ix = groupIndex(groups);
+  const inPool = new Set(d.pool);
+  const rand = seededRandom(seed * 71 + 23);
+  const anchors = [...d.pool];
+  shuffleInPlace(anchors, rand);
+  const cands: { t: Triplet }[] = [];
+  for (const a of anchors) {
+    const g = ix.group(a);
+    if (g === undefined) continue;
+    const mates = groups.members[g].filter((x) => x !== a && inPool.has(x));
+    const neg = groups.apart[g].flatMap((h) => groups.members[h]).filter((y) => inPool.has(y));
+    if (!mates.length || !neg.length) continue;
+    cands.push({ t: [a, mates[Math.floor(rand() * mates.length)], neg[Math.floor(rand() * neg.length)]] });
+  }
+  return shownToLabeller(set, cands, budget);
 }
 
 /** Shows ranked candidates to the labeller until the budget is spent (each image in ≤ 2, one per `key` when given); a rejection spends it too. */
@@ -366,7 +392,7 @@ for (const name of (arg('sets') ?? 'flowers,trash').split(',')) {
         parts.push(`${w} ${gs.toFixed(4)} (added ${sp.added.length}, rejected ${sp.counts.reject}; ${Object.entries(sp.reasons).map(([k, r]) => `${k} ${r.shown}`).join(' ')})`);
         continue;
       }
-      const al = w === 'al-vote' || w === 'al-vote-far' ? alVote(set, d, before.emb, 100, w === 'al-vote-far', seed) : w === 'al-explore' || w === 'al-explore-loss' ? alExplore(set, d, before.emb, 100, w === 'al-explore-loss', seed) : w === 'al-link' ? alLink(set, d, before.emb, 100) : w === 'al-raw' || w === 'al-near' ? alRaw(set, d, before.emb, 100, w === 'al-near', seed) : null;
+      const al = w === 'al-self' ? alSelf(set, d, 100, seed) : w === 'al-vote' || w === 'al-vote-far' ? alVote(set, d, before.emb, 100, w === 'al-vote-far', seed) : w === 'al-explore' || w === 'al-explore-loss' ? alExplore(set, d, before.emb, 100, w === 'al-explore-loss', seed) : w === 'al-link' ? alLink(set, d, before.emb, 100) : w === 'al-raw' || w === 'al-near' ? alRaw(set, d, before.emb, 100, w === 'al-near', seed) : null;
       const gw = (await fit([...d.start, ...(al ? al.added : picks(set, d, before.emb, w, 100, seed))], seed, d.score)).acc - before.acc;
       g[w].push(gw);
       parts.push(`${w} ${gw.toFixed(4)}${al ? ` (added ${al.added.length}, rejected ${al.rejected}${'found' in al ? `, found ${al.found}` : ''})` : ''}`);
