@@ -4,8 +4,10 @@
 // (p ≤ likelyDifferent) that no label ties to it. Unlike the ranked candidates (./suggest.ts), which
 // pair an anchor with its near neighbours, these reach across the whole of a likely kind, so one
 // answer joins distant pieces of it (and implied triplets spread that). Measured on validation
-// (docs/suggest-measurements.md, "Exploring first"): they taught the model more than the ranked ones on trash, on both
-// shared sets as one project, and with 60 start lines; on flowers at 300 lines nothing gains.
+// (docs/suggest-measurements.md, "Exploring first"): they taught the model more than the ranked ones
+// on both shared sets as one project (partly through pairs across the two sets) and with 60 start
+// lines; on trash the lead was within what a control of labels telling nothing new gains, and on
+// flowers at 300 lines nothing gains.
 import { shuffleInPlace } from '../encoder/rng.js';
 
 export interface ExploreInput {
