@@ -26,7 +26,7 @@ import type { Triplet } from '../src/main/ml/encoder/distances.js';
 import { seededRandom, shuffleInPlace } from '../src/main/ml/encoder/rng.js';
 import { loadAccuracySet, type AccuracySet } from './accuracy-data.js';
 import { accuracy, answer, classOf, fitAndEmbed, labelled, seedData, spendOnRandomTriples, spendOnSuggestions, type SeedData } from './suggest-lib.js';
-import { groupImages, groupIndex, relationOf } from '../src/main/ml/encoder/miners/groups.js';
+import { groupImages, groupIndex, relationOf, type GroupIndex, type ImageGroups } from '../src/main/ml/encoder/miners/groups.js';
 import { structureOf } from '../src/main/ml/suggest/structure.js';
 import { calibrate } from '../src/main/ml/suggest/calibrate.js';
 import { DEFAULT_SUGGEST_PARAMS } from '../src/main/ml/suggest/suggest.js';
@@ -156,19 +156,12 @@ function alVote(set: AccuracySet, d: SeedData, emb: Float32Array, budget: number
     const ms = groups.members[gx].filter((m) => inPool.has(m));
     return ms.reduce((s, m) => s + voteOne(m, g), 0) / ms.length;
   };
-  const rand = seededRandom(seed * 61 + 17);
-  const anchors = [...d.pool];
-  shuffleInPlace(anchors, rand);
-  const cands: { t: Triplet }[] = [];
-  for (const a of anchors) {
-    const g = ix.group(a);
-    if (g === undefined) continue;
+  const cands = fromGroupedAnchors(d, groups, ix, seed * 61 + 17, (a, g, apart, rand) => {
     const pos = d.pool.filter((x) => x !== a && relationOf(ix, a, x) === null && vote(x, g) >= VOTE_MIN);
-    const neg = groups.apart[g].flatMap((h) => groups.members[h]).filter((y) => inPool.has(y));
-    if (!pos.length || !neg.length) continue;
+    if (!pos.length) return null;
     const p = far ? pos.reduce((b, x) => (l2(emb, e, a, x) > l2(emb, e, a, b) ? x : b)) : pos[Math.floor(rand() * pos.length)];
-    cands.push({ t: [a, p, neg[Math.floor(rand() * neg.length)]] });
-  }
+    return [a, p, apart[Math.floor(rand() * apart.length)]];
+  });
   return { ...shownToLabeller(set, cands, budget), found: cands.length };
 }
 
@@ -182,19 +175,32 @@ function alSelf(set: AccuracySet, d: SeedData, budget: number, seed: number): { 
   const groups = groupImages(Int32Array.from(d.start.flat()));
   const ix = groupIndex(groups);
   const inPool = new Set(d.pool);
-  const rand = seededRandom(seed * 71 + 23);
+  const cands = fromGroupedAnchors(d, groups, ix, seed * 71 + 23, (a, g, apart, rand) => {
+    const mates = groups.members[g].filter((x) => x !== a && inPool.has(x));
+    return mates.length ? [a, mates[Math.floor(rand() * mates.length)], apart[Math.floor(rand() * apart.length)]] : null;
+  });
+  return shownToLabeller(set, cands, budget);
+}
+
+/**
+ * Per pool anchor in a group, in a seeded random order: `pick` proposes a triplet (or null) from the
+ * anchor, its group and the pool members of the groups kept apart from it (skipped when none).
+ */
+function fromGroupedAnchors(d: SeedData, groups: ImageGroups, ix: GroupIndex, seed: number, pick: (a: number, g: number, apart: number[], rand: () => number) => Triplet | null): { t: Triplet }[] {
+  const inPool = new Set(d.pool);
+  const rand = seededRandom(seed);
   const anchors = [...d.pool];
   shuffleInPlace(anchors, rand);
   const cands: { t: Triplet }[] = [];
   for (const a of anchors) {
     const g = ix.group(a);
     if (g === undefined) continue;
-    const mates = groups.members[g].filter((x) => x !== a && inPool.has(x));
-    const neg = groups.apart[g].flatMap((h) => groups.members[h]).filter((y) => inPool.has(y));
-    if (!mates.length || !neg.length) continue;
-    cands.push({ t: [a, mates[Math.floor(rand() * mates.length)], neg[Math.floor(rand() * neg.length)]] });
+    const apart = groups.apart[g].flatMap((h) => groups.members[h]).filter((y) => inPool.has(y));
+    if (!apart.length) continue;
+    const t = pick(a, g, apart, rand);
+    if (t) cands.push({ t });
   }
-  return shownToLabeller(set, cands, budget);
+  return cands;
 }
 
 /** Shows ranked candidates to the labeller until the budget is spent (each image in ≤ 2, one per `key` when given); a rejection spends it too. */
