@@ -13,8 +13,8 @@ test.skip(!!skip, skip || '');
 test.setTimeout(180_000);
 
 /** A project of 30 flowers photos (6 per folder) with `trainLines` train triplets, made through the CLI. */
-async function flowersProject(projectDir: string, dataDir: string, seed: number, trainLines: number) {
-  const data = makeFlowersSubset(join(projectDir, '..'), { perClass: 6, seed, trainLines, testLines: 0 });
+async function flowersProject(projectDir: string, dataDir: string, seed: number, trainLines: number, testLines = 0) {
+  const data = makeFlowersSubset(join(projectDir, '..'), { perClass: 6, seed, trainLines, testLines });
   const cli = cliRunner(dataDir, { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
   const run = async (...args: string[]): Promise<void> => {
     const r = await cli(...args);
@@ -23,6 +23,8 @@ async function flowersProject(projectDir: string, dataDir: string, seed: number,
   await run('init', projectDir);
   await run('import-images', projectDir, data.images);
   await run('import-triplets', projectDir, data.train, '--split', 'train');
+  // Test lines reuse train photos (the slice is too small for disjoint splits); suggestions leave their images out.
+  if (testLines) await run('import-triplets', projectDir, data.test, '--split', 'test', '--allow-leakage');
   return { cli, run };
 }
 
@@ -97,8 +99,9 @@ test('suggest with a run: the first card explores (reason and its words), A acce
   await expect(page.getByTestId('suggest-status')).toContainText('Accepted as shown');
 });
 
-test('suggest: a skipped card comes back at the end; once all are answered the view sums them up and offers Train and more', async ({ app: page, projectDir, studio }) => {
-  await flowersProject(projectDir, studio.dataDir, 5, 6);
+test('suggest: a skipped card comes back at the end; once all are answered the view sums them up, trains again and compares, then offers more', async ({ app: page, projectDir, studio }) => {
+  const { run } = await flowersProject(projectDir, studio.dataDir, 5, 12, 3);
+  await run('train', projectDir, '--epochs', '2', '--seed', '1');
   await page.getByTestId('open-project').click();
   await typePath(page, projectDir);
   await expect(page.getByTestId('view-library')).toBeVisible();
@@ -120,12 +123,20 @@ test('suggest: a skipped card comes back at the end; once all are answered the v
   await expect(page.getByTestId('suggest-done')).toHaveCount(0);
   await page.keyboard.press('a');
   await expect(page.getByTestId('suggest-done')).toContainText(`All ${total} answered: 1 accepted as shown, 0 swapped, ${total - 1} rejected.`);
-  await expect(page.getByTestId('suggest-done')).toContainText('Train again');
-  await expect(page.getByTestId('suggest-done-train')).toBeVisible();
+  await expect(page.getByTestId('suggest-done')).toContainText('Train again so the model learns from them');
   await snap(page, '72-suggest-done');
 
-  // More: a new batch, none of it answered yet.
+  // Train again: a new run with run 1's options, then both scored on the same test labels.
+  await page.getByTestId('suggest-done-train').click();
+  await expect(page.getByTestId('suggest-retrain-result')).toContainText(/Run #2 with your answers: \d+\.\d% · run #1: \d+\.\d% on the same test labels/, { timeout: 120_000 });
+  await expect(page.getByTestId('suggest-done-train')).toHaveCount(0);
+  await expect(page.getByTestId('suggest-done')).not.toContainText('Train again so');
+  await snap(page, '73-suggest-trained');
+
+  // More: a new batch from run 2, none of it answered yet.
   await page.getByTestId('suggest-done-more').click();
   await expect(page.getByTestId('suggest-counter')).toContainText(/^0\/\d+/, { timeout: 90_000 });
+  await expect(page.getByTestId('suggest-status')).toContainText('from run 2');
   await expect(page.getByTestId('suggest-done')).toHaveCount(0);
+  await expect(page.getByTestId('suggest-retrain-result')).toHaveCount(0);
 });

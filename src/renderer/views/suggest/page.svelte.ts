@@ -4,6 +4,7 @@
 import type { HistoryEntry, SuggestedTriplet, SuggestionAnswerKind, SuggestResult } from '../../../shared/types.js';
 import { call } from '../../lib/api.js';
 import { jobs } from '../../lib/state/jobs.svelte.js';
+import { Retrain } from '../../lib/state/retrain.svelte.js';
 import { toasts } from '../../lib/state/toasts.svelte.js';
 import { suggestionSource } from '../../../shared/suggest-text.js';
 
@@ -45,6 +46,8 @@ export class SuggestPage {
     return c;
   });
   secondsPerTriplet = $state<number | null>(null);
+  /** "Train again" once a batch is answered: a run with the latest run's options, compared like for like. */
+  readonly retrain = new Retrain();
 
   answerOf(s: SuggestedTriplet | undefined): Answered | undefined {
     return s ? this.answered.get(keyOf(s)) : undefined;
@@ -57,6 +60,7 @@ export class SuggestPage {
     try {
       const r = await call('suggest', { count });
       this.result = r;
+      this.retrain.outcome = null;
       this.items = r.suggestions;
       this.answered = new Map();
       this.index = 0;
@@ -68,6 +72,17 @@ export class SuggestPage {
     } finally {
       this.loading = false;
       this.loaded = true;
+    }
+  }
+
+  /** Trains a new run with run `runId`'s options on the labels as they are now (the answers included). */
+  async trainAgain(runId: number): Promise<void> {
+    try {
+      const run = (await call('runs', {})).find((r) => r.id === runId);
+      if (!run) throw new Error(`Run ${runId} no longer exists.`);
+      await this.retrain.start(run);
+    } catch (err) {
+      toasts.error(err, 'Training did not finish');
     }
   }
 

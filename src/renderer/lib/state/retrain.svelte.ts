@@ -1,8 +1,9 @@
-// "Retrain with my fixes": trains a new run with the reviewed run's options on the labels as they
-// are now, then scores the old run on the same labels, so the change shown is like for like.
+// Training again with a run's options on the labels as they are now ("Retrain with my fixes" in
+// Review, "Train again" after a batch of suggestions), then scoring the old run on the same labels,
+// so the change shown is like for like.
 import type { EvaluateResult, RunSummary } from '../../../shared/types.js';
-import { call } from '../../lib/api.js';
-import { jobs } from '../../lib/state/jobs.svelte.js';
+import { call } from '../api.js';
+import { jobs } from './jobs.svelte.js';
 
 export interface RetrainOutcome {
   before: RunSummary;
@@ -20,7 +21,7 @@ export function optionsSummary(r: RunSummary): string {
   return parts.join(', ');
 }
 
-class Retrain {
+export class Retrain {
   jobId = $state<string | null>(null);
   outcome = $state.raw<RetrainOutcome | null>(null);
   error = $state<string | null>(null);
@@ -45,4 +46,5 @@ class Retrain {
   }
 }
 
+/** Review's retraining (the Suggest view has its own: each view shows only its own outcome). */
 export const retrain = new Retrain();
