@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { cliRunner } from '../helpers/cli.js';
 import { makeFlowersSubset } from '../helpers/flowers-subset.js';
 import { sharedModelsDir, skipWithoutBackbone } from '../helpers/shared.js';
+import type { Page } from '@playwright/test';
 import { expect, snap, test, typePath } from './fixtures.js';
 
 const skip = skipWithoutBackbone('mobilenet_v1_0.75_224');
@@ -28,15 +29,20 @@ async function flowersProject(projectDir: string, dataDir: string, seed: number,
   return { cli, run };
 }
 
-test('suggest: A, S and X answer with one key each; Ctrl+Z undoes the last accept', async ({ app: page, projectDir, studio }) => {
-  const { cli } = await flowersProject(projectDir, studio.dataDir, 5, 6);
-
+/** Opens the project in the app and goes to the Suggest view (key 7) until its first card shows. */
+async function openSuggest(page: Page, projectDir: string): Promise<void> {
   await page.getByTestId('open-project').click();
   await typePath(page, projectDir);
   await expect(page.getByTestId('view-library')).toBeVisible();
   await page.keyboard.press('7');
   await expect(page.getByTestId('view-suggest')).toBeVisible();
   await expect(page.getByTestId('suggest-card')).toBeVisible({ timeout: 90_000 });
+}
+
+test('suggest: A, S and X answer with one key each; Ctrl+Z undoes the last accept', async ({ app: page, projectDir, studio }) => {
+  const { cli } = await flowersProject(projectDir, studio.dataDir, 5, 6);
+
+  await openSuggest(page, projectDir);
   await expect(page.getByTestId('suggest-raw')).toBeVisible();
   // 6 lines over 30 images decide few pairs: the coverage line shows with the "early" advice (make
   // triplets yourself), not the "saturated" one.
@@ -84,11 +90,7 @@ test('suggest with a run: the first card explores (reason and its words), A acce
   const { run } = await flowersProject(projectDir, studio.dataDir, 7, 12);
   await run('train', projectDir, '--epochs', '2', '--seed', '1');
 
-  await page.getByTestId('open-project').click();
-  await typePath(page, projectDir);
-  await expect(page.getByTestId('view-library')).toBeVisible();
-  await page.keyboard.press('7');
-  await expect(page.getByTestId('suggest-card')).toBeVisible({ timeout: 90_000 });
+  await openSuggest(page, projectDir);
   await expect(page.getByTestId('suggest-raw')).toHaveCount(0);
   await expect(page.getByTestId('suggest-reason')).toHaveText('explore');
   await expect(page.getByTestId('suggest-card')).toContainText('no label ties it to the anchor yet');
@@ -102,11 +104,7 @@ test('suggest with a run: the first card explores (reason and its words), A acce
 test('suggest: a skipped card comes back at the end; once all are answered the view sums them up, trains again and compares, then offers more', async ({ app: page, projectDir, studio }) => {
   const { run } = await flowersProject(projectDir, studio.dataDir, 5, 12, 3);
   await run('train', projectDir, '--epochs', '2', '--seed', '1');
-  await page.getByTestId('open-project').click();
-  await typePath(page, projectDir);
-  await expect(page.getByTestId('view-library')).toBeVisible();
-  await page.keyboard.press('7');
-  await expect(page.getByTestId('suggest-card')).toBeVisible({ timeout: 90_000 });
+  await openSuggest(page, projectDir);
   const total = Number((await page.getByTestId('suggest-counter').innerText()).match(/^0\/(\d+)/)![1]);
   expect(total).toBeGreaterThan(2);
 
