@@ -14,6 +14,11 @@ export function formatPercent(x: number | null | undefined, digits = 1): string 
   return x == null || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(digits)}%`;
 }
 
+/** A change in accuracy (a fraction) in signed percentage points: "+0.8 points", "−1.2 points". */
+export function formatPoints(delta: number): string {
+  return `${delta >= 0 ? '+' : '−'}${Math.abs(delta * 100).toFixed(1)} points`;
+}
+
 export function formatNumber(n: number): string {
   return n.toLocaleString('en-US');
 }

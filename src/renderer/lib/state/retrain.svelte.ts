@@ -25,6 +25,8 @@ export class Retrain {
   jobId = $state<string | null>(null);
   outcome = $state.raw<RetrainOutcome | null>(null);
   error = $state<string | null>(null);
+  /** The new run's test accuracy minus the old run's on the same labels (null without test triplets). */
+  readonly delta = $derived(this.outcome && this.outcome.after.testAccuracy != null ? this.outcome.after.testAccuracy - this.outcome.beforeNow.accuracy : null);
 
   get job() {
     return this.jobId ? jobs.active[this.jobId] : undefined;
