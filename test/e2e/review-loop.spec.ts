@@ -5,7 +5,7 @@
 // same options and shows the accuracy change.
 import { basename } from 'node:path';
 import { skipWithoutBackbone } from '../helpers/shared.js';
-import { expect, test } from './fixtures.js';
+import { expect, snap, test } from './fixtures.js';
 import { openProject, smallProject } from './support/small-project.js';
 
 const skip = skipWithoutBackbone('mobilenet_v1_0.75_224');
@@ -69,10 +69,35 @@ for (const size of [
     await expect(page.getByTestId('retrain-card')).toContainText('You changed 1 train triplet since run #1');
     await page.getByTestId('retrain-start').click();
     await expect(page.getByTestId('retrain-result')).toBeVisible({ timeout: 240_000 });
-    await expect(page.getByTestId('retrain-result')).toContainText(/Run #2 with your fixes: \d+\.\d% · run #1: \d+\.\d% on the same test labels \([+−]\d+\.\d points\)/);
+    await expect(page.getByTestId('retrain-result')).toContainText(/Run #2 with your fixes: \d+\.\d% · run #1: \d+\.\d% on the same test labels \([+−]\d+\.\d points; one test triplet of 39 is 2\.6 points(; under 2 points is within what training seeds alone move)?\)/);
     await expect(page.getByTestId('review-run')).toContainText(/Reviewing run #2 \(.+, mobilenet_v1_0\.75, l2, 2 epochs, seed 1/);
     await expect(page.getByTestId('retrain-card')).toHaveCount(0);
     // The kept decision is still there for the new run when it still gets it wrong (stored on the triplet).
     if ((await kept.count()) > 0) await expect(kept).toContainText('keep');
+
+    // The Train view: run #1's stored accuracy was on 40 test labels, one excluded since, so it also
+    // shows its score now; run #2 was scored on today's labels. Compared on the same 39.
+    await page.getByTestId('nav-train').click();
+    const row = (id: number) => page.locator(`[data-testid="run-row"][data-id="${id}"]`);
+    await expect(row(1).getByTestId('run-accuracy-now')).toHaveText(/^now \d+\.\d%$/);
+    await expect(row(2).getByTestId('run-accuracy-now')).toHaveCount(0);
+    await row(1).getByTestId('run-compare').check();
+    await row(2).getByTestId('run-compare').check();
+    await expect(page.getByTestId('compare-now')).toContainText(/On today's test labels\s*\d+\.\d%\s*\d+\.\d%/);
+    await expect(page.getByTestId('compare-verdict')).toContainText(/Run #2 against run #1 on the same 39 test triplets: [+−]\d+\.\d points; one test triplet of 39 is 2\.6 points/);
+    // A train triplet moved to test is one neither run has scored: the comparison says so and scores both.
+    await page.getByTestId('nav-triplets').click();
+    await page.getByTestId('filter-split-train').click();
+    await page.getByTestId('triplet-row').first().click();
+    await page.keyboard.press('m');
+    await expect(page.getByTestId('status-line')).toContainText('Moved to test');
+    await page.getByTestId('nav-train').click();
+    await expect(row(2).getByTestId('run-accuracy-now')).toHaveText(/^now \d+\.\d% of 39 \(1 unscored\)$/);
+    await expect(page.getByTestId('train-accuracy-current')).toHaveText(/^\d+\.\d% of 39 \(1 unscored\)$/);
+    await expect(page.getByTestId('compare-verdict')).toContainText('Not every test triplet as it is now has been scored by both runs');
+    await page.getByTestId('compare-score').click();
+    await expect(page.getByTestId('compare-verdict')).toContainText(/Run #2 against run #1 on the same 40 test triplets: [+−]\d+\.\d points; one test triplet of 40 is 2\.5 points/, { timeout: 60_000 });
+    await expect(row(2).getByTestId('run-accuracy-now')).toHaveText(/^now \d+\.\d%$/);
+    await snap(page, `33-train-compare-now-${size.width}`);
   });
 }

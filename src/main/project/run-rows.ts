@@ -1,18 +1,36 @@
 // Run summaries for the app and CLI, and the clean-up of runs whose process ended mid-run.
-import type { RunSummary } from '../../shared/types.js';
-import { writeTransaction, type Db } from '../store/db.js';
-import { allRunRows, orphanMarker, runningRuns, runRow, toRunSummary } from '../store/runs.js';
+import type { RunScoreNow, RunSummary } from '../../shared/types.js';
+import { readTransaction, writeTransaction, type Db } from '../store/db.js';
+import { activeTestCount, allRunRows, orphanMarker, runningRuns, runRow, scoresOnCurrentLabels, toRunSummary } from '../store/runs.js';
 import { sameProcessAlive } from './liveness.js';
 
 export { latestFinishedRunId } from '../store/runs.js';
 
 export function listRuns(db: Db): RunSummary[] {
-  return allRunRows(db).map((r) => toRunSummary(db, r));
+  return readTransaction(db, () => {
+    const scores = scoresOnCurrentLabels(db);
+    const tests = activeTestCount(db);
+    return allRunRows(db).map((r) => withScoreNow(toRunSummary(db, r), scores.get(r.id), tests));
+  });
 }
 
 export function getRun(db: Db, id: number): RunSummary | null {
-  const r = runRow(db, id);
-  return r ? toRunSummary(db, r) : null;
+  return readTransaction(db, () => {
+    const r = runRow(db, id);
+    return r ? withScoreNow(toRunSummary(db, r), scoresOnCurrentLabels(db, id).get(id), activeTestCount(db)) : null;
+  });
+}
+
+/** Adds a finished run's score on the test labels as they are now (see RunScoreNow). */
+function withScoreNow(run: RunSummary, s: { scored: number; correct: number } | undefined, tests: number): RunSummary {
+  if (run.status !== 'finished') return { ...run, now: null };
+  const scored = s?.scored ?? 0;
+  const accuracy = scored ? s!.correct / scored : null;
+  const unscored = Math.max(0, tests - scored);
+  // The stored accuracy counts a tie as wrong, as the SQL does; 1e-9 absorbs float noise only.
+  const sameScore = accuracy === null ? run.testAccuracy === null || run.testCount === 0 : run.testAccuracy !== null && Math.abs(accuracy - run.testAccuracy) < 1e-9;
+  const now: RunScoreNow = { accuracy, scored, unscored, changed: unscored > 0 || scored !== run.testCount || !sameScore };
+  return { ...run, now };
 }
 
 /** Marks runs left 'running' by a process that no longer exists as failed. */

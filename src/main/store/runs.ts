@@ -143,6 +143,28 @@ export function unscoredTestCount(db: Db, runId: number): number {
     .get(runId) as number;
 }
 
+/**
+ * Per run, the active test triplets it has a stored prediction for and how many of those it gets
+ * right: its score on the test labels as they are now (predictions follow swaps and are dropped when
+ * an image is replaced). `runId` limits it to one run.
+ */
+export function scoresOnCurrentLabels(db: Db, runId?: number): Map<number, { scored: number; correct: number }> {
+  const rows = db
+    .prepare(
+      `SELECT p.run_id AS runId, COUNT(*) AS scored, SUM(p.d_ap < p.d_an) AS correct
+       FROM predictions p JOIN triplets t ON t.id = p.triplet_id
+       WHERE t.split = 'test' AND t.status = 'active' ${runId === undefined ? '' : 'AND p.run_id = @runId'}
+       GROUP BY p.run_id`,
+    )
+    .all(runId === undefined ? {} : { runId }) as { runId: number; scored: number; correct: number }[];
+  return new Map(rows.map((r) => [r.runId, { scored: r.scored, correct: r.correct }]));
+}
+
+/** Active test triplets now. */
+export function activeTestCount(db: Db): number {
+  return db.prepare(`SELECT COUNT(*) FROM triplets WHERE split = 'test' AND status = 'active'`).pluck().get() as number;
+}
+
 /** Mispredicted active test triplets of a run, worst first (largest dAP − dAN). */
 export function mistakesOf(db: Db, runId: number): Mistake[] {
   return db

@@ -19,6 +19,25 @@ export function formatPoints(delta: number): string {
   return `${delta >= 0 ? '+' : '−'}${Math.abs(delta * 100).toFixed(1)} points`;
 }
 
+/**
+ * How far training seeds alone move the difference between two runs, in points. One run's accuracy
+ * moves with its seed by sd 0.4–1.5 points (image-disjoint validation on the shared sets' train.txt,
+ * seeds 1–5: README "Benchmarks", train-engine parity), a difference of two runs by about √2 as much.
+ */
+export const SEED_SPREAD_POINTS = 2;
+
+/**
+ * Why a change between two runs scored on the same `count` test triplets may not mean much, in words
+ * (null when nothing to say): a small test set moves in large steps, and seeds alone move a couple
+ * of points.
+ */
+export function accuracyChangeCaveat(delta: number, count: number): string | null {
+  const parts: string[] = [];
+  if (count > 0 && count < 100) parts.push(`one test triplet of ${count} is ${(100 / count).toFixed(1)} points`);
+  if (Math.abs(delta * 100) < SEED_SPREAD_POINTS) parts.push(`under ${SEED_SPREAD_POINTS} points is within what training seeds alone move`);
+  return parts.length ? parts.join('; ') : null;
+}
+
 export function formatNumber(n: number): string {
   return n.toLocaleString('en-US');
 }

@@ -75,6 +75,23 @@ export interface RunSummary {
   validation?: RunValidation | null;
   /** Where training drew its triplets from (validation.tripletSource; null for runs from before it was recorded). */
   tripletSource?: 'memory' | 'sqlite' | null;
+  /** A finished run on the test labels as they are now, from its stored predictions (null for other runs). */
+  now?: RunScoreNow | null;
+}
+
+/**
+ * A run's test accuracy as stored is the one it scored at the end of training; labels fixed, added
+ * or removed since make it a score on other labels. This is the same run on the labels as they are.
+ */
+export interface RunScoreNow {
+  /** Share of `scored` it gets right (null when none is scored). */
+  accuracy: number | null;
+  /** Active test triplets with a stored prediction of the run. */
+  scored: number;
+  /** Active test triplets without one (added, moved to test or given another image since): re-evaluating scores them. */
+  unscored: number;
+  /** The test labels differ from those `testAccuracy` was computed on (as far as the counts and scores show). */
+  changed: boolean;
 }
 
 /** Why an image has no features. */

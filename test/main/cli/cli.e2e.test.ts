@@ -104,10 +104,21 @@ test('train_noisy.txt trains, and mistakes lists most of the flipped lines', { s
 });
 
 test('runs, re-import, export round trip through the CLI', { skip }, async () => {
-  const runs = await json<{ id: number; status: string; testCount: number; epochs: unknown[] }[]>('runs', A);
+  type Now = { accuracy: number; scored: number; unscored: number; changed: boolean };
+  const runs = await json<{ id: number; status: string; testCount: number; testAccuracy: number; epochs: unknown[]; now: Now }[]>('runs', A);
   assert.equal(runs.length, 1);
   assert.deepEqual([runs[0].status, runs[0].testCount], ['finished', 600]);
   assert.ok(runs[0].epochs.length > 0);
+  assert.deepEqual(runs[0].now, { accuracy: runs[0].testAccuracy, scored: 600, unscored: 0, changed: false });
+  // A swapped test label moves the run's score on today's labels by one triplet; undo moves it back.
+  const first = (await json<{ id: number }[]>('triplets', A, '--split', 'test'))[0].id;
+  await json('edit', A, String(first), '--swap');
+  const swapped = (await json<{ now: Now }[]>('runs', A))[0].now;
+  assert.equal(swapped.changed, true);
+  assert.ok(Math.abs(Math.abs(swapped.accuracy - runs[0].testAccuracy) - 1 / 600) < 1e-9, `one of 600 flipped: ${swapped.accuracy} vs ${runs[0].testAccuracy}`);
+  assert.match((await cli('runs', A)).stdout, /on labels now/);
+  await json('undo', A);
+  assert.deepEqual((await json<{ now: Now }[]>('runs', A))[0].now, runs[0].now);
   const again = await json<{ added: number; unchanged: number }>('import-images', A, join(flowers, 'images'));
   assert.deepEqual([again.added, again.unchanged], [0, 300]);
   const dup = await json<{ added: number; duplicates: number }>('import-triplets', A, join(flowers, 'test.txt'), '--split', 'test');

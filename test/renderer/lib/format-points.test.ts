@@ -1,10 +1,18 @@
-// A change in accuracy as Review's "Retrain with my fixes" and Suggest's "Train again" show it.
+// A change in accuracy as Review's "Retrain with my fixes", Suggest's "Train again" and the Train view's run comparison show it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatPoints } from '../../../src/renderer/lib/format.js';
+import { accuracyChangeCaveat, formatPoints } from '../../../src/renderer/lib/format.js';
 
 test('an accuracy change reads in signed points, one decimal, with a true minus sign', () => {
   assert.equal(formatPoints(0.008), '+0.8 points');
   assert.equal(formatPoints(-0.0123), '−1.2 points');
   assert.equal(formatPoints(0), '+0.0 points');
+});
+
+test('a change between two runs says when seeds alone or a small test set could explain it', () => {
+  assert.equal(accuracyChangeCaveat(0.05, 600), null, 'five points on 600 triplets: nothing to add');
+  assert.equal(accuracyChangeCaveat(-0.019, 600), 'under 2 points is within what training seeds alone move');
+  assert.equal(accuracyChangeCaveat(0.25, 8), 'one test triplet of 8 is 12.5 points');
+  assert.equal(accuracyChangeCaveat(0, 50), 'one test triplet of 50 is 2.0 points; under 2 points is within what training seeds alone move');
+  assert.equal(accuracyChangeCaveat(0.1, 100), null, '100 test triplets: one is exactly a point');
 });

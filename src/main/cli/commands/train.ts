@@ -79,7 +79,7 @@ export function register(program: Command): void {
           runs.length === 0
             ? 'No runs yet.'
             : table(
-                ['run', 'status', 'created', 'backbone', 'backend', 'train', 'test', 'best epoch', 'test acc', 'baseline', 'seconds', 'preprocessing', 'left out (train/test)'],
+                ['run', 'status', 'created', 'backbone', 'backend', 'train', 'test', 'best epoch', 'test acc', 'on labels now', 'baseline', 'seconds', 'preprocessing', 'left out (train/test)'],
                 runs.map((r) => [
                   r.id,
                   r.status,
@@ -90,6 +90,7 @@ export function register(program: Command): void {
                   r.testCount,
                   r.bestEpoch ?? '-',
                   pct(r.testAccuracy),
+                  labelsNow(r),
                   pct(r.baselineAccuracy),
                   totalSeconds(r).toFixed(1),
                   r.preprocessing ?? '-',
@@ -127,4 +128,11 @@ function validationNote(r: RunSummary): string {
   const v = r.validation;
   const streamed = r.tripletSource === 'sqlite' ? ', streamed from SQLite' : '';
   return (v && v.heldImages > 0 ? ` (${v.heldImages} images held out, ${v.unused} triplets unused)` : '') + streamed;
+}
+
+/** A finished run on the test labels as they are now (its stored test accuracy is from when it finished). */
+function labelsNow(r: RunSummary): string {
+  if (!r.now) return '-';
+  const acc = pct(r.now.accuracy);
+  return r.now.unscored > 0 ? `${acc} (${r.now.unscored} unscored)` : acc;
 }

@@ -24,8 +24,11 @@ class Runs {
   /** Option fields whose text the form refuses (Train waits until they are fixed). */
   optionProblems = $state(0);
 
-  /** The run list follows `runs` change events (a run finished, failed or was added elsewhere). */
-  private readonly listRefresher = new Refresher(['runs'], () => this.loadRuns());
+  /**
+   * The run list follows `runs` change events (a run finished, failed or was added elsewhere) and
+   * `triplets` ones (each run's score on today's test labels follows label edits).
+   */
+  private readonly listRefresher = new Refresher(['runs', 'triplets'], () => this.loadRuns());
   /** Backbones and backends follow `backbones` change events (weights installed here or elsewhere). */
   private readonly setupRefresher = new Refresher(['backbones'], () => this.loadSetup());
 
