@@ -4,6 +4,7 @@
 // labelled, and after a fix to a train triplet "Retrain with my fixes" trains a new run with the
 // same options and shows the accuracy change.
 import { basename } from 'node:path';
+import type { Page } from '@playwright/test';
 import { skipWithoutBackbone } from '../helpers/shared.js';
 import { expect, snap, test } from './fixtures.js';
 import { openProject, smallProject } from './support/small-project.js';
@@ -60,11 +61,7 @@ for (const size of [
     await expect(items.filter({ hasText: `#${secondId}` })).toHaveCount(0);
 
     // Fix a train triplet in the Triplets view; Review then offers to retrain.
-    await page.getByTestId('nav-triplets').click();
-    await page.getByTestId('filter-split-train').click();
-    await page.getByTestId('triplet-row').first().click();
-    await page.keyboard.press('s');
-    await expect(page.getByTestId('status-line')).toContainText('Swapped');
+    await editFirstTrainTriplet(page, 's', 'Swapped');
     await page.getByTestId('nav-review').click();
     await expect(page.getByTestId('retrain-card')).toContainText('You changed 1 train triplet since run #1');
     await page.getByTestId('retrain-start').click();
@@ -86,11 +83,7 @@ for (const size of [
     await expect(page.getByTestId('compare-now')).toContainText(/On today's test labels\s*\d+\.\d%\s*\d+\.\d%/);
     await expect(page.getByTestId('compare-verdict')).toContainText(/Run #2 against run #1 on the same 39 test triplets: [+−]\d+\.\d points; one test triplet of 39 is 2\.6 points/);
     // A train triplet moved to test is one neither run has scored: the comparison says so and scores both.
-    await page.getByTestId('nav-triplets').click();
-    await page.getByTestId('filter-split-train').click();
-    await page.getByTestId('triplet-row').first().click();
-    await page.keyboard.press('m');
-    await expect(page.getByTestId('status-line')).toContainText('Moved to test');
+    await editFirstTrainTriplet(page, 'm', 'Moved to test');
     await page.getByTestId('nav-train').click();
     await expect(row(2).getByTestId('run-accuracy-now')).toHaveText(/^now \d+\.\d% of 39 \(1 unscored\)$/);
     await expect(page.getByTestId('train-accuracy-current')).toHaveText(/^\d+\.\d% of 39 \(1 unscored\)$/);
@@ -100,4 +93,13 @@ for (const size of [
     await expect(row(2).getByTestId('run-accuracy-now')).toHaveText(/^now \d+\.\d%$/);
     await snap(page, `33-train-compare-now-${size.width}`);
   });
+}
+
+/** Edits the first train triplet in the Triplets view with one key and waits for the status line. */
+async function editFirstTrainTriplet(page: Page, key: string, said: string): Promise<void> {
+  await page.getByTestId('nav-triplets').click();
+  await page.getByTestId('filter-split-train').click();
+  await page.getByTestId('triplet-row').first().click();
+  await page.keyboard.press(key);
+  await expect(page.getByTestId('status-line')).toContainText(said);
 }

@@ -9,6 +9,7 @@ import { after, beforeEach, test } from 'node:test';
 import { getRun, listRuns } from '../../../src/main/project/run-rows.js';
 import { openDb, type Db } from '../../../src/main/store/db.js';
 import * as store from '../../../src/main/triplets/store.js';
+import { addFilelessImages } from '../../helpers/fileless-images.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-score-now-'));
 let db: Db;
@@ -17,8 +18,7 @@ let db: Db;
 beforeEach(() => {
   db?.close();
   db = openDb(join(mkdtempSync(join(root, 'p-')), 'project.sqlite'));
-  const ins = db.prepare(`INSERT INTO images (name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms) VALUES (?, ?, '', '', '', 1, 1, 1, 0)`);
-  for (const n of ['a', 'b', 'c', 'd', 'e', 'f']) ins.run(`${n}.jpg`, `${n}.jpg`);
+  addFilelessImages(db, ['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg', 'e.jpg', 'f.jpg']);
   const made = [
     [1, 2, 3],
     [1, 3, 4],

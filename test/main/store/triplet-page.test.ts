@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Project } from '../../../src/main/project/project.js';
 import * as store from '../../../src/main/triplets/store.js';
+import { addFilelessImages } from '../../helpers/fileless-images.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-page-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -14,8 +15,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
 test('pages cross from train to test in order, with filters, for every page size', () => {
   const project = Project.init(join(root, 'p'));
   const db = project.db;
-  const ins = db.prepare(`INSERT INTO images (name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms) VALUES (?, ?, '', '', '', 1, 1, 1, 0)`);
-  for (let i = 1; i <= 9; i++) ins.run(`${i}.jpg`, `${i}.jpg`);
+  addFilelessImages(db, Array.from({ length: 9 }, (_, i) => `${i + 1}.jpg`));
   const made: number[] = [];
   // Interleave the splits so ids and order differ.
   for (let i = 0; i < 8; i++) made.push(store.createTriplet(db, { split: i % 3 === 0 ? 'test' : 'train', anchorId: 1 + i, positiveId: 2 + i, negativeId: ((i + 4) % 9) + 1 }).id);

@@ -15,6 +15,7 @@ import { noteImageImport } from '../../../src/main/triplets/history.js';
 import { runTripletImport } from '../../../src/main/triplets/import-run.js';
 import * as store from '../../../src/main/triplets/store.js';
 import { testTripletsAsImported } from '../../../src/main/triplets/as-imported.js';
+import { addFilelessImages } from '../../helpers/fileless-images.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-history-'));
 const IMAGES = ['a', 'b', 'c', 'd', 'e', 'f'];
@@ -22,8 +23,7 @@ let db: Db;
 let dir: string;
 
 function addImages(d: Db): void {
-  const ins = d.prepare(`INSERT INTO images (name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms) VALUES (?, ?, '', '', '', 1, 1, 1, 0)`);
-  for (const n of IMAGES) ins.run(`${n}.jpg`, `${n}.jpg`);
+  addFilelessImages(d, IMAGES.map((n) => `${n}.jpg`));
 }
 
 beforeEach(() => {

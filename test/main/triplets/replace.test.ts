@@ -9,6 +9,7 @@ import type { Split } from '../../../src/shared/types.js';
 import { Project } from '../../../src/main/project/project.js';
 import * as store from '../../../src/main/triplets/store.js';
 import { cliRunner } from '../../helpers/cli.js';
+import { addFilelessImages } from '../../helpers/fileless-images.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-replace-'));
 const IMAGES = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
@@ -19,8 +20,7 @@ beforeEach(() => {
   project?.close();
   dir = mkdtempSync(join(root, 'p-'));
   project = Project.init(dir);
-  const ins = project.db.prepare(`INSERT INTO images (name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms) VALUES (?, ?, '', '', '', 1, 1, 1, 0)`);
-  for (const n of IMAGES) ins.run(`${n}.jpg`, `${n}.jpg`);
+  addFilelessImages(project.db, IMAGES.map((n) => `${n}.jpg`));
 });
 
 after(() => {

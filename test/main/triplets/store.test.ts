@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, beforeEach, test } from 'node:test';
 import { openDb, type Db } from '../../../src/main/store/db.js';
 import * as store from '../../../src/main/triplets/store.js';
+import { addFilelessImages } from '../../helpers/fileless-images.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-store-'));
 let db: Db;
@@ -12,8 +13,7 @@ let db: Db;
 beforeEach(() => {
   db?.close();
   db = openDb(join(mkdtempSync(join(root, 'p-')), 'project.sqlite'));
-  const ins = db.prepare(`INSERT INTO images (name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms) VALUES (?, ?, '', '', '', 1, 1, 1, 0)`);
-  for (const n of ['a', 'b', 'c', 'd']) ins.run(`${n}.jpg`, `${n}.jpg`);
+  addFilelessImages(db, ['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg']);
   db.prepare(`INSERT INTO runs (status, options, backend) VALUES ('finished', '{}', 'wasm')`).run();
 });
 
