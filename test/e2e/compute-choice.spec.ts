@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { cliRunner } from '../helpers/cli.js';
 import { repoRoot, sharedModelsDir, skipWithoutBackbone } from '../helpers/shared.js';
 import { createProject, expect, startStudio, stopStudio, test } from './fixtures.js';
-import type { FeatureEngineChoice } from '../../src/shared/types.js';
+import type { BackendReport, FeatureEngineChoice } from '../../src/shared/types.js';
 
 const MODEL = 'mobilenet_v1_0.75_224';
 const skip = skipWithoutBackbone(MODEL);
@@ -21,14 +21,19 @@ test('the Train view names the measured feature engine, why, and each candidate'
   const env = { TRIPLET_STUDIO_BACKBONES: sharedModelsDir(), TRIPLET_STUDIO_DATA: data };
   const measured = await cliRunner(data, env)('backends', '--json');
   expect(measured.code, measured.stderr).toBe(0);
-  const f = (JSON.parse(measured.stdout) as { featureChoices: FeatureEngineChoice[] }).featureChoices.find((x) => x.backbone === MODEL)!;
+  const report = JSON.parse(measured.stdout) as BackendReport & { featureChoices: FeatureEngineChoice[] };
+  const f = report.featureChoices.find((x) => x.backbone === MODEL)!;
+  const trains = report.choice?.chosen ?? report.used;
   const studio = await startStudio([join(repoRoot, 'scripts', 'serve.mjs'), '--data', data], env);
   try {
     await page.goto(studio.url);
     await createProject(page, join(root, 'flowers-project'));
     await page.getByTestId('nav-train').click();
     await page.getByTestId('compute-details').locator('summary').click();
-    await expect(page.getByTestId('compute-details').locator('summary')).toContainText(`features on ${f.choice!.chosen}`);
+    await expect(page.getByTestId('compute-details').locator('summary')).toContainText(`Compute: training on ${trains}, features on ${f.choice!.chosen}`);
+    // The tfjs backend in use trains, or scores and encodes while onnxruntime trains: as the header's engine says.
+    const tfjsRow = page.getByTestId('compute-details').locator('li').filter({ hasText: report.statuses.find((x) => x.name === report.used)!.pkg });
+    await expect(tfjsRow).toContainText(trains === report.used ? 'used for training' : `used for scoring and encoding (training on ${trains})`);
     await expect(page.getByTestId('feature-choice')).toContainText(`Features of ${MODEL} on ${f.choice!.chosen}: ${f.choice!.why}`);
     for (const c of f.candidates) {
       const row = page.getByTestId('compute-details').locator('li').filter({ has: page.locator('span.mono', { hasText: new RegExp(`^${c.name}$`) }) });

@@ -91,7 +91,7 @@ for (const size of [
     await page.getByTestId('compare-score').click();
     await expect(page.getByTestId('compare-verdict')).toContainText(/Run #2 against run #1 on the same 40 test triplets: [+−]\d+\.\d points; one test triplet of 40 is 2\.5 points/, { timeout: 60_000 });
     await expect(row(2).getByTestId('run-accuracy-now')).toHaveText(/^now \d+\.\d%$/);
-    await snap(page, `33-train-compare-now-${size.width}`);
+    await snap(page, `36-train-compare-now-${size.width}`);
   });
 }
 

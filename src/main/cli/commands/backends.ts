@@ -6,6 +6,7 @@ import { featureEngineReport } from '../../ml/features/engine-choice.js';
 import { probeFeatureEngines } from '../../ml/features/onnx-engine.js';
 import { choiceSentence, featureChoiceText } from './backends-features.js';
 import { action, optionsOf, output, table } from '../output.js';
+import { tfjsBackendRole } from '../../../shared/compute-text.js';
 
 /** What to run to add a package that is not installed (npm drops optional packages whose install fails). */
 const ADD_HINTS: Record<string, string> = {
@@ -44,7 +45,7 @@ export function register(program: Command): void {
                 s.name,
                 s.kind,
                 s.pkg,
-                s.name === report.used ? 'used' : s.available ? 'available' : `unavailable: ${s.reason ?? 'unknown reason'}`,
+                tfjsBackendRole(report, s.name) || (s.available ? 'available' : `unavailable: ${s.reason ?? 'unknown reason'}`),
               ]),
             ),
             ...(report.choice ? [choiceSentence('Training', report.choice)] : []),

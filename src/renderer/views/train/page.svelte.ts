@@ -3,6 +3,7 @@
 // compared) and its two commands, train and install a backbone. Lists refresh on the service's
 // change events only (runs.watch()), never after the view's own commands.
 import type { RunSummary } from '../../../shared/types.js';
+import { trainingEngine } from '../../../shared/compute-text.js';
 import { TRAIN_OPTIONS } from '../../../shared/train-options.js';
 import { dialogs } from '../../lib/state/dialogs.svelte.js';
 import { jobs } from '../../lib/state/jobs.svelte.js';
@@ -72,7 +73,7 @@ export class TrainPage {
   readonly canTrain = $derived(!runs.jobId && !!runs.options && !!this.chosen?.installed && this.trainCount > 0 && runs.optionProblems === 0);
   /** The engine in words: "WebAssembly" (not "wasm WASM"), and where it computes (GPU or CPU). */
   // The measured training choice when there is one: onnxruntime trains while tfjs (`used`) evaluates.
-  readonly engineName = $derived(runs.backends?.choice?.chosen ?? runs.backends?.used);
+  readonly engineName = $derived(runs.backends ? trainingEngine(runs.backends) : undefined);
   readonly engineLabel = $derived(TRAIN_OPTIONS.backend.choices.find((c) => c.value === this.engineName)?.label ?? this.engineName ?? '');
   readonly engineWhere = $derived(this.used ? (this.used.kind === 'GPU' ? 'GPU' : 'CPU') : null);
 
