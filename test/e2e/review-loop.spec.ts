@@ -81,6 +81,8 @@ for (const size of [
     await row(1).getByTestId('run-compare').check();
     await row(2).getByTestId('run-compare').check();
     await expect(page.getByTestId('compare-now')).toContainText(/On today's test labels\s*\d+\.\d%\s*\d+\.\d%/);
+    // Both trained without held-out images: their per-epoch accuracy is on training triplets, not shown as validation.
+    await expect(page.getByTestId('run-compare-panel').locator('tr', { hasText: 'Best val. accuracy' })).toHaveText(/Best val\. accuracy\s*no validation\s*no validation/);
     await expect(page.getByTestId('compare-verdict')).toContainText(/Run #2 against run #1 on the same 39 test triplets: [+−]\d+\.\d points; one test triplet of 39 is 2\.6 points/);
     // A train triplet moved to test is one neither run has scored: the comparison says so and scores both.
     await editFirstTrainTriplet(page, 'm', 'Moved to test');
