@@ -8,6 +8,7 @@
 // the images and their cached features are unchanged (store/similar-reads.ts vectorSignature).
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { Distance, RunSummary } from '../../shared/types.js';
 import type { ProgressFn } from '../jobs/progress.js';
@@ -15,7 +16,7 @@ import { defaultBackbone, type EncoderWeights } from '../ml/index.js';
 import { nearest, vectorSetOf, type Hit, type VectorSet } from '../ml/search/knn.js';
 import { ScanPool } from '../ml/search/scan-pool.js';
 import type { Db } from '../store/db.js';
-import { imageCount } from '../store/images.js';
+import { imageCount, pathsAt } from '../store/images.js';
 import { featureBlobBySha, vectorSignature } from '../store/similar-reads.js';
 import { blobToFeatures, ensureFeatures, featureKey, loadFeatures, prepOfRun, type FeatureKey } from './features.js';
 import { getRun, latestFinishedRunId } from './run-rows.js';
@@ -164,20 +165,28 @@ export class SimilarIndex {
       if (row < 0) throw new AppError('NOT_FOUND', `Image ${query.imageId} has no features (it could not be decoded).`);
       return { vector: space.set.data.slice(row * space.dim, (row + 1) * space.dim), exclude: new Set([query.imageId]) };
     }
-    const feats = await this.outsideFeatures(space.key, query, opts);
+    const bytes = 'file' in query ? await readFile(query.file).catch(() => null) : query.bytes;
+    const sha = bytes ? createHash('sha256').update(bytes).digest('hex') : null;
+    const feats = await this.outsideFeatures(space.key, query, sha, opts);
     const one = new Map([[0, feats]]);
     const vectors = space.encoder ? embedAll(space.encoder, one) : normalizedAll(one);
-    return { vector: vectors.get(0)! };
+    const own = 'file' in query && sha ? this.ownImageAt(query.file, sha) : undefined;
+    return { vector: vectors.get(0)!, exclude: own === undefined ? undefined : new Set([own]) };
   }
 
-  /** Features of a file from outside the project: cached ones for a known content, else computed. */
-  private async outsideFeatures(key: FeatureKey, query: { file: string } | { bytes: Uint8Array; label?: string }, opts: SimilarOptions): Promise<Float32Array> {
-    if (!opts.fresh) {
-      const bytes = 'file' in query ? await readFile(query.file).catch(() => null) : query.bytes;
-      if (bytes) {
-        const blob = featureBlobBySha(this.ctx.db, key, createHash('sha256').update(bytes).digest('hex'));
-        if (blob) return blobToFeatures(blob);
-      }
+  /**
+   * A path to one of the project's own files, unchanged since import, is that image: it is left out
+   * of its own neighbours as a name is. A copy elsewhere is another file and finds its twin at 0.
+   */
+  private ownImageAt(file: string, sha: string): number | undefined {
+    return pathsAt(this.ctx.db, resolve(file)).find((p) => p.sha256 === sha)?.image_id;
+  }
+
+  /** Features of a file from outside the project: cached ones for a known content (`sha`), else computed. */
+  private async outsideFeatures(key: FeatureKey, query: { file: string } | { bytes: Uint8Array; label?: string }, sha: string | null, opts: SimilarOptions): Promise<Float32Array> {
+    if (!opts.fresh && sha) {
+      const blob = featureBlobBySha(this.ctx.db, key, sha);
+      if (blob) return blobToFeatures(blob);
     }
     return featuresOfFile(key, query, opts.signal);
   }
