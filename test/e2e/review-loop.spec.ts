@@ -34,6 +34,7 @@ for (const size of [
 
     // A keeps (and moves on), K goes back, X marks ambiguous; one status line, no toasts.
     const firstId = (await items.first().textContent())!.match(/#(\d+)/)![1];
+    await expect(page.getByTestId('accuracy-current')).toHaveCount(0);
     await page.keyboard.press('a');
     await expect(items.nth(1)).toHaveClass(/active/);
     await expect(items.first()).toContainText('keep');
@@ -48,6 +49,9 @@ for (const size of [
     await expect(page.getByTestId('status-line')).toContainText(`Marked ambiguous and excluded · triplet #${secondId}`);
     await expect(page.getByTestId('toast-success')).toHaveCount(0);
     await expect(page.getByTestId('review-count')).toContainText('2 reviewed');
+    // "Keep" changes no label; the exclusion does: the run's score on the labels now shows beside the one at training.
+    await expect(page.getByTestId('accuracy-current')).toHaveText(/^\d+\.\d%$/);
+    await snap(page, `42-review-now-${size.width}`);
     // Test-only fixes: nothing to retrain for.
     await expect(page.getByTestId('retrain-card')).toHaveCount(0);
 

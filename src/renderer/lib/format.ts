@@ -1,4 +1,5 @@
 // Small formatting helpers shared by the views.
+import type { RunSummary } from '../../shared/types.js';
 
 /** "1 min 5 s", "42 s", "2 h 3 min"; empty for unknown. */
 export function formatEta(seconds: number | undefined | null): string {
@@ -68,4 +69,11 @@ export function formatJobRate(job: { kind?: string; phase: string; rate?: number
   if ((job.kind === 'download' && job.phase === 'download') || job.kind === 'import-triplets') return `${(r / 1048576).toFixed(1)} MB/s`;
   const n = r < 1 ? r.toFixed(2) : r < 100 ? r.toFixed(1) : formatNumber(Math.round(r));
   return job.phase === 'features' ? `${n} images/s` : `${n}/s`;
+}
+
+/** A finished run's accuracy on the test labels as they are now: "86.0%", "86.0% of 590 (10 unscored)", "—". */
+export function nowText(r: RunSummary): string {
+  const n = r.now;
+  if (!n || n.accuracy === null) return n && n.unscored > 0 ? `— (${formatNumber(n.unscored)} unscored)` : '—';
+  return n.unscored > 0 ? `${formatPercent(n.accuracy)} of ${formatNumber(n.scored)} (${formatNumber(n.unscored)} unscored)` : formatPercent(n.accuracy);
 }

@@ -17,6 +17,9 @@ export function verdictOf(review: ReviewDecision | null | undefined): Verdict | 
   return review === 'keep' ? 'keep' : review === 'ambiguous' ? 'exclude' : null;
 }
 
+/** The newest finished run: the one Review reviews. */
+const latestFinished = (runs: RunSummary[]): RunSummary | null => runs.filter((r) => r.status === 'finished').sort((a, b) => b.id - a.id)[0] ?? null;
+
 /** How wrong the model is on a triplet: the larger d(A,P) − d(A,N), the worse. */
 export const severity = (m: Mistake): number => m.dAP - m.dAN;
 
@@ -34,9 +37,12 @@ class Review {
   /** Triplets edited since that run started (train ones make "Retrain with my fixes" worthwhile). */
   fixes = $state.raw<FixesSinceRun | null>(null);
 
-  /** A new run or evaluation changes the mistakes; a triplet edit (here or elsewhere) only the history. */
+  /**
+   * A new run or evaluation changes the mistakes; a triplet edit (here or elsewhere) only the history,
+   * the fixes and the run's score on the labels now (`run.now`, from its stored predictions).
+   */
   private readonly all = new Refresher(['runs'], () => this.load());
-  private readonly historyOnly = new Refresher(['triplets'], () => Promise.all([this.loadHistory(), this.loadFixes()]).then(() => undefined));
+  private readonly historyOnly = new Refresher(['triplets'], () => Promise.all([this.loadHistory(), this.loadFixes(), this.loadRun()]).then(() => undefined));
 
   /** The Review view is shown: load it and follow changes while it is shown. */
   watch(): () => void {
@@ -51,13 +57,17 @@ class Review {
 
   async load(): Promise<void> {
     const [list, history, runs] = await Promise.all([call('mistakes', {}), call('history', { limit: 200 }), call('runs', {}), this.loadFixes()]);
-    const finished = runs.filter((r) => r.status === 'finished').sort((a, b) => b.id - a.id);
-    this.run = finished[0] ?? null;
+    this.run = latestFinished(runs);
     this.mistakes = [...list].sort((a, b) => severity(b) - severity(a));
     this.history = history;
     this.index = Math.min(this.index, Math.max(0, this.mistakes.length - 1));
     this.resolved = new Map(this.mistakes.flatMap((m) => (verdictOf(m.review) ? [[m.tripletId, verdictOf(m.review)!] as const] : [])));
     this.loaded = true;
+  }
+
+  /** The run under review again: its score on the labels now follows each edit. */
+  async loadRun(): Promise<void> {
+    this.run = latestFinished(await call('runs', {}));
   }
 
   async loadHistory(): Promise<void> {

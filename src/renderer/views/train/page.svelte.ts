@@ -11,19 +11,11 @@ import { project } from '../../lib/state/project.svelte.js';
 import { runs } from '../../lib/state/runs.svelte.js';
 import { attempt, toasts } from '../../lib/state/toasts.svelte.js';
 import { ApiError, toApiError } from '../../lib/api.js';
-import { formatNumber, formatPercent } from '../../lib/format.js';
 
 /** Total seconds a run spent (all its timed phases). */
 export const runSeconds = (r: RunSummary): number => Object.values(r.timings ?? {}).reduce((a, b) => a + b, 0);
 
 /** Badge class of a run status. */
-/** A finished run's accuracy on the test labels as they are now: "86.0%", "86.0% of 590 (10 unscored)", "—". */
-export function nowText(r: RunSummary): string {
-  const n = r.now;
-  if (!n || n.accuracy === null) return n && n.unscored > 0 ? `— (${formatNumber(n.unscored)} unscored)` : '—';
-  return n.unscored > 0 ? `${formatPercent(n.accuracy)} of ${formatNumber(n.scored)} (${formatNumber(n.unscored)} unscored)` : formatPercent(n.accuracy);
-}
-
 export const statusBadge = (status: RunSummary['status']): string => (status === 'finished' ? 'ok' : status === 'failed' ? 'danger' : 'warn');
 
 /** What the chart card says about the run it shows, in plain words, and its empty-chart text. */
