@@ -27,8 +27,9 @@ function withScoreNow(run: RunSummary, s: { scored: number; correct: number } | 
   const scored = s?.scored ?? 0;
   const accuracy = scored ? s!.correct / scored : null;
   const unscored = Math.max(0, tests - scored);
-  // The stored accuracy counts a tie as wrong, as the SQL does; 1e-9 absorbs float noise only.
-  const sameScore = accuracy === null ? run.testAccuracy === null || run.testCount === 0 : run.testAccuracy !== null && Math.abs(accuracy - run.testAccuracy) < 1e-9;
+  // Nothing scored is told apart by the counts; the stored accuracy counts a tie as wrong, as the SQL
+  // does, and 1e-9 absorbs float noise only.
+  const sameScore = accuracy === null || (run.testAccuracy !== null && Math.abs(accuracy - run.testAccuracy) < 1e-9);
   const now: RunScoreNow = { accuracy, scored, unscored, changed: unscored > 0 || scored !== run.testCount || !sameScore };
   return { ...run, now };
 }

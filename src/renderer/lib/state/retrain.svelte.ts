@@ -24,7 +24,6 @@ export function optionsSummary(r: RunSummary): string {
 export class Retrain {
   jobId = $state<string | null>(null);
   outcome = $state.raw<RetrainOutcome | null>(null);
-  error = $state<string | null>(null);
   /** The new run's test accuracy minus the old run's on the same labels (null without test triplets). */
   readonly delta = $derived(this.outcome && this.outcome.after.testAccuracy != null ? this.outcome.after.testAccuracy - this.outcome.beforeNow.accuracy : null);
 
@@ -35,7 +34,6 @@ export class Retrain {
   /** Starts the run; resolves when it has finished and both runs are scored (rejects on failure/cancel). */
   async start(run: RunSummary): Promise<void> {
     this.outcome = null;
-    this.error = null;
     const { jobId } = await call('train', { options: run.options });
     this.jobId = jobId;
     try {

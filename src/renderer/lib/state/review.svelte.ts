@@ -42,12 +42,12 @@ class Review {
    * the fixes and the run's score on the labels now (`run.now`, from its stored predictions).
    */
   private readonly all = new Refresher(['runs'], () => this.load());
-  private readonly historyOnly = new Refresher(['triplets'], () => Promise.all([this.loadHistory(), this.loadFixes(), this.loadRun()]).then(() => undefined));
+  private readonly onEdit = new Refresher(['triplets'], () => Promise.all([this.loadHistory(), this.loadFixes(), this.loadRun()]).then(() => undefined));
 
   /** The Review view is shown: load it and follow changes while it is shown. */
   watch(): () => void {
     const stopAll = this.all.watch();
-    const stopHistory = this.historyOnly.watch(false);
+    const stopHistory = this.onEdit.watch(false);
     return () => (stopAll(), stopHistory());
   }
 
