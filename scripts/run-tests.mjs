@@ -2,7 +2,8 @@
 // The test command (`npm test`): type checks and the layering lint (eslint.config.js), then the node:test suites under test/ (TypeScript via
 // tsx), then the Playwright suite in Debian Chromium. Every stage runs even if an earlier one failed;
 // the exit code is the worst, and the last line sums the counts: "N passed, N failed, N skipped".
-// `npm test -- unit` (or typecheck, e2e) runs only those stages.
+// `npm test -- unit` (or typecheck, e2e) runs only those stages. The shared data (../shared or
+// TRIPLET_STUDIO_SHARED) is read-only: a run that adds, removes or changes a file there fails.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -12,6 +13,26 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const totals = { passed: 0, failed: 0, skipped: 0 };
+
+const SHARED = process.env.TRIPLET_STUDIO_SHARED ? resolve(process.env.TRIPLET_STUDIO_SHARED) : resolve(root, '..', 'shared');
+
+/** Every file and folder under the shared data with its size and mtime ("" when it is absent). */
+function sharedListing(dir = SHARED, out = new Map()) {
+  if (!existsSync(dir)) return out;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    const st = statSync(p);
+    out.set(p, entry.isDirectory() ? 'dir' : `${st.size}:${st.mtimeMs}`);
+    if (entry.isDirectory()) sharedListing(p, out);
+  }
+  return out;
+}
+
+/** Paths added, removed or changed between two listings. */
+function sharedChanges(before, after) {
+  const changed = [...after].filter(([p, v]) => before.get(p) !== v).map(([p]) => p);
+  return [...changed, ...[...before.keys()].filter((p) => !after.has(p))];
+}
 
 /** Test files under `dir`, except the browser suite (Playwright runs it) and fixtures. */
 function findTests(dir) {
@@ -106,6 +127,13 @@ if (unknown.length) {
   process.exit(2);
 }
 let code = 0;
+const sharedBefore = sharedListing();
 for (const stage of asked.length ? asked : Object.keys(STAGES)) code = Math.max(code, await STAGES[stage]());
+const touched = sharedChanges(sharedBefore, sharedListing());
+if (touched.length) {
+  console.error(`\nThe read-only shared data at ${SHARED} was changed by this run (${touched.length}): ${touched.slice(0, 10).join(', ')}`);
+  totals.failed++;
+  code = Math.max(code, 1);
+}
 console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(code);

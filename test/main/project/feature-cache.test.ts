@@ -2,7 +2,7 @@
 // fingerprint and the preprocessing version. Replaced weights, another preprocessing or a changed
 // (re-imported) file are recomputed; an unchanged setup reuses every row.
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -24,6 +24,7 @@ before(async () => {
   if (skip) return;
   // A private, writable copy of the weights, so the test can edit a shard.
   cpSync(join(sharedModelsDir(), BACKBONE), join(backbones, BACKBONE), { recursive: true });
+  chmodSync(join(backbones, BACKBONE), 0o755); // the copy keeps the shared folder's read-only mode
   process.env.TRIPLET_STUDIO_BACKBONES = backbones;
   mkdirSync(images);
   const daisy = join(flowersDir(), 'images', 'daisy');

@@ -2,11 +2,13 @@
 // contents (model.json + the shards it names; or the .h5/.onnx files when there is no model.json).
 // It is part of the feature-cache key, so replaced or edited weights never reuse old features.
 // Hashing ResNet50's 94 MB takes about a second, so the result is kept beside the weights in
-// FINGERPRINT_FILE together with each file's size, mtime and inode, and reused while those match
-// (a read-only folder is re-hashed once per process instead).
+// FINGERPRINT_FILE together with each file's size, mtime and inode, and reused while those match.
+// A folder marked read-only (shared weights) is never written to: its record goes to the app's cache.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { appDataDir } from '../../util/paths.js';
+import { isMarkedReadOnly } from '../../util/read-only.js';
 import { readModelJson } from '../convert/layers-folder.js';
 
 export const FINGERPRINT_FILE = '.weights-fingerprint.json';
@@ -56,12 +58,37 @@ function hashFiles(dir: string, names: string[]): string {
   return all.digest('hex');
 }
 
-function readStored(dir: string): Stored | null {
+/**
+ * Where the record of `dir` may be kept, in order: beside the weights, then the app's cache (a
+ * folder marked read-only gets only the cache; one whose writes fail falls through to it).
+ */
+export function fingerprintRecordPaths(dir: string): string[] {
+  const tag = createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 16);
+  const cached = join(appDataDir(), 'cache', 'fingerprints', `${tag}.json`);
+  return isMarkedReadOnly(dir) ? [cached] : [join(dir, FINGERPRINT_FILE), cached];
+}
+
+function readStored(path: string): Stored | null {
   try {
-    const s = JSON.parse(readFileSync(join(dir, FINGERPRINT_FILE), 'utf8')) as Stored;
+    const s = JSON.parse(readFileSync(path, 'utf8')) as Stored;
     return s.version === 1 && typeof s.fingerprint === 'string' && Array.isArray(s.files) ? s : null;
   } catch {
     return null;
+  }
+}
+
+/** Writes the record to the first place that takes it (tmp + rename: another process may be reading). */
+function writeStored(paths: string[], stored: Stored): void {
+  for (const path of paths) {
+    const tmp = `${path}.${process.pid}.tmp`;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(tmp, JSON.stringify(stored, null, 2));
+      renameSync(tmp, path);
+      return;
+    } catch {
+      rmSync(tmp, { force: true }); // not writable here: try the next place; with none, the in-process memo has to do
+    }
   }
 }
 
@@ -72,17 +99,19 @@ function readStored(dir: string): Stored | null {
 export function weightsFingerprint(dir: string): string {
   const names = weightFileNames(dir);
   const now = stamps(dir, names);
-  const known = memo.get(dir) ?? readStored(dir);
-  if (known && sameStamps(known.files, now)) {
-    memo.set(dir, known);
-    return known.fingerprint;
+  const paths = fingerprintRecordPaths(dir);
+  const current = (k: Stored | null | undefined): k is Stored => !!k && sameStamps(k.files, now);
+  const memoised = memo.get(dir);
+  if (current(memoised)) return memoised.fingerprint;
+  for (const path of paths) {
+    const known = readStored(path);
+    if (current(known)) {
+      memo.set(dir, known);
+      return known.fingerprint;
+    }
   }
   const stored: Stored = { version: 1, fingerprint: hashFiles(dir, names).slice(0, 16), files: now };
   memo.set(dir, stored);
-  try {
-    writeFileSync(join(dir, FINGERPRINT_FILE), JSON.stringify(stored, null, 2));
-  } catch {
-    // read-only weights folder (e.g. shared models): the in-process memo has to do
-  }
+  writeStored(paths, stored);
   return stored.fingerprint;
 }

@@ -11,6 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import { isMainThread, threadId } from 'node:worker_threads';
 import { AppError } from '../../../shared/errors.js';
 import { appDataDir } from '../../util/paths.js';
+import { isMarkedReadOnly } from '../../util/read-only.js';
 import { BACKBONES, registerEngineFactory, type BackboneSpec, type FeatureEngine } from '../backbone/registry.js';
 import { ensureResNet50Folder } from '../backbone/resnet50/install.js';
 import { ONNX_BUILDER_VERSION } from '../convert/onnx-version.js';
@@ -109,8 +110,7 @@ function cachePaths(dir: string, stampKey: string): Array<{ onnx: string; stamp:
   const fallbackDir = join(appDataDir(), 'cache', 'onnx');
   const tag = createHash('sha256').update(`${dir}\n${stampKey}`).digest('hex').slice(0, 16);
   const fallback = { onnx: join(fallbackDir, `${tag}.onnx`), stamp: join(fallbackDir, `${tag}.onnx.json`), lock: join(fallbackDir, `${tag}.lock`) };
-  // Folders without write bits (e.g. shared read-only data) are left alone even when running as root.
-  if ((statSync(dir).mode & 0o222) === 0) return [fallback];
+  if (isMarkedReadOnly(dir)) return [fallback];
   return [
     { onnx: join(dir, 'model.onnx'), stamp: join(dir, 'model.onnx.json'), lock: join(dir, '.onnx.lock') },
     fallback,
