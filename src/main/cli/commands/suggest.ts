@@ -30,6 +30,7 @@ export function register(program: Command): void {
           output(opts.json, rows, () => {
             const source = suggestionSource(r.runId, rows.map((s) => s.reason));
             const cover = coverageLine(r.coverage);
+            if (r.pool === 0) return `No suggestions: no image is imported yet, or every one is in a test triplet (suggestions never use those). Import images with \`import-images DIR FOLDER\`.\n${cover}`;
             if (rows.length === 0) return `No suggestions (${r.pool} images available outside test triplets; ${source}).\n${cover}`;
             return (
               table(['anchor', 'positive', 'negative', 'reason'], rows.map((s) => [s.anchor, s.positive, s.negative, s.reason])) +
