@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { cliRunner } from '../helpers/cli.js';
 import { makeFlowersSubset } from '../helpers/flowers-subset.js';
 import { sharedModelsDir, skipWithoutBackbone } from '../helpers/shared.js';
+import type { Page } from '@playwright/test';
 import { expect, snap, test, typePath } from './fixtures.js';
 
 const skip = skipWithoutBackbone('mobilenet_v1_0.75_224');
@@ -59,24 +60,13 @@ test('library detail and "Try an image" list the nearest images', async ({ app: 
     await snap(page, '35-train-try-image');
 
     // Dropped bytes: the same answer.
-    const bytes = [...readFileSync(outside)];
-    const drop = await page.evaluateHandle((b) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([new Uint8Array(b)], 'dropped.jpg', { type: 'image/jpeg' }));
-      return dt;
-    }, bytes);
-    await page.getByTestId('try-image-panel').dispatchEvent('drop', { dataTransfer: drop });
+    await dropFile(page, 'try-image-panel', 'dropped.jpg', 'image/jpeg', readFileSync(outside));
     await expect(page.getByTestId('try-image-panel-query')).toContainText('dropped.jpg');
     await expect(tried.first()).toHaveAttribute('title', /d = 0\.0000/);
     // A photo over the 700 KB a dropped file may carry is re-encoded smaller in the page first, and said so.
-    const large = [...(await sharp({ create: { width: 1400, height: 1400, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer())];
+    const large = await sharp({ create: { width: 1400, height: 1400, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer();
     expect(large.length).toBeGreaterThan(700 * 1024);
-    const bigDrop = await page.evaluateHandle((b) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([new Uint8Array(b)], 'noise.png', { type: 'image/png' }));
-      return dt;
-    }, large);
-    await page.getByTestId('try-image-panel').dispatchEvent('drop', { dataTransfer: bigDrop });
+    await dropFile(page, 'try-image-panel', 'noise.png', 'image/png', large);
     await expect(page.getByTestId('try-image-panel')).toContainText('Resized to 1024 × 1024 before sending');
     await expect(page.getByTestId('try-image-panel-query')).toContainText('noise.png');
     await expect(tried).toHaveCount(15);
@@ -87,6 +77,20 @@ test('library detail and "Try an image" list the nearest images', async ({ app: 
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+/** Drops a file with these bytes on the element `testid`, as the browser does from a file manager (sent as base64: a JS array of millions of numbers took ~25 s). */
+async function dropFile(page: Page, testid: string, name: string, type: string, bytes: Buffer): Promise<void> {
+  const drop = await page.evaluateHandle(
+    ({ b64, name, type }) => {
+      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([data], name, { type }));
+      return dt;
+    },
+    { b64: bytes.toString('base64'), name, type },
+  );
+  await page.getByTestId(testid).dispatchEvent('drop', { dataTransfer: drop });
+}
 
 function readdirFirst(dir: string): string {
   return readdirSync(dir).sort()[0];

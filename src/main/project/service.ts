@@ -12,6 +12,7 @@ import { resolveTrainOptions } from './runs.js';
 import { pathInfoOf, reopenMostRecent } from './session.js';
 import { Uploads } from './uploads.js';
 import { trimAuditReport } from './audit.js';
+import { workersExited } from '../util/worker.js';
 
 export interface StudioServiceInit {
   dataDir: string;
@@ -284,6 +285,9 @@ export class StudioService implements StudioServiceApi {
     this.unwatch();
     this.project?.close();
     this.project = null;
+    // Workers told to stop (a search's feature worker) may still be winding down: exiting before
+    // they are gone aborts the process (see workersExited).
+    await workersExited();
   }
 
   // ---------- Internals ----------

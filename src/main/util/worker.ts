@@ -3,6 +3,9 @@ import { Worker, workerData as rawWorkerData, type WorkerOptions } from 'node:wo
 
 const BOOT = new URL('./worker-boot.mjs', import.meta.url);
 
+/** Workers started here that have not exited yet (see workersExited). */
+const live = new Set<Worker>();
+
 /**
  * Starts `entry` (a URL to a .ts or .js module, usually `new URL('./x-worker.js', import.meta.url)`)
  * with `data` as its input. A `.js` URL whose file does not exist but whose `.ts` sibling does is
@@ -11,10 +14,29 @@ const BOOT = new URL('./worker-boot.mjs', import.meta.url);
 export function startWorker<T>(entry: URL, data: T, options: Omit<WorkerOptions, 'workerData'> = {}): Worker {
   const href = resolveEntry(entry);
   options = { execArgv: inheritableExecArgv(), ...options };
-  if (href.endsWith('.ts')) {
-    return new Worker(BOOT, { ...options, workerData: { __entry: href, __data: data } });
+  const w = href.endsWith('.ts')
+    ? new Worker(BOOT, { ...options, workerData: { __entry: href, __data: data } })
+    : new Worker(new URL(href), { ...options, workerData: { __data: data } });
+  live.add(w);
+  w.once('exit', () => live.delete(w));
+  return w;
+}
+
+/**
+ * Resolves true once every worker started here has exited, or false after `timeoutMs`. A host
+ * awaits it before process.exit: a feature worker still releasing its onnxruntime session when the
+ * process exits makes Node abort ("terminate called after throwing an instance of 'Napi::Error'").
+ */
+export async function workersExited(timeoutMs = 5_000): Promise<boolean> {
+  if (live.size === 0) return true;
+  const all = Promise.all([...live].map((w) => new Promise<void>((r) => (live.has(w) ? w.once('exit', () => r()) : r()))));
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+  try {
+    return await Promise.race([all.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
   }
-  return new Worker(new URL(href), { ...options, workerData: { __data: data } });
 }
 
 /**

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AppError } from '../../../src/shared/errors.js';
 import { callWorker, WorkerRpc, type CallWorkerOptions } from '../../../src/main/util/worker-rpc.js';
+import { startWorker, workersExited } from '../../../src/main/util/worker.js';
 import type { RpcTestInput } from '../../fixtures/workers/rpc-worker.js';
 
 const ENTRY = new URL('../../fixtures/workers/rpc-worker.js', import.meta.url);
@@ -64,4 +65,15 @@ test("cancel 'ask' waits for the worker's own abort answer", async () => {
 test('an already aborted signal rejects without starting a worker', async () => {
   await assert.rejects(call('result', { signal: AbortSignal.abort() }), (err: Error) => err.name === 'AbortError');
   await assert.rejects(call('result', { signal: AbortSignal.abort(), cancel: 'ask' }), (err: Error) => err.name === 'AbortError');
+});
+
+test('workersExited waits for workers still winding down, and gives up after its timeout', async () => {
+  const w = startWorker(ENTRY, { mode: 'hang' } satisfies RpcTestInput);
+  await new Promise((r) => w.once('online', r));
+  assert.equal(await workersExited(200), false, 'a worker that does not exit: false after the timeout');
+  const t0 = Date.now();
+  setTimeout(() => void w.terminate(), 300);
+  assert.equal(await workersExited(10_000), true);
+  assert.ok(Date.now() - t0 >= 250, 'resolved only once the worker had exited');
+  assert.equal(await workersExited(0), true, 'none left: at once');
 });
