@@ -1,7 +1,8 @@
 // Downloads against a loopback HTTP server (this machine has no internet): progress, resume after a
 // cut connection, checksum mismatch, and copying a tfjs folder the user picked.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { AppError } from '../../../../src/shared/errors.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -165,5 +166,28 @@ describe('acquire', { skip: skipWithoutShared() }, () => {
     // The earlier install is untouched by the refused one.
     assert.ok(existsSync(join(backbones, MOBILENET, 'model.json')));
     rmSync(broken, { recursive: true, force: true });
+  });
+
+  test('a backbones folder marked read-only (shared weights) is never replaced, even by root', async () => {
+    const shared = mkdtempSync(join(tmpdir(), 'ts-ro-backbones-'));
+    const saved = process.env.TRIPLET_STUDIO_BACKBONES;
+    try {
+      mkdirSync(join(shared, MOBILENET));
+      writeFileSync(join(shared, MOBILENET, 'model.json'), 'original');
+      chmodSync(join(shared, MOBILENET), 0o555);
+      chmodSync(shared, 0o555);
+      process.env.TRIPLET_STUDIO_BACKBONES = shared;
+      await assert.rejects(acquireBackbone(MOBILENET, { from: join(sharedModelsDir(), MOBILENET), prepareOnnx: false }), (err: AppError) => {
+        assert.equal(err.code, 'FORBIDDEN');
+        assert.match(err.message, /is read-only, so mobilenet_v1_0\.75_224 is not installed there/);
+        return true;
+      });
+      assert.deepEqual(readdirSync(shared), [MOBILENET], 'no install folder left behind');
+      assert.equal(readFileSync(join(shared, MOBILENET, 'model.json'), 'utf8'), 'original');
+    } finally {
+      process.env.TRIPLET_STUDIO_BACKBONES = saved;
+      chmodSync(shared, 0o755);
+      rmSync(shared, { recursive: true, force: true });
+    }
   });
 });

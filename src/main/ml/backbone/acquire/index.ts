@@ -11,6 +11,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSy
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AppError } from '../../../../shared/errors.js';
+import { isMarkedReadOnly } from '../../../util/read-only.js';
 import { backboneSpec, backbonesDir } from '../registry.js';
 import { weightsFingerprint } from '../fingerprint.js';
 import { checkLayersFolder, groupBytes, readModelJson, shardPathProblems } from '../../convert/layers-folder.js';
@@ -84,6 +85,7 @@ export async function acquireBackbone(id: string, opts: AcquireOptions = {}): Pr
   const t0 = performance.now();
   const root = backbonesDir();
   mkdirSync(root, { recursive: true });
+  refuseReadOnly(root, id);
   const tmp = mkdtempSync(join(root, `.install-${id}-`));
   try {
     const result = id === 'resnet50' ? await acquireResNet50(tmp, opts) : await acquireLayersModel(id, tmp, opts);
@@ -95,6 +97,18 @@ export async function acquireBackbone(id: string, opts: AcquireOptions = {}): Pr
     return { id, dir: join(root, id), ...result, seconds: (performance.now() - t0) / 1000 };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Shared weights (a folder without write bits, such as ../shared/models) are never replaced, even
+ * when running as root would allow it: the user is told to install into a folder of their own.
+ */
+function refuseReadOnly(root: string, id: string): void {
+  const target = join(root, id);
+  const locked = [root, target].find((d) => existsSync(d) && isMarkedReadOnly(d));
+  if (locked) {
+    throw new AppError('FORBIDDEN', `${locked} is read-only, so ${id} is not installed there. Unset TRIPLET_STUDIO_BACKBONES (the app's own folder is used) or set it to a folder you can write.`, { path: locked });
   }
 }
 
