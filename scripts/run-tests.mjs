@@ -16,7 +16,7 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 
 const SHARED = process.env.TRIPLET_STUDIO_SHARED ? resolve(process.env.TRIPLET_STUDIO_SHARED) : resolve(root, '..', 'shared');
 
-/** Every file and folder under the shared data with its size and mtime ("" when it is absent). */
+/** Every file and folder under the shared data: path → 'dir', or a file's size and mtime (empty when the folder is absent). */
 function sharedListing(dir = SHARED, out = new Map()) {
   if (!existsSync(dir)) return out;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

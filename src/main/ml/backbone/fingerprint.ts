@@ -99,10 +99,10 @@ function writeStored(paths: string[], stored: Stored): void {
 export function weightsFingerprint(dir: string): string {
   const names = weightFileNames(dir);
   const now = stamps(dir, names);
-  const paths = fingerprintRecordPaths(dir);
   const current = (k: Stored | null | undefined): k is Stored => !!k && sameStamps(k.files, now);
   const memoised = memo.get(dir);
   if (current(memoised)) return memoised.fingerprint;
+  const paths = fingerprintRecordPaths(dir);
   for (const path of paths) {
     const known = readStored(path);
     if (current(known)) {
