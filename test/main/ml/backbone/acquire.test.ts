@@ -185,7 +185,8 @@ describe('acquire', { skip: skipWithoutShared() }, () => {
       assert.deepEqual(readdirSync(shared), [MOBILENET], 'no install folder left behind');
       assert.equal(readFileSync(join(shared, MOBILENET, 'model.json'), 'utf8'), 'original');
     } finally {
-      process.env.TRIPLET_STUDIO_BACKBONES = saved;
+      if (saved === undefined) delete process.env.TRIPLET_STUDIO_BACKBONES;
+      else process.env.TRIPLET_STUDIO_BACKBONES = saved;
       chmodSync(shared, 0o755);
       rmSync(shared, { recursive: true, force: true });
     }
