@@ -44,6 +44,7 @@ export const REQUEST_NAMES = [
   'judgeTriplet',
   'fixesSince',
   'mapProjection',
+  'exportRun',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 

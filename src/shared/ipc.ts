@@ -22,6 +22,7 @@ import type {
   ImageRecord,
   JobProgress,
   MapProjection,
+  RunExportReport,
   Mistake,
   ProjectInfo,
   RunSummary,
@@ -168,6 +169,9 @@ export const REQUESTS = {
     source: z.enum(['features', 'run']).optional(),
     computeFeatures: z.boolean().optional(),
   }),
+  // Using the model outside the app (issue 8.5): a job (progress, cancelJob) writing any of the three.
+  /** A finished run as one ONNX file (image in, encoding out), the tfjs encoder (a folder) and/or every image's encoding (.csv or .npy). */
+  exportRun: z.object({ runId: id, onnx: path.optional(), tfjs: path.optional(), encodings: path.optional() }),
 } as const satisfies Record<RequestName, z.ZodType>;
 
 // Every name in channels.ts has a schema and no schema lacks a name.
@@ -220,6 +224,7 @@ export interface Replies {
   similar: SimilarReply;
   judgeTriplet: TripletJudgement | null;
   mapProjection: MapProjection;
+  exportRun: RunExportReport;
 }
 
 /** Events pushed from the main side to the renderer. */

@@ -12,3 +12,4 @@ export * from './types/suggest.js';
 export * from './types/audit.js';
 export * from './types/similar.js';
 export * from './types/map.js';
+export * from './types/export.js';

@@ -1,5 +1,7 @@
 // CLI plumbing shared by the commands: --json output, progress bars (stderr, TTY only), errors as one
 // clear message and a non-zero exit (a stack trace only with TRIPLET_STUDIO_DEBUG=1), Ctrl-C → cancel.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '../../shared/errors.js';
@@ -130,6 +132,21 @@ export function reportError(err: unknown, json: boolean): void {
 function busyAsAppError(err: unknown): unknown {
   if (!/^SQLITE_BUSY/.test((err as { code?: string })?.code ?? '')) return err;
   return new AppError('BUSY', 'The project is busy: another process (the app or another command) has been writing to it for more than 5 s, so this command stopped (each of its writes is all or nothing). Run it again when the other one is done.');
+}
+
+/**
+ * Output files are never replaced silently (the app asks first): an existing file, or a non-empty
+ * folder, is refused unless --force was given, before any work. CONFLICT names the path.
+ */
+export function refuseToReplace(paths: (string | undefined)[], force: boolean | undefined): void {
+  if (force) return;
+  for (const p of paths) {
+    if (!p) continue;
+    const abs = resolve(p);
+    if (!existsSync(abs)) continue;
+    if (statSync(abs).isDirectory() && readdirSync(abs).length === 0) continue;
+    throw new AppError('CONFLICT', `${abs} exists; pass --force to replace it (nothing was written).`, { path: abs });
+  }
 }
 
 /** Parses a number option, naming the option in the error. */

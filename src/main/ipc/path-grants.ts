@@ -1,5 +1,5 @@
 // Where requests may write. A request that writes a file or creates a folder (exportTriplets,
-// createProject) may only target a path the user picked in this session — a native dialog's
+// exportRun, createProject) may only target a path the user picked in this session — a native dialog's
 // answer, or a path typed into the browser-mode dialog and confirmed through pickFolder/pickFile
 // with `typed` — or, for exports, a path inside the open project. Anything else is refused with
 // FORBIDDEN, so a caller that got hold of the API cannot write files anywhere on the machine.
@@ -8,10 +8,12 @@ import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { RequestName } from '../../shared/ipc.js';
 
-/** Requests that write, and which argument names the target. */
-const WRITE_TARGETS: Partial<Record<RequestName, { arg: string; underProject: boolean }>> = {
-  exportTriplets: { arg: 'file', underProject: true },
-  createProject: { arg: 'dir', underProject: false },
+/** Requests that write, and which arguments name targets (each one given is checked). */
+const WRITE_TARGETS: Partial<Record<RequestName, { args: string[]; underProject: boolean }>> = {
+  exportTriplets: { args: ['file'], underProject: true },
+  // An .npy's names file (FILE.names.txt) is written beside the picked FILE.
+  exportRun: { args: ['onnx', 'tfjs', 'encodings'], underProject: true },
+  createProject: { args: ['dir'], underProject: false },
 };
 
 /** `child` is `parent` itself or inside it. */
@@ -38,17 +40,20 @@ export class PathGrants {
   check(name: RequestName, args: unknown, projectDir: string | null): void {
     const rule = WRITE_TARGETS[name];
     if (!rule) return;
-    const target = (args as Record<string, unknown>)[rule.arg];
-    if (typeof target !== 'string') return; // the schema already refused it
-    const abs = resolve(target);
-    if (this.picked.has(abs)) return;
-    if (rule.underProject && projectDir && inside(resolve(projectDir), abs)) return;
-    throw new AppError(
-      'FORBIDDEN',
-      `${name}: refused to write to ${abs}: choose it in the ${rule.arg === 'dir' ? 'folder' : 'file'} dialog first` +
-        `${rule.underProject ? ' (or write inside the project folder)' : ''}. Only paths picked in this session are written.`,
-      { request: name, path: abs },
-    );
+    for (const arg of rule.args) {
+      const target = (args as Record<string, unknown>)[arg];
+      if (typeof target !== 'string') continue; // absent, or the schema already refused it
+      const abs = resolve(target);
+      if (this.picked.has(abs)) continue;
+      if (rule.underProject && projectDir && inside(resolve(projectDir), abs)) continue;
+      const dialog = arg === 'dir' || arg === 'tfjs' ? 'folder' : 'file';
+      throw new AppError(
+        'FORBIDDEN',
+        `${name}: refused to write to ${abs}: choose it in the ${dialog} dialog first` +
+          `${rule.underProject ? ' (or write inside the project folder)' : ''}. Only paths picked in this session are written.`,
+        { request: name, path: abs, arg },
+      );
+    }
   }
 
   /** Whether `name` needs the open project's folder to be checked. */

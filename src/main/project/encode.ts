@@ -2,6 +2,7 @@
 // with (embedAll of the cached features: for an ensemble, the members' unit embeddings joined and
 // scaled by 1/√members), written as CSV or NPY for use outside the app.
 import { AppError } from '../../shared/errors.js';
+import type { EncodeReport } from '../../shared/types.js';
 import type { EncoderWeights } from '../ml/index.js';
 import type { Db } from '../store/db.js';
 import { listImagesWithPaths } from '../store/images.js';
@@ -11,16 +12,7 @@ import { writeMatrix } from './matrix-files.js';
 import { getRun, latestFinishedRunId } from './run-rows.js';
 import { embedAll } from './run-scoring.js';
 
-export interface EncodeReport {
-  run: number;
-  /** Files written (an .npy file comes with its .names.txt). */
-  files: string[];
-  images: number;
-  dim: number;
-  distance: string;
-  /** Images without features (missing or undecodable file), left out of the file. */
-  leftOut: string[];
-}
+export type { EncodeReport };
 
 export interface EncodeContext {
   db: Db;
@@ -51,10 +43,21 @@ export async function encodeAllImages(ctx: EncodeContext, runId?: number, opts: 
   return { run, names: have.map((i) => i.name), data, dim, leftOut: images.filter((i) => !features.has(i.id)).map((i) => i.name) };
 }
 
-/** Writes every image's encoding to `file` (.npy or .csv). */
-export async function encodeToFile(ctx: EncodeContext, file: string, runId?: number, opts: { signal?: AbortSignal; onProgress?: ProgressFn } = {}): Promise<EncodeReport> {
+/** Refuses an encodings file that is neither .csv nor .npy, before any work. */
+export function checkEncodingsFile(file: string): void {
   if (!/\.(npy|csv)$/i.test(file)) throw new AppError('BAD_ARGUMENTS', `${file}: the output must end in .csv or .npy.`);
-  const e = await encodeAllImages(ctx, runId, opts);
+}
+
+type Encoded = Awaited<ReturnType<typeof encodeAllImages>>;
+
+/** Writes computed encodings to `file` (.npy + .names.txt or .csv), each file whole or not at all. */
+export function writeEncodings(e: Encoded, file: string): EncodeReport {
   const files = writeMatrix(file, e.names, e.data, e.dim);
   return { run: e.run.id, files, images: e.names.length, dim: e.dim, distance: e.run.options.distance, leftOut: e.leftOut };
+}
+
+/** Writes every image's encoding to `file` (.npy or .csv). */
+export async function encodeToFile(ctx: EncodeContext, file: string, runId?: number, opts: { signal?: AbortSignal; onProgress?: ProgressFn } = {}): Promise<EncodeReport> {
+  checkEncodingsFile(file);
+  return writeEncodings(await encodeAllImages(ctx, runId, opts), file);
 }

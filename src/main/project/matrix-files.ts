@@ -2,8 +2,17 @@
 //  - NPY (NumPy's format v1.0: magic, header dict, little-endian '<f4' C-order data), names beside it
 //    in FILE.names.txt, one per line, written as in triplet files (escape.ts: a space is %20 …);
 //  - CSV (RFC 4180): a header `name,e0,e1,…` then one row per name, values with float32 precision.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { encodeName } from '../triplets/escape.js';
+
+/** Writes through a temporary file and a rename (its folder made if missing): a reader or a crash never leaves half a file. */
+export function writeAtomic(file: string, bytes: Uint8Array | string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, bytes);
+  renameSync(tmp, file);
+}
 
 /** The bytes of an .npy file holding `data` as a float32 array of `shape`. */
 export function npyBytes(data: Float32Array, shape: number[]): Buffer {
@@ -31,14 +40,19 @@ export function csvText(names: string[], data: Float32Array, dim: number): strin
   return lines.join('\n') + '\n';
 }
 
+/** The names file that comes with an .npy file: FILE.names.txt beside FILE.npy. */
+export function npyNamesFile(file: string): string {
+  return `${file.replace(/\.npy$/i, '')}.names.txt`;
+}
+
 /** Writes the matrix as .npy (+ .names.txt) or .csv by the file's extension; returns the files written. */
 export function writeMatrix(file: string, names: string[], data: Float32Array, dim: number): string[] {
   if (/\.npy$/i.test(file)) {
-    writeFileSync(file, npyBytes(data, [names.length, dim]));
-    const namesFile = `${file.replace(/\.npy$/i, '')}.names.txt`;
-    writeFileSync(namesFile, names.map((n) => encodeName(n) + '\n').join(''));
+    writeAtomic(file, npyBytes(data, [names.length, dim]));
+    const namesFile = npyNamesFile(file);
+    writeAtomic(namesFile, names.map((n) => encodeName(n) + '\n').join(''));
     return [file, namesFile];
   }
-  writeFileSync(file, csvText(names, data, dim));
+  writeAtomic(file, csvText(names, data, dim));
   return [file];
 }

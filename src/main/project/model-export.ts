@@ -5,16 +5,17 @@
 //    [N, dim], exactly the vectors `encode` writes and the app scores with (see ml/convert/onnx-encoder.ts).
 //  - tfjs: the encoder alone (backbone features in), one tfjs layers model per ensemble member
 //    (member-K/model.json + weights.bin) and encoder.json saying how the members are combined.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
-import type { RunSummary } from '../../shared/types.js';
+import type { ExportPreprocessing, ModelExportReport, RunSummary } from '../../shared/types.js';
 import { backbonePath, backboneSpec, saveEncoder, type EncoderWeights, type NamedWeight } from '../ml/index.js';
 import { ensureResNet50Folder } from '../ml/backbone/resnet50/install.js';
 import { readLayersFolder, weightMap } from '../ml/convert/layers-folder.js';
 import { appendEncoderHead } from '../ml/convert/onnx-encoder.js';
 import { WEIGHT_NAMES } from '../ml/encoder/model.js';
 import { prepOfRun } from './features.js';
+import { writeAtomic } from './matrix-files.js';
 
 /** The encoder's members, 4 weights each, with the plain layer names a tfjs loader expects. */
 function membersOf(enc: EncoderWeights): NamedWeight[][] {
@@ -24,7 +25,7 @@ function membersOf(enc: EncoderWeights): NamedWeight[][] {
 }
 
 /** How to feed the exported model, written beside it and in the CLI's report. */
-export function preprocessingOf(run: RunSummary) {
+export function preprocessingOf(run: RunSummary): ExportPreprocessing {
   const spec = backboneSpec(run.options.backbone);
   const prep = prepOfRun(run.options);
   return {
@@ -34,26 +35,14 @@ export function preprocessingOf(run: RunSummary) {
     exif: prep.exif ? 'apply the EXIF orientation first' : 'ignore the EXIF orientation',
     values: spec.preprocessing === 'tf' ? 'RGB 0–255 in; the model scales to [−1, 1]' : 'RGB 0–255 in; the model swaps to BGR and subtracts the ImageNet means',
     distance: run.options.distance,
+    kernel: prep.resize === 'nearest' ? 'nearest' : 'bilinear',
   };
 }
 
-export interface ModelExportReport {
-  run: number;
-  onnx: { file: string; dim: number; bytes: number } | null;
-  tfjs: { dir: string; members: number } | null;
-  preprocessing: ReturnType<typeof preprocessingOf>;
-}
+export type { ModelExportReport };
 
-/** Writes atomically: a reader never sees half a file. */
-function writeAtomic(file: string, bytes: Uint8Array | string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, bytes);
-  renameSync(tmp, file);
-}
-
-/** Builds and writes the run's image → encoding ONNX model. */
-export async function exportOnnx(run: RunSummary, enc: EncoderWeights, file: string): Promise<{ file: string; dim: number; bytes: number }> {
+/** Builds the run's image → encoding ONNX model in memory (a second or two; nothing written). */
+export async function onnxModelOf(run: RunSummary, enc: EncoderWeights): Promise<{ bytes: Uint8Array; dim: number }> {
   const spec = backboneSpec(run.options.backbone);
   const dir = backbonePath(spec.id);
   if (spec.id === 'resnet50') await ensureResNet50Folder(dir);
@@ -69,8 +58,28 @@ export async function exportOnnx(run: RunSummary, enc: EncoderWeights, file: str
       return h;
     },
   });
-  writeAtomic(resolve(file), bytes);
-  return { file: resolve(file), dim, bytes: bytes.length };
+  return { bytes, dim };
+}
+
+/** Writes a built ONNX model to `file`, whole or not at all. */
+export function writeOnnx(model: { bytes: Uint8Array; dim: number }, file: string): { file: string; dim: number; bytes: number } {
+  writeAtomic(resolve(file), model.bytes);
+  return { file: resolve(file), dim: model.dim, bytes: model.bytes.length };
+}
+
+/** Builds and writes the run's image → encoding ONNX model. */
+export async function exportOnnx(run: RunSummary, enc: EncoderWeights, file: string): Promise<{ file: string; dim: number; bytes: number }> {
+  return writeOnnx(await onnxModelOf(run, enc), file);
+}
+
+/** Only an earlier export is replaced: a folder holding anything else (or a file) is refused, before any work. */
+export function checkTfjsTarget(dir: string): void {
+  const out = resolve(dir);
+  if (!existsSync(out)) return;
+  if (!statSync(out).isDirectory()) throw new AppError('CONFLICT', `${out} is a file; the tfjs encoder is a folder: choose a new or empty folder.`);
+  if (readdirSync(out).length > 0 && !existsSync(join(out, 'encoder.json'))) {
+    throw new AppError('CONFLICT', `${out} exists and is not an earlier encoder export; choose a new or empty folder.`);
+  }
 }
 
 /** Writes the encoder as tfjs layers models (one folder per member) and encoder.json. */
@@ -78,10 +87,7 @@ export async function exportTfjs(run: RunSummary, enc: EncoderWeights, dir: stri
   const out = resolve(dir);
   const members = membersOf(enc);
   if (members.length === 0) throw new AppError('INVALID_FILE', `Run ${run.id} has no encoder weights.`);
-  // Only an earlier export is replaced: a folder holding anything else is left alone.
-  if (existsSync(out) && readdirSync(out).length > 0 && !existsSync(join(out, 'encoder.json'))) {
-    throw new AppError('CONFLICT', `${out} exists and is not an earlier encoder export; choose a new or empty folder.`);
-  }
+  checkTfjsTarget(out);
   const tmp = `${out}.partial`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });

@@ -53,6 +53,8 @@ import { ensureFeatures, featureKey, loadFeatures, prepOfRun, type EmbedReport, 
 import { SimilarIndex, type SimilarOptions, type SimilarQuery } from './similar.js';
 import { encodeToFile, finishedRun, type EncodeReport } from './encode.js';
 import { exportOnnx, exportTfjs, preprocessingOf, type ModelExportReport } from './model-export.js';
+import { exportRun, type RunExportTargets } from './run-export.js';
+import type { RunExportReport } from '../../shared/types.js';
 import {
   evaluateRun,
   failOrphanedRuns,
@@ -346,7 +348,16 @@ export class Project {
 
   /** Every image's encoding by a finished run (default: the latest), written as .csv or .npy. */
   encode(file: string, runId?: number, opts: Cancellable = {}): Promise<EncodeReport> {
-    return encodeToFile({ db: this.db, readOnly: this.readOnly, encoder: (id) => this.encoder(id) }, file, runId, opts);
+    return encodeToFile(this.encodeContext(), file, runId, opts);
+  }
+
+  /** The app's Export: any of the ONNX model, the tfjs encoder and the encodings of a finished run, nothing written if cancelled. */
+  exportRun(runId: number, to: RunExportTargets, opts: Cancellable = {}): Promise<RunExportReport> {
+    return exportRun(this.encodeContext(), runId, to, opts);
+  }
+
+  private encodeContext() {
+    return { db: this.db, readOnly: this.readOnly, encoder: (id: number) => this.encoder(id) };
   }
 
   /** Exports a finished run as one ONNX file (image in, encoding out) and/or the tfjs encoder. */

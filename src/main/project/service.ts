@@ -271,6 +271,17 @@ export class StudioService implements StudioServiceApi {
     return map!;
   }
 
+  // ---------- Using the model outside the app ----------
+
+  /** Exports a finished run as a job (progress, cancelJob; nothing written when cancelled) and replies with what was written. */
+  async exportRun({ runId, ...to }: ServiceArgs<'exportRun'>): Promise<Replies['exportRun']> {
+    const project = this.current();
+    if (this.jobs.running().some((j) => j.kind === 'export')) throw new AppError('BUSY', 'An export is running; wait for it or cancel it first.');
+    // Not heavy: it may run beside training (features are usually cached by the run it exports).
+    const jobId = this.jobs.start('export', (ctx) => project.exportRun(runId, to, { signal: ctx.signal, onProgress: ctx.progress }), { heavy: false, meta: { runId } });
+    return (await this.jobs.wait(jobId)) as Replies['exportRun'];
+  }
+
   // ---------- For the hosts ----------
 
   /** Absolute path behind `/media/<kind>/<id>` (null when there is no project or no such image). */

@@ -1,7 +1,7 @@
 // What the service needs so a session survives a restart or a reload: reopening the most recent
 // project at start (with a sentence when it cannot), and what a path is (export asks before
 // overwriting an existing file).
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { PathInfo } from '../../shared/types.js';
 import { isProjectDir } from './project.js';
@@ -19,11 +19,21 @@ export function reopenMostRecent(recent: string[], open: (dir: string) => unknow
   }
 }
 
+/** An unreadable folder counts as not empty: nothing is assumed replaceable that could not be looked at. */
+function isEmptyDir(dir: string): boolean {
+  try {
+    return readdirSync(dir).length === 0;
+  } catch {
+    return false;
+  }
+}
+
 export function pathInfoOf(path: string): PathInfo {
   const abs = resolve(path);
   try {
     const s = statSync(abs);
-    return { path: abs, exists: true, kind: s.isDirectory() ? 'dir' : s.isFile() ? 'file' : 'other' };
+    if (s.isDirectory()) return { path: abs, exists: true, kind: 'dir', empty: isEmptyDir(abs) };
+    return { path: abs, exists: true, kind: s.isFile() ? 'file' : 'other' };
   } catch {
     return { path: abs, exists: false, kind: null };
   }

@@ -27,4 +27,6 @@ export interface PathInfo {
   path: string;
   exists: boolean;
   kind: 'dir' | 'file' | 'other' | null;
+  /** Folders only: whether it holds nothing (an export into it replaces nothing). */
+  empty?: boolean;
 }

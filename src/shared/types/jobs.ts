@@ -1,7 +1,7 @@
 // Shared types: long jobs and their progress.
 // No runtime imports: the renderer and the preload bundle it.
 
-export type JobKind = 'import-images' | 'import-triplets' | 'embed' | 'train' | 'evaluate' | 'download' | 'suggest' | 'audit' | 'map';
+export type JobKind = 'import-images' | 'import-triplets' | 'embed' | 'train' | 'evaluate' | 'download' | 'suggest' | 'audit' | 'map' | 'export';
 
 /** Progress of any long job; `total` may be 0 when unknown. */
 export interface JobProgress {

@@ -104,6 +104,7 @@ export function createFakeService(opts: { images: number; flowersDir?: string })
     auditReport: () => null,
     fixesSince: () => null,
     mapProjection: ({ method }) => (needProject(), fakeMap(opts.images, folders, method)),
+    exportRun: unsupported,
     mediaPath: (_kind, id) => (files.length ? files[(id - 1) % files.length] : null),
   };
 }

@@ -2,7 +2,7 @@
 // wrote 180 MB to stderr and --json repeated a 200 MB line), a loud leakage warning, exit codes.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -71,4 +71,19 @@ test('a train file imported as test: exit 1 with a leakage warning; --allow-leak
     lines: [{ file: train, line: 1, text: 'b.jpg c.jpg d.jpg', triplet: JSON.parse(ok.stdout).leakage.lines[0].triplet, reason: 'same triplet as train triplet #2 from train.txt:1' }],
   });
   assert.match(ok.stderr, /WARNING: train\/test leakage in 1 line \(see "leakage" in the report\)/);
+});
+
+test('export-triplets never replaces an existing file without --force; the file stays as it was', async () => {
+  const train = join(root, 'mine.txt');
+  writeFileSync(train, 'a.jpg b.jpg c.jpg\n');
+  assert.equal((await cli('import-triplets', P, train, '--split', 'train')).code, 0);
+  const out = join(root, 'notes.txt');
+  writeFileSync(out, 'my notes\n');
+  const r = await cli('export-triplets', P, '--split', 'train', out);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, `triplet-studio: ${out} exists; pass --force to replace it (nothing was written).\n`);
+  assert.equal(readFileSync(out, 'utf8'), 'my notes\n');
+  const forced = await cli('export-triplets', P, '--split', 'train', out, '--force', '--json');
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.match(readFileSync(out, 'utf8'), /^a\.jpg b\.jpg c\.jpg\n/m);
 });

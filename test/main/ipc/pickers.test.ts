@@ -75,3 +75,36 @@ test('listDir is browser mode only: the desktop app has native dialogs', async (
   assert.equal(r.ok, false);
   if (!r.ok) assert.equal(r.error.code, 'FORBIDDEN');
 });
+
+test('exportRun writes only inside the open project or to paths picked in this session, each target checked', async () => {
+  const projectDir = join(root, 'proj');
+  const svc = new Proxy({} as StudioServiceApi, {
+    get: (_t, name) => (name === 'projectInfo' ? () => ({ dir: projectDir }) : typeof name === 'string' ? () => 'written' : undefined),
+  });
+  const d = createDispatcher(svc, { pickFolder: async () => null, pickFile: async () => null, listDir });
+  const inside = { runId: 1, onnx: join(projectDir, 'exports', 'm.onnx'), tfjs: join(projectDir, 'exports', 'enc'), encodings: join(projectDir, 'e.csv') };
+  assert.deepEqual(await d.dispatch('exportRun', inside, socket), { ok: true, value: 'written' });
+  // One target outside the project, not picked: refused as a whole, naming that target.
+  const outside = join(root, 'elsewhere', 'enc');
+  const r = await d.dispatch('exportRun', { ...inside, tfjs: outside }, socket);
+  assert.equal(r.ok, false);
+  if (!r.ok) {
+    assert.equal(r.error.code, 'FORBIDDEN');
+    assert.match(r.error.message, new RegExp(`refused to write to ${outside}: choose it in the folder dialog first`));
+    assert.deepEqual(r.error.details, { request: 'exportRun', path: outside, arg: 'tfjs' });
+  }
+  // Picked (typed and confirmed in the folder dialog): allowed.
+  assert.equal((await d.dispatch('pickFolder', { typed: outside }, socket)).ok, true);
+  assert.deepEqual(await d.dispatch('exportRun', { ...inside, tfjs: outside }, socket), { ok: true, value: 'written' });
+});
+
+test('pathInfo says what a path is, and whether a folder is empty (an export into it replaces nothing)', async () => {
+  const { pathInfoOf } = await import('../../../src/main/project/session.js');
+  mkdirSync(join(root, 'empty'));
+  mkdirSync(join(root, 'full'));
+  writeFileSync(join(root, 'full', 'x'), 'x');
+  assert.deepEqual(pathInfoOf(join(root, 'empty')), { path: join(root, 'empty'), exists: true, kind: 'dir', empty: true });
+  assert.deepEqual(pathInfoOf(join(root, 'full')), { path: join(root, 'full'), exists: true, kind: 'dir', empty: false });
+  assert.deepEqual(pathInfoOf(join(root, 'full', 'x')), { path: join(root, 'full', 'x'), exists: true, kind: 'file' });
+  assert.deepEqual(pathInfoOf(join(root, 'nope')), { path: join(root, 'nope'), exists: false, kind: null });
+});

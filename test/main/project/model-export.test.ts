@@ -1,7 +1,7 @@
 // Using a run outside the app: `encode` (CSV, NPY), the one-file ONNX export (backbone + encoder) run
 // with onnxruntime-node, and the tfjs encoder export run with tfjs — all giving the encodings the app uses.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -11,6 +11,8 @@ import { loadOrt } from '../../../src/main/ml/features/onnx-engine.js';
 import { encodeAllImages } from '../../../src/main/project/encode.js';
 import { featureKey, loadFeatures, prepOfRun } from '../../../src/main/project/features.js';
 import { Project } from '../../../src/main/project/project.js';
+import { StudioService } from '../../../src/main/project/service.js';
+import type { EventName, Events } from '../../../src/shared/ipc.js';
 import { loadRunEncoder, modelDirOf } from '../../../src/main/project/runs.js';
 import { cliRunner } from '../../helpers/cli.js';
 import { makeFlowersSubset } from '../../helpers/flowers-subset.js';
@@ -152,4 +154,67 @@ test('CLI encode and export-model --json', { skip }, async () => {
   assert.equal(JSON.parse(x.stdout).onnx.dim, 20);
   const none = await run('export-model', project.dir, '--json');
   assert.equal(none.code, 1);
+
+  // An existing output is never replaced without --force (the app asks first), and nothing is written.
+  const before = statSync(join(root, 'cli.npy')).mtimeMs;
+  for (const args of [
+    ['encode', project.dir, '--out', join(root, 'cli.npy')],
+    ['export-model', project.dir, '--onnx', join(root, 'cli.onnx')],
+  ]) {
+    const again = await run(...args, '--json');
+    assert.equal(again.code, 1, `${args[0]} replaced an existing file`);
+    assert.equal(JSON.parse(again.stdout).error.code, 'CONFLICT');
+    assert.match(again.stderr, /exists; pass --force to replace it \(nothing was written\)/);
+    const forced = await run(...args, '--force');
+    assert.equal(forced.code, 0, forced.stderr);
+  }
+  assert.ok(statSync(join(root, 'cli.npy')).mtimeMs > before, 'replaced with --force');
+  // The names file alone existing counts too: it would be replaced.
+  writeFileSync(join(root, 'names-only.names.txt'), 'mine\n');
+  assert.equal((await run('encode', project.dir, '--out', join(root, 'names-only.npy'))).code, 1);
+  assert.equal(readFileSync(join(root, 'names-only.names.txt'), 'utf8'), 'mine\n');
+});
+
+test("the app's Export (exportRun): one job writes the model, the encoder and the encodings; refused or cancelled ones write nothing", { skip }, async () => {
+  const events: { e: EventName; p: unknown }[] = [];
+  const service = new StudioService({ dataDir: join(root, 'app-data'), emit: <E extends EventName>(e: E, p: Events[E]) => void events.push({ e, p }) });
+  service.openProject({ dir: project.dir });
+  try {
+    const runId = project.runs().at(-1)!.id;
+    const out = join(root, 'app-export', 'run-' + runId);
+    const r = await service.exportRun({ runId, onnx: join(out, 'model.onnx'), tfjs: join(out, 'encoder'), encodings: join(out, 'encodings.npy') });
+    assert.deepEqual([r.run, r.onnx?.dim, r.tfjs?.members, r.encodings?.images, r.encodings?.dim], [runId, 20, 2, 15, 20]);
+    assert.deepEqual(r.encodings?.files, [join(out, 'encodings.npy'), join(out, 'encodings.names.txt')]);
+    assert.equal(r.preprocessing.kernel, 'bilinear');
+    const ref = await encodeAllImages(ctx());
+    assert.deepEqual(readNpy(join(out, 'encodings.npy')).data, ref.data, 'the encodings the app uses');
+    assert.equal(statSync(join(out, 'model.onnx')).size, r.onnx!.bytes);
+    assert.ok(existsSync(join(out, 'encoder', 'encoder.json')));
+    assert.deepEqual(readdirSync(out).sort(), ['encoder', 'encodings.names.txt', 'encodings.npy', 'model.onnx'], 'no temporary files left');
+    // It ran as a job: progress in steps, then done.
+    const progress = events.filter((x) => x.e === 'job:progress').map((x) => x.p as Events['job:progress']);
+    assert.ok(progress.some((p) => p.kind === 'export' && p.message === 'Building the ONNX model'), JSON.stringify(progress));
+    assert.ok(events.some((x) => x.e === 'job:done' && (x.p as Events['job:done']).kind === 'export'));
+
+    // Refused before any work: nothing to export, a bad encodings name, a folder that is not an earlier export.
+    const none = join(root, 'app-export', 'refused');
+    await assert.rejects(service.exportRun({ runId }), { code: 'BAD_ARGUMENTS' });
+    await assert.rejects(service.exportRun({ runId, onnx: join(none, 'm.onnx'), encodings: join(none, 'e.txt') }), { code: 'BAD_ARGUMENTS' });
+    mkdirSync(join(none, 'mine'), { recursive: true });
+    writeFileSync(join(none, 'mine', 'keep.txt'), 'mine');
+    await assert.rejects(service.exportRun({ runId, onnx: join(none, 'm.onnx'), tfjs: join(none, 'mine') }), { code: 'CONFLICT' });
+    assert.deepEqual(readdirSync(none), ['mine'], 'the ONNX file was not written either');
+    await assert.rejects(service.exportRun({ runId: 999, onnx: join(none, 'm.onnx') }), { code: 'NOT_FOUND' });
+
+    // Cancelled while it computes: no file at all.
+    const ac = new AbortController();
+    const cancelled = join(root, 'app-export', 'cancelled');
+    await assert.rejects(
+      project.exportRun(runId, { onnx: join(cancelled, 'm.onnx'), tfjs: join(cancelled, 'enc'), encodings: join(cancelled, 'e.csv') }, { signal: ac.signal, onProgress: () => ac.abort() }),
+      { name: 'AbortError' },
+    );
+    assert.equal(existsSync(cancelled), false);
+  } finally {
+    await service.dispose();
+  }
 });

@@ -1,10 +1,10 @@
 // `map`: the embedding map's 2-D coordinates of every image (PCA or UMAP; same engine and cache as the app).
-import { writeFileSync } from 'node:fs';
+import { writeAtomic } from '../../project/matrix-files.js';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { base64ToFloat32 } from '../../../shared/b64.js';
 import type { MapMethod, MapSourceKind } from '../../../shared/types.js';
-import { action, interruptSignal, numberArg, optionsOf, output, progressBar, withProject } from '../output.js';
+import { action, interruptSignal, numberArg, optionsOf, output, progressBar, refuseToReplace, withProject } from '../output.js';
 
 export function register(program: Command): void {
   program
@@ -15,9 +15,11 @@ export function register(program: Command): void {
     .addOption(new Option('--method <method>', 'projection').choices(['pca', 'umap']).default('pca'))
     .addOption(new Option('--source <source>', 'raw backbone features or a run\'s encoder').choices(['features', 'run']))
     .option('--out <file>', 'write the points as JSON [{name, x, y}] to a file')
+    .option('--force', 'replace the --out file if it exists')
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
-        const opts = optionsOf<{ run?: number; method: MapMethod; source?: MapSourceKind; out?: string }>(cmd);
+        const opts = optionsOf<{ run?: number; method: MapMethod; source?: MapSourceKind; out?: string; force?: boolean }>(cmd);
+        refuseToReplace([opts.out], opts.force);
         const bar = progressBar();
         const interrupt = interruptSignal();
         try {
@@ -29,7 +31,7 @@ export function register(program: Command): void {
           const from = m.source.kind === 'run' ? `run ${m.source.runId}` : `${m.source.backbone} features`;
           const summary = `${m.method.toUpperCase()} map of ${m.count} of ${m.totalImages} images (${from})${m.cached ? ', from the cache' : `, ${m.seconds.toFixed(1)} s`}`;
           if (opts.out) {
-            writeFileSync(resolve(opts.out), JSON.stringify(points) + '\n');
+            writeAtomic(resolve(opts.out), JSON.stringify(points) + '\n');
             output(opts.json, { file: resolve(opts.out), count: m.count, method: m.method, source: m.source, cached: m.cached, seconds: m.seconds }, () => `${summary}\nWrote ${resolve(opts.out!)}`);
           } else {
             output(opts.json, points, () => `${summary}\n` + points.map((p) => `${p.name}\t${p.x.toFixed(4)}\t${p.y.toFixed(4)}`).join('\n'));

@@ -1,6 +1,7 @@
 // `encode` and `export-model`: a run's encodings and model for use outside the app.
 import type { Command } from 'commander';
-import { action, interruptSignal, numberArg, optionsOf, output, progressBar, withProject } from '../output.js';
+import { npyNamesFile } from '../../project/matrix-files.js';
+import { action, interruptSignal, numberArg, optionsOf, output, progressBar, refuseToReplace, withProject } from '../output.js';
 
 export function register(program: Command): void {
   program
@@ -9,9 +10,11 @@ export function register(program: Command): void {
     .argument('<dir>', 'project folder')
     .requiredOption('--out <file>', 'output file, .csv or .npy')
     .option('--run <id>', 'run id', numberArg('run', true))
+    .option('--force', 'replace FILE (and FILE.names.txt) if it exists')
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
-        const opts = optionsOf<{ out: string; run?: number }>(cmd);
+        const opts = optionsOf<{ out: string; run?: number; force?: boolean }>(cmd);
+        refuseToReplace([opts.out, /\.npy$/i.test(opts.out) ? npyNamesFile(opts.out) : undefined], opts.force);
         const bar = progressBar();
         const interrupt = interruptSignal();
         try {
@@ -37,9 +40,11 @@ export function register(program: Command): void {
     .option('--run <id>', 'run id', numberArg('run', true))
     .option('--onnx <file>', 'one ONNX file: input "image" [N,224,224,3] RGB 0–255 (resized), output "encoding" [N,dim]')
     .option('--tfjs <dir>', 'tfjs layers encoder (backbone features in), one model per ensemble member, encoder.json')
+    .option('--force', 'replace the ONNX file or an earlier tfjs export if they exist')
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
-        const opts = optionsOf<{ run?: number; onnx?: string; tfjs?: string }>(cmd);
+        const opts = optionsOf<{ run?: number; onnx?: string; tfjs?: string; force?: boolean }>(cmd);
+        refuseToReplace([opts.onnx, opts.tfjs], opts.force);
         const r = await withProject(dir, (p) => p.exportModel(opts.run, { onnx: opts.onnx, tfjs: opts.tfjs }));
         output(opts.json, r, () =>
           [

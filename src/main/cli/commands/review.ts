@@ -1,8 +1,8 @@
 // `evaluate` and `mistakes`: score the current active test triplets with a finished run.
-import { writeFileSync } from 'node:fs';
+import { writeAtomic } from '../../project/matrix-files.js';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { action, interruptSignal, numberArg, optionsOf, output, pct, progressBar, table, withProject } from '../output.js';
+import { action, interruptSignal, numberArg, optionsOf, output, pct, progressBar, refuseToReplace, table, withProject } from '../output.js';
 
 export function register(program: Command): void {
   program
@@ -11,15 +11,17 @@ export function register(program: Command): void {
     .argument('<dir>', 'project folder')
     .option('--run <id>', 'run id', numberArg('run', true))
     .option('--out <file>', 'write one 0/1 per active test triplet, in import order (1 = predicted correctly)')
+    .option('--force', 'replace the --out file if it exists')
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
-        const opts = optionsOf<{ run?: number; out?: string }>(cmd);
+        const opts = optionsOf<{ run?: number; out?: string; force?: boolean }>(cmd);
+        refuseToReplace([opts.out], opts.force);
         const bar = progressBar();
         const interrupt = interruptSignal();
         try {
           const { result, scored } = await withProject(dir, (p) => p.evaluate(opts.run, { signal: interrupt.signal, onProgress: bar.onProgress }));
           bar.stop();
-          if (opts.out) writeFileSync(resolve(opts.out), scored.map((s) => (s.correct ? '1\n' : '0\n')).join(''));
+          if (opts.out) writeAtomic(resolve(opts.out), scored.map((s) => (s.correct ? '1\n' : '0\n')).join(''));
           output(opts.json, result, () =>
             [
               `Run ${result.run}: accuracy ${pct(result.accuracy)} on ${result.count} test triplets (untrained baseline ${pct(result.baselineAccuracy)})`,

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { Split } from '../../../shared/types.js';
 import { reportLines } from '../../triplets/report.js';
-import { action, interruptSignal, optionsOf, output, progressBar, withProject } from '../output.js';
+import { action, interruptSignal, optionsOf, output, progressBar, refuseToReplace, withProject } from '../output.js';
 
 const splitOption = () => new Option('--split <split>', 'which split').choices(['train', 'test']).makeOptionMandatory();
 
@@ -51,9 +51,11 @@ export function register(program: Command): void {
     .argument('<dir>', 'project folder')
     .addOption(splitOption())
     .argument('<file>', 'output file')
+    .option('--force', 'replace FILE if it exists')
     .action(
       action(async (dir: string, file: string, _o: unknown, cmd: Command) => {
-        const opts = optionsOf<{ split: Split }>(cmd);
+        const opts = optionsOf<{ split: Split; force?: boolean }>(cmd);
+        refuseToReplace([file], opts.force);
         const r = await withProject(dir, (p) => p.exportTriplets(opts.split, file));
         output(opts.json, r, () => `Wrote ${r.count} ${opts.split} triplets to ${r.file}`);
       }),

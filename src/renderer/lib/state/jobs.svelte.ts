@@ -14,6 +14,7 @@ const JOB_LABELS: Record<string, string> = {
   suggest: 'Finding suggestions',
   audit: 'Auditing labels',
   map: 'Computing the map',
+  export: 'Exporting',
 };
 
 /** What a job kind is called in progress bars. */

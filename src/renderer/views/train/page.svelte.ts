@@ -11,6 +11,7 @@ import { project } from '../../lib/state/project.svelte.js';
 import { runs } from '../../lib/state/runs.svelte.js';
 import { attempt, toasts } from '../../lib/state/toasts.svelte.js';
 import { ApiError, toApiError } from '../../lib/api.js';
+import { RunExport } from './export.svelte.js';
 
 /** Total seconds a run spent (all its timed phases). */
 export const runSeconds = (r: RunSummary): number => Object.values(r.timings ?? {}).reduce((a, b) => a + b, 0);
@@ -68,6 +69,14 @@ export class TrainPage {
   readonly engineName = $derived(runs.backends ? trainingEngine(runs.backends) : undefined);
   readonly engineLabel = $derived(TRAIN_OPTIONS.backend.choices.find((c) => c.value === this.engineName)?.label ?? this.engineName ?? '');
   readonly engineWhere = $derived(this.used ? (this.used.kind === 'GPU' ? 'GPU' : 'CPU') : null);
+
+  /** The Export dialog of a finished run, while open. */
+  exporting = $state<RunExport | null>(null);
+
+  openExport(run: RunSummary): void {
+    if (run.status !== 'finished' || !project.info) return;
+    this.exporting = new RunExport(run, project.info.dir);
+  }
 
   /** Starts a run; its end message (finished, cancelled, failed) comes from the runs state, also after a reload. */
   async train(): Promise<void> {

@@ -1,0 +1,110 @@
+// State of the Export dialog (one per opened dialog): which of a finished run's three exports to
+// write — the ONNX model (image in, encoding out), the tfjs encoder, every image's encoding — and
+// where (by default a folder of its own inside the project, which needs no picking), the question
+// before anything existing is replaced, the job, and what was written.
+import type { RunExportReport, RunSummary } from '../../../shared/types.js';
+import { call, toApiError } from '../../lib/api.js';
+import { dialogs } from '../../lib/state/dialogs.svelte.js';
+import { toasts } from '../../lib/state/toasts.svelte.js';
+import { defaultPaths, PART_LABELS, replaced, withFormat, writtenText, type ExportPart } from './export-text.js';
+
+export { PART_LABELS, type ExportPart };
+
+export class RunExport {
+  readonly run: RunSummary;
+  chosen = $state<Record<ExportPart, boolean>>({ onnx: true, encodings: true, tfjs: false });
+  paths = $state<Record<ExportPart, string>>({ onnx: '', tfjs: '', encodings: '' });
+  /** Paths that exist and would be replaced: asked about before anything is written. */
+  askReplace = $state<string[] | null>(null);
+  busy = $state(false);
+  jobId = $state<string | null>(null);
+  error = $state<string | null>(null);
+  report = $state<RunExportReport | null>(null);
+
+  constructor(run: RunSummary, projectDir: string) {
+    this.run = run;
+    this.paths = defaultPaths(projectDir, run.id);
+  }
+
+  get format(): 'csv' | 'npy' {
+    return /\.npy$/i.test(this.paths.encodings) ? 'npy' : 'csv';
+  }
+
+  set format(f: 'csv' | 'npy') {
+    this.paths.encodings = withFormat(this.paths.encodings, f);
+    this.edited();
+  }
+
+  get canExport(): boolean {
+    return !this.busy && (Object.keys(this.chosen) as ExportPart[]).some((p) => this.chosen[p] && this.paths[p].trim());
+  }
+
+  /** Any change to what or where: the replace question and the last outcome no longer apply. */
+  edited(): void {
+    this.askReplace = null;
+    this.error = null;
+  }
+
+  /** Picks a path: the native dialog in Electron, the folder and file browser in browser mode. */
+  async browse(part: ExportPart): Promise<void> {
+    const label = PART_LABELS[part];
+    const title = `Export the ${label.title} of run #${this.run.id}`;
+    let picked: string | null;
+    try {
+      picked = label.folder ? await dialogs.folder(title, 'Folder for the encoder') : await dialogs.file(title, true);
+    } catch (err) {
+      this.error = toApiError(err).message;
+      return;
+    }
+    if (!picked) return;
+    this.paths[part] = part === 'encodings' && !/\.(csv|npy)$/i.test(picked) ? withFormat(picked, this.format) : picked;
+    this.chosen[part] = true;
+    this.edited();
+  }
+
+  /** The chosen targets, trimmed. */
+  private targets(): Partial<Record<ExportPart, string>> {
+    const out: Partial<Record<ExportPart, string>> = {};
+    for (const p of Object.keys(this.chosen) as ExportPart[]) if (this.chosen[p] && this.paths[p].trim()) out[p] = this.paths[p].trim();
+    return out;
+  }
+
+  /** Exports; asks first when something would be replaced (`replace` is the user's yes). */
+  async start(replace = false): Promise<void> {
+    if (!this.canExport) return;
+    const to = this.targets();
+    this.error = null;
+    this.busy = true;
+    try {
+      if (!replace) {
+        const checks = [...Object.values(to), ...(to.encodings && /\.npy$/i.test(to.encodings) ? [to.encodings.replace(/\.npy$/i, '.names.txt')] : [])];
+        const existing = replaced(await Promise.all(checks.map((path) => call('pathInfo', { path }))));
+        if (existing.length) {
+          this.askReplace = existing;
+          return;
+        }
+      }
+      this.askReplace = null;
+      this.report = await call('exportRun', { runId: this.run.id, ...to });
+      toasts.push('success', `Run #${this.run.id} exported`, writtenText(this.report));
+      this.copied = false;
+    } catch (err) {
+      const e = toApiError(err);
+      this.error = e.code === 'CANCELLED' ? 'Cancelled: nothing was written.' : e.message;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** The Python example was copied to the clipboard (the button says so until the next export). */
+  copied = $state(false);
+
+  async copy(text: string): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(text);
+      this.copied = true;
+    } catch (err) {
+      this.error = `Could not copy: ${err instanceof Error ? err.message : String(err)}. Select the lines and copy them instead.`;
+    }
+  }
+}
