@@ -8,6 +8,7 @@ import { AppError } from '../../shared/errors.js';
 import { isAbortError } from '../jobs/abort.js';
 import { progressReporter, type Progress } from '../jobs/progress.js';
 import { Project } from '../project/project.js';
+import { refuseProjectParts } from '../project/own-files.js';
 
 export interface GlobalOptions {
   json?: boolean;
@@ -136,9 +137,11 @@ function busyAsAppError(err: unknown): unknown {
 
 /**
  * Output files are never replaced silently (the app asks first): an existing file, or a non-empty
- * folder, is refused unless --force was given, before any work. CONFLICT names the path.
+ * folder, is refused unless --force was given, before any work. CONFLICT names the path. Part of
+ * the project (its database, thumbs/, models/) is refused even with --force (FORBIDDEN).
  */
-export function refuseToReplace(paths: (string | undefined)[], force: boolean | undefined): void {
+export function refuseToReplace(projectDir: string, paths: (string | undefined)[], force: boolean | undefined): void {
+  refuseProjectParts(projectDir, paths);
   if (force) return;
   for (const p of paths) {
     if (!p) continue;

@@ -53,7 +53,9 @@ import { ensureFeatures, featureKey, loadFeatures, prepOfRun, type EmbedReport, 
 import { SimilarIndex, type SimilarOptions, type SimilarQuery } from './similar.js';
 import { encodeToFile, finishedRun, type EncodeReport } from './encode.js';
 import { exportOnnx, exportTfjs, preprocessingOf, type ModelExportReport } from './model-export.js';
+import { npyNamesFile } from './matrix-files.js';
 import { exportRun, type RunExportTargets } from './run-export.js';
+import { DB_FILE, refuseProjectParts } from './own-files.js';
 import type { RunExportReport } from '../../shared/types.js';
 import {
   evaluateRun,
@@ -66,7 +68,7 @@ import {
   type ScoredTriplet,
 } from './runs.js';
 
-export const DB_FILE = 'project.sqlite';
+export { DB_FILE };
 
 export function isProjectDir(dir: string): boolean {
   return existsSync(join(resolve(dir), DB_FILE));
@@ -216,6 +218,7 @@ export class Project {
   }
 
   exportTriplets(split: Split, file: string): { file: string; count: number } {
+    refuseProjectParts(this.dir, [file]);
     return exportTriplets(this.db, split, file);
   }
 
@@ -348,11 +351,13 @@ export class Project {
 
   /** Every image's encoding by a finished run (default: the latest), written as .csv or .npy. */
   encode(file: string, runId?: number, opts: Cancellable = {}): Promise<EncodeReport> {
+    refuseProjectParts(this.dir, [file, /\.npy$/i.test(file) ? npyNamesFile(file) : undefined]);
     return encodeToFile(this.encodeContext(), file, runId, opts);
   }
 
   /** The app's Export: any of the ONNX model, the tfjs encoder and the encodings of a finished run, nothing written if cancelled. */
-  exportRun(runId: number, to: RunExportTargets, opts: Cancellable = {}): Promise<RunExportReport> {
+  async exportRun(runId: number, to: RunExportTargets, opts: Cancellable = {}): Promise<RunExportReport> {
+    refuseProjectParts(this.dir, [to.onnx, to.tfjs, to.encodings, to.encodings && /\.npy$/i.test(to.encodings) ? npyNamesFile(to.encodings) : undefined]);
     return exportRun(this.encodeContext(), runId, to, opts);
   }
 
@@ -363,6 +368,7 @@ export class Project {
   /** Exports a finished run as one ONNX file (image in, encoding out) and/or the tfjs encoder. */
   async exportModel(runId: number | undefined, to: { onnx?: string; tfjs?: string }): Promise<ModelExportReport> {
     if (!to.onnx && !to.tfjs) throw new AppError('BAD_ARGUMENTS', 'Give --onnx FILE, --tfjs DIR or both.');
+    refuseProjectParts(this.dir, [to.onnx, to.tfjs]);
     const run = finishedRun(this.db, runId);
     const enc = await this.encoder(run.id);
     return {

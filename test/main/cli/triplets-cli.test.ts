@@ -87,3 +87,13 @@ test('export-triplets never replaces an existing file without --force; the file 
   assert.equal(forced.code, 0, forced.stderr);
   assert.match(readFileSync(out, 'utf8'), /^a\.jpg b\.jpg c\.jpg\n/m);
 });
+
+test('export-triplets never writes over the project database, even with --force; the labels stay', async () => {
+  const before = await cli('triplets', P, '--json');
+  const r = await cli('export-triplets', P, '--split', 'train', join(P, 'project.sqlite'), '--force', '--json');
+  assert.equal(r.code, 1);
+  assert.equal(JSON.parse(r.stdout).error.code, 'FORBIDDEN');
+  assert.match(r.stderr, /project\.sqlite is the project database \(every label and run\); an export never writes there/);
+  assert.equal((await cli('check', P)).code, 0, 'the store is intact');
+  assert.equal((await cli('triplets', P, '--json')).stdout, before.stdout);
+});

@@ -205,6 +205,12 @@ test("the app's Export (exportRun): one job writes the model, the encoder and th
     await assert.rejects(service.exportRun({ runId, onnx: join(none, 'm.onnx'), tfjs: join(none, 'mine') }), { code: 'CONFLICT' });
     assert.deepEqual(readdirSync(none), ['mine'], 'the ONNX file was not written either');
     await assert.rejects(service.exportRun({ runId: 999, onnx: join(none, 'm.onnx') }), { code: 'NOT_FOUND' });
+    // Never over part of the project, whatever the dialog was told.
+    await assert.rejects(service.exportRun({ runId, onnx: join(project.dir, 'project.sqlite') }), { code: 'FORBIDDEN' });
+    await assert.rejects(service.exportRun({ runId, encodings: join(project.dir, 'models', 'e.csv') }), { code: 'FORBIDDEN' });
+    await assert.rejects(service.exportRun({ runId, tfjs: project.dir }), { code: 'FORBIDDEN' });
+    await assert.rejects(Promise.resolve().then(() => service.exportTriplets({ split: 'train', file: join(project.dir, 'project.sqlite-wal') })), { code: 'FORBIDDEN' });
+    assert.equal(project.runs().at(-1)!.id, runId, 'the store still reads');
 
     // Cancelled while it computes: no file at all.
     const ac = new AbortController();

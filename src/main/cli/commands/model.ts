@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ out: string; run?: number; force?: boolean }>(cmd);
-        refuseToReplace([opts.out, /\.npy$/i.test(opts.out) ? npyNamesFile(opts.out) : undefined], opts.force);
+        refuseToReplace(dir, [opts.out, /\.npy$/i.test(opts.out) ? npyNamesFile(opts.out) : undefined], opts.force);
         const bar = progressBar();
         const interrupt = interruptSignal();
         try {
@@ -44,7 +44,7 @@ export function register(program: Command): void {
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ run?: number; onnx?: string; tfjs?: string; force?: boolean }>(cmd);
-        refuseToReplace([opts.onnx, opts.tfjs], opts.force);
+        refuseToReplace(dir, [opts.onnx, opts.tfjs], opts.force);
         const r = await withProject(dir, (p) => p.exportModel(opts.run, { onnx: opts.onnx, tfjs: opts.tfjs }));
         output(opts.json, r, () =>
           [

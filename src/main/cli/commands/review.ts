@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ run?: number; out?: string; force?: boolean }>(cmd);
-        refuseToReplace([opts.out], opts.force);
+        refuseToReplace(dir, [opts.out], opts.force);
         const bar = progressBar();
         const interrupt = interruptSignal();
         try {

@@ -55,7 +55,7 @@ export function register(program: Command): void {
     .action(
       action(async (dir: string, file: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ split: Split; force?: boolean }>(cmd);
-        refuseToReplace([file], opts.force);
+        refuseToReplace(dir, [file], opts.force);
         const r = await withProject(dir, (p) => p.exportTriplets(opts.split, file));
         output(opts.json, r, () => `Wrote ${r.count} ${opts.split} triplets to ${r.file}`);
       }),
