@@ -4,15 +4,50 @@
 // shows up as a reason in probeBackends().
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-
-// tfjs prints an "install tfjs-node" banner on first use of the cpu backend and warns about kernel
-// re-registration; neither means anything here. Set before any tensor exists, in every thread.
-tf.env().set('PROD', true);
+import type * as TF from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/errors.js';
 import { BACKEND_ORDER, type BackendName, type BackendReport, type BackendStatus } from '../../../shared/types.js';
 
 const require = createRequire(import.meta.url);
+
+let tfjs: typeof TF | null = null;
+
+/**
+ * tfjs itself, loaded on first use. Importing it takes about 0.7 s here, half of every start of the
+ * app, of each CLI command and of each test process, most of which never touch a tensor.
+ */
+function loadTf(): typeof TF {
+  if (!tfjs) {
+    tfjs = require('@tensorflow/tfjs') as typeof TF;
+    // tfjs prints an "install tfjs-node" banner on first use of the cpu backend and warns about kernel
+    // re-registration; neither means anything here. Set before any tensor exists, in every thread.
+    tfjs.env().set('PROD', true);
+  }
+  return tfjs;
+}
+
+/** `tf` as `import * as tf from '@tensorflow/tfjs'` gives it, except that the package loads at the first `tf.x`. */
+const tf = new Proxy({} as typeof TF, {
+  get: (_t, key) => Reflect.get(loadTf(), key),
+  has: (_t, key) => Reflect.has(loadTf(), key),
+  ownKeys: () => Reflect.ownKeys(loadTf()),
+  getOwnPropertyDescriptor: (_t, key) => {
+    const d = Reflect.getOwnPropertyDescriptor(loadTf(), key);
+    return d && { ...d, configurable: true };
+  },
+});
+
+// The tfjs types the engine names as `tf.X` (the namespace has types only, so it merges with the value).
+declare namespace tf {
+  export type Tensor = TF.Tensor;
+  export type Tensor1D = TF.Tensor1D;
+  export type Tensor2D = TF.Tensor2D;
+  export type Scalar = TF.Scalar;
+  export type Variable = TF.Variable;
+  export type GradSaveFunc = TF.GradSaveFunc;
+  export type Optimizer = TF.Optimizer;
+  export type LayersModel = TF.LayersModel;
+}
 
 interface BackendSpec {
   name: BackendName;

@@ -33,12 +33,14 @@ function makeDense(inputGrad: boolean) {
     return { value, gradFunc };
   });
 }
-const denseWithInputGrad = makeDense(true);
-const denseNoInputGrad = makeDense(false);
+// Made at first use, not at import: building them loads tfjs, which most processes never need.
+let denseWithInputGrad: ReturnType<typeof makeDense> | null = null;
+let denseNoInputGrad: ReturnType<typeof makeDense> | null = null;
 
 /** Dense layer for training; pass inputGrad=false when x needs no gradient (the features). */
 export function denseFast(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor, inputGrad = true): tf.Tensor2D {
-  return (inputGrad ? denseWithInputGrad : denseNoInputGrad)(x, w, b);
+  if (inputGrad) return (denseWithInputGrad ??= makeDense(true))(x, w, b);
+  return (denseNoInputGrad ??= makeDense(false))(x, w, b);
 }
 
 /** Row-wise L2 normalisation (epsilon keeps the gradient finite at 0). */

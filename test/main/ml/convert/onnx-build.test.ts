@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { skipWithoutOrt } from '../../../helpers/ort.js';
-import { initBackend, tf } from '../../../../src/main/ml/backend/tfjs.js';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../../../src/main/ml/backend/tfjs.js';
 import { buildOnnx } from '../../../../src/main/ml/convert/onnx-build.js';
 import { loadOrt } from '../../../../src/main/ml/features/onnx-engine.js';
 
