@@ -1,9 +1,13 @@
 // Lists the files under an image folder: recursive, hidden files and folders skipped, stable order.
 // Entries that cannot be imported are reported, never dropped silently: a file or folder name that is
 // not valid UTF-8 (no string path can name it) and a subfolder that cannot be read; the rest is listed.
+// A Triplet Studio project inside the folder (or the folder itself being one) keeps its own files out:
+// its database and the folders the app fills (thumbs/ …) are reported as skipped, not imported —
+// importing a project's thumbnails added a copy of every photo, and more at each import.
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { SkippedFile } from '../../shared/types.js';
+import { DB_FILE, PROJECT_FOLDERS } from '../store/layout.js';
 
 export interface ScannedFile {
   /** Absolute path. */
@@ -55,7 +59,15 @@ export function displayName(raw: Buffer): string {
   return raw.toString('latin1').replace(/[\x80-\xff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
+/** Why an entry of a project folder is not imported, or null when it is the user's (photos kept in a project folder are). */
+function projectOwnReason(name: string, isDirectory: boolean): string | null {
+  if (isDirectory && Object.hasOwn(PROJECT_FOLDERS, name)) return `a Triplet Studio project's ${PROJECT_FOLDERS[name as keyof typeof PROJECT_FOLDERS]} (the app's own files, not photos)`;
+  if (!isDirectory && name.startsWith(DB_FILE)) return "a Triplet Studio project's database";
+  return null;
+}
+
 async function walk(root: string, dir: string, entries: Awaited<ReturnType<ScanFs['readdir']>>, out: ScanResult, fs: ScanFs): Promise<void> {
+  const isProject = entries.some((e) => !e.isDirectory() && decodeName(e.name) === DB_FILE);
   for (const entry of entries) {
     const name = decodeName(entry.name);
     if (name === null) {
@@ -65,6 +77,11 @@ async function walk(root: string, dir: string, entries: Awaited<ReturnType<ScanF
     }
     if (name.startsWith('.')) continue;
     const path = join(dir, name);
+    const own = isProject ? projectOwnReason(name, entry.isDirectory()) : null;
+    if (own) {
+      out.skipped.push({ path, reason: own });
+      continue;
+    }
     if (entry.isDirectory()) {
       let children: Awaited<ReturnType<ScanFs['readdir']>>;
       try {

@@ -5,10 +5,11 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
+import { DB_FILE } from '../store/layout.js';
 
-export const DB_FILE = 'project.sqlite';
+export { DB_FILE };
 
-/** Folders of the project that the app writes and reads back (derived files, run models). */
+/** Folders of the project that the app writes and reads back (derived files, run models); exports/ and received/ are the user's. */
 const OWN_FOLDERS = ['thumbs', 'models', 'scratch'];
 
 /** The real path when it exists (symlinks followed), else its parent's real path joined with its name. */

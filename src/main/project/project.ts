@@ -55,7 +55,8 @@ import { encodeToFile, finishedRun, type EncodeReport } from './encode.js';
 import { exportOnnx, exportTfjs, preprocessingOf, type ModelExportReport } from './model-export.js';
 import { npyNamesFile } from './matrix-files.js';
 import { exportRun, type RunExportTargets } from './run-export.js';
-import { DB_FILE, refuseProjectParts } from './own-files.js';
+import { refuseProjectParts } from './own-files.js';
+import { DB_FILE } from '../store/layout.js';
 import type { RunExportReport } from '../../shared/types.js';
 import {
   evaluateRun,

@@ -2,12 +2,13 @@
 // learn a dropped file's path). They arrive in chunks, in order, and are kept inside the project under
 // `received/` with their own name, so a triplet import streams them like any file and its report
 // names `received/train.txt:12`. A copy, never a move: the original stays where it was.
+import type { PROJECT_FOLDERS } from '../store/layout.js';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 
-export const RECEIVED_DIR = 'received';
+export const RECEIVED_DIR: keyof typeof PROJECT_FOLDERS = 'received';
 
 interface Upload {
   part: string;

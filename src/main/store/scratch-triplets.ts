@@ -6,13 +6,14 @@
 // and one buffer, not 64 rows of 3 values), which the training worker opens read-only and samples
 // from. The file is a cache: no journal, no fsync (a crash leaves a stale file, removed when the
 // project next opens).
+import type { PROJECT_FOLDERS } from './layout.js';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type Db, nativeBinding } from './db.js';
 
 /** The project's scratch folder (run-scoped files; safe to delete when no run is training). */
-export const scratchDirOf = (projectDir: string): string => join(projectDir, 'scratch');
+export const scratchDirOf = (projectDir: string): string => join(projectDir, 'scratch' satisfies keyof typeof PROJECT_FOLDERS);
 
 /** Rows read per statement when a pass walks the snapshot (no statement stays open across writes). */
 const CHUNK = 8192;

@@ -20,6 +20,8 @@ export class RunExport {
   jobId = $state<string | null>(null);
   error = $state<string | null>(null);
   report = $state<RunExportReport | null>(null);
+  /** The dialog was closed while the export went on: its outcome then shows as a message. */
+  closed = false;
 
   constructor(run: RunSummary, projectDir: string) {
     this.run = run;
@@ -91,6 +93,7 @@ export class RunExport {
     } catch (err) {
       const e = toApiError(err);
       this.error = e.code === 'CANCELLED' ? 'Cancelled: nothing was written.' : e.message;
+      if (this.closed) toasts.push(e.code === 'CANCELLED' ? 'info' : 'error', `Export of run #${this.run.id} ${e.code === 'CANCELLED' ? 'cancelled' : 'failed'}`, this.error);
     } finally {
       this.busy = false;
     }

@@ -78,6 +78,12 @@ export class TrainPage {
     this.exporting = new RunExport(run, project.info.dir);
   }
 
+  /** Closes the dialog; an export still running goes on and reports its end as a message. */
+  closeExport(): void {
+    if (this.exporting) this.exporting.closed = true;
+    this.exporting = null;
+  }
+
   /** Starts a run; its end message (finished, cancelled, failed) comes from the runs state, also after a reload. */
   async train(): Promise<void> {
     try {

@@ -1,0 +1,13 @@
+// How a project folder is laid out: the database file and the folders the app fills. One place, so
+// the image scan can leave a project's own files alone and no export writes over them.
+/** The store: project.sqlite (SQLite adds -wal, -shm and -journal files beside it). */
+export const DB_FILE = 'project.sqlite';
+
+/** Folders the app writes in a project, with what they hold (in words for reports). */
+export const PROJECT_FOLDERS = {
+  thumbs: 'thumbnails',
+  models: 'run models',
+  scratch: 'training scratch files',
+  received: 'files received by the app',
+  exports: 'exported runs',
+} as const;
