@@ -37,6 +37,7 @@ export function buildMenuTemplate(ctx: MenuContext, act: MenuActions): MenuItemC
       { label: 'Import Images…', accelerator: 'CmdOrCtrl+I', click: send('import-images') },
       { label: 'Import Triplets…', accelerator: 'CmdOrCtrl+Shift+I', click: send('import-triplets') },
       { label: 'Export Triplets…', accelerator: 'CmdOrCtrl+E', click: send('export-triplets') },
+      { label: 'Export Model…', accelerator: 'CmdOrCtrl+Shift+E', click: send('export-run') },
       { type: 'separator' },
       ctx.isMac ? { role: 'close' } : { role: 'quit', label: 'Quit', accelerator: 'CmdOrCtrl+Q' },
     ],

@@ -96,6 +96,7 @@ test('menu has the File/Edit/View/Help structure and sends commands', () => {
     ['Import Images…', 'import-images'],
     ['Import Triplets…', 'import-triplets'],
     ['Export Triplets…', 'export-triplets'],
+    ['Export Model…', 'export-run'],
   ]) {
     click(byLabel(file, label));
     assert.equal(sent.at(-1), command);

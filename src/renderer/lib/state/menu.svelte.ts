@@ -34,5 +34,6 @@ export function menuCommand(command: MenuCommand): void {
   if (command === 'new-project' || command === 'open-project') nav.go('projects');
   else if (!project.info) nav.go('projects');
   else if (command === 'import-images') nav.go('library');
+  else if (command === 'export-run') nav.go('train');
   else nav.go('triplets');
 }

@@ -14,6 +14,8 @@ export interface LivePoint {
 
 class Runs {
   list = $state.raw<RunSummary[]>([]);
+  /** The list has been fetched at least once (an empty list then means no runs, not "not yet"). */
+  loaded = $state(false);
   backbones = $state.raw<BackboneInfo[]>([]);
   backends = $state.raw<BackendReport | null>(null);
   options = $state<TrainOptions | null>(null);
@@ -66,6 +68,7 @@ class Runs {
   async loadRuns(): Promise<void> {
     // Newest first: the chart and the summary show the latest run.
     this.list = [...(await call('runs', {}))].sort((a, b) => b.id - a.id);
+    this.loaded = true;
   }
 
   /** Starts training; resolves when the job ends, after its message (finished, cancelled or failed) is shown. */

@@ -20,6 +20,8 @@ export class RunExport {
   jobId = $state<string | null>(null);
   error = $state<string | null>(null);
   report = $state<RunExportReport | null>(null);
+  /** Files picked in a save dialog, which already asked before replacing them: not asked again. */
+  private readonly confirmed = new Set<string>();
   /** The dialog was closed while the export went on: its outcome then shows as a message. */
   closed = false;
 
@@ -60,6 +62,7 @@ export class RunExport {
     }
     if (!picked) return;
     this.paths[part] = part === 'encodings' && !/\.(csv|npy)$/i.test(picked) ? withFormat(picked, this.format) : picked;
+    if (!label.folder && this.paths[part] === picked) this.confirmed.add(picked);
     this.chosen[part] = true;
     this.edited();
   }
@@ -80,7 +83,7 @@ export class RunExport {
     try {
       if (!replace) {
         const checks = [...Object.values(to), ...(to.encodings && /\.npy$/i.test(to.encodings) ? [to.encodings.replace(/\.npy$/i, '.names.txt')] : [])];
-        const existing = replaced(await Promise.all(checks.map((path) => call('pathInfo', { path }))));
+        const existing = replaced(await Promise.all(checks.map((path) => call('pathInfo', { path })))).filter((p) => !this.confirmed.has(p));
         if (existing.length) {
           this.askReplace = existing;
           return;

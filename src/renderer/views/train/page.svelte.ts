@@ -78,6 +78,12 @@ export class TrainPage {
     this.exporting = new RunExport(run, project.info.dir);
   }
 
+  /** File › Export Model…: the latest finished run's Export dialog, or why there is none. */
+  exportLatest(): void {
+    if (this.latest) this.openExport(this.latest);
+    else toasts.push('info', 'Nothing to export yet', 'Export needs a finished run: press Train first.');
+  }
+
   /** Closes the dialog; an export still running goes on and reports its end as a message. */
   closeExport(): void {
     if (this.exporting) this.exporting.closed = true;
