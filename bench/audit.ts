@@ -78,7 +78,7 @@ const VARIANTS: Recipe[] = [
 ];
 
 /** train_noisy.txt as row triples, and the 0-based indices of its flipped lines. */
-function noisy(set: AccuracySet): { triplets: Int32Array; flipped: Set<number> } {
+export function noisy(set: AccuracySet): { triplets: Int32Array; flipped: Set<number> } {
   const root = join(sharedDir, 'datasets', set.name);
   const rowOf = new Map<string, number>();
   set.names.forEach((n, i) => (rowOf.set(n, i), rowOf.set(n.split('/')[1], i)));

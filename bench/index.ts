@@ -26,6 +26,7 @@ const BENCHES: Bench[] = [
   { name: 'accuracy-transform', long: true, load: async () => (await import('./accuracy-transform.js')).runTransformBench },
   { name: 'suggest', long: true, load: async () => (await import('./suggest.js')).runSuggestBench },
   { name: 'audit', long: true, load: async () => (await import('./audit.js')).runAuditBench },
+  { name: 'audit-workers', long: true, load: async () => (await import('./audit-workers.js')).runAuditWorkersBench },
   { name: 'train-big-project', long: true, load: async () => (await import('./train-big-project.js')).runTrainBigProjectBench },
   { name: 'train-stream', long: true, load: async () => (await import('./train-stream.js')).runTrainStreamBench },
   { name: 'audit-duplicates', long: true, load: async () => (await import('./audit-duplicates.js')).runAuditDuplicatesBench },
