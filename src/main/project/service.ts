@@ -256,19 +256,40 @@ export class StudioService implements StudioServiceApi {
 
   // ---------- Embedding map ----------
 
-  /** From the cache at once; else computed as a job (progress, cancelJob) and replied when it ends. */
+  /** The map being computed and the request it answers (one map job at a time). */
+  private mapInFlight: { key: string; jobId: string; reply: Promise<Replies['mapProjection']> } | null = null;
+
+  /**
+   * From the cache at once; else computed as a job (progress, cancelJob) and replied when it ends.
+   * The same request while it runs joins it; another one replaces it (the running one is cancelled
+   * and waited for), so two requests in flight — a view's reload racing a new choice — never end in
+   * BUSY "Another job is running (map)".
+   */
   async mapProjection(args: ServiceArgs<'mapProjection'>): Promise<Replies['mapProjection']> {
     const project = this.current();
-    const hit = project.cachedMap(args);
-    if (hit) return hit;
+    const key = JSON.stringify([project.dir, args.method, args.source ?? null, args.runId ?? null]);
+    for (;;) {
+      const hit = project.cachedMap(args);
+      if (hit) return hit;
+      const running = this.mapInFlight;
+      if (!running) break;
+      if (running.key === key) return running.reply;
+      this.jobs.cancel(running.jobId);
+      await running.reply.catch(() => undefined);
+    }
     // The map (megabytes at 100,000 points) is the reply; job:done carries only its size.
     let map: Replies['mapProjection'] | undefined;
     const jobId = this.jobs.start('map', async (ctx) => {
       map = await project.map(args, { signal: ctx.signal, onProgress: ctx.progress });
       return { count: map.count };
     });
-    await this.jobs.wait(jobId);
-    return map!;
+    const reply = this.jobs.wait(jobId).then(() => map!);
+    const entry = { key, jobId, reply };
+    this.mapInFlight = entry;
+    void reply.catch(() => undefined).finally(() => {
+      if (this.mapInFlight === entry) this.mapInFlight = null;
+    });
+    return reply;
   }
 
   // ---------- Using the model outside the app ----------

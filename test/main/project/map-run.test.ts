@@ -104,3 +104,35 @@ test('service: a map is a job with progress and cancel; a cache hit starts no jo
     await service.dispose();
   }
 });
+
+test('service: requests racing for a map join the same job or replace it, never BUSY', { skip }, async () => {
+  const events: { e: EventName; p: unknown }[] = [];
+  const service = new StudioService({ dataDir: join(root, 'data-race'), emit: <E extends EventName>(e: E, p: Events[E]) => void events.push({ e, p }) });
+  try {
+    project.db.exec('DELETE FROM map_projections'); // nothing cached: every request below needs a job
+    service.openProject({ dir });
+    // The same request twice (a view's reload racing its first load): one job, one map.
+    const a = service.mapProjection({ method: 'umap', source: 'features', computeFeatures: true });
+    const b = service.mapProjection({ method: 'umap', source: 'features' });
+    const [ma, mb] = await Promise.all([a, b]);
+    assert.equal(ma, mb);
+    assert.equal(events.filter((x) => x.e === 'job:done').length, 1, 'one map job');
+
+    // Other requests while one runs (new choices): the latest is answered, the ones it replaced are cancelled.
+    const doneJob = (events.find((y) => y.e === 'job:done')!.p as Events['job:done']).jobId;
+    const first = service.mapProjection({ method: 'umap', runId: run.id });
+    for (let i = 0; i < 600 && !events.some((x) => x.e === 'job:progress' && (x.p as Events['job:progress']).jobId !== doneJob); i++) await new Promise((r) => setTimeout(r, 20));
+    const second = service.mapProjection({ method: 'pca', source: 'features' });
+    const third = service.mapProjection({ method: 'pca', runId: run.id });
+    const [r1, r2, r3] = await Promise.allSettled([first, second, third]);
+    assert.equal(r1.status, 'rejected');
+    assert.equal((r1 as PromiseRejectedResult).reason?.name, 'AbortError');
+    assert.equal(r2.status, 'rejected');
+    assert.equal((r2 as PromiseRejectedResult).reason?.name, 'AbortError');
+    assert.equal(r3.status, 'fulfilled', String((r3 as PromiseRejectedResult).reason));
+    assert.equal((r3 as PromiseFulfilledResult<{ method: string }>).value.method, 'pca');
+    assert.ok(!events.some((x) => x.e === 'job:failed' && (x.p as Events['job:failed']).error.code === 'BUSY'));
+  } finally {
+    await service.dispose();
+  }
+});

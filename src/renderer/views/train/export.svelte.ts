@@ -17,9 +17,10 @@ export class RunExport {
   /** Paths that exist and would be replaced: asked about before anything is written. */
   askReplace = $state<string[] | null>(null);
   busy = $state(false);
-  jobId = $state<string | null>(null);
   error = $state<string | null>(null);
   report = $state<RunExportReport | null>(null);
+  /** The Python example was copied to the clipboard (the button says so until the next export). */
+  copied = $state(false);
   /** Files picked in a save dialog, which already asked before replacing them: not asked again. */
   private readonly confirmed = new Set<string>();
   /** The dialog was closed while the export went on: its outcome then shows as a message. */
@@ -101,9 +102,6 @@ export class RunExport {
       this.busy = false;
     }
   }
-
-  /** The Python example was copied to the clipboard (the button says so until the next export). */
-  copied = $state(false);
 
   async copy(text: string): Promise<void> {
     try {
