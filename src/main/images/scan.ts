@@ -7,7 +7,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { SkippedFile } from '../../shared/types.js';
-import { DB_FILE, PROJECT_FOLDERS } from '../store/layout.js';
+import { DB_FILE, isDbFile, PROJECT_FOLDERS } from '../store/layout.js';
 
 export interface ScannedFile {
   /** Absolute path. */
@@ -62,7 +62,7 @@ export function displayName(raw: Buffer): string {
 /** Why an entry of a project folder is not imported, or null when it is the user's (photos kept in a project folder are). */
 function projectOwnReason(name: string, isDirectory: boolean): string | null {
   if (isDirectory && Object.hasOwn(PROJECT_FOLDERS, name)) return `a Triplet Studio project's ${PROJECT_FOLDERS[name as keyof typeof PROJECT_FOLDERS]} (the app's own files, not photos)`;
-  if (!isDirectory && name.startsWith(DB_FILE)) return "a Triplet Studio project's database";
+  if (!isDirectory && isDbFile(name)) return "a Triplet Studio project's database";
   return null;
 }
 

@@ -5,7 +5,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
-import { DB_FILE } from '../store/layout.js';
+import { DB_FILE, isDbFile } from '../store/layout.js';
 
 export { DB_FILE };
 
@@ -30,7 +30,7 @@ export function projectPartAt(projectDir: string, target: string): string | null
   const dir = realOrResolved(projectDir);
   const t = realOrResolved(target);
   if (t === dir) return 'the project folder itself';
-  if (dirname(t) === dir && basename(t).startsWith(DB_FILE)) return 'the project database (every label and run)';
+  if (dirname(t) === dir && isDbFile(basename(t))) return 'the project database (every label and run)';
   for (const f of OWN_FOLDERS) if (inside(join(dir, f), t)) return `the project's ${f}/ folder, which the app manages`;
   return null;
 }

@@ -3,6 +3,9 @@
 /** The store: project.sqlite (SQLite adds -wal, -shm and -journal files beside it). */
 export const DB_FILE = 'project.sqlite';
 
+/** project.sqlite itself or one of the files SQLite keeps beside it. */
+export const isDbFile = (name: string): boolean => name === DB_FILE || ['-wal', '-shm', '-journal'].some((x) => name === DB_FILE + x);
+
 /** Folders the app writes in a project, with what they hold (in words for reports). */
 export const PROJECT_FOLDERS = {
   thumbs: 'thumbnails',

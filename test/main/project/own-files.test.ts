@@ -33,7 +33,7 @@ test('the database, its -wal/-shm, the managed folders and the folder itself are
 });
 
 test('exports beside the database, in received/ or in exports/ are fine; so is a link that leads elsewhere', () => {
-  for (const ok of [join(P, 'train-fixed.txt'), join(P, 'exports', 'run-1', 'model.onnx'), join(P, 'received', 'a.txt'), join(P, 'project.txt'), join(root, 'elsewhere.csv')]) {
+  for (const ok of [join(P, 'project.sqlite-notes.txt'), join(P, 'train-fixed.txt'), join(P, 'exports', 'run-1', 'model.onnx'), join(P, 'received', 'a.txt'), join(P, 'project.txt'), join(root, 'elsewhere.csv')]) {
     assert.equal(projectPartAt(P, ok), null, ok);
   }
   refuseProjectParts(P, [undefined, join(P, 'exports', 'e.csv')]);
