@@ -1,6 +1,7 @@
 // Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y reach the triplet history only in Triplets and Review with no dialog
 // open; in a text field they stay the browser's text undo. Counts the undo/redo requests the page
-// sends to a fake service (support/fake-service.ts).
+// sends to a fake service (support/fake-service.ts), which answers each after 400 ms: keys pressed
+// while a step is on its way still count, one step each (they were dropped, and CI once saw 2 of 3).
 import { test as base, expect } from '@playwright/test';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { startStudio, stopStudio, typePath } from './fixtures.js';
 const test = base.extend<object, { fake: { url: string; child: ChildProcess } }>({
   fake: [
     async ({}, use) => {
-      const s = await startStudio(['--import', 'tsx', join(repoRoot, 'test', 'e2e', 'support', 'serve-fake.ts')], { FAKE_IMAGES: '50' });
+      const s = await startStudio(['--import', 'tsx', join(repoRoot, 'test', 'e2e', 'support', 'serve-fake.ts')], { FAKE_IMAGES: '50', FAKE_HISTORY_DELAY_MS: '400' });
       await use(s);
       await stopStudio(s.child);
     },

@@ -13,7 +13,7 @@ export interface FakeStats {
   listImages: { offset: number; limit: number }[];
 }
 
-export function createFakeService(opts: { images: number; flowersDir?: string }): HostedService & { stats: FakeStats } {
+export function createFakeService(opts: { images: number; flowersDir?: string; historyDelayMs?: number }): HostedService & { stats: FakeStats } {
   const files: string[] = [];
   if (opts.flowersDir && existsSync(join(opts.flowersDir, 'images'))) {
     for (const cls of readdirSync(join(opts.flowersDir, 'images')).sort())
@@ -83,8 +83,9 @@ export function createFakeService(opts: { images: number; flowersDir?: string })
     editTriplet: unsupported,
     clearTripletFlags: unsupported,
     history: () => [],
-    undo: () => null,
-    redo: () => null,
+    // A slow reply (historyDelayMs) lets a test press keys while one step is on its way.
+    undo: () => new Promise((r) => setTimeout(() => r(null), opts.historyDelayMs ?? 0)),
+    redo: () => new Promise((r) => setTimeout(() => r(null), opts.historyDelayMs ?? 0)),
     backends: () => ({ used: 'wasm', statuses: [{ name: 'wasm', pkg: '@tensorflow/tfjs-backend-wasm', available: true, kind: 'WASM' }] }),
     backbones: () => [],
     fetchBackbone: unsupported,

@@ -5,7 +5,7 @@ import { flowersDir, repoRoot } from '../../helpers/shared.js';
 import { join } from 'node:path';
 
 const images = Number(process.env.FAKE_IMAGES ?? 100_000);
-const fake = createFakeService({ images, flowersDir: flowersDir() });
+const fake = createFakeService({ images, flowersDir: flowersDir(), historyDelayMs: Number(process.env.FAKE_HISTORY_DELAY_MS ?? 0) });
 const server = await startServer({
   dataDir: process.env.FAKE_DATA ?? '/nonexistent',
   staticDir: join(repoRoot, 'dist', 'renderer'),

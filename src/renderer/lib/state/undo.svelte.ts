@@ -28,9 +28,23 @@ class Undo {
     if (project.info) toasts.push('info', 'Undo works in Triplets and Review, and in Suggest and Audit', 'Open one of them to undo or redo triplet edits.');
   }
 
+  /** Presses not yet sent: each Ctrl+Z is one step, even when pressed while the last one is on its way. */
+  private queued: Array<'undo' | 'redo'> = [];
+
+  /** One step back or forward; presses made while one is in flight follow it in order (none is dropped). */
   async run(which: 'undo' | 'redo'): Promise<void> {
-    if (this.busy || !project.info) return;
+    if (!project.info) return;
+    this.queued.push(which);
+    if (this.busy) return;
     this.busy = true;
+    try {
+      for (let next = this.queued.shift(); next; next = this.queued.shift()) await this.step(next);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async step(which: 'undo' | 'redo'): Promise<void> {
     try {
       const entry = await call(which, {});
       if (!entry) {
@@ -41,9 +55,8 @@ class Undo {
       review.afterUndoRedo(entry, which === 'undo');
       for (const l of this.appliedListeners) l(entry, which === 'undo');
     } catch (err) {
+      this.queued = []; // the steps after a failed one would act on a history the user has not seen
       toasts.error(err);
-    } finally {
-      this.busy = false;
     }
   }
 }
