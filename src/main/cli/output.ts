@@ -1,7 +1,5 @@
 // CLI plumbing shared by the commands: --json output, progress bars (stderr, TTY only), errors as one
 // clear message and a non-zero exit (a stack trace only with TRIPLET_STUDIO_DEBUG=1), Ctrl-C → cancel.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '../../shared/errors.js';
@@ -9,6 +7,7 @@ import { isAbortError } from '../jobs/abort.js';
 import { progressReporter, type Progress } from '../jobs/progress.js';
 import { Project } from '../project/project.js';
 import { refuseProjectParts } from '../project/own-files.js';
+import { pathInfoOf } from '../project/session.js';
 
 export interface GlobalOptions {
   json?: boolean;
@@ -145,10 +144,9 @@ export function refuseToReplace(projectDir: string, paths: (string | undefined)[
   if (force) return;
   for (const p of paths) {
     if (!p) continue;
-    const abs = resolve(p);
-    if (!existsSync(abs)) continue;
-    if (statSync(abs).isDirectory() && readdirSync(abs).length === 0) continue;
-    throw new AppError('CONFLICT', `${abs} exists; pass --force to replace it (nothing was written).`, { path: abs });
+    const info = pathInfoOf(p); // an empty folder replaces nothing
+    if (!info.exists || (info.kind === 'dir' && info.empty)) continue;
+    throw new AppError('CONFLICT', `${info.path} exists; pass --force to replace it (nothing was written).`, { path: info.path });
   }
 }
 

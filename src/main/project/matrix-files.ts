@@ -4,6 +4,7 @@
 //  - CSV (RFC 4180): a header `name,e0,e1,…` then one row per name, values with float32 precision.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { matrixFiles } from '../../shared/export-files.js';
 import { encodeName } from '../triplets/escape.js';
 
 /** Writes through a temporary file and a rename (its folder made if missing): a reader or a crash never leaves half a file. */
@@ -40,16 +41,13 @@ export function csvText(names: string[], data: Float32Array, dim: number): strin
   return lines.join('\n') + '\n';
 }
 
-/** The names file that comes with an .npy file: FILE.names.txt beside FILE.npy. */
-export function npyNamesFile(file: string): string {
-  return `${file.replace(/\.npy$/i, '')}.names.txt`;
-}
+export { matrixFiles };
 
 /** Writes the matrix as .npy (+ .names.txt) or .csv by the file's extension; returns the files written. */
 export function writeMatrix(file: string, names: string[], data: Float32Array, dim: number): string[] {
   if (/\.npy$/i.test(file)) {
     writeAtomic(file, npyBytes(data, [names.length, dim]));
-    const namesFile = npyNamesFile(file);
+    const namesFile = matrixFiles(file)[1];
     writeAtomic(namesFile, names.map((n) => encodeName(n) + '\n').join(''));
     return [file, namesFile];
   }

@@ -53,7 +53,7 @@ import { ensureFeatures, featureKey, loadFeatures, prepOfRun, type EmbedReport, 
 import { SimilarIndex, type SimilarOptions, type SimilarQuery } from './similar.js';
 import { encodeToFile, finishedRun, type EncodeReport } from './encode.js';
 import { exportOnnx, exportTfjs, preprocessingOf, type ModelExportReport } from './model-export.js';
-import { npyNamesFile } from './matrix-files.js';
+import { matrixFiles } from './matrix-files.js';
 import { exportRun, type RunExportTargets } from './run-export.js';
 import { refuseProjectParts } from './own-files.js';
 import { DB_FILE } from '../store/layout.js';
@@ -352,13 +352,13 @@ export class Project {
 
   /** Every image's encoding by a finished run (default: the latest), written as .csv or .npy. */
   encode(file: string, runId?: number, opts: Cancellable = {}): Promise<EncodeReport> {
-    refuseProjectParts(this.dir, [file, /\.npy$/i.test(file) ? npyNamesFile(file) : undefined]);
+    refuseProjectParts(this.dir, matrixFiles(file));
     return encodeToFile(this.encodeContext(), file, runId, opts);
   }
 
   /** The app's Export: any of the ONNX model, the tfjs encoder and the encodings of a finished run, nothing written if cancelled. */
   async exportRun(runId: number, to: RunExportTargets, opts: Cancellable = {}): Promise<RunExportReport> {
-    refuseProjectParts(this.dir, [to.onnx, to.tfjs, to.encodings, to.encodings && /\.npy$/i.test(to.encodings) ? npyNamesFile(to.encodings) : undefined]);
+    refuseProjectParts(this.dir, [to.onnx, to.tfjs, ...(to.encodings ? matrixFiles(to.encodings) : [])]);
     return exportRun(this.encodeContext(), runId, to, opts);
   }
 

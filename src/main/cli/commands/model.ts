@@ -1,6 +1,6 @@
 // `encode` and `export-model`: a run's encodings and model for use outside the app.
 import type { Command } from 'commander';
-import { npyNamesFile } from '../../project/matrix-files.js';
+import { matrixFiles } from '../../project/matrix-files.js';
 import { action, interruptSignal, numberArg, optionsOf, output, progressBar, refuseToReplace, withProject } from '../output.js';
 
 export function register(program: Command): void {
@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ out: string; run?: number; force?: boolean }>(cmd);
-        refuseToReplace(dir, [opts.out, /\.npy$/i.test(opts.out) ? npyNamesFile(opts.out) : undefined], opts.force);
+        refuseToReplace(dir, matrixFiles(opts.out), opts.force);
         const bar = progressBar();
         const interrupt = interruptSignal();
         try {

@@ -2,6 +2,7 @@
 // write — the ONNX model (image in, encoding out), the tfjs encoder, every image's encoding — and
 // where (by default a folder of its own inside the project, which needs no picking), the question
 // before anything existing is replaced, the job, and what was written.
+import { matrixFiles } from '../../../shared/export-files.js';
 import type { RunExportReport, RunSummary } from '../../../shared/types.js';
 import { call, toApiError } from '../../lib/api.js';
 import { dialogs } from '../../lib/state/dialogs.svelte.js';
@@ -83,7 +84,7 @@ export class RunExport {
     this.busy = true;
     try {
       if (!replace) {
-        const checks = [...Object.values(to), ...(to.encodings && /\.npy$/i.test(to.encodings) ? [to.encodings.replace(/\.npy$/i, '.names.txt')] : [])];
+        const checks = [to.onnx, to.tfjs, ...(to.encodings ? matrixFiles(to.encodings) : [])].filter((p): p is string => !!p);
         const existing = replaced(await Promise.all(checks.map((path) => call('pathInfo', { path })))).filter((p) => !this.confirmed.has(p));
         if (existing.length) {
           this.askReplace = existing;
