@@ -10,6 +10,7 @@ export const REQUEST_NAMES = [
   'listImages',
   'listFolders',
   'getImage',
+  'removeImages',
   'importTriplets',
   'exportTriplets',
   'listTriplets',

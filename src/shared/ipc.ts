@@ -18,6 +18,7 @@ import type {
   FixesSinceRun,
   HistoryEntry,
   ImageImportReport,
+  ImageRemovalReport,
   ImagePage,
   ImageRecord,
   JobProgress,
@@ -70,6 +71,11 @@ export const REQUESTS = {
   listImages: z.object({ search: z.string().max(1000).optional(), folder: z.string().max(4096).optional(), ids: z.array(id).max(200_000).optional(), ...page }),
   listFolders: z.object({}),
   getImage: z.object({ id }),
+  /** Removes images no triplet uses (one undoable step; files on disk untouched); `dryRun` says what it would do. */
+  removeImages: z.object({
+    selection: z.object({ search: z.string().max(1000).optional(), folder: z.string().max(4096).optional(), ids: z.array(id).min(1).max(200_000).optional() }),
+    dryRun: z.boolean().optional(),
+  }),
   // Triplets
   importTriplets: z.object({ file: path, split, skipInvalid: z.boolean().optional(), allowLeakage: z.boolean().optional() }),
   exportTriplets: z.object({ file: path, split }),
@@ -197,6 +203,7 @@ export interface Replies {
   createTriplet: TripletRecord;
   editTriplet: TripletRecord | null;
   clearTripletFlags: number;
+  removeImages: ImageRemovalReport;
   history: HistoryEntry[];
   undo: HistoryEntry | null;
   redo: HistoryEntry | null;

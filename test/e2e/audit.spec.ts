@@ -1,9 +1,11 @@
 // The Audit view on a small real project (made with the CLI: a slice of the shared flowers with one
 // train line flipped): run the audit (a job with progress), see the ranked suspects with their three
-// images, press S on the first suspect (swap, through the undoable edit path), Ctrl+Z restores it.
+// images, press S on the first suspect (swap, through the undoable edit path), Ctrl+Z restores it;
+// a re-encoded copy of a photo shows under Duplicates and is removed from there, undoably.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { makeFlowersSubset } from '../helpers/flowers-subset.js';
 import { repoRoot, sharedModelsDir, skipWithoutBackbone } from '../helpers/shared.js';
 import { expect, snap, test, typePath } from './fixtures.js';
@@ -12,9 +14,14 @@ const skip = skipWithoutBackbone('mobilenet_v1_0.75_224');
 test.skip(!!skip, skip || '');
 test.setTimeout(480_000);
 
-/** A project with 30 photos and 60 train triplets, line 7 with positive and negative swapped. */
-function makeProject(dir: string): void {
+/**
+ * A project with 30 photos and 60 train triplets, line 7 with positive and negative swapped, and a
+ * re-encoded copy of one daisy (in no triplet). Returns the copy's name.
+ */
+async function makeProject(dir: string): Promise<string> {
   const files = makeFlowersSubset(dir, { perClass: 6, seed: 11, trainLines: 60, testLines: 10 });
+  const daisy = readdirSync(join(files.images, 'daisy')).sort()[0];
+  await sharp(join(files.images, 'daisy', daisy)).jpeg({ quality: 80 }).toFile(join(files.images, 'daisy', 'zz-copy.jpg'));
   const lines = readFileSync(files.train, 'utf8').trimEnd().split('\n');
   const [a, p, n] = lines[6].split(' ');
   lines[6] = `${a} ${n} ${p}`;
@@ -26,11 +33,12 @@ function makeProject(dir: string): void {
   cli('import-images', project, files.images);
   cli('import-triplets', project, files.train, '--split', 'train');
   cli('import-triplets', project, files.test, '--split', 'test', '--allow-leakage');
+  return 'daisy/zz-copy.jpg';
 }
 
-test('audit: run, swap the first suspect with S, Ctrl+Z restores it', async ({ app: page, projectDir }) => {
+test('audit: run, swap the first suspect with S, Ctrl+Z restores it; remove a near-duplicate copy, undoably', async ({ app: page, projectDir }) => {
   const dir = join(projectDir, '..');
-  makeProject(dir);
+  const copy = await makeProject(dir);
   await page.getByTestId('open-project').click();
   await typePath(page, projectDir);
   await expect(page.getByTestId('view-library')).toBeVisible();
@@ -66,6 +74,19 @@ test('audit: run, swap the first suspect with S, Ctrl+Z restores it', async ({ a
   await expect(first.getByTestId('audit-suspect-state')).toHaveCount(0);
   await expect(page.getByTestId('audit-frame-positive').locator('.name')).toHaveText(positive!);
   await expect(page.getByTestId('audit-frame-negative').locator('.name')).toHaveText(negative!);
+
+  // The copy is a near duplicate; removing it from there drops the pair, Ctrl+Z brings it back.
+  await page.getByTestId('audit-tab-duplicates').click();
+  const pair = page.getByTestId('audit-duplicate').filter({ hasText: copy });
+  await expect(pair).toHaveCount(1);
+  await expect(pair).toContainText('nearly the same picture');
+  await pair.getByTestId('audit-remove-image').click();
+  await expect(page.getByTestId('remove-names')).toHaveText(copy);
+  await page.getByTestId('remove-confirm').click();
+  await expect(pair).toHaveCount(0);
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('toast-success').last()).toContainText('removal of 1 image');
+  await expect(pair).toHaveCount(1);
 
   // The other sections are there, each saying what it found.
   await page.getByTestId('audit-tab-leakage').click();

@@ -32,9 +32,11 @@ test('history shortcuts never act behind a dialog, in a text field or from anoth
   await typePath(page, '/tmp/ts-e2e-undo-gate');
   await expect(page.getByTestId('view-library')).toBeVisible();
 
-  // Another view: nothing is sent, the user is told where undo works.
+  // A view that edits nothing: nothing is sent, the user is told where undo works.
+  await page.getByTestId('nav-projects').click();
+  await expect(page.getByTestId('view-projects')).toBeVisible();
   await page.keyboard.press('Control+z');
-  await expect(page.getByTestId('toast-info').last()).toContainText('Undo works in Triplets and Review');
+  await expect(page.getByTestId('toast-info').last()).toContainText('Undo works in Library, Triplets and Review');
   expect(sent).toEqual([]);
 
   // Triplets, no dialog: each shortcut reaches the history.

@@ -10,6 +10,7 @@ import { scoreTrainTriplets } from '../ml/audit/score.js';
 import { defaultBackbone } from '../ml/index.js';
 import { activeAuditRows, tripletStates, type AuditRow } from '../store/audit.js';
 import { readTransaction, type Db } from '../store/db.js';
+import { existingImageIds } from '../store/images.js';
 import { findContradictions, findDuplicates, findLeakage, NEAR_DUPLICATE_DISTANCE } from './audit-checks.js';
 import { ensureFeatures, featureKey, loadFeatures } from './features.js';
 import { resolveTrainOptions } from './runs.js';
@@ -128,16 +129,21 @@ export async function runAudit(db: Db, options: AuditRunOptions = {}): Promise<A
 
 /**
  * A report with each suspect's current state (after the user's swaps, exclusions, keeps, undos);
- * the order stays the audit's, so a fixed line does not jump away under the cursor.
+ * the order stays the audit's, so a fixed line does not jump away under the cursor. Duplicates lose
+ * the images removed since (a pair with one image left is no duplicate any more; undo brings it back).
  */
 export function refreshReport(db: Db, report: AuditReport): AuditReport {
+  const present = existingImageIds(db, report.duplicates.flatMap((d) => d.images.map((i) => i.id)));
+  const duplicates = report.duplicates
+    .map((d) => ({ ...d, images: d.images.filter((i) => present.has(i.id)) }))
+    .filter((d) => d.images.length >= (d.kind === 'paths' ? 1 : 2));
   const now = tripletStates(db, report.suspects.map((s) => s.id));
   const suspects = report.suspects.map((s): AuditSuspect => {
     const r = now.get(s.id);
     if (!r) return { ...s, status: 'deleted', split: null };
     return { ...s, status: r.status, split: r.split, kept: r.review === 'keep', swapped: r.p === s.negativeId && r.n === s.positiveId };
   });
-  return { ...report, suspects };
+  return { ...report, suspects, duplicates };
 }
 
 /** The report with each list cut to its first MAX_AUDIT_LISTED entries (for the app), and the totals. */

@@ -31,6 +31,7 @@ import type {
 } from '../../shared/types.js';
 import type { ProgressFn } from '../jobs/progress.js';
 import { importImages, type ImportImagesOptions } from '../images/import.js';
+import { removeImages } from '../images/remove.js';
 import { distance, tripletLoss, type EncoderWeights } from '../ml/index.js';
 import { verdictOf } from '../../shared/judgement-text.js';
 import { getRun } from './run-rows.js';
@@ -57,7 +58,7 @@ import { matrixFiles } from './matrix-files.js';
 import { exportRun, type RunExportTargets } from './run-export.js';
 import { refuseProjectParts } from './own-files.js';
 import { DB_FILE } from '../store/layout.js';
-import type { RunExportReport } from '../../shared/types.js';
+import type { ImageRemovalReport, ImageSelection, RunExportReport } from '../../shared/types.js';
 import {
   evaluateRun,
   failOrphanedRuns,
@@ -172,6 +173,12 @@ export class Project {
   /** The user has checked these triplets: their flags go. */
   clearTripletFlags(ids: number[]): number {
     return imageStore.clearFlags(this.db, ids);
+  }
+
+  /** Removes the selected images that no triplet uses, as one undoable step (images/remove.ts). */
+  removeImages(selection: ImageSelection, opts: { dryRun?: boolean } = {}): ImageRemovalReport {
+    if (!opts.dryRun) this.assertWritable('remove images');
+    return removeImages(this.db, selection, opts);
   }
 
   listFolders(): string[] {

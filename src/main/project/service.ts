@@ -4,6 +4,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { EventName, Events, Replies, ServiceArgs, StudioServiceApi } from '../../shared/ipc.js';
+import type { HistoryEntry } from '../../shared/types.js';
+import { isImageRemoval } from '../images/remove.js';
 import { JobManager } from '../jobs/manager.js';
 import { backboneSpec, defaultTrainOptions, initBackend, listBackbones } from '../ml/index.js';
 import { watchExternalChanges, type ExternalWatch } from '../store/watch.js';
@@ -95,6 +97,12 @@ export class StudioService implements StudioServiceApi {
     return this.current().getImage(id);
   }
 
+  removeImages({ selection, dryRun }: ServiceArgs<'removeImages'>): Replies['removeImages'] {
+    const r = this.current().removeImages(selection, { dryRun });
+    if (!dryRun && r.removed) this.changedImagesAndHistory();
+    return r;
+  }
+
   // ---------- Triplets ----------
 
   /**
@@ -146,14 +154,29 @@ export class StudioService implements StudioServiceApi {
 
   undo(): Replies['undo'] {
     const e = this.current().undo();
-    if (e) this.changed('triplets');
+    if (e) this.changedBy(e);
     return e;
   }
 
   redo(): Replies['redo'] {
     const e = this.current().redo();
-    if (e) this.changed('triplets');
+    if (e) this.changedBy(e);
     return e;
+  }
+
+  /** Undoing or redoing a removal of images changes the Library (and the history); any other step the triplets. */
+  private changedBy(step: HistoryEntry): void {
+    if (isImageRemoval(step.action)) this.changedImagesAndHistory();
+    else this.changed('triplets');
+  }
+
+  /**
+   * A removal of images, done, undone or redone: the Library reloads, and so does what shows the
+   * edit history (Review's panel follows 'triplets' changes), though no triplet changed.
+   */
+  private changedImagesAndHistory(): void {
+    this.changed('images');
+    this.changed('triplets');
   }
 
   // ---------- Training and review ----------

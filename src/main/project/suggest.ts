@@ -90,6 +90,10 @@ export function answerSuggestion(db: Db, args: SuggestionAnswerArgs): TripletRec
   return db.transaction(() => {
     if (answer === 'reject') {
       if (new Set([a, p, n]).size !== 3) throw new AppError('BAD_ARGUMENTS', 'A triplet needs three different images.');
+      // A suggestion shown before one of its images was removed from the project.
+      const nameOf = imageNameReader(db);
+      const gone = [a, p, n].find((id) => nameOf(id) === undefined);
+      if (gone !== undefined) throw new AppError('NOT_FOUND', `Image ${gone} is no longer in the project (removed since this suggestion was made).`);
       putAnswer(db, a, p, n, 'rejected', args.reason ?? null, null);
       return null;
     }

@@ -30,7 +30,7 @@ export function insertEditRow(db: Db, tripletId: number, action: string, before:
 }
 
 /** Statement adding one row of a group; returns its id (prepared once per group). */
-export function groupRowInserter(db: Db): (tripletId: number, action: string, before: string | null, after: string | null, group: number | null, note: string | null) => number {
+export function groupRowInserter(db: Db): (tripletId: number | null, action: string, before: string | null, after: string | null, group: number | null, note: string | null) => number {
   const st = db.prepare('INSERT INTO history (triplet_id, action, before, after, group_id, note) VALUES (?, ?, ?, ?, ?, ?)');
   return (tripletId, action, before, after, group, note) => Number(st.run(tripletId, action, before, after, group, note).lastInsertRowid);
 }
@@ -85,7 +85,8 @@ export function stepIds(db: Db, limit: number, offset: number): number[] {
 }
 
 export function setUndone(db: Db, rowIds: number[], undone: boolean): void {
-  db.prepare(`UPDATE history SET undone = ? WHERE id IN (${rowIds.map((id) => Number(id)).join(',')})`).run(undone ? 1 : 0);
+  // Bound as one JSON array: a step of a million rows would not fit in an SQL text's length limit.
+  db.prepare('UPDATE history SET undone = ? WHERE id IN (SELECT value FROM json_each(?))').run(undone ? 1 : 0, JSON.stringify(rowIds));
 }
 
 /** The newest row still applied that undo may revert. */

@@ -225,8 +225,17 @@ export function imageCount(db: Db): number {
   return db.prepare('SELECT COUNT(*) FROM images').pluck().get() as number;
 }
 
-/** One page of images by name, filtered by a name substring and/or a folder. */
+/** One page of images by name, filtered by a name substring, a folder and/or a map selection. */
 export function imagePage(db: Db, q: { search?: string; folder?: string; ids?: number[]; limit?: number; offset?: number }): { total: number; offset: number; items: ImageRecord[] } {
+  const { where: w, params } = imageFilter(q);
+  const total = db.prepare(`SELECT COUNT(*) FROM images ${w}`).pluck().get(params) as number;
+  const offset = q.offset ?? 0;
+  const items = db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images ${w} ORDER BY name LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit ?? 200, offset }) as ImageRecord[];
+  return { total, offset, items };
+}
+
+/** The WHERE clause of the Library's filters (shared by the grid's pages and removal). */
+export function imageFilter(q: { search?: string; folder?: string; ids?: number[] }): { where: string; params: Record<string, unknown> } {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   if (q.search) {
@@ -236,11 +245,12 @@ export function imagePage(db: Db, q: { search?: string; folder?: string; ids?: n
   if (q.folder !== undefined) (where.push('folder = @folder'), (params.folder = q.folder));
   // Only these images (a selection on the embedding map).
   if (q.ids) (where.push('id IN (SELECT value FROM json_each(@ids))'), (params.ids = JSON.stringify(q.ids)));
-  const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const total = db.prepare(`SELECT COUNT(*) FROM images ${w}`).pluck().get(params) as number;
-  const offset = q.offset ?? 0;
-  const items = db.prepare(`SELECT ${IMAGE_COLUMNS} FROM images ${w} ORDER BY name LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit ?? 200, offset }) as ImageRecord[];
-  return { total, offset, items };
+  return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+/** Which of `ids` are images of the project (the others were removed). */
+export function existingImageIds(db: Db, ids: number[]): Set<number> {
+  return new Set(db.prepare('SELECT id FROM images WHERE id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(ids)) as number[]);
 }
 
 export function folders(db: Db): string[] {

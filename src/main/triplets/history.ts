@@ -5,9 +5,10 @@
 // after as JSON (TripletSnapshot: positiveId, negativeId, status, split, …), and are never deleted.
 import { resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
-import type { HistoryEntry, Split, TripletStatus } from '../../shared/types.js';
+import { IMAGE_REMOVAL_ACTION, type HistoryEntry, type Split, type TripletStatus } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import * as h from '../store/history.js';
+import { deleteImages, imageByName, restoreImages, tripletUses, type ImageSnapshot } from '../store/image-removal.js';
 import type { HistoryRow } from '../store/history.js';
 import { applySnapshot, getSnapshot, type TripletSnapshot } from './rows.js';
 
@@ -38,6 +39,25 @@ export function recordGroup(db: Db, action: string, changes: HistoryChange[], no
   let group: number | null = null;
   for (const c of changes) {
     const id = ins(c.tripletId, action, json(c.before), json(c.after), group, note);
+    if (group === null) {
+      group = id;
+      h.setGroup(db, id, id, id);
+    }
+  }
+}
+
+/**
+ * Records removed images as one undoable step: one row per image, its `before` every row the
+ * deletion took (ImageSnapshot), so undo brings each back with its id. Call inside the removal's
+ * transaction.
+ */
+export function recordImageRemoval(db: Db, snapshots: ImageSnapshot[], note: string): void {
+  if (!snapshots.length) return;
+  discardRedo(db);
+  const ins = h.groupRowInserter(db);
+  let group: number | null = null;
+  for (const s of snapshots) {
+    const id = ins(null, IMAGE_REMOVAL_ACTION, JSON.stringify(s), null, group, note);
     if (group === null) {
       group = id;
       h.setGroup(db, id, id, id);
@@ -86,6 +106,7 @@ function stepRows(db: Db, row: { id: number; group_id: number | null }): History
 function toEntry(rows: HistoryRow[]): HistoryEntry {
   const r = rows[0];
   const single = rows.length === 1 && r.triplet_id !== null;
+  const images = r.action === IMAGE_REMOVAL_ACTION ? { images: rows.length } : {};
   return {
     id: r.id,
     at: r.at,
@@ -98,6 +119,7 @@ function toEntry(rows: HistoryRow[]): HistoryEntry {
     discarded: !!r.discarded,
     undoable: !!r.undoable,
     note: r.note,
+    ...images,
   };
 }
 
@@ -119,8 +141,38 @@ function sameState(current: TripletSnapshot | null, expected: Partial<TripletSna
   );
 }
 
+/**
+ * Undo brings removed images back; redo removes them again. An image whose name was taken meanwhile
+ * by a re-import of the same content is back already and is skipped; other content under its name,
+ * or a triplet now using an image redo would remove, stops the step with CONFLICT (nothing changed).
+ */
+function applyImageRemoval(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo'): void {
+  const snapshots = rows.map((r) => JSON.parse(r.before ?? 'null') as ImageSnapshot).filter(Boolean);
+  if (direction === 'undo') {
+    const missing = snapshots.filter((s) => {
+      const now = imageByName(db, String(s.image.name));
+      if (now && now.sha256 !== s.image.sha256) {
+        throw new AppError('CONFLICT', `"${s.image.name}" names another image now (imported after the removal); undo would give two images one name.`);
+      }
+      return !now;
+    });
+    restoreImages(db, missing);
+  } else {
+    const ids = snapshots.map((s) => Number(s.image.id));
+    const used = tripletUses(db, ids);
+    if (used.size) {
+      const [id, n] = [...used][0];
+      const name = snapshots.find((s) => Number(s.image.id) === id)?.image.name;
+      throw new AppError('CONFLICT', `"${name}" is used by ${n} triplet${n === 1 ? '' : 's'} now; redo would remove an image a label needs.`);
+    }
+    deleteImages(db, ids);
+  }
+  h.setUndone(db, rows.map((r) => r.id), direction === 'undo');
+}
+
 /** Moves every row of a step from one side to the other (`from` must be the stored state). */
 function applyStep(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo'): void {
+  if (rows[0]?.action === IMAGE_REMOVAL_ACTION) return applyImageRemoval(db, rows, direction);
   const ordered = direction === 'undo' ? [...rows].reverse() : rows;
   for (const r of ordered) {
     if (r.triplet_id === null) continue;

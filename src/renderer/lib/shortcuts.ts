@@ -39,6 +39,7 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
       { keys: ['/'], what: 'Search images by name' },
       { keys: ['←', '→', '↑', '↓'], what: 'Select the next image in the grid' },
       { keys: ['Enter'], what: 'View the selected image full size (←/→ step, Esc closes)' },
+      { keys: ['Delete'], what: 'Remove the selected image from the project (asks first; Ctrl+Z brings it back)' },
     ],
   },
   {
@@ -114,8 +115,8 @@ export function modalOpen(): boolean {
   return anyModalOpen();
 }
 
-/** Views whose edits the history shortcuts undo: there the change is in front of the user. */
-export const HISTORY_VIEWS: readonly string[] = ['triplets', 'review', 'suggest', 'audit'];
+/** Views whose edits the history shortcuts undo: there the change is in front of the user (Library: a removal of images). */
+export const HISTORY_VIEWS: readonly string[] = ['library', 'triplets', 'review', 'suggest', 'audit'];
 
 /** Ctrl+Z → undo; Ctrl+Shift+Z and Ctrl+Y → redo (Cmd on macOS); anything else → null. */
 export function historyKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>): 'undo' | 'redo' | null {

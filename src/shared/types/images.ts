@@ -61,3 +61,24 @@ export interface ImagePage {
   offset: number;
   items: ImageRecord[];
 }
+
+/** Which images to remove: one image, or what the Library shows under its filters (all of them when none). */
+export type ImageSelection = Pick<ImageQuery, 'search' | 'folder' | 'ids'>;
+
+/**
+ * What removing images did (or, with `dryRun`, would do). Images that triplets use are kept, never
+ * removed with their triplets: delete or edit those triplets first.
+ */
+export interface ImageRemovalReport {
+  /** Images removed (would be, in a dry run). */
+  removed: number;
+  /** Their names, the first 20. */
+  names: string[];
+  /** Images kept because triplets use them, with how many (the first 20; `keptCount` counts all). */
+  kept: { id: number; name: string; triplets: number }[];
+  keptCount: number;
+  dryRun: boolean;
+}
+
+/** A removal's history note starts with this (the Library reloads when such a step is undone or redone). */
+export const IMAGE_REMOVAL_ACTION = 'remove-images';

@@ -161,6 +161,8 @@ export interface HistoryEntry {
   undone: boolean;
   /** Triplets changed by the step (an import: all it added, undone and redone together). */
   count?: number;
+  /** Images a removal step took out (undo brings them back). */
+  images?: number;
   /** Undone, then abandoned by a newer edit: redo will not bring it back. */
   discarded?: boolean;
   /** False for log-only entries (image imports) that undo and redo skip. */

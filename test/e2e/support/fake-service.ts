@@ -74,6 +74,7 @@ export function createFakeService(opts: { images: number; flowersDir?: string; h
     },
     listFolders: () => folders,
     getImage: ({ id }) => ({ image: image(id), triplets: [] }),
+    removeImages: unsupported,
     similar: () => ({ run: null, distance: 'l2', dim: 0, backbone: 'none', neighbours: [], missing: 0 }),
     judgeTriplet: () => null,
     importTriplets: unsupported,

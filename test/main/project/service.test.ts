@@ -81,6 +81,23 @@ test('create, import images as a job, browse, triplets, edits with undo, media p
   assert.equal(service.listTriplets({ split: 'test' }).total, 1);
   assert.deepEqual(service.projectInfo()!.triplets, { train: 1, test: 1, excluded: 0 });
   await assert.rejects(async () => service.evaluate({}), { code: 'NOT_FOUND' });
+
+  // Removing images: a dry run tells nobody; the removal and its undo reload the Library and the history.
+  const changes = (from: number) => events.slice(from).filter((x) => x.e === 'project:changed').map((x) => (x.p as { what: string }).what);
+  let mark = events.length;
+  // d1's test triplet was deleted above; d2 is in a train and a test triplet.
+  assert.deepEqual(service.removeImages({ selection: { folder: 'dogs' }, dryRun: true }), { removed: 1, names: ['dogs/d1.png'], kept: [{ id: id('d2'), name: 'dogs/d2.png', triplets: 2 }], keptCount: 1, dryRun: true });
+  const free = service.removeImages({ selection: { folder: 'cats' }, dryRun: true });
+  assert.deepEqual(changes(mark), []);
+  assert.equal(free.removed, 0, 'every cat is in a triplet too');
+  mark = events.length;
+  assert.deepEqual(service.removeImages({ selection: { ids: [id('d1')] } }).names, ['dogs/d1.png']);
+  assert.deepEqual(changes(mark), ['images', 'triplets']);
+  assert.equal(service.projectInfo()!.images, 4);
+  mark = events.length;
+  assert.equal(service.undo()!.images, 1);
+  assert.deepEqual(changes(mark), ['images', 'triplets']);
+  assert.equal(service.projectInfo()!.images, 5);
 });
 
 test('recent projects: most recent first, at most 10, persisted in recent.json', () => {

@@ -23,7 +23,7 @@ test('historyKey: Ctrl/Cmd+Z undoes, Ctrl+Shift+Z and Ctrl+Y redo, nothing else'
   assert.equal(historyKey(key('x', { ctrl: true })), null);
 });
 
-test('historyGate: text fields keep their own undo, an open dialog blocks, only Triplets, Review and Suggest act', () => {
+test('historyGate: text fields keep their own undo, an open dialog blocks, only the views that edit (Library, Triplets, Review, Suggest, Audit) act', () => {
   const body = el('BODY');
   assert.equal(historyGate({ target: body, modalOpen: false, view: 'triplets' }), 'history');
   assert.equal(historyGate({ target: body, modalOpen: false, view: 'review' }), 'history');
@@ -31,7 +31,7 @@ test('historyGate: text fields keep their own undo, an open dialog blocks, only 
   assert.equal(historyGate({ target: body, modalOpen: false, view: 'audit' }), 'history', 'the Audit view edits triplets too');
   assert.equal(historyGate({ target: body, modalOpen: true, view: 'triplets' }), 'dialog', 'never behind an open dialog');
   assert.equal(historyGate({ target: el('BUTTON'), modalOpen: true, view: 'review' }), 'dialog');
-  assert.equal(historyGate({ target: body, modalOpen: false, view: 'library' }), 'view');
+  assert.equal(historyGate({ target: body, modalOpen: false, view: 'library' }), 'history', 'the Library removes images, undoably');
   assert.equal(historyGate({ target: body, modalOpen: false, view: 'projects' }), 'view');
   for (const t of [el('INPUT'), el('TEXTAREA'), el('SELECT'), el('DIV', { isContentEditable: true })]) {
     assert.equal(historyGate({ target: t, modalOpen: false, view: 'triplets' }), 'text');

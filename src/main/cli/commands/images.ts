@@ -1,7 +1,11 @@
 // `import-images DIR FOLDER`: add every image under FOLDER (recursively) to the project.
 // `images DIR`: every image with the files it was imported from. `flagged DIR`: triplets to check.
+// `remove-images DIR NAME… | --folder F | --search S`: remove images no triplet uses (undoable).
 import type { Command } from 'commander';
-import type { ImageImportReport } from '../../../shared/types.js';
+import { AppError } from '../../../shared/errors.js';
+import type { ImageImportReport, ImageRemovalReport, ImageSelection } from '../../../shared/types.js';
+import { NameResolver } from '../../images/names.js';
+import type { Project } from '../../project/project.js';
 import { action, interruptSignal, numberArg, optionsOf, output, progressBar, withProject } from '../output.js';
 
 export function register(program: Command): void {
@@ -44,6 +48,24 @@ export function register(program: Command): void {
     );
 
   program
+    .command('remove-images')
+    .description('remove images from the project (files on disk untouched): NAMEs as in triplet files, or every image in --folder / matching --search; images a triplet uses are kept and listed; undo with `undo`')
+    .argument('<dir>', 'project folder')
+    .argument('[names...]', 'images as in triplet files (relative path, or a unique file name)')
+    .option('--folder <folder>', 'every image in this folder of the Library ("" for the top level)')
+    .option('--search <text>', 'every image whose name contains TEXT')
+    .option('--dry-run', 'only say what would be removed')
+    .action(
+      action(async (dir: string, names: string[], _o: unknown, cmd: Command) => {
+        const opts = optionsOf<{ folder?: string; search?: string; dryRun?: boolean }>(cmd);
+        const report = await withProject(dir, (p) => p.removeImages(selectionOf(p, names, opts), { dryRun: opts.dryRun }));
+        output(opts.json, report, () => removalSummary(report, dir));
+        // Every chosen image kept: a script must not take that for a removal.
+        if (!report.dryRun && report.removed === 0) process.exitCode = 1;
+      }),
+    );
+
+  program
     .command('flagged')
     .description('list the triplets flagged because an image they use changed on disk (--clear IDS… after checking them)')
     .argument('<dir>', 'project folder')
@@ -68,5 +90,40 @@ function importSummary(r: ImageImportReport): string {
     ...r.duplicates.map((d) => `  duplicate ${d.path}: same bytes as ${d.of}`),
     ...r.needsEscaping.map((n) => `  name needs escaping in triplet files: ${JSON.stringify(n)}`),
     ...r.skipped.map((s) => `  skipped ${s.path}: ${s.reason}`),
+  ].join('\n');
+}
+
+/** NAMEs, or --folder / --search: one way of choosing, so a typo cannot widen the removal to everything. */
+function selectionOf(p: Project, names: string[], o: { folder?: string; search?: string }): ImageSelection {
+  if (names.length && (o.folder !== undefined || o.search !== undefined)) {
+    throw new AppError('BAD_ARGUMENTS', 'Give image names, or --folder / --search, not both.');
+  }
+  if (names.length) {
+    const resolver = new NameResolver(p.db);
+    const errors: string[] = [];
+    const ids = names.map((n) => {
+      const r = resolver.resolve(n);
+      if ('error' in r) errors.push(r.error);
+      return 'id' in r ? r.id : 0;
+    });
+    if (errors.length) throw new AppError('NOT_FOUND', `${errors.join('; ')} (nothing was removed)`);
+    return { ids: [...new Set(ids)] };
+  }
+  if (o.folder === undefined && !o.search) throw new AppError('BAD_ARGUMENTS', 'Name the images to remove, or pass --folder or --search.');
+  return { folder: o.folder, search: o.search || undefined };
+}
+
+/** The human summary of a removal: what went (or would), what was kept and why, and how to undo. */
+function removalSummary(r: ImageRemovalReport, dir: string): string {
+  const n = (k: number) => `${k} image${k === 1 ? '' : 's'}`;
+  const head = r.dryRun ? `Would remove ${n(r.removed)}` : `Removed ${n(r.removed)}`;
+  const more = (shown: number, all: number) => (all > shown ? [`  … and ${all - shown} more`] : []);
+  return [
+    `${head}${r.keptCount ? `; ${n(r.keptCount)} kept (used by triplets: delete or edit those first)` : ''}.`,
+    ...r.names.map((name) => `  ${r.dryRun ? 'would remove' : 'removed'} ${name}`),
+    ...more(r.names.length, r.removed),
+    ...r.kept.map((k) => `  kept ${k.name}: used by ${k.triplets} triplet${k.triplets === 1 ? '' : 's'}`),
+    ...more(r.kept.length, r.keptCount),
+    ...(!r.dryRun && r.removed ? [`The files on disk are untouched. Undo with \`triplet-studio undo ${dir}\`.`] : []),
   ].join('\n');
 }

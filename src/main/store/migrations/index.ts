@@ -10,6 +10,7 @@ import { migration0008 } from './0008-feature-key-index.js';
 import { migration0010 } from './0010-suggestions.js';
 import { migration0011 } from './0011-map-projections.js';
 import { migration0013 } from './0013-feature-rows.js';
+import { migration0014 } from './0014-image-changes.js';
 
 export interface Migration {
   version: number;
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0010,
   migration0011,
   migration0013,
+  migration0014,
 ];

@@ -1,13 +1,15 @@
-// Undo/redo of triplet edits. The history lives on the main side (so it survives restarts);
+// Undo/redo of triplet edits and image removals. The history lives on the main side (so it survives restarts);
 // this only calls it and tells the user what changed; the lists refresh on the change event.
 import type { HistoryEntry } from '../../../shared/types.js';
 import { call } from '../api.js';
+import { plural } from '../format.js';
 import { project } from './project.svelte.js';
 import { review } from './review.svelte.js';
 import { toasts } from './toasts.svelte.js';
 
 export function describe(entry: HistoryEntry): string {
   if (entry.tripletId !== null) return `${entry.action} on triplet #${entry.tripletId}`;
+  if (entry.images) return `removal of ${plural(entry.images, 'image')}${entry.note ? ` (${entry.note.replace(/^[^:]*: /, '')})` : ''}`;
   return `${entry.action}${entry.count ? ` of ${entry.count} triplets` : ''}`;
 }
 
@@ -25,7 +27,7 @@ class Undo {
 
   /** Ctrl+Z in a view that shows no triplet edits: say where it works instead of acting unseen. */
   elsewhere(): void {
-    if (project.info) toasts.push('info', 'Undo works in Triplets and Review, and in Suggest and Audit', 'Open one of them to undo or redo triplet edits.');
+    if (project.info) toasts.push('info', 'Undo works in Library, Triplets and Review, and in Suggest and Audit', 'Open one of them to undo or redo edits.');
   }
 
   /** Presses not yet sent: each Ctrl+Z is one step, even when pressed while the last one is on its way. */

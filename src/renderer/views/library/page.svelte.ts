@@ -9,6 +9,7 @@ import { library, PAGE } from '../../lib/state/library.svelte.js';
 import { nav } from '../../lib/state/nav.svelte.js';
 import { triplets } from '../../lib/state/triplets.svelte.js';
 import { attempt, toasts } from '../../lib/state/toasts.svelte.js';
+import { ImageRemoval } from '../../lib/state/image-removal.svelte.js';
 
 export class LibraryPage {
   selected = $state.raw<{ image: ImageRecord; triplets: TripletRecord[] } | null>(null);
@@ -16,6 +17,8 @@ export class LibraryPage {
   index = $state(-1);
   viewerOpen = $state(false);
   reportOpen = $state(false);
+  /** The open "Remove images" dialog's state, or null. */
+  removal = $state.raw<ImageRemoval | null>(null);
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   /** Typing in the search box: one reload once the user pauses. */
@@ -61,6 +64,24 @@ export class LibraryPage {
   close(): void {
     this.selected = null;
     this.viewerOpen = false;
+  }
+
+  /** Delete, or the detail panel's Remove…: asks to remove the selected image. */
+  removeSelected(): void {
+    if (this.selected) this.removal = new ImageRemoval({ ids: [this.selected.image.id] }, this.selected.image.name);
+  }
+
+  /** The dialog closed; after a removal the detail panel of a removed image closes too. */
+  removalClosed(removed: boolean): void {
+    const ids = this.removal?.selection.ids;
+    this.removal = null;
+    if (removed && this.selected && (!ids || ids.includes(this.selected.image.id))) this.close();
+  }
+
+  /** The header's Remove…: every image the filters (name, folder, map selection) show. */
+  removeShown(): void {
+    const { search, folder, ids } = library;
+    this.removal = new ImageRemoval({ search: search || undefined, folder: folder || undefined, ids: ids ?? undefined }, `the ${plural(library.total, 'image')} shown`);
   }
 
   /** "Used in N triplets": the Triplets view, showing only the triplets using this image. */

@@ -1,0 +1,89 @@
+// SQL for removing images from a project and bringing them back (images/remove.ts holds the rules).
+// A removed image's rows are kept whole in the edit history (ImageSnapshot), so undo restores the
+// image with its id, name, every path it was imported from, its old versions and the suggestions
+// answered about it. Triplets are never removed here: an image a triplet uses is not removable.
+// Cached features are keyed by content (feature_cache), not by image, so they stay for undo.
+import type { Db } from './db.js';
+import { imageFilter } from './images.js';
+
+type Row = Record<string, string | number | null>;
+
+/** Every row that goes when an image is deleted (foreign keys cascade), as stored. */
+export interface ImageSnapshot {
+  image: Row;
+  paths: Row[];
+  versions: Row[];
+  /** Suggestion answers naming the image as anchor or partner (a rejection keeps it from coming back). */
+  answers: Row[];
+}
+
+/** The images matching a Library filter (name substring, folder, a map selection), by name. */
+export function imageIdsMatching(db: Db, q: { search?: string; folder?: string; ids?: number[] }): number[] {
+  const { where, params } = imageFilter(q);
+  return db.prepare(`SELECT id FROM images ${where} ORDER BY name`).pluck().all(params) as number[];
+}
+
+/** How many triplets (any split, active or excluded) use each of `ids`, in their order; images in none are left out. */
+export function tripletUses(db: Db, ids: number[]): Map<number, number> {
+  const rows = db
+    .prepare(
+      `SELECT c.value AS id, (SELECT COUNT(*) FROM triplets t WHERE t.anchor_id = c.value OR t.positive_id = c.value OR t.negative_id = c.value) AS n
+       FROM json_each(?) c ORDER BY c.key`,
+    )
+    .all(JSON.stringify(ids)) as { id: number; n: number }[];
+  return new Map(rows.filter((r) => r.n > 0).map((r) => [r.id, r.n]));
+}
+
+/** The rows of one image that a deletion takes with it; undefined when the image is unknown. */
+export function imageSnapshot(db: Db, id: number): ImageSnapshot | undefined {
+  const image = db.prepare('SELECT * FROM images WHERE id = ?').get(id) as Row | undefined;
+  if (!image) return undefined;
+  return {
+    image,
+    paths: db.prepare('SELECT * FROM image_paths WHERE image_id = ? ORDER BY id').all(id) as Row[],
+    versions: db.prepare('SELECT * FROM image_versions WHERE image_id = ? ORDER BY version').all(id) as Row[],
+    answers: db.prepare('SELECT * FROM suggestion_answers WHERE anchor_id = @id OR pair_lo = @id OR pair_hi = @id').all({ id }) as Row[],
+  };
+}
+
+/** Deletes images (their paths, versions and answers cascade). Callers check no triplet uses them. */
+export function deleteImages(db: Db, ids: number[]): number {
+  const st = db.prepare('DELETE FROM images WHERE id = ?');
+  let n = 0;
+  for (const id of ids) n += st.run(id).changes;
+  return n;
+}
+
+/**
+ * Puts snapshots back: every image first, then the rows that point at them (an answer may name two
+ * removed images). Columns come from the table itself, so snapshots from an older schema still fit.
+ */
+export function restoreImages(db: Db, snapshots: ImageSnapshot[]): void {
+  const insert = rowInserter(db);
+  for (const s of snapshots) insert('images', s.image);
+  for (const s of snapshots) {
+    for (const p of s.paths) insert('image_paths', p);
+    for (const v of s.versions) insert('image_versions', v);
+    for (const a of s.answers) insert('suggestion_answers', a, true);
+  }
+}
+
+/** Inserts a row into one of the image tables, using only the columns the table has. */
+function rowInserter(db: Db): (table: 'images' | 'image_paths' | 'image_versions' | 'suggestion_answers', row: Row, orIgnore?: boolean) => void {
+  const columns = new Map<string, Set<string>>();
+  const columnsOf = (table: string) => {
+    let c = columns.get(table);
+    if (!c) columns.set(table, (c = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((r) => r.name))));
+    return c;
+  };
+  return (table, row, orIgnore = false) => {
+    const cols = Object.keys(row).filter((k) => columnsOf(table).has(k));
+    const sql = `INSERT ${orIgnore ? 'OR IGNORE ' : ''}INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`;
+    db.prepare(sql).run(Object.fromEntries(cols.map((c) => [c, row[c]])));
+  };
+}
+
+/** The image now holding `name`, with its content (undo checks nobody took the name meanwhile). */
+export function imageByName(db: Db, name: string): { id: number; sha256: string } | undefined {
+  return db.prepare('SELECT id, sha256 FROM images WHERE name = ?').get(name) as { id: number; sha256: string } | undefined;
+}

@@ -1,0 +1,21 @@
+// 0014: a counter of removed images. Images can now be removed (and brought back by undo), so the
+// image count and the largest id no longer say whether the set of images changed: removing image 7,
+// undoing that and removing image 9 leaves both as they were. Caches keyed on the image set (the
+// similarity search's packed vectors, store/similar-reads.ts) add this counter to their signature.
+import type { Migration } from './index.js';
+
+export const migration0014: Migration = {
+  version: 14,
+  name: 'image-changes',
+  sql: `
+CREATE TABLE image_changes (
+  id      INTEGER PRIMARY KEY CHECK (id = 1),
+  removed INTEGER NOT NULL                 -- images deleted since the project was made (any writer)
+);
+INSERT INTO image_changes (id, removed) VALUES (1, 0);
+CREATE TRIGGER image_removed AFTER DELETE ON images
+BEGIN
+  UPDATE image_changes SET removed = removed + 1 WHERE id = 1;
+END;
+`,
+};

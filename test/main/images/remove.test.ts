@@ -1,0 +1,189 @@
+// Removing images: only images no triplet uses go (the others are kept and named), in one undoable
+// step that brings back every row the deletion took (paths, versions, suggestion answers) with the
+// same ids; a dry run and a refused removal change nothing; the CLI says the same.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import sharp from 'sharp';
+import { Project } from '../../../src/main/project/project.js';
+import type { Db } from '../../../src/main/store/db.js';
+import { vectorSignature } from '../../../src/main/store/similar-reads.js';
+import { cliRunner } from '../../helpers/cli.js';
+
+const root = mkdtempSync(join(tmpdir(), 'ts-remove-images-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+async function photo(file: string, shade: number): Promise<void> {
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(file, await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: shade, g: 90, b: 255 - shade } } }).png().toBuffer());
+}
+
+const photos = join(root, 'photos');
+before(async () => {
+  for (let i = 0; i < 3; i++) await photo(join(photos, 'keep', `k${i}.png`), 10 + i * 20);
+  for (let i = 0; i < 4; i++) await photo(join(photos, 'junk', `j${i}.png`), 120 + i * 20);
+  await photo(join(photos, 'later', 'j0-copy.png'), 120); // same bytes as junk/j0.png: a second path of that image
+});
+
+/** Every row of the tables a removal touches, for before/after comparisons. */
+function dump(db: Db): Record<string, unknown[]> {
+  const all = (sql: string) => db.prepare(sql).all();
+  return {
+    images: all('SELECT * FROM images ORDER BY id'),
+    paths: all('SELECT * FROM image_paths ORDER BY id'),
+    versions: all('SELECT * FROM image_versions ORDER BY image_id, version'),
+    answers: all('SELECT * FROM suggestion_answers ORDER BY anchor_id, pair_lo, pair_hi'),
+    triplets: all('SELECT * FROM triplets ORDER BY id'),
+  };
+}
+
+async function project(name: string): Promise<{ p: Project; id: (n: string) => number }> {
+  const p = Project.init(join(root, name));
+  await p.importImages(photos);
+  const ids = new Map(p.listImages({ limit: 100 }).items.map((i) => [i.name, i.id]));
+  const id = (n: string) => ids.get(n) ?? assert.fail(`no image ${n}`);
+  p.createTriplet({ split: 'train', anchorId: id('keep/k0.png'), positiveId: id('keep/k1.png'), negativeId: id('junk/j3.png') });
+  p.editTriplet(1, { kind: 'exclude' }); // an excluded triplet still keeps its images
+  p.createTriplet({ split: 'test', anchorId: id('keep/k2.png'), positiveId: id('keep/k1.png'), negativeId: id('keep/k0.png') });
+  // A rejected suggestion between two junk images: it must come back with them.
+  p.answerSuggestion({ anchorId: id('junk/j0.png'), positiveId: id('junk/j1.png'), negativeId: id('junk/j2.png'), answer: 'reject' });
+  return { p, id };
+}
+
+test('a folder: unused images go in one undoable step; images triplets use are kept and named; undo restores every row', async () => {
+  const { p, id } = await project('folder');
+  try {
+    const start = dump(p.db);
+    const historyBefore = p.history().length;
+    const dry = p.removeImages({ folder: 'junk' }, { dryRun: true });
+    assert.deepEqual(dry, { removed: 3, names: ['junk/j0.png', 'junk/j1.png', 'junk/j2.png'], kept: [{ id: id('junk/j3.png'), name: 'junk/j3.png', triplets: 1 }], keptCount: 1, dryRun: true });
+    assert.deepEqual(dump(p.db), start, 'a dry run changes nothing');
+    assert.equal(p.history().length, historyBefore);
+
+    const r = p.removeImages({ folder: 'junk' });
+    assert.deepEqual({ ...r, dryRun: true }, dry, 'the removal does what the dry run said');
+    assert.deepEqual(p.listImages({ folder: 'junk' }).items.map((i) => i.name), ['junk/j3.png']);
+    assert.equal(p.listImages({}).total, 4);
+    const after = dump(p.db);
+    assert.deepEqual(after.triplets, start.triplets, 'no triplet changed');
+    assert.equal(after.answers.length, 0, 'the answer about removed images went with them');
+    assert.equal(after.paths.length, start.paths.length - 4, 'j0.png had two paths (its byte-identical copy in later/)');
+    const [step] = p.history();
+    assert.equal(step.action, 'remove-images');
+    assert.equal(step.images, 3);
+    assert.match(step.note ?? '', /^3 images removed: junk\/j0\.png, junk\/j1\.png, junk\/j2\.png$/);
+
+    assert.equal(p.undo()?.action, 'remove-images');
+    assert.deepEqual(dump(p.db), start, 'undo restores every row with its id');
+    assert.equal(p.redo()?.action, 'remove-images');
+    assert.deepEqual(dump(p.db), after, 'redo removes them again');
+    // A suggestion shown before the removal is answered after it: a clear NOT_FOUND, nothing stored.
+    assert.throws(
+      () => p.answerSuggestion({ anchorId: id('keep/k0.png'), positiveId: id('junk/j1.png'), negativeId: id('keep/k2.png'), answer: 'reject' }),
+      (e: Error & { code?: string }) => e.code === 'NOT_FOUND' && /no longer in the project/.test(e.message),
+    );
+    assert.equal(p.undo()?.images, 3);
+    assert.deepEqual(dump(p.db), start);
+  } finally {
+    p.close();
+  }
+});
+
+test('nothing matching, or every image in a triplet: nothing changes; a read-only project refuses', async () => {
+  const { p, id } = await project('refused');
+  try {
+    const start = dump(p.db);
+    const steps = p.history().length;
+    assert.throws(() => p.removeImages({ folder: 'nowhere' }), (e: Error & { code?: string }) => e.code === 'NOT_FOUND');
+    const all = p.removeImages({ ids: [id('keep/k0.png'), id('keep/k1.png')] });
+    assert.deepEqual([all.removed, all.keptCount, all.kept.map((k) => k.triplets)], [0, 2, [2, 2]]);
+    assert.deepEqual(dump(p.db), start);
+    assert.equal(p.history().length, steps, 'a removal of nothing is no step');
+  } finally {
+    p.close();
+  }
+  const ro = Project.open(join(root, 'refused'), { readOnly: true });
+  try {
+    assert.throws(() => ro.removeImages({ folder: 'junk' }), /read-only|read only/i);
+    assert.equal(ro.removeImages({ folder: 'junk' }, { dryRun: true }).removed, 3, 'a dry run only reads');
+  } finally {
+    ro.close();
+  }
+});
+
+test('imported again after the removal: undo skips what is back; other content under the name stops undo with CONFLICT', async () => {
+  const { p } = await project('reimport');
+  try {
+    p.removeImages({ folder: 'junk' });
+    const again = await p.importImages(photos); // the files are still on disk
+    assert.equal(again.added, 3);
+    const back = dump(p.db);
+    const undone = p.undo();
+    assert.equal(undone?.action, 'remove-images', 'undo went past the (not undoable) import note to the removal');
+    assert.deepEqual(dump(p.db).images, back.images, 'no second copy of an image that is back');
+
+    // Other content under a removed name.
+    p.redo();
+    await photo(join(photos, 'junk', 'j1.png'), 250);
+    await p.importImages(photos);
+    const changed = dump(p.db);
+    assert.throws(() => p.undo(), (e: Error & { code?: string }) => e.code === 'CONFLICT' && /junk\/j1\.png/.test(e.message));
+    assert.deepEqual(dump(p.db), changed, 'the refused undo changed nothing');
+  } finally {
+    p.close();
+    await photo(join(photos, 'junk', 'j1.png'), 140); // as before, for the other tests
+  }
+});
+
+test("the similarity search's cache sees a removal undone and another made", async () => {
+  const { p, id } = await project('signature');
+  try {
+    const key = { backbone: 'mobilenet_v1_0.75_224', weights: 'w', preprocessing: 'p' };
+    p.removeImages({ ids: [id('junk/j0.png')] });
+    const first = vectorSignature(p.db, key);
+    p.undo();
+    p.removeImages({ ids: [id('junk/j1.png')] });
+    assert.notEqual(vectorSignature(p.db, key), first, 'same count and largest id, another set of images');
+  } finally {
+    p.close();
+  }
+});
+
+test('remove-images through the CLI: dry run, --json, kept images, exit codes, undo', async () => {
+  const cli = cliRunner(join(root, 'appdata'));
+  const { p } = await project('cli');
+  p.close();
+  const dir = join(root, 'cli');
+  const dry = await cli('remove-images', dir, '--folder', 'junk', '--dry-run');
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /^Would remove 3 images; 1 image kept \(used by triplets/);
+  assert.match(dry.stdout, /kept junk\/j3\.png: used by 1 triplet/);
+
+  const both = await cli('remove-images', dir, 'junk/j0.png', '--folder', 'junk');
+  assert.equal(both.code, 1);
+  assert.match(both.stderr, /not both/);
+  const none = await cli('remove-images', dir);
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /Name the images to remove/);
+  const unknown = await cli('remove-images', dir, 'junk/j0.png', 'nope.png');
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /nope\.png.*nothing was removed/);
+
+  const kept = await cli('--json', 'remove-images', dir, 'keep/k0.png');
+  assert.equal(kept.code, 1, 'every chosen image kept: not a success');
+  assert.equal(JSON.parse(kept.stdout).keptCount, 1);
+
+  const r = await cli('--json', 'remove-images', dir, 'j0.png', 'junk/j1.png');
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { removed: 2, names: ['junk/j0.png', 'junk/j1.png'], kept: [], keptCount: 0, dryRun: false });
+  const undo = await cli('undo', dir);
+  assert.match(undo.stdout, /Undone: remove-images \(2 images removed: junk\/j0\.png, junk\/j1\.png\)/);
+  const check = Project.open(dir);
+  try {
+    assert.equal(check.listImages({}).total, 7);
+  } finally {
+    check.close();
+  }
+});
