@@ -12,7 +12,9 @@ const pct = (x: number): string => `${Math.round(x * 100)}%`;
 
 export function coverageText(c: LabelCoverage): CoverageText {
   const groups = c.groups === 1 ? '1 group' : `${c.groups} groups`;
-  const summary = `Your train triplets use ${c.inTriplets} of ${c.images} images and chain them into ${groups}; they decide ${pct(c.decidedPairs)} of image pairs (alike or different).`;
+  // `images` counts only what suggestions may use: images in test triplets are left out.
+  const pool = c.images === 1 ? 'the 1 image outside test triplets' : `the ${c.images} images outside test triplets`;
+  const summary = `Your train triplets use ${c.inTriplets} of ${pool} and chain them into ${groups}; they decide ${pct(c.decidedPairs)} of image pairs (alike or different).`;
   const advice = c.saturated
     ? 'Training already sees nearly everything labels can tell it here, so more labels will change the model little: add new images, or fix what the audit flags.'
     : c.early

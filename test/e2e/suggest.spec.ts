@@ -46,7 +46,7 @@ test('suggest: A, S and X answer with one key each; Ctrl+Z undoes the last accep
   await expect(page.getByTestId('suggest-raw')).toBeVisible();
   // 6 lines over 30 images decide few pairs: the coverage line shows with the "early" advice (make
   // triplets yourself), not the "saturated" one.
-  await expect(page.getByTestId('suggest-coverage')).toContainText('of 30 images');
+  await expect(page.getByTestId('suggest-coverage')).toContainText('of the 30 images outside test triplets');
   await expect(page.getByTestId('suggest-coverage')).toContainText('triplets you make yourself');
   await expect(page.getByTestId('suggest-coverage')).not.toContainText('change the model little');
   await expect(page.getByTestId('suggest-counter')).toContainText('0/');

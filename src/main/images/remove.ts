@@ -6,7 +6,7 @@
 import { AppError } from '../../shared/errors.js';
 import { IMAGE_REMOVAL_ACTION, type ImageRemovalReport, type ImageSelection } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
-import { deleteImages, imageIdsMatching, imageSnapshot, tripletUses, type ImageSnapshot } from '../store/image-removal.js';
+import { deleteImages, imageIdsMatching, imageSnapshotReader, tripletUses, type ImageSnapshot } from '../store/image-removal.js';
 import { imageNameReader } from '../store/images.js';
 import { recordImageRemoval } from '../triplets/history.js';
 
@@ -18,7 +18,8 @@ export function removeImages(db: Db, selection: ImageSelection, opts: { dryRun?:
   return db.transaction(() => {
     const { report, removable } = plan(db, selection, false);
     if (!removable.length) return report;
-    const snapshots = removable.map((id) => imageSnapshot(db, id)).filter((s): s is ImageSnapshot => !!s);
+    const snapshotOf = imageSnapshotReader(db);
+    const snapshots = removable.map(snapshotOf).filter((s): s is ImageSnapshot => !!s);
     recordImageRemoval(db, snapshots, removalNote(report));
     deleteImages(db, removable);
     return report;

@@ -7,7 +7,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { SkippedFile } from '../../shared/types.js';
-import { DB_FILE, isDbFile, PROJECT_FOLDERS } from '../store/layout.js';
+import { DB_FILE, isDbFile, PROJECT_FOLDERS } from '../../shared/project-layout.js';
 
 export interface ScannedFile {
   /** Absolute path. */

@@ -5,7 +5,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
-import { DB_FILE, isDbFile } from '../store/layout.js';
+import { DB_FILE, isDbFile } from '../../shared/project-layout.js';
 
 export { DB_FILE };
 

@@ -57,7 +57,7 @@ import { exportOnnx, exportTfjs, preprocessingOf, type ModelExportReport } from 
 import { matrixFiles } from './matrix-files.js';
 import { exportRun, type RunExportTargets } from './run-export.js';
 import { refuseProjectParts } from './own-files.js';
-import { DB_FILE } from '../store/layout.js';
+import { DB_FILE } from '../../shared/project-layout.js';
 import type { ImageRemovalReport, ImageSelection, RunExportReport } from '../../shared/types.js';
 import {
   evaluateRun,

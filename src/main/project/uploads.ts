@@ -2,7 +2,7 @@
 // learn a dropped file's path). They arrive in chunks, in order, and are kept inside the project under
 // `received/` with their own name, so a triplet import streams them like any file and its report
 // names `received/train.txt:12`. A copy, never a move: the original stays where it was.
-import type { PROJECT_FOLDERS } from '../store/layout.js';
+import type { PROJECT_FOLDERS } from '../../shared/project-layout.js';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';

@@ -3,6 +3,7 @@
 // image with its id, name, every path it was imported from, its old versions and the suggestions
 // answered about it. Triplets are never removed here: an image a triplet uses is not removable.
 // Cached features are keyed by content (feature_cache), not by image, so they stay for undo.
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import { imageFilter } from './images.js';
 
@@ -34,15 +35,16 @@ export function tripletUses(db: Db, ids: number[]): Map<number, number> {
   return new Map(rows.filter((r) => r.n > 0).map((r) => [r.id, r.n]));
 }
 
-/** The rows of one image that a deletion takes with it; undefined when the image is unknown. */
-export function imageSnapshot(db: Db, id: number): ImageSnapshot | undefined {
-  const image = db.prepare('SELECT * FROM images WHERE id = ?').get(id) as Row | undefined;
-  if (!image) return undefined;
-  return {
-    image,
-    paths: db.prepare('SELECT * FROM image_paths WHERE image_id = ? ORDER BY id').all(id) as Row[],
-    versions: db.prepare('SELECT * FROM image_versions WHERE image_id = ? ORDER BY version').all(id) as Row[],
-    answers: db.prepare('SELECT * FROM suggestion_answers WHERE anchor_id = @id OR pair_lo = @id OR pair_hi = @id').all({ id }) as Row[],
+/** Reader of the rows one image's deletion takes with it (prepared once); undefined for an unknown image. */
+export function imageSnapshotReader(db: Db): (id: number) => ImageSnapshot | undefined {
+  const image = db.prepare('SELECT * FROM images WHERE id = ?');
+  const paths = db.prepare('SELECT * FROM image_paths WHERE image_id = ? ORDER BY id');
+  const versions = db.prepare('SELECT * FROM image_versions WHERE image_id = ? ORDER BY version');
+  const answers = db.prepare('SELECT * FROM suggestion_answers WHERE anchor_id = @id OR pair_lo = @id OR pair_hi = @id');
+  return (id) => {
+    const row = image.get(id) as Row | undefined;
+    if (!row) return undefined;
+    return { image: row, paths: paths.all(id) as Row[], versions: versions.all(id) as Row[], answers: answers.all({ id }) as Row[] };
   };
 }
 
@@ -76,10 +78,13 @@ function rowInserter(db: Db): (table: 'images' | 'image_paths' | 'image_versions
     if (!c) columns.set(table, (c = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((r) => r.name))));
     return c;
   };
+  const statements = new Map<string, Statement>();
   return (table, row, orIgnore = false) => {
     const cols = Object.keys(row).filter((k) => columnsOf(table).has(k));
     const sql = `INSERT ${orIgnore ? 'OR IGNORE ' : ''}INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`;
-    db.prepare(sql).run(Object.fromEntries(cols.map((c) => [c, row[c]])));
+    let st = statements.get(sql);
+    if (!st) statements.set(sql, (st = db.prepare(sql)));
+    st.run(Object.fromEntries(cols.map((c) => [c, row[c]])));
   };
 }
 

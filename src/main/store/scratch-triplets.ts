@@ -6,7 +6,7 @@
 // and one buffer, not 64 rows of 3 values), which the training worker opens read-only and samples
 // from. The file is a cache: no journal, no fsync (a crash leaves a stale file, removed when the
 // project next opens).
-import type { PROJECT_FOLDERS } from './layout.js';
+import type { PROJECT_FOLDERS } from '../../shared/project-layout.js';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';

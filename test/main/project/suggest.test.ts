@@ -128,7 +128,7 @@ test('suggest --json prints [{anchor, positive, negative, reason, …}] with nam
   // The text output ends with what the labels already decide.
   const text = await cli('suggest', dir, '--count', '3');
   assert.equal(text.code, 0, text.stderr);
-  assert.match(text.stdout, /Your train triplets use \d+ of \d+ images and chain them into \d+ groups?; they decide \d+% of image pairs/);
+  assert.match(text.stdout, /Your train triplets use \d+ of the \d+ images outside test triplets and chain them into \d+ groups?; they decide \d+% of image pairs/);
   for (const n of ['x', '0']) {
     const bad = await cli('suggest', dir, '--count', n);
     assert.equal(bad.code, 1);

@@ -2,6 +2,8 @@
 // image count and the largest id no longer say whether the set of images changed: removing image 7,
 // undoing that and removing image 9 leaves both as they were. Caches keyed on the image set (the
 // similarity search's packed vectors, store/similar-reads.ts) add this counter to their signature.
+// Indexes on the two image references that had none, so a deletion's cascade (and undo's snapshot)
+// finds a removed image's suggestion answers and flags without scanning the tables once per image.
 import type { Migration } from './index.js';
 
 export const migration0014: Migration = {
@@ -13,6 +15,9 @@ CREATE TABLE image_changes (
   removed INTEGER NOT NULL                 -- images deleted since the project was made (any writer)
 );
 INSERT INTO image_changes (id, removed) VALUES (1, 0);
+CREATE INDEX suggestion_answers_pair_lo ON suggestion_answers(pair_lo);
+CREATE INDEX suggestion_answers_pair_hi ON suggestion_answers(pair_hi);
+CREATE INDEX triplet_flags_image ON triplet_flags(image_id);
 CREATE TRIGGER image_removed AFTER DELETE ON images
 BEGIN
   UPDATE image_changes SET removed = removed + 1 WHERE id = 1;

@@ -1,7 +1,11 @@
 // The Export dialog's words and paths, as pure functions: where a run's exports go by default, the
 // encodings' format, what would be replaced, what was written, and the few lines of Python that
 // load the exported run elsewhere (the README's example, for this run's resize and distance).
+import type { PROJECT_FOLDERS } from '../../../shared/project-layout.js';
 import type { PathInfo, RunExportReport } from '../../../shared/types.js';
+
+/** The project's folder for exports (a key of the shared layout, so a rename there fails to compile here). */
+const EXPORTS: keyof typeof PROJECT_FOLDERS = 'exports';
 
 export type ExportPart = 'onnx' | 'tfjs' | 'encodings';
 
@@ -14,7 +18,7 @@ export const PART_LABELS: Record<ExportPart, { title: string; what: string; fold
 /** Where a run's exports go unless the user picks elsewhere: `<project>/exports/run-N/`. */
 export function defaultPaths(projectDir: string, runId: number): Record<ExportPart, string> {
   const sep = projectDir.includes('\\') && !projectDir.includes('/') ? '\\' : '/';
-  const base = [projectDir.replace(/[\\/]+$/, ''), 'exports', `run-${runId}`].join(sep);
+  const base = [projectDir.replace(/[\\/]+$/, ''), EXPORTS, `run-${runId}`].join(sep);
   return { onnx: `${base}${sep}model.onnx`, tfjs: `${base}${sep}encoder`, encodings: `${base}${sep}encodings.csv` };
 }
 

@@ -1,5 +1,6 @@
 // How a project folder is laid out: the database file and the folders the app fills. One place, so
-// the image scan can leave a project's own files alone and no export writes over them.
+// the image scan can leave a project's own files alone, no export writes over them, and the
+// renderer's Export dialog proposes the same exports folder (shared: no Node imports).
 /** The store: project.sqlite (SQLite adds -wal, -shm and -journal files beside it). */
 export const DB_FILE = 'project.sqlite';
 
