@@ -4,6 +4,7 @@
 // typed in one Unicode form finds an image stored in the other. A name that fits several images is
 // an error listing names that do resolve, never a silent pick.
 import { basename } from 'node:path';
+import { AppError } from '../../shared/errors.js';
 import type { Db } from '../store/db.js';
 import { nameRows } from '../store/images.js';
 
@@ -51,6 +52,18 @@ export class NameResolver {
     const names = [...ids].map((id) => this.unambiguousName(id)).sort();
     const shown = names.slice(0, 10).join(', ') + (names.length > 10 ? `, … (${names.length} in all)` : '');
     return { error: `ambiguous name "${name}": matches ${shown}` };
+  }
+
+  /** The ids of several names, in order; NOT_FOUND naming every name that does not resolve (`after`: added to the message). */
+  resolveAll(names: readonly string[], after = ''): number[] {
+    const errors: string[] = [];
+    const ids = names.map((n) => {
+      const r = this.resolve(n);
+      if ('error' in r) errors.push(r.error);
+      return 'id' in r ? r.id : 0;
+    });
+    if (errors.length) throw new AppError('NOT_FOUND', errors.join('; ') + after);
+    return ids;
   }
 
   /** A name that resolves to this image alone (its name when it does), to suggest in errors. */

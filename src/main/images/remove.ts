@@ -28,6 +28,10 @@ export function removeImages(db: Db, selection: ImageSelection, opts: { dryRun?:
 
 /** Which of the selected images can go (no triplet uses them), and the report that says so. */
 function plan(db: Db, selection: ImageSelection, dryRun: boolean): { report: ImageRemovalReport; removable: number[] } {
+  // No filter would mean every image no triplet uses: too much for a missing argument to decide.
+  if (selection.folder === undefined && !selection.search && !selection.ids?.length) {
+    throw new AppError('BAD_ARGUMENTS', 'Choose the images to remove: by id, folder or name filter.');
+  }
   const ids = imageIdsMatching(db, selection);
   if (!ids.length) throw new AppError('NOT_FOUND', nothingMatches(selection));
   const uses = tripletUses(db, ids);

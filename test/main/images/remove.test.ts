@@ -97,6 +97,8 @@ test('nothing matching, or every image in a triplet: nothing changes; a read-onl
     const start = dump(p.db);
     const steps = p.history().length;
     assert.throws(() => p.removeImages({ folder: 'nowhere' }), (e: Error & { code?: string }) => e.code === 'NOT_FOUND');
+    assert.throws(() => p.removeImages({}), (e: Error & { code?: string }) => e.code === 'BAD_ARGUMENTS', 'no filter is not "every unused image"');
+    assert.throws(() => p.removeImages({ search: '', ids: [] }), (e: Error & { code?: string }) => e.code === 'BAD_ARGUMENTS');
     const all = p.removeImages({ ids: [id('keep/k0.png'), id('keep/k1.png')] });
     assert.deepEqual([all.removed, all.keptCount, all.kept.map((k) => k.triplets)], [0, 2, [2, 2]]);
     assert.deepEqual(dump(p.db), start);

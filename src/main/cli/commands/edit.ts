@@ -135,15 +135,8 @@ function replaceOf(arg: string, allowLeakage: boolean, p: Project): TripletEdit 
 
 /** Image ids of three names as in triplet files (NOT_FOUND naming every name that does not resolve). */
 export function resolveTripletNames(p: Project, names: readonly [string, string, string]): [number, number, number] {
-  const resolver = new NameResolver(p.db);
-  const errors: string[] = [];
-  const ids = names.map((n) => {
-    const r = resolver.resolve(n);
-    if ('error' in r) errors.push(r.error);
-    return 'id' in r ? r.id : 0;
-  });
-  if (errors.length) throw new AppError('NOT_FOUND', errors.join('; '));
-  return [ids[0], ids[1], ids[2]];
+  const [a, pos, n] = new NameResolver(p.db).resolveAll(names);
+  return [a, pos, n];
 }
 
 /** Resolves the three names like a triplet file's lines and adds the triplet with the names as written. */

@@ -98,17 +98,7 @@ function selectionOf(p: Project, names: string[], o: { folder?: string; search?:
   if (names.length && (o.folder !== undefined || o.search !== undefined)) {
     throw new AppError('BAD_ARGUMENTS', 'Give image names, or --folder / --search, not both.');
   }
-  if (names.length) {
-    const resolver = new NameResolver(p.db);
-    const errors: string[] = [];
-    const ids = names.map((n) => {
-      const r = resolver.resolve(n);
-      if ('error' in r) errors.push(r.error);
-      return 'id' in r ? r.id : 0;
-    });
-    if (errors.length) throw new AppError('NOT_FOUND', `${errors.join('; ')} (nothing was removed)`);
-    return { ids: [...new Set(ids)] };
-  }
+  if (names.length) return { ids: [...new Set(new NameResolver(p.db).resolveAll(names, ' (nothing was removed)'))] };
   if (o.folder === undefined && !o.search) throw new AppError('BAD_ARGUMENTS', 'Name the images to remove, or pass --folder or --search.');
   return { folder: o.folder, search: o.search || undefined };
 }
