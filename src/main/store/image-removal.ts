@@ -64,7 +64,9 @@ export function restoreImages(db: Db, snapshots: ImageSnapshot[]): void {
   const insert = rowInserter(db);
   for (const s of snapshots) insert('images', s.image);
   for (const s of snapshots) {
-    for (const p of s.paths) insert('image_paths', p);
+    // A path row's id is referenced nowhere and may have gone to a newer import's path: it gets a new
+    // one (inserted in the old order, so the image's first path stays first).
+    for (const { id: _old, ...p } of s.paths) insert('image_paths', p);
     for (const v of s.versions) insert('image_versions', v);
     for (const a of s.answers) insert('suggestion_answers', a, true);
   }

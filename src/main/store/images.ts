@@ -94,8 +94,10 @@ export function insertImage(db: Db, img: NewImage): number {
   return Number(
     db
       .prepare(
-        `INSERT INTO images (name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms, thumb, orientation)
-         VALUES (@name, @basename, @folder, @abs_path, @sha256, @width, @height, @bytes, @mtime_ms, @thumb, @orientation)`,
+        // Numbered above every id in use and every id removed (0014): an id always means one picture.
+        `INSERT INTO images (id, name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms, thumb, orientation)
+         VALUES (MAX(COALESCE((SELECT MAX(id) FROM images), 0), (SELECT last_id FROM image_changes)) + 1,
+                 @name, @basename, @folder, @abs_path, @sha256, @width, @height, @bytes, @mtime_ms, @thumb, @orientation)`,
       )
       .run(row).lastInsertRowid,
   );

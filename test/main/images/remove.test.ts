@@ -32,7 +32,8 @@ function dump(db: Db): Record<string, unknown[]> {
   const all = (sql: string) => db.prepare(sql).all();
   return {
     images: all('SELECT * FROM images ORDER BY id'),
-    paths: all('SELECT * FROM image_paths ORDER BY id'),
+    // Path rows without their ids: undo gives them new ones (an id may have gone to a newer path).
+    paths: all('SELECT image_id, abs_path, root, rel, bytes, mtime_ms, sha256, added_at FROM image_paths ORDER BY image_id, id'),
     versions: all('SELECT * FROM image_versions ORDER BY image_id, version'),
     answers: all('SELECT * FROM suggestion_answers ORDER BY anchor_id, pair_lo, pair_hi'),
     triplets: all('SELECT * FROM triplets ORDER BY id'),
@@ -136,6 +137,27 @@ test('imported again after the removal: undo skips what is back; other content u
   } finally {
     p.close();
     await photo(join(photos, 'junk', 'j1.png'), 140); // as before, for the other tests
+  }
+});
+
+test('a removed id is never given to a new image, so undo brings back the same picture under it', async () => {
+  const { p, id } = await project('ids');
+  try {
+    await photo(join(root, 'extra', 'x.png'), 33);
+    await p.importImages(join(root, 'extra'));
+    const newest = Math.max(...p.listImages({ limit: 100 }).items.map((i) => i.id));
+    const name = p.listImages({ ids: [newest] }).items[0].name;
+    assert.equal(name, 'x.png', 'the newest image, in no triplet');
+    assert.equal(p.removeImages({ ids: [newest] }).removed, 1);
+    await photo(join(root, 'more', 'new.png'), 77);
+    assert.equal((await p.importImages(join(root, 'more'))).added, 1);
+    const fresh = p.listImages({ search: 'new.png' }).items[0];
+    assert.ok(fresh.id > newest, `the new image got id ${fresh.id}, the removed one had ${newest}`);
+    assert.equal(p.undo()?.action, 'remove-images');
+    assert.equal(p.listImages({ ids: [newest] }).items[0].name, name);
+    assert.ok(id('keep/k0.png'));
+  } finally {
+    p.close();
   }
 });
 
