@@ -4,8 +4,8 @@
 // read turns into a write; reads that need one consistent view use readTransaction.
 import Database from 'better-sqlite3';
 import { asStoreError, checkBeforeOpen, checkOpened } from './check.js';
-import { migrate } from './migrate.js';
-import { openReadOnly } from './readonly.js';
+import { LATEST_VERSION, migrate } from './migrate.js';
+import { openReadOnly, openUpgradedCopy } from './readonly.js';
 
 export type Db = Database.Database;
 export { migrate } from './migrate.js';
@@ -29,6 +29,11 @@ export function openDb(file: string, options: OpenOptions = {}): Db {
   try {
     if (options.readonly) {
       db = openReadOnly(file, nativeBinding());
+      if ((db.pragma('user_version', { simple: true }) as number) < LATEST_VERSION) {
+        // Written by an older version and not ours to migrate: read an upgraded private copy.
+        db.close();
+        db = openUpgradedCopy(file, (copy) => void migrate(copy), nativeBinding());
+      }
       configure(db, true);
       if (!options.skipCheck) checkOpened(db, file);
       return db;

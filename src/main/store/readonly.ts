@@ -1,6 +1,8 @@
 // Read-only access to a store: detecting that a project cannot be written, and opening it for viewing.
 // SQLite cannot open a WAL-mode file read-only when the folder does not let it create the shared-memory
 // file; then the store (with its WAL, so committed data is not missed) is read from a private copy.
+// A store from an older version cannot be migrated in place when it is read-only; its schema is
+// brought up to date on a private copy instead, so every read finds the tables it expects.
 import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -51,12 +53,27 @@ export function openReadOnly(file: string, nativeBinding = process.env.TRIPLET_S
   }
 }
 
-function openCopy(file: string, nativeBinding?: string): Database.Database {
+/**
+ * A read-only store at an older schema: a private copy, upgraded by `upgrade` (the migrations), that
+ * the caller only reads (the project is open read-only). The original file is never written.
+ */
+export function openUpgradedCopy(file: string, upgrade: (db: Database.Database) => void, nativeBinding?: string): Database.Database {
+  const db = openCopy(file, nativeBinding, false);
+  try {
+    upgrade(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function openCopy(file: string, nativeBinding?: string, readonly = true): Database.Database {
   const dir = mkdtempSync(join(tmpdir(), 'triplet-studio-ro-'));
   const copy = join(dir, basename(file));
   copyFileSync(file, copy);
   if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
-  const db = new Database(copy, { readonly: true, fileMustExist: true, nativeBinding });
+  const db = new Database(copy, { readonly, fileMustExist: true, nativeBinding });
   const close = db.close.bind(db);
   db.close = () => {
     close();

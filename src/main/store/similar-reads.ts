@@ -14,13 +14,15 @@ export const FEATURE_COUNT = 'SELECT COUNT(*) FROM feature_cache WHERE backbone 
  */
 export function vectorSignature(db: Db, key: CacheKey): string {
   const img = db
-    .prepare('SELECT (SELECT COUNT(*) FROM images) AS n, (SELECT MAX(id) FROM images) AS m, (SELECT COUNT(*) FROM image_versions) AS v')
-    .get() as { n: number; m: number | null; v: number };
+    .prepare(
+      'SELECT (SELECT COUNT(*) FROM images) AS n, (SELECT MAX(id) FROM images) AS m, (SELECT COUNT(*) FROM image_versions) AS v, (SELECT removed FROM image_changes) AS r',
+    )
+    .get() as { n: number; m: number | null; v: number; r: number };
   const feats = db
     .prepare(FEATURE_COUNT)
     .pluck()
     .get(key.backbone, key.weights, key.preprocessing) as number;
-  return `${img.n}:${img.m}:${img.v}:${removedCount(db)}:${feats}`;
+  return `${img.n}:${img.m}:${img.v}:${img.r}:${feats}`;
 }
 
 /** The cached vector of a content under `key` (undefined when none). */
@@ -31,8 +33,3 @@ export function featureBlobBySha(db: Db, key: CacheKey, sha256: string): Buffer 
     .get(sha256, key.backbone, key.weights, key.preprocessing) as Buffer | undefined;
 }
 
-/** Images removed so far (0014); 0 in a store opened read-only at an older schema, which never removed any. */
-function removedCount(db: Db): number {
-  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'image_changes'").get();
-  return has ? (db.prepare('SELECT removed FROM image_changes').pluck().get() as number) : 0;
-}

@@ -1,6 +1,6 @@
 // Migration 0014 (removed images): an older store gets the counter and the largest removed id, the
 // trigger keeps both, new images are numbered above every removed id, and a store opened read-only at
-// the older schema (never migrated: read-only) still answers the similarity search's signature.
+// the older schema is read from an upgraded private copy (the file itself stays as it was).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,14 +46,18 @@ test('0014 on an older store: removals counted, the largest removed id never giv
   }
 });
 
-test('a store read-only at the older schema: the search signature works without the new table', () => {
+test('a store read-only at the older schema: read through an upgraded private copy, the file untouched', () => {
   const file = join(root, 'ro.sqlite');
   oldStore(file);
   const db = openDb(file, { readonly: true });
   try {
-    assert.equal(db.pragma('user_version', { simple: true }), 13, 'read-only: not migrated');
+    assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.at(-1)!.version, 'the copy has every table');
     assert.match(vectorSignature(db, KEY), /^5:5:0:0:0$/);
+    assert.notEqual(db.name, file);
   } finally {
     db.close();
   }
+  const raw = new Database(file, { readonly: true });
+  assert.equal(raw.pragma('user_version', { simple: true }), 13, 'the original was not migrated');
+  raw.close();
 });
