@@ -1,7 +1,7 @@
 // The embedding map in the browser: on a fresh project (real engine) the map explains that features
 // are missing, computes them on request, and a Shift+drag lasso selects points that "Show in
-// Library" then filters the grid to. With 100,000 synthetic points (support/fake-service.ts) pan and
-// zoom are measured: the draw time of every frame (performance entries 'map:draw') and the interval
+// Library" then filters the grid to, or "Remove…" takes out of the project (undoably). With
+// 100,000 synthetic points (support/fake-service.ts) pan and zoom are measured: the draw time of every frame (performance entries 'map:draw') and the interval
 // between animation frames, p50 and p95, printed for the report.
 import { test as base, expect, type Page } from '@playwright/test';
 import type { ChildProcess } from 'node:child_process';
@@ -59,6 +59,16 @@ test('fresh project: open the map, compute features, lasso a group, show it in t
     await expect(page.getByTestId('library-item')).toHaveCount(n);
     await page.getByTestId('map-selection-clear').click();
     await expect(page.getByTestId('library-count')).toHaveText('30 images');
+
+    // A lasso selection can leave the project (none is in a triplet here); Ctrl+Z on the map brings it back.
+    await page.getByTestId('nav-map').click();
+    const r = await lasso(page);
+    await page.getByTestId('map-remove').click();
+    await expect(page.getByTestId('remove-dialog').getByRole('heading')).toHaveText(`Remove ${r} image${r === 1 ? '' : 's'} from the project?`);
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('map-summary')).toContainText(`${30 - r} images`);
+    await page.keyboard.press('Control+z');
+    await expect(page.getByTestId('map-summary')).toContainText('30 images · PCA');
 
     // UMAP runs as a job, then the same lasso works; the selection can seed the triplet maker.
     await page.getByTestId('nav-map').click();

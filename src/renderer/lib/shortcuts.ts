@@ -115,8 +115,8 @@ export function modalOpen(): boolean {
   return anyModalOpen();
 }
 
-/** Views whose edits the history shortcuts undo: there the change is in front of the user (Library: a removal of images). */
-export const HISTORY_VIEWS: readonly string[] = ['library', 'triplets', 'review', 'suggest', 'audit'];
+/** Views whose edits the history shortcuts undo: there the change is in front of the user (Library, Map: a removal of images). */
+export const HISTORY_VIEWS: readonly string[] = ['library', 'triplets', 'review', 'map', 'suggest', 'audit'];
 
 /** Ctrl+Z → undo; Ctrl+Shift+Z and Ctrl+Y → redo (Cmd on macOS); anything else → null. */
 export function historyKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>): 'undo' | 'redo' | null {

@@ -23,7 +23,7 @@ test('historyKey: Ctrl/Cmd+Z undoes, Ctrl+Shift+Z and Ctrl+Y redo, nothing else'
   assert.equal(historyKey(key('x', { ctrl: true })), null);
 });
 
-test('historyGate: text fields keep their own undo, an open dialog blocks, only the views that edit (Library, Triplets, Review, Suggest, Audit) act', () => {
+test('historyGate: text fields keep their own undo, an open dialog blocks, only the views that edit (Library, Triplets, Review, Map, Suggest, Audit) act', () => {
   const body = el('BODY');
   assert.equal(historyGate({ target: body, modalOpen: false, view: 'triplets' }), 'history');
   assert.equal(historyGate({ target: body, modalOpen: false, view: 'review' }), 'history');
@@ -32,6 +32,7 @@ test('historyGate: text fields keep their own undo, an open dialog blocks, only 
   assert.equal(historyGate({ target: body, modalOpen: true, view: 'triplets' }), 'dialog', 'never behind an open dialog');
   assert.equal(historyGate({ target: el('BUTTON'), modalOpen: true, view: 'review' }), 'dialog');
   assert.equal(historyGate({ target: body, modalOpen: false, view: 'library' }), 'history', 'the Library removes images, undoably');
+  assert.equal(historyGate({ target: body, modalOpen: false, view: 'map' }), 'history', 'so does the Map');
   assert.equal(historyGate({ target: body, modalOpen: false, view: 'projects' }), 'view');
   for (const t of [el('INPUT'), el('TEXTAREA'), el('SELECT'), el('DIV', { isContentEditable: true })]) {
     assert.equal(historyGate({ target: t, modalOpen: false, view: 'triplets' }), 'text');

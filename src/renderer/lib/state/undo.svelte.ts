@@ -27,7 +27,7 @@ class Undo {
 
   /** Ctrl+Z in a view that shows no triplet edits: say where it works instead of acting unseen. */
   elsewhere(): void {
-    if (project.info) toasts.push('info', 'Undo works in Library, Triplets and Review, and in Suggest and Audit', 'Open one of them to undo or redo edits.');
+    if (project.info) toasts.push('info', 'Undo works in Library, Triplets and Review, and in Map, Suggest and Audit', 'Open one of them to undo or redo edits.');
   }
 
   /** Presses not yet sent: each Ctrl+Z is one step, even when pressed while the last one is on its way. */

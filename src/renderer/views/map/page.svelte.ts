@@ -4,6 +4,8 @@
 import { base64ToFloat32, base64ToInt32 } from '../../../shared/b64.js';
 import type { MapMethod, MapProjection, RunSummary } from '../../../shared/types.js';
 import { ApiError, call, toApiError } from '../../lib/api.js';
+import { plural } from '../../lib/format.js';
+import { ImageRemoval } from '../../lib/state/image-removal.svelte.js';
 import { jobs } from '../../lib/state/jobs.svelte.js';
 import { library } from '../../lib/state/library.svelte.js';
 import { nav } from '../../lib/state/nav.svelte.js';
@@ -109,6 +111,12 @@ export class MapPage {
   showInLibrary(): void {
     library.showOnly(this.selectedIds());
     nav.go('library');
+  }
+
+  /** "Remove…": the selection out of the project (asks first; the map reloads without them). */
+  removal = $state.raw<ImageRemoval | null>(null);
+  removeSelected(): void {
+    this.removal = new ImageRemoval({ ids: this.selectedIds() }, `the ${plural(this.selectedCount, 'image')} selected`);
   }
 
   /** "Make triplets from these": the Triplets maker with the selection as its candidates. */
