@@ -1,8 +1,9 @@
 // The embedding map in the browser: on a fresh project (real engine) the map explains that features
 // are missing, computes them on request, and a Shift+drag lasso selects points that "Show in
 // Library" then filters the grid to, or "Remove…" takes out of the project (undoably). With
-// 100,000 synthetic points (support/fake-service.ts) pan and zoom are measured: the draw time of every frame (performance entries 'map:draw') and the interval
-// between animation frames, p50 and p95, printed for the report.
+// 100,000 synthetic points (support/fake-service.ts) pan and zoom are measured: the draw time of
+// every frame (performance entries 'map:draw') and the interval between animation frames, p50 and
+// p95, printed for the report.
 import { test as base, expect, type Page } from '@playwright/test';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
