@@ -1,6 +1,7 @@
 // Removing images in the Library (real engine): a folder filter's Remove… asks first and names the
 // images triplets keep; Enter removes the others; Ctrl+Z brings them back; Delete on a selected image
-// asks for that one; an image a triplet uses cannot be removed from its detail panel.
+// asks for that one, or for the images marked with Ctrl/Shift+click; an image a triplet uses cannot
+// be removed from its detail panel.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { createProject, expect, snap, test, typePath } from './fixtures.js';
 
 const skip = skipWithoutShared();
 
-test('Remove… asks first, keeps images triplets use, Ctrl+Z brings the rest back; Delete removes the selected image', async ({ app: page, projectDir, studio }) => {
+test('Remove… asks first, keeps images triplets use, Ctrl+Z brings the rest back; Delete removes the selected or marked images', async ({ app: page, projectDir, studio }) => {
   test.skip(!!skip, skip || '');
   test.setTimeout(120_000);
   const root = mkdtempSync(join(tmpdir(), 'ts-e2e-remove-'));
@@ -75,6 +76,29 @@ test('Remove… asks first, keeps images triplets use, Ctrl+Z brings the rest ba
     await expect(page.getByTestId('library-count')).toHaveText('29 images');
     await expect(page.getByTestId('image-detail')).toBeHidden();
     await expect(page.locator(`[data-testid="library-item"][data-name="${free}"]`)).toHaveCount(0);
+
+    // Marks, as in a file manager: click, Ctrl+click one more, Shift+click a range; Esc forgets them;
+    // Delete asks about the marked images (those in triplets stay).
+    const items = page.getByTestId('library-item');
+    await items.nth(0).click();
+    await items.nth(2).click({ modifiers: ['Control'] });
+    await expect(page.getByTestId('library-marked')).toHaveText(/2 images marked/);
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('library-marked')).toHaveCount(0);
+    await expect(page.getByTestId('image-detail')).toBeVisible();
+    await page.keyboard.press('Escape'); // then the details close: the next Ctrl+click starts afresh
+    await expect(page.getByTestId('image-detail')).toBeHidden();
+    await items.nth(3).click({ modifiers: ['Control'] });
+    await items.nth(7).click({ modifiers: ['Shift'] });
+    await expect(page.getByTestId('library-marked')).toHaveText(/5 images marked/);
+    const marked = await items.evaluateAll((els) => els.slice(3, 8).map((e) => e.getAttribute('data-name')!));
+    const markedFree = marked.filter((n) => !used.has(n.split('/').pop()!)).length;
+    expect(markedFree, 'the seeded subset leaves some of these five in no triplet').toBeGreaterThan(0);
+    await page.keyboard.press('Delete');
+    await expect(dialog.getByRole('heading')).toHaveText(`Remove ${markedFree} image${markedFree === 1 ? '' : 's'} from the project?`);
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('library-count')).toHaveText(`${29 - markedFree} images`);
+    await expect(page.getByTestId('library-marked')).toHaveCount(0);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -11,7 +11,7 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
     items: [
       { keys: ['?'], what: 'Show or hide this help' },
       { keys: ['1…8'], what: 'Go to Projects, Library, Triplets, Train, Review, Map, Suggest, Audit (also with Ctrl)' },
-      { keys: ['Ctrl', 'Z'], what: 'Undo the last triplet edit (Triplets, Review, Suggest and Audit; not while a dialog is open)' },
+      { keys: ['Ctrl', 'Z'], what: 'Undo the last edit (Library, Triplets, Review, Map, Suggest and Audit; not while a dialog is open)' },
       { keys: ['Ctrl', 'Shift', 'Z'], what: 'Redo (also Ctrl+Y)' },
       { keys: ['Esc'], what: 'Close a dialog or panel' },
     ],
@@ -39,7 +39,8 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
       { keys: ['/'], what: 'Search images by name' },
       { keys: ['←', '→', '↑', '↓'], what: 'Select the next image in the grid' },
       { keys: ['Enter'], what: 'View the selected image full size (←/→ step, Esc closes)' },
-      { keys: ['Delete'], what: 'Remove the selected image from the project (asks first; Ctrl+Z brings it back)' },
+      { keys: ['Ctrl+click'], what: 'Mark or unmark an image (Shift+click: a range)' },
+      { keys: ['Delete'], what: 'Remove the marked images, else the selected one, from the project (asks first; Ctrl+Z brings them back)' },
     ],
   },
   {

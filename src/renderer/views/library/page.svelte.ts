@@ -19,6 +19,10 @@ export class LibraryPage {
   reportOpen = $state(false);
   /** The open "Remove images" dialog's state, or null. */
   removal = $state.raw<ImageRemoval | null>(null);
+  /** Images picked with Ctrl+click / Shift+click (beside the one whose details show). */
+  marked = $state.raw<ReadonlySet<number>>(new Set());
+  /** Where the last click was, for Shift+click ranges. */
+  private anchor = -1;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   /** Typing in the search box: one reload once the user pauses. */
@@ -66,16 +70,57 @@ export class LibraryPage {
     this.viewerOpen = false;
   }
 
-  /** Delete, or the detail panel's Remove…: asks to remove the selected image. */
+  /**
+   * A click in the grid, as in a file manager: plain selects (and forgets the marks), Ctrl/Cmd
+   * toggles the image in the marks (the one selected before joins them), Shift marks the range from
+   * the last click (the pages between are loaded first).
+   */
+  async click(img: ImageRecord, index: number, e: Pick<MouseEvent, 'ctrlKey' | 'metaKey' | 'shiftKey'>): Promise<void> {
+    if (e.shiftKey && this.anchor >= 0) {
+      const [from, to] = [Math.min(this.anchor, index), Math.max(this.anchor, index)];
+      for (let p = Math.floor(from / PAGE); p <= Math.floor(to / PAGE); p++) await library.loadPage(p);
+      const next = new Set(this.marked);
+      for (let i = from; i <= to; i++) {
+        const at = library.at(i);
+        if (at) next.add(at.id);
+      }
+      this.marked = next;
+      return;
+    }
+    this.anchor = index;
+    if (e.ctrlKey || e.metaKey) {
+      const next = new Set(this.marked);
+      if (!next.size && this.selected && this.selected.image.id !== img.id) next.add(this.selected.image.id);
+      if (next.has(img.id)) next.delete(img.id);
+      else next.add(img.id);
+      this.marked = next;
+      return;
+    }
+    this.marked = new Set();
+    await this.select(img, index);
+  }
+
+  clearMarks(): void {
+    this.marked = new Set();
+    this.anchor = -1;
+  }
+
+  /** Delete, or the detail panel's Remove…: asks to remove the marked images, else the selected one. */
   removeSelected(): void {
-    if (this.selected) this.removal = new ImageRemoval({ ids: [this.selected.image.id] }, this.selected.image.name);
+    if (this.marked.size) {
+      this.removal = new ImageRemoval({ ids: [...this.marked] }, `the ${plural(this.marked.size, 'image')} marked`);
+    } else if (this.selected) {
+      this.removal = new ImageRemoval({ ids: [this.selected.image.id] }, this.selected.image.name);
+    }
   }
 
   /** The dialog closed; after a removal the detail panel of a removed image closes too. */
   removalClosed(removed: boolean): void {
     const ids = this.removal?.selection.ids;
     this.removal = null;
-    if (removed && this.selected && (!ids || ids.includes(this.selected.image.id))) this.close();
+    if (!removed) return;
+    if (this.selected && (!ids || ids.includes(this.selected.image.id))) this.close();
+    this.clearMarks();
   }
 
   /** The header's Remove…: every image the filters (name, folder, map selection) show. */
