@@ -1,5 +1,5 @@
-// Removing images (Library, the Audit's duplicates): what would go is asked of the main side first (a dry run: which
-// images triplets keep), the dialog shows it, and only Remove writes. One undoable step: the toast
+// Removing images (Library, Map, the Audit's duplicates): what would go is asked of the main side
+// first (a dry run: which images triplets keep), the dialog shows it, and only Remove writes. One undoable step: the toast
 // says Ctrl+Z brings them back. Views reload on the service's `images` change event.
 import type { ImageRemovalReport, ImageSelection } from '../../../shared/types.js';
 import { call } from '../api.js';

@@ -105,13 +105,15 @@ export class LibraryPage {
     this.anchor = -1;
   }
 
-  /** Delete, or the detail panel's Remove…: asks to remove the marked images, else the selected one. */
+  /** Delete, and the marks' Remove…: asks to remove the marked images, else the selected one. */
   removeSelected(): void {
-    if (this.marked.size) {
-      this.removal = new ImageRemoval({ ids: [...this.marked] }, `the ${plural(this.marked.size, 'image')} marked`);
-    } else if (this.selected) {
-      this.removal = new ImageRemoval({ ids: [this.selected.image.id] }, this.selected.image.name);
-    }
+    if (this.marked.size) this.removal = new ImageRemoval({ ids: [...this.marked] }, `the ${plural(this.marked.size, 'image')} marked`);
+    else this.removeDetail();
+  }
+
+  /** The detail panel's Remove from project…: the image it shows, whatever is marked. */
+  removeDetail(): void {
+    if (this.selected) this.removal = new ImageRemoval({ ids: [this.selected.image.id] }, this.selected.image.name);
   }
 
   /** The dialog closed; after a removal the detail panel of a removed image closes too. */
