@@ -1,10 +1,12 @@
-// Removing images in the Library (real engine): a folder filter's Remove… asks first and names the
+// Removing images in the Library (real engine): "(top level)" in the folder menu shows only the
+// top-level images and Remove… takes only those; a folder filter's Remove… asks first and names the
 // images triplets keep; Enter removes the others; Ctrl+Z brings them back; Delete on a selected image
 // asks for that one, or for the images marked with Ctrl/Shift+click; an image a triplet uses cannot
 // be removed from its detail panel.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { cliRunner } from '../helpers/cli.js';
 import { makeFlowersSubset } from '../helpers/flowers-subset.js';
 import { skipWithoutShared } from '../helpers/shared.js';
@@ -27,6 +29,21 @@ test('Remove… asks first, keeps images triplets use, Ctrl+Z brings the rest ba
     expect(imported.code, imported.stderr).toBe(0);
     await expect(page.getByTestId('nav-triplets')).toContainText('4'); // the open tab saw the other process's import
     const used = new Set(readFileSync(subset.train, 'utf8').split(/\s+/).filter(Boolean));
+
+    // A photo at the top level of an imported folder: the folder menu's "(top level)" shows it alone
+    // (it used to mean every folder), and Remove… there takes only it.
+    const loose = join(root, 'loose');
+    mkdirSync(loose);
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 40, b: 90 } } }).jpeg().toFile(join(loose, 'loose.jpg'));
+    await page.getByTestId('import-images').click();
+    await typePath(page, loose);
+    await expect(page.getByTestId('library-count')).toHaveText('31 images', { timeout: 60_000 });
+    await page.getByTestId('library-folder').selectOption({ label: '(top level)' });
+    await expect(page.getByTestId('library-count')).toHaveText('1 of 31');
+    await page.getByTestId('remove-shown').click();
+    await expect(page.getByTestId('remove-names')).toHaveText('loose.jpg');
+    await page.getByTestId('remove-confirm').click();
+    await expect(page.getByTestId('library-count')).toHaveText('0 of 30');
 
     // The daisy folder: those in triplets stay, the rest go.
     await page.getByTestId('library-folder').selectOption('daisy');

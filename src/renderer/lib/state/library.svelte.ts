@@ -8,6 +8,12 @@ import { Refresher } from './refresh.js';
 
 export const PAGE = 200;
 
+/**
+ * The folder menu's value for images at the top level (folder ''): '' already means every folder,
+ * and no folder is named '/' (names are relative paths).
+ */
+export const TOP_LEVEL = '/';
+
 class Library {
   search = $state('');
   folder = $state('');
@@ -31,6 +37,11 @@ class Library {
     return this.refresher.watch();
   }
 
+  /** The folder filter as the main side takes it: undefined for every folder, '' for the top level. */
+  get folderQuery(): string | undefined {
+    return this.folder === TOP_LEVEL ? '' : this.folder || undefined;
+  }
+
   /** Starts over for the current filter: fetches the first page (and the total). */
   async reload(): Promise<void> {
     this.gen++;
@@ -47,7 +58,7 @@ class Library {
     try {
       const page = await call('listImages', {
         search: this.search || undefined,
-        folder: this.folder || undefined,
+        folder: this.folderQuery,
         ids: this.ids ?? undefined,
         offset: index * PAGE,
         limit: PAGE,

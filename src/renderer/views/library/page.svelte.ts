@@ -127,8 +127,8 @@ export class LibraryPage {
 
   /** The header's Remove…: every image the filters (name, folder, map selection) show. */
   removeShown(): void {
-    const { search, folder, ids } = library;
-    this.removal = new ImageRemoval({ search: search || undefined, folder: folder || undefined, ids: ids ?? undefined }, `the ${plural(library.total, 'image')} shown`);
+    const { search, folderQuery: folder, ids } = library;
+    this.removal = new ImageRemoval({ search: search || undefined, folder, ids: ids ?? undefined }, `the ${plural(library.total, 'image')} shown`);
   }
 
   /** "Used in N triplets": the Triplets view, showing only the triplets using this image. */
