@@ -2,30 +2,27 @@
 // first (a dry run: which images triplets keep), the dialog shows it, and only Remove writes. One undoable step: the toast
 // says Ctrl+Z brings them back. Views reload on the service's `images` change event.
 import type { ImageRemovalReport, ImageSelection } from '../../../shared/types.js';
-import { call } from '../api.js';
+import { call, toApiError } from '../api.js';
 import { plural } from '../format.js';
 import { toasts } from './toasts.svelte.js';
 
 export class ImageRemoval {
-  /** What the dialog is about: "c/t1.jpg", or "the 57 images shown". */
-  readonly what: string;
   preview = $state.raw<ImageRemovalReport | null>(null);
   busy = $state(false);
   error = $state<string | null>(null);
 
+  /** `what`: what the dialog is about, "c/t1.jpg" or "the 57 images shown". */
   constructor(
     readonly selection: ImageSelection,
-    what: string,
-  ) {
-    this.what = what;
-  }
+    readonly what: string,
+  ) {}
 
   /** The dry run: what Remove would do. */
   async load(): Promise<void> {
     try {
       this.preview = await call('removeImages', { selection: this.selection, dryRun: true });
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = toApiError(err).message;
     }
   }
 
@@ -39,7 +36,7 @@ export class ImageRemoval {
       toasts.push('success', `Removed ${plural(r.removed, 'image')}`, `The files on disk are untouched.${kept} Ctrl+Z brings them back.`, 8000);
       return true;
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = toApiError(err).message;
       return false;
     } finally {
       this.busy = false;
