@@ -59,17 +59,28 @@ export function deleteImages(db: Db, ids: number[]): number {
 /**
  * Puts snapshots back: every image first, then the rows that point at them (an answer may name two
  * removed images). Columns come from the table itself, so snapshots from an older schema still fit.
+ * `back` maps the old id of an image that is in the project again (re-imported under its name, same
+ * content, new id) to its id now: its rows are not restored, but the answers about it are, under
+ * its id now, so a rejected suggestion stays rejected. An answer given since (same suggestion) wins.
  */
-export function restoreImages(db: Db, snapshots: ImageSnapshot[]): void {
+export function restoreImages(db: Db, snapshots: ImageSnapshot[], back: ReadonlyMap<number, number> = new Map()): void {
   const insert = rowInserter(db);
-  for (const s of snapshots) insert('images', s.image);
-  for (const s of snapshots) {
+  const restored = snapshots.filter((s) => !back.has(Number(s.image.id)));
+  for (const s of restored) insert('images', s.image);
+  for (const s of restored) {
     // A path row's id is referenced nowhere and may have gone to a newer import's path: it gets a new
     // one (inserted in the old order, so the image's first path stays first).
     for (const { id: _old, ...p } of s.paths) insert('image_paths', p);
     for (const v of s.versions) insert('image_versions', v);
-    for (const a of s.answers) insert('suggestion_answers', a, true);
   }
+  for (const s of snapshots) for (const a of s.answers) insert('suggestion_answers', answerUnder(a, back), true);
+}
+
+/** An answer row with the ids of images that are back under a new id replaced (pair kept ordered). */
+function answerUnder(a: Row, back: ReadonlyMap<number, number>): Row {
+  const now = (id: Row[string]) => back.get(Number(id)) ?? Number(id);
+  const [x, y] = [now(a.pair_lo), now(a.pair_hi)];
+  return { ...a, anchor_id: now(a.anchor_id), pair_lo: Math.min(x, y), pair_hi: Math.max(x, y) };
 }
 
 /** Inserts a row into one of the image tables, using only the columns the table has. */

@@ -143,20 +143,22 @@ function sameState(current: TripletSnapshot | null, expected: Partial<TripletSna
 
 /**
  * Undo brings removed images back; redo removes them again. An image whose name was taken meanwhile
- * by a re-import of the same content is back already and is skipped; other content under its name,
- * or a triplet now using an image redo would remove, stops the step with CONFLICT (nothing changed).
+ * by a re-import of the same content is back already and is skipped (the answers about it move to
+ * its id now); other content under its name, or a triplet now using an image redo would remove,
+ * stops the step with CONFLICT (nothing changed).
  */
 function applyImageRemoval(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo'): void {
   const snapshots = rows.map((r) => JSON.parse(r.before ?? 'null') as ImageSnapshot).filter(Boolean);
   if (direction === 'undo') {
-    const missing = snapshots.filter((s) => {
+    const back = new Map<number, number>();
+    for (const s of snapshots) {
       const now = imageByName(db, String(s.image.name));
       if (now && now.sha256 !== s.image.sha256) {
         throw new AppError('CONFLICT', `"${s.image.name}" names another image now (imported after the removal); undo would give two images one name.`);
       }
-      return !now;
-    });
-    restoreImages(db, missing);
+      if (now) back.set(Number(s.image.id), now.id);
+    }
+    restoreImages(db, snapshots, back);
   } else {
     const ids = snapshots.map((s) => Number(s.image.id));
     const used = tripletUses(db, ids);

@@ -27,6 +27,8 @@ before(async () => {
   await photo(join(photos, 'later', 'j0-copy.png'), 120); // same bytes as junk/j0.png: a second path of that image
 });
 
+type Answer = { anchor_id: number; pair_lo: number; pair_hi: number; answer: string };
+
 /** Every row of the tables a removal touches, for before/after comparisons. */
 function dump(db: Db): Record<string, unknown[]> {
   const all = (sql: string) => db.prepare(sql).all();
@@ -126,6 +128,12 @@ test('imported again after the removal: undo skips what is back; other content u
     const undone = p.undo();
     assert.equal(undone?.action, 'remove-images', 'undo went past the (not undoable) import note to the removal');
     assert.deepEqual(dump(p.db).images, back.images, 'no second copy of an image that is back');
+    const now = new Map(p.listImages({ folder: 'junk' }).items.map((i) => [i.name, i.id]));
+    assert.deepEqual(
+      dump(p.db).answers.map((a) => [(a as Answer).anchor_id, (a as Answer).pair_lo, (a as Answer).pair_hi, (a as Answer).answer]),
+      [[now.get('junk/j0.png'), now.get('junk/j1.png'), now.get('junk/j2.png'), 'rejected']],
+      'the rejection about the removed images is kept, under their ids now',
+    );
 
     // Other content under a removed name.
     p.redo();
@@ -137,6 +145,31 @@ test('imported again after the removal: undo skips what is back; other content u
   } finally {
     p.close();
     await photo(join(photos, 'junk', 'j1.png'), 140); // as before, for the other tests
+  }
+});
+
+test('undo after only some removed images came back: those are skipped, the rest restored, the answer joins both', async () => {
+  const { p, id } = await project('partly-back');
+  try {
+    p.removeImages({ folder: 'junk' });
+    const alone = join(root, 'j1-alone');
+    await photo(join(alone, 'junk', 'j1.png'), 140); // junk/j1.png's bytes, under its name
+    assert.equal((await p.importImages(alone)).added, 1);
+    const j1 = p.listImages({ search: 'junk/j1.png' }).items[0].id;
+    assert.notEqual(j1, id('junk/j1.png'), 'the re-import has a new id');
+    assert.equal(p.undo()?.action, 'remove-images');
+    assert.deepEqual(
+      p.listImages({ folder: 'junk' }).items.map((i) => [i.name, i.id]),
+      [['junk/j0.png', id('junk/j0.png')], ['junk/j1.png', j1], ['junk/j2.png', id('junk/j2.png')], ['junk/j3.png', id('junk/j3.png')]],
+    );
+    const [a] = dump(p.db).answers as Answer[];
+    assert.deepEqual([a.anchor_id, [a.pair_lo, a.pair_hi].sort((x, y) => x - y)], [id('junk/j0.png'), [j1, id('junk/j2.png')].sort((x, y) => x - y)]);
+    assert.equal(a.pair_lo < a.pair_hi, true);
+    // The rejection still holds: answering the same suggestion again replaces it, never adds one.
+    p.answerSuggestion({ anchorId: id('junk/j0.png'), positiveId: j1, negativeId: id('junk/j2.png'), answer: 'reject' });
+    assert.equal(dump(p.db).answers.length, 1);
+  } finally {
+    p.close();
   }
 });
 
