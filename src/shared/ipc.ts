@@ -239,7 +239,12 @@ export interface Events extends Record<EventName, unknown> {
   'job:progress': JobProgress;
   'job:done': { jobId: string; kind: JobProgress['kind']; result: unknown };
   'job:failed': { jobId: string; kind: JobProgress['kind']; error: IpcError; cancelled: boolean };
-  'project:changed': { what: 'images' | 'triplets' | 'runs' | 'project' | 'backbones' };
+  /**
+   * What changed: 'triplets' (labels, and so the edit history), 'history' (the edit history alone: a
+   * removal of images, done, undone or redone, is a step but changes no triplet), 'images', 'runs',
+   * 'backbones', or 'project' (another project is open: everything).
+   */
+  'project:changed': { what: 'images' | 'triplets' | 'history' | 'runs' | 'project' | 'backbones' };
   'menu:command': { command: MenuCommand };
   /** The service process died: requests in flight failed with SERVICE_CRASHED; `restarted` says whether a new one runs. */
   'service:crashed': { reason: string; restarted: boolean; reopened: string | null };

@@ -67,6 +67,21 @@ test('Remove… asks first, keeps images triplets use, Ctrl+Z brings the rest ba
     await expect(page.getByTestId('toast-success').last()).toContainText(`removal of ${gone} image`);
     await expect(page.getByTestId('library-count')).toHaveText('6 of 30');
 
+    // Review's history panel lists the removal with its image count and follows a redo and an undo
+    // made there (they change no triplet: the panel hears the 'history' change).
+    await page.getByTestId('nav-review').click();
+    if ((await page.getByTestId('history-panel').count()) === 0) await page.getByTestId('toggle-history').click();
+    const step = page.getByTestId('history-entry').first();
+    await expect(step).toContainText('remove-images');
+    await expect(step).toContainText(`${gone} image${gone === 1 ? '' : 's'}`);
+    await expect(step).toHaveAttribute('data-undone', 'true');
+    await page.keyboard.press('Control+Shift+z');
+    await expect(step).toHaveAttribute('data-undone', 'false');
+    await page.keyboard.press('Control+z');
+    await expect(step).toHaveAttribute('data-undone', 'true');
+    await page.getByTestId('nav-library').click();
+    await expect(page.getByTestId('library-count')).toHaveText('6 of 30');
+
     // One image by Delete; an image a triplet uses cannot be removed.
     await page.getByTestId('library-folder').selectOption('');
     await expect(page.getByTestId('library-count')).toHaveText('30 images');

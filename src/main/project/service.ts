@@ -170,13 +170,10 @@ export class StudioService implements StudioServiceApi {
     else this.changed('triplets');
   }
 
-  /**
-   * A removal of images, done, undone or redone: the Library reloads, and so does what shows the
-   * edit history (Review's panel follows 'triplets' changes), though no triplet changed.
-   */
+  /** A removal of images, done, undone or redone: the Library and what lists the edit history reload; no triplet changed. */
   private changedImagesAndHistory(): void {
     this.changed('images');
-    this.changed('triplets');
+    this.changed('history');
   }
 
   // ---------- Training and review ----------
@@ -383,7 +380,7 @@ export class StudioService implements StudioServiceApi {
 
   /** Another process (e.g. the CLI) committed to the open project: every view reloads what it shows. */
   private changedElsewhere(): void {
-    for (const what of ['images', 'triplets', 'runs'] as const) this.changed(what);
+    for (const what of ['images', 'triplets', 'history', 'runs'] as const) this.changed(what);
   }
 
   private unwatch(): void {

@@ -43,12 +43,15 @@ class Review {
    */
   private readonly all = new Refresher(['runs'], () => this.load());
   private readonly onEdit = new Refresher(['triplets'], () => Promise.all([this.loadHistory(), this.loadFixes(), this.loadRun()]).then(() => undefined));
+  /** A step that changes no triplet (a removal of images) only adds to the history. */
+  private readonly onHistory = new Refresher(['history'], () => this.loadHistory());
 
   /** The Review view is shown: load it and follow changes while it is shown. */
   watch(): () => void {
     const stopAll = this.all.watch();
-    const stopHistory = this.onEdit.watch(false);
-    return () => (stopAll(), stopHistory());
+    const stopEdits = this.onEdit.watch(false);
+    const stopHistory = this.onHistory.watch(false);
+    return () => (stopAll(), stopEdits(), stopHistory());
   }
 
   get current(): Mistake | undefined {
@@ -56,8 +59,10 @@ class Review {
   }
 
   async load(): Promise<void> {
-    const [list, history, runs] = await Promise.all([call('mistakes', {}), call('history', { limit: 200 }), call('runs', {}), this.loadFixes()]);
+    // Before the first finished run there are no mistakes to list (asking fails), but there is a history.
+    const [history, runs] = await Promise.all([call('history', { limit: 200 }), call('runs', {}), this.loadFixes()]);
     this.run = latestFinished(runs);
+    const list = this.run ? await call('mistakes', {}) : [];
     this.mistakes = [...list].sort((a, b) => severity(b) - severity(a));
     this.history = history;
     this.index = Math.min(this.index, Math.max(0, this.mistakes.length - 1));
