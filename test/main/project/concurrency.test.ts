@@ -87,7 +87,7 @@ test('an open app notices a commit by another process and emits project:changed'
     const deadline = Date.now() + 5000;
     while (!events.some((x) => x.e === 'project:changed') && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
     const whats = events.filter((x) => x.e === 'project:changed').map((x) => (x.p as Events['project:changed']).what);
-    assert.deepEqual(whats, ['images', 'triplets', 'runs']);
+    assert.deepEqual(whats, ['images', 'triplets', 'history', 'runs'], 'every kind a list may follow');
     assert.equal(service.listTriplets({ split: 'train', status: 'excluded' }).total, 1);
   } finally {
     await service.dispose();
