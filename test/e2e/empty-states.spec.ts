@@ -1,5 +1,13 @@
-// A new project with nothing in it: every view says what is missing and offers the way there (no
-// dead end), and none of them raises an error while it has nothing to show.
+// A project with nothing in it: every view says what is missing and offers the way there (no dead
+// end), and none of them raises an error while it has nothing to show. Then a run trained without
+// test triplets: it has no test accuracy (not 0%), and Review says there is nothing to score instead
+// of "no mistakes".
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliRunner } from '../helpers/cli.js';
+import { makeFlowersSubset } from '../helpers/flowers-subset.js';
+import { sharedModelsDir, skipWithoutBackbone } from '../helpers/shared.js';
 import { createProject, expect, test } from './fixtures.js';
 
 /** Each view of an empty project, the button its empty state offers, and the view that button opens. */
@@ -27,4 +35,33 @@ test('an empty project: each view names what is missing and leads there, without
     }
   }
   await expect(page.getByTestId('toast-error')).toHaveCount(0);
+});
+
+const skip = skipWithoutBackbone('mobilenet_v1_0.75_224');
+
+test('a run without test triplets: no test accuracy, and Review leads to Triplets instead of "no mistakes"', async ({ app: page, projectDir, studio }) => {
+  test.skip(!!skip, skip || '');
+  test.setTimeout(120_000);
+  const root = mkdtempSync(join(tmpdir(), 'ts-e2e-no-test-'));
+  try {
+    const subset = makeFlowersSubset(root, { perClass: 4, seed: 2, trainLines: 20, testLines: 0 });
+    const cli = cliRunner(studio.dataDir, { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
+    for (const args of [['init', projectDir], ['import-images', projectDir, subset.images], ['import-triplets', projectDir, subset.train, '--split', 'train'], ['train', projectDir, '--epochs', '2']]) {
+      const r = await cli(...args);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    await page.getByTestId('open-project').click();
+    await page.getByTestId('path-input').fill(projectDir);
+    await page.getByTestId('path-ok').click();
+    await page.getByTestId('nav-train').click();
+    await expect(page.getByTestId('latest-accuracy')).toHaveText('—');
+    await expect(page.getByTestId('latest-no-test')).toContainText('No test triplets');
+    await page.getByTestId('nav-review').click();
+    await expect(page.getByTestId('review-no-test')).toContainText('No test triplets');
+    await expect(page.getByTestId('review-none')).toHaveCount(0);
+    await page.getByTestId('review-no-test').getByRole('button', { name: 'Go to Triplets' }).click();
+    await expect(page.getByTestId('view-triplets')).toBeVisible();
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

@@ -45,4 +45,5 @@ export function score(vectors: Map<number, Float32Array>, triplets: SnapshotTrip
   return usable.map((t, i) => ({ tripletId: t.id, line: t.line, dAP: s[i].dAP, dAN: s[i].dAN, correct: s[i].dAP < s[i].dAN }));
 }
 
-export const accuracyOf = (s: ScoredTriplet[]): number => (s.length ? s.filter((x) => x.correct).length / s.length : 0);
+/** Share of `s` predicted right; null when nothing was scored (no test triplets is not 0% right). */
+export const accuracyOf = (s: ScoredTriplet[]): number | null => (s.length ? s.filter((x) => x.correct).length / s.length : null);

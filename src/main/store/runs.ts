@@ -32,8 +32,9 @@ export interface FinishedRunRow {
   valCount: number;
   testCount: number;
   bestEpoch: number;
-  testAccuracy: number;
-  baselineAccuracy: number;
+  /** Null when the run had no test triplet to score. */
+  testAccuracy: number | null;
+  baselineAccuracy: number | null;
   validation: RunValidation;
 }
 

@@ -127,13 +127,14 @@ export interface RunValidation {
 }
 
 export interface EvaluateResult {
-  accuracy: number;
-  baselineAccuracy: number;
+  /** Null when no test triplet could be scored (none active, or none with features). */
+  accuracy: number | null;
+  baselineAccuracy: number | null;
   count: number;
   backend: string;
   run: number;
   /** Accuracy on the test labels as first imported (before any fix made in review), and how many it scored. */
-  accuracyAsImported: number;
+  accuracyAsImported: number | null;
   countAsImported: number;
   /** True when the project is read-only: the scores were computed but not stored. */
   readOnly?: boolean;

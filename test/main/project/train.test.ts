@@ -8,19 +8,21 @@ import { after, before, test } from 'node:test';
 import { Project } from '../../../src/main/project/project.js';
 import { sharedModelsDir, skipWithoutBackbone } from '../../helpers/shared.js';
 import { makeFlowersSubset } from '../../helpers/flowers-subset.js';
+import { cliRunner } from '../../helpers/cli.js';
 
 const BACKBONE = 'mobilenet_v1_0.75_224';
 const skip = skipWithoutBackbone(BACKBONE);
 
 const root = mkdtempSync(join(tmpdir(), 'ts-train-'));
 let project: Project;
+let data: ReturnType<typeof makeFlowersSubset>;
 const savedEnv = process.env.TRIPLET_STUDIO_BACKBONES;
 
 
 before(async () => {
   if (skip) return;
   process.env.TRIPLET_STUDIO_BACKBONES = sharedModelsDir();
-  const data = makeFlowersSubset(root, { perClass: 6, seed: 7, trainLines: 120, testLines: 40, testHeader: '# held out\n' });
+  data = makeFlowersSubset(root, { perClass: 6, seed: 7, trainLines: 120, testLines: 40, testHeader: '# held out\n' });
   project = Project.init(join(root, 'project'));
   const r = await project.importImages(data.images);
   assert.equal(r.added, 30);
@@ -112,7 +114,7 @@ test('a finished run records epochs, predictions and its model; evaluate follows
   project.editTriplet(ok.tripletId, { kind: 'swap' });
   assert.equal(project.listTriplets({ split: 'test', mispredicted: true, limit: 100 }).total, mistakes.length + 1);
   const second = await project.evaluate();
-  assert.equal(Math.round(second.result.accuracy * 40), Math.round(first.result.accuracy * 40) - 1);
+  assert.equal(Math.round(second.result.accuracy! * 40), Math.round(first.result.accuracy! * 40) - 1);
   // Excluding it removes it from evaluation.
   project.editTriplet(ok.tripletId, { kind: 'exclude' });
   assert.equal((await project.evaluate()).result.count, 39);
@@ -136,4 +138,23 @@ test('neighbours: k nearest by the latest run, self excluded, ascending distance
   assert.ok(n.every((x) => x.image.id !== id));
   for (let i = 1; i < n.length; i++) assert.ok(n[i - 1].distance <= n[i].distance);
   await assert.rejects(project.neighbours(id, 5, 1), { code: 'NOT_FOUND' }, 'run 1 was cancelled');
+});
+
+test('without test triplets a run has no test accuracy (null, not 0%), and the CLI says why', { skip }, async () => {
+  const cli = cliRunner(join(root, 'appdata'), { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
+  const dir = join(root, 'no-test');
+  for (const args of [['init', dir], ['import-images', dir, data.images], ['import-triplets', dir, data.train, '--split', 'train']]) {
+    const r = await cli(...args);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const trained = await cli('train', dir, '--epochs', '2', '--seed', '1');
+  assert.equal(trained.code, 0, trained.stderr);
+  assert.match(trained.stdout, /Run 1 finished: no test triplets to score it/);
+  const runs = JSON.parse((await cli('runs', dir, '--json')).stdout) as { testCount: number; testAccuracy: number | null; baselineAccuracy: number | null }[];
+  assert.deepEqual([runs[0].testCount, runs[0].testAccuracy, runs[0].baselineAccuracy], [0, null, null]);
+  const evaluated = await cli('evaluate', dir, '--json');
+  assert.equal(evaluated.code, 0, evaluated.stderr);
+  const e = JSON.parse(evaluated.stdout) as { accuracy: number | null; count: number; accuracyAsImported: number | null };
+  assert.deepEqual([e.accuracy, e.count, e.accuracyAsImported], [null, 0, null]);
+  assert.match((await cli('evaluate', dir)).stdout, /Run 1: no active test triplets to score/);
 });

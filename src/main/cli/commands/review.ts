@@ -24,7 +24,9 @@ export function register(program: Command): void {
           if (opts.out) writeAtomic(resolve(opts.out), scored.map((s) => (s.correct ? '1\n' : '0\n')).join(''));
           output(opts.json, result, () =>
             [
-              `Run ${result.run}: accuracy ${pct(result.accuracy)} on ${result.count} test triplets (untrained baseline ${pct(result.baselineAccuracy)})`,
+              result.count === 0
+                ? `Run ${result.run}: no active test triplets to score`
+                : `Run ${result.run}: accuracy ${pct(result.accuracy)} on ${result.count} test triplets (untrained baseline ${pct(result.baselineAccuracy)})`,
               `  on labels as imported: ${pct(result.accuracyAsImported)} on ${result.countAsImported} test triplets${result.readOnly ? ' (read-only project: predictions not stored)' : ''}`,
               ...(opts.out ? [`Wrote ${scored.length} predictions to ${resolve(opts.out)}`] : []),
             ].join('\n'),

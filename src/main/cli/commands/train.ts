@@ -115,7 +115,9 @@ const totalSeconds = (r: RunSummary): number => Object.values(r.timings).reduce(
 function describeRun(r: RunSummary): string {
   const o = r.options;
   return [
-    `Run ${r.id} ${r.status}: test accuracy ${pct(r.testAccuracy)} on ${r.testCount} triplets (untrained baseline ${pct(r.baselineAccuracy)})`,
+    r.status === 'finished' && r.testCount === 0
+      ? `Run ${r.id} finished: no test triplets to score it (import a test file, or move triplets to test with edit --split test)`
+      : `Run ${r.id} ${r.status}: test accuracy ${pct(r.testAccuracy)} on ${r.testCount} triplets (untrained baseline ${pct(r.baselineAccuracy)})`,
     `  ${r.trainCount} train / ${r.valCount} validation triplets${validationNote(r)}, best epoch ${r.bestEpoch} of ${o.epochs}, backend ${r.backend}, ${formatSeconds(totalSeconds(r))}`,
     `  preprocessing ${r.preprocessing ?? `${o.resize ?? 'antialias'} resize`}${r.weights ? `, weights ${r.weights}` : ''}`,
     ...(describeLeftOut(r.leftOut) ? [`  ${describeLeftOut(r.leftOut)}`, ...leftOutDetail(r)] : []),

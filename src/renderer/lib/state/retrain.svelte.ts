@@ -25,7 +25,11 @@ export class Retrain {
   jobId = $state<string | null>(null);
   outcome = $state.raw<RetrainOutcome | null>(null);
   /** The new run's test accuracy minus the old run's on the same labels (null without test triplets). */
-  readonly delta = $derived(this.outcome && this.outcome.after.testAccuracy != null ? this.outcome.after.testAccuracy - this.outcome.beforeNow.accuracy : null);
+  readonly delta = $derived.by(() => {
+    const after = this.outcome?.after.testAccuracy;
+    const before = this.outcome?.beforeNow.accuracy;
+    return after != null && before != null ? after - before : null;
+  });
 
   get job() {
     return this.jobId ? jobs.active[this.jobId] : undefined;

@@ -13,7 +13,11 @@ export function reportRunEnd(run: RunSummary | undefined, error: unknown): void 
   const status = e && e.code !== 'DISCONNECTED' ? (e.code === 'CANCELLED' ? 'cancelled' : 'failed') : run?.status;
   if (status === 'finished' && run) {
     const leftOut = describeLeftOut(run.leftOut);
-    toasts.push('success', 'Training finished', `Run #${run.id}: test accuracy ${formatPercent(run.testAccuracy)} (baseline ${formatPercent(run.baselineAccuracy)}).${leftOut ? ` ${leftOut}` : ''}`);
+    const score =
+      run.testAccuracy == null
+        ? 'no test triplets to score it (import a test file or move triplets to test to see its accuracy)'
+        : `test accuracy ${formatPercent(run.testAccuracy)} (baseline ${formatPercent(run.baselineAccuracy)})`;
+    toasts.push('success', 'Training finished', `Run #${run.id}: ${score}.${leftOut ? ` ${leftOut}` : ''}`);
   } else if (status === 'cancelled') {
     const kept = run?.status === 'cancelled' ? run.epochs.length : 0;
     toasts.push('info', 'Training cancelled', `${run ? `Run #${run.id} ` : 'The run '}kept ${kept === 1 ? '1 finished epoch' : `${kept} finished epochs`}; no model was saved.`);
