@@ -1,5 +1,5 @@
 // A fresh project with nothing in it: `suggest` and `audit` say what to do first instead of an
-// empty table (and --json stays a plain empty result).
+// empty table, the lists say they are empty (and --json stays a plain empty result).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,4 +24,9 @@ test('suggest and audit on an empty project name the command to run first', { sk
   assert.equal(audit.code, 0, audit.stderr);
   assert.match(audit.stdout, /No train triplets to score yet: import a train file \(`import-triplets DIR FILE --split train`\)/);
   assert.deepEqual(JSON.parse((await cli('audit', P, '--json')).stdout).suspects, []);
+  // The lists say they are empty (nothing printed looked like a failure).
+  assert.match((await cli('images', P)).stdout, /^No images yet: import a folder with `import-images DIR FOLDER`\.$/m);
+  assert.deepEqual(JSON.parse((await cli('images', P, '--json')).stdout), []);
+  assert.match((await cli('triplets', P)).stdout, /^No triplets\.$/m);
+  assert.match((await cli('runs', P)).stdout, /^No runs yet\.$/m);
 });

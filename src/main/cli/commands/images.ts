@@ -42,7 +42,9 @@ export function register(program: Command): void {
         const opts = optionsOf<object>(cmd);
         const list = await withProject(dir, (p) => p.imagesWithPaths());
         output(opts.json, list, () =>
-          list.map((i) => [`${i.id}\t${i.name}\t${i.width}×${i.height}\t${i.sha256.slice(0, 12)}`, ...i.paths.map((p) => `\t  ${p}`)].join('\n')).join('\n'),
+          list.length
+            ? list.map((i) => [`${i.id}\t${i.name}\t${i.width}×${i.height}\t${i.sha256.slice(0, 12)}`, ...i.paths.map((p) => `\t  ${p}`)].join('\n')).join('\n')
+            : 'No images yet: import a folder with `import-images DIR FOLDER`.',
         );
       }),
     );
