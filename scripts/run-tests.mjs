@@ -5,7 +5,8 @@
 // `npm test -- unit` (or typecheck, e2e) runs only those stages. The shared data (../shared or
 // TRIPLET_STUDIO_SHARED) is read-only: a run that adds, removes or changes a file there fails.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -128,7 +129,12 @@ if (unknown.length) {
 }
 let code = 0;
 const sharedBefore = sharedListing();
+// Which engine is fastest on this machine is measured once for the whole run, not again in every
+// fresh data folder a test makes (about 3 s each); the tests of that measurement use their own.
+const choiceDir = mkdtempSync(join(tmpdir(), 'ts-test-choice-'));
+process.env.TRIPLET_STUDIO_COMPUTE_CHOICE ||= join(choiceDir, 'compute-choice.json');
 for (const stage of asked.length ? asked : Object.keys(STAGES)) code = Math.max(code, await STAGES[stage]());
+rmSync(choiceDir, { recursive: true, force: true });
 const touched = sharedChanges(sharedBefore, sharedListing());
 if (touched.length) {
   console.error(`\nThe read-only shared data at ${SHARED} was changed by this run (${touched.length}): ${touched.slice(0, 10).join(', ')}`);

@@ -18,7 +18,8 @@ test('the Train view names the measured feature engine, why, and each candidate'
   const root = mkdtempSync(join(tmpdir(), 'ts-e2e-compute-'));
   const data = join(root, 'data');
   mkdirSync(data);
-  const env = { TRIPLET_STUDIO_BACKBONES: sharedModelsDir(), TRIPLET_STUDIO_DATA: data };
+  // Its own measurement, in its data folder (not the choice the test run shares: scripts/run-tests.mjs).
+  const env = { TRIPLET_STUDIO_BACKBONES: sharedModelsDir(), TRIPLET_STUDIO_DATA: data, TRIPLET_STUDIO_COMPUTE_CHOICE: '' };
   const measured = await cliRunner(data, env)('backends', '--json');
   expect(measured.code, measured.stderr).toBe(0);
   const report = JSON.parse(measured.stdout) as BackendReport & { featureChoices: FeatureEngineChoice[] };

@@ -11,7 +11,8 @@ import { sharedModelsDir, skipWithoutBackbone } from '../../helpers/shared.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-cli-backends-'));
 after(() => rmSync(root, { recursive: true, force: true }));
-const cli = cliRunner(join(root, 'data'));
+// Each measures for itself: not the choice the test run shares (scripts/run-tests.mjs).
+const cli = cliRunner(join(root, 'data'), { TRIPLET_STUDIO_COMPUTE_CHOICE: '' });
 
 interface Status {
   name: string;
@@ -35,7 +36,7 @@ test('every backend or engine that is not installed says how to add it', async (
 });
 
 test('the feature engine of each installed backbone is measured, shown with why, and remembered', { skip: skipWithoutBackbone('mobilenet_v1_0.75_224'), timeout: 120_000 }, async () => {
-  const withModels = cliRunner(join(root, 'data-models'), { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
+  const withModels = cliRunner(join(root, 'data-models'), { TRIPLET_STUDIO_BACKBONES: sharedModelsDir(), TRIPLET_STUDIO_COMPUTE_CHOICE: '' });
   const json = await withModels('backends', '--json');
   assert.equal(json.code, 0, json.stderr);
   const report = JSON.parse(json.stdout) as { featureChoices: FeatureEngineChoice[] };

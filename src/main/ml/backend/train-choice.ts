@@ -49,7 +49,8 @@ async function encoderPass(name: BackendName): Promise<void> {
   }
 }
 
-export const choiceFile = (): string => join(appDataDir(), 'compute-choice.json');
+/** Where the measured choices are remembered: TRIPLET_STUDIO_COMPUTE_CHOICE (a file path) overrides `<app data>/compute-choice.json`. */
+export const choiceFile = (): string => process.env.TRIPLET_STUDIO_COMPUTE_CHOICE || join(appDataDir(), 'compute-choice.json');
 
 /**
  * The tfjs backends that load here as candidates (the plain-JS cpu one only when nothing else runs),

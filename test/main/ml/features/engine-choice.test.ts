@@ -69,9 +69,10 @@ describe('real engines', { skip: skipWithoutBackbone(ID) || (await skipWithoutOr
   const use = () => {
     process.env.TRIPLET_STUDIO_BACKBONES = sharedModelsDir();
     process.env.TRIPLET_STUDIO_DATA = join(root, 'data');
+    delete process.env.TRIPLET_STUDIO_COMPUTE_CHOICE; // measured here, into the data folder (not the run's shared choice)
   };
   after(() => {
-    for (const k of ['TRIPLET_STUDIO_BACKBONES', 'TRIPLET_STUDIO_DATA']) {
+    for (const k of ['TRIPLET_STUDIO_BACKBONES', 'TRIPLET_STUDIO_DATA', 'TRIPLET_STUDIO_COMPUTE_CHOICE']) {
       if (saved[k] === undefined) delete process.env[k];
       else process.env[k] = saved[k];
     }
