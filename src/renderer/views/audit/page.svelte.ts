@@ -42,7 +42,8 @@ class AuditPage {
   status = $state('');
   loaded = $state(false);
 
-  private readonly refresher = new Refresher(['triplets'], () => this.load());
+  /** The report follows label edits, and images removed or brought back (its duplicates and leakage name images). */
+  private readonly refresher = new Refresher(['triplets', 'images'], () => this.load());
 
   watch(): () => void {
     return this.refresher.watch();
