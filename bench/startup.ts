@@ -4,7 +4,9 @@
 // tfjs loaded at its first use (as shipped) against tfjs imported up front (as before the change:
 // `--import @tensorflow/tfjs`, the module the engine requires, after tsx's hooks where the sources
 // run through tsx). Median wall time of 7 processes after one warm-up; the ratio is eager ÷ lazy.
-import { spawnSync } from 'node:child_process';
+// Then browser mode: how long `npm run serve` takes to print its address, from the server's bundle
+// against the sources through tsx.
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +22,34 @@ function medianMs(args: string[], env: NodeJS.ProcessEnv): number {
     const r = spawnSync(process.execPath, args, { cwd: repoRoot, env, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed:\n${r.stderr}`);
     if (i > 0) times.push(performance.now() - t0); // the first run warms tsx's cache
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** Milliseconds until `npm run serve` prints its address (it then listens), killed right after. */
+function serverReadyMs(env: NodeJS.ProcessEnv): Promise<number> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [join(repoRoot, 'scripts', 'serve.mjs'), '--data', env.TRIPLET_STUDIO_DATA!], { cwd: repoRoot, env });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (!out.includes('token=')) return;
+      const ms = performance.now() - t0;
+      child.once('exit', () => resolve(ms));
+      child.kill('SIGTERM');
+    });
+    child.once('exit', (code) => (out.includes('token=') ? undefined : reject(new Error(`serve.mjs exited with ${code}`))));
+  });
+}
+
+/** Median of REPEATS server starts after one warm-up. */
+async function medianServerMs(env: NodeJS.ProcessEnv): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i <= REPEATS; i++) {
+    const ms = await serverReadyMs(env);
+    if (i > 0) times.push(ms);
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];
@@ -47,6 +77,12 @@ export async function runStartupBench(): Promise<void> {
       const eager = medianMs([...c.pre, '--import', '@tensorflow/tfjs', ...c.args], c.env);
       console.log(`| ${c.what} | ${lazy.toFixed(0)} | ${eager.toFixed(0)} | ${(eager / lazy).toFixed(2)}× |`);
     }
+    // Browser mode (`npm run serve`) runs the server's bundle (dist/cli/server.cjs) when it is up to date.
+    const bundled = await medianServerMs(env);
+    const sources = await medianServerMs({ ...env, TRIPLET_STUDIO_FROM_SOURCE: '1' });
+    console.log('\n| `npm run serve` until it prints its address | from the bundle (ms) | from the sources through tsx (ms) | sources ÷ bundle |');
+    console.log('| --- | --- | --- | --- |');
+    console.log(`| median of ${REPEATS} | ${bundled.toFixed(0)} | ${sources.toFixed(0)} | ${(sources / bundled).toFixed(2)}× |`);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

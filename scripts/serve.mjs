@@ -9,10 +9,11 @@
 //   --allow-remote  needed to listen on a non-loopback host (the token is still required)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { register } from 'tsx/esm/api';
+import { bundleIsFresh } from './bundle-fresh.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const staticDir = join(root, 'dist', 'renderer');
@@ -26,6 +27,15 @@ export function ensureRenderer() {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const r = spawnSync(npm, ['run', '--silent', 'build:renderer'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0 || !existsSync(join(staticDir, 'index.html'))) throw new Error('Building the renderer failed (npm run build:renderer).');
+}
+
+/** The server: its bundle (dist/cli/server.cjs) when it is up to date, else the TypeScript sources through tsx. */
+async function loadServer() {
+  const bundle = join(root, 'dist', 'cli', 'server.cjs');
+  if (bundleIsFresh(bundle)) return createRequire(import.meta.url)(bundle);
+  const { register } = await import('tsx/esm/api');
+  register();
+  return import('../src/main/server/index.ts');
 }
 
 export async function serve(argv = process.argv.slice(2)) {
@@ -43,9 +53,7 @@ export async function serve(argv = process.argv.slice(2)) {
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`--port: expected 0–65535, got ${values.port}`);
   ensureRenderer();
-  register(); // the server and service are TypeScript sources, run through tsx
-  const { startServer } = await import('../src/main/server/index.ts');
-  const { appDataDir } = await import('../src/main/util/paths.ts');
+  const { startServer, appDataDir } = await loadServer();
   const server = await startServer({
     dataDir: resolve(values.data ?? appDataDir()),
     host: values.host,

@@ -24,6 +24,8 @@ import { parseTarget, sendFile, sendText } from './respond.js';
 import type { EmitFn, HostedService } from '../service/hosted.js';
 
 export type { EmitFn, HostedService } from '../service/hosted.js';
+/** scripts/serve.mjs's default data folder (it runs this module's bundle, so it cannot import paths.ts). */
+export { appDataDir } from '../util/paths.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
