@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// The test command (`npm test`): type checks and the layering lint (eslint.config.js) beside the
-// node:test suites under test/ (TypeScript via tsx), then the Playwright suite in Debian Chromium.
-// Every stage runs even if an earlier one failed;
+// The test command (`npm test`): type checks and the layering lint (eslint.config.js), then the node:test suites under test/ (TypeScript via
+// tsx), then the Playwright suite in Debian Chromium. Every stage runs even if an earlier one failed;
 // the exit code is the worst, and the last line sums the counts: "N passed, N failed, N skipped".
 // `npm test -- unit` (or typecheck, e2e) runs only those stages. The shared data (../shared or
 // TRIPLET_STUDIO_SHARED) is read-only: a run that adds, removes or changes a file there fails.
@@ -48,22 +47,15 @@ function findTests(dir) {
   return out.sort();
 }
 
-/**
- * Runs a command with its output passed through, and hands each output line to `onLine`. With
- * `quiet`, the output is kept and printed in one piece when the command ends (it runs beside
- * another stage whose output it must not split).
- */
-function run(label, cmd, args, onLine = () => {}, { quiet = false } = {}) {
-  const header = `\n=== ${label}: ${[cmd, ...args].map((a) => a.replace(root + '/', '')).join(' ')}`;
-  if (!quiet) console.log(header);
-  const kept = [];
+/** Runs a command with its output passed through, and hands each output line to `onLine`. */
+function run(label, cmd, args, onLine = () => {}) {
+  console.log(`\n=== ${label}: ${[cmd, ...args].map((a) => a.replace(root + '/', '')).join(' ')}`);
   return new Promise((done) => {
     const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
     const pass = (stream, out) => {
       let rest = '';
       stream.on('data', (chunk) => {
-        if (quiet) kept.push(chunk);
-        else out.write(chunk);
+        out.write(chunk);
         const lines = (rest + chunk.toString()).split('\n');
         rest = lines.pop() ?? '';
         lines.forEach(onLine);
@@ -72,10 +64,7 @@ function run(label, cmd, args, onLine = () => {}, { quiet = false } = {}) {
     };
     pass(child.stdout, process.stdout);
     pass(child.stderr, process.stderr);
-    child.on('close', (code) => {
-      if (quiet) process.stdout.write(`${header}\n${Buffer.concat(kept).toString()}`);
-      done(code ?? 1);
-    });
+    child.on('close', (code) => done(code ?? 1));
     child.on('error', (err) => {
       console.error(`${label}: ${err.message}`);
       done(1);
@@ -109,13 +98,13 @@ async function ensureChromium() {
 }
 
 const STAGES = {
-  async typecheck(opts = {}) {
+  async typecheck() {
     // Each check that fails counts as one failure; all of them run.
     const codes = [
-      await run('tsc', bin('tsc'), ['-p', 'tsconfig.json'], undefined, opts),
-      await run('tsc (DOM tests)', bin('tsc'), ['-p', 'tsconfig.dom.json'], undefined, opts),
-      await run('svelte-check', bin('svelte-check'), ['--tsconfig', 'src/renderer/tsconfig.json', '--fail-on-warnings'], undefined, opts),
-      await run('eslint (layers)', bin('eslint'), ['--max-warnings=0', 'src'], undefined, opts),
+      await run('tsc', bin('tsc'), ['-p', 'tsconfig.json']),
+      await run('tsc (DOM tests)', bin('tsc'), ['-p', 'tsconfig.dom.json']),
+      await run('svelte-check', bin('svelte-check'), ['--tsconfig', 'src/renderer/tsconfig.json', '--fail-on-warnings']),
+      await run('eslint (layers)', bin('eslint'), ['--max-warnings=0', 'src']),
     ];
     totals.failed += codes.filter((c) => c !== 0).length;
     return Math.max(...codes);
@@ -144,21 +133,7 @@ const sharedBefore = sharedListing();
 // fresh data folder a test makes (about 3 s each); the tests of that measurement use their own.
 const choiceDir = mkdtempSync(join(tmpdir(), 'ts-test-choice-'));
 process.env.TRIPLET_STUDIO_COMPUTE_CHOICE ||= join(choiceDir, 'compute-choice.json');
-if (asked.length) {
-  for (const stage of asked) code = Math.max(code, await STAGES[stage]());
-} else {
-  // The whole suite: the type checks and the renderer's build (for Playwright) are single-threaded
-  // and time nothing, so they run beside the node:test stage on the second core; their output
-  // follows in one piece when they end.
-  const beside = (async () => {
-    const checks = await STAGES.typecheck({ quiet: true });
-    const renderer = existsSync(join(root, 'dist', 'renderer', 'index.html')) ? 0 : await run('renderer build', bin('vite'), ['build', '--logLevel', 'warn'], undefined, { quiet: true });
-    if (renderer !== 0) totals.failed++;
-    return Math.max(checks, renderer);
-  })();
-  code = Math.max(await STAGES.unit(), await beside);
-  code = Math.max(code, await STAGES.e2e());
-}
+for (const stage of asked.length ? asked : Object.keys(STAGES)) code = Math.max(code, await STAGES[stage]());
 rmSync(choiceDir, { recursive: true, force: true });
 const touched = sharedChanges(sharedBefore, sharedListing());
 if (touched.length) {
