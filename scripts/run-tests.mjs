@@ -133,7 +133,11 @@ const sharedBefore = sharedListing();
 // fresh data folder a test makes (about 3 s each); the tests of that measurement use their own.
 const choiceDir = mkdtempSync(join(tmpdir(), 'ts-test-choice-'));
 process.env.TRIPLET_STUDIO_COMPUTE_CHOICE ||= join(choiceDir, 'compute-choice.json');
-for (const stage of asked.length ? asked : Object.keys(STAGES)) code = Math.max(code, await STAGES[stage]());
+for (const stage of asked.length ? asked : Object.keys(STAGES)) {
+  const started = performance.now();
+  code = Math.max(code, await STAGES[stage]());
+  console.log(`\n=== ${stage} took ${Math.round((performance.now() - started) / 1000)} s`);
+}
 rmSync(choiceDir, { recursive: true, force: true });
 const touched = sharedChanges(sharedBefore, sharedListing());
 if (touched.length) {
