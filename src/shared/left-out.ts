@@ -9,3 +9,13 @@ export function describeLeftOut(l: LeftOut | null | undefined): string | null {
   const reasons = [...why].map(([r, n]) => `${n} ${r}`).join(', ');
   return `Left out: ${l.trainCount} train and ${l.testCount} test triplets could not be used (${l.imageCount} image${l.imageCount === 1 ? '' : 's'} without features: ${reasons}).`;
 }
+
+/**
+ * Why a finished run has no test accuracy, after "Run N finished: ". `leftOutTests`: the run's
+ * test triplets it left out (an image without features); `howToAdd`: where this surface adds test triplets.
+ */
+export function whyNoTestScore(leftOutTests: number, howToAdd: string): string {
+  return leftOutTests > 0
+    ? `none of its ${leftOutTests} test triplet${leftOutTests === 1 ? '' : 's'} could be scored (an image of each has no features: see what was left out)`
+    : `no test triplets to score it (${howToAdd})`;
+}

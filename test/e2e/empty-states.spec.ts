@@ -1,12 +1,12 @@
 // A project with nothing in it: every view says what is missing and offers the way there (no dead
 // end), and none of them raises an error while it has nothing to show. Then a run trained without
 // test triplets: it has no test accuracy (not 0%), and Review says there is nothing to score instead
-// of "no mistakes".
-import { mkdtempSync, rmSync } from 'node:fs';
+// of "no mistakes"; and a run whose test images are all unreadable, which Review names.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliRunner } from '../helpers/cli.js';
-import { makeFlowersSubset } from '../helpers/flowers-subset.js';
+import { addTestOnlyPhotos, makeFlowersSubset } from '../helpers/flowers-subset.js';
 import { sharedModelsDir, skipWithoutBackbone } from '../helpers/shared.js';
 import { createProject, expect, test } from './fixtures.js';
 
@@ -55,12 +55,48 @@ test('a run without test triplets: no test accuracy, and Review leads to Triplet
     await page.getByTestId('path-ok').click();
     await page.getByTestId('nav-train').click();
     await expect(page.getByTestId('latest-accuracy')).toHaveText('—');
-    await expect(page.getByTestId('latest-no-test')).toContainText('No test triplets');
+    await expect(page.getByTestId('latest-no-test')).toContainText('no test triplets to score it');
     await page.getByTestId('nav-review').click();
     await expect(page.getByTestId('review-no-test')).toContainText('No test triplets');
     await expect(page.getByTestId('review-none')).toHaveCount(0);
     await page.getByTestId('review-no-test').getByRole('button', { name: 'Go to Triplets' }).click();
     await expect(page.getByTestId('view-triplets')).toBeVisible();
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a run that could score none of its test triplets: Review says so and names the unreadable images, not "no mistakes"', async ({ app: page, projectDir, studio }) => {
+  test.skip(!!skip, skip || '');
+  test.setTimeout(120_000);
+  const root = mkdtempSync(join(tmpdir(), 'ts-e2e-unscored-'));
+  try {
+    const subset = makeFlowersSubset(root, { perClass: 3, seed: 5, trainLines: 20, testLines: 0 });
+    const extra = addTestOnlyPhotos(root);
+    const cli = cliRunner(studio.dataDir, { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
+    for (const args of [['init', projectDir], ['import-images', projectDir, subset.images], ['import-triplets', projectDir, subset.train, '--split', 'train'], ['import-triplets', projectDir, extra.test, '--split', 'test']]) {
+      const r = await cli(...args);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    for (const f of extra.files) writeFileSync(f, 'not an image any more');
+    const r = await cli('train', projectDir, '--epochs', '2');
+    expect(r.code, r.stderr).toBe(0);
+    await page.getByTestId('open-project').click();
+    await page.getByTestId('path-input').fill(projectDir);
+    await page.getByTestId('path-ok').click();
+    await page.getByTestId('nav-train').click();
+    await expect(page.getByTestId('latest-accuracy')).toHaveText('—');
+    await expect(page.getByTestId('latest-no-test')).toContainText('none of its 2 test triplets could be scored');
+    const listed = page.getByTestId('left-out-images');
+    await listed.getByText('Which images (3)').click();
+    for (const name of extra.names) await expect(listed, `Train names ${name}`).toContainText(name);
+    await page.getByTestId('nav-review').click();
+    await expect(page.getByTestId('review-none-scored')).toContainText('could not score any of the 2 active test triplets');
+    await expect(page.getByTestId('review-none')).toHaveCount(0);
+    await expect(page.getByTestId('review-no-test')).toHaveCount(0);
+    await page.getByTestId('review-left-out').getByText('Which images (3)').click();
+    await expect(page.getByTestId('review-left-out')).toContainText(extra.names[0]);
+    await expect(page.getByTestId('toast-error')).toHaveCount(0);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -1,8 +1,8 @@
 // A small slice of the shared flowers photos with seeded made-up triplets (anchor and positive share a
 // class), for tests that train for real but quickly. Test triplets reuse train images (importers must
 // pass allowLeakage): the slice is too small for disjoint splits, and these tests are not about leakage.
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { flowersDir } from './shared.js';
 
 export interface FlowersSubsetOptions {
@@ -43,4 +43,22 @@ export function makeFlowersSubset(root: string, o: FlowersSubsetOptions): { imag
   writeFileSync(train, Array.from({ length: o.trainLines }, triplet).join(''));
   writeFileSync(test, (o.testHeader ?? '') + Array.from({ length: o.testLines }, triplet).join(''));
   return { images, train, test };
+}
+
+/**
+ * Copies `count` more shared photos (none of the subset's) under `images/extra` and writes
+ * `root/test-only.txt`: two test triplets of those photos only. Overwriting the returned files after
+ * import leaves every one of those triplets without features.
+ */
+export function addTestOnlyPhotos(root: string, count = 3): { test: string; files: string[]; names: string[] } {
+  const taken = new Set(readdirSync(join(root, 'images'), { recursive: true }).map((f) => basename(String(f))));
+  const rows = readFileSync(join(flowersDir(), 'classes.tsv'), 'utf8').trim().split('\n').map((l) => l.split('\t'));
+  const extra = rows.filter(([file]) => /\.jpe?g$/i.test(file) && !taken.has(file)).slice(0, count);
+  const dir = join(root, 'images', 'extra');
+  mkdirSync(dir, { recursive: true });
+  for (const [file, cls] of extra) copyFileSync(join(flowersDir(), 'images', cls, file), join(dir, file));
+  const [a, b, c] = extra.map(([file]) => file);
+  const test = join(root, 'test-only.txt');
+  writeFileSync(test, `${a} ${b} ${c}\n${b} ${a} ${c}\n`);
+  return { test, files: extra.map(([file]) => join(dir, file)), names: extra.map(([file]) => file) };
 }

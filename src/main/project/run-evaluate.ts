@@ -66,6 +66,7 @@ export async function evaluateRun(db: Db, projectDir: string, runId: number | un
     accuracy: accuracyOf(scored),
     baselineAccuracy: accuracyOf(baseline),
     count: scored.length,
+    unscored: test.length - scored.length,
     backend: run.backend,
     run: run.id,
     accuracyAsImported: accuracyOf(scoredAsImported),

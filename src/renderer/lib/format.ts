@@ -1,5 +1,6 @@
 // Small formatting helpers shared by the views.
 import type { RunSummary } from '../../shared/types.js';
+import { whyNoTestScore } from '../../shared/left-out.js';
 
 /** "1 min 5 s", "42 s", "2 h 3 min"; empty for unknown. */
 export function formatEta(seconds: number | undefined | null): string {
@@ -72,6 +73,10 @@ export function formatJobRate(job: { kind?: string; phase: string; rate?: number
 }
 
 /** A finished run's accuracy on the test labels as they are now: "86.0%", "86.0% of 590 (10 unscored)", "—". */
+/** Why a finished run has no test accuracy (after "Run #N finished: "): no test triplet, or none it could score. */
+export const noTestScoreText = (r: RunSummary): string =>
+  whyNoTestScore(r.leftOut?.testCount ?? 0, 'import a test file in Triplets, or move triplets to test with M');
+
 export function nowText(r: RunSummary): string {
   const n = r.now;
   if (!n || n.accuracy === null) return n && n.unscored > 0 ? `— (${formatNumber(n.unscored)} unscored)` : '—';

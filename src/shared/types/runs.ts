@@ -131,6 +131,8 @@ export interface EvaluateResult {
   accuracy: number | null;
   baselineAccuracy: number | null;
   count: number;
+  /** Active test triplets it could not score: an image of each has no features (missing or unreadable file). */
+  unscored: number;
   backend: string;
   run: number;
   /** Accuracy on the test labels as first imported (before any fix made in review), and how many it scored. */

@@ -51,13 +51,13 @@ before(async () => {
 after(() => rmSync(root, { recursive: true, force: true }));
 
 test('evaluate --json: trained accuracy ≥ 0.88 and ≥ baseline + 0.10 on the 600 test triplets', { skip }, async () => {
-  const r = await json<{ accuracy: number; baselineAccuracy: number; count: number; backend: string; run: number; accuracyAsImported: number; countAsImported: number }>(
+  const r = await json<{ accuracy: number; baselineAccuracy: number; count: number; backend: string; run: number; accuracyAsImported: number; countAsImported: number; unscored: number }>(
     'evaluate',
     A,
   );
-  assert.deepEqual(Object.keys(r).sort(), ['accuracy', 'accuracyAsImported', 'backend', 'baselineAccuracy', 'count', 'countAsImported', 'run']);
+  assert.deepEqual(Object.keys(r).sort(), ['accuracy', 'accuracyAsImported', 'backend', 'baselineAccuracy', 'count', 'countAsImported', 'run', 'unscored']);
   assert.deepEqual([r.accuracyAsImported, r.countAsImported], [r.accuracy, r.count], 'no label edited: the same as imported');
-  assert.equal(r.count, 600);
+  assert.deepEqual([r.count, r.unscored], [600, 0]);
   assert.ok(r.accuracy >= 0.88, `accuracy ${r.accuracy}`);
   assert.ok(r.accuracy >= r.baselineAccuracy + 0.1, `accuracy ${r.accuracy} vs baseline ${r.baselineAccuracy}`);
   assert.equal(r.accuracy, trained!.a.testAccuracy, 'evaluate agrees with the accuracy recorded at training time');

@@ -1,13 +1,13 @@
 // Project-level training on a small slice of the flowers data: resumable embed, cancel, finished runs,
 // re-evaluation after a label fix, mistakes and neighbours.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Project } from '../../../src/main/project/project.js';
 import { sharedModelsDir, skipWithoutBackbone } from '../../helpers/shared.js';
-import { makeFlowersSubset } from '../../helpers/flowers-subset.js';
+import { addTestOnlyPhotos, makeFlowersSubset } from '../../helpers/flowers-subset.js';
 import { cliRunner } from '../../helpers/cli.js';
 
 const BACKBONE = 'mobilenet_v1_0.75_224';
@@ -157,4 +157,33 @@ test('without test triplets a run has no test accuracy (null, not 0%), and the C
   const e = JSON.parse(evaluated.stdout) as { accuracy: number | null; count: number; accuracyAsImported: number | null };
   assert.deepEqual([e.accuracy, e.count, e.accuracyAsImported], [null, 0, null]);
   assert.match((await cli('evaluate', dir)).stdout, /Run 1: no active test triplets to score/);
+});
+
+test('when no test triplet can be scored (unreadable images), the CLI says so instead of "no test triplets" or "no mistakes"', { skip }, async () => {
+  const cli = cliRunner(join(root, 'appdata'), { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
+  const where = join(root, 'unreadable');
+  const sub = makeFlowersSubset(where, { perClass: 3, seed: 5, trainLines: 20, testLines: 0 });
+  const extra = addTestOnlyPhotos(where);
+  const dir = join(where, 'project');
+  for (const args of [['init', dir], ['import-images', dir, sub.images], ['import-triplets', dir, sub.train, '--split', 'train'], ['import-triplets', dir, extra.test, '--split', 'test']]) {
+    const r = await cli(...args);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  for (const f of extra.files) writeFileSync(f, 'not an image any more');
+  const trained = await cli('train', dir, '--epochs', '2', '--seed', '1');
+  assert.equal(trained.code, 0, trained.stderr);
+  assert.match(trained.stdout, /Run 1 finished: none of its 2 test triplets could be scored/);
+  assert.doesNotMatch(trained.stdout, /no test triplets/);
+  const e = JSON.parse((await cli('evaluate', dir, '--json')).stdout) as { accuracy: number | null; count: number; unscored: number };
+  assert.deepEqual([e.accuracy, e.count, e.unscored], [null, 0, 2]);
+  assert.match((await cli('evaluate', dir)).stdout, /Run 1: none of the 2 active test triplets could be scored \(an image of each has no features/);
+  assert.match((await cli('mistakes', dir)).stdout, /^No mistakes to list: none of the 2 active test triplets could be scored/);
+  // One scorable test triplet beside them: scored, and the two still named.
+  const one = join(where, 'one.txt');
+  writeFileSync(one, readFileSync(sub.train, 'utf8').split('\n')[0] + '\n');
+  const r = await cli('import-triplets', dir, one, '--split', 'test', '--allow-leakage');
+  assert.equal(r.code, 0, r.stderr);
+  const again = JSON.parse((await cli('evaluate', dir, '--json')).stdout) as { count: number; unscored: number };
+  assert.deepEqual([again.count, again.unscored], [1, 2]);
+  assert.match((await cli('evaluate', dir)).stdout, /on 1 test triplets \(untrained baseline [^)]*\); 2 more active test triplets could not be scored/);
 });

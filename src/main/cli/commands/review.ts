@@ -2,6 +2,7 @@
 import { writeAtomic } from '../../project/matrix-files.js';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { EvaluateResult, RunScoreNow } from '../../../shared/types.js';
 import { action, interruptSignal, numberArg, optionsOf, output, pct, progressBar, refuseToReplace, table, withProject } from '../output.js';
 
 export function register(program: Command): void {
@@ -24,9 +25,7 @@ export function register(program: Command): void {
           if (opts.out) writeAtomic(resolve(opts.out), scored.map((s) => (s.correct ? '1\n' : '0\n')).join(''));
           output(opts.json, result, () =>
             [
-              result.count === 0
-                ? `Run ${result.run}: no active test triplets to score`
-                : `Run ${result.run}: accuracy ${pct(result.accuracy)} on ${result.count} test triplets (untrained baseline ${pct(result.baselineAccuracy)})`,
+              scoreLine(result),
               `  on labels as imported: ${pct(result.accuracyAsImported)} on ${result.countAsImported} test triplets${result.readOnly ? ' (read-only project: predictions not stored)' : ''}`,
               ...(opts.out ? [`Wrote ${scored.length} predictions to ${resolve(opts.out)}`] : []),
             ].join('\n'),
@@ -46,11 +45,15 @@ export function register(program: Command): void {
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ run?: number }>(cmd);
-        const mistakes = await withProject(dir, (p) => p.mistakes(opts.run));
+        const { mistakes, now } = await withProject(dir, async (p) => {
+          const mistakes = await p.mistakes(opts.run);
+          const id = opts.run ?? p.info().latestRun;
+          return { mistakes, now: p.runs().find((r) => r.id === id)?.now ?? null };
+        });
         const rows = mistakes.map((m) => ({ file: m.file ?? null, line: m.line, anchor: m.anchor, positive: m.positive, negative: m.negative, dAP: m.dAP, dAN: m.dAN, review: m.review ?? null }));
         output(opts.json, rows, () =>
           rows.length === 0
-            ? 'No mistakes.'
+            ? noMistakes(now)
             : table(
                 ['line', 'anchor', 'positive', 'negative', 'dAP', 'dAN', 'review'],
                 rows.map((m) => [m.line ?? '-', m.anchor, m.positive, m.negative, m.dAP.toFixed(4), m.dAN.toFixed(4), m.review ?? '']),
@@ -58,4 +61,22 @@ export function register(program: Command): void {
         );
       }),
     );
+}
+
+/** The first line of `evaluate`: the accuracy, or why there is none; the triplets it could not score. */
+function scoreLine(r: EvaluateResult): string {
+  const s = r.unscored === 1 ? '' : 's';
+  if (r.count === 0 && r.unscored === 0) return `Run ${r.run}: no active test triplets to score`;
+  if (r.count === 0) return `Run ${r.run}: none of the ${r.unscored} active test triplet${s} could be scored (${NO_FEATURES})`;
+  const line = `Run ${r.run}: accuracy ${pct(r.accuracy)} on ${r.count} test triplets (untrained baseline ${pct(r.baselineAccuracy)})`;
+  return r.unscored ? `${line}; ${r.unscored} more active test triplet${s} could not be scored (${NO_FEATURES})` : line;
+}
+
+const NO_FEATURES = 'an image of each has no features: missing or unreadable; `runs --json` lists them';
+
+/** "No mistakes" only claims what was scored: none scored, or some left unscored, says so. */
+function noMistakes(now: RunScoreNow | null): string {
+  if (!now || (now.scored === 0 && now.unscored === 0)) return 'No mistakes to list: there are no active test triplets.';
+  if (now.scored === 0) return `No mistakes to list: none of the ${now.unscored} active test triplets could be scored (${NO_FEATURES}).`;
+  return `No mistakes among the ${now.scored} scored test triplets${now.unscored ? `; ${now.unscored} could not be scored (${NO_FEATURES})` : ''}.`;
 }

@@ -1,7 +1,7 @@
 // `embed`, `train`, `runs`: features and training runs.
 import type { Command } from 'commander';
 import type { BackendName, RunSummary, TrainOptions } from '../../../shared/types.js';
-import { describeLeftOut } from '../../../shared/left-out.js';
+import { describeLeftOut, whyNoTestScore } from '../../../shared/left-out.js';
 import { TRAIN_OPTIONS } from '../../../shared/train-options.js';
 import { defaultBackbone } from '../../ml/index.js';
 import { flagOf, trainFlags } from './train-flags.js';
@@ -116,7 +116,7 @@ function describeRun(r: RunSummary): string {
   const o = r.options;
   return [
     r.status === 'finished' && r.testCount === 0
-      ? `Run ${r.id} finished: no test triplets to score it (import a test file, or move triplets to test with edit --split test)`
+      ? `Run ${r.id} finished: ${whyNoTestScore(r.leftOut?.testCount ?? 0, 'import a test file, or move triplets to test with edit --split test')}`
       : `Run ${r.id} ${r.status}: test accuracy ${pct(r.testAccuracy)} on ${r.testCount} triplets (untrained baseline ${pct(r.baselineAccuracy)})`,
     `  ${r.trainCount} train / ${r.valCount} validation triplets${validationNote(r)}, best epoch ${r.bestEpoch} of ${o.epochs}, backend ${r.backend}, ${formatSeconds(totalSeconds(r))}`,
     `  preprocessing ${r.preprocessing ?? `${o.resize ?? 'antialias'} resize`}${r.weights ? `, weights ${r.weights}` : ''}`,

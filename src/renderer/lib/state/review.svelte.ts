@@ -63,6 +63,8 @@ class Review {
     const [history, runs] = await Promise.all([call('history', { limit: 200 }), call('runs', {}), this.loadFixes()]);
     this.run = latestFinished(runs);
     const list = this.run ? await call('mistakes', {}) : [];
+    // Listing the mistakes scores the test triplets the run had not: its score on the labels now changed.
+    if (this.run?.now?.unscored) await this.loadRun();
     this.mistakes = [...list].sort((a, b) => severity(b) - severity(a));
     this.history = history;
     this.index = Math.min(this.index, Math.max(0, this.mistakes.length - 1));

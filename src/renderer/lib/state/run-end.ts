@@ -3,7 +3,7 @@
 import { describeLeftOut } from '../../../shared/left-out.js';
 import type { RunSummary } from '../../../shared/types.js';
 import { toApiError } from '../api.js';
-import { formatPercent } from '../format.js';
+import { formatPercent, noTestScoreText } from '../format.js';
 import { toasts } from './toasts.svelte.js';
 
 /** `run`: the newest run after the job ended; `error`: what the job failed with (null: it finished). */
@@ -15,7 +15,7 @@ export function reportRunEnd(run: RunSummary | undefined, error: unknown): void 
     const leftOut = describeLeftOut(run.leftOut);
     const score =
       run.testAccuracy == null
-        ? 'no test triplets to score it (import a test file or move triplets to test to see its accuracy)'
+        ? noTestScoreText(run)
         : `test accuracy ${formatPercent(run.testAccuracy)} (baseline ${formatPercent(run.baselineAccuracy)})`;
     toasts.push('success', 'Training finished', `Run #${run.id}: ${score}.${leftOut ? ` ${leftOut}` : ''}`);
   } else if (status === 'cancelled') {
