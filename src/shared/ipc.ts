@@ -250,7 +250,7 @@ export interface Events extends Record<EventName, unknown> {
   'service:crashed': { reason: string; restarted: boolean; reopened: string | null };
 }
 
-export type MenuCommand = 'new-project' | 'open-project' | 'import-images' | 'import-triplets' | 'export-triplets' | 'export-run' | 'undo' | 'redo';
+export type MenuCommand = 'new-project' | 'open-project' | 'import-images' | 'import-triplets' | 'export-triplets' | 'export-run' | 'remove-images' | 'undo' | 'redo';
 
 /** Error codes the UI turns into words. */
 export type ErrorCode =

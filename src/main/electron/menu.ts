@@ -49,6 +49,9 @@ export function buildMenuTemplate(ctx: MenuContext, act: MenuActions): MenuItemC
       { label: 'Undo', accelerator: 'CmdOrCtrl+Z', click: send('undo') },
       { label: 'Redo', accelerator: ctx.isMac ? 'Cmd+Shift+Z' : 'CmdOrCtrl+Y', click: send('redo') },
       { type: 'separator' },
+      // No accelerator: Delete belongs to text fields; the Library's own Delete key does the same.
+      { label: 'Remove Images…', click: send('remove-images') },
+      { type: 'separator' },
       { role: 'cut' },
       { role: 'copy' },
       { role: 'paste' },

@@ -110,6 +110,10 @@ test('menu has the File/Edit/View/Help structure and sends commands', () => {
   click(byLabel(edit, 'Undo'));
   click(byLabel(edit, 'Redo'));
   assert.deepEqual(sent.slice(-2), ['undo', 'redo']);
+  const remove = byLabel(edit, 'Remove Images…');
+  click(remove);
+  assert.equal(sent.at(-1), 'remove-images');
+  assert.equal(remove.accelerator, undefined, 'Delete stays with text fields; the Library handles its own Delete key');
   assert.deepEqual(edit.filter((i) => i.role).map((i) => i.role), ['cut', 'copy', 'paste', 'selectAll']);
   // No developer tools in packaged builds.
   assert.equal(items(template[2]).some((i) => i.role === 'toggleDevTools'), false);

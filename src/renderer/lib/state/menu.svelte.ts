@@ -33,7 +33,7 @@ export function menuCommand(command: MenuCommand): void {
   menu.pending = command;
   if (command === 'new-project' || command === 'open-project') nav.go('projects');
   else if (!project.info) nav.go('projects');
-  else if (command === 'import-images') nav.go('library');
+  else if (command === 'import-images' || command === 'remove-images') nav.go('library');
   else if (command === 'export-run') nav.go('train');
   else nav.go('triplets');
 }

@@ -105,7 +105,16 @@ export class LibraryPage {
     this.anchor = -1;
   }
 
-  /** Delete, and the marks' Remove…: asks to remove the marked images, else the selected one. */
+  /** The Delete key and Edit ▸ Remove Images…: the marked images, else the selected one; else says how to choose. */
+  askRemove(): void {
+    if (!this.marked.size && !this.selected) {
+      toasts.push('info', 'No image chosen', 'Click an image, or mark several (Ctrl+click, Shift+click), then remove them; with a search or folder filter, Remove… beside it removes every image shown.');
+    } else if (!this.marked.size && this.selected?.triplets.length) {
+      toasts.push('info', 'Triplets use this image', 'Delete or edit those triplets first; labels are never removed with an image.');
+    } else this.removeSelected();
+  }
+
+  /** The marks' Remove…: asks to remove the marked images, else the selected one. */
   removeSelected(): void {
     if (this.marked.size) this.removal = new ImageRemoval({ ids: [...this.marked] }, `the ${plural(this.marked.size, 'image')} marked`);
     else this.removeDetail();
