@@ -19,3 +19,12 @@ export function whyNoTestScore(leftOutTests: number, howToAdd: string): string {
     ? `none of its ${leftOutTests} test triplet${leftOutTests === 1 ? '' : 's'} could be scored (an image of each has no features: see what was left out)`
     : `no test triplets to score it (${howToAdd})`;
 }
+
+/** What to do about images whose files are missing: a moved folder imported again from where it is now joins its files to their images by content. */
+export const MOVED_FOLDER_HINT = 'Moved the folder? Import it again from where it is now: each file joins its image by content, labels and all.';
+
+/** "N images outside test triplets have no features (… missing or unreadable)", for a list short of them. */
+export function noFeaturesText(n: number, which = ''): string {
+  const one = n === 1;
+  return `${n} image${one ? '' : 's'}${which ? ` ${which}` : ''} ${one ? 'has' : 'have'} no features (${one ? 'its file is' : 'their files are'} missing or unreadable)`;
+}

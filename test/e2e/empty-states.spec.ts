@@ -2,7 +2,7 @@
 // end), and none of them raises an error while it has nothing to show. Then a run trained without
 // test triplets: it has no test accuracy (not 0%), and Review says there is nothing to score instead
 // of "no mistakes"; and a run whose test images are all unreadable, which Review names.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliRunner } from '../helpers/cli.js';
@@ -97,6 +97,39 @@ test('a run that could score none of its test triplets: Review says so and names
     await page.getByTestId('review-left-out').getByText('Which images (3)').click();
     await expect(page.getByTestId('review-left-out')).toContainText(extra.names[0]);
     await expect(page.getByTestId('toast-error')).toHaveCount(0);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a moved photo folder: Suggest and the Map say the images have no features and how to get them back, instead of "no suggestions" or the same offer again', async ({ app: page, projectDir, studio }) => {
+  test.skip(!!skip, skip || '');
+  test.setTimeout(120_000);
+  const root = mkdtempSync(join(tmpdir(), 'ts-e2e-moved-'));
+  try {
+    const subset = makeFlowersSubset(root, { perClass: 2, seed: 4, trainLines: 4, testLines: 0 });
+    const cli = cliRunner(studio.dataDir, { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
+    for (const args of [['init', projectDir], ['import-images', projectDir, subset.images]]) {
+      const r = await cli(...args);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    renameSync(subset.images, join(root, 'moved'));
+    await page.getByTestId('open-project').click();
+    await page.getByTestId('path-input').fill(projectDir);
+    await page.getByTestId('path-ok').click();
+    await page.getByTestId('nav-suggest').click();
+    await page.getByTestId('suggest-more').click();
+    const state = page.getByTestId('suggest-no-features');
+    await expect(state).toContainText('10 images outside test triplets have no features');
+    await expect(state).toContainText('Import it again from where it is now');
+    await expect(page.getByTestId('suggest-none')).toHaveCount(0);
+    await state.getByRole('button', { name: 'Go to Library' }).click();
+    await expect(page.getByTestId('view-library')).toBeVisible();
+    // The Map's "Compute features and map" used to come back to the same offer, unexplained.
+    await page.getByTestId('nav-map').click();
+    await page.getByTestId('map-empty').getByTestId('map-compute').click();
+    await expect(page.getByTestId('map-unreadable')).toContainText('10 images have no features (their files are missing or unreadable)');
+    await expect(page.getByTestId('map-empty')).toHaveCount(0);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

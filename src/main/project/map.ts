@@ -93,12 +93,16 @@ export function cachedMap(db: Db, req: MapRequest): MapProjection | null {
 
 /** Computes (or reads from the cache) the map; projection runs in a worker with progress and cancel. */
 export async function computeMap(db: Db, req: MapRequest, deps: MapDeps): Promise<MapProjection> {
+  let unreadable: number | undefined;
   if (req.computeFeatures && !deps.readOnly) {
     const first = plan(db, req);
-    await ensureFeatures(db, first.key.backbone, { backend: first.run?.options.backend, prep: first.key.prep, signal: deps.signal, onProgress: deps.onProgress });
+    const ensured = await ensureFeatures(db, first.key.backbone, { backend: first.run?.options.backend, prep: first.key.prep, signal: deps.signal, onProgress: deps.onProgress });
+    // Said in the reply, so that "compute them" does not come back unexplained with nothing computed.
+    unreadable = new Set(ensured.leftOut.map((i) => i.id)).size;
   }
+  const withUnreadable = (m: MapProjection): MapProjection => (unreadable === undefined ? m : { ...m, unreadable });
   const cached = cachedMap(db, { ...req, computeFeatures: false });
-  if (cached) return cached;
+  if (cached) return withUnreadable(cached);
   const p = plan(db, req);
   const features = loadFeatures(db, p.key, p.ids);
   const vectors = p.run ? embedAll(await deps.encoder(p.run.id), features) : new Map([...features].map(([id, v]) => [id, l2normalize(v)]));
@@ -115,7 +119,7 @@ export async function computeMap(db: Db, req: MapRequest, deps: MapDeps): Promis
     const blob = (a: Int32Array | Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
     writeProjection(db, p.source, METHOD_KEYS[req.method], { fingerprint: p.fingerprint, ids: blob(p.ids), xy: blob(xy), seconds });
   }
-  return reply(db, req, p, xy, false, seconds);
+  return withUnreadable(reply(db, req, p, xy, false, seconds));
 }
 
 function reply(db: Db, req: MapRequest, p: MapPlan, xy: Float32Array, cached: boolean, seconds: number): MapProjection {

@@ -15,7 +15,7 @@ import { insertRunningRun } from '../store/runs.js';
 import { activeTripletsOf, type SnapshotTriplet } from '../store/triplets.js';
 import { ensureFeatures, featureKey, loadFeatures, prepOfRun, resolvePrep } from './features.js';
 import { snapshotTrain, type TrainSnapshot } from './train-stream.js';
-import { describeLeftOut } from '../../shared/left-out.js';
+import { describeLeftOut, MOVED_FOLDER_HINT } from '../../shared/left-out.js';
 import { recordRunInputs } from './left-out.js';
 import { processStartTime } from './liveness.js';
 import { modelDirOf, partialDirOf, removeModelFolder, saveModelFolder } from './model-files.js';
@@ -86,7 +86,10 @@ async function trainSnapshot(db: Db, projectDir: string, options: TrainOptions, 
     opts.signal?.throwIfAborted();
     const prepared = train.prepare(db, key, test, embedded.leftOut);
     recordRunInputs(db, runId, key, prepared.leftOut);
-    if (prepared.count === 0) throw new AppError('BAD_ARGUMENTS', `None of the ${train.count} train triplets can be used. ${describeLeftOut(prepared.leftOut)}`);
+    if (prepared.count === 0) {
+      const moved = prepared.leftOut.images.some((i) => i.reason === 'missing file') ? ` ${MOVED_FOLDER_HINT}` : '';
+      throw new AppError('BAD_ARGUMENTS', `None of the ${train.count} train triplets can be used. ${describeLeftOut(prepared.leftOut)}${moved}`);
+    }
     const enc = await timed('train', () =>
       trainEncoder({
         dim: prepared.dim,

@@ -16,7 +16,7 @@ import { defaultBackbone, type EncoderWeights } from '../ml/index.js';
 import { nearest, vectorSetOf, type Hit, type VectorSet } from '../ml/search/knn.js';
 import { ScanPool } from '../ml/search/scan-pool.js';
 import type { Db } from '../store/db.js';
-import { imageCount, pathsAt } from '../store/images.js';
+import { imageCount, imageNameReader, pathsAt } from '../store/images.js';
 import { featureBlobBySha, vectorSignature } from '../store/similar-reads.js';
 import { blobToFeatures, ensureFeatures, featureKey, loadFeatures, prepOfRun, type FeatureKey } from './features.js';
 import { getRun, latestFinishedRunId } from './run-rows.js';
@@ -83,8 +83,11 @@ export class SimilarIndex {
     const k = opts.k ?? 12;
     const missing = imageCount(this.ctx.db) - space.set.n;
     const base = { run: space.run, distance: space.distance, dim: space.dim, backbone: space.backbone, missing };
-    // Nothing cached yet, or the query image's features not computed: nothing to compare (yet).
-    if (space.set.n === 0 || ('imageId' in query && opts.ensure === false && space.set.ids.indexOf(query.imageId) < 0)) return { ...base, hits: [] };
+    // Searching the cached features only (the app computes the rest in a job), the query image's are not
+    // there yet; else an image without features is an error that says why (queryVector).
+    if (opts.ensure === false && 'imageId' in query && space.set.ids.indexOf(query.imageId) < 0) return { ...base, hits: [] };
+    // No image has features: nothing to compare a file with (`missing` says how many lack them).
+    if (space.set.n === 0 && !('imageId' in query)) return { ...base, hits: [] };
     const { vector, exclude } = await this.queryVector(space, query, opts);
     const hits = space.pool ? await space.pool.nearest(vector, k, space.distance, { exclude }) : nearest(space.set, vector, k, space.distance, { exclude });
     return { ...base, hits };
@@ -162,7 +165,7 @@ export class SimilarIndex {
   private async queryVector(space: Space, query: SimilarQuery, opts: SimilarOptions): Promise<{ vector: Float32Array; exclude?: Set<number> }> {
     if ('imageId' in query) {
       const row = space.set.ids.indexOf(query.imageId);
-      if (row < 0) throw new AppError('NOT_FOUND', `Image ${query.imageId} has no features (it could not be decoded).`);
+      if (row < 0) throw new AppError('NOT_FOUND', `Image "${imageNameReader(this.ctx.db)(query.imageId) ?? query.imageId}" has no features: its file is missing or could not be decoded.`);
       return { vector: space.set.data.slice(row * space.dim, (row + 1) * space.dim), exclude: new Set([query.imageId]) };
     }
     const bytes = 'file' in query ? await readFile(query.file).catch(() => null) : query.bytes;

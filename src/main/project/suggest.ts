@@ -9,7 +9,7 @@ import { defaultBackbone, type EncoderWeights } from '../ml/index.js';
 import { rankSuggestions } from '../ml/suggest/rank.js';
 import { tripletKey } from '../ml/suggest/suggest.js';
 import type { Db } from '../store/db.js';
-import { imageNameReader } from '../store/images.js';
+import { imageCount, imageNameReader } from '../store/images.js';
 import { answerCounts, putAnswer, rejectedAnswers, storedTriples, testImageIds } from '../store/suggestions.js';
 import { activeTripletsOf } from '../store/triplets.js';
 import * as store from '../triplets/store.js';
@@ -55,6 +55,7 @@ export async function suggestForProject(db: Db, encoderOf: (runId: number) => Pr
   return {
     runId: run?.id ?? null,
     pool: pool.length,
+    withoutFeatures: imageCount(db) - testImages.size - pool.length,
     suggestions: found.map((s) => ({
       anchor: nameOf(s.anchor)!,
       positive: nameOf(s.positive)!,

@@ -33,4 +33,6 @@ export interface MapProjection {
   cached: boolean;
   /** Seconds the projection took when computed. */
   seconds: number;
+  /** Images whose features this request tried to compute and could not (file missing or unreadable); absent when it computed none. */
+  unreadable?: number;
 }

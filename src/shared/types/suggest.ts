@@ -30,6 +30,8 @@ export interface SuggestResult {
   runId: number | null;
   /** Images suggestions could use (not in any test triplet, with features). */
   pool: number;
+  /** Images outside test triplets left out of the pool: no features (their files missing or unreadable). */
+  withoutFeatures: number;
   suggestions: SuggestedTriplet[];
   /** Suggestions answered so far (accepted ones while their triplet exists). */
   answered: { accepted: number; swapped: number; rejected: number };

@@ -100,7 +100,7 @@ export function createFakeService(opts: { images: number; flowersDir?: string; h
     reopenNotice: () => null,
     pathInfo: ({ path }) => ({ path, exists: false, kind: null }),
     receiveFile: unsupported,
-    suggest: () => ({ runId: null, pool: 0, suggestions: [], answered: { accepted: 0, swapped: 0, rejected: 0 }, coverage: { images: 0, inTriplets: 0, groups: 0, decidedPairs: 0, saturated: false, early: false } }),
+    suggest: () => ({ runId: null, pool: 0, withoutFeatures: 0, suggestions: [], answered: { accepted: 0, swapped: 0, rejected: 0 }, coverage: { images: 0, inTriplets: 0, groups: 0, decidedPairs: 0, saturated: false, early: false } }),
     answerSuggestion: unsupported,
     audit: unsupported,
     auditReport: () => null,

@@ -1,4 +1,5 @@
 // `map`: the embedding map's 2-D coordinates of every image (PCA or UMAP; same engine and cache as the app).
+import { MOVED_FOLDER_HINT, noFeaturesText } from '../../../shared/left-out.js';
 import { writeAtomic } from '../../project/matrix-files.js';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
@@ -29,7 +30,8 @@ export function register(program: Command): void {
           const xy = base64ToFloat32(m.xy);
           const points = m.names.map((name, i) => ({ name, x: xy[i * 2], y: xy[i * 2 + 1] }));
           const from = m.source.kind === 'run' ? `run ${m.source.runId}` : `${m.source.backbone} features`;
-          const summary = `${m.method.toUpperCase()} map of ${m.count} of ${m.totalImages} images (${from})${m.cached ? ', from the cache' : `, ${m.seconds.toFixed(1)} s`}`;
+          const unreadable = m.unreadable ? `\nNot on the map: ${noFeaturesText(m.unreadable)}. ${MOVED_FOLDER_HINT}` : '';
+          const summary = `${m.method.toUpperCase()} map of ${m.count} of ${m.totalImages} images (${from})${m.cached ? ', from the cache' : `, ${m.seconds.toFixed(1)} s`}${unreadable}`;
           if (opts.out) {
             writeAtomic(resolve(opts.out), JSON.stringify(points) + '\n');
             output(opts.json, { file: resolve(opts.out), count: m.count, method: m.method, source: m.source, cached: m.cached, seconds: m.seconds }, () => `${summary}\nWrote ${resolve(opts.out!)}`);

@@ -2,6 +2,7 @@
 // as the Suggest view's A, S and X keys do; see README "Suggested triplets".
 import { Option, type Command } from 'commander';
 import { coverageText } from '../../../shared/coverage-text.js';
+import { MOVED_FOLDER_HINT, noFeaturesText } from '../../../shared/left-out.js';
 import { suggestionSource } from '../../../shared/suggest-text.js';
 import { SUGGESTION_ANSWERS, type LabelCoverage, type SuggestionAnswerKind } from '../../../shared/types.js';
 import { tripletLine } from '../../triplets/listing.js';
@@ -30,6 +31,7 @@ export function register(program: Command): void {
           output(opts.json, rows, () => {
             const source = suggestionSource(r.runId, rows.map((s) => s.reason));
             const cover = coverageLine(r.coverage);
+            if (r.pool === 0 && r.withoutFeatures > 0) return `No suggestions: ${noFeaturesText(r.withoutFeatures, 'outside test triplets')}; \`embed DIR\` names them. ${MOVED_FOLDER_HINT}\n${cover}`;
             if (r.pool === 0) return `No suggestions: no image is imported yet, or every one is in a test triplet (suggestions never use those). Import images with \`import-images DIR FOLDER\`.\n${cover}`;
             if (rows.length === 0) return `No suggestions (${r.pool} images available outside test triplets; ${source}).\n${cover}`;
             return (
