@@ -102,7 +102,7 @@ test('a run that could score none of its test triplets: Review says so and names
   }
 });
 
-test('a moved photo folder: Suggest and the Map say the images have no features and how to get them back, instead of "no suggestions" or the same offer again', async ({ app: page, projectDir, studio }) => {
+test('a moved photo folder: the Library marks the images, Suggest and the Map say the images have no features and how to get them back, instead of "no suggestions" or the same offer again', async ({ app: page, projectDir, studio }) => {
   test.skip(!!skip, skip || '');
   test.setTimeout(120_000);
   const root = mkdtempSync(join(tmpdir(), 'ts-e2e-moved-'));
@@ -125,6 +125,11 @@ test('a moved photo folder: Suggest and the Map say the images have no features 
     await expect(page.getByTestId('suggest-none')).toHaveCount(0);
     await state.getByRole('button', { name: 'Go to Library' }).click();
     await expect(page.getByTestId('view-library')).toBeVisible();
+    // The Library still has every thumbnail, and marks each image whose file is gone.
+    await expect(page.getByTestId('library-item')).toHaveCount(10);
+    await expect(page.getByTestId('library-item-missing')).toHaveCount(10);
+    await page.getByTestId('library-item').first().click();
+    await expect(page.getByTestId('detail-missing')).toContainText('File missing');
     // The Map's "Compute features and map" used to come back to the same offer, unexplained.
     await page.getByTestId('nav-map').click();
     await page.getByTestId('map-empty').getByTestId('map-compute').click();

@@ -34,6 +34,7 @@ import { importImages, type ImportImagesOptions } from '../images/import.js';
 import { removeImages } from '../images/remove.js';
 import { distance, tripletLoss, type EncoderWeights } from '../ml/index.js';
 import { verdictOf } from '../../shared/judgement-text.js';
+import { withFileState } from '../images/file-state.js';
 import { getRun } from './run-rows.js';
 import { openDb, type Db } from '../store/db.js';
 import * as imageStore from '../store/images.js';
@@ -157,12 +158,13 @@ export class Project {
   }
 
   listImages(q: ImageQuery = {}): ImagePage {
-    return imageStore.imagePage(this.db, q);
+    const page = imageStore.imagePage(this.db, q);
+    return { ...page, items: withFileState(this.db, page.items) };
   }
 
   /** Every image with all the files it was imported from (`images DIR`). */
-  imagesWithPaths(): imageStore.ImageWithPaths[] {
-    return imageStore.listImagesWithPaths(this.db);
+  imagesWithPaths(): (imageStore.ImageWithPaths & { missing?: boolean })[] {
+    return withFileState(this.db, imageStore.listImagesWithPaths(this.db));
   }
 
   /** Triplets flagged because an image they use changed content, and why. */
@@ -186,8 +188,9 @@ export class Project {
   }
 
   getImage(id: number): { image: ImageRecord; triplets: TripletRecord[] } {
-    const image = imageStore.imageRecordReader(this.db)(id);
-    if (!image) throw new AppError('NOT_FOUND', `Image ${id} not found.`);
+    const found = imageStore.imageRecordReader(this.db)(id);
+    if (!found) throw new AppError('NOT_FOUND', `Image ${id} not found.`);
+    const [image] = withFileState(this.db, [found]);
     return { image, triplets: this.listTriplets({ imageId: id, limit: 5000 }).items };
   }
 

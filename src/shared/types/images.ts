@@ -12,6 +12,8 @@ export interface ImageRecord {
   width: number;
   height: number;
   bytes: number;
+  /** The image's file is not where it was last imported from (moved, deleted, or on a drive not connected). Set on Library pages and details. */
+  missing?: boolean;
 }
 
 export interface SkippedFile {

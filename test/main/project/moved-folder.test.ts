@@ -37,6 +37,8 @@ test('a moved photo folder: the CLI names the missing files and the way back, an
   assert.equal(suggested.code, 0, suggested.stderr);
   assert.match(suggested.stdout, /^No suggestions: 15 images outside test triplets have no features \(their files are missing or unreadable\); `embed DIR` names them\. Moved the folder\?/);
   assert.equal(JSON.parse((await cli('suggest', dir, '--json')).stdout).length, 0);
+  const gone = JSON.parse((await cli('images', dir, '--missing', '--json')).stdout) as { name: string; missing: boolean }[];
+  assert.deepEqual([gone.length, gone.every((i) => i.missing)], [15, true]);
   const mapped = await cli('map', dir);
   assert.equal(mapped.code, 0, mapped.stderr);
   assert.match(mapped.stdout, /map of 0 of 15 images .*\nNot on the map: 15 images have no features \(their files are missing or unreadable\)\. Moved the folder\?/);
@@ -44,6 +46,7 @@ test('a moved photo folder: the CLI names the missing files and the way back, an
   const again = await cli('import-images', dir, moved, '--json');
   assert.equal(again.code, 0, again.stderr);
   assert.equal(JSON.parse(again.stdout).added, 0, 'the files join the images they were, none is added');
+  assert.match((await cli('images', dir, '--missing')).stdout, /^No file is missing: every one of the 15 images is where it was imported from\./);
   const retrained = await cli('train', dir, '--epochs', '2', '--seed', '1');
   assert.equal(retrained.code, 0, retrained.stderr);
   assert.match(retrained.stdout, /Run 2 finished/);

@@ -1,6 +1,7 @@
 // `import-images DIR FOLDER`: add every image under FOLDER (recursively) to the project.
 // `images DIR`: every image with the files it was imported from. `flagged DIR`: triplets to check.
 // `remove-images DIR NAME… | --folder F | --search S`: remove images no triplet uses (undoable).
+import { MOVED_FOLDER_HINT } from '../../../shared/left-out.js';
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors.js';
 import type { ImageImportReport, ImageRemovalReport, ImageSelection } from '../../../shared/types.js';
@@ -37,15 +38,19 @@ export function register(program: Command): void {
     .command('images')
     .description('list the images: name, content hash, upright size and every file each was imported from')
     .argument('<dir>', 'project folder')
+    .option('--missing', 'only the images whose file is gone (moved, deleted, or on a drive not connected): they have no features')
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
-        const opts = optionsOf<object>(cmd);
-        const list = await withProject(dir, (p) => p.imagesWithPaths());
-        output(opts.json, list, () =>
-          list.length
-            ? list.map((i) => [`${i.id}\t${i.name}\t${i.width}×${i.height}\t${i.sha256.slice(0, 12)}`, ...i.paths.map((p) => `\t  ${p}`)].join('\n')).join('\n')
-            : 'No images yet: import a folder with `import-images DIR FOLDER`.',
-        );
+        const opts = optionsOf<{ missing?: boolean }>(cmd);
+        const all = await withProject(dir, (p) => p.imagesWithPaths());
+        const list = opts.missing ? all.filter((i) => i.missing) : all;
+        output(opts.json, list, () => {
+          if (!all.length) return 'No images yet: import a folder with `import-images DIR FOLDER`.';
+          if (!list.length) return `No file is missing: every one of the ${all.length} images is where it was imported from.`;
+          const rows = list.map((i) => [`${i.id}\t${i.name}\t${i.width}×${i.height}\t${i.sha256.slice(0, 12)}${i.missing ? '\tFILE MISSING' : ''}`, ...i.paths.map((p) => `\t  ${p}`)].join('\n'));
+          const missing = all.filter((i) => i.missing).length;
+          return rows.join('\n') + (missing ? `\n${missing} of ${all.length} images have no file where it was imported from. ${MOVED_FOLDER_HINT}` : '');
+        });
       }),
     );
 
