@@ -102,14 +102,14 @@ test('a run that could score none of its test triplets: Review says so and names
   }
 });
 
-test('a moved photo folder: the Library marks the images, Suggest and the Map say the images have no features and how to get them back, instead of "no suggestions" or the same offer again', async ({ app: page, projectDir, studio }) => {
+test('a moved photo folder: the Library marks the images; Suggest, Train, Review and the Map say the images have no features and how to get them back, instead of "no suggestions" or the same offer again', async ({ app: page, projectDir, studio }) => {
   test.skip(!!skip, skip || '');
   test.setTimeout(120_000);
   const root = mkdtempSync(join(tmpdir(), 'ts-e2e-moved-'));
   try {
     const subset = makeFlowersSubset(root, { perClass: 2, seed: 4, trainLines: 4, testLines: 0 });
     const cli = cliRunner(studio.dataDir, { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
-    for (const args of [['init', projectDir], ['import-images', projectDir, subset.images]]) {
+    for (const args of [['init', projectDir], ['import-images', projectDir, subset.images], ['import-triplets', projectDir, subset.train, '--split', 'train']]) {
       const r = await cli(...args);
       expect(r.code, r.stderr).toBe(0);
     }
@@ -130,6 +130,15 @@ test('a moved photo folder: the Library marks the images, Suggest and the Map sa
     await expect(page.getByTestId('library-item-missing')).toHaveCount(10);
     await page.getByTestId('library-item').first().click();
     await expect(page.getByTestId('detail-missing')).toContainText('File missing');
+    // Training fails naming the missing files; Train and Review say no run has finished, and why.
+    await page.getByTestId('nav-train').click();
+    await page.getByTestId('view-train').getByRole('button', { name: 'Train', exact: true }).first().click();
+    await expect(page.getByTestId('run-state')).toContainText('None of the');
+    await expect(page.getByTestId('run-state')).toContainText('Import it again from where it is now');
+    await expect(page.getByTestId('no-finished-run')).toContainText('once what stopped run #1 is fixed');
+    await page.getByTestId('nav-review').click();
+    await expect(page.getByTestId('review-no-finished')).toContainText('Run #1 failed: None of the');
+    await expect(page.getByTestId('review-count')).toHaveText('');
     // The Map's "Compute features and map" used to come back to the same offer, unexplained.
     await page.getByTestId('nav-map').click();
     await page.getByTestId('map-empty').getByTestId('map-compute').click();

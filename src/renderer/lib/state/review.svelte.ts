@@ -34,6 +34,8 @@ class Review {
   evaluation = $state.raw<EvaluateResult | null>(null);
   /** The run under review (the latest finished one). */
   run = $state.raw<RunSummary | null>(null);
+  /** The newest run whatever its state: before any run finished, it says why (failed, cancelled). */
+  newest = $state.raw<RunSummary | null>(null);
   /** Triplets edited since that run started (train ones make "Retrain with my fixes" worthwhile). */
   fixes = $state.raw<FixesSinceRun | null>(null);
 
@@ -62,6 +64,7 @@ class Review {
     // Before the first finished run there are no mistakes to list (asking fails), but there is a history.
     const [history, runs] = await Promise.all([call('history', { limit: 200 }), call('runs', {}), this.loadFixes()]);
     this.run = latestFinished(runs);
+    this.newest = runs.reduce<RunSummary | null>((a, r) => (!a || r.id > a.id ? r : a), null);
     const list = this.run ? await call('mistakes', {}) : [];
     // Listing the mistakes scores the test triplets the run had not: its score on the labels now changed.
     if (this.run?.now?.unscored) await this.loadRun();
