@@ -2,11 +2,14 @@
 // in a project of N images (one path each) with 5,000 suggestion answers and 5,000 flagged triplets
 // naming other images, with migration 0014's indexes on suggestion_answers(pair_lo, pair_hi) and
 // triplet_flags(image_id) against the same store without them (each deletion's cascade then scans
-// both tables once per image). One run per arm; the ratio is without ÷ with.
+// both tables once per image). One run per arm; the ratio is without ÷ with. Then the deletion itself
+// as one DELETE over json_each (store/image-removal.ts deleteImages) against one DELETE per id, on the
+// same indexed store, each rolled back, alternated twice (the second of each is reported).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Project } from '../src/main/project/project.js';
+import { deleteImages } from '../src/main/store/image-removal.js';
 
 const SIZES = [10_000, 100_000];
 const ANSWERS = 5_000;
@@ -65,6 +68,32 @@ export async function runRemoveImagesBench(): Promise<void> {
       }
       const [a, b] = [times.true, times.false];
       console.log(`| ${n.toLocaleString('en')} | ratio no ÷ yes | ${a.map((s, i) => `${(b[i] / s).toFixed(2)}×`).join(' | ')} |`);
+    }
+    console.log('\n| images deleted | one DELETE per id | one DELETE (json_each) | ratio |');
+    console.log('| --- | --- | --- | --- |');
+    for (const n of SIZES) {
+      const p = makeProject(join(root, `d${n}`), n);
+      try {
+        const ids = p.db.prepare(`SELECT id FROM images WHERE folder = 'f'`).pluck().all() as number[];
+        const perId = p.db.prepare('DELETE FROM images WHERE id = ?');
+        const arms = {
+          perId: () => ids.forEach((id) => perId.run(id)),
+          set: () => deleteImages(p.db, ids),
+        };
+        const rolledBack = (fn: () => unknown) => {
+          p.db.exec('BEGIN');
+          try {
+            return seconds(fn);
+          } finally {
+            p.db.exec('ROLLBACK');
+          }
+        };
+        const t: Record<string, number> = {};
+        for (let round = 0; round < 2; round++) for (const [name, fn] of Object.entries(arms)) t[name] = rolledBack(fn);
+        console.log(`| ${n.toLocaleString('en')} | ${t.perId.toFixed(2)} s | ${t.set.toFixed(2)} s | ${(t.perId / t.set).toFixed(2)}× |`);
+      } finally {
+        p.close();
+      }
     }
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { AppError } from '../../shared/errors.js';
 import { IMAGE_REMOVAL_ACTION, type HistoryEntry, type Split, type TripletStatus } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import * as h from '../store/history.js';
-import { deleteImages, imageByName, restoreImages, tripletUses, type ImageSnapshot } from '../store/image-removal.js';
+import { deleteImages, imageByNameReader, restoreImages, tripletUses, type ImageSnapshot } from '../store/image-removal.js';
 import type { HistoryRow } from '../store/history.js';
 import { applySnapshot, getSnapshot, type TripletSnapshot } from './rows.js';
 
@@ -151,8 +151,9 @@ function applyImageRemoval(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo
   const snapshots = rows.map((r) => JSON.parse(r.before ?? 'null') as ImageSnapshot).filter(Boolean);
   if (direction === 'undo') {
     const back = new Map<number, number>();
+    const imageByName = imageByNameReader(db);
     for (const s of snapshots) {
-      const now = imageByName(db, String(s.image.name));
+      const now = imageByName(String(s.image.name));
       if (now && now.sha256 !== s.image.sha256) {
         throw new AppError('CONFLICT', `"${s.image.name}" names another image now (imported after the removal); undo would give two images one name.`);
       }
