@@ -132,7 +132,8 @@ test('a moved photo folder: the Library marks the images; Suggest, Train, Review
     await expect(page.getByTestId('detail-missing')).toContainText('File missing');
     // Training fails naming the missing files; Train and Review say no run has finished, and why.
     await page.getByTestId('nav-train').click();
-    await page.getByTestId('view-train').getByRole('button', { name: 'Train', exact: true }).first().click();
+    await expect(page.getByTestId('train-start')).toBeEnabled();
+    await page.getByTestId('train-start').click();
     await expect(page.getByTestId('run-state')).toContainText('None of the');
     await expect(page.getByTestId('run-state')).toContainText('Import it again from where it is now');
     await expect(page.getByTestId('no-finished-run')).toContainText('once what stopped run #1 is fixed');

@@ -1,6 +1,8 @@
 // Long-running jobs (image import, training, …): started in the background, reported through
 // job:progress (at most 10 per second, with an ETA), job:done and job:failed events, cancellable.
 // At most one heavy job runs at a time, so two trainings cannot fight over the two cores or the store.
+// A job the app started on its own (features for the similarity search) yields to one the user asks
+// for: it is cancelled (its finished batches kept) and the new job starts once it has stopped.
 import { randomUUID } from 'node:crypto';
 import { AppError, toIpcError } from '../../shared/errors.js';
 import type { Events } from '../../shared/ipc.js';
@@ -19,6 +21,8 @@ interface Job {
   id: string;
   kind: JobKind;
   heavy: boolean;
+  /** Started by the app, not the user: a heavy job the user starts cancels it instead of meeting BUSY. */
+  yields: boolean;
   controller: AbortController;
   promise: Promise<unknown>;
   /** What a reattaching client needs (activeJobs): the last report and every epoch-closing one. */
@@ -35,13 +39,18 @@ export class JobManager {
   start<T>(
     kind: JobKind,
     run: (ctx: JobContext) => Promise<T>,
-    opts: { heavy?: boolean; onDone?: (result: T) => void; meta?: Record<string, unknown> } = {},
+    opts: { heavy?: boolean; yields?: boolean; onDone?: (result: T) => void; meta?: Record<string, unknown> } = {},
   ): string {
     const heavy = opts.heavy ?? true;
-    const running = [...this.jobs.values()].find((j) => j.heavy);
+    const heavyJobs = [...this.jobs.values()].filter((j) => j.heavy);
+    const running = heavyJobs.find((j) => !j.yields || opts.yields);
     if (heavy && running) {
       throw new AppError('BUSY', `Another job is running (${running.kind}); wait for it or cancel it first.`, { jobId: running.id, kind: running.kind });
     }
+    // Background jobs in the way stop first (their promises settle once their current batch is saved).
+    const yielding = heavy ? heavyJobs.filter((j) => j.yields) : [];
+    for (const j of yielding) j.controller.abort();
+    const cleared = Promise.allSettled(yielding.map((j) => j.promise));
     const id = randomUUID();
     const controller = new AbortController();
     // Throttling and ETA come from the one progress reporter (progress.ts).
@@ -59,6 +68,7 @@ export class JobManager {
       try {
         // A tick first, so the caller has the job id before any event mentions it.
         await new Promise((r) => setImmediate(r));
+        await cleared;
         controller.signal.throwIfAborted();
         const result = await run(ctx);
         progress.stop();
@@ -75,7 +85,7 @@ export class JobManager {
       }
     })();
     promise.catch(() => undefined); // reported through job:failed
-    this.jobs.set(id, { id, kind, heavy, controller, promise, last: null, kept: [], meta: opts.meta });
+    this.jobs.set(id, { id, kind, heavy, yields: opts.yields ?? false, controller, promise, last: null, kept: [], meta: opts.meta });
     return id;
   }
 

@@ -461,7 +461,8 @@ export class StudioService implements StudioServiceApi {
     const tried = `${project.dir}|${reply.backbone}|${reply.run}|${reply.missing}`;
     if (this.similarTried.has(tried) || this.jobs.running().length) return reply;
     this.similarTried.add(tried);
-    const jobId = this.jobs.start('embed', (ctx) => project.similarFeatures({ runId, raw, signal: ctx.signal, onProgress: ctx.progress }));
+    // Started on the app's own initiative: Train, an audit or a map the user asks for cancels it.
+    const jobId = this.jobs.start('embed', (ctx) => project.similarFeatures({ runId, raw, signal: ctx.signal, onProgress: ctx.progress }), { yields: true });
     return { ...reply, jobId };
   }
 

@@ -68,3 +68,29 @@ test('one heavy job at a time (BUSY); cancel reports job:failed with cancelled',
   const f2 = events.filter((x) => x.e === 'job:failed').at(-1)!.p as Events['job:failed'];
   assert.deepEqual([f2.cancelled, f2.error.message], [false, 'disk full']);
 });
+
+test('a job the app started on its own (yields) is cancelled by a heavy job the user starts, which runs once it has stopped', async () => {
+  const { jobs, events } = manager();
+  const order: string[] = [];
+  // The background job saves its batch on abort, a little later, as ensureFeatures does.
+  const background = jobs.start(
+    'embed',
+    (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => setTimeout(() => (order.push('embed stopped'), reject(abortError())), 30))),
+    { yields: true },
+  );
+  assert.throws(() => jobs.start('embed', async () => 1, { yields: true }), { code: 'BUSY' }, 'a second background job waits its turn');
+  const suggest = jobs.start('suggest', async () => (order.push('suggest ran'), 's'), { heavy: false });
+  assert.equal(await jobs.wait(suggest), 's');
+  assert.deepEqual(order, ['suggest ran'], 'a light job leaves it running');
+  const train = jobs.start('train', async () => (order.push('train ran'), 't'));
+  assert.equal(await jobs.wait(train), 't');
+  assert.deepEqual(order, ['suggest ran', 'embed stopped', 'train ran'], 'the user job starts only after the background one stopped');
+  const failed = events.find((x) => x.e === 'job:failed' && (x.p as Events['job:failed']).jobId === background)?.p as Events['job:failed'];
+  assert.equal(failed.cancelled, true);
+
+  // The user's job is never cancelled by a background one: that one meets BUSY instead.
+  const user = jobs.start('train', (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(abortError()))));
+  assert.throws(() => jobs.start('embed', async () => 1, { yields: true }), { code: 'BUSY' });
+  jobs.cancel(user);
+  await assert.rejects(jobs.wait(user));
+});

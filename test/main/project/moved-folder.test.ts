@@ -2,14 +2,14 @@
 // suggestions and the map say so (not "0 neighbours" or "no image imported") and how to recover, and importing the
 // folder from where it is now joins the files to their images, so the same labels train again.
 import assert from 'node:assert/strict';
-import { mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
 import { Project } from '../../../src/main/project/project.js';
 import { cliRunner } from '../../helpers/cli.js';
 import { makeFlowersSubset } from '../../helpers/flowers-subset.js';
-import { sharedModelsDir, skipWithoutBackbone } from '../../helpers/shared.js';
+import { flowersDir, sharedModelsDir, skipWithoutBackbone } from '../../helpers/shared.js';
 
 const skip = skipWithoutBackbone('mobilenet_v1_0.75_224');
 const root = mkdtempSync(join(tmpdir(), 'ts-moved-'));
@@ -52,4 +52,21 @@ test('a moved photo folder: the CLI names the missing files and the way back, an
   assert.match(retrained.stdout, /Run 2 finished/);
   const found = JSON.parse((await cli('neighbours', dir, name, '--json')).stdout) as { name: string }[];
   assert.equal(found.length, 12, 'every other image is searched again');
+
+  // A photo imported and gone before its features were computed (features computed before stay
+  // cached by content): the rest still works, and each list says what it left out.
+  const taken = new Set(readdirSync(moved, { recursive: true }).map((f) => basename(String(f))));
+  const [file, cls] = readFileSync(join(flowersDir(), 'classes.tsv'), 'utf8').split('\n').map((l) => l.split('\t')).find(([f]) => f?.endsWith('.jpg') && !taken.has(f))!;
+  const late = join(moved, 'late', file);
+  mkdirSync(join(moved, 'late'));
+  copyFileSync(join(flowersDir(), 'images', cls, file), late);
+  assert.equal(JSON.parse((await cli('import-images', dir, moved, '--json')).stdout).added, 1);
+  rmSync(late);
+  assert.deepEqual(JSON.parse((await cli('images', dir, '--missing', '--json')).stdout).map((i: { name: string }) => i.name), [`late/${file}`]);
+  const some = await cli('suggest', dir);
+  assert.equal(some.code, 0, some.stderr);
+  assert.match(some.stdout, /suggestions among 15 images/);
+  assert.match(some.stdout, /\nNot suggested: 1 image outside test triplets has no features \(its file is missing or unreadable\)/);
+  const nearNow = await cli('neighbours', dir, name);
+  assert.match(nearNow.stdout, /12 neighbours by run 2 encodings .*; 1 image of the project has no features \(its file is missing or unreadable\), so it was not searched/);
 });

@@ -38,7 +38,7 @@ export function register(program: Command): void {
     .command('images')
     .description('list the images: name, content hash, upright size and every file each was imported from')
     .argument('<dir>', 'project folder')
-    .option('--missing', 'only the images whose file is gone (moved, deleted, or on a drive not connected): they have no features')
+    .option('--missing', 'only the images whose file is gone (moved, deleted, or on a drive not connected): no features can be computed for them')
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ missing?: boolean }>(cmd);

@@ -30,7 +30,7 @@ export function register(program: Command): void {
           const rows = r.suggestions.map((s) => ({ anchor: s.anchor, positive: s.positive, negative: s.negative, reason: s.reason, dAP: s.dAP, dAN: s.dAN }));
           output(opts.json, rows, () => {
             const source = suggestionSource(r.runId, rows.map((s) => s.reason));
-            const cover = coverageLine(r.coverage);
+            const cover = coverageLine(r.coverage) + (r.withoutFeatures && r.pool ? `\nNot suggested: ${noFeaturesText(r.withoutFeatures, 'outside test triplets')} (\`images DIR --missing\` lists missing files).` : '');
             if (r.pool === 0 && r.withoutFeatures > 0) return `No suggestions: ${noFeaturesText(r.withoutFeatures, 'outside test triplets')}; \`embed DIR\` names them. ${MOVED_FOLDER_HINT}\n${cover}`;
             if (r.pool === 0) return `No suggestions: no image is imported yet, or every one is in a test triplet (suggestions never use those). Import images with \`import-images DIR FOLDER\`.\n${cover}`;
             if (rows.length === 0) return `No suggestions (${r.pool} images available outside test triplets; ${source}).\n${cover}`;
