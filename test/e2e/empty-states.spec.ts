@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { cliRunner } from '../helpers/cli.js';
 import { addTestOnlyPhotos, makeFlowersSubset } from '../helpers/flowers-subset.js';
 import { sharedModelsDir, skipWithoutBackbone } from '../helpers/shared.js';
-import { createProject, expect, test } from './fixtures.js';
+import type { Page } from '@playwright/test';
+import { createProject, expect, test, typePath, type Studio } from './fixtures.js';
 
 /** Each view of an empty project, the button its empty state offers, and the view that button opens. */
 const WAYS = [
@@ -39,20 +40,38 @@ test('an empty project: each view names what is missing and leads there, without
 
 const skip = skipWithoutBackbone('mobilenet_v1_0.75_224');
 
+/** Photos in a temporary folder for one test, removed after it. */
+async function withPhotos(prefix: string, fn: (root: string) => Promise<void>): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    await fn(root);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Runs CLI commands that must succeed (the state a test starts from). */
+async function cliSteps(studio: Studio, steps: string[][]): Promise<void> {
+  const cli = cliRunner(studio.dataDir, { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
+  for (const args of steps) {
+    const r = await cli(...args);
+    expect(r.code, `${args[0]}: ${r.stderr}`).toBe(0);
+  }
+}
+
+/** Opens the project in the app (Open project…, path typed). */
+async function openProject(page: Page, dir: string): Promise<void> {
+  await page.getByTestId('open-project').click();
+  await typePath(page, dir);
+}
+
 test('a run without test triplets: no test accuracy, and Review leads to Triplets instead of "no mistakes"', async ({ app: page, projectDir, studio }) => {
   test.skip(!!skip, skip || '');
   test.setTimeout(120_000);
-  const root = mkdtempSync(join(tmpdir(), 'ts-e2e-no-test-'));
-  try {
+  await withPhotos('ts-e2e-no-test-', async (root) => {
     const subset = makeFlowersSubset(root, { perClass: 4, seed: 2, trainLines: 20, testLines: 0 });
-    const cli = cliRunner(studio.dataDir, { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
-    for (const args of [['init', projectDir], ['import-images', projectDir, subset.images], ['import-triplets', projectDir, subset.train, '--split', 'train'], ['train', projectDir, '--epochs', '2']]) {
-      const r = await cli(...args);
-      expect(r.code, r.stderr).toBe(0);
-    }
-    await page.getByTestId('open-project').click();
-    await page.getByTestId('path-input').fill(projectDir);
-    await page.getByTestId('path-ok').click();
+    await cliSteps(studio, [['init', projectDir], ['import-images', projectDir, subset.images], ['import-triplets', projectDir, subset.train, '--split', 'train'], ['train', projectDir, '--epochs', '2']]);
+    await openProject(page, projectDir);
     await page.getByTestId('nav-train').click();
     await expect(page.getByTestId('latest-accuracy')).toHaveText('—');
     await expect(page.getByTestId('latest-no-test')).toContainText('no test triplets to score it');
@@ -61,29 +80,19 @@ test('a run without test triplets: no test accuracy, and Review leads to Triplet
     await expect(page.getByTestId('review-none')).toHaveCount(0);
     await page.getByTestId('review-no-test').getByRole('button', { name: 'Go to Triplets' }).click();
     await expect(page.getByTestId('view-triplets')).toBeVisible();
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a run that could score none of its test triplets: Review says so and names the unreadable images, not "no mistakes"', async ({ app: page, projectDir, studio }) => {
   test.skip(!!skip, skip || '');
   test.setTimeout(120_000);
-  const root = mkdtempSync(join(tmpdir(), 'ts-e2e-unscored-'));
-  try {
+  await withPhotos('ts-e2e-unscored-', async (root) => {
     const subset = makeFlowersSubset(root, { perClass: 3, seed: 5, trainLines: 20, testLines: 0 });
     const extra = addTestOnlyPhotos(root);
-    const cli = cliRunner(studio.dataDir, { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
-    for (const args of [['init', projectDir], ['import-images', projectDir, subset.images], ['import-triplets', projectDir, subset.train, '--split', 'train'], ['import-triplets', projectDir, extra.test, '--split', 'test']]) {
-      const r = await cli(...args);
-      expect(r.code, r.stderr).toBe(0);
-    }
+    await cliSteps(studio, [['init', projectDir], ['import-images', projectDir, subset.images], ['import-triplets', projectDir, subset.train, '--split', 'train'], ['import-triplets', projectDir, extra.test, '--split', 'test']]);
     for (const f of extra.files) writeFileSync(f, 'not an image any more');
-    const r = await cli('train', projectDir, '--epochs', '2');
-    expect(r.code, r.stderr).toBe(0);
-    await page.getByTestId('open-project').click();
-    await page.getByTestId('path-input').fill(projectDir);
-    await page.getByTestId('path-ok').click();
+    await cliSteps(studio, [['train', projectDir, '--epochs', '2']]);
+    await openProject(page, projectDir);
     await page.getByTestId('nav-train').click();
     await expect(page.getByTestId('latest-accuracy')).toHaveText('—');
     await expect(page.getByTestId('latest-no-test')).toContainText('none of its 2 test triplets could be scored');
@@ -97,26 +106,17 @@ test('a run that could score none of its test triplets: Review says so and names
     await page.getByTestId('review-left-out').getByText('Which images (3)').click();
     await expect(page.getByTestId('review-left-out')).toContainText(extra.names[0]);
     await expect(page.getByTestId('toast-error')).toHaveCount(0);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a moved photo folder: the Library marks the images; Suggest, Train, Review and the Map say the images have no features and how to get them back, instead of "no suggestions" or the same offer again', async ({ app: page, projectDir, studio }) => {
   test.skip(!!skip, skip || '');
   test.setTimeout(120_000);
-  const root = mkdtempSync(join(tmpdir(), 'ts-e2e-moved-'));
-  try {
+  await withPhotos('ts-e2e-moved-', async (root) => {
     const subset = makeFlowersSubset(root, { perClass: 2, seed: 4, trainLines: 4, testLines: 0 });
-    const cli = cliRunner(studio.dataDir, { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
-    for (const args of [['init', projectDir], ['import-images', projectDir, subset.images], ['import-triplets', projectDir, subset.train, '--split', 'train']]) {
-      const r = await cli(...args);
-      expect(r.code, r.stderr).toBe(0);
-    }
+    await cliSteps(studio, [['init', projectDir], ['import-images', projectDir, subset.images], ['import-triplets', projectDir, subset.train, '--split', 'train']]);
     renameSync(subset.images, join(root, 'moved'));
-    await page.getByTestId('open-project').click();
-    await page.getByTestId('path-input').fill(projectDir);
-    await page.getByTestId('path-ok').click();
+    await openProject(page, projectDir);
     await page.getByTestId('nav-suggest').click();
     await page.getByTestId('suggest-more').click();
     const state = page.getByTestId('suggest-no-features');
@@ -145,7 +145,5 @@ test('a moved photo folder: the Library marks the images; Suggest, Train, Review
     await page.getByTestId('map-empty').getByTestId('map-compute').click();
     await expect(page.getByTestId('map-unreadable')).toContainText('10 images have no features (their files are missing or unreadable)');
     await expect(page.getByTestId('map-empty')).toHaveCount(0);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
