@@ -9,6 +9,7 @@ export const REQUEST_NAMES = [
   'importImages',
   'listImages',
   'listFolders',
+  'missingImages',
   'getImage',
   'removeImages',
   'importTriplets',

@@ -70,6 +70,8 @@ export const REQUESTS = {
   importImages: z.object({ folder: path }),
   listImages: z.object({ search: z.string().max(1000).optional(), folder: z.string().max(4096).optional(), ids: z.array(id).max(200_000).optional(), ...page }),
   listFolders: z.object({}),
+  /** Ids of the images whose file is gone (every image checked), by name. */
+  missingImages: z.object({}),
   getImage: z.object({ id }),
   /** Removes images no triplet uses (one undoable step; files on disk untouched); `dryRun` says what it would do. */
   removeImages: z.object({
@@ -196,6 +198,7 @@ export interface Replies {
   importImages: { jobId: string };
   listImages: ImagePage;
   listFolders: string[];
+  missingImages: number[];
   getImage: { image: ImageRecord; triplets: TripletRecord[] };
   importTriplets: TripletImportReport;
   exportTriplets: { file: string; count: number };

@@ -130,6 +130,11 @@ test('a moved photo folder: the Library marks the images; Suggest, Train, Review
     await expect(page.getByTestId('library-item-missing')).toHaveCount(10);
     await page.getByTestId('library-item').first().click();
     await expect(page.getByTestId('detail-missing')).toContainText('File missing');
+    await page.getByTestId('detail-show-missing').click();
+    await expect(page.getByTestId('map-selection-chip')).toContainText('Missing files: 10 images');
+    await expect(page.getByTestId('remove-shown')).toBeVisible();
+    await page.getByTestId('map-selection-clear').click();
+    await expect(page.getByTestId('map-selection-chip')).toHaveCount(0);
     // Training fails naming the missing files; Train and Review say no run has finished, and why.
     await page.getByTestId('nav-train').click();
     await expect(page.getByTestId('train-start')).toBeEnabled();

@@ -1,9 +1,10 @@
 // Whether an image's file is still where it was imported from. The app checks what the user is looking
 // at (a Library page of at most a few hundred images, one image's details), so a moved folder shows on
-// the images themselves before training finds it; `images --missing` checks every image.
+// the images themselves before training finds it; `images --missing` and "Show every missing file" check
+// every image.
 import { existsSync } from 'node:fs';
 import type { Db } from '../store/db.js';
-import { primaryPaths } from '../store/images.js';
+import { allPrimaryPaths, primaryPaths } from '../store/images.js';
 
 /** The records with `missing: true` on those whose file is gone (the others unchanged). */
 export function withFileState<T extends { id: number; missing?: boolean }>(db: Db, items: T[]): T[] {
@@ -13,4 +14,11 @@ export function withFileState<T extends { id: number; missing?: boolean }>(db: D
     const path = paths.get(i.id);
     return path !== undefined && !existsSync(path) ? { ...i, missing: true } : i;
   });
+}
+
+/** Ids of every image whose file is gone, by name (the Library's "Show every missing file"). */
+export function missingImageIds(db: Db): number[] {
+  return allPrimaryPaths(db)
+    .filter((r) => !existsSync(r.abs_path))
+    .map((r) => r.id);
 }

@@ -34,7 +34,7 @@ import { importImages, type ImportImagesOptions } from '../images/import.js';
 import { removeImages } from '../images/remove.js';
 import { distance, tripletLoss, type EncoderWeights } from '../ml/index.js';
 import { verdictOf } from '../../shared/judgement-text.js';
-import { withFileState } from '../images/file-state.js';
+import { missingImageIds, withFileState } from '../images/file-state.js';
 import { getRun } from './run-rows.js';
 import { openDb, type Db } from '../store/db.js';
 import * as imageStore from '../store/images.js';
@@ -181,6 +181,11 @@ export class Project {
   removeImages(selection: ImageSelection, opts: { dryRun?: boolean } = {}): ImageRemovalReport {
     if (!opts.dryRun) this.assertWritable('remove images');
     return removeImages(this.db, selection, opts);
+  }
+
+  /** Ids of the images whose file is gone (every image checked, by name). */
+  missingImages(): number[] {
+    return missingImageIds(this.db);
   }
 
   listFolders(): string[] {

@@ -93,6 +93,10 @@ export class StudioService implements StudioServiceApi {
     return this.current().listFolders();
   }
 
+  missingImages(): Replies['missingImages'] {
+    return this.current().missingImages();
+  }
+
   getImage({ id }: ServiceArgs<'getImage'>): Replies['getImage'] {
     return this.current().getImage(id);
   }

@@ -270,6 +270,11 @@ export function mediaRow(db: Db, id: number): { abs_path: string; thumb: string 
   return db.prepare('SELECT abs_path, thumb FROM images WHERE id = ?').get(id) as { abs_path: string; thumb: string | null } | undefined;
 }
 
+/** Every image's file as last imported (its primary path), by name. */
+export function allPrimaryPaths(db: Db): { id: number; abs_path: string }[] {
+  return db.prepare('SELECT id, abs_path FROM images ORDER BY name').all() as { id: number; abs_path: string }[];
+}
+
 /** Each image's file as last imported (its primary path), for the ids given. */
 export function primaryPaths(db: Db, ids: number[]): Map<number, string> {
   const rows = db.prepare('SELECT id, abs_path FROM images WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as { id: number; abs_path: string }[];

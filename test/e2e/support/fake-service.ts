@@ -73,6 +73,7 @@ export function createFakeService(opts: { images: number; flowersDir?: string; h
       return { total: opts.images, offset, items };
     },
     listFolders: () => folders,
+    missingImages: () => [],
     getImage: ({ id }) => ({ image: image(id), triplets: [] }),
     removeImages: unsupported,
     similar: () => ({ run: null, distance: 'l2', dim: 0, backbone: 'none', neighbours: [], missing: 0 }),

@@ -18,8 +18,10 @@ class Library {
   search = $state('');
   folder = $state('');
   folders = $state.raw<string[]>([]);
-  /** Only these images (a lasso selection on the Map), or null for all. */
+  /** Only these images (a lasso selection on the Map, the missing files), or null for all. */
   ids = $state.raw<number[] | null>(null);
+  /** What `ids` are, for the chip that shows the filter ("Map selection", "Missing files"). */
+  idsLabel = $state('Map selection');
   /** The Map's "Make triplets from these": the Triplets view opens its maker (taken once). */
   openMaker = false;
   total = $state(0);
@@ -74,8 +76,9 @@ class Library {
   }
 
   /** Filters the grid to `ids` (null: every image again) and reloads it. */
-  showOnly(ids: number[] | null, opts: { openMaker?: boolean } = {}): void {
+  showOnly(ids: number[] | null, opts: { openMaker?: boolean; label?: string } = {}): void {
     this.ids = ids;
+    this.idsLabel = opts.label ?? 'Map selection';
     this.openMaker = !!opts.openMaker;
     void this.reload();
   }

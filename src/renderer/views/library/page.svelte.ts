@@ -140,6 +140,15 @@ export class LibraryPage {
     this.removal = new ImageRemoval({ search: search || undefined, folder, ids: ids ?? undefined }, `the ${plural(library.total, 'image')} shown`);
   }
 
+  /** The details panel's "Show every missing file": the grid limited to the images whose file is gone. */
+  async showMissing(): Promise<void> {
+    const ids = await attempt(() => call('missingImages', {}), 'Could not check the files');
+    if (!ids) return;
+    if (!ids.length) return void toasts.push('success', 'No file is missing', 'Every image is where it was imported from again.');
+    this.close();
+    library.showOnly(ids, { label: 'Missing files' });
+  }
+
   /** "Used in N triplets": the Triplets view, showing only the triplets using this image. */
   showTriplets(): void {
     if (!this.selected) return;
