@@ -150,5 +150,12 @@ test('a moved photo folder: the Library marks the images; Suggest, Train, Review
     await page.getByTestId('map-empty').getByTestId('map-compute').click();
     await expect(page.getByTestId('map-unreadable')).toContainText('10 images have no features (their files are missing or unreadable)');
     await expect(page.getByTestId('map-empty')).toHaveCount(0);
+    // The way back, from the details panel: import the folder from where it is now.
+    await page.getByTestId('nav-library').click();
+    await page.getByTestId('library-item').first().click();
+    await page.getByTestId('detail-import-again').click();
+    await typePath(page, join(root, 'moved'));
+    await expect(page.getByTestId('toast-success').last()).toContainText('0 images added, 10 unchanged');
+    await expect(page.getByTestId('library-item-missing')).toHaveCount(0);
   });
 });
