@@ -72,11 +72,11 @@ export function formatJobRate(job: { kind?: string; phase: string; rate?: number
   return job.phase === 'features' ? `${n} images/s` : `${n}/s`;
 }
 
-/** A finished run's accuracy on the test labels as they are now: "86.0%", "86.0% of 590 (10 unscored)", "—". */
 /** Why a finished run has no test accuracy (after "Run #N finished: "): no test triplet, or none it could score. */
 export const noTestScoreText = (r: RunSummary): string =>
   whyNoTestScore(r.leftOut?.testCount ?? 0, 'import a test file in Triplets, or move triplets to test with M');
 
+/** A finished run's accuracy on the test labels as they are now: "86.0%", "86.0% of 590 (10 unscored)", "—". */
 export function nowText(r: RunSummary): string {
   const n = r.now;
   if (!n || n.accuracy === null) return n && n.unscored > 0 ? `— (${formatNumber(n.unscored)} unscored)` : '—';
