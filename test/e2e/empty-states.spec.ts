@@ -2,7 +2,7 @@
 // end), and none of them raises an error while it has nothing to show. Then a run trained without
 // test triplets: it has no test accuracy (not 0%), and Review says there is nothing to score instead
 // of "no mistakes"; and a run whose test images are all unreadable, which Review names.
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliRunner } from '../helpers/cli.js';
@@ -157,5 +157,16 @@ test('a moved photo folder: the Library marks the images; Suggest, Train, Review
     await typePath(page, join(root, 'moved'));
     await expect(page.getByTestId('toast-success').last()).toContainText('0 images added, 10 unchanged');
     await expect(page.getByTestId('library-item-missing')).toHaveCount(0);
+    // One file gone again before any feature was computed: Suggest and the Map work with the other 9 and say so.
+    const [gone] = readdirSync(join(root, 'moved'), { recursive: true }).map(String).filter((f) => f.endsWith('.jpg'));
+    rmSync(join(root, 'moved', gone));
+    await page.getByTestId('nav-suggest').click();
+    await page.getByTestId('suggest-more').click();
+    await expect(page.getByTestId('suggest-without-features')).toContainText('Not suggested: 1 image outside test triplets has no features (its file is missing or unreadable)');
+    await page.getByTestId('nav-map').click();
+    await expect(page.getByTestId('map-summary')).toContainText('9 images');
+    await expect(page.getByTestId('map-missing')).toContainText('1 image has no features yet');
+    await page.getByTestId('map-missing').getByTestId('map-compute').click();
+    await expect(page.getByTestId('map-missing')).toContainText('Not on the map: 1 image has no features (its file is missing or unreadable)');
   });
 });
