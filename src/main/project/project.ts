@@ -164,7 +164,9 @@ export class Project {
 
   /** Every image with all the files it was imported from (`images DIR`). */
   imagesWithPaths(): (imageStore.ImageWithPaths & { missing?: boolean })[] {
-    return withFileState(this.db, imageStore.listImagesWithPaths(this.db));
+    // One pass over every image's file (not a second query of all ids' paths).
+    const gone = new Set(missingImageIds(this.db));
+    return imageStore.listImagesWithPaths(this.db).map((i) => (gone.has(i.id) ? { ...i, missing: true } : i));
   }
 
   /** Triplets flagged because an image they use changed content, and why. */

@@ -47,6 +47,8 @@ export function register(program: Command): void {
         const opts = optionsOf<{ run?: number }>(cmd);
         const { mistakes, now } = await withProject(dir, async (p) => {
           const mistakes = await p.mistakes(opts.run);
+          // Only an empty list needs the run's counts, to say why it is empty.
+          if (mistakes.length) return { mistakes, now: null };
           const id = opts.run ?? p.info().latestRun;
           return { mistakes, now: p.runs().find((r) => r.id === id)?.now ?? null };
         });
