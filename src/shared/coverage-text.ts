@@ -11,7 +11,7 @@ export interface CoverageText {
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 
 export function coverageText(c: LabelCoverage): CoverageText {
-  const groups = c.groups === 1 ? '1 group' : `${c.groups} groups`;
+  const groups = c.groups === 0 ? 'no group yet' : c.groups === 1 ? '1 group' : `${c.groups} groups`;
   // `images` counts only what suggestions may use: images in test triplets are left out.
   const pool = c.images === 1 ? 'the 1 image outside test triplets' : `the ${c.images} images outside test triplets`;
   const summary = `Your train triplets use ${c.inTriplets} of ${pool} and chain them into ${groups}; they decide ${pct(c.decidedPairs)} of image pairs (alike or different).`;

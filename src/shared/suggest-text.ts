@@ -11,3 +11,15 @@ export function suggestionSource(runId: number | null, reasons: readonly Suggest
   const parts = [...counts].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${n} ${r}`);
   return parts.length ? `from ${basis}: ${parts.join(', ')}` : `from ${basis}`;
 }
+
+/** Why a batch came back empty although images outside test triplets have features (`pool` of them);
+ * `importStep` names how to import in the caller's words.
+ * A triplet needs three images, and test-triplet images are never suggested; a small project whose
+ * images are nearly all in test triplets meets the first case, not the second. */
+export function noSuggestionsText(pool: number, importStep = 'Import more images'): string {
+  if (pool < 3) {
+    const only = pool === 1 ? 'Only 1 image is' : `Only ${pool} images are`;
+    return `${only} outside test triplets, and a suggestion needs 3: images of test triplets are never suggested, so the test stays a fair check. ${importStep}.`;
+  }
+  return `Every pairing worth asking about among the ${pool} images outside test triplets is labelled or rejected. ${importStep}, or train again and ask for more.`;
+}

@@ -3,7 +3,7 @@
 import { Option, type Command } from 'commander';
 import { coverageText } from '../../../shared/coverage-text.js';
 import { MOVED_FOLDER_HINT, noFeaturesText } from '../../../shared/left-out.js';
-import { suggestionSource } from '../../../shared/suggest-text.js';
+import { noSuggestionsText, suggestionSource } from '../../../shared/suggest-text.js';
 import { SUGGESTION_ANSWERS, type LabelCoverage, type SuggestionAnswerKind } from '../../../shared/types.js';
 import { tripletLine } from '../../triplets/listing.js';
 import { action, interruptSignal, numberArg, optionsOf, output, progressBar, table, withProject } from '../output.js';
@@ -33,7 +33,7 @@ export function register(program: Command): void {
             const cover = coverageLine(r.coverage) + (r.withoutFeatures && r.pool ? `\nNot suggested: ${noFeaturesText(r.withoutFeatures, 'outside test triplets')} (\`images DIR --missing\` lists missing files).` : '');
             if (r.pool === 0 && r.withoutFeatures > 0) return `No suggestions: ${noFeaturesText(r.withoutFeatures, 'outside test triplets')}; \`embed DIR\` names them. ${MOVED_FOLDER_HINT}\n${cover}`;
             if (r.pool === 0) return `No suggestions: no image is imported yet, or every one is in a test triplet (suggestions never use those). Import images with \`import-images DIR FOLDER\`.\n${cover}`;
-            if (rows.length === 0) return `No suggestions (${r.pool} images available outside test triplets; ${source}).\n${cover}`;
+            if (rows.length === 0) return `No suggestions (${source}): ${noSuggestionsText(r.pool, 'Import more with `import-images DIR FOLDER`')}\n${cover}`;
             return (
               table(['anchor', 'positive', 'negative', 'reason'], rows.map((s) => [s.anchor, s.positive, s.negative, s.reason])) +
               `\n${rows.length} suggestions among ${r.pool} images, ${source}. Answer each with \`answer DIR ANCHOR POSITIVE NEGATIVE --answer accept|swap|reject\`.\n${cover}`
