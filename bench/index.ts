@@ -15,6 +15,7 @@ const BENCHES: Bench[] = [
   { name: 'triplet-list', load: async () => (await import('./triplet-list.js')).runTripletListBench },
   { name: 'runs-now', load: async () => (await import('./runs-now.js')).runRunsNowBench },
   { name: 'startup', load: async () => (await import('./startup.js')).runStartupBench },
+  { name: 'missing-files', load: async () => (await import('./missing-files.js')).runMissingFilesBench },
   { name: 'remove-images', long: true, load: async () => (await import('./remove-images.js')).runRemoveImagesBench },
   { name: 'triplets-big', long: true, load: async () => (await import('./triplets-big.js')).runTripletsBigBench },
   { name: 'preprocess', long: true, load: async () => (await import('./preprocess.js')).runPreprocessBench },

@@ -4,7 +4,7 @@
 // every image.
 import { existsSync } from 'node:fs';
 import type { Db } from '../store/db.js';
-import { allPrimaryPaths, primaryPaths } from '../store/images.js';
+import { primaryPathPager, primaryPaths } from '../store/images.js';
 
 /** The records with `missing: true` on those whose file is gone (the others unchanged). */
 export function withFileState<T extends { id: number; missing?: boolean }>(db: Db, items: T[]): T[] {
@@ -16,9 +16,26 @@ export function withFileState<T extends { id: number; missing?: boolean }>(db: D
   });
 }
 
-/** Ids of every image whose file is gone, by name (the Library's "Show every missing file"). */
-export function missingImageIds(db: Db): number[] {
-  return allPrimaryPaths(db)
-    .filter((r) => !existsSync(r.abs_path))
-    .map((r) => r.id);
+/** How long one slice of checks may hold the thread before other requests get their turn. */
+const SLICE_MS = 15;
+/** Paths read from the store at a time (about 10 ms for 5,000 here). */
+const PAGE = 5_000;
+
+/** Ids of every image whose file is gone (the Library's "Show every missing file", `images`), in id
+ * order. Read and checked in slices of at most about SLICE_MS, yielding between them, so the service
+ * answers other requests meanwhile: one pass over 100,000 files held it for 0.4 s on a local disk, and on
+ * a network drive, where each check waits on the server, it would hold it for minutes. */
+export async function missingImageIds(db: Db): Promise<number[]> {
+  const next = primaryPathPager(db);
+  const gone: number[] = [];
+  for (let rows = next(0, PAGE); rows.length; rows = next(rows[rows.length - 1].id, PAGE)) {
+    let i = 0;
+    while (i < rows.length) {
+      const until = performance.now() + SLICE_MS;
+      do if (!existsSync(rows[i].abs_path)) gone.push(rows[i].id);
+      while (++i < rows.length && performance.now() < until);
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  return gone;
 }

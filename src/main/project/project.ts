@@ -163,9 +163,9 @@ export class Project {
   }
 
   /** Every image with all the files it was imported from (`images DIR`). */
-  imagesWithPaths(): (imageStore.ImageWithPaths & { missing?: boolean })[] {
+  async imagesWithPaths(): Promise<(imageStore.ImageWithPaths & { missing?: boolean })[]> {
     // One pass over every image's file (not a second query of all ids' paths).
-    const gone = new Set(missingImageIds(this.db));
+    const gone = new Set(await missingImageIds(this.db));
     return imageStore.listImagesWithPaths(this.db).map((i) => (gone.has(i.id) ? { ...i, missing: true } : i));
   }
 
@@ -186,7 +186,7 @@ export class Project {
   }
 
   /** Ids of the images whose file is gone (every image checked, by name). */
-  missingImages(): number[] {
+  missingImages(): Promise<number[]> {
     return missingImageIds(this.db);
   }
 

@@ -93,7 +93,7 @@ export class StudioService implements StudioServiceApi {
     return this.current().listFolders();
   }
 
-  missingImages(): Replies['missingImages'] {
+  missingImages(): Promise<Replies['missingImages']> {
     return this.current().missingImages();
   }
 

@@ -270,9 +270,11 @@ export function mediaRow(db: Db, id: number): { abs_path: string; thumb: string 
   return db.prepare('SELECT abs_path, thumb FROM images WHERE id = ?').get(id) as { abs_path: string; thumb: string | null } | undefined;
 }
 
-/** Every image's file as last imported (its primary path), by name. */
-export function allPrimaryPaths(db: Db): { id: number; abs_path: string }[] {
-  return db.prepare('SELECT id, abs_path FROM images ORDER BY name').all() as { id: number; abs_path: string }[];
+/** Reader of the primary paths in id order, `limit` at a time after `afterId` (a long check reads
+ * them a page at a time, so no single read holds the thread for the whole library). */
+export function primaryPathPager(db: Db): (afterId: number, limit: number) => { id: number; abs_path: string }[] {
+  const page = db.prepare('SELECT id, abs_path FROM images WHERE id > ? ORDER BY id LIMIT ?');
+  return (afterId, limit) => page.all(afterId, limit) as { id: number; abs_path: string }[];
 }
 
 /** Each image's file as last imported (its primary path), for the ids given. */

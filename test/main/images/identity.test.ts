@@ -83,7 +83,7 @@ test('a byte-identical copy is one image with two paths, reported as a duplicate
   const r = await p.importImages(join(dir, 'b'));
   assert.deepEqual([r.added, r.updated], [0, 0]);
   assert.deepEqual(r.duplicates, [{ path: join(dir, 'b', 'copy.png'), of: 'one.png' }]);
-  const list = p.imagesWithPaths();
+  const list = await p.imagesWithPaths();
   assert.equal(list.length, 2);
   assert.deepEqual(list.find((i) => i.name === 'one.png')!.paths, [join(dir, 'a', 'one.png'), join(dir, 'b', 'copy.png')]);
   // Either name finds the one image.
