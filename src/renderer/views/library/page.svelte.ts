@@ -17,6 +17,8 @@ export class LibraryPage {
   index = $state(-1);
   viewerOpen = $state(false);
   reportOpen = $state(false);
+  /** "Show every missing file" is checking the files. */
+  checkingFiles = $state(false);
   /** The open "Remove images" dialog's state, or null. */
   removal = $state.raw<ImageRemoval | null>(null);
   /** Images picked with Ctrl+click / Shift+click (beside the one whose details show). */
@@ -142,7 +144,10 @@ export class LibraryPage {
 
   /** The details panel's "Show every missing file": the grid limited to the images whose file is gone. */
   async showMissing(): Promise<void> {
-    const ids = await attempt(() => call('missingImages', {}), 'Could not check the files');
+    if (this.checkingFiles) return;
+    this.checkingFiles = true;
+    // Every file is checked: a moment on a local disk, longer on a slow drive, so the button says so.
+    const ids = await attempt(() => call('missingImages', {}), 'Could not check the files').finally(() => (this.checkingFiles = false));
     if (!ids) return;
     if (!ids.length) return void toasts.push('success', 'No file is missing', 'Every image is where it was imported from again.');
     this.close();
