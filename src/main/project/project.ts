@@ -185,7 +185,7 @@ export class Project {
     return removeImages(this.db, selection, opts);
   }
 
-  /** Ids of the images whose file is gone (every image checked, by name). */
+  /** Ids of the images whose file is gone (every image checked; the service answers other requests meanwhile). */
   missingImages(): Promise<number[]> {
     return missingImageIds(this.db);
   }
