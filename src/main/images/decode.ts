@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { ScannedFile } from './scan.js';
 
 export const THUMB_SIZE = 256;
@@ -39,8 +39,13 @@ export async function decodeFile(file: ScannedFile, projectDir: string): Promise
   const orientation = meta.orientation ?? null;
   const [width, height] = uprightSize(meta.width, meta.height, orientation);
   const thumb = thumbRelPath(sha256);
-  const thumbAbs = join(projectDir, thumb);
   // Decoding the full image for the thumbnail is also what detects truncated/corrupt files.
+  await writeThumbnail(img, join(projectDir, thumb));
+  return { file, sha256, width, height, orientation, thumb };
+}
+
+/** Writes the upright thumbnail of `img` to `thumbAbs`, beside and renamed (never half a file). */
+async function writeThumbnail(img: Sharp, thumbAbs: string): Promise<void> {
   const tmp = `${thumbAbs}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   await mkdir(join(thumbAbs, '..'), { recursive: true });
   try {
@@ -51,5 +56,19 @@ export async function decodeFile(file: ScannedFile, projectDir: string): Promise
     await rm(tmp, { force: true });
     throw err;
   }
-  return { file, sha256, width, height, orientation, thumb };
+}
+
+/** Writes a thumbnail again from the image's file when the file still holds the content it was
+ * imported with (`sha256`); false when it is gone, changed or unreadable. Thumbnails live in the
+ * project's own `thumbs/` folder, which a user may clear to save space or leave out of a copy;
+ * importing the folder again would not bring them back (unchanged files are skipped). */
+export async function rebuildThumbnail(path: string, sha256: string, thumbAbs: string): Promise<boolean> {
+  try {
+    const buf = await readFile(path);
+    if (createHash('sha256').update(buf).digest('hex') !== sha256) return false;
+    await writeThumbnail(sharp(buf, { failOn: 'error' }), thumbAbs);
+    return true;
+  } catch {
+    return false;
+  }
 }

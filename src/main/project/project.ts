@@ -35,6 +35,7 @@ import { removeImages } from '../images/remove.js';
 import { distance, tripletLoss, type EncoderWeights } from '../ml/index.js';
 import { verdictOf } from '../../shared/judgement-text.js';
 import { missingImageIds, withFileState } from '../images/file-state.js';
+import { ThumbnailRepair } from '../images/thumb-repair.js';
 import { getRun } from './run-rows.js';
 import { openDb, type Db } from '../store/db.js';
 import * as imageStore from '../store/images.js';
@@ -89,6 +90,7 @@ export class Project {
   /** Opened for viewing and export only (the store or its folder is not writable). */
   readonly readOnly: boolean;
   private readonly encoders = new Map<number, Promise<EncoderWeights>>();
+  private readonly thumbRepair = new ThumbnailRepair();
   private closed = false;
   private readonly similarIndex: SimilarIndex;
 
@@ -207,6 +209,17 @@ export class Project {
     if (!r) return null;
     if (kind === 'image') return r.abs_path;
     return r.thumb ? join(this.dir, r.thumb) : null;
+  }
+
+  /** The thumbnail's path, written again from the image's file when it is missing (images/thumb-repair.ts);
+   * null when there is none and the file is gone or changed. */
+  async thumbnail(id: number): Promise<string | null> {
+    const r = imageStore.mediaRow(this.db, id);
+    if (!r?.thumb) return null;
+    const abs = join(this.dir, r.thumb);
+    // A project opened read-only gets nothing written into it.
+    if (this.readOnly) return existsSync(abs) ? abs : null;
+    return (await this.thumbRepair.ensure(abs, r.abs_path, r.sha256)) ? abs : null;
   }
 
   /** The k nearest images: by the run's (default latest) embedding, else raw features of the default backbone. */

@@ -330,8 +330,9 @@ export class StudioService implements StudioServiceApi {
   // ---------- For the hosts ----------
 
   /** Absolute path behind `/media/<kind>/<id>` (null when there is no project or no such image). */
-  mediaPath(kind: 'thumb' | 'image', id: number): string | null {
-    return this.project?.mediaPath(kind, id) ?? null;
+  async mediaPath(kind: 'thumb' | 'image', id: number): Promise<string | null> {
+    if (!this.project) return null;
+    return kind === 'thumb' ? this.project.thumbnail(id) : this.project.mediaPath('image', id);
   }
 
   /** Cancels running jobs, waits for them, closes the project. */

@@ -265,9 +265,9 @@ export function imageRecordReader(db: Db): (id: number) => ImageRecord | undefin
   return (id) => st.get(id) as ImageRecord | undefined;
 }
 
-/** An image's file and thumbnail paths (thumbnail relative to the project). */
-export function mediaRow(db: Db, id: number): { abs_path: string; thumb: string | null } | undefined {
-  return db.prepare('SELECT abs_path, thumb FROM images WHERE id = ?').get(id) as { abs_path: string; thumb: string | null } | undefined;
+/** An image's file and thumbnail paths (thumbnail relative to the project) and its content hash. */
+export function mediaRow(db: Db, id: number): { abs_path: string; thumb: string | null; sha256: string } | undefined {
+  return db.prepare('SELECT abs_path, thumb, sha256 FROM images WHERE id = ?').get(id) as { abs_path: string; thumb: string | null; sha256: string } | undefined;
 }
 
 /** Reader of the primary paths in id order, `limit` at a time after `afterId` (a long check reads

@@ -29,10 +29,10 @@ after(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-test('without a project, requests fail with NO_PROJECT', () => {
+test('without a project, requests fail with NO_PROJECT', async () => {
   assert.equal(service.projectInfo(), null);
   assert.throws(() => service.listImages({}), { code: 'NO_PROJECT' });
-  assert.equal(service.mediaPath('thumb', 1), null);
+  assert.equal(await service.mediaPath('thumb', 1), null);
 });
 
 test('create, import images as a job, browse, triplets, edits with undo, media paths', async () => {
@@ -54,8 +54,8 @@ test('create, import images as a job, browse, triplets, edits with undo, media p
   assert.deepEqual(service.listImages({ search: '2' }).items.map((i) => i.name), ['cats/c2.png', 'dogs/d2.png']);
   assert.equal(service.listImages({ search: '%' }).total, 0, 'LIKE wildcards are literal');
   const id = (n: string) => service.listImages({ search: n }).items[0].id;
-  assert.ok(existsSync(service.mediaPath('thumb', id('c1'))!));
-  assert.equal(service.mediaPath('image', id('c1')), join(images, 'cats', 'c1.png'));
+  assert.ok(existsSync((await service.mediaPath('thumb', id('c1')))!));
+  assert.equal(await service.mediaPath('image', id('c1')), join(images, 'cats', 'c1.png'));
 
   const file = join(root, 'test.txt');
   writeFileSync(file, 'c1.png c2.png d1.png\ncats/c2.png c3.png dogs/d2.png\n');
