@@ -30,7 +30,7 @@ import type {
   TripletRecord,
 } from '../../shared/types.js';
 import type { ProgressFn } from '../jobs/progress.js';
-import { importImages, type ImportImagesOptions } from '../images/import.js';
+import { importImages, thumbRelPath, type ImportImagesOptions } from '../images/import.js';
 import { removeImages } from '../images/remove.js';
 import { distance, tripletLoss, type EncoderWeights } from '../ml/index.js';
 import { verdictOf } from '../../shared/judgement-text.js';
@@ -217,8 +217,9 @@ export class Project {
     const r = imageStore.mediaRow(this.db, id);
     if (!r?.thumb) return null;
     const abs = join(this.dir, r.thumb);
-    // A project opened read-only gets nothing written into it.
-    if (this.readOnly) return existsSync(abs) ? abs : null;
+    // A project opened read-only gets nothing written into it, and nothing is written anywhere but the
+    // thumbnail's own place under thumbs/ (the store's path could have been edited to point elsewhere).
+    if (this.readOnly || r.thumb !== thumbRelPath(r.sha256)) return existsSync(abs) ? abs : null;
     return (await this.thumbRepair.ensure(abs, r.abs_path, r.sha256)) ? abs : null;
   }
 

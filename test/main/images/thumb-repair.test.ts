@@ -46,6 +46,12 @@ test('a cleared thumbs/ folder: each thumbnail is written again from its file, t
     rmSync(join(images, 'p2.png'));
     assert.equal(await p.thumbnail(two), null);
     assert.equal(existsSync(p.mediaPath('thumb', two)!), false);
+
+    // A store whose thumbnail path was edited to point elsewhere gets nothing written there.
+    const elsewhere = join(root, 'elsewhere.webp');
+    p.db.prepare('UPDATE images SET thumb = ? WHERE id = ?').run(`../${'elsewhere.webp'}`, one);
+    assert.equal(await p.thumbnail(one), null);
+    assert.equal(existsSync(elsewhere), false);
   } finally {
     p.close();
   }
