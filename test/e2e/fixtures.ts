@@ -117,6 +117,9 @@ export const VIEWPORTS = [
 export async function typePath(page: Page, path: string): Promise<void> {
   const dialog = page.getByTestId('path-dialog');
   await expect(dialog).toBeVisible();
+  // Typed before the starting folder fills the field, the two could mix (a listing arriving between
+  // fill's select-all and its typing put the folder in front of the path).
+  await expect(dialog.locator('form')).toHaveAttribute('aria-busy', 'false');
   await page.getByTestId('path-input').fill(path);
   await page.getByTestId('path-ok').click();
   await expect(dialog).toBeHidden();

@@ -77,6 +77,7 @@ for (const viewport of VIEWPORTS) {
         await page.getByTestId('export-triplets').click();
         await page.getByTestId('fileop-browse').click();
         await expect(page.getByTestId('path-dialog')).toBeVisible();
+        await expect(page.getByTestId('path-dialog').locator('form')).toHaveAttribute('aria-busy', 'false');
         await input.fill(`${root}/`);
         await entry('out.txt').click();
         await expect(input).toHaveValue(out);

@@ -44,6 +44,8 @@ class FileBrowser {
   /** A save target that exists: the dialog asks before replacing it. */
   replace = $state<string | null>(null);
   busy = $state(false);
+  /** False from opening until the field shows the starting folder or the user typed in it. */
+  ready = $state(false);
   private lastDir: string | null = null;
   private loadedDir: string | null = null;
   private seq = 0;
@@ -75,6 +77,8 @@ class FileBrowser {
         },
       };
       this.loadedDir = null;
+      this.text = '';
+      this.ready = false;
       void this.load(this.lastDir ?? '', true);
     });
   }
@@ -88,11 +92,14 @@ class FileBrowser {
       this.listing = listing;
       this.loadedDir = dir;
       this.error = null;
-      if (setText) this.text = this.withSep(listing.path);
+      // The starting folder fills the field unless the user has typed in it meanwhile.
+      if (setText && !this.ready) this.text = this.withSep(listing.path);
     } catch (err) {
       if (seq !== this.seq) return;
       this.error = toApiError(err).message;
       this.loadedDir = dir;
+    } finally {
+      if (setText && seq === this.seq) this.ready = true;
     }
   }
 
@@ -103,6 +110,7 @@ class FileBrowser {
   /** The field changed: list the folder it names (once per folder), filter by the rest. */
   typed(value: string): void {
     this.text = value;
+    this.ready = true;
     this.replace = null;
     const t = value.trim();
     if (t && !looksAbsolute(t)) {
