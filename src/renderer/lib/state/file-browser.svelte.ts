@@ -44,7 +44,7 @@ class FileBrowser {
   /** A save target that exists: the dialog asks before replacing it. */
   replace = $state<string | null>(null);
   busy = $state(false);
-  /** False from opening until the field shows the starting folder or the user typed in it. */
+  /** False from opening until the field shows the starting folder, a later listing is in, or the user typed. */
   ready = $state(false);
   private lastDir: string | null = null;
   private loadedDir: string | null = null;
@@ -99,7 +99,8 @@ class FileBrowser {
       this.error = toApiError(err).message;
       this.loadedDir = dir;
     } finally {
-      if (setText && seq === this.seq) this.ready = true;
+      // The latest listing is in (or failed): the dialog has settled.
+      if (seq === this.seq) this.ready = true;
     }
   }
 
