@@ -62,6 +62,7 @@ export async function serve(argv = process.argv.slice(2)) {
     allowRemote: values['allow-remote'],
     persistSession: true,
     newToken: values['new-token'],
+    crashLog: true,
   });
   for (const notice of server.notices) console.log(`Note: ${notice}`);
   console.log(`Triplet Studio (browser mode): ${server.url}`);

@@ -47,6 +47,9 @@ export const REQUEST_NAMES = [
   'fixesSince',
   'mapProjection',
   'exportRun',
+  // Diagnostics: where unexpected errors are logged, and the renderer's own
+  'diagnostics',
+  'reportRendererError',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 

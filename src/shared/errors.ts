@@ -18,9 +18,35 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * A Node file-system error on a path (a folder that is a file, no permission, a full disk) in plain
+ * words: these come from the user's paths and machine, not from a bug. Null for anything else.
+ */
+export function fileSystemError(err: unknown): AppError | null {
+  if (!err || typeof err !== 'object') return null;
+  const { code, syscall, path } = err as { code?: unknown; syscall?: unknown; path?: unknown };
+  if (typeof code !== 'string' || typeof syscall !== 'string' || typeof path !== 'string') return null;
+  const plain: Record<string, [ErrorCode, string]> = {
+    ENOENT: ['NOT_FOUND', `${path} does not exist.`],
+    ENOTDIR: ['BAD_ARGUMENTS', `${path}: a part of this path is a file, not a folder.`],
+    EISDIR: ['BAD_ARGUMENTS', `${path} is a folder, not a file.`],
+    EEXIST: ['CONFLICT', syscall === 'mkdir' ? `Cannot make the folder ${path}: a file of that name is in the way.` : `${path} is in the way: a file or folder of that name exists.`],
+    ENAMETOOLONG: ['BAD_ARGUMENTS', `The path is too long: ${path}`],
+    EACCES: ['FORBIDDEN', `Permission denied: ${path}`],
+    EPERM: ['FORBIDDEN', `Not permitted: ${path}`],
+    EROFS: ['FORBIDDEN', `${path} is on a read-only drive.`],
+    ENOSPC: ['INTERNAL', `The disk is full (writing ${path}).`],
+    EDQUOT: ['INTERNAL', `The disk quota is used up (writing ${path}).`],
+  };
+  const known = plain[code];
+  return known ? new AppError(known[0], known[1], { path, code, syscall }) : null;
+}
+
 /** Turns anything thrown into the wire form; unexpected errors keep their message but not their stack. */
 export function toIpcError(err: unknown): IpcError {
   if (err instanceof AppError) return err.toJSON();
+  const fsError = fileSystemError(err);
+  if (fsError) return fsError.toJSON();
   if (err && typeof err === 'object' && 'name' in err && (err as Error).name === 'AbortError') {
     return { code: 'CANCELLED', message: 'Cancelled.' };
   }

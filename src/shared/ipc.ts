@@ -180,6 +180,10 @@ export const REQUESTS = {
   // Using the model outside the app (issue 8.5): a job (progress, cancelJob) writing any of the three.
   /** A finished run as one ONNX file (image in, encoding out), the tfjs encoder (a folder) and/or every image's encoding (.csv or .npy). */
   exportRun: z.object({ runId: id, onnx: path.optional(), tfjs: path.optional(), encodings: path.optional() }),
+  // Diagnostics: the log file unexpected errors go to (Help shows it), and an error the renderer caught
+  // itself (a bug in the page), written there with its stack. Capped: the page is not trusted to be sane.
+  diagnostics: z.object({}),
+  reportRendererError: z.object({ where: z.string().max(200), message: z.string().max(2000), stack: z.string().max(8000).optional() }),
 } as const satisfies Record<RequestName, z.ZodType>;
 
 // Every name in channels.ts has a schema and no schema lacks a name.
@@ -235,6 +239,8 @@ export interface Replies {
   judgeTriplet: TripletJudgement | null;
   mapProjection: MapProjection;
   exportRun: RunExportReport;
+  diagnostics: { logFile: string };
+  reportRendererError: null;
 }
 
 /** Events pushed from the main side to the renderer. */

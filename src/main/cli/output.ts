@@ -2,12 +2,14 @@
 // clear message and a non-zero exit (a stack trace only with TRIPLET_STUDIO_DEBUG=1), Ctrl-C → cancel.
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
-import { AppError } from '../../shared/errors.js';
+import { AppError, fileSystemError } from '../../shared/errors.js';
 import { isAbortError } from '../jobs/abort.js';
 import { progressReporter, type Progress } from '../jobs/progress.js';
 import { Project } from '../project/project.js';
 import { refuseProjectParts } from '../project/own-files.js';
 import { pathInfoOf } from '../project/session.js';
+import { DiagnosticsLog, isUnexpected } from '../util/diagnostics-log.js';
+import { appDataDir } from '../util/paths.js';
 
 export interface GlobalOptions {
   json?: boolean;
@@ -91,10 +93,19 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
 /** Opens the project, runs `fn`, closes the project whatever happens. */
 export async function withProject<T>(dir: string, fn: (p: Project) => Promise<T> | T): Promise<T> {
   const project = Project.open(dir);
+  let failed = false;
   try {
     return await fn(project);
+  } catch (err) {
+    failed = true;
+    throw err;
   } finally {
-    project.close();
+    // A close that fails after `fn` failed must not hide why `fn` failed.
+    try {
+      project.close();
+    } catch (closeErr) {
+      if (!failed) throw closeErr;
+    }
   }
 }
 
@@ -115,17 +126,27 @@ function jsonRequested(args: unknown[]): boolean {
   return !!(cmd && typeof cmd.optsWithGlobals === 'function' && cmd.optsWithGlobals().json);
 }
 
-export function reportError(err: unknown, json: boolean): void {
-  err = busyAsAppError(err);
+export function reportError(thrown: unknown, json: boolean): void {
+  const err = fileSystemError(thrown) ?? busyAsAppError(thrown);
   const debug = process.env.TRIPLET_STUDIO_DEBUG === '1';
   const code = err instanceof AppError ? err.code : isAbortError(err) ? 'CANCELLED' : 'INTERNAL';
   const message = isAbortError(err) ? 'Cancelled.' : err instanceof Error ? err.message : String(err);
+  // An unexpected error (a bug) leaves its stack in the diagnostics log, as the app's do.
+  const logFile = isUnexpected(err) ? logUnexpected(err) : undefined;
   if (json) {
-    const details = err instanceof AppError ? err.details : undefined;
+    const details = err instanceof AppError ? err.details : logFile ? { log: logFile } : undefined;
     process.stdout.write(JSON.stringify({ error: { code, message, ...(details === undefined ? {} : { details }) } }, null, 2) + '\n');
   }
   process.stderr.write(`triplet-studio: ${message}\n`);
-  if (debug && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+  if (logFile && !debug) process.stderr.write(`triplet-studio: this looks like a bug; the details are in ${logFile} (TRIPLET_STUDIO_DEBUG=1 prints them here)\n`);
+  if (debug && thrown instanceof Error && thrown.stack) process.stderr.write(thrown.stack + '\n');
+}
+
+/** Writes an unexpected error to the diagnostics log; returns the file. */
+function logUnexpected(err: unknown): string {
+  const log = new DiagnosticsLog(appDataDir(), 'cli');
+  log.error(`command ${process.argv.slice(2, 3).join('') || '(none)'}`, err);
+  return log.file;
 }
 
 /** SQLITE_BUSY after the busy timeout: say what it means instead of "database is locked". */

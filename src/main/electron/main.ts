@@ -11,11 +11,13 @@
 // privileged protocol instead of file://, CSP on every response, navigation and new windows
 // denied, permissions denied, IPC only through the validating dispatcher (see ./ipc.ts).
 import { app, BrowserWindow, dialog, Menu, protocol, screen, session, shell } from 'electron';
-import { join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { EVENT_CHANNEL, type EventName, type Events, type RequestName } from '../../shared/ipc.js';
 import { createDispatcher } from '../ipc/dispatch.js';
 import { ServiceClient } from '../service/client.js';
 import type { HostedService } from '../service/hosted.js';
+import { DiagnosticsLog, logCrashes } from '../util/diagnostics-log.js';
 import { appDataDir } from '../util/paths.js';
 import { registerIpc } from './ipc.js';
 import { buildMenuTemplate } from './menu.js';
@@ -42,6 +44,11 @@ protocol.registerSchemesAsPrivileged([
 ]);
 app.enableSandbox();
 
+// This process's crashes, the service process's exits and a renderer that died go to the
+// diagnostics log (<data>/logs/), which Help › Show Diagnostics Log opens.
+const log = new DiagnosticsLog(appDataDir(), 'electron');
+logCrashes(log);
+
 let win: BrowserWindow | null = null;
 let service: HostedService | null = null;
 let client: ServiceClient | null = null;
@@ -66,9 +73,19 @@ async function refreshMenu(): Promise<void> {
       openRecent: (dir) => void openRecent(dir),
       openExternal: (url) => void openExternal(url),
       about: () => void showAbout(),
+      showLog: () => showLog(),
     },
   );
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+/** Shows the diagnostics log in the file manager (its folder when nothing was logged yet). */
+function showLog(): void {
+  if (existsSync(log.file)) shell.showItemInFolder(log.file);
+  else {
+    mkdirSync(dirname(log.file), { recursive: true });
+    void shell.openPath(dirname(log.file));
+  }
 }
 
 async function openRecent(dir: string): Promise<void> {
@@ -196,7 +213,15 @@ async function main(): Promise<void> {
   hardenSession();
   // The service process inherits the environment (SQLite binding, backbones folder) plus its data folder.
   const env = { ...process.env, TRIPLET_STUDIO_SERVICE_DATA: appDataDir() };
-  client = new ServiceClient(utilityTransport(SERVICE_ENTRY, env), { emit, log: (line) => console.error(line) });
+  client = new ServiceClient(utilityTransport(SERVICE_ENTRY, env), {
+    emit,
+    log: (line) => {
+      console.error(line);
+      log.info(line);
+    },
+  });
+  app.on('render-process-gone', (_e, _contents, details) => log.info(`The window's renderer stopped (${details.reason}, exit code ${details.exitCode}).`));
+  log.info(`started (Electron ${process.versions.electron}, ${process.platform} ${process.arch}${app.isPackaged ? '' : ', from the sources'})`);
   service = client.api;
   const handler = createAppProtocolHandler({ root: RENDERER_DIR, mediaPath: (kind, id) => service!.mediaPath(kind, id) });
   protocol.handle(APP_SCHEME, (request) => handler(request));
@@ -226,6 +251,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  log.error('start', err);
   dialog.showErrorBox('Triplet Studio could not start', err instanceof Error ? (err.stack ?? err.message) : String(err));
   app.exit(1);
 });

@@ -10,6 +10,8 @@ export interface MenuActions {
   openRecent(dir: string): void;
   openExternal(url: string): void;
   about(): void;
+  /** Shows the diagnostics log in the file manager. */
+  showLog(): void;
 }
 
 export interface MenuContext {
@@ -74,6 +76,7 @@ export function buildMenuTemplate(ctx: MenuContext, act: MenuActions): MenuItemC
     role: 'help',
     submenu: [
       { label: 'Triplet Loss Example (Keras)', click: () => act.openExternal(LEARN_MORE_URL) },
+      { label: 'Show Diagnostics Log', click: () => act.showLog() },
       { type: 'separator' },
       { label: 'About Triplet Studio', click: () => act.about() },
     ],

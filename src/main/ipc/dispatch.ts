@@ -3,7 +3,7 @@
 // channel, a trusted sender and well-formed arguments (the zod schemas in REQUESTS) before any
 // handler runs, and every outcome — including handler exceptions — comes back as an Envelope.
 import type { z } from 'zod';
-import { AppError, toIpcError } from '../../shared/errors.js';
+import { AppError } from '../../shared/errors.js';
 import {
   REQUESTS,
   type Envelope,
@@ -14,6 +14,7 @@ import {
   type StudioServiceApi,
 } from '../../shared/ipc.js';
 import { isTrustedSender } from '../host-policy/urls.js';
+import { reportedError, type ErrorLog } from '../util/diagnostics-log.js';
 import { absoluteOrRefuse, PathGrants } from './path-grants.js';
 
 /** Who sent a request, as far as the transport can tell. */
@@ -59,7 +60,8 @@ export function senderAllowed(sender: SenderInfo): boolean {
   return false;
 }
 
-export function createDispatcher(service: StudioServiceApi, host: DialogHost): Dispatcher {
+/** `log` takes the stack of a request that fails unexpectedly where the service runs in this process (browser mode). */
+export function createDispatcher(service: StudioServiceApi, host: DialogHost, log?: ErrorLog): Dispatcher {
   const grants = new PathGrants();
 
   /** A dialog's answer (native, or typed and confirmed) is a path the user picked: record it. */
@@ -105,7 +107,7 @@ export function createDispatcher(service: StudioServiceApi, host: DialogHost): D
         const value = await run(name, parsed.value);
         return { ok: true, value: value === undefined ? null : value };
       } catch (err) {
-        return { ok: false, error: toIpcError(err) };
+        return { ok: false, error: reportedError(err, `request ${String(name).slice(0, 100)}`, log) };
       }
     },
   };

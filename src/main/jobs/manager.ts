@@ -4,9 +4,10 @@
 // A job the app started on its own (features for the similarity search) yields to one the user asks
 // for: it is cancelled (its finished batches kept) and the new job starts once it has stopped.
 import { randomUUID } from 'node:crypto';
-import { AppError, toIpcError } from '../../shared/errors.js';
+import { AppError } from '../../shared/errors.js';
 import type { Events } from '../../shared/ipc.js';
 import type { ActiveJob, JobKind, JobProgress } from '../../shared/types.js';
+import { reportedError, type ErrorLog } from '../util/diagnostics-log.js';
 import { isAbortError } from './abort.js';
 import { progressReporter, type Progress } from './progress.js';
 
@@ -33,7 +34,11 @@ interface Job {
 
 export class JobManager {
   private readonly jobs = new Map<string, Job>();
-  constructor(private readonly emit: JobEmit) {}
+  /** `log` takes the stack of a job that failed unexpectedly (a bug, not a user's mistake). */
+  constructor(
+    private readonly emit: JobEmit,
+    private readonly log?: ErrorLog,
+  ) {}
 
   /** Starts `run` in the background and returns its id at once; BUSY if a heavy job is running. */
   start<T>(
@@ -80,7 +85,7 @@ export class JobManager {
         progress.stop();
         this.jobs.delete(id);
         const cancelled = controller.signal.aborted || isAbortError(err);
-        this.emit('job:failed', { jobId: id, kind, error: cancelled ? { code: 'CANCELLED', message: 'Cancelled.' } : toIpcError(err), cancelled });
+        this.emit('job:failed', { jobId: id, kind, error: cancelled ? { code: 'CANCELLED', message: 'Cancelled.' } : reportedError(err, `job ${kind}`, this.log), cancelled });
         throw err;
       }
     })();

@@ -15,6 +15,7 @@ import { pathInfoOf, reopenMostRecent } from './session.js';
 import { Uploads } from './uploads.js';
 import { trimAuditReport } from './audit.js';
 import { workersExited } from '../util/worker.js';
+import { DiagnosticsLog } from '../util/diagnostics-log.js';
 
 export interface StudioServiceInit {
   dataDir: string;
@@ -30,11 +31,14 @@ export class StudioService implements StudioServiceApi {
   private readonly dataDir: string;
   private readonly emit: StudioServiceInit['emit'];
   readonly jobs: JobManager;
+  /** Where unexpected errors leave their stacks (<data>/logs/). */
+  readonly log: DiagnosticsLog;
 
   constructor(init: StudioServiceInit) {
     this.dataDir = init.dataDir;
     this.emit = init.emit;
-    this.jobs = new JobManager((e, p) => this.emit(e, p));
+    this.log = new DiagnosticsLog(init.dataDir, 'service');
+    this.jobs = new JobManager((e, p) => this.emit(e, p), this.log);
   }
 
   // ---------- Projects ----------
@@ -325,6 +329,18 @@ export class StudioService implements StudioServiceApi {
     // Not heavy: it may run beside training (features are usually cached by the run it exports).
     const jobId = this.jobs.start('export', (ctx) => project.exportRun(runId, to, { signal: ctx.signal, onProgress: ctx.progress }), { heavy: false, meta: { runId } });
     return (await this.jobs.wait(jobId)) as Replies['exportRun'];
+  }
+
+  // ---------- Diagnostics ----------
+
+  diagnostics(): Replies['diagnostics'] {
+    return { logFile: this.log.file };
+  }
+
+  /** An error the page caught itself (window error, unhandled rejection): logged with its stack. */
+  reportRendererError({ where, message, stack }: ServiceArgs<'reportRendererError'>): null {
+    this.log.error(`renderer (${where})`, stack && stack.includes(message) ? stack : `${message}${stack ? `\n${stack}` : ''}`);
+    return null;
   }
 
   // ---------- For the hosts ----------

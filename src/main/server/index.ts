@@ -22,6 +22,7 @@ import { listenWithMemory, type ListenPlan } from './listen.js';
 import { parseMediaPath } from '../host-policy/headers.js';
 import { parseTarget, sendFile, sendText } from './respond.js';
 import type { EmitFn, HostedService } from '../service/hosted.js';
+import { DiagnosticsLog, logCrashes, redact } from '../util/diagnostics-log.js';
 
 export type { EmitFn, HostedService } from '../service/hosted.js';
 /** scripts/serve.mjs's default data folder (it runs this module's bundle, so it cannot import paths.ts). */
@@ -49,6 +50,11 @@ export interface ServerOptions {
   allowRemote?: boolean;
   /** Largest reply frame in characters (default MAX_REPLY_CHARS, 64 MB; tests lower it). */
   maxReplyChars?: number;
+  /**
+   * Also log an uncaught exception (and the start and stop) to the diagnostics log, <data>/logs/
+   * (`npm run serve`; tests leave the process's handlers alone). Request failures are logged always.
+   */
+  crashLog?: boolean;
   /** Builds the service; default: StudioService from src/main/project/service.ts. */
   createService?: (opts: { dataDir: string; emit: EmitFn }) => HostedService | Promise<HostedService>;
 }
@@ -106,7 +112,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const service = await (options.createService ?? defaultService)({ dataDir: options.dataDir, emit });
   // Browser mode has no native dialogs: the UI asks for a typed path when these return null.
   // Instead, a folder browser served from here (list-dir.ts); the pick itself still goes through pickFolder/pickFile.
-  const dispatcher = createDispatcher(service, { pickFolder: async () => null, pickFile: async () => null, listDir });
+  // Unexpected failures leave their stacks in the diagnostics log; the reply names the file.
+  const log = new DiagnosticsLog(options.dataDir, 'browser mode');
+  const logFailure = (what: string, err: unknown) => logServerFailure(log, what, err);
+  const dispatcher = createDispatcher(service, { pickFolder: async () => null, pickFile: async () => null, listDir }, log);
 
   const server = createServer();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE, handleProtocols: () => WS_PROTOCOL });
@@ -273,6 +282,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const urlHost = host.includes(':') ? `[${host}]` : host;
   allowedHosts = new Set([`${urlHost}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].map((h) => h.toLowerCase()));
   const origin = `http://${urlHost}:${port}`;
+  const stopCrashLog = options.crashLog ? logCrashes(log) : () => {};
+  if (options.crashLog) log.info(`started at ${origin} (Node ${process.version}, ${process.platform} ${process.arch})`);
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
@@ -284,6 +295,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         server.closeAllConnections();
       });
       await service.dispose?.();
+      stopCrashLog();
+      if (options.crashLog) log.info('stopped');
     })();
     return closing;
   };
@@ -309,9 +322,10 @@ function refuse(socket: Socket, status: number, text: string): void {
   else socket.destroy();
 }
 
-/** Logs a handler failure on stderr (the request got its 500; the server keeps running). */
-function logFailure(what: string, err: unknown): void {
-  console.error(`Triplet Studio server: ${what} failed:`, err instanceof Error ? (err.stack ?? err.message) : String(err));
+/** Logs a handler failure on stderr and in the diagnostics log (the request got its 500; the server keeps running). */
+function logServerFailure(log: DiagnosticsLog, what: string, err: unknown): void {
+  console.error(`Triplet Studio server: ${redact(what)} failed:`, err instanceof Error ? (err.stack ?? err.message) : String(err));
+  log.error(`${what} failed`, err);
 }
 
 /** Shape check of a client frame; the dispatcher validates name and args. */

@@ -1,7 +1,8 @@
 // The service side of the protocol: answers each request by calling the service method of that
 // name, converts anything thrown into a coded IpcError, and pushes the service's events to the host.
-import { AppError, toIpcError } from '../../shared/errors.js';
+import { AppError } from '../../shared/errors.js';
 import type { EventName, Events } from '../../shared/ipc.js';
+import { reportedError, type ErrorLog } from '../util/diagnostics-log.js';
 import type { EmitFn, HostedService } from './hosted.js';
 import { isHostMessage, type HostMessage, type ServicePort } from './protocol.js';
 
@@ -10,11 +11,14 @@ export function eventsOver(port: ServicePort): EmitFn {
   return <E extends EventName>(name: E, payload: Events[E]) => port.send({ t: 'evt', name, payload });
 }
 
-/** Serves `service` on `port`; `onDisposed` runs after a `dispose` request was answered. */
-export function serveService(port: ServicePort, service: HostedService, onDisposed: () => void = () => {}): void {
+/**
+ * Serves `service` on `port`; `onDisposed` runs after a `dispose` request was answered. A request
+ * that fails unexpectedly leaves its stack in `log` (the host only sees the message).
+ */
+export function serveService(port: ServicePort, service: HostedService, onDisposed: () => void = () => {}, log?: ErrorLog): void {
   port.onMessage((raw) => {
     if (!isHostMessage(raw)) return; // not ours: the host only sends validated requests
-    void answer(service, raw).then((reply) => {
+    void answer(service, raw, log).then((reply) => {
       port.send(reply);
       if (raw.method === 'dispose') onDisposed();
     });
@@ -22,12 +26,12 @@ export function serveService(port: ServicePort, service: HostedService, onDispos
   port.send({ t: 'ready', pid: process.pid });
 }
 
-async function answer(service: HostedService, msg: HostMessage) {
+async function answer(service: HostedService, msg: HostMessage, log: ErrorLog | undefined) {
   try {
     const value = await call(service, msg);
     return { t: 'res' as const, id: msg.id, ok: true as const, value: value === undefined ? null : value };
   } catch (err) {
-    return { t: 'res' as const, id: msg.id, ok: false as const, error: toIpcError(err) };
+    return { t: 'res' as const, id: msg.id, ok: false as const, error: reportedError(err, `request ${msg.method}`, log) };
   }
 }
 

@@ -4,8 +4,8 @@
 // imported file comes back byte for byte; names of triplets made in the app are written in the
 // escaped form (escape.ts) when the plain format cannot carry them. Rows are streamed to the file,
 // so a split of millions of triplets never becomes one string.
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Split } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import { exportRows } from '../store/triplet-reads.js';
@@ -14,13 +14,17 @@ import { encodeName } from './escape.js';
 const FLUSH_BYTES = 1 << 20;
 
 export function exportTriplets(db: Db, split: Split, file: string): { file: string; count: number } {
-  const rows = exportRows(db, split);
   const path = resolve(file);
+  // A missing folder is made, as the other exports do.
+  mkdirSync(dirname(path), { recursive: true });
   // Write then rename so an interrupted export never leaves a half-written file in place.
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
   let count = 0;
   try {
+    // The rows are read only once the file is open: a live row iterator keeps the connection busy,
+    // so one left open by a failed open would make closing the project fail and hide the real error.
+    const rows = exportRows(db, split);
     let chunk = '';
     for (const [a, p, n, origin] of rows) {
       const names = origin === 'imported' ? [a, p, n] : [a, p, n].map(encodeName);

@@ -108,6 +108,8 @@ export function createFakeService(opts: { images: number; flowersDir?: string; h
     fixesSince: () => null,
     mapProjection: ({ method }) => (needProject(), fakeMap(opts.images, folders, method)),
     exportRun: unsupported,
+    diagnostics: () => ({ logFile: '/nonexistent/triplet-studio.log' }),
+    reportRendererError: () => null,
     mediaPath: (_kind, id) => (files.length ? files[(id - 1) % files.length] : null),
   };
 }

@@ -2,7 +2,7 @@
 // wrote 180 MB to stderr and --json repeated a 200 MB line), a loud leakage warning, exit codes.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -96,4 +96,19 @@ test('export-triplets never writes over the project database, even with --force;
   assert.match(r.stderr, /project\.sqlite is the project database \(every label and run\); an export never writes there/);
   assert.equal((await cli('check', P)).code, 0, 'the store is intact');
   assert.equal((await cli('triplets', P, '--json')).stdout, before.stdout);
+});
+
+test('export-triplets makes a missing folder; a file in the way is named in plain words (it was "database connection is busy")', async () => {
+  const nested = join(root, 'new-folder', 'deeper', 'train.txt');
+  const made = await cli('export-triplets', P, '--split', 'train', nested);
+  assert.equal(made.code, 0, made.stderr);
+  assert.match(readFileSync(nested, 'utf8'), /^a\.jpg b\.jpg c\.jpg\n/m);
+  const blocker = join(root, 'a-file');
+  writeFileSync(blocker, 'x');
+  const r = await cli('export-triplets', P, '--split', 'train', join(blocker, 'train.txt'), '--json');
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, `triplet-studio: Cannot make the folder ${blocker}: a file of that name is in the way.\n`);
+  assert.deepEqual(JSON.parse(r.stdout).error, { code: 'CONFLICT', message: `Cannot make the folder ${blocker}: a file of that name is in the way.`, details: { path: blocker, code: 'EEXIST', syscall: 'mkdir' } });
+  assert.equal(existsSync(join(root, 'data', 'logs')), false, "the user's path is not a bug: nothing logged");
+  assert.equal((await cli('check', P)).code, 0, 'the project closed cleanly');
 });

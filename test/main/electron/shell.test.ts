@@ -77,9 +77,10 @@ test('window state round-trips, survives corruption and drops off-screen positio
 test('menu has the File/Edit/View/Help structure and sends commands', () => {
   const sent: string[] = [];
   const opened: string[] = [];
+  let logShown = 0;
   const template = buildMenuTemplate(
     { recent: ['/home/u/flowers', '/home/u/birds'], isMac: false, dev: false },
-    { command: (c) => sent.push(c), openRecent: (d) => opened.push(d), openExternal: () => {}, about: () => {} },
+    { command: (c) => sent.push(c), openRecent: (d) => opened.push(d), openExternal: () => {}, about: () => {}, showLog: () => logShown++ },
   );
   assert.deepEqual(template.map((m) => m.label), ['&File', '&Edit', '&View', '&Help']);
   const items = (m: MenuItemConstructorOptions) => m.submenu as MenuItemConstructorOptions[];
@@ -115,9 +116,11 @@ test('menu has the File/Edit/View/Help structure and sends commands', () => {
   assert.equal(sent.at(-1), 'remove-images');
   assert.equal(remove.accelerator, undefined, 'Delete stays with text fields; the Library handles its own Delete key');
   assert.deepEqual(edit.filter((i) => i.role).map((i) => i.role), ['cut', 'copy', 'paste', 'selectAll']);
+  click(byLabel(items(template[3]), 'Show Diagnostics Log'));
+  assert.equal(logShown, 1);
   // No developer tools in packaged builds.
   assert.equal(items(template[2]).some((i) => i.role === 'toggleDevTools'), false);
-  const empty = buildMenuTemplate({ recent: [], isMac: true, dev: true }, { command: () => {}, openRecent: () => {}, openExternal: () => {}, about: () => {} });
+  const empty = buildMenuTemplate({ recent: [], isMac: true, dev: true }, { command: () => {}, openRecent: () => {}, openExternal: () => {}, about: () => {}, showLog: () => {} });
   assert.equal(empty[0].role, 'appMenu');
   assert.equal(items(byLabel(items(empty[1]), 'Open Recent'))[0].enabled, false);
   assert.ok(items(empty[3]).some((i) => i.role === 'toggleDevTools'));

@@ -122,6 +122,18 @@ test('handler errors become envelopes, never exceptions', async () => {
   assert.deepEqual(await broken.dispatch('pickFolder', {}, trusted), { ok: false, error: { code: 'INTERNAL', message: 'no display' } });
 });
 
+test('with a log, an unexpected failure leaves its stack there and the reply names the file; coded ones do not', async () => {
+  const logged: Array<[string, unknown]> = [];
+  const log = { file: '/data/logs/triplet-studio.log', error: (what: string, err: unknown) => void logged.push([what, err]) };
+  const d = createDispatcher(fakeService().service, { pickFolder: async () => null, pickFile: async () => null }, log);
+  assert.deepEqual(await d.dispatch('runs', {}, socket), { ok: false, error: { code: 'INTERNAL', message: 'disk on fire', details: { log: log.file } } });
+  assert.deepEqual(await d.dispatch('projectInfo', {}, socket), { ok: false, error: { code: 'NO_PROJECT', message: 'No project is open.' } });
+  assert.equal((await d.dispatch('evaluate', {}, socket)).ok, false);
+  assert.equal(logged.length, 1, 'only the unexpected one');
+  assert.equal(logged[0][0], 'request runs');
+  assert.match((logged[0][1] as Error).stack ?? '', /disk on fire\n\s+at /);
+});
+
 test('writes go only to picked paths: a native dialog answer or a typed, confirmed path (both transports)', async () => {
   const { d, calls } = setup();
   const refused = await d.dispatch('createProject', { dir: '/picked/folder' }, trusted);

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { Events } from '../../../src/shared/ipc.js';
 import { JobManager } from '../../../src/main/jobs/manager.js';
 import { abortError } from '../../../src/main/jobs/abort.js';
+import { AppError } from '../../../src/shared/errors.js';
 
 type Ev = { e: string; p: Events['job:progress'] | Events['job:done'] | Events['job:failed']; t: number };
 
@@ -93,4 +94,29 @@ test('a job the app started on its own (yields) is cancelled by a heavy job the 
   assert.throws(() => jobs.start('embed', async () => 1, { yields: true }), { code: 'BUSY' });
   jobs.cancel(user);
   await assert.rejects(jobs.wait(user));
+});
+
+test('a job that fails unexpectedly leaves its stack in the log and its failure names the file; a cancelled or coded one does not', async () => {
+  const logged: string[] = [];
+  const log = { file: '/data/logs/triplet-studio.log', error: (what: string, err: unknown) => void logged.push(`${what}: ${(err as Error).stack}`) };
+  const events: Events['job:failed'][] = [];
+  const jobs = new JobManager((e, p) => e === 'job:failed' && events.push(p as Events['job:failed']), log);
+  const bug = jobs.start('audit', async () => {
+    throw new TypeError("Cannot read properties of undefined (reading 'length')");
+  });
+  await assert.rejects(jobs.wait(bug));
+  const coded = jobs.start('train', async () => {
+    throw new AppError('MISSING_BACKBONE', 'No weights.');
+  });
+  await assert.rejects(jobs.wait(coded));
+  const cancelled = jobs.start('train', (ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(abortError()))));
+  jobs.cancel(cancelled);
+  await assert.rejects(jobs.wait(cancelled));
+  await sleep(0);
+  assert.deepEqual(
+    events.map((f) => [f.error.code, f.error.details ?? null]),
+    [['INTERNAL', { log: log.file }], ['MISSING_BACKBONE', null], ['CANCELLED', null]],
+  );
+  assert.equal(logged.length, 1);
+  assert.match(logged[0], /^job audit: TypeError: Cannot read properties of undefined \(reading 'length'\)\n\s+at /);
 });

@@ -123,3 +123,14 @@ test('a run left running by a dead process is marked failed when the project is 
   assert.equal(run.status, 'failed');
   assert.match(run.error!, /Interrupted/);
 });
+
+test("diagnostics names the data folder's log; an error the page reports lands there with its stack", () => {
+  const { logFile } = service.diagnostics();
+  assert.equal(logFile, join(root, 'data', 'logs', 'triplet-studio.log'));
+  service.reportRendererError({ where: 'unhandled rejection', message: 'TypeError: x is null', stack: 'TypeError: x is null\n    at draw (app.js:10:5)' });
+  service.reportRendererError({ where: 'error', message: 'Script error.' });
+  const text = readFileSync(logFile, 'utf8');
+  assert.match(text, /ERROR service pid \d+ renderer \(unhandled rejection\): TypeError: x is null\n\s+at draw \(app\.js:10:5\)\n/);
+  assert.match(text, /renderer \(error\): Script error\.\n/);
+  assert.equal((text.match(/TypeError: x is null/g) ?? []).length, 1, 'the message once, not again above its stack');
+});

@@ -202,11 +202,11 @@ test('WebSocket frames with bad shapes: exact outcomes', async () => {
   const big = await exchange(ws, JSON.stringify({ t: 'req', id: 8, name: 'listFolders', args: {} }), 8);
   assert.equal((big.reply?.error as { code: string }).code, 'TOO_LARGE');
   assert.match((big.reply?.error as { message: string }).message, /^The reply to "listFolders" could not be sent: it is 0\.3 MB, over the 0\.1 MB limit\./);
-  // A handler that throws answers with its error; an unknown name is UNKNOWN_CHANNEL.
-  assert.deepEqual((await exchange(ws, JSON.stringify({ t: 'req', id: 9, name: 'importImages', args: { folder: '/x' } }), 9)).reply, {
-    ok: false,
-    error: { code: 'INTERNAL', message: 'stub failure' },
-  });
+  // A handler that throws answers with its error (naming the diagnostics log that holds its stack);
+  // an unknown name is UNKNOWN_CHANNEL.
+  const thrown = (await exchange(ws, JSON.stringify({ t: 'req', id: 9, name: 'importImages', args: { folder: '/x' } }), 9)).reply as { ok: boolean; error: { code: string; message: string; details: { log: string } } };
+  assert.deepEqual([thrown.ok, thrown.error.code, thrown.error.message], [false, 'INTERNAL', 'stub failure']);
+  assert.match(thrown.error.details.log, /[/\\]data[/\\]logs[/\\]triplet-studio\.log$/);
   assert.equal(((await exchange(ws, JSON.stringify({ t: 'req', id: 10, name: '__proto__', args: {} }), 10)).reply?.error as { code: string }).code, 'UNKNOWN_CHANNEL');
   ws.close();
 });

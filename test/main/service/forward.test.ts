@@ -2,7 +2,7 @@
 // Electron utilityProcess carries: request/reply, events, coded errors, job cancel, crash → restart
 // reported (in-flight requests fail with SERVICE_CRASHED), dispose; and the real service entry.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -11,6 +11,7 @@ import type { EventName } from '../../../src/shared/ipc.js';
 import { createDispatcher } from '../../../src/main/ipc/dispatch.js';
 import { ServiceClient, type ServiceClientOptions } from '../../../src/main/service/client.js';
 import { forkTransport } from '../../../src/main/service/fork.js';
+import { logFileOf } from '../../../src/main/util/diagnostics-log.js';
 import { repoRoot } from '../../helpers/shared.js';
 
 const FAKE = join(repoRoot, 'test', 'main', 'service', 'fixtures', 'fake-service.ts');
@@ -76,6 +77,23 @@ test('errors keep their code, message and details; plain exceptions become INTER
     assert.deepEqual(await d.dispatch('recentProjects', {}, { transport: 'socket', authenticated: false }).then((r) => r.ok), false);
   } finally {
     await client.dispose();
+  }
+});
+
+test("an unexpected failure in the service process leaves its stack in the log there; the host's error names the file", async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'ts-service-log-'));
+  const { client, api } = start(FAKE, {}, { ...process.env, FAKE_SERVICE_LOG_DIR: tmp });
+  try {
+    const err = await rejectsWith(api.evaluate({}), 'INTERNAL', /evaluate blew up/);
+    const file = logFileOf(tmp);
+    assert.deepEqual(err.details, { log: file });
+    await rejectsWith(api.openProject({ dir: '/p/missing' }), 'NOT_FOUND');
+    const text = readFileSync(file, 'utf8');
+    assert.match(text, /ERROR service pid \d+ request evaluate: Error: evaluate blew up\n\s+at .*fake-service\.ts/);
+    assert.equal((text.match(/ ERROR /g) ?? []).length, 1, 'the coded NOT_FOUND is not logged');
+  } finally {
+    await client.dispose();
+    rmSync(tmp, { recursive: true, force: true });
   }
 });
 

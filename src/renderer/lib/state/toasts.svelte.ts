@@ -34,7 +34,7 @@ class Toasts {
       FORBIDDEN: 'Not allowed',
       TOO_LARGE: 'Reply too large',
     };
-    this.push(e.code === 'CANCELLED' ? 'info' : 'error', title ?? titles[e.code] ?? 'Something went wrong', e.message);
+    this.push(e.code === 'CANCELLED' ? 'info' : 'error', title ?? titles[e.code] ?? 'Something went wrong', withLogNote(e.message, e.details));
   }
 
   dismiss(id: number): void {
@@ -43,6 +43,12 @@ class Toasts {
 }
 
 export const toasts = new Toasts();
+
+/** An unexpected error's reply names the diagnostics log that holds its stack (`details.log`): say so. */
+export function withLogNote(message: string, details: unknown): string {
+  const log = details && typeof details === 'object' ? (details as { log?: unknown }).log : undefined;
+  return typeof log === 'string' ? `${message} — this looks like a bug; the details are in ${log}.` : message;
+}
 
 /** Runs an action and reports its failure as a toast; returns undefined when it failed. */
 export async function attempt<T>(fn: () => Promise<T>, title?: string): Promise<T | undefined> {
