@@ -42,11 +42,24 @@ export function fileSystemError(err: unknown): AppError | null {
   return known ? new AppError(known[0], known[1], { path, code, syscall }) : null;
 }
 
+/**
+ * A request still running when its project was closed (another project opened, the app quitting)
+ * meets the closed store (better-sqlite3's TypeError): it was stopped, not broken. Null otherwise.
+ */
+export function closedProjectError(err: unknown): AppError | null {
+  if (!(err instanceof TypeError) || err.message !== 'The database connection is not open') return null;
+  return new AppError('CANCELLED', 'Stopped: the project was closed before this finished.');
+}
+
+/** An error the user can act on or that says what happened, in its coded form; null for anything else. */
+export function knownError(err: unknown): AppError | null {
+  return err instanceof AppError ? err : (fileSystemError(err) ?? closedProjectError(err));
+}
+
 /** Turns anything thrown into the wire form; unexpected errors keep their message but not their stack. */
 export function toIpcError(err: unknown): IpcError {
-  if (err instanceof AppError) return err.toJSON();
-  const fsError = fileSystemError(err);
-  if (fsError) return fsError.toJSON();
+  const known = knownError(err);
+  if (known) return known.toJSON();
   if (err && typeof err === 'object' && 'name' in err && (err as Error).name === 'AbortError') {
     return { code: 'CANCELLED', message: 'Cancelled.' };
   }

@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures.js';
 
+// This test makes the page fail on purpose: its errors are expected in the log.
+test.use({ allowLoggedErrors: true });
+
 test('Help names the diagnostics log; an uncaught error in the page lands there with its stack, and the user is told', async ({ app, studio }) => {
   const logFile = join(studio.dataDir, 'logs', 'triplet-studio.log');
   await app.keyboard.press('?');

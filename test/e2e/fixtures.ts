@@ -2,7 +2,7 @@
 // fresh data folder and the shared backbones) and a fresh project folder per test.
 import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, sharedModelsDir } from '../helpers/shared.js';
@@ -52,9 +52,20 @@ export async function stopStudio(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-export const test = base.extend<{ projectDir: string; app: Page; studio: Studio }>({
+/** The ERROR entries of a data folder's diagnostics log, each with its stack. */
+export function loggedErrors(dataDir: string): string[] {
+  const file = join(dataDir, 'logs', 'triplet-studio.log');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split(/\n(?=\d{4}-\d\d-\d\dT)/)
+    .filter((entry) => / ERROR /.test(entry.split('\n')[0]));
+}
+
+export const test = base.extend<{ projectDir: string; app: Page; studio: Studio; allowLoggedErrors: boolean }>({
+  /** A test that makes errors happen on purpose sets this; every other flow must log none. */
+  allowLoggedErrors: [false, { option: true }],
   studio: [
-    async ({}, use) => {
+    async ({ allowLoggedErrors }, use) => {
       const dataDir = mkdtempSync(join(tmpdir(), 'ts-e2e-data-'));
       try {
         const { url, child } = await startStudio([join(repoRoot, 'scripts', 'serve.mjs'), '--data', dataDir]);
@@ -63,6 +74,8 @@ export const test = base.extend<{ projectDir: string; app: Page; studio: Studio 
         } finally {
           await stopStudio(child);
         }
+        // A bug the UI swallowed (a toast, a retry) still leaves its stack in the diagnostics log.
+        if (!allowLoggedErrors) expect(loggedErrors(dataDir), 'no unexpected error in the diagnostics log').toEqual([]);
       } finally {
         rmSync(dataDir, { recursive: true, force: true });
       }

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/shared.js';
-import { collectProblems, createProject, expect, startStudio, stopStudio, test, VIEWPORTS } from './fixtures.js';
+import { collectProblems, loggedErrors, createProject, expect, startStudio, stopStudio, test, VIEWPORTS } from './fixtures.js';
 import type { Browser } from '@playwright/test';
 import type { ChildProcess } from 'node:child_process';
 
@@ -75,6 +75,7 @@ for (const viewport of VIEWPORTS) {
       }
       await freshProfileOpens(browser, first.url, viewport);
       expect(problems).toEqual([]);
+      expect(loggedErrors(dataDir), 'no unexpected error in the diagnostics log').toEqual([]);
     } finally {
       await context.close();
       if (child) await stopStudio(child);
@@ -114,6 +115,7 @@ test('after --new-token an open tab says its address is out of date; the old add
     await page.goto(second.url);
     await expect(page.getByTestId('connection')).toHaveText('Connected');
     expect(problems).toEqual([]);
+    expect(loggedErrors(dataDir), 'no unexpected error in the diagnostics log').toEqual([]);
   } finally {
     await context.close();
     if (child) await stopStudio(child);

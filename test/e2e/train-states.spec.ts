@@ -9,7 +9,7 @@ import type { Page } from '@playwright/test';
 import { cliRunner } from '../helpers/cli.js';
 import { makeFlowersSubset } from '../helpers/flowers-subset.js';
 import { repoRoot, sharedModelsDir, skipWithoutBackbone } from '../helpers/shared.js';
-import { collectProblems, expect, startStudio, stopStudio, test, VIEWPORTS } from './fixtures.js';
+import { collectProblems, loggedErrors, expect, startStudio, stopStudio, test, VIEWPORTS } from './fixtures.js';
 
 const skip = skipWithoutBackbone('mobilenet_v1_0.75_224');
 test.skip(!!skip, skip || '');
@@ -98,6 +98,7 @@ test.describe('1440px', () => {
       await expect(page.locator('[data-testid="run-row"]').first()).toContainText('finished');
       await expect(page.getByTestId('run-state')).toHaveCount(0);
       expect(problems).toEqual([]);
+      expect(loggedErrors(dataDir), 'no unexpected error in the diagnostics log').toEqual([]);
     } finally {
       if (child) await stopStudio(child);
       rmSync(root, { recursive: true, force: true });
@@ -130,6 +131,7 @@ test.describe('1024px', () => {
       await expect(page.getByTestId('opt-epochs-problem')).toHaveCount(0);
       await expect(page.getByTestId('train-start')).toBeEnabled();
       expect(problems).toEqual([]);
+      expect(loggedErrors(dataDir), 'no unexpected error in the diagnostics log').toEqual([]);
     } finally {
       if (child) await stopStudio(child);
       rmSync(root, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 // clear message and a non-zero exit (a stack trace only with TRIPLET_STUDIO_DEBUG=1), Ctrl-C → cancel.
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
-import { AppError, fileSystemError } from '../../shared/errors.js';
+import { AppError, knownError } from '../../shared/errors.js';
 import { isAbortError } from '../jobs/abort.js';
 import { progressReporter, type Progress } from '../jobs/progress.js';
 import { Project } from '../project/project.js';
@@ -127,7 +127,7 @@ function jsonRequested(args: unknown[]): boolean {
 }
 
 export function reportError(thrown: unknown, json: boolean): void {
-  const err = fileSystemError(thrown) ?? busyAsAppError(thrown);
+  const err = knownError(thrown) ?? busyAsAppError(thrown);
   const debug = process.env.TRIPLET_STUDIO_DEBUG === '1';
   const code = err instanceof AppError ? err.code : isAbortError(err) ? 'CANCELLED' : 'INTERNAL';
   const message = isAbortError(err) ? 'Cancelled.' : err instanceof Error ? err.message : String(err);

@@ -9,7 +9,7 @@
 // - Never in the way: a log that cannot be written is skipped, and the app goes on.
 import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError, fileSystemError, toIpcError, type IpcError } from '../../shared/errors.js';
+import { knownError, toIpcError, type IpcError } from '../../shared/errors.js';
 
 export const LOG_FILE_NAME = 'triplet-studio.log';
 const MAX_BYTES = 1 << 20;
@@ -23,11 +23,12 @@ export function logFileOf(dataDir: string): string {
 }
 
 /**
- * Errors worth a stack in the log: anything but our own coded errors (AppError), cancellations and
- * file-system errors on a path (a folder that is a file, a full disk: the user's machine, not a bug).
+ * Errors worth a stack in the log: anything but our own coded errors (AppError), cancellations,
+ * file-system errors on a path (a folder that is a file, a full disk: the user's machine, not a bug)
+ * and a request that met its project closed (shared/errors.ts knownError).
  */
 export function isUnexpected(err: unknown): boolean {
-  if (err instanceof AppError || fileSystemError(err)) return false;
+  if (knownError(err)) return false;
   return !(err && typeof err === 'object' && (err as Error).name === 'AbortError');
 }
 

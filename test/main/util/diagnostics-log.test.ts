@@ -62,6 +62,11 @@ test('file-system errors in plain words, with the path; other errors are left al
   assert.equal(fileSystemError(e('EMFILE', 'open')), null, 'too many open files is ours to fix');
   assert.equal(fileSystemError(Object.assign(new Error('x'), { code: 'SQLITE_BUSY' })), null);
   assert.equal(toIpcError(e('EROFS', 'open')).message, '/data/x is on a read-only drive.');
+  // A request that met its project closed was stopped, not broken.
+  const closed = new TypeError('The database connection is not open');
+  assert.deepEqual(toIpcError(closed), { code: 'CANCELLED', message: 'Stopped: the project was closed before this finished.' });
+  assert.equal(isUnexpected(closed), false);
+  assert.equal(isUnexpected(new TypeError('x is not a function')), true);
 });
 
 test("browser mode's token never reaches the log", () => {

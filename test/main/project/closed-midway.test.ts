@@ -1,0 +1,43 @@
+// A request still running when its project is closed (another project opened, the app quitting)
+// is stopped, not broken: CANCELLED in plain words, nothing in the diagnostics log. Found by the e2e
+// suite's log check: a similarity search in flight while the server stopped failed with
+// "TypeError: The database connection is not open".
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { createDispatcher } from '../../../src/main/ipc/dispatch.js';
+import { Project } from '../../../src/main/project/project.js';
+import { StudioService } from '../../../src/main/project/service.js';
+
+const root = mkdtempSync(join(tmpdir(), 'ts-closed-midway-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+test('the whole-library file check, interrupted by closing the project: CANCELLED, not logged', async () => {
+  const dir = join(root, 'project');
+  const p = Project.init(dir);
+  // More than one store page (5,000 paths), so the check reads the store again after it first yields.
+  const img = p.db.prepare(`INSERT INTO images (name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms, thumb) VALUES (?, ?, 'f', ?, ?, 1, 1, 1, 0, ?)`);
+  p.db.transaction(() => {
+    for (let i = 0; i < 12_000; i++) {
+      const path = join(root, `${i}.jpg`);
+      writeFileSync(path, '');
+      img.run(`f/${i}.jpg`, `${i}.jpg`, path, `h${i}`, `thumbs/h${i}.webp`);
+    }
+  })();
+  p.close();
+  const data = join(root, 'data');
+  const service = new StudioService({ dataDir: data, emit: () => undefined });
+  try {
+    service.openProject({ dir });
+    const d = createDispatcher(service, { pickFolder: async () => null, pickFile: async () => null }, service.log);
+    const pending = d.dispatch('missingImages', {}, { transport: 'socket', authenticated: true });
+    await new Promise((r) => setImmediate(r)); // the check has started and yielded
+    service.closeProject();
+    assert.deepEqual(await pending, { ok: false, error: { code: 'CANCELLED', message: 'Stopped: the project was closed before this finished.' } });
+    assert.equal(existsSync(service.diagnostics().logFile), false, 'nothing logged: it is not a bug');
+  } finally {
+    await service.dispose();
+  }
+});
