@@ -109,7 +109,7 @@ export class DiagnosticsLog implements ErrorLog {
     }
   }
 
-  /** At most ENTRIES_PER_MINUTE entries in any minute; the rest are counted and said later. */
+  /** At most ENTRIES_PER_MINUTE entries in each one-minute window; the rest are counted and said later. */
   private admit(): boolean {
     const now = Date.now();
     if (now - this.windowStart >= 60_000) {
