@@ -111,6 +111,15 @@ export class JobManager {
     return [...this.jobs.values()].map((j) => ({ jobId: j.id, kind: j.kind }));
   }
 
+  /**
+   * Asks the jobs the app started on its own (yields) to stop, and returns the jobs the user started,
+   * which keep running: what stands in the way of closing the project.
+   */
+  stopYielding(): { jobId: string; kind: JobKind }[] {
+    for (const j of this.jobs.values()) if (j.yields) j.controller.abort();
+    return [...this.jobs.values()].filter((j) => !j.yields).map((j) => ({ jobId: j.id, kind: j.kind }));
+  }
+
   /** Running jobs with what a client needs to show them again after a reload or reconnect. */
   active(): ActiveJob[] {
     return [...this.jobs.values()].map((j) => ({ jobId: j.id, kind: j.kind, progress: j.last, kept: [...j.kept], meta: j.meta ?? {} }));

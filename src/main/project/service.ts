@@ -370,8 +370,13 @@ export class StudioService implements StudioServiceApi {
     return this.project;
   }
 
+  /**
+   * Before the open project changes: a job the user started is in the way (BUSY); one the app started
+   * on its own (features for the similarity search) is stopped instead, its finished batches kept (it
+   * meets the closed store and ends as cancelled).
+   */
   private assertIdle(what: string): void {
-    const running = this.jobs.running();
+    const running = this.jobs.stopYielding();
     if (running.length) throw new AppError('BUSY', `Cannot ${what} while a job is running (${running[0].kind}); cancel it first.`);
   }
 

@@ -41,3 +41,26 @@ test('the whole-library file check, interrupted by closing the project: CANCELLE
     await service.dispose();
   }
 });
+
+test("opening another project stops a job the app started on its own (yields) instead of refusing; a user's job still refuses", async () => {
+  const [a, b] = [join(root, 'a'), join(root, 'b')];
+  Project.init(a).close();
+  Project.init(b).close();
+  const service = new StudioService({ dataDir: join(root, 'data-2'), emit: () => undefined });
+  try {
+    service.openProject({ dir: a });
+    const untilAborted = (signal: AbortSignal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    const background = service.jobs.start('embed', (ctx) => untilAborted(ctx.signal), { yields: true });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(service.openProject({ dir: b }).dir, b, 'not BUSY: the background job gave way');
+    await assert.rejects(service.jobs.wait(background), { name: 'AbortError' });
+    const users = service.jobs.start('train', (ctx) => untilAborted(ctx.signal));
+    await new Promise((r) => setImmediate(r));
+    assert.throws(() => service.openProject({ dir: a }), { code: 'BUSY', message: /while a job is running \(train\)/ });
+    assert.equal(service.projectInfo()?.dir, b);
+    service.cancelJob({ jobId: users });
+    await assert.rejects(service.jobs.wait(users));
+  } finally {
+    await service.dispose();
+  }
+});
