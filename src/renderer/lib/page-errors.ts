@@ -18,7 +18,8 @@ const IGNORED = [/ResizeObserver loop/i];
 /** The report for an uncaught error or rejection reason; null when it is not ours to report. */
 export function pageErrorReport(where: PageErrorReport['where'], reason: unknown): PageErrorReport | null {
   // A request's error (ApiError, or the plain object Electron's preload rejects with) is the main side's.
-  if (reason && typeof reason === 'object' && ((reason as Error).name === 'ApiError' || ('code' in reason && 'message' in reason))) return null;
+  // Only a plain object counts as the latter: a DOMException also has a `code` and is the page's own.
+  if (reason && typeof reason === 'object' && ((reason as Error).name === 'ApiError' || (!(reason instanceof Error) && 'code' in reason && 'message' in reason))) return null;
   const message = (reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason)).slice(0, 2000);
   if (IGNORED.some((re) => re.test(message))) return null;
   const stack = reason instanceof Error && reason.stack ? reason.stack.slice(0, 8000) : undefined;

@@ -17,6 +17,7 @@ test('what is reported: errors of the page with their stack; not requests, not R
   const apiError = Object.assign(new Error('No project is open.'), { name: 'ApiError', code: 'NO_PROJECT' });
   assert.equal(pageErrorReport('unhandled rejection', apiError), null);
   assert.equal(pageErrorReport('unhandled rejection', { code: 'INTERNAL', message: 'from the preload' }), null);
+  assert.equal(pageErrorReport('unhandled rejection', new DOMException('Storage is full', 'QuotaExceededError'))?.message, 'QuotaExceededError: Storage is full', "a DOMException (it has a code too) is the page's own");
   assert.equal(pageErrorReport('error', 'ResizeObserver loop completed with undelivered notifications.'), null);
   const long = pageErrorReport('error', new Error('y'.repeat(5000)));
   assert.ok(long && long.message.length <= 2000 && (long.stack?.length ?? 0) <= 8000, 'within the request schema');
