@@ -228,7 +228,7 @@ async function main(): Promise<void> {
 
   const dispatcher = createDispatcher(service, { pickFolder, pickFile });
   const projectRequests = new Set<RequestName>(['createProject', 'openProject', 'closeProject']);
-  registerIpc(() => win, dispatcher, (name) => {
+  registerIpc(() => win, dispatcher, log, (name) => {
     if (projectRequests.has(name)) void refreshMenu();
   });
   await refreshMenu();

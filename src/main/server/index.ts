@@ -272,7 +272,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       .dispatch(msg.name, msg.args, { transport: 'socket', authenticated: true })
       .then((reply) => {
         if (ws.readyState !== WebSocket.OPEN) return;
-        ws.send(encodeReply(msg.id, msg.name.slice(0, 100), reply, options.maxReplyChars));
+        ws.send(encodeReply(msg.id, msg.name.slice(0, 100), reply, options.maxReplyChars, log));
       })
       .catch((err: unknown) => logFailure(`reply to ${msg.name.slice(0, 100)}`, err));
   }

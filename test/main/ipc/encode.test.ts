@@ -48,3 +48,21 @@ test('Electron replies get the same bound: an oversized reply becomes TOO_LARGE,
   assert.equal(!big.ok && big.error.code, 'TOO_LARGE');
   assert.match(!big.ok ? big.error.message : '', /^The reply to "listTriplets" could not be sent: it is 2\.0 MB, over the 1\.0 MB limit/);
 });
+
+test('an unencodable reply is a bug: its error goes to the diagnostics log and the reply names the file; a too-large one is not logged', () => {
+  const entries: { what: string; err: unknown }[] = [];
+  const log = { file: '/data/logs/triplet-studio.log', error: (what: string, err: unknown) => entries.push({ what, err }) };
+  const bad = JSON.parse(encodeReply(7, 'runs', { ok: true, value: { size: 3n } }, undefined, log));
+  assert.equal(bad.reply.error.code, 'INTERNAL');
+  assert.deepEqual(bad.reply.error.details, { request: 'runs', log: log.file });
+  assert.equal(entries.length, 1);
+  assert.equal(entries[0]!.what, 'the reply to runs could not be encoded');
+  assert.match(String(entries[0]!.err), /BigInt/);
+  const viaElectron = boundedReply('runs', { ok: true, value: 2n }, undefined, log);
+  assert.deepEqual(!viaElectron.ok && viaElectron.error.details, { request: 'runs', log: log.file });
+  assert.equal(entries.length, 2);
+  const big = JSON.parse(encodeReply(8, 'listTriplets', { ok: true, value: 'x'.repeat(2048) }, 1024, log));
+  assert.equal(big.reply.error.code, 'TOO_LARGE');
+  assert.deepEqual(big.reply.error.details, { request: 'listTriplets' });
+  assert.equal(entries.length, 2);
+});
