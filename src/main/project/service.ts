@@ -377,7 +377,8 @@ export class StudioService implements StudioServiceApi {
    */
   private assertIdle(what: string): void {
     const running = this.jobs.stopYielding();
-    if (running.length) throw new AppError('BUSY', `Cannot ${what} while a job is running (${running[0].kind}); cancel it first.`);
+    // The job is named so the app can offer to stop it and go on (renderer: lib/state/stop-jobs.ts).
+    if (running.length) throw new AppError('BUSY', `Cannot ${what} while a job is running (${running[0].kind}); cancel it first.`, running[0]);
   }
 
   private switchTo(project: Project): void {

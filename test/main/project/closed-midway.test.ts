@@ -56,7 +56,8 @@ test("opening another project stops a job the app started on its own (yields) in
     await assert.rejects(service.jobs.wait(background), { name: 'AbortError' });
     const users = service.jobs.start('train', (ctx) => untilAborted(ctx.signal));
     await new Promise((r) => setImmediate(r));
-    assert.throws(() => service.openProject({ dir: a }), { code: 'BUSY', message: /while a job is running \(train\)/ });
+    // The refusal names the job, so the app can offer to stop it (renderer lib/state/stop-jobs.ts).
+    assert.throws(() => service.openProject({ dir: a }), { code: 'BUSY', message: /while a job is running \(train\)/, details: { jobId: users, kind: 'train' } });
     assert.equal(service.projectInfo()?.dir, b);
     service.cancelJob({ jobId: users });
     await assert.rejects(service.jobs.wait(users));

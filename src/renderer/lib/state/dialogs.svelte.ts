@@ -15,8 +15,33 @@ export interface PathRequest {
   resolve: (v: string | null) => void;
 }
 
+/** A yes-or-no question before an action with a cost (ConfirmDialog.svelte shows it). */
+export interface Question {
+  title: string;
+  text: string;
+  /** The button that goes on (e.g. "Stop and open"); the other one keeps things as they are. */
+  confirm: string;
+  cancel: string;
+  resolve: (yes: boolean) => void;
+}
+
 class Dialogs {
   prompt = $state<PathRequest | null>(null);
+  question = $state<Question | null>(null);
+
+  /** Asks a question; resolves true for the confirm button, false for the other one or Escape. */
+  ask(q: Omit<Question, 'resolve'>): Promise<boolean> {
+    this.question?.resolve(false);
+    return new Promise((resolve) => {
+      this.question = {
+        ...q,
+        resolve: (yes) => {
+          this.question = null;
+          resolve(yes);
+        },
+      };
+    });
+  }
 
   /** Shows the text-field modal; resolves with the trimmed path, or null when cancelled. */
   askText(opts: Omit<PathRequest, 'resolve' | 'value'> & { value?: string }): Promise<string | null> {

@@ -2,6 +2,7 @@
 import type { ProjectInfo } from '../../../shared/types.js';
 import { call } from '../api.js';
 import { Refresher } from './refresh.js';
+import { stoppingJobs } from './stop-jobs.js';
 
 class ProjectState {
   info = $state<ProjectInfo | null>(null);
@@ -25,20 +26,31 @@ class ProjectState {
     this.info = await call('projectInfo', {});
   }
 
-  async create(dir: string): Promise<void> {
-    this.info = await call('createProject', { dir });
+  // Each of these asks before stopping a job that is in the way; false when the user kept it.
+  async create(dir: string): Promise<boolean> {
+    const info = await stoppingJobs(() => call('createProject', { dir }), 'Creating a project', 'Stop and create');
+    if (!info) return false;
+    this.info = info;
     this.recent = await call('recentProjects', {});
+    return true;
   }
 
-  async open(dir: string): Promise<void> {
-    this.info = await call('openProject', { dir });
+  async open(dir: string): Promise<boolean> {
+    const info = await stoppingJobs(() => call('openProject', { dir }), `Opening ${folderName(dir)}`, 'Stop and open');
+    if (!info) return false;
+    this.info = info;
     this.recent = await call('recentProjects', {});
+    return true;
   }
 
-  async close(): Promise<void> {
-    await call('closeProject', {});
-    this.info = null;
+  async close(): Promise<boolean> {
+    const closed = await stoppingJobs(async () => (await call('closeProject', {}), true), 'Closing the project', 'Stop and close');
+    if (closed) this.info = null;
+    return !!closed;
   }
 }
+
+/** The last part of a path, for a sentence ("Opening flowers"). */
+const folderName = (dir: string): string => dir.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || dir;
 
 export const project = new ProjectState();
