@@ -1,4 +1,4 @@
-// Opening or closing a project while a job the user started runs: the app asks whether to stop the
+// Opening or closing a project, or training, while a job the user started runs: the app asks whether to stop the
 // job (naming it, saying what stopping keeps), keeps it on Escape, and on "Stop and …" stops it,
 // waits for it to end and goes on — no dead-end "cancel it first" toast.
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ const skip = skipWithoutBackbone('mobilenet_v1_0.75_224');
 test.skip(!!skip, skip || '');
 test.setTimeout(180_000);
 
-test('a running audit: closing or opening another project asks first, Escape keeps it, "Stop and …" stops it and goes on', async ({ app: page, projectDir }) => {
+test('a running audit: closing, training or opening another project asks first, Escape keeps it, "Stop and …" stops it and goes on', async ({ app: page, projectDir }) => {
   const first = await smallProject(join(projectDir, 'first'));
   const second = await smallProject(join(projectDir, 'second'));
   await openProject(page, first.dir);
@@ -37,6 +37,16 @@ test('a running audit: closing or opening another project asks first, Escape kee
   await expect(page.getByTestId('current-project')).toContainText('first');
   await expect(page.getByTestId('sidebar-jobs')).toContainText('Auditing labels');
   await expect(page.getByTestId('toast-error')).toHaveCount(0);
+
+  // Train asks the same way (one heavy job at a time); "Keep auditing labels" keeps the audit.
+  await page.keyboard.press('4');
+  await page.getByTestId('train-start').click();
+  await expect(page.getByTestId('confirm-text')).toContainText('Training stops it first.');
+  await page.getByTestId('confirm-cancel').click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('sidebar-jobs')).toContainText('Auditing labels');
+  await expect(page.getByTestId('sidebar-jobs')).not.toContainText('Training');
+  await page.keyboard.press('1');
 
   // Open another: "Stop and open" stops the audit, waits for it, and opens the other project.
   await page.getByTestId('open-project').click();

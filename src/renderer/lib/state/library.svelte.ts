@@ -5,6 +5,7 @@ import type { ImageRecord, ImageImportReport } from '../../../shared/types.js';
 import { call } from '../api.js';
 import { jobs } from './jobs.svelte.js';
 import { Refresher } from './refresh.js';
+import { stoppingJobs } from './stop-jobs.js';
 
 export const PAGE = 200;
 
@@ -93,8 +94,10 @@ class Library {
   }
 
   /** Imports a folder as a job; resolves with the report when it ends (rejects on failure or cancel). */
-  async importFolder(folder: string): Promise<ImageImportReport> {
-    const { jobId } = await call('importImages', { folder });
+  async importFolder(folder: string): Promise<ImageImportReport | undefined> {
+    const started = await stoppingJobs(() => call('importImages', { folder }), 'Importing images', 'Stop and import');
+    if (!started) return undefined;
+    const { jobId } = started;
     this.importJob = jobId;
     try {
       const report = (await jobs.result(jobId, 'import-images')) as ImageImportReport;

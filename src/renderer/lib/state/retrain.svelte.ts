@@ -4,6 +4,7 @@
 import type { EvaluateResult, RunSummary } from '../../../shared/types.js';
 import { call } from '../api.js';
 import { jobs } from './jobs.svelte.js';
+import { stoppingJobs } from './stop-jobs.js';
 
 export interface RetrainOutcome {
   before: RunSummary;
@@ -38,7 +39,9 @@ export class Retrain {
   /** Starts the run; resolves when it has finished and both runs are scored (rejects on failure/cancel). */
   async start(run: RunSummary): Promise<void> {
     this.outcome = null;
-    const { jobId } = await call('train', { options: run.options });
+    const started = await stoppingJobs(() => call('train', { options: run.options }), 'Training again', 'Stop and train');
+    if (!started) return;
+    const { jobId } = started;
     this.jobId = jobId;
     try {
       const after = (await jobs.result(jobId, 'train')) as RunSummary;

@@ -5,6 +5,7 @@ import { call } from '../api.js';
 import { jobs } from './jobs.svelte.js';
 import { Refresher } from './refresh.js';
 import { reportRunEnd } from './run-end.js';
+import { stoppingJobs } from './stop-jobs.js';
 
 export interface LivePoint {
   epoch: number;
@@ -75,8 +76,8 @@ class Runs {
   async train(): Promise<void> {
     if (!this.options) return;
     this.live = [];
-    const { jobId } = await call('train', { options: $state.snapshot(this.options) });
-    await this.follow(jobId);
+    const started = await stoppingJobs(() => call('train', { options: $state.snapshot(this.options!) }), 'Training', 'Stop and train');
+    if (started) await this.follow(started.jobId);
   }
 
   /**

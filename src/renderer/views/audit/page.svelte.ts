@@ -6,6 +6,7 @@ import type { AuditReport, AuditSuspect, JobProgress, TripletEdit } from '../../
 import { call } from '../../lib/api.js';
 import { jobs } from '../../lib/state/jobs.svelte.js';
 import { Refresher } from '../../lib/state/refresh.js';
+import { stoppingJobs } from '../../lib/state/stop-jobs.js';
 
 export type AuditTab = 'suspects' | 'contradictions' | 'duplicates' | 'leakage';
 export type AuditAction = 'keep' | 'swap' | 'exclude';
@@ -69,7 +70,9 @@ class AuditPage {
 
   /** Starts an audit job and waits for its report (a cancel leaves the previous report). */
   async run(): Promise<void> {
-    const { jobId } = await call('audit', {});
+    const started = await stoppingJobs(() => call('audit', {}), 'Auditing the labels', 'Stop and audit');
+    if (!started) return;
+    const { jobId } = started;
     this.jobId = jobId;
     this.status = 'Auditing the train triplets…';
     try {

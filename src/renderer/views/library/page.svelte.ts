@@ -39,6 +39,7 @@ export class LibraryPage {
     if (!folder) return;
     try {
       const r = await library.importFolder(folder);
+      if (!r) return; // the user kept the job that was running
       this.reportOpen = r.skipped.length + r.duplicates.length + r.needsEscaping.length + r.flagged > 0;
       toasts.push(
         'success',
