@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
+import { DB_FILE } from '../../shared/project-layout.js';
 import type { TrainOptions } from '../../shared/types.js';
 import { loadEncoder, saveEncoder, type EncoderWeights } from '../ml/index.js';
 
@@ -14,6 +15,10 @@ export const partialDirOf = (projectDir: string, rel: string): string => join(pr
 
 /** Writes the encoder to `rel`.partial, then renames it to `rel`. */
 export async function saveModelFolder(projectDir: string, rel: string, enc: EncoderWeights, options: TrainOptions): Promise<void> {
+  // A folder moved while the run trained: writing here would make a stray models/ folder at the old path.
+  if (!existsSync(join(projectDir, DB_FILE))) {
+    throw new AppError('NOT_FOUND', `The project folder ${projectDir} was moved, renamed or deleted while this run trained, so its model was not saved.`);
+  }
   const tmpDir = partialDirOf(projectDir, rel);
   await rm(tmpDir, { recursive: true, force: true });
   await mkdir(tmpDir, { recursive: true });

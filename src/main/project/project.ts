@@ -93,11 +93,15 @@ export class Project {
   private readonly thumbRepair = new ThumbnailRepair();
   private closed = false;
   private readonly similarIndex: SimilarIndex;
+  /** Which file the store is (device and inode), to notice the folder being moved while open. */
+  private readonly storeFile: { dev: number; ino: number };
 
   private constructor(dir: string, db: Db, readOnly = false) {
     this.dir = dir;
     this.db = db;
     this.readOnly = readOnly;
+    const { dev, ino } = statSync(join(dir, DB_FILE));
+    this.storeFile = { dev, ino };
     this.similarIndex = new SimilarIndex({ db, readOnly, encoder: (id) => this.encoder(id) });
   }
 
@@ -126,6 +130,15 @@ export class Project {
     if (!readOnly) failOrphanedRuns(project.db);
     if (!readOnly) removeStaleScratchFiles(abs); // a crashed run's scratch store (train-stream.ts)
     return project;
+  }
+
+  /**
+   * False once the folder was moved, renamed or deleted while open: the open store still works (it
+   * is the same file), but nothing may be written at the old path, where no project is any more.
+   */
+  inPlace(): boolean {
+    const now = statSync(join(this.dir, DB_FILE), { throwIfNoEntry: false });
+    return !!now && now.dev === this.storeFile.dev && now.ino === this.storeFile.ino;
   }
 
   close(): void {
@@ -218,8 +231,9 @@ export class Project {
     if (!r?.thumb) return null;
     const abs = join(this.dir, r.thumb);
     // A project opened read-only gets nothing written into it, and nothing is written anywhere but the
-    // thumbnail's own place under thumbs/ (the store's path could have been edited to point elsewhere).
-    if (this.readOnly || r.thumb !== thumbRelPath(r.sha256)) return existsSync(abs) ? abs : null;
+    // thumbnail's own place under thumbs/ (the store's path could have been edited to point elsewhere),
+    // nor at the old path of a folder moved while open.
+    if (this.readOnly || r.thumb !== thumbRelPath(r.sha256) || !this.inPlace()) return existsSync(abs) ? abs : null;
     return (await this.thumbRepair.ensure(abs, r.abs_path, r.sha256)) ? abs : null;
   }
 

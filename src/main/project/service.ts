@@ -26,6 +26,8 @@ export const MAX_RECENT = 10;
 
 export class StudioService implements StudioServiceApi {
   private project: Project | null = null;
+  /** Why no project is open when the app closed it itself (its folder moved); null otherwise. */
+  private closedWhy: string | null = null;
   /** Stops polling the open project for changes made by other processes. */
   private stopWatch: ExternalWatch | null = null;
   private readonly dataDir: string;
@@ -62,6 +64,7 @@ export class StudioService implements StudioServiceApi {
     this.unwatch();
     this.project?.close();
     this.project = null;
+    this.closedWhy = null;
     this.emit('project:changed', { what: 'project' });
     return null;
   }
@@ -366,8 +369,25 @@ export class StudioService implements StudioServiceApi {
   // ---------- Internals ----------
 
   private current(): Project {
-    if (!this.project) throw new AppError('NO_PROJECT', 'No project is open: create or open one first.');
+    if (!this.project) throw new AppError('NO_PROJECT', this.closedWhy ?? 'No project is open: create or open one first.');
+    if (!this.project.inPlace()) this.closeMoved(this.project);
     return this.project;
+  }
+
+  /**
+   * The open project's folder was moved, renamed or deleted (a file manager, another program): its
+   * store still answers, but derived files would be written at the old path. It is closed once its
+   * jobs have stopped, and every view learns it at once (project:changed) with this request's error.
+   */
+  private closeMoved(project: Project): never {
+    this.jobs.cancelAll();
+    this.unwatch();
+    this.project = null;
+    void this.jobs.idle().then(() => project.close());
+    // Requests of the same burst (a view loads several lists) then say the same, not "no project".
+    this.closedWhy = `The project folder ${project.dir} was moved, renamed or deleted while it was open, so the app closed it. Open it from where it is now.`;
+    this.emit('project:changed', { what: 'project' });
+    throw new AppError('NO_PROJECT', this.closedWhy, { dir: project.dir });
   }
 
   /**
@@ -382,6 +402,7 @@ export class StudioService implements StudioServiceApi {
   }
 
   private switchTo(project: Project): void {
+    this.closedWhy = null;
     this.unwatch();
     this.project?.close();
     this.project = project;

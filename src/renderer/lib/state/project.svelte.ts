@@ -1,6 +1,6 @@
 // The open project (or none) and the recent-projects list.
 import type { ProjectInfo } from '../../../shared/types.js';
-import { call } from '../api.js';
+import { api, call } from '../api.js';
 import { Refresher } from './refresh.js';
 import { stoppingJobs } from './stop-jobs.js';
 
@@ -13,6 +13,11 @@ class ProjectState {
 
   constructor() {
     this.counts.watch(false); // always on; the first fetch is load()'s
+    // Another project opened, or this one closed (also by the service: its folder moved): the
+    // recent list may have changed too.
+    api.on('project:changed', ({ what }) => {
+      if (what === 'project') void call('recentProjects', {}).then((r) => (this.recent = r), () => undefined);
+    });
   }
 
   async load(): Promise<void> {

@@ -13,6 +13,8 @@ class Toasts {
   private nextId = 1;
 
   push(kind: Toast['kind'], title: string, message = '', ms = kind === 'error' ? 8000 : 4000): void {
+    // The same words already showing (several requests of one view failing alike) are said once.
+    if (this.items.some((t) => t.kind === kind && t.title === title && t.message === message)) return;
     const id = this.nextId++;
     this.items = [...this.items, { id, kind, title, message }];
     setTimeout(() => this.dismiss(id), ms);
