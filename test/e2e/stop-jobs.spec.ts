@@ -38,6 +38,16 @@ test('a running audit: closing, training or opening another project asks first, 
   await expect(page.getByTestId('sidebar-jobs')).toContainText('Auditing labels');
   await expect(page.getByTestId('toast-error')).toHaveCount(0);
 
+  // An error toast meanwhile stays above the floating job bar: its Cancel is never covered.
+  await page.getByTestId('open-project').click();
+  await typePath(page, join(projectDir, 'not-a-project'));
+  const toast = page.getByTestId('toast-error');
+  await expect(toast).toContainText('is not a Triplet Studio project');
+  const [toastBox, barBox] = [await toast.boundingBox(), await page.getByTestId('global-job-progress').boundingBox()];
+  expect(toastBox!.y + toastBox!.height, 'the toast ends above the job bar').toBeLessThanOrEqual(barBox!.y);
+  await page.getByTestId('global-job-cancel').click({ trial: true }); // fails when something covers it
+  await toast.getByRole('button', { name: 'Dismiss' }).click();
+
   // Train asks the same way (one heavy job at a time); "Keep auditing labels" keeps the audit.
   await page.keyboard.press('4');
   await page.getByTestId('train-start').click();

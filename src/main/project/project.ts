@@ -107,9 +107,7 @@ export class Project {
 
   /** Creates a project in `dir` (created if needed; must not already be a project). */
   static init(dir: string): Project {
-    const abs = resolve(dir);
-    if (isProjectDir(abs)) throw new AppError('CONFLICT', `${abs} is already a Triplet Studio project.`);
-    if (existsSync(abs) && !statSync(abs).isDirectory()) throw new AppError('CONFLICT', `${abs} exists and is not a folder.`);
+    const abs = Project.assertCreatable(dir);
     mkdirSync(abs, { recursive: true });
     return new Project(abs, openDb(join(abs, DB_FILE)));
   }
@@ -119,11 +117,7 @@ export class Project {
    * process are marked failed. A project this process cannot write opens read-only.
    */
   static open(dir: string, opts: { readOnly?: boolean } = {}): Project {
-    const abs = resolve(dir);
-    if (!isProjectDir(abs)) {
-      const hint = existsSync(abs) ? `no ${DB_FILE} in it` : 'the folder does not exist';
-      throw new AppError('NO_PROJECT', `${abs} is not a Triplet Studio project (${hint}); create one with \`triplet-studio init ${dir}\`.`);
-    }
+    const abs = Project.assertOpenable(dir);
     const file = join(abs, DB_FILE);
     const readOnly = opts.readOnly ?? !isWritable(file);
     const project = new Project(abs, openDb(file, { readonly: readOnly }), readOnly);
@@ -139,6 +133,24 @@ export class Project {
   inPlace(): boolean {
     const now = statSync(join(this.dir, DB_FILE), { throwIfNoEntry: false });
     return !!now && now.dev === this.storeFile.dev && now.ino === this.storeFile.ino;
+  }
+
+  /** The absolute folder a project can be created in; CONFLICT when one is there or a file is in the way. */
+  static assertCreatable(dir: string): string {
+    const abs = resolve(dir);
+    if (isProjectDir(abs)) throw new AppError('CONFLICT', `${abs} is already a Triplet Studio project.`);
+    if (existsSync(abs) && !statSync(abs).isDirectory()) throw new AppError('CONFLICT', `${abs} exists and is not a folder.`);
+    return abs;
+  }
+
+  /** The absolute folder of an existing project; NO_PROJECT, saying what to do, when it is not one. */
+  static assertOpenable(dir: string): string {
+    const abs = resolve(dir);
+    if (!isProjectDir(abs)) {
+      const hint = existsSync(abs) ? `no ${DB_FILE} in it` : 'the folder does not exist';
+      throw new AppError('NO_PROJECT', `${abs} is not a Triplet Studio project (${hint}); create one with \`triplet-studio init ${dir}\`.`);
+    }
+    return abs;
   }
 
   close(): void {

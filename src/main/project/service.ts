@@ -46,6 +46,7 @@ export class StudioService implements StudioServiceApi {
   // ---------- Projects ----------
 
   createProject({ dir }: ServiceArgs<'createProject'>): Replies['createProject'] {
+    Project.assertCreatable(dir); // a wrong folder is said before any job is stopped for it
     this.assertIdle('create a project');
     const project = Project.init(dir);
     this.switchTo(project);
@@ -53,6 +54,9 @@ export class StudioService implements StudioServiceApi {
   }
 
   openProject({ dir }: ServiceArgs<'openProject'>): Replies['openProject'] {
+    const abs = Project.assertOpenable(dir); // a wrong folder is said before any job is stopped for it
+    // The project already open (its recent entry clicked) while a job runs: no reason to stop the job.
+    if (this.project?.dir === abs && this.jobs.running().length && this.project.inPlace()) return this.project.info();
     this.assertIdle('open another project');
     const project = Project.open(dir);
     this.switchTo(project);

@@ -59,6 +59,12 @@ test("opening another project stops a job the app started on its own (yields) in
     // The refusal names the job, so the app can offer to stop it (renderer lib/state/stop-jobs.ts).
     assert.throws(() => service.openProject({ dir: a }), { code: 'BUSY', message: /while a job is running \(train\)/, details: { jobId: users, kind: 'train' } });
     assert.equal(service.projectInfo()?.dir, b);
+    // A folder that is no project is said at once, not after asking to stop the job for it; the
+    // project already open is simply still open.
+    assert.throws(() => service.openProject({ dir: join(root, 'nothing') }), { code: 'NO_PROJECT' });
+    assert.throws(() => service.createProject({ dir: a }), { code: 'CONFLICT' });
+    assert.equal(service.openProject({ dir: b }).dir, b);
+    assert.deepEqual(service.jobs.running().map((j) => j.jobId), [users]);
     service.cancelJob({ jobId: users });
     await assert.rejects(service.jobs.wait(users));
   } finally {

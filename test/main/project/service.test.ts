@@ -41,7 +41,8 @@ test('create, import images as a job, browse, triplets, edits with undo, media p
   assert.throws(() => service.createProject({ dir: join(root, 'p1') }), { code: 'CONFLICT' });
   const { jobId } = service.importImages({ folder: images });
   assert.throws(() => service.importImages({ folder: images }), { code: 'BUSY' });
-  assert.throws(() => service.openProject({ dir: join(root, 'p1') }), { code: 'BUSY' });
+  assert.equal(service.openProject({ dir: join(root, 'p1') }).dir, join(root, 'p1'), 'the project already open: nothing to stop');
+  assert.throws(() => service.createProject({ dir: join(root, 'p0') }), { code: 'BUSY', details: { jobId, kind: 'import-images' } });
   await service.jobs.wait(jobId);
   const done = events.find((x) => x.e === 'job:done') as { p: Events['job:done'] };
   assert.equal(done.p.jobId, jobId);
