@@ -7,6 +7,7 @@
 // The known bad inputs come first, each with its exact outcome.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -195,10 +196,14 @@ test('WebSocket frames with bad shapes: exact outcomes', async () => {
   await reopen();
   // A reply that cannot be encoded, or is over the limit, is a typed error naming the request.
   const unencodable = await exchange(ws, JSON.stringify({ t: 'req', id: 7, name: 'runs', args: {} }), 7);
+  // That one is the handler's bug: its stack goes to the diagnostics log, which the reply names.
+  const log = ((unencodable.reply?.error as { details?: { log?: string } }).details?.log ?? '') as string;
+  assert.match(log, /[/\\]data[/\\]logs[/\\]triplet-studio\.log$/);
   assert.deepEqual(unencodable.reply, {
     ok: false,
-    error: { code: 'INTERNAL', message: 'The reply to "runs" could not be sent: it contains a value that cannot be encoded (Do not know how to serialize a BigInt).', details: { request: 'runs' } },
+    error: { code: 'INTERNAL', message: 'The reply to "runs" could not be sent: it contains a value that cannot be encoded (Do not know how to serialize a BigInt).', details: { request: 'runs', log } },
   });
+  assert.match(readFileSync(log, 'utf8'), / ERROR .*the reply to runs could not be encoded[\s\S]*TypeError: Do not know how to serialize a BigInt/);
   const big = await exchange(ws, JSON.stringify({ t: 'req', id: 8, name: 'listFolders', args: {} }), 8);
   assert.equal((big.reply?.error as { code: string }).code, 'TOO_LARGE');
   assert.match((big.reply?.error as { message: string }).message, /^The reply to "listFolders" could not be sent: it is 0\.3 MB, over the 0\.1 MB limit\./);
