@@ -38,9 +38,9 @@ export class Retrain {
 
   /** Starts the run; resolves when it has finished and both runs are scored (rejects on failure/cancel). */
   async start(run: RunSummary): Promise<void> {
-    this.outcome = null;
     const started = await stoppingJobs(() => call('train', { options: run.options }), 'Training again', 'Stop and train');
-    if (!started) return;
+    if (!started) return; // the user kept the job that was running: the last outcome stays shown
+    this.outcome = null;
     const { jobId } = started;
     this.jobId = jobId;
     try {
