@@ -3,6 +3,9 @@ import type { RunSummary } from '../../shared/types.js';
 import { whyNoTestScore } from '../../shared/left-out.js';
 
 /** "1 min 5 s", "42 s", "2 h 3 min"; empty for unknown. */
+/** The last part of a folder path ("flowers" for /photos/flowers/), for names in lists and sentences. */
+export const folderName = (dir: string): string => dir.split(/[\\/]/).filter(Boolean).pop() ?? dir;
+
 export function formatEta(seconds: number | undefined | null): string {
   if (seconds == null || !Number.isFinite(seconds) || seconds < 0) return '';
   const s = Math.round(seconds);

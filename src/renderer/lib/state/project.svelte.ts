@@ -1,6 +1,7 @@
 // The open project (or none) and the recent-projects list.
 import type { ProjectInfo } from '../../../shared/types.js';
 import { api, call } from '../api.js';
+import { folderName } from '../format.js';
 import { Refresher } from './refresh.js';
 import { stoppingJobs } from './stop-jobs.js';
 
@@ -54,8 +55,5 @@ class ProjectState {
     return !!closed;
   }
 }
-
-/** The last part of a path, for a sentence ("Opening flowers"). */
-const folderName = (dir: string): string => dir.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || dir;
 
 export const project = new ProjectState();

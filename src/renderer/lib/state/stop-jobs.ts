@@ -1,5 +1,5 @@
-// Opening, creating or closing a project is refused while a job the user started runs (BUSY naming
-// the job). Instead of a dead end ("cancel it first", with the job's Cancel button elsewhere), the
+// Opening, creating or closing a project, and starting another heavy job (train, audit, import), is
+// refused while a job the user started runs (BUSY naming the job). Instead of a dead end ("cancel it first", with the job's Cancel button elsewhere), the
 // app asks whether to stop that job and go on, as a desktop app asks before closing a document.
 import { call, toApiError } from '../api.js';
 import type { JobKind } from '../../../shared/types.js';
