@@ -53,7 +53,10 @@ export interface ProgressReporter {
 /**
  * Wraps `send` with an ETA (unless the producer gave one) and throttling: at most one report per
  * `intervalMs`; the latest report in between is sent when the interval ends; a `keep` report is
- * never coalesced away (the chart needs every epoch), and the first report of a new phase goes out at once.
+ * never coalesced away (the chart needs every epoch), and the first report of a new phase or of a new step
+ * (a changed `message`, such as an export's "Building the ONNX model") goes out at once. So a message
+ * names a step, not an item: per-item detail (a file's name) belongs in the counts, or it would
+ * undo the throttling.
  */
 export function progressReporter(send: ProgressFn, intervalMs = PROGRESS_INTERVAL_MS): ProgressReporter {
   const estimate = rateEstimator();
@@ -62,9 +65,11 @@ export function progressReporter(send: ProgressFn, intervalMs = PROGRESS_INTERVA
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   let lastPhase: string | null = null;
+  let lastMessage: string | undefined;
   const emit = (p: Progress): void => {
     last = performance.now();
     lastPhase = p.phase;
+    lastMessage = p.message;
     send(p);
   };
   const clearTimer = (): void => {
@@ -84,8 +89,10 @@ export function progressReporter(send: ProgressFn, intervalMs = PROGRESS_INTERVA
         pending = null;
       }
       const wait = last + intervalMs - performance.now();
-      // A new phase is shown at once: a short phase (a small map's layout) must not be coalesced away.
-      if (wait <= 0 || p.phase !== lastPhase) {
+      // A new phase or step is shown at once: a short one (a small map's layout, an export's ONNX
+      // build before a blocking write) must not be coalesced away.
+      const newStep = p.phase !== lastPhase || (p.message !== undefined && p.message !== lastMessage);
+      if (wait <= 0 || newStep) {
         clearTimer();
         pending = null;
         return emit(withEta);

@@ -41,6 +41,23 @@ test('throttled: a burst becomes the first and the latest report; keep reports a
   assert.ok(sent.length <= 6, `throttled: ${done.join()}`);
 });
 
+test('a new step (a changed message) goes out at once, as a new phase does; the same message is throttled', () => {
+  const sent: Progress[] = [];
+  const r = progressReporter((p) => sent.push(p), 10_000);
+  // An export's steps share one phase and follow each other within a millisecond before a blocking build.
+  r.report({ phase: 'export', done: 0, total: 3, message: 'Computing the encodings' });
+  r.report({ phase: 'export', done: 1, total: 3, message: 'Building the ONNX model' });
+  r.report({ phase: 'export', done: 1, total: 3, message: 'Building the ONNX model' });
+  r.report({ phase: 'export', done: 2, total: 3, message: 'Writing the files' });
+  r.report({ phase: 'export', done: 2, total: 3 });
+  r.stop();
+  assert.deepEqual(
+    sent.map((p) => p.message),
+    ['Computing the encodings', 'Building the ONNX model', 'Writing the files'],
+    'each step once; a repeat of a step, or a report without a message, waits for the interval',
+  );
+});
+
 test('stop sends a pending keep report; with flush any pending report; nothing after stop', () => {
   const sent: Progress[] = [];
   const r = progressReporter((p) => sent.push(p), 10_000);

@@ -288,7 +288,8 @@ async function copyLayersFolder(src: string, tmp: string, opts: AcquireOptions):
     opts.signal?.throwIfAborted();
     mkdirSync(dirname(join(tmp, f)), { recursive: true });
     copyFileSync(join(src, f), join(tmp, f));
-    opts.onProgress?.({ phase: 'copy', message: `Copying ${f}`, received: ++done, total: files.length, file: f });
+    // One message for the whole copy (a new message per file would be a new step each time, never throttled).
+    opts.onProgress?.({ phase: 'copy', message: 'Copying the model files', received: ++done, total: files.length, file: f });
   }
   verifyLayersFolder(tmp, src);
   const digest = await digestFile(join(tmp, 'model.json'));
