@@ -254,12 +254,13 @@ export interface Events extends Record<EventName, unknown> {
    * 'backbones', or 'project' (another project is open: everything).
    */
   'project:changed': { what: 'images' | 'triplets' | 'history' | 'runs' | 'project' | 'backbones' };
-  'menu:command': { command: MenuCommand };
+  /** `dir`: the project folder, for 'open-recent' (File › Open Recent). */
+  'menu:command': { command: MenuCommand; dir?: string };
   /** The service process died: requests in flight failed with SERVICE_CRASHED; `restarted` says whether a new one runs. */
   'service:crashed': { reason: string; restarted: boolean; reopened: string | null };
 }
 
-export type MenuCommand = 'new-project' | 'open-project' | 'import-images' | 'import-triplets' | 'export-triplets' | 'export-run' | 'remove-images' | 'undo' | 'redo';
+export type MenuCommand = 'new-project' | 'open-project' | 'open-recent' | 'import-images' | 'import-triplets' | 'export-triplets' | 'export-run' | 'remove-images' | 'undo' | 'redo';
 
 /** Error codes the UI turns into words. */
 export type ErrorCode =

@@ -76,3 +76,46 @@ test('a running audit: closing, training or opening another project asks first, 
   await expect(page.getByTestId('sidebar-jobs').filter({ hasText: 'Auditing labels' })).toHaveCount(0);
   await expect(page.getByTestId('toast-error')).toHaveCount(0);
 });
+
+test('File › Open Recent (the desktop menu) opens through the window: it asks before stopping a running job, and a folder gone is said', async ({ app: page, projectDir }) => {
+  const first = await smallProject(join(projectDir, 'first'));
+  const second = await smallProject(join(projectDir, 'second'));
+  // The desktop shell sends the menu's choice as a `menu:command` event; here it comes down the socket.
+  let toPage: ((msg: string) => void) | null = null;
+  await page.routeWebSocket(/\/ws/, (ws) => {
+    ws.connectToServer();
+    toPage = (msg) => ws.send(msg);
+  });
+  await page.reload();
+  await expect(page.getByTestId('view-projects')).toBeVisible();
+  await expect.poll(() => toPage !== null).toBe(true);
+  const openRecent = (dir: string) => toPage!(JSON.stringify({ t: 'evt', name: 'menu:command', payload: { command: 'open-recent', dir } }));
+
+  openRecent(first.dir);
+  await expect(page.getByTestId('view-library')).toBeVisible();
+  await expect(page.getByTestId('sidebar-project')).toContainText('first');
+  await page.keyboard.press('8');
+  await page.getByTestId('audit-run').click();
+  await expect(page.getByTestId('sidebar-jobs')).toContainText('Auditing labels');
+
+  // From another view while the audit runs: the Projects view shows and asks; Escape keeps both.
+  openRecent(second.dir);
+  await expect(page.getByTestId('confirm-text')).toHaveText('Opening second stops it first. What it has not finished is lost; you can start it again later.');
+  await expect(page.getByTestId('view-projects')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('current-project')).toContainText('first');
+  await expect(page.getByTestId('sidebar-jobs')).toContainText('Auditing labels');
+
+  // Again, "Stop and open": the audit stops and the other project opens.
+  openRecent(second.dir);
+  await page.getByTestId('confirm-ok').click();
+  await expect(page.getByTestId('view-library')).toBeVisible();
+  await expect(page.getByTestId('sidebar-project')).toContainText('second');
+  await expect(page.getByTestId('sidebar-jobs').filter({ hasText: 'Auditing labels' })).toHaveCount(0);
+  await expect(page.getByTestId('toast-error')).toHaveCount(0);
+
+  // A recent folder that is no longer a project: one error toast naming it, the open project kept.
+  openRecent(join(projectDir, 'gone'));
+  await expect(page.getByTestId('toast-error')).toContainText('Could not open the project');
+  await expect(page.getByTestId('sidebar-project')).toContainText('second');
+});

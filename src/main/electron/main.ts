@@ -17,6 +17,7 @@ import { EVENT_CHANNEL, type EventName, type Events, type RequestName } from '..
 import { createDispatcher } from '../ipc/dispatch.js';
 import { ServiceClient } from '../service/client.js';
 import type { HostedService } from '../service/hosted.js';
+import { stopJobQuestion } from '../../shared/job-text.js';
 import { DiagnosticsLog, logCrashes } from '../util/diagnostics-log.js';
 import { appDataDir } from '../util/paths.js';
 import { registerIpc } from './ipc.js';
@@ -50,6 +51,8 @@ const log = new DiagnosticsLog(appDataDir(), 'electron');
 logCrashes(log);
 
 let win: BrowserWindow | null = null;
+/** The user agreed that quitting stops the running jobs (or none ran): not asked again. */
+let stopAgreed = false;
 let service: HostedService | null = null;
 let client: ServiceClient | null = null;
 
@@ -70,7 +73,7 @@ async function refreshMenu(): Promise<void> {
     { recent, isMac: process.platform === 'darwin', dev: !app.isPackaged },
     {
       command: (command) => emit('menu:command', { command }),
-      openRecent: (dir) => void openRecent(dir),
+      openRecent,
       openExternal: (url) => void openExternal(url),
       about: () => void showAbout(),
       showLog: () => showLog(),
@@ -88,13 +91,33 @@ function showLog(): void {
   }
 }
 
-async function openRecent(dir: string): Promise<void> {
-  try {
-    await service!.openProject({ dir });
-    emit('project:changed', { what: 'project' });
-  } catch (err) {
-    dialog.showErrorBox('Could not open the project', `${dir}\n\n${err instanceof Error ? err.message : String(err)}`);
-  }
+/**
+ * File › Open Recent: the window opens it, as its own Open does, so a running job is asked about
+ * (the service refuses BUSY) instead of an error box. Without a window (macOS), one is made first.
+ */
+function openRecent(dir: string): void {
+  const send = () => emit('menu:command', { command: 'open-recent', dir });
+  if (win && !win.isDestroyed()) return send();
+  win = createWindow();
+  win.webContents.once('did-finish-load', send);
+}
+
+/**
+ * Before quitting stops a running job, asks (as the window asks before opening another project);
+ * true when nothing runs, the service cannot say, or the user agrees. One question at a time.
+ */
+let asking: Promise<boolean> | null = null;
+function mayStopJobs(): Promise<boolean> {
+  asking ??= (async () => {
+    // A service that cannot answer (crashed) runs nothing to lose: quitting is not held up.
+    const running = await Promise.resolve(service?.activeJobs({})).catch(() => undefined) ?? [];
+    if (!running.length) return true;
+    const q = stopJobQuestion(running[0].kind, 'Quitting', 'Stop and quit', running.length - 1);
+    const opts: Electron.MessageBoxOptions = { type: 'question', buttons: [q.cancel, q.confirm], defaultId: 0, cancelId: 0, message: q.title, detail: q.text, noLink: true };
+    const r = win && !win.isDestroyed() ? await dialog.showMessageBox(win, opts) : await dialog.showMessageBox(opts);
+    return r.response === 1;
+  })().finally(() => (asking = null));
+  return asking;
 }
 
 async function openExternal(url: string): Promise<void> {
@@ -184,12 +207,20 @@ function createWindow(): BrowserWindow {
   });
   if (state.maximized) w.maximize();
   w.once('ready-to-show', () => w.show());
-  w.on('close', () => {
+  w.on('close', (event) => {
     try {
       saveWindowState(stateFile, w.getNormalBounds(), w.isMaximized());
     } catch {
       // Not remembering the size is no reason to block closing.
     }
+    // Closing the last window quits (except on macOS, where jobs go on): ask about running jobs first.
+    if (stopAgreed || process.platform === 'darwin') return;
+    event.preventDefault();
+    void mayStopJobs().then((yes) => {
+      if (!yes) return;
+      stopAgreed = true;
+      w.close();
+    });
   });
   w.on('closed', () => {
     if (win === w) win = null;
@@ -240,13 +271,17 @@ async function main(): Promise<void> {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  // Let running jobs stop and the store close before exiting (bounded, so quitting never hangs).
+  // Asks about running jobs, then lets them stop and the store close before exiting (bounded, so
+  // quitting never hangs).
   let disposed = false;
   app.on('before-quit', (event) => {
     if (disposed || !client) return;
     event.preventDefault();
-    disposed = true;
-    void client.dispose(5000).finally(() => app.quit());
+    void (stopAgreed ? Promise.resolve(true) : mayStopJobs()).then((yes) => {
+      if (!yes || disposed) return;
+      stopAgreed = disposed = true;
+      void client!.dispose(5000).finally(() => app.quit());
+    });
   });
 }
 

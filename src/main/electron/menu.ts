@@ -1,6 +1,6 @@
 // The native menu as data: built from plain callbacks so its structure is unit-tested without
-// Electron. Commands the renderer carries out are sent as `menu:command` events; "Open recent"
-// opens the project in the main process directly (the renderer hears `project:changed`).
+// Electron. Commands the renderer carries out are sent as `menu:command` events, "Open Recent" too
+// (with its folder), so the window asks before a running job is stopped, as its own Open does.
 import { basename } from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from '../../shared/ipc.js';

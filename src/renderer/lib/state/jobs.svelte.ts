@@ -4,24 +4,6 @@ import type { ActiveJob, JobKind, JobProgress } from '../../../shared/types.js';
 import type { Events } from '../../../shared/ipc.js';
 import { api, ApiError, call, toApiError } from '../api.js';
 
-const JOB_LABELS: Record<string, string> = {
-  'import-images': 'Importing images',
-  'import-triplets': 'Importing triplets',
-  embed: 'Computing features',
-  train: 'Training',
-  evaluate: 'Evaluating',
-  download: 'Downloading',
-  suggest: 'Finding suggestions',
-  audit: 'Auditing labels',
-  map: 'Computing the map',
-  export: 'Exporting',
-};
-
-/** What a job kind is called in progress bars. */
-export function jobLabel(kind: string): string {
-  return JOB_LABELS[kind] ?? kind;
-}
-
 type Outcome = { ok: true; result: unknown } | { ok: false; error: ApiError; cancelled: boolean };
 
 class Jobs {

@@ -9,6 +9,8 @@ import { undo } from './undo.svelte.js';
 class Menu {
   /** A command waiting for its view to act on it. */
   pending = $state<MenuCommand | null>(null);
+  /** The folder of a pending 'open-recent'. */
+  recentDir: string | null = null;
 
   take(cmds: MenuCommand[]): MenuCommand | null {
     const c = this.pending;
@@ -22,7 +24,7 @@ class Menu {
 
 export const menu = new Menu();
 
-export function menuCommand(command: MenuCommand): void {
+export function menuCommand(command: MenuCommand, dir?: string): void {
   if (command === 'undo' || command === 'redo') {
     // Same gate as the shortcuts; a focused text field already had its own undo from the key press.
     const gate = historyGate({ target: document.activeElement, modalOpen: modalOpen(), view: nav.view });
@@ -30,8 +32,11 @@ export function menuCommand(command: MenuCommand): void {
     else if (gate === 'view') undo.elsewhere();
     return;
   }
+  if (command === 'open-recent' && !dir) return;
+  menu.recentDir = dir ?? null;
   menu.pending = command;
-  if (command === 'new-project' || command === 'open-project') nav.go('projects');
+  // Opening goes through the Projects view, which asks before stopping a running job.
+  if (command === 'new-project' || command === 'open-project' || command === 'open-recent') nav.go('projects');
   else if (!project.info) nav.go('projects');
   else if (command === 'import-images' || command === 'remove-images') nav.go('library');
   else if (command === 'export-run') nav.go('train');

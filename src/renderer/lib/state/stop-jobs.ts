@@ -2,17 +2,11 @@
 // refused while a job the user started runs (BUSY naming the job). Instead of a dead end ("cancel it first", with the job's Cancel button elsewhere), the
 // app asks whether to stop that job and go on, as a desktop app asks before closing a document.
 import { call, toApiError } from '../api.js';
+import { jobLabel, stopJobQuestion } from '../../../shared/job-text.js';
 import type { JobKind } from '../../../shared/types.js';
 import { dialogs } from './dialogs.svelte.js';
-import { jobLabel, jobs } from './jobs.svelte.js';
+import { jobs } from './jobs.svelte.js';
 import { toasts } from './toasts.svelte.js';
-
-/** What stopping each kind of job keeps (the rest is lost and can be started again). */
-const KEPT: Partial<Record<JobKind, string>> = {
-  train: 'The run keeps the epochs it has finished.',
-  embed: 'The features computed so far stay cached.',
-  'import-images': 'The images imported so far stay in the project; importing the folder again finishes it.',
-};
 
 /** The job a BUSY refusal names, if any. */
 export function busyJob(err: unknown): { jobId: string; kind: JobKind } | null {
@@ -34,15 +28,9 @@ export async function stoppingJobs<T>(action: () => Promise<T>, doing: string, g
     } catch (err) {
       const job = busyJob(err);
       if (!job || round >= 3) throw err;
-      const label = jobLabel(job.kind);
-      const yes = await dialogs.ask({
-        title: `${label} is still running`,
-        text: `${doing} stops it first. ${KEPT[job.kind] ?? 'What it has not finished is lost; you can start it again later.'}`,
-        confirm: go,
-        cancel: `Keep ${label.toLowerCase()}`,
-      });
+      const yes = await dialogs.ask(stopJobQuestion(job.kind, doing, go));
       if (!yes) return undefined;
-      toasts.push('info', `Stopping: ${label.toLowerCase()}…`);
+      toasts.push('info', `Stopping: ${jobLabel(job.kind).toLowerCase()}…`);
       await stopAndWait(job.jobId);
     }
   }
