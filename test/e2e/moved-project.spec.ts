@@ -30,3 +30,17 @@ test('a project folder renamed while open: the next view closes it and says why 
   await expect(page.getByTestId('view-library')).toBeVisible();
   await expect(page.getByTestId('library-count')).toContainText('30');
 });
+
+test('renamed while the window was in the background: coming back to the window says so, without a click', async ({ app: page, projectDir }) => {
+  const p = await smallProject(join(projectDir, 'garden'));
+  await openProject(page, p.dir);
+  renameSync(p.dir, `${p.dir}-old`);
+  await page.waitForTimeout(300);
+  await expect(page.getByTestId('toast-error'), 'nothing asked yet, nothing said').toHaveCount(0);
+
+  await page.evaluate(() => window.dispatchEvent(new Event('focus'))); // what the window gets when the user comes back
+  await expect(page.getByTestId('toast-error')).toHaveCount(1);
+  await expect(page.getByTestId('toast-error')).toContainText(`The project folder ${p.dir} was moved, renamed or deleted`);
+  await expect(page.getByTestId('view-projects')).toBeVisible();
+  await expect(page.getByTestId('sidebar-project')).toHaveText('No project open');
+});

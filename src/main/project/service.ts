@@ -79,7 +79,8 @@ export class StudioService implements StudioServiceApi {
   }
 
   projectInfo(): Replies['projectInfo'] {
-    return this.project?.info() ?? null;
+    // Through current(): a folder moved since the last request is closed and said (the app asks on focus).
+    return this.project ? this.current().info() : null;
   }
 
   // ---------- Library ----------

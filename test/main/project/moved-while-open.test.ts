@@ -52,6 +52,20 @@ test('a project folder renamed while open: the next request closes it and says w
   }
 });
 
+test('projectInfo (asked when the window comes back to the front) notices the move as any request does', async () => {
+  const dir = join(root, 'info');
+  Project.init(dir).close();
+  const service = new StudioService({ dataDir: join(root, 'data-info'), emit: () => {} });
+  try {
+    service.openProject({ dir });
+    renameSync(dir, `${dir}-moved`);
+    assert.throws(() => service.projectInfo(), { code: 'NO_PROJECT', message: /^The project folder .* was moved, renamed or deleted while it was open/ });
+    assert.equal(service.projectInfo(), null, 'then: no project open');
+  } finally {
+    await service.dispose();
+  }
+});
+
 test('a folder replaced by another project at the same path is not taken for the open one', () => {
   const dir = join(root, 'swap');
   const p = Project.init(dir);

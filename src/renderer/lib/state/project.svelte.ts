@@ -4,6 +4,7 @@ import { api, call } from '../api.js';
 import { folderName } from '../format.js';
 import { Refresher } from './refresh.js';
 import { stoppingJobs } from './stop-jobs.js';
+import { toasts } from './toasts.svelte.js';
 
 class ProjectState {
   info = $state<ProjectInfo | null>(null);
@@ -18,6 +19,11 @@ class ProjectState {
     // recent list may have changed too.
     api.on('project:changed', ({ what }) => {
       if (what === 'project') void call('recentProjects', {}).then((r) => (this.recent = r), () => undefined);
+    });
+    // Coming back to the window: a folder moved or renamed meanwhile (in a file manager) is said
+    // now, not at the next click; counts changed by the CLI in another process show too.
+    window.addEventListener('focus', () => {
+      if (this.info) void this.refresh().catch((err: unknown) => toasts.error(err));
     });
   }
 
