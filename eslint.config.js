@@ -148,4 +148,19 @@ export default [
     linterOptions: { reportUnusedDisableDirectives: 'error' },
   },
   ...LAYERS.map(layerConfig),
+  {
+    // Node's recursive mkdir spins forever on some paths (/proc): util/make-dirs.ts makes folders instead.
+    name: 'make-dirs',
+    files: ['src/**/*.ts'],
+    ignores: ['src/main/util/make-dirs.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression:matches([callee.name=/^mkdir(Sync)?$/], [callee.property.name=/^mkdir(Sync)?$/]) Property[key.name='recursive']",
+          message: "A recursive mkdir can spin forever (under /proc): use makeDirs from src/main/util/make-dirs.ts.",
+        },
+      ],
+    },
+  },
 ];

@@ -61,6 +61,15 @@ test('the layering lint accepts the allowed imports', async () => {
   for (const [file, code] of ALLOWED) assert.deepEqual(await errors(file, code), [], `${file}: ${code}`);
 });
 
+test('a recursive mkdir is refused outside util/make-dirs.ts (it spins forever under /proc); makeDirs and other options pass', async () => {
+  for (const code of ["import { mkdirSync } from 'node:fs'; mkdirSync(dir, { recursive: true });", "import fs from 'node:fs/promises'; await fs.mkdir(dir, { mode: 0o700, recursive: true });"]) {
+    const found = await errors('src/main/project/x.ts', code);
+    assert.ok(found.length === 1 && found[0].startsWith('no-restricted-syntax: A recursive mkdir'), `${code} → ${found.join('; ') || 'no error'}`);
+  }
+  assert.deepEqual(await errors('src/main/project/x.ts', "import { makeDirs } from '../util/make-dirs.js'; import { mkdirSync, rmSync } from 'node:fs'; makeDirs(dir); mkdirSync(dir, { mode: 0o700 }); rmSync(dir, { recursive: true });"), []);
+  assert.deepEqual(await errors('src/main/util/make-dirs.ts', "import { mkdirSync } from 'node:fs'; mkdirSync(dir, { recursive: true });"), []);
+});
+
 test('src/ has no layering violations', async () => {
   const results = await eslint.lintFiles(['src']);
   const problems = results.flatMap((r) => r.messages.map((m) => `${r.filePath.replace(repoRoot + '/', '')}:${m.line} ${m.message}`));

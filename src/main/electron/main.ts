@@ -11,7 +11,7 @@
 // privileged protocol instead of file://, CSP on every response, navigation and new windows
 // denied, permissions denied, IPC only through the validating dispatcher (see ./ipc.ts).
 import { app, BrowserWindow, dialog, Menu, protocol, screen, session, shell } from 'electron';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EVENT_CHANNEL, type EventName, type Events, type RequestName } from '../../shared/ipc.js';
 import { createDispatcher } from '../ipc/dispatch.js';
@@ -26,6 +26,7 @@ import { APP_SCHEME, APP_URL, isAllowedExternal, isAllowedNavigation } from '../
 import { createAppProtocolHandler } from './protocol.js';
 import { utilityTransport } from './service-process.js';
 import { loadWindowState, saveWindowState } from './window-state.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 // The bundle sits in dist/electron/; the renderer build in dist/renderer/.
 const RENDERER_DIR = join(__dirname, '..', 'renderer');
@@ -86,7 +87,7 @@ async function refreshMenu(): Promise<void> {
 function showLog(): void {
   if (existsSync(log.file)) shell.showItemInFolder(log.file);
   else {
-    mkdirSync(dirname(log.file), { recursive: true });
+    makeDirs(dirname(log.file));
     void shell.openPath(dirname(log.file));
   }
 }

@@ -1,7 +1,8 @@
 // Remembers the window's bounds between launches in <userData>/window-state.json. A missing or
 // corrupt file, or bounds on a display that is gone, fall back to a centred default window.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeDirs } from '../util/make-dirs.js';
 
 export interface Rect {
   x: number;
@@ -57,7 +58,7 @@ function visibleEnough(r: Rect, area: Rect): boolean {
 /** Writes atomically (temp file + rename) so a crash mid-write cannot leave a truncated file. */
 export function saveWindowState(file: string, bounds: Rect, maximized: boolean): void {
   const state: WindowState = { x: bounds.x, y: bounds.y, width: bounds.width, height: bounds.height, maximized };
-  mkdirSync(dirname(file), { recursive: true });
+  makeDirs(dirname(file));
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(state, null, 2));
   renameSync(tmp, file);

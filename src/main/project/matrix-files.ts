@@ -2,14 +2,15 @@
 //  - NPY (NumPy's format v1.0: magic, header dict, little-endian '<f4' C-order data), names beside it
 //    in FILE.names.txt, one per line, written as in triplet files (escape.ts: a space is %20 …);
 //  - CSV (RFC 4180): a header `name,e0,e1,…` then one row per name, values with float32 precision.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { matrixFiles } from '../../shared/export-files.js';
 import { encodeName } from '../triplets/escape.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 /** Writes through a temporary file and a rename (its folder made if missing): a reader or a crash never leaves half a file. */
 export function writeAtomic(file: string, bytes: Uint8Array | string): void {
-  mkdirSync(dirname(file), { recursive: true });
+  makeDirs(dirname(file));
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, bytes);
   renameSync(tmp, file);

@@ -5,7 +5,7 @@
 //    [N, dim], exactly the vectors `encode` writes and the app scores with (see ml/convert/onnx-encoder.ts).
 //  - tfjs: the encoder alone (backbone features in), one tfjs layers model per ensemble member
 //    (member-K/model.json + weights.bin) and encoder.json saying how the members are combined.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { ExportPreprocessing, ModelExportReport, RunSummary } from '../../shared/types.js';
@@ -16,6 +16,7 @@ import { appendEncoderHead } from '../ml/convert/onnx-encoder.js';
 import { WEIGHT_NAMES } from '../ml/encoder/model.js';
 import { prepOfRun } from './features.js';
 import { writeAtomic } from './matrix-files.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 /** The encoder's members, 4 weights each, with the plain layer names a tfjs loader expects. */
 function membersOf(enc: EncoderWeights): NamedWeight[][] {
@@ -90,7 +91,7 @@ export async function exportTfjs(run: RunSummary, enc: EncoderWeights, dir: stri
   checkTfjsTarget(out);
   const tmp = `${out}.partial`;
   rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
+  makeDirs(tmp);
   for (const [k, w] of members.entries()) await saveEncoder(join(tmp, `member-${k + 1}`), { weights: w }, run.options);
   const info = {
     run: run.id,

@@ -1,12 +1,13 @@
 // A run's model folder (models/run-N in the project): written under a .partial name and renamed
 // into place, so a crash never leaves a half-written model where a finished run points.
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { DB_FILE } from '../../shared/project-layout.js';
 import type { TrainOptions } from '../../shared/types.js';
 import { loadEncoder, saveEncoder, type EncoderWeights } from '../ml/index.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 export const modelDirOf = (runId: number): string => `models/run-${runId}`;
 
@@ -21,7 +22,7 @@ export async function saveModelFolder(projectDir: string, rel: string, enc: Enco
   }
   const tmpDir = partialDirOf(projectDir, rel);
   await rm(tmpDir, { recursive: true, force: true });
-  await mkdir(tmpDir, { recursive: true });
+  makeDirs(tmpDir);
   await saveEncoder(tmpDir, { ...enc }, options);
   await rename(tmpDir, join(projectDir, rel));
 }

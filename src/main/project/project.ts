@@ -1,6 +1,6 @@
 // A project is a folder: project.sqlite (the store) plus derived files (thumbs/, models/run-<id>/).
 // The Project class is the engine API used by the CLI and wrapped by StudioService for the app.
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type {
@@ -71,6 +71,7 @@ import {
   trainRun,
   type ScoredTriplet,
 } from './runs.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 export { DB_FILE };
 
@@ -108,7 +109,7 @@ export class Project {
   /** Creates a project in `dir` (created if needed; must not already be a project). */
   static init(dir: string): Project {
     const abs = Project.assertCreatable(dir);
-    mkdirSync(abs, { recursive: true });
+    makeDirs(abs);
     return new Project(abs, openDb(join(abs, DB_FILE)));
   }
 

@@ -1,6 +1,6 @@
 // The app's main-side API: one open project at a time, long requests as jobs, recent projects.
 // Hosts (Electron IPC, the browser-mode server) validate arguments with REQUESTS and call these methods.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { EventName, Events, Replies, ServiceArgs, StudioServiceApi } from '../../shared/ipc.js';
@@ -16,6 +16,7 @@ import { Uploads } from './uploads.js';
 import { trimAuditReport } from './audit.js';
 import { workersExited } from '../util/worker.js';
 import { DiagnosticsLog } from '../util/diagnostics-log.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 export interface StudioServiceInit {
   dataDir: string;
@@ -457,7 +458,7 @@ export class StudioService implements StudioServiceApi {
   private remember(dir: string): void {
     const abs = resolve(dir);
     const list = [abs, ...this.readRecent().filter((d) => d !== abs)].slice(0, MAX_RECENT);
-    if (!existsSync(this.dataDir)) mkdirSync(this.dataDir, { recursive: true });
+    if (!existsSync(this.dataDir)) makeDirs(this.dataDir);
     const tmp = `${this.recentFile()}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(list, null, 2) + '\n');
     renameSync(tmp, this.recentFile());

@@ -4,9 +4,10 @@
 // names `received/train.txt:12`. A copy, never a move: the original stays where it was.
 import type { PROJECT_FOLDERS } from '../../shared/project-layout.js';
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 export const RECEIVED_DIR: keyof typeof PROJECT_FOLDERS = 'received';
 
@@ -59,7 +60,7 @@ export class Uploads {
     if (!id) {
       if (a.offset !== 0) throw new AppError('BAD_ARGUMENTS', 'An upload starts at offset 0.');
       const dir = join(projectDir, RECEIVED_DIR);
-      mkdirSync(dir, { recursive: true });
+      makeDirs(dir);
       id = randomUUID();
       up = { part: join(dir, `.${id}.part`), name: safeFileName(a.name), received: 0, touched: this.now() };
       writeFileSync(up.part, '');

@@ -3,9 +3,10 @@
 // in `<data>/browser-session.json`, readable by the user only (0600): the token gives full access to
 // the app, so a file others can read is repaired (mode 0600) and its token replaced. `--new-token`
 // (rotate) replaces the token, which makes every older address and open tab out of date.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newToken } from './auth.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 export const SESSION_FILE = 'browser-session.json';
 
@@ -40,7 +41,7 @@ function readStored(file: string): StoredSession | null {
 
 /** Writes atomically with mode 0600 (the temp file is created 0600, so the token is never readable by others). */
 export function writeSession(dataDir: string, s: StoredSession): void {
-  mkdirSync(dataDir, { recursive: true });
+  makeDirs(dataDir);
   const file = sessionFile(dataDir);
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify({ token: s.token, port: s.port }, null, 2) + '\n', { mode: 0o600 });

@@ -7,10 +7,11 @@
 // from. The file is a cache: no journal, no fsync (a crash leaves a stale file, removed when the
 // project next opens).
 import type { PROJECT_FOLDERS } from '../../shared/project-layout.js';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type Db, nativeBinding } from './db.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 /** The project's scratch folder (run-scoped files; safe to delete when no run is training). */
 export const scratchDirOf = (projectDir: string): string => join(projectDir, 'scratch' satisfies keyof typeof PROJECT_FOLDERS);
@@ -21,7 +22,7 @@ const CHUNK = 8192;
 /** A new, empty scratch store at `file` (replacing one left there). */
 export function createScratch(file: string): Db {
   removeScratchFile(file);
-  mkdirSync(join(file, '..'), { recursive: true });
+  makeDirs(join(file, '..'));
   const db = new Database(file, { nativeBinding: nativeBinding() });
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');

@@ -4,19 +4,20 @@
 // imported file comes back byte for byte; names of triplets made in the app are written in the
 // escaped form (escape.ts) when the plain format cannot carry them. Rows are streamed to the file,
 // so a split of millions of triplets never becomes one string.
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Split } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import { exportRows } from '../store/triplet-reads.js';
 import { encodeName } from './escape.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 const FLUSH_BYTES = 1 << 20;
 
 export function exportTriplets(db: Db, split: Split, file: string): { file: string; count: number } {
   const path = resolve(file);
   // A missing folder is made, as the other exports do.
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   // Write then rename so an interrupted export never leaves a half-written file in place.
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');

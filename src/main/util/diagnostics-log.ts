@@ -7,9 +7,10 @@
 //   main process and its service process can share the file.
 // - Private: mode 0600 (it names the user's folders); browser mode's token is never written.
 // - Never in the way: a log that cannot be written is skipped, and the app goes on.
-import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { appendFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { knownError, toIpcError, type IpcError } from '../../shared/errors.js';
+import { makeDirs } from './make-dirs.js';
 
 export const LOG_FILE_NAME = 'triplet-studio.log';
 const MAX_BYTES = 1 << 20;
@@ -101,7 +102,7 @@ export class DiagnosticsLog implements ErrorLog {
     }
     const entry = `${new Date().toISOString()} ${level} ${this.source} pid ${process.pid} ${body.replace(/\n/g, '\n  ')}\n`;
     try {
-      mkdirSync(join(this.file, '..'), { recursive: true, mode: 0o700 });
+      makeDirs(join(this.file, '..'), { mode: 0o700 });
       this.rotateFor(Buffer.byteLength(entry));
       appendFileSync(this.file, entry, { mode: 0o600 });
     } catch {

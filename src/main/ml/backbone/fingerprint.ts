@@ -5,11 +5,12 @@
 // FINGERPRINT_FILE together with each file's size, mtime and inode, and reused while those match.
 // A folder marked read-only (shared weights) is never written to: its record goes to the app's cache.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { appDataDir } from '../../util/paths.js';
 import { isMarkedReadOnly } from '../../util/read-only.js';
 import { readModelJson } from '../convert/layers-folder.js';
+import { makeDirs } from '../../util/make-dirs.js';
 
 export const FINGERPRINT_FILE = '.weights-fingerprint.json';
 
@@ -82,7 +83,7 @@ function writeStored(paths: string[], stored: Stored): void {
   for (const path of paths) {
     const tmp = `${path}.${process.pid}.tmp`;
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      makeDirs(dirname(path));
       writeFileSync(tmp, JSON.stringify(stored, null, 2));
       renameSync(tmp, path);
       return;

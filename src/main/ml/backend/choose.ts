@@ -4,8 +4,9 @@
 // what is installed, so adding a GPU package (`npm run gpu`) or changing Node re-measures. Pure
 // logic with injected candidates, clock and store: test/main/ml/backend/choose.test.ts simulates
 // providers; train-choice.ts supplies the real ones.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeDirs } from '../../util/make-dirs.js';
 
 export interface Candidate {
   name: string;
@@ -131,7 +132,7 @@ export function fileChoiceStore(file: string): ChoiceStore {
     read: (task) => readAll()[task],
     write: (choice) => {
       const all = { ...readAll(), [choice.task]: { ...choice, fromCache: undefined } };
-      mkdirSync(dirname(file), { recursive: true });
+      makeDirs(dirname(file));
       // Written beside and renamed: a crash never leaves half a file.
       const tmp = `${file}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify(all, null, 2));

@@ -5,7 +5,7 @@
 // model.onnx, rebuilt when model.json or a shard changes.
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { isMainThread, threadId } from 'node:worker_threads';
@@ -22,6 +22,7 @@ type Ort = typeof import('onnxruntime-node');
 
 export type { EngineStatus } from '../../../shared/types.js';
 import type { EngineStatus } from '../../../shared/types.js';
+import { makeDirs } from '../../util/make-dirs.js';
 
 let ortPromise: Promise<Ort> | null = null;
 
@@ -135,7 +136,7 @@ export async function ensureOnnxModel(dir: string, featureLayer: string): Promis
     const fresh = (): boolean => existsSync(p.onnx) && stampMatches(p.stamp, want);
     if (fresh()) return p.onnx;
     try {
-      mkdirSync(join(p.onnx, '..'), { recursive: true });
+      makeDirs(join(p.onnx, '..'));
       await withFileLock(p.lock, fresh, async () => {
         // The builder (protobufjs) is only loaded when a model must be (re)generated.
         const { buildOnnxFromLayersFolder } = await import('../convert/onnx-build.js');

@@ -7,7 +7,7 @@
 //    model.json.
 // Installation is atomic: everything is assembled in a temp folder beside the target and renamed
 // into place, so a failure (checksum, network, cancel) never leaves a half-written backbone.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AppError } from '../../../../shared/errors.js';
@@ -16,6 +16,7 @@ import { backboneSpec, backbonesDir } from '../registry.js';
 import { weightsFingerprint } from '../fingerprint.js';
 import { checkLayersFolder, groupBytes, readModelJson, shardPathProblems } from '../../convert/layers-folder.js';
 import { digestFile, downloadFile, type FileDigest } from './download.js';
+import { makeDirs } from '../../../util/make-dirs.js';
 
 export const RESNET50_H5 = 'resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5';
 export const RESNET50_URL = `https://storage.googleapis.com/tensorflow/keras-applications/resnet/${RESNET50_H5}`;
@@ -84,7 +85,7 @@ export async function acquireBackbone(id: string, opts: AcquireOptions = {}): Pr
   backboneSpec(id);
   const t0 = performance.now();
   const root = backbonesDir();
-  mkdirSync(root, { recursive: true });
+  makeDirs(root);
   refuseReadOnly(root, id);
   const tmp = mkdtempSync(join(root, `.install-${id}-`));
   try {
@@ -177,7 +178,7 @@ async function acquireResNet50(tmp: string, opts: AcquireOptions): Promise<Parti
     } else {
       origin = opts.url ?? RESNET50_URL;
       const dlDir = join(backbonesDir(), '.downloads');
-      mkdirSync(dlDir, { recursive: true });
+      makeDirs(dlDir);
       h5 = join(dlDir, RESNET50_H5);
       rmSync(h5, { force: true }); // a finished-but-unverified leftover is re-fetched, a .part resumed
       try {
@@ -230,7 +231,7 @@ async function acquireLayersModel(id: string, tmp: string, opts: AcquireOptions)
   const url = opts.url ?? (id === 'mobilenet_v1_0.75_224' ? MOBILENET_URL : null);
   if (!url) throw new AppError('BAD_ARGUMENTS', `No download address is known for "${id}"; pass --url or --from.`);
   const dlDir = join(backbonesDir(), '.downloads', id);
-  mkdirSync(dlDir, { recursive: true });
+  makeDirs(dlDir);
   // Progress counts the shards' bytes as one download (model.json says how many there are).
   let before = 0;
   let expected = -1;
@@ -286,7 +287,7 @@ async function copyLayersFolder(src: string, tmp: string, opts: AcquireOptions):
   let done = 0;
   for (const f of files) {
     opts.signal?.throwIfAborted();
-    mkdirSync(dirname(join(tmp, f)), { recursive: true });
+    makeDirs(dirname(join(tmp, f)));
     copyFileSync(join(src, f), join(tmp, f));
     // One message for the whole copy (a new message per file would be a new step each time, never throttled).
     opts.onProgress?.({ phase: 'copy', message: 'Copying the model files', received: ++done, total: files.length, file: f });
