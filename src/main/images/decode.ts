@@ -2,10 +2,12 @@
 // EXIF orientation is applied to the thumbnail and to the stored width/height (the upright image the
 // user sees); features are computed elsewhere and are not affected by this.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import type { ScannedFile } from './scan.js';
+import { imageSignature, readHead } from './sniff.js';
+import { makeDirs } from '../util/make-dirs.js';
 
 export const THUMB_SIZE = 256;
 /** Formats accepted as images (sharp's names; AVIF is reported as 'heif'). */
@@ -29,6 +31,10 @@ export const uprightSize = (w: number, h: number, orientation: number | null): [
   orientation !== null && orientation >= 5 && orientation <= 8 ? [h, w] : [w, h];
 
 export async function decodeFile(file: ScannedFile, projectDir: string): Promise<Decoded> {
+  // The first bytes first: a video or an archive is refused without being read whole (sniff.ts).
+  const head = await readHead(file.path);
+  if (head.length === 0) throw new Error('empty file');
+  if (!imageSignature(head)) throw new Error('unsupported image format');
   const buf = await readFile(file.path);
   if (buf.length === 0) throw new Error('empty file');
   const sha256 = createHash('sha256').update(buf).digest('hex');
@@ -47,7 +53,7 @@ export async function decodeFile(file: ScannedFile, projectDir: string): Promise
 /** Writes the upright thumbnail of `img` to `thumbAbs`, beside and renamed (never half a file). */
 async function writeThumbnail(img: Sharp, thumbAbs: string): Promise<void> {
   const tmp = `${thumbAbs}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await mkdir(join(thumbAbs, '..'), { recursive: true });
+  makeDirs(join(thumbAbs, '..'));
   try {
     // rotate() with no angle turns the image upright by its EXIF orientation.
     await img.rotate().resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }).toFile(tmp);
