@@ -12,7 +12,7 @@
 //   - conflict (repeats a stored triplet, or one the user swapped, excluded, deleted or moved, or
 //     contradicts one): not added, reported; never refuses the file;
 //   - otherwise added. A line repeated inside the file is added again (research files do that).
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { Split, TripletConflict, TripletFileIssue, TripletImportReport, TripletLeakLine } from '../../shared/types.js';
@@ -38,10 +38,18 @@ export interface ImportHooks {
   onProgress?: (p: { phase: string; done: number; total: number }) => void;
 }
 
+/** The size of a triplet file; a missing path, a folder or a device (/dev/zero never ends) is refused by name. */
+function tripletFileSize(path: string): number {
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st) throw new AppError('NOT_FOUND', `Triplet file not found: ${path}`);
+  if (st.isDirectory()) throw new AppError('BAD_ARGUMENTS', `${path} is a folder, not a triplet file.`);
+  if (!st.isFile()) throw new AppError('BAD_ARGUMENTS', `${path} is not a regular file (a device or a pipe), so it cannot be a triplet file.`);
+  return st.size;
+}
+
 export async function runTripletImport(db: Db, file: string, split: Split, opts: TripletImportOptions = {}, hooks: ImportHooks = {}): Promise<TripletImportReport> {
   const path = resolve(file);
-  if (!existsSync(path) || !statSync(path).isFile()) throw new AppError('NOT_FOUND', `Triplet file not found: ${path}`);
-  const total = statSync(path).size;
+  const total = tripletFileSize(path);
   // IMMEDIATE: take the write lock now, so ids and seq values cannot be taken by another writer.
   db.exec('BEGIN IMMEDIATE');
   try {

@@ -83,6 +83,14 @@ test('a file with problems is refused whole, store byte-for-byte unchanged, ever
   assert.equal(dump(db), before);
 });
 
+test('a path that is no triplet file is refused by what it is: missing, a folder, a device that never ends', async () => {
+  const before = dump(db);
+  await assert.rejects(importTriplets(db, join(root, 'nope.txt'), 'train'), { code: 'NOT_FOUND', message: `Triplet file not found: ${join(root, 'nope.txt')}` });
+  await assert.rejects(importTriplets(db, root, 'train'), { code: 'BAD_ARGUMENTS', message: `${root} is a folder, not a triplet file.` });
+  await assert.rejects(importTriplets(db, '/dev/zero', 'train'), { code: 'BAD_ARGUMENTS', message: '/dev/zero is not a regular file (a device or a pipe), so it cannot be a triplet file.' });
+  assert.equal(dump(db), before);
+});
+
 test('skipInvalid imports the good lines and reports the rest', async () => {
   const r = await importTriplets(db, file('a.jpg b.jpg c.jpg\nbad line\na.jpg b.jpg zzz.jpg\nroses/c.jpg d.jpg e.jpg\n'), 'test', { skipInvalid: true });
   assert.deepEqual([r.added, r.invalid.map((i) => i.line)], [2, [2, 3]]);
