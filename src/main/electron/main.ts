@@ -17,11 +17,11 @@ import { EVENT_CHANNEL, type EventName, type Events, type RequestName } from '..
 import { createDispatcher } from '../ipc/dispatch.js';
 import { ServiceClient } from '../service/client.js';
 import type { HostedService } from '../service/hosted.js';
-import { stopJobQuestion } from '../../shared/job-text.js';
 import { DiagnosticsLog, logCrashes } from '../util/diagnostics-log.js';
 import { appDataDir } from '../util/paths.js';
 import { registerIpc } from './ipc.js';
 import { buildMenuTemplate } from './menu.js';
+import { mayQuit } from './quit.js';
 import { APP_SCHEME, APP_URL, isAllowedExternal, isAllowedNavigation } from '../host-policy/urls.js';
 import { createAppProtocolHandler } from './protocol.js';
 import { utilityTransport } from './service-process.js';
@@ -103,21 +103,17 @@ function openRecent(dir: string): void {
   win.webContents.once('did-finish-load', send);
 }
 
-/**
- * Before quitting stops a running job, asks (as the window asks before opening another project);
- * true when nothing runs, the service cannot say, or the user agrees. One question at a time.
- */
+/** Asks before quitting stops a running job (quit.ts); one question at a time. */
 let asking: Promise<boolean> | null = null;
 function mayStopJobs(): Promise<boolean> {
-  asking ??= (async () => {
-    // A service that cannot answer (crashed) runs nothing to lose: quitting is not held up.
-    const running = await Promise.resolve(service?.activeJobs({})).catch(() => undefined) ?? [];
-    if (!running.length) return true;
-    const q = stopJobQuestion(running[0].kind, 'Quitting', 'Stop and quit', running.length - 1);
-    const opts: Electron.MessageBoxOptions = { type: 'question', buttons: [q.cancel, q.confirm], defaultId: 0, cancelId: 0, message: q.title, detail: q.text, noLink: true };
-    const r = win && !win.isDestroyed() ? await dialog.showMessageBox(win, opts) : await dialog.showMessageBox(opts);
-    return r.response === 1;
-  })().finally(() => (asking = null));
+  asking ??= mayQuit({
+    activeJobs: () => service?.activeJobs({}),
+    ask: async (q) => {
+      const opts: Electron.MessageBoxOptions = { type: 'question', buttons: [q.cancel, q.confirm], defaultId: 0, cancelId: 0, message: q.title, detail: q.text, noLink: true };
+      const r = win && !win.isDestroyed() ? await dialog.showMessageBox(win, opts) : await dialog.showMessageBox(opts);
+      return r.response === 1;
+    },
+  }).finally(() => (asking = null));
   return asking;
 }
 
