@@ -8,7 +8,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { importImages } from '../src/main/images/import.js';
-import { imageSignature, readHead } from '../src/main/images/sniff.js';
+import { importable, readHead } from '../src/main/images/sniff.js';
 import { openDb } from '../src/main/store/db.js';
 import { flowersDir } from '../test/helpers/shared.js';
 
@@ -53,7 +53,7 @@ async function refusalBench(): Promise<void> {
   writeFileSync(video, head);
   truncateSync(video, 500 * 2 ** 20);
   const arms = {
-    'first bytes (sniff.ts)': async () => imageSignature(await readHead(video)) !== null,
+    'first bytes (sniff.ts)': async () => importable(await readHead(video)),
     'read whole + sharp': async () => {
       const buf = await readFile(video);
       return sharp(buf).metadata().then(() => true, () => false);

@@ -5,6 +5,7 @@ import { readFile, realpath } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { contentType, parseMediaPath, SECURITY_HEADERS } from '../host-policy/headers.js';
 import { imageTypeOf } from '../host-policy/media-type.js';
+import { SIGNATURE_BYTES } from '../../shared/image-signature.js';
 import { isAppUrl, resolveAppPath } from '../host-policy/urls.js';
 
 export interface AppProtocolOptions {
@@ -49,7 +50,7 @@ async function serveMedia(opts: AppProtocolOptions, pathname: string): Promise<R
     if (!file) return reply(404, 'Not found.');
     // The type of the decoded bytes, not of the file name (a .png holding a JPEG is image/jpeg).
     const bytes = new Uint8Array(await readFile(file));
-    return reply(200, bytes, imageTypeOf(bytes.subarray(0, 32)), { 'Cache-Control': 'private, no-cache' });
+    return reply(200, bytes, imageTypeOf(bytes.subarray(0, SIGNATURE_BYTES)), { 'Cache-Control': 'private, no-cache' });
   } catch {
     return reply(404, 'Not found.');
   }

@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
+import { imageFormatOf, SIGNATURE_BYTES } from '../../shared/image-signature.js';
 import { SIMILAR_MAX_BYTES } from '../../shared/types.js';
 import { extractFeatures } from '../ml/index.js';
 import type { FeatureKey } from './features.js';
@@ -14,25 +15,14 @@ import type { FeatureKey } from './features.js';
 /** Largest dropped file accepted as bytes (the browser-mode socket carries at most 1 MB per message, base64). */
 export const MAX_QUERY_BYTES = SIMILAR_MAX_BYTES;
 
-/** The image format of some bytes by their signature, or null (JPEG, PNG, GIF, WebP, TIFF, AVIF/HEIF). */
-export function imageTypeOf(b: Uint8Array): string | null {
-  const at = (o: number, s: string) => b.length >= o + s.length && [...s].every((c, i) => b[o + i] === c.charCodeAt(0));
-  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
-  if (b.length >= 8 && b[0] === 0x89 && at(1, 'PNG\r\n\x1a\n')) return 'png';
-  if (at(0, 'GIF87a') || at(0, 'GIF89a')) return 'gif';
-  if (at(0, 'RIFF') && at(8, 'WEBP')) return 'webp';
-  if (at(0, 'II*\0') || at(0, 'MM\0*')) return 'tiff';
-  if (at(4, 'ftyp') && (at(8, 'avif') || at(8, 'heic') || at(8, 'mif1'))) return 'heif';
-  return null;
-}
-
 /** Refuses bytes that are too large or not an image, naming what was given. */
 export function checkQueryBytes(bytes: Uint8Array, label = 'the dropped file'): void {
   if (bytes.length === 0) throw new AppError('INVALID_FILE', `${label} is empty.`);
   if (bytes.length > MAX_QUERY_BYTES) {
     throw new AppError('TOO_LARGE', `${label} is ${(bytes.length / 1024).toFixed(0)} KB; at most ${MAX_QUERY_BYTES / 1024} KB can be sent (choose the file by its path instead).`);
   }
-  if (!imageTypeOf(bytes)) throw new AppError('INVALID_FILE', `${label} is not an image (JPEG, PNG, GIF, WebP, TIFF or HEIF expected).`);
+  const format = imageFormatOf(bytes.subarray(0, SIGNATURE_BYTES));
+  if (!format || format === 'bmp') throw new AppError('INVALID_FILE', `${label} is not an image (JPEG, PNG, GIF, WebP, TIFF or HEIF expected).`);
 }
 
 /** Features of one file (path or bytes) under `key`; INVALID_FILE when it cannot be decoded. */

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
 import { importImages } from '../../../src/main/images/import.js';
-import { imageSignature, readHead } from '../../../src/main/images/sniff.js';
+import { importable, readHead } from '../../../src/main/images/sniff.js';
+import { imageFormatOf } from '../../../src/shared/image-signature.js';
 import { openDb } from '../../../src/main/store/db.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-sniff-'));
@@ -29,14 +30,20 @@ function ftyp(major: string, ...compatible: string[]): Buffer {
 }
 
 test('every format the app imports is recognised from its head, as sharp names it', async () => {
+  const sharpName = { heic: 'heif', avif: 'heif' } as Record<string, string>;
   for (const format of ['png', 'jpeg', 'webp', 'gif', 'tiff', 'avif'] as const) {
     const bytes = await picture(format);
     const meta = await sharp(bytes).metadata();
-    assert.equal(imageSignature(bytes.subarray(0, 64)), meta.format, format);
+    const found = imageFormatOf(bytes.subarray(0, 64));
+    assert.equal(found && (sharpName[found] ?? found), meta.format, format);
+    assert.equal(importable(bytes.subarray(0, 64)), true, format);
   }
-  assert.equal(imageSignature(ftyp('heic', 'mif1', 'heic')), 'heif', 'an iPhone photo');
-  assert.equal(imageSignature(ftyp('mif1', 'heic')), 'heif');
-  assert.equal(imageSignature(Buffer.from('MM\0+\0\x08\0\0', 'latin1')), 'tiff', 'BigTIFF');
+  assert.equal(imageFormatOf(ftyp('heic', 'mif1', 'heic')), 'heic', 'an iPhone photo');
+  assert.equal(imageFormatOf(ftyp('mif1', 'heic')), 'heic');
+  assert.equal(imageFormatOf(ftyp('mif1', 'miaf', 'avif')), 'avif', 'an AVIF whose major brand is mif1');
+  assert.equal(imageFormatOf(Buffer.from('MM\0+\0\x08\0\0', 'latin1')), 'tiff', 'BigTIFF');
+  assert.equal(imageFormatOf(Buffer.from('BM6\0\0\0', 'latin1')), 'bmp');
+  assert.equal(importable(Buffer.from('BM6\0\0\0', 'latin1')), false, 'BMP is served by type but not imported (sharp does not decode it)');
 });
 
 test('videos, archives, documents and text are refused from their first bytes', () => {
@@ -50,7 +57,7 @@ test('videos, archives, documents and text are refused from their first bytes', 
     'two bytes of a JPEG': Buffer.from([0xff, 0xd8]),
     'text': Buffer.from('not an image\n'),
   };
-  for (const [what, head] of Object.entries(refused)) assert.equal(imageSignature(head), null, what);
+  for (const [what, head] of Object.entries(refused)) assert.equal(imageFormatOf(head), null, what);
 });
 
 test('an import skips a 3 GiB video by its head ("not an image"), and still imports a photo without an extension', async () => {
