@@ -1,6 +1,6 @@
 // The open project (or none) and the recent-projects list.
 import type { ProjectInfo } from '../../../shared/types.js';
-import { api, call } from '../api.js';
+import { api, call, toApiError } from '../api.js';
 import { folderName } from '../format.js';
 import { Refresher } from './refresh.js';
 import { stoppingJobs } from './stop-jobs.js';
@@ -22,8 +22,12 @@ class ProjectState {
     });
     // Coming back to the window: a folder moved or renamed meanwhile (in a file manager) is said
     // now, not at the next click; counts changed by the CLI in another process show too.
+    // Only that is said: a lost connection has its own banner, not a toast at every focus.
     window.addEventListener('focus', () => {
-      if (this.info) void this.refresh().catch((err: unknown) => toasts.error(err));
+      if (!this.info) return;
+      void this.refresh().catch((err: unknown) => {
+        if (toApiError(err).code === 'NO_PROJECT') toasts.error(err);
+      });
     });
   }
 
