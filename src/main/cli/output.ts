@@ -45,8 +45,10 @@ export function progressBar(): { onProgress: (p: Progress) => void; stop: () => 
     if (p.phase !== phase || !bar) {
       endBar();
       phase = p.phase;
+      // Without a total (a folder still being listed) there is no bar to fill: the count so far.
+      const format = p.total > 0 ? '{phase} [{bar}] {percentage}% | {value}/{total} | ETA {etaText}{extra}' : '{phase} {value} so far{extra}';
       bar = new cliProgress.SingleBar(
-        { stream: process.stderr, format: '{phase} [{bar}] {percentage}% | {value}/{total} | ETA {etaText}{extra}', hideCursor: true, fps: 10 },
+        { stream: process.stderr, format, hideCursor: true, fps: 10 },
         cliProgress.Presets.shades_classic,
       );
       bar.start(Math.max(p.total, 1), p.done, { phase: p.phase.padEnd(8), etaText: '…', extra: '' });

@@ -12,7 +12,7 @@ import type { ProgressFn } from '../jobs/progress.js';
 import type { Db } from '../store/db.js';
 import { decodeFile, type Decoded } from './decode.js';
 import { skipUnread, writeBatch, type ImportContext } from './identity.js';
-import { scanFolder, type ScanFs, type ScannedFile, type ScanResult } from './scan.js';
+import { scanFolder, type ScanFs, type ScanHooks, type ScannedFile, type ScanResult } from './scan.js';
 
 export { THUMB_SIZE, thumbRelPath } from './decode.js';
 
@@ -43,7 +43,10 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
   const started = performance.now();
   const root = resolve(folder);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new AppError('NOT_FOUND', `Image folder not found: ${root}`);
-  const scan = await scanRoot(root, opts.scanFs);
+  const scan = await scanRoot(root, opts.scanFs, {
+    signal: opts.signal,
+    onFound: (files) => opts.onProgress?.({ phase: 'scanning', done: files, total: 0, message: 'Listing the folder: files found so far' }),
+  });
   const ctx: ImportContext = { root, folderName: basename(root) };
   const report = emptyReport();
   report.skipped.push(...scan.skipped);
@@ -101,10 +104,11 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
 }
 
 /** The folder's files; a root that cannot be listed is an error naming it (subfolders are only skipped). */
-async function scanRoot(root: string, fs?: ScanFs): Promise<ScanResult> {
+async function scanRoot(root: string, fs: ScanFs | undefined, hooks: ScanHooks): Promise<ScanResult> {
   try {
-    return await scanFolder(root, fs);
+    return await scanFolder(root, fs, hooks);
   } catch (err) {
+    if (hooks.signal?.aborted) throw err; // cancelled while listing, not unreadable
     const code = (err as NodeJS.ErrnoException)?.code ?? String(err);
     throw new AppError('BAD_ARGUMENTS', `Image folder cannot be read: ${root} (${code})`);
   }

@@ -36,11 +36,19 @@ const realFs: ScanFs = {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export async function scanFolder(root: string, fs: ScanFs = realFs): Promise<ScanResult> {
+/** A long scan (a home folder picked by mistake, a network share) shows what it found so far and stops on cancel. */
+export interface ScanHooks {
+  /** Checked at every folder: a cancel stops the scan with an AbortError. */
+  signal?: AbortSignal;
+  /** Files found so far, after each folder (the caller's progress reporter throttles). */
+  onFound?: (files: number) => void;
+}
+
+export async function scanFolder(root: string, fs: ScanFs = realFs, hooks: ScanHooks = {}): Promise<ScanResult> {
   const out: ScanResult = { files: [], skipped: [] };
   // The root itself must be readable: that is an error, not a skip.
   const entries = await fs.readdir(root);
-  await walk(root, root, entries, out, fs);
+  await walk(root, root, entries, out, fs, hooks);
   out.files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return out;
 }
@@ -66,7 +74,8 @@ function projectOwnReason(name: string, isDirectory: boolean): string | null {
   return null;
 }
 
-async function walk(root: string, dir: string, entries: Awaited<ReturnType<ScanFs['readdir']>>, out: ScanResult, fs: ScanFs): Promise<void> {
+async function walk(root: string, dir: string, entries: Awaited<ReturnType<ScanFs['readdir']>>, out: ScanResult, fs: ScanFs, hooks: ScanHooks): Promise<void> {
+  hooks.signal?.throwIfAborted();
   const isProject = entries.some((e) => !e.isDirectory() && decodeName(e.name) === DB_FILE);
   for (const entry of entries) {
     const name = decodeName(entry.name);
@@ -90,13 +99,14 @@ async function walk(root: string, dir: string, entries: Awaited<ReturnType<ScanF
         out.skipped.push({ path, reason: `folder could not be read (${errorCode(err)})` });
         continue;
       }
-      await walk(root, path, children, out, fs);
+      await walk(root, path, children, out, fs, hooks);
     } else if (entry.isFile() || entry.isSymbolicLink()) {
       const file = await statFile(path, entry.isSymbolicLink(), fs);
       if ('reason' in file) out.skipped.push({ path, reason: file.reason });
       else out.files.push({ path, name: relative(root, path).split(sep).join('/'), bytes: file.size, mtimeMs: file.mtimeMs });
     } else out.skipped.push({ path, reason: 'not a regular file' });
   }
+  hooks.onFound?.(out.files.length);
 }
 
 /** Size and time of a file (following a symbolic link to a file); links to folders are not followed (loops). */
