@@ -8,6 +8,7 @@ import { progressReporter, type Progress } from '../jobs/progress.js';
 import { Project } from '../project/project.js';
 import { refuseProjectParts } from '../project/own-files.js';
 import { pathInfoOf } from '../project/session.js';
+import { assertFileTarget } from '../util/file-target.js';
 import { DiagnosticsLog, isUnexpected } from '../util/diagnostics-log.js';
 import { appDataDir } from '../util/paths.js';
 
@@ -158,14 +159,16 @@ function busyAsAppError(err: unknown): unknown {
 }
 
 /**
- * Output files are never replaced silently (the app asks first): an existing file, or a non-empty
- * folder, is refused unless --force was given, before any work. CONFLICT names the path. Part of
+ * Output files (`paths`) and folders (`folders`: the tfjs export) are never replaced silently (the app
+ * asks first): an existing file, or a non-empty folder, is refused unless --force was given, before any work. CONFLICT names the path. Part of
  * the project (its database, thumbs/, models/) is refused even with --force (FORBIDDEN).
  */
-export function refuseToReplace(projectDir: string, paths: (string | undefined)[], force: boolean | undefined): void {
-  refuseProjectParts(projectDir, paths);
+export function refuseToReplace(projectDir: string, paths: (string | undefined)[], force: boolean | undefined, folders: (string | undefined)[] = []): void {
+  refuseProjectParts(projectDir, [...paths, ...folders]);
+  // A file is never written over a folder or a device, --force or not (util/file-target.ts).
+  for (const p of paths) if (p) assertFileTarget(p);
   if (force) return;
-  for (const p of paths) {
+  for (const p of [...paths, ...folders]) {
     if (!p) continue;
     const info = pathInfoOf(p); // an empty folder replaces nothing
     if (!info.exists || (info.kind === 'dir' && info.empty)) continue;

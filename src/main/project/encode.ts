@@ -8,7 +8,8 @@ import type { Db } from '../store/db.js';
 import { listImagesWithPaths } from '../store/images.js';
 import { ensureFeatures, featureKey, loadFeatures, prepOfRun } from './features.js';
 import type { ProgressFn } from '../jobs/progress.js';
-import { writeMatrix } from './matrix-files.js';
+import { matrixFiles, writeMatrix } from './matrix-files.js';
+import { assertFileTarget } from '../util/file-target.js';
 import { getRun, latestFinishedRunId } from './run-rows.js';
 import { embedAll } from './run-scoring.js';
 
@@ -46,6 +47,7 @@ export async function encodeAllImages(ctx: EncodeContext, runId?: number, opts: 
 /** Refuses an encodings file that is neither .csv nor .npy, before any work. */
 export function checkEncodingsFile(file: string): void {
   if (!/\.(npy|csv)$/i.test(file)) throw new AppError('BAD_ARGUMENTS', `${file}: the output must end in .csv or .npy.`);
+  for (const f of matrixFiles(file)) assertFileTarget(f); // before the work, not when writing
 }
 
 type Encoded = Awaited<ReturnType<typeof encodeAllImages>>;

@@ -2,18 +2,28 @@
 //  - NPY (NumPy's format v1.0: magic, header dict, little-endian '<f4' C-order data), names beside it
 //    in FILE.names.txt, one per line, written as in triplet files (escape.ts: a space is %20 …);
 //  - CSV (RFC 4180): a header `name,e0,e1,…` then one row per name, values with float32 precision.
-import { renameSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { matrixFiles } from '../../shared/export-files.js';
 import { encodeName } from '../triplets/escape.js';
+import { assertFileTarget } from '../util/file-target.js';
 import { makeDirs } from '../util/make-dirs.js';
 
-/** Writes through a temporary file and a rename (its folder made if missing): a reader or a crash never leaves half a file. */
+/**
+ * Writes through a temporary file and a rename (its folder made if missing): a reader or a crash never
+ * leaves half a file. Never over a folder or a device (file-target.ts); a failed write leaves no temporary file.
+ */
 export function writeAtomic(file: string, bytes: Uint8Array | string): void {
+  assertFileTarget(file);
   makeDirs(dirname(file));
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, bytes);
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }
 
 /** The bytes of an .npy file holding `data` as a float32 array of `shape`. */

@@ -71,6 +71,7 @@ import {
   trainRun,
   type ScoredTriplet,
 } from './runs.js';
+import { assertFileTarget } from '../util/file-target.js';
 import { makeDirs } from '../util/make-dirs.js';
 
 export { DB_FILE };
@@ -428,6 +429,7 @@ export class Project {
   async exportModel(runId: number | undefined, to: { onnx?: string; tfjs?: string }): Promise<ModelExportReport> {
     if (!to.onnx && !to.tfjs) throw new AppError('BAD_ARGUMENTS', 'Give --onnx FILE, --tfjs DIR or both.');
     refuseProjectParts(this.dir, [to.onnx, to.tfjs]);
+    if (to.onnx) assertFileTarget(to.onnx); // before the ONNX build, not when writing
     const run = finishedRun(this.db, runId);
     const enc = await this.encoder(run.id);
     return {

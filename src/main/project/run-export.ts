@@ -8,6 +8,7 @@ import type { RunExportReport } from '../../shared/types.js';
 import type { ProgressFn } from '../jobs/progress.js';
 import { checkEncodingsFile, encodeAllImages, finishedRun, writeEncodings, type EncodeContext } from './encode.js';
 import { checkTfjsTarget, exportTfjs, onnxModelOf, preprocessingOf, writeOnnx } from './model-export.js';
+import { assertFileTarget } from '../util/file-target.js';
 
 export interface RunExportTargets {
   /** One ONNX file: backbone and encoder together. */
@@ -29,6 +30,7 @@ export async function exportRun(
 ): Promise<RunExportReport> {
   if (!to.onnx && !to.tfjs && !to.encodings) throw new AppError('BAD_ARGUMENTS', 'Choose what to export: the ONNX model, the tfjs encoder or the encodings.');
   if (to.encodings) checkEncodingsFile(to.encodings);
+  if (to.onnx) assertFileTarget(to.onnx); // before the ONNX build, not when writing
   if (to.tfjs) checkTfjsTarget(to.tfjs);
   const run = finishedRun(ctx.db, runId);
   const steps = [to.encodings && 'Computing the encodings', to.onnx && 'Building the ONNX model', 'Writing the files'].filter((s): s is string => !!s);

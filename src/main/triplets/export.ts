@@ -10,12 +10,14 @@ import type { Split } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import { exportRows } from '../store/triplet-reads.js';
 import { encodeName } from './escape.js';
+import { assertFileTarget } from '../util/file-target.js';
 import { makeDirs } from '../util/make-dirs.js';
 
 const FLUSH_BYTES = 1 << 20;
 
 export function exportTriplets(db: Db, split: Split, file: string): { file: string; count: number } {
   const path = resolve(file);
+  assertFileTarget(path); // never over a folder or a device
   // A missing folder is made, as the other exports do.
   makeDirs(dirname(path));
   // Write then rename so an interrupted export never leaves a half-written file in place.
@@ -43,6 +45,11 @@ export function exportTriplets(db: Db, split: Split, file: string): { file: stri
     throw err;
   }
   closeSync(fd);
-  renameSync(tmp, path);
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
   return { file: path, count };
 }

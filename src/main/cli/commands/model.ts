@@ -44,7 +44,7 @@ export function register(program: Command): void {
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ run?: number; onnx?: string; tfjs?: string; force?: boolean }>(cmd);
-        refuseToReplace(dir, [opts.onnx, opts.tfjs], opts.force);
+        refuseToReplace(dir, [opts.onnx], opts.force, [opts.tfjs]);
         const r = await withProject(dir, (p) => p.exportModel(opts.run, { onnx: opts.onnx, tfjs: opts.tfjs }));
         output(opts.json, r, () =>
           [

@@ -1,0 +1,49 @@
+// A file the user names for an export is never written over a folder or a device. Found by trying
+// `export-triplets … /dev/full --split train --force` as root: the export's rename put a plain file
+// where the device was; and `… /tmp --force` failed after the work, naming "/tmp.<pid>.tmp", which it left behind.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { refuseToReplace } from '../../../src/main/cli/output.js';
+import { writeAtomic } from '../../../src/main/project/matrix-files.js';
+import { Project } from '../../../src/main/project/project.js';
+import { assertFileTarget } from '../../../src/main/util/file-target.js';
+
+const root = mkdtempSync(join(tmpdir(), 'ts-file-target-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+test('a missing path or a regular file may be written; a folder or a device is refused by name', () => {
+  writeFileSync(join(root, 'old.txt'), 'x');
+  assert.doesNotThrow(() => assertFileTarget(join(root, 'new.txt')));
+  assert.doesNotThrow(() => assertFileTarget(join(root, 'old.txt')));
+  assert.throws(() => assertFileTarget(root), { code: 'BAD_ARGUMENTS', message: `${root} is a folder; give the name of a file to write.` });
+  assert.throws(() => assertFileTarget('/dev/null'), { code: 'BAD_ARGUMENTS', message: /^\/dev\/null is not a regular file \(a device, a pipe or a socket\), so it is not replaced/ });
+});
+
+test('exporting triplets over a device or a folder, even with --force, changes nothing and leaves no temporary file', () => {
+  const dir = join(root, 'project');
+  const p = Project.init(dir);
+  const out = join(root, 'out');
+  mkdirSync(out);
+  // A named pipe stands for the device: were the guard to fail, a test run as root must not replace /dev/null.
+  const pipe = join(root, 'pipe');
+  execFileSync('mkfifo', [pipe]);
+  try {
+    for (const target of [pipe, out]) {
+      assert.throws(() => refuseToReplace(dir, [target], true), { code: 'BAD_ARGUMENTS' }, `the CLI, --force: ${target}`);
+      assert.throws(() => p.exportTriplets('train', target), { code: 'BAD_ARGUMENTS' }, `the app: ${target}`);
+    }
+    assert.ok(statSync(pipe).isFIFO(), 'the pipe is still there');
+    assert.deepEqual(readdirSync(root).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
+    assert.throws(() => writeAtomic(out, 'x'), { code: 'BAD_ARGUMENTS' }, 'encodings, ONNX, --out files: the same guard');
+    // A regular file is still replaced with --force, and a new one written.
+    writeFileSync(join(root, 'train.txt'), 'old\n');
+    refuseToReplace(dir, [join(root, 'train.txt')], true);
+    assert.equal(p.exportTriplets('train', join(root, 'train.txt')).count, 0);
+  } finally {
+    p.close();
+  }
+});
