@@ -13,6 +13,7 @@
 //     contradicts one): not added, reported; never refuses the file;
 //   - otherwise added. A line repeated inside the file is added again (research files do that).
 import { statSync } from 'node:fs';
+import { assertTextFile } from './text-file.js';
 import { resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { Split, TripletConflict, TripletFileIssue, TripletImportReport, TripletLeakLine } from '../../shared/types.js';
@@ -50,6 +51,7 @@ function tripletFileSize(path: string): number {
 export async function runTripletImport(db: Db, file: string, split: Split, opts: TripletImportOptions = {}, hooks: ImportHooks = {}): Promise<TripletImportReport> {
   const path = resolve(file);
   const total = tripletFileSize(path);
+  assertTextFile(path);
   // IMMEDIATE: take the write lock now, so ids and seq values cannot be taken by another writer.
   db.exec('BEGIN IMMEDIATE');
   try {

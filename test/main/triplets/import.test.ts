@@ -91,6 +91,25 @@ test('a path that is no triplet file is refused by what it is: missing, a folder
   assert.equal(dump(db), before);
 });
 
+test('a file that is no UTF-8 text is refused by what it is (UTF-16, a photo, binary), not line by line', async () => {
+  const before = dump(db);
+  const lines = 'a.jpg b.jpg c.jpg\nroses/c.jpg roses/d.jpg x/dup.jpg\n';
+  const utf16 = join(root, 'notepad-unicode.txt');
+  writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(lines, 'utf16le')]));
+  await assert.rejects(importTriplets(db, utf16, 'train'), { code: 'INVALID_FILE', message: new RegExp(`^${utf16} is saved as UTF-16 text .*save it as UTF-8 and import it again; a triplet file is UTF-8 text`) });
+  const photo = join(root, 'photo.txt');
+  writeFileSync(photo, Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x0a]));
+  await assert.rejects(importTriplets(db, photo, 'train'), { code: 'INVALID_FILE', message: new RegExp(`^${photo} is a JPEG image, not a text file;`) });
+  const noBom = join(root, 'utf16-no-bom.txt');
+  writeFileSync(noBom, Buffer.from(lines, 'utf16le'));
+  await assert.rejects(importTriplets(db, noBom, 'train'), { code: 'INVALID_FILE', message: /is not text \(it holds zero bytes/ });
+  assert.equal(dump(db), before, 'nothing imported');
+  // The same lines as UTF-8 (with a BOM, as some editors save it) import.
+  const utf8 = join(root, 'utf8-bom.txt');
+  writeFileSync(utf8, '\ufeff' + lines);
+  assert.equal((await importTriplets(db, utf8, 'train')).added, 2);
+});
+
 test('skipInvalid imports the good lines and reports the rest', async () => {
   const r = await importTriplets(db, file('a.jpg b.jpg c.jpg\nbad line\na.jpg b.jpg zzz.jpg\nroses/c.jpg d.jpg e.jpg\n'), 'test', { skipInvalid: true });
   assert.deepEqual([r.added, r.invalid.map((i) => i.line)], [2, [2, 3]]);
