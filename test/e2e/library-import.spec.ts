@@ -1,6 +1,6 @@
 // The Library's import report tells what happened: an identical copy is another path of one image
 // (not "skipped"), an unreadable file is skipped with its reason.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -61,4 +61,17 @@ test('a photo changed on disk: re-import says so, its triplet is marked until th
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+});
+
+test('a huge folder picked by mistake: the job bar counts the files found while listing, and Cancel says "Import cancelled", not a failure', async ({ app: page, projectDir }) => {
+  const huge = '/usr/share'; // tens of thousands of files on any Linux machine
+  test.skip(!existsSync(huge), `${huge} is not here`);
+  await createProject(page, projectDir);
+  await page.getByTestId('import-images').click();
+  await typePath(page, huge);
+  await expect(page.getByText('scanning — Listing the folder: files found so far')).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel', exact: true }).first().click();
+  await expect(page.getByTestId('toast-info')).toContainText('Import cancelled');
+  await expect(page.getByTestId('toast-info')).toContainText('The images imported so far stay in the project; importing the folder again finishes it.');
+  await expect(page.getByTestId('toast-error')).toHaveCount(0);
 });

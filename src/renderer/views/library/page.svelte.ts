@@ -2,7 +2,7 @@
 // whether the last import's report is open, the search debounce, and the folder import command.
 // The grid's pages are the shared `library` state (lib/state/library.svelte.ts).
 import type { ImageRecord, TripletRecord } from '../../../shared/types.js';
-import { call } from '../../lib/api.js';
+import { call, toApiError } from '../../lib/api.js';
 import { formatNumber, plural } from '../../lib/format.js';
 import { dialogs } from '../../lib/state/dialogs.svelte.js';
 import { library, PAGE } from '../../lib/state/library.svelte.js';
@@ -47,7 +47,9 @@ export class LibraryPage {
         `${plural(r.added, 'image')} added, ${formatNumber(r.unchanged)} unchanged, ${formatNumber(r.updated)} changed on disk, ${formatNumber(r.duplicates.length)} identical copies, ${formatNumber(r.skipped.length)} skipped.`,
       );
     } catch (err) {
-      toasts.error(err, 'Import failed');
+      // Cancelled is what the user asked for, not a failure; what was imported stays.
+      if (toApiError(err).code === 'CANCELLED') toasts.push('info', 'Import cancelled', 'The images imported so far stay in the project; importing the folder again finishes it.');
+      else toasts.error(err, 'Import failed');
     }
   }
 

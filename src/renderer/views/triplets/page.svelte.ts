@@ -174,6 +174,7 @@ export class TripletsPage {
       // A file with bad lines is refused as a whole; its report comes with the error.
       const refused = refusedReport(err);
       if (refused) this.report = refused;
+      else if (toApiError(err).code === 'CANCELLED') toasts.push('info', 'Import cancelled', 'Nothing was imported: a triplet file is imported whole or not at all.');
       else toasts.error(err, 'Import failed');
       return;
     }
