@@ -30,13 +30,14 @@ class Toasts {
       CONFLICT: 'Conflict',
       MISSING_BACKBONE: 'Backbone missing',
       BUSY: 'Busy',
-      CANCELLED: 'Cancelled',
       DISCONNECTED: 'Disconnected',
       BAD_ARGUMENTS: 'Invalid input',
       FORBIDDEN: 'Not allowed',
       TOO_LARGE: 'Reply too large',
     };
-    this.push(e.code === 'CANCELLED' ? 'info' : 'error', title ?? titles[e.code] ?? 'Something went wrong', withLogNote(e.message, e.details));
+    // A cancel is not a failure: not "Import failed — Cancelled.", whatever title the caller had for failures.
+    if (e.code === 'CANCELLED') return this.push('info', 'Cancelled', e.message === 'Cancelled.' ? '' : e.message);
+    this.push('error', title ?? titles[e.code] ?? 'Something went wrong', withLogNote(e.message, e.details));
   }
 
   dismiss(id: number): void {
