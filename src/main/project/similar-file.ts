@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { imageFormatOf, SIGNATURE_BYTES } from '../../shared/image-signature.js';
 import { SIMILAR_MAX_BYTES } from '../../shared/types.js';
+import { importable, readHead } from '../images/sniff.js';
 import { extractFeatures } from '../ml/index.js';
 import type { FeatureKey } from './features.js';
 
@@ -30,6 +31,8 @@ export async function featuresOfFile(key: FeatureKey, query: { file: string } | 
   if ('file' in query) {
     const path = resolve(query.file);
     if (!existsSync(path) || !statSync(path).isFile()) throw new AppError('NOT_FOUND', `${path}: no such image file.`);
+    // By its first bytes, as the import does: a video is refused without being decoded whole.
+    if (!importable(await readHead(path))) throw new AppError('INVALID_FILE', `${path} is not an image (JPEG, PNG, GIF, WebP, TIFF or HEIF expected).`);
     return extractOne(key, path, path, signal);
   }
   checkQueryBytes(query.bytes, query.label);

@@ -2,7 +2,7 @@
 // spaces (a run's encodings, raw features), the query left out, an outside file (path or bytes)
 // featurised like the project's images, and the CLI's `neighbours --json` shape.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -111,6 +111,11 @@ test('outside bytes that are not an image, or too large, are refused', { skip },
   const broken = join(root, 'broken.jpg');
   writeFileSync(broken, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(100)]));
   await assert.rejects(project.similar({ file: broken }), (e: Error & { code?: string }) => e.code === 'INVALID_FILE' && e.message.includes('broken.jpg'));
+  // A 3 GiB video by its path: refused from its first bytes (sparse file: nothing is read past them).
+  const video = join(root, 'clip.mp4');
+  writeFileSync(video, Buffer.from('\0\0\0\x18ftypisom\0\0\0\0isommp41', 'latin1'));
+  truncateSync(video, 3 * 2 ** 30);
+  await assert.rejects(project.similar({ file: video }), { code: 'INVALID_FILE', message: `${video} is not an image (JPEG, PNG, GIF, WebP, TIFF or HEIF expected).` });
 });
 
 test('CLI neighbours --json: [{name, distance}] ascending, by name or by outside path', { skip }, async () => {
