@@ -392,7 +392,7 @@ export class StudioService implements StudioServiceApi {
     void this.jobs.idle().then(() => project.close());
     // Requests of the same burst (a view loads several lists) then say the same, not "no project".
     this.closedWhy = `The project folder ${project.dir} was moved, renamed or deleted while it was open, so the app closed it. Open it from where it is now.`;
-    this.emit('project:changed', { what: 'project' });
+    this.emit('project:changed', { what: 'project', closed: this.closedWhy });
     throw new AppError('NO_PROJECT', this.closedWhy, { dir: project.dir });
   }
 

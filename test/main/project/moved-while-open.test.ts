@@ -34,7 +34,7 @@ test('a project folder renamed while open: the next request closes it and says w
     renameSync(dir, `${dir}-moved`);
     const why = { code: 'NO_PROJECT', message: `The project folder ${dir} was moved, renamed or deleted while it was open, so the app closed it. Open it from where it is now.` };
     assert.throws(() => service.listFolders(), why);
-    assert.deepEqual(events, [{ name: 'project:changed', payload: { what: 'project' } }]);
+    assert.deepEqual(events, [{ name: 'project:changed', payload: { what: 'project', closed: why.message } }], 'the views are told, with why');
     await assert.rejects(service.jobs.wait(job), { name: 'AbortError' });
     assert.equal(service.projectInfo(), null);
     // The other requests of the same burst (a view loads several lists) say the same.

@@ -17,8 +17,11 @@ class ProjectState {
     this.counts.watch(false); // always on; the first fetch is load()'s
     // Another project opened, or this one closed (also by the service: its folder moved): the
     // recent list may have changed too.
-    api.on('project:changed', ({ what }) => {
+    api.on('project:changed', ({ what, closed }) => {
       if (what === 'project') void call('recentProjects', {}).then((r) => (this.recent = r), () => undefined);
+      // Said whichever request found the folder gone (a thumbnail, a refresh that shows no toast);
+      // the failing requests of that moment say the same words, shown once.
+      if (closed) toasts.push('error', 'No project open', closed);
     });
     // Coming back to the window: a folder moved or renamed meanwhile (in a file manager) is said
     // now, not at the next click; counts changed by the CLI in another process show too.
