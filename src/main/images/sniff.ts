@@ -6,11 +6,11 @@
 import { open } from 'node:fs/promises';
 import { imageFormatOf, SIGNATURE_BYTES } from '../../shared/image-signature.js';
 
-/** The first bytes of a file (fewer when it is shorter; none when empty). */
-export async function readHead(path: string): Promise<Buffer> {
+/** The first `bytes` of a file (fewer when it is shorter; none when empty). */
+export async function readHead(path: string, bytes = SIGNATURE_BYTES): Promise<Buffer> {
   const fh = await open(path, 'r');
   try {
-    const { buffer, bytesRead } = await fh.read(Buffer.alloc(SIGNATURE_BYTES), 0, SIGNATURE_BYTES, 0);
+    const { buffer, bytesRead } = await fh.read(Buffer.alloc(bytes), 0, bytes, 0);
     return buffer.subarray(0, bytesRead);
   } finally {
     await fh.close();

@@ -13,7 +13,6 @@
 //     contradicts one): not added, reported; never refuses the file;
 //   - otherwise added. A line repeated inside the file is added again (research files do that).
 import { statSync } from 'node:fs';
-import { assertTextFile } from './text-file.js';
 import { resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { Split, TripletConflict, TripletFileIssue, TripletImportReport, TripletLeakLine } from '../../shared/types.js';
@@ -27,6 +26,7 @@ import { lastTripletId, recordImportStep } from './history.js';
 import { readLines, type LineEvent } from './lines.js';
 import { clip, parseLine, type ParsedLine } from './parse.js';
 import { Capped, refusalMessage } from './report.js';
+import { assertTextFile } from './text-file.js';
 
 export interface TripletImportOptions {
   skipInvalid?: boolean;
@@ -51,7 +51,7 @@ function tripletFileSize(path: string): number {
 export async function runTripletImport(db: Db, file: string, split: Split, opts: TripletImportOptions = {}, hooks: ImportHooks = {}): Promise<TripletImportReport> {
   const path = resolve(file);
   const total = tripletFileSize(path);
-  assertTextFile(path);
+  await assertTextFile(path);
   // IMMEDIATE: take the write lock now, so ids and seq values cannot be taken by another writer.
   db.exec('BEGIN IMMEDIATE');
   try {

@@ -1,6 +1,6 @@
 // The open project (or none) and the recent-projects list.
 import type { ProjectInfo } from '../../../shared/types.js';
-import { api, call, toApiError } from '../api.js';
+import { api, ApiError, call } from '../api.js';
 import { folderName } from '../format.js';
 import { Refresher } from './refresh.js';
 import { stoppingJobs } from './stop-jobs.js';
@@ -20,17 +20,14 @@ class ProjectState {
     api.on('project:changed', ({ what, closed }) => {
       if (what === 'project') void call('recentProjects', {}).then((r) => (this.recent = r), () => undefined);
       // Said whichever request found the folder gone (a thumbnail, a refresh that shows no toast);
-      // the failing requests of that moment say the same words, shown once.
-      if (closed) toasts.push('error', 'No project open', closed);
+      // the failing requests of that moment get the same toast, shown once.
+      if (closed) toasts.error(new ApiError('NO_PROJECT', closed));
     });
     // Coming back to the window: a folder moved or renamed meanwhile (in a file manager) is said
-    // now, not at the next click; counts changed by the CLI in another process show too.
-    // Only that is said: a lost connection has its own banner, not a toast at every focus.
+    // now, not at the next click (by the event above); counts changed by the CLI in another process
+    // show too. Its own failure is not said: a lost connection has its own banner.
     window.addEventListener('focus', () => {
-      if (!this.info) return;
-      void this.refresh().catch((err: unknown) => {
-        if (toApiError(err).code === 'NO_PROJECT') toasts.error(err);
-      });
+      if (this.info) void this.refresh().catch(() => undefined);
     });
   }
 
