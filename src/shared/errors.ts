@@ -35,11 +35,45 @@ export function fileSystemError(err: unknown): AppError | null {
     EACCES: ['FORBIDDEN', `Permission denied: ${path}`],
     EPERM: ['FORBIDDEN', `Not permitted: ${path}`],
     EROFS: ['FORBIDDEN', `${path} is on a read-only drive.`],
-    ENOSPC: ['INTERNAL', `The disk is full (writing ${path}).`],
-    EDQUOT: ['INTERNAL', `The disk quota is used up (writing ${path}).`],
+    ENOSPC: ['DISK_FULL', `The disk is full: ${path} could not be written. Free some space and try again.`],
+    EDQUOT: ['DISK_FULL', `The disk quota is used up: ${path} could not be written. Free some space and try again.`],
   };
   const known = plain[code];
   return known ? new AppError(known[0], known[1], { path, code, syscall }) : null;
+}
+
+/**
+ * A full disk however it was met: Node's ENOSPC or EDQUOT (with or without a path), SQLite's
+ * SQLITE_FULL, or libvips' words when sharp writes a thumbnail. Not a fault of the file being read,
+ * so work over many files stops at it instead of skipping every file after it.
+ */
+export function isDiskFull(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const code = (err as { code?: unknown }).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL') return true;
+  return /no space left on device|disk quota exceeded/i.test((err as { message?: unknown }).message as string);
+}
+
+/**
+ * SQLite's failures that come from the machine, not from a bug (better-sqlite3 throws them as
+ * SqliteError with SQLite's code): a full disk, a drive or file that became read-only. A
+ * transaction that meets one is rolled back whole, so nothing of that step was saved. Null otherwise.
+ */
+export function sqliteMachineError(err: unknown): AppError | null {
+  if (!err || typeof err !== 'object' || (err as Error).name !== 'SqliteError') return null;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string') return null;
+  const notSaved = 'the last change was not saved (a write is all or nothing: everything saved before it is kept)';
+  if (code === 'SQLITE_FULL') return new AppError('DISK_FULL', `The disk holding the project is full, so ${notSaved}. Free some space and try again.`, { code });
+  if (code.startsWith('SQLITE_READONLY')) {
+    return new AppError('FORBIDDEN', `The project file cannot be written (its drive or the file is read-only), so ${notSaved}.`, { code });
+  }
+  return null;
+}
+
+/** A full disk met where no file path was given (a write, a sharp thumbnail): said as one. */
+function diskFullError(err: unknown): AppError | null {
+  return isDiskFull(err) ? new AppError('DISK_FULL', 'The disk is full, so this could not be written. Free some space and try again.') : null;
 }
 
 /**
@@ -53,7 +87,7 @@ export function closedProjectError(err: unknown): AppError | null {
 
 /** An error the user can act on or that says what happened, in its coded form; null for anything else. */
 export function knownError(err: unknown): AppError | null {
-  return err instanceof AppError ? err : (fileSystemError(err) ?? closedProjectError(err));
+  return err instanceof AppError ? err : (fileSystemError(err) ?? sqliteMachineError(err) ?? diskFullError(err) ?? closedProjectError(err));
 }
 
 /** Turns anything thrown into the wire form; unexpected errors keep their message but not their stack. */

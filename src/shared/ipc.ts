@@ -275,6 +275,8 @@ export type ErrorCode =
   | 'MISSING_BACKBONE'
   | 'BUSY'
   | 'CANCELLED'
+  /** The disk is full (or the quota used up): nothing of the step that met it was saved. */
+  | 'DISK_FULL'
   /** A reply too large (or impossible) to send over the transport. */
   | 'TOO_LARGE'
   /** The service process stopped while answering (it is restarted; see the service:crashed event). */

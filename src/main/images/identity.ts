@@ -23,7 +23,23 @@ export const needsEscaping = (name: string): boolean => /\s/.test(name) || name.
 /** Writes one batch of decoded files in one IMMEDIATE transaction. */
 export function writeBatch(db: Db, batch: Decoded[], ctx: ImportContext, report: ImageImportReport): void {
   const sorted = [...batch].sort((a, b) => (a.file.name < b.file.name ? -1 : a.file.name > b.file.name ? 1 : 0));
-  busyIsClear(() => db.transaction(() => sorted.forEach((d) => writeOne(db, d, ctx, report))).immediate());
+  const counted = countsOf(report);
+  try {
+    busyIsClear(() => db.transaction(() => sorted.forEach((d) => writeOne(db, d, ctx, report))).immediate());
+  } catch (err) {
+    restoreCounts(report, counted); // the batch was rolled back: the report must not count it
+    throw err;
+  }
+}
+
+function countsOf(r: ImageImportReport) {
+  return { added: r.added, unchanged: r.unchanged, updated: r.updated, flagged: r.flagged, duplicates: r.duplicates.length, needsEscaping: r.needsEscaping.length };
+}
+
+function restoreCounts(r: ImageImportReport, c: ReturnType<typeof countsOf>): void {
+  Object.assign(r, { added: c.added, unchanged: c.unchanged, updated: c.updated, flagged: c.flagged });
+  r.duplicates.length = c.duplicates;
+  r.needsEscaping.length = c.needsEscaping;
 }
 
 /** Another process holding the write lock past the busy timeout gets a message saying so, not SQLITE_BUSY. */

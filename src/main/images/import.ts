@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { AppError } from '../../shared/errors.js';
+import { AppError, isDiskFull } from '../../shared/errors.js';
 import type { ImageImportReport, SkippedFile } from '../../shared/types.js';
 import type { ProgressFn } from '../jobs/progress.js';
 import type { Db } from '../store/db.js';
@@ -74,8 +74,10 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
   };
   let ready = 0;
   let next = 0;
+  // A full disk is not the file's fault: the import stops there instead of skipping every file after it.
+  let diskFull: unknown;
   const worker = async () => {
-    while (next < todo.length) {
+    while (next < todo.length && diskFull === undefined) {
       opts.signal?.throwIfAborted();
       const i = next++;
       try {
@@ -83,7 +85,8 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
         ready++;
       } catch (err) {
         slots[i] = null;
-        report.skipped.push(skipReason(todo[i], err));
+        if (isDiskFull(err)) diskFull ??= err;
+        else report.skipped.push(skipReason(todo[i], err));
       }
       if (ready >= batchSize) (flush(false), (ready = 0));
       done++;
@@ -91,11 +94,17 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
     }
   };
   try {
-    const n = Math.max(1, opts.concurrency ?? defaultImportConcurrency());
-    await Promise.all(Array.from({ length: n }, worker));
-  } finally {
-    // Whatever was decoded is kept, so a cancelled import resumes where it stopped.
-    flush(true);
+    try {
+      const n = Math.max(1, opts.concurrency ?? defaultImportConcurrency());
+      await Promise.all(Array.from({ length: n }, worker));
+    } finally {
+      // Whatever was decoded is kept, so a cancelled import resumes where it stopped.
+      flush(true);
+    }
+    if (diskFull !== undefined) throw diskFull;
+  } catch (err) {
+    if (isDiskFull(err)) throw diskFullError(projectDir, report);
+    throw err;
   }
   report.skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
   report.duplicates.sort((a, b) => (a.path < b.path ? -1 : 1));
@@ -112,6 +121,19 @@ async function scanRoot(root: string, fs: ScanFs | undefined, hooks: ScanHooks):
     const code = (err as NodeJS.ErrnoException)?.code ?? String(err);
     throw new AppError('BAD_ARGUMENTS', `Image folder cannot be read: ${root} (${code})`);
   }
+}
+
+/** What a full disk stopped, what it kept, and the way on. */
+function diskFullError(projectDir: string, report: ImageImportReport): AppError {
+  const kept =
+    report.added === 0
+      ? 'No new image could be added'
+      : `The ${report.added === 1 ? 'new image' : `${report.added.toLocaleString('en-US')} new images`} imported before it stay in the project`;
+  return new AppError(
+    'DISK_FULL',
+    `The disk holding ${projectDir} is full, so the import stopped. ${kept}; free some space and import the folder again: it goes on with the rest.`,
+    { added: report.added },
+  );
 }
 
 function skipReason(file: ScannedFile, err: unknown): SkippedFile {

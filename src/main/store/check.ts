@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import { AppError } from '../../shared/errors.js';
 import { APPLICATION_ID } from './migrations/0005-app-id.js';
 import { openReadOnly } from './readonly.js';
+import { driveIsFull } from '../util/free-space.js';
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
 /** Tables every Triplet Studio store has had since schema 1: a file with these and no application id is ours. */
@@ -116,6 +117,14 @@ export function asStoreError(err: unknown, file: string): unknown {
   if (err instanceof AppError) return err;
   const code = (err as { code?: string }).code ?? '';
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return damagedError(file, (err as Error).message);
+  // On a full drive SQLite often says only "disk I/O error": it cannot make its journal beside the file.
+  if (/^SQLITE_(IOERR|FULL|CANTOPEN)/.test(code) && driveIsFull(dirname(file))) {
+    return new AppError(
+      'DISK_FULL',
+      `The disk holding ${dirname(file)} is full, so the project cannot be opened: SQLite needs a little room beside project.sqlite for its journal. Free some space and open it again; nothing in the project was changed.`,
+      { path: file, code },
+    );
+  }
   return err;
 }
 

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, mock, test } from 'node:test';
-import { AppError, fileSystemError, toIpcError } from '../../../src/shared/errors.js';
+import { AppError, fileSystemError, isDiskFull, toIpcError } from '../../../src/shared/errors.js';
 import { DiagnosticsLog, isUnexpected, logFileOf, redact, reportedError } from '../../../src/main/util/diagnostics-log.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-diag-'));
@@ -57,7 +57,8 @@ test('file-system errors in plain words, with the path; other errors are left al
   const e = (code: string, syscall: string, path = '/data/x') => Object.assign(new Error(`${code}: raw`), { code, syscall, path });
   assert.equal(fileSystemError(e('EEXIST', 'mkdir', '/tmp/afile'))?.message, 'Cannot make the folder /tmp/afile: a file of that name is in the way.');
   assert.equal(fileSystemError(e('EACCES', 'open'))?.code, 'FORBIDDEN');
-  assert.equal(fileSystemError(e('ENOSPC', 'write'))?.message, 'The disk is full (writing /data/x).');
+  assert.equal(fileSystemError(e('ENOSPC', 'write'))?.message, 'The disk is full: /data/x could not be written. Free some space and try again.');
+  assert.equal(fileSystemError(e('EDQUOT', 'write'))?.code, 'DISK_FULL');
   assert.equal(fileSystemError(e('ENOENT', 'open'))?.code, 'NOT_FOUND');
   assert.equal(fileSystemError(e('EMFILE', 'open')), null, 'too many open files is ours to fix');
   assert.equal(fileSystemError(Object.assign(new Error('x'), { code: 'SQLITE_BUSY' })), null);
@@ -67,6 +68,22 @@ test('file-system errors in plain words, with the path; other errors are left al
   assert.deepEqual(toIpcError(closed), { code: 'CANCELLED', message: 'Stopped: the project was closed before this finished.' });
   assert.equal(isUnexpected(closed), false);
   assert.equal(isUnexpected(new TypeError('x is not a function')), true);
+});
+
+test('a full disk is said as one however it was met, and is not logged as a bug', () => {
+  const sqlite = (code: string) => Object.assign(new Error('database or disk is full'), { name: 'SqliteError', code });
+  const full = toIpcError(sqlite('SQLITE_FULL'));
+  assert.equal(full.code, 'DISK_FULL');
+  assert.match(full.message, /^The disk holding the project is full, so the last change was not saved .*Free some space and try again\.$/);
+  assert.equal(isUnexpected(sqlite('SQLITE_FULL')), false);
+  assert.equal(toIpcError(sqlite('SQLITE_READONLY_DBMOVED')).code, 'FORBIDDEN');
+  assert.equal(isUnexpected(sqlite('SQLITE_CORRUPT')), true, 'a damaged file met mid-request is logged (check.ts says it at open)');
+  assert.equal(isUnexpected(sqlite('SQLITE_ERROR')), true);
+  // A write's ENOSPC has no path; sharp says it in libvips' words.
+  assert.equal(toIpcError(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' })).code, 'DISK_FULL');
+  assert.equal(toIpcError(new Error('VipsForeignSaveWebp: unable to write to target: No space left on device')).code, 'DISK_FULL');
+  assert.equal(isDiskFull(new Error('unsupported image format')), false);
+  assert.equal(isDiskFull(null), false);
 });
 
 test("browser mode's token never reaches the log", () => {
