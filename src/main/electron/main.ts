@@ -13,6 +13,7 @@
 import { app, BrowserWindow, dialog, Menu, protocol, screen, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { knownError } from '../../shared/errors.js';
 import { EVENT_CHANNEL, type EventName, type Events, type RequestName } from '../../shared/ipc.js';
 import { createDispatcher } from '../ipc/dispatch.js';
 import { ServiceClient } from '../service/client.js';
@@ -284,6 +285,8 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   log.error('start', err);
-  dialog.showErrorBox('Triplet Studio could not start', err instanceof Error ? (err.stack ?? err.message) : String(err));
+  // A full disk or a folder it may not write is said in words; anything else is a bug: its stack.
+  const known = knownError(err);
+  dialog.showErrorBox('Triplet Studio could not start', known ? known.message : err instanceof Error ? (err.stack ?? err.message) : String(err));
   app.exit(1);
 });

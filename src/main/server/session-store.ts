@@ -3,8 +3,9 @@
 // in `<data>/browser-session.json`, readable by the user only (0600): the token gives full access to
 // the app, so a file others can read is repaired (mode 0600) and its token replaced. `--new-token`
 // (rotate) replaces the token, which makes every older address and open tab out of date.
-import { chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AppError, isDiskFull } from '../../shared/errors.js';
 import { newToken } from './auth.js';
 import { makeDirs } from '../util/make-dirs.js';
 
@@ -44,9 +45,20 @@ export function writeSession(dataDir: string, s: StoredSession): void {
   makeDirs(dataDir);
   const file = sessionFile(dataDir);
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ token: s.token, port: s.port }, null, 2) + '\n', { mode: 0o600 });
-  if (POSIX) chmodSync(tmp, 0o600); // a umask cannot widen it, but an existing tmp could have kept its mode
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, JSON.stringify({ token: s.token, port: s.port }, null, 2) + '\n', { mode: 0o600 });
+    if (POSIX) chmodSync(tmp, 0o600); // a umask cannot widen it, but an existing tmp could have kept its mode
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    if (!isDiskFull(err)) throw err;
+    throw new AppError(
+      'DISK_FULL',
+      `The disk holding the data folder ${dataDir} is full, so browser mode cannot keep its address (${SESSION_FILE}) there. ` +
+        'Free some space, or start it with --data DIR on another drive.',
+      { path: file },
+    );
+  }
 }
 
 /**

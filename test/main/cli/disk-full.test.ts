@@ -4,46 +4,26 @@
 // counts exactly that; a project that cannot even be opened there says why and is left unchanged;
 // with room again, importing the folder goes on with the rest.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { cliRunner } from '../../helpers/cli.js';
 import { flowersDir, skipWithoutShared } from '../../helpers/shared.js';
+import { fillDisk, mountTmpfs, unmount } from '../../helpers/tmpfs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-cli-disk-full-'));
 const disk = join(root, 'disk');
 const P = join(disk, 'project');
 const cli = cliRunner(join(root, 'data'));
 
-/** Mounts a tmpfs of `size` at `disk` (or changes its size); a reason when this machine will not. */
-function mountTmpfs(size: string, remount = false): string | false {
-  const opts = remount ? `remount,size=${size}` : `size=${size}`;
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', opts, 'tmpfs', disk], { encoding: 'utf8' });
-  return r.status === 0 ? false : `cannot mount a small tmpfs here (needs root): ${(r.stderr || r.error?.message || '').trim()}`;
-}
-
 mkdirSync(disk);
-const skip = skipWithoutShared() || mountTmpfs('3m');
+const skip = skipWithoutShared() || mountTmpfs(disk, '3m');
 after(() => {
-  if (!skip) spawnSync('umount', ['-l', disk]);
+  if (!skip) unmount(disk);
   rmSync(root, { recursive: true, force: true });
 });
-
-/** Writes zeros beside the project until the drive refuses more. */
-function fillDisk(): void {
-  const fd = openSync(join(disk, 'filler'), 'w');
-  const chunk = Buffer.alloc(64 * 1024);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (err) {
-    assert.equal((err as NodeJS.ErrnoException).code, 'ENOSPC');
-  } finally {
-    closeSync(fd);
-  }
-}
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -52,7 +32,7 @@ test('a drive that fills up: the import stops saying so and keeps what it counte
   assert.equal((await cli('init', P)).code, 0);
 
   // Full to the last byte (the project closed cleanly, so no journal beside it): it cannot be opened, and is not changed.
-  fillDisk();
+  const filler = fillDisk(disk);
   const before = sha(join(P, 'project.sqlite'));
   const open = await cli('triplets', P, '--json');
   assert.equal(open.code, 1);
@@ -61,7 +41,7 @@ test('a drive that fills up: the import stops saying so and keeps what it counte
   assert.match(openErr.message, /is full, so the project cannot be opened: SQLite needs a little room beside project\.sqlite/);
   assert.equal(sha(join(P, 'project.sqlite')), before);
 
-  rmSync(join(disk, 'filler'));
+  rmSync(filler);
 
   const full = await cli('import-images', P, images, '--json');
   assert.equal(full.code, 1, 'a full disk fails the import');
@@ -74,7 +54,7 @@ test('a drive that fills up: the import stops saying so and keeps what it counte
   assert.ok(kept > 0 && kept < 300, `some images fit on 3 MB, not all 300 (${kept})`);
 
   // Room again: the store holds exactly what the failed import said it kept, and importing goes on.
-  assert.equal(mountTmpfs('64m', true), false);
+  assert.equal(mountTmpfs(disk, '64m', true), false);
   const listed = await cli('images', P, '--json');
   assert.equal(listed.code, 0, listed.stderr);
   assert.equal((JSON.parse(listed.stdout) as unknown[]).length, kept, 'the report counted exactly the committed images');

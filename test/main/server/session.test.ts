@@ -3,7 +3,7 @@
 // --new-token rotates it, a taken remembered port is reported and replaced, and a tab with an old
 // address gets a readable page saying so instead of a bare 401.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { after, test } from 'node:test';
 import { mediaCookieName } from '../../../src/main/server/auth.js';
 import { startServer, type HostedService, type RunningServer } from '../../../src/main/server/index.js';
 import { SESSION_FILE } from '../../../src/main/server/session-store.js';
+import { fillDisk, mountTmpfs, unmount } from '../../helpers/tmpfs.js';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -132,4 +133,22 @@ test('without persistSession (tests, Electron-free embedding): a new token per l
   await b.close();
   assert.notEqual(a.token, b.token);
   assert.throws(() => statSync(join(dir, SESSION_FILE)));
+});
+
+test('a data folder on a full disk: browser mode does not start, says why and the way out, and leaves no temporary file', async (t) => {
+  const disk = dataDir();
+  const cannot = mountTmpfs(disk, '64k');
+  if (cannot) return t.skip(cannot);
+  try {
+    fillDisk(disk);
+    const data = join(disk, 'data');
+    await assert.rejects(start(data), (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'DISK_FULL');
+      assert.equal(err.message, `The disk holding the data folder ${data} is full, so browser mode cannot keep its address (${SESSION_FILE}) there. Free some space, or start it with --data DIR on another drive.`);
+      return true;
+    });
+    assert.deepEqual(readdirSync(data), [], 'no half-written session file');
+  } finally {
+    unmount(disk);
+  }
 });
