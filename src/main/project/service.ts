@@ -1,6 +1,6 @@
 // The app's main-side API: one open project at a time, long requests as jobs, recent projects.
 // Hosts (Electron IPC, the browser-mode server) validate arguments with REQUESTS and call these methods.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { EventName, Events, Replies, ServiceArgs, StudioServiceApi } from '../../shared/ipc.js';
@@ -455,13 +455,18 @@ export class StudioService implements StudioServiceApi {
     }
   }
 
+  /** Puts `dir` first in the recent list; best effort: a data folder on a full or read-only drive must not fail the open that already happened. */
   private remember(dir: string): void {
     const abs = resolve(dir);
     const list = [abs, ...this.readRecent().filter((d) => d !== abs)].slice(0, MAX_RECENT);
-    makeDirs(this.dataDir);
     const tmp = `${this.recentFile()}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(list, null, 2) + '\n');
-    renameSync(tmp, this.recentFile());
+    try {
+      makeDirs(this.dataDir);
+      writeFileSync(tmp, JSON.stringify(list, null, 2) + '\n');
+      renameSync(tmp, this.recentFile());
+    } catch {
+      rmSync(tmp, { force: true });
+    }
   }
 
   // ---------- Sessions that survive (s5-session) ----------

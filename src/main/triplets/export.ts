@@ -4,14 +4,16 @@
 // imported file comes back byte for byte; names of triplets made in the app are written in the
 // escaped form (escape.ts) when the plain format cannot carry them. Rows are streamed to the file,
 // so a split of millions of triplets never becomes one string.
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { isDiskFull } from '../../shared/errors.js';
 import type { Split } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import { exportRows } from '../store/triplet-reads.js';
 import { encodeName } from './escape.js';
-import { assertFileTarget } from '../util/file-target.js';
+import { assertFileTarget, diskFullFor } from '../util/file-target.js';
 import { makeDirs } from '../util/make-dirs.js';
+import { writeAll } from '../util/write-all.js';
 
 const FLUSH_BYTES = 1 << 20;
 
@@ -34,14 +36,15 @@ export function exportTriplets(db: Db, split: Split, file: string): { file: stri
       chunk += `${names.join(' ')}\n`;
       count++;
       if (chunk.length >= FLUSH_BYTES) {
-        writeSync(fd, chunk);
+        writeAll(fd, chunk);
         chunk = '';
       }
     }
-    if (chunk) writeSync(fd, chunk);
+    if (chunk) writeAll(fd, chunk);
   } catch (err) {
     closeSync(fd);
     rmSync(tmp, { force: true });
+    if (isDiskFull(err)) throw diskFullFor(path);
     throw err;
   }
   closeSync(fd);

@@ -25,3 +25,8 @@ function statOrNothing(abs: string): Stats | undefined {
     throw err;
   }
 }
+
+/** An export that met a full disk names the file it could not write (a write's ENOSPC has no path). */
+export function diskFullFor(file: string): AppError {
+  return new AppError('DISK_FULL', `The disk is full, so ${file} was not written (nothing there was replaced). Free some space and export again.`, { path: file });
+}

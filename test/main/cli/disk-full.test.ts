@@ -5,7 +5,7 @@
 // with room again, importing the folder goes on with the rest.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -63,4 +63,23 @@ test('a drive that fills up: the import stops saying so and keeps what it counte
   const report = JSON.parse(rest.stdout) as { added: number; unchanged: number; skipped: unknown[] };
   assert.deepEqual([report.added, report.unchanged, report.skipped.length], [300 - kept, kept, 0]);
   assert.equal((await cli('check', P)).code, 0);
+});
+
+test('an export onto a drive with room for only part of it fails saying so, and leaves no file (it wrote a cut file and said "Wrote 1200")', { skip }, async () => {
+  assert.equal((await cli('import-triplets', P, join(flowersDir(), 'train.txt'), '--split', 'train')).code, 0);
+  const small = join(root, 'small');
+  mkdirSync(small);
+  assert.equal(mountTmpfs(small, '64k'), false);
+  try {
+    writeFileSync(join(small, 'filler'), Buffer.alloc(40 * 1024)); // about 24 KB left; the file needs about 90 KB
+    const out = join(small, 'train.txt');
+    const r = await cli('export-triplets', P, out, '--split', 'train', '--json');
+    assert.equal(r.code, 1, `the export must not claim success: ${r.stdout}`);
+    const err = JSON.parse(r.stdout).error as { code: string; message: string };
+    assert.equal(err.code, 'DISK_FULL');
+    assert.equal(err.message, `The disk is full, so ${out} was not written (nothing there was replaced). Free some space and export again.`);
+    assert.deepEqual(readdirSync(small), ['filler'], 'neither a cut file nor a temporary one');
+  } finally {
+    unmount(small);
+  }
 });

@@ -2,13 +2,14 @@
 // when it cannot), and activeJobs describes a running job well enough for a reloaded tab to show
 // it again (last progress, every epoch report so far, what started it).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { JobManager } from '../../../src/main/jobs/manager.js';
 import { StudioService } from '../../../src/main/project/service.js';
 import { createStudioService } from '../../../src/main/service/create.js';
+import { fillDisk, mountTmpfs, unmount } from '../../helpers/tmpfs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-session-svc-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -65,4 +66,25 @@ test('activeJobs: last progress, every kept (epoch) report and the meta of a run
   release();
   await jobs.wait(id);
   assert.deepEqual(jobs.active(), []);
+});
+
+test('a data folder on a full disk: creating and opening a project still work (the recent list is a convenience), and no temporary file is left', async (t) => {
+  const disk = join(root, 'full-disk');
+  mkdirSync(disk);
+  const cannot = mountTmpfs(disk, '64k');
+  if (cannot) return t.skip(cannot);
+  const service = new StudioService({ dataDir: disk, emit });
+  try {
+    fillDisk(disk);
+    const dir = join(root, 'proj-beside-a-full-data-folder');
+    service.createProject({ dir });
+    assert.equal(service.projectInfo()?.dir, dir, 'created and open, though it could not be remembered');
+    service.closeProject();
+    service.openProject({ dir });
+    assert.equal(service.projectInfo()?.dir, dir);
+    assert.deepEqual(readdirSync(disk), ['filler']);
+  } finally {
+    await service.dispose();
+    unmount(disk);
+  }
 });

@@ -4,7 +4,7 @@
 // what is installed, so adding a GPU package (`npm run gpu`) or changing Node re-measures. Pure
 // logic with injected candidates, clock and store: test/main/ml/backend/choose.test.ts simulates
 // providers; train-choice.ts supplies the real ones.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { makeDirs } from '../../util/make-dirs.js';
 
@@ -132,11 +132,16 @@ export function fileChoiceStore(file: string): ChoiceStore {
     read: (task) => readAll()[task],
     write: (choice) => {
       const all = { ...readAll(), [choice.task]: { ...choice, fromCache: undefined } };
-      makeDirs(dirname(file));
       // Written beside and renamed: a crash never leaves half a file.
       const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify(all, null, 2));
-      renameSync(tmp, file);
+      try {
+        makeDirs(dirname(file));
+        writeFileSync(tmp, JSON.stringify(all, null, 2));
+        renameSync(tmp, file);
+      } catch {
+        // Only a cache (the next start measures again): a full or read-only data folder must not stop the work.
+        rmSync(tmp, { force: true });
+      }
     },
   };
 }

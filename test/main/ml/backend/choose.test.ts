@@ -1,11 +1,12 @@
 // The provider choice by measurement, with simulated providers on a fake clock.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { type Choice, chooseFastest, fileChoiceStore, measureCandidates, pickFastest } from '../../../../src/main/ml/backend/choose.js';
 import { memoryStore, simulated } from '../../../helpers/simulated-choice.js';
+import { fillDisk, mountTmpfs, unmount } from '../../../helpers/tmpfs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-choose-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -70,4 +71,20 @@ test('the file store keeps one choice per task and treats a broken file as empty
   assert.equal(fileChoiceStore(file).read('features')?.chosen, 'onnxruntime-cpu');
   writeFileSync(file, '{not json');
   assert.equal(fileChoiceStore(file).read('train'), undefined);
+});
+
+test('a choice that cannot be remembered (the data folder on a full disk) does not stop the work, and leaves no temporary file', (t) => {
+  const disk = join(root, 'full');
+  mkdirSync(disk);
+  const cannot = mountTmpfs(disk, '64k');
+  if (cannot) return t.skip(cannot);
+  try {
+    fillDisk(disk);
+    const store = fileChoiceStore(join(disk, 'compute-choice.json'));
+    store.write({ task: 'train', chosen: 'wasm', why: 'w', measured: [{ name: 'wasm', ms: 3 }], fingerprint: 'f', at: 'now' });
+    assert.equal(store.read('train'), undefined, 'not remembered: measured again next time');
+    assert.deepEqual(readdirSync(disk), ['filler']);
+  } finally {
+    unmount(disk);
+  }
 });
