@@ -23,8 +23,24 @@ export function whyNoTestScore(leftOutTests: number, howToAdd: string): string {
 /** What to do about images whose files are missing: a moved folder imported again from where it is now joins its files to their images by content. */
 export const MOVED_FOLDER_HINT = 'Moved the folder? Import it again from where it is now: each file joins its image by content, labels and all.';
 
-/** "N images outside test triplets have no features (… missing or unreadable)", for a list short of them. */
-export function noFeaturesText(n: number, which = ''): string {
+/** A project open read-only: what that means, for the sidebar's badge and the toast on opening. */
+export const READ_ONLY_PROJECT =
+  'project.sqlite cannot be written here (a read-only drive or folder), so this project is open for viewing and export only. To change it, copy the folder somewhere you can write and open the copy.';
+
+/** Why features are missing in a project open read-only: they cannot be computed and saved there. */
+export const READ_ONLY_FEATURES_HINT =
+  'The project is open read-only here, so features cannot be computed and saved: copy the folder somewhere you can write and open the copy.';
+
+/**
+ * "N images outside test triplets have no features (… missing or unreadable)", for a list short of
+ * them. In a project open read-only nothing was computed there, so "not computed yet" comes first.
+ */
+export function noFeaturesText(n: number, which = '', readOnly = false): string {
   const one = n === 1;
-  return `${n} image${one ? '' : 's'}${which ? ` ${which}` : ''} ${one ? 'has' : 'have'} no features (${one ? 'its file is' : 'their files are'} missing or unreadable)`;
+  const files = one ? 'its file is' : 'their files are';
+  const why = readOnly ? `not computed yet, or ${files} missing` : `${files} missing or unreadable`;
+  return `${n} image${one ? '' : 's'}${which ? ` ${which}` : ''} ${one ? 'has' : 'have'} no features (${why})`;
 }
+
+/** What to do about images without features: import a moved folder again, or, read-only, copy the project. */
+export const noFeaturesHint = (readOnly = false): string => (readOnly ? READ_ONLY_FEATURES_HINT : MOVED_FOLDER_HINT);

@@ -12,6 +12,12 @@ export function mountTmpfs(dir: string, size: string, remount = false): string |
   return r.status === 0 ? false : `cannot mount a small tmpfs here (needs root): ${(r.stderr || r.error?.message || '').trim()}`;
 }
 
+/** Makes the tmpfs at `dir` read-only, as a drive mounted read-only; throws when it cannot. */
+export function remountReadOnly(dir: string): void {
+  const r = spawnSync('mount', ['-o', 'remount,ro', dir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`mount -o remount,ro ${dir}: ${r.stderr}`);
+}
+
 export function unmount(dir: string): void {
   spawnSync('umount', ['-l', dir]);
 }

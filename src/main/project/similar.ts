@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { READ_ONLY_FEATURES_HINT } from '../../shared/left-out.js';
 import { AppError } from '../../shared/errors.js';
 import type { Distance, RunSummary } from '../../shared/types.js';
 import type { ProgressFn } from '../jobs/progress.js';
@@ -165,7 +166,11 @@ export class SimilarIndex {
   private async queryVector(space: Space, query: SimilarQuery, opts: SimilarOptions): Promise<{ vector: Float32Array; exclude?: Set<number> }> {
     if ('imageId' in query) {
       const row = space.set.ids.indexOf(query.imageId);
-      if (row < 0) throw new AppError('NOT_FOUND', `Image "${imageNameReader(this.ctx.db)(query.imageId) ?? query.imageId}" has no features: its file is missing or could not be decoded.`);
+      if (row < 0) {
+        const name = imageNameReader(this.ctx.db)(query.imageId) ?? query.imageId;
+        const why = this.ctx.readOnly ? `not computed yet, or its file is missing. ${READ_ONLY_FEATURES_HINT}` : 'its file is missing or could not be decoded.';
+        throw new AppError('NOT_FOUND', `Image "${name}" has no features: ${why}`);
+      }
       return { vector: space.set.data.slice(row * space.dim, (row + 1) * space.dim), exclude: new Set([query.imageId]) };
     }
     const bytes = 'file' in query ? await readFile(query.file).catch(() => null) : query.bytes;

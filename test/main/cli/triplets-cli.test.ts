@@ -1,7 +1,7 @@
 // `import-triplets` through the real binary on generated files: capped output (1M bad lines once
 // wrote 180 MB to stderr and --json repeated a 200 MB line), a loud leakage warning, exit codes.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,4 +111,24 @@ test('export-triplets makes a missing folder; a file in the way is named in plai
   assert.deepEqual(JSON.parse(r.stdout).error, { code: 'CONFLICT', message: `Cannot make the folder ${blocker}: a file of that name is in the way.`, details: { path: blocker, code: 'EEXIST', syscall: 'mkdir' } });
   assert.equal(existsSync(join(root, 'data', 'logs')), false, "the user's path is not a bug: nothing logged");
   assert.equal((await cli('check', P)).code, 0, 'the project closed cleanly');
+});
+
+test('output piped into a reader that stops early (`… --json | head`): the CLI stops quietly, no EPIPE stack', async () => {
+  const db = openDb(join(P, 'project.sqlite'));
+  const ins = db.prepare(`INSERT INTO images (name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms) VALUES (?, ?, 'many', ?, ?, 1, 1, 1, 0)`);
+  db.transaction(() => {
+    for (let i = 0; i < 5000; i++) ins.run(`many/img-${i}.jpg`, `img-${i}.jpg`, `/x/many/img-${i}.jpg`, `sha-many-${i}`);
+  })();
+  db.close();
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'triplet-studio.js'), 'images', P, '--json'], {
+    env: { ...process.env, TRIPLET_STUDIO_DATA: join(root, 'data'), TRIPLET_STUDIO_DEBUG: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr += b));
+  // Like `head -c 100`: read the first chunk (far less than the 1 MB printout), then close the pipe.
+  await new Promise<void>((r) => child.stdout.once('data', () => (child.stdout.destroy(), r())));
+  const code = await new Promise<number | null>((r) => child.once('close', r));
+  assert.equal(stderr, '', 'nothing on stderr');
+  assert.equal(code, 0);
 });

@@ -1,5 +1,5 @@
 // `map`: the embedding map's 2-D coordinates of every image (PCA or UMAP; same engine and cache as the app).
-import { MOVED_FOLDER_HINT, noFeaturesText } from '../../../shared/left-out.js';
+import { noFeaturesHint, noFeaturesText } from '../../../shared/left-out.js';
 import { writeAtomic } from '../../project/matrix-files.js';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
@@ -25,12 +25,18 @@ export function register(program: Command): void {
         const interrupt = interruptSignal();
         try {
           const req = { method: opts.method, runId: opts.run, source: opts.source, computeFeatures: true };
-          const m = await withProject(dir, (p) => p.cachedMap(req) ?? p.map(req, { signal: interrupt.signal, onProgress: bar.onProgress }));
+          let readOnly = false;
+          const m = await withProject(dir, (p) => {
+            readOnly = p.readOnly;
+            return p.cachedMap(req) ?? p.map(req, { signal: interrupt.signal, onProgress: bar.onProgress });
+          });
           bar.stop();
           const xy = base64ToFloat32(m.xy);
           const points = m.names.map((name, i) => ({ name, x: xy[i * 2], y: xy[i * 2 + 1] }));
           const from = m.source.kind === 'run' ? `run ${m.source.runId}` : `${m.source.backbone} features`;
-          const unreadable = m.unreadable ? `\nNot on the map: ${noFeaturesText(m.unreadable)}. ${MOVED_FOLDER_HINT}` : '';
+          // Read-only, nothing is computed, so images without features are counted here rather than by the reply.
+          const without = readOnly ? m.totalImages - m.count : (m.unreadable ?? 0);
+          const unreadable = without ? `\nNot on the map: ${noFeaturesText(without, '', readOnly)}. ${noFeaturesHint(readOnly)}` : '';
           const summary = `${m.method.toUpperCase()} map of ${m.count} of ${m.totalImages} images (${from})${m.cached ? ', from the cache' : `, ${m.seconds.toFixed(1)} s`}${unreadable}`;
           if (opts.out) {
             writeAtomic(resolve(opts.out), JSON.stringify(points) + '\n');

@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors.js';
 import { judgementText } from '../../../shared/judgement-text.js';
-import { noFeaturesText } from '../../../shared/left-out.js';
+import { noFeaturesText, READ_ONLY_FEATURES_HINT } from '../../../shared/left-out.js';
 import { NameResolver } from '../../images/names.js';
 import type { Project } from '../../project/project.js';
 import type { SimilarQuery } from '../../project/similar.js';
@@ -36,12 +36,17 @@ export function register(program: Command): void {
         const bar = progressBar();
         const interrupt = interruptSignal();
         try {
-          const r = await withProject(dir, (p) => p.similar(queryOf(p, image), { k: opts.k, runId: opts.run, raw: opts.raw, signal: interrupt.signal, onProgress: bar.onProgress }));
+          let readOnly = false;
+          const r = await withProject(dir, (p) => {
+            readOnly = p.readOnly;
+            return p.similar(queryOf(p, image), { k: opts.k, runId: opts.run, raw: opts.raw, signal: interrupt.signal, onProgress: bar.onProgress });
+          });
           bar.stop();
           const rows = r.neighbours.map((n) => ({ name: n.image.name, distance: n.distance }));
           output(opts.json, rows, () => {
             const space = r.run === null ? `raw ${r.backbone} features (${r.dim}-d, l2 on normalised)` : `run ${r.run} encodings (${r.dim}-d, ${r.distance})`;
-            const notSearched = r.missing > 0 ? `; ${noFeaturesText(r.missing, 'of the project')}, so ${r.missing === 1 ? 'it was' : 'they were'} not searched (\`embed DIR\` names them)` : '';
+            const how = readOnly ? ` ${READ_ONLY_FEATURES_HINT}` : ' (`embed DIR` names them)';
+            const notSearched = r.missing > 0 ? `; ${noFeaturesText(r.missing, 'of the project', readOnly)}, so ${r.missing === 1 ? 'it was' : 'they were'} not searched${how}` : '';
             return `${table(['name', 'distance'], rows.map((n) => [n.name, n.distance.toFixed(6)]))}\n${rows.length} neighbours by ${space}${notSearched}`;
           });
         } finally {

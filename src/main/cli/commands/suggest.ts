@@ -2,7 +2,7 @@
 // as the Suggest view's A, S and X keys do; see README "Suggested triplets".
 import { Option, type Command } from 'commander';
 import { coverageText } from '../../../shared/coverage-text.js';
-import { MOVED_FOLDER_HINT, noFeaturesText } from '../../../shared/left-out.js';
+import { MOVED_FOLDER_HINT, noFeaturesText, READ_ONLY_FEATURES_HINT } from '../../../shared/left-out.js';
 import { noSuggestionsText, suggestionSource } from '../../../shared/suggest-text.js';
 import { SUGGESTION_ANSWERS, type LabelCoverage, type SuggestionAnswerKind } from '../../../shared/types.js';
 import { tripletLine } from '../../triplets/listing.js';
@@ -23,15 +23,21 @@ export function register(program: Command): void {
         const bar = progressBar();
         const interrupt = interruptSignal();
         try {
-          const r = await withProject(dir, (p) =>
-            p.suggest({ count: opts.count, runId: opts.run, seed: opts.seed, signal: interrupt.signal, onProgress: bar.onProgress }),
-          );
+          let readOnly = false;
+          const r = await withProject(dir, (p) => {
+            readOnly = p.readOnly;
+            return p.suggest({ count: opts.count, runId: opts.run, seed: opts.seed, signal: interrupt.signal, onProgress: bar.onProgress });
+          });
           bar.stop();
           const rows = r.suggestions.map((s) => ({ anchor: s.anchor, positive: s.positive, negative: s.negative, reason: s.reason, dAP: s.dAP, dAN: s.dAN }));
           output(opts.json, rows, () => {
             const source = suggestionSource(r.runId, rows.map((s) => s.reason));
-            const cover = coverageLine(r.coverage) + (r.withoutFeatures && r.pool ? `\nNot suggested: ${noFeaturesText(r.withoutFeatures, 'outside test triplets')} (\`images DIR --missing\` lists missing files).` : '');
-            if (r.pool === 0 && r.withoutFeatures > 0) return `No suggestions: ${noFeaturesText(r.withoutFeatures, 'outside test triplets')}; \`embed DIR\` names them. ${MOVED_FOLDER_HINT}\n${cover}`;
+            const missingHow = readOnly ? READ_ONLY_FEATURES_HINT : '(`images DIR --missing` lists missing files).';
+            const cover = coverageLine(r.coverage) + (r.withoutFeatures && r.pool ? `\nNot suggested: ${noFeaturesText(r.withoutFeatures, 'outside test triplets', readOnly)} ${missingHow}` : '');
+            if (r.pool === 0 && r.withoutFeatures > 0) {
+              const how = readOnly ? READ_ONLY_FEATURES_HINT : `\`embed DIR\` names them. ${MOVED_FOLDER_HINT}`;
+              return `No suggestions: ${noFeaturesText(r.withoutFeatures, 'outside test triplets', readOnly)}; ${how}\n${cover}`;
+            }
             if (r.pool === 0) return `No suggestions: no image is imported yet, or every one is in a test triplet (suggestions never use those). Import images with \`import-images DIR FOLDER\`.\n${cover}`;
             if (rows.length === 0) return `No suggestions (${source}): ${noSuggestionsText(r.pool, 'Import more with `import-images DIR FOLDER`')}\n${cover}`;
             return (

@@ -1,4 +1,5 @@
 // The open project (or none) and the recent-projects list.
+import { READ_ONLY_PROJECT } from '../../../shared/left-out.js';
 import type { ProjectInfo } from '../../../shared/types.js';
 import { api, ApiError, call } from '../api.js';
 import { folderName } from '../format.js';
@@ -47,6 +48,8 @@ class ProjectState {
     const info = await stoppingJobs(() => call('createProject', { dir }), 'Creating a project', 'Stop and create');
     if (!info) return false;
     this.info = info;
+    // Said once on opening; the sidebar's badge keeps saying it.
+    if (info.readOnly) toasts.push('info', 'Opened read-only', READ_ONLY_PROJECT, 10_000);
     this.recent = await call('recentProjects', {});
     return true;
   }
@@ -55,6 +58,8 @@ class ProjectState {
     const info = await stoppingJobs(() => call('openProject', { dir }), `Opening ${folderName(dir)}`, 'Stop and open');
     if (!info) return false;
     this.info = info;
+    // Said once on opening; the sidebar's badge keeps saying it.
+    if (info.readOnly) toasts.push('info', 'Opened read-only', READ_ONLY_PROJECT, 10_000);
     this.recent = await call('recentProjects', {});
     return true;
   }

@@ -1,0 +1,53 @@
+// A project on a read-only drive (a mounted backup, a colleague's share): it opens for viewing, the
+// sidebar says "Read-only" and why, and the views that need features say they cannot be computed
+// there instead of "their files are missing" with a way back that cannot work (import the folder
+// again) or a "Compute" button that does nothing. A read-only tmpfs stands in for the drive
+// (mounting needs root, as CI runs; elsewhere the test skips saying so).
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliRunner } from '../helpers/cli.js';
+import { makeFlowersSubset } from '../helpers/flowers-subset.js';
+import { sharedModelsDir, skipWithoutShared } from '../helpers/shared.js';
+import { mountTmpfs, remountReadOnly, unmount } from '../helpers/tmpfs.js';
+import { expect, test, typePath } from './fixtures.js';
+
+test('a project on a read-only drive opens for viewing and says so; Map and Suggest say features cannot be computed there', async ({ app: page, studio }) => {
+  const skip = skipWithoutShared();
+  test.skip(!!skip, skip || '');
+  const root = mkdtempSync(join(tmpdir(), 'ts-e2e-read-only-'));
+  const drive = join(root, 'drive');
+  mkdirSync(drive);
+  const cannot = mountTmpfs(drive, '16m');
+  test.skip(!!cannot, cannot || '');
+  try {
+    // Images imported, no features computed yet, then the drive turns read-only.
+    const data = makeFlowersSubset(join(root, 'photos'), { perClass: 2, seed: 5, trainLines: 4, testLines: 2 });
+    const dir = join(drive, 'project');
+    const cli = cliRunner(studio.dataDir, { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
+    for (const args of [['init', dir], ['import-images', dir, data.images]]) expect((await cli(...args)).code).toBe(0);
+    remountReadOnly(drive);
+
+    await page.getByTestId('open-project').click();
+    await typePath(page, dir);
+    await expect(page.getByTestId('view-library')).toBeVisible();
+    await expect(page.getByTestId('read-only-badge')).toHaveText('Read-only');
+    await expect(page.getByTestId('toast-info').filter({ hasText: 'Opened read-only' })).toContainText('copy the folder somewhere you can write');
+
+    await page.getByTestId('nav-map').click();
+    const map = page.getByTestId('map-read-only');
+    await expect(map).toContainText('10 images have no features (not computed yet, or their files are missing)');
+    await expect(map).toContainText('The project is open read-only here, so features cannot be computed and saved');
+    await expect(page.getByTestId('map-compute')).toHaveCount(0);
+
+    await page.getByTestId('nav-suggest').click();
+    const suggest = page.getByTestId('suggest-no-features');
+    await expect(suggest).toContainText('not computed yet');
+    await expect(suggest).toContainText('open read-only here');
+    await expect(suggest).not.toContainText('Import it again');
+    await expect(page.getByTestId('toast-error')).toHaveCount(0);
+  } finally {
+    unmount(drive);
+    rmSync(root, { recursive: true, force: true });
+  }
+});
