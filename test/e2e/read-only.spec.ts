@@ -34,6 +34,14 @@ test('a project on a read-only drive opens for viewing and says so; Map and Sugg
     await expect(page.getByTestId('read-only-badge')).toHaveText('Read-only');
     await expect(page.getByTestId('toast-info').filter({ hasText: 'Opened read-only' })).toContainText('copy the folder somewhere you can write');
 
+    // What would change the project is disabled, saying why.
+    await expect(page.getByTestId('import-images')).toBeDisabled();
+    await page.getByTestId('nav-triplets').click();
+    await expect(page.getByTestId('import-triplets')).toBeDisabled();
+    await expect(page.getByTestId('import-triplets')).toHaveAttribute('title', /open for viewing and export only/);
+    await page.getByTestId('nav-train').click();
+    await expect(page.getByTestId('train-start')).toBeDisabled();
+
     await page.getByTestId('nav-map').click();
     const map = page.getByTestId('map-read-only');
     await expect(map).toContainText('10 images have no features (not computed yet, or their files are missing)');

@@ -11,6 +11,8 @@ class ProjectState {
   info = $state<ProjectInfo | null>(null);
   recent = $state<string[]>([]);
   loaded = $state(false);
+  /** The open project cannot be written here: actions that would change it are disabled, saying why. */
+  readonly readOnly = $derived(!!this.info?.readOnly);
   /** The counts (sidebar, headers) follow every change: one projectInfo per burst of events. */
   private readonly counts = new Refresher(['images', 'triplets', 'runs'], () => this.refresh());
 
