@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError } from '../../shared/errors.js';
+import { AppError, isDiskFull } from '../../shared/errors.js';
 import { DB_FILE } from '../../shared/project-layout.js';
 import type { TrainOptions } from '../../shared/types.js';
 import { loadEncoder, saveEncoder, type EncoderWeights } from '../ml/index.js';
@@ -22,9 +22,15 @@ export async function saveModelFolder(projectDir: string, rel: string, enc: Enco
   }
   const tmpDir = partialDirOf(projectDir, rel);
   await rm(tmpDir, { recursive: true, force: true });
-  makeDirs(tmpDir);
-  await saveEncoder(tmpDir, { ...enc }, options);
-  await rename(tmpDir, join(projectDir, rel));
+  try {
+    makeDirs(tmpDir);
+    await saveEncoder(tmpDir, { ...enc }, options);
+    await rename(tmpDir, join(projectDir, rel));
+  } catch (err) {
+    await rm(tmpDir, { recursive: true, force: true });
+    if (!isDiskFull(err)) throw err;
+    throw new AppError('DISK_FULL', `The disk holding ${projectDir} is full, so this run's model was not saved (the epochs it finished are kept). Free some space and train again.`, { path: tmpDir });
+  }
 }
 
 /** Removes a model folder (or its partial one); missing is fine. */

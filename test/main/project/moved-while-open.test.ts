@@ -5,7 +5,7 @@
 // stops, and a model is never written where the project no longer is.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -15,6 +15,7 @@ import { thumbRelPath } from '../../../src/main/images/decode.js';
 import { saveModelFolder } from '../../../src/main/project/model-files.js';
 import { Project } from '../../../src/main/project/project.js';
 import { StudioService } from '../../../src/main/project/service.js';
+import { mountTmpfs, unmount } from '../../helpers/tmpfs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-moved-open-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -83,6 +84,26 @@ test("a run's model is never written where the project no longer is", async () =
     { code: 'NOT_FOUND', message: `The project folder ${gone} was moved, renamed or deleted while this run trained, so its model was not saved.` },
   );
   assert.equal(existsSync(gone), false);
+});
+
+test("a run's model that does not fit on the disk: said as a full disk, and no half-written folder is left", async (t) => {
+  const drive = join(root, 'small-drive');
+  mkdirSync(drive);
+  const cannot = mountTmpfs(drive, '1m');
+  if (cannot) return t.skip(cannot);
+  try {
+    Project.init(drive).close();
+    // 768 × 512 float32 (1.5 MB) never fits on 1 MB.
+    const w = (name: string, shape: number[]) => ({ name, shape, data: new Float32Array(shape[0] * (shape[1] ?? 1)) });
+    const enc = { weights: [w('dense_1/kernel', [768, 512]), w('dense_1/bias', [512]), w('dense_2/kernel', [512, 10]), w('dense_2/bias', [10])] };
+    await assert.rejects(saveModelFolder(drive, 'models/run-1', enc, { dropout: 0.1 } as TrainOptions), {
+      code: 'DISK_FULL',
+      message: `The disk holding ${drive} is full, so this run's model was not saved (the epochs it finished are kept). Free some space and train again.`,
+    });
+    assert.deepEqual(readdirSync(join(drive, 'models')), [], 'neither the model nor its .partial folder');
+  } finally {
+    unmount(drive);
+  }
 });
 
 test('a missing thumbnail is made again in place, but never at the old path of a moved folder', async () => {

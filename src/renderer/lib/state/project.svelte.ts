@@ -50,8 +50,6 @@ class ProjectState {
     const info = await stoppingJobs(() => call('createProject', { dir }), 'Creating a project', 'Stop and create');
     if (!info) return false;
     this.info = info;
-    // Said once on opening; the sidebar's badge keeps saying it.
-    if (info.readOnly) toasts.push('info', 'Opened read-only', READ_ONLY_PROJECT, 10_000);
     this.recent = await call('recentProjects', {});
     return true;
   }
