@@ -1,8 +1,13 @@
 // Listening on the port a data folder used last time, so browser mode's address stays the same
 // across restarts. A remembered port that another program holds now is reported and replaced (the
 // address changes, and the notice says so); an explicitly requested port that is taken is an error.
-import type { Server } from 'node:http';
+// A remembered port held by browser mode itself, on the same data folder, is not "another program":
+// a second start says where the running one is, instead of a second server on the same projects
+// (whose new port would also replace the first one's remembered address).
+import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AppError } from '../../shared/errors.js';
+import { AUTH_CHECK_HEADER, AUTH_CHECK_PATH } from '../../shared/ws-auth.js';
 import { rememberPort } from './session-store.js';
 
 export interface ListenPlan {
@@ -35,6 +40,10 @@ export async function listenWithMemory(server: Server, host: string, plan: Liste
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const remembered = plan.explicitPort === null && plan.rememberedPort !== null;
+    if (remembered && code === 'EADDRINUSE' && plan.token && (await isRunningWith(host, wanted, plan.token))) {
+      const url = `http://${host.includes(':') ? `[${host}]` : host}:${wanted}/?token=${encodeURIComponent(plan.token)}`;
+      throw new AppError('CONFLICT', `Triplet Studio already runs with this data folder: open ${url} (stop that one first to start again here, or give another data folder with --data DIR).`);
+    }
     if (!remembered || (code !== 'EADDRINUSE' && code !== 'EACCES')) {
       if (code === 'EADDRINUSE') throw new Error(`Port ${wanted} on ${host} is already in use by another program: choose another with --port N (or leave --port out).`);
       throw err;
@@ -49,4 +58,28 @@ export async function listenWithMemory(server: Server, host: string, plan: Liste
   const port = (server.address() as AddressInfo).port;
   if (plan.dataDir) rememberPort(plan.dataDir, port);
   return port;
+}
+
+/** Whether browser mode with this token answers on `port` (its token check says valid); false on anything else within 2 s. */
+export function isRunningWith(host: string, port: number, token: string): Promise<boolean> {
+  return new Promise((done) => {
+    // No keep-alive agent: one question, and the connection closed after it.
+    const req = request({ host, port, path: AUTH_CHECK_PATH, headers: { [AUTH_CHECK_HEADER]: token }, timeout: 2000, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body = (body + c).slice(0, 1000)));
+      res.on('end', () => {
+        try {
+          done(res.statusCode === 200 && (JSON.parse(body) as { valid?: unknown }).valid === true);
+        } catch {
+          done(false);
+        }
+      });
+    });
+    // A program that takes the connection and never answers is not browser mode.
+    req.on('timeout', () => req.destroy(new Error('no answer')));
+    req.on('error', () => done(false));
+    req.on('close', () => done(false)); // after a full answer `done` has already settled
+    req.end();
+  });
 }

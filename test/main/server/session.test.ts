@@ -107,7 +107,9 @@ test('a remembered port taken by another program: said clearly, another port use
   const dir = dataDir();
   const first = await start(dir);
   await first.close();
-  const blocker: NetServer = createNetServer();
+  // Another program: a web server that answers everything with 404 (not browser mode's token check);
+  // it reads its connections, so each closes when the asker hangs up and close() can finish.
+  const blocker: NetServer = createNetServer((socket) => socket.resume().end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'));
   await new Promise<void>((r) => blocker.listen(first.port, '127.0.0.1', () => r()));
   try {
     const second = await start(dir);
@@ -122,6 +124,26 @@ test('a remembered port taken by another program: said clearly, another port use
     await assert.rejects(start(dir, { port: first.port }), new RegExp(`Port ${first.port} on 127.0.0.1 is already in use`));
   } finally {
     await new Promise((r) => blocker.close(r));
+  }
+});
+
+test('a second start on a data folder whose browser mode runs: it says where that one is, and changes nothing', async () => {
+  const dir = dataDir();
+  const first = await start(dir);
+  try {
+    const url = `http://127.0.0.1:${first.port}/?token=${encodeURIComponent(first.token)}`;
+    // A second server that did start (the old behaviour) is closed, so the test fails instead of hanging.
+    const second = start(dir).then(async (s) => (await s.close(), s));
+    await assert.rejects(second, {
+      code: 'CONFLICT',
+      message: `Triplet Studio already runs with this data folder: open ${url} (stop that one first to start again here, or give another data folder with --data DIR).`,
+    });
+    assert.equal(JSON.parse(readFileSync(join(dir, SESSION_FILE), 'utf8')).port, first.port, "the running one's address stays remembered");
+    // Another data folder's server on that port is "another program": a new port, as before.
+    const other = await start(dataDir(), {});
+    await other.close();
+  } finally {
+    await first.close();
   }
 });
 
