@@ -74,10 +74,11 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
   };
   let ready = 0;
   let next = 0;
-  // A full disk is not the file's fault: the import stops there instead of skipping every file after it.
-  let diskFull: unknown;
+  // A full disk, or the folder itself gone (a drive disconnected), is not the file's fault: the
+  // import stops there instead of skipping every file after it.
+  let stopped: unknown;
   const worker = async () => {
-    while (next < todo.length && diskFull === undefined) {
+    while (next < todo.length && stopped === undefined) {
       opts.signal?.throwIfAborted();
       const i = next++;
       try {
@@ -85,7 +86,7 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
         ready++;
       } catch (err) {
         slots[i] = null;
-        if (isDiskFull(err)) diskFull ??= err;
+        if (isDiskFull(err) || folderGone(root, err)) stopped ??= err;
         else report.skipped.push(skipReason(todo[i], err));
       }
       if (ready >= batchSize) (flush(false), (ready = 0));
@@ -101,9 +102,10 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
       // Whatever was decoded is kept, so a cancelled import resumes where it stopped.
       flush(true);
     }
-    if (diskFull !== undefined) throw diskFull;
+    if (stopped !== undefined) throw stopped;
   } catch (err) {
     if (isDiskFull(err)) throw diskFullError(projectDir, report);
+    if (folderGone(root, err)) throw folderGoneError(root, report);
     throw err;
   }
   report.skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
@@ -123,16 +125,35 @@ async function scanRoot(root: string, fs: ScanFs | undefined, hooks: ScanHooks):
   }
 }
 
+/** A file that vanished because the whole folder did (moved, renamed, its drive disconnected). */
+function folderGone(root: string, err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return (code === 'ENOENT' || code === 'EIO' || code === 'ENODEV' || code === 'ENXIO') && !existsSync(root);
+}
+
+/** What the import kept before it stopped, said the same way whatever stopped it. */
+function keptText(report: ImageImportReport): string {
+  return report.added === 0
+    ? 'No new image could be added'
+    : `The ${report.added === 1 ? 'new image' : `${report.added.toLocaleString('en-US')} new images`} imported before it stay in the project`;
+}
+
 /** What a full disk stopped, what it kept, and the way on. */
 function diskFullError(projectDir: string, report: ImageImportReport): AppError {
-  const kept =
-    report.added === 0
-      ? 'No new image could be added'
-      : `The ${report.added === 1 ? 'new image' : `${report.added.toLocaleString('en-US')} new images`} imported before it stay in the project`;
   return new AppError(
     'DISK_FULL',
-    `The disk holding ${projectDir} is full, so the import stopped. ${kept}; free some space and import the folder again: it goes on with the rest.`,
+    `The disk holding ${projectDir} is full, so the import stopped. ${keptText(report)}; free some space and import the folder again: it goes on with the rest.`,
     { added: report.added },
+  );
+}
+
+/** The folder went away while it was imported: one message instead of a "skipped" line per file. */
+function folderGoneError(root: string, report: ImageImportReport): AppError {
+  return new AppError(
+    'NOT_FOUND',
+    `The folder ${root} is no longer there (moved, renamed, or its drive disconnected), so the import stopped. ${keptText(report)}; ` +
+      'import the folder again from where it is: it goes on with the rest.',
+    { added: report.added, path: root },
   );
 }
 
