@@ -19,6 +19,7 @@ import { handshakeAuthenticated, hasMediaCookie, mediaCookie, mediaCookieName, m
 import { sendNotice } from './notice-page.js';
 import { listDir } from './list-dir.js';
 import { listenWithMemory, type ListenPlan } from './listen.js';
+import { RUNNING_PROOF_PATH, runningProof } from './running-proof.js';
 import { parseMediaPath } from '../host-policy/headers.js';
 import { parseTarget, sendFile, sendText } from './respond.js';
 import type { EmitFn, HostedService } from '../service/hosted.js';
@@ -147,6 +148,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!hostAllowed(req)) return sendText(res, 403, 'Forbidden: unexpected Host header.');
     if (url.searchParams.has('token')) return tradeToken(req, res, url);
     if (url.pathname === AUTH_CHECK_PATH) return checkToken(req, res);
+    if (url.pathname === RUNNING_PROOF_PATH) return proveRunning(res, url);
     if (!hasMediaCookie(req, port, mediaToken)) return refuseUnauthorized(req, res, url);
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.', { Allow: 'GET, HEAD' });
     if (url.pathname === '/ws') return sendText(res, 426, 'WebSocket upgrade required.');
@@ -192,6 +194,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const given = req.headers[AUTH_CHECK_HEADER];
     const valid = typeof given === 'string' && tokensEqual(given, token);
     return sendText(res, 200, JSON.stringify({ valid }), { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  }
+
+  /**
+   * `GET /auth/running?nonce=<64 hex>`: {"proof": HMAC(token, nonce)}, so a second start on this data
+   * folder can tell that this server runs without sending the token to whatever holds the port.
+   */
+  function proveRunning(res: ServerResponse, url: URL): void {
+    const proof = runningProof(token, url.searchParams.get('nonce') ?? '');
+    if (!proof) return sendText(res, 400, 'Bad request: expected ?nonce= and 64 hex digits.');
+    return sendText(res, 200, JSON.stringify({ proof }), { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
   }
 
   async function serveMedia(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {

@@ -3,11 +3,12 @@
 // address changes, and the notice says so); an explicitly requested port that is taken is an error.
 // A remembered port held by browser mode itself, on the same data folder, is not "another program":
 // a second start says where the running one is, instead of a second server on the same projects
-// (whose new port would also replace the first one's remembered address).
-import { request, type Server } from 'node:http';
+// (whose new port would also replace the first one's remembered address). It is asked without
+// sending the token (running-proof.ts): the port may be held by a hostile program.
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../../shared/errors.js';
-import { AUTH_CHECK_HEADER, AUTH_CHECK_PATH } from '../../shared/ws-auth.js';
+import { isRunningWith } from './running-proof.js';
 import { rememberPort } from './session-store.js';
 
 export interface ListenPlan {
@@ -58,28 +59,4 @@ export async function listenWithMemory(server: Server, host: string, plan: Liste
   const port = (server.address() as AddressInfo).port;
   if (plan.dataDir) rememberPort(plan.dataDir, port);
   return port;
-}
-
-/** Whether browser mode with this token answers on `port` (its token check says valid); false on anything else within 2 s. */
-export function isRunningWith(host: string, port: number, token: string): Promise<boolean> {
-  return new Promise((done) => {
-    // No keep-alive agent: one question, and the connection closed after it.
-    const req = request({ host, port, path: AUTH_CHECK_PATH, headers: { [AUTH_CHECK_HEADER]: token }, timeout: 2000, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body = (body + c).slice(0, 1000)));
-      res.on('end', () => {
-        try {
-          done(res.statusCode === 200 && (JSON.parse(body) as { valid?: unknown }).valid === true);
-        } catch {
-          done(false);
-        }
-      });
-    });
-    // A program that takes the connection and never answers is not browser mode.
-    req.on('timeout', () => req.destroy(new Error('no answer')));
-    req.on('error', () => done(false));
-    req.on('close', () => done(false)); // after a full answer `done` has already settled
-    req.end();
-  });
 }

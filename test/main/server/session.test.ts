@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
-import { request } from 'node:http';
+import { createServer as createHttpServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -144,6 +144,29 @@ test('a second start on a data folder whose browser mode runs: it says where tha
     await other.close();
   } finally {
     await first.close();
+  }
+});
+
+test('a hostile program on the remembered port learns nothing of the token and cannot pass for browser mode', async () => {
+  const dir = dataDir();
+  const first = await start(dir);
+  await first.close();
+  // It records every request and claims whatever it is asked ("valid", a made-up proof).
+  const seen: string[] = [];
+  const hostile = createHttpServer((req, res) => {
+    seen.push(`${req.method} ${req.url} ${JSON.stringify(req.headers)}`);
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ valid: true, proof: 'ab'.repeat(32) }));
+  });
+  await new Promise<void>((r) => hostile.listen(first.port, '127.0.0.1', () => r()));
+  try {
+    const second = await start(dir);
+    await second.close();
+    assert.notEqual(second.port, first.port, 'not taken for a running Triplet Studio: started on another port');
+    assert.ok(seen.length >= 1, 'it was asked');
+    assert.ok(seen.every((r) => !r.includes(first.token) && !r.includes(encodeURIComponent(first.token))), `the token never left: ${seen.join('\n')}`);
+  } finally {
+    await new Promise((r) => hostile.close(r));
   }
 });
 
