@@ -3,7 +3,7 @@
 // --new-token rotates it, a taken remembered port is reported and replaced, and a tab with an old
 // address gets a readable page saying so instead of a bare 401.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { createServer as createHttpServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -139,9 +139,13 @@ test('a second start on a data folder whose browser mode runs: it says where tha
       message: `Triplet Studio already runs with this data folder: open ${url} (stop that one first to start again here, or give another data folder with --data DIR).`,
     });
     assert.equal(JSON.parse(readFileSync(join(dir, SESSION_FILE), 'utf8')).port, first.port, "the running one's address stays remembered");
-    // Another data folder's server on that port is "another program": a new port, as before.
-    const other = await start(dataDir(), {});
+    // To another data folder that remembers the same port, this one is "another program": a new port, as before.
+    const otherDir = dataDir();
+    writeFileSync(join(otherDir, SESSION_FILE), JSON.stringify({ token: 'another-data-folders-token-0123456789abcdef', port: first.port }), { mode: 0o600 });
+    const other = await start(otherDir);
     await other.close();
+    assert.notEqual(other.port, first.port);
+    assert.match(other.notices.join('\n'), new RegExp(`Port ${first.port}, which this data folder used last time, is taken by another program`));
   } finally {
     await first.close();
   }
