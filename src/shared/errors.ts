@@ -72,7 +72,7 @@ export function sqliteMachineError(err: unknown): AppError | null {
 }
 
 /** A full disk met where no file path was given (a write, a sharp thumbnail): said as one. */
-function diskFullError(err: unknown): AppError | null {
+function diskFullMet(err: unknown): AppError | null {
   return isDiskFull(err) ? new AppError('DISK_FULL', 'The disk is full, so this could not be written. Free some space and try again.') : null;
 }
 
@@ -87,7 +87,7 @@ export function closedProjectError(err: unknown): AppError | null {
 
 /** An error the user can act on or that says what happened, in its coded form; null for anything else. */
 export function knownError(err: unknown): AppError | null {
-  return err instanceof AppError ? err : (fileSystemError(err) ?? sqliteMachineError(err) ?? diskFullError(err) ?? closedProjectError(err));
+  return err instanceof AppError ? err : (fileSystemError(err) ?? sqliteMachineError(err) ?? diskFullMet(err) ?? closedProjectError(err));
 }
 
 /** Turns anything thrown into the wire form; unexpected errors keep their message but not their stack. */

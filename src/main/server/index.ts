@@ -21,7 +21,7 @@ import { listDir } from './list-dir.js';
 import { listenWithMemory, type ListenPlan } from './listen.js';
 import { RUNNING_PROOF_PATH, runningProof } from './running-proof.js';
 import { parseMediaPath } from '../host-policy/headers.js';
-import { parseTarget, sendFile, sendText } from './respond.js';
+import { parseTarget, sendFile, sendJson, sendText } from './respond.js';
 import type { EmitFn, HostedService } from '../service/hosted.js';
 import { DiagnosticsLog, logCrashes, redact } from '../util/diagnostics-log.js';
 
@@ -193,7 +193,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   function checkToken(req: IncomingMessage, res: ServerResponse): void {
     const given = req.headers[AUTH_CHECK_HEADER];
     const valid = typeof given === 'string' && tokensEqual(given, token);
-    return sendText(res, 200, JSON.stringify({ valid }), { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    return sendJson(res, { valid });
   }
 
   /**
@@ -203,7 +203,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   function proveRunning(res: ServerResponse, url: URL): void {
     const proof = runningProof(token, url.searchParams.get('nonce') ?? '');
     if (!proof) return sendText(res, 400, 'Bad request: expected ?nonce= and 64 hex digits.');
-    return sendText(res, 200, JSON.stringify({ proof }), { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    return sendJson(res, { proof });
   }
 
   async function serveMedia(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {

@@ -6,6 +6,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { contentType, SECURITY_HEADERS } from '../host-policy/headers.js';
 import { sniffImageType } from '../host-policy/media-type.js';
 
+/** A small JSON answer that is never cached (the token check, the running proof). Sent as text/plain by sendText; the asker parses it. */
+export function sendJson(res: ServerResponse, value: unknown): void {
+  sendText(res, 200, JSON.stringify(value), { 'Cache-Control': 'no-store' });
+}
+
 export function sendText(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) {
     res.destroy();

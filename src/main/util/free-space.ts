@@ -3,10 +3,10 @@
 import { statfsSync } from 'node:fs';
 
 /** Below this a drive counts as full: SQLite's shared-memory file alone takes 32 KiB. */
-export const FULL_BELOW_BYTES = 1 << 20;
+const FULL_BELOW_BYTES = 1 << 20;
 
 /** Bytes this process may still write on the drive holding `dir`; null when the system cannot tell. */
-export function freeBytes(dir: string): number | null {
+function freeBytes(dir: string): number | null {
   try {
     const s = statfsSync(dir);
     return s.bavail * s.bsize;
