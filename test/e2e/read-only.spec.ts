@@ -25,7 +25,9 @@ test('a project on a read-only drive opens for viewing and says so; Map and Sugg
     const data = makeFlowersSubset(join(root, 'photos'), { perClass: 2, seed: 5, trainLines: 4, testLines: 2 });
     const dir = join(drive, 'project');
     const cli = cliRunner(studio.dataDir, { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
-    for (const args of [['init', dir], ['import-images', dir, data.images]]) expect((await cli(...args)).code).toBe(0);
+    for (const args of [['init', dir], ['import-images', dir, data.images], ['import-triplets', dir, data.train, '--split', 'train']]) {
+      expect((await cli(...args)).code).toBe(0);
+    }
     remountReadOnly(drive);
 
     await page.getByTestId('open-project').click();
@@ -36,9 +38,28 @@ test('a project on a read-only drive opens for viewing and says so; Map and Sugg
 
     // What would change the project is disabled, saying why.
     await expect(page.getByTestId('import-images')).toBeDisabled();
+    await page.getByTestId('library-item').first().click();
+    await expect(page.getByTestId('detail-remove')).toBeDisabled();
+    await expect(page.getByTestId('detail-remove')).toHaveAttribute('title', /open for viewing and export only/);
     await page.getByTestId('nav-triplets').click();
     await expect(page.getByTestId('import-triplets')).toBeDisabled();
     await expect(page.getByTestId('import-triplets')).toHaveAttribute('title', /open for viewing and export only/);
+    await expect(page.getByTestId('export-triplets')).toBeEnabled();
+    await expect(page.getByTestId('new-triplet')).toBeDisabled();
+    // The smaller edits too: each button is disabled with the reason, and its key says it at once
+    // (one toast, no request the main side would refuse), leaving the triplet as it was.
+    await page.getByTestId('triplet-row').first().click();
+    for (const id of ['triplet-swap', 'triplet-move', 'triplet-exclude', 'triplet-delete', 'replace-anchor']) {
+      await expect(page.getByTestId(id)).toBeDisabled();
+      await expect(page.getByTestId(id)).toHaveAttribute('title', /open for viewing and export only/);
+    }
+    const listed = async () => (await cli('triplets', dir, '--json')).stdout;
+    const before = await listed();
+    await page.keyboard.press('s');
+    await expect(page.getByTestId('toast-info').filter({ hasText: 'Read-only' }).filter({ hasNotText: 'Opened' })).toContainText('open for viewing and export only');
+    await page.keyboard.press('Control+z');
+    await expect(page.getByTestId('toast-error')).toHaveCount(0);
+    expect(await listed()).toBe(before);
     await page.getByTestId('nav-train').click();
     await expect(page.getByTestId('train-start')).toBeDisabled();
 

@@ -34,6 +34,20 @@ class ProjectState {
     });
   }
 
+  /** The tooltip of a control that changes the project: why it is disabled when read-only, else `title`. */
+  writeTitle(title?: string): string | undefined {
+    return this.readOnly ? READ_ONLY_PROJECT : title;
+  }
+
+  /**
+   * For keys and menu commands that would change the project (their buttons are disabled): true when
+   * the project is read-only, said at once instead of a request the main side would refuse.
+   */
+  refusesWrites(): boolean {
+    if (this.readOnly) toasts.push('info', 'Read-only', READ_ONLY_PROJECT);
+    return this.readOnly;
+  }
+
   async load(): Promise<void> {
     const [info, recent] = await Promise.all([call('projectInfo', {}), call('recentProjects', {})]);
     this.info = info;

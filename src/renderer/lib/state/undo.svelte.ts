@@ -35,7 +35,7 @@ class Undo {
 
   /** One step back or forward; presses made while one is in flight follow it in order (none is dropped). */
   async run(which: 'undo' | 'redo'): Promise<void> {
-    if (!project.info) return;
+    if (!project.info || project.refusesWrites()) return;
     this.queued.push(which);
     if (this.busy) return;
     this.busy = true;

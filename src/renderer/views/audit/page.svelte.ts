@@ -5,6 +5,7 @@
 import type { AuditReport, AuditSuspect, JobProgress, TripletEdit } from '../../../shared/types.js';
 import { call } from '../../lib/api.js';
 import { jobs } from '../../lib/state/jobs.svelte.js';
+import { project } from '../../lib/state/project.svelte.js';
 import { Refresher } from '../../lib/state/refresh.js';
 import { stoppingJobs } from '../../lib/state/stop-jobs.js';
 
@@ -100,7 +101,7 @@ class AuditPage {
   /** One decision on the current suspect, then the next one. */
   async apply(action: AuditAction): Promise<void> {
     const s = this.current;
-    if (!s || s.status === 'deleted') return;
+    if (!s || s.status === 'deleted' || project.refusesWrites()) return;
     await call('editTriplet', { id: s.id, edit: AUDIT_ACTIONS[action].edit });
     this.status = `${AUDIT_ACTIONS[action].done}: triplet #${s.id}${s.line ? ` (line ${s.line})` : ''} · Ctrl+Z to undo`;
     this.move(1);

@@ -7,6 +7,7 @@ import { formatNumber, plural } from '../../lib/format.js';
 import { dialogs } from '../../lib/state/dialogs.svelte.js';
 import { library, PAGE } from '../../lib/state/library.svelte.js';
 import { nav } from '../../lib/state/nav.svelte.js';
+import { project } from '../../lib/state/project.svelte.js';
 import { triplets } from '../../lib/state/triplets.svelte.js';
 import { attempt, toasts } from '../../lib/state/toasts.svelte.js';
 import { ImageRemoval } from '../../lib/state/image-removal.svelte.js';
@@ -35,6 +36,7 @@ export class LibraryPage {
 
   /** Asks for a folder and imports it; the grid and the counts follow from the `images` change event. */
   async importFolder(): Promise<void> {
+    if (project.refusesWrites()) return;
     const folder = await attempt(() => dialogs.folder('Import a folder of images', 'Image folder'));
     if (!folder) return;
     try {
@@ -121,13 +123,14 @@ export class LibraryPage {
 
   /** The marks' Remove…: asks to remove the marked images, else the selected one. */
   removeSelected(): void {
+    if (project.refusesWrites()) return;
     if (this.marked.size) this.removal = new ImageRemoval({ ids: [...this.marked] }, `the ${plural(this.marked.size, 'image')} marked`);
     else this.removeDetail();
   }
 
   /** The detail panel's Remove from project…: the image it shows, whatever is marked. */
   removeDetail(): void {
-    if (this.selected) this.removal = new ImageRemoval({ ids: [this.selected.image.id] }, this.selected.image.name);
+    if (this.selected && !project.refusesWrites()) this.removal = new ImageRemoval({ ids: [this.selected.image.id] }, this.selected.image.name);
   }
 
   /** The dialog closed; after a removal the detail panel of a removed image closes too. */
@@ -141,6 +144,7 @@ export class LibraryPage {
 
   /** The header's Remove…: every image the filters (name, folder, map selection) show. */
   removeShown(): void {
+    if (project.refusesWrites()) return;
     const { search, folderQuery: folder, ids } = library;
     this.removal = new ImageRemoval({ search: search || undefined, folder, ids: ids ?? undefined }, `the ${plural(library.total, 'image')} shown`);
   }

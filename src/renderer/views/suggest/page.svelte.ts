@@ -4,6 +4,7 @@
 import type { HistoryEntry, SuggestedTriplet, SuggestionAnswerKind, SuggestResult } from '../../../shared/types.js';
 import { call } from '../../lib/api.js';
 import { jobs } from '../../lib/state/jobs.svelte.js';
+import { project } from '../../lib/state/project.svelte.js';
 import { Retrain } from '../../lib/state/retrain.svelte.js';
 import { toasts } from '../../lib/state/toasts.svelte.js';
 import { suggestionSource } from '../../../shared/suggest-text.js';
@@ -92,7 +93,7 @@ export class SuggestPage {
 
   async answer(kind: SuggestionAnswerKind): Promise<void> {
     const s = this.current;
-    if (!s || this.busy || this.answerOf(s)) return;
+    if (!s || this.busy || this.answerOf(s) || project.refusesWrites()) return;
     this.busy = true;
     try {
       const t = await call('answerSuggestion', { anchorId: s.anchorId, positiveId: s.positiveId, negativeId: s.negativeId, answer: kind, reason: s.reason });
