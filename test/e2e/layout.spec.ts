@@ -1,6 +1,6 @@
 // Layout from 1024 × 700 up (console errors fail): in every view, with its busiest state shown (a
 // selected image, a selected triplet, the maker, a review), no two visible buttons overlap, no
-// button's content is clipped, nothing sticks out of the window, and neither the page nor a
+// button's content is clipped, nothing sticks out of the window, no view header grows tall, and neither the page nor a
 // scrolling area in it (from 1280 px) scrolls sideways (scrollWidth ≤ clientWidth) at 1024, 1280 and 1440 px.
 import type { Page } from '@playwright/test';
 import { skipWithoutBackbone } from '../helpers/shared.js';
@@ -28,6 +28,12 @@ async function layoutProblems(page: Page): Promise<string[]> {
       if ((s.overflowX === 'auto' || s.overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1) {
         out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} scrolls sideways (${el.scrollWidth} > ${el.clientWidth})`);
       }
+    }
+    // A header's title keeps its width: controls that do not fit go below it (the Map's summary was
+    // once squeezed into a column one word wide, the header 300 px tall).
+    for (const h of document.querySelectorAll<HTMLElement>('main .view-header')) {
+      const height = h.getBoundingClientRect().height;
+      if (height > 160) out.push(`the ${h.querySelector('h1')?.textContent ?? '?'} header is ${Math.round(height)} px tall`);
     }
     const label = (b: Element) => (b.getAttribute('aria-label') || b.textContent || b.getAttribute('data-testid') || '?').trim().replace(/\s+/g, ' ').slice(0, 40);
     const visible = (b: Element) => {
@@ -90,6 +96,7 @@ for (const size of SIZES) {
       await page.getByTestId(`nav-${view}`).click();
       await expect(page.getByTestId(`view-${view}`)).toBeVisible();
       if (view === 'review') await expect(page.getByTestId('verdict-keep')).toBeVisible();
+      if (view === 'map') await expect(page.getByTestId('map-summary')).toContainText('images ·');
       await check(view);
     }
     // The Review images stay large enough to judge (the issue saw 60 px at 1024).
