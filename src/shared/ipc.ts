@@ -253,8 +253,11 @@ export interface Events extends Record<EventName, unknown> {
    * removal of images, done, undone or redone, is a step but changes no triplet), 'images', 'runs',
    * 'backbones', or 'project' (another project is open: everything).
    */
-  /** `closed`: why the service closed the project by itself (its folder moved), to be said whichever request found it. */
-  'project:changed': { what: 'images' | 'triplets' | 'history' | 'runs' | 'project' | 'backbones'; closed?: string };
+  /**
+   * `closed`: why the service closed the project by itself (its folder moved), to be said whichever
+   * request found it. `readOnly`: why it reopened the project read-only (its folder stopped taking writes).
+   */
+  'project:changed': { what: 'images' | 'triplets' | 'history' | 'runs' | 'project' | 'backbones'; closed?: string; readOnly?: string };
   /** `dir`: the project folder, for 'open-recent' (File › Open Recent). */
   'menu:command': { command: MenuCommand; dir?: string };
   /** The service process died: requests in flight failed with SERVICE_CRASHED; `restarted` says whether a new one runs. */

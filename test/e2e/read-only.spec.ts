@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { cliRunner } from '../helpers/cli.js';
 import { makeFlowersSubset } from '../helpers/flowers-subset.js';
 import { sharedModelsDir, skipWithoutShared } from '../helpers/shared.js';
+import { failDrive, mountExt4, unmountDrive } from '../helpers/failing-drive.js';
 import { mountTmpfs, remountReadOnly, unmount } from '../helpers/tmpfs.js';
 import { expect, test, typePath } from './fixtures.js';
 
@@ -77,6 +78,43 @@ test('a project on a read-only drive opens for viewing and says so; Map and Sugg
     await expect(page.getByTestId('toast-error')).toHaveCount(0);
   } finally {
     unmount(drive);
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('the drive of an open project fails: the edit that met it says so, and the app turns read-only at once', async ({ app: page, studio }) => {
+  const skip = skipWithoutShared();
+  test.skip(!!skip, skip || '');
+  const root = mkdtempSync(join(tmpdir(), 'ts-e2e-drive-fails-'));
+  const drive = join(root, 'drive');
+  mkdirSync(drive);
+  const cannot = mountExt4(`${drive}.img`, drive);
+  test.skip(!!cannot, cannot || '');
+  try {
+    const data = makeFlowersSubset(join(root, 'photos'), { perClass: 2, seed: 5, trainLines: 4, testLines: 2 });
+    const dir = join(drive, 'project');
+    const cli = cliRunner(studio.dataDir, { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
+    for (const args of [['init', dir], ['import-images', dir, data.images], ['import-triplets', dir, data.train, '--split', 'train']]) {
+      expect((await cli(...args)).code).toBe(0);
+    }
+    await page.getByTestId('open-project').click();
+    await typePath(page, dir);
+    await expect(page.getByTestId('view-library')).toBeVisible();
+    await page.getByTestId('nav-triplets').click();
+    await page.getByTestId('triplet-row').first().click();
+    await expect(page.getByTestId('triplet-swap')).toBeEnabled();
+    await expect(page.getByTestId('read-only-badge')).toHaveCount(0);
+
+    failDrive(drive);
+    await page.getByTestId('triplet-swap').click();
+    // Said as what happened, not "disk I/O error — this looks like a bug".
+    await expect(page.getByTestId('toast-error').filter({ hasText: 'Project now read-only' })).toContainText('cannot be written any more');
+    await expect(page.getByTestId('toast-error').filter({ hasText: 'bug' })).toHaveCount(0);
+    await expect(page.getByTestId('read-only-badge')).toHaveText('Read-only');
+    await expect(page.getByTestId('triplet-swap')).toBeDisabled();
+    await expect(page.getByTestId('triplet-row')).toHaveCount(4);
+  } finally {
+    unmountDrive(drive, `${drive}.img`);
     rmSync(root, { recursive: true, force: true });
   }
 });

@@ -9,6 +9,7 @@ import { basename, resolve } from 'node:path';
 import { AppError, isDiskFull } from '../../shared/errors.js';
 import type { ImageImportReport, SkippedFile } from '../../shared/types.js';
 import type { ProgressFn } from '../jobs/progress.js';
+import { folderRefusesWrites, turnedReadOnlyText, WRITABLE_AGAIN_HINT } from '../store/check.js';
 import type { Db } from '../store/db.js';
 import { decodeFile, type Decoded } from './decode.js';
 import { skipUnread, writeBatch, type ImportContext } from './identity.js';
@@ -74,8 +75,8 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
   };
   let ready = 0;
   let next = 0;
-  // A full disk, or the folder itself gone (a drive disconnected), is not the file's fault: the
-  // import stops there instead of skipping every file after it.
+  // A full disk, the folder itself gone (a drive disconnected) or the project's drive turned
+  // read-only is not the file's fault: the import stops there instead of skipping every file after it.
   let stopped: unknown;
   const worker = async () => {
     while (next < todo.length && stopped === undefined) {
@@ -86,7 +87,7 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
         ready++;
       } catch (err) {
         slots[i] = null;
-        if (isDiskFull(err) || folderGone(root, err)) stopped ??= err;
+        if (isDiskFull(err) || folderGone(root, err) || (writeFailed(err) && folderRefusesWrites(projectDir))) stopped ??= err;
         else report.skipped.push(skipReason(todo[i], err));
       }
       if (ready >= batchSize) (flush(false), (ready = 0));
@@ -106,6 +107,7 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
   } catch (err) {
     if (isDiskFull(err)) throw diskFullError(projectDir, report);
     if (folderGone(root, err)) throw folderGoneError(root, report);
+    if (folderRefusesWrites(projectDir)) throw unwritableError(projectDir, report);
     throw err;
   }
   report.skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
@@ -155,6 +157,19 @@ function folderGoneError(root: string, report: ImageImportReport): AppError {
       'import the folder again from where it is: it goes on with the rest.',
     { added: report.added, path: root },
   );
+}
+
+/** A thumbnail that could not be written (sharp says "unable to open for write"), or a refused write. */
+function writeFailed(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return ['EROFS', 'EACCES', 'EPERM', 'EIO'].includes(String(code)) || /unable to open for write|read-only file system/i.test(String((err as Error)?.message));
+}
+
+function unwritableError(projectDir: string, report: ImageImportReport): AppError {
+  return new AppError('FORBIDDEN', `${turnedReadOnlyText(projectDir)}, so the import stopped. ${keptText(report)}. ${WRITABLE_AGAIN_HINT}`, {
+    added: report.added,
+    path: projectDir,
+  });
 }
 
 function skipReason(file: ScannedFile, err: unknown): SkippedFile {

@@ -40,6 +40,7 @@ import { getRun } from './run-rows.js';
 import { openDb, type Db } from '../store/db.js';
 import * as imageStore from '../store/images.js';
 import { isWritable } from '../store/readonly.js';
+import { writeRefused } from '../store/check.js';
 import { refreshReport, runAudit } from './audit.js';
 import type { AuditOptions, AuditReport } from '../../shared/types.js';
 import { runCount, runModelDir } from '../store/runs.js';
@@ -121,8 +122,17 @@ export class Project {
   static open(dir: string, opts: { readOnly?: boolean } = {}): Project {
     const abs = Project.assertOpenable(dir);
     const file = join(abs, DB_FILE);
-    const readOnly = opts.readOnly ?? !isWritable(file);
-    const project = new Project(abs, openDb(file, { readonly: readOnly }), readOnly);
+    let readOnly = opts.readOnly ?? !isWritable(file);
+    let db: Db;
+    try {
+      db = openDb(file, { readonly: readOnly });
+    } catch (err) {
+      // A drive that failed refuses writes while still mounted "rw", so access() said writable: open it for viewing.
+      if (readOnly || !writeRefused(err, abs)) throw err;
+      readOnly = true;
+      db = openDb(file, { readonly: true });
+    }
+    const project = new Project(abs, db, readOnly);
     if (!readOnly) failOrphanedRuns(project.db);
     if (!readOnly) removeStaleScratchFiles(abs); // a crashed run's scratch store (train-stream.ts)
     return project;
@@ -135,6 +145,14 @@ export class Project {
   inPlace(): boolean {
     const now = statSync(join(this.dir, DB_FILE), { throwIfNoEntry: false });
     return !!now && now.dev === this.storeFile.dev && now.ino === this.storeFile.ino;
+  }
+
+  /**
+   * False once a project opened for writing can no longer be written (its drive turned read-only, its
+   * permissions changed): the service then reopens it read-only (service.ts current()).
+   */
+  stillWritable(): boolean {
+    return this.readOnly || isWritable(join(this.dir, DB_FILE));
   }
 
   /** The absolute folder a project can be created in; CONFLICT when one is there or a file is in the way. */

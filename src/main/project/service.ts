@@ -2,12 +2,13 @@
 // Hosts (Electron IPC, the browser-mode server) validate arguments with REQUESTS and call these methods.
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AppError } from '../../shared/errors.js';
+import { AppError, knownError } from '../../shared/errors.js';
 import type { EventName, Events, Replies, ServiceArgs, StudioServiceApi } from '../../shared/ipc.js';
 import type { HistoryEntry } from '../../shared/types.js';
 import { isImageRemoval } from '../images/remove.js';
 import { JobManager } from '../jobs/manager.js';
 import { backboneSpec, defaultTrainOptions, initBackend, listBackbones } from '../ml/index.js';
+import { onFolderUnwritable, turnedReadOnlyText, WRITABLE_AGAIN_HINT } from '../store/check.js';
 import { watchExternalChanges, type ExternalWatch } from '../store/watch.js';
 import { isProjectDir, Project } from './project.js';
 import { resolveTrainOptions } from './runs.js';
@@ -29,6 +30,7 @@ export class StudioService implements StudioServiceApi {
   private project: Project | null = null;
   /** Why no project is open when the app closed it itself (its folder moved); null otherwise. */
   private closedWhy: string | null = null;
+  private readonly stopUnwritable: () => void;
   /** Stops polling the open project for changes made by other processes. */
   private stopWatch: ExternalWatch | null = null;
   private readonly dataDir: string;
@@ -42,6 +44,13 @@ export class StudioService implements StudioServiceApi {
     this.emit = init.emit;
     this.log = new DiagnosticsLog(init.dataDir, 'service');
     this.jobs = new JobManager((e, p) => this.emit(e, p), this.log);
+    // A write found the open project's folder no longer taking writes: reopened read-only once the
+    // failing call has unwound (its own error says what was not saved).
+    this.stopUnwritable = onFolderUnwritable((dir) =>
+      queueMicrotask(() => {
+        if (this.project?.dir === dir && !this.project.readOnly) this.reopenReadOnly(this.project);
+      }),
+    );
   }
 
   // ---------- Projects ----------
@@ -362,6 +371,7 @@ export class StudioService implements StudioServiceApi {
 
   /** Cancels running jobs, waits for them, closes the project. */
   async dispose(): Promise<void> {
+    this.stopUnwritable();
     this.jobs.cancelAll();
     await this.jobs.idle();
     this.unwatch();
@@ -377,7 +387,35 @@ export class StudioService implements StudioServiceApi {
   private current(): Project {
     if (!this.project) throw new AppError('NO_PROJECT', this.closedWhy ?? 'No project is open: create or open one first.');
     if (!this.project.inPlace()) this.closeMoved(this.project);
+    if (!this.project.stillWritable()) this.reopenReadOnly(this.project);
+    if (!this.project) throw new AppError('NO_PROJECT', this.closedWhy ?? 'No project is open: create or open one first.');
     return this.project;
+  }
+
+  /**
+   * The open project's folder stopped taking writes (a drive the system remounted read-only after an
+   * error, permissions changed): every edit would fail with SQLite's "disk I/O error". It is reopened
+   * read-only in place, its jobs stopped, and the views learn it at once (project:changed), so they
+   * show the Read-only badge and disable what would change it. When it cannot be opened even for
+   * viewing, it is closed, saying why.
+   */
+  private reopenReadOnly(project: Project): void {
+    this.jobs.cancelAll();
+    this.unwatch();
+    this.project = null;
+    void this.jobs.idle().then(() => closeQuietly(project));
+    let reopened: Project;
+    try {
+      reopened = Project.open(project.dir, { readOnly: true });
+    } catch (err) {
+      this.closedWhy = `${turnedReadOnlyText(project.dir)}, and it could not be opened again for viewing (${knownError(err)?.message ?? (err as Error).message}), so the app closed it.`;
+      this.emit('project:changed', { what: 'project', closed: this.closedWhy });
+      return;
+    }
+    this.project = reopened;
+    this.stopWatch = watchExternalChanges(reopened.db, () => this.changedElsewhere());
+    const why = `${turnedReadOnlyText(project.dir)}, so it is open for viewing and export only from now on; an edit made as it happened was not saved (everything saved before it is kept). ${WRITABLE_AGAIN_HINT}`;
+    this.emit('project:changed', { what: 'project', readOnly: why });
   }
 
   /**
@@ -537,5 +575,14 @@ export class StudioService implements StudioServiceApi {
 
   fixesSince({ runId }: ServiceArgs<'fixesSince'>): Replies['fixesSince'] {
     return this.current().fixesSince(runId);
+  }
+}
+
+/** Closes a project whose folder stopped taking writes: SQLite's last checkpoint there may fail, which changes nothing. */
+function closeQuietly(project: Project): void {
+  try {
+    project.close();
+  } catch {
+    // the store stays as its last commit left it
   }
 }

@@ -1,13 +1,14 @@
 // Checks a project file before it is used: a 0-byte file, a file that is not SQLite, another program's
 // SQLite file and a damaged one are refused with a message naming the file and how to restore it.
 // A foreign file is only ever read (header bytes, then a read-only connection), never modified.
-import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../shared/errors.js';
 import { APPLICATION_ID } from './migrations/0005-app-id.js';
-import { openReadOnly } from './readonly.js';
+import { isWritable, openReadOnly } from './readonly.js';
 import { driveIsFull } from '../util/free-space.js';
+import { DB_FILE } from '../../shared/project-layout.js';
 
 const SQLITE_MAGIC = 'SQLite format 3\0';
 /** Tables every Triplet Studio store has had since schema 1: a file with these and no application id is ours. */
@@ -126,6 +127,70 @@ export function asStoreError(err: unknown, file: string): unknown {
     );
   }
   return err;
+}
+
+/**
+ * What a project folder that stopped taking writes while it was open is: a drive the system remounted
+ * read-only after an error, a share or USB stick made read-only, its permissions changed.
+ */
+export function turnedReadOnlyText(dir: string): string {
+  return `${dir} cannot be written any more (its drive turned read-only, or the folder's permissions changed, while the project was open)`;
+}
+
+/** How to change the project again once its folder takes writes again. */
+export const WRITABLE_AGAIN_HINT = 'To change it again, fix the drive or folder (or copy the project somewhere you can write) and open it again.';
+
+/** SQLite could not write (or open for writing) a store in `dir` because `dir` no longer takes writes. */
+export function writeRefused(err: unknown, dir: string): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(IOERR|READONLY|CANTOPEN)/.test(code) && folderRefusesWrites(dir);
+}
+
+type UnwritableListener = (dir: string) => void;
+const unwritableListeners = new Set<UnwritableListener>();
+
+/** Calls `listener` with each project folder found to have stopped taking writes; returns the unsubscribe. */
+export function onFolderUnwritable(listener: UnwritableListener): () => void {
+  unwritableListeners.add(listener);
+  return () => unwritableListeners.delete(listener);
+}
+
+/**
+ * True when `dir` no longer takes writes, tried for real after a write failed: ext4 stops writes after
+ * a drive error with the mount still "rw" (emergency_ro), so access() alone would say yes. The
+ * listeners (the service, which then reopens the project read-only) are told.
+ */
+export function folderRefusesWrites(dir: string): boolean {
+  const refused = !isWritable(join(dir, DB_FILE)) || !canCreateIn(dir);
+  if (refused) for (const l of unwritableListeners) l(dir);
+  return refused;
+}
+
+function canCreateIn(dir: string): boolean {
+  const probe = join(dir, `.write-probe-${process.pid}`);
+  try {
+    closeSync(openSync(probe, 'w'));
+    rmSync(probe, { force: true });
+    return true;
+  } catch (err) {
+    return !['EROFS', 'EACCES', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '');
+  }
+}
+
+/**
+ * A write that failed because the store's folder no longer takes writes (SQLite then says only "disk
+ * I/O error" or "readonly database"): said as such, naming the folder. Null for any other error, and
+ * while the folder still takes writes (a failing disk is not hidden behind this message).
+ */
+export function turnedReadOnlyError(err: unknown, file: string): AppError | null {
+  if (!writeRefused(err, dirname(file))) return null;
+  const dir = dirname(file);
+  const code = (err as { code: string }).code;
+  return new AppError(
+    'FORBIDDEN',
+    `${turnedReadOnlyText(dir)}, so the last change was not saved (a write is all or nothing: everything saved before it is kept). ${WRITABLE_AGAIN_HINT}`,
+    { path: dir, code },
+  );
 }
 
 export interface StoreCheckReport {

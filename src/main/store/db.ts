@@ -3,7 +3,7 @@
 // writing one project queue on busy_timeout instead of failing with SQLITE_BUSY_SNAPSHOT when a
 // read turns into a write; reads that need one consistent view use readTransaction.
 import Database from 'better-sqlite3';
-import { asStoreError, checkBeforeOpen, checkOpened } from './check.js';
+import { asStoreError, checkBeforeOpen, checkOpened, turnedReadOnlyError } from './check.js';
 import { LATEST_VERSION, migrate } from './migrate.js';
 import { openReadOnly, openUpgradedCopy } from './readonly.js';
 
@@ -34,12 +34,12 @@ export function openDb(file: string, options: OpenOptions = {}): Db {
         db.close();
         db = openUpgradedCopy(file, (copy) => void migrate(copy), nativeBinding());
       }
-      configure(db, true);
+      configure(db, file, true);
       if (!options.skipCheck) checkOpened(db, file);
       return db;
     }
     db = new Database(file, { nativeBinding: nativeBinding() });
-    configure(db);
+    configure(db, file);
     if (existing && !options.skipCheck) checkOpened(db, file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -51,12 +51,12 @@ export function openDb(file: string, options: OpenOptions = {}): Db {
   }
 }
 
-function configure(db: Db, readonly = false): void {
+function configure(db: Db, file: string, readonly = false): void {
   // Another process (CLI next to the app) may hold the write lock briefly.
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma('foreign_keys = ON');
   // A read-only connection cannot BEGIN IMMEDIATE; it cannot write either, so deferred is right there.
-  if (!readonly) immediateByDefault(db);
+  if (!readonly) immediateByDefault(db, file);
 }
 
 type TransactionFn = ReturnType<Db['transaction']>;
@@ -64,15 +64,25 @@ type TransactionFn = ReturnType<Db['transaction']>;
 /**
  * Makes `db.transaction(fn)()` begin IMMEDIATE on this connection, so code written with the plain
  * call (including modules that do not know about this rule) never starts a deferred write.
- * `.deferred` stays available for readTransaction.
+ * `.deferred` stays available for readTransaction. A write that fails because the folder stopped
+ * taking writes while the store was open is said as such (check.ts turnedReadOnlyError).
  */
-function immediateByDefault(db: Db): void {
+function immediateByDefault(db: Db, file: string): void {
   const original = db.transaction.bind(db);
+  const said =
+    (run: (...args: never[]) => unknown) =>
+    (...args: never[]): unknown => {
+      try {
+        return run(...args);
+      } catch (err) {
+        throw turnedReadOnlyError(err, file) ?? err;
+      }
+    };
   const patched = (fn: (...args: never[]) => unknown): TransactionFn => {
     const t = original(fn);
-    const call = ((...args: unknown[]) => t.immediate(...(args as never[]))) as unknown as TransactionFn;
+    const call = said(t.immediate) as unknown as TransactionFn;
     for (const k of ['default', 'deferred', 'immediate', 'exclusive'] as const) {
-      Object.defineProperty(call, k, { value: k === 'default' ? t.immediate : t[k] });
+      Object.defineProperty(call, k, { value: k === 'default' ? call : k === 'deferred' ? t.deferred : said(t[k]) });
     }
     return call;
   };

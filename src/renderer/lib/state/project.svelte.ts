@@ -20,11 +20,13 @@ class ProjectState {
     this.counts.watch(false); // always on; the first fetch is load()'s
     // Another project opened, or this one closed (also by the service: its folder moved): the
     // recent list may have changed too.
-    api.on('project:changed', ({ what, closed }) => {
+    api.on('project:changed', ({ what, closed, readOnly }) => {
       if (what === 'project') void call('recentProjects', {}).then((r) => (this.recent = r), () => undefined);
       // Said whichever request found the folder gone (a thumbnail, a refresh that shows no toast);
       // the failing requests of that moment get the same toast, shown once.
       if (closed) toasts.error(new ApiError('NO_PROJECT', closed));
+      // Its folder stopped taking writes: the counts' refresh brings the badge and the disabled controls.
+      if (readOnly) toasts.push('error', 'Project now read-only', readOnly, 15_000);
     });
     // Coming back to the window: a folder moved or renamed meanwhile (in a file manager) is said
     // now, not at the next click (by the event above); counts changed by the CLI in another process
