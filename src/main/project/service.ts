@@ -395,12 +395,12 @@ export class StudioService implements StudioServiceApi {
   /**
    * The open project's folder stopped taking writes (a drive the system remounted read-only after an
    * error, permissions changed): every edit would fail with SQLite's "disk I/O error". It is reopened
-   * read-only in place, its jobs stopped, and the views learn it at once (project:changed), so they
+   * read-only in place, and the views learn it at once (project:changed), so they
    * show the Read-only badge and disable what would change it. When it cannot be opened even for
    * viewing, it is closed, saying why.
    */
   private reopenReadOnly(project: Project): void {
-    this.jobs.cancelAll();
+    // Its jobs are not cancelled: each fails at its next write, saying why (not "Cancelled").
     this.unwatch();
     this.project = null;
     void this.jobs.idle().then(() => closeQuietly(project));
