@@ -18,7 +18,7 @@ test('a project folder renamed while open: the next view closes it and says why 
   await page.keyboard.press('3'); // the Triplets view loads its list and counts: several requests
   const toast = page.getByTestId('toast-error');
   await expect(toast).toHaveCount(1);
-  await expect(toast).toContainText(`The project folder ${p.dir} was moved, renamed or deleted while it was open, so the app closed it. Open it from where it is now.`);
+  await expect(toast).toContainText(`The project folder ${p.dir} was moved, renamed or deleted, or its drive was disconnected, while it was open, so the app closed it. Open it from where it is now (or reconnect its drive and open it again).`);
   await expect(page.getByTestId('view-projects')).toBeVisible();
   await expect(page.getByTestId('sidebar-project')).toHaveText('No project open');
   await expect(page.getByTestId('nav-projects')).toHaveAttribute('aria-current', 'page');

@@ -429,7 +429,7 @@ export class StudioService implements StudioServiceApi {
     this.project = null;
     void this.jobs.idle().then(() => project.close());
     // Requests of the same burst (a view loads several lists) then say the same, not "no project".
-    this.closedWhy = `The project folder ${project.dir} was moved, renamed or deleted while it was open, so the app closed it. Open it from where it is now.`;
+    this.closedWhy = `The project folder ${project.dir} was moved, renamed or deleted, or its drive was disconnected, while it was open, so the app closed it. Open it from where it is now (or reconnect its drive and open it again).`;
     this.emit('project:changed', { what: 'project', closed: this.closedWhy });
     throw new AppError('NO_PROJECT', this.closedWhy, { dir: project.dir });
   }

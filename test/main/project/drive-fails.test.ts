@@ -134,3 +134,19 @@ test('the CLI on a project whose drive failed: it opens for viewing (was "unable
   assert.doesNotMatch(listed.stderr + edit.stderr, /bug/);
   assert.equal(existsSync(join(data, 'logs')), false, 'nothing logged as a bug');
 });
+
+test('a drive disconnected while its project is open: the next request closes it and says so', async (t) => {
+  const mount = drive(t, 'unplugged');
+  if (!mount) return;
+  const dir = join(mount, 'project');
+  Project.init(dir).close();
+  const service = new StudioService({ dataDir: join(root, 'data-unplugged'), emit: () => {} });
+  try {
+    service.openProject({ dir });
+    unmountDrive(mount, `${mount}.img`); // as pulling the cable: the open store still answers, the path is gone
+    assert.throws(() => service.listFolders(), { code: 'NO_PROJECT', message: new RegExp(`^The project folder ${dir} .*or its drive was disconnected, while it was open`) });
+    assert.equal(service.projectInfo(), null);
+  } finally {
+    await service.dispose();
+  }
+});

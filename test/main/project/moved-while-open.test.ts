@@ -33,7 +33,7 @@ test('a project folder renamed while open: the next request closes it and says w
     events.length = 0;
 
     renameSync(dir, `${dir}-moved`);
-    const why = { code: 'NO_PROJECT', message: `The project folder ${dir} was moved, renamed or deleted while it was open, so the app closed it. Open it from where it is now.` };
+    const why = { code: 'NO_PROJECT', message: `The project folder ${dir} was moved, renamed or deleted, or its drive was disconnected, while it was open, so the app closed it. Open it from where it is now (or reconnect its drive and open it again).` };
     assert.throws(() => service.listFolders(), why);
     assert.deepEqual(events, [{ name: 'project:changed', payload: { what: 'project', closed: why.message } }], 'the views are told, with why');
     await assert.rejects(service.jobs.wait(job), { name: 'AbortError' });
@@ -60,7 +60,7 @@ test('projectInfo (asked when the window comes back to the front) notices the mo
   try {
     service.openProject({ dir });
     renameSync(dir, `${dir}-moved`);
-    assert.throws(() => service.projectInfo(), { code: 'NO_PROJECT', message: /^The project folder .* was moved, renamed or deleted while it was open/ });
+    assert.throws(() => service.projectInfo(), { code: 'NO_PROJECT', message: /^The project folder .* was moved, renamed or deleted, or its drive was disconnected, while it was open/ });
     assert.equal(service.projectInfo(), null, 'then: no project open');
   } finally {
     await service.dispose();
