@@ -15,6 +15,11 @@ export interface ImportContext {
   root: string;
   /** Its name, prefixed to new images whose path is already another image's name. */
   folderName: string;
+  /**
+   * The triplets this import flagged: the report counts triplets, not flags (a triplet of two changed
+   * photos is one triplet to check), and a triplet flagged twice is counted once.
+   */
+  flaggedTriplets: Set<number>;
 }
 
 /** Names a triplet file cannot carry as written: whitespace separates fields, a leading '#' is a comment. */
@@ -27,7 +32,7 @@ export function writeBatch(db: Db, batch: Decoded[], ctx: ImportContext, report:
   try {
     busyIsClear(() => db.transaction(() => sorted.forEach((d) => writeOne(db, d, ctx, report))).immediate());
   } catch (err) {
-    restoreCounts(report, counted); // the batch was rolled back: the report must not count it
+    restoreCounts(report, counted); // the batch was rolled back: the report must not count it (the import ends here)
     throw err;
   }
 }
@@ -101,7 +106,8 @@ function changedFile(db: Db, d: Decoded, row: store.PathRow, ctx: ImportContext,
     return;
   }
   const reason = `image "${image.name}" changed on disk (${d.file.path}) after it was labelled: check this triplet`;
-  report.flagged += store.newVersion(db, image.id, imageOf(d), reason);
+  for (const id of store.newVersion(db, image.id, imageOf(d), reason)) ctx.flaggedTriplets.add(id);
+  report.flagged = ctx.flaggedTriplets.size;
   store.insertPath(db, image.id, pathOf(d, ctx));
   // No features to drop: the feature cache is keyed by content (sha256), so the new content has none yet.
   report.updated++;

@@ -48,7 +48,7 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
     signal: opts.signal,
     onFound: (files) => opts.onProgress?.({ phase: 'scanning', done: files, total: 0, message: 'Listing the folder: files found so far' }),
   });
-  const ctx: ImportContext = { root, folderName: basename(root) };
+  const ctx: ImportContext = { root, folderName: basename(root), flaggedTriplets: new Set() };
   const report = emptyReport();
   report.skipped.push(...scan.skipped);
   const todo = skipUnread(db, scan.files, report);

@@ -137,9 +137,9 @@ export function setPrimaryPath(db: Db, imageId: number, absPath: string): void {
 /**
  * A new version of an image's content: the old one is kept in image_versions, the image row takes the
  * new hash, size and thumbnail, and every triplet using the image is flagged with `reason`.
- * Returns the number of triplets flagged.
+ * Returns the ids of the triplets flagged.
  */
-export function newVersion(db: Db, imageId: number, img: Omit<NewImage, 'name'>, reason: string): number {
+export function newVersion(db: Db, imageId: number, img: Omit<NewImage, 'name'>, reason: string): number[] {
   db.prepare(
     `INSERT INTO image_versions (image_id, version, sha256, width, height) SELECT id, version, sha256, width, height FROM images WHERE id = ?`,
   ).run(imageId);
@@ -151,9 +151,11 @@ export function newVersion(db: Db, imageId: number, img: Omit<NewImage, 'name'>,
     .prepare(
       `INSERT INTO triplet_flags (triplet_id, image_id, reason)
        SELECT id, ?, ? FROM triplets WHERE anchor_id = ? OR positive_id = ? OR negative_id = ?
-       ON CONFLICT (triplet_id, image_id) DO UPDATE SET reason = excluded.reason, flagged_at = excluded.flagged_at`,
+       ON CONFLICT (triplet_id, image_id) DO UPDATE SET reason = excluded.reason, flagged_at = excluded.flagged_at
+       RETURNING triplet_id`,
     )
-    .run(imageId, reason, imageId, imageId, imageId).changes;
+    .pluck()
+    .all(imageId, reason, imageId, imageId, imageId) as number[];
 }
 
 /** Flagged triplets, oldest flag first (one row per triplet and changed image). */

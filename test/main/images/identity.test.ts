@@ -127,6 +127,27 @@ test('a file whose content changed is a new version: same image, its triplets fl
   p.close();
 });
 
+test('the report counts triplets to check, not flags: two changed photos of one triplet, or a second change, are one', async () => {
+  const { p, dir } = setup();
+  const pics = join(dir, 'pics');
+  for (const [i, name] of ['a', 'b', 'c', 'd'].entries()) put(join(pics, `${name}.png`), await png(40 + i));
+  await p.importImages(pics);
+  await p.importTriplets(tripletFile(dir, 'a.png b.png c.png\nd.png c.png b.png\n'), 'train');
+  // a and b trade files: both images of the first triplet (and b of the second) changed.
+  renameSync(join(pics, 'a.png'), join(pics, 'x.png'));
+  renameSync(join(pics, 'b.png'), join(pics, 'a.png'));
+  renameSync(join(pics, 'x.png'), join(pics, 'b.png'));
+  const r = await p.importImages(pics);
+  assert.equal(r.updated, 2);
+  assert.equal(r.flagged, 2, 'two triplets to check (was 3: one per flag)');
+  assert.equal(p.flaggedTriplets().length, 3, 'each flag names its changed image');
+  // a changed again before anyone checked: the one triplet using it, flagged already, counted once.
+  put(join(pics, 'a.png'), await png(99));
+  assert.equal((await p.importImages(pics)).flagged, 1);
+  assert.equal(new Set(p.flaggedTriplets().map((f) => f.tripletId)).size, 2);
+  p.close();
+});
+
 test('names are stored NFC; a name typed in NFC or NFD resolves either way', async () => {
   const { p, dir } = setup();
   const nfd = 'cafe\u0301.png';
