@@ -183,8 +183,8 @@ function canCreateIn(dir: string): boolean {
  * while the folder still takes writes (a failing disk is not hidden behind this message).
  */
 export function turnedReadOnlyError(err: unknown, file: string): AppError | null {
-  if (!writeRefused(err, dirname(file))) return null;
   const dir = dirname(file);
+  if (!writeRefused(err, dir)) return null;
   const code = (err as { code: string }).code;
   return new AppError(
     'FORBIDDEN',

@@ -5,6 +5,7 @@
 // that met it says what happened and that it was not saved, the project is reopened read-only at
 // once (the views get the Read-only badge), and an import stops with one message and an exact count.
 // The CLI opened such a project with "unable to open database file" (a bug); now it opens it for viewing.
+// A folder whose permissions change while open is found at the next request (access()), before any write.
 // A real loop-mounted ext4 drive made to fail stands in (test/helpers/failing-drive.ts; needs root
 // and loop devices, as CI has; elsewhere the tests skip saying why).
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ import { after, test } from 'node:test';
 import { knownError } from '../../../src/shared/errors.js';
 import { Project } from '../../../src/main/project/project.js';
 import { StudioService } from '../../../src/main/project/service.js';
+import { setWritableCheck } from '../../../src/main/store/readonly.js';
 import { cliRunner } from '../../helpers/cli.js';
 import { failDrive, mountExt4, unmountDrive } from '../../helpers/failing-drive.js';
 import { makeFlowersSubset } from '../../helpers/flowers-subset.js';
@@ -147,6 +149,28 @@ test('a drive disconnected while its project is open: the next request closes it
     assert.throws(() => service.listFolders(), { code: 'NO_PROJECT', message: new RegExp(`^The project folder ${dir} .*or its drive was disconnected, while it was open`) });
     assert.equal(service.projectInfo(), null);
   } finally {
+    await service.dispose();
+  }
+});
+
+test("the project folder's permissions change while it is open: the next request reopens it read-only and says so", async () => {
+  const dir = join(root, 'perms', 'project');
+  Project.init(dir).close();
+  const events: { name: string; payload: unknown }[] = [];
+  const service = new StudioService({ dataDir: join(root, 'data-perms'), emit: (name, payload) => events.push({ name, payload }) });
+  const previous = setWritableCheck(() => true);
+  try {
+    service.openProject({ dir });
+    assert.equal(service.projectInfo()?.readOnly, undefined);
+    events.length = 0;
+    // Root may write anywhere, so the check stands in for `chmod a-w` by another user or an admin.
+    setWritableCheck(() => false);
+    assert.deepEqual(service.listFolders(), [], 'reads go on');
+    assert.equal(service.projectInfo()?.readOnly, true);
+    assert.match((events[0]?.payload as { readOnly?: string })?.readOnly ?? '', new RegExp(`^${dir} cannot be written any more .*open for viewing and export only from now on`));
+    assert.throws(() => service.undo(), { code: 'FORBIDDEN', message: /open for viewing and export only/ });
+  } finally {
+    setWritableCheck(previous);
     await service.dispose();
   }
 });
