@@ -4,10 +4,9 @@
 //  - CSV (RFC 4180): a header `name,e0,e1,…` then one row per name, values with float32 precision.
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { isDiskFull } from '../../shared/errors.js';
 import { matrixFiles } from '../../shared/export-files.js';
 import { encodeName } from '../triplets/escape.js';
-import { assertFileTarget, diskFullFor } from '../util/file-target.js';
+import { assertFileTarget, notWrittenFor } from '../util/file-target.js';
 import { makeDirs } from '../util/make-dirs.js';
 
 /**
@@ -23,8 +22,7 @@ export function writeAtomic(file: string, bytes: Uint8Array | string): void {
     renameSync(tmp, file);
   } catch (err) {
     rmSync(tmp, { force: true });
-    if (isDiskFull(err)) throw diskFullFor(file);
-    throw err;
+    throw notWrittenFor(err, file) ?? err;
   }
 }
 

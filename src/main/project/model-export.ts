@@ -5,8 +5,8 @@
 //    [N, dim], exactly the vectors `encode` writes and the app scores with (see ml/convert/onnx-encoder.ts).
 //  - tfjs: the encoder alone (backbone features in), one tfjs layers model per ensemble member
 //    (member-K/model.json + weights.bin) and encoder.json saying how the members are combined.
-import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { ExportPreprocessing, ModelExportReport, RunSummary } from '../../shared/types.js';
 import { backbonePath, backboneSpec, saveEncoder, type EncoderWeights, type NamedWeight } from '../ml/index.js';
@@ -16,6 +16,7 @@ import { appendEncoderHead } from '../ml/convert/onnx-encoder.js';
 import { WEIGHT_NAMES } from '../ml/encoder/model.js';
 import { prepOfRun } from './features.js';
 import { writeAtomic } from './matrix-files.js';
+import { notWrittenFor } from '../util/file-target.js';
 import { makeDirs } from '../util/make-dirs.js';
 
 /** The encoder's members, 4 weights each, with the plain layer names a tfjs loader expects. */
@@ -91,16 +92,23 @@ export async function exportTfjs(run: RunSummary, enc: EncoderWeights, dir: stri
   checkTfjsTarget(out);
   const tmp = `${out}.partial`;
   rmSync(tmp, { recursive: true, force: true });
-  makeDirs(tmp);
-  for (const [k, w] of members.entries()) await saveEncoder(join(tmp, `member-${k + 1}`), { weights: w }, run.options);
-  const info = {
-    run: run.id,
-    members: members.map((_, k) => `member-${k + 1}/model.json`),
-    input: `${backboneSpec(run.options.backbone).dim}-d backbone features (${run.options.backbone}, layer ${backboneSpec(run.options.backbone).featureLayer}, global average pooled)`,
-    combine: 'encoding = concat over members of (m(x) / |m(x)|), times 1/sqrt(members); one member: m(x) / |m(x)|',
-    preprocessing: preprocessingOf(run),
-  };
-  writeFileSync(join(tmp, 'encoder.json'), JSON.stringify(info, null, 1));
+  makeDirs(dirname(out));
+  try {
+    mkdirSync(tmp);
+    for (const [k, w] of members.entries()) await saveEncoder(join(tmp, `member-${k + 1}`), { weights: w }, run.options);
+    const info = {
+      run: run.id,
+      members: members.map((_, k) => `member-${k + 1}/model.json`),
+      input: `${backboneSpec(run.options.backbone).dim}-d backbone features (${run.options.backbone}, layer ${backboneSpec(run.options.backbone).featureLayer}, global average pooled)`,
+      combine: 'encoding = concat over members of (m(x) / |m(x)|), times 1/sqrt(members); one member: m(x) / |m(x)|',
+      preprocessing: preprocessingOf(run),
+    };
+    writeFileSync(join(tmp, 'encoder.json'), JSON.stringify(info, null, 1));
+  } catch (err) {
+    // A full or read-only drive leaves no half-written folder, and the message names the folder asked for.
+    rmSync(tmp, { recursive: true, force: true });
+    throw notWrittenFor(err, out) ?? err;
+  }
   rmSync(out, { recursive: true, force: true });
   renameSync(tmp, out);
   return { dir: out, members: members.length };

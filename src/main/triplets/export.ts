@@ -6,12 +6,11 @@
 // so a split of millions of triplets never becomes one string.
 import { closeSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isDiskFull } from '../../shared/errors.js';
 import type { Split } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import { exportRows } from '../store/triplet-reads.js';
 import { encodeName } from './escape.js';
-import { assertFileTarget, diskFullFor } from '../util/file-target.js';
+import { assertFileTarget, notWrittenFor } from '../util/file-target.js';
 import { makeDirs } from '../util/make-dirs.js';
 import { writeAll } from '../util/write-all.js';
 
@@ -24,7 +23,7 @@ export function exportTriplets(db: Db, split: Split, file: string): { file: stri
   makeDirs(dirname(path));
   // Write then rename so an interrupted export never leaves a half-written file in place.
   const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
+  const fd = openTarget(tmp, path);
   let count = 0;
   try {
     // The rows are read only once the file is open: a live row iterator keeps the connection busy,
@@ -44,15 +43,23 @@ export function exportTriplets(db: Db, split: Split, file: string): { file: stri
   } catch (err) {
     closeSync(fd);
     rmSync(tmp, { force: true });
-    if (isDiskFull(err)) throw diskFullFor(path);
-    throw err;
+    throw notWrittenFor(err, path) ?? err;
   }
   closeSync(fd);
   try {
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    throw notWrittenFor(err, path) ?? err;
   }
   return { file: path, count };
+}
+
+/** The temporary file of an export to `path`; a drive or folder that refuses it is said of `path`. */
+function openTarget(tmp: string, path: string): number {
+  try {
+    return openSync(tmp, 'w');
+  } catch (err) {
+    throw notWrittenFor(err, path) ?? err;
+  }
 }

@@ -4,8 +4,8 @@
 // `export-triplets … /dev/full --force` put a plain file where the device was. A folder failed only
 // after the work, naming the temporary file.
 import { statSync, type Stats } from 'node:fs';
-import { resolve } from 'node:path';
-import { AppError } from '../../shared/errors.js';
+import { dirname, resolve } from 'node:path';
+import { AppError, isDiskFull } from '../../shared/errors.js';
 
 /** Refuses `path` as a file to write when it is a folder or not a regular file (a device, a pipe, a socket). */
 export function assertFileTarget(path: string): void {
@@ -26,7 +26,18 @@ function statOrNothing(abs: string): Stats | undefined {
   }
 }
 
-/** An export that met a full disk names the file it could not write (a write's ENOSPC has no path). */
-export function diskFullFor(file: string): AppError {
-  return new AppError('DISK_FULL', `The disk is full, so ${file} was not written (nothing there was replaced). Free some space and export again.`, { path: file });
+/**
+ * An export that could not write names the file it was writing, not its temporary one (a write's
+ * ENOSPC names no path at all): a full disk, a read-only drive, a folder the user may not write in.
+ * Null for any other error.
+ */
+export function notWrittenFor(err: unknown, file: string): AppError | null {
+  const kept = `${file} was not written (nothing there was replaced)`;
+  if (isDiskFull(err)) return new AppError('DISK_FULL', `The disk is full, so ${kept}. Free some space and export again.`, { path: file });
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EROFS') return new AppError('FORBIDDEN', `${dirname(file)} is on a read-only drive, so ${kept}. Choose a folder on another drive.`, { path: file, code });
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new AppError('FORBIDDEN', `You may not write in ${dirname(file)}, so ${kept}. Choose a folder you can write in.`, { path: file, code });
+  }
+  return null;
 }

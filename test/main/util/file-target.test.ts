@@ -1,6 +1,7 @@
 // A file the user names for an export is never written over a folder or a device. Found by trying
 // `export-triplets … /dev/full --split train --force` as root: the export's rename put a plain file
 // where the device was; and `… /tmp --force` failed after the work, naming "/tmp.<pid>.tmp", which it left behind.
+// An export to a read-only drive named its temporary file too ("…/train.txt.<pid>.tmp is on a read-only drive").
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { refuseToReplace } from '../../../src/main/cli/output.js';
 import { writeAtomic } from '../../../src/main/project/matrix-files.js';
 import { Project } from '../../../src/main/project/project.js';
 import { assertFileTarget } from '../../../src/main/util/file-target.js';
+import { mountTmpfs, remountReadOnly, unmount } from '../../helpers/tmpfs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-file-target-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -45,5 +47,26 @@ test('exporting triplets over a device or a folder, even with --force, changes n
     assert.equal(p.exportTriplets('train', join(root, 'train.txt')).count, 0);
   } finally {
     p.close();
+  }
+});
+
+test('an export to a read-only drive names the file asked for, not its temporary one, and says why', (t) => {
+  const drive = join(root, 'ro-drive');
+  mkdirSync(drive);
+  const cannot = mountTmpfs(drive, '1m');
+  if (cannot) return t.skip(cannot);
+  try {
+    mkdirSync(join(drive, 'out'));
+    remountReadOnly(drive);
+    const p = Project.init(join(root, 'ro-project'));
+    const said = (file: string) => ({ code: 'FORBIDDEN', message: `${join(drive, 'out')} is on a read-only drive, so ${file} was not written (nothing there was replaced). Choose a folder on another drive.` });
+    const triplets = join(drive, 'out', 'train.txt');
+    assert.throws(() => p.exportTriplets('train', triplets), said(triplets), 'was "…/train.txt.<pid>.tmp is on a read-only drive."');
+    const model = join(drive, 'out', 'model.onnx');
+    assert.throws(() => writeAtomic(model, new Uint8Array(8)), said(model));
+    p.close();
+    assert.deepEqual(readdirSync(join(drive, 'out')), []);
+  } finally {
+    unmount(drive);
   }
 });
