@@ -42,23 +42,30 @@ function readStored(file: string): StoredSession | null {
 
 /** Writes atomically with mode 0600 (the temp file is created 0600, so the token is never readable by others). */
 export function writeSession(dataDir: string, s: StoredSession): void {
-  makeDirs(dataDir);
   const file = sessionFile(dataDir);
   const tmp = `${file}.${process.pid}.tmp`;
   try {
+    makeDirs(dataDir);
     writeFileSync(tmp, JSON.stringify({ token: s.token, port: s.port }, null, 2) + '\n', { mode: 0o600 });
     if (POSIX) chmodSync(tmp, 0o600); // a umask cannot widen it, but an existing tmp could have kept its mode
     renameSync(tmp, file);
   } catch (err) {
     rmSync(tmp, { force: true });
-    if (!isDiskFull(err)) throw err;
-    throw new AppError(
-      'DISK_FULL',
-      `The disk holding the data folder ${dataDir} is full, so browser mode cannot keep its address (${SESSION_FILE}) there. ` +
-        'Free some space, or start it with --data DIR on another drive.',
-      { path: file },
-    );
+    throw dataFolderError(err, dataDir) ?? err;
   }
+}
+
+/** The data folder cannot take the session file: a full disk, a read-only drive, no permission. Null otherwise. */
+function dataFolderError(err: unknown, dataDir: string): AppError | null {
+  const cannot = `browser mode cannot keep its address (${SESSION_FILE}) there`;
+  const path = sessionFile(dataDir);
+  if (isDiskFull(err)) {
+    return new AppError('DISK_FULL', `The disk holding the data folder ${dataDir} is full, so ${cannot}. Free some space, or start it with --data DIR on another drive.`, { path });
+  }
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code !== 'EROFS' && code !== 'EACCES' && code !== 'EPERM') return null;
+  const why = code === 'EROFS' ? 'is on a read-only drive' : 'cannot be written by you';
+  return new AppError('FORBIDDEN', `The data folder ${dataDir} ${why}, so ${cannot}. Start it with --data DIR on a drive you can write.`, { path, code });
 }
 
 /**

@@ -3,7 +3,7 @@
 // --new-token rotates it, a taken remembered port is reported and replaced, and a tab with an old
 // address gets a readable page saying so instead of a bare 401.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { createServer as createHttpServer, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { after, test } from 'node:test';
 import { mediaCookieName } from '../../../src/main/server/auth.js';
 import { startServer, type HostedService, type RunningServer } from '../../../src/main/server/index.js';
 import { SESSION_FILE } from '../../../src/main/server/session-store.js';
-import { fillDisk, mountTmpfs, unmount } from '../../helpers/tmpfs.js';
+import { fillDisk, mountTmpfs, remountReadOnly, unmount } from '../../helpers/tmpfs.js';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -197,6 +197,25 @@ test('a data folder on a full disk: browser mode does not start, says why and th
       return true;
     });
     assert.deepEqual(readdirSync(data), [], 'no half-written session file');
+  } finally {
+    unmount(disk);
+  }
+});
+
+test('a data folder on a read-only drive: browser mode does not start and says why (was Node\'s "EROFS: read-only file system, open …tmp")', async (t) => {
+  const disk = dataDir();
+  const cannot = mountTmpfs(disk, '64k');
+  if (cannot) return t.skip(cannot);
+  try {
+    const data = join(disk, 'data');
+    mkdirSync(data);
+    remountReadOnly(disk);
+    for (const folder of [data, join(disk, 'not-made-yet')]) {
+      await assert.rejects(start(folder), {
+        code: 'FORBIDDEN',
+        message: `The data folder ${folder} is on a read-only drive, so browser mode cannot keep its address (${SESSION_FILE}) there. Start it with --data DIR on a drive you can write.`,
+      });
+    }
   } finally {
     unmount(disk);
   }
