@@ -172,8 +172,15 @@ function unwritableError(projectDir: string, report: ImageImportReport): AppErro
   });
 }
 
+/** sharp's default limitInputPixels (0x3FFF × 0x3FFF): larger images are refused before they are decoded. */
+const PIXEL_LIMIT_TEXT = (0x3fff * 0x3fff / 1e6).toFixed(0) + ' million';
+
 function skipReason(file: ScannedFile, err: unknown): SkippedFile {
   const raw = err instanceof Error ? err.message : String(err);
-  const reason = /unsupported image format/i.test(raw) && !/format \w+$/.test(raw) ? 'not an image (unsupported format)' : raw.split('\n')[0];
+  const reason = /unsupported image format/i.test(raw) && !/format \w+$/.test(raw)
+    ? 'not an image (unsupported format)'
+    : /exceeds pixel limit/i.test(raw)
+      ? `too large to decode safely (over ${PIXEL_LIMIT_TEXT} pixels; a panorama? save a smaller copy to import it)`
+      : raw.split('\n')[0];
   return { path: file.path, reason };
 }
