@@ -5,13 +5,13 @@ import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import { importImages } from '../../src/main/images/import.js';
 import { NameResolver } from '../../src/main/images/names.js';
 import type { ScanFs } from '../../src/main/images/scan.js';
 import { openDb, type Db } from '../../src/main/store/db.js';
+import { pngClaiming } from '../helpers/huge-png.js';
 import { repoRoot } from '../helpers/shared.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-corpus-images-'));
@@ -114,15 +114,6 @@ function canRunAsNobody(): string | false {
   return existsSync('/usr/bin/setpriv') ? false : 'setpriv not installed';
 }
 
-/** A PNG whose header claims `width` × `height` (its CRC fixed), as a huge panorama's does: refused before any decoding. */
-function claimsSize(png: Buffer, width: number, height: number): Buffer {
-  const out = Buffer.from(png);
-  out.writeUInt32BE(width, 16); // IHDR data starts after the signature (8), length (4) and type (4)
-  out.writeUInt32BE(height, 20);
-  out.writeUInt32BE(crc32(out.subarray(12, 29)), 29);
-  return out;
-}
-
 test('damaged and foreign files are skipped with their reasons', async () => {
   const jpg = await sharp({ create: { width: 200, height: 200, channels: 3, background: '#808080' } }).jpeg().toBuffer();
   const { db, project, folder } = await corpus({
@@ -130,7 +121,7 @@ test('damaged and foreign files are skipped with their reasons', async () => {
     'empty.png': Buffer.alloc(0),
     'text.jpg': 'not an image\n',
     'truncated.jpg': jpg.subarray(0, jpg.length >> 1),
-    'panorama.png': claimsSize(good, 40_000, 40_000),
+    'panorama.png': await pngClaiming(40_000, 40_000),
   });
   symlinkSync(join(folder, 'missing.png'), join(folder, 'broken.png'));
   symlinkSync(join(folder, 'loop.png'), join(folder, 'loop.png'));
@@ -146,7 +137,7 @@ test('damaged and foreign files are skipped with their reasons', async () => {
   assert.equal(skipped.get('text.jpg'), 'not an image (unsupported format)');
   assert.match(skipped.get('truncated.jpg') ?? '', /premature end|truncated|corrupt/i);
   // Was sharp's "Input image exceeds pixel limit".
-  assert.equal(skipped.get('panorama.png'), 'too large to decode safely (over 268 million pixels; a panorama? save a smaller copy to import it)');
+  assert.equal(skipped.get('panorama.png'), 'too large to decode safely (over 268 million pixels; a panorama? save a smaller copy to use it)');
   assert.equal(skipped.size, 7);
   db.close();
 });

@@ -78,3 +78,12 @@ export async function rebuildThumbnail(path: string, sha256: string, thumbAbs: s
     return false;
   }
 }
+
+/** sharp's default limitInputPixels (0x3FFF × 0x3FFF): larger images are refused before they are decoded. */
+const PIXEL_LIMIT_TEXT = `${((0x3fff * 0x3fff) / 1e6).toFixed(0)} million`;
+
+/** Why a file could not be decoded, in words: sharp's first line, or what its pixel limit means. */
+export function decodeFailureText(raw: string): string {
+  if (/exceeds pixel limit/i.test(raw)) return `too large to decode safely (over ${PIXEL_LIMIT_TEXT} pixels; a panorama? save a smaller copy to use it)`;
+  return raw.split('\n')[0];
+}

@@ -11,7 +11,7 @@ import type { ImageImportReport, SkippedFile } from '../../shared/types.js';
 import type { ProgressFn } from '../jobs/progress.js';
 import { folderRefusesWrites, turnedReadOnlyText, WRITABLE_AGAIN_HINT } from '../store/check.js';
 import type { Db } from '../store/db.js';
-import { decodeFile, type Decoded } from './decode.js';
+import { decodeFailureText, decodeFile, type Decoded } from './decode.js';
 import { skipUnread, writeBatch, type ImportContext } from './identity.js';
 import { scanFolder, type ScanFs, type ScanHooks, type ScannedFile, type ScanResult } from './scan.js';
 
@@ -172,15 +172,8 @@ function unwritableError(projectDir: string, report: ImageImportReport): AppErro
   });
 }
 
-/** sharp's default limitInputPixels (0x3FFF × 0x3FFF): larger images are refused before they are decoded. */
-const PIXEL_LIMIT_TEXT = (0x3fff * 0x3fff / 1e6).toFixed(0) + ' million';
-
 function skipReason(file: ScannedFile, err: unknown): SkippedFile {
   const raw = err instanceof Error ? err.message : String(err);
-  const reason = /unsupported image format/i.test(raw) && !/format \w+$/.test(raw)
-    ? 'not an image (unsupported format)'
-    : /exceeds pixel limit/i.test(raw)
-      ? `too large to decode safely (over ${PIXEL_LIMIT_TEXT} pixels; a panorama? save a smaller copy to import it)`
-      : raw.split('\n')[0];
+  const reason = /unsupported image format/i.test(raw) && !/format \w+$/.test(raw) ? 'not an image (unsupported format)' : decodeFailureText(raw);
   return { path: file.path, reason };
 }

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import { SIGNATURE_BYTES } from '../../shared/image-signature.js';
 import { SIMILAR_MAX_BYTES } from '../../shared/types.js';
+import { decodeFailureText } from '../images/decode.js';
 import { importable, readHead } from '../images/sniff.js';
 import { extractFeatures } from '../ml/index.js';
 import type { FeatureKey } from './features.js';
@@ -59,6 +60,6 @@ async function extractOne(key: FeatureKey, path: string, label: string, signal?:
     onBatch: (rows) => void (out = new Float32Array(rows[0].features)),
     onImageError: (_id, _p, err) => void (error = err),
   });
-  if (!out) throw new AppError('INVALID_FILE', `${label}: cannot be read as an image (${(error as Error | null)?.message.replace(`${path}: `, '') ?? 'no features'}).`);
+  if (!out) throw new AppError('INVALID_FILE', `${label} cannot be read as an image: ${error ? decodeFailureText((error as Error).message.replace(`${path}: `, '')) : 'no features'}.`);
   return out;
 }

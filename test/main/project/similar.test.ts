@@ -15,6 +15,7 @@ import type { SimilarReply } from '../../../src/shared/types.js';
 import { embedAll, normalizedAll } from '../../../src/main/project/run-scoring.js';
 import { loadRunEncoder, modelDirOf } from '../../../src/main/project/runs.js';
 import { cliRunner } from '../../helpers/cli.js';
+import { pngClaiming } from '../../helpers/huge-png.js';
 import { makeFlowersSubset } from '../../helpers/flowers-subset.js';
 import { sharedModelsDir, skipWithoutBackbone } from '../../helpers/shared.js';
 
@@ -116,6 +117,10 @@ test('outside bytes that are not an image, or too large, are refused', { skip },
   writeFileSync(video, Buffer.from('\0\0\0\x18ftypisom\0\0\0\0isommp41', 'latin1'));
   truncateSync(video, 3 * 2 ** 30);
   await assert.rejects(project.similar({ file: video }), { code: 'INVALID_FILE', message: `${video} is not an image (JPEG, PNG, GIF, WebP, TIFF or HEIF expected).` });
+  // A gigapixel panorama: was "cannot be read as an image (Input image exceeds pixel limit)".
+  const pano = join(root, 'panorama.png');
+  writeFileSync(pano, await pngClaiming(40_000, 40_000));
+  await assert.rejects(project.similar({ file: pano }), { code: 'INVALID_FILE', message: `${pano} cannot be read as an image: too large to decode safely (over 268 million pixels; a panorama? save a smaller copy to use it).` });
 });
 
 test('CLI neighbours --json: [{name, distance}] ascending, by name or by outside path', { skip }, async () => {
