@@ -82,8 +82,16 @@ export async function rebuildThumbnail(path: string, sha256: string, thumbAbs: s
 /** sharp's default limitInputPixels (0x3FFF × 0x3FFF): larger images are refused before they are decoded. */
 const PIXEL_LIMIT_TEXT = `${((0x3fff * 0x3fff) / 1e6).toFixed(0)} million`;
 
-/** Why a file could not be decoded, in words: sharp's first line, or what its pixel limit means. */
+/**
+ * What an iPhone's HEIC photo meets: sharp's prebuilt libvips decodes AVIF but not the patented HEVC
+ * inside HEIC (lovell/sharp#4050), and libheif says only "Unsupported codec".
+ */
+export const HEVC_TEXT =
+  'a HEIC photo compressed with HEVC (as iPhones save them), which the image library bundled here cannot decode; export it as JPEG and import that (iPhone: Settings › Camera › Formats › Most Compatible takes JPEGs from now on)';
+
+/** Why a file could not be decoded, in words: sharp's first line, or what its pixel limit or a missing HEVC decoder means. */
 export function decodeFailureText(raw: string): string {
   if (/exceeds pixel limit/i.test(raw)) return `too large to decode safely (over ${PIXEL_LIMIT_TEXT} pixels; a panorama? save a smaller copy to use it)`;
+  if (/heif: .*(Unsupported codec|not been built in|No decoding plugin)/i.test(raw)) return HEVC_TEXT;
   return raw.split('\n')[0];
 }
