@@ -11,7 +11,25 @@ import { makeFlowersSubset } from '../helpers/flowers-subset.js';
 import { sharedModelsDir, skipWithoutShared } from '../helpers/shared.js';
 import { failDrive, mountExt4, unmountDrive } from '../helpers/failing-drive.js';
 import { mountTmpfs, remountReadOnly, unmount } from '../helpers/tmpfs.js';
+import type { Page } from '@playwright/test';
 import { expect, test, typePath } from './fixtures.js';
+
+/** A project on `drive` made by the CLI: 10 flower photos imported, 4 train triplets, no features. */
+async function projectOn(drive: string, root: string, dataDir: string) {
+  const data = makeFlowersSubset(join(root, 'photos'), { perClass: 2, seed: 5, trainLines: 4, testLines: 2 });
+  const dir = join(drive, 'project');
+  const cli = cliRunner(dataDir, { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
+  for (const args of [['init', dir], ['import-images', dir, data.images], ['import-triplets', dir, data.train, '--split', 'train']]) {
+    expect((await cli(...args)).code).toBe(0);
+  }
+  return { dir, cli };
+}
+
+async function openIn(page: Page, dir: string): Promise<void> {
+  await page.getByTestId('open-project').click();
+  await typePath(page, dir);
+  await expect(page.getByTestId('view-library')).toBeVisible();
+}
 
 test('a project on a read-only drive opens for viewing and says so; Map and Suggest say features cannot be computed there', async ({ app: page, studio }) => {
   const skip = skipWithoutShared();
@@ -23,17 +41,9 @@ test('a project on a read-only drive opens for viewing and says so; Map and Sugg
   test.skip(!!cannot, cannot || '');
   try {
     // Images imported, no features computed yet, then the drive turns read-only.
-    const data = makeFlowersSubset(join(root, 'photos'), { perClass: 2, seed: 5, trainLines: 4, testLines: 2 });
-    const dir = join(drive, 'project');
-    const cli = cliRunner(studio.dataDir, { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
-    for (const args of [['init', dir], ['import-images', dir, data.images], ['import-triplets', dir, data.train, '--split', 'train']]) {
-      expect((await cli(...args)).code).toBe(0);
-    }
+    const { dir, cli } = await projectOn(drive, root, studio.dataDir);
     remountReadOnly(drive);
-
-    await page.getByTestId('open-project').click();
-    await typePath(page, dir);
-    await expect(page.getByTestId('view-library')).toBeVisible();
+    await openIn(page, dir);
     await expect(page.getByTestId('read-only-badge')).toHaveText('Read-only');
     await expect(page.getByTestId('toast-info').filter({ hasText: 'Opened read-only' })).toContainText('copy the folder somewhere you can write');
 
@@ -91,15 +101,8 @@ test('the drive of an open project fails: the edit that met it says so, and the 
   const cannot = mountExt4(`${drive}.img`, drive);
   test.skip(!!cannot, cannot || '');
   try {
-    const data = makeFlowersSubset(join(root, 'photos'), { perClass: 2, seed: 5, trainLines: 4, testLines: 2 });
-    const dir = join(drive, 'project');
-    const cli = cliRunner(studio.dataDir, { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
-    for (const args of [['init', dir], ['import-images', dir, data.images], ['import-triplets', dir, data.train, '--split', 'train']]) {
-      expect((await cli(...args)).code).toBe(0);
-    }
-    await page.getByTestId('open-project').click();
-    await typePath(page, dir);
-    await expect(page.getByTestId('view-library')).toBeVisible();
+    const { dir } = await projectOn(drive, root, studio.dataDir);
+    await openIn(page, dir);
     await page.getByTestId('nav-triplets').click();
     await page.getByTestId('triplet-row').first().click();
     await expect(page.getByTestId('triplet-swap')).toBeEnabled();
