@@ -148,11 +148,11 @@ export class Project {
   }
 
   /**
-   * False once a project opened for writing can no longer be written (its drive turned read-only, its
-   * permissions changed): the service then reopens it read-only (service.ts current()).
+   * True once a project opened for writing can no longer be written (its folder's permissions
+   * changed): the service then reopens it read-only (service.ts current()).
    */
-  stillWritable(): boolean {
-    return this.readOnly || isWritable(join(this.dir, DB_FILE));
+  lostWriteAccess(): boolean {
+    return !this.readOnly && !isWritable(join(this.dir, DB_FILE));
   }
 
   /** The absolute folder a project can be created in; CONFLICT when one is there or a file is in the way. */

@@ -387,7 +387,7 @@ export class StudioService implements StudioServiceApi {
   private current(): Project {
     if (!this.project) throw new AppError('NO_PROJECT', this.closedWhy ?? 'No project is open: create or open one first.');
     if (!this.project.inPlace()) this.closeMoved(this.project);
-    if (!this.project.stillWritable()) this.reopenReadOnly(this.project);
+    if (this.project.lostWriteAccess()) this.reopenReadOnly(this.project);
     if (!this.project) throw new AppError('NO_PROJECT', this.closedWhy ?? 'No project is open: create or open one first.');
     return this.project;
   }

@@ -5,7 +5,8 @@
 // (rotate) replaces the token, which makes every older address and open tab out of date.
 import { chmodSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError, isDiskFull } from '../../shared/errors.js';
+import { AppError } from '../../shared/errors.js';
+import { writeRefusal } from '../util/file-target.js';
 import { newToken } from './auth.js';
 import { makeDirs } from '../util/make-dirs.js';
 
@@ -59,12 +60,13 @@ export function writeSession(dataDir: string, s: StoredSession): void {
 function dataFolderError(err: unknown, dataDir: string): AppError | null {
   const cannot = `browser mode cannot keep its address (${SESSION_FILE}) there`;
   const path = sessionFile(dataDir);
-  if (isDiskFull(err)) {
+  const refusal = writeRefusal(err);
+  if (refusal === 'full') {
     return new AppError('DISK_FULL', `The disk holding the data folder ${dataDir} is full, so ${cannot}. Free some space, or start it with --data DIR on another drive.`, { path });
   }
-  const code = (err as NodeJS.ErrnoException | null)?.code;
-  if (code !== 'EROFS' && code !== 'EACCES' && code !== 'EPERM') return null;
-  const why = code === 'EROFS' ? 'is on a read-only drive' : 'cannot be written by you';
+  if (!refusal) return null;
+  const why = refusal === 'read-only' ? 'is on a read-only drive' : 'cannot be written by you';
+  const code = (err as NodeJS.ErrnoException).code;
   return new AppError('FORBIDDEN', `The data folder ${dataDir} ${why}, so ${cannot}. Start it with --data DIR on a drive you can write.`, { path, code });
 }
 

@@ -26,6 +26,14 @@ function statOrNothing(abs: string): Stats | undefined {
   }
 }
 
+/** Why the machine refused a write, for the messages that name what was not written; null for any other error. */
+export function writeRefusal(err: unknown): 'full' | 'read-only' | 'denied' | null {
+  if (isDiskFull(err)) return 'full';
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === 'EROFS') return 'read-only';
+  return code === 'EACCES' || code === 'EPERM' ? 'denied' : null;
+}
+
 /**
  * An export that could not write names the file it was writing, not its temporary one (a write's
  * ENOSPC names no path at all): a full disk, a read-only drive, a folder the user may not write in.
@@ -33,11 +41,15 @@ function statOrNothing(abs: string): Stats | undefined {
  */
 export function notWrittenFor(err: unknown, file: string): AppError | null {
   const kept = `${file} was not written (nothing there was replaced)`;
-  if (isDiskFull(err)) return new AppError('DISK_FULL', `The disk is full, so ${kept}. Free some space and export again.`, { path: file });
   const code = (err as NodeJS.ErrnoException | null)?.code;
-  if (code === 'EROFS') return new AppError('FORBIDDEN', `${dirname(file)} is on a read-only drive, so ${kept}. Choose a folder on another drive.`, { path: file, code });
-  if (code === 'EACCES' || code === 'EPERM') {
-    return new AppError('FORBIDDEN', `You may not write in ${dirname(file)}, so ${kept}. Choose a folder you can write in.`, { path: file, code });
+  switch (writeRefusal(err)) {
+    case 'full':
+      return new AppError('DISK_FULL', `The disk is full, so ${kept}. Free some space and export again.`, { path: file });
+    case 'read-only':
+      return new AppError('FORBIDDEN', `${dirname(file)} is on a read-only drive, so ${kept}. Choose a folder on another drive.`, { path: file, code });
+    case 'denied':
+      return new AppError('FORBIDDEN', `You may not write in ${dirname(file)}, so ${kept}. Choose a folder you can write in.`, { path: file, code });
+    default:
+      return null;
   }
-  return null;
 }
