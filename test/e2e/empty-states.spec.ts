@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { cliRunner } from '../helpers/cli.js';
 import { addTestOnlyPhotos, makeFlowersSubset } from '../helpers/flowers-subset.js';
 import { sharedModelsDir, skipWithoutBackbone } from '../helpers/shared.js';
-import type { Page } from '@playwright/test';
 import { createProject, expect, test, typePath, type Studio } from './fixtures.js';
+import { openProject } from './support/small-project.js';
 
 /** Each view of an empty project, the button its empty state offers, and the view that button opens. */
 const WAYS = [
@@ -57,12 +57,6 @@ async function cliSteps(studio: Studio, steps: string[][]): Promise<void> {
     const r = await cli(...args);
     expect(r.code, `${args[0]}: ${r.stderr}`).toBe(0);
   }
-}
-
-/** Opens the project in the app (Open project…, path typed). */
-async function openProject(page: Page, dir: string): Promise<void> {
-  await page.getByTestId('open-project').click();
-  await typePath(page, dir);
 }
 
 test('a run without test triplets: no test accuracy, and Review leads to Triplets instead of "no mistakes"', async ({ app: page, projectDir, studio }) => {

@@ -21,7 +21,7 @@ class ProjectState {
     // Another project opened, or this one closed (also by the service: its folder moved): the
     // recent list may have changed too.
     api.on('project:changed', ({ what, closed, readOnly }) => {
-      if (what === 'project') void call('recentProjects', {}).then((r) => (this.recent = r), () => undefined);
+      if (what === 'project') this.fetchRecent();
       // Said whichever request found the folder gone (a thumbnail, a refresh that shows no toast);
       // the failing requests of that moment get the same toast, shown once.
       if (closed) toasts.error(new ApiError('NO_PROJECT', closed));
@@ -66,7 +66,7 @@ class ProjectState {
     const info = await stoppingJobs(() => call('createProject', { dir }), 'Creating a project', 'Stop and create');
     if (!info) return false;
     this.info = info;
-    this.recent = await call('recentProjects', {});
+    this.fetchRecent();
     return true;
   }
 
@@ -76,8 +76,16 @@ class ProjectState {
     this.info = info;
     // Said once on opening; the sidebar's badge keeps saying it.
     if (info.readOnly) toasts.push('info', 'Opened read-only', READ_ONLY_PROJECT, 10_000);
-    this.recent = await call('recentProjects', {});
+    this.fetchRecent();
     return true;
+  }
+
+  /**
+   * The recent list, fetched without waiting: the caller shows the project's Library as soon as it is
+   * open, so a view the user clicks meanwhile is not replaced by the Library when the list arrives.
+   */
+  private fetchRecent(): void {
+    void call('recentProjects', {}).then((r) => (this.recent = r), () => undefined);
   }
 
   async close(): Promise<boolean> {
