@@ -37,6 +37,7 @@ export function fileSystemError(err: unknown): AppError | null {
     EROFS: ['FORBIDDEN', `${path} is on a read-only drive.`],
     ENOSPC: ['DISK_FULL', `The disk is full: ${path} could not be written. Free some space and try again.`],
     EDQUOT: ['DISK_FULL', `The disk quota is used up: ${path} could not be written. Free some space and try again.`],
+    EIO: ['DRIVE_ERROR', `The drive holding ${path} reported an error (input/output error): it may be failing or disconnected. Copy what you need from it to another drive.`],
   };
   const known = plain[code];
   return known ? new AppError(known[0], known[1], { path, code, syscall }) : null;
@@ -56,7 +57,7 @@ export function isDiskFull(err: unknown): boolean {
 
 /**
  * SQLite's failures that come from the machine, not from a bug (better-sqlite3 throws them as
- * SqliteError with SQLite's code): a full disk, a drive or file that became read-only. A
+ * SqliteError with SQLite's code): a full disk, a drive or file that became read-only, a drive error. A
  * transaction that meets one is rolled back whole, so nothing of that step was saved. Null otherwise.
  */
 export function sqliteMachineError(err: unknown): AppError | null {
@@ -67,6 +68,11 @@ export function sqliteMachineError(err: unknown): AppError | null {
   if (code === 'SQLITE_FULL') return new AppError('DISK_FULL', `The disk holding the project is full, so ${notSaved}. Free some space and try again.`, { code });
   if (code.startsWith('SQLITE_READONLY')) {
     return new AppError('FORBIDDEN', `The project file cannot be written (its drive or the file is read-only), so ${notSaved}.`, { code });
+  }
+  // An I/O error is the drive's answer (failing, disconnected, full underneath), not a bug. The store
+  // says which folder where it can (store/check.ts storeWriteError); this covers the rest.
+  if (code.startsWith('SQLITE_IOERR')) {
+    return new AppError('DRIVE_ERROR', `The drive holding the project reported an error (SQLite: ${(err as Error).message}), so ${notSaved}. It may be failing or disconnected: copy the project folder to another drive.`, { code });
   }
   return null;
 }

@@ -280,6 +280,8 @@ export type ErrorCode =
   | 'CANCELLED'
   /** The disk is full (or the quota used up): nothing of the step that met it was saved. */
   | 'DISK_FULL'
+  /** The drive answered with an input/output error (failing, disconnected, full underneath): nothing of the step that met it was saved. */
+  | 'DRIVE_ERROR'
   /** A reply too large (or impossible) to send over the transport. */
   | 'TOO_LARGE'
   /** The service process stopped while answering (it is restarted; see the service:crashed event). */

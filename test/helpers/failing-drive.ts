@@ -3,8 +3,8 @@
 // keeps answering "writable". Mounting needs root and loop devices, as CI has; elsewhere the caller
 // skips with the reason returned.
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
 const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8' });
 
@@ -40,4 +40,42 @@ export function unmountDrive(dir: string, image: string): void {
 function triggerOf(dir: string): string {
   const source = run('findmnt', ['-n', '-o', 'SOURCE', dir]).stdout.trim();
   return `/sys/fs/ext4/${basename(source)}/trigger_fs_error`;
+}
+
+/**
+ * A drive whose writes fail with EIO while it stays mounted "rw" and access() says writable, as a
+ * failing USB stick without a journal does (FAT) or a disk image whose host storage fails: an ext4
+ * drive without a journal (errors=continue, sync, so write() itself reports the error) whose image
+ * lives on a second drive that `failErringDisk` makes fail (the loop device then answers EIO).
+ * Mounted at `dir`; a reason when this machine will not.
+ */
+export function mountErringDisk(dir: string): string | false {
+  const host = `${dir}.host`;
+  mkdirSync(host, { recursive: true });
+  const hostFailed = mountExt4(`${host}.img`, host, 96);
+  if (hostFailed) return hostFailed;
+  const image = join(host, 'disk.img');
+  const steps: [string, string[]][] = [
+    ['truncate', ['-s', '64M', image]],
+    ['mkfs.ext4', ['-q', '-F', '-O', '^has_journal', image]],
+    ['mount', ['-o', 'loop,sync,errors=continue', image, dir]],
+  ];
+  for (const [cmd, args] of steps) {
+    const r = run(cmd, args);
+    if (r.status !== 0) {
+      unmountDrive(host, `${host}.img`);
+      return `cannot make an erring drive here (${cmd}): ${(r.stderr || r.error?.message || '').trim()}`;
+    }
+  }
+  return false;
+}
+
+/** From now on every write to the drive at `dir` that reaches the device fails with EIO (what is cached still reads). */
+export function failErringDisk(dir: string): void {
+  failDrive(`${dir}.host`);
+}
+
+export function unmountErringDisk(dir: string): void {
+  run('umount', ['-l', dir]);
+  unmountDrive(`${dir}.host`, `${dir}.host.img`);
 }

@@ -9,7 +9,7 @@ import { basename, resolve } from 'node:path';
 import { AppError, isDiskFull } from '../../shared/errors.js';
 import type { ImageImportReport, SkippedFile } from '../../shared/types.js';
 import type { ProgressFn } from '../jobs/progress.js';
-import { folderRefusesWrites, turnedReadOnlyText, WRITABLE_AGAIN_HINT } from '../store/check.js';
+import { cannotWriteText, folderWriteProblem, WRITABLE_AGAIN_HINT, type WriteProblem } from '../store/check.js';
 import type { Db } from '../store/db.js';
 import { decodeFailureText, decodeFile, type Decoded } from './decode.js';
 import { skipUnread, writeBatch, type ImportContext } from './identity.js';
@@ -87,7 +87,7 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
         ready++;
       } catch (err) {
         slots[i] = null;
-        if (isDiskFull(err) || folderGone(root, err) || (writeFailed(err) && folderRefusesWrites(projectDir))) stopped ??= err;
+        if (isDiskFull(err) || folderGone(root, err) || (writeFailed(err) && folderWriteProblem(projectDir))) stopped ??= err;
         else report.skipped.push(skipReason(todo[i], err));
       }
       if (ready >= batchSize) (flush(false), (ready = 0));
@@ -107,7 +107,9 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
   } catch (err) {
     if (isDiskFull(err)) throw diskFullError(projectDir, report);
     if (folderGone(root, err)) throw folderGoneError(root, report);
-    if (folderRefusesWrites(projectDir)) throw unwritableError(projectDir, report);
+    // The store's own write may be what met the drive's error (store/check.ts storeWriteError).
+    const problem = err instanceof AppError && err.code === 'DRIVE_ERROR' ? 'drive-error' : folderWriteProblem(projectDir);
+    if (problem) throw unwritableError(projectDir, report, problem);
     throw err;
   }
   report.skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
@@ -165,8 +167,8 @@ function writeFailed(err: unknown): boolean {
   return ['EROFS', 'EACCES', 'EPERM', 'EIO'].includes(String(code)) || /unable to open for write|read-only file system/i.test(String((err as Error)?.message));
 }
 
-function unwritableError(projectDir: string, report: ImageImportReport): AppError {
-  return new AppError('FORBIDDEN', `${turnedReadOnlyText(projectDir)}, so the import stopped. ${keptText(report)}. ${WRITABLE_AGAIN_HINT}`, {
+function unwritableError(projectDir: string, report: ImageImportReport, problem: WriteProblem): AppError {
+  return new AppError(problem === 'read-only' ? 'FORBIDDEN' : 'DRIVE_ERROR', `${cannotWriteText(projectDir, problem)}, so the import stopped. ${keptText(report)}. ${WRITABLE_AGAIN_HINT}`, {
     added: report.added,
     path: projectDir,
   });

@@ -40,7 +40,7 @@ import { getRun } from './run-rows.js';
 import { openDb, type Db } from '../store/db.js';
 import * as imageStore from '../store/images.js';
 import { isWritable } from '../store/readonly.js';
-import { writeRefused } from '../store/check.js';
+import { cannotWriteText, storeWriteProblem, type WriteProblem } from '../store/check.js';
 import { refreshReport, runAudit } from './audit.js';
 import type { AuditOptions, AuditReport } from '../../shared/types.js';
 import { runCount, runModelDir } from '../store/runs.js';
@@ -92,6 +92,8 @@ export class Project {
   readonly db: Db;
   /** Opened for viewing and export only (the store or its folder is not writable). */
   readonly readOnly: boolean;
+  /** Why, when it was opened read-only because writing failed (a drive turned read-only or erring). */
+  private readonly writeProblem: WriteProblem | null;
   private readonly encoders = new Map<number, Promise<EncoderWeights>>();
   private readonly thumbRepair = new ThumbnailRepair();
   private closed = false;
@@ -99,10 +101,11 @@ export class Project {
   /** Which file the store is (device and inode), to notice the folder being moved while open. */
   private readonly storeFile: { dev: number; ino: number };
 
-  private constructor(dir: string, db: Db, readOnly = false) {
+  private constructor(dir: string, db: Db, readOnly = false, writeProblem: WriteProblem | null = null) {
     this.dir = dir;
     this.db = db;
     this.readOnly = readOnly;
+    this.writeProblem = writeProblem;
     const { dev, ino } = statSync(join(dir, DB_FILE));
     this.storeFile = { dev, ino };
     this.similarIndex = new SimilarIndex({ db, readOnly, encoder: (id) => this.encoder(id) });
@@ -119,20 +122,23 @@ export class Project {
    * Opens an existing project, checked first (see store/check.ts); runs left 'running' by a crashed
    * process are marked failed. A project this process cannot write opens read-only.
    */
-  static open(dir: string, opts: { readOnly?: boolean } = {}): Project {
+  static open(dir: string, opts: { readOnly?: boolean; writeProblem?: WriteProblem } = {}): Project {
     const abs = Project.assertOpenable(dir);
     const file = join(abs, DB_FILE);
     let readOnly = opts.readOnly ?? !isWritable(file);
+    let writeProblem = opts.writeProblem ?? null;
     let db: Db;
     try {
       db = openDb(file, { readonly: readOnly });
     } catch (err) {
-      // A drive that failed refuses writes while still mounted "rw", so access() said writable: open it for viewing.
-      if (readOnly || !writeRefused(err, abs)) throw err;
+      // A drive that failed refuses writes (or answers them with I/O errors) while still mounted "rw",
+      // so access() said writable: open it for viewing, remembering why.
+      writeProblem = readOnly ? null : storeWriteProblem(err, abs);
+      if (!writeProblem) throw err;
       readOnly = true;
       db = openDb(file, { readonly: true });
     }
-    const project = new Project(abs, db, readOnly);
+    const project = new Project(abs, db, readOnly, writeProblem);
     if (!readOnly) failOrphanedRuns(project.db);
     if (!readOnly) removeStaleScratchFiles(abs); // a crashed run's scratch store (train-stream.ts)
     return project;
@@ -383,11 +389,13 @@ export class Project {
     return this.lastAudit && refreshReport(this.db, this.lastAudit);
   }
 
-  /** Throws a clear error when the project was opened read-only. */
+  /** Throws a clear error when the project was opened read-only, saying so when its drive erred. */
   private assertWritable(what: string): void {
-    if (this.readOnly) {
-      throw new AppError('FORBIDDEN', `Cannot ${what}: ${join(this.dir, DB_FILE)} is read-only here, so the project is open for viewing and export only.`);
+    if (!this.readOnly) return;
+    if (this.writeProblem === 'drive-error') {
+      throw new AppError('DRIVE_ERROR', `Cannot ${what}: ${cannotWriteText(this.dir, 'drive-error')}, so the project is open for viewing and export only.`);
     }
+    throw new AppError('FORBIDDEN', `Cannot ${what}: ${join(this.dir, DB_FILE)} is read-only here, so the project is open for viewing and export only.`);
   }
 
   // ---------- Similarity search (issue 8.1; project/similar.ts) ----------

@@ -8,7 +8,7 @@ import type { HistoryEntry } from '../../shared/types.js';
 import { isImageRemoval } from '../images/remove.js';
 import { JobManager } from '../jobs/manager.js';
 import { backboneSpec, defaultTrainOptions, initBackend, listBackbones } from '../ml/index.js';
-import { onFolderUnwritable, turnedReadOnlyText, WRITABLE_AGAIN_HINT } from '../store/check.js';
+import { cannotWriteText, onFolderUnwritable, WRITABLE_AGAIN_HINT, type WriteProblem } from '../store/check.js';
 import { watchExternalChanges, type ExternalWatch } from '../store/watch.js';
 import { isProjectDir, Project } from './project.js';
 import { resolveTrainOptions } from './runs.js';
@@ -46,9 +46,9 @@ export class StudioService implements StudioServiceApi {
     this.jobs = new JobManager((e, p) => this.emit(e, p), this.log);
     // A write found the open project's folder no longer taking writes: reopened read-only once the
     // failing call has unwound (its own error says what was not saved).
-    this.stopUnwritable = onFolderUnwritable((dir) =>
+    this.stopUnwritable = onFolderUnwritable((dir, problem) =>
       queueMicrotask(() => {
-        if (this.project?.dir === dir && !this.project.readOnly) this.reopenReadOnly(this.project);
+        if (this.project?.dir === dir && !this.project.readOnly) this.reopenReadOnly(this.project, problem);
       }),
     );
   }
@@ -387,34 +387,35 @@ export class StudioService implements StudioServiceApi {
   private current(): Project {
     if (!this.project) throw new AppError('NO_PROJECT', this.closedWhy ?? 'No project is open: create or open one first.');
     if (!this.project.inPlace()) this.closeMoved(this.project);
-    if (this.project.lostWriteAccess()) this.reopenReadOnly(this.project);
+    if (this.project.lostWriteAccess()) this.reopenReadOnly(this.project, 'read-only');
     if (!this.project) throw new AppError('NO_PROJECT', this.closedWhy ?? 'No project is open: create or open one first.');
     return this.project;
   }
 
   /**
    * The open project's folder stopped taking writes (a drive the system remounted read-only after an
-   * error, permissions changed): every edit would fail with SQLite's "disk I/O error". It is reopened
-   * read-only in place, and the views learn it at once (project:changed), so they
+   * error, permissions changed) or its drive answers writes with I/O errors: every edit would fail
+   * with SQLite's "disk I/O error", and on a failing drive each further write risks the file. It is
+   * reopened read-only in place, and the views learn it at once (project:changed), so they
    * show the Read-only badge and disable what would change it. When it cannot be opened even for
    * viewing, it is closed, saying why.
    */
-  private reopenReadOnly(project: Project): void {
+  private reopenReadOnly(project: Project, problem: WriteProblem): void {
     // Its jobs are not cancelled: each fails at its next write, saying why (not "Cancelled").
     this.unwatch();
     this.project = null;
     void this.jobs.idle().then(() => closeQuietly(project));
     let reopened: Project;
     try {
-      reopened = Project.open(project.dir, { readOnly: true });
+      reopened = Project.open(project.dir, { readOnly: true, writeProblem: problem });
     } catch (err) {
-      this.closedWhy = `${turnedReadOnlyText(project.dir)}, and it could not be opened again for viewing (${knownError(err)?.message ?? (err as Error).message}), so the app closed it.`;
+      this.closedWhy = `${cannotWriteText(project.dir, problem)}, and it could not be opened again for viewing (${knownError(err)?.message ?? (err as Error).message}), so the app closed it.`;
       this.emit('project:changed', { what: 'project', closed: this.closedWhy });
       return;
     }
     this.project = reopened;
     this.stopWatch = watchExternalChanges(reopened.db, () => this.changedElsewhere());
-    const why = `${turnedReadOnlyText(project.dir)}, so it is open for viewing and export only from now on; an edit made as it happened was not saved (everything saved before it is kept). ${WRITABLE_AGAIN_HINT}`;
+    const why = `${cannotWriteText(project.dir, problem)}, so it is open for viewing and export only from now on; an edit made as it happened was not saved (everything saved before it is kept). ${WRITABLE_AGAIN_HINT}`;
     this.emit('project:changed', { what: 'project', readOnly: why });
   }
 

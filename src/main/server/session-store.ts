@@ -65,9 +65,9 @@ function dataFolderError(err: unknown, dataDir: string): AppError | null {
     return new AppError('DISK_FULL', `The disk holding the data folder ${dataDir} is full, so ${cannot}. Free some space, or start it with --data DIR on another drive.`, { path });
   }
   if (!refusal) return null;
-  const why = refusal === 'read-only' ? 'is on a read-only drive' : 'cannot be written by you';
+  const why = { 'read-only': 'is on a read-only drive', denied: 'cannot be written by you', 'drive-error': 'is on a drive that reported an error (input/output error)' }[refusal];
   const code = (err as NodeJS.ErrnoException).code;
-  return new AppError('FORBIDDEN', `The data folder ${dataDir} ${why}, so ${cannot}. Start it with --data DIR on a drive you can write.`, { path, code });
+  return new AppError(refusal === 'drive-error' ? 'DRIVE_ERROR' : 'FORBIDDEN', `The data folder ${dataDir} ${why}, so ${cannot}. Start it with --data DIR on a drive you can write.`, { path, code });
 }
 
 /**

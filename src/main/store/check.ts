@@ -130,23 +130,47 @@ export function asStoreError(err: unknown, file: string): unknown {
 }
 
 /**
- * What a project folder that stopped taking writes while it was open is: a drive the system remounted
- * read-only after an error, a share or USB stick made read-only, its permissions changed.
+ * Why a project folder stopped taking writes while it was open: `read-only` — a drive the system
+ * remounted read-only after an error, a share or USB stick made read-only, its permissions changed;
+ * `drive-error` — the drive answers writes with an input/output error while still mounted for writing
+ * (a failing stick without a journal, a disk image or share whose own storage fails or is full).
  */
-export function turnedReadOnlyText(dir: string): string {
-  return `${dir} cannot be written any more (its drive turned read-only, or the folder's permissions changed, while the project was open)`;
+export type WriteProblem = 'read-only' | 'drive-error';
+
+/** The folder's problem in words, to begin a sentence. */
+export function cannotWriteText(dir: string, problem: WriteProblem): string {
+  return problem === 'read-only'
+    ? `${dir} cannot be written any more (its drive turned read-only, or the folder's permissions changed, while the project was open)`
+    : `The drive holding ${dir} reported an error (input/output error) when it was written: it may be failing or disconnected, or full underneath (a network share or disk image)`;
 }
 
 /** How to change the project again once its folder takes writes again. */
 export const WRITABLE_AGAIN_HINT = 'To change it again, fix the drive or folder (or copy the project somewhere you can write) and open it again.';
 
-/** SQLite could not write (or open for writing) a store in `dir` because `dir` no longer takes writes. */
-export function writeRefused(err: unknown, dir: string): boolean {
+const SQLITE_WRITE_FAILED = /^SQLITE_(IOERR|READONLY|CANTOPEN)/;
+
+/**
+ * Why SQLite could not write (or open for writing) a store in `dir`, when the cause is the folder:
+ * it refuses writes, or the drive errs. Null for any other error, or when the folder still takes
+ * writes and SQLite did not report an I/O error.
+ */
+export function storeWriteProblem(err: unknown, dir: string): WriteProblem | null {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^SQLITE_(IOERR|READONLY|CANTOPEN)/.test(code) && folderRefusesWrites(dir);
+  if (typeof code !== 'string' || !SQLITE_WRITE_FAILED.test(code)) return null;
+  const problem = folderWriteProblem(dir);
+  if (problem || !code.startsWith('SQLITE_IOERR') || driveIsFull(dir)) return problem;
+  // SQLite's I/O error is the drive's own answer, even when the probe got through (a failing drive
+  // fails some writes, not all): reported and told like a probe that failed.
+  tellUnwritable(dir, 'drive-error');
+  return 'drive-error';
 }
 
-type UnwritableListener = (dir: string) => void;
+/** True when SQLite could not write a store in `dir` because of the folder (storeWriteProblem). */
+export function writeRefused(err: unknown, dir: string): boolean {
+  return storeWriteProblem(err, dir) !== null;
+}
+
+type UnwritableListener = (dir: string, problem: WriteProblem) => void;
 const unwritableListeners = new Set<UnwritableListener>();
 
 /** Calls `listener` with each project folder found to have stopped taking writes; returns the unsubscribe. */
@@ -155,40 +179,50 @@ export function onFolderUnwritable(listener: UnwritableListener): () => void {
   return () => unwritableListeners.delete(listener);
 }
 
-/**
- * True when `dir` no longer takes writes, tried for real after a write failed: ext4 stops writes after
- * a drive error with the mount still "rw" (emergency_ro), so access() alone would say yes. The
- * listeners (the service, which then reopens the project read-only) are told.
- */
-export function folderRefusesWrites(dir: string): boolean {
-  const refused = !isWritable(join(dir, DB_FILE)) || !canCreateIn(dir);
-  if (refused) for (const l of unwritableListeners) l(dir);
-  return refused;
+function tellUnwritable(dir: string, problem: WriteProblem): void {
+  for (const l of unwritableListeners) l(dir, problem);
 }
 
-function canCreateIn(dir: string): boolean {
+/**
+ * Whether `dir` still takes writes, tried for real after a write failed: ext4 stops writes after a
+ * drive error with the mount still "rw" (emergency_ro), and a failing drive answers EIO, so access()
+ * alone would say yes. The listeners (the service, which then reopens the project read-only) are told.
+ */
+export function folderWriteProblem(dir: string): WriteProblem | null {
+  const problem = !isWritable(join(dir, DB_FILE)) ? 'read-only' : createProblem(dir);
+  if (problem) tellUnwritable(dir, problem);
+  return problem;
+}
+
+function createProblem(dir: string): WriteProblem | null {
   const probe = join(dir, `.write-probe-${process.pid}`);
   try {
     closeSync(openSync(probe, 'w'));
     rmSync(probe, { force: true });
-    return true;
+    return null;
   } catch (err) {
-    return !['EROFS', 'EACCES', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '');
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    return ['EROFS', 'EACCES', 'EPERM'].includes(code) ? 'read-only' : code === 'EIO' ? 'drive-error' : null;
   }
 }
 
 /**
- * A write that failed because the store's folder no longer takes writes (SQLite then says only "disk
- * I/O error" or "readonly database"): said as such, naming the folder. Null for any other error, and
- * while the folder still takes writes (a failing disk is not hidden behind this message).
+ * A write that failed because of the store's folder (SQLite then says only "disk I/O error" or
+ * "readonly database"): said as such, naming the folder. Null for any other error, and while the
+ * folder still takes writes and SQLite reported no I/O error.
  */
-export function turnedReadOnlyError(err: unknown, file: string): AppError | null {
+export function storeWriteError(err: unknown, file: string): AppError | null {
   const dir = dirname(file);
-  if (!writeRefused(err, dir)) return null;
-  const code = (err as { code: string }).code;
+  const code = (err as { code?: unknown } | null)?.code;
+  // On a full drive SQLite may say only "disk I/O error" (it cannot grow its journal).
+  if (typeof code === 'string' && code.startsWith('SQLITE_IOERR') && driveIsFull(dir)) {
+    return new AppError('DISK_FULL', `The disk holding ${dir} is full, so the last change was not saved (a write is all or nothing: everything saved before it is kept). Free some space and try again.`, { path: dir, code });
+  }
+  const problem = storeWriteProblem(err, dir);
+  if (!problem) return null;
   return new AppError(
-    'FORBIDDEN',
-    `${turnedReadOnlyText(dir)}, so the last change was not saved (a write is all or nothing: everything saved before it is kept). ${WRITABLE_AGAIN_HINT}`,
+    problem === 'read-only' ? 'FORBIDDEN' : 'DRIVE_ERROR',
+    `${cannotWriteText(dir, problem)}, so the last change was not saved (a write is all or nothing: everything saved before it is kept). ${WRITABLE_AGAIN_HINT}`,
     { path: dir, code },
   );
 }

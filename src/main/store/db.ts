@@ -3,7 +3,7 @@
 // writing one project queue on busy_timeout instead of failing with SQLITE_BUSY_SNAPSHOT when a
 // read turns into a write; reads that need one consistent view use readTransaction.
 import Database from 'better-sqlite3';
-import { asStoreError, checkBeforeOpen, checkOpened, turnedReadOnlyError } from './check.js';
+import { asStoreError, checkBeforeOpen, checkOpened, storeWriteError } from './check.js';
 import { LATEST_VERSION, migrate } from './migrate.js';
 import { openReadOnly, openUpgradedCopy } from './readonly.js';
 
@@ -65,7 +65,7 @@ type TransactionFn = ReturnType<Db['transaction']>;
  * Makes `db.transaction(fn)()` begin IMMEDIATE on this connection, so code written with the plain
  * call (including modules that do not know about this rule) never starts a deferred write.
  * `.deferred` stays available for readTransaction. A write that fails because the folder stopped
- * taking writes while the store was open is said as such (check.ts turnedReadOnlyError).
+ * taking writes (or its drive started failing) while the store was open is said as such (check.ts storeWriteError).
  */
 function immediateByDefault(db: Db, file: string): void {
   const original = db.transaction.bind(db);
@@ -75,7 +75,7 @@ function immediateByDefault(db: Db, file: string): void {
       try {
         return run(...args);
       } catch (err) {
-        throw turnedReadOnlyError(err, file) ?? err;
+        throw storeWriteError(err, file) ?? err;
       }
     };
   const patched = (fn: (...args: never[]) => unknown): TransactionFn => {

@@ -34,7 +34,8 @@ export function isWritable(file: string): boolean {
   return writableCheck(file);
 }
 
-const CANNOT_OPEN = /^SQLITE_(CANTOPEN|READONLY)/;
+// SQLITE_IOERR_SHMOPEN and kin: a drive that answers writes with I/O errors cannot make the shared-memory file either.
+const CANNOT_OPEN = /^SQLITE_(CANTOPEN|READONLY|IOERR)/;
 
 /** Opens the store read-only: in place when SQLite can, else from a private temporary copy. */
 export function openReadOnly(file: string, nativeBinding = process.env.TRIPLET_STUDIO_SQLITE_BINDING || undefined): Database.Database {

@@ -27,10 +27,11 @@ function statOrNothing(abs: string): Stats | undefined {
 }
 
 /** Why the machine refused a write, for the messages that name what was not written; null for any other error. */
-export function writeRefusal(err: unknown): 'full' | 'read-only' | 'denied' | null {
+export function writeRefusal(err: unknown): 'full' | 'read-only' | 'denied' | 'drive-error' | null {
   if (isDiskFull(err)) return 'full';
   const code = (err as NodeJS.ErrnoException | null)?.code;
   if (code === 'EROFS') return 'read-only';
+  if (code === 'EIO') return 'drive-error';
   return code === 'EACCES' || code === 'EPERM' ? 'denied' : null;
 }
 
@@ -49,6 +50,8 @@ export function notWrittenFor(err: unknown, file: string): AppError | null {
       return new AppError('FORBIDDEN', `${dirname(file)} is on a read-only drive, so ${kept}. Choose a folder on another drive.`, { path: file, code });
     case 'denied':
       return new AppError('FORBIDDEN', `You may not write in ${dirname(file)}, so ${kept}. Choose a folder you can write in.`, { path: file, code });
+    case 'drive-error':
+      return new AppError('DRIVE_ERROR', `The drive holding ${dirname(file)} reported an error (input/output error: failing or disconnected?), so ${kept}. Choose a folder on another drive.`, { path: file, code });
     default:
       return null;
   }

@@ -78,6 +78,12 @@ test('a full disk is said as one however it was met, and is not logged as a bug'
   assert.equal(isUnexpected(sqlite('SQLITE_FULL')), false);
   assert.equal(toIpcError(sqlite('SQLITE_READONLY_DBMOVED')).code, 'FORBIDDEN');
   assert.equal(isUnexpected(sqlite('SQLITE_CORRUPT')), true, 'a damaged file met mid-request is logged (check.ts says it at open)');
+  // A drive's I/O error (failing, disconnected) is the machine's, not a bug: said, not logged.
+  const drive = toIpcError(Object.assign(sqlite('SQLITE_IOERR_WRITE'), { message: 'disk I/O error' }));
+  assert.equal(drive.code, 'DRIVE_ERROR');
+  assert.match(drive.message, /^The drive holding the project reported an error \(SQLite: disk I\/O error\), so the last change was not saved/);
+  assert.equal(isUnexpected(sqlite('SQLITE_IOERR_FSYNC')), false);
+  assert.equal(fileSystemError(Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO', syscall: 'write', path: '/media/stick/out.csv' }))?.code, 'DRIVE_ERROR');
   assert.equal(isUnexpected(sqlite('SQLITE_ERROR')), true);
   // A write's ENOSPC has no path; sharp says it in libvips' words.
   assert.equal(toIpcError(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' })).code, 'DISK_FULL');

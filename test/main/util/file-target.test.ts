@@ -12,6 +12,7 @@ import { refuseToReplace } from '../../../src/main/cli/output.js';
 import { writeAtomic } from '../../../src/main/project/matrix-files.js';
 import { Project } from '../../../src/main/project/project.js';
 import { assertFileTarget } from '../../../src/main/util/file-target.js';
+import { failErringDisk, mountErringDisk, unmountErringDisk } from '../../helpers/failing-drive.js';
 import { mountTmpfs, remountReadOnly, unmount } from '../../helpers/tmpfs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-file-target-'));
@@ -68,5 +69,28 @@ test('an export to a read-only drive names the file asked for, not its temporary
     assert.deepEqual(readdirSync(join(drive, 'out')), []);
   } finally {
     unmount(drive);
+  }
+});
+
+test('an export to a drive that answers writes with I/O errors names the file asked for and the drive error (was EIO on the temporary file)', (t) => {
+  const drive = join(root, 'erring-drive');
+  mkdirSync(drive);
+  const cannot = mountErringDisk(drive);
+  if (cannot) return t.skip(cannot);
+  const p = Project.init(join(root, 'erring-project'));
+  try {
+    mkdirSync(join(drive, 'out'));
+    failErringDisk(drive);
+    const said = (file: string) => ({
+      code: 'DRIVE_ERROR',
+      message: `The drive holding ${join(drive, 'out')} reported an error (input/output error: failing or disconnected?), so ${file} was not written (nothing there was replaced). Choose a folder on another drive.`,
+    });
+    const triplets = join(drive, 'out', 'train.txt');
+    assert.throws(() => p.exportTriplets('train', triplets), said(triplets));
+    const model = join(drive, 'out', 'model.onnx');
+    assert.throws(() => writeAtomic(model, new Uint8Array(8)), said(model));
+  } finally {
+    p.close();
+    unmountErringDisk(drive);
   }
 });

@@ -35,6 +35,7 @@ class Toasts {
       FORBIDDEN: 'Not allowed',
       TOO_LARGE: 'Reply too large',
       DISK_FULL: 'Disk full',
+      DRIVE_ERROR: 'Drive error',
     };
     // A cancel is not a failure: not "Import failed — Cancelled.", whatever title the caller had for failures.
     if (e.code === 'CANCELLED') return this.push('info', 'Cancelled', e.message === 'Cancelled.' ? '' : e.message);

@@ -1,0 +1,144 @@
+// The drive holding an open project reports errors on writes (EIO) but stays mounted "rw": a failing
+// USB stick without a journal, a disk image or share whose host storage fails. Unlike drive-fails'
+// case, nothing turns read-only and access() still says writable. Before, an edit there failed with
+// SQLite's bare "disk I/O error", reported as a bug ("the details are in …log"), and the app went on
+// writing to a drive that loses writes. Now the edit says the drive reported an error and that the
+// change was not saved, and the project is reopened read-only at once so nothing more is written
+// there; an image import stops with one message and an exact count; the CLI says the same, without a
+// log entry. A real drive stands in (test/helpers/failing-drive.ts mountErringDisk: an ext4 image on
+// a second drive made to fail; needs root and loop devices, as CI has; elsewhere the tests skip).
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { knownError } from '../../../src/shared/errors.js';
+import { Project } from '../../../src/main/project/project.js';
+import { StudioService } from '../../../src/main/project/service.js';
+import { cliRunner } from '../../helpers/cli.js';
+import { failErringDisk, mountErringDisk, unmountErringDisk } from '../../helpers/failing-drive.js';
+import { makeFlowersSubset } from '../../helpers/flowers-subset.js';
+import { skipWithoutShared } from '../../helpers/shared.js';
+
+const root = mkdtempSync(join(tmpdir(), 'ts-drive-errors-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+const photos = skipWithoutShared() ? null : makeFlowersSubset(join(root, 'photos'), { perClass: 6, seed: 4, trainLines: 2, testLines: 1 });
+
+/** A fresh erring drive mounted at root/<name>; null (and the test skipped) where none can be made. */
+function drive(t: { skip: (why: string) => void }, name: string): string | null {
+  const why = skipWithoutShared();
+  if (why) return (t.skip(why), null);
+  const dir = join(root, name);
+  mkdirSync(dir);
+  const cannot = mountErringDisk(dir);
+  if (cannot) return (t.skip(cannot), null);
+  after(() => unmountErringDisk(dir));
+  return dir;
+}
+
+const DRIVE_ERROR = (dir: string, before = '') => new RegExp(`^${before}The drive holding ${dir} reported an error \\(input/output error\\) when it was written`);
+
+test('an edit on a drive that reports errors is said as such, not as a bug, and the project reopens read-only at once', async (t) => {
+  const mount = drive(t, 'edit');
+  if (!mount) return;
+  const dir = join(mount, 'project');
+  Project.init(dir).close();
+  const events: { name: string; payload: unknown }[] = [];
+  const service = new StudioService({ dataDir: join(root, 'data-edit'), emit: (name, payload) => events.push({ name, payload }) });
+  try {
+    service.openProject({ dir });
+    await service.jobs.wait(service.importImages({ folder: photos!.images }).jobId);
+    const ids = service.listImages({ offset: 0, limit: 6 }).items.map((i) => i.id);
+    const saved = service.createTriplet({ split: 'train', anchorId: ids[0], positiveId: ids[1], negativeId: ids[2] });
+    events.length = 0;
+
+    failErringDisk(mount);
+    let met: unknown;
+    try {
+      service.createTriplet({ split: 'train', anchorId: ids[3], positiveId: ids[4], negativeId: ids[5] });
+    } catch (err) {
+      met = err;
+    }
+    const said = knownError(met);
+    assert.ok(said, `a coded error the app shows as it is, not "disk I/O error" logged as a bug: ${String(met)}`);
+    assert.equal(said.code, 'DRIVE_ERROR');
+    assert.match(said.message, DRIVE_ERROR(dir));
+    assert.match(said.message, /so the last change was not saved/);
+
+    await new Promise((r) => setImmediate(r));
+    const changed = events.find((e) => e.name === 'project:changed') as { payload: { what: string; readOnly?: string } } | undefined;
+    assert.equal(changed?.payload.what, 'project', 'the views are told at once');
+    assert.match(changed?.payload.readOnly ?? '', /reported an error .*so it is open for viewing and export only from now on/);
+    assert.equal(service.projectInfo()?.readOnly, true, 'reopened read-only: nothing more is written to that drive');
+    assert.deepEqual(
+      service.listTriplets({ offset: 0, limit: 10 }).items.map((x) => x.id),
+      [saved.id],
+      'what was saved before is all there, and the refused triplet is not',
+    );
+    assert.throws(() => service.editTriplet({ id: saved.id, edit: { kind: 'swap' } }), { code: 'DRIVE_ERROR', message: /reported an error .*so the project is open for viewing and export only/ });
+  } finally {
+    await service.dispose();
+  }
+});
+
+test('an image import whose project drive starts reporting errors stops with one message and the exact count kept', async (t) => {
+  const mount = drive(t, 'import');
+  if (!mount) return;
+  const dir = join(mount, 'project');
+  const project = Project.init(dir);
+  let failed = false;
+  let report: unknown;
+  let met: unknown;
+  try {
+    report = await project.importImages(photos!.images, {
+      batchSize: 4,
+      concurrency: 1,
+      onProgress: (p) => {
+        if (!failed && p.phase === 'images' && p.done >= 10) (failErringDisk(mount), (failed = true));
+      },
+    });
+  } catch (err) {
+    met = err;
+  } finally {
+    project.close();
+  }
+  assert.ok(failed, 'the drive failed during the import');
+  assert.equal(report, undefined, `not finished as a success with every later photo "skipped": ${JSON.stringify(report)?.slice(0, 300)}`);
+  const said = knownError(met);
+  assert.equal(said?.code, 'DRIVE_ERROR', String(met));
+  const added = (said!.details as { added: number }).added;
+  assert.match(said!.message, DRIVE_ERROR(dir));
+  assert.match(said!.message, new RegExp(`so the import stopped\\. The ${added} new images imported before it stay in the project\\.`));
+  assert.ok(added >= 8 && added < 30, `the batches written before the failure: ${added}`);
+
+  const viewed = Project.open(dir, { readOnly: true });
+  try {
+    assert.equal(viewed.info().images, added, 'the count said is the count kept');
+  } finally {
+    viewed.close();
+  }
+});
+
+test('the CLI on a project whose drive reports errors: listing works, an edit says the drive failed (was "disk I/O error … looks like a bug")', async (t) => {
+  const mount = drive(t, 'cli');
+  if (!mount) return;
+  const dir = join(mount, 'project');
+  const data = join(root, 'data-cli');
+  const cli = cliRunner(data);
+  for (const args of [['init', dir], ['import-images', dir, photos!.images], ['import-triplets', dir, photos!.train, '--split', 'train']]) {
+    assert.equal((await cli(...args)).code, 0, args.join(' '));
+  }
+  failErringDisk(mount);
+  const listed = await cli('triplets', dir, '--json');
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.equal(JSON.parse(listed.stdout).length, 2);
+  const edit = await cli('edit', dir, '1', '--swap', '--json');
+  assert.equal(edit.code, 1);
+  const error = JSON.parse(edit.stdout).error as { code: string; message: string };
+  assert.equal(error.code, 'DRIVE_ERROR', edit.stderr);
+  assert.match(error.message, DRIVE_ERROR(dir, 'Cannot edit triplets: '));
+  assert.doesNotMatch(listed.stderr + edit.stderr, /bug/);
+  assert.equal(existsSync(join(data, 'logs')), false, 'nothing logged as a bug');
+  const after = await cli('triplets', dir, '--json');
+  assert.deepEqual(JSON.parse(after.stdout), JSON.parse(listed.stdout), 'the refused swap changed nothing');
+});
