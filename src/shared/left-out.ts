@@ -27,6 +27,10 @@ export const MOVED_FOLDER_HINT = 'Moved the folder? Import it again from where i
 export const READ_ONLY_PROJECT =
   'project.sqlite cannot be written here (a read-only drive or folder), so this project is open for viewing and export only. To change it, copy the folder somewhere you can write and open the copy.';
 
+/** A project open read-only because its drive answered writes with I/O errors (store/check.ts storeWriteError). */
+export const READ_ONLY_DRIVE_ERROR =
+  'The drive holding this project reported an error when it was written (input/output error: failing, disconnected, or full underneath), so the project is open for viewing and export only and nothing more is written there. To change it, copy the folder to another drive and open the copy.';
+
 /** Why features are missing in a project open read-only: they cannot be computed and saved there. */
 export const READ_ONLY_FEATURES_HINT =
   'The project is open read-only here, so features cannot be computed and saved: copy the folder somewhere you can write and open the copy.';

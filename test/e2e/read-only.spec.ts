@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { cliRunner } from '../helpers/cli.js';
 import { makeFlowersSubset } from '../helpers/flowers-subset.js';
 import { sharedModelsDir, skipWithoutShared } from '../helpers/shared.js';
-import { failDrive, mountExt4, unmountDrive } from '../helpers/failing-drive.js';
+import { failDrive, failErringDisk, mountErringDisk, mountExt4, unmountDrive, unmountErringDisk } from '../helpers/failing-drive.js';
 import { mountTmpfs, remountReadOnly, unmount } from '../helpers/tmpfs.js';
 import type { Page } from '@playwright/test';
 import { expect, test, typePath } from './fixtures.js';
@@ -92,32 +92,44 @@ test('a project on a read-only drive opens for viewing and says so; Map and Sugg
   }
 });
 
-test('the drive of an open project fails: the edit that met it says so, and the app turns read-only at once', async ({ app: page, studio }) => {
-  const skip = skipWithoutShared();
-  test.skip(!!skip, skip || '');
-  const root = mkdtempSync(join(tmpdir(), 'ts-e2e-drive-fails-'));
-  const drive = join(root, 'drive');
-  mkdirSync(drive);
-  const cannot = mountExt4(`${drive}.img`, drive);
-  test.skip(!!cannot, cannot || '');
-  try {
-    const { dir } = await projectOn(drive, root, studio.dataDir);
-    await openIn(page, dir);
-    await page.getByTestId('nav-triplets').click();
-    await page.getByTestId('triplet-row').first().click();
-    await expect(page.getByTestId('triplet-swap')).toBeEnabled();
-    await expect(page.getByTestId('read-only-badge')).toHaveCount(0);
+/**
+ * The two ways a drive fails under an open project: ext4 turns read-only after an error (the mount
+ * still says "rw"), or the drive stays writable and answers writes with I/O errors (no journal).
+ */
+const FAILURES = [
+  { kind: 'turns read-only', mount: (d: string) => mountExt4(`${d}.img`, d), fail: failDrive, unmount: (d: string) => unmountDrive(d, `${d}.img`), said: 'cannot be written any more', badge: 'cannot be written here' },
+  { kind: 'answers with I/O errors', mount: mountErringDisk, fail: failErringDisk, unmount: unmountErringDisk, said: 'reported an error (input/output error)', badge: 'reported an error when it was written' },
+];
 
-    failDrive(drive);
-    await page.getByTestId('triplet-swap').click();
-    // Said as what happened, not "disk I/O error — this looks like a bug".
-    await expect(page.getByTestId('toast-error').filter({ hasText: 'Project now read-only' })).toContainText('cannot be written any more');
-    await expect(page.getByTestId('toast-error').filter({ hasText: 'bug' })).toHaveCount(0);
-    await expect(page.getByTestId('read-only-badge')).toHaveText('Read-only');
-    await expect(page.getByTestId('triplet-swap')).toBeDisabled();
-    await expect(page.getByTestId('triplet-row')).toHaveCount(4);
-  } finally {
-    unmountDrive(drive, `${drive}.img`);
-    rmSync(root, { recursive: true, force: true });
-  }
-});
+for (const failure of FAILURES) {
+  test(`the drive of an open project ${failure.kind}: the edit that met it says so, and the app turns read-only at once`, async ({ app: page, studio }) => {
+    const skip = skipWithoutShared();
+    test.skip(!!skip, skip || '');
+    const root = mkdtempSync(join(tmpdir(), 'ts-e2e-drive-fails-'));
+    const drive = join(root, 'drive');
+    mkdirSync(drive);
+    const cannot = failure.mount(drive);
+    test.skip(!!cannot, cannot || '');
+    try {
+      const { dir } = await projectOn(drive, root, studio.dataDir);
+      await openIn(page, dir);
+      await page.getByTestId('nav-triplets').click();
+      await page.getByTestId('triplet-row').first().click();
+      await expect(page.getByTestId('triplet-swap')).toBeEnabled();
+      await expect(page.getByTestId('read-only-badge')).toHaveCount(0);
+
+      failure.fail(drive);
+      await page.getByTestId('triplet-swap').click();
+      // Said as what happened, not "disk I/O error — this looks like a bug".
+      await expect(page.getByTestId('toast-error').filter({ hasText: 'Project now read-only' })).toContainText(failure.said);
+      await expect(page.getByTestId('toast-error').filter({ hasText: 'bug' })).toHaveCount(0);
+      await expect(page.getByTestId('read-only-badge')).toHaveText('Read-only');
+      await expect(page.getByTestId('read-only-badge')).toHaveAttribute('title', new RegExp(failure.badge));
+      await expect(page.getByTestId('triplet-swap')).toBeDisabled();
+      await expect(page.getByTestId('triplet-row')).toHaveCount(4);
+    } finally {
+      failure.unmount(drive);
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+}

@@ -199,6 +199,7 @@ export class Project {
       runs: runCount(this.db),
       latestRun: latestFinishedRunId(this.db),
       ...(this.readOnly ? { readOnly: true } : {}),
+      ...(this.writeProblem === 'drive-error' ? { readOnlyBecause: 'drive-error' as const } : {}),
     };
   }
 

@@ -10,4 +10,6 @@ export interface ProjectInfo {
   latestRun: number | null;
   /** Present and true when the project could only be opened for viewing and export. */
   readOnly?: boolean;
+  /** Why, when not simply a read-only drive or folder: its drive answered writes with I/O errors. */
+  readOnlyBecause?: 'drive-error';
 }

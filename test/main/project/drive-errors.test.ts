@@ -70,6 +70,7 @@ test('an edit on a drive that reports errors is said as such, not as a bug, and 
     assert.equal(changed?.payload.what, 'project', 'the views are told at once');
     assert.match(changed?.payload.readOnly ?? '', /reported an error .*so it is open for viewing and export only from now on/);
     assert.equal(service.projectInfo()?.readOnly, true, 'reopened read-only: nothing more is written to that drive');
+    assert.equal(service.projectInfo()?.readOnlyBecause, 'drive-error', 'the badge and tooltips say the drive erred, not "a read-only drive or folder"');
     assert.deepEqual(
       service.listTriplets({ offset: 0, limit: 10 }).items.map((x) => x.id),
       [saved.id],

@@ -1,5 +1,5 @@
 // The open project (or none) and the recent-projects list.
-import { READ_ONLY_PROJECT } from '../../../shared/left-out.js';
+import { READ_ONLY_DRIVE_ERROR, READ_ONLY_PROJECT } from '../../../shared/left-out.js';
 import type { ProjectInfo } from '../../../shared/types.js';
 import { api, ApiError, call } from '../api.js';
 import { folderName } from '../format.js';
@@ -13,6 +13,8 @@ class ProjectState {
   loaded = $state(false);
   /** The open project cannot be written here: actions that would change it are disabled, saying why. */
   readonly readOnly = $derived(!!this.info?.readOnly);
+  /** Why it is read-only, for the badge, the disabled controls' tooltips and the toasts. */
+  readonly readOnlyText = $derived(this.info?.readOnlyBecause === 'drive-error' ? READ_ONLY_DRIVE_ERROR : READ_ONLY_PROJECT);
   /** The counts (sidebar, headers) follow every change: one projectInfo per burst of events. */
   private readonly counts = new Refresher(['images', 'triplets', 'runs'], () => this.refresh());
 
@@ -38,7 +40,7 @@ class ProjectState {
 
   /** The tooltip of a control that changes the project: why it is disabled when read-only, else `title`. */
   writeTitle(title?: string): string | undefined {
-    return this.readOnly ? READ_ONLY_PROJECT : title;
+    return this.readOnly ? this.readOnlyText : title;
   }
 
   /**
@@ -46,7 +48,7 @@ class ProjectState {
    * the project is read-only, said at once instead of a request the main side would refuse.
    */
   refusesWrites(): boolean {
-    if (this.readOnly) toasts.push('info', 'Read-only', READ_ONLY_PROJECT);
+    if (this.readOnly) toasts.push('info', 'Read-only', this.readOnlyText);
     return this.readOnly;
   }
 
@@ -75,7 +77,7 @@ class ProjectState {
     if (!info) return false;
     this.info = info;
     // Said once on opening; the sidebar's badge keeps saying it.
-    if (info.readOnly) toasts.push('info', 'Opened read-only', READ_ONLY_PROJECT, 10_000);
+    if (info.readOnly) toasts.push('info', 'Opened read-only', this.readOnlyText, 10_000);
     this.fetchRecent();
     return true;
   }
