@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { after, test, type TestContext } from 'node:test';
 import { knownError } from '../../../src/shared/errors.js';
 import { Project } from '../../../src/main/project/project.js';
 import { StudioService } from '../../../src/main/project/service.js';
@@ -27,14 +27,14 @@ after(() => rmSync(root, { recursive: true, force: true }));
 const photos = skipWithoutShared() ? null : makeFlowersSubset(join(root, 'photos'), { perClass: 6, seed: 3, trainLines: 2, testLines: 1 });
 
 /** A fresh failing-capable drive mounted at root/<name>; null (and the test skipped) where none can be made. */
-function drive(t: { skip: (why: string) => void }, name: string): string | null {
+function drive(t: TestContext, name: string): string | null {
   const why = skipWithoutShared();
   if (why) return (t.skip(why), null);
   const dir = join(root, name);
   mkdirSync(dir);
   const cannot = mountExt4(`${dir}.img`, dir);
   if (cannot) return (t.skip(cannot), null);
-  after(() => unmountDrive(dir, `${dir}.img`));
+  t.after(() => unmountDrive(dir, `${dir}.img`)); // at once: a machine has few loop devices
   return dir;
 }
 
