@@ -165,11 +165,6 @@ export function storeWriteProblem(err: unknown, dir: string): WriteProblem | nul
   return 'drive-error';
 }
 
-/** True when SQLite could not write a store in `dir` because of the folder (storeWriteProblem). */
-export function writeRefused(err: unknown, dir: string): boolean {
-  return storeWriteProblem(err, dir) !== null;
-}
-
 type UnwritableListener = (dir: string, problem: WriteProblem) => void;
 const unwritableListeners = new Set<UnwritableListener>();
 
