@@ -47,9 +47,19 @@ function findTests(dir) {
   return out.sort();
 }
 
-/** Runs a command with its output passed through, and hands each output line to `onLine`. */
-function run(label, cmd, args, onLine = () => {}) {
-  console.log(`\n=== ${label}: ${[cmd, ...args].map((a) => a.replace(root + '/', '')).join(' ')}`);
+/** The console: where a command's output goes unless it runs beside another (`buffered`). */
+const CONSOLE = { stdout: process.stdout, stderr: process.stderr };
+
+/** An output kept until `flush`, so two commands run side by side do not mix their lines. */
+function buffered() {
+  const chunks = [];
+  const sink = { write: (chunk) => chunks.push(Buffer.from(chunk)) };
+  return { stdout: sink, stderr: sink, flush: () => process.stdout.write(Buffer.concat(chunks)) };
+}
+
+/** Runs a command with its output passed to `out`, and hands each output line to `onLine`. */
+function run(label, cmd, args, onLine = () => {}, out = CONSOLE) {
+  out.stdout.write(`\n=== ${label}: ${[cmd, ...args].map((a) => a.replace(root + '/', '')).join(' ')}\n`);
   return new Promise((done) => {
     const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
     const pass = (stream, out) => {
@@ -62,11 +72,11 @@ function run(label, cmd, args, onLine = () => {}) {
       });
       stream.on('end', () => rest && onLine(rest));
     };
-    pass(child.stdout, process.stdout);
-    pass(child.stderr, process.stderr);
+    pass(child.stdout, out.stdout);
+    pass(child.stderr, out.stderr);
     child.on('close', (code) => done(code ?? 1));
     child.on('error', (err) => {
-      console.error(`${label}: ${err.message}`);
+      out.stderr.write(`${label}: ${err.message}\n`);
       done(1);
     });
   });
@@ -99,20 +109,35 @@ async function ensureChromium() {
 
 const STAGES = {
   async typecheck() {
-    // Each check that fails counts as one failure; all of them run.
-    const codes = [
-      await run('tsc', bin('tsc'), ['-p', 'tsconfig.json']),
-      await run('tsc (DOM tests)', bin('tsc'), ['-p', 'tsconfig.dom.json']),
-      await run('svelte-check', bin('svelte-check'), ['--tsconfig', 'src/renderer/tsconfig.json', '--fail-on-warnings']),
-      await run('eslint (layers)', bin('eslint'), ['--max-warnings=0', 'src']),
-    ];
+    // Each check that fails counts as one failure; all of them run. Each uses one core, so two lanes
+    // run side by side, each printed whole when both are done.
+    const lane = async (checks) => {
+      const out = buffered();
+      const codes = [];
+      for (const [label, tool, args] of checks) codes.push(await run(label, bin(tool), args, undefined, out));
+      return { out, codes };
+    };
+    const lanes = await Promise.all([
+      lane([
+        ['tsc', 'tsc', ['-p', 'tsconfig.json']],
+        ['eslint (layers)', 'eslint', ['--max-warnings=0', 'src']],
+      ]),
+      lane([
+        ['tsc (DOM tests)', 'tsc', ['-p', 'tsconfig.dom.json']],
+        ['svelte-check', 'svelte-check', ['--tsconfig', 'src/renderer/tsconfig.json', '--fail-on-warnings']],
+      ]),
+    ]);
+    for (const { out } of lanes) out.flush();
+    const codes = lanes.flatMap((l) => l.codes);
     totals.failed += codes.filter((c) => c !== 0).length;
     return Math.max(...codes);
   },
   async unit() {
-    // Two test files at a time where there are two cores: 1.22x faster on 2 cores (564 s one at a
-    // time, 463 s two at a time, same machine, 2026-12-06); more would crowd the tests that train.
-    const files = `--test-concurrency=${Math.min(2, availableParallelism())}`;
+    // Three test files at a time where there are two cores: many wait on child processes, locks and
+    // timers, so a third fills the gaps (on 2 cores, back to back on 2026-12-07: 482 s three at a
+    // time, 520 s two at a time; 2026-12-06: 564 s one at a time). TRIPLET_STUDIO_TEST_CONCURRENCY overrides.
+    const n = process.env.TRIPLET_STUDIO_TEST_CONCURRENCY ?? (availableParallelism() >= 2 ? 3 : 1);
+    const files = `--test-concurrency=${n}`;
     return run('node:test', process.execPath, ['--import', 'tsx', '--test', files, ...findTests(join(root, 'test'))], countNodeTest);
   },
   async e2e() {
