@@ -18,6 +18,7 @@ import { StudioService } from '../../../src/main/project/service.js';
 import { cliRunner } from '../../helpers/cli.js';
 import { failErringDisk, mountErringDisk, unmountErringDisk } from '../../helpers/failing-drive.js';
 import { makeFlowersSubset } from '../../helpers/flowers-subset.js';
+import { imagesKept, importWhileDriveFails } from '../../helpers/import-while-failing.js';
 import { skipWithoutShared } from '../../helpers/shared.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-drive-errors-'));
@@ -86,38 +87,13 @@ test('an image import whose project drive starts reporting errors stops with one
   const mount = drive(t, 'import');
   if (!mount) return;
   const dir = join(mount, 'project');
-  const project = Project.init(dir);
-  let failed = false;
-  let report: unknown;
-  let met: unknown;
-  try {
-    report = await project.importImages(photos!.images, {
-      batchSize: 4,
-      concurrency: 1,
-      onProgress: (p) => {
-        if (!failed && p.phase === 'images' && p.done >= 10) (failErringDisk(mount), (failed = true));
-      },
-    });
-  } catch (err) {
-    met = err;
-  } finally {
-    project.close();
-  }
-  assert.ok(failed, 'the drive failed during the import');
-  assert.equal(report, undefined, `not finished as a success with every later photo "skipped": ${JSON.stringify(report)?.slice(0, 300)}`);
-  const said = knownError(met);
-  assert.equal(said?.code, 'DRIVE_ERROR', String(met));
-  const added = (said!.details as { added: number }).added;
-  assert.match(said!.message, DRIVE_ERROR(dir));
-  assert.match(said!.message, new RegExp(`so the import stopped\\. The ${added} new images imported before it stay in the project\\.`));
+  const said = await importWhileDriveFails(dir, photos!.images, () => failErringDisk(mount));
+  assert.equal(said.code, 'DRIVE_ERROR', said.message);
+  const added = (said.details as { added: number }).added;
+  assert.match(said.message, DRIVE_ERROR(dir));
+  assert.match(said.message, new RegExp(`so the import stopped\\. The ${added} new images imported before it stay in the project\\.`));
   assert.ok(added >= 8 && added < 30, `the batches written before the failure: ${added}`);
-
-  const viewed = Project.open(dir, { readOnly: true });
-  try {
-    assert.equal(viewed.info().images, added, 'the count said is the count kept');
-  } finally {
-    viewed.close();
-  }
+  assert.equal(imagesKept(dir), added, 'the count said is the count kept');
 });
 
 test('the CLI on a project whose drive reports errors: listing works, an edit says the drive failed (was "disk I/O error … looks like a bug")', async (t) => {

@@ -20,6 +20,7 @@ import { setWritableCheck } from '../../../src/main/store/readonly.js';
 import { cliRunner } from '../../helpers/cli.js';
 import { failDrive, mountExt4, unmountDrive } from '../../helpers/failing-drive.js';
 import { makeFlowersSubset } from '../../helpers/flowers-subset.js';
+import { imagesKept, importWhileDriveFails } from '../../helpers/import-while-failing.js';
 import { skipWithoutShared } from '../../helpers/shared.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-drive-fails-'));
@@ -84,37 +85,12 @@ test('an image import whose project drive fails midway stops with one message an
   const mount = drive(t, 'import');
   if (!mount) return;
   const dir = join(mount, 'project');
-  const project = Project.init(dir);
-  let failed = false;
-  let report: unknown;
-  let met: unknown;
-  try {
-    report = await project.importImages(photos!.images, {
-      batchSize: 4,
-      concurrency: 1,
-      onProgress: (p) => {
-        if (!failed && p.phase === 'images' && p.done >= 10) (failDrive(mount), (failed = true));
-      },
-    });
-  } catch (err) {
-    met = err;
-  } finally {
-    project.close();
-  }
-  assert.ok(failed, 'the drive failed during the import');
-  assert.equal(report, undefined, `not finished as a success with every later photo "skipped": ${JSON.stringify(report)?.slice(0, 300)}`);
-  const said = knownError(met);
-  assert.equal(said?.code, 'FORBIDDEN', String(met));
-  const added = (said!.details as { added: number }).added;
-  assert.match(said!.message, new RegExp(`^${dir} cannot be written any more .*so the import stopped\\. The ${added} new images imported before it stay in the project\\.`));
+  const said = await importWhileDriveFails(dir, photos!.images, () => failDrive(mount));
+  assert.equal(said.code, 'FORBIDDEN', said.message);
+  const added = (said.details as { added: number }).added;
+  assert.match(said.message, new RegExp(`^${dir} cannot be written any more .*so the import stopped\\. The ${added} new images imported before it stay in the project\\.`));
   assert.ok(added >= 8 && added < 30, `the batches written before the failure: ${added}`);
-
-  const viewed = Project.open(dir, { readOnly: true });
-  try {
-    assert.equal(viewed.info().images, added, 'the count said is the count kept');
-  } finally {
-    viewed.close();
-  }
+  assert.equal(imagesKept(dir), added, 'the count said is the count kept');
 });
 
 test('the CLI on a project whose drive failed: it opens for viewing (was "unable to open database file", a bug), edits are refused', async (t) => {
