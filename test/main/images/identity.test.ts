@@ -2,7 +2,7 @@
 // image, identical bytes are one image with several paths, changed content is a flagged new version,
 // names match in one Unicode form, EXIF orientation gives the upright size and thumbnail.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -130,7 +130,12 @@ test('a file whose content changed is a new version: same image, its triplets fl
 test('the report counts triplets to check, not flags: two changed photos of one triplet, or a second change, are one', async () => {
   const { p, dir } = setup();
   const pics = join(dir, 'pics');
-  for (const [i, name] of ['a', 'b', 'c', 'd'].entries()) put(join(pics, `${name}.png`), await png(40 + i));
+  for (const [i, name] of ['a', 'b', 'c', 'd'].entries()) {
+    put(join(pics, `${name}.png`), await png(40 + i));
+    // Distinct times: these files have one size, and two written in one clock tick share their mtime,
+    // so swapped by name they would look unchanged (re-import trusts size and mtime; see the note).
+    utimesSync(join(pics, `${name}.png`), 1_700_000_000 + i, 1_700_000_000 + i);
+  }
   await p.importImages(pics);
   await p.importTriplets(tripletFile(dir, 'a.png b.png c.png\nd.png c.png b.png\n'), 'train');
   // a and b trade files: both images of the first triplet (and b of the second) changed.
