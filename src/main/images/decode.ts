@@ -24,13 +24,24 @@ export interface Decoded {
   thumb: string;
 }
 
+/**
+ * A file re-read only to confirm it (its size and mtime matched but its number or change time did
+ * not): its bytes are still those recorded, so it is neither decoded nor given a thumbnail again.
+ */
+export interface Confirmed {
+  file: ScannedFile;
+  sha256: string;
+  confirmed: true;
+}
+
 export const thumbRelPath = (sha256: string): string => `thumbs/${sha256.slice(0, 2)}/${sha256}.webp`;
 
 /** Orientations 5..8 turn the image a quarter: width and height swap. */
 export const uprightSize = (w: number, h: number, orientation: number | null): [number, number] =>
   orientation !== null && orientation >= 5 && orientation <= 8 ? [h, w] : [w, h];
 
-export async function decodeFile(file: ScannedFile, projectDir: string): Promise<Decoded> {
+/** Reads, hashes and decodes `file`; when its hash is `expected` (the content last read there), stops after hashing. */
+export async function decodeFile(file: ScannedFile, projectDir: string, expected?: string): Promise<Decoded | Confirmed> {
   // The first bytes first: a video or an archive is refused without being read whole (sniff.ts).
   const head = await readHead(file.path);
   if (head.length === 0) throw new Error('empty file');
@@ -38,6 +49,7 @@ export async function decodeFile(file: ScannedFile, projectDir: string): Promise
   const buf = await readFile(file.path);
   if (buf.length === 0) throw new Error('empty file');
   const sha256 = createHash('sha256').update(buf).digest('hex');
+  if (sha256 === expected) return { file, sha256, confirmed: true };
   const img = sharp(buf, { failOn: 'error' });
   const meta = await img.metadata();
   if (!meta.format || !FORMATS.has(meta.format)) throw new Error(`unsupported image format ${meta.format ?? 'unknown'}`);

@@ -7,7 +7,7 @@ import { AppError } from '../../shared/errors.js';
 import type { ImageImportReport } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import * as store from '../store/images.js';
-import type { Decoded } from './decode.js';
+import type { Confirmed, Decoded } from './decode.js';
 import type { ScannedFile } from './scan.js';
 
 export interface ImportContext {
@@ -26,7 +26,7 @@ export interface ImportContext {
 export const needsEscaping = (name: string): boolean => /\s/.test(name) || name.startsWith('#');
 
 /** Writes one batch of decoded files in one IMMEDIATE transaction. */
-export function writeBatch(db: Db, batch: Decoded[], ctx: ImportContext, report: ImageImportReport): void {
+export function writeBatch(db: Db, batch: (Decoded | Confirmed)[], ctx: ImportContext, report: ImageImportReport): void {
   const sorted = [...batch].sort((a, b) => (a.file.name < b.file.name ? -1 : a.file.name > b.file.name ? 1 : 0));
   const counted = countsOf(report);
   try {
@@ -59,8 +59,13 @@ function busyIsClear(write: () => void): void {
   }
 }
 
+/** The file's size, times and number as the scan saw them. */
+function stampOf(f: ScannedFile): store.FileStamp {
+  return { bytes: f.bytes, mtime_ms: f.mtimeMs, ino: f.ino, ctime_ms: f.ctimeMs };
+}
+
 function pathOf(d: Decoded, ctx: ImportContext): store.NewPath {
-  return { abs_path: d.file.path, root: ctx.root, rel: d.file.name.normalize('NFC'), bytes: d.file.bytes, mtime_ms: d.file.mtimeMs, sha256: d.sha256 };
+  return { abs_path: d.file.path, root: ctx.root, rel: d.file.name.normalize('NFC'), ...stampOf(d.file), sha256: d.sha256 };
 }
 
 function imageOf(d: Decoded): Omit<store.NewImage, 'name'> {
@@ -76,15 +81,17 @@ function imageOf(d: Decoded): Omit<store.NewImage, 'name'> {
   };
 }
 
-function writeOne(db: Db, d: Decoded, ctx: ImportContext, report: ImageImportReport): void {
+function writeOne(db: Db, d: Decoded | Confirmed, ctx: ImportContext, report: ImageImportReport): void {
   const at = store.pathsAt(db, d.file.path);
-  if (!at.length) return addFile(db, d, ctx, report);
   const same = at.find((r) => r.sha256 === d.sha256);
   if (same) {
-    store.touchPath(db, same.id, d.file.bytes, d.file.mtimeMs);
+    store.touchPath(db, same.id, stampOf(d.file));
     report.unchanged++;
     return;
   }
+  // Confirmed against a record another process replaced while the file was hashed: not decoded, so not written.
+  if ('confirmed' in d) return void report.skipped.push({ path: d.file.path, reason: 'changed in the project by another process while it was read: import the folder again' });
+  if (!at.length) return addFile(db, d, ctx, report);
   changedFile(db, d, at[0], ctx, report);
 }
 
@@ -133,18 +140,28 @@ function addFile(db: Db, d: Decoded, ctx: ImportContext, report: ImageImportRepo
   if (needsEscaping(name)) report.needsEscaping.push(name);
 }
 
+/** A file to read; `expected` when only its number or change time moved: the content to confirm by hash. */
+export interface ToRead {
+  file: ScannedFile;
+  expected?: string;
+}
+
 /**
- * Files not re-read: unchanged size and time at a known path. Anything else is read and identified by
- * content — a moved folder too, since a file is only trusted to be the same image when its bytes are.
+ * Files not re-read: the same file (number and change time) with unchanged size and mtime at a known
+ * path. A file whose size and mtime match but which is another file (two photos swapped by name) or
+ * was written since (copied over with its times kept) is hashed; anything else is read and identified
+ * by content — a moved folder too, since a file is only trusted to be the same image when its bytes are.
  */
-export function skipUnread(db: Db, files: ScannedFile[], report: ImageImportReport): ScannedFile[] {
+export function skipUnread(db: Db, files: ScannedFile[], report: ImageImportReport): ToRead[] {
   const byAbs = new Map<string, store.PathRow[]>();
   for (const r of store.allPaths(db)) push(byAbs, r.abs_path, r);
-  return files.filter((f) => {
-    const unchanged = byAbs.get(f.path)?.some((r) => r.bytes === f.bytes && r.mtime_ms === f.mtimeMs);
-    if (unchanged) report.unchanged++;
-    return !unchanged;
-  });
+  const todo: ToRead[] = [];
+  for (const f of files) {
+    const looksSame = byAbs.get(f.path)?.filter((r) => r.bytes === f.bytes && r.mtime_ms === f.mtimeMs) ?? [];
+    if (looksSame.some((r) => r.ino === f.ino && r.ctime_ms === f.ctimeMs)) report.unchanged++;
+    else todo.push({ file: f, expected: looksSame[0]?.sha256 });
+  }
+  return todo;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

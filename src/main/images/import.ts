@@ -1,6 +1,6 @@
 // Imports a folder of images into a project: one image per distinct content, every file recorded as a
-// path of its image, plus a shared webp thumbnail. Re-import is idempotent: files whose size and mtime
-// are unchanged are not even read. Importing another folder never changes an existing image: equal
+// path of its image, plus a shared webp thumbnail. Re-import is idempotent: files whose size, mtime,
+// number on the drive and change time are unchanged are not even read (identity.ts skipUnread). Importing another folder never changes an existing image: equal
 // relative paths become distinct images, byte-identical files become one image with several paths,
 // and a file whose content changed becomes a new version of its image with its triplets flagged.
 import { existsSync, statSync } from 'node:fs';
@@ -11,7 +11,7 @@ import type { ImageImportReport, SkippedFile } from '../../shared/types.js';
 import type { ProgressFn } from '../jobs/progress.js';
 import { cannotWriteText, folderWriteProblem, WRITABLE_AGAIN_HINT, type WriteProblem } from '../store/check.js';
 import type { Db } from '../store/db.js';
-import { decodeFailureText, decodeFile, type Decoded } from './decode.js';
+import { decodeFailureText, decodeFile, type Confirmed, type Decoded } from './decode.js';
 import { skipUnread, writeBatch, type ImportContext } from './identity.js';
 import { scanFolder, type ScanFs, type ScanHooks, type ScannedFile, type ScanResult } from './scan.js';
 
@@ -61,10 +61,10 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
   const batchSize = opts.batchSize ?? 64;
   // Decoded files are written in name order whatever order they finish in, so which of two identical
   // files becomes the image (and which its duplicate path) does not depend on timing.
-  const slots: (Decoded | null | undefined)[] = new Array(todo.length);
+  const slots: (Decoded | Confirmed | null | undefined)[] = new Array(todo.length);
   let written = 0;
   const flush = (all: boolean) => {
-    const batch: Decoded[] = [];
+    const batch: (Decoded | Confirmed)[] = [];
     while (written < todo.length && slots[written] !== undefined) {
       const d = slots[written];
       slots[written++] = null;
@@ -83,12 +83,12 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
       opts.signal?.throwIfAborted();
       const i = next++;
       try {
-        slots[i] = await decodeFile(todo[i], projectDir);
+        slots[i] = await decodeFile(todo[i].file, projectDir, todo[i].expected);
         ready++;
       } catch (err) {
         slots[i] = null;
         if (isDiskFull(err) || folderGone(root, err) || (writeFailed(err) && folderWriteProblem(projectDir))) stopped ??= err;
-        else report.skipped.push(skipReason(todo[i], err));
+        else report.skipped.push(skipReason(todo[i].file, err));
       }
       if (ready >= batchSize) (flush(false), (ready = 0));
       done++;

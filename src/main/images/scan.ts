@@ -16,6 +16,9 @@ export interface ScannedFile {
   name: string;
   bytes: number;
   mtimeMs: number;
+  /** The file's number on its drive and its change time: with size and mtime, whether it is the file last read (identity.ts skipUnread). */
+  ino: number;
+  ctimeMs: number;
 }
 
 export interface ScanResult {
@@ -26,8 +29,10 @@ export interface ScanResult {
 /** The file-system calls the scan makes (replaceable in tests to simulate errors root cannot get). */
 export interface ScanFs {
   readdir(dir: string): Promise<{ name: Buffer; isDirectory(): boolean; isFile(): boolean; isSymbolicLink(): boolean }[]>;
-  stat(path: string): Promise<{ isFile(): boolean; size: number; mtimeMs: number }>;
+  stat(path: string): Promise<FileStat>;
 }
+
+type FileStat = { isFile(): boolean; size: number; mtimeMs: number; ino: number; ctimeMs: number };
 
 const realFs: ScanFs = {
   readdir: (dir) => readdir(dir, { withFileTypes: true, encoding: 'buffer' }) as never,
@@ -103,14 +108,14 @@ async function walk(root: string, dir: string, entries: Awaited<ReturnType<ScanF
     } else if (entry.isFile() || entry.isSymbolicLink()) {
       const file = await statFile(path, entry.isSymbolicLink(), fs);
       if ('reason' in file) out.skipped.push({ path, reason: file.reason });
-      else out.files.push({ path, name: relative(root, path).split(sep).join('/'), bytes: file.size, mtimeMs: file.mtimeMs });
+      else out.files.push({ path, name: relative(root, path).split(sep).join('/'), bytes: file.size, mtimeMs: file.mtimeMs, ino: file.ino, ctimeMs: file.ctimeMs });
     } else out.skipped.push({ path, reason: 'not a regular file' });
   }
   hooks.onFound?.(out.files.length);
 }
 
-/** Size and time of a file (following a symbolic link to a file); links to folders are not followed (loops). */
-async function statFile(path: string, link: boolean, fs: ScanFs): Promise<{ size: number; mtimeMs: number } | { reason: string }> {
+/** Size, times and number of a file (following a symbolic link to a file); links to folders are not followed (loops). */
+async function statFile(path: string, link: boolean, fs: ScanFs): Promise<FileStat | { reason: string }> {
   try {
     const st = await fs.stat(path);
     if (st.isFile()) return st;

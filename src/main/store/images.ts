@@ -11,6 +11,9 @@ export interface PathRow {
   rel: string;
   bytes: number;
   mtime_ms: number;
+  /** The file's number on its drive and change time when last read (0015; null in older rows). */
+  ino: number | null;
+  ctime_ms: number | null;
   sha256: string;
 }
 
@@ -42,19 +45,24 @@ export interface NewPath {
   rel: string;
   bytes: number;
   mtime_ms: number;
+  ino: number;
+  ctime_ms: number;
   sha256: string;
 }
+
+/** What a path's file was when it was last read. */
+export type FileStamp = Pick<NewPath, 'bytes' | 'mtime_ms' | 'ino' | 'ctime_ms'>;
 
 /** Both Unicode forms of a name: stored names from before NFC storage may be decomposed (macOS). */
 const forms = (s: string): [string, string] => [s.normalize('NFC'), s.normalize('NFD')];
 
 export function allPaths(db: Db): PathRow[] {
-  return db.prepare('SELECT id, image_id, abs_path, rel, bytes, mtime_ms, sha256 FROM image_paths').all() as PathRow[];
+  return db.prepare('SELECT id, image_id, abs_path, rel, bytes, mtime_ms, ino, ctime_ms, sha256 FROM image_paths').all() as PathRow[];
 }
 
 /** Path rows for one file on disk (normally one; several only in projects from before 0003). */
 export function pathsAt(db: Db, absPath: string): PathRow[] {
-  return db.prepare('SELECT id, image_id, abs_path, rel, bytes, mtime_ms, sha256 FROM image_paths WHERE abs_path = ? ORDER BY id').all(absPath) as PathRow[];
+  return db.prepare('SELECT id, image_id, abs_path, rel, bytes, mtime_ms, ino, ctime_ms, sha256 FROM image_paths WHERE abs_path = ? ORDER BY id').all(absPath) as PathRow[];
 }
 
 export function imageById(db: Db, id: number): ImageRow | undefined {
@@ -105,14 +113,16 @@ export function insertImage(db: Db, img: NewImage): number {
 
 export function insertPath(db: Db, imageId: number, p: NewPath): void {
   db.prepare(
-    `INSERT INTO image_paths (image_id, abs_path, root, rel, bytes, mtime_ms, sha256) VALUES (@imageId, @abs_path, @root, @rel, @bytes, @mtime_ms, @sha256)
-     ON CONFLICT (image_id, abs_path) DO UPDATE SET bytes = excluded.bytes, mtime_ms = excluded.mtime_ms, sha256 = excluded.sha256`,
+    `INSERT INTO image_paths (image_id, abs_path, root, rel, bytes, mtime_ms, ino, ctime_ms, sha256)
+     VALUES (@imageId, @abs_path, @root, @rel, @bytes, @mtime_ms, @ino, @ctime_ms, @sha256)
+     ON CONFLICT (image_id, abs_path) DO UPDATE SET bytes = excluded.bytes, mtime_ms = excluded.mtime_ms, ino = excluded.ino,
+       ctime_ms = excluded.ctime_ms, sha256 = excluded.sha256`,
   ).run({ imageId, ...p });
 }
 
-/** Records the file's current size and time (content unchanged). */
-export function touchPath(db: Db, pathId: number, bytes: number, mtimeMs: number): void {
-  db.prepare('UPDATE image_paths SET bytes = ?, mtime_ms = ? WHERE id = ?').run(bytes, mtimeMs, pathId);
+/** Records the file's current size, times and number (content unchanged). */
+export function touchPath(db: Db, pathId: number, stamp: FileStamp): void {
+  db.prepare('UPDATE image_paths SET bytes = @bytes, mtime_ms = @mtime_ms, ino = @ino, ctime_ms = @ctime_ms WHERE id = @pathId').run({ ...stamp, pathId });
 }
 
 export function deletePath(db: Db, pathId: number): void {
@@ -123,7 +133,7 @@ export function deletePath(db: Db, pathId: number): void {
 export function pathsWithCurrentContent(db: Db, imageId: number, exceptPathId: number): PathRow[] {
   return db
     .prepare(
-      `SELECT p.id, p.image_id, p.abs_path, p.rel, p.bytes, p.mtime_ms, p.sha256 FROM image_paths p JOIN images i ON i.id = p.image_id
+      `SELECT p.id, p.image_id, p.abs_path, p.rel, p.bytes, p.mtime_ms, p.ino, p.ctime_ms, p.sha256 FROM image_paths p JOIN images i ON i.id = p.image_id
        WHERE p.image_id = ? AND p.id <> ? AND p.sha256 = i.sha256`,
     )
     .all(imageId, exceptPathId) as PathRow[];
@@ -217,7 +227,7 @@ export function withFlags<T extends { items: { id: number; flag?: string }[] }>(
 }
 
 export function pathsOfImage(db: Db, imageId: number): PathRow[] {
-  return db.prepare('SELECT id, image_id, abs_path, rel, bytes, mtime_ms, sha256 FROM image_paths WHERE image_id = ? ORDER BY id').all(imageId) as PathRow[];
+  return db.prepare('SELECT id, image_id, abs_path, rel, bytes, mtime_ms, ino, ctime_ms, sha256 FROM image_paths WHERE image_id = ? ORDER BY id').all(imageId) as PathRow[];
 }
 
 // ---------- Reads for the library (Project.listImages, getImage, mediaPath, neighbours) ----------

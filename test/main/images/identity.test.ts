@@ -2,7 +2,8 @@
 // image, identical bytes are one image with several paths, changed content is a flagged new version,
 // names match in one Unicode form, EXIF orientation gives the upright size and thumbnail.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -34,6 +35,8 @@ function put(path: string, data: Buffer): string {
 function tripletFile(dir: string, text: string): string {
   return put(join(dir, `t${++n}.txt`), Buffer.from(text));
 }
+
+const sha256Of = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 type Row = { id: number; name: string; sha256: string; abs_path: string };
 const imagesOf = (p: Project) => p.db.prepare('SELECT id, name, sha256, abs_path FROM images ORDER BY id').all() as Row[];
@@ -132,8 +135,7 @@ test('the report counts triplets to check, not flags: two changed photos of one 
   const pics = join(dir, 'pics');
   for (const [i, name] of ['a', 'b', 'c', 'd'].entries()) {
     put(join(pics, `${name}.png`), await png(40 + i));
-    // Distinct times: these files have one size, and two written in one clock tick share their mtime,
-    // so swapped by name they would look unchanged (re-import trusts size and mtime; see the note).
+    // Distinct times: this test is about counting; one size and one time is the next test's case.
     utimesSync(join(pics, `${name}.png`), 1_700_000_000 + i, 1_700_000_000 + i);
   }
   await p.importImages(pics);
@@ -150,6 +152,63 @@ test('the report counts triplets to check, not flags: two changed photos of one 
   put(join(pics, 'a.png'), await png(99));
   assert.equal((await p.importImages(pics)).flagged, 1);
   assert.equal(new Set(p.flaggedTriplets().map((f) => f.tripletId)).size, 2);
+  p.close();
+});
+
+test('photos of one size and one mtime swapped by name, or written over with their times kept, are noticed', async () => {
+  const { p, dir } = setup();
+  const pics = join(dir, 'pics');
+  const at = (name: string) => join(pics, `${name}.png`);
+  const sameTime = (name: string) => utimesSync(at(name), 1_700_000_000, 1_700_000_000);
+  for (const [i, name] of ['a', 'b', 'c', 'd'].entries()) (put(at(name), await png(60 + i)), sameTime(name));
+  assert.equal(new Set(['a', 'b', 'c', 'd'].map((x) => statSync(at(x)).size)).size, 1, 'the case needs one size');
+  await p.importImages(pics);
+  await p.importTriplets(tripletFile(dir, 'a.png b.png c.png\n'), 'train');
+  const ids = Object.fromEntries(imagesOf(p).map((r) => [r.name, r]));
+
+  // Swapped by name: size and mtime at each path are as recorded, the files are not.
+  renameSync(at('a'), at('x'));
+  renameSync(at('b'), at('a'));
+  renameSync(at('x'), at('b'));
+  const swapped = await p.importImages(pics);
+  assert.deepEqual([swapped.updated, swapped.unchanged, swapped.flagged], [2, 2, 1], 'was 0 updated: the swap went unseen');
+  const after = Object.fromEntries(imagesOf(p).map((r) => [r.name, r]));
+  assert.equal(after['a.png'].sha256, ids['b.png'].sha256, 'the image named a.png now holds the photo in a.png');
+  assert.equal(p.listTriplets().items[0].anchorId, ids['a.png'].id, 'its triplet is flagged, not rebound');
+  assert.match(p.flaggedTriplets()[0].reason, /image "a.png" changed on disk/);
+
+  // Written over in place with the same size, its mtime put back (a copy that keeps times): the change time moved.
+  put(at('d'), await png(70));
+  sameTime('d');
+  assert.equal(statSync(at('d')).size, statSync(at('c')).size);
+  const overwritten = await p.importImages(pics);
+  assert.deepEqual([overwritten.updated, overwritten.unchanged], [1, 3]);
+  assert.equal(imagesOf(p).find((r) => r.name === 'd.png')!.sha256, sha256Of(at('d')));
+  p.close();
+});
+
+test('a project from before 0015 (no file numbers) is migrated; its files are hashed once on re-import, not decoded', async () => {
+  const { p: made, dir } = setup();
+  const pics = join(dir, 'pics');
+  for (const i of [1, 2, 3]) put(join(pics, `p${i}.png`), await png(80 + i));
+  await made.importImages(pics);
+  // Back to schema 14, as a project made before 0015 is.
+  made.db.exec('ALTER TABLE image_paths DROP COLUMN ino; ALTER TABLE image_paths DROP COLUMN ctime_ms; PRAGMA user_version = 14');
+  made.close();
+  const p = Project.open(made.dir);
+  assert.equal(p.db.pragma('user_version', { simple: true }), 15);
+  // A thumbnail removed: a decode would write it again; a hash check does not.
+  const thumb = join(p.dir, (p.db.prepare("SELECT thumb FROM images WHERE name = 'p1.png'").get() as { thumb: string }).thumb);
+  rmSync(thumb);
+  const again = await p.importImages(pics);
+  assert.deepEqual([again.added, again.updated, again.unchanged], [0, 0, 3]);
+  assert.equal(existsSync(thumb), false, 'hashed, not decoded');
+  const rows = p.db.prepare('SELECT abs_path, ino, ctime_ms FROM image_paths ORDER BY id').all() as { abs_path: string; ino: number; ctime_ms: number }[];
+  assert.deepEqual(
+    rows.map((r) => [r.ino, r.ctime_ms]),
+    rows.map((r) => [statSync(r.abs_path).ino, statSync(r.abs_path).ctimeMs]),
+    'the file numbers and change times are recorded',
+  );
   p.close();
 });
 

@@ -11,6 +11,7 @@ import { migration0010 } from './0010-suggestions.js';
 import { migration0011 } from './0011-map-projections.js';
 import { migration0013 } from './0013-feature-rows.js';
 import { migration0014 } from './0014-image-changes.js';
+import { migration0015 } from './0015-file-identity.js';
 
 export interface Migration {
   version: number;
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0011,
   migration0013,
   migration0014,
+  migration0015,
 ];
