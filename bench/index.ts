@@ -31,6 +31,7 @@ const BENCHES: Bench[] = [
   { name: 'audit-workers', long: true, load: async () => (await import('./audit-workers.js')).runAuditWorkersBench },
   { name: 'train-big-project', long: true, load: async () => (await import('./train-big-project.js')).runTrainBigProjectBench },
   { name: 'train-stream', long: true, load: async () => (await import('./train-stream.js')).runTrainStreamBench },
+  { name: 'durability', load: async () => (await import('./durability.js')).runDurabilityBench },
   { name: 'audit-duplicates', long: true, load: async () => (await import('./audit-duplicates.js')).runAuditDuplicatesBench },
 ];
 

@@ -45,11 +45,13 @@ function triggerOf(dir: string): string {
 /**
  * A drive whose writes fail with EIO while it stays mounted "rw" and access() says writable, as a
  * failing USB stick without a journal does (FAT) or a disk image whose host storage fails: an ext4
- * drive without a journal (errors=continue, sync, so write() itself reports the error) whose image
- * lives on a second drive that `failErringDisk` makes fail (the loop device then answers EIO).
+ * drive without a journal (errors=continue) whose image lives on a second drive that
+ * `failErringDisk` makes fail (the loop device then answers EIO). Mounted `sync` (write() itself
+ * reports the error) unless `cached`: then, as drives are usually mounted, a write lands in the page
+ * cache and only a flush (fsync) or the later writeback meets the error.
  * Mounted at `dir`; a reason when this machine will not.
  */
-export function mountErringDisk(dir: string): string | false {
+export function mountErringDisk(dir: string, { cached = false } = {}): string | false {
   const host = `${dir}.host`;
   mkdirSync(host, { recursive: true });
   const hostFailed = mountExt4(`${host}.img`, host, 96);
@@ -58,7 +60,7 @@ export function mountErringDisk(dir: string): string | false {
   const steps: [string, string[]][] = [
     ['truncate', ['-s', '64M', image]],
     ['mkfs.ext4', ['-q', '-F', '-O', '^has_journal', image]],
-    ['mount', ['-o', 'loop,sync,errors=continue', image, dir]],
+    ['mount', ['-o', `loop,${cached ? '' : 'sync,'}errors=continue`, image, dir]],
   ];
   for (const [cmd, args] of steps) {
     const r = run(cmd, args);

@@ -23,12 +23,12 @@ after(() => rmSync(root, { recursive: true, force: true }));
 const photos = skipWithoutShared() ? null : makeFlowersSubset(join(root, 'photos'), { perClass: 6, seed: 4, trainLines: 2, testLines: 1 });
 
 /** A fresh erring drive mounted at root/<name>; null (and the test skipped) where none can be made. */
-function drive(t: TestContext, name: string): string | null {
+function drive(t: TestContext, name: string, cached = false): string | null {
   const why = skipWithoutShared();
   if (why) return (t.skip(why), null);
   const dir = join(root, name);
   mkdirSync(dir);
-  const cannot = mountErringDisk(dir);
+  const cannot = mountErringDisk(dir, { cached });
   if (cannot) return (t.skip(cannot), null);
   t.after(() => unmountErringDisk(dir)); // at once: a machine has few loop devices (two per erring drive)
   return dir;
@@ -51,6 +51,20 @@ test('an edit on a drive that reports errors is said as such, not as a bug, and 
   const next = knownError(seen.next);
   assert.equal(next?.code, 'DRIVE_ERROR');
   assert.match(next!.message, /reported an error .*so the project is open for viewing and export only/);
+});
+
+test('a drive mounted with a write cache (as most are): the edit that meets its error is refused, not reported saved and lost', async (t) => {
+  // Each commit waits for the drive (synchronous = FULL, store/db.ts). With NORMAL a commit went to
+  // the page cache, the edit was reported saved, and the drive's error came later, in the
+  // background, where nobody saw it: the label was lost, and so could be the ones before it.
+  const mount = drive(t, 'cached', true);
+  if (!mount) return;
+  const dir = join(mount, 'project');
+  const seen = await editWhenDriveFails(dir, join(root, 'data-cached'), photos!.images, () => failErringDisk(mount));
+  assert.equal(seen.said.code, 'DRIVE_ERROR');
+  assert.match(seen.said.message, /so the last change was not saved/);
+  assert.equal(seen.info?.readOnlyBecause, 'drive-error');
+  assert.deepEqual(seen.listed, [seen.saved]);
 });
 
 test('an image import whose project drive starts reporting errors stops with one message and the exact count kept', async (t) => {
