@@ -106,3 +106,37 @@ test(
     }
   },
 );
+
+test('greyscale, grey + alpha, 16-bit, palette, CMYK and alpha files decode to the RGB pixels of the photo they hold', { skip: skipWithoutShared() }, async () => {
+  // The shared photos are all 8-bit sRGB JPEGs; a user's folder is not. Each encoding below must reach
+  // the network as 3 channels of 8 bits matching the photo (a grey one: the photo's grey), not fail,
+  // and not as 16-bit samples read as bytes or a grey channel taken for red.
+  const cls = readdirSync(join(flowersDir(), 'images')).sort()[0];
+  const photo = join(flowersDir(), 'images', cls, readdirSync(join(flowersDir(), 'images', cls)).sort()[0]);
+  const base = join(root, 'base.png');
+  await sharp(photo).png().toFile(base);
+  const greyBase = join(root, 'grey-base.png');
+  await sharp(base).toColourspace('b-w').png().toFile(greyBase);
+  const variants: [string, (s: sharp.Sharp) => sharp.Sharp, string, number][] = [
+    ['rgb16.png', (s) => s.toColourspace('rgb16').png(), base, 0.5],
+    // Opaque, as screenshots and edited photos carry it (a translucent one is resized premultiplied, ±2 levels).
+    ['alpha.png', (s) => s.ensureAlpha(1).png(), base, 0.5],
+    ['palette.png', (s) => s.png({ palette: true, colours: 256 }), base, 6],
+    ['cmyk.jpg', (s) => s.toColourspace('cmyk').jpeg({ quality: 95 }), base, 8],
+    ['grey.png', (s) => s.toColourspace('b-w').png(), greyBase, 0.5],
+    ['grey16.png', (s) => s.toColourspace('grey16').png(), greyBase, 0.5],
+    ['grey-alpha.png', (s) => s.toColourspace('b-w').ensureAlpha(1).png(), greyBase, 0.5],
+  ];
+  for (const prep of [{ resize: 'antialias', exif: false }, { resize: 'nearest', exif: false }] as const) {
+    for (const [name, encode, reference, tolerance] of variants) {
+      const file = join(root, name);
+      await encode(sharp(base)).toFile(file);
+      const meta = await sharp(file).metadata();
+      const want = await decodeRgb(reference, 224, prep);
+      const got = await decodeRgb(file, 224, prep);
+      assert.equal(got.length, 224 * 224 * 3, `${name} (${meta.channels} channels, ${meta.depth})`);
+      const diff = got.reduce((s, v, i) => s + Math.abs(v - want[i]), 0) / got.length;
+      assert.ok(diff <= tolerance, `${name} (${meta.space}, ${meta.channels} channels, ${meta.depth}) ${prep.resize}: mean difference ${diff.toFixed(2)} > ${tolerance}`);
+    }
+  }
+});
