@@ -43,7 +43,7 @@ export function openDb(file: string, options: OpenOptions = {}): Db {
     if (existing && !options.skipCheck) checkOpened(db, file);
     db.pragma('journal_mode = WAL');
     // Each commit waits until the drive has it (fsync of the WAL): a label the app calls saved
-    // survives a power cut, and a drive that fails answers the edit that met it (store/check.ts
+    // survives a system crash, and a drive that fails answers the edit that met it (store/check.ts
     // storeWriteError) instead of losing it later in the background. NORMAL cost one sync per
     // checkpoint only; FULL costs about 0.2 ms more per edit here (bench/durability.ts).
     db.pragma('synchronous = FULL');

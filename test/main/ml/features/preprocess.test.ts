@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { decodeRgb, pilNearestIndices, prepVersion } from '../../../../src/main/ml/features/preprocess.js';
 import { flowersDir, skipWithoutShared } from '../../../helpers/shared.js';
 
@@ -117,7 +117,7 @@ test('greyscale, grey + alpha, 16-bit, palette, CMYK and alpha files decode to t
   await sharp(photo).png().toFile(base);
   const greyBase = join(root, 'grey-base.png');
   await sharp(base).toColourspace('b-w').png().toFile(greyBase);
-  const variants: [string, (s: sharp.Sharp) => sharp.Sharp, string, number][] = [
+  const variants: [string, (s: Sharp) => Sharp, string, number][] = [
     ['rgb16.png', (s) => s.toColourspace('rgb16').png(), base, 0.5],
     // Opaque, as screenshots and edited photos carry it (a translucent one is resized premultiplied, ±2 levels).
     ['alpha.png', (s) => s.ensureAlpha(1).png(), base, 0.5],
