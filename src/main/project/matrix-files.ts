@@ -2,24 +2,26 @@
 //  - NPY (NumPy's format v1.0: magic, header dict, little-endian '<f4' C-order data), names beside it
 //    in FILE.names.txt, one per line, written as in triplet files (escape.ts: a space is %20 …);
 //  - CSV (RFC 4180): a header `name,e0,e1,…` then one row per name, values with float32 precision.
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { matrixFiles } from '../../shared/export-files.js';
 import { encodeName } from '../triplets/escape.js';
+import { flushFolder, writeFileFlushed } from '../util/durable.js';
 import { assertFileTarget, notWrittenFor } from '../util/file-target.js';
 import { makeDirs } from '../util/make-dirs.js';
 
 /**
- * Writes through a temporary file and a rename (its folder made if missing): a reader or a crash never
- * leaves half a file. Never over a folder or a device (file-target.ts); a failed write leaves no temporary file.
+ * Writes through a temporary file, flushed to the drive, and a rename (its folder made if missing): a
+ * reader, a crash or a power cut never leaves half a file (util/durable.ts). Never over a folder or a device (file-target.ts); a failed write leaves no temporary file.
  */
 export function writeAtomic(file: string, bytes: Uint8Array | string): void {
   assertFileTarget(file);
   makeDirs(dirname(file));
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(tmp, bytes);
+    writeFileFlushed(tmp, bytes);
     renameSync(tmp, file);
+    flushFolder(dirname(file));
   } catch (err) {
     rmSync(tmp, { force: true });
     throw notWrittenFor(err, file) ?? err;

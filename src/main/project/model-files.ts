@@ -7,6 +7,7 @@ import { AppError, isDiskFull } from '../../shared/errors.js';
 import { DB_FILE } from '../../shared/project-layout.js';
 import type { TrainOptions } from '../../shared/types.js';
 import { loadEncoder, saveEncoder, type EncoderWeights } from '../ml/index.js';
+import { flushFolder } from '../util/durable.js';
 import { makeDirs } from '../util/make-dirs.js';
 
 export const modelDirOf = (runId: number): string => `models/run-${runId}`;
@@ -26,6 +27,7 @@ export async function saveModelFolder(projectDir: string, rel: string, enc: Enco
     makeDirs(tmpDir);
     await saveEncoder(tmpDir, { ...enc }, options);
     await rename(tmpDir, join(projectDir, rel));
+    flushFolder(join(projectDir, rel, '..')); // the rename on the drive before the run is saved as finished
   } catch (err) {
     await rm(tmpDir, { recursive: true, force: true });
     if (!isDiskFull(err)) throw err;
@@ -42,5 +44,12 @@ export async function removeModelFolder(dir: string): Promise<void> {
 export async function loadRunEncoder(projectDir: string, runId: number, modelDir: string): Promise<EncoderWeights> {
   const dir = join(projectDir, modelDir);
   if (!existsSync(join(dir, 'model.json'))) throw new AppError('NOT_FOUND', `The model files of run ${runId} are missing (${dir}).`);
-  return loadEncoder(dir);
+  try {
+    return await loadEncoder(dir);
+  } catch (err) {
+    // A drive's or permission's error keeps its own words (shared/errors.ts); a file that reads but
+    // is not a model (emptied by a crash, edited, cut short) is the file's fault, not a bug.
+    if ((err as NodeJS.ErrnoException).code) throw err;
+    throw new AppError('INVALID_FILE', `The model files of run ${runId} are damaged (${(err as Error).message}). Train again, or use another run.`, { path: dir });
+  }
 }

@@ -4,12 +4,13 @@
 // imported file comes back byte for byte; names of triplets made in the app are written in the
 // escaped form (escape.ts) when the plain format cannot carry them. Rows are streamed to the file,
 // so a split of millions of triplets never becomes one string.
-import { closeSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Split } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import { exportRows } from '../store/triplet-reads.js';
 import { encodeName } from './escape.js';
+import { flushFolder } from '../util/durable.js';
 import { assertFileTarget, notWrittenFor } from '../util/file-target.js';
 import { makeDirs } from '../util/make-dirs.js';
 import { writeAll } from '../util/write-all.js';
@@ -40,6 +41,7 @@ export function exportTriplets(db: Db, split: Split, file: string): { file: stri
       }
     }
     if (chunk) writeAll(fd, chunk);
+    fsyncSync(fd); // on the drive before it is called exported (util/durable.ts)
   } catch (err) {
     closeSync(fd);
     rmSync(tmp, { force: true });
@@ -48,6 +50,7 @@ export function exportTriplets(db: Db, split: Split, file: string): { file: stri
   closeSync(fd);
   try {
     renameSync(tmp, path);
+    flushFolder(dirname(path));
   } catch (err) {
     rmSync(tmp, { force: true });
     throw notWrittenFor(err, path) ?? err;

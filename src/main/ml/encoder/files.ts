@@ -1,9 +1,10 @@
 // Saving and loading a trained encoder in tfjs's layers format (model.json + weights.bin), written
 // with plain fs, so a saved encoder opens in tfjs and Keras tooling too.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrainOptions } from '../../../shared/types.js';
 import { weightsOf, type EncoderWeights, type NamedWeight } from './model.js';
+import { flushFolder, writeFileFlushedAsync } from '../../util/durable.js';
 import { makeDirs } from '../../util/make-dirs.js';
 
 export interface LoadedEncoder extends EncoderWeights {
@@ -71,9 +72,11 @@ export async function saveEncoder(dir: string, enc: EncoderWeights & Record<stri
     userDefinedMetadata: { tripletStudio: { version: 1, normalize: 'l2', options, meta, ...(extra.length ? { members: manifest(extra, 'members.bin') } : {}) } },
   };
   makeDirs(dir);
-  await writeFile(join(dir, 'weights.bin'), concatWeights(main));
-  if (extra.length) await writeFile(join(dir, 'members.bin'), concatWeights(extra));
-  await writeFile(join(dir, 'model.json'), JSON.stringify(modelJson, null, 1));
+  // Flushed: a finished run's model must still be there after a power cut (util/durable.ts).
+  await writeFileFlushedAsync(join(dir, 'weights.bin'), concatWeights(main));
+  if (extra.length) await writeFileFlushedAsync(join(dir, 'members.bin'), concatWeights(extra));
+  await writeFileFlushedAsync(join(dir, 'model.json'), JSON.stringify(modelJson, null, 1));
+  flushFolder(dir);
 }
 
 function concatWeights(ws: NamedWeight[]): Buffer {

@@ -1,0 +1,50 @@
+// A file the app says it saved is on the drive before it says so. Written through a temporary file
+// and a rename, a file could still be empty after a power cut or a crash of the system (the rename
+// reached the drive, the bytes were still in the cache), and a drive that fails only when its
+// cache is written back would lose it unseen: the export said "done". So the bytes are flushed
+// (fsync) before the rename, where the drive's error still fails the write, and the folder's
+// entry after it.
+import { closeSync, fsyncSync, openSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+
+/** Writes `bytes` to a new file at `path` and flushes them to the drive. */
+export function writeFileFlushed(path: string, bytes: Uint8Array | string): void {
+  const fd = openSync(path, 'w');
+  try {
+    writeFileSync(fd, bytes);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The same, without holding the thread (a model's weights). */
+export async function writeFileFlushedAsync(path: string, bytes: Uint8Array | string): Promise<void> {
+  const fh = await open(path, 'w');
+  try {
+    await fh.writeFile(bytes);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Flushes a folder's entries (a file just renamed into it) to the drive. Windows cannot open a
+ * folder for this, and some file systems refuse to flush one: there, there is nothing more to do.
+ */
+export function flushFolder(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch (err) {
+    if (!['EINVAL', 'EISDIR', 'EPERM', 'EBADF', 'ENOTSUP'].includes(String((err as NodeJS.ErrnoException).code))) throw err;
+  } finally {
+    closeSync(fd);
+  }
+}
