@@ -39,6 +39,11 @@ test('a cleared thumbs/ folder: each thumbnail is written again from its file, t
     const meta = await sharp(readFileSync(c!)).metadata();
     assert.deepEqual([meta.format, meta.width, meta.height], ['webp', 256, 170]);
 
+    // An empty thumbnail (what a power cut can leave of a renamed file whose bytes were still in the
+    // drive's cache) is missing too: written again, not served as a broken picture.
+    writeFileSync(a!, '');
+    assert.deepEqual(readFileSync((await p.thumbnail(one))!), atImport);
+
     // Not from a file whose content changed since import, nor from one that is gone.
     writeFileSync(join(images, 'p3.png'), await png(9));
     assert.equal(await p.thumbnail(three), null);
