@@ -22,6 +22,7 @@ type Ort = typeof import('onnxruntime-node');
 
 export type { EngineStatus } from '../../../shared/types.js';
 import type { EngineStatus } from '../../../shared/types.js';
+import { flushFolder, writeFileFlushed } from '../../util/durable.js';
 import { makeDirs } from '../../util/make-dirs.js';
 
 let ortPromise: Promise<Ort> | null = null;
@@ -142,8 +143,11 @@ export async function ensureOnnxModel(dir: string, featureLayer: string): Promis
         const { buildOnnxFromLayersFolder } = await import('../convert/onnx-build.js');
         const bytes = buildOnnxFromLayersFolder(dir, { featureLayer });
         const tmp = `${p.onnx}.${process.pid}.tmp`;
-        writeFileSync(tmp, bytes);
+        // Flushed before the stamp says it is current: after a power cut an empty model.onnx with a
+        // matching stamp would fail every embed until the folder changed (util/durable.ts).
+        writeFileFlushed(tmp, bytes);
         renameSync(tmp, p.onnx);
+        flushFolder(dirname(p.onnx));
         writeFileSync(p.stamp, JSON.stringify(want));
       });
       if (fresh()) return p.onnx;
