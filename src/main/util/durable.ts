@@ -30,21 +30,19 @@ export async function writeFileFlushedAsync(path: string, bytes: Uint8Array | st
 }
 
 /**
- * Flushes a folder's entries (a file just renamed into it) to the drive. Windows cannot open a
- * folder for this, and some file systems refuse to flush one: there, there is nothing more to do.
+ * Flushes a folder's entries (a file just renamed into it) to the drive, as far as it can: Windows
+ * cannot open a folder for this and some file systems refuse to flush one. It never throws: it runs
+ * after the rename, when the file is in place and its bytes are already on the drive, so a failure
+ * here must not be reported as "nothing was written" (that write's own flush fails where it counts).
  */
 export function flushFolder(dir: string): void {
-  let fd: number;
+  let fd: number | undefined;
   try {
     fd = openSync(dir, 'r');
-  } catch {
-    return;
-  }
-  try {
     fsyncSync(fd);
-  } catch (err) {
-    if (!['EINVAL', 'EISDIR', 'EPERM', 'EBADF', 'ENOTSUP'].includes(String((err as NodeJS.ErrnoException).code))) throw err;
+  } catch {
+    /* see above */
   } finally {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
   }
 }
