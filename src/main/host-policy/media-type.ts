@@ -1,6 +1,6 @@
 // Media Content-Type from the decoded format, not the file name: a `.png` that holds a JPEG is
 // served as image/jpeg, and bytes that are no known image are opaque (never sniffed: nosniff).
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { imageFormatOf, SIGNATURE_BYTES, type ImageFormat } from '../../shared/image-signature.js';
 
 const OCTET = 'application/octet-stream';
@@ -26,10 +26,15 @@ export function imageTypeOf(head: Uint8Array): string {
 export async function sniffImageType(file: string): Promise<string> {
   const fh = await open(file, 'r');
   try {
-    const buf = Buffer.alloc(SIGNATURE_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, SIGNATURE_BYTES, 0);
-    return imageTypeOf(buf.subarray(0, bytesRead));
+    return await sniffImageTypeOf(fh);
   } finally {
     await fh.close();
   }
+}
+
+/** The same, from a file already open (its position is not moved). */
+export async function sniffImageTypeOf(fh: FileHandle): Promise<string> {
+  const buf = Buffer.alloc(SIGNATURE_BYTES);
+  const { bytesRead } = await fh.read(buf, 0, SIGNATURE_BYTES, 0);
+  return imageTypeOf(buf.subarray(0, bytesRead));
 }

@@ -1,10 +1,9 @@
 // Writing HTTP responses for browser mode: text replies and files, every one with the security
 // headers. Media is labelled with the type of its decoded bytes (see sniff.ts).
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { contentType, SECURITY_HEADERS } from '../host-policy/headers.js';
-import { sniffImageType } from '../host-policy/media-type.js';
+import { sniffImageTypeOf } from '../host-policy/media-type.js';
 
 /** A small JSON answer that is never cached (the token check, the running proof). Sent as text/plain by sendText; the asker parses it. */
 export function sendJson(res: ServerResponse, value: unknown): void {
@@ -24,15 +23,23 @@ export function sendText(res: ServerResponse, status: number, text: string, extr
   res.end(res.req.method === 'HEAD' ? undefined : text);
 }
 
-/** Serves `file`; `media` files get the Content-Type of their magic bytes, others that of their extension. */
+/**
+ * Serves `file`; `media` files get the Content-Type of their magic bytes, others that of their
+ * extension. The file is opened once and served from that handle: a file that goes away meanwhile
+ * (its project folder renamed while thumbnails load) is a 404 or is served whole, never a dropped
+ * connection (stat, then open by name, found it gone in between: ERR_EMPTY_RESPONSE in the page).
+ */
 export async function sendFile(req: IncomingMessage, res: ServerResponse, file: string, cacheControl: string, media = false): Promise<void> {
+  let fh: FileHandle | undefined;
   let info;
   let type: string;
   try {
-    info = await stat(file);
-    if (!info.isFile()) return sendText(res, 404, 'Not found.');
-    type = media ? await sniffImageType(file) : contentType(file);
+    fh = await open(file, 'r');
+    info = await fh.stat();
+    if (!info.isFile()) throw new Error('not a file');
+    type = media ? await sniffImageTypeOf(fh) : contentType(file);
   } catch {
+    await fh?.close().catch(() => {});
     return sendText(res, 404, 'Not found.');
   }
   const etag = `"${info.size.toString(36)}-${Math.floor(info.mtimeMs).toString(36)}"`;
@@ -40,6 +47,7 @@ export async function sendFile(req: IncomingMessage, res: ServerResponse, file: 
   res.setHeader('Cache-Control', cacheControl);
   res.setHeader('ETag', etag);
   if (req.headers['if-none-match'] === etag) {
+    await fh.close().catch(() => {});
     res.statusCode = 304;
     res.end();
     return;
@@ -48,11 +56,13 @@ export async function sendFile(req: IncomingMessage, res: ServerResponse, file: 
   res.setHeader('Content-Type', type);
   res.setHeader('Content-Length', info.size);
   if (req.method === 'HEAD') {
+    await fh.close().catch(() => {});
     res.end();
     return;
   }
+  const handle = fh;
   await new Promise<void>((done) => {
-    const stream = createReadStream(file);
+    const stream = handle.createReadStream({ start: 0 }); // closes the handle when it ends or is destroyed
     stream.on('error', () => {
       res.destroy();
       done();
