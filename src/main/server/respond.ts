@@ -1,5 +1,6 @@
 // Writing HTTP responses for browser mode: text replies and files, every one with the security
 // headers. Media is labelled with the type of its decoded bytes (see sniff.ts).
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { contentType, SECURITY_HEADERS } from '../host-policy/headers.js';
@@ -34,7 +35,9 @@ export async function sendFile(req: IncomingMessage, res: ServerResponse, file: 
   let info;
   let type: string;
   try {
-    fh = await open(file, 'r');
+    // Non-blocking: a FIFO put where a photo was would otherwise hold the open (and a pool thread)
+    // until a writer came; opened at once, it is refused below as not a file.
+    fh = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     info = await fh.stat();
     if (!info.isFile()) throw new Error('not a file');
     type = media ? await sniffImageTypeOf(fh) : contentType(file);
