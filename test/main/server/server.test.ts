@@ -2,7 +2,8 @@
 // the token in Sec-WebSocket-Protocol for /ws), loopback only, no traversal, same-origin WebSocket,
 // and real request round trips against a real StudioService in a temp data folder.
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -188,6 +189,33 @@ test('the cookie authenticates static files and media; media types come from the
   assert.equal((await get('/media/image/0', cookie)).status, 404);
   assert.equal((await get('/media/thumb/../../secret.txt', cookie)).status, 404);
   assert.equal((await get('/media/thumb/1abc', cookie)).status, 404);
+});
+
+test('a FIFO where a file or photo was is refused at once with 404, not held open until a writer comes', async () => {
+  // A blocking open of a FIFO waits for a writer: the request would hang and hold a thread of Node's pool.
+  const pipes = [join(tmp, 'renderer', 'assets', 'pipe.js'), imageFile];
+  renameSync(imageFile, `${imageFile}.kept`);
+  try {
+    for (const p of pipes) execFileSync('mkfifo', [p]);
+    for (const [path, p] of [['/assets/pipe.js', pipes[0]], ['/media/image/1', pipes[1]]] as const) {
+      const t0 = performance.now();
+      const r = await Promise.race([get(path, media()), new Promise<null>((done) => setTimeout(() => done(null), 5000).unref())]);
+      assert.ok(r, `${path}: no answer within 5 s (the open of ${p} blocked)`);
+      assert.equal(r.status, 404, path);
+      assert.ok(performance.now() - t0 < 5000);
+    }
+  } finally {
+    // A request left blocked in open() is released by a writer; then the photo goes back.
+    for (const p of pipes) {
+      try {
+        closeSync(openSync(p, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {
+        // no reader waiting (ENXIO) or no FIFO made
+      }
+      rmSync(p, { force: true });
+    }
+    renameSync(`${imageFile}.kept`, imageFile);
+  }
 });
 
 test('path traversal on static files gets 404 (400 for a target that is not a path)', async () => {
