@@ -1,6 +1,6 @@
 // Resolves names as written in a triplet file to image ids. A name matches an image's name, any of its
 // path aliases — the path under each folder it was imported from, alone or under that folder's name
-// (`cam1/IMG_0001.jpg`) — or, when only one image has it, a file name. Matching is on NFC, so a name
+// (`cam1/IMG_0001.jpg`) — or, when only one image has it (as a name or in a subfolder), a file name. Matching is on NFC, so a name
 // typed in one Unicode form finds an image stored in the other. A name that fits several images is
 // an error listing names that do resolve, never a silent pick.
 import { basename } from 'node:path';
@@ -45,13 +45,24 @@ export class NameResolver {
 
   /** An image id, or the reason the name does not resolve. */
   resolve(name: string): { id: number } | { error: string } {
-    const n = normalizeName(name);
-    const ids = this.exact.get(n) ?? this.byBase.get(n);
-    if (!ids) return { error: `unknown image "${name}"` };
+    const ids = this.matches(normalizeName(name));
+    if (!ids.size) return { error: `unknown image "${name}"` };
     if (ids.size === 1) return { id: ids.values().next().value as number };
     const names = [...ids].map((id) => this.unambiguousName(id)).sort();
     const shown = names.slice(0, 10).join(', ') + (names.length > 10 ? `, … (${names.length} in all)` : '');
     return { error: `ambiguous name "${name}": matches ${shown}` };
+  }
+
+  /**
+   * Every image a normalised name fits. A bare file name fits an image named so and every image with
+   * that file name in a subfolder: an exact match must not win over the others, or importing a folder
+   * with a `d1.jpg` at its top would silently bind a file's `d1.jpg` to it instead of `daisy/d1.jpg`.
+   */
+  private matches(n: string): Set<number> {
+    const exact = this.exact.get(n);
+    const base = n.includes('/') ? undefined : this.byBase.get(n);
+    if (!exact || !base) return exact ?? base ?? new Set();
+    return new Set([...exact, ...base]);
   }
 
   /** The ids of several names, in order; NOT_FOUND naming every name that does not resolve (`after`: added to the message). */
@@ -69,7 +80,7 @@ export class NameResolver {
   /** A name that resolves to this image alone (its name when it does), to suggest in errors. */
   private unambiguousName(id: number): string {
     const keys = this.keys.get(id) ?? [];
-    return keys.find((k) => this.exact.get(k)?.size === 1) ?? this.names.get(id)!;
+    return keys.find((k) => this.matches(k).size === 1) ?? this.names.get(id)!;
   }
 }
 

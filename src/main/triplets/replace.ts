@@ -7,6 +7,7 @@ import type { Split, TripletEdit, TripletRole } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import { imageNameReader } from '../store/images.js';
 import { activeImageTriples, priorMatchesReader } from '../store/triplet-reads.js';
+import { encodeName } from './escape.js';
 import type { TripletSnapshot } from './rows.js';
 
 type Replace = Extract<TripletEdit, { kind: 'replace' }>;
@@ -17,7 +18,7 @@ const ID_KEY = { anchor: 'anchorId', positive: 'positiveId', negative: 'negative
 export function replacedSnapshot(db: Db, s: TripletSnapshot, edit: Replace): TripletSnapshot {
   const name = imageNameReader(db)(edit.imageId);
   if (name === undefined) throw new AppError('NOT_FOUND', `Image ${edit.imageId} not found.`);
-  const next: TripletSnapshot = { ...s, [ID_KEY[edit.role]]: edit.imageId, [edit.role]: name, edited: true };
+  const next: TripletSnapshot = { ...s, [ID_KEY[edit.role]]: edit.imageId, [edit.role]: writtenName(s, name), edited: true };
   if (next.anchorId === s.anchorId && next.positiveId === s.positiveId && next.negativeId === s.negativeId) return s;
   // A review decision was about the old images; it does not carry over.
   Object.assign(next, { review: null, kept: false });
@@ -25,6 +26,15 @@ export function replacedSnapshot(db: Db, s: TripletSnapshot, edit: Replace): Tri
   if (a === p || a === n || p === n) throw new AppError('BAD_ARGUMENTS', `A triplet needs three different images: ${name} is already its ${roleOf(s, edit.imageId)}.`);
   checkAgainstStore(db, s.id, s.split, a, p, n, edit.allowLeakage === true);
   return next;
+}
+
+/**
+ * The name as the triplet holds it: an imported triplet keeps its names as written in its file, which
+ * export writes back unchanged, so a name put into one must be in the file's escaped form (`my rose.jpg`
+ * written plain would split into four fields; `x%41.jpg` would read back as `xA.jpg`).
+ */
+function writtenName(s: TripletSnapshot, name: string): string {
+  return s.origin === 'imported' ? encodeName(name) : name;
 }
 
 function roleOf(s: TripletSnapshot, id: number): TripletRole {

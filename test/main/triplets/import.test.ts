@@ -110,6 +110,25 @@ test('a file that is no UTF-8 text is refused by what it is (UTF-16, a photo, bi
   assert.equal((await importTriplets(db, utf8, 'train')).added, 2);
 });
 
+test('a file name that one image has exactly and another in a subfolder is ambiguous: a re-import never binds it to the newcomer', async () => {
+  const f = file('a.jpg b.jpg c.jpg\n');
+  assert.equal((await importTriplets(db, f, 'train')).added, 1);
+  const bound = db.prepare('SELECT anchor_id FROM triplets').pluck().get();
+  // A later import brings an `a.jpg` at the top of its folder (another photo).
+  addImages(db, ['a.jpg']);
+  const before = dump(db);
+  await assert.rejects(importTriplets(db, f, 'train'), (err: AppError) => {
+    assert.equal(err.code, 'INVALID_FILE');
+    assert.match(err.message, /ambiguous name "a\.jpg": matches a\.jpg, daisy\/a\.jpg/);
+    return true;
+  });
+  assert.equal(dump(db), before, 'refused whole: nothing added, the stored triplet still names its image');
+  assert.equal(db.prepare('SELECT anchor_id FROM triplets').pluck().get(), bound);
+  // Its path names the image the triplet holds.
+  const r = await importTriplets(db, file('daisy/a.jpg b.jpg c.jpg\n'), 'train');
+  assert.deepEqual([r.added, r.duplicates], [0, 1]);
+});
+
 test('skipInvalid imports the good lines and reports the rest', async () => {
   const r = await importTriplets(db, file('a.jpg b.jpg c.jpg\nbad line\na.jpg b.jpg zzz.jpg\nroses/c.jpg d.jpg e.jpg\n'), 'test', { skipInvalid: true });
   assert.deepEqual([r.added, r.invalid.map((i) => i.line)], [2, [2, 3]]);

@@ -1,12 +1,14 @@
 // Replacing one image of a triplet: an undoable edit, refused (store unchanged) when it would
 // duplicate, contradict or leak like a new triplet; stale distances go; the CLI's --replace flag.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, test } from 'node:test';
 import type { Split } from '../../../src/shared/types.js';
 import { Project } from '../../../src/main/project/project.js';
+import { exportTriplets } from '../../../src/main/triplets/export.js';
+import { importTriplets } from '../../../src/main/triplets/import.js';
 import * as store from '../../../src/main/triplets/store.js';
 import { cliRunner } from '../../helpers/cli.js';
 import { addFilelessImages } from '../../helpers/fileless-images.js';
@@ -72,6 +74,28 @@ test('replace refuses a duplicate, a contradiction, a repeated image, a cross-sp
   assert.equal(store.listHistory(db()).length, steps, 'and records no step');
   replace('anchor', 7, true);
   assert.deepEqual(ids(t).slice(0, 3), [7, 2, 3], 'allowLeakage lets the leak through');
+});
+
+test('a name put into an imported triplet is stored escaped: export and re-import bind the same images', async () => {
+  addFilelessImages(db(), ['my rose.jpg', 'x%41.jpg', 'xA.jpg']); // ids 8, 9, 10
+  const file = join(dir, 'train.txt');
+  writeFileSync(file, 'a.jpg b.jpg c.jpg\nb.jpg a.jpg c.jpg\n');
+  await importTriplets(db(), file, 'train');
+  store.editTriplet(db(), 1, { kind: 'replace', role: 'negative', imageId: 8 });
+  store.editTriplet(db(), 2, { kind: 'replace', role: 'negative', imageId: 9 });
+  const out = join(dir, 'out.txt');
+  exportTriplets(db(), 'train', out);
+  assert.equal(readFileSync(out, 'utf8'), 'a.jpg b.jpg my%20rose.jpg\nb.jpg a.jpg x%2541.jpg\n');
+  // A fresh project with the same images reads the export back to the same images, nothing refused.
+  const other = Project.init(mkdtempSync(join(root, 'q-')));
+  try {
+    addFilelessImages(other.db, [...IMAGES.map((n) => `${n}.jpg`), 'my rose.jpg', 'x%41.jpg', 'xA.jpg']);
+    const r = await importTriplets(other.db, out, 'train');
+    assert.deepEqual([r.added, r.invalid.length], [2, 0]);
+    assert.deepEqual(other.db.prepare('SELECT negative_id FROM triplets ORDER BY seq').pluck().all(), [8, 9]);
+  } finally {
+    other.close();
+  }
 });
 
 test("replacing an image drops the triplet's stored distances (they were for the old image)", () => {
