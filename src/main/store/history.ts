@@ -35,6 +35,11 @@ export function groupRowInserter(db: Db): (tripletId: number | null, action: str
   return (tripletId, action, before, after, group, note) => Number(st.run(tripletId, action, before, after, group, note).lastInsertRowid);
 }
 
+/** Rewrites one side of a history row (what a later undo or redo restores). */
+export function setSnapshot(db: Db, rowId: number, side: 'before' | 'after', json: string): void {
+  db.prepare(`UPDATE history SET ${side === 'before' ? 'before' : 'after'} = ? WHERE id = ?`).run(json, rowId);
+}
+
 /** Sets the group of the rows with ids from `first` to `last` (a group is named by its first row). */
 export function setGroup(db: Db, group: number, first: number, last: number): void {
   db.prepare('UPDATE history SET group_id = ? WHERE id BETWEEN ? AND ?').run(group, first, last);

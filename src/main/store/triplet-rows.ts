@@ -10,8 +10,10 @@ export interface TripletSnapshot extends TripletRecord {
   fileId: number | null;
   createdAt: string;
   kept: boolean;
-  /** Only in the `before` of a deletion: the predictions that went with the row. */
+  /** Only in a snapshot the row was deleted from: the predictions that went with the row. */
   predictions?: { runId: number; dAP: number; dAN: number }[];
+  /** Likewise: its "an image changed on disk" flags, which a restore must bring back with it. */
+  flags?: { imageId: number; reason: string; flaggedAt: string }[];
 }
 
 export const SELECT = `SELECT t.id, t.split, t.anchor_id AS anchorId, t.positive_id AS positiveId, t.negative_id AS negativeId,
@@ -68,6 +70,22 @@ export function insertTripletRow(db: Db, row: RowColumns): void {
 export function restorePredictions(db: Db, tripletId: number, predictions: { runId: number; dAP: number; dAN: number }[]): void {
   const ins = db.prepare('INSERT OR REPLACE INTO predictions (run_id, triplet_id, d_ap, d_an) SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?)');
   for (const p of predictions) ins.run(p.runId, tripletId, p.dAP, p.dAN, p.runId);
+}
+
+export function flagsOfTriplet(db: Db, id: number): { imageId: number; reason: string; flaggedAt: string }[] {
+  return db.prepare('SELECT image_id AS imageId, reason, flagged_at AS flaggedAt FROM triplet_flags WHERE triplet_id = ?').all(id) as {
+    imageId: number;
+    reason: string;
+    flaggedAt: string;
+  }[];
+}
+
+/** Restores a triplet's flags as they were (each while its image exists). */
+export function restoreFlags(db: Db, tripletId: number, flags: { imageId: number; reason: string; flaggedAt: string }[]): void {
+  const ins = db.prepare(
+    'INSERT OR REPLACE INTO triplet_flags (triplet_id, image_id, reason, flagged_at) SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM images WHERE id = ?)',
+  );
+  for (const f of flags) ins.run(tripletId, f.imageId, f.reason, f.flaggedAt, f.imageId);
 }
 
 /** Writes the label-bearing columns of an existing row (not its file, line or creation time). */

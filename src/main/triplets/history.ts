@@ -10,7 +10,7 @@ import type { Db } from '../store/db.js';
 import * as h from '../store/history.js';
 import { deleteImages, imageByNameReader, restoreImages, tripletUses, type ImageSnapshot } from '../store/image-removal.js';
 import type { HistoryRow } from '../store/history.js';
-import { applySnapshot, getSnapshot, type TripletSnapshot } from './rows.js';
+import { applySnapshot, getSnapshot, goesWithRow, type TripletSnapshot } from './rows.js';
 
 export interface HistoryChange {
   tripletId: number;
@@ -185,9 +185,21 @@ function applyStep(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo'): void
     if (!sameState(current, from)) {
       throw new AppError('CONFLICT', `Triplet ${r.triplet_id} was changed outside the edit history; ${direction} would overwrite that change.`);
     }
+    if (current && from && !to) keepWhatGoesWithRow(db, r, direction, from);
     applySnapshot(db, current, to);
   }
   h.setUndone(db, rows.map((r) => r.id), direction === 'undo');
+}
+
+/**
+ * A step about to delete a row (undoing its creation or import, redoing its deletion) first writes the
+ * row's predictions and flags into the snapshot the opposite step restores from: without them, undo
+ * then redo of an import, or redo then undo of a delete, would silently drop "image changed" flags.
+ */
+function keepWhatGoesWithRow(db: Db, r: HistoryRow, direction: 'undo' | 'redo', from: TripletSnapshot): void {
+  const extra = goesWithRow(db, r.triplet_id!);
+  if (!extra.predictions?.length && !extra.flags?.length && !from.predictions?.length && !from.flags?.length) return;
+  h.setSnapshot(db, r.id, direction === 'undo' ? 'after' : 'before', JSON.stringify({ ...from, ...extra }));
 }
 
 /** Reverts the newest step still applied; null when there is nothing to undo. */

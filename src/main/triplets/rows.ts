@@ -15,7 +15,7 @@ export function toSnapshot(r: RawRow): TripletSnapshot {
 
 /** The public record (no file id / creation time). */
 export function toRecord(s: TripletSnapshot): TripletRecord {
-  const { fileId: _f, createdAt: _c, predictions: _p, ...rec } = s;
+  const { fileId: _f, createdAt: _c, predictions: _p, flags: _g, ...rec } = s;
   return rec;
 }
 
@@ -24,8 +24,9 @@ export function getSnapshot(db: Db, id: number): TripletSnapshot | null {
   return r ? toSnapshot(r) : null;
 }
 
-export function predictionsOf(db: Db, id: number): { runId: number; dAP: number; dAN: number }[] {
-  return rows.predictionsOfTriplet(db, id);
+/** What is stored with a row and goes when it is deleted: kept in the snapshot so a restore brings it back. */
+export function goesWithRow(db: Db, id: number): Pick<TripletSnapshot, 'predictions' | 'flags'> {
+  return { predictions: rows.predictionsOfTriplet(db, id), flags: rows.flagsOfTriplet(db, id) };
 }
 
 /** A snapshot's review decision; snapshots written before migration 0004 only carry `kept`. */
@@ -68,6 +69,7 @@ export function applySnapshot(db: Db, current: TripletSnapshot | null, target: T
       const fileOk = row.file_id === null || rows.tripletFileExists(db, row.file_id);
       rows.insertTripletRow(db, { ...row, file_id: fileOk ? row.file_id : null });
       rows.restorePredictions(db, target.id, target.predictions ?? []);
+      rows.restoreFlags(db, target.id, target.flags ?? []);
       return;
     }
     rows.updateTripletRow(db, row);

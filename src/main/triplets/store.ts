@@ -9,7 +9,7 @@ import { deletePredictionsOfTriplet, insertManualTriplet, sameTripletId, triplet
 import { recordEdit } from './history.js';
 import { nextSeq, nextTripletId } from './ids.js';
 import { replacedSnapshot } from './replace.js';
-import { applySnapshot, getSnapshot, guardUnique, predictionsOf, toRecord, toSnapshot, type TripletSnapshot } from './rows.js';
+import { applySnapshot, getSnapshot, goesWithRow, guardUnique, toRecord, toSnapshot, type TripletSnapshot } from './rows.js';
 
 export { listHistory, redo, undo } from './history.js';
 export { asImported, type AsImported } from './as-imported.js';
@@ -58,7 +58,7 @@ export function editTriplet(db: Db, id: number, edit: TripletEdit): TripletRecor
     if (!before) throw new AppError('NOT_FOUND', `Triplet ${id} not found.`);
     const after = editedSnapshot(db, before, edit);
     if (after && sameRow(before, after)) return toRecord(before);
-    const full = after ? before : { ...before, predictions: predictionsOf(db, id) };
+    const full = after ? before : { ...before, ...goesWithRow(db, id) };
     applySnapshot(db, before, after);
     // The model's distances were for the old images: the triplet is scored again on the next evaluation.
     if (edit.kind === 'replace' && after) deletePredictionsOfTriplet(db, id);
@@ -103,6 +103,6 @@ function sameRow(a: TripletSnapshot, b: TripletSnapshot): boolean {
   return JSON.stringify(toComparable(a)) === JSON.stringify(toComparable(b));
 }
 const toComparable = (s: TripletSnapshot) => {
-  const { predictions: _p, dAP: _a, dAN: _n, ...rest } = s;
+  const { predictions: _p, flags: _g, dAP: _a, dAN: _n, ...rest } = s;
   return rest;
 };

@@ -228,6 +228,37 @@ test('a triplet import is one step: undo removes all it added, redo restores the
   assert.equal(state(), after);
 });
 
+test('flags and predictions come back with a row: delete then undo, undo then redo of an import, redo then undo of a delete', async () => {
+  const file = join(dir, 'train.txt');
+  writeFileSync(file, 'a.jpg b.jpg c.jpg\nb.jpg c.jpg d.jpg\n');
+  await runTripletImport(db, file, 'train');
+  db.prepare(`INSERT INTO runs (id, status, options, backend) VALUES (1, 'finished', '{}', 'cpu')`).run();
+  db.prepare('INSERT INTO predictions (run_id, triplet_id, d_ap, d_an) VALUES (1, 1, 0.25, 0.5), (1, 2, 0.75, 0.5)').run();
+  // What a re-import writes when a.jpg changed on disk (store/images.ts): triplet 1 is flagged.
+  db.prepare(`INSERT INTO triplet_flags (triplet_id, image_id, reason, flagged_at) VALUES (1, 1, 'content changed', '2026-12-07T00:00:00.000Z')`).run();
+  const extras = () =>
+    JSON.stringify([
+      db.prepare('SELECT triplet_id, image_id, reason, flagged_at FROM triplet_flags ORDER BY 1, 2').all(),
+      db.prepare('SELECT run_id, triplet_id, d_ap, d_an FROM predictions ORDER BY 1, 2').all(),
+    ]);
+  const before = extras();
+  const labels = state();
+
+  store.editTriplet(db, 1, { kind: 'delete' });
+  assert.equal(db.prepare('SELECT COUNT(*) FROM triplet_flags').pluck().get(), 0);
+  store.undo(db);
+  assert.equal(extras(), before, 'delete, undo');
+  store.redo(db);
+  store.undo(db);
+  assert.equal(extras(), before, 'redo of the delete, undo again');
+
+  store.undo(db); // the import
+  assert.equal(state(), '[]');
+  store.redo(db);
+  assert.equal(state(), labels);
+  assert.equal(extras(), before, 'undo, then redo of the import');
+});
+
 test('undo refuses to overwrite a change made outside the history', () => {
   const id = create(1, 2, 3);
   store.editTriplet(db, id, { kind: 'swap' });
