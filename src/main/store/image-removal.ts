@@ -102,6 +102,12 @@ function rowInserter(db: Db): (table: 'images' | 'image_paths' | 'image_versions
   };
 }
 
+/** Reader of the image now holding the same content from the same file (re-imported under another name since a removal). */
+export function imageOfSameFileReader(db: Db): (sha256: string, absPath: string) => number | undefined {
+  const st = db.prepare('SELECT i.id FROM images i JOIN image_paths p ON p.image_id = i.id WHERE i.sha256 = ? AND p.abs_path = ? LIMIT 1').pluck();
+  return (sha256, absPath) => st.get(sha256, absPath) as number | undefined;
+}
+
 /** Reader of the image now holding a name, with its content (undo checks nobody took the name meanwhile; prepared once). */
 export function imageByNameReader(db: Db): (name: string) => { id: number; sha256: string } | undefined {
   const st = db.prepare('SELECT id, sha256 FROM images WHERE name = ?');

@@ -8,7 +8,7 @@ import { AppError } from '../../shared/errors.js';
 import { IMAGE_REMOVAL_ACTION, type HistoryEntry, type Split, type TripletStatus } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import * as h from '../store/history.js';
-import { deleteImages, imageByNameReader, restoreImages, tripletUses, type ImageSnapshot } from '../store/image-removal.js';
+import { deleteImages, imageByNameReader, imageOfSameFileReader, restoreImages, tripletUses, type ImageSnapshot } from '../store/image-removal.js';
 import type { HistoryRow } from '../store/history.js';
 import { applySnapshot, getSnapshot, goesWithRow, type TripletSnapshot } from './rows.js';
 
@@ -143,7 +143,8 @@ function sameState(current: TripletSnapshot | null, expected: Partial<TripletSna
 
 /**
  * Undo brings removed images back; redo removes them again. An image whose name was taken meanwhile
- * by a re-import of the same content is back already and is skipped (the answers about it move to
+ * by a re-import of the same content, or whose file was imported again under another name, is back
+ * already and is skipped (the answers about it move to
  * its id now); other content under its name, or a triplet now using an image redo would remove,
  * stops the step with CONFLICT (nothing changed).
  */
@@ -152,12 +153,19 @@ function applyImageRemoval(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo
   if (direction === 'undo') {
     const back = new Map<number, number>();
     const imageByName = imageByNameReader(db);
+    const sameFile = imageOfSameFileReader(db);
     for (const s of snapshots) {
       const now = imageByName(String(s.image.name));
       if (now && now.sha256 !== s.image.sha256) {
         throw new AppError('CONFLICT', `"${s.image.name}" names another image now (imported after the removal); undo would give two images one name.`);
       }
       if (now) back.set(Number(s.image.id), now.id);
+      else {
+        // The same file imported again meanwhile under another name (its folder imported from a
+        // different top): that image is this one back; restoring it too would give one photo two ids.
+        const same = s.paths.map((p) => sameFile(String(s.image.sha256), String(p.abs_path))).find((id) => id !== undefined);
+        if (same !== undefined) back.set(Number(s.image.id), same);
+      }
     }
     restoreImages(db, snapshots, back);
   } else {

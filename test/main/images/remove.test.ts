@@ -148,6 +148,24 @@ test('imported again after the removal: undo skips what is back; other content u
   }
 });
 
+test('the same files imported again under other names after a removal: undo gives no photo a second id', async () => {
+  const { p } = await project('renamed');
+  try {
+    p.removeImages({ folder: 'junk' });
+    // The junk folder imported on its own: its files come back named j0.png… instead of junk/j0.png.
+    const again = await p.importImages(join(photos, 'junk'));
+    assert.equal(again.added, 3, 'j0–j2 (j3 stayed: a triplet uses it)');
+    const back = dump(p.db);
+    assert.equal(p.undo()?.action, 'remove-images');
+    const images = dump(p.db).images as { sha256: string }[];
+    assert.equal(new Set(images.map((i) => i.sha256)).size, images.length, 'one image per photo');
+    assert.deepEqual(dump(p.db).images, back.images);
+    assert.equal(p.redo()?.action, 'remove-images', 'redo is still possible and changes nothing the files need');
+  } finally {
+    p.close();
+  }
+});
+
 test('undo after only some removed images came back: those are skipped, the rest restored, the answer joins both', async () => {
   const { p, id } = await project('partly-back');
   try {
