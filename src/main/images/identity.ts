@@ -2,7 +2,7 @@
 // an image with the same bytes, or a new image — and writes it. Every decision reads the store inside
 // the write transaction (BEGIN IMMEDIATE), so two processes importing the same folder serialise and the
 // second one sees the first one's images instead of colliding on a name.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { AppError } from '../../shared/errors.js';
 import type { ImageImportReport } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
@@ -97,12 +97,16 @@ function writeOne(db: Db, d: Decoded | Confirmed, ctx: ImportContext, report: Im
 
 /**
  * A known file with new content. If the image's labelled content is still on disk under another of
- * its paths, this path leaves the image and is imported as a file of its own; otherwise the image gets
+ * its paths (checked on the drive, not only in its record), this path leaves the image, which is read
+ * from that other path from now on, and is imported as a file of its own; otherwise the image gets
  * a new version and its triplets are flagged; its cached features (keyed by the old sha256) no longer apply.
  */
 function changedFile(db: Db, d: Decoded, row: store.PathRow, ctx: ImportContext, report: ImageImportReport): void {
-  if (store.pathsWithCurrentContent(db, row.image_id, row.id).length) {
+  const holding = store.pathsWithCurrentContent(db, row.image_id, row.id).filter(unchangedOnDisk);
+  if (holding.length) {
     store.deletePath(db, row.id);
+    // The image's photo is read from its primary path (features, full view): not from this one any more.
+    if (store.imageById(db, row.image_id)!.abs_path === row.abs_path) store.setPrimaryPath(db, row.image_id, holding[0].abs_path);
     return addFile(db, d, ctx, report);
   }
   const image = store.imageById(db, row.image_id)!;
@@ -118,6 +122,21 @@ function changedFile(db: Db, d: Decoded, row: store.PathRow, ctx: ImportContext,
   store.insertPath(db, image.id, pathOf(d, ctx));
   // No features to drop: the feature cache is keyed by content (sha256), so the new content has none yet.
   report.updated++;
+}
+
+/**
+ * Whether a path's file still looks as recorded (size, mtime, and number and change time where
+ * recorded). Its record alone is not enough: a folder imported twice through a symlink, or a hard
+ * link, is the very file that just changed.
+ */
+function unchangedOnDisk(r: store.PathRow): boolean {
+  try {
+    const st = statSync(r.abs_path);
+    const same = st.isFile() && st.size === r.bytes && st.mtimeMs === r.mtime_ms;
+    return same && (r.ino === null || st.ino === r.ino) && (r.ctime_ms === null || st.ctimeMs === r.ctime_ms);
+  } catch {
+    return false;
+  }
 }
 
 /** A file not yet in the project: another path of an image with the same bytes, or a new image. */

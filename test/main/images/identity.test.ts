@@ -3,7 +3,7 @@
 // names match in one Unicode form, EXIF orientation gives the upright size and thumbnail.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -128,6 +128,35 @@ test('a file whose content changed is a new version: same image, its triplets fl
   assert.equal(p.clearTripletFlags([t1.id]), 1);
   assert.equal(p.flaggedTriplets().length, 0);
   p.close();
+});
+
+test('a photo changed under one of two paths: read from the path that still holds it, or flagged when both are one file (a symlinked folder)', async () => {
+  const { p, dir } = setup();
+  for (const f of ['p', 'q']) for (const i of [1, 2, 3]) put(join(dir, f, `d${i}.png`), await png(i));
+  symlinkSync(join(dir, 'p'), join(dir, 'link'));
+  await p.importImages(join(dir, 'p'));
+  await p.importImages(join(dir, 'q')); // byte copies: more paths of the same images
+  await p.importTriplets(tripletFile(dir, 'd1.png d2.png d3.png\n'), 'train');
+  const [d1, d2] = imagesOf(p);
+
+  // A copy in q still holds d1's photo: the image is read from there, p's new file is an image of its own.
+  put(join(dir, 'p', 'd1.png'), await png(50));
+  const r1 = await p.importImages(join(dir, 'p'));
+  assert.deepEqual([r1.added, r1.updated, r1.flagged ?? 0], [1, 0, 0]);
+  const now1 = imagesOf(p).find((r) => r.id === d1.id)!;
+  assert.equal(now1.sha256, d1.sha256);
+  assert.equal(now1.abs_path, join(dir, 'q', 'd1.png'), 'not the path that now holds another photo');
+  assert.equal(sha256Of(now1.abs_path), d1.sha256);
+
+  // p imported again through a symlink: d2 has a path under link/, which is the same file as p/d2.png.
+  await p.importImages(join(dir, 'link'));
+  rmSync(join(dir, 'q', 'd2.png'));
+  put(join(dir, 'p', 'd2.png'), await png(60));
+  const r2 = await p.importImages(join(dir, 'p'));
+  assert.deepEqual([r2.updated, r2.flagged], [1, 1], 'the labelled photo is on disk nowhere: a new version, its triplet flagged');
+  const now2 = imagesOf(p).find((r) => r.id === d2.id)!;
+  assert.equal(now2.sha256, sha256Of(now2.abs_path), 'the image is what its file holds');
+  assert.deepEqual(p.flaggedTriplets().map((f) => f.tripletId), [1]);
 });
 
 test('the report counts triplets to check, not flags: two changed photos of one triplet, or a second change, are one', async () => {
