@@ -94,6 +94,7 @@ class ImportRun {
   private readonly leaks = new Capped<TripletLeakLine>();
   private added = 0;
   private duplicates = 0;
+  private repeatedInFile = 0;
 
   constructor(
     private readonly db: Db,
@@ -145,6 +146,7 @@ class ImportRun {
     }
     this.insert(this.nextId++, this.split, ids[0], ids[1], ids[2], t.anchor, t.positive, t.negative, this.fileId, t.line, this.nextSeq++);
     this.added++;
+    if (v.kind === 'add-repeat') this.repeatedInFile++;
   }
 
   /** A `#` line is a comment; but if its first word is an image's name, the user meant a triplet. */
@@ -205,6 +207,7 @@ class ImportRun {
       lines,
       added: refused ? 0 : this.added,
       duplicates: this.duplicates,
+      repeatedInFile: refused ? 0 : this.repeatedInFile,
       invalid,
       invalidCount: this.invalid.count,
       refused,

@@ -47,6 +47,8 @@ export interface TripletImportReport {
   lines: number;
   added: number;
   duplicates: number;
+  /** Of `added`, lines that repeat an earlier line of this same file: each kept as a triplet (export gives the file back), and said. */
+  repeatedInFile: number;
   /** Lines refused as invalid: the first MAX_LISTED_ISSUES (see invalidCount for all). */
   invalid: TripletFileIssue[];
   /** True when the file was refused as a whole (store unchanged). */

@@ -23,13 +23,16 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
   });
 }
 
-before(async () => {
+before(() => initWithImages(P));
+
+/** A project holding images a.jpg … d.jpg (rows without files: triplet import only needs names). */
+async function initWithImages(P: string): Promise<void> {
   assert.equal((await cli('init', P)).code, 0);
   const db = openDb(join(P, 'project.sqlite'));
   const ins = db.prepare(`INSERT INTO images (name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms) VALUES (?, ?, '', ?, ?, 1, 1, 1, 0)`);
   for (const name of ['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg']) ins.run(name, name, `/x/${name}`, name);
   db.close();
-});
+}
 
 after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -52,6 +55,18 @@ test('200k invalid lines with --skip-invalid: stderr lists 1,000 and counts the 
   const lines = r.stderr.trim().split('\n');
   assert.equal(lines.length, 1001);
   assert.equal(lines.at(-1), '… and 199,000 more invalid lines');
+});
+
+test('a line repeated inside the file is kept and said, in words and in --json', async () => {
+  const Q = join(root, 'repeats');
+  await initWithImages(Q);
+  const file = join(root, 'repeats.txt');
+  writeFileSync(file, 'd.jpg a.jpg b.jpg\nd.jpg a.jpg b.jpg\nd.jpg a.jpg b.jpg\n');
+  const r = await cli('import-triplets', Q, file, '--split', 'train');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^Triplets \(train\): 3 added \(2 of them repeat an earlier line of the file, each kept\), 0 already present/);
+  const again = await cli('import-triplets', Q, file, '--split', 'train', '--json');
+  assert.deepEqual((({ added, duplicates, repeatedInFile }) => [added, duplicates, repeatedInFile])(JSON.parse(again.stdout) as Record<string, number>), [0, 3, 0]);
 });
 
 test('a train file imported as test: exit 1 with a leakage warning; --allow-leakage imports it, still warning', async () => {

@@ -138,7 +138,7 @@ test('skipInvalid imports the good lines and reports the rest', async () => {
 test('triplets already stored are duplicates (not added); a line repeated inside one file is kept', async () => {
   await importTriplets(db, file('a.jpg b.jpg c.jpg\n'), 'train');
   const r = await importTriplets(db, file('daisy/a.jpg b.jpg c.jpg\nd.jpg e.jpg a.jpg\nd.jpg e.jpg a.jpg\n'), 'train');
-  assert.deepEqual([r.added, r.duplicates], [2, 1]);
+  assert.deepEqual([r.added, r.duplicates, r.repeatedInFile], [2, 1, 1], 'the repeat is kept, and counted in the report');
   const again = await importTriplets(db, file('d.jpg e.jpg a.jpg\n'), 'train');
   assert.deepEqual([again.added, again.duplicates], [0, 1]);
   // The same triplet in the test split is leakage: refused unless allowed.

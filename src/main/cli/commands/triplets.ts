@@ -7,6 +7,8 @@ import { action, interruptSignal, optionsOf, output, progressBar, refuseToReplac
 const splitOption = () => new Option('--split <split>', 'which split').choices(['train', 'test']).makeOptionMandatory();
 
 const n = (x: number) => x.toLocaleString('en-US');
+/** Lines that repeat an earlier line of the same file are kept (each a triplet): said, never silent. */
+const repeatNote = (k: number) => (k ? ` (${n(k)} of them repeat${k === 1 ? 's' : ''} an earlier line of the file, each kept)` : '');
 
 export function register(program: Command): void {
   program
@@ -33,7 +35,7 @@ export function register(program: Command): void {
           output(opts.json, r, () => {
             const changed = r.conflictCount - r.duplicates;
             return (
-              `Triplets (${r.split}): ${n(r.added)} added, ${n(r.duplicates)} already present, ` +
+              `Triplets (${r.split}): ${n(r.added)} added${repeatNote(r.repeatedInFile)}, ${n(r.duplicates)} already present, ` +
               `${n(changed)} not added (changed or contradicted since), ${n(r.invalidCount)} invalid lines skipped` +
               (r.leakage.triplets ? `, ${n(r.leakage.triplets)} leaking lines ${r.leakage.allowed ? 'imported' : 'skipped'}` : '')
             );
