@@ -53,7 +53,7 @@ const tripletEdit = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('include') }),
   z.object({ kind: z.literal('keep') }),
   z.object({ kind: z.literal('review'), review: z.enum(['keep', 'ambiguous']).nullable() }),
-  z.object({ kind: z.literal('move'), split }),
+  z.object({ kind: z.literal('move'), split, allowLeakage: z.boolean().optional() }),
   z.object({ kind: z.literal('delete') }),
   z.object({ kind: z.literal('replace'), role: z.enum(['anchor', 'positive', 'negative']), imageId: id, allowLeakage: z.boolean().optional() }),
 ]);
@@ -90,7 +90,7 @@ export const REQUESTS = {
     runId: id.optional(),
     ...page,
   }),
-  createTriplet: z.object({ split, anchorId: id, positiveId: id, negativeId: id }),
+  createTriplet: z.object({ split, anchorId: id, positiveId: id, negativeId: id, allowLeakage: z.boolean().optional() }),
   editTriplet: z.object({ id, edit: tripletEdit }),
   /** The user has checked triplets flagged because an image changed on disk. */
   clearTripletFlags: z.object({ ids: z.array(id).min(1).max(100_000) }),

@@ -1,7 +1,8 @@
 // A project is a folder: project.sqlite (the store) plus derived files (thumbs/, models/run-<id>/).
 // The Project class is the engine API used by the CLI and wrapped by StudioService for the app.
 import { existsSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { basename, join, resolve, sep } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type {
   BackendName,
@@ -255,25 +256,41 @@ export class Project {
     return { image, triplets: this.listTriplets({ imageId: id, limit: 5000 }).items };
   }
 
-  /** Absolute path of an image file or its thumbnail (null when unknown). */
+  /** Absolute path of an image file or its thumbnail (null when unknown, or a thumbnail path that leads out of thumbs/). */
   mediaPath(kind: 'thumb' | 'image', id: number): string | null {
     const r = imageStore.mediaRow(this.db, id);
     if (!r) return null;
     if (kind === 'image') return r.abs_path;
-    return r.thumb ? join(this.dir, r.thumb) : null;
+    return r.thumb ? this.thumbPath(r.thumb) : null;
+  }
+
+  /** `<project>/<rel>` when it names a place inside <project>/thumbs/; null otherwise (the store's path may have been edited to `../x`). */
+  private thumbPath(rel: string): string | null {
+    const abs = join(this.dir, rel);
+    return abs.startsWith(join(this.dir, 'thumbs') + sep) ? abs : null;
+  }
+
+  /** The thumbnail's real path when it resolves inside <project>/thumbs/ (a symlink there may lead anywhere); null otherwise or when it is missing. */
+  private async realThumb(abs: string): Promise<string | null> {
+    try {
+      const [real, root] = await Promise.all([realpath(abs), realpath(join(this.dir, 'thumbs'))]);
+      return real.startsWith(root + sep) ? real : null;
+    } catch {
+      return null;
+    }
   }
 
   /** The thumbnail's path, written again from the image's file when it is missing (images/thumb-repair.ts);
    * null when there is none and the file is gone or changed. */
   async thumbnail(id: number): Promise<string | null> {
     const r = imageStore.mediaRow(this.db, id);
-    if (!r?.thumb) return null;
-    const abs = join(this.dir, r.thumb);
+    const abs = r?.thumb ? this.thumbPath(r.thumb) : null;
+    if (!r || !abs) return null;
     // A project opened read-only gets nothing written into it, and nothing is written anywhere but the
     // thumbnail's own place under thumbs/ (the store's path could have been edited to point elsewhere),
     // nor at the old path of a folder moved while open.
-    if (this.readOnly || r.thumb !== thumbRelPath(r.sha256) || !this.inPlace()) return existsSync(abs) ? abs : null;
-    return (await this.thumbRepair.ensure(abs, r.abs_path, r.sha256)) ? abs : null;
+    if (this.readOnly || r.thumb !== thumbRelPath(r.sha256) || !this.inPlace()) return this.realThumb(abs);
+    return (await this.thumbRepair.ensure(abs, r.abs_path, r.sha256)) ? this.realThumb(abs) : null;
   }
 
   /** The k nearest images: by the run's (default latest) embedding, else raw features of the default backbone. */
@@ -313,7 +330,7 @@ export class Project {
     return imageStore.withFlags(this.db, page);
   }
 
-  createTriplet(args: { split: Split; anchorId: number; positiveId: number; negativeId: number; names?: [string, string, string] }): TripletRecord {
+  createTriplet(args: { split: Split; anchorId: number; positiveId: number; negativeId: number; names?: [string, string, string]; allowLeakage?: boolean }): TripletRecord {
     this.assertWritable('add a triplet');
     return store.createTriplet(this.db, args);
   }

@@ -37,6 +37,14 @@ export function activeImageTriples(db: Db, split: Split): Iterable<number[]> {
   return db.prepare(`SELECT anchor_id, positive_id, negative_id FROM triplets WHERE split = ? AND status = 'active'`).raw().iterate(split) as Iterable<number[]>;
 }
 
+/** Whether an active triplet of `split` other than `except` uses the image (one indexed lookup per place). */
+export function imageUsedInSplitReader(db: Db): (split: Split, imageId: number, except: number) => boolean {
+  const st = db.prepare(
+    `SELECT 1 FROM triplets WHERE split = ? AND status = 'active' AND id <> ? AND (anchor_id = ? OR positive_id = ? OR negative_id = ?) LIMIT 1`,
+  );
+  return (split, id, except) => st.get(split, except, id, id, id) !== undefined;
+}
+
 /** Deletions not undone whose row is gone (streamed). */
 export function deletedTripletRows(db: Db): Iterable<{ triplet_id: number; before: string }> {
   return db

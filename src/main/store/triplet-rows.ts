@@ -170,11 +170,6 @@ function onePage(db: Db, q: TripletPageQuery, where: string[], params: Record<st
   return { total, offset, rows };
 }
 
-/** The id of a triplet with exactly these labels in the split, if any. */
-export function sameTripletId(db: Db, split: Split, a: number, p: number, n: number): number | undefined {
-  return db.prepare('SELECT id FROM triplets WHERE split = ? AND anchor_id = ? AND positive_id = ? AND negative_id = ?').pluck().get(split, a, p, n) as number | undefined;
-}
-
 /** A triplet made in the app: active, no file, at position `seq`. */
 export function insertManualTriplet(db: Db, id: number, split: Split, ids: [number, number, number], names: readonly string[], seq: number): void {
   db.prepare(

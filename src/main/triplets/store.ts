@@ -5,9 +5,10 @@ import { AppError } from '../../shared/errors.js';
 import type { ReviewDecision, Split, TripletEdit, TripletPage, TripletQuery, TripletRecord } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import { imageNameReader } from '../store/images.js';
-import { deletePredictionsOfTriplet, insertManualTriplet, sameTripletId, tripletPageRows } from '../store/triplet-rows.js';
+import { deletePredictionsOfTriplet, insertManualTriplet, tripletPageRows } from '../store/triplet-rows.js';
 import { recordEdit } from './history.js';
 import { nextSeq, nextTripletId } from './ids.js';
+import { checkNewLabel } from './label-checks.js';
 import { replacedSnapshot } from './replace.js';
 import { applySnapshot, getSnapshot, goesWithRow, guardUnique, toRecord, toSnapshot, type TripletSnapshot } from './rows.js';
 
@@ -27,7 +28,7 @@ export function listTriplets(db: Db, q: Omit<TripletQuery, 'runId'> & { runId?: 
  */
 export function createTriplet(
   db: Db,
-  args: { split: Split; anchorId: number; positiveId: number; negativeId: number; names?: [string, string, string] },
+  args: { split: Split; anchorId: number; positiveId: number; negativeId: number; names?: [string, string, string]; allowLeakage?: boolean },
 ): TripletRecord {
   const { split, anchorId, positiveId, negativeId } = args;
   if (anchorId === positiveId || anchorId === negativeId || positiveId === negativeId) {
@@ -41,8 +42,7 @@ export function createTriplet(
       return name;
     });
     const names = args.names ?? stored;
-    const dup = sameTripletId(db, split, anchorId, positiveId, negativeId);
-    if (dup !== undefined) throw new AppError('CONFLICT', `That triplet already exists in the ${split} split (triplet ${dup}).`);
+    checkNewLabel(db, 0, split, anchorId, positiveId, negativeId, args.allowLeakage === true);
     const id = nextTripletId(db);
     guardUnique(() => insertManualTriplet(db, id, split, [anchorId, positiveId, negativeId], names, nextSeq(db, split)));
     const after = getSnapshot(db, id)!;
@@ -81,7 +81,10 @@ function editedSnapshot(db: Db, s: TripletSnapshot, edit: TripletEdit): TripletS
     case 'review':
       return withReview(s, edit.review);
     case 'move':
-      return edit.split === s.split ? s : { ...s, split: edit.split, seq: nextSeq(db, edit.split), edited: true };
+      if (edit.split === s.split) return s;
+      // In the other split it is a new label there: no duplicate, contradiction or leakage.
+      checkNewLabel(db, s.id, edit.split, s.anchorId, s.positiveId, s.negativeId, edit.allowLeakage === true);
+      return { ...s, split: edit.split, seq: nextSeq(db, edit.split), edited: true };
     case 'delete':
       return null;
     case 'replace':

@@ -142,7 +142,8 @@ export type TripletEdit =
   /** Same as { kind: 'review', review: 'keep' }. */
   | { kind: 'keep' }
   | { kind: 'review'; review: ReviewDecision | null }
-  | { kind: 'move'; split: Split }
+  /** To the other split; refused when it would duplicate, contradict or leak there (allowLeakage: leak anyway). */
+  | { kind: 'move'; split: Split; allowLeakage?: boolean }
   | { kind: 'delete' }
   /** One image of the triplet replaced by another; refused when it would duplicate, contradict or leak (allowLeakage: leak anyway). */
   | { kind: 'replace'; role: TripletRole; imageId: number; allowLeakage?: boolean };

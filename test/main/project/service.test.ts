@@ -65,7 +65,10 @@ test('create, import images as a job, browse, triplets, edits with undo, media p
   assert.equal(r.added, 2);
   assert.ok(events.slice(before).some((x) => x.e === 'project:changed'));
   assert.equal(service.getImage({ id: id('c2') }).triplets.length, 2);
-  const t = service.createTriplet({ split: 'train', anchorId: id('c1'), positiveId: id('c3'), negativeId: id('d2') });
+  const made = { split: 'train', anchorId: id('c1'), positiveId: id('c3'), negativeId: id('d2') } as const;
+  // All three are test images: refused as leakage unless asked for, as an import would be.
+  assert.throws(() => service.createTriplet(made), { code: 'CONFLICT', details: { leak: true } });
+  const t = service.createTriplet({ ...made, allowLeakage: true });
   service.editTriplet({ id: t.id, edit: { kind: 'swap' } });
   service.editTriplet({ id: 1, edit: { kind: 'delete' } });
   // The triplet import is an undoable step; the image import is listed, not undoable.

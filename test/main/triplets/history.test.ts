@@ -80,6 +80,18 @@ function modelState(m: Model): string {
   );
 }
 
+/**
+ * Whether the store must refuse (a, p, n) in `split` (triplets/label-checks.ts), `self` left out: a
+ * duplicate or contradiction in the split, the same triplet in the other split, or all three images
+ * used by active triplets of the other split.
+ */
+function modelRefuses(m: Model, self: number, split: Split, a: number, p: number, n: number): boolean {
+  const others = [...m].filter(([id]) => id !== self).map(([, t]) => t);
+  if (others.some((t) => t.a === a && ((t.p === p && t.n === n) || (t.p === n && t.n === p)))) return true;
+  const used = new Set(others.filter((t) => t.split !== split && t.status === 'active').flatMap((t) => [t.a, t.p, t.n]));
+  return [a, p, n].every((id) => used.has(id));
+}
+
 /** What an edit does to one triplet in the model (undefined = the triplet is deleted). */
 function modelEdit(t: NonNullable<ReturnType<Model['get']>>, edit: TripletEdit) {
   switch (edit.kind) {
@@ -152,8 +164,7 @@ test('property: 150 random sequences of edits, imports, undos and redos match a 
         const [a, p, n] = [...IMAGES.keys()].sort(() => rand() - 0.5).slice(0, 3).map((x) => x + 1);
         const split: Split = rand() < 0.5 ? 'train' : 'test';
         op = `create ${a}${p}${n} ${split}`;
-        const dup = [...model.values()].some((t) => t.split === split && t.a === a && t.p === p && t.n === n);
-        if (dup) assert.throws(() => create(a, p, n, split), { code: 'CONFLICT' });
+        if (modelRefuses(model, 0, split, a, p, n)) assert.throws(() => create(a, p, n, split), { code: 'CONFLICT' });
         else {
           const id = create(a, p, n, split);
           push(new Map(model).set(id, { split, a, p, n, status: 'active', review: null, edited: false }));
@@ -181,8 +192,14 @@ test('property: 150 random sequences of edits, imports, undos and redos match a 
         const id = pick([...model.keys()]);
         const edit = pick(EDITS);
         op = `${edit.kind}${'split' in edit ? ' ' + edit.split : ''}${'review' in edit ? ' ' + edit.review : ''} #${id}`;
-        store.editTriplet(db, id, edit);
         const before = model.get(id)!;
+        if (edit.kind === 'move' && edit.split !== before.split && modelRefuses(model, id, edit.split, before.a, before.p, before.n)) {
+          assert.throws(() => store.editTriplet(db, id, edit), { code: 'CONFLICT' });
+          trace.push(`${op} (refused)`);
+          steps++;
+          continue;
+        }
+        store.editTriplet(db, id, edit);
         const after = modelEdit(before, edit);
         if (after === undefined) {
           const next = new Map(model);

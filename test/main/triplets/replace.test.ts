@@ -129,3 +129,39 @@ test('CLI: edit --replace positive=NAME, with --json, undo, and a clear error fo
   project = Project.open(dir);
   assert.deepEqual(ids(t), [1, 2, 3, 'b.jpg', 'c.jpg']);
 });
+
+test('a triplet made or moved meets the checks a replaced one does: no duplicate, contradiction or unasked leakage in its split', () => {
+  const t1 = create(1, 2, 3);
+  const t2 = create(4, 5, 6);
+  const refused = (f: () => unknown, message: RegExp, leak: boolean) => {
+    const before = rows();
+    assert.throws(f, (e: Error & { code?: string; details?: { leak?: boolean } }) => {
+      assert.equal(e.code, 'CONFLICT');
+      assert.match(e.message, message);
+      assert.equal(!!e.details?.leak, leak, e.message);
+      return true;
+    });
+    assert.equal(rows(), before, `refused (${message}): the store is unchanged`);
+  };
+  const move = (id: number, split: Split, allowLeakage = false) => store.editTriplet(db(), id, { kind: 'move', split, ...(allowLeakage ? { allowLeakage } : {}) });
+  const make = (a: number, p: number, n: number, split: Split) => store.createTriplet(db(), { split, anchorId: a, positiveId: p, negativeId: n, allowLeakage: true }).id;
+
+  refused(() => create(1, 2, 3), /already exists in the train split \(triplet 1\)/, false);
+  refused(() => create(1, 3, 2), /contradict triplet 1/, false);
+  refused(() => create(1, 2, 3, 'test'), /the same triplet is train triplet 1/, true);
+  refused(() => create(1, 3, 2, 'test'), /the same triplet is train triplet 1/, true);
+  refused(() => create(2, 3, 1, 'test'), /all three images are used by train triplets/, true);
+  make(2, 3, 1, 'test'); // asked for: the leak is written
+
+  // A moved triplet is checked in the split it goes to, leaving itself out.
+  move(t2, 'test');
+  assert.equal(store.getSnapshot(db(), t2)!.split, 'test', 'no other train triplet uses its images: no leak');
+  refused(() => create(4, 5, 6), /the same triplet is test triplet 2/, true);
+  const t6 = create(5, 4, 6, 'test');
+  refused(() => move(t6, 'train'), /all three images are used by test triplets/, true);
+  move(t6, 'train', true);
+  assert.equal(store.getSnapshot(db(), t6)!.split, 'train');
+  const t7 = make(1, 3, 2, 'test');
+  refused(() => move(t7, 'train'), /contradict triplet 1/, false);
+  refused(() => move(t1, 'test'), new RegExp(`contradict triplet ${t7}`), false);
+});

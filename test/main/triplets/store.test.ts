@@ -86,9 +86,10 @@ test('a new change after undo drops the redo stack; deleted ids are never reused
   assert.equal(store.listTriplets(db, {}).total, 0);
 });
 
-test('creating an existing triplet or one with an image twice is refused; list filters', () => {
+test('creating an existing triplet, a contradiction or one with an image twice is refused; list filters', () => {
   store.createTriplet(db, { split: 'test', anchorId: 1, positiveId: 2, negativeId: 3 });
-  store.createTriplet(db, { split: 'test', anchorId: 1, positiveId: 3, negativeId: 2 });
+  assert.throws(() => store.createTriplet(db, { split: 'test', anchorId: 1, positiveId: 3, negativeId: 2 }), { code: 'CONFLICT', message: /contradict triplet 1/ });
+  store.createTriplet(db, { split: 'test', anchorId: 2, positiveId: 3, negativeId: 1 });
   assert.throws(() => store.createTriplet(db, { split: 'test', anchorId: 1, positiveId: 2, negativeId: 3 }), { code: 'CONFLICT' });
   assert.throws(() => store.createTriplet(db, { split: 'test', anchorId: 1, positiveId: 1, negativeId: 3 }), { code: 'BAD_ARGUMENTS' });
   assert.throws(() => store.editTriplet(db, 99, { kind: 'swap' }), { code: 'NOT_FOUND' });

@@ -32,10 +32,11 @@ export function register(program: Command): void {
     .argument('<positive>')
     .argument('<negative>')
     .addOption(new Option('--split <split>', 'which split').choices(SPLITS).makeOptionMandatory())
+    .option('--allow-leakage', 'add it even when the same triplet, or all three of its images, are in the other split')
     .action(
       action(async (dir: string, anchor: string, positive: string, negative: string, _o: unknown, cmd: Command) => {
-        const opts = optionsOf<{ split: Split }>(cmd);
-        const row = await withProject(dir, (p) => add(p, opts.split, [anchor, positive, negative]));
+        const opts = optionsOf<{ split: Split; allowLeakage?: boolean }>(cmd);
+        const row = await withProject(dir, (p) => add(p, opts.split, [anchor, positive, negative], opts.allowLeakage === true));
         output(opts.json, row, () => `Added triplet ${row.id} to ${row.split}: ${row.anchor} ${row.positive} ${row.negative}`);
       }),
     );
@@ -52,7 +53,7 @@ export function register(program: Command): void {
     .addOption(new Option('--split <split>', 'move it to this split').choices(SPLITS))
     .addOption(new Option('--review <decision>', 'record a review decision ("ambiguous" also excludes)').choices(['keep', 'ambiguous', 'none']))
     .option('--replace <role=name>', 'replace one image: anchor=NAME, positive=NAME or negative=NAME (names as in triplet files)')
-    .option('--allow-leakage', 'with --replace: allow a triplet whose images the other split uses')
+    .option('--allow-leakage', 'with --replace or --split: allow a triplet that leaks across the split (the same triplet, or all three images, in the other split)')
     .action(
       action(async (dir: string, id: number, _o: unknown, cmd: Command) => {
         const opts = optionsOf<EditFlags>(cmd);
@@ -116,11 +117,11 @@ function editOf(o: EditFlags, p: Project): TripletEdit {
   if (o.exclude) edits.push({ kind: 'exclude' });
   if (o.include) edits.push({ kind: 'include' });
   if (o.delete) edits.push({ kind: 'delete' });
-  if (o.split) edits.push({ kind: 'move', split: o.split });
+  if (o.split) edits.push({ kind: 'move', split: o.split, ...(o.allowLeakage ? { allowLeakage: true } : {}) });
   if (o.review) edits.push({ kind: 'review', review: o.review === 'none' ? null : o.review });
   if (o.replace !== undefined) edits.push(replaceOf(o.replace, o.allowLeakage === true, p));
   if (edits.length !== 1) throw new InvalidArgumentError('Give exactly one of --swap, --exclude, --include, --delete, --split S, --review R, --replace ROLE=NAME.');
-  if (o.allowLeakage && o.replace === undefined) throw new InvalidArgumentError('--allow-leakage goes with --replace.');
+  if (o.allowLeakage && o.replace === undefined && !o.split) throw new InvalidArgumentError('--allow-leakage goes with --replace or --split.');
   return edits[0];
 }
 
@@ -140,9 +141,9 @@ export function resolveTripletNames(p: Project, names: readonly [string, string,
 }
 
 /** Resolves the three names like a triplet file's lines and adds the triplet with the names as written. */
-function add(p: Project, split: Split, names: [string, string, string]): TripletLine {
+function add(p: Project, split: Split, names: [string, string, string], allowLeakage: boolean): TripletLine {
   const ids = resolveTripletNames(p, names);
-  const t = p.createTriplet({ split, anchorId: ids[0], positiveId: ids[1], negativeId: ids[2], names });
+  const t = p.createTriplet({ split, anchorId: ids[0], positiveId: ids[1], negativeId: ids[2], names, ...(allowLeakage ? { allowLeakage } : {}) });
   return tripletLine(p.db, t.id)!;
 }
 

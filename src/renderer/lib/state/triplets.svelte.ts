@@ -165,8 +165,8 @@ class Triplets {
     await call('clearTripletFlags', { ids: [id] });
   }
 
-  async create(split: Split, anchorId: number, positiveId: number, negativeId: number): Promise<TripletRecord> {
-    return call('createTriplet', { split, anchorId, positiveId, negativeId });
+  async create(split: Split, anchorId: number, positiveId: number, negativeId: number, allowLeakage = false): Promise<TripletRecord> {
+    return call('createTriplet', { split, anchorId, positiveId, negativeId, ...(allowLeakage ? { allowLeakage } : {}) });
   }
 
   async importFile(file: string, split: Split, skipInvalid: boolean, allowLeakage = false): Promise<TripletImportReport> {

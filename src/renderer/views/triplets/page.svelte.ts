@@ -53,7 +53,12 @@ export class TripletsPage {
               ? ({ kind: 'include' } as const)
               : ({ kind: 'exclude' } as const);
     try {
-      await triplets.edit(cur.id, e);
+      const done = await withLeakAsked(
+        (allowLeakage) => triplets.edit(cur.id, allowLeakage && e.kind === 'move' ? { ...e, allowLeakage } : e),
+        e.kind === 'move' ? `Move anyway` : '',
+        `Keep it in ${cur.split}`,
+      );
+      if (!done) return;
       const words = { swap: 'Swapped positive and negative', delete: 'Deleted', move: `Moved to ${e.kind === 'move' ? e.split : ''}`, toggle: e.kind === 'include' ? 'Included' : 'Excluded' };
       status.say(`${words[kind]} · triplet #${cur.id} · Ctrl+Z to undo`);
     } catch (err) {
@@ -104,7 +109,11 @@ export class TripletsPage {
   async saveTriplet(): Promise<void> {
     if (this.picks.length !== 3) return;
     const [a, p, n] = this.picks;
-    const rec = await attempt(() => triplets.create(this.makeSplit, a.id, p.id, n.id), 'Could not create the triplet');
+    const split = this.makeSplit;
+    const rec = await attempt(
+      () => withLeakAsked((allowLeakage) => triplets.create(split, a.id, p.id, n.id, allowLeakage), 'Create anyway', 'Go back'),
+      'Could not create the triplet',
+    );
     if (rec) {
       toasts.push('success', 'Triplet created', `#${rec.id} in ${rec.split}`);
       this.clearPicks();
@@ -214,4 +223,20 @@ function refusedReport(err: unknown): TripletImportReport | null {
   const e = toApiError(err);
   const d = e.details as { report?: TripletImportReport } | undefined;
   return e.code === 'INVALID_FILE' && d?.report ? { ...d.report, refused: true } : null;
+}
+
+/**
+ * Runs a label write; when it is refused only for leaking across the train/test split (as an import
+ * would be), asks whether to write it anyway and does so on yes. Resolves null when the user says no.
+ * `confirm` empty: leakage is never asked about (the write cannot leak).
+ */
+async function withLeakAsked<T>(write: (allowLeakage: boolean) => Promise<T>, confirm: string, cancel: string): Promise<T | null> {
+  try {
+    return await write(false);
+  } catch (err) {
+    const e = toApiError(err);
+    if (!confirm || !(e.details as { leak?: boolean } | undefined)?.leak) throw err;
+    const yes = await dialogs.ask({ title: 'Train/test leakage', text: `${e.message} Test scores are less trustworthy when the splits share images.`, confirm, cancel });
+    return yes ? write(true) : null;
+  }
 }

@@ -1,0 +1,27 @@
+// The checks every new label meets before it is stored: a triplet made in the app or with `add`, one
+// moved to the other split, one with an image replaced. The same rules as a triplet file's lines:
+// no duplicate in the split, no contradiction (same anchor with positive and negative the other way
+// round), and no leakage across the train/test split (the same triplet in the other split, or all
+// three images used there) unless the user asks for it.
+import { AppError } from '../../shared/errors.js';
+import type { Split } from '../../shared/types.js';
+import type { Db } from '../store/db.js';
+import { imageUsedInSplitReader, priorMatchesReader } from '../store/triplet-reads.js';
+
+/** Throws CONFLICT (naming the other triplet; details.leak when only leakage stops it) unless (a, p, n) may be stored in `split`. `self`: the triplet being edited (0 for a new one). */
+export function checkNewLabel(db: Db, self: number, split: Split, a: number, p: number, n: number, allowLeakage: boolean): void {
+  const others = priorMatchesReader(db)(a, p, n, Number.MAX_SAFE_INTEGER).filter((r) => r.id !== self);
+  const same = others.find((r) => r.split === split && r.positive_id === p);
+  if (same) throw new AppError('CONFLICT', `That triplet already exists in the ${split} split (triplet ${same.id}).`);
+  const contra = others.find((r) => r.split === split);
+  if (contra) throw new AppError('CONFLICT', `It would contradict triplet ${contra.id} (same anchor, positive and negative the other way round).`);
+  if (allowLeakage) return;
+  const leak = others[0];
+  // details.leak: the caller may ask again with allowLeakage (the app's "… anyway", the CLI's --allow-leakage).
+  if (leak) throw new AppError('CONFLICT', `It would leak across the split: the same triplet is ${leak.split} triplet ${leak.id}.`, { leak: true });
+  const other = split === 'train' ? 'test' : 'train';
+  const used = imageUsedInSplitReader(db);
+  if ([a, p, n].every((id) => used(other, id, self))) {
+    throw new AppError('CONFLICT', `It would leak across the split: all three images are used by ${other} triplets.`, { leak: true });
+  }
+}
