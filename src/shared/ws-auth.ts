@@ -14,8 +14,21 @@ export const TOKEN_FRAGMENT = 'token';
 /** sessionStorage key (per origin, so per port) holding the token across reloads of the same tab. */
 export const TOKEN_STORAGE_KEY = 'triplet-studio.token';
 
-/** Same-origin endpoint a tab asks whether its token is still the server's (see server/index.ts). */
-export const AUTH_CHECK_PATH = '/auth/check';
+/**
+ * `GET /auth/running?nonce=<64 hex>` answers {proof, tokenId} without any credential: a tab (before
+ * it sends its token) and a second start on the same data folder (before it says "already runs")
+ * ask it, so the token never goes to a program that took the port over.
+ */
+export const RUNNING_PROOF_PATH = '/auth/running';
 
-/** Request header carrying the tab's token to AUTH_CHECK_PATH (lower case, as Node reports headers). */
-export const AUTH_CHECK_HEADER = 'x-triplet-token';
+/**
+ * What the running proof signs, HMAC-SHA256 keyed with the token: the port the server listens on
+ * and the asker's nonce. The port makes a relay useless: a program on the old port that forwards the
+ * nonce to the real server on another port gets back a proof for that other port.
+ */
+export function runningProofMessage(port: number, nonce: string): string {
+  return `triplet-studio browser mode runs on port ${port}:${nonce}`;
+}
+
+/** What the token's public id signs: it tells a tab "this server has another token" without revealing either. */
+export const TOKEN_ID_MESSAGE = 'triplet-studio token id v1';

@@ -1,7 +1,10 @@
 // The `app://studio/` protocol handler as a plain fetch-style function (Request → Response), so it
 // is unit-tested under Node without Electron. Serves the built renderer (never anything outside
 // it) and /media/<kind>/<id> through the service, with the CSP and security headers on every reply.
-import { readFile, realpath } from 'node:fs/promises';
+// Media is served only when it is a regular file whose bytes are an image: the project store names
+// the file, and a store edited to name any other file must not make app:// read it out.
+import { constants } from 'node:fs';
+import { open, readFile, realpath } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { contentType, parseMediaPath, SECURITY_HEADERS } from '../host-policy/headers.js';
 import { imageTypeOf } from '../host-policy/media-type.js';
@@ -47,11 +50,29 @@ async function serveMedia(opts: AppProtocolOptions, pathname: string): Promise<R
   if (!media) return reply(404, 'Not found.');
   try {
     const file = await opts.mediaPath(media.kind, media.id);
-    if (!file) return reply(404, 'Not found.');
+    const bytes = file ? await readImageFile(file) : null;
+    if (!bytes) return reply(404, 'Not found.');
     // The type of the decoded bytes, not of the file name (a .png holding a JPEG is image/jpeg).
-    const bytes = new Uint8Array(await readFile(file));
     return reply(200, bytes, imageTypeOf(bytes.subarray(0, SIGNATURE_BYTES)), { 'Cache-Control': 'private, no-cache' });
   } catch {
     return reply(404, 'Not found.');
+  }
+}
+
+/**
+ * The bytes of `file` when it is a regular file holding an image; null otherwise. Opened without
+ * blocking (a FIFO would hold the open until a writer came) and read from that one handle.
+ */
+async function readImageFile(file: string): Promise<Uint8Array | null> {
+  const fh = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    if (!(await fh.stat()).isFile()) return null;
+    // The head first, so a large file that is no image is not read whole (a positional read leaves the handle at 0).
+    const head = new Uint8Array(SIGNATURE_BYTES);
+    const { bytesRead } = await fh.read(head, 0, SIGNATURE_BYTES, 0);
+    if (!imageTypeOf(head.subarray(0, bytesRead)).startsWith('image/')) return null;
+    return new Uint8Array(await fh.readFile());
+  } finally {
+    await fh.close();
   }
 }

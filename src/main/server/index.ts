@@ -12,14 +12,14 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { createDispatcher, type Dispatcher } from '../ipc/dispatch.js';
 import { encodeReply } from '../ipc/encode.js';
 import type { EventName, Events, WsServerMessage } from '../../shared/ipc.js';
-import { AUTH_CHECK_HEADER, AUTH_CHECK_PATH, TOKEN_FRAGMENT, WS_PROTOCOL } from '../../shared/ws-auth.js';
+import { TOKEN_FRAGMENT, WS_PROTOCOL } from '../../shared/ws-auth.js';
 import { loadSession } from './session-store.js';
 import { resolveInside } from '../host-policy/urls.js';
 import { handshakeAuthenticated, hasMediaCookie, mediaCookie, mediaCookieName, mediaTokenFor, newToken, parseCookies, tokensEqual } from './auth.js';
 import { sendNotice } from './notice-page.js';
 import { listDir } from './list-dir.js';
 import { listenWithMemory, type ListenPlan } from './listen.js';
-import { RUNNING_PROOF_PATH, runningProof } from './running-proof.js';
+import { RUNNING_PROOF_PATH, runningProof, tokenIdFor } from './running-proof.js';
 import { parseMediaPath } from '../host-policy/headers.js';
 import { parseTarget, sendFile, sendJson, sendText } from './respond.js';
 import type { EmitFn, HostedService } from '../service/hosted.js';
@@ -56,6 +56,10 @@ export interface ServerOptions {
    * (`npm run serve`; tests leave the process's handlers alone). Request failures are logged always.
    */
   crashLog?: boolean;
+  /** Time to send a request's headers (default HEADERS_TIMEOUT_MS; tests shorten it). */
+  headersTimeoutMs?: number;
+  /** Time to send a whole request (default REQUEST_TIMEOUT_MS; tests shorten it). */
+  requestTimeoutMs?: number;
   /** Builds the service; default: StudioService from src/main/project/service.ts. */
   createService?: (opts: { dataDir: string; emit: EmitFn }) => HostedService | Promise<HostedService>;
 }
@@ -76,6 +80,16 @@ export interface RunningServer {
   service: HostedService;
   close(): Promise<void>;
 }
+
+/**
+ * A connection that never finishes its headers holds a socket and a file descriptor: 1100 of them
+ * locked browser mode out under `ulimit -n 1024`. Such connections are closed (408) after this.
+ */
+export const HEADERS_TIMEOUT_MS = 10_000;
+/** Time to send a whole request: HTTP requests are GETs without a body (uploads go in chunks over the WebSocket, which these timers do not cover). */
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** Open connections at most (a tab uses a few, plus its WebSocket), so a flood cannot use up the descriptors. */
+export const MAX_CONNECTIONS = 256;
 
 /** Largest inbound WebSocket frame: requests are small JSON objects (ws closes bigger ones with 1009). */
 export const MAX_WS_MESSAGE = 1024 * 1024;
@@ -101,7 +115,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
   }
   const plan: ListenPlan = listenPlan(options);
-  const token = options.token ?? plan.token ?? newToken();
+  // Replaced once listening when the server had to move off its remembered port (listen.ts).
+  let token = options.token ?? plan.token ?? newToken();
   const staticRoot = resolve(options.staticDir ?? resolve(REPO_ROOT, 'dist', 'renderer'));
   const sockets = new Set<WebSocket>();
 
@@ -118,9 +133,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const logFailure = (what: string, err: unknown) => logServerFailure(log, what, err);
   const dispatcher = createDispatcher(service, { pickFolder: async () => null, pickFile: async () => null, listDir }, log);
 
-  const server = createServer();
+  const server = createServer(connectionLimits(options));
+  server.maxConnections = MAX_CONNECTIONS;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE, handleProtocols: () => WS_PROTOCOL });
-  const mediaToken = mediaTokenFor(token);
+  let mediaToken = mediaTokenFor(token);
   let allowedHosts = new Set<string>();
   let port = 0;
 
@@ -147,7 +163,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!url) return sendText(res, 400, 'Bad request: the request target is not a path on this server.');
     if (!hostAllowed(req)) return sendText(res, 403, 'Forbidden: unexpected Host header.');
     if (url.searchParams.has('token')) return tradeToken(req, res, url);
-    if (url.pathname === AUTH_CHECK_PATH) return checkToken(req, res);
     if (url.pathname === RUNNING_PROOF_PATH) return proveRunning(res, url);
     if (!hasMediaCookie(req, port, mediaToken)) return refuseUnauthorized(req, res, url);
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.', { Allow: 'GET, HEAD' });
@@ -158,7 +173,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   /**
    * `/?token=…` (the printed start URL): sets the read-only, port-specific media cookie and
-   * redirects to the clean URL with the token in the fragment, which the page moves into
+   * redirects to `/` (other query parameters kept) with the token in the fragment, which the page moves into
    * sessionStorage and removes from the address. A token on anything but a page is refused.
    */
   function tradeToken(req: IncomingMessage, res: ServerResponse, url: URL): void {
@@ -168,7 +183,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.', { Allow: 'GET, HEAD' });
     if (!isPage(url.pathname)) return sendText(res, 400, 'Bad request: a token does not belong in this address; open the start page instead.');
     url.searchParams.delete('token');
-    const location = `${url.pathname}${url.search}#${TOKEN_FRAGMENT}=${encodeURIComponent(token)}`;
+    // Always to `/`: the request's own path could make a protocol-relative address (`/.//evil.example/`
+    // → `//evil.example/`), which would send the token to another site.
+    const location = `/${url.search}#${TOKEN_FRAGMENT}=${encodeURIComponent(token)}`;
     return sendText(res, 302, 'Redirecting.', { 'Set-Cookie': mediaCookie(port, mediaToken), Location: location, 'Cache-Control': 'no-store' });
   }
 
@@ -186,24 +203,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   /**
-   * `GET /auth/check` with the tab's token in X-Triplet-Token: {"valid": bool}. A tab whose socket
-   * keeps failing asks here whether the server is gone (no answer) or its token is out of date.
-   * Same-origin only (a custom header needs a CORS preflight, which is never granted).
-   */
-  function checkToken(req: IncomingMessage, res: ServerResponse): void {
-    const given = req.headers[AUTH_CHECK_HEADER];
-    const valid = typeof given === 'string' && tokensEqual(given, token);
-    return sendJson(res, { valid });
-  }
-
-  /**
-   * `GET /auth/running?nonce=<64 hex>`: {"proof": HMAC(token, nonce)}, so a second start on this data
-   * folder can tell that this server runs without sending the token to whatever holds the port.
+   * `GET /auth/running?nonce=<64 hex>`: {"proof": HMAC(token, port and nonce), "tokenId"}. A tab asks
+   * before it sends its token (another program may hold the port now), and a second start on this
+   * data folder before it says "already runs"; the token id tells a tab its token was replaced.
    */
   function proveRunning(res: ServerResponse, url: URL): void {
-    const proof = runningProof(token, url.searchParams.get('nonce') ?? '');
+    const proof = runningProof(token, port, url.searchParams.get('nonce') ?? '');
     if (!proof) return sendText(res, 400, 'Bad request: expected ?nonce= and 64 hex digits.');
-    return sendJson(res, { proof });
+    return sendJson(res, { proof, tokenId: tokenIdFor(token) });
   }
 
   async function serveMedia(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
@@ -290,7 +297,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   const notices = [...plan.notices];
-  port = await listenWithMemory(server, host, plan, notices);
+  const listening = await listenWithMemory(server, host, plan, notices);
+  port = listening.port;
+  if (listening.newToken && !options.token) {
+    token = listening.newToken;
+    mediaToken = mediaTokenFor(token);
+  }
   const urlHost = host.includes(':') ? `[${host}]` : host;
   allowedHosts = new Set([`${urlHost}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].map((h) => h.toLowerCase()));
   const origin = `http://${urlHost}:${port}`;
@@ -322,6 +334,13 @@ function listenPlan(options: ServerOptions): ListenPlan {
   if (!options.persistSession) return { token: null, explicitPort: options.port ?? 0, rememberedPort: null, dataDir: null, notices: [] };
   const session = loadSession(options.dataDir, { rotate: options.newToken === true });
   return { token: session.token, explicitPort: explicit, rememberedPort: session.port, dataDir: options.dataDir, notices: session.notices };
+}
+
+/** Node's request timers; its expiry check runs every `connectionsCheckingInterval` (default 30 s), so that is shortened too. */
+function connectionLimits(options: ServerOptions): { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number } {
+  const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const requestTimeout = Math.max(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, headersTimeout); // Node requires headers ≤ request
+  return { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) };
 }
 
 function isPage(pathname: string): boolean {

@@ -1,6 +1,7 @@
 // Listening on the port a data folder used last time, so browser mode's address stays the same
 // across restarts. A remembered port that another program holds now is reported and replaced (the
-// address changes, and the notice says so); an explicitly requested port that is taken is an error.
+// address changes, with a new token, and the notice says so); an explicitly requested port that is
+// taken is an error.
 // A remembered port held by browser mode itself, on the same data folder, is not "another program":
 // a second start says where the running one is, instead of a second server on the same projects
 // (whose new port would also replace the first one's remembered address). It is asked without
@@ -9,7 +10,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../../shared/errors.js';
 import { isRunningWith } from './running-proof.js';
-import { rememberPort } from './session-store.js';
+import { moveSession, rememberPort } from './session-store.js';
 
 export interface ListenPlan {
   /** The data folder's lasting token, or null (a per-launch token). */
@@ -33,8 +34,14 @@ function listenOnce(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-/** Listens as planned; returns the port. Adds a notice when the remembered port was taken. */
-export async function listenWithMemory(server: Server, host: string, plan: ListenPlan, notices: string[]): Promise<number> {
+export interface Listening {
+  port: number;
+  /** The data folder's new token when the server moved off its remembered port; null otherwise. */
+  newToken: string | null;
+}
+
+/** Listens as planned. Adds a notice when the remembered port was taken (then the port and the token are new). */
+export async function listenWithMemory(server: Server, host: string, plan: ListenPlan, notices: string[]): Promise<Listening> {
   const wanted = plan.explicitPort ?? plan.rememberedPort ?? 0;
   try {
     await listenOnce(server, wanted, host);
@@ -49,14 +56,23 @@ export async function listenWithMemory(server: Server, host: string, plan: Liste
       if (code === 'EADDRINUSE') throw new Error(`Port ${wanted} on ${host} is already in use by another program: choose another with --port N (or leave --port out).`);
       throw err;
     }
-    await listenOnce(server, 0, host);
-    const now = (server.address() as AddressInfo).port;
-    notices.push(
-      `Port ${wanted}, which this data folder used last time, is taken by another program: using port ${now} instead. ` +
-        'The address below is new: bookmarks and open tabs of the old one will not reach this server.',
-    );
+    return moveOff(server, host, wanted, plan, notices);
   }
   const port = (server.address() as AddressInfo).port;
   if (plan.dataDir) rememberPort(plan.dataDir, port);
-  return port;
+  return { port, newToken: null };
+}
+
+/**
+ * The remembered port is taken: listens on a free one, with a new token, as the old one may have
+ * been sent to the program that holds the port now (a tab that kept reconnecting to it).
+ */
+async function moveOff(server: Server, host: string, wanted: number, plan: ListenPlan, notices: string[]): Promise<Listening> {
+  await listenOnce(server, 0, host);
+  const port = (server.address() as AddressInfo).port;
+  notices.push(
+    `Port ${wanted}, which this data folder used last time, is taken by another program: using port ${port} instead, with a new token. ` +
+      'The address below is new: bookmarks and open tabs of the old one will not reach this server.',
+  );
+  return { port, newToken: plan.dataDir ? moveSession(plan.dataDir, port) : null };
 }

@@ -1,5 +1,7 @@
 // Writing HTTP responses for browser mode: text replies and files, every one with the security
-// headers. Media is labelled with the type of its decoded bytes (see sniff.ts).
+// headers. Media is labelled with the type of its decoded bytes (see media-type.ts), and served only
+// when those are an image: the project store names the file, and a store edited to name any other
+// file (a key, a config) must not turn /media into a way to read it.
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -25,8 +27,8 @@ export function sendText(res: ServerResponse, status: number, text: string, extr
 }
 
 /**
- * Serves `file`; `media` files get the Content-Type of their magic bytes, others that of their
- * extension. The file is opened once and served from that handle: a file that goes away meanwhile
+ * Serves `file`; `media` files get the Content-Type of their magic bytes (404 when they are no
+ * image), others that of their extension. The file is opened once and served from that handle: a file that goes away meanwhile
  * (its project folder renamed while thumbnails load) is a 404 or is served whole, never a dropped
  * connection (stat, then open by name, found it gone in between: ERR_EMPTY_RESPONSE in the page).
  */
@@ -41,6 +43,7 @@ export async function sendFile(req: IncomingMessage, res: ServerResponse, file: 
     info = await fh.stat();
     if (!info.isFile()) throw new Error('not a file');
     type = media ? await sniffImageTypeOf(fh) : contentType(file);
+    if (media && !type.startsWith('image/')) throw new Error('not an image');
   } catch {
     await fh?.close().catch(() => {});
     return sendText(res, 404, 'Not found.');

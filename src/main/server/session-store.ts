@@ -2,7 +2,8 @@
 // working across restarts) and the port it was served on (so the address stays the same). Both live
 // in `<data>/browser-session.json`, readable by the user only (0600): the token gives full access to
 // the app, so a file others can read is repaired (mode 0600) and its token replaced. `--new-token`
-// (rotate) replaces the token, which makes every older address and open tab out of date.
+// (rotate) replaces the token, which makes every older address and open tab out of date; so does a
+// move to another port when the remembered one was taken (moveSession).
 import { chmodSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
@@ -100,4 +101,15 @@ export function rememberPort(dataDir: string, port: number): void {
   const stored = readStored(sessionFile(dataDir));
   if (!stored || stored.port === port) return;
   writeSession(dataDir, { ...stored, port });
+}
+
+/**
+ * The remembered port was taken and the server moved to `port`: a new token goes with the new
+ * address (returned). Tabs of the old address cannot reach the new port anyway (their origin is the
+ * old one), and the old token may have gone to whatever holds the old port now.
+ */
+export function moveSession(dataDir: string, port: number): string {
+  const token = newToken();
+  writeSession(dataDir, { token, port });
+  return token;
 }

@@ -13,7 +13,8 @@ import type {
   WsClientMessage,
   WsServerMessage,
 } from '../../shared/ipc.js';
-import { AUTH_CHECK_HEADER, AUTH_CHECK_PATH, TOKEN_FRAGMENT, TOKEN_STORAGE_KEY, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/ws-auth.js';
+import { TOKEN_FRAGMENT, TOKEN_STORAGE_KEY, WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/ws-auth.js';
+import { proveServer, type ServerProof } from './server-proof.js';
 
 export class ApiError extends Error {
   readonly code: ErrorCode | 'DISCONNECTED';
@@ -41,9 +42,9 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void; na
 
 /**
  * 'signed-out': browser mode without the token (a new tab on the bare address): nothing can connect.
- * 'closed': the connection dropped, reconnecting; 'offline': the server does not answer at all
- * (stopped or restarting), still reconnecting; 'out-of-date': the server answers but no longer takes
- * this tab's token (replaced with --new-token): reconnecting stops.
+ * 'closed': the connection dropped, reconnecting; 'offline': no server proves it holds this tab's
+ * token (stopped or restarting, or another program holds the port now), still reconnecting;
+ * 'out-of-date': the server answers with another token (replaced with --new-token): reconnecting stops.
  */
 export type ConnectionState = 'connecting' | 'open' | 'closed' | 'offline' | 'out-of-date' | 'signed-out';
 
@@ -52,9 +53,6 @@ export const OUT_OF_DATE_MESSAGE =
   'This address is out of date — open the address printed by `npm run serve` (or run `npm run serve -- --new-token` to make a new one).';
 export const OFFLINE_MESSAGE =
   'The Triplet Studio server is not running (it stopped or is restarting). Start it again with `npm run serve`; this tab reconnects by itself.';
-
-/** What a tab's token check found: see AUTH_CHECK_PATH on the server. */
-export type TokenCheck = 'valid' | 'invalid' | 'unreachable';
 
 /** WebSocket transport: request/response by id, events fanned out to listeners, reconnect with backoff. */
 export class WsTransport {
@@ -77,8 +75,8 @@ export class WsTransport {
     private readonly url: string,
     private readonly protocols: string[] = [],
     signedIn = true,
-    /** Asks the server whether this tab's token still counts (a failed handshake looks the same either way). */
-    private readonly checkToken: () => Promise<TokenCheck> = async () => 'valid',
+    /** Asks the server to prove it holds this tab's token, before each attempt sends it (server-proof.ts). */
+    private readonly proveServer: () => Promise<ServerProof> = async () => 'proven',
   ) {
     if (signedIn) this.connect();
     else this.setState('signed-out');
@@ -89,13 +87,23 @@ export class WsTransport {
     this.onState(s);
   }
 
+  /** Every (re)connect proves the server first: the port may now be held by another program. */
   private connect(): void {
     this.setState('connecting');
+    void this.proveServer().then((found) => {
+      if (this.stopped || this.ws) return;
+      if (found === 'other-token') return this.stop('out-of-date', OUT_OF_DATE_MESSAGE);
+      if (found === 'proven') return this.open();
+      this.setState('offline'); // the token stays in this tab
+      this.retry();
+    });
+  }
+
+  /** Opens the socket with the token (only after the server proved itself). */
+  private open(): void {
     const ws = new WebSocket(this.url, this.protocols);
     this.ws = ws;
-    let opened = false;
     ws.onopen = () => {
-      opened = true;
       this.backoff = 250;
       this.setState('open');
       for (const msg of this.queue.splice(0)) ws.send(JSON.stringify(msg));
@@ -114,14 +122,7 @@ export class WsTransport {
       }
       this.setState('closed');
       if (this.stopped) return;
-      if (opened) return this.retry();
-      // The handshake failed: a stopped server and a refused token look the same from here, so ask.
-      void this.checkToken().then((found) => {
-        if (this.stopped || this.ws) return;
-        if (found === 'invalid') return this.stop('out-of-date', OUT_OF_DATE_MESSAGE);
-        if (found === 'unreachable') this.setState('offline');
-        this.retry();
-      });
+      this.retry(); // the next attempt proves the server again before it sends the token
     };
   }
 
@@ -254,24 +255,13 @@ function pageToken(): string | null {
   }
 }
 
-/** Whether the server still takes `token` (no answer: it is not running). */
-async function checkToken(token: string): Promise<TokenCheck> {
-  try {
-    const r = await fetch(AUTH_CHECK_PATH, { headers: { [AUTH_CHECK_HEADER]: token }, cache: 'no-store' });
-    if (!r.ok) return 'unreachable';
-    return ((await r.json()) as { valid?: boolean }).valid === true ? 'valid' : 'invalid';
-  } catch {
-    return 'unreachable';
-  }
-}
-
 export let transport: WsTransport | null = null;
 
 function createApi(): StudioApi {
   if (window.tripletStudio) return window.tripletStudio;
   // The server requires the token as a subprotocol entry in the handshake (a cookie is not enough).
   const token = pageToken();
-  transport = new WsTransport(wsUrl(), token ? [WS_PROTOCOL, WS_TOKEN_PREFIX + token] : [], token !== null, () => checkToken(token ?? ''));
+  transport = new WsTransport(wsUrl(), token ? [WS_PROTOCOL, WS_TOKEN_PREFIX + token] : [], token !== null, () => proveServer(location.origin, token ?? ''));
   return createWsApi(transport);
 }
 

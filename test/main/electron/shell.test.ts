@@ -1,6 +1,7 @@
 // The Electron shell's plain parts: the app:// protocol handler, remembered window bounds, the menu.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -40,9 +41,8 @@ test('app:// handler serves the renderer with CSP and nothing outside it', async
   assert.equal(thumb.status, 200);
   assert.equal(await thumb.text(), 'RIFF\x04\0\0\0WEBPVP8 ');
   assert.equal(thumb.headers.get('content-type'), 'image/webp');
-  // Media types come from the bytes, not the name: a JPEG named .webp is image/jpeg, text is opaque.
+  // Media types come from the bytes, not the name: a JPEG named .webp is image/jpeg (text: see below).
   assert.equal((await get('app://studio/media/thumb/7')).headers.get('content-type'), 'image/jpeg');
-  assert.equal((await get('app://studio/media/thumb/8')).headers.get('content-type'), 'application/octet-stream');
   for (const url of [
     'app://studio/media/thumb/6',
     'app://studio/media/image/5',
@@ -58,6 +58,30 @@ test('app:// handler serves the renderer with CSP and nothing outside it', async
     assert.equal((await r.text()).includes('TOP SECRET'), false, url);
   }
   assert.equal((await handle(new Request('app://studio/', { method: 'POST', body: 'x' }))).status, 405);
+});
+
+test('app:// media is served only when it is a regular file holding an image: text, a folder, a FIFO are 404', async () => {
+  // What a project store edited to name other files could point at: a secret, a folder, a FIFO.
+  const fifo = join(tmp, 'fifo.webp');
+  execFileSync('mkfifo', [fifo]);
+  const media: Record<number, string> = { 8: join(tmp, 'text.webp'), 9: join(tmp, 'secret.txt'), 10: root, 11: fifo };
+  const handle = createAppProtocolHandler({ root, mediaPath: (_kind, id) => media[id] ?? null });
+  try {
+    for (const id of [8, 9, 10, 11]) {
+      const r = await Promise.race([handle(new Request(`app://studio/media/image/${id}`)), new Promise<null>((done) => setTimeout(() => done(null), 3000).unref())]);
+      assert.ok(r, `${media[id]}: no answer within 3 s (the read blocked)`);
+      assert.equal(r.status, 404, media[id]);
+      assert.equal((await r.text()).includes('TOP SECRET'), false);
+    }
+  } finally {
+    // A read left blocked on the FIFO is released by a writer.
+    try {
+      closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+    } catch {
+      // no reader waiting
+    }
+    rmSync(fifo, { force: true });
+  }
 });
 
 test('window state round-trips, survives corruption and drops off-screen positions', () => {

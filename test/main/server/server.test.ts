@@ -3,8 +3,9 @@
 // and real request round trips against a real StudioService in a temp data folder.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -13,6 +14,7 @@ import { WebSocket } from 'ws';
 import { StudioService } from '../../../src/main/project/service.js';
 import { clientProtocols, mediaCookieName } from '../../../src/main/server/auth.js';
 import { startServer, type EmitFn, type RunningServer } from '../../../src/main/server/index.js';
+import { openDb } from '../../../src/main/store/db.js';
 
 let tmp: string;
 let srv: RunningServer;
@@ -124,6 +126,14 @@ test('the start URL sets a port-specific, read-only HttpOnly cookie and moves th
   assert.equal(page.headers['referrer-policy'], 'no-referrer');
 });
 
+test('the start URL redirects only to this server\'s `/`: a path that normalises to `//host` is no open redirect', async () => {
+  for (const path of ['/.//evil.example/', '/x/..//evil.example/', '/.\\\\evil.example/', '/%2F/evil.example/', '/index.html']) {
+    const r = await get(`${path}?token=${srv.token}`);
+    assert.equal(r.status, 302, path);
+    assert.equal(r.headers.location, `/#token=${srv.token}`, path);
+  }
+});
+
 test('a token never stays in an asset or media URL: refused with 400, even with the cookie', async () => {
   for (const path of [`/assets/app.js?token=${srv.token}`, `/media/image/1?token=${srv.token}`, `/media/thumb/1?x=1&token=${srv.token}`]) {
     const r = await get(path, media());
@@ -189,6 +199,32 @@ test('the cookie authenticates static files and media; media types come from the
   assert.equal((await get('/media/image/0', cookie)).status, 404);
   assert.equal((await get('/media/thumb/../../secret.txt', cookie)).status, 404);
   assert.equal((await get('/media/thumb/1abc', cookie)).status, 404);
+});
+
+test('/media serves only images, and thumbnails only from thumbs/: a store edited to name other files gets 404', async () => {
+  // The project store names the files; another program (or a shared project) may have edited it.
+  const db = openDb(join(projectDir, 'project.sqlite'));
+  const row = db.prepare('SELECT abs_path, thumb FROM images WHERE id = 1').get() as { abs_path: string; thumb: string };
+  const set = db.prepare('UPDATE images SET abs_path = ?, thumb = ? WHERE id = 1');
+  const outside = join(projectDir, 'thumbs', 'outside.webp');
+  symlinkSync(imageFile, outside);
+  try {
+    set.run(join(tmp, 'secret.txt'), row.thumb);
+    const text = await get('/media/image/1', media());
+    assert.equal(text.status, 404, 'a text file named as the photo');
+    assert.equal(text.body.includes('TOP SECRET'), false);
+    // Thumbnail paths out of thumbs/ (they hold a real image, so only the place refuses them).
+    for (const thumb of ['../images/red.png', 'thumbs/../../images/red.png', 'thumbs/outside.webp']) {
+      set.run(row.abs_path, thumb);
+      assert.equal((await get('/media/thumb/1', media())).status, 404, thumb);
+    }
+  } finally {
+    set.run(row.abs_path, row.thumb);
+    db.close();
+    rmSync(outside);
+  }
+  assert.equal((await get('/media/image/1', media())).status, 200);
+  assert.equal((await get('/media/thumb/1', media())).status, 200);
 });
 
 test('a FIFO where a file or photo was is refused at once with 404, not held open until a writer comes', async () => {
@@ -290,6 +326,35 @@ test('WebSocket round trip of real requests, and events pushed to the socket', a
   ws.send('not json');
   assert.equal(await closed, 1007);
   assert.equal((await get('/', media())).status, 200);
+});
+
+test('a connection that never finishes its headers is closed (408) after the headers timeout; sockets and connections are limited', async () => {
+  // Production values on the shared server; a short timeout on a second one keeps the test quick.
+  assert.equal(srv.server.headersTimeout, 10_000);
+  assert.equal(srv.server.requestTimeout, 30_000);
+  assert.equal(srv.server.maxConnections, 256);
+  const quick = await startServer({ dataDir: join(tmp, 'data-quick'), staticDir: join(tmp, 'renderer'), createService: () => ({ mediaPath: () => null }) as never, headersTimeoutMs: 500, requestTimeoutMs: 800 });
+  try {
+    const t0 = performance.now();
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(quick.port, '127.0.0.1', () => socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${quick.port}\r\nX-Slow: `));
+      let got = '';
+      socket.on('data', (d) => (got += d.toString()));
+      socket.on('close', () => resolve(got));
+      socket.on('error', reject);
+      setTimeout(() => (socket.destroy(), reject(new Error('still open after 4 s'))), 4000).unref();
+    });
+    assert.match(answer, /^HTTP\/1\.1 408 Request Timeout/);
+    assert.ok(performance.now() - t0 < 3000, `closed after ${Math.round(performance.now() - t0)} ms`);
+    // The timers are for HTTP requests only: an open WebSocket (uploads go over it) outlives them.
+    const ws = new WebSocket(`ws://127.0.0.1:${quick.port}/ws`, clientProtocols(quick.token), { headers: { Origin: quick.origin } });
+    await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal(ws.readyState, WebSocket.OPEN);
+    ws.close();
+  } finally {
+    await quick.close();
+  }
 });
 
 test('refuses a non-loopback host unless allowRemote is explicit, and still needs the token then', async () => {
