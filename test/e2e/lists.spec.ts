@@ -138,3 +138,23 @@ for (const size of [
     });
   });
 }
+
+test('moving a triplet whose images the other split uses asks first: "Keep it" changes nothing, "Move anyway" moves it, Ctrl+Z brings it back', async ({ app: page, projectDir }) => {
+  await openProject(page, (await smallProject(projectDir + '-p')).dir);
+  await page.getByTestId('nav-triplets').click();
+  const row = page.getByTestId('triplet-row').first();
+  await row.click();
+  const split = row.locator('.badge.split');
+  await expect(split).toHaveText('train');
+  // Every image of this project is used by other train triplets too: in test it would leak.
+  await page.keyboard.press('m');
+  await expect(page.getByTestId('confirm-text')).toContainText('leak across the split: all three images are used by train triplets');
+  await page.getByTestId('confirm-cancel').click();
+  await expect(page.getByTestId('confirm-dialog')).toBeHidden();
+  await expect(split).toHaveText('train');
+  await page.getByTestId('triplet-move').click();
+  await page.getByTestId('confirm-ok').click();
+  await expect(page.getByTestId('status-line')).toContainText('Moved to test');
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('triplet-row').first().locator('.badge.split')).toHaveText('train');
+});
