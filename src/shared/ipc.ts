@@ -111,7 +111,10 @@ export const REQUESTS = {
   /** Review: how many train/test triplets were edited since a run (default latest finished) started. */
   fixesSince: z.object({ runId: id.optional() }),
   // Dialogs (Electron shows native ones; browser mode returns null and the UI asks for a path)
-  /** `typed`: the path the user typed in the fallback dialog; the host records it as picked and returns it absolute. */
+  /**
+   * `typed`: the path the user typed in the fallback dialog; browser mode records it as picked and
+   * returns it absolute; the desktop app opens its native dialog on it unless it was picked already.
+   */
   pickFolder: z.object({ title: z.string().max(200).optional(), typed: path.optional() }),
   pickFile: z.object({ title: z.string().max(200).optional(), save: z.boolean().optional(), typed: path.optional() }),
   // Sessions that survive, pickers (s5-session)

@@ -131,23 +131,24 @@ async function showAbout(): Promise<void> {
   });
 }
 
-async function pickFolder(args: { title?: string }): Promise<string | null> {
-  const opts: Electron.OpenDialogOptions = { title: args.title ?? 'Choose a folder', properties: ['openDirectory', 'createDirectory'] };
+/** `typed`: a path the page typed or proposes, shown for the user to confirm (only this dialog grants it). */
+async function pickFolder(args: { title?: string; typed?: string }): Promise<string | null> {
+  const opts: Electron.OpenDialogOptions = { title: args.title ?? 'Choose a folder', properties: ['openDirectory', 'createDirectory'], defaultPath: args.typed };
   const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
   return r.canceled ? null : (r.filePaths[0] ?? null);
 }
 
-async function pickFile(args: { title?: string; save?: boolean }): Promise<string | null> {
+async function pickFile(args: { title?: string; save?: boolean; typed?: string }): Promise<string | null> {
   const filters = [
     { name: 'Triplet files', extensions: ['txt', 'tsv', 'csv'] },
     { name: 'All files', extensions: ['*'] },
   ];
   if (args.save) {
-    const opts: Electron.SaveDialogOptions = { title: args.title ?? 'Save as', filters };
+    const opts: Electron.SaveDialogOptions = { title: args.title ?? 'Save as', filters, defaultPath: args.typed };
     const r = win ? await dialog.showSaveDialog(win, opts) : await dialog.showSaveDialog(opts);
     return r.canceled ? null : (r.filePath ?? null);
   }
-  const opts: Electron.OpenDialogOptions = { title: args.title ?? 'Choose a file', properties: ['openFile'], filters };
+  const opts: Electron.OpenDialogOptions = { title: args.title ?? 'Choose a file', properties: ['openFile'], filters, defaultPath: args.typed };
   const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
   return r.canceled ? null : (r.filePaths[0] ?? null);
 }

@@ -79,12 +79,17 @@ export function createDispatcher(service: StudioServiceApi, host: DialogHost, lo
     }
   }
 
-  async function run(name: RequestName, args: unknown): Promise<unknown> {
+  async function run(name: RequestName, args: unknown, sender: SenderInfo): Promise<unknown> {
     if (name === 'pickFolder' || name === 'pickFile') {
       const a = args as ServiceArgs<'pickFile'>;
+      const native = (x: ServiceArgs<'pickFile'>) => (name === 'pickFolder' ? host.pickFolder(x) : host.pickFile(x));
+      if (!a.typed) return pick(native(a));
       // A relative path would resolve against the app's own folder: refused, with how to say it.
-      if (a.typed) return pick(absoluteOrRefuse(a.typed));
-      return pick(name === 'pickFolder' ? host.pickFolder(a) : host.pickFile(a));
+      const typed = absoluteOrRefuse(a.typed);
+      // The desktop app grants only what its native dialog picked: a typed path not picked yet (or one
+      // a compromised page makes up) opens that dialog on it, for the user to confirm there.
+      if (sender.transport === 'electron' && !grants.has(typed)) return pick(native({ ...a, typed }));
+      return pick(typed);
     }
     if (name === 'listDir') {
       if (!host.listDir) throw new AppError('FORBIDDEN', 'The folder browser is for browser mode; the desktop app uses its own dialogs.');
@@ -104,7 +109,7 @@ export function createDispatcher(service: StudioServiceApi, host: DialogHost, lo
         if (!senderAllowed(sender)) return fail('FORBIDDEN', `Request "${name}" refused: the sender is not the Triplet Studio window.`);
         const parsed = parseArgs(name, args);
         if (!parsed.ok) return parsed;
-        const value = await run(name, parsed.value);
+        const value = await run(name, parsed.value, sender);
         return { ok: true, value: value === undefined ? null : value };
       } catch (err) {
         return { ok: false, error: reportedError(err, `request ${String(name).slice(0, 100)}`, log) };

@@ -108,3 +108,26 @@ test('pathInfo says what a path is, and whether a folder is empty (an export int
   assert.deepEqual(pathInfoOf(join(root, 'full', 'x')), { path: join(root, 'full', 'x'), exists: true, kind: 'file' });
   assert.deepEqual(pathInfoOf(join(root, 'nope')), { path: join(root, 'nope'), exists: false, kind: null });
 });
+
+test('the desktop app grants a typed path only through its native dialog: a made-up one opens the dialog on it, a picked one passes', async () => {
+  const trusted: SenderInfo = { transport: 'electron', frameUrl: 'app://studio/index.html', isMainFrame: true, fromOurWindow: true };
+  const asked: (string | undefined)[] = [];
+  let answer: string | null = null;
+  const d = createDispatcher(service, {
+    pickFolder: async () => null,
+    pickFile: async (a) => (asked.push(a.typed), answer),
+  });
+  const bashrc = join(homedir(), '.bashrc');
+  // What a compromised page would try: grant itself a file, then write there.
+  assert.deepEqual(await d.dispatch('pickFile', { typed: bashrc, save: true }, trusted), { ok: true, value: null });
+  assert.deepEqual(asked, [bashrc], 'the native dialog opened on the typed path; the user cancelled it');
+  assert.equal(d.grants.has(bashrc), false);
+  const refused = await d.dispatch('exportTriplets', { file: bashrc, split: 'train' }, trusted);
+  assert.equal(refused.ok ? 'ok' : refused.error.code, 'FORBIDDEN');
+  // Confirmed in the dialog: granted; asked again for the same path (the export dialog does), no second dialog.
+  const target = join(root, 'train-out.txt');
+  answer = target;
+  assert.deepEqual(await d.dispatch('pickFile', { typed: target, save: true }, trusted), { ok: true, value: target });
+  assert.deepEqual(await d.dispatch('pickFile', { typed: target, save: true }, trusted), { ok: true, value: target });
+  assert.deepEqual(asked, [bashrc, target]);
+});
