@@ -19,6 +19,7 @@ import { handshakeAuthenticated, hasMediaCookie, mediaCookie, mediaCookieName, m
 import { sendNotice } from './notice-page.js';
 import { listDir } from './list-dir.js';
 import { listenWithMemory, type ListenPlan } from './listen.js';
+import { holdIpv6Loopback } from './loopback-twin.js';
 import { RUNNING_PROOF_PATH, runningProof, tokenIdFor } from './running-proof.js';
 import { parseMediaPath } from '../host-policy/headers.js';
 import { parseTarget, sendFile, sendJson, sendText } from './respond.js';
@@ -303,6 +304,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     token = listening.newToken;
     mediaToken = mediaTokenFor(token);
   }
+  const twin = host === '127.0.0.1' ? await holdIpv6Loopback(server, port, connectionLimits(options), notices) : null;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   allowedHosts = new Set([`${urlHost}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].map((h) => h.toLowerCase()));
   const origin = `http://${urlHost}:${port}`;
@@ -314,10 +316,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     closing ??= (async () => {
       for (const ws of sockets) ws.terminate();
       wss.close();
-      await new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      });
+      await Promise.all(
+        [server, twin].map(
+          (s) =>
+            new Promise<void>((r) => {
+              if (!s) return r();
+              s.close(() => r());
+              s.closeAllConnections();
+            }),
+        ),
+      );
       await service.dispose?.();
       stopCrashLog();
       if (options.crashLog) log.info('stopped');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect } from 'node:net';
+import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -276,6 +276,31 @@ test('path traversal on static files gets 404 (400 for a target that is not a pa
 test('requests with a foreign Host header are refused (DNS rebinding)', async () => {
   const r = await get(`/?token=${srv.token}`, { Host: 'evil.example:80' });
   assert.equal(r.status, 403);
+});
+
+test('the same port on ::1 is held too, so localhost:PORT reaches this server and no other program; if taken, the notice says so', async () => {
+  // What a browser does for localhost:PORT: [::1] first.
+  const r = await new Promise<number>((done, fail) => {
+    const req = request({ host: '::1', port: srv.port, path: '/assets/app.js', headers: { Host: `localhost:${srv.port}`, ...media() } }, (res) => (res.resume(), done(res.statusCode ?? 0)));
+    req.on('error', fail);
+    req.end();
+  });
+  assert.equal(r, 200);
+  const squat = createNetServer();
+  await assert.rejects(new Promise((done, fail) => (squat.once('error', fail), squat.listen(srv.port, '::1', () => done(null)))), { code: 'EADDRINUSE' });
+  // A program on [::1]:P before the server starts on P.
+  await new Promise((done) => squat.listen(0, '::1', () => done(null)));
+  const p = (squat.address() as AddressInfo).port;
+  try {
+    const other = await startServer({ dataDir: join(tmp, 'data-v6'), staticDir: join(tmp, 'renderer'), port: p, createService: () => ({ mediaPath: () => null }) as never });
+    try {
+      assert.match(other.notices.join('\n'), new RegExp(`Another program listens on \\[::1\\]:${p}: open the 127\\.0\\.0\\.1 address`));
+    } finally {
+      await other.close();
+    }
+  } finally {
+    squat.close();
+  }
 });
 
 test('WebSocket refuses cross-origin or missing Origin even with the token', async () => {
