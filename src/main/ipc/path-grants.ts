@@ -3,8 +3,9 @@
 // answer, or a path typed into the browser-mode dialog and confirmed through pickFolder/pickFile
 // with `typed` — or, for exports, a path inside the open project. Anything else is refused with
 // FORBIDDEN, so a caller that got hold of the API cannot write files anywhere on the machine.
+import { existsSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { RequestName } from '../../shared/ipc.js';
 
@@ -20,6 +21,27 @@ const WRITE_TARGETS: Partial<Record<RequestName, { args: string[]; underProject:
 function inside(parent: string, child: string): boolean {
   const rel = relative(parent, child);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * `child` is inside `parent` on the drive too: the nearest existing folder on its way, links
+ * followed, is inside the project's real folder (a project someone else made could hold an
+ * `exports` link to any folder of yours, and the writes would land there).
+ */
+function reallyInside(parent: string, child: string): boolean {
+  if (!inside(parent, child)) return false;
+  try {
+    return inside(onDrive(parent), onDrive(child));
+  } catch {
+    return false;
+  }
+}
+
+/** The path with links followed as far as it exists (the rest, not there yet, kept as it is). */
+function onDrive(path: string): string {
+  let existing = path;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  return join(realpathSync(existing), relative(existing, path));
 }
 
 export class PathGrants {
@@ -45,7 +67,7 @@ export class PathGrants {
       if (typeof target !== 'string') continue; // absent, or the schema already refused it
       const abs = resolve(target);
       if (this.picked.has(abs)) continue;
-      if (rule.underProject && projectDir && inside(resolve(projectDir), abs)) continue;
+      if (rule.underProject && projectDir && reallyInside(resolve(projectDir), abs)) continue;
       const dialog = arg === 'dir' || arg === 'tfjs' ? 'folder' : 'file';
       throw new AppError(
         'FORBIDDEN',

@@ -3,7 +3,7 @@
 // means the home folder, and listDir lists one folder (folders first, hidden on request, problems
 // as sentences) in browser mode only.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -130,4 +130,20 @@ test('the desktop app grants a typed path only through its native dialog: a made
   assert.deepEqual(await d.dispatch('pickFile', { typed: target, save: true }, trusted), { ok: true, value: target });
   assert.deepEqual(await d.dispatch('pickFile', { typed: target, save: true }, trusted), { ok: true, value: target });
   assert.deepEqual(asked, [bashrc, target]);
+});
+
+test('an export "inside the project" through a link that leads out of it is refused: a project someone else made cannot aim writes at your folders', async () => {
+  const projectDir = join(root, 'linked-proj');
+  const yours = join(root, 'your-folder');
+  mkdirSync(projectDir);
+  mkdirSync(yours);
+  symlinkSync(yours, join(projectDir, 'exports'));
+  const svc = new Proxy({} as StudioServiceApi, {
+    get: (_t, name) => (name === 'projectInfo' ? () => ({ dir: projectDir }) : typeof name === 'string' ? () => 'written' : undefined),
+  });
+  const d = createDispatcher(svc, { pickFolder: async () => null, pickFile: async () => null, listDir });
+  const through = join(projectDir, 'exports', 'run-1', 'encodings.csv');
+  const r = await d.dispatch('exportRun', { runId: 1, encodings: through }, socket);
+  assert.equal(r.ok ? 'ok' : r.error.code, 'FORBIDDEN');
+  assert.deepEqual(await d.dispatch('exportRun', { runId: 1, encodings: join(projectDir, 'out', 'encodings.csv') }, socket), { ok: true, value: 'written' });
 });
