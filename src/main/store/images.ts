@@ -146,8 +146,8 @@ export function setPrimaryPath(db: Db, imageId: number, absPath: string): void {
 
 /**
  * A new version of an image's content: the old one is kept in image_versions, the image row takes the
- * new hash, size and thumbnail, and every triplet using the image is flagged with `reason`.
- * Returns the ids of the triplets flagged.
+ * new hash, size and thumbnail, and every triplet using the image is flagged with `reason` and loses
+ * its stored distances. Returns the ids of the triplets flagged.
  */
 export function newVersion(db: Db, imageId: number, img: Omit<NewImage, 'name'>, reason: string): number[] {
   db.prepare(
@@ -157,6 +157,8 @@ export function newVersion(db: Db, imageId: number, img: Omit<NewImage, 'name'>,
     `UPDATE images SET abs_path=@abs_path, sha256=@sha256, width=@width, height=@height, bytes=@bytes, mtime_ms=@mtime_ms, thumb=@thumb,
        orientation=@orientation, version = version + 1 WHERE id=@id`,
   ).run({ ...img, id: imageId });
+  // The runs' stored distances were for the old photo: those triplets are scored again (unscored until then).
+  db.prepare('DELETE FROM predictions WHERE triplet_id IN (SELECT id FROM triplets WHERE anchor_id = ? OR positive_id = ? OR negative_id = ?)').run(imageId, imageId, imageId);
   return db
     .prepare(
       `INSERT INTO triplet_flags (triplet_id, image_id, reason)

@@ -88,7 +88,7 @@ export interface RunScoreNow {
   accuracy: number | null;
   /** Active test triplets with a stored prediction of the run. */
   scored: number;
-  /** Active test triplets without one (added, moved to test or given another image since): re-evaluating scores them. */
+  /** Active test triplets without one (added, moved to test, given another image, or one of whose photos changed on disk since): re-evaluating scores them. */
   unscored: number;
   /** The test labels differ from those `testAccuracy` was computed on (as far as the counts and scores show). */
   changed: boolean;

@@ -107,6 +107,9 @@ test('a file whose content changed is a new version: same image, its triplets fl
   // Features of the old content, keyed by its sha256 like every cached vector.
   p.db.prepare(`INSERT INTO feature_cache (sha256, backbone, weights, preprocessing, dim, data) VALUES (?, 'x', 'w', 'p', 1, ?)`).run(a.sha256, Buffer.alloc(4));
   const cachedFor = (sha: string) => p.db.prepare('SELECT COUNT(*) FROM feature_cache WHERE sha256 = ?').pluck().get(sha);
+  // A run's stored distances for both triplets.
+  p.db.prepare(`INSERT INTO runs (id, status, options, backend) VALUES (1, 'finished', '{}', 'cpu')`).run();
+  p.db.prepare('INSERT INTO predictions (run_id, triplet_id, d_ap, d_an) VALUES (1, 1, 0.5, 0.25), (1, 2, 0.25, 0.5)').run();
 
   writeFileSync(f, await png(99, 30, 30));
   const r = await p.importImages(join(dir, 'pics'));
@@ -125,6 +128,7 @@ test('a file whose content changed is a new version: same image, its triplets fl
   assert.match(t1.flag ?? '', /image "a.png" changed on disk/);
   assert.equal(t2.flag, undefined);
   assert.equal(t1.anchorId, a.id, 'not rebound');
+  assert.deepEqual(p.db.prepare('SELECT triplet_id FROM predictions').pluck().all(), [t2.id], "the distances for the old photo went: that triplet is scored again");
   assert.equal(p.clearTripletFlags([t1.id]), 1);
   assert.equal(p.flaggedTriplets().length, 0);
   p.close();
