@@ -66,6 +66,7 @@ import type { ImageRemovalReport, ImageSelection, RunExportReport } from '../../
 import {
   evaluateRun,
   failOrphanedRuns,
+  type Evaluated,
   latestFinishedRunId,
   listMistakes,
   listRuns,
@@ -370,7 +371,7 @@ export class Project {
     return listRuns(this.db);
   }
 
-  evaluate(runId?: number, opts: Cancellable = {}): Promise<{ result: EvaluateResult; scored: ScoredTriplet[] }> {
+  evaluate(runId?: number, opts: Cancellable = {}): Promise<Evaluated> {
     return evaluateRun(this.db, this.dir, runId, { ...opts, encoder: (id) => this.encoder(id), readOnly: this.readOnly });
   }
 

@@ -35,11 +35,18 @@ function finishedRun(db: Db, runId?: number): RunRow {
   return r;
 }
 
+/** A run's scores: the result, the scored triplets, and every active test triplet's id in import order (scored or not). */
+export interface Evaluated {
+  result: EvaluateResult;
+  scored: ScoredTriplet[];
+  order: number[];
+}
+
 /**
  * Scores the current active test triplets with a finished run and replaces its stored predictions,
  * so label fixes made after training are reflected. Returns the scores in import order.
  */
-export async function evaluateRun(db: Db, projectDir: string, runId: number | undefined, opts: EvaluateOptions = {}): Promise<{ result: EvaluateResult; scored: ScoredTriplet[] }> {
+export async function evaluateRun(db: Db, projectDir: string, runId: number | undefined, opts: EvaluateOptions = {}): Promise<Evaluated> {
   const run = finishedRun(db, runId);
   const options = JSON.parse(run.options) as TrainOptions;
   const { test, asImported } = readTransaction(db, () => ({ test: activeTripletsOf(db, 'test'), asImported: testTripletsAsImported(db) }));
@@ -73,7 +80,7 @@ export async function evaluateRun(db: Db, projectDir: string, runId: number | un
     countAsImported: scoredAsImported.length,
   };
   if (opts.readOnly) result.readOnly = true;
-  return { result, scored };
+  return { result, scored, order: test.map((t) => t.id) };
 }
 
 /** Mispredicted active test triplets of a run, worst first (largest dAP − dAN). */

@@ -25,7 +25,7 @@ import { getRun } from './run-rows.js';
 import { accuracyOf, embedAll, imageIdsOf, normalizedAll, score } from './run-scoring.js';
 
 // The parts, for callers that import them from here.
-export { evaluateRun, listMistakes, type RunOptions } from './run-evaluate.js';
+export { evaluateRun, listMistakes, type Evaluated, type RunOptions } from './run-evaluate.js';
 export { failOrphanedRuns, getRun, latestFinishedRunId, listRuns } from './run-rows.js';
 export { embedAll, type ScoredTriplet } from './run-scoring.js';
 export { loadRunEncoder, modelDirOf } from './model-files.js';

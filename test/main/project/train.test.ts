@@ -207,4 +207,14 @@ test('when no test triplet can be scored (unreadable images), the CLI says so in
   const again = JSON.parse((await cli('evaluate', dir, '--json')).stdout) as { count: number; unscored: number };
   assert.deepEqual([again.count, again.unscored], [1, 2]);
   assert.match((await cli('evaluate', dir)).stdout, /on 1 test triplets \(untrained baseline [^)]*\); 2 more active test triplets could not be scored/);
+  // --out keeps one line per test triplet in import order: the two it could not score are "-", so
+  // line 3 is still the third triplet (it wrote the scored one alone, on line 1).
+  const out = join(where, 'pred.txt');
+  const written = await cli('evaluate', dir, '--out', out);
+  assert.match(written.stdout, /Wrote 3 lines to .*pred\.txt \(2 "-": not scored\)/);
+  assert.match(readFileSync(out, 'utf8'), /^-\n-\n[01]\n$/);
+  // mistakes names where each triplet came from.
+  const listed = await cli('mistakes', dir);
+  assert.match(listed.stdout, /^file:line|^No mistakes among the 1 scored/);
+  if (listed.stdout.startsWith('file:line')) assert.match(listed.stdout, /\bone\.txt:1\b/);
 });

@@ -1,8 +1,9 @@
 // `evaluate` and `mistakes`: score the current active test triplets with a finished run.
 import { writeAtomic } from '../../project/matrix-files.js';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { EvaluateResult, RunScoreNow } from '../../../shared/types.js';
+import type { ScoredTriplet } from '../../project/run-scoring.js';
 import { action, interruptSignal, numberArg, optionsOf, output, pct, progressBar, refuseToReplace, table, withProject } from '../output.js';
 
 export function register(program: Command): void {
@@ -11,7 +12,7 @@ export function register(program: Command): void {
     .description('score the active test triplets with a run (default: the latest finished) and print accuracy and baseline')
     .argument('<dir>', 'project folder')
     .option('--run <id>', 'run id', numberArg('run', true))
-    .option('--out <file>', 'write one 0/1 per active test triplet, in import order (1 = predicted correctly)')
+    .option('--out <file>', 'write one line per active test triplet, in import order: 1 predicted correctly, 0 not, - not scored (an image without features)')
     .option('--force', 'replace the --out file if it exists')
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
@@ -20,14 +21,14 @@ export function register(program: Command): void {
         const bar = progressBar();
         const interrupt = interruptSignal();
         try {
-          const { result, scored } = await withProject(dir, (p) => p.evaluate(opts.run, { signal: interrupt.signal, onProgress: bar.onProgress }));
+          const { result, scored, order } = await withProject(dir, (p) => p.evaluate(opts.run, { signal: interrupt.signal, onProgress: bar.onProgress }));
           bar.stop();
-          if (opts.out) writeAtomic(resolve(opts.out), scored.map((s) => (s.correct ? '1\n' : '0\n')).join(''));
+          if (opts.out) writeAtomic(resolve(opts.out), predictionLines(scored, order));
           output(opts.json, result, () =>
             [
               scoreLine(result),
               `  on labels as imported: ${pct(result.accuracyAsImported)} on ${result.countAsImported} test triplets${result.readOnly ? ' (read-only project: predictions not stored)' : ''}`,
-              ...(opts.out ? [`Wrote ${scored.length} predictions to ${resolve(opts.out)}`] : []),
+              ...(opts.out ? [`Wrote ${order.length} lines to ${resolve(opts.out)}${result.unscored ? ` (${result.unscored} "-": not scored)` : ''}`] : []),
             ].join('\n'),
           );
         } finally {
@@ -39,7 +40,7 @@ export function register(program: Command): void {
 
   program
     .command('mistakes')
-    .description('list the mispredicted test triplets, worst first (line = line in the imported test file)')
+    .description('list the mispredicted test triplets, worst first, with the file and line each came from (as it was imported)')
     .argument('<dir>', 'project folder')
     .option('--run <id>', 'run id', numberArg('run', true))
     .action(
@@ -57,12 +58,21 @@ export function register(program: Command): void {
           rows.length === 0
             ? noMistakes(now)
             : table(
-                ['line', 'anchor', 'positive', 'negative', 'dAP', 'dAN', 'review'],
-                rows.map((m) => [m.line ?? '-', m.anchor, m.positive, m.negative, m.dAP.toFixed(4), m.dAN.toFixed(4), m.review ?? '']),
+                ['file:line', 'anchor', 'positive', 'negative', 'dAP', 'dAN', 'review'],
+                rows.map((m) => [whereFrom(m.file, m.line), m.anchor, m.positive, m.negative, m.dAP.toFixed(4), m.dAN.toFixed(4), m.review ?? '']),
               ) + `\n${rows.length} mistakes`,
         );
       }),
     );
+}
+
+/**
+ * `--out`: one line per active test triplet in import order, so line k is the k-th test triplet even
+ * when some could not be scored ("-"; leaving them out shifted every later line onto another triplet).
+ */
+function predictionLines(scored: ScoredTriplet[], order: number[]): string {
+  const correct = new Map(scored.map((s) => [s.tripletId, s.correct]));
+  return order.map((id) => (correct.has(id) ? (correct.get(id) ? '1\n' : '0\n') : '-\n')).join('');
 }
 
 /** The first line of `evaluate`: the accuracy, or why there is none; the triplets it could not score. */
@@ -74,7 +84,12 @@ function scoreLine(r: EvaluateResult): string {
   return r.unscored ? `${line}; ${r.unscored} more active test triplet${s} could not be scored (${NO_FEATURES})` : line;
 }
 
-const NO_FEATURES = 'an image of each has no features: missing or unreadable; `runs --json` lists them';
+const NO_FEATURES = 'an image of each has no features: missing or unreadable; `images DIR --missing` lists missing files';
+
+/** Where a triplet came from: the file's name and line (as imported), or "made in the app". */
+function whereFrom(file: string | null, line: number | null): string {
+  return file && line !== null ? `${basename(file)}:${line}` : 'made in the app';
+}
 
 /** "No mistakes" only claims what was scored: none scored, or some left unscored, says so. */
 function noMistakes(now: RunScoreNow | null): string {
