@@ -1,5 +1,6 @@
 // CLI plumbing shared by the commands: --json output, progress bars (stderr, TTY only), errors as one
 // clear message and a non-zero exit (a stack trace only with TRIPLET_STUDIO_DEBUG=1), Ctrl-C → cancel.
+import { percentText } from '../../shared/percent-text.js';
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AppError, knownError } from '../../shared/errors.js';
@@ -194,4 +195,4 @@ export function table(header: string[], rows: (string | number)[][]): string {
   return cells.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
 }
 
-export const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : `${(x * 100).toFixed(1)}%`);
+export const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : percentText(x));

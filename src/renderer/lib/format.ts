@@ -1,4 +1,5 @@
 // Small formatting helpers shared by the views.
+import { percentText } from '../../shared/percent-text.js';
 import type { RunSummary } from '../../shared/types.js';
 import { whyNoTestScore } from '../../shared/left-out.js';
 
@@ -16,7 +17,7 @@ export function formatEta(seconds: number | undefined | null): string {
 }
 
 export function formatPercent(x: number | null | undefined, digits = 1): string {
-  return x == null || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(digits)}%`;
+  return x == null || !Number.isFinite(x) ? '—' : percentText(x, digits);
 }
 
 /** A change in accuracy (a fraction) in signed percentage points: "+0.8 points", "−1.2 points". */
