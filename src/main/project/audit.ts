@@ -131,6 +131,7 @@ export async function runAudit(db: Db, options: AuditRunOptions = {}): Promise<A
  * A report with each suspect's current state (after the user's swaps, exclusions, keeps, undos);
  * the order stays the audit's, so a fixed line does not jump away under the cursor. Duplicates lose
  * the images removed since (a pair with one image left is no duplicate any more; undo brings it back).
+ * Contradictions and leakage are found again (a few queries): a fixed one must not stay listed.
  */
 export function refreshReport(db: Db, report: AuditReport): AuditReport {
   const present = existingImageIds(db, report.duplicates.flatMap((d) => d.images.map((i) => i.id)));
@@ -143,7 +144,8 @@ export function refreshReport(db: Db, report: AuditReport): AuditReport {
     if (!r) return { ...s, status: 'deleted', split: null };
     return { ...s, status: r.status, split: r.split, kept: r.review === 'keep', swapped: r.p === s.negativeId && r.n === s.positiveId };
   });
-  return { ...report, suspects, duplicates };
+  const rows = readTransaction(db, () => ({ train: activeAuditRows(db, 'train'), test: activeAuditRows(db, 'test'), contradictions: findContradictions(db) }));
+  return { ...report, suspects, duplicates, contradictions: rows.contradictions, leakage: findLeakage(rows.train, rows.test) };
 }
 
 /** The report with each list cut to its first MAX_AUDIT_LISTED entries (for the app), and the totals. */

@@ -69,14 +69,21 @@ test('contradictions, duplicates and leakage are found', { skip }, async () => {
   assert.ok(!leaks.some((l) => l[0] === 4), 'r1 r2 d3: r1 is not in test');
 });
 
-test('an excluded triplet no longer contradicts or leaks', { skip }, async () => {
+test('an excluded triplet no longer contradicts or leaks, in a new audit and in the report read again', { skip }, async () => {
   const train1 = project.listTriplets({ split: 'train' }).items.find((t) => t.line === 1)!;
+  const before = await project.audit({ folds: 2, repeats: 1, epochs: 1 });
+  assert.equal(before.contradictions.length, 1);
   project.editTriplet(train1.id, { kind: 'exclude' });
+  // The report the Audit view reads again after a fix: the fixed contradiction and leak are gone.
+  const now = project.auditReport()!;
+  assert.equal(now.contradictions.length, 0);
+  assert.ok(!now.leakage.some((l) => l.triplet.id === train1.id));
   const r = await project.audit({ folds: 2, repeats: 1, epochs: 1 });
   assert.equal(r.contradictions.length, 0);
   assert.ok(!r.leakage.some((l) => l.triplet.id === train1.id));
   assert.equal(r.suspects.length, 5);
   project.undo();
+  assert.equal(project.auditReport()!.contradictions.length, 1, 'undo: listed again');
 });
 
 test('a kept suspect is marked and sinks below the others; the report follows swaps and undo', { skip }, async () => {

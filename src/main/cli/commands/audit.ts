@@ -24,6 +24,8 @@ function describe(r: AuditReport, limit: number): string {
     `Audit of ${r.suspects.length} train triplets (${m.folds} folds × ${m.repeats} repeats, ${m.epochs} epochs, ${m.backbone}; ${formatSeconds(r.seconds)}).`,
     `Score = d(A,P) − d(A,N) from models that never trained on the triplet${m.groupWeight ? `, plus ${m.groupWeight === 1 ? '' : `${m.groupWeight} × `}the other labels' vote (+1 when they group the negative with the anchor, −1 the positive)` : ''}; above 0 the label looks wrong.`,
   ];
+  const above = r.suspects.filter((s) => s.score > 0).length;
+  if (r.suspects.length) out.push(`${above} of ${r.suspects.length} score above 0 (look mislabelled).`);
   if (r.suspects.length === 0 && !r.unscored) out.push('No train triplets to score yet: import a train file (`import-triplets DIR FILE --split train`) or answer suggestions (`suggest DIR`). The checks below looked at the images and test triplets.');
   if (r.unscored) out.push(`${r.unscored} train triplets not scored: an image has no features (missing or undecodable file).`);
   if (top.length) {
