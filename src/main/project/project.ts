@@ -49,7 +49,7 @@ import { tripletCounts } from '../store/triplets.js';
 import { exportTriplets } from '../triplets/export.js';
 import { importTriplets, type TripletImportOptions } from '../triplets/import.js';
 import * as store from '../triplets/store.js';
-import { noteImageImport } from '../triplets/history.js';
+import { noteImageImport, recordFlagsCleared } from '../triplets/history.js';
 import { answerSuggestion, suggestForProject, type SuggestionAnswerArgs, type SuggestOptions } from './suggest.js';
 import { fixesSinceRun } from './fixes-since.js';
 import { cachedMap, computeMap, type MapRequest } from './map.js';
@@ -231,8 +231,14 @@ export class Project {
   }
 
   /** The user has checked these triplets: their flags go. */
+  /** The user checked these flagged triplets: their flags go, as one undoable step. */
   clearTripletFlags(ids: number[]): number {
-    return imageStore.clearFlags(this.db, ids);
+    return this.db.transaction(() => {
+      const flags = imageStore.listFlags(this.db, ids);
+      const n = imageStore.clearFlags(this.db, ids);
+      recordFlagsCleared(this.db, flags, `checked ${n} flag${n === 1 ? '' : 's'} of triplet${ids.length === 1 ? '' : 's'} ${ids.slice(0, 5).map((i) => `#${i}`).join(', ')}${ids.length > 5 ? ', …' : ''}`);
+      return n;
+    })();
   }
 
   /** Removes the selected images that no triplet uses, as one undoable step (images/remove.ts). */

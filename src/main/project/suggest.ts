@@ -10,7 +10,8 @@ import { rankSuggestions } from '../ml/suggest/rank.js';
 import { tripletKey } from '../ml/suggest/suggest.js';
 import type { Db } from '../store/db.js';
 import { imageCount, imageNameReader } from '../store/images.js';
-import { answerCounts, putAnswer, rejectedAnswers, storedTriples, testImageIds } from '../store/suggestions.js';
+import { answerCounts, answerOf, putAnswer, rejectedAnswers, storedTriples, testImageIds } from '../store/suggestions.js';
+import { recordRejection } from '../triplets/history.js';
 import { activeTripletsOf } from '../store/triplets.js';
 import * as store from '../triplets/store.js';
 import { ensureFeatures, featureKey, loadFeatures, prepOfRun } from './features.js';
@@ -84,7 +85,8 @@ export interface SuggestionAnswerArgs {
 /**
  * Records the answer to a suggestion shown as (anchor, positive, negative), in one transaction:
  * accept → train triplet as shown, swap → with positive and negative swapped (both one undoable
- * "create" step in the history), reject → remembered, never suggested again. Returns the triplet made.
+ * "create" step in the history), reject → remembered, never suggested again (an undoable step too).
+ * Returns the triplet made.
  */
 export function answerSuggestion(db: Db, args: SuggestionAnswerArgs): TripletRecord | null {
   const { anchorId: a, positiveId: p, negativeId: n, answer } = args;
@@ -95,7 +97,10 @@ export function answerSuggestion(db: Db, args: SuggestionAnswerArgs): TripletRec
       const nameOf = imageNameReader(db);
       const gone = [a, p, n].find((id) => nameOf(id) === undefined);
       if (gone !== undefined) throw new AppError('NOT_FOUND', `Image ${gone} is no longer in the project (removed since this suggestion was made).`);
+      const before = answerOf(db, a, p, n);
       putAnswer(db, a, p, n, 'rejected', args.reason ?? null, null);
+      // An undoable step: Ctrl+Z after X brings the suggestion back (it undid an earlier, unrelated step).
+      recordRejection(db, before, answerOf(db, a, p, n)!, `rejected: ${nameOf(a)} — ${nameOf(p)} / ${nameOf(n)}`);
       return null;
     }
     const [pos, neg] = answer === 'accept' ? [p, n] : [n, p];

@@ -179,6 +179,12 @@ export function listFlags(db: Db, tripletIds?: number[]): TripletFlag[] {
   return tripletIds.flatMap((id) => get.all(id) as TripletFlag[]);
 }
 
+/** Deletes these flags (a redone "checked"). */
+export function deleteFlagRows(db: Db, flags: { tripletId: number; imageId: number }[]): void {
+  const del = db.prepare('DELETE FROM triplet_flags WHERE triplet_id = ? AND image_id = ?');
+  for (const f of flags) del.run(f.tripletId, f.imageId);
+}
+
 /** The user has looked at these triplets: their flags go. Returns how many were cleared. */
 export function clearFlags(db: Db, tripletIds: number[]): number {
   const del = db.prepare('DELETE FROM triplet_flags WHERE triplet_id = ?');

@@ -20,6 +20,14 @@ export function putAnswer(db: Db, anchor: number, x: number, y: number, answer: 
   ).run(anchor, Math.min(x, y), Math.max(x, y), answer, reason, tripletId);
 }
 
+/** The answer to the suggestion anchor + {x, y}, if any. */
+export function answerOf(db: Db, anchor: number, x: number, y: number): AnswerRow | null {
+  const row = db
+    .prepare('SELECT anchor_id AS anchor, pair_lo AS lo, pair_hi AS hi, answer, reason, triplet_id AS tripletId FROM suggestion_answers WHERE anchor_id = ? AND pair_lo = ? AND pair_hi = ?')
+    .get(anchor, Math.min(x, y), Math.max(x, y)) as AnswerRow | undefined;
+  return row ?? null;
+}
+
 /** Forgets the answer (the user went back to the suggestion to answer it again). */
 export function deleteAnswer(db: Db, anchor: number, x: number, y: number): void {
   db.prepare('DELETE FROM suggestion_answers WHERE anchor_id = ? AND pair_lo = ? AND pair_hi = ?').run(anchor, Math.min(x, y), Math.max(x, y));

@@ -5,11 +5,14 @@
 // after as JSON (TripletSnapshot: positiveId, negativeId, status, split, …), and are never deleted.
 import { resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
-import { IMAGE_REMOVAL_ACTION, type HistoryEntry, type Split, type TripletStatus } from '../../shared/types.js';
+import { FLAGS_CLEARED_ACTION, IMAGE_REMOVAL_ACTION, SUGGESTION_REJECT_ACTION, type HistoryEntry, type Split, type TripletStatus } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import * as h from '../store/history.js';
 import { deleteImages, imageByNameReader, imageOfSameFileReader, restoreImages, tripletUses, type ImageSnapshot } from '../store/image-removal.js';
 import type { HistoryRow } from '../store/history.js';
+import { deleteAnswer, putAnswer, type AnswerRow } from '../store/suggestions.js';
+import { restoreFlags } from '../store/triplet-rows.js';
+import { deleteFlagRows, imageNameReader } from '../store/images.js';
 import { applySnapshot, getSnapshot, goesWithRow, type TripletSnapshot } from './rows.js';
 
 export interface HistoryChange {
@@ -65,6 +68,32 @@ export function recordImageRemoval(db: Db, snapshots: ImageSnapshot[], note: str
   }
 }
 
+/** One step of rows that hold no triplet (`before`/`after`: what undo and redo put back), undone and redone together. */
+function recordOtherStep(db: Db, action: string, rows: { before: unknown; after: unknown }[], note: string): void {
+  discardRedo(db);
+  const ins = h.groupRowInserter(db);
+  let group: number | null = null;
+  for (const r of rows) {
+    const id = ins(null, action, r.before === null ? null : JSON.stringify(r.before), r.after === null ? null : JSON.stringify(r.after), group, note);
+    if (group === null) {
+      group = id;
+      h.setGroup(db, id, id, id);
+    }
+  }
+}
+
+/** A rejected suggestion as an undoable step: `before` the answer it replaced (null: none). Call inside the answer's transaction. */
+export function recordRejection(db: Db, before: AnswerRow | null, after: AnswerRow, note: string): void {
+  recordOtherStep(db, SUGGESTION_REJECT_ACTION, [{ before, after }], note);
+}
+
+/** Cleared flags as one undoable step (undo flags those triplets again). Call inside the clearing's transaction. */
+export function recordFlagsCleared(db: Db, flags: FlagRow[], note: string): void {
+  if (flags.length) recordOtherStep(db, FLAGS_CLEARED_ACTION, [{ before: flags, after: null }], note);
+}
+
+type FlagRow = { tripletId: number; imageId: number; reason: string; flaggedAt: string };
+
 /** A log-only entry for something undo cannot revert (an image import): shown, marked, skipped by undo/redo. */
 export function recordNote(db: Db, action: string, note: string): void {
   h.insertNoteRow(db, action, note);
@@ -107,6 +136,8 @@ function toEntry(rows: HistoryRow[]): HistoryEntry {
   const r = rows[0];
   const single = rows.length === 1 && r.triplet_id !== null;
   const images = r.action === IMAGE_REMOVAL_ACTION ? { images: rows.length } : {};
+  const answered = r.action === SUGGESTION_REJECT_ACTION ? (JSON.parse(r.after ?? 'null') as AnswerRow | null) : null;
+  const suggestion = answered ? { suggestion: { anchorId: answered.anchor, lo: answered.lo, hi: answered.hi } } : {};
   return {
     id: r.id,
     at: r.at,
@@ -120,6 +151,7 @@ function toEntry(rows: HistoryRow[]): HistoryEntry {
     undoable: !!r.undoable,
     note: r.note,
     ...images,
+    ...suggestion,
   };
 }
 
@@ -181,9 +213,35 @@ function applyImageRemoval(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo
   h.setUndone(db, rows.map((r) => r.id), direction === 'undo');
 }
 
+/** A rejection undone: the earlier answer (or none) is back; redone: rejected again. */
+function applyRejection(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo'): void {
+  const nameOf = imageNameReader(db);
+  for (const r of rows) {
+    const to = JSON.parse((direction === 'undo' ? r.before : r.after) ?? 'null') as AnswerRow | null;
+    const at = JSON.parse(r.after ?? 'null') as AnswerRow;
+    // Removed images took their answers with them (an undo of the removal brings those back).
+    if ([at.anchor, at.lo, at.hi].some((id) => nameOf(id) === undefined)) continue;
+    if (to) putAnswer(db, to.anchor, to.lo, to.hi, to.answer, to.reason, to.tripletId);
+    else deleteAnswer(db, at.anchor, at.lo, at.hi);
+  }
+  h.setUndone(db, rows.map((r) => r.id), direction === 'undo');
+}
+
+/** Cleared flags undone: the triplets are flagged again as they were; redone: cleared again. */
+function applyFlagsCleared(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo'): void {
+  for (const r of rows) {
+    const flags = JSON.parse(r.before ?? '[]') as FlagRow[];
+    if (direction === 'undo') for (const f of flags) restoreFlags(db, f.tripletId, [f]);
+    else deleteFlagRows(db, flags);
+  }
+  h.setUndone(db, rows.map((r) => r.id), direction === 'undo');
+}
+
 /** Moves every row of a step from one side to the other (`from` must be the stored state). */
 function applyStep(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo'): void {
   if (rows[0]?.action === IMAGE_REMOVAL_ACTION) return applyImageRemoval(db, rows, direction);
+  if (rows[0]?.action === SUGGESTION_REJECT_ACTION) return applyRejection(db, rows, direction);
+  if (rows[0]?.action === FLAGS_CLEARED_ACTION) return applyFlagsCleared(db, rows, direction);
   const ordered = direction === 'undo' ? [...rows].reverse() : rows;
   for (const r of ordered) {
     if (r.triplet_id === null) continue;

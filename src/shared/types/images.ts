@@ -84,3 +84,7 @@ export interface ImageRemovalReport {
 
 /** A removal's history note starts with this (the Library reloads when such a step is undone or redone). */
 export const IMAGE_REMOVAL_ACTION = 'remove-images';
+/** A rejected suggestion as a history step (undo: the suggestion may be proposed again). */
+export const SUGGESTION_REJECT_ACTION = 'reject-suggestion';
+/** "Checked" on triplets flagged because an image changed on disk, as a history step (undo: flagged again). */
+export const FLAGS_CLEARED_ACTION = 'clear-flags';

@@ -172,4 +172,6 @@ export interface HistoryEntry {
   undoable?: boolean;
   /** What the step was about, in words (an import's file and split). */
   note?: string | null;
+  /** A rejection step: the suggestion it answered (anchor and the pair, lower id first). */
+  suggestion?: { anchorId: number; lo: number; hi: number };
 }

@@ -129,7 +129,13 @@ test('a file whose content changed is a new version: same image, its triplets fl
   assert.equal(t2.flag, undefined);
   assert.equal(t1.anchorId, a.id, 'not rebound');
   assert.deepEqual(p.db.prepare('SELECT triplet_id FROM predictions').pluck().all(), [t2.id], "the distances for the old photo went: that triplet is scored again");
+  const flags = JSON.stringify(p.flaggedTriplets());
   assert.equal(p.clearTripletFlags([t1.id]), 1);
+  assert.equal(p.flaggedTriplets().length, 0);
+  // "Checked" is an undoable step: undo flags the triplet again as it was (it undid an earlier step).
+  assert.equal(p.undo()!.action, 'clear-flags');
+  assert.equal(JSON.stringify(p.flaggedTriplets()), flags);
+  assert.equal(p.redo()!.action, 'clear-flags');
   assert.equal(p.flaggedTriplets().length, 0);
   p.close();
 });

@@ -92,6 +92,17 @@ test('a rejected suggestion never comes back, also after reopening; a swap adds 
   assert.equal(undone.tripletId, t.id);
   assert.equal(project.info().triplets.train, trainBefore);
   assert.deepEqual((await project.suggest({ count: 1 })).answered, { accepted: 0, swapped: 0, rejected: 1 });
+
+  // The rejection is a step of its own: the next undo takes it back (it used to undo an earlier,
+  // unrelated step, such as the import of the test triplets), and redo rejects it again.
+  const trainTriplets = project.info().triplets;
+  const back = project.undo()!;
+  assert.equal(back.action, 'reject-suggestion');
+  assert.deepEqual(back.suggestion, { anchorId: first.anchorId, lo: Math.min(first.positiveId, first.negativeId), hi: Math.max(first.positiveId, first.negativeId) });
+  assert.deepEqual(project.info().triplets, trainTriplets, 'no triplet changed');
+  assert.deepEqual((await project.suggest({ count: 1 })).answered, { accepted: 0, swapped: 0, rejected: 0 });
+  assert.equal(project.redo()!.action, 'reject-suggestion');
+  assert.deepEqual((await project.suggest({ count: 1 })).answered, { accepted: 0, swapped: 0, rejected: 1 });
 });
 
 test('a cancelled suggestion job stops with AbortError and writes nothing', { skip }, async () => {

@@ -1,6 +1,6 @@
 // State of the Suggest view: the batch of suggestions, where the user is, what they answered, and
 // the pace. Answers go through the service (answerSuggestion: accept/swap → undoable train triplet,
-// reject → remembered); Ctrl+Z (the shared history) undoes an accept, and the card comes back.
+// reject → remembered, also undoable); Ctrl+Z (the shared history) undoes an answer, and the card comes back.
 import type { HistoryEntry, SuggestedTriplet, SuggestionAnswerKind, SuggestResult } from '../../../shared/types.js';
 import { call } from '../../lib/api.js';
 import { jobs } from '../../lib/state/jobs.svelte.js';
@@ -99,7 +99,7 @@ export class SuggestPage {
       const t = await call('answerSuggestion', { anchorId: s.anchorId, positiveId: s.positiveId, negativeId: s.negativeId, answer: kind, reason: s.reason });
       this.answered = new Map(this.answered).set(keyOf(s), { answer: kind, tripletId: t?.id ?? null });
       this.tick();
-      this.status = `${ANSWER_WORDS[kind]}${t ? ` → train triplet #${t.id} · Ctrl+Z to undo` : ' · not suggested again'}`;
+      this.status = `${ANSWER_WORDS[kind]}${t ? ` → train triplet #${t.id} · Ctrl+Z to undo` : ' · not suggested again · Ctrl+Z to undo'}`;
       this.nextOpen();
     } catch (err) {
       this.status = '';
@@ -135,10 +135,12 @@ export class SuggestPage {
     this.index = Math.max(0, Math.min(this.items.length - 1, this.index + step));
   }
 
-  /** Ctrl+Z undid the triplet an accept made: that suggestion is open again and shown. */
+  /** Ctrl+Z undid the triplet an accept made, or a rejection: that suggestion is open again and shown. */
   afterUndoRedo(entry: HistoryEntry, undone: boolean): void {
-    if (!undone || entry.tripletId === null) return;
-    const i = this.items.findIndex((s) => this.answerOf(s)?.tripletId === entry.tripletId);
+    if (!undone) return;
+    const q = entry.suggestion;
+    const rejected = (s: SuggestedTriplet) => !!q && s.anchorId === q.anchorId && Math.min(s.positiveId, s.negativeId) === q.lo && Math.max(s.positiveId, s.negativeId) === q.hi;
+    const i = q ? this.items.findIndex(rejected) : entry.tripletId === null ? -1 : this.items.findIndex((s) => this.answerOf(s)?.tripletId === entry.tripletId);
     if (i < 0) return;
     const next = new Map(this.answered);
     next.delete(keyOf(this.items[i]));
