@@ -15,16 +15,34 @@ import { makeDirs } from '../util/make-dirs.js';
  * reader, a crash or a power cut never leaves half a file (util/durable.ts). Never over a folder or a device (file-target.ts); a failed write leaves no temporary file.
  */
 export function writeAtomic(file: string, bytes: Uint8Array | string): void {
-  assertFileTarget(file);
-  makeDirs(dirname(file));
-  const tmp = `${file}.${process.pid}.tmp`;
+  writeAllAtomic([[file, bytes]]);
+}
+
+/**
+ * Several files that belong together (an .npy and its names): every one written and flushed under
+ * a temporary name first, then all renamed back to back, so a crash cannot leave a new matrix beside
+ * old names (or the reverse) as writing them one after the other could.
+ */
+export function writeAllAtomic(files: [string, Uint8Array | string][]): void {
+  for (const [file] of files) {
+    assertFileTarget(file);
+    makeDirs(dirname(file));
+  }
+  const tmps = files.map(([file]) => `${file}.${process.pid}.tmp`);
+  let current = files[0][0];
   try {
-    writeFileFlushed(tmp, bytes);
-    renameSync(tmp, file);
-    flushFolder(dirname(file));
+    files.forEach(([file, bytes], i) => {
+      current = file;
+      writeFileFlushed(tmps[i], bytes);
+    });
+    files.forEach(([file], i) => {
+      current = file;
+      renameSync(tmps[i], file);
+    });
+    for (const dir of new Set(files.map(([file]) => dirname(file)))) flushFolder(dir);
   } catch (err) {
-    rmSync(tmp, { force: true });
-    throw notWrittenFor(err, file) ?? err;
+    for (const tmp of tmps) rmSync(tmp, { force: true });
+    throw notWrittenFor(err, current) ?? err;
   }
 }
 
@@ -59,9 +77,11 @@ export { matrixFiles };
 /** Writes the matrix as .npy (+ .names.txt) or .csv by the file's extension; returns the files written. */
 export function writeMatrix(file: string, names: string[], data: Float32Array, dim: number): string[] {
   if (/\.npy$/i.test(file)) {
-    writeAtomic(file, npyBytes(data, [names.length, dim]));
     const namesFile = matrixFiles(file)[1];
-    writeAtomic(namesFile, names.map((n) => encodeName(n) + '\n').join(''));
+    writeAllAtomic([
+      [file, npyBytes(data, [names.length, dim])],
+      [namesFile, names.map((n) => encodeName(n) + '\n').join('')],
+    ]);
     return [file, namesFile];
   }
   writeAtomic(file, csvText(names, data, dim));

@@ -18,6 +18,7 @@ import { prepOfRun } from './features.js';
 import { writeAtomic } from './matrix-files.js';
 import { notWrittenFor } from '../util/file-target.js';
 import { makeDirs } from '../util/make-dirs.js';
+import { flushFolder, writeFileFlushed } from '../util/durable.js';
 
 /** The encoder's members, 4 weights each, with the plain layer names a tfjs loader expects. */
 function membersOf(enc: EncoderWeights): NamedWeight[][] {
@@ -103,13 +104,17 @@ export async function exportTfjs(run: RunSummary, enc: EncoderWeights, dir: stri
       combine: 'encoding = concat over members of (m(x) / |m(x)|), times 1/sqrt(members); one member: m(x) / |m(x)|',
       preprocessing: preprocessingOf(run),
     };
-    writeFileSync(join(tmp, 'encoder.json'), JSON.stringify(info, null, 1));
+    writeFileFlushed(join(tmp, 'encoder.json'), JSON.stringify(info, null, 1));
   } catch (err) {
     // A full or read-only drive leaves no half-written folder, and the message names the folder asked for.
     rmSync(tmp, { recursive: true, force: true });
     throw notWrittenFor(err, out) ?? err;
   }
-  rmSync(out, { recursive: true, force: true });
+  // The old export goes only once the new one is in place: deleted first, a crash in between left neither.
+  const old = existsSync(out) ? `${out}.old-${process.pid}` : null;
+  if (old) renameSync(out, old);
   renameSync(tmp, out);
+  flushFolder(dirname(out));
+  if (old) rmSync(old, { recursive: true, force: true });
   return { dir: out, members: members.length };
 }

@@ -59,6 +59,7 @@ import { SimilarIndex, type SimilarOptions, type SimilarQuery } from './similar.
 import { encodeToFile, finishedRun, type EncodeReport } from './encode.js';
 import { exportOnnx, exportTfjs, preprocessingOf, type ModelExportReport } from './model-export.js';
 import { matrixFiles } from './matrix-files.js';
+import { removeStaleModelFolders } from './model-files.js';
 import { exportRun, type RunExportTargets } from './run-export.js';
 import { refuseProjectParts } from './own-files.js';
 import { DB_FILE } from '../../shared/project-layout.js';
@@ -142,6 +143,7 @@ export class Project {
     }
     const project = new Project(abs, db, readOnly, writeProblem);
     if (!readOnly) failOrphanedRuns(project.db);
+    if (!readOnly) removeStaleModelFolders(project.db, abs); // a crash between a model's rename and its run's commit
     if (!readOnly) removeStaleScratchFiles(abs); // a crashed run's scratch store (train-stream.ts)
     return project;
   }
@@ -370,7 +372,7 @@ export class Project {
 
   train(options: Partial<TrainOptions> = {}, opts: Cancellable = {}): Promise<RunSummary> {
     this.assertWritable('train');
-    return trainRun(this.db, this.dir, options, opts);
+    return trainRun(this.db, this.dir, options, { ...opts, inPlace: () => this.inPlace() });
   }
 
   runs(): RunSummary[] {

@@ -15,6 +15,8 @@ import { accuracyOf, embedAll, imageIdsOf, normalizedAll, score, type ScoredTrip
 export interface RunOptions {
   signal?: AbortSignal;
   onProgress?: ProgressFn;
+  /** Whether the project is still this store at its path (Project.inPlace): checked before the model is saved. */
+  inPlace?: () => boolean;
 }
 
 export type EvaluateOptions = RunOptions & { encoder?: (id: number, dir: string) => Promise<EncoderWeights>; readOnly?: boolean };

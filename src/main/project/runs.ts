@@ -117,7 +117,7 @@ async function trainSnapshot(db: Db, projectDir: string, options: TrainOptions, 
         baseline: score(normalizedAll(testFeatures), test, options.distance),
       };
     });
-    await timed('save', () => saveModelFolder(projectDir, rel, enc, options));
+    await timed('save', () => saveModelFolder(projectDir, rel, enc, options, opts.inPlace));
     const summary = {
       backend: enc.backend,
       trainCount: enc.trainCount,

@@ -189,3 +189,9 @@ export function runCount(db: Db): number {
 export function runModelDir(db: Db, runId: number): string | null {
   return (db.prepare('SELECT model_dir FROM runs WHERE id = ?').pluck().get(runId) as string | null | undefined) ?? null;
 }
+
+/** Every run's status and model folder, by id (which folders under models/ a run owns). */
+export function runFolderStates(db: Db): Map<number, { status: RunStatus; modelDir: string | null }> {
+  const rows = db.prepare('SELECT id, status, model_dir AS modelDir FROM runs').all() as { id: number; status: RunStatus; modelDir: string | null }[];
+  return new Map(rows.map((r) => [r.id, { status: r.status, modelDir: r.modelDir }]));
+}

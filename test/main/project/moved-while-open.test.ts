@@ -81,7 +81,7 @@ test("a run's model is never written where the project no longer is", async () =
   const gone = join(root, 'gone');
   await assert.rejects(
     saveModelFolder(gone, 'models/run-1', {} as never, {} as TrainOptions),
-    { code: 'NOT_FOUND', message: `The project folder ${gone} was moved, renamed or deleted while this run trained, so its model was not saved.` },
+    { code: 'NOT_FOUND', message: `The project folder ${gone} was moved, renamed, replaced or deleted while this run trained, so its model was not saved.` },
   );
   assert.equal(existsSync(gone), false);
 });

@@ -4,12 +4,12 @@
 // An export to a read-only drive named its temporary file too ("…/train.txt.<pid>.tmp is on a read-only drive").
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { refuseToReplace } from '../../../src/main/cli/output.js';
-import { writeAtomic } from '../../../src/main/project/matrix-files.js';
+import { writeAtomic, writeMatrix } from '../../../src/main/project/matrix-files.js';
 import { saveModelFolder } from '../../../src/main/project/model-files.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../../src/main/ml/defaults.js';
 import { Project } from '../../../src/main/project/project.js';
@@ -108,3 +108,14 @@ for (const cached of [false, true]) {
     }
   });
 }
+
+test('an .npy and its names are replaced together or not at all: a names file that cannot be written leaves the old .npy', () => {
+  const dir = join(root, 'pair');
+  mkdirSync(dir);
+  const npy = join(dir, 'enc.npy');
+  writeFileSync(npy, 'old matrix');
+  mkdirSync(join(dir, 'enc.names.txt')); // in the way: a folder where the names go
+  assert.throws(() => writeMatrix(npy, ['a.jpg'], new Float32Array([1, 2]), 2), /enc\.names\.txt/);
+  assert.equal(readFileSync(npy, 'utf8'), 'old matrix', 'the matrix was not replaced without its names');
+  assert.deepEqual(readdirSync(dir).sort(), ['enc.names.txt', 'enc.npy'], 'no temporary file left');
+});
