@@ -2,6 +2,7 @@
 // EXIF orientation is applied to the thumbnail and to the stored width/height (the upright image the
 // user sees); features are computed elsewhere and are not affected by this.
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
@@ -65,6 +66,10 @@ export async function decodeFile(file: ScannedFile, projectDir: string, expected
 /** Writes the upright thumbnail of `img` to `thumbAbs`, beside and renamed (never half a file). */
 async function writeThumbnail(img: Sharp, thumbAbs: string): Promise<void> {
   const tmp = `${thumbAbs}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  // <project>/thumbs/ab/<sha>.webp: the folders under the project are made, never the project folder
+  // itself (moved away meanwhile, it would come back as a stray folder of thumbnails).
+  const projectDir = join(thumbAbs, '..', '..', '..');
+  if (!existsSync(projectDir)) throw Object.assign(new Error(`The project folder ${projectDir} is not there any more.`), { code: 'ENOENT' });
   makeDirs(join(thumbAbs, '..'));
   try {
     // rotate() with no angle turns the image upright by its EXIF orientation.

@@ -26,6 +26,10 @@ export interface ImportImagesOptions {
   batchSize?: number;
   /** File-system calls for the folder scan (tests simulate unreadable folders with it). */
   scanFs?: ScanFs;
+  /** Whether the project is still this store at its path (Project.inPlace): checked before each file. */
+  inPlace?: () => boolean;
+  /** Filled as the import goes, so a caller sees what was kept also when the import stops with an error. */
+  report?: ImageImportReport;
 }
 
 /**
@@ -49,7 +53,7 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
     onFound: (files) => opts.onProgress?.({ phase: 'scanning', done: files, total: 0, message: 'Listing the folder: files found so far' }),
   });
   const ctx: ImportContext = { root, folderName: basename(root), flaggedTriplets: new Set() };
-  const report = emptyReport();
+  const report = opts.report ?? emptyReport();
   report.skipped.push(...scan.skipped);
   const todo = skipUnread(db, scan.files, report);
 
@@ -81,6 +85,11 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
   const worker = async () => {
     while (next < todo.length && stopped === undefined) {
       opts.signal?.throwIfAborted();
+      // The project folder moved or replaced: its thumbnails would land at the old path (a stray thumbs/ there).
+      if (opts.inPlace && !opts.inPlace()) {
+        stopped ??= projectMovedError(projectDir, report);
+        break;
+      }
       const i = next++;
       try {
         slots[i] = await decodeFile(todo[i].file, projectDir, todo[i].expected);
@@ -105,6 +114,7 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
     }
     if (stopped !== undefined) throw stopped;
   } catch (err) {
+    if (err instanceof AppError && err.code === 'NOT_FOUND') throw err; // the project folder moved (projectMovedError)
     if (isDiskFull(err)) throw diskFullError(projectDir, report);
     if (folderGone(root, err)) throw folderGoneError(root, report);
     // The store's own write may be what met the drive's error (store/check.ts storeWriteError).
@@ -158,6 +168,16 @@ function folderGoneError(root: string, report: ImageImportReport): AppError {
     `The folder ${root} is no longer there (moved, renamed, or its drive disconnected), so the import stopped. ${keptText(report)}; ` +
       'import the folder again from where it is: it goes on with the rest.',
     { added: report.added, path: root },
+  );
+}
+
+/** The project folder was moved, renamed, replaced or deleted while its images were imported. */
+function projectMovedError(projectDir: string, report: ImageImportReport): AppError {
+  return new AppError(
+    'NOT_FOUND',
+    `The project folder ${projectDir} was moved, renamed, replaced or deleted during the import, so it stopped. ${keptText(report)}; ` +
+      'open the project where it is now and import the folder again: it goes on with the rest.',
+    { added: report.added, path: projectDir },
   );
 }
 

@@ -31,7 +31,7 @@ import type {
   TripletRecord,
 } from '../../shared/types.js';
 import type { ProgressFn } from '../jobs/progress.js';
-import { importImages, thumbRelPath, type ImportImagesOptions } from '../images/import.js';
+import { emptyReport, importImages, thumbRelPath, type ImportImagesOptions } from '../images/import.js';
 import { removeImages } from '../images/remove.js';
 import { distance, tripletLoss, type EncoderWeights } from '../ml/index.js';
 import { verdictOf } from '../../shared/judgement-text.js';
@@ -209,10 +209,25 @@ export class Project {
 
   // ---------- Images ----------
 
-  importImages(folder: string, opts: ImportImagesOptions = {}): Promise<ImageImportReport> {
+  async importImages(folder: string, opts: ImportImagesOptions = {}): Promise<ImageImportReport> {
     this.assertWritable('import images');
+    const report = emptyReport();
+    let r: ImageImportReport;
+    try {
+      r = await importImages(this.db, this.dir, folder, { ...opts, report, inPlace: () => this.inPlace() });
+    } catch (err) {
+      // A stopped import keeps what it added, so it is listed too, as stopped; a note that cannot be
+      // written (the full or failing drive that stopped it) must not hide why it stopped.
+      try {
+        noteImageImport(this.db, folder, report, 'stopped before the end');
+      } catch {
+        // the import's own error says what happened
+      }
+      throw err;
+    }
     // Listed in the edit history, marked as not undoable (undo skips it).
-    return importImages(this.db, this.dir, folder, opts).then((r) => (noteImageImport(this.db, folder, r), r));
+    noteImageImport(this.db, folder, r);
+    return r;
   }
 
   listImages(q: ImageQuery = {}): ImagePage {

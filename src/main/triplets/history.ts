@@ -100,10 +100,10 @@ export function recordNote(db: Db, action: string, note: string): void {
 }
 
 /** Lists an image import in the history; it cannot be undone (it only adds images, never edits labels). */
-export function noteImageImport(db: Db, folder: string, report: { added: number; updated?: number }): void {
+export function noteImageImport(db: Db, folder: string, report: { added: number; updated?: number }, stopped: string | null = null): void {
   const updated = report.updated ?? 0;
   if (report.added + updated === 0) return;
-  recordNote(db, 'import-images', `${resolve(folder)}: ${report.added} added, ${updated} updated`);
+  recordNote(db, 'import-images', `${resolve(folder)}: ${report.added} added, ${updated} updated${stopped ? ` (${stopped})` : ''}`);
 }
 
 /**

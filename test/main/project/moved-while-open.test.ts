@@ -125,3 +125,36 @@ test('a missing thumbnail is made again in place, but never at the old path of a
     p.close();
   }
 });
+
+test('an image import whose project folder moves stops, leaves nothing at the old path, and lists what it kept; a cancelled one is listed too', async () => {
+  const photos = join(root, 'import-photos');
+  mkdirSync(photos);
+  for (let i = 0; i < 12; i++) await sharp({ create: { width: 16, height: 12, channels: 3, background: { r: i * 20, g: 40, b: 90 } } }).png().toFile(join(photos, `p${i}.png`));
+  const dir = join(root, 'import-moved');
+  const p = Project.init(dir);
+  try {
+    let moved = false;
+    const onProgress = (e: { phase: string; done: number }) => {
+      if (e.phase === 'images' && e.done === 4 && !moved) (renameSync(dir, `${dir}-moved`), (moved = true));
+    };
+    await assert.rejects(p.importImages(photos, { concurrency: 1, batchSize: 2, onProgress }), {
+      code: 'NOT_FOUND',
+      message: /^The project folder .*import-moved was moved, renamed, replaced or deleted during the import, so it stopped\. The 4 new images imported before it stay in the project/,
+    });
+    assert.equal(existsSync(dir), false, 'no stray folder of thumbnails at the old path');
+    assert.match(p.history()[0].note ?? '', /4 added, 0 updated \(stopped before the end\)/);
+  } finally {
+    p.close();
+  }
+  const q = Project.init(join(root, 'import-cancelled'));
+  try {
+    const ac = new AbortController();
+    const onProgress = (e: { phase: string; done: number }) => e.phase === 'images' && e.done === 3 && ac.abort();
+    await assert.rejects(q.importImages(photos, { concurrency: 1, batchSize: 1, signal: ac.signal, onProgress }), { name: 'AbortError' });
+    const kept = q.listImages({}).total;
+    assert.ok(kept >= 3);
+    assert.match(q.history()[0].note ?? '', new RegExp(`${kept} added, 0 updated \\(stopped before the end\\)`), 'a cancelled import is listed with what it kept');
+  } finally {
+    q.close();
+  }
+});
