@@ -3,9 +3,9 @@
 // number on the drive and change time are unchanged are not even read (identity.ts skipUnread). Importing another folder never changes an existing image: equal
 // relative paths become distinct images, byte-identical files become one image with several paths,
 // and a file whose content changed becomes a new version of its image with its triplets flagged.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { AppError, isDiskFull } from '../../shared/errors.js';
 import type { ImageImportReport, SkippedFile } from '../../shared/types.js';
 import type { ProgressFn } from '../jobs/progress.js';
@@ -14,6 +14,7 @@ import type { Db } from '../store/db.js';
 import { decodeFailureText, decodeFile, type Confirmed, type Decoded } from './decode.js';
 import { skipUnread, writeBatch, type ImportContext } from './identity.js';
 import { scanFolder, type ScanFs, type ScanHooks, type ScannedFile, type ScanResult } from './scan.js';
+import { removeDeadTemps } from '../util/dead-temps.js';
 
 export { THUMB_SIZE, thumbRelPath } from './decode.js';
 
@@ -53,6 +54,7 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
     onFound: (files) => opts.onProgress?.({ phase: 'scanning', done: files, total: 0, message: 'Listing the folder: files found so far' }),
   });
   const ctx: ImportContext = { root, folderName: basename(root), flaggedTriplets: new Set() };
+  removeDeadThumbTemps(projectDir);
   const report = opts.report ?? emptyReport();
   report.skipped.push(...scan.skipped);
   const todo = skipUnread(db, scan.files, report);
@@ -169,6 +171,13 @@ function folderGoneError(root: string, report: ImageImportReport): AppError {
       'import the folder again from where it is: it goes on with the rest.',
     { added: report.added, path: root },
   );
+}
+
+/** Thumbnails a killed import was writing (thumbs/ab/<sha>.webp.<pid>.<random>.tmp): one listing per subfolder. */
+function removeDeadThumbTemps(projectDir: string): void {
+  const thumbs = join(projectDir, 'thumbs');
+  if (!existsSync(thumbs)) return;
+  for (const sub of readdirSync(thumbs)) removeDeadTemps(join(thumbs, sub));
 }
 
 /** The project folder was moved, renamed, replaced or deleted while its images were imported. */

@@ -2,6 +2,7 @@
 // process after a crash, so a run also records its process's start time (Linux: /proc/PID/stat field 22,
 // clock ticks since boot). Elsewhere the start time is unknown and the pid alone decides.
 import { readFileSync } from 'node:fs';
+import { pidAlive } from '../util/dead-temps.js';
 
 /** The start time of process `pid` as recorded by the OS, or null where it cannot be read. */
 export function processStartTime(pid: number): string | null {
@@ -16,18 +17,9 @@ export function processStartTime(pid: number): string | null {
   }
 }
 
-function pidExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** True when `pid` exists and, if both start times are known, is the same process that recorded `start`. */
 export function sameProcessAlive(pid: number, start: string | null): boolean {
-  if (!pidExists(pid)) return false;
+  if (!pidAlive(pid)) return false;
   if (start === null) return true;
   const now = processStartTime(pid);
   return now === null || now === start;

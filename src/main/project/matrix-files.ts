@@ -3,12 +3,13 @@
 //    in FILE.names.txt, one per line, written as in triplet files (escape.ts: a space is %20 …);
 //  - CSV (RFC 4180): a header `name,e0,e1,…` then one row per name, values with float32 precision.
 import { renameSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { matrixFiles } from '../../shared/export-files.js';
 import { encodeName } from '../triplets/escape.js';
 import { flushFolder, writeFileFlushed } from '../util/durable.js';
 import { assertFileTarget, notWrittenFor } from '../util/file-target.js';
 import { makeDirs } from '../util/make-dirs.js';
+import { removeDeadTemps } from '../util/dead-temps.js';
 
 /**
  * Writes through a temporary file, flushed to the drive, and a rename (its folder made if missing): a
@@ -27,6 +28,7 @@ export function writeAllAtomic(files: [string, Uint8Array | string][]): void {
   for (const [file] of files) {
     assertFileTarget(file);
     makeDirs(dirname(file));
+    removeDeadTemps(dirname(file), basename(file)); // what a killed export of this file left
   }
   const tmps = files.map(([file]) => `${file}.${process.pid}.tmp`);
   let current = files[0][0];

@@ -5,7 +5,7 @@
 // escaped form (escape.ts) when the plain format cannot carry them. Rows are streamed to the file,
 // so a split of millions of triplets never becomes one string.
 import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { Split } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import { exportRows } from '../store/triplet-reads.js';
@@ -13,6 +13,7 @@ import { encodeName } from './escape.js';
 import { flushFolder } from '../util/durable.js';
 import { assertFileTarget, notWrittenFor } from '../util/file-target.js';
 import { makeDirs } from '../util/make-dirs.js';
+import { removeDeadTemps } from '../util/dead-temps.js';
 import { writeAll } from '../util/write-all.js';
 
 const FLUSH_BYTES = 1 << 20;
@@ -22,6 +23,7 @@ export function exportTriplets(db: Db, split: Split, file: string): { file: stri
   assertFileTarget(path); // never over a folder or a device
   // A missing folder is made, as the other exports do.
   makeDirs(dirname(path));
+  removeDeadTemps(dirname(path), basename(path)); // what a killed export of this file left
   // Write then rename so an interrupted export never leaves a half-written file in place.
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openTarget(tmp, path);
