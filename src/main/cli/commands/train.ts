@@ -112,17 +112,40 @@ function leftOutDetail(r: RunSummary): string[] {
 
 const totalSeconds = (r: RunSummary): number => Object.values(r.timings).reduce((a, b) => a + b, 0);
 
-function describeRun(r: RunSummary): string {
+export function describeRun(r: RunSummary): string {
   const o = r.options;
   return [
     r.status === 'finished' && r.testCount === 0
       ? `Run ${r.id} finished: ${whyNoTestScore(r.leftOut?.testCount ?? 0, 'import a test file, or move triplets to test with edit --split test')}`
       : `Run ${r.id} ${r.status}: test accuracy ${pct(r.testAccuracy)} on ${r.testCount} triplets (untrained baseline ${pct(r.baselineAccuracy)})`,
-    `  ${r.trainCount} train / ${r.valCount} validation triplets${validationNote(r)}, best epoch ${r.bestEpoch} of ${o.epochs}, backend ${r.backend}, ${formatSeconds(totalSeconds(r))}`,
+    `  ${countsText(r)}, ${epochText(r)}, backend ${r.backend}, ${formatSeconds(totalSeconds(r))}`,
+    ...(r.valCount > 0 && r.valCount < FEW_VALIDATION ? [`  only ${r.valCount} validation triplets: the best epoch rests on little (more images held out, or no validation, may do better)`] : []),
     `  preprocessing ${r.preprocessing ?? `${o.resize ?? 'antialias'} resize`}${r.weights ? `, weights ${r.weights}` : ''}`,
     ...(describeLeftOut(r.leftOut) ? [`  ${describeLeftOut(r.leftOut)}`, ...leftOutDetail(r)] : []),
     `  backbone ${o.backbone}, distance ${o.distance}, margin ${o.margin}, lr ${o.learningRate}, batch ${o.batchSize}, dropout ${o.dropout}, ${o.hidden}→${o.embedding}${(o.ensemble ?? 1) > 1 ? ` ×${o.ensemble}` : ''}${o.seed !== undefined ? `, seed ${o.seed}` : ''}`,
   ].join('\n');
+}
+
+/** Below this many validation triplets the chosen epoch says little (one triplet is over 3 points of validation accuracy). */
+const FEW_VALIDATION = 30;
+
+/**
+ * How many triplets trained. After a refit the final model trained on every train triplet, while the
+ * epoch was chosen by a first pass on fewer: both are said, so the counts add up.
+ */
+function countsText(r: RunSummary): string {
+  const v = r.validation;
+  if (r.options.refit && r.valCount > 0 && v) {
+    const firstPass = r.trainCount - r.valCount - v.unused;
+    return `${r.trainCount} train triplets (refit on all of them; the epoch was chosen on ${r.valCount} validation triplets of ${v.heldImages} held-out images, training on ${firstPass})`;
+  }
+  return `${r.trainCount} train / ${r.valCount} validation triplets${validationNote(r)}`;
+}
+
+/** "best epoch 1 of 3 (stopped early; 12 allowed)": the epochs that ran, not only those allowed. */
+function epochText(r: RunSummary): string {
+  const ran = r.epochs.length || r.options.epochs;
+  return `best epoch ${r.bestEpoch} of ${ran}${ran < r.options.epochs ? ` (stopped early; ${r.options.epochs} allowed)` : ''}`;
 }
 
 /** " (N images held out, M triplets unused)" when the run validated on held-out images; ", streamed from SQLite" for a large set. */
