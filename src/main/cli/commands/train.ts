@@ -79,7 +79,7 @@ export function register(program: Command): void {
           runs.length === 0
             ? 'No runs yet.'
             : table(
-                ['run', 'status', 'created', 'backbone', 'backend', 'train', 'test', 'best epoch', 'test acc', 'on labels now', 'baseline', 'seconds', 'preprocessing', 'left out (train/test)'],
+                ['run', 'status', 'created', 'backbone', 'backend', 'train', 'test', 'best epoch', 'test acc', 'on labels now', 'baseline (at training)', 'seconds', 'preprocessing', 'left out (train/test)'],
                 runs.map((r) => [
                   r.id,
                   r.status,
@@ -158,6 +158,6 @@ function validationNote(r: RunSummary): string {
 /** A finished run on the test labels as they are now (its stored test accuracy is from when it finished). */
 function labelsNow(r: RunSummary): string {
   if (!r.now) return '-';
-  const acc = pct(r.now.accuracy);
+  const acc = `${pct(r.now.accuracy)} of ${r.now.scored}`;
   return r.now.unscored > 0 ? `${acc} (${r.now.unscored} unscored)` : acc;
 }
