@@ -7,7 +7,7 @@ import { DEFAULT_TRAIN_OPTIONS } from '../../../src/main/ml/defaults.js';
 import { describeRun } from '../../../src/main/cli/commands/train.js';
 import type { RunSummary } from '../../../src/shared/types.js';
 
-const epoch = (n: number) => ({ epoch: n, loss: 0.1, valLoss: 0.1, valAccuracy: 0.5 });
+const epoch = (n: number) => ({ epoch: n, loss: 0.1, valLoss: 0.1, valAccuracy: 0.5, seconds: 1 });
 const run = (over: Partial<RunSummary>, options: Partial<RunSummary['options']> = {}): RunSummary =>
   ({
     id: 1,
