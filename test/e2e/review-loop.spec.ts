@@ -89,7 +89,8 @@ for (const size of [
     await expect(page.getByTestId('run-compare-panel').locator('tr', { hasText: 'Best val. accuracy' })).toHaveText(/Best val\. accuracy\s*no validation\s*no validation/);
     await expect(page.getByTestId('compare-verdict')).toContainText(/Run #2 against run #1 on the same 39 test triplets: [+−]\d+\.\d points; one test triplet of 39 is 2\.6 points/);
     // A train triplet moved to test is one neither run has scored: the comparison says so and scores both.
-    await editFirstTrainTriplet(page, 'm', 'Moved to test');
+    // Its images are used by other train triplets: the move asks first (leakage), and goes on when confirmed.
+    await editFirstTrainTriplet(page, 'm', 'Moved to test', true);
     await page.getByTestId('nav-train').click();
     await expect(row(2).getByTestId('run-accuracy-now')).toHaveText(/^now \d+\.\d% of 39 \(1 unscored\)$/);
     await expect(page.getByTestId('train-accuracy-current')).toHaveText(/^\d+\.\d% of 39 \(1 unscored\)$/);
@@ -101,11 +102,12 @@ for (const size of [
   });
 }
 
-/** Edits the first train triplet in the Triplets view with one key and waits for the status line. */
-async function editFirstTrainTriplet(page: Page, key: string, said: string): Promise<void> {
+/** Edits the first train triplet in the Triplets view with one key (`confirm`: then says yes to the question it asks) and waits for the status line. */
+async function editFirstTrainTriplet(page: Page, key: string, said: string, confirm = false): Promise<void> {
   await page.getByTestId('nav-triplets').click();
   await page.getByTestId('filter-split-train').click();
   await page.getByTestId('triplet-row').first().click();
   await page.keyboard.press(key);
+  if (confirm) await page.getByTestId('confirm-ok').click();
   await expect(page.getByTestId('status-line')).toContainText(said);
 }

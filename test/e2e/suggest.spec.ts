@@ -39,7 +39,7 @@ async function openSuggest(page: Page, projectDir: string): Promise<void> {
   await expect(page.getByTestId('suggest-card')).toBeVisible({ timeout: 90_000 });
 }
 
-test('suggest: A, S and X answer with one key each; Ctrl+Z undoes the last accept', async ({ app: page, projectDir, studio }) => {
+test('suggest: A, S and X answer with one key each; Ctrl+Z undoes the last answer, a rejection too', async ({ app: page, projectDir, studio }) => {
   const { cli } = await flowersProject(projectDir, studio.dataDir, 5, 6);
 
   await openSuggest(page, projectDir);
@@ -77,11 +77,17 @@ test('suggest: A, S and X answer with one key each; Ctrl+Z undoes the last accep
   await page.keyboard.press('k');
   await expect(page.getByTestId('suggest-answered')).toHaveText('reject');
 
-  // Ctrl+Z undoes the last accept (the swap): its card is open again.
+  // Ctrl+Z undoes the last answer, the rejection: its card is open again, no triplet changes.
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('suggest-status')).toContainText('open again');
+  await expect(page.getByTestId('suggest-counter')).toContainText('2/');
+  await expect(page.getByTestId('suggest-answered')).toHaveCount(0);
+  expect(await trainCount()).toBe(8);
+  // Ctrl+Z again undoes the accept before it (the swap): its card is open again.
   await page.keyboard.press('Control+z');
   await expect.poll(trainCount).toBe(7);
   await expect(page.getByTestId('suggest-status')).toContainText('open again');
-  await expect(page.getByTestId('suggest-counter')).toContainText('2/');
+  await expect(page.getByTestId('suggest-counter')).toContainText('1/');
   await expect(page.getByTestId('suggest-answered')).toHaveCount(0);
   expect(first.length).toBeGreaterThan(0);
 });
