@@ -117,6 +117,7 @@ async function trainSnapshot(db: Db, projectDir: string, options: TrainOptions, 
         baseline: score(normalizedAll(testFeatures), test, options.distance),
       };
     });
+    opts.onProgress?.({ phase: 'evaluate', done: test.length, total: test.length }); // the bar ends full, not at 0%
     await timed('save', () => saveModelFolder(projectDir, rel, enc, options, opts.inPlace));
     const summary = {
       backend: enc.backend,

@@ -126,6 +126,12 @@ test('CLI: edit --replace positive=NAME, with --json, undo, and a clear error fo
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /nope\.jpg/);
   assert.equal((await cli('undo', dir)).code, 0);
+  // A refusal for leakage alone says how to do it anyway; with the flag it is done.
+  const leak = await cli('add', dir, 'a.jpg', 'b.jpg', 'c.jpg', '--split', 'test');
+  assert.equal(leak.code, 1);
+  assert.match(leak.stderr, /the same triplet is train triplet 1\. Add --allow-leakage to do it anyway\./);
+  assert.equal((await cli('add', dir, 'a.jpg', 'b.jpg', 'c.jpg', '--split', 'test', '--allow-leakage')).code, 0);
+  assert.equal((await cli('undo', dir)).code, 0);
   project = Project.open(dir);
   assert.deepEqual(ids(t), [1, 2, 3, 'b.jpg', 'c.jpg']);
 });

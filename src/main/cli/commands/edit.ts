@@ -36,7 +36,7 @@ export function register(program: Command): void {
     .action(
       action(async (dir: string, anchor: string, positive: string, negative: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ split: Split; allowLeakage?: boolean }>(cmd);
-        const row = await withProject(dir, (p) => add(p, opts.split, [anchor, positive, negative], opts.allowLeakage === true));
+        const row = await withProject(dir, (p) => withLeakHint(() => add(p, opts.split, [anchor, positive, negative], opts.allowLeakage === true)));
         output(opts.json, row, () => `Added triplet ${row.id} to ${row.split}: ${row.anchor} ${row.positive} ${row.negative}`);
       }),
     );
@@ -59,7 +59,7 @@ export function register(program: Command): void {
         const opts = optionsOf<EditFlags>(cmd);
         const result = await withProject(dir, (p) => {
           const edit = editOf(opts, p);
-          p.editTriplet(id, edit);
+          withLeakHint(() => p.editTriplet(id, edit));
           return { id, action: edit.kind, triplet: tripletLine(p.db, id) };
         });
         output(opts.json, result, () => (result.triplet ? `Triplet ${id} (${result.action}):\n${linesTable([result.triplet])}` : `Deleted triplet ${id}`));
@@ -108,6 +108,18 @@ interface EditFlags {
   review?: ReviewDecision | 'none';
   replace?: string;
   allowLeakage?: boolean;
+}
+
+/** A refusal for leakage alone: the CLI says how to do it anyway (the app asks instead). */
+function withLeakHint<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof AppError && (err.details as { leak?: boolean } | undefined)?.leak) {
+      throw new AppError(err.code, `${err.message} Add --allow-leakage to do it anyway.`, err.details);
+    }
+    throw err;
+  }
 }
 
 /** Exactly one edit flag → the edit (`--replace` names resolve against the project). */
