@@ -297,11 +297,21 @@ export class Project {
   /** The thumbnail's real path when it resolves inside <project>/thumbs/ (a symlink there may lead anywhere); null otherwise or when it is missing. */
   private async realThumb(abs: string): Promise<string | null> {
     try {
-      const [real, root] = await Promise.all([realpath(abs), realpath(join(this.dir, 'thumbs'))]);
+      const [real, root] = await Promise.all([realpath(abs), this.realThumbsRoot()]);
       return real.startsWith(root + sep) ? real : null;
     } catch {
       return null;
     }
+  }
+
+  /** thumbs/'s real path, resolved once (asked for every thumbnail a grid shows); not kept while it is missing. */
+  private thumbsRoot: Promise<string> | null = null;
+  private realThumbsRoot(): Promise<string> {
+    this.thumbsRoot ??= realpath(join(this.dir, 'thumbs')).catch((err: unknown) => {
+      this.thumbsRoot = null;
+      throw err;
+    });
+    return this.thumbsRoot;
   }
 
   /** The thumbnail's path, written again from the image's file when it is missing (images/thumb-repair.ts);

@@ -55,17 +55,7 @@ export function recordGroup(db: Db, action: string, changes: HistoryChange[], no
  * transaction.
  */
 export function recordImageRemoval(db: Db, snapshots: ImageSnapshot[], note: string): void {
-  if (!snapshots.length) return;
-  discardRedo(db);
-  const ins = h.groupRowInserter(db);
-  let group: number | null = null;
-  for (const s of snapshots) {
-    const id = ins(null, IMAGE_REMOVAL_ACTION, JSON.stringify(s), null, group, note);
-    if (group === null) {
-      group = id;
-      h.setGroup(db, id, id, id);
-    }
-  }
+  if (snapshots.length) recordOtherStep(db, IMAGE_REMOVAL_ACTION, snapshots.map((s) => ({ before: s, after: null })), note);
 }
 
 /** One step of rows that hold no triplet (`before`/`after`: what undo and redo put back), undone and redone together. */
