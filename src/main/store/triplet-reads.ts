@@ -95,3 +95,13 @@ export function nextSeq(db: Db, split: Split): number {
     .get({ split }) as { m: number };
   return row.m + 1;
 }
+
+/** Whether an earlier import of the triplet file at `path` bound the name `written` (as written in it) to image `id`. */
+export function boundByFileReader(db: Db): (path: string, written: string, id: number) => boolean {
+  const st = db.prepare(
+    `SELECT 1 FROM triplets t JOIN triplet_files f ON f.id = t.file_id
+     WHERE f.path = ? AND ((t.anchor_id = ? AND t.anchor_name = ?) OR (t.positive_id = ? AND t.positive_name = ?) OR (t.negative_id = ? AND t.negative_name = ?))
+     LIMIT 1`,
+  );
+  return (path, written, id) => st.get(path, id, written, id, written, id, written) !== undefined;
+}

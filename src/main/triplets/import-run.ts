@@ -18,8 +18,10 @@ import { AppError } from '../../shared/errors.js';
 import type { Split, TripletConflict, TripletFileIssue, TripletImportReport, TripletLeakLine } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import { imageIdByNameReader } from '../store/images.js';
+import { boundByFileReader } from '../store/triplet-reads.js';
 import { finishTripletFile, importedTripletInserter, insertTripletFile } from '../store/triplet-rows.js';
 import { Classifier, type Verdict } from './classify.js';
+import { encodeName } from './escape.js';
 import { nextSeq, nextTripletId } from './ids.js';
 import { NameResolver } from '../images/names.js';
 import { lastTripletId, recordImportStep } from './history.js';
@@ -87,6 +89,7 @@ class ImportRun {
   private readonly fileId: number;
   private readonly insert;
   private readonly exactName;
+  private readonly boundByFile;
   private nextId: number;
   private nextSeq: number;
   private readonly invalid = new Capped<TripletFileIssue>();
@@ -109,6 +112,7 @@ class ImportRun {
     this.classifier = new Classifier(db, split, this.nextId, path);
     this.insert = importedTripletInserter(db);
     this.exactName = imageIdByNameReader(db);
+    this.boundByFile = boundByFileReader(db);
   }
 
   batch(lines: LineEvent[]): void {
@@ -170,11 +174,20 @@ class ImportRun {
   /**
    * The decoded name; then its NFC form (until the resolver normalises itself); then, for a name with
    * a backslash, the exact stored name (the resolver reads `\` as `/`); then the field as written
-   * (files from before escaping, naming a file literally called `a%20b.jpg`).
+   * (files from before escaping, naming a file literally called `a%20b.jpg`). When the decoded name
+   * and the field as written are two images and an earlier import of this file bound the field as
+   * written, the line is ambiguous: reading it with its escapes now would bind the same line to
+   * another image (in any other file the escaped reading, as export writes it, holds).
    */
   private resolveName(name: string, written: string): { id: number } | { error: string } {
     const r = this.resolver.resolve(name);
-    if ('id' in r) return r;
+    if ('id' in r) {
+      const w = written !== name ? this.resolver.resolve(written) : r;
+      if ('id' in w && w.id !== r.id && this.boundByFile(this.path, written, w.id)) {
+        return { error: `ambiguous name "${written}": an earlier import of this file bound it to the image named "${written}", but read with its escapes it is now "${name}"; write "${encodeName(written)}" to keep the first` };
+      }
+      return r;
+    }
     const nfc = name.normalize('NFC');
     if (nfc !== name) {
       const n = this.resolver.resolve(nfc);

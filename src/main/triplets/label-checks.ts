@@ -25,3 +25,15 @@ export function checkNewLabel(db: Db, self: number, split: Split, a: number, p: 
     throw new AppError('CONFLICT', `It would leak across the split: all three images are used by ${other} triplets.`, { leak: true });
   }
 }
+
+/**
+ * Throws CONFLICT when swapping triplet `self` (a, p, n) would duplicate a triplet of its split (one
+ * that contradicted it) or contradict one (a duplicate of it): exclude one of the two instead.
+ * Leakage cannot change, as the same three images stay in the same split.
+ */
+export function checkSwap(db: Db, self: number, split: Split, a: number, p: number, n: number): void {
+  const twin = priorMatchesReader(db)(a, p, n, Number.MAX_SAFE_INTEGER).find((r) => r.id !== self && r.split === split);
+  if (!twin) return;
+  const what = twin.positive_id === n ? 'the same as' : 'contradict';
+  throw new AppError('CONFLICT', `Swapping it would make it ${what} ${split} triplet ${twin.id}; exclude or delete one of the two instead.`);
+}

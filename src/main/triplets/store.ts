@@ -8,7 +8,7 @@ import { imageNameReader } from '../store/images.js';
 import { deletePredictionsOfTriplet, insertManualTriplet, tripletPageRows } from '../store/triplet-rows.js';
 import { recordEdit } from './history.js';
 import { nextSeq, nextTripletId } from './ids.js';
-import { checkNewLabel } from './label-checks.js';
+import { checkNewLabel, checkSwap } from './label-checks.js';
 import { replacedSnapshot } from './replace.js';
 import { applySnapshot, getSnapshot, goesWithRow, guardUnique, toRecord, toSnapshot, type TripletSnapshot } from './rows.js';
 
@@ -70,6 +70,7 @@ export function editTriplet(db: Db, id: number, edit: TripletEdit): TripletRecor
 function editedSnapshot(db: Db, s: TripletSnapshot, edit: TripletEdit): TripletSnapshot | null {
   switch (edit.kind) {
     case 'swap':
+      checkSwap(db, s.id, s.split, s.anchorId, s.positiveId, s.negativeId);
       // "Labels wrong" supersedes an earlier "model wrong — keep these labels".
       return { ...s, positiveId: s.negativeId, negativeId: s.positiveId, positive: s.negative, negative: s.positive, edited: true, ...clearReview(s, 'keep') };
     case 'exclude':

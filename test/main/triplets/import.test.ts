@@ -129,6 +129,32 @@ test('a file name that one image has exactly and another in a subfolder is ambig
   assert.deepEqual([r.added, r.duplicates], [0, 1]);
 });
 
+test('a field an earlier import of the file bound as written, which now also reads as another image, is ambiguous: a re-import never rebinds it', async () => {
+  // A file from before escaping names a photo literally called `a%20b.jpg`; it binds to it.
+  addImages(db, ['a%20b.jpg']);
+  const f = file('a%20b.jpg b.jpg c.jpg\n');
+  assert.equal((await importTriplets(db, f, 'train')).added, 1);
+  const bound = db.prepare('SELECT anchor_id FROM triplets').pluck().get();
+  // Later a photo called `a b.jpg` arrives: the same line now reads two ways.
+  addImages(db, ['a b.jpg']);
+  const before = dump(db);
+  await assert.rejects(importTriplets(db, f, 'train'), (err: AppError) => {
+    assert.equal(err.code, 'INVALID_FILE');
+    assert.match(err.message, /:1: ambiguous name "a%20b\.jpg": an earlier import of this file bound it to the image named "a%20b\.jpg", but read with its escapes it is now "a b\.jpg"; write "a%2520b\.jpg" to keep the first/);
+    return true;
+  });
+  assert.equal(dump(db), before, 'refused whole: nothing added or rebound');
+  // Written as the message says, the line is the triplet already stored.
+  writeFileSync(f, 'a%2520b.jpg b.jpg c.jpg\n');
+  const again = await importTriplets(db, f, 'train');
+  assert.deepEqual([again.added, again.duplicates], [0, 1]);
+  assert.equal(db.prepare('SELECT anchor_id FROM triplets').pluck().get(), bound);
+  // In any other file `a%20b.jpg` means `a b.jpg`, as export writes it.
+  const other = await importTriplets(db, file('a%20b.jpg c.jpg b.jpg\n'), 'test');
+  assert.equal(other.added, 1);
+  assert.equal(db.prepare(`SELECT i.name FROM triplets t JOIN images i ON i.id = t.anchor_id WHERE t.split = 'test'`).pluck().get(), 'a b.jpg');
+});
+
 test('skipInvalid imports the good lines and reports the rest', async () => {
   const r = await importTriplets(db, file('a.jpg b.jpg c.jpg\nbad line\na.jpg b.jpg zzz.jpg\nroses/c.jpg d.jpg e.jpg\n'), 'test', { skipInvalid: true });
   assert.deepEqual([r.added, r.invalid.map((i) => i.line)], [2, [2, 3]]);
