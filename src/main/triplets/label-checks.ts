@@ -27,13 +27,13 @@ export function checkNewLabel(db: Db, self: number, split: Split, a: number, p: 
 }
 
 /**
- * Throws CONFLICT when swapping triplet `self` (a, p, n) would duplicate a triplet of its split (one
- * that contradicted it) or contradict one (a duplicate of it): exclude one of the two instead.
+ * Throws CONFLICT when swapping triplet `self` (a, p, n) would make it the same as another triplet of
+ * its split (one that contradicts it now): the fix is to delete or exclude the wrong one of the two.
+ * A swap of one of two copies (a line repeated in its file) goes through: swapping the other copy
+ * too leaves two copies again, so the contradiction in between is not refused.
  * Leakage cannot change, as the same three images stay in the same split.
  */
 export function checkSwap(db: Db, self: number, split: Split, a: number, p: number, n: number): void {
-  const twin = priorMatchesReader(db)(a, p, n, Number.MAX_SAFE_INTEGER).find((r) => r.id !== self && r.split === split);
-  if (!twin) return;
-  const what = twin.positive_id === n ? 'the same as' : 'contradict';
-  throw new AppError('CONFLICT', `Swapping it would make it ${what} ${split} triplet ${twin.id}; exclude or delete one of the two instead.`);
+  const twin = priorMatchesReader(db)(a, p, n, Number.MAX_SAFE_INTEGER).find((r) => r.id !== self && r.split === split && r.positive_id === n);
+  if (twin) throw new AppError('CONFLICT', `Swapping it would make it the same as ${split} triplet ${twin.id}, which has these labels the other way round; delete or exclude the wrong one of the two instead.`);
 }
