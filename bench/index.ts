@@ -32,6 +32,7 @@ const BENCHES: Bench[] = [
   { name: 'train-big-project', long: true, load: async () => (await import('./train-big-project.js')).runTrainBigProjectBench },
   { name: 'train-stream', long: true, load: async () => (await import('./train-stream.js')).runTrainStreamBench },
   { name: 'durability', load: async () => (await import('./durability.js')).runDurabilityBench },
+  { name: 'audit-refresh', long: true, load: async () => (await import('./audit-refresh.js')).runAuditRefreshBench },
   { name: 'audit-duplicates', long: true, load: async () => (await import('./audit-duplicates.js')).runAuditDuplicatesBench },
 ];
 

@@ -2,7 +2,7 @@
 // same content, nearly equal features) and train/test leakage (the import's rule, triplets/classify.ts:
 // the same triplet in test, or all three images used by test triplets).
 import type { AuditContradiction, AuditDuplicate, AuditLeak, AuditTripletRef } from '../../shared/types.js';
-import { activeUseCounts, contradictingPairs, imageNames, imagesWithSeveralPaths, sameContentGroups, type AuditRow } from '../store/audit.js';
+import { activeTripletKeys, activeUseCounts, auditRowsById, contradictingPairs, imageNames, imagesWithSeveralPaths, sameContentGroups, type AuditRow } from '../store/audit.js';
 import type { Db } from '../store/db.js';
 
 /**
@@ -30,24 +30,35 @@ export function findContradictions(db: Db): AuditContradiction[] {
 }
 
 /** Unordered key of a triplet: the same triplet whichever way positive and negative are ordered. */
-const unordered = (r: { a: number; p: number; n: number }) => `${r.a}:${Math.min(r.p, r.n)}:${Math.max(r.p, r.n)}`;
+const unordered = (a: number, p: number, n: number) => `${a}:${Math.min(p, n)}:${Math.max(p, n)}`;
 
-export function findLeakage(train: AuditRow[], test: AuditRow[]): AuditLeak[] {
+/**
+ * Active train triplets that leak into test: the same triplet in test, or all three images used by
+ * test triplets (the import's rule). Reads image ids only, then the names of the leaking triplets,
+ * so the Audit view can find it again after every fix without holding every row of a big project.
+ */
+export function findLeakage(db: Db): AuditLeak[] {
   const testImages = new Set<number>();
-  const testByKey = new Map<string, AuditRow>();
-  for (const t of test) {
-    testImages.add(t.a).add(t.p).add(t.n);
-    if (!testByKey.has(unordered(t))) testByKey.set(unordered(t), t);
+  const testByKey = new Map<string, number>();
+  for (const [id, a, p, n] of activeTripletKeys(db, 'test')) {
+    testImages.add(a).add(p).add(n);
+    const key = unordered(a, p, n);
+    if (!testByKey.has(key)) testByKey.set(key, id);
   }
-  const out: AuditLeak[] = [];
-  for (const t of train) {
-    const same = testByKey.get(unordered(t));
-    if (same) out.push({ triplet: tripletRef(t), other: tripletRef(same), reason: `same triplet as test triplet #${same.id}` });
-    else if (testImages.has(t.a) && testImages.has(t.p) && testImages.has(t.n)) {
-      out.push({ triplet: tripletRef(t), other: null, reason: 'all three images are used by test triplets' });
-    }
+  if (!testImages.size) return [];
+  const found: { id: number; other: number | null }[] = [];
+  for (const [id, a, p, n] of activeTripletKeys(db, 'train')) {
+    const same = testByKey.get(unordered(a, p, n));
+    if (same !== undefined) found.push({ id, other: same });
+    else if (testImages.has(a) && testImages.has(p) && testImages.has(n)) found.push({ id, other: null });
   }
-  return out;
+  const rows = auditRowsById(db, [...found.map((f) => f.id), ...found.flatMap((f) => (f.other === null ? [] : [f.other]))]);
+  return found.map(({ id, other }) => {
+    const same = other === null ? undefined : rows.get(other);
+    return same
+      ? { triplet: tripletRef(rows.get(id)!), other: tripletRef(same), reason: `same triplet as test triplet #${same.id}` }
+      : { triplet: tripletRef(rows.get(id)!), other: null, reason: 'all three images are used by test triplets' };
+  });
 }
 
 /** Unit copies of the feature vectors. */

@@ -91,7 +91,7 @@ export async function runAudit(db: Db, options: AuditRunOptions = {}): Promise<A
   // triplets would double the time of every fold.
   const base = resolveTrainOptions({ backbone: o.backbone, ensemble: 1, validationSplit: 0, derived: 0 });
   const key = featureKey(o.backbone, { resize: base.resize, exif: base.exif });
-  const rows = readTransaction(db, () => ({ train: activeAuditRows(db, 'train'), test: activeAuditRows(db, 'test') }));
+  const rows = readTransaction(db, () => ({ train: activeAuditRows(db, 'train'), leakage: findLeakage(db) }));
   if (!options.readOnly) await ensureFeatures(db, o.backbone, { backend: base.backend, prep: key.prep, signal: options.signal, onProgress: options.onProgress });
   options.signal?.throwIfAborted();
   const features = loadFeatures(db, key);
@@ -119,7 +119,7 @@ export async function runAudit(db: Db, options: AuditRunOptions = {}): Promise<A
     suspects: rankSuspects(scorable.map((r, i) => suspectOf(r, margins[i]))),
     contradictions: findContradictions(db),
     duplicates: findDuplicates(db, features),
-    leakage: findLeakage(rows.train, rows.test),
+    leakage: rows.leakage,
     method: { folds: o.folds, repeats: o.repeats, epochs: o.epochs, seed: o.seed, backbone: o.backbone, groupWeight: AUDIT_DEFAULTS.groupWeight, nearDuplicateDistance: NEAR_DUPLICATE_DISTANCE },
     unscored: rows.train.length - scorable.length,
     seconds: (performance.now() - t0) / 1000,
@@ -144,8 +144,8 @@ export function refreshReport(db: Db, report: AuditReport): AuditReport {
     if (!r) return { ...s, status: 'deleted', split: null };
     return { ...s, status: r.status, split: r.split, kept: r.review === 'keep', swapped: r.p === s.negativeId && r.n === s.positiveId };
   });
-  const rows = readTransaction(db, () => ({ train: activeAuditRows(db, 'train'), test: activeAuditRows(db, 'test'), contradictions: findContradictions(db) }));
-  return { ...report, suspects, duplicates, contradictions: rows.contradictions, leakage: findLeakage(rows.train, rows.test) };
+  const checks = readTransaction(db, () => ({ contradictions: findContradictions(db), leakage: findLeakage(db) }));
+  return { ...report, suspects, duplicates, ...checks };
 }
 
 /** The report with each list cut to its first MAX_AUDIT_LISTED entries (for the app), and the totals. */

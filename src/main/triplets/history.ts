@@ -36,17 +36,7 @@ export function recordEdit(db: Db, action: string, change: HistoryChange): void 
 
 /** Records several changes as one step, undone and redone together; nothing when `changes` is empty. */
 export function recordGroup(db: Db, action: string, changes: HistoryChange[], note: string | null = null): void {
-  if (!changes.length) return;
-  discardRedo(db);
-  const ins = h.groupRowInserter(db);
-  let group: number | null = null;
-  for (const c of changes) {
-    const id = ins(c.tripletId, action, json(c.before), json(c.after), group, note);
-    if (group === null) {
-      group = id;
-      h.setGroup(db, id, id, id);
-    }
-  }
+  if (changes.length) insertStep(db, action, changes.map((c) => ({ tripletId: c.tripletId, before: json(c.before), after: json(c.after) })), note);
 }
 
 /**
@@ -60,11 +50,16 @@ export function recordImageRemoval(db: Db, snapshots: ImageSnapshot[], note: str
 
 /** One step of rows that hold no triplet (`before`/`after`: what undo and redo put back), undone and redone together. */
 function recordOtherStep(db: Db, action: string, rows: { before: unknown; after: unknown }[], note: string): void {
+  insertStep(db, action, rows.map((r) => ({ tripletId: null, before: r.before === null ? null : JSON.stringify(r.before), after: r.after === null ? null : JSON.stringify(r.after) })), note);
+}
+
+/** History rows of one step (the first row's id is the group of all), after dropping what redo could bring back. */
+function insertStep(db: Db, action: string, rows: { tripletId: number | null; before: string | null; after: string | null }[], note: string | null): void {
   discardRedo(db);
   const ins = h.groupRowInserter(db);
   let group: number | null = null;
   for (const r of rows) {
-    const id = ins(null, action, r.before === null ? null : JSON.stringify(r.before), r.after === null ? null : JSON.stringify(r.after), group, note);
+    const id = ins(r.tripletId, action, r.before, r.after, group, note);
     if (group === null) {
       group = id;
       h.setGroup(db, id, id, id);
