@@ -29,8 +29,8 @@ export function checkNewLabel(db: Db, self: number, split: Split, a: number, p: 
 /**
  * Throws CONFLICT when swapping triplet `self` (a, p, n) would make it the same as another triplet of
  * its split (one that contradicts it now): the fix is to delete or exclude the wrong one of the two.
- * A swap of one of two copies (a line repeated in its file) goes through: swapping the other copy
- * too leaves two copies again, so the contradiction in between is not refused.
+ * A swap of one of two copies (a line repeated in its file) goes through and leaves a contradiction,
+ * which the audit lists; swapping the other copy after it is then refused like any duplicate.
  * Leakage cannot change, as the same three images stay in the same split.
  */
 export function checkSwap(db: Db, self: number, split: Split, a: number, p: number, n: number): void {
