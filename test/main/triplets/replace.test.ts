@@ -207,3 +207,20 @@ test('a swap that would make a triplet the same as another of its split is refus
     refused(c2, new RegExp(`make it the same as train triplet ${c1}`));
   });
 });
+
+test('eight or more copies of a triplet in one split do not hide its twin in the other: duplicates and contradictions are still refused', async () => {
+  const f = join(dir, 'test8.txt');
+  writeFileSync(f, 'a.jpg b.jpg c.jpg\n'.repeat(8));
+  assert.equal((await importTriplets(db(), f, 'test')).added, 8);
+  const make = (a: number, p: number, n: number) => store.createTriplet(db(), { split: 'train', anchorId: a, positiveId: p, negativeId: n, allowLeakage: true }).id;
+  const t = make(1, 2, 3);
+  const before = rows();
+  assert.throws(() => make(1, 2, 3), new RegExp(`already exists in the train split \\(triplet ${t}\\)`));
+  assert.throws(() => make(1, 3, 2), new RegExp(`contradict triplet ${t}`));
+  assert.equal(rows(), before, 'refused: the store is unchanged');
+  // A triplet file meets the same rows: already present, or contradicting, never added.
+  const again = join(dir, 'train.txt');
+  writeFileSync(again, 'a.jpg b.jpg c.jpg\na.jpg c.jpg b.jpg\n');
+  const r = await importTriplets(db(), again, 'train', { allowLeakage: true, skipInvalid: true });
+  assert.deepEqual([r.added, r.duplicates, r.conflicts.map((c) => c.kind)], [0, 1, ['repeat', 'contradicts']]);
+});
