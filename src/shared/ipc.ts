@@ -50,7 +50,7 @@ export { trainOptionsSchema };
 const tripletEdit = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('swap') }),
   z.object({ kind: z.literal('exclude') }),
-  z.object({ kind: z.literal('include') }),
+  z.object({ kind: z.literal('include'), allowLeakage: z.boolean().optional() }),
   z.object({ kind: z.literal('keep') }),
   z.object({ kind: z.literal('review'), review: z.enum(['keep', 'ambiguous']).nullable() }),
   z.object({ kind: z.literal('move'), split, allowLeakage: z.boolean().optional() }),

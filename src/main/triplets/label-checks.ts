@@ -6,7 +6,7 @@
 import { AppError } from '../../shared/errors.js';
 import type { Split } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
-import { imageUsedInSplitReader, priorMatchesReader } from '../store/triplet-reads.js';
+import { imageUsedInSplitReader, priorMatchesReader, type PriorRow } from '../store/triplet-reads.js';
 
 /** Throws CONFLICT (naming the other triplet; details.leak when only leakage stops it) unless (a, p, n) may be stored in `split`. `self`: the triplet being edited (0 for a new one). */
 export function checkNewLabel(db: Db, self: number, split: Split, a: number, p: number, n: number, allowLeakage: boolean): void {
@@ -15,15 +15,32 @@ export function checkNewLabel(db: Db, self: number, split: Split, a: number, p: 
   if (same) throw new AppError('CONFLICT', `That triplet already exists in the ${split} split (triplet ${same.id}).`);
   const contra = others.find((r) => r.split === split);
   if (contra) throw new AppError('CONFLICT', `It would contradict triplet ${contra.id} (same anchor, positive and negative the other way round).`);
-  if (allowLeakage) return;
-  const leak = others[0];
+  if (!allowLeakage) checkLeak(db, self, split, [a, p, n], others);
+}
+
+/**
+ * Throws CONFLICT (details.leak) when triplet `self`, active in `split`, would leak: the same triplet in
+ * the other split, or all three images used by active triplets there. `others`: its prior matches.
+ */
+function checkLeak(db: Db, self: number, split: Split, images: number[], others: PriorRow[]): void {
+  const leak = others.find((r) => r.split !== split);
   // details.leak: the caller may ask again with allowLeakage (the app's "… anyway", the CLI's --allow-leakage).
   if (leak) throw new AppError('CONFLICT', `It would leak across the split: the same triplet is ${leak.split} triplet ${leak.id}.`, { leak: true });
   const other = split === 'train' ? 'test' : 'train';
   const used = imageUsedInSplitReader(db);
-  if ([a, p, n].every((id) => used(other, id, self))) {
+  if (images.every((id) => used(other, id, self))) {
     throw new AppError('CONFLICT', `It would leak across the split: all three images are used by ${other} triplets.`, { leak: true });
   }
+}
+
+/**
+ * Taking an excluded triplet back in: refused when it would leak, as a new label would (the images it
+ * shares with the other split may have come in while it was out), unless allowLeakage. A twin in its
+ * own split is no reason: the checks counted it while excluded.
+ */
+export function checkInclude(db: Db, self: number, split: Split, a: number, p: number, n: number, allowLeakage: boolean): void {
+  if (allowLeakage) return;
+  checkLeak(db, self, split, [a, p, n], priorMatchesReader(db)(a, p, n, Number.MAX_SAFE_INTEGER).filter((r) => r.id !== self));
 }
 
 /**

@@ -8,7 +8,7 @@ import { imageNameReader } from '../store/images.js';
 import { deletePredictionsOfTriplet, insertManualTriplet, tripletPageRows } from '../store/triplet-rows.js';
 import { recordEdit } from './history.js';
 import { nextSeq, nextTripletId } from './ids.js';
-import { checkNewLabel, checkSwap } from './label-checks.js';
+import { checkInclude, checkNewLabel, checkSwap } from './label-checks.js';
 import { replacedSnapshot } from './replace.js';
 import { applySnapshot, getSnapshot, goesWithRow, guardUnique, toRecord, toSnapshot, type TripletSnapshot } from './rows.js';
 
@@ -76,6 +76,7 @@ function editedSnapshot(db: Db, s: TripletSnapshot, edit: TripletEdit): TripletS
     case 'exclude':
       return { ...s, status: 'excluded', edited: true };
     case 'include':
+      if (s.status === 'excluded') checkInclude(db, s.id, s.split, s.anchorId, s.positiveId, s.negativeId, edit.allowLeakage === true);
       return { ...s, status: 'active', edited: true, ...clearReview(s, 'ambiguous') };
     case 'keep':
       return withReview(s, 'keep');

@@ -138,7 +138,8 @@ export type ReviewDecision = 'keep' | 'ambiguous';
 export type TripletEdit =
   | { kind: 'swap' }
   | { kind: 'exclude' }
-  | { kind: 'include' }
+  /** Back in; refused when it would leak across the split (allowLeakage: leak anyway). */
+  | { kind: 'include'; allowLeakage?: boolean }
   /** Same as { kind: 'review', review: 'keep' }. */
   | { kind: 'keep' }
   | { kind: 'review'; review: ReviewDecision | null }

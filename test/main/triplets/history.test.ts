@@ -92,6 +92,14 @@ function modelRefuses(m: Model, self: number, split: Split, a: number, p: number
   return [a, p, n].every((id) => used.has(id));
 }
 
+/** Whether taking an excluded triplet back in must be refused: it would leak (label-checks.ts checkInclude). */
+function modelIncludeLeaks(m: Model, self: number, t: { split: Split; a: number; p: number; n: number }): boolean {
+  const others = [...m].filter(([id]) => id !== self).map(([, o]) => o);
+  if (others.some((o) => o.split !== t.split && o.a === t.a && ((o.p === t.p && o.n === t.n) || (o.p === t.n && o.n === t.p)))) return true;
+  const used = new Set(others.filter((o) => o.split !== t.split && o.status === 'active').flatMap((o) => [o.a, o.p, o.n]));
+  return [t.a, t.p, t.n].every((id) => used.has(id));
+}
+
 /** What an edit does to one triplet in the model (undefined = the triplet is deleted). */
 function modelEdit(t: NonNullable<ReturnType<Model['get']>>, edit: TripletEdit) {
   switch (edit.kind) {
@@ -197,7 +205,8 @@ test('property: 150 random sequences of edits, imports, undos and redos match a 
         const before = model.get(id)!;
         // A swap is refused when another triplet of the split already has the swapped labels.
         const swapRefused = edit.kind === 'swap' && [...model].some(([o, t]) => o !== id && t.split === before.split && t.a === before.a && t.p === before.n && t.n === before.p);
-        if (swapRefused || (edit.kind === 'move' && edit.split !== before.split && modelRefuses(model, id, edit.split, before.a, before.p, before.n))) {
+        const includeRefused = edit.kind === 'include' && before.status === 'excluded' && modelIncludeLeaks(model, id, before);
+        if (swapRefused || includeRefused || (edit.kind === 'move' && edit.split !== before.split && modelRefuses(model, id, edit.split, before.a, before.p, before.n))) {
           assert.throws(() => store.editTriplet(db, id, edit), { code: 'CONFLICT' });
           trace.push(`${op} (refused)`);
           steps++;

@@ -224,3 +224,23 @@ test('eight or more copies of a triplet in one split do not hide its twin in the
   const r = await importTriplets(db(), again, 'train', { allowLeakage: true, skipInvalid: true });
   assert.deepEqual([r.added, r.duplicates, r.conflicts.map((c) => c.kind)], [0, 1, ['repeat', 'contradicts']]);
 });
+
+test('taking an excluded triplet back in is refused when it would now leak across the split, unless asked for', () => {
+  const t = create(1, 2, 3);
+  store.editTriplet(db(), t, { kind: 'exclude' });
+  // While it was out, test triplets came to use all three of its images.
+  create(1, 2, 4, 'test');
+  create(3, 5, 6, 'test');
+  const before = rows();
+  assert.throws(
+    () => store.editTriplet(db(), t, { kind: 'include' }),
+    (e: Error & { code?: string; details?: { leak?: boolean } }) => e.code === 'CONFLICT' && e.details?.leak === true && /all three images are used by test triplets/.test(e.message),
+  );
+  assert.equal(rows(), before, 'refused: the store is unchanged');
+  store.editTriplet(db(), t, { kind: 'include', allowLeakage: true });
+  assert.equal(store.getSnapshot(db(), t)!.status, 'active', 'asked for: taken back in');
+  // The same triplet in the other split is leakage too; a copy in its own split is no reason.
+  store.editTriplet(db(), t, { kind: 'exclude' });
+  const m = store.createTriplet(db(), { split: 'test', anchorId: 1, positiveId: 3, negativeId: 2, allowLeakage: true }).id;
+  assert.throws(() => store.editTriplet(db(), t, { kind: 'include' }), new RegExp(`the same triplet is test triplet ${m}`));
+});

@@ -53,7 +53,7 @@ export function register(program: Command): void {
     .addOption(new Option('--split <split>', 'move it to this split').choices(SPLITS))
     .addOption(new Option('--review <decision>', 'record a review decision ("ambiguous" also excludes)').choices(['keep', 'ambiguous', 'none']))
     .option('--replace <role=name>', 'replace one image: anchor=NAME, positive=NAME or negative=NAME (names as in triplet files)')
-    .option('--allow-leakage', 'with --replace or --split: allow a triplet that leaks across the split (the same triplet, or all three images, in the other split)')
+    .option('--allow-leakage', 'with --replace, --split or --include: allow a triplet that leaks across the split (the same triplet, or all three images, in the other split)')
     .action(
       action(async (dir: string, id: number, _o: unknown, cmd: Command) => {
         const opts = optionsOf<EditFlags>(cmd);
@@ -127,13 +127,13 @@ function editOf(o: EditFlags, p: Project): TripletEdit {
   const edits: TripletEdit[] = [];
   if (o.swap) edits.push({ kind: 'swap' });
   if (o.exclude) edits.push({ kind: 'exclude' });
-  if (o.include) edits.push({ kind: 'include' });
+  if (o.include) edits.push({ kind: 'include', ...(o.allowLeakage ? { allowLeakage: true } : {}) });
   if (o.delete) edits.push({ kind: 'delete' });
   if (o.split) edits.push({ kind: 'move', split: o.split, ...(o.allowLeakage ? { allowLeakage: true } : {}) });
   if (o.review) edits.push({ kind: 'review', review: o.review === 'none' ? null : o.review });
   if (o.replace !== undefined) edits.push(replaceOf(o.replace, o.allowLeakage === true, p));
   if (edits.length !== 1) throw new InvalidArgumentError('Give exactly one of --swap, --exclude, --include, --delete, --split S, --review R, --replace ROLE=NAME.');
-  if (o.allowLeakage && o.replace === undefined && !o.split) throw new InvalidArgumentError('--allow-leakage goes with --replace or --split.');
+  if (o.allowLeakage && o.replace === undefined && !o.split && !o.include) throw new InvalidArgumentError('--allow-leakage goes with --replace, --split or --include.');
   return edits[0];
 }
 

@@ -54,9 +54,9 @@ export class TripletsPage {
               : ({ kind: 'exclude' } as const);
     try {
       const done = await withLeakAsked(
-        (allowLeakage) => triplets.edit(cur.id, allowLeakage && e.kind === 'move' ? { ...e, allowLeakage } : e),
-        e.kind === 'move' ? `Move anyway` : '',
-        `Keep it in ${cur.split}`,
+        (allowLeakage) => triplets.edit(cur.id, allowLeakage && (e.kind === 'move' || e.kind === 'include') ? { ...e, allowLeakage } : e),
+        e.kind === 'move' ? `Move anyway` : e.kind === 'include' ? 'Include anyway' : '',
+        e.kind === 'include' ? 'Keep it excluded' : `Keep it in ${cur.split}`,
       );
       if (!done) return;
       const words = { swap: 'Swapped positive and negative', delete: 'Deleted', move: `Moved to ${e.kind === 'move' ? e.split : ''}`, toggle: e.kind === 'include' ? 'Included' : 'Excluded' };
