@@ -40,6 +40,16 @@ export function setSnapshot(db: Db, rowId: number, side: 'before' | 'after', jso
   db.prepare(`UPDATE history SET ${side === 'before' ? 'before' : 'after'} = ? WHERE id = ?`).run(json, rowId);
 }
 
+/** Triplet history rows whose before or after names one of these images (json_extract in SQL: a big history is not read whole). */
+export function rowsNamingImages(db: Db, imageIds: number[]): { id: number; before: string | null; after: string | null }[] {
+  const list = JSON.stringify(imageIds);
+  const names = (side: string) =>
+    ['anchorId', 'positiveId', 'negativeId'].map((k) => `json_extract(${side}, '$.${k}') IN (SELECT value FROM json_each(@list))`).join(' OR ');
+  return db
+    .prepare(`SELECT id, before, after FROM history WHERE triplet_id IS NOT NULL AND (${names('before')} OR ${names('after')})`)
+    .all({ list }) as { id: number; before: string | null; after: string | null }[];
+}
+
 /** Sets the group of the rows with ids from `first` to `last` (a group is named by its first row). */
 export function setGroup(db: Db, group: number, first: number, last: number): void {
   db.prepare('UPDATE history SET group_id = ? WHERE id BETWEEN ? AND ?').run(group, first, last);

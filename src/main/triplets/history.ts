@@ -185,6 +185,7 @@ function applyImageRemoval(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo
       }
     }
     restoreImages(db, snapshots, back);
+    renameImagesInHistory(db, back);
   } else {
     const ids = snapshots.map((s) => Number(s.image.id));
     const used = tripletUses(db, ids);
@@ -196,6 +197,28 @@ function applyImageRemoval(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo
     deleteImages(db, ids);
   }
   h.setUndone(db, rows.map((r) => r.id), direction === 'undo');
+}
+
+/**
+ * Images back under another id (the same photo imported again while removed): the history's triplet
+ * snapshots that name them by the old id name them by the new one, so undoing an earlier delete of a
+ * triplet that used one brings the triplet back onto it (the old id would fail the foreign key, and
+ * every older step would stay out of reach).
+ */
+function renameImagesInHistory(db: Db, back: ReadonlyMap<number, number>): void {
+  const moved = new Map([...back].filter(([from, to]) => from !== to));
+  if (!moved.size) return;
+  const now = (id: number) => moved.get(id) ?? id;
+  for (const row of h.rowsNamingImages(db, [...moved.keys()])) {
+    for (const side of ['before', 'after'] as const) {
+      const text = row[side];
+      if (!text) continue;
+      const s = JSON.parse(text) as TripletSnapshot;
+      const flags = s.flags?.map((f) => ({ ...f, imageId: now(f.imageId) }));
+      const next = JSON.stringify({ ...s, anchorId: now(s.anchorId), positiveId: now(s.positiveId), negativeId: now(s.negativeId), ...(flags ? { flags } : {}) });
+      if (next !== text) h.setSnapshot(db, row.id, side, next);
+    }
+  }
 }
 
 /** A rejection undone: the earlier answer (or none) is back; redone: rejected again. */

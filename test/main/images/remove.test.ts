@@ -166,6 +166,28 @@ test('the same files imported again under other names after a removal: undo give
   }
 });
 
+test('a triplet deleted before its image was removed and imported again comes back onto the image under its new id', async () => {
+  const { p, id } = await project('deleted-then-back');
+  try {
+    // A train triplet on junk images, deleted; then the junk folder removed and imported again.
+    const t = p.createTriplet({ split: 'train', anchorId: id('junk/j0.png'), positiveId: id('junk/j1.png'), negativeId: id('keep/k0.png') }).id;
+    p.editTriplet(t, { kind: 'delete' });
+    p.removeImages({ folder: 'junk' });
+    await p.importImages(photos);
+    const now = new Map(p.listImages({ folder: 'junk' }).items.map((i) => [i.name, i.id]));
+    assert.notEqual(now.get('junk/j0.png'), id('junk/j0.png'), 'the photo is back under a new id');
+    assert.equal(p.undo()?.action, 'remove-images');
+    // Undoing the delete puts the triplet back on the images as they are now (it failed the foreign key before).
+    assert.equal(p.undo()?.action, 'delete');
+    const back = p.db.prepare('SELECT anchor_id AS a, positive_id AS p, negative_id AS n FROM triplets WHERE id = ?').get(t);
+    assert.deepEqual(back, { a: now.get('junk/j0.png'), p: now.get('junk/j1.png'), n: id('keep/k0.png') });
+    // Older steps are in reach again: the triplet's creation.
+    assert.equal(p.undo()?.action, 'create');
+  } finally {
+    p.close();
+  }
+});
+
 test('undo after only some removed images came back: those are skipped, the rest restored, the answer joins both', async () => {
   const { p, id } = await project('partly-back');
   try {
