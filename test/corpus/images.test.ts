@@ -145,7 +145,7 @@ test('damaged and foreign files are skipped with their reasons', async () => {
 test('a missing folder, a file, or an unreadable folder given as the folder is refused; the store is unchanged', async () => {
   const { db, project, folder } = await corpus({ 'ok.png': good });
   await assert.rejects(importImages(db, project, join(folder, 'nope')), /Image folder not found: .*nope/);
-  await assert.rejects(importImages(db, project, join(folder, 'ok.png')), /Image folder not found: .*ok\.png/);
+  await assert.rejects(importImages(db, project, join(folder, 'ok.png')), /ok\.png is a file, not a folder: import the folder that holds the images/);
   const denied: ScanFs = {
     readdir: async () => {
       throw Object.assign(new Error('EACCES'), { code: 'EACCES' });

@@ -177,13 +177,13 @@ export function refuseToReplace(projectDir: string, paths: (string | undefined)[
   }
 }
 
-/** Parses a number option, naming the option in the error. */
-export function numberArg(name: string, integer = false): (v: string) => number {
+/** Parses a number option, naming the option in the error; `min`: the least value it takes. */
+export function numberArg(name: string, integer = false, min = -Infinity): (v: string) => number {
   return (v) => {
     const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-      throw new InvalidArgumentError(`--${name} expects ${integer ? 'an integer' : 'a number'}.`);
-    }
+    const what = integer ? 'an integer' : 'a number';
+    if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`--${name} expects ${what}.`);
+    if (n < min) throw new InvalidArgumentError(`--${name} expects ${what} of at least ${min}.`);
     return n;
   };
 }

@@ -1,5 +1,5 @@
 // The `triplet-studio` command line: the same engine as the app (the Project class), headless.
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import * as audit from './commands/audit.js';
 import * as backbone from './commands/backbone.js';
 import * as backends from './commands/backends.js';
@@ -30,11 +30,25 @@ export function buildProgram(): Command {
   const program = new Command('triplet-studio')
     .description('Metric learning on image triplets: import images and triplets, train, evaluate, review mistakes.')
     .option('--json', 'print exactly one JSON document on stdout')
-    .showHelpAfterError('(add --help for usage)');
+    .showHelpAfterError('(add --help for usage)')
+    // Usage errors are thrown, not exited on, so `--json` still gets its one document (main below);
+    // the commands registered after this inherit it.
+    .exitOverride();
   for (const m of MODULES) m.register(program);
   return program;
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {
-  await buildProgram().parseAsync(argv);
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (!(err instanceof CommanderError)) throw err;
+    process.exitCode = err.exitCode;
+    // Help and --version end with 0; a usage error is already on stderr, and with --json it is the
+    // document on stdout too.
+    if (err.exitCode !== 0 && argv.includes('--json')) {
+      const message = err.message.replace(/^error: /, '');
+      process.stdout.write(JSON.stringify({ error: { code: 'BAD_ARGUMENTS', message } }, null, 2) + '\n');
+    }
+  }
 }

@@ -48,7 +48,8 @@ export function emptyReport(): ImageImportReport {
 export async function importImages(db: Db, projectDir: string, folder: string, opts: ImportImagesOptions = {}): Promise<ImageImportReport> {
   const started = performance.now();
   const root = resolve(folder);
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new AppError('NOT_FOUND', `Image folder not found: ${root}`);
+  if (!existsSync(root)) throw new AppError('NOT_FOUND', `Image folder not found: ${root}`);
+  if (!statSync(root).isDirectory()) throw new AppError('BAD_ARGUMENTS', `${root} is a file, not a folder: import the folder that holds the images.`);
   const scan = await scanRoot(root, opts.scanFs, {
     signal: opts.signal,
     onFound: (files) => opts.onProgress?.({ phase: 'scanning', done: files, total: 0, message: 'Listing the folder: files found so far' }),

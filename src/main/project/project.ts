@@ -167,7 +167,7 @@ export class Project {
 
   /** The absolute folder a project can be created in; CONFLICT when one is there or a file is in the way. */
   static assertCreatable(dir: string): string {
-    const abs = resolve(dir);
+    const abs = resolve(nonEmptyDir(dir));
     if (isProjectDir(abs)) throw new AppError('CONFLICT', `${abs} is already a Triplet Studio project.`);
     if (existsSync(abs) && !statSync(abs).isDirectory()) throw new AppError('CONFLICT', `${abs} exists and is not a folder.`);
     return abs;
@@ -175,8 +175,10 @@ export class Project {
 
   /** The absolute folder of an existing project; NO_PROJECT, saying what to do, when it is not one. */
   static assertOpenable(dir: string): string {
-    const abs = resolve(dir);
+    const abs = resolve(nonEmptyDir(dir));
     if (!isProjectDir(abs)) {
+      // A plain file cannot become a project: do not suggest an init that would fail.
+      if (existsSync(abs) && !statSync(abs).isDirectory()) throw new AppError('NO_PROJECT', `${abs} is a file, not a Triplet Studio project (a project is a folder).`);
       const hint = existsSync(abs) ? `no ${DB_FILE} in it` : 'the folder does not exist';
       throw new AppError('NO_PROJECT', `${abs} is not a Triplet Studio project (${hint}); create one with \`triplet-studio init ${dir}\`.`);
     }
@@ -253,7 +255,9 @@ export class Project {
     return this.db.transaction(() => {
       const flags = imageStore.listFlags(this.db, ids);
       const n = imageStore.clearFlags(this.db, ids);
-      recordFlagsCleared(this.db, flags, `checked ${n} flag${n === 1 ? '' : 's'} of triplet${ids.length === 1 ? '' : 's'} ${ids.slice(0, 5).map((i) => `#${i}`).join(', ')}${ids.length > 5 ? ', …' : ''}`);
+      // The note names the triplets whose flags went, not every id asked for.
+      const cleared = [...new Set(flags.map((f) => f.tripletId))];
+      recordFlagsCleared(this.db, flags, `checked ${n} flag${n === 1 ? '' : 's'} of triplet${cleared.length === 1 ? '' : 's'} ${cleared.slice(0, 5).map((i) => `#${i}`).join(', ')}${cleared.length > 5 ? ', …' : ''}`);
       return n;
     })();
   }
@@ -536,4 +540,10 @@ export class Project {
   map(req: MapRequest, opts: Cancellable = {}): Promise<MapProjection> {
     return computeMap(this.db, req, { readOnly: this.readOnly, encoder: (id) => this.encoder(id), signal: opts.signal, onProgress: opts.onProgress });
   }
+}
+
+/** An empty folder argument would resolve to the current folder: refused, as nobody means that by "". */
+function nonEmptyDir(dir: string): string {
+  if (dir.trim() === '') throw new AppError('BAD_ARGUMENTS', 'The project folder is empty: name a folder (use . for the current one).');
+  return dir;
 }

@@ -25,7 +25,7 @@ export function leakageWarning(r: TripletImportReport): string | null {
   if (!l.triplets) return null;
   const other = r.split === 'train' ? 'test' : 'train';
   const what = l.allowed ? 'imported anyway (--allow-leakage)' : r.refused ? 'the file is refused' : 'skipped';
-  return `WARNING: train/test leakage: ${n(l.triplets)} ${l.triplets === 1 ? 'line' : 'lines'} of this ${r.split} file ${l.triplets === 1 ? 'repeats' : 'repeat'} a ${other} triplet or use only images of ${other} triplets (${n(l.sharedImages)} images shared); ${what}`;
+  return `WARNING: train/test leakage: ${n(l.triplets)} ${l.triplets === 1 ? 'line' : 'lines'} of this ${r.split} file ${l.triplets === 1 ? 'repeats a' : 'repeat a'} ${other} triplet or ${l.triplets === 1 ? 'uses' : 'use'} only images of ${other} triplets (${n(l.sharedImages)} images shared); ${what}`;
 }
 
 /** The error message of a refused import: what, why, the first few lines, how to go on. */

@@ -56,10 +56,10 @@ export function register(program: Command): void {
     .argument('<dir>', 'project folder')
     .option('--folds <k>', 'cross-validation folds over the train triplets (default 5)', numberArg('folds', true))
     .option('--repeats <n>', 'independent fold splits averaged (default 2)', numberArg('repeats', true))
-    .option('--epochs <n>', 'epochs per fold model (default 8, more for a small train split: each model gets at least 120 steps)', numberArg('epochs', true))
+    .option('--epochs <n>', 'epochs per fold model (default 8, more for a small train split: each model gets at least 120 steps)', numberArg('epochs', true, 1))
     .option('--seed <n>', 'seed of the folds and models (default 1)', numberArg('seed', true))
     .option('--backbone <id>', 'backbone whose features are used (default: as for train)')
-    .option('--limit <n>', 'suspects and entries listed in text output', numberArg('limit', true), 20)
+    .option('--limit <n>', 'suspects and entries listed in text output', numberArg('limit', true, 1), 20)
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
         const { json, limit, ...options } = optionsOf<AuditFlags>(cmd);

@@ -1,6 +1,6 @@
 // Triplet editing from the command line, for scripting: `triplets`, `add`, `edit`, `undo`, `redo`,
 // `history`. The same engine and the same undo stack as the app.
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { AppError } from '../../../shared/errors.js';
 import type { HistoryEntry, ReviewDecision, Split, TripletEdit, TripletRole } from '../../../shared/types.js';
 import type { Project } from '../../project/project.js';
@@ -85,7 +85,7 @@ export function register(program: Command): void {
     .command('history')
     .description('the edit history, newest first (an import is one step)')
     .argument('<dir>', 'project folder')
-    .option('--limit <n>', 'at most this many steps', numberArg('limit', true), 100)
+    .option('--limit <n>', 'at most this many steps', numberArg('limit', true, 1), 100)
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ limit: number }>(cmd);
@@ -132,8 +132,8 @@ function editOf(o: EditFlags, p: Project): TripletEdit {
   if (o.split) edits.push({ kind: 'move', split: o.split, ...(o.allowLeakage ? { allowLeakage: true } : {}) });
   if (o.review) edits.push({ kind: 'review', review: o.review === 'none' ? null : o.review });
   if (o.replace !== undefined) edits.push(replaceOf(o.replace, o.allowLeakage === true, p));
-  if (edits.length !== 1) throw new InvalidArgumentError('Give exactly one of --swap, --exclude, --include, --delete, --split S, --review R, --replace ROLE=NAME.');
-  if (o.allowLeakage && o.replace === undefined && !o.split && !o.include) throw new InvalidArgumentError('--allow-leakage goes with --replace, --split or --include.');
+  if (edits.length !== 1) throw new AppError('BAD_ARGUMENTS', 'Give exactly one of --swap, --exclude, --include, --delete, --split S, --review R, --replace ROLE=NAME.');
+  if (o.allowLeakage && o.replace === undefined && !o.split && !o.include) throw new AppError('BAD_ARGUMENTS', '--allow-leakage goes with --replace, --split or --include.');
   return edits[0];
 }
 

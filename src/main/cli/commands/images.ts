@@ -81,12 +81,27 @@ export function register(program: Command): void {
       action(async (dir: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ clear?: string[] }>(cmd);
         const flags = await withProject(dir, (p) => {
-          if (opts.clear) p.clearTripletFlags(opts.clear.map(Number).filter(Number.isInteger));
+          if (opts.clear) p.clearTripletFlags(flaggedIds(opts.clear, new Set(p.flaggedTriplets().map((f) => f.tripletId))));
           return p.flaggedTriplets();
         });
         output(opts.json, flags, () => (flags.length ? flags.map((f) => `triplet ${f.tripletId}: ${f.reason}`).join('\n') : 'No flagged triplets.'));
       }),
     );
+}
+
+/** The ids `--clear` names: each a triplet id that is flagged now, or nothing is cleared (BAD_ARGUMENTS, NOT_FOUND). */
+function flaggedIds(args: string[], flagged: ReadonlySet<number>): number[] {
+  const ids = args.map((a) => {
+    const n = Number(a);
+    if (!/^\s*\d+\s*$/.test(a) || !Number.isSafeInteger(n) || n < 1) throw new AppError('BAD_ARGUMENTS', `--clear: "${a}" is not a triplet id.`);
+    return n;
+  });
+  const unflagged = ids.filter((id) => !flagged.has(id));
+  if (unflagged.length) {
+    const which = unflagged.map((id) => `#${id}`).join(', ');
+    throw new AppError('NOT_FOUND', `${unflagged.length === 1 ? 'Triplet' : 'Triplets'} ${which} ${unflagged.length === 1 ? 'has' : 'have'} no flag (see \`triplet-studio flagged\`); nothing was cleared.`);
+  }
+  return ids;
 }
 
 /** The human summary of an image import: counts, then each duplicate and skipped file. */

@@ -15,6 +15,11 @@ export function register(program: Command): void {
     .option('--run <id>', 'run whose encoder to map (default: the latest finished run, else raw features)', numberArg('run', true))
     .addOption(new Option('--method <method>', 'projection').choices(['pca', 'umap']).default('pca'))
     .addOption(new Option('--source <source>', 'raw backbone features or a run\'s encoder').choices(['features', 'run']))
+    .hook('preAction', (cmd) => {
+      // --run names a run's encoder: with --source features one of the two would be ignored.
+      const o = cmd.opts<{ run?: number; source?: string }>();
+      if (o.run !== undefined && o.source === 'features') cmd.error("error: option '--run <id>' cannot be used with '--source features'", { code: 'commander.conflictingOption' });
+    })
     .option('--out <file>', 'write the points as JSON [{name, x, y}] to a file')
     .option('--force', 'replace the --out file if it exists')
     .action(

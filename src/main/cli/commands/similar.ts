@@ -2,7 +2,7 @@
 // image file from outside it (a path; the file is not added), by a run's encoder or raw features.
 // `judge`: what a run's encoder makes of a triplet (saved or not), as the app's triplet maker shows it.
 import { existsSync, statSync } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { AppError } from '../../../shared/errors.js';
 import { judgementText } from '../../../shared/judgement-text.js';
 import { noFeaturesText, READ_ONLY_FEATURES_HINT } from '../../../shared/left-out.js';
@@ -27,7 +27,7 @@ export function register(program: Command): void {
     .argument('<dir>', 'project folder')
     .argument('<image>', 'image name or image file path')
     .option('--run <id>', 'run whose encoder to use (default: the latest finished run; none: raw features)', numberArg('run', true))
-    .option('--raw', 'raw backbone features (L2 on L2-normalised features) even when a run exists')
+    .addOption(new Option('--raw', 'raw backbone features (L2 on L2-normalised features) even when a run exists').conflicts('run'))
     .option('--k <n>', 'how many (default 12)', numberArg('k', true))
     .action(
       action(async (dir: string, image: string, _o: unknown, cmd: Command) => {

@@ -1,0 +1,69 @@
+// Usage errors through the real CLI: with --json they are one JSON document on stdout (they printed
+// nothing there before), a wrong combination of flags is the user's error and not a "bug", options
+// that would be ignored or misread are refused, and `flagged --clear` names ids it cannot clear.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { Project } from '../../../src/main/project/project.js';
+import { cliRunner } from '../../helpers/cli.js';
+import { addFilelessImages } from '../../helpers/fileless-images.js';
+
+const root = mkdtempSync(join(tmpdir(), 'ts-cli-usage-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+const cli = cliRunner(join(root, 'data'));
+
+/** The one JSON error document on stdout, after checking the exit code. */
+function jsonError(r: { code: number; stdout: string }): { code: string; message: string } {
+  assert.equal(r.code, 1, r.stdout);
+  return (JSON.parse(r.stdout) as { error: { code: string; message: string } }).error;
+}
+
+test('usage errors: one JSON document with --json, BAD_ARGUMENTS not INTERNAL, conflicting and out-of-range options refused', async () => {
+  const dir = join(root, 'p');
+  const p = Project.init(dir);
+  addFilelessImages(p.db, ['a.jpg', 'b.jpg', 'c.jpg']);
+  p.createTriplet({ split: 'train', anchorId: 1, positiveId: 2, negativeId: 3 });
+  p.close();
+  const [split, unknown, noAction, twoActions, epochs, limit, raw, source, help] = await Promise.all([
+    cli('import-triplets', dir, 'x.txt', '--split', 'validation', '--json'),
+    cli('--json', 'nosuchcmd'),
+    cli('edit', dir, '1', '--json'),
+    cli('edit', dir, '1', '--swap', '--delete', '--json'),
+    cli('audit', dir, '--epochs', '0', '--json'),
+    cli('history', dir, '--limit', '-1', '--json'),
+    cli('neighbours', dir, 'a.jpg', '--run', '1', '--raw', '--json'),
+    cli('map', dir, '--run', '1', '--source', 'features', '--json'),
+    cli('triplets', '--help'),
+  ]);
+  assert.match(jsonError(split).message, /'validation' is invalid\. Allowed choices are train, test/);
+  assert.equal(jsonError(split).code, 'BAD_ARGUMENTS');
+  assert.match(split.stderr, /error: option '--split <split>'/, 'stderr still says it in words');
+  assert.match(jsonError(unknown).message, /unknown command 'nosuchcmd'/);
+  assert.deepEqual(jsonError(noAction), { code: 'BAD_ARGUMENTS', message: 'Give exactly one of --swap, --exclude, --include, --delete, --split S, --review R, --replace ROLE=NAME.' });
+  assert.equal(jsonError(twoActions).code, 'BAD_ARGUMENTS');
+  assert.doesNotMatch(twoActions.stderr, /looks like a bug/);
+  assert.match(jsonError(epochs).message, /--epochs expects an integer of at least 1/);
+  assert.match(jsonError(limit).message, /--limit expects an integer of at least 1/);
+  assert.match(jsonError(raw).message, /'--raw' cannot be used with option '--run <id>'/);
+  assert.match(jsonError(source).message, /'--run <id>' cannot be used with '--source features'/);
+  assert.equal(help.code, 0, 'help is no error');
+  assert.match(help.stdout, /Usage: triplet-studio triplets/);
+
+  // --clear names ids it cannot clear instead of skipping them; nothing changes.
+  const before = await cli('history', dir, '--json');
+  const [notId, notFlagged] = await Promise.all([cli('flagged', dir, '--clear', 'abc', '--json'), cli('flagged', dir, '--clear', '1', '9999', '--json')]);
+  assert.deepEqual(jsonError(notId), { code: 'BAD_ARGUMENTS', message: '--clear: "abc" is not a triplet id.' });
+  assert.deepEqual(jsonError(notFlagged), { code: 'NOT_FOUND', message: 'Triplets #1, #9999 have no flag (see `triplet-studio flagged`); nothing was cleared.' });
+  assert.equal((await cli('history', dir, '--json')).stdout, before.stdout, 'no step recorded');
+});
+
+test('paths that cannot be what they are given as: an empty project folder, a file as a project or as an image folder', async () => {
+  const file = join(root, 'a-file');
+  writeFileSync(file, 'x');
+  const [init, asProject, asFolder] = await Promise.all([cli('init', '', '--json'), cli('triplets', file, '--json'), cli('import-images', join(root, 'p'), file, '--json')]);
+  assert.deepEqual(jsonError(init), { code: 'BAD_ARGUMENTS', message: 'The project folder is empty: name a folder (use . for the current one).' });
+  assert.equal(jsonError(asProject).message, `${file} is a file, not a Triplet Studio project (a project is a folder).`);
+  assert.equal(jsonError(asFolder).message, `${file} is a file, not a folder: import the folder that holds the images.`);
+});
