@@ -168,6 +168,11 @@ export function refuseToReplace(projectDir: string, paths: (string | undefined)[
   refuseProjectParts(projectDir, [...paths, ...folders]);
   // A file is never written over a folder or a device, --force or not (util/file-target.ts).
   for (const p of paths) if (p) assertFileTarget(p);
+  // Nor a folder over a file: --force would not help, so it is not offered.
+  for (const f of folders) {
+    const info = f ? pathInfoOf(f) : null;
+    if (info?.exists && info.kind !== 'dir') throw new AppError('CONFLICT', `${info.path} is a file, not a folder: choose a new or empty folder (nothing was written).`, { path: info.path });
+  }
   if (force) return;
   for (const p of [...paths, ...folders]) {
     if (!p) continue;

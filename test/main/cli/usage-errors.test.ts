@@ -59,11 +59,18 @@ test('usage errors: one JSON document with --json, BAD_ARGUMENTS not INTERNAL, c
   assert.equal((await cli('history', dir, '--json')).stdout, before.stdout, 'no step recorded');
 });
 
-test('paths that cannot be what they are given as: an empty project folder, a file as a project or as an image folder', async () => {
+test('paths that cannot be what they are given as: an empty project folder, a file as a project, an image folder or a tfjs export', async () => {
   const file = join(root, 'a-file');
   writeFileSync(file, 'x');
-  const [init, asProject, asFolder] = await Promise.all([cli('init', '', '--json'), cli('triplets', file, '--json'), cli('import-images', join(root, 'p'), file, '--json')]);
+  const [init, asProject, asFolder, tfjs] = await Promise.all([
+    cli('init', '', '--json'),
+    cli('triplets', file, '--json'),
+    cli('import-images', join(root, 'p'), file, '--json'),
+    cli('export-model', join(root, 'p'), '--tfjs', file, '--force', '--json'),
+  ]);
   assert.deepEqual(jsonError(init), { code: 'BAD_ARGUMENTS', message: 'The project folder is empty: name a folder (use . for the current one).' });
   assert.equal(jsonError(asProject).message, `${file} is a file, not a Triplet Studio project (a project is a folder).`);
   assert.equal(jsonError(asFolder).message, `${file} is a file, not a folder: import the folder that holds the images.`);
+  // A folder export over a file: said before anything else, and --force is not offered (it would not help).
+  assert.equal(jsonError(tfjs).message, `${file} is a file, not a folder: choose a new or empty folder (nothing was written).`);
 });
