@@ -3,6 +3,7 @@
 // maker, replacing one image of a triplet (with undo), arrow keys and the full-size viewer in the
 // Library, one status line instead of a toast per key, and a move that would leak asking first.
 import type { Page } from '@playwright/test';
+import { cliRunner } from '../helpers/cli.js';
 import { skipWithoutBackbone } from '../helpers/shared.js';
 import { expect, test } from './fixtures.js';
 import { openProject, smallProject } from './support/small-project.js';
@@ -19,7 +20,8 @@ for (const size of [
     test.use({ viewport: size });
 
     test('Triplets rows show the three thumbnails; keys edit with one status line, no toasts', async ({ app: page, projectDir }) => {
-      await openProject(page, (await smallProject(projectDir + '-p')).dir);
+      const dir = (await smallProject(projectDir + '-p')).dir;
+      await openProject(page, dir);
       await page.getByTestId('nav-triplets').click();
       const row = page.getByTestId('triplet-row').first();
       const thumbs = row.locator('img');
@@ -45,7 +47,11 @@ for (const size of [
       await expect(page.getByTestId('toast-success')).toHaveCount(0);
       await page.keyboard.press('Control+z');
       await expect(second.locator('.pos')).toHaveAttribute('data-name', pos!);
-      if (size.width === 1440) await moveAsksAboutLeakage(page); // once: it is no layout check
+      if (size.width === 1440) {
+        // Once: they are no layout checks.
+        await moveAsksAboutLeakage(page);
+        await includeAsksAboutLeakage(page, dir, projectDir);
+      }
     });
 
     test('"Used in N triplets" opens Triplets filtered to that image', async ({ app: page, projectDir }) => {
@@ -162,4 +168,35 @@ async function moveAsksAboutLeakage(page: Page): Promise<void> {
   await expect(page.getByTestId('status-line')).toContainText('Moved to test');
   await page.keyboard.press('Control+z');
   await expect(page.getByTestId('triplet-row').first().locator('.badge.split')).toHaveText('train');
+}
+
+/**
+ * Taking an excluded triplet back in asks first when it would now leak: the first train triplet is
+ * excluded, the same triplet is added to test meanwhile (by the CLI, as another process may), and X
+ * asks "Include anyway": the cancel keeps it out, the confirm takes it in; Ctrl+Z takes it out again.
+ */
+async function includeAsksAboutLeakage(page: Page, dir: string, dataDir: string): Promise<void> {
+  const row = page.locator('[data-testid="triplet-row"][data-id]').first();
+  const id = await row.getAttribute('data-id');
+  const same = page.locator(`[data-testid="triplet-row"][data-id="${id}"]`);
+  await same.click();
+  await page.keyboard.press('x');
+  await expect(same).toHaveClass(/excluded/);
+  const names = await Promise.all(['.anc', '.pos', '.neg'].map((c) => same.locator(c).getAttribute('data-name')));
+  const added = await cliRunner(dataDir + '-cli')('add', dir, names[0]!, names[1]!, names[2]!, '--split', 'test', '--allow-leakage');
+  expect(added.code, added.stderr).toBe(0);
+  await same.click();
+  await page.keyboard.press('x');
+  await expect(page.getByTestId('confirm-text')).toContainText(`leak across the split: the same triplet is test triplet`);
+  await expect(page.getByTestId('confirm-ok')).toHaveText('Include anyway');
+  await expect(page.getByTestId('confirm-cancel')).toHaveText('Keep it excluded');
+  await page.getByTestId('confirm-cancel').click();
+  await expect(page.getByTestId('confirm-dialog')).toBeHidden();
+  await expect(same).toHaveClass(/excluded/);
+  await page.keyboard.press('x');
+  await page.getByTestId('confirm-ok').click();
+  await expect(page.getByTestId('status-line')).toContainText('Included');
+  await expect(same).not.toHaveClass(/excluded/);
+  await page.keyboard.press('Control+z');
+  await expect(same).toHaveClass(/excluded/);
 }
