@@ -26,12 +26,23 @@ export function snapshotName(file: string, schema: number, at = new Date()): str
   return `${file}.pre-migration-v${schema}-${stamp}.bak`;
 }
 
-/** A consistent copy of the store (VACUUM INTO reads one snapshot; the WAL's committed pages included). */
+/**
+ * A consistent copy of the store (VACUUM INTO reads one snapshot; the WAL's committed pages included).
+ * Two processes opening an old project in the same second pick the same name: VACUUM INTO refuses an
+ * existing file, so the one that loses takes the next free name instead of failing to open.
+ */
 function snapshot(db: Db, file: string, schema: number): string {
-  let target = snapshotName(file, schema);
-  for (let i = 2; existsSync(target); i++) target = snapshotName(file, schema).replace(/\.bak$/, `-${i}.bak`);
-  db.prepare('VACUUM INTO ?').run(target);
-  return target;
+  const base = snapshotName(file, schema);
+  for (let i = 1; ; i++) {
+    const target = i === 1 ? base : base.replace(/\.bak$/, `-${i}.bak`);
+    if (existsSync(target)) continue;
+    try {
+      db.prepare('VACUUM INTO ?').run(target);
+      return target;
+    } catch (err) {
+      if (!/output file already exists/.test((err as Error).message) || i >= 100) throw err;
+    }
+  }
 }
 
 const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
