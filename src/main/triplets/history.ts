@@ -8,7 +8,7 @@ import { AppError } from '../../shared/errors.js';
 import { FLAGS_CLEARED_ACTION, IMAGE_REMOVAL_ACTION, SUGGESTION_REJECT_ACTION, type HistoryEntry, type Split, type TripletStatus } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import * as h from '../store/history.js';
-import { deleteImages, imageByNameReader, imageOfSameFileReader, restoreImages, tripletUses, type ImageSnapshot } from '../store/image-removal.js';
+import { deleteImages, imageByNameReader, imageOfSameFileReader, imageSnapshotReader, restoreImages, tripletUses, type ImageSnapshot } from '../store/image-removal.js';
 import type { HistoryRow } from '../store/history.js';
 import { deleteAnswer, putAnswer, type AnswerRow } from '../store/suggestions.js';
 import { restoreFlags } from '../store/triplet-rows.js';
@@ -186,6 +186,7 @@ function applyImageRemoval(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo
     }
     restoreImages(db, snapshots, back);
     renameImagesInHistory(db, back);
+    snapshotImagesBack(db, rows, back);
   } else {
     const ids = snapshots.map((s) => Number(s.image.id));
     const used = tripletUses(db, ids);
@@ -197,6 +198,21 @@ function applyImageRemoval(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo
     deleteImages(db, ids);
   }
   h.setUndone(db, rows.map((r) => r.id), direction === 'undo');
+}
+
+/**
+ * After an undo where some images were back under another id, every row of the step holds its image
+ * as it is now (the answers it shares with the others name the new ids too), so a redo removes those
+ * photos (not the old ids, gone) and the undo after it restores each under its id now.
+ */
+function snapshotImagesBack(db: Db, rows: HistoryRow[], back: ReadonlyMap<number, number>): void {
+  if (![...back].some(([from, to]) => from !== to)) return;
+  const snapshotOf = imageSnapshotReader(db);
+  for (const r of rows) {
+    const old = (JSON.parse(r.before ?? 'null') as ImageSnapshot | null)?.image.id;
+    const fresh = old === undefined ? undefined : snapshotOf(back.get(Number(old)) ?? Number(old));
+    if (fresh) h.setSnapshot(db, r.id, 'before', JSON.stringify(fresh));
+  }
 }
 
 /**

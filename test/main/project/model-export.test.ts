@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { decodeRgb } from '../../../src/main/ml/index.js';
@@ -154,6 +154,12 @@ test('CLI encode and export-model --json', { skip }, async () => {
   assert.equal(JSON.parse(x.stdout).onnx.dim, 20);
   const none = await run('export-model', project.dir, '--json');
   assert.equal(none.code, 1);
+  // Paths given relative to the current folder are reported absolute, as every other command does.
+  const rel = (name: string) => relative(process.cwd(), join(root, name));
+  const er = JSON.parse((await run('encode', project.dir, '--out', rel('rel.csv'), '--json')).stdout);
+  assert.deepEqual(er.files, [join(root, 'rel.csv')]);
+  const xr = JSON.parse((await run('export-model', project.dir, '--onnx', rel('rel.onnx'), '--tfjs', rel('rel-tfjs'), '--json')).stdout);
+  assert.deepEqual([xr.onnx.file, xr.tfjs.dir], [join(root, 'rel.onnx'), join(root, 'rel-tfjs')]);
 
   // An existing output is never replaced without --force (the app asks first), and nothing is written.
   const before = statSync(join(root, 'cli.npy')).mtimeMs;

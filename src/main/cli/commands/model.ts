@@ -1,4 +1,5 @@
 // `encode` and `export-model`: a run's encodings and model for use outside the app.
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { matrixFiles } from '../../project/matrix-files.js';
 import { action, interruptSignal, numberArg, optionsOf, output, progressBar, refuseToReplace, withProject } from '../output.js';
@@ -13,7 +14,9 @@ export function register(program: Command): void {
     .option('--force', 'replace FILE (and FILE.names.txt) if it exists')
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
-        const opts = optionsOf<{ out: string; run?: number; force?: boolean }>(cmd);
+        const given = optionsOf<{ out: string; run?: number; force?: boolean }>(cmd);
+        // Absolute from here on, so the report names the files as every other command does.
+        const opts = { ...given, out: resolve(given.out) };
         refuseToReplace(dir, matrixFiles(opts.out), opts.force);
         const bar = progressBar();
         const interrupt = interruptSignal();
@@ -43,7 +46,8 @@ export function register(program: Command): void {
     .option('--force', 'replace the ONNX file or an earlier tfjs export if they exist')
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
-        const opts = optionsOf<{ run?: number; onnx?: string; tfjs?: string; force?: boolean }>(cmd);
+        const given = optionsOf<{ run?: number; onnx?: string; tfjs?: string; force?: boolean }>(cmd);
+        const opts = { ...given, onnx: given.onnx && resolve(given.onnx), tfjs: given.tfjs && resolve(given.tfjs) };
         refuseToReplace(dir, [opts.onnx], opts.force, [opts.tfjs]);
         const r = await withProject(dir, (p) => p.exportModel(opts.run, { onnx: opts.onnx, tfjs: opts.tfjs }));
         output(opts.json, r, () =>
