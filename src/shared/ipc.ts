@@ -42,6 +42,8 @@ const split = z.enum(['train', 'test']);
 const SIMILAR_MAX_BASE64 = Math.ceil(SIMILAR_MAX_BYTES / 3) * 4;
 const id = z.number().int().positive();
 const path = z.string().min(1).max(4096);
+/** Standard base64 (btoa's): anything else would decode to fewer or other bytes without a word. */
+const base64 = (max: number) => z.string().max(max).regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'is not base64 text');
 const page = { offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).optional() };
 
 // Defined in train-options.ts, so domain code (ml/, project/) uses it without the IPC contract.
@@ -115,7 +117,8 @@ export const REQUESTS = {
    * `typed`: the path the user typed in the fallback dialog; browser mode records it as picked and
    * returns it absolute; the desktop app opens its native dialog on it unless it was picked already.
    */
-  pickFolder: z.object({ title: z.string().max(200).optional(), typed: path.optional() }),
+  /** `write`: the folder will be written into (a new project, an export); otherwise it is only read from. */
+  pickFolder: z.object({ title: z.string().max(200).optional(), typed: path.optional(), write: z.boolean().optional() }),
   pickFile: z.object({ title: z.string().max(200).optional(), save: z.boolean().optional(), typed: path.optional() }),
   // Sessions that survive, pickers (s5-session)
   /** Running jobs with their last progress, epoch reports and options: a reloaded tab shows them again. */
@@ -134,7 +137,7 @@ export const REQUESTS = {
     id: z.string().uuid().optional(),
     name: z.string().min(1).max(1000),
     offset: z.number().int().min(0),
-    data: z.string().max(700_000),
+    data: base64(700_000),
     done: z.boolean(),
   }),
   // Suggested triplets (active learning): a job (progress, cancelJob) that replies with the suggestions
@@ -164,7 +167,7 @@ export const REQUESTS = {
     query: z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('image'), id }),
       z.object({ kind: z.literal('file'), path }),
-      z.object({ kind: z.literal('bytes'), base64: z.string().min(1).max(SIMILAR_MAX_BASE64), name: z.string().max(1000).optional() }),
+      z.object({ kind: z.literal('bytes'), base64: base64(SIMILAR_MAX_BASE64).min(1), name: z.string().max(1000).optional() }),
     ]),
     k: z.number().int().min(1).max(200).optional(),
     runId: id.optional(),

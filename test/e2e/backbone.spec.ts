@@ -7,8 +7,9 @@ import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync 
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
+import { makeFlowersSubset } from '../helpers/flowers-subset.js';
 import { repoRoot, sharedModelsDir } from '../helpers/shared.js';
-import { createProject, snap, startStudio, stopStudio } from './fixtures.js';
+import { createProject, snap, startStudio, stopStudio, typePath } from './fixtures.js';
 
 const MODEL = 'mobilenet_v1_0.75_224';
 
@@ -54,7 +55,16 @@ test('a missing backbone is installed with one click, with progress', async ({ p
   page.on('pageerror', (e) => problems.push(e.message));
   await page.goto(studio.url);
   await createProject(page, studio.projectDir);
-  await page.getByTestId('nav-train').click();
+  // Suggest without weights says why on the page and leads to Train (it said "no suggestions:
+  // only 0 images" once the error toast had gone).
+  const subset = makeFlowersSubset(join(studio.projectDir, '..'), { perClass: 2, seed: 1, trainLines: 0, testLines: 0 });
+  await page.getByTestId('import-images').click();
+  await typePath(page, subset.images);
+  await expect(page.getByTestId('library-count')).toHaveText('10 images', { timeout: 60_000 });
+  await page.keyboard.press('7');
+  await expect(page.getByTestId('suggest-error')).toContainText('Suggestions could not be made');
+  await expect(page.getByTestId('suggest-none')).toHaveCount(0);
+  await page.getByTestId('suggest-error').getByRole('button', { name: 'Go to Train to get the weights' }).click();
   const missing = page.getByTestId('backbone-missing');
   await expect(missing).toBeVisible();
   await expect(page.getByTestId('opt-backbone')).toHaveValue(MODEL);
@@ -67,5 +77,9 @@ test('a missing backbone is installed with one click, with progress', async ({ p
   await expect(page.getByTestId('toast-success').filter({ hasText: 'Backbone installed' })).toBeVisible({ timeout: 90_000 });
   await expect(missing).toBeHidden();
   expect(existsSync(join(studio.projectDir, '..', 'backbones', MODEL, 'model.json'))).toBe(true);
+  // Back in Suggest, Try again finds a batch with the weights now there.
+  await page.keyboard.press('7');
+  await page.getByTestId('suggest-error').getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByTestId('suggest-card')).toBeVisible({ timeout: 60_000 });
   expect(problems).toEqual([]);
 });

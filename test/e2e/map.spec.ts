@@ -160,6 +160,23 @@ fakeTest('100,000 points: pan and zoom frame times, hover, lasso and Library fil
   await expect(page.getByTestId('map-tooltip')).toContainText(/batch-\d\d\/img_\d{6}\.jpg/);
   const n = await lasso(page);
   expect(n).toBeGreaterThan(100);
+  // Escape that closes a dialog closes only the dialog (it also cleared the selection); Enter on a
+  // focused button presses that button (it went to the Library instead).
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('help-overlay')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('help-overlay')).toBeHidden();
+  await expect(page.getByTestId('map-selection-count')).toContainText(`${n.toLocaleString('en-US')} image`);
+  await page.getByTestId('map-remove').click();
+  await expect(page.getByTestId('remove-dialog')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('remove-dialog')).toBeHidden();
+  await expect(page.getByTestId('map-selection-count')).toContainText(`${n.toLocaleString('en-US')} image`);
+  await page.getByTestId('map-clear-selection').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('map-selection-count')).toHaveCount(0);
+  await expect(page.getByTestId('view-map')).toBeVisible();
+  expect(await lasso(page)).toBe(n);
   await page.getByTestId('map-show-library').click();
   await expect(page.getByTestId('library-count')).toHaveText(`${n.toLocaleString('en-US')} of 100,000`);
 });

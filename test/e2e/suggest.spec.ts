@@ -90,6 +90,29 @@ test('suggest: A, S and X answer with one key each; Ctrl+Z undoes the last answe
   await expect(page.getByTestId('suggest-counter')).toContainText('1/');
   await expect(page.getByTestId('suggest-answered')).toHaveCount(0);
   expect(first.length).toBeGreaterThan(0);
+
+  // Ctrl+Shift+Z redoes them: each card is answered again (it stayed open, and A then failed with
+  // "already exists"), the pointer moves on.
+  await page.keyboard.press('Control+Shift+z');
+  await expect.poll(trainCount).toBe(8);
+  await expect(page.getByTestId('suggest-status')).toContainText('Redone: suggestion 2 is accepted swapped again');
+  await expect(page.getByTestId('suggest-counter')).toContainText('2/');
+  await page.keyboard.press('Control+Shift+z');
+  await expect(page.getByTestId('suggest-status')).toContainText('Redone: suggestion 3 is rejected again');
+  await expect(page.getByTestId('suggest-counter')).toContainText('3/');
+
+  // Another view and back keeps the batch and its answers; an undo made there reopens the card here.
+  const shown = await page.getByTestId('suggest-frame-anchor').innerText();
+  await page.keyboard.press('2');
+  await expect(page.getByTestId('view-library')).toBeVisible();
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('toast-success').last()).toContainText('reject');
+  await page.keyboard.press('7');
+  await expect(page.getByTestId('suggest-counter')).toContainText('2/');
+  await expect(page.getByTestId('suggest-status')).toContainText('Undone: suggestion 3 is open again');
+  await expect(page.getByTestId('suggest-answered')).toHaveCount(0);
+  await page.keyboard.press('j'); // the card that showed before: the same batch
+  await expect(page.getByTestId('suggest-frame-anchor')).toHaveText(shown);
 });
 
 test('suggest with a run: the first card explores (reason and its words), A accepts it', async ({ app: page, projectDir, studio }) => {

@@ -70,6 +70,11 @@ test('history shortcuts never act behind a dialog, in a text field or from anoth
   await page.keyboard.press('Control+y');
   await page.waitForTimeout(300);
   expect(sent, 'no undo/redo request while a dialog was open or a text field had focus').toEqual(['undo', 'redo', 'redo']);
+  // Ctrl+digit does not switch views behind the dialog either (bare digits never did).
+  await field.click();
+  await page.keyboard.press('Control+6');
+  await expect(page.getByTestId('fileop-dialog')).toBeVisible();
+  await expect(page.getByTestId('view-triplets')).toBeVisible();
   await page.getByTestId('fileop-cancel').click();
 
   // Dialog closed: the history answers again.

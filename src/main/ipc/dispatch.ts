@@ -15,7 +15,7 @@ import {
 } from '../../shared/ipc.js';
 import { isTrustedSender } from '../host-policy/urls.js';
 import { reportedError, type ErrorLog } from '../util/diagnostics-log.js';
-import { absoluteOrRefuse, PathGrants } from './path-grants.js';
+import { absoluteOrRefuse, PathGrants, type Access } from './path-grants.js';
 
 /** Who sent a request, as far as the transport can tell. */
 export type SenderInfo =
@@ -65,9 +65,9 @@ export function createDispatcher(service: StudioServiceApi, host: DialogHost, lo
   const grants = new PathGrants();
 
   /** A dialog's answer (native, or typed and confirmed) is a path the user picked: record it. */
-  async function pick(answer: Promise<string | null> | string | null): Promise<string | null> {
+  async function pick(answer: Promise<string | null> | string | null, access: Access): Promise<string | null> {
     const path = await answer;
-    return path ? grants.grant(path) : null;
+    return path ? grants.grant(path, access) : null;
   }
 
   async function projectDir(name: RequestName): Promise<string | null> {
@@ -81,15 +81,17 @@ export function createDispatcher(service: StudioServiceApi, host: DialogHost, lo
 
   async function run(name: RequestName, args: unknown, sender: SenderInfo): Promise<unknown> {
     if (name === 'pickFolder' || name === 'pickFile') {
-      const a = args as ServiceArgs<'pickFile'>;
-      const native = (x: ServiceArgs<'pickFile'>) => (name === 'pickFolder' ? host.pickFolder(x) : host.pickFile(x));
-      if (!a.typed) return pick(native(a));
+      const a = args as ServiceArgs<'pickFile'> & ServiceArgs<'pickFolder'>;
+      const native = (x: typeof a) => (name === 'pickFolder' ? host.pickFolder(x) : host.pickFile(x));
+      // A save dialog's answer, or a folder picked to write into, may be written; any other only read.
+      const access: Access = (name === 'pickFile' ? a.save : a.write) ? 'write' : 'read';
+      if (!a.typed) return pick(native(a), access);
       // A relative path would resolve against the app's own folder: refused, with how to say it.
       const typed = absoluteOrRefuse(a.typed);
       // The desktop app grants only what its native dialog picked: a typed path not picked yet (or one
       // a compromised page makes up) opens that dialog on it, for the user to confirm there.
-      if (sender.transport === 'electron' && !grants.has(typed)) return pick(native({ ...a, typed }));
-      return pick(typed);
+      if (sender.transport === 'electron' && !grants.has(typed, access)) return pick(native({ ...a, typed }), access);
+      return pick(typed, access);
     }
     if (name === 'listDir') {
       if (!host.listDir) throw new AppError('FORBIDDEN', 'The folder browser is for browser mode; the desktop app uses its own dialogs.');

@@ -36,6 +36,7 @@ import { removeImages } from '../images/remove.js';
 import { distance, tripletLoss, type EncoderWeights } from '../ml/index.js';
 import { verdictOf } from '../../shared/judgement-text.js';
 import { missingImageIds, withFileState } from '../images/file-state.js';
+import { staysInside } from '../util/inside-on-drive.js';
 import { ThumbnailRepair } from '../images/thumb-repair.js';
 import { getRun } from './run-rows.js';
 import { openDb, type Db } from '../store/db.js';
@@ -327,7 +328,8 @@ export class Project {
     // A project opened read-only gets nothing written into it, and nothing is written anywhere but the
     // thumbnail's own place under thumbs/ (the store's path could have been edited to point elsewhere),
     // nor at the old path of a folder moved while open.
-    if (this.readOnly || r.thumb !== thumbRelPath(r.sha256) || !this.inPlace()) return this.realThumb(abs);
+    // Nor through a thumbs/ that is a link leading out of the project.
+    if (this.readOnly || r.thumb !== thumbRelPath(r.sha256) || !this.inPlace() || !staysInside(this.dir, join(this.dir, 'thumbs'))) return this.realThumb(abs);
     return (await this.thumbRepair.ensure(abs, r.abs_path, r.sha256)) ? this.realThumb(abs) : null;
   }
 

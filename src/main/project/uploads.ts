@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
+import { assertStaysInside } from '../util/inside-on-drive.js';
 import { makeDirs } from '../util/make-dirs.js';
 
 export const RECEIVED_DIR: keyof typeof PROJECT_FOLDERS = 'received';
@@ -61,6 +62,7 @@ export class Uploads {
       if (a.offset !== 0) throw new AppError('BAD_ARGUMENTS', 'An upload starts at offset 0.');
       const dir = join(projectDir, RECEIVED_DIR);
       makeDirs(dir);
+      assertStaysInside(projectDir, dir, 'a dropped file');
       id = randomUUID();
       up = { part: join(dir, `.${id}.part`), name: safeFileName(a.name), received: 0, touched: this.now() };
       writeFileSync(up.part, '');

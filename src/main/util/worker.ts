@@ -1,4 +1,7 @@
 // Starts worker threads from TypeScript sources (through tsx) or from bundled JavaScript alike.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, workerData as rawWorkerData, type WorkerOptions } from 'node:worker_threads';
 
 const BOOT = new URL('./worker-boot.mjs', import.meta.url);
@@ -62,8 +65,35 @@ export function workerInput<T>(): T {
 
 function resolveEntry(entry: URL): string {
   if (entry.href.endsWith('.js') && import.meta.url.endsWith('.ts')) {
-    // Running from sources: the sibling .ts is the real file.
-    return entry.href.replace(/\.js$/, '.ts');
+    // Running from sources (the tests, tsx): the same worker from the CLI bundle when that bundle was
+    // built from these very sources (newer than every one of them, as bin/triplet-studio.js checks),
+    // which starts in 75 ms instead of 370 ms through tsx; else the sibling .ts.
+    return bundledWorker(entry) ?? entry.href.replace(/\.js$/, '.ts');
   }
   return entry.href;
+}
+
+/** Whether dist/cli is newer than every file of src/main and src/shared (asked once per process). */
+let bundleFresh: boolean | undefined;
+
+/** dist/cli/<name>.js for a worker entry of src/main, when the bundle is fresh; TRIPLET_STUDIO_FROM_SOURCE=1 never. */
+function bundledWorker(entry: URL): string | null {
+  if (process.env.TRIPLET_STUDIO_FROM_SOURCE === '1' || !entry.href.includes('/src/main/')) return null;
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const file = join(root, 'dist', 'cli', basename(fileURLToPath(entry)));
+  if (!existsSync(file)) return null;
+  bundleFresh ??= sourcesOlderThan(join(root, 'dist', 'cli', 'cli.cjs'), [join(root, 'src', 'main'), join(root, 'src', 'shared')]);
+  return bundleFresh ? pathToFileURL(file).href : null;
+}
+
+/** Every file under `dirs` is older than `built` (which exists). */
+function sourcesOlderThan(built: string, dirs: string[]): boolean {
+  if (!existsSync(built)) return false;
+  const time = statSync(built).mtimeMs;
+  for (const dir of dirs) {
+    for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+      if (e.isFile() && statSync(join(e.parentPath, e.name)).mtimeMs > time) return false;
+    }
+  }
+  return true;
 }

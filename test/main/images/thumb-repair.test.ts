@@ -2,7 +2,7 @@
 // written again from the image's file on the first request; importing the folder again would not bring
 // them back, as unchanged files are skipped. Not from a file that is gone or whose content changed.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -57,6 +57,14 @@ test('a cleared thumbs/ folder: each thumbnail is written again from its file, t
     p.db.prepare('UPDATE images SET thumb = ? WHERE id = ?').run(`../${'elsewhere.webp'}`, one);
     assert.equal(await p.thumbnail(one), null);
     assert.equal(existsSync(elsewhere), false);
+
+    // Nor through a thumbs/ that is a link to a folder outside the project (it was written there).
+    const yours = join(root, 'your-folder');
+    mkdirSync(yours);
+    symlinkSync(yours, join(p.dir, 'thumbs'));
+    writeFileSync(join(images, 'p3.png'), await png(3));
+    assert.equal(await p.thumbnail(three), null);
+    assert.deepEqual(readdirSync(yours), []);
   } finally {
     p.close();
   }

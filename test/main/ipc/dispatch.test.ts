@@ -140,8 +140,10 @@ test('writes go only to picked paths: a native dialog answer or a typed, confirm
   assert.equal(refused.ok, false);
   if (!refused.ok) assert.equal(refused.error.code, 'FORBIDDEN');
   assert.equal(calls.some(([n]) => n === 'createProject'), false, 'the service never saw it');
-  // The native dialog's answer is recorded as picked.
+  // The native dialog's answer is recorded as picked (to write into: a folder picked to read from is not enough).
   assert.deepEqual(await d.dispatch('pickFolder', {}, trusted), { ok: true, value: '/picked/folder' });
+  assert.equal((await d.dispatch('createProject', { dir: '/picked/folder' }, trusted)).ok, false);
+  assert.deepEqual(await d.dispatch('pickFolder', { write: true }, trusted), { ok: true, value: '/picked/folder' });
   assert.equal((await d.dispatch('createProject', { dir: '/picked/folder' }, trusted)).ok, true);
   assert.equal((await d.dispatch('createProject', { dir: '/picked/folder/sub' }, trusted)).ok, false, 'exact paths only');
   // A typed path is confirmed (made absolute) and recorded without showing a dialog.

@@ -30,7 +30,7 @@ test('a typed relative path is refused, not resolved against the app folder; ~ i
     assert.equal(r.error.code, 'BAD_ARGUMENTS');
     assert.match(r.error.message, /"myproject" is not a full path/);
   }
-  assert.equal(browser.grants.has(join(process.cwd(), 'myproject')), false, 'nothing granted');
+  assert.equal(browser.grants.has(join(process.cwd(), 'myproject'), 'read'), false, 'nothing granted');
   assert.equal((await browser.dispatch('createProject', { dir: join(process.cwd(), 'myproject') }, socket)).ok, false);
   assert.deepEqual(await browser.dispatch('pickFolder', { typed: '~/photos' }, socket), { ok: true, value: join(homedir(), 'photos') });
   assert.deepEqual(await browser.dispatch('pickFile', { typed: '/tmp/a/../b.txt', save: true }, socket), { ok: true, value: '/tmp/b.txt' });
@@ -93,8 +93,8 @@ test('exportRun writes only inside the open project or to paths picked in this s
     assert.match(r.error.message, new RegExp(`refused to write to ${outside}: choose it in the folder dialog first`));
     assert.deepEqual(r.error.details, { request: 'exportRun', path: outside, arg: 'tfjs' });
   }
-  // Picked (typed and confirmed in the folder dialog): allowed.
-  assert.equal((await d.dispatch('pickFolder', { typed: outside }, socket)).ok, true);
+  // Picked (typed and confirmed in the folder dialog, to write into): allowed.
+  assert.equal((await d.dispatch('pickFolder', { typed: outside, write: true }, socket)).ok, true);
   assert.deepEqual(await d.dispatch('exportRun', { ...inside, tfjs: outside }, socket), { ok: true, value: 'written' });
 });
 
@@ -121,7 +121,7 @@ test('the desktop app grants a typed path only through its native dialog: a made
   // What a compromised page would try: grant itself a file, then write there.
   assert.deepEqual(await d.dispatch('pickFile', { typed: bashrc, save: true }, trusted), { ok: true, value: null });
   assert.deepEqual(asked, [bashrc], 'the native dialog opened on the typed path; the user cancelled it');
-  assert.equal(d.grants.has(bashrc), false);
+  assert.equal(d.grants.has(bashrc, 'read'), false);
   const refused = await d.dispatch('exportTriplets', { file: bashrc, split: 'train' }, trusted);
   assert.equal(refused.ok ? 'ok' : refused.error.code, 'FORBIDDEN');
   // Confirmed in the dialog: granted; asked again for the same path (the export dialog does), no second dialog.
@@ -146,4 +146,62 @@ test('an export "inside the project" through a link that leads out of it is refu
   const r = await d.dispatch('exportRun', { runId: 1, encodings: through }, socket);
   assert.equal(r.ok ? 'ok' : r.error.code, 'FORBIDDEN');
   assert.deepEqual(await d.dispatch('exportRun', { runId: 1, encodings: join(projectDir, 'out', 'encodings.csv') }, socket), { ok: true, value: 'written' });
+});
+
+test('reads need a pick too, and a path picked to read from is never written over', async () => {
+  const projectDir = join(root, 'read-proj');
+  const svc = new Proxy({} as StudioServiceApi, {
+    get: (_t, name) => (name === 'projectInfo' ? () => ({ dir: projectDir }) : typeof name === 'string' ? () => 'done' : undefined),
+  });
+  const trusted: SenderInfo = { transport: 'electron', frameUrl: 'app://studio/index.html', isMainFrame: true, fromOurWindow: true };
+  const yours = join(root, 'your-train.txt');
+  const d = createDispatcher(svc, { pickFolder: async () => join(root, 'photos'), pickFile: async () => yours });
+  const code = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error!.code);
+
+  // Not picked, not in the project: a compromised page cannot read your files through an import,
+  // "try an image" or a backbone from disk.
+  for (const [name, args] of [
+    ['importTriplets', { file: join(homedir(), '.ssh', 'id_rsa'), split: 'train' }],
+    ['importImages', { folder: join(homedir(), '.ssh') }],
+    ['similar', { query: { kind: 'file', path: join(homedir(), '.bashrc') } }],
+    ['fetchBackbone', { id: 'mobilenet_v1_0.75_224', from: join(homedir(), '.bashrc') }],
+  ] as const) {
+    const r = await d.dispatch(name, args, trusted);
+    assert.equal(code(r as never), 'FORBIDDEN', name);
+    if (!r.ok) assert.match(r.error.message, new RegExp(`^${name}: refused to read .*: choose it in the (file|folder) dialog first`));
+  }
+  // A file inside the project (a dropped file lands in received/) needs no pick.
+  assert.equal(code(await d.dispatch('importTriplets', { file: join(projectDir, 'received', 't.txt'), split: 'train' }, trusted)), 'ok');
+
+  // Picked in the open dialog: it may be read, and not written over (it was: one set of picks).
+  assert.deepEqual(await d.dispatch('pickFile', { title: 'Import triplets' }, trusted), { ok: true, value: yours });
+  assert.equal(code(await d.dispatch('importTriplets', { file: yours, split: 'train' }, trusted)), 'ok');
+  const over = await d.dispatch('exportTriplets', { file: yours, split: 'train' }, trusted);
+  assert.equal(code(over), 'FORBIDDEN');
+  if (!over.ok) assert.match(over.error.message, /\(it was picked to read from, not to write to\)/);
+  // A folder picked to import images from cannot become a project or an export target either.
+  const photos = join(root, 'photos');
+  assert.deepEqual(await d.dispatch('pickFolder', { title: 'Import a folder of images' }, trusted), { ok: true, value: photos });
+  assert.equal(code(await d.dispatch('importImages', { folder: photos }, trusted)), 'ok');
+  assert.equal(code(await d.dispatch('createProject', { dir: photos }, trusted)), 'FORBIDDEN');
+  assert.equal(code(await d.dispatch('exportRun', { runId: 1, tfjs: photos }, trusted)), 'FORBIDDEN');
+  // Picked to write (a save dialog, a folder for a new project): written, and read as well.
+  assert.deepEqual(await d.dispatch('pickFile', { title: 'Export triplets', save: true }, trusted), { ok: true, value: yours });
+  assert.equal(code(await d.dispatch('exportTriplets', { file: yours, split: 'train' }, trusted)), 'ok');
+  assert.deepEqual(await d.dispatch('pickFolder', { title: 'New project', write: true }, trusted), { ok: true, value: photos });
+  assert.equal(code(await d.dispatch('createProject', { dir: photos }, trusted)), 'ok');
+  assert.equal(code(await d.dispatch('importImages', { folder: photos }, trusted)), 'ok');
+});
+
+test('bytes that are not base64 are refused, not taken as an empty file', async () => {
+  for (const [name, args] of [
+    ['receiveFile', { name: 't.txt', offset: 0, data: '!!!@@@', done: true }],
+    ['receiveFile', { name: 't.txt', offset: 0, data: 'YWJj\n', done: true }],
+    ['similar', { query: { kind: 'bytes', base64: 'not base64!' } }],
+  ] as const) {
+    const r = await browser.dispatch(name, args, socket);
+    assert.equal(r.ok ? 'ok' : r.error.code, 'BAD_ARGUMENTS', JSON.stringify(args));
+    if (!r.ok) assert.match(r.error.message, /is not base64 text/);
+  }
+  assert.equal((await browser.dispatch('receiveFile', { name: 't.txt', offset: 0, data: 'YWJj', done: true }, socket)).ok, true);
 });

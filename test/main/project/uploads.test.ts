@@ -1,7 +1,7 @@
 // Files given as bytes (browser mode's drop zone) land in the project's received/ folder: chunks in
 // order only, a safe name (no folders, not hidden), an existing name kept (a suffix instead).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -36,6 +36,19 @@ test('names cannot climb out of received/ or hide', () => {
   const r = up.receive(dir, { name: '../evil.txt', offset: 0, data: b64('x'), done: true });
   assert.equal(r.path, join(dir, 'received', 'evil.txt'));
   assert.equal(existsSync(join(dir, 'evil.txt')), false);
+});
+
+test('a received/ that is a link leading out of the project is refused: nothing is written there', () => {
+  const project = mkdtempSync(join(dir, 'linked-'));
+  const yours = mkdtempSync(join(dir, 'yours-'));
+  symlinkSync(yours, join(project, 'received'));
+  assert.throws(() => new Uploads().receive(project, { name: 'evil.sh', offset: 0, data: b64('x'), done: true }), /leads out of the project folder \(a link\)/);
+  assert.deepEqual(readdirSync(yours), []);
+  // A link that stays inside the project is a place inside it.
+  const inside = mkdtempSync(join(dir, 'inside-'));
+  mkdirSync(join(inside, 'drops'));
+  symlinkSync(join(inside, 'drops'), join(inside, 'received'));
+  assert.equal(new Uploads().receive(inside, { name: 't.txt', offset: 0, data: b64('a'), done: true }).path, join(inside, 'received', 't.txt'));
 });
 
 test('abandoned uploads are removed after STALE_MS idle; fresh ones and finished files are kept', () => {

@@ -211,6 +211,7 @@ test('WebSocket frames with bad shapes: exact outcomes', async () => {
   assert.match((big.reply?.error as { message: string }).message, /^The reply to "listFolders" could not be sent: it is 0\.3 MB, over the 0\.1 MB limit\./);
   // A handler that throws answers with its error (naming the diagnostics log that holds its stack);
   // an unknown name is UNKNOWN_CHANNEL.
+  await exchange(ws, JSON.stringify({ t: 'req', id: 11, name: 'pickFolder', args: { typed: '/x' } }), 11); // reads need a pick too
   const thrown = (await exchange(ws, JSON.stringify({ t: 'req', id: 9, name: 'importImages', args: { folder: '/x' } }), 9)).reply as { ok: boolean; error: { code: string; message: string; details: { log: string } } };
   assert.deepEqual([thrown.ok, thrown.error.code, thrown.error.message], [false, 'INTERNAL', 'stub failure']);
   assert.match(thrown.error.details.log, /[/\\]data[/\\]logs[/\\]triplet-studio\.log$/);

@@ -446,7 +446,12 @@ test('writes go only to paths picked in this session or inside the project', asy
     const notPicked = await call('createProject', { dir: newProject });
     assert.equal(notPicked.error?.code, 'FORBIDDEN');
     assert.match(notPicked.error?.message ?? '', /createProject: refused to write to .*typed-project: choose it in the folder dialog first/);
+    // Picked to read from (a folder of images) is not enough; picked to write into is.
     assert.deepEqual(await call('pickFolder', { typed: newProject }), { ok: true, value: newProject });
+    const readOnlyPick = await call('createProject', { dir: newProject });
+    assert.equal(readOnlyPick.error?.code, 'FORBIDDEN');
+    assert.match(readOnlyPick.error?.message ?? '', /\(it was picked to read from, not to write to\)/);
+    assert.deepEqual(await call('pickFolder', { typed: newProject, write: true }), { ok: true, value: newProject });
     const created = (await call('createProject', { dir: newProject })) as { ok: boolean; value: { dir: string } };
     assert.equal(created.ok, true);
     assert.equal(created.value.dir, newProject);

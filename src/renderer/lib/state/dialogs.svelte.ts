@@ -33,12 +33,16 @@ class Dialogs {
     });
   }
 
-  /** `_label`: what the folder is for (the callers' words; the dialogs show `title`). */
-  async folder(title: string, _label = 'Folder path', value = ''): Promise<string | null> {
-    if (api.mode === 'browser') return fileBrowser.open(title, 'folder', 'Choose');
+  /**
+   * `_label`: what the folder is for (the callers' words; the dialogs show `title`). `write`: the folder
+   * will be written into (a new project, an export); a folder picked only to read from (images to
+   * import) is never written by the main side.
+   */
+  async folder(title: string, _label = 'Folder path', value = '', write = false): Promise<string | null> {
+    if (api.mode === 'browser') return fileBrowser.open(title, 'folder', 'Choose', write);
     // The desktop app's own dialog is the only way a path is picked there (a cancel is a cancel):
     // the main side grants no typed path it did not show in that dialog (ipc/dispatch.ts).
-    return call('pickFolder', { title, ...(value ? { typed: value } : {}) });
+    return call('pickFolder', { title, ...(value ? { typed: value } : {}), ...(write ? { write } : {}) });
   }
 
   async file(title: string, save = false, value = ''): Promise<string | null> {

@@ -12,6 +12,8 @@ export interface BrowseRequest {
   title: string;
   mode: BrowseMode;
   confirm: string;
+  /** A folder to write into (pickFolder's `write`). */
+  write: boolean;
   resolve: (path: string | null) => void;
 }
 
@@ -62,7 +64,7 @@ class FileBrowser {
     return this.listing.entries.filter((e) => (this.request?.mode === 'folder' ? e.kind === 'dir' : true) && e.name.toLowerCase().startsWith(f));
   }
 
-  open(title: string, mode: BrowseMode, confirm: string): Promise<string | null> {
+  open(title: string, mode: BrowseMode, confirm: string, write = false): Promise<string | null> {
     this.request?.resolve(null);
     this.error = null;
     this.replace = null;
@@ -71,6 +73,7 @@ class FileBrowser {
         title,
         mode,
         confirm,
+        write,
         resolve: (v) => {
           this.request = null;
           resolve(v);
@@ -178,7 +181,10 @@ class FileBrowser {
         if (req.mode === 'file' && !info.exists) return void (this.error = `${info.path} does not exist.`);
         if (req.mode === 'save' && info.exists && this.replace !== info.path) return void (this.replace = info.path);
       }
-      const granted = await call(req.mode === 'folder' ? 'pickFolder' : 'pickFile', { title: req.title, typed: path, ...(req.mode === 'save' ? { save: true } : {}) });
+      const granted =
+        req.mode === 'folder'
+          ? await call('pickFolder', { title: req.title, typed: path, ...(req.write ? { write: true } : {}) })
+          : await call('pickFile', { title: req.title, typed: path, ...(req.mode === 'save' ? { save: true } : {}) });
       if (!granted) return;
       this.lastDir = this.listing?.path ?? null;
       req.resolve(granted);

@@ -172,7 +172,10 @@ class Triplets {
   async importFile(file: string, split: Split, skipInvalid: boolean, allowLeakage = false): Promise<TripletImportReport> {
     this.toTop = true;
     try {
-      const report = await call('importTriplets', { file, split, skipInvalid, allowLeakage });
+      // Browser mode's typed path is the user's pick; confirming it lets the main side read it (the
+      // desktop app's dialog picked it already, or opens on it to confirm).
+      const source = (await call('pickFile', { title: 'Import triplets', typed: file })) ?? file;
+      const report = await call('importTriplets', { file: source, split, skipInvalid, allowLeakage });
       this.lastImport = report;
       return report;
     } catch (err) {

@@ -1,12 +1,15 @@
 // State of the Suggest view: the batch of suggestions, where the user is, what they answered, and
 // the pace. Answers go through the service (answerSuggestion: accept/swap → undoable train triplet,
 // reject → remembered, also undoable); Ctrl+Z (the shared history) undoes an answer, and the card comes back.
+// One page per open project (`suggestPage`), kept while the user visits other views, so a batch and
+// its answers are not lost by a look at the Library.
 import type { HistoryEntry, SuggestedTriplet, SuggestionAnswerKind, SuggestResult } from '../../../shared/types.js';
-import { call } from '../../lib/api.js';
+import { type ApiError, call, toApiError } from '../../lib/api.js';
 import { jobs } from '../../lib/state/jobs.svelte.js';
 import { project } from '../../lib/state/project.svelte.js';
 import { Retrain } from '../../lib/state/retrain.svelte.js';
 import { toasts } from '../../lib/state/toasts.svelte.js';
+import { undo } from '../../lib/state/undo.svelte.js';
 import { suggestionSource } from '../../../shared/suggest-text.js';
 
 export interface Answered {
@@ -32,7 +35,11 @@ export class SuggestPage {
   result = $state.raw<SuggestResult | null>(null);
   loading = $state(false);
   loaded = $state(false);
+  /** The last load failed: said on the page (with Try again), not as "no suggestions". */
+  error = $state.raw<ApiError | null>(null);
   busy = $state(false);
+  /** The project this batch belongs to. */
+  private dir: string | null = null;
   /** One line that says what the last key did (instead of a toast per key). */
   status = $state('');
   private times: number[] = [];
@@ -50,6 +57,23 @@ export class SuggestPage {
   /** "Train again" once a batch is answered: a run with the latest run's options, compared like for like. */
   readonly retrain = new Retrain();
 
+  /** The view shows project `dir`: a batch of another project (or of none) is dropped. */
+  bindTo(dir: string | null): void {
+    if (dir === this.dir) return;
+    this.dir = dir;
+    this.items = [];
+    this.answered = new Map();
+    this.undoneAnswers = new Map();
+    this.result = null;
+    this.index = 0;
+    this.loaded = false;
+    this.error = null;
+    this.status = '';
+    this.times = [];
+    this.secondsPerTriplet = null;
+    this.retrain.outcome = null;
+  }
+
   answerOf(s: SuggestedTriplet | undefined): Answered | undefined {
     return s ? this.answered.get(keyOf(s)) : undefined;
   }
@@ -61,15 +85,19 @@ export class SuggestPage {
     try {
       const r = await call('suggest', { count });
       this.result = r;
+      this.error = null;
       this.retrain.outcome = null;
       this.items = r.suggestions;
       this.answered = new Map();
+      this.undoneAnswers = new Map();
       this.index = 0;
       this.times = [];
       this.secondsPerTriplet = null;
       this.status = r.suggestions.length ? `${r.suggestions.length} suggestions ${suggestionSource(r.runId, r.suggestions.map((x) => x.reason))}.` : '';
     } catch (err) {
-      toasts.error(err, 'Could not get suggestions');
+      this.error = toApiError(err);
+      // With a batch on screen the page keeps it; the failure is said on its own.
+      if (this.items.length && this.error.code !== 'CANCELLED') toasts.error(err, 'Could not get suggestions');
     } finally {
       this.loading = false;
       this.loaded = true;
@@ -135,17 +163,45 @@ export class SuggestPage {
     this.index = Math.max(0, Math.min(this.items.length - 1, this.index + step));
   }
 
-  /** Ctrl+Z undid the triplet an accept made, or a rejection: that suggestion is open again and shown. */
+  /** Answers undone by Ctrl+Z, by suggestion: a redo of the same step answers the card again. */
+  private undoneAnswers = new Map<string, Answered>();
+
+  /**
+   * Ctrl+Z undid the triplet an accept made, or a rejection: that suggestion is open again and shown.
+   * Ctrl+Shift+Z redid it: the card is answered again (left open, A would try to add the triplet twice).
+   */
   afterUndoRedo(entry: HistoryEntry, undone: boolean): void {
-    if (!undone) return;
     const q = entry.suggestion;
-    const rejected = (s: SuggestedTriplet) => !!q && s.anchorId === q.anchorId && Math.min(s.positiveId, s.negativeId) === q.lo && Math.max(s.positiveId, s.negativeId) === q.hi;
-    const i = q ? this.items.findIndex(rejected) : entry.tripletId === null ? -1 : this.items.findIndex((s) => this.answerOf(s)?.tripletId === entry.tripletId);
+    const sameRejection = (s: SuggestedTriplet) => !!q && s.anchorId === q.anchorId && Math.min(s.positiveId, s.negativeId) === q.lo && Math.max(s.positiveId, s.negativeId) === q.hi;
+    if (undone) {
+      const i = q ? this.items.findIndex(sameRejection) : entry.tripletId === null ? -1 : this.items.findIndex((s) => this.answerOf(s)?.tripletId === entry.tripletId);
+      if (i < 0) return;
+      const key = keyOf(this.items[i]);
+      const next = new Map(this.answered);
+      const was = next.get(key);
+      next.delete(key);
+      if (was) this.undoneAnswers.set(key, was);
+      this.answered = next;
+      this.index = i;
+      this.status = `Undone: suggestion ${i + 1} is open again.`;
+      return;
+    }
+    const i = q
+      ? this.items.findIndex(sameRejection)
+      : entry.tripletId === null
+        ? -1
+        : this.items.findIndex((s) => this.undoneAnswers.get(keyOf(s))?.tripletId === entry.tripletId);
     if (i < 0) return;
-    const next = new Map(this.answered);
-    next.delete(keyOf(this.items[i]));
-    this.answered = next;
-    this.index = i;
-    this.status = `Undone: suggestion ${i + 1} is open again.`;
+    const key = keyOf(this.items[i]);
+    const was = this.undoneAnswers.get(key);
+    if (!was || this.answered.has(key)) return;
+    this.undoneAnswers.delete(key);
+    this.answered = new Map(this.answered).set(key, was);
+    this.status = `Redone: suggestion ${i + 1} is ${ANSWER_WORDS[was.answer].toLowerCase()} again.`;
+    if (this.index === i) this.nextOpen();
   }
 }
+
+/** The Suggest view's state, one per open project (SuggestView binds it); undo and redo reach it from any view. */
+export const suggestPage = new SuggestPage();
+undo.onApplied((entry, undone) => suggestPage.afterUndoRedo(entry, undone));

@@ -57,7 +57,7 @@ export class RunExport {
     const title = `Export the ${label.title} of run #${this.run.id}`;
     let picked: string | null;
     try {
-      picked = label.folder ? await dialogs.folder(title, 'Folder for the encoder') : await dialogs.file(title, true);
+      picked = label.folder ? await dialogs.folder(title, 'Folder for the encoder', '', true) : await dialogs.file(title, true);
     } catch (err) {
       this.error = toApiError(err).message;
       return;
