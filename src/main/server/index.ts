@@ -19,6 +19,7 @@ import { handshakeAuthenticated, hasMediaCookie, mediaCookie, mediaCookieName, m
 import { sendNotice } from './notice-page.js';
 import { listDir } from './list-dir.js';
 import { listenWithMemory, type ListenPlan } from './listen.js';
+import { ConnectionCap } from './connection-cap.js';
 import { holdIpv6Loopback } from './loopback-twin.js';
 import { RUNNING_PROOF_PATH, runningProof, tokenIdFor } from './running-proof.js';
 import { parseMediaPath } from '../host-policy/headers.js';
@@ -61,6 +62,8 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   /** Time to send a whole request (default REQUEST_TIMEOUT_MS; tests shorten it). */
   requestTimeoutMs?: number;
+  /** Open connections at most (default MAX_CONNECTIONS; tests lower it). */
+  maxConnections?: number;
   /** Builds the service; default: StudioService from src/main/project/service.ts. */
   createService?: (opts: { dataDir: string; emit: EmitFn }) => HostedService | Promise<HostedService>;
 }
@@ -89,7 +92,10 @@ export interface RunningServer {
 export const HEADERS_TIMEOUT_MS = 10_000;
 /** Time to send a whole request: HTTP requests are GETs without a body (uploads go in chunks over the WebSocket, which these timers do not cover). */
 export const REQUEST_TIMEOUT_MS = 30_000;
-/** Open connections at most (a tab uses a few, plus its WebSocket), so a flood cannot use up the descriptors. */
+/**
+ * Open connections at most (a tab uses a few, plus its WebSocket), so a flood cannot use up the
+ * descriptors; over it, the longest idle connection makes way (connection-cap.ts).
+ */
 export const MAX_CONNECTIONS = 256;
 
 /** Largest inbound WebSocket frame: requests are small JSON objects (ws closes bigger ones with 1009). */
@@ -135,7 +141,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const dispatcher = createDispatcher(service, { pickFolder: async () => null, pickFile: async () => null, listDir }, log);
 
   const server = createServer(connectionLimits(options));
-  server.maxConnections = MAX_CONNECTIONS;
+  const cap = new ConnectionCap(options.maxConnections ?? MAX_CONNECTIONS);
+  cap.attach(server);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE, handleProtocols: () => WS_PROTOCOL });
   let mediaToken = mediaTokenFor(token);
   let allowedHosts = new Set<string>();
@@ -304,7 +311,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     token = listening.newToken;
     mediaToken = mediaTokenFor(token);
   }
-  const twin = host === '127.0.0.1' ? await holdIpv6Loopback(server, port, connectionLimits(options), notices) : null;
+  const twin = host === '127.0.0.1' ? await holdIpv6Loopback(server, port, connectionLimits(options), notices, cap) : null;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   allowedHosts = new Set([`${urlHost}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].map((h) => h.toLowerCase()));
   const origin = `http://${urlHost}:${port}`;

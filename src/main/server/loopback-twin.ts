@@ -3,12 +3,15 @@
 // port on ::1 is held too, by a second listener handing every connection to the first server. When
 // another program holds it already, the notice says to open the 127.0.0.1 address, not localhost.
 import { createServer, type Server, type ServerOptions } from 'node:http';
+import type { ConnectionCap } from './connection-cap.js';
 
 /** The ::1 listener beside `server` (on 127.0.0.1:`port`), or null when it could not listen (said in `notices` when taken). */
-export async function holdIpv6Loopback(server: Server, port: number, options: ServerOptions, notices: string[]): Promise<Server | null> {
+export async function holdIpv6Loopback(server: Server, port: number, options: ServerOptions, notices: string[], cap: ConnectionCap): Promise<Server | null> {
   const twin = createServer(options);
+  // Its connections count under the same cap (attached first: the forwarded events below reach the
+  // cap's listeners on `server` too, which only repeat the same bookkeeping).
+  cap.attach(twin);
   for (const event of ['request', 'upgrade', 'clientError'] as const) twin.on(event, (...args: unknown[]) => server.emit(event, ...args));
-  twin.maxConnections = server.maxConnections;
   try {
     await new Promise<void>((done, fail) => {
       twin.once('error', fail);

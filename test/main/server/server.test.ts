@@ -357,7 +357,6 @@ test('a connection that never finishes its headers is closed (408) after the hea
   // Production values on the shared server; a short timeout on a second one keeps the test quick.
   assert.equal(srv.server.headersTimeout, 10_000);
   assert.equal(srv.server.requestTimeout, 30_000);
-  assert.equal(srv.server.maxConnections, 256);
   const quick = await startServer({ dataDir: join(tmp, 'data-quick'), staticDir: join(tmp, 'renderer'), createService: () => ({ mediaPath: () => null }) as never, headersTimeoutMs: 500, requestTimeoutMs: 800 });
   try {
     const t0 = performance.now();
@@ -379,6 +378,32 @@ test('a connection that never finishes its headers is closed (408) after the hea
     ws.close();
   } finally {
     await quick.close();
+  }
+});
+
+test('a flood of connections that never finish their headers cannot lock the page out: the longest idle one makes way', async () => {
+  const capped = await startServer({ dataDir: join(tmp, 'data-cap'), staticDir: join(tmp, 'renderer'), createService: () => ({ mediaPath: () => null }) as never, maxConnections: 8 });
+  const flood: ReturnType<typeof connect>[] = [];
+  try {
+    // The app's WebSocket, open before the flood: never the one that makes way.
+    const ws = new WebSocket(`ws://127.0.0.1:${capped.port}/ws`, clientProtocols(capped.token), { headers: { Origin: capped.origin } });
+    await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
+    // A local program holds every other place with headers it never finishes, and reopens each one closed.
+    const hold = (): void => {
+      const s = connect(capped.port, '127.0.0.1', () => s.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${capped.port}\r\nX-Slow: `));
+      s.on('error', () => undefined);
+      s.on('close', () => flood.includes(s) && flood.length < 200 && hold());
+      flood.push(s);
+    };
+    for (let i = 0; i < 12; i++) hold();
+    await new Promise((r) => setTimeout(r, 300));
+    // The page's requests still get their answers (a plain cap refused them while the flood lasted).
+    for (let i = 0; i < 5; i++) assert.equal((await get('/', {}, capped.port)).status, 401);
+    assert.equal(ws.readyState, WebSocket.OPEN, 'the WebSocket stayed open');
+    ws.close();
+  } finally {
+    for (const s of flood.splice(0)) s.destroy();
+    await capped.close();
   }
 });
 
