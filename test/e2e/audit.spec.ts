@@ -60,17 +60,23 @@ test('audit: run, swap the first suspect with S, Ctrl+Z restores it; remove a ne
   const negative = await page.getByTestId('audit-frame-negative').locator('.name').textContent();
   await snap(page, '80-audit');
 
-  // S swaps it (the cursor moves on); the list marks it swapped.
-  await page.keyboard.press('s');
+  // S swaps it (the cursor moves on); the list marks it swapped. Pressed twice at once, the second
+  // press waits for nothing and does nothing (it swapped the same triplet back and skipped the next).
+  await page.evaluate(() => {
+    for (let i = 0; i < 2; i++) window.dispatchEvent(new KeyboardEvent('keydown', { key: 's', bubbles: true }));
+  });
   await expect(page.getByTestId('audit-status')).toContainText('Swapped');
   await expect(first.getByTestId('audit-suspect-state')).toHaveText('swapped');
+  await expect(page.getByTestId('audit-suspect').nth(1)).toHaveClass(/active/);
+  await expect(page.getByTestId('audit-suspect').nth(1).getByTestId('audit-suspect-state')).toHaveCount(0);
   await first.click();
   await expect(page.getByTestId('audit-frame-positive').locator('.name')).toHaveText(negative!);
   await expect(page.getByTestId('audit-frame-negative').locator('.name')).toHaveText(positive!);
 
-  // Ctrl+Z restores the labels.
+  // Ctrl+Z restores the labels; the status line says so (it still named the swap).
   await page.keyboard.press('Control+z');
   await expect(page.getByTestId('toast-success').last()).toContainText('swap on triplet');
+  await expect(page.getByTestId('audit-status')).toContainText('Undone: swap on triplet');
   await expect(first.getByTestId('audit-suspect-state')).toHaveCount(0);
   await expect(page.getByTestId('audit-frame-positive').locator('.name')).toHaveText(positive!);
   await expect(page.getByTestId('audit-frame-negative').locator('.name')).toHaveText(negative!);

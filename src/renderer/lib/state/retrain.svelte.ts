@@ -4,6 +4,7 @@
 import type { EvaluateResult, RunSummary } from '../../../shared/types.js';
 import { call } from '../api.js';
 import { jobs } from './jobs.svelte.js';
+import { runs } from './runs.svelte.js';
 import { stoppingJobs } from './stop-jobs.js';
 
 export interface RetrainOutcome {
@@ -43,11 +44,14 @@ export class Retrain {
     this.outcome = null;
     const { jobId } = started;
     this.jobId = jobId;
+    runs.showStarted(jobId, run.options);
     try {
       const after = (await jobs.result(jobId, 'train')) as RunSummary;
+      runs.startedEnded(jobId);
       const beforeNow = await call('evaluate', { runId: run.id });
       this.outcome = { before: run, after, beforeNow };
     } finally {
+      runs.startedEnded(jobId);
       this.jobId = null;
     }
   }

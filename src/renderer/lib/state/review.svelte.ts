@@ -93,16 +93,26 @@ class Review {
     this.index = Math.max(0, Math.min(this.mistakes.length - 1, this.index + delta));
   }
 
-  async apply(verdict: Verdict): Promise<void> {
+  /** An edit on its way: keys pressed meanwhile are ignored (a double press swapped one triplet twice and skipped the next). */
+  private busy = false;
+
+  /** The verdict on the current mistake, then the next one; false when nothing was done (none, or one on its way). */
+  async apply(verdict: Verdict): Promise<boolean> {
     const m = this.current;
-    if (!m) return;
-    await call('editTriplet', { id: m.tripletId, edit: VERDICTS[verdict].edit });
+    if (!m || this.busy) return false;
+    this.busy = true;
+    try {
+      await call('editTriplet', { id: m.tripletId, edit: VERDICTS[verdict].edit });
+    } finally {
+      this.busy = false;
+    }
     const next = new Map(this.resolved);
     next.set(m.tripletId, verdict);
     this.resolved = next;
     if (verdict === 'swap') this.patch(m.tripletId, (x) => ({ ...x, positive: x.negative, negative: x.positive, positiveId: x.negativeId, negativeId: x.positiveId, dAP: x.dAN, dAN: x.dAP, review: null }));
     else this.patch(m.tripletId, (x) => ({ ...x, review: verdict === 'keep' ? 'keep' : 'ambiguous' }));
     if (this.index < this.mistakes.length - 1) this.index++;
+    return true;
   }
 
   /** Updates one mistake in place (keeps the reviewer's position). */

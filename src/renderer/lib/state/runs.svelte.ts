@@ -92,6 +92,24 @@ class Runs {
     void this.follow(job.jobId);
   }
 
+  /**
+   * A run this window started outside the Train view (Review's "Retrain with my fixes", Suggest's
+   * "Train again"): while it trains, the Train view shows it as its own — options, live chart,
+   * progress and Cancel — not as one "in another window". Its starter says how it ended.
+   */
+  showStarted(jobId: string, options: TrainOptions): void {
+    this.options = { ...options };
+    this.live = [];
+    this.jobId = jobId;
+  }
+
+  /** That run ended: the chart and the list show the runs as they are now. */
+  startedEnded(jobId: string): void {
+    if (this.jobId !== jobId) return;
+    this.jobId = null;
+    void this.loadRuns().catch(() => undefined);
+  }
+
   /** Waits for a training job; then reloads the runs and says how it ended. */
   private async follow(jobId: string): Promise<void> {
     this.jobId = jobId;

@@ -2,12 +2,13 @@
 // that makes a new one, the cursor in the suspects, and one-key decisions through the undoable edit
 // path. After any triplet change (an edit here, an undo, another view) the report is read again, so
 // each suspect shows its current state (swapped, excluded, kept) in the audit's order.
-import type { AuditReport, AuditSuspect, JobProgress, TripletEdit } from '../../../shared/types.js';
+import type { AuditReport, AuditSuspect, HistoryEntry, JobProgress, TripletEdit } from '../../../shared/types.js';
 import { call } from '../../lib/api.js';
 import { jobs } from '../../lib/state/jobs.svelte.js';
 import { project } from '../../lib/state/project.svelte.js';
 import { Refresher } from '../../lib/state/refresh.js';
 import { stoppingJobs } from '../../lib/state/stop-jobs.js';
+import { undo } from '../../lib/state/undo.svelte.js';
 
 export type AuditTab = 'suspects' | 'contradictions' | 'duplicates' | 'leakage';
 export type AuditAction = 'keep' | 'swap' | 'exclude';
@@ -98,14 +99,31 @@ class AuditPage {
     this.index = Math.max(0, Math.min(this.suspects.length - 1, this.index + delta));
   }
 
+  /** An edit on its way: keys pressed meanwhile are ignored (a double press swapped one triplet twice and skipped the next). */
+  private busy = false;
+
   /** One decision on the current suspect, then the next one. */
   async apply(action: AuditAction): Promise<void> {
     const s = this.current;
-    if (!s || s.status === 'deleted' || project.refusesWrites()) return;
-    await call('editTriplet', { id: s.id, edit: AUDIT_ACTIONS[action].edit });
+    if (!s || s.status === 'deleted' || this.busy || project.refusesWrites()) return;
+    this.busy = true;
+    try {
+      await call('editTriplet', { id: s.id, edit: AUDIT_ACTIONS[action].edit });
+    } finally {
+      this.busy = false;
+    }
     this.status = `${AUDIT_ACTIONS[action].done}: triplet #${s.id}${s.line ? ` (line ${s.line})` : ''} · Ctrl+Z to undo`;
     this.move(1);
+  }
+
+  /** Ctrl+Z or Ctrl+Shift+Z (in any view) changed a triplet: the status says so, not the edit it undid; the cursor goes to it. */
+  afterUndoRedo(entry: HistoryEntry, undone: boolean): void {
+    if (!this.report || entry.tripletId === null) return;
+    const i = this.suspects.findIndex((s) => s.id === entry.tripletId);
+    if (i >= 0) this.index = i;
+    this.status = `${undone ? 'Undone' : 'Redone'}: ${entry.action} on triplet #${entry.tripletId}.`;
   }
 }
 
 export const auditPage = new AuditPage();
+undo.onApplied((entry, undone) => auditPage.afterUndoRedo(entry, undone));

@@ -78,6 +78,8 @@ export class MapPage {
     } catch (err) {
       if (gen !== this.gen) return;
       this.error = toApiError(err);
+      // A cancelled UMAP leaves the map shown before it: the Method box says which one that is.
+      if (this.error.code === 'CANCELLED' && this.points) this.method = this.points.info.method;
     } finally {
       if (gen === this.gen) this.loading = false;
     }
