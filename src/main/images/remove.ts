@@ -51,7 +51,9 @@ function removalNote(r: ImageRemovalReport): string {
 
 function nothingMatches(s: ImageSelection): string {
   if (s.ids?.length === 1 && s.search === undefined && s.folder === undefined) return `Image ${s.ids[0]} is not in the project.`;
-  return 'No image matches the selection; nothing was removed.';
+  // A folder is the first part of image names (as triplet files write them), not the folder imported.
+  const folder = s.folder ? ` No image name starts with "${s.folder}/": a folder here is the first part of image names, as \`images\` lists them.` : '';
+  return `No image matches the selection; nothing was removed.${folder}`;
 }
 
 /** True for a history step that removed images (the Library reloads when it is undone or redone). */

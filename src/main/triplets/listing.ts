@@ -1,6 +1,7 @@
 // Triplets as the CLI shows them: names as in triplet files, plus the file and line each came from.
 import type { Split, TripletRef } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
+import { listFlags } from '../store/images.js';
 import { tripletLineRow, tripletLineRows } from '../store/triplet-reads.js';
 
 /** Names as in triplet files; `file`/`line`: where it was imported from (null when made by hand). */
@@ -13,4 +14,15 @@ export function tripletLines(db: Db, split?: Split): TripletLine[] {
 
 export function tripletLine(db: Db, id: number): TripletLine | null {
   return tripletLineRow(db, id) ?? null;
+}
+
+/**
+ * The listing with `flag` on each triplet whose image changed on disk since it was labelled (the
+ * reasons, as the app's list shows them; `flagged` lists them alone). The flags are few: read whole.
+ */
+export function tripletLinesFlagged(db: Db, split?: Split): (TripletLine & { flag?: string })[] {
+  const rows = tripletLines(db, split);
+  const reasons = new Map<number, string[]>();
+  for (const f of listFlags(db)) reasons.set(f.tripletId, [...(reasons.get(f.tripletId) ?? []), f.reason]);
+  return reasons.size ? rows.map((r) => (reasons.has(r.id) ? { ...r, flag: reasons.get(r.id)!.join('; ') } : r)) : rows;
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import sharp from 'sharp';
 import { Project } from '../../../src/main/project/project.js';
+import { tripletLinesFlagged } from '../../../src/main/triplets/listing.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-identity-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -127,6 +128,9 @@ test('a file whose content changed is a new version: same image, its triplets fl
   );
   assert.match(t1.flag ?? '', /image "a.png" changed on disk/);
   assert.equal(t2.flag, undefined);
+  // The CLI's listing says it too (as the README says: `flag` on listed triplets).
+  const listed = tripletLinesFlagged(p.db);
+  assert.deepEqual([listed[0].flag, listed[1].flag], [t1.flag, undefined]);
   assert.equal(t1.anchorId, a.id, 'not rebound');
   assert.deepEqual(p.db.prepare('SELECT triplet_id FROM predictions').pluck().all(), [t2.id], "the distances for the old photo went: that triplet is scored again");
   const flags = JSON.stringify(p.flaggedTriplets());

@@ -5,7 +5,7 @@ import { AppError } from '../../../shared/errors.js';
 import type { HistoryEntry, ReviewDecision, Split, TripletEdit, TripletRole } from '../../../shared/types.js';
 import type { Project } from '../../project/project.js';
 import { NameResolver } from '../../images/names.js';
-import { tripletLine, tripletLines, type TripletLine } from '../../triplets/listing.js';
+import { tripletLine, tripletLinesFlagged, type TripletLine } from '../../triplets/listing.js';
 import { action, numberArg, optionsOf, output, table, withProject } from '../output.js';
 
 const SPLITS = ['train', 'test'];
@@ -19,8 +19,11 @@ export function register(program: Command): void {
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ split?: Split }>(cmd);
-        const rows = await withProject(dir, (p) => tripletLines(p.db, opts.split));
-        output(opts.json, rows, () => (rows.length ? linesTable(rows) + `\n${rows.length} triplets` : 'No triplets.'));
+        const rows = await withProject(dir, (p) => tripletLinesFlagged(p.db, opts.split));
+        const flagged = rows.filter((r) => r.flag).length;
+        output(opts.json, rows, () =>
+          rows.length ? linesTable(rows) + `\n${rows.length} triplets${flagged ? ` (${flagged} flagged: an image changed on disk; see \`flagged\`)` : ''}` : 'No triplets.',
+        );
       }),
     );
 
@@ -159,10 +162,10 @@ function add(p: Project, split: Split, names: [string, string, string], allowLea
   return tripletLine(p.db, t.id)!;
 }
 
-function linesTable(rows: TripletLine[]): string {
+function linesTable(rows: (TripletLine & { flag?: string })[]): string {
   return table(
     ['id', 'split', 'anchor', 'positive', 'negative', 'status', 'source'],
-    rows.map((r) => [r.id, r.split, r.anchor, r.positive, r.negative, r.status, r.file ? `${r.file}:${r.line}` : 'manual']),
+    rows.map((r) => [r.id, r.split, r.anchor, r.positive, r.negative, r.flag ? `${r.status}, flagged` : r.status, r.file ? `${r.file}:${r.line}` : 'manual']),
   );
 }
 
