@@ -132,8 +132,14 @@ async function showAbout(): Promise<void> {
 }
 
 /** `typed`: a path the page typed or proposes, shown for the user to confirm (only this dialog grants it). */
-async function pickFolder(args: { title?: string; typed?: string }): Promise<string | null> {
-  const opts: Electron.OpenDialogOptions = { title: args.title ?? 'Choose a folder', properties: ['openDirectory', 'createDirectory'], defaultPath: args.typed };
+async function pickFolder(args: { title?: string; typed?: string; write?: boolean }): Promise<string | null> {
+  // The page names the dialog; what a pick allows is said by the main side, which the page cannot change.
+  const opts: Electron.OpenDialogOptions = {
+    title: args.title ?? 'Choose a folder',
+    buttonLabel: args.write ? 'Choose — Triplet Studio will write into it' : 'Choose — Triplet Studio will only read it',
+    properties: ['openDirectory', 'createDirectory'],
+    defaultPath: args.typed,
+  };
   const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
   return r.canceled ? null : (r.filePaths[0] ?? null);
 }

@@ -3,8 +3,9 @@
 // connections that never finish their headers, reopened as the headers timeout closes them, kept
 // every request out. Here a newcomer over the cap closes the connection that has been idle longest
 // instead: one still sending its headers or waiting between keep-alive requests. A connection busy
-// with a request, or upgraded to the app's WebSocket, is never chosen, so a flood evicts itself and
-// the tab's own requests get through.
+// with a request, or accepted as the app's WebSocket (`accepted`), is never chosen, so a flood
+// evicts itself and the tab's own requests get through. An upgrade that is refused stays choosable
+// until it is gone (the server destroys it after its reply).
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
@@ -19,7 +20,11 @@ export class ConnectionCap {
   attach(server: Server): void {
     server.on('connection', (socket: Socket) => this.admit(socket));
     server.on('request', (req: IncomingMessage, res: ServerResponse) => this.busy(req.socket, res));
-    server.on('upgrade', (req: IncomingMessage) => this.idle.delete(req.socket));
+  }
+
+  /** The socket became the app's WebSocket (after its handshake was checked): never made to make way. */
+  accepted(socket: Socket): void {
+    this.idle.delete(socket);
   }
 
   private admit(socket: Socket): void {
@@ -30,8 +35,11 @@ export class ConnectionCap {
       this.idle.delete(socket);
     });
     if (this.open <= this.max) return;
-    // The longest idle (this newcomer itself when every other one is busy).
-    (this.idle.values().next().value ?? socket).destroy();
+    // The longest idle (this newcomer itself when every other one is busy). Out of the list at once:
+    // its 'close' comes later, and the next newcomer of the same burst must choose another one.
+    const victim = this.idle.values().next().value ?? socket;
+    this.idle.delete(victim);
+    victim.destroy();
   }
 
   /** A request in progress: not evictable until its reply is sent; then idle again, as the newest. */

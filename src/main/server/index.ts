@@ -271,7 +271,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const origin = req.headers.origin;
     if (typeof origin !== 'string' || origin.toLowerCase() !== `http://${String(req.headers.host ?? '').toLowerCase()}`) return refuse(socket, 403, 'Forbidden');
     if (String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket') return refuse(socket, 400, 'Bad Request');
-    wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws, dispatcher));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      cap.accepted(socket);
+      onSocket(ws, dispatcher);
+    });
   }
 
   function onSocket(ws: WebSocket, d: Dispatcher): void {
@@ -363,8 +366,9 @@ function isPage(pathname: string): boolean {
 }
 
 /** Answers a refused upgrade on the raw socket and closes it. */
+/** Answers a refused upgrade and closes the socket for good (a client that never closes its side would otherwise hold it). */
 function refuse(socket: Socket, status: number, text: string): void {
-  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  if (socket.writable) socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
   else socket.destroy();
 }
 

@@ -381,7 +381,7 @@ test('a connection that never finishes its headers is closed (408) after the hea
   }
 });
 
-test('a flood of connections that never finish their headers cannot lock the page out: the longest idle one makes way', async () => {
+test('a flood of connections that never finish their headers cannot lock the page out: the longest idle one makes way', { timeout: 30_000 }, async () => {
   const capped = await startServer({ dataDir: join(tmp, 'data-cap'), staticDir: join(tmp, 'renderer'), createService: () => ({ mediaPath: () => null }) as never, maxConnections: 8 });
   const flood: ReturnType<typeof connect>[] = [];
   try {
@@ -400,6 +400,21 @@ test('a flood of connections that never finish their headers cannot lock the pag
     // The page's requests still get their answers (a plain cap refused them while the flood lasted).
     for (let i = 0; i < 5; i++) assert.equal((await get('/', {}, capped.port)).status, 401);
     assert.equal(ws.readyState, WebSocket.OPEN, 'the WebSocket stayed open');
+    // Upgrades without the token from sockets that never close their side: refused and closed by the
+    // server (they stayed open, out of reach of the cap, and locked the page out).
+    const halfOpen = Array.from({ length: 12 }, () => {
+      const s = connect({ port: capped.port, host: '127.0.0.1', allowHalfOpen: true }, () =>
+        s.write(`GET /ws HTTP/1.1\r\nHost: 127.0.0.1:${capped.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n`),
+      );
+      s.on('error', () => undefined);
+      return s;
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal((await get('/', {}, capped.port)).status, 401);
+    // The cap holds after a burst: never more open than allowed once the evicted ones are closed.
+    const open = await new Promise<number>((r, j) => capped.server.getConnections((e, n) => (e ? j(e) : r(n))));
+    assert.ok(open <= 8, `${open} connections open, over the cap of 8`);
+    for (const s of halfOpen) s.destroy();
     ws.close();
   } finally {
     for (const s of flood.splice(0)) s.destroy();

@@ -28,7 +28,11 @@ class Review {
   index = $state(0);
   history = $state.raw<HistoryEntry[]>([]);
   loaded = $state(false);
-  /** Verdicts per triplet: stored decisions from the list, plus swaps made in this session. */
+  /**
+   * Verdicts per triplet: stored decisions from the list, plus swaps made since it was loaded (a
+   * swapped triplet is no mistake on the labels now, so the next load leaves it out; its swap is in
+   * the history).
+   */
   resolved = $state.raw<Map<number, Verdict>>(new Map());
   /** The last re-evaluation: accuracy on the current labels and on the labels as imported. */
   evaluation = $state.raw<EvaluateResult | null>(null);

@@ -3,7 +3,7 @@
 // the virtual list shows them (like the library), so 100,000 triplets cost a few requests. The
 // list refreshes on the service's `triplets` change events only (refresh.ts).
 import type { Split, TripletEdit, TripletImportReport, TripletRecord } from '../../../shared/types.js';
-import { call, toApiError } from '../api.js';
+import { ApiError, call, toApiError } from '../api.js';
 import { Refresher } from './refresh.js';
 
 export const TRIPLET_PAGE = 200;
@@ -174,7 +174,9 @@ class Triplets {
     try {
       // Browser mode's typed path is the user's pick; confirming it lets the main side read it (the
       // desktop app's dialog picked it already, or opens on it to confirm).
-      const source = (await call('pickFile', { title: 'Import triplets', typed: file })) ?? file;
+      const source = await call('pickFile', { title: 'Import triplets', typed: file });
+      // The desktop app's dialog opened on a path typed in the field, and the user cancelled it.
+      if (!source) throw new ApiError('CANCELLED', 'The file was not confirmed; nothing was imported.');
       const report = await call('importTriplets', { file: source, split, skipInvalid, allowLeakage });
       this.lastImport = report;
       return report;
@@ -184,9 +186,11 @@ class Triplets {
     }
   }
 
-  async exportFile(file: string, split: Split): Promise<{ file: string; count: number }> {
+  /** Null when the desktop app's dialog, opened on a typed path to confirm it, was cancelled. */
+  async exportFile(file: string, split: Split): Promise<{ file: string; count: number } | null> {
     // Browser mode's typed path is the user's pick; confirming it lets the main side write there.
-    const target = (await call('pickFile', { title: 'Export triplets', save: true, typed: file })) ?? file;
+    const target = await call('pickFile', { title: 'Export triplets', save: true, typed: file });
+    if (!target) return null;
     return call('exportTriplets', { file: target, split });
   }
 

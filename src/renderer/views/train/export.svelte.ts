@@ -27,9 +27,32 @@ export class RunExport {
   /** The dialog was closed while the export went on: its outcome then shows as a message. */
   closed = false;
 
-  constructor(run: RunSummary, projectDir: string) {
+  constructor(
+    run: RunSummary,
+    private readonly projectDir: string,
+  ) {
     this.run = run;
     this.paths = defaultPaths(projectDir, run.id);
+  }
+
+  /**
+   * Targets outside the project — typed, or changed after Browse… (a format switch) — are confirmed
+   * as picks to write to, as the triplets export does: browser mode records them; the desktop app's
+   * own dialog opens on them. False when one was not confirmed there (nothing is written).
+   */
+  private async confirmTargets(to: Partial<Record<ExportPart, string>>): Promise<boolean> {
+    const inProject = (p: string) => p.startsWith(this.projectDir.replace(/[\\/]$/, '') + (this.projectDir.includes('\\') ? '\\' : '/'));
+    for (const part of Object.keys(to) as ExportPart[]) {
+      const path = to[part];
+      if (!path || inProject(path)) continue;
+      const title = `Export the ${PART_LABELS[part].title} of run #${this.run.id}`;
+      const got = PART_LABELS[part].folder
+        ? await call('pickFolder', { title, typed: path, write: true })
+        : await call('pickFile', { title, typed: path, save: true });
+      if (!got) return false;
+      to[part] = got;
+    }
+    return true;
   }
 
   get format(): 'csv' | 'npy' {
@@ -92,6 +115,7 @@ export class RunExport {
         }
       }
       this.askReplace = null;
+      if (!(await this.confirmTargets(to))) return;
       this.report = await call('exportRun', { runId: this.run.id, ...to });
       toasts.push('success', `Run #${this.run.id} exported`, writtenText(this.report));
       this.copied = false;
