@@ -7,11 +7,11 @@
 // read or write) or one inside the project (a dropped file lands there). Anything else is refused
 // with FORBIDDEN: a caller that got hold of the API can neither write files anywhere on the machine
 // nor read them, and a file picked to read from never becomes one to write over.
-import { existsSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { RequestName, ServiceArgs } from '../../shared/ipc.js';
+import { reallyInside } from '../util/inside-on-drive.js';
 
 export type Access = 'read' | 'write';
 
@@ -56,33 +56,6 @@ const RULES: { [N in RequestName]?: Rule<N> } = {
 /** The rule of a request, if it names paths (one lookup for the checks below). */
 function ruleOf(name: RequestName): Rule<RequestName> | undefined {
   return RULES[name] as Rule<RequestName> | undefined;
-}
-
-/** `child` is `parent` itself or inside it. */
-function inside(parent: string, child: string): boolean {
-  const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
-/**
- * `child` is inside `parent` on the drive too: the nearest existing folder on its way, links
- * followed, is inside the project's real folder (a project someone else made could hold an
- * `exports` link to any folder of yours, and the writes would land there).
- */
-function reallyInside(parent: string, child: string): boolean {
-  if (!inside(parent, child)) return false;
-  try {
-    return inside(onDrive(parent), onDrive(child));
-  } catch {
-    return false;
-  }
-}
-
-/** The path with links followed as far as it exists (the rest, not there yet, kept as it is). */
-function onDrive(path: string): string {
-  let existing = path;
-  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
-  return join(realpathSync(existing), relative(existing, path));
 }
 
 export class PathGrants {

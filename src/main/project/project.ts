@@ -36,7 +36,7 @@ import { removeImages } from '../images/remove.js';
 import { distance, tripletLoss, type EncoderWeights } from '../ml/index.js';
 import { verdictOf } from '../../shared/judgement-text.js';
 import { missingImageIds, withFileState } from '../images/file-state.js';
-import { staysInside } from '../util/inside-on-drive.js';
+import { reallyInside } from '../util/inside-on-drive.js';
 import { ThumbnailRepair } from '../images/thumb-repair.js';
 import { getRun } from './run-rows.js';
 import { openDb, type Db } from '../store/db.js';
@@ -329,7 +329,7 @@ export class Project {
     // thumbnail's own place under thumbs/ (the store's path could have been edited to point elsewhere),
     // nor at the old path of a folder moved while open.
     // Nor through a thumbs/ that is a link leading out of the project.
-    if (this.readOnly || r.thumb !== thumbRelPath(r.sha256) || !this.inPlace() || !staysInside(this.dir, join(this.dir, 'thumbs'))) return this.realThumb(abs);
+    if (this.readOnly || r.thumb !== thumbRelPath(r.sha256) || !this.inPlace() || !reallyInside(this.dir, join(this.dir, 'thumbs'))) return this.realThumb(abs);
     return (await this.thumbRepair.ensure(abs, r.abs_path, r.sha256)) ? this.realThumb(abs) : null;
   }
 

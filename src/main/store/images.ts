@@ -227,11 +227,15 @@ export function nameRows(db: Db): { id: number; name: string; alias: string | nu
 /** Adds each flagged triplet's reason(s) to a page of triplets (`flag`). */
 export function withFlags<T extends { items: { id: number; flag?: string }[] }>(db: Db, page: T): T {
   if (db.prepare('SELECT 1 FROM triplet_flags LIMIT 1').get() === undefined) return page;
-  const flags = listFlags(db, page.items.map((t) => t.id));
-  if (!flags.length) return page;
+  return { ...page, items: flagged(listFlags(db, page.items.map((t) => t.id)), page.items) };
+}
+
+/** `rows` with `flag` (the reasons, joined) on each one a flag names; the same array when none does. */
+export function flagged<R extends { id: number; flag?: string }>(flags: TripletFlag[], rows: R[]): R[] {
+  if (!flags.length) return rows;
   const reasons = new Map<number, string[]>();
   for (const f of flags) reasons.set(f.tripletId, [...(reasons.get(f.tripletId) ?? []), f.reason]);
-  return { ...page, items: page.items.map((t) => (reasons.has(t.id) ? { ...t, flag: reasons.get(t.id)!.join('; ') } : t)) };
+  return rows.map((t) => (reasons.has(t.id) ? { ...t, flag: reasons.get(t.id)!.join('; ') } : t));
 }
 
 export function pathsOfImage(db: Db, imageId: number): PathRow[] {

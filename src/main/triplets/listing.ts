@@ -1,7 +1,7 @@
 // Triplets as the CLI shows them: names as in triplet files, plus the file and line each came from.
 import type { Split, TripletRef } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
-import { listFlags } from '../store/images.js';
+import { flagged, listFlags } from '../store/images.js';
 import { tripletLineRow, tripletLineRows } from '../store/triplet-reads.js';
 
 /** Names as in triplet files; `file`/`line`: where it was imported from (null when made by hand). */
@@ -21,8 +21,5 @@ export function tripletLine(db: Db, id: number): TripletLine | null {
  * reasons, as the app's list shows them; `flagged` lists them alone). The flags are few: read whole.
  */
 export function tripletLinesFlagged(db: Db, split?: Split): (TripletLine & { flag?: string })[] {
-  const rows = tripletLines(db, split);
-  const reasons = new Map<number, string[]>();
-  for (const f of listFlags(db)) reasons.set(f.tripletId, [...(reasons.get(f.tripletId) ?? []), f.reason]);
-  return reasons.size ? rows.map((r) => (reasons.has(r.id) ? { ...r, flag: reasons.get(r.id)!.join('; ') } : r)) : rows;
+  return flagged(listFlags(db), tripletLines(db, split));
 }
