@@ -3,11 +3,13 @@
 // profile, with no page errors; the app reopens the last project; an open tab says the server
 // stopped, reconnects by itself when it is back, and says its address is out of date after
 // --new-token (and a reload shows a readable page, not a bare 401).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from '../helpers/shared.js';
-import { collectProblems, loggedErrors, createProject, expect, startStudio, stopStudio, test, VIEWPORTS } from './fixtures.js';
+import { cliRunner } from '../helpers/cli.js';
+import { makeFlowersSubset } from '../helpers/flowers-subset.js';
+import { repoRoot, sharedModelsDir, skipWithoutBackbone } from '../helpers/shared.js';
+import { collectProblems, loggedErrors, createProject, expect, startStudio, stopStudio, test, typePath, VIEWPORTS } from './fixtures.js';
 import type { Browser } from '@playwright/test';
 import type { ChildProcess } from 'node:child_process';
 
@@ -114,6 +116,63 @@ test('after --new-token an open tab says its address is out of date; the old add
     // The new address works in the same tab.
     await page.goto(second.url);
     await expect(page.getByTestId('connection')).toHaveText('Connected');
+    expect(problems).toEqual([]);
+    expect(loggedErrors(dataDir), 'no unexpected error in the diagnostics log').toEqual([]);
+  } finally {
+    await context.close();
+    if (child) await stopStudio(child);
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('"Try an image" keeps working after a restart: the page confirms its earlier choice to the new server', async ({ browser }) => {
+  const skip = skipWithoutBackbone('mobilenet_v1_0.75_224');
+  test.skip(!!skip, String(skip));
+  const root = mkdtempSync(join(tmpdir(), 'ts-e2e-session-'));
+  const dataDir = join(root, 'data');
+  const projectDir = join(root, 'flowers-project');
+  let child: ChildProcess | null = null;
+  const context = await browser.newContext({ viewport: VIEWPORTS[0] });
+  try {
+    const data = makeFlowersSubset(root, { perClass: 2, seed: 4, trainLines: 4, testLines: 2 });
+    const cli = cliRunner(join(root, 'cli-data'), { TRIPLET_STUDIO_BACKBONES: sharedModelsDir() });
+    for (const args of [
+      ['init', projectDir],
+      ['import-images', projectDir, data.images],
+      ['import-triplets', projectDir, data.train, '--split', 'train'],
+      ['train', projectDir, '--epochs', '1', '--ensemble', '1'],
+    ]) {
+      const r = await cli(...args);
+      expect(r.code, `${args[0]}: ${r.stderr}`).toBe(0);
+    }
+    const outside = join(root, 'outside.jpg');
+    copyFileSync(join(data.images, 'roses', readdirSync(join(data.images, 'roses'))[0]), outside);
+
+    const first = await serve(dataDir);
+    child = first.child;
+    const page = await context.newPage();
+    const problems = collectProblems(page, DOWNTIME);
+    await page.goto(first.url);
+    await page.getByTestId('open-project').click();
+    await typePath(page, projectDir);
+    await page.getByTestId('nav-train').click();
+    await page.getByTestId('try-image-panel-choose').click();
+    await typePath(page, outside);
+    const tried = page.getByTestId('try-image-panel-items').locator('[data-name]');
+    await expect(tried).toHaveCount(10, { timeout: 60_000 });
+
+    // A new server knows nothing of the file picked on the old one; the reopened project searches again.
+    await stopStudio(child);
+    child = null;
+    await expect(page.getByTestId('connection')).toHaveText('Server not running', { timeout: 20_000 });
+    const second = await serve(dataDir);
+    child = second.child;
+    await expect(page.getByTestId('connection')).toHaveText('Connected', { timeout: 20_000 });
+    await expect(page.getByTestId('sidebar-project')).toHaveText('flowers-project');
+    await expect(page.getByTestId('try-image-panel-query')).toContainText('outside.jpg');
+    await expect(tried).toHaveCount(10);
+    await expect(tried.first()).toHaveAttribute('title', /d = 0\.0000/);
+    await expect(page.getByTestId('try-image-panel-error')).toBeHidden();
     expect(problems).toEqual([]);
     expect(loggedErrors(dataDir), 'no unexpected error in the diagnostics log').toEqual([]);
   } finally {

@@ -32,9 +32,10 @@ export interface EmbedReport {
   failed: SkippedFile[];
   /** The failed images by id, with why (missing file or undecodable). */
   leftOut: LeftOutImage[];
-  backend: string;
-  /** Feature engine that ran (e.g. onnxruntime, tfjs-layers/wasm). */
-  engine: string;
+  /** Backend that computed the features; null when nothing was computed (all cached, or nothing to do). */
+  backend: string | null;
+  /** Feature engine that ran (e.g. onnxruntime, tfjs-layers/wasm); null when nothing was computed. */
+  engine: string | null;
   seconds: number;
   /** Which engine was chosen and why (measured fastest here, remembered, or asked for). */
   engineChoice?: string;
@@ -112,8 +113,8 @@ export async function ensureFeatures(db: Db, backbone: string, opts: EnsureFeatu
     cached: scope.filter((r) => r.cached !== null).length,
     failed: [],
     leftOut: [],
-    backend: '',
-    engine: '',
+    backend: null,
+    engine: null,
     seconds: 0,
   };
   if (missing.length === 0) return report;

@@ -5,7 +5,7 @@
 //    [N, dim], exactly the vectors `encode` writes and the app scores with (see ml/convert/onnx-encoder.ts).
 //  - tfjs: the encoder alone (backbone features in), one tfjs layers model per ensemble member
 //    (member-K/model.json + weights.bin) and encoder.json saying how the members are combined.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { ExportPreprocessing, ModelExportReport, RunSummary } from '../../shared/types.js';
@@ -75,9 +75,31 @@ export async function exportOnnx(run: RunSummary, enc: EncoderWeights, file: str
   return writeOnnx(await onnxModelOf(run, enc), file);
 }
 
+/** The nearest existing folder above `path` when it is not a folder (a file stands where a parent folder should); else null. */
+function fileAbove(path: string): string | null {
+  for (let at = dirname(path); ; at = dirname(at)) {
+    const st = lstatOrNothing(at);
+    if (st) return st.isDirectory() || (st.isSymbolicLink() && statSync(at, { throwIfNoEntry: false })?.isDirectory()) ? null : at;
+    if (dirname(at) === at) return null;
+  }
+}
+
+/** lstat, or nothing when the path is missing or runs through a file (ENOTDIR: the loop goes up to that file). */
+function lstatOrNothing(path: string) {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw err;
+  }
+}
+
 /** Only an earlier export is replaced: a folder holding anything else (or a file) is refused, before any work. */
 export function checkTfjsTarget(dir: string): void {
   const out = resolve(dir);
+  const blocker = fileAbove(out);
+  // Said of the folder asked for: the first write is to its temporary sibling, a name never typed.
+  if (blocker) throw new AppError('BAD_ARGUMENTS', `${out} cannot be made: ${blocker} is a file, not a folder (nothing was written).`, { path: out });
   if (!existsSync(out)) return;
   if (!statSync(out).isDirectory()) throw new AppError('CONFLICT', `${out} is a file; the tfjs encoder is a folder: choose a new or empty folder.`);
   if (readdirSync(out).length > 0 && !existsSync(join(out, 'encoder.json'))) {

@@ -11,6 +11,11 @@ export type PriorRow = Pick<
   'id' | 'split' | 'anchor_id' | 'positive_id' | 'negative_id' | 'anchor_name' | 'positive_name' | 'negative_name' | 'status' | 'edited' | 'origin' | 'file_id' | 'line'
 > & { file_path: string | null; file_split: Split | null };
 
+/** A PriorRow's columns, with the file it came from (both queries below read the same rows). */
+const PRIOR_COLUMNS = `t.id, t.split, t.anchor_id, t.positive_id, t.negative_id, t.anchor_name, t.positive_name, t.negative_name,
+            t.status, t.edited, t.origin, t.file_id, t.line, f.path AS file_path, f.split AS file_split
+     FROM triplets t LEFT JOIN triplet_files f ON f.id = t.file_id`;
+
 /**
  * Stored triplets (ids below `beforeId`) with this anchor and these two images either way round: for
  * each split and each order of positive and negative the first two rows, and for each split the first
@@ -23,9 +28,7 @@ export type PriorRow = Pick<
  */
 export function priorMatchesReader(db: Db): (a: number, p: number, n: number, beforeId: number) => PriorRow[] {
   const part = (split: Split, extra: string) =>
-    `SELECT * FROM (SELECT t.id, t.split, t.anchor_id, t.positive_id, t.negative_id, t.anchor_name, t.positive_name, t.negative_name,
-            t.status, t.edited, t.origin, t.file_id, t.line, f.path AS file_path, f.split AS file_split
-     FROM triplets t LEFT JOIN triplet_files f ON f.id = t.file_id
+    `SELECT * FROM (SELECT ${PRIOR_COLUMNS}
      WHERE t.split = '${split}' AND t.anchor_id = :a AND ${extra} AND t.id < :before ORDER BY t.id LIMIT 2)`;
   const st = db.prepare(
     (['train', 'test'] as const)
@@ -37,9 +40,7 @@ export function priorMatchesReader(db: Db): (a: number, p: number, n: number, be
       .join(' UNION ALL '),
   );
   const few = db.prepare(
-    `SELECT t.id, t.split, t.anchor_id, t.positive_id, t.negative_id, t.anchor_name, t.positive_name, t.negative_name,
-            t.status, t.edited, t.origin, t.file_id, t.line, f.path AS file_path, f.split AS file_split
-     FROM triplets t LEFT JOIN triplet_files f ON f.id = t.file_id
+    `SELECT ${PRIOR_COLUMNS}
      WHERE t.split IN ('train', 'test') AND t.anchor_id = :a AND t.positive_id IN (:p, :n) AND t.negative_id IN (:p, :n) AND t.id < :before
      ORDER BY t.id LIMIT 8`,
   );

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_TRAIN_OPTIONS } from '../../../src/main/ml/defaults.js';
-import { describeRun } from '../../../src/main/cli/commands/train.js';
+import { describeRun, runsTable } from '../../../src/main/cli/commands/train.js';
 import type { RunSummary } from '../../../src/shared/types.js';
 
 const epoch = (n: number) => ({ epoch: n, loss: 0.1, valLoss: 0.1, valAccuracy: 0.5, seconds: 1 });
@@ -37,4 +37,17 @@ test('an early stop says how many epochs ran; a plain run says nothing more', ()
   assert.doesNotMatch(stopped, /rests on little/);
   const plain = describeRun(run({}));
   assert.match(plain, /300 train \/ 0 validation triplets, best epoch 8 of 8, backend wasm/);
+});
+
+test('runs: a cancelled run shows no train or test count and no backend (it counted nothing), a finished one does', () => {
+  const rows = runsTable([
+    run({ id: 1, createdAt: '2026-12-07T10:00:00Z' }),
+    run({ id: 2, status: 'cancelled', createdAt: '2026-12-07T11:00:00Z', trainCount: 0, testCount: 0, backend: '', testAccuracy: null, baselineAccuracy: null, bestEpoch: null }),
+  ]).split('\n');
+  const cells = (line: string) => line.trim().split(/\s{2,}/);
+  const head = cells(rows[0]);
+  const at = (name: string) => head.indexOf(name);
+  const [finished, cancelled] = [cells(rows.find((l) => /^\s*1\s/.test(l))!), cells(rows.find((l) => /^\s*2\s/.test(l))!)];
+  assert.deepEqual([finished[at('backend')], finished[at('train')], finished[at('test')]], ['wasm', '300', '150']);
+  assert.deepEqual([cancelled[at('backend')], cancelled[at('train')], cancelled[at('test')]], ['-', '-', '-']);
 });

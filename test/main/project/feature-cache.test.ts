@@ -48,7 +48,12 @@ test('an unchanged setup reuses the cache; the key names weights and preprocessi
   assert.deepEqual(counts(first), [4, 0, 0]);
   assert.equal(first.preprocessing, 'antialias-v1');
   assert.match(first.weights, /^[0-9a-f]{16}$/);
-  assert.deepEqual(counts(await project.embed(BACKBONE)), [0, 4, 0]);
+  assert.ok(first.backend && first.engine, 'what computed the features is named');
+  const again = await project.embed(BACKBONE);
+  assert.deepEqual(counts(again), [0, 4, 0]);
+  // Nothing ran: no backend is named rather than an empty one (embed --json prints this report).
+  assert.equal(again.backend, null);
+  assert.equal(again.engine, null);
 });
 
 test('changing the preprocessing recomputes; switching back reuses the first rows', { skip }, async () => {

@@ -141,6 +141,13 @@ test('tfjs encoder export: members loaded with tfjs and combined as encoder.json
   writeFileSync(join(other, 'keep.txt'), 'mine');
   await assert.rejects(project.exportModel(undefined, { tfjs: other }), { code: 'CONFLICT' });
   assert.equal(readFileSync(join(other, 'keep.txt'), 'utf8'), 'mine');
+  // A file where a parent folder should be: the message names the folder asked for, not its temporary `.partial` sibling.
+  for (const target of [join(other, 'keep.txt', 'enc'), join(other, 'keep.txt', 'sub', 'enc')]) {
+    await assert.rejects(project.exportModel(undefined, { tfjs: target }), (err: Error) => {
+      assert.equal(err.message, `${target} cannot be made: ${join(other, 'keep.txt')} is a file, not a folder (nothing was written).`);
+      return true;
+    });
+  }
 });
 
 test('CLI encode and export-model --json', { skip }, async () => {

@@ -75,32 +75,37 @@ export function register(program: Command): void {
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
         const runs = await withProject(dir, (p) => p.runs());
-        output(optionsOf(cmd).json, runs, () =>
-          runs.length === 0
-            ? 'No runs yet.'
-            : table(
-                ['run', 'status', 'created', 'backbone', 'backend', 'train', 'test', 'best epoch', 'test acc', 'on labels now', 'baseline (at training)', 'seconds', 'preprocessing', 'left out (train/test)'],
-                runs.map((r) => [
-                  r.id,
-                  r.status,
-                  r.createdAt.replace('T', ' ').slice(0, 19),
-                  r.options.backbone,
-                  r.backend || '-',
-                  r.trainCount,
-                  r.testCount,
-                  r.bestEpoch ?? '-',
-                  pct(r.testAccuracy),
-                  labelsNow(r),
-                  pct(r.baselineAccuracy),
-                  totalSeconds(r).toFixed(1),
-                  r.preprocessing ?? '-',
-                  r.leftOut && (r.leftOut.trainCount || r.leftOut.testCount) ? `${r.leftOut.trainCount}/${r.leftOut.testCount}` : '-',
-                ]),
-              ),
-        );
+        output(optionsOf(cmd).json, runs, () => runsTable(runs));
       }),
     );
 }
+
+/** The `runs` listing: one row per run. */
+export function runsTable(runs: RunSummary[]): string {
+  if (runs.length === 0) return 'No runs yet.';
+  return table(
+    ['run', 'status', 'created', 'backbone', 'backend', 'train', 'test', 'best epoch', 'test acc', 'on labels now', 'baseline (at training)', 'seconds', 'preprocessing', 'left out (train/test)'],
+    runs.map((r) => [
+      r.id,
+      r.status,
+      r.createdAt.replace('T', ' ').slice(0, 19),
+      r.options.backbone,
+      ifFinished(r, r.backend),
+      ifFinished(r, r.trainCount),
+      ifFinished(r, r.testCount),
+      r.bestEpoch ?? '-',
+      pct(r.testAccuracy),
+      labelsNow(r),
+      pct(r.baselineAccuracy),
+      totalSeconds(r).toFixed(1),
+      r.preprocessing ?? '-',
+      r.leftOut && (r.leftOut.trainCount || r.leftOut.testCount) ? `${r.leftOut.trainCount}/${r.leftOut.testCount}` : '-',
+    ]),
+  );
+}
+
+/** A total stored when a run finishes; '-' for a run that is running, was cancelled or failed (it counted nothing, so 0 would mislead). */
+const ifFinished = (r: RunSummary, v: string | number): string | number => (r.status === 'finished' && v !== '' ? v : '-');
 
 /** The left-out images by name and why (first 20). */
 function leftOutDetail(r: RunSummary): string[] {
