@@ -90,6 +90,7 @@ export const REQUESTS = {
     edited: z.boolean().optional(),
     imageId: id.optional(),
     runId: id.optional(),
+    find: id.optional(),
     ...page,
   }),
   createTriplet: z.object({ split, anchorId: id, positiveId: id, negativeId: id, allowLeakage: z.boolean().optional() }),

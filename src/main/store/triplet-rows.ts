@@ -116,6 +116,8 @@ export interface TripletPageQuery {
   mispredicted?: boolean;
   offset?: number;
   limit?: number;
+  /** A triplet id: its place in this list is returned, with the page holding it instead of `offset`'s. */
+  find?: number;
 }
 
 /**
@@ -124,7 +126,7 @@ export interface TripletPageQuery {
  * index gives the order and a page deep in 100,000 triplets skips index entries, not sorted rows;
  * the ids of the page come first, then only those rows are read whole.
  */
-export function tripletPageRows(db: Db, q: TripletPageQuery): { total: number; offset: number; rows: RawRow[] } {
+export function tripletPageRows(db: Db, q: TripletPageQuery): { total: number; offset: number; rows: RawRow[]; found?: number | null } {
   const where: string[] = [];
   const params: Record<string, unknown> = { run: q.runId ?? -1 };
   if (q.status) (where.push('t.status = @status'), (params.status = q.status));
@@ -134,6 +136,12 @@ export function tripletPageRows(db: Db, q: TripletPageQuery): { total: number; o
     params.img = q.imageId;
   }
   if (q.mispredicted !== undefined) where.push(q.mispredicted ? 'p.d_ap >= p.d_an' : '(p.d_ap IS NULL OR p.d_ap < p.d_an)');
+  if (q.find !== undefined) {
+    const found = placeOf(db, q, where, params, q.find);
+    const limit = q.limit ?? 100;
+    const page = tripletPageRows(db, { ...q, find: undefined, offset: found === null ? q.offset : Math.floor(found / limit) * limit });
+    return { ...page, found };
+  }
   // One image's triplets are few: found through the image indexes and sorted, in one query.
   if (q.imageId !== undefined) return onePage(db, q, where, params);
   const from = `FROM triplets t LEFT JOIN predictions p ON p.run_id = @run AND p.triplet_id = t.id WHERE t.split = @split${where.map((w) => ` AND ${w}`).join('')}`;
@@ -159,6 +167,22 @@ export function tripletPageRows(db: Db, q: TripletPageQuery): { total: number; o
     skip = Math.max(0, skip - n);
   }
   return { total, offset, rows };
+}
+
+/**
+ * Where triplet `id` stands in the list these filters give (split train first, then import order):
+ * the rows before it. Null when the filters leave it out (or it is gone). An edit that re-sorts a
+ * row (a move to the other split) lets the app's selection follow it.
+ */
+function placeOf(db: Db, q: TripletPageQuery, where: string[], params: Record<string, unknown>, id: number): number | null {
+  const from = `FROM triplets t LEFT JOIN predictions p ON p.run_id = @run AND p.triplet_id = t.id WHERE ${[...where, '1'].join(' AND ')}`;
+  const row = db.prepare(`SELECT t.split AS split, t.seq AS seq ${from} AND t.id = @findId`).get({ ...params, findId: id }) as { split: Split; seq: number } | undefined;
+  if (!row || (q.split && row.split !== q.split)) return null;
+  const count = db.prepare(`SELECT COUNT(*) ${from} AND t.split = @findSplit AND t.seq < @findSeq`).pluck();
+  const before = count.get({ ...params, findSplit: row.split, findSeq: row.seq }) as number;
+  // Without a split filter every train row comes first.
+  const trainFirst = !q.split && row.split === 'test' ? (db.prepare(`SELECT COUNT(*) ${from} AND t.split = 'train'`).pluck().get(params) as number) : 0;
+  return before + trainFirst;
 }
 
 function onePage(db: Db, q: TripletPageQuery, where: string[], params: Record<string, unknown>): { total: number; offset: number; rows: RawRow[] } {

@@ -70,6 +70,8 @@ export async function runTripletImport(db: Db, file: string, split: Split, opts:
       { onBytes: (done) => hooks.onProgress?.({ phase: 'importing', done, total }) },
     );
     hooks.signal?.throwIfAborted();
+    // Nothing to import is said, not reported as "0 triplets added" (a wrong file, or an empty one).
+    if (run.tripletLines === 0) throw new AppError('INVALID_FILE', `${path} holds no triplet lines (it is empty, or only blank and comment lines); nothing was imported.`, { path });
     const report = run.finish(read.lines, read.sha256);
     if (report.refused) throw new AppError('INVALID_FILE', refusalMessage(report), { report });
     hooks.onProgress?.({ phase: 'committing', done: total, total });
@@ -98,6 +100,8 @@ class ImportRun {
   private added = 0;
   private duplicates = 0;
   private repeatedInFile = 0;
+  /** Lines that hold (or try to hold) a triplet: not blank, not a comment. */
+  tripletLines = 0;
 
   constructor(
     private readonly db: Db,
@@ -123,6 +127,7 @@ class ImportRun {
     if (ev.text === null) return this.issue(ev.line, '', `line too long (${ev.tooLong} bytes; at most 64 KiB)`);
     const parsed = parseLine(ev.text, ev.line, this.path);
     if (parsed.kind === 'skip') return;
+    if (parsed.kind !== 'comment') this.tripletLines++;
     if (parsed.kind === 'issue') return void this.invalid.push(parsed.issue);
     if (parsed.kind === 'comment') return this.checkComment(ev.line, ev.text, parsed.fields);
     const t = parsed.triplet;
@@ -224,6 +229,7 @@ class ImportRun {
       invalid,
       invalidCount: this.invalid.count,
       refused,
+      ...(refused ? { addable: this.added } : {}),
       conflicts: this.conflicts.items,
       conflictCount: this.conflicts.count,
       leakage: { triplets: this.leaks.count, sharedImages: this.classifier.shared.size, lines: this.leaks.items, allowed: !!this.opts.allowLeakage },

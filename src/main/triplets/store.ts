@@ -18,8 +18,8 @@ export { getSnapshot, toRecord, type TripletSnapshot } from './rows.js';
 
 /** Lists triplets by split then import order; `runId` (if any) supplies dAP/dAN and the mispredicted filter. */
 export function listTriplets(db: Db, q: Omit<TripletQuery, 'runId'> & { runId?: number | null }): TripletPage {
-  const { total, offset, rows } = tripletPageRows(db, q);
-  return { total, offset, items: rows.map((r) => toRecord(toSnapshot(r))) };
+  const { total, offset, rows, found } = tripletPageRows(db, q);
+  return { total, offset, items: rows.map((r) => toRecord(toSnapshot(r))), ...(found === undefined ? {} : { found }) };
 }
 
 /**

@@ -53,6 +53,11 @@ export interface TripletImportReport {
   invalid: TripletFileIssue[];
   /** True when the file was refused as a whole (store unchanged). */
   refused: boolean;
+  /**
+   * A refused file: the triplets an import of its good lines only would add (not blank, comment,
+   * invalid, leaking, repeated or contradicting lines). 0 when no line of it can be added.
+   */
+  addable?: number;
   /** Every invalid line, including those beyond the listed ones. */
   invalidCount: number;
   /** Lines not added because they repeat or contradict a stored triplet (first MAX_LISTED_ISSUES). */
@@ -124,12 +129,16 @@ export interface TripletQuery {
   limit?: number;
   /** Run whose predictions drive the `mispredicted` filter (default: latest finished). */
   runId?: number;
+  /** A triplet id: the reply says where it stands (`found`) and holds the page with it instead of `offset`'s. */
+  find?: number;
 }
 
 export interface TripletPage {
   total: number;
   offset: number;
   items: TripletRecord[];
+  /** With `find`: the triplet's index in the list, or null when the filters leave it out. */
+  found?: number | null;
 }
 
 /** "keep": the labels are right, the model is wrong; "ambiguous": no clear answer (also excludes the triplet). */

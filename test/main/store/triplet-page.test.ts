@@ -44,3 +44,34 @@ test('pages cross from train to test in order, with filters, for every page size
   assert.deepEqual([usesImage.total, usesImage.items.map((t) => t.id)], [uses5.length, uses5], 'one image: same order');
   project.close();
 });
+
+test('find: the place of a triplet in the filtered list and the page that holds it; null when the filters leave it out', () => {
+  const project = Project.init(join(root, 'find'));
+  const db = project.db;
+  addFilelessImages(db, Array.from({ length: 9 }, (_, i) => `${i + 1}.jpg`));
+  for (let i = 0; i < 8; i++) store.createTriplet(db, { split: i % 3 === 0 ? 'test' : 'train', anchorId: 1 + i, positiveId: 2 + i, negativeId: ((i + 4) % 9) + 1 });
+  const ids = () => db.prepare(`SELECT id FROM triplets ORDER BY split DESC, seq`).pluck().all() as number[];
+  const first = ids()[0];
+  // A move to test re-sorts the row to the end of the list: find follows it there.
+  store.editTriplet(db, first, { kind: 'move', split: 'test' });
+  const order = ids();
+  for (const limit of [1, 3, 100]) {
+    for (const id of order) {
+      const page = store.listTriplets(db, { find: id, offset: 0, limit });
+      assert.equal(page.found, order.indexOf(id), `triplet ${id}, page size ${limit}`);
+      assert.equal(page.offset, Math.floor(order.indexOf(id) / limit) * limit);
+      assert.ok(page.items.some((t) => t.id === id));
+    }
+  }
+  // Filters: the place among the rows they keep; a row they leave out is not found and the asked page comes back.
+  const testIds = order.filter((id) => store.getSnapshot(db, id)!.split === 'test');
+  assert.equal(store.listTriplets(db, { split: 'test', find: first, limit: 10 }).found, testIds.indexOf(first));
+  const trainOnly = store.listTriplets(db, { split: 'train', find: first, offset: 0, limit: 2 });
+  assert.deepEqual([trainOnly.found, trainOnly.offset], [null, 0]);
+  const usesImage = store.listTriplets(db, { imageId: 2, find: first, limit: 10 });
+  assert.equal(usesImage.found, usesImage.items.findIndex((t) => t.id === first));
+  assert.ok(usesImage.found! >= 0);
+  store.editTriplet(db, first, { kind: 'delete' });
+  assert.equal(store.listTriplets(db, { find: first, limit: 10 }).found, null);
+  project.close();
+});

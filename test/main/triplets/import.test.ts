@@ -162,6 +162,33 @@ test('skipInvalid imports the good lines and reports the rest', async () => {
   assert.deepEqual(db.prepare('SELECT line FROM triplets ORDER BY seq').pluck().all(), [1, 4]);
 });
 
+test('a refused file says how many triplets its good lines would add: not blank, comment, stored or contradicting lines', async () => {
+  await importTriplets(db, file('a.jpg b.jpg c.jpg\n'), 'train');
+  const refused = async (text: string) => {
+    try {
+      await importTriplets(db, file(text), 'train');
+    } catch (err) {
+      return (err as AppError).details as { report: { addable?: number; refused: boolean } };
+    }
+    assert.fail('refused');
+  };
+  // Two comments, a blank line, a stored triplet, its contradiction, one new triplet and one bad line.
+  const r = await refused('# one\n# two\n\na.jpg b.jpg c.jpg\na.jpg c.jpg b.jpg\nd.jpg e.jpg a.jpg\na.jpg nope.jpg c.jpg\n');
+  assert.equal(r.report.addable, 1);
+  assert.equal((await refused('a.jpg nope.jpg c.jpg\na.jpg b.jpg c.jpg\n')).report.addable, 0);
+  const skipped = await importTriplets(db, file('# one\n# two\n\na.jpg b.jpg c.jpg\na.jpg c.jpg b.jpg\nd.jpg e.jpg a.jpg\na.jpg nope.jpg c.jpg\n'), 'train', { skipInvalid: true });
+  assert.equal(skipped.added, 1, 'the count offered is what the import of the good lines adds');
+});
+
+test('a file with no triplet line (empty, or only blank and comment lines) is refused by name, store unchanged', async () => {
+  const before = dump(db);
+  for (const text of ['', '\n\n', '# only a comment\n\n']) {
+    const f = file(text);
+    await assert.rejects(importTriplets(db, f, 'train'), { code: 'INVALID_FILE', message: `${f} holds no triplet lines (it is empty, or only blank and comment lines); nothing was imported.` });
+  }
+  assert.equal(dump(db), before);
+});
+
 test('triplets already stored are duplicates (not added); a line repeated inside one file is kept', async () => {
   await importTriplets(db, file('a.jpg b.jpg c.jpg\n'), 'train');
   const r = await importTriplets(db, file('daisy/a.jpg b.jpg c.jpg\nd.jpg e.jpg a.jpg\nd.jpg e.jpg a.jpg\n'), 'train');

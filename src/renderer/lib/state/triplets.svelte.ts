@@ -2,7 +2,7 @@
 // main side, which records it in the history so it can be undone). Rows are fetched in pages as
 // the virtual list shows them (like the library), so 100,000 triplets cost a few requests. The
 // list refreshes on the service's `triplets` change events only (refresh.ts).
-import type { Split, TripletEdit, TripletImportReport, TripletRecord } from '../../../shared/types.js';
+import type { Split, TripletEdit, TripletImportReport, TripletPage, TripletRecord } from '../../../shared/types.js';
 import { ApiError, call, toApiError } from '../api.js';
 import { Refresher } from './refresh.js';
 
@@ -54,22 +54,34 @@ class Triplets {
   async reload(): Promise<void> {
     this.selected = 0;
     this.range = [0, 1];
-    await this.refresh();
+    await this.refresh(false);
   }
 
-  /** Fetches again the pages in view and the selection's (after a change event); keeps the position. */
-  async refresh(): Promise<void> {
+  /**
+   * Fetches again the pages in view and the selection's (after a change event). The selection stays
+   * on its triplet where that triplet moved in the list (a move to the other split re-sorts it, so
+   * the next key acts on the triplet the user was on); one the filters now leave out (or deleted)
+   * leaves the selection at its row, i.e. on the next triplet. `followSelection` false: a new filter
+   * starts at the top.
+   */
+  async refresh(followSelection = true): Promise<void> {
+    const follow = followSelection && !this.toTop && this.loaded ? this.current?.id : undefined;
     if (this.toTop) (this.toTop = false, (this.selected = 0), (this.range = [0, 1]));
     this.gen++;
     this.inFlight.clear();
-    const keep = new Set([...this.pageSpan(...this.range), Math.floor(this.selected / TRIPLET_PAGE)]);
+    const selPage = Math.floor(this.selected / TRIPLET_PAGE);
+    const keep = new Set([...this.pageSpan(...this.range), selPage]);
     const gen = this.gen;
     this.loading = true;
     try {
       const fresh = new Map<number, TripletRecord[]>();
+      let found: number | null | undefined;
       // Registered as in flight, so the list asking for the same rows meanwhile does not fetch them twice.
       const jobs = [...keep].map((p) => {
-        const job = this.fetchPage(p, gen).then((items) => void fresh.set(p, items));
+        const job =
+          p === selPage && follow !== undefined
+            ? this.fetchPage(p, gen, follow).then((r) => void ((found = r.found), fresh.set(r.offset / TRIPLET_PAGE, r.items)))
+            : this.fetchPage(p, gen).then((r) => void fresh.set(p, r.items));
         this.inFlight.set(p, job);
         return job;
       });
@@ -78,7 +90,7 @@ class Triplets {
       this.failed = null;
       this.inFlight.clear();
       this.pages = fresh;
-      this.selected = Math.min(this.selected, Math.max(0, this.total - 1));
+      this.selected = typeof found === 'number' ? found : Math.min(this.selected, Math.max(0, this.total - 1));
       this.loaded = true;
     } catch (err) {
       if (gen === this.gen) this.failed = toApiError(err).message;
@@ -94,7 +106,8 @@ class Triplets {
     return out;
   }
 
-  private async fetchPage(index: number, gen: number): Promise<TripletRecord[]> {
+  /** One page of the list; `find`: the page holding that triplet instead, with its place (`found`). */
+  private async fetchPage(index: number, gen: number, find?: number): Promise<TripletPage> {
     const f = this.filters;
     const page = await call('listTriplets', {
       split: f.split || undefined,
@@ -104,9 +117,10 @@ class Triplets {
       imageId: f.image?.id,
       offset: index * TRIPLET_PAGE,
       limit: TRIPLET_PAGE,
+      ...(find === undefined ? {} : { find }),
     });
     if (gen === this.gen) this.total = page.total;
-    return page.items;
+    return page;
   }
 
   private throttle: ReturnType<typeof setTimeout> | null = null;
@@ -136,7 +150,7 @@ class Triplets {
     if (pending) return pending;
     const gen = this.gen;
     const job = this.fetchPage(index, gen)
-      .then((items) => {
+      .then(({ items }) => {
         if (gen !== this.gen) return;
         const next = new Map(this.pages);
         next.set(index, items);

@@ -53,8 +53,9 @@ export class TripletsPage {
               ? ({ kind: 'include' } as const)
               : ({ kind: 'exclude' } as const);
     try {
+      // A delete answers null; wrapped, so that null means only "the user kept it as it was".
       const done = await withLeakAsked(
-        (allowLeakage) => triplets.edit(cur.id, allowLeakage && (e.kind === 'move' || e.kind === 'include') ? { ...e, allowLeakage } : e),
+        async (allowLeakage) => ({ record: await triplets.edit(cur.id, allowLeakage && (e.kind === 'move' || e.kind === 'include') ? { ...e, allowLeakage } : e) }),
         e.kind === 'move' ? `Move anyway` : e.kind === 'include' ? 'Include anyway' : '',
         e.kind === 'include' ? 'Keep it excluded' : `Keep it in ${cur.split}`,
       );
@@ -163,6 +164,11 @@ export class TripletsPage {
     this.fileOp = null;
   }
 
+  /** The path or split changed: the report shown was of another file (its "good lines only" would skip this one's unseen). */
+  forgetReport(): void {
+    if (!this.fileBusy) this.report = null;
+  }
+
   async runFileOp(skipInvalid = false, allowLeakage = false, replace = false): Promise<void> {
     if (!this.fileOp || !this.fileOp.path.trim()) return;
     const op = this.fileOp;
@@ -177,6 +183,7 @@ export class TripletsPage {
 
   private async runImport(op: FileOp, skipInvalid: boolean, allowLeakage: boolean): Promise<void> {
     let r: TripletImportReport;
+    this.report = null; // a failure below must not leave an earlier file's report up
     try {
       r = await triplets.importFile(op.path.trim(), op.split, skipInvalid, allowLeakage);
     } catch (err) {
@@ -189,7 +196,7 @@ export class TripletsPage {
     }
     this.report = r;
     if (!r.refused) {
-      toasts.push('success', 'Triplets imported', `${plural(r.added, 'triplet')} added to ${r.split}${r.duplicates ? `, ${formatNumber(r.duplicates)} duplicates skipped` : ''}${r.invalidCount ? `, ${plural(r.invalidCount, 'bad line')} skipped` : ''}.${r.added ? ' Ctrl+Z undoes the whole import.' : ''}`);
+      toasts.push(r.added ? 'success' : 'info', r.added ? 'Triplets imported' : 'No triplets added', `${plural(r.added, 'triplet')} added to ${r.split}${r.duplicates ? `, ${formatNumber(r.duplicates)} duplicates skipped` : ''}${r.invalidCount ? `, ${plural(r.invalidCount, 'bad line')} skipped` : ''}.${r.added ? ' Ctrl+Z undoes the whole import.' : ''}`);
       if (r.invalidCount === 0 && r.conflictCount === r.duplicates && !r.leakage.triplets) this.fileOp = null;
     }
   }
