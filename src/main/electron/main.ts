@@ -243,7 +243,7 @@ async function main(): Promise<void> {
     if (win) {
       if (win.isMinimized()) win.restore();
       win.focus();
-    }
+    } else if (app.isReady()) win = createWindow(); // macOS: the app ran on with its window closed
   });
   await app.whenReady();
   hardenSession();

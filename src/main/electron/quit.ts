@@ -18,7 +18,9 @@ export async function mayQuit(deps: {
 }): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const gaveUp = new Promise<undefined>((r) => (timer = setTimeout(r, deps.timeoutMs ?? ASK_SERVICE_MS, undefined)));
-  const running = (await Promise.race([Promise.resolve(deps.activeJobs()).catch(() => undefined), gaveUp]).finally(() => clearTimeout(timer))) ?? [];
+  const all = (await Promise.race([Promise.resolve(deps.activeJobs()).catch(() => undefined), gaveUp]).finally(() => clearTimeout(timer))) ?? [];
+  // A job the app started on its own gives way: quitting stops it without a question, as opening another project does.
+  const running = all.filter((j) => !j.yields);
   if (!running.length) return true;
   return deps.ask(stopJobQuestion(running[0].kind, 'Quitting', 'Stop and quit', running.length - 1));
 }

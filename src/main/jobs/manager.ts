@@ -122,7 +122,7 @@ export class JobManager {
 
   /** Running jobs with what a client needs to show them again after a reload or reconnect. */
   active(): ActiveJob[] {
-    return [...this.jobs.values()].map((j) => ({ jobId: j.id, kind: j.kind, progress: j.last, kept: [...j.kept], meta: j.meta ?? {} }));
+    return [...this.jobs.values()].map((j) => ({ jobId: j.id, kind: j.kind, progress: j.last, kept: [...j.kept], meta: j.meta ?? {}, ...(j.yields ? { yields: true as const } : {}) }));
   }
 
   /** Adds to a running job's description (e.g. the run id once its row exists). */

@@ -68,6 +68,7 @@ import type { ImageRemovalReport, ImageSelection, RunExportReport } from '../../
 import {
   evaluateRun,
   failOrphanedRuns,
+  withOrphansShown,
   type Evaluated,
   latestFinishedRunId,
   listMistakes,
@@ -407,7 +408,7 @@ export class Project {
   }
 
   runs(): RunSummary[] {
-    return listRuns(this.db);
+    return this.readOnly ? withOrphansShown(this.db, listRuns(this.db)) : listRuns(this.db);
   }
 
   evaluate(runId?: number, opts: Cancellable = {}): Promise<Evaluated> {

@@ -4,7 +4,7 @@
 // edit does to stored predictions), so review stays consistent; the run's accuracy stays the snapshot's.
 import type { EpochMetric, RunStatus } from '../../shared/types.js';
 import { writeTransaction, type Db } from '../store/db.js';
-import { epochInserter, predictionInserter, setRunEnded, setRunFinished, type FinishedRunRow } from '../store/runs.js';
+import { deleteEpochs, epochInserter, predictionInserter, setRunEnded, setRunFinished, type FinishedRunRow } from '../store/runs.js';
 import { tripletImagesReader, type SnapshotTriplet } from '../store/triplets.js';
 import { commitPersistently, type PersistentCommitOptions } from './commit.js';
 
@@ -48,6 +48,7 @@ export function finishRun(
   const current = tripletImagesReader(db);
   const write = () =>
     writeTransaction(db, () => {
+      deleteEpochs(db, runId); // those stored as they ended: the finished list is the record
       for (const e of epochs) epoch(runId, e);
       for (const p of predictions) {
         const o = orientToCurrent(current(p.tripletId), snapshot.get(p.tripletId)!, p);

@@ -1,7 +1,7 @@
 // Run summaries for the app and CLI, and the clean-up of runs whose process ended mid-run.
 import type { RunScoreNow, RunSummary } from '../../shared/types.js';
 import { readTransaction, writeTransaction, type Db } from '../store/db.js';
-import { activeTestCount, allRunRows, orphanMarker, runningRuns, runRow, scoresOnCurrentLabels, toRunSummary } from '../store/runs.js';
+import { activeTestCount, allRunRows, ORPHAN_ERROR, orphanMarker, runningRuns, runRow, scoresOnCurrentLabels, toRunSummary } from '../store/runs.js';
 import { sameProcessAlive } from './liveness.js';
 
 export { latestFinishedRunId } from '../store/runs.js';
@@ -32,6 +32,15 @@ function withScoreNow(run: RunSummary, s: { scored: number; correct: number } | 
   const sameScore = accuracy === null || (run.testAccuracy !== null && Math.abs(accuracy - run.testAccuracy) < 1e-9);
   const now: RunScoreNow = { accuracy, scored, unscored, changed: unscored > 0 || scored !== run.testCount || !sameScore };
   return { ...run, now };
+}
+
+/**
+ * A read-only project's runs as they are: one whose process ended mid-run cannot be marked failed in
+ * the file, so it is shown as failed here (the next writable open records it) instead of running forever.
+ */
+export function withOrphansShown(db: Db, runs: RunSummary[]): RunSummary[] {
+  const dead = new Set(runningRuns(db).filter((r) => r.pid === null || !processAlive(r.pid, r.start)).map((r) => r.id));
+  return dead.size ? runs.map((r) => (dead.has(r.id) ? { ...r, status: 'failed' as const, error: ORPHAN_ERROR } : r)) : runs;
 }
 
 /** Marks runs left 'running' by a process that no longer exists as failed. */

@@ -11,7 +11,7 @@ import type { EpochMetric, RunStatus, RunSummary, RunValidation, TrainOptions } 
 import { isAbortError } from '../jobs/abort.js';
 import { defaultTrainOptions, trainEncoder } from '../ml/index.js';
 import { readTransaction, type Db } from '../store/db.js';
-import { insertRunningRun } from '../store/runs.js';
+import { insertRunningRun, storeEpochNow } from '../store/runs.js';
 import { activeTripletsOf, type SnapshotTriplet } from '../store/triplets.js';
 import { ensureFeatures, featureKey, loadFeatures, prepOfRun, resolvePrep } from './features.js';
 import { snapshotTrain, type TrainSnapshot } from './train-stream.js';
@@ -26,7 +26,7 @@ import { accuracyOf, embedAll, imageIdsOf, normalizedAll, score } from './run-sc
 
 // The parts, for callers that import them from here.
 export { evaluateRun, listMistakes, type Evaluated, type RunOptions } from './run-evaluate.js';
-export { failOrphanedRuns, getRun, latestFinishedRunId, listRuns } from './run-rows.js';
+export { failOrphanedRuns, getRun, latestFinishedRunId, listRuns, withOrphansShown } from './run-rows.js';
 export { embedAll, type ScoredTriplet } from './run-scoring.js';
 export { loadRunEncoder, modelDirOf } from './model-files.js';
 
@@ -103,7 +103,11 @@ async function trainSnapshot(db: Db, projectDir: string, options: TrainOptions, 
           const total = p.epochs * p.batches;
           // An epoch's closing report (mean loss + that epoch's validation accuracy) is kept through throttling.
           const keep = p.valAccuracy !== undefined ? { keep: true } : {};
-          if (p.valAccuracy !== undefined && p.valLoss !== undefined) finishedEpochs.push(closedEpoch(p));
+          if (p.valAccuracy !== undefined && p.valLoss !== undefined) {
+            const e = closedEpoch(p);
+            finishedEpochs.push(e);
+            storeEpochNow(db, runId, e); // kept if the process dies before the run's end is written
+          }
           opts.onProgress?.({ phase: 'train', done, total, epoch: p.epoch, batch: p.batch, loss: p.loss, valAccuracy: p.valAccuracy, ...keep });
         },
       }),

@@ -23,11 +23,17 @@ interface Pending {
   reject(err: Error): void;
 }
 
-/** Jobs the service starts, by request: reported failed when the process dies under them. */
+/**
+ * Jobs the service starts, by the request that answers with their id: reported failed when the
+ * process dies under them, even before their first progress event. Every other job (one a request
+ * runs before it answers: an import of triplets, a map, an export, the background features) is known
+ * from its progress events.
+ */
 const JOB_KINDS: Partial<Record<ServiceMethod, JobProgress['kind']>> = {
   importImages: 'import-images',
   fetchBackbone: 'download',
   train: 'train',
+  audit: 'audit',
 };
 
 export class ServiceClient {
@@ -107,6 +113,10 @@ export class ServiceClient {
 
   private relay(name: EventName, payload: unknown): void {
     if (name === 'job:done' || name === 'job:failed') this.jobs.delete((payload as { jobId: string }).jobId);
+    if (name === 'job:progress') {
+      const p = payload as JobProgress;
+      if (!this.jobs.has(p.jobId)) this.jobs.set(p.jobId, p.kind);
+    }
     this.opts.emit(name, payload as Events[typeof name]);
   }
 

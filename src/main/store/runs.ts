@@ -92,10 +92,35 @@ export function setRunInputs(db: Db, runId: number, preprocessing: string, weigh
   db.prepare('UPDATE runs SET preprocessing = ?, weights = ?, left_out = ? WHERE id = ?').run(preprocessing, weights, leftOutJson, runId);
 }
 
-/** Statement appending one epoch's metrics (prepared once per finish). */
+/** Statement storing one epoch's metrics (prepared once per finish); an epoch stored as it ended is replaced. */
 export function epochInserter(db: Db): (runId: number, e: EpochMetric) => void {
-  const st = db.prepare('INSERT INTO run_epochs (run_id, epoch, loss, val_loss, val_accuracy, seconds) VALUES (?, ?, ?, ?, ?, ?)');
+  const st = db.prepare('INSERT OR REPLACE INTO run_epochs (run_id, epoch, loss, val_loss, val_accuracy, seconds) VALUES (?, ?, ?, ?, ?, ?)');
   return (runId, e) => void st.run(runId, e.epoch, e.loss, e.valLoss, e.valAccuracy, e.seconds);
+}
+
+/** A run's stored epochs go (a finished run then stores its own list as the record). */
+export function deleteEpochs(db: Db, runId: number): void {
+  db.prepare('DELETE FROM run_epochs WHERE run_id = ?').run(runId);
+}
+
+/**
+ * Stores one epoch as it ends, so a run whose process dies (killed, a crash) keeps the epochs it
+ * finished. Never waits for another process's write: waiting (up to the busy timeout) would stall the
+ * run's progress events, and the run's last write stores every epoch anyway. False when skipped.
+ */
+export function storeEpochNow(db: Db, runId: number, e: EpochMetric): boolean {
+  const waited = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    db.transaction(() => epochInserter(db)(runId, e)).immediate();
+    return true;
+  } catch (err) {
+    // Busy (another writer), or a drive that stopped taking writes: the run's end says the rest.
+    if (/^SQLITE_(BUSY|FULL|READONLY|IOERR)/.test((err as { code?: string }).code ?? '')) return false;
+    throw err;
+  } finally {
+    db.pragma(`busy_timeout = ${waited}`);
+  }
 }
 
 /** Statement storing one prediction (prepared once per batch). */
@@ -127,9 +152,12 @@ export function runningRuns(db: Db): { id: number; pid: number | null; start: st
   return db.prepare(`SELECT id, pid, pid_start AS start FROM runs WHERE status = 'running'`).all() as { id: number; pid: number | null; start: string | null }[];
 }
 
+/** Why a run whose process ended is failed. */
+export const ORPHAN_ERROR = 'Interrupted: the process training it ended.';
+
 /** Statement marking a run whose process ended as failed. */
 export function orphanMarker(db: Db): (runId: number) => void {
-  const st = db.prepare(`UPDATE runs SET status = 'failed', finished_at = ${NOW}, error = 'Interrupted: the process training it ended.', pid = NULL WHERE id = ?`);
+  const st = db.prepare(`UPDATE runs SET status = 'failed', finished_at = ${NOW}, error = '${ORPHAN_ERROR}', pid = NULL WHERE id = ?`);
   return (runId) => void st.run(runId);
 }
 

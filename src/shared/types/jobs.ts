@@ -34,4 +34,6 @@ export interface ActiveJob {
   kept: JobProgress[];
   /** What started it (training: `options`, the run's options; `runId` once its row exists). */
   meta: Record<string, unknown>;
+  /** Started by the app on its own (features for the similarity search): it gives way, so closing never asks about it. */
+  yields?: true;
 }

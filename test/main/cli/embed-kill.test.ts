@@ -56,3 +56,33 @@ test('embed killed with SIGKILL resumes where it stopped', { skip, timeout: 180_
   assert.deepEqual([again.computed, again.cached, again.failed.length], [300 - kept, kept, 0]);
   assert.equal(cachedCount(), 300);
 });
+
+/** Stored epochs of a run, read by a second connection while the CLI trains. */
+function epochCount(runId: number): number {
+  const db = new Database(join(project, 'project.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT COUNT(*) AS n FROM run_epochs WHERE run_id = ?').get(runId) as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+test('train killed with SIGKILL: the run is marked interrupted and keeps the epochs it finished', { skip, timeout: 180_000 }, async () => {
+  run('import-triplets', project, join(flowersDir(), 'train.txt'), '--split', 'train');
+  const child = spawn(process.execPath, [bin, 'train', project, '--backbone', BACKBONE, '--epochs', '500', '--seed', '1'], { env, stdio: 'ignore' });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  let stored = 0;
+  while (child.exitCode === null) {
+    stored = epochCount(1);
+    if (stored >= 2) {
+      child.kill('SIGKILL');
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.equal(await exited, 'SIGKILL', 'train ended before it could be killed');
+  const [r] = JSON.parse(run('runs', project)) as { status: string; error: string; epochs: { epoch: number }[] }[];
+  assert.deepEqual([r.status, r.error], ['failed', 'Interrupted: the process training it ended.']);
+  assert.ok(r.epochs.length >= 2, `${r.epochs.length} epochs kept`);
+  assert.deepEqual(r.epochs.map((e) => e.epoch), Array.from({ length: r.epochs.length }, (_, i) => i + 1));
+});

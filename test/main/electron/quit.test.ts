@@ -1,5 +1,6 @@
 // Quitting the desktop app while a job runs asks first (the window's own question, "Stop and
-// quit"); with nothing running, or a service that cannot say in time, it quits without asking.
+// quit"); with nothing running (or only the app's own background job), or a service that cannot say
+// in time, it quits without asking.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mayQuit } from '../../../src/main/electron/quit.js';
@@ -22,6 +23,7 @@ test('a running training: asked with its name and what stopping keeps; the answe
 test('nothing running, a service that failed, or one that does not answer in time: quits without asking', async () => {
   const ask = async () => assert.fail('asked');
   assert.equal(await mayQuit({ activeJobs: async () => [], ask }), true);
+  assert.equal(await mayQuit({ activeJobs: async () => [{ ...job('embed'), yields: true }], ask }), true, 'only the app’s own background features');
   assert.equal(await mayQuit({ activeJobs: () => undefined, ask }), true, 'no service');
   assert.equal(await mayQuit({ activeJobs: () => Promise.reject(new Error('SERVICE_CRASHED')), ask }), true);
   const t0 = performance.now();

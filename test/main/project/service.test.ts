@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import type { EventName, Events } from '../../../src/shared/ipc.js';
 import { Project } from '../../../src/main/project/project.js';
 import { StudioService } from '../../../src/main/project/service.js';
+import { setWritableCheck } from '../../../src/main/store/readonly.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-service-'));
 const images = join(root, 'images');
@@ -121,6 +122,17 @@ test('a run left running by a dead process is marked failed when the project is 
   const p = Project.open(join(root, 'p1'));
   p.db.prepare(`INSERT INTO runs (status, options, backend, pid) VALUES ('running', '{}', '', 999999999)`).run();
   p.close();
+  // Read-only, the file cannot say so: the run is shown failed, and the file keeps its row as it was.
+  const previous = setWritableCheck(() => false);
+  try {
+    const ro = Project.open(join(root, 'p1'));
+    const shown = ro.runs().at(-1)!;
+    const stored = ro.db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(shown.id);
+    ro.close();
+    assert.deepEqual([ro.readOnly, shown.status, shown.error, stored], [true, 'failed', 'Interrupted: the process training it ended.', 'running']);
+  } finally {
+    setWritableCheck(previous);
+  }
   const again = Project.open(join(root, 'p1'));
   const run = again.runs().at(-1)!;
   again.close();

@@ -117,12 +117,18 @@ test('a crashed service is restarted and reported; requests in flight fail with 
     const [pid1] = await api.recentProjects({});
     await api.openProject({ dir: '/p/kept' });
     const { jobId } = await api.train({ options: {} });
+    const { jobId: auditId } = await api.audit({});
+    const map = api.mapProjection({}); // runs a job before it answers
+    await waitFor('the map job', () => events.find((e) => e.name === 'job:progress' && e.payload.kind === 'map'));
     const slow = api.history({}); // still waiting when the process dies
     await rejectsWith(api.listFolders({}), 'SERVICE_CRASHED', /exit code 7.*"listFolders"/);
     await rejectsWith(slow, 'SERVICE_CRASHED', /"history"/);
-    // The job the dead process ran is reported failed, so no view waits for it forever.
-    const jobFailed = events.find((e) => e.name === 'job:failed' && e.payload.jobId === jobId);
-    assert.equal(jobFailed?.payload.error.code, 'SERVICE_CRASHED');
+    await rejectsWith(map, 'SERVICE_CRASHED', /"mapProjection"/);
+    // Every job the dead process ran is reported failed, so no view waits for it (or shows its bar) forever.
+    for (const [id, kind] of [[jobId, 'train'], [auditId, 'audit'], [`map-${pid1}`, 'map']]) {
+      const jobFailed = events.find((e) => e.name === 'job:failed' && e.payload.jobId === id);
+      assert.deepEqual([jobFailed?.payload.kind, jobFailed?.payload.error.code], [kind, 'SERVICE_CRASHED'], id);
+    }
     const crashed = await waitFor('service:crashed', () => events.find((e) => e.name === 'service:crashed'));
     assert.deepEqual(crashed.payload, { reason: 'exit code 7', restarted: true, reopened: '/p/kept' });
     const [pid2] = await api.recentProjects({});

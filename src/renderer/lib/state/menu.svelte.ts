@@ -26,10 +26,13 @@ export const menu = new Menu();
 
 export function menuCommand(command: MenuCommand, dir?: string): void {
   if (command === 'undo' || command === 'redo') {
-    // Same gate as the shortcuts; a focused text field already had its own undo from the key press.
+    // Same gate as the shortcuts. In a text field the field's own undo: on Windows and Linux the key
+    // press did that in the page and never reaches the menu, so this comes from a click on Edit ›
+    // Undo, or from Cmd+Z on macOS, where a text field's undo is only ever the Edit menu's.
     const gate = historyGate({ target: document.activeElement, modalOpen: modalOpen(), view: nav.view });
     if (gate === 'history') void undo.run(command);
     else if (gate === 'view') undo.elsewhere();
+    else if (gate === 'text') document.execCommand(command);
     return;
   }
   if (command === 'open-recent' && !dir) return;

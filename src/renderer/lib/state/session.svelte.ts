@@ -1,7 +1,8 @@
 // A session that survives: after a load, reload or reconnect the tab takes up what the service is
 // doing — the project it reopened (or why it could not), the running jobs (a training run's chart,
 // progress, options and end message) and the view this tab showed.
-import { call, transport } from '../api.js';
+import { api, call, transport } from '../api.js';
+import { serviceCrashNotice } from '../service-crash.js';
 import { jobs } from './jobs.svelte.js';
 import { nav } from './nav.svelte.js';
 import { project } from './project.svelte.js';
@@ -46,4 +47,13 @@ export function followReconnects(): void {
     void project.load().catch((err) => toasts.error(err));
     void reattachJobs().catch((err) => toasts.error(err));
   };
+}
+
+/** The desktop app's service process died and was restarted: said once; its jobs' bars go (the main side failed them). */
+export function followServiceCrashes(): () => void {
+  return api.on('service:crashed', (e) => {
+    const n = serviceCrashNotice(e);
+    toasts.push('error', n.title, n.text, 20_000);
+    if (e.restarted) void reattachJobs().catch((err) => toasts.error(err));
+  });
 }
