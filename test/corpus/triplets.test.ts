@@ -103,7 +103,7 @@ test('unknown and ambiguous names, and two names for one image, are refused with
   assert.deepEqual(lines(report), [
     [1, 'unknown image "nope.jpg"'],
     [2, 'ambiguous name "dup.jpg": matches x/dup.jpg, y/dup.jpg'],
-    [3, 'the same image is used twice in one triplet'],
+    [3, 'the same image is used twice in one triplet: "a.jpg" and "daisy/a.jpg" both name it (a unique file name stands for its image, and identical copies are imported as one image)'],
   ]);
 });
 

@@ -13,7 +13,7 @@ import { openProject } from './support/small-project.js';
 
 /** Each view of an empty project, the button its empty state offers, and the view that button opens. */
 const WAYS = [
-  { view: 'triplets', button: 'Import file…', opens: null },
+  { view: 'triplets', button: 'Go to Library', opens: 'library' },
   { view: 'train', button: 'Go to Triplets', opens: 'triplets' },
   { view: 'review', button: 'Go to Train', opens: 'train' },
   { view: 'map', button: 'Go to Library', opens: 'library' },
@@ -35,6 +35,12 @@ test('an empty project: each view names what is missing and leads there, without
       await expect(page.getByTestId(`view-${opens}`)).toBeVisible();
     }
   }
+  // The triplet maker of a project with no images says why its grid is empty, and leads to the Library.
+  await page.getByTestId('nav-triplets').click();
+  await page.getByTestId('new-triplet').click();
+  await expect(page.getByTestId('maker-empty')).toContainText('No images in this project yet');
+  await page.getByTestId('maker-go-library').click();
+  await expect(page.getByTestId('view-library')).toBeVisible();
   await expect(page.getByTestId('toast-error')).toHaveCount(0);
 });
 

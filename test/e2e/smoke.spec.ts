@@ -23,7 +23,7 @@ test('projects view: empty state, errors as toasts, create a project, help overl
 
   // Number keys switch views; empty views say what to do next.
   await app.keyboard.press('3');
-  await expect(app.getByTestId('triplets-empty')).toBeVisible();
+  await expect(app.getByTestId('triplets-no-images')).toBeVisible();
   await app.keyboard.press('4');
   await expect(app.getByTestId('train-empty')).toBeVisible();
   await snap(app, '04-train-empty');

@@ -122,3 +122,30 @@ test('in the list, the selection stays on a triplet that a move re-sorts; a dele
   await expect(page.getByTestId('status-line')).toContainText('Deleted · triplet #1 · Ctrl+Z to undo');
   await expect(rows).toHaveCount(2);
 });
+
+test('the maker: a picked image clicked again is unpicked and its place refilled; Esc keeps the picks; Ctrl+Enter creates', async ({ app: page, projectDir }) => {
+  await filelessProject(page, projectDir, ['a', 'b', 'c', 'd'].map((n) => `${n}.jpg`));
+  await page.getByTestId('nav-triplets').click();
+  await page.getByTestId('new-triplet').click();
+  const item = (name: string) => page.locator(`[data-testid="maker-item"][data-name="${name}"]`);
+  const place = (role: string) => page.getByTestId(`maker-frame-${role}`).locator('.name');
+  for (const n of ['a.jpg', 'b.jpg', 'c.jpg']) await item(n).click();
+  await expect(page.getByTestId('maker-save')).toBeEnabled();
+  // b.jpg was the wrong positive: clicked again it leaves its place, and the next click fills that place.
+  await item('b.jpg').click();
+  await expect(place('positive')).toHaveText('—');
+  await expect(place('negative')).toHaveText('c.jpg');
+  await expect(page.getByTestId('maker-save')).toBeDisabled();
+  await item('d.jpg').click();
+  await expect(place('positive')).toHaveText('d.jpg');
+  // Esc goes back to the list; the maker opens again with its picks.
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('triplet-maker')).toBeHidden();
+  await page.keyboard.press('n');
+  await expect(place('anchor')).toHaveText('a.jpg');
+  await expect(place('positive')).toHaveText('d.jpg');
+  await page.keyboard.press('Control+Enter');
+  await expect(page.getByTestId('toast-success').filter({ hasText: 'Triplet created' })).toBeVisible();
+  await expect(page.getByTestId('triplet-count')).toContainText('1 train');
+  await expect(place('anchor')).toHaveText('—');
+});

@@ -110,5 +110,7 @@ export const HEVC_TEXT =
 export function decodeFailureText(raw: string): string {
   if (/exceeds pixel limit/i.test(raw)) return `too large to decode safely (over ${PIXEL_LIMIT_TEXT} pixels; a panorama? save a smaller copy to use it)`;
   if (/heif: .*(Unsupported codec|not been built in|No decoding plugin)/i.test(raw)) return HEVC_TEXT;
-  return raw.split('\n')[0];
+  const first = raw.split('\n')[0].trim();
+  // libvips sometimes ends its sentence at a colon with nothing after it ("…has corrupt header:").
+  return first.endsWith(':') ? `${first.slice(0, -1)} (the file is damaged or incomplete)` : first;
 }

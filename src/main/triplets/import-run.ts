@@ -71,7 +71,7 @@ export async function runTripletImport(db: Db, file: string, split: Split, opts:
     );
     hooks.signal?.throwIfAborted();
     // Nothing to import is said, not reported as "0 triplets added" (a wrong file, or an empty one).
-    if (run.tripletLines === 0) throw new AppError('INVALID_FILE', `${path} holds no triplet lines (it is empty, or only blank and comment lines); nothing was imported.`, { path });
+    if (run.holdsNothing()) throw new AppError('INVALID_FILE', `${path} holds no triplet lines (it is empty, or only blank and comment lines); nothing was imported.`, { path });
     const report = run.finish(read.lines, read.sha256);
     if (report.refused) throw new AppError('INVALID_FILE', refusalMessage(report), { report });
     hooks.onProgress?.({ phase: 'committing', done: total, total });
@@ -83,6 +83,19 @@ export async function runTripletImport(db: Db, file: string, split: Split, opts:
     if (db.inTransaction) db.exec('ROLLBACK');
     throw err;
   }
+}
+
+/**
+ * Why a line names one image twice. Two different names can be one image: identical copies are
+ * imported as one image with several paths, which the user may not know.
+ */
+function sameImageMessage(names: string[], ids: number[]): string {
+  for (const [i, j] of [[0, 1], [0, 2], [1, 2]]) {
+    if (ids[i] === ids[j] && names[i] !== names[j]) {
+      return `the same image is used twice in one triplet: "${names[i]}" and "${names[j]}" both name it (a unique file name stands for its image, and identical copies are imported as one image)`;
+    }
+  }
+  return 'the same image is used twice in one triplet';
 }
 
 class ImportRun {
@@ -101,7 +114,7 @@ class ImportRun {
   private duplicates = 0;
   private repeatedInFile = 0;
   /** Lines that hold (or try to hold) a triplet: not blank, not a comment. */
-  tripletLines = 0;
+  private tripletLines = 0;
 
   constructor(
     private readonly db: Db,
@@ -117,6 +130,11 @@ class ImportRun {
     this.insert = importedTripletInserter(db);
     this.exactName = imageIdByNameReader(db);
     this.boundByFile = boundByFileReader(db);
+  }
+
+  /** No triplet line and no problem (a comment naming an image is one): the file has nothing to import. */
+  holdsNothing(): boolean {
+    return this.tripletLines === 0 && this.invalid.count === 0;
   }
 
   batch(lines: LineEvent[]): void {
@@ -135,7 +153,7 @@ class ImportRun {
     if ('error' in ids) return this.issue(t.line, ev.text, ids.error);
     const [anchorId, positiveId, negativeId] = ids.ids;
     if (anchorId === positiveId || anchorId === negativeId || positiveId === negativeId) {
-      return this.issue(t.line, ev.text, 'the same image is used twice in one triplet');
+      return this.issue(t.line, ev.text, sameImageMessage(t.names, ids.ids));
     }
     const verdict = this.classifier.classify({ line: t.line, anchorId, positiveId, negativeId });
     this.apply(verdict, t, ids.ids, ev.text);

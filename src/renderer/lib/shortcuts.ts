@@ -53,7 +53,8 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
       { keys: ['X'], what: 'Exclude or include' },
       { keys: ['Del'], what: 'Delete triplet' },
       { keys: ['N'], what: 'New triplet (in the maker: / searches the images)' },
-      { keys: ['Esc'], what: 'Back to the list from the maker or a replacement' },
+      { keys: ['Ctrl', 'Enter'], what: 'In the maker: create the triplet (a picked image clicked again is unpicked)' },
+      { keys: ['Esc'], what: 'Back to the list from the maker (its picks are kept) or a replacement' },
     ],
   },
   {

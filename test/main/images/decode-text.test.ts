@@ -19,4 +19,6 @@ test("an iPhone HEIC photo says what it is and how to get a JPEG, not libheif's 
 test('other failures keep their first line; a damaged AVIF is not called HEVC', () => {
   assert.equal(decodeFailureText('VipsJpeg: Premature end of input file\nmore detail'), 'VipsJpeg: Premature end of input file');
   assert.equal(decodeFailureText('heif: Invalid input: Unexpected end of file (2.100)'), 'heif: Invalid input: Unexpected end of file (2.100)');
+  // libvips' sentence cut at its colon (a PNG header with no image after it) says what that means.
+  assert.equal(decodeFailureText('Input file has corrupt header:'), 'Input file has corrupt header (the file is damaged or incomplete)');
 });

@@ -78,7 +78,7 @@ test('a file with problems is refused whole, store byte-for-byte unchanged, ever
   assert.match(issues[0].message, /expected 3 names/);
   assert.match(issues[1].message, /unknown image "nope.jpg"/);
   assert.match(issues[2].message, /ambiguous name "dup.jpg": matches x\/dup.jpg, y\/dup.jpg/);
-  assert.match(issues[3].message, /same image is used twice/);
+  assert.equal(issues[3].message, 'the same image is used twice in one triplet: "a.jpg" and "daisy/a.jpg" both name it (a unique file name stands for its image, and identical copies are imported as one image)');
   assert.match(err.message, new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: unknown image`));
   assert.equal(dump(db), before);
 });

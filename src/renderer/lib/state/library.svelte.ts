@@ -26,6 +26,8 @@ class Library {
   /** The Map's "Make triplets from these": the Triplets view opens its maker (taken once). */
   openMaker = false;
   total = $state(0);
+  /** A first page has come for the current project: an empty grid means empty, not "not loaded yet". */
+  loaded = $state(false);
   /** Loaded pages by page index; replaced (not mutated) so readers update. */
   pages = $state.raw<Map<number, ImageRecord[]>>(new Map());
   loading = new Set<number>();
@@ -52,6 +54,12 @@ class Library {
     this.pages = new Map();
     const [folders] = await Promise.all([call('listFolders', {}), this.loadPage(0)]);
     this.folders = folders;
+    // The chosen folder lost its last image (removed, or re-imported elsewhere): the menu could not
+    // show it and the grid said nothing matched, so the filter goes back to every folder.
+    if (this.folder && !folders.includes(this.folder === TOP_LEVEL ? '' : this.folder)) {
+      this.folder = '';
+      await this.reload();
+    }
   }
 
   async loadPage(index: number): Promise<void> {
@@ -68,12 +76,21 @@ class Library {
       });
       if (gen !== this.gen) return;
       this.total = page.total;
+      this.loaded = true;
       const next = new Map(this.pages);
       next.set(index, page.items);
       this.pages = next;
     } finally {
       if (gen === this.gen) this.loading.delete(index);
     }
+  }
+
+  /** Every image again: no name filter, folder or selection. */
+  clearFilters(): Promise<void> {
+    this.search = '';
+    this.folder = '';
+    this.ids = null;
+    return this.reload();
   }
 
   /** Filters the grid to `ids` (null: every image again) and reloads it. */

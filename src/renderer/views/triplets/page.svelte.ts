@@ -30,7 +30,8 @@ export class TripletsPage {
   leak = $state.raw<{ image: ImageRecord; message: string } | null>(null);
 
   // ----- maker -----
-  picks = $state.raw<ImageRecord[]>([]);
+  /** The maker's places: anchor, positive, negative (null: not picked yet). */
+  picks = $state.raw<(ImageRecord | null)[]>([null, null, null]);
   makeSplit = $state<Split>('train');
 
   // ----- import / export dialog -----
@@ -92,24 +93,41 @@ export class TripletsPage {
     }
   }
 
+  /** Opens the maker with the picks it had (Esc back to the list keeps them: nothing is lost by a key). */
   startMaking(): void {
     this.mode = 'make';
-    this.clearPicks();
   }
 
   clearPicks(): void {
-    this.picks = [];
+    this.picks = [null, null, null];
   }
 
-  /** Adds an image as the next role (the maker's SimilarPanel then shows the anchor's neighbours). */
+  /** Anchor, positive and negative all picked. */
+  get full(): boolean {
+    return this.picks.every((p) => p !== null);
+  }
+
+  /** Where an image is picked: 0, 1, 2 (anchor, positive, negative), or -1. */
+  roleOf(id: number): number {
+    return this.picks.findIndex((p) => p?.id === id);
+  }
+
+  /**
+   * An image takes the first empty place (anchor, then positive, then negative; the maker's
+   * SimilarPanel then shows the anchor's neighbours). A picked image clicked again is unpicked and
+   * leaves its place empty, so one wrong pick is fixed without starting over.
+   */
   async pick(img: ImageRecord): Promise<void> {
-    if (this.picks.length >= 3 || this.picks.some((p) => p.id === img.id)) return;
-    this.picks = [...this.picks, img];
+    const at = this.roleOf(img.id);
+    if (at >= 0) return void (this.picks = this.picks.map((p, i) => (i === at ? null : p)));
+    const free = this.picks.indexOf(null);
+    if (free < 0) return;
+    this.picks = this.picks.map((p, i) => (i === free ? img : p));
   }
 
   async saveTriplet(): Promise<void> {
-    if (this.picks.length !== 3) return;
-    const [a, p, n] = this.picks;
+    if (!this.full) return;
+    const [a, p, n] = this.picks as ImageRecord[];
     const split = this.makeSplit;
     const rec = await attempt(
       () => withLeakAsked((allowLeakage) => triplets.create(split, a.id, p.id, n.id, allowLeakage), 'Create anyway', 'Go back'),
