@@ -7,7 +7,7 @@ import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import type { ScannedFile } from './scan.js';
-import { importable, readHead } from './sniff.js';
+import { importable, readHead, refusalText } from './sniff.js';
 import { makeDirs } from '../util/make-dirs.js';
 
 export const THUMB_SIZE = 256;
@@ -46,7 +46,7 @@ export async function decodeFile(file: ScannedFile, projectDir: string, expected
   // The first bytes first: a video or an archive is refused without being read whole (sniff.ts).
   const head = await readHead(file.path);
   if (head.length === 0) throw new Error('empty file');
-  if (!importable(head)) throw new Error('unsupported image format');
+  if (!importable(head)) throw new Error(refusalText(head));
   const buf = await readFile(file.path);
   if (buf.length === 0) throw new Error('empty file');
   const sha256 = createHash('sha256').update(buf).digest('hex');

@@ -4,7 +4,6 @@
 // typed in one Unicode form finds an image stored in the other. A name that fits several images is
 // an error listing names that do resolve, never a silent pick.
 import { basename } from 'node:path';
-import { AppError } from '../../shared/errors.js';
 import type { Db } from '../store/db.js';
 import { nameRows } from '../store/images.js';
 
@@ -63,18 +62,6 @@ export class NameResolver {
     const base = n.includes('/') ? undefined : this.byBase.get(n);
     if (!exact || !base) return exact ?? base ?? new Set();
     return new Set([...exact, ...base]);
-  }
-
-  /** The ids of several names, in order; NOT_FOUND naming every name that does not resolve (`after`: added to the message). */
-  resolveAll(names: readonly string[], after = ''): number[] {
-    const errors: string[] = [];
-    const ids = names.map((n) => {
-      const r = this.resolve(n);
-      if ('error' in r) errors.push(r.error);
-      return 'id' in r ? r.id : 0;
-    });
-    if (errors.length) throw new AppError('NOT_FOUND', errors.join('; ') + after);
-    return ids;
   }
 
   /** A name that resolves to this image alone (its name when it does), to suggest in errors. */

@@ -22,3 +22,11 @@ export function importable(head: Uint8Array): boolean {
   const format = imageFormatOf(head);
   return format !== null && format !== 'bmp';
 }
+
+/** Said of a file that is an image the import does not decode: BMP (sharp has no BMP reader). */
+export const BMP_TEXT = 'a BMP image, which is not supported: save it as PNG or JPEG to use it';
+
+/** Why `head` is refused, in words: BMP is an image, only not one the app reads. */
+export function refusalText(head: Uint8Array): string {
+  return imageFormatOf(head) === 'bmp' ? BMP_TEXT : 'unsupported image format';
+}

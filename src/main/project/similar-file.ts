@@ -7,10 +7,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.js';
-import { SIGNATURE_BYTES } from '../../shared/image-signature.js';
+import { imageFormatOf, SIGNATURE_BYTES } from '../../shared/image-signature.js';
 import { SIMILAR_MAX_BYTES } from '../../shared/types.js';
 import { decodeFailureText } from '../images/decode.js';
-import { importable, readHead } from '../images/sniff.js';
+import { BMP_TEXT, importable, readHead } from '../images/sniff.js';
 import { extractFeatures } from '../ml/index.js';
 import type { FeatureKey } from './features.js';
 
@@ -19,13 +19,16 @@ export const MAX_QUERY_BYTES = SIMILAR_MAX_BYTES;
 
 const NOT_AN_IMAGE = 'is not an image (JPEG, PNG, GIF, WebP, TIFF or HEIF expected).';
 
+/** The end of the refusal of a query file: BMP is named as such. */
+const notAnImage = (head: Uint8Array): string => (imageFormatOf(head) === 'bmp' ? `is ${BMP_TEXT}.` : NOT_AN_IMAGE);
+
 /** Refuses bytes that are too large or not an image, naming what was given. */
 export function checkQueryBytes(bytes: Uint8Array, label = 'the dropped file'): void {
   if (bytes.length === 0) throw new AppError('INVALID_FILE', `${label} is empty.`);
   if (bytes.length > MAX_QUERY_BYTES) {
     throw new AppError('TOO_LARGE', `${label} is ${(bytes.length / 1024).toFixed(0)} KB; at most ${MAX_QUERY_BYTES / 1024} KB can be sent (choose the file by its path instead).`);
   }
-  if (!importable(bytes.subarray(0, SIGNATURE_BYTES))) throw new AppError('INVALID_FILE', `${label} ${NOT_AN_IMAGE}`);
+  if (!importable(bytes.subarray(0, SIGNATURE_BYTES))) throw new AppError('INVALID_FILE', `${label} ${notAnImage(bytes.subarray(0, SIGNATURE_BYTES))}`);
 }
 
 /** Features of one file (path or bytes) under `key`; INVALID_FILE when it cannot be decoded. */
@@ -34,7 +37,8 @@ export async function featuresOfFile(key: FeatureKey, query: { file: string } | 
     const path = resolve(query.file);
     if (!existsSync(path) || !statSync(path).isFile()) throw new AppError('NOT_FOUND', `${path}: no such image file.`);
     // By its first bytes, as the import does: a video is refused without being decoded whole.
-    if (!importable(await readHead(path))) throw new AppError('INVALID_FILE', `${path} ${NOT_AN_IMAGE}`);
+    const head = await readHead(path);
+    if (!importable(head)) throw new AppError('INVALID_FILE', `${path} ${notAnImage(head)}`);
     return extractOne(key, path, path, signal);
   }
   checkQueryBytes(query.bytes, query.label);

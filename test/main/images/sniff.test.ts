@@ -67,6 +67,9 @@ test('an import skips a 3 GiB video by its head ("not an image"), and still impo
   writeFileSync(video, ftyp('isom', 'isom', 'mp41'));
   truncateSync(video, 3 * 2 ** 30); // sparse: no disk used
   writeFileSync(join(folder, 'IMG_0002'), await picture('jpeg'));
+  // A BMP is an image, only not one the app reads: said so, with what to do.
+  const bmp = join(folder, 'scan.bmp');
+  writeFileSync(bmp, Buffer.concat([Buffer.from('BM', 'latin1'), Buffer.alloc(62)]));
   assert.equal((await readHead(video)).length, 64, 'one small read');
 
   const projectDir = join(root, 'project');
@@ -75,7 +78,13 @@ test('an import skips a 3 GiB video by its head ("not an image"), and still impo
   try {
     const r = await importImages(db, projectDir, folder);
     assert.equal(r.added, 1);
-    assert.deepEqual(r.skipped, [{ path: video, reason: 'not an image (unsupported format)' }]);
+    assert.deepEqual(
+      [...r.skipped].sort((a, b) => a.path.localeCompare(b.path)),
+      [
+        { path: video, reason: 'not an image (unsupported format)' },
+        { path: bmp, reason: 'a BMP image, which is not supported: save it as PNG or JPEG to use it' },
+      ],
+    );
   } finally {
     db.close();
   }

@@ -5,6 +5,7 @@ import { AppError } from '../../../shared/errors.js';
 import type { HistoryEntry, ReviewDecision, Split, TripletEdit, TripletRole } from '../../../shared/types.js';
 import type { Project } from '../../project/project.js';
 import { NameResolver } from '../../images/names.js';
+import { resolveAllWritten, resolveWritten } from '../../triplets/written-names.js';
 import { tripletLine, tripletLinesFlagged, type TripletLine } from '../../triplets/listing.js';
 import { action, numberArg, optionsOf, output, table, withProject } from '../output.js';
 
@@ -144,14 +145,14 @@ function editOf(o: EditFlags, p: Project): TripletEdit {
 function replaceOf(arg: string, allowLeakage: boolean, p: Project): TripletEdit {
   const m = /^(anchor|positive|negative)=(.+)$/.exec(arg);
   if (!m) throw new AppError('BAD_ARGUMENTS', `--replace: expected anchor=NAME, positive=NAME or negative=NAME, got "${arg}".`);
-  const r = new NameResolver(p.db).resolve(m[2]);
+  const r = resolveWritten(new NameResolver(p.db), m[2]);
   if ('error' in r) throw new AppError('NOT_FOUND', `--replace: ${r.error}`);
   return { kind: 'replace', role: m[1] as TripletRole, imageId: r.id, ...(allowLeakage ? { allowLeakage } : {}) };
 }
 
 /** Image ids of three names as in triplet files (NOT_FOUND naming every name that does not resolve). */
 export function resolveTripletNames(p: Project, names: readonly [string, string, string]): [number, number, number] {
-  const [a, pos, n] = new NameResolver(p.db).resolveAll(names);
+  const [a, pos, n] = resolveAllWritten(new NameResolver(p.db), names);
   return [a, pos, n];
 }
 

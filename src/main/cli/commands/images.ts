@@ -6,8 +6,10 @@ import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors.js';
 import type { ImageImportReport, ImageRemovalReport, ImageSelection } from '../../../shared/types.js';
 import { NameResolver } from '../../images/names.js';
+import { resolveAllWritten } from '../../triplets/written-names.js';
 import type { Project } from '../../project/project.js';
 import { action, interruptSignal, numberArg, optionsOf, output, progressBar, withProject } from '../output.js';
+import { encodeName } from '../../triplets/escape.js';
 
 export function register(program: Command): void {
   program
@@ -47,7 +49,7 @@ export function register(program: Command): void {
         output(opts.json, list, () => {
           if (!all.length) return 'No images yet: import a folder with `import-images DIR FOLDER`.';
           if (!list.length) return `No file is missing: every one of the ${all.length} images is where it was imported from.`;
-          const rows = list.map((i) => [`${i.id}\t${i.name}\t${i.width}×${i.height}\t${i.sha256.slice(0, 12)}${i.missing ? '\tFILE MISSING' : ''}`, ...i.paths.map((p) => `\t  ${p}`)].join('\n'));
+          const rows = list.map((i) => [`${i.id}\t${encodeName(i.name)}\t${i.width}×${i.height}\t${i.sha256.slice(0, 12)}${i.missing ? '\tFILE MISSING' : ''}`, ...i.paths.map((p) => `\t  ${p}`)].join('\n'));
           const missing = all.filter((i) => i.missing).length;
           return rows.join('\n') + (missing ? `\n${missing} of ${all.length} images have no file where it was imported from. ${MOVED_FOLDER_HINT}` : '');
         });
@@ -120,7 +122,7 @@ function selectionOf(p: Project, names: string[], o: { folder?: string; search?:
   if (names.length && (o.folder !== undefined || o.search !== undefined)) {
     throw new AppError('BAD_ARGUMENTS', 'Give image names, or --folder / --search, not both.');
   }
-  if (names.length) return { ids: [...new Set(new NameResolver(p.db).resolveAll(names, ' (nothing was removed)'))] };
+  if (names.length) return { ids: [...new Set(resolveAllWritten(new NameResolver(p.db), names, ' (nothing was removed)'))] };
   if (o.folder === undefined && !o.search) throw new AppError('BAD_ARGUMENTS', 'Name the images to remove, or pass --folder or --search.');
   return { folder: o.folder, search: o.search || undefined };
 }

@@ -6,6 +6,7 @@ import { Option, type Command } from 'commander';
 import { base64ToFloat32 } from '../../../shared/b64.js';
 import type { MapMethod, MapSourceKind } from '../../../shared/types.js';
 import { action, interruptSignal, numberArg, optionsOf, output, progressBar, refuseToReplace, withProject } from '../output.js';
+import { encodeName } from '../../triplets/escape.js';
 
 export function register(program: Command): void {
   program
@@ -47,7 +48,7 @@ export function register(program: Command): void {
             writeAtomic(resolve(opts.out), JSON.stringify(points) + '\n');
             output(opts.json, { file: resolve(opts.out), count: m.count, method: m.method, source: m.source, cached: m.cached, seconds: m.seconds }, () => `${summary}\nWrote ${resolve(opts.out!)}`);
           } else {
-            output(opts.json, points, () => `${summary}\n` + points.map((p) => `${p.name}\t${p.x.toFixed(4)}\t${p.y.toFixed(4)}`).join('\n'));
+            output(opts.json, points, () => `${summary}\n` + points.map((p) => `${encodeName(p.name)}\t${p.x.toFixed(4)}\t${p.y.toFixed(4)}`).join('\n'));
           }
         } finally {
           bar.stop();

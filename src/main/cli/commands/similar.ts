@@ -7,14 +7,16 @@ import { AppError } from '../../../shared/errors.js';
 import { judgementText } from '../../../shared/judgement-text.js';
 import { noFeaturesText, READ_ONLY_FEATURES_HINT } from '../../../shared/left-out.js';
 import { NameResolver } from '../../images/names.js';
+import { resolveWritten } from '../../triplets/written-names.js';
 import type { Project } from '../../project/project.js';
 import type { SimilarQuery } from '../../project/similar.js';
 import { resolveTripletNames } from './edit.js';
 import { action, interruptSignal, numberArg, optionsOf, output, progressBar, table, withProject } from '../output.js';
+import { encodeName } from '../../triplets/escape.js';
 
 /** A name of the project first; else an existing file's path; else the name's error. */
 export function queryOf(p: Project, image: string): SimilarQuery {
-  const r = new NameResolver(p.db).resolve(image);
+  const r = resolveWritten(new NameResolver(p.db), image);
   if ('id' in r) return { imageId: r.id };
   if (existsSync(image) && statSync(image).isFile()) return { file: image };
   throw new AppError('NOT_FOUND', `${r.error}, and no image file at that path.`);
@@ -47,7 +49,7 @@ export function register(program: Command): void {
             const space = r.run === null ? `raw ${r.backbone} features (${r.dim}-d, l2 on normalised)` : `run ${r.run} encodings (${r.dim}-d, ${r.distance})`;
             const how = readOnly ? ` ${READ_ONLY_FEATURES_HINT}` : ' (`embed DIR` names them)';
             const notSearched = r.missing > 0 ? `; ${noFeaturesText(r.missing, 'of the project', readOnly)}, so ${r.missing === 1 ? 'it was' : 'they were'} not searched${how}` : '';
-            return `${table(['name', 'distance'], rows.map((n) => [n.name, n.distance.toFixed(6)]))}\n${rows.length} neighbours by ${space}${notSearched}`;
+            return `${table(['name', 'distance'], rows.map((n) => [encodeName(n.name), n.distance.toFixed(6)]))}\n${rows.length} neighbours by ${space}${notSearched}`;
           });
         } finally {
           bar.stop();

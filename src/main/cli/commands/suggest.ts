@@ -8,6 +8,7 @@ import { SUGGESTION_ANSWERS, type LabelCoverage, type SuggestionAnswerKind } fro
 import { tripletLine } from '../../triplets/listing.js';
 import { action, interruptSignal, numberArg, optionsOf, output, progressBar, table, withProject } from '../output.js';
 import { resolveTripletNames } from './edit.js';
+import { encodeName } from '../../triplets/escape.js';
 
 export function register(program: Command): void {
   program
@@ -41,7 +42,7 @@ export function register(program: Command): void {
             if (r.pool === 0) return `No suggestions: no image is imported yet, or every one is in a test triplet (suggestions never use those). Import images with \`import-images DIR FOLDER\`.\n${cover}`;
             if (rows.length === 0) return `No suggestions (${source}): ${noSuggestionsText(r.pool, 'Import more with `import-images DIR FOLDER`')}\n${cover}`;
             return (
-              table(['anchor', 'positive', 'negative', 'reason'], rows.map((s) => [s.anchor, s.positive, s.negative, s.reason])) +
+              table(['anchor', 'positive', 'negative', 'reason'], rows.map((s) => [encodeName(s.anchor), encodeName(s.positive), encodeName(s.negative), s.reason])) +
               `\n${rows.length} suggestions among ${r.pool} images, ${source}. Answer each with \`answer DIR ANCHOR POSITIVE NEGATIVE --answer accept|swap|reject\`.\n${cover}`
             );
           });

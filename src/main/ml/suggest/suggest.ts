@@ -300,8 +300,8 @@ function describe(ctx: Context, a: number, x: number, y: number, dx: number, dy:
 
 /**
  * Greedy pick by score: one suggestion per anchor, each image in at most `maxUses` of them. When
- * that leaves the batch short, the limits are relaxed one use at a time (then anchors may repeat),
- * keeping what was picked, so the batch stays spread instead of piling onto a few images.
+ * that leaves the batch short, anchors may repeat, then the limit rises one use at a time (and so
+ * on), keeping what was picked, so the batch stays spread instead of piling onto a few images.
  */
 function pickSpread(cands: Scored[], count: number, maxUses: number, first: readonly Suggestion[] = []): Suggestion[] {
   cands.sort((p, q) => q.score - p.score);
@@ -329,9 +329,13 @@ function pickSpread(cands: Scored[], count: number, maxUses: number, first: read
       picked.push(structural > 0.5 ? { ...s, reason: 'coverage' } : s);
     }
   };
-  pass(maxUses, true);
-  for (let limit = maxUses + 1; picked.length < count && limit <= maxUses + 8; limit++) pass(limit, true);
-  // Small pools: anchors repeat and images may be used without limit rather than return fewer than asked.
+  // At each limit an anchor may repeat before any image may be used once more: in a small pool the
+  // anchors run out first, and raising the limit alone piled 17 suggestions onto one image of 102.
+  for (let limit = maxUses; picked.length < count && limit <= maxUses + 8; limit++) {
+    pass(limit, true);
+    pass(limit, false);
+  }
+  // Tiny pools: images may be used without limit rather than return fewer than asked.
   if (picked.length < count) pass(Number.POSITIVE_INFINITY, false);
   return picked;
 }

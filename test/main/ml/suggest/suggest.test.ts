@@ -182,6 +182,20 @@ test('a batch the strict spread cannot fill stays spread: limits relax one use a
   assert.ok(new Set(s.map((x) => x.anchor)).size >= 90, 'nearly one suggestion per anchor');
 });
 
+test('a pool of about as many images as suggestions asked stays spread: anchors repeat before any image is used more', async () => {
+  // As a 150-photo set gives (102 train images, 400 labelled lines): one suggestion per anchor cannot
+  // fill 100, and the last pass without limits put one image into 17 of them.
+  const { vectors, cls } = clusters(102, 6, 1.0, 31);
+  const pool = [...vectors.keys()];
+  const train = labelledTriplets(pool, cls, 400, 32);
+  const s = await suggestTriplets({ pool, vectors, distance: 'l2', margin: 0.5, train, skip: new Set(), count: 100 });
+  assert.equal(s.length, 100);
+  const uses = new Map<number, number>();
+  for (const x of s) for (const id of [x.anchor, x.positive, x.negative]) uses.set(id, (uses.get(id) ?? 0) + 1);
+  // 300 places over 102 images: about 3 each.
+  assert.ok(Math.max(...uses.values()) <= 5, `an image is in ${Math.max(...uses.values())} suggestions`);
+});
+
 test('exploring (explore 1): a likely-alike image no label ties to the anchor, against a likely-different one; every rule of a batch holds', async () => {
   const { vectors, cls } = clusters(160, 4, 0.8, 31);
   const pool = [...vectors.keys()].filter((id) => id <= 140);

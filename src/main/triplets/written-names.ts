@@ -1,0 +1,32 @@
+// Names given on the command line (add, neighbours, judge, edit --replace, remove-images) resolve as a
+// triplet file's fields do: `%XX` escapes decoded first — the form `triplets`, `export-triplets` and
+// the names files of `encode` print — then, when that finds nothing, the name exactly as written (a
+// file literally named `a%20b.jpg`).
+import { AppError } from '../../shared/errors.js';
+import type { NameResolver } from '../images/names.js';
+import { decodeField } from './escape.js';
+
+/** An image id for a name as written, or why it does not resolve. */
+export function resolveWritten(resolver: NameResolver, written: string): { id: number } | { error: string } {
+  const decoded = decodeField(written);
+  if ('error' in decoded) {
+    const asWritten = resolver.resolve(written);
+    return 'id' in asWritten ? asWritten : { error: decoded.error };
+  }
+  const r = resolver.resolve(decoded.name);
+  if ('id' in r || decoded.name === written) return r;
+  const asWritten = resolver.resolve(written);
+  return 'id' in asWritten ? asWritten : { error: `${r.error} (written "${written}")` };
+}
+
+/** The ids of several names as written, in order; NOT_FOUND naming every name that does not resolve (`after`: added to the message). */
+export function resolveAllWritten(resolver: NameResolver, names: readonly string[], after = ''): number[] {
+  const errors: string[] = [];
+  const ids = names.map((n) => {
+    const r = resolveWritten(resolver, n);
+    if ('error' in r) errors.push(r.error);
+    return 'id' in r ? r.id : 0;
+  });
+  if (errors.length) throw new AppError('NOT_FOUND', errors.join('; ') + after);
+  return ids;
+}
