@@ -14,6 +14,8 @@ async function filelessProject(page: Page, projectDir: string, names: string[]):
   const ins = db.prepare(`INSERT INTO images (name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms) VALUES (?, ?, '', ?, ?, 1, 1, 1, 0)`);
   for (const n of names) ins.run(n, n, `/nowhere/${n}`, n);
   db.close();
+  // Written by another connection: the app has seen them once the sidebar counts them.
+  await expect(page.getByTestId('nav-library')).toContainText(String(names.length));
 }
 
 test('leakage is shown and refused, "import anyway" imports it; long error lists are capped', async ({ app: page, projectDir }) => {

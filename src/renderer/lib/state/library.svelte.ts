@@ -31,6 +31,10 @@ class Library {
   /** Loaded pages by page index; replaced (not mutated) so readers update. */
   pages = $state.raw<Map<number, ImageRecord[]>>(new Map());
   loading = new Set<number>();
+  /** Pages of the current answer (`pages` may still hold the previous one's until its first page comes). */
+  private fresh = new Set<number>();
+  /** The rows the grid last showed, fetched again after a reload. */
+  private range: [number, number] = [0, 1];
   /** Generation of the current query; answers to an older query are dropped. */
   private gen = 0;
   lastImport = $state.raw<ImageImportReport | null>(null);
@@ -51,7 +55,9 @@ class Library {
   async reload(): Promise<void> {
     this.gen++;
     this.loading.clear();
-    this.pages = new Map();
+    // The grid keeps what it shows until the first page of the new answer replaces it all, so a
+    // click while the list refreshes (another process imported) lands on an image, not a blank cell.
+    this.fresh = new Set();
     const [folders] = await Promise.all([call('listFolders', {}), this.loadPage(0)]);
     this.folders = folders;
     // The chosen folder lost its last image (removed, or re-imported elsewhere): the menu could not
@@ -63,7 +69,7 @@ class Library {
   }
 
   async loadPage(index: number): Promise<void> {
-    if (this.pages.has(index) || this.loading.has(index)) return;
+    if (this.fresh.has(index) || this.loading.has(index)) return;
     const gen = this.gen;
     this.loading.add(index);
     try {
@@ -77,9 +83,13 @@ class Library {
       if (gen !== this.gen) return;
       this.total = page.total;
       this.loaded = true;
-      const next = new Map(this.pages);
+      // The first page of this answer drops every page of the one before; the others in view follow.
+      const first = this.fresh.size === 0;
+      this.fresh.add(index);
+      const next = first ? new Map<number, ImageRecord[]>() : new Map(this.pages);
       next.set(index, page.items);
       this.pages = next;
+      if (first) this.ensure(...this.range);
     } finally {
       if (gen === this.gen) this.loading.delete(index);
     }
@@ -103,6 +113,7 @@ class Library {
 
   /** Ensures the images from `start` to `end` (exclusive) are loaded or on their way. */
   ensure(start: number, end: number): void {
+    this.range = [start, end];
     for (let p = Math.floor(start / PAGE); p <= Math.floor(Math.max(start, end - 1) / PAGE); p++) void this.loadPage(p);
   }
 
