@@ -234,6 +234,9 @@ function createWindow(): BrowserWindow {
   return w;
 }
 
+/** Set once start-up opened the first window: a second start before that must not open another. */
+let windowOpened = false;
+
 async function main(): Promise<void> {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -243,7 +246,7 @@ async function main(): Promise<void> {
     if (win) {
       if (win.isMinimized()) win.restore();
       win.focus();
-    } else if (app.isReady()) win = createWindow(); // macOS: the app ran on with its window closed
+    } else if (windowOpened) win = createWindow(); // macOS: the app ran on with its window closed (not: still starting)
   });
   await app.whenReady();
   hardenSession();
@@ -269,6 +272,7 @@ async function main(): Promise<void> {
   });
   await refreshMenu();
   win = createWindow();
+  windowOpened = true;
 
   app.on('activate', () => {
     if (!win) win = createWindow();

@@ -79,8 +79,17 @@ export async function exportOnnx(run: RunSummary, enc: EncoderWeights, file: str
 function fileAbove(path: string): string | null {
   for (let at = dirname(path); ; at = dirname(at)) {
     const st = lstatOrNothing(at);
-    if (st) return st.isDirectory() || (st.isSymbolicLink() && statSync(at, { throwIfNoEntry: false })?.isDirectory()) ? null : at;
+    if (st) return st.isDirectory() || (st.isSymbolicLink() && !linksToFile(at)) ? null : at;
     if (dirname(at) === at) return null;
+  }
+}
+
+/** A link whose target is a file. A link to nothing or a loop is left to makeDirs, which says which (a drive not connected?). */
+function linksToFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 

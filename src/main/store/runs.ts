@@ -109,17 +109,19 @@ export function deleteEpochs(db: Db, runId: number): void {
  * run's progress events, and the run's last write stores every epoch anyway. False when skipped.
  */
 export function storeEpochNow(db: Db, runId: number, e: EpochMetric): boolean {
-  const waited = db.pragma('busy_timeout', { simple: true }) as number;
-  db.pragma('busy_timeout = 0');
+  let waited: number | undefined;
   try {
+    waited = db.pragma('busy_timeout', { simple: true }) as number;
+    db.pragma('busy_timeout = 0');
     db.transaction(() => epochInserter(db)(runId, e)).immediate();
     return true;
-  } catch (err) {
-    // Busy (another writer), or a drive that stopped taking writes: the run's end says the rest.
-    if (/^SQLITE_(BUSY|FULL|READONLY|IOERR)/.test((err as { code?: string }).code ?? '')) return false;
-    throw err;
+  } catch {
+    // Busy (another writer), a drive that stopped taking writes, a value the table refuses (a NaN
+    // loss is NULL to SQLite), a project closed meanwhile: skipped. This runs in a worker's message
+    // handler, where a throw would end the process; the run's last write stores every epoch.
+    return false;
   } finally {
-    db.pragma(`busy_timeout = ${waited}`);
+    if (waited !== undefined) db.pragma(`busy_timeout = ${waited}`);
   }
 }
 

@@ -6,27 +6,31 @@ import { AppError } from '../../shared/errors.js';
 import type { NameResolver } from '../images/names.js';
 import { decodeField } from './escape.js';
 
-/** An image id for a name as written, or why it does not resolve. */
-export function resolveWritten(resolver: NameResolver, written: string): { id: number } | { error: string } {
+/**
+ * An image id for a name as written, with the name it was read as (`name`: decoded when that reading
+ * found the image, else as written; what a triplet made from it stores), or why it does not resolve.
+ */
+export function resolveWritten(resolver: NameResolver, written: string): { id: number; name: string } | { error: string } {
   const decoded = decodeField(written);
   if ('error' in decoded) {
     const asWritten = resolver.resolve(written);
-    return 'id' in asWritten ? asWritten : { error: decoded.error };
+    return 'id' in asWritten ? { id: asWritten.id, name: written } : { error: decoded.error };
   }
   const r = resolver.resolve(decoded.name);
-  if ('id' in r || decoded.name === written) return r;
+  if ('id' in r) return { id: r.id, name: decoded.name };
+  if (decoded.name === written) return r;
   const asWritten = resolver.resolve(written);
-  return 'id' in asWritten ? asWritten : { error: `${r.error} (written "${written}")` };
+  return 'id' in asWritten ? { id: asWritten.id, name: written } : { error: `${r.error} (written "${written}")` };
 }
 
-/** The ids of several names as written, in order; NOT_FOUND naming every name that does not resolve (`after`: added to the message). */
-export function resolveAllWritten(resolver: NameResolver, names: readonly string[], after = ''): number[] {
+/** Several names as written, in order, each with its id and the name read; NOT_FOUND naming every name that does not resolve (`after`: added to the message). */
+export function resolveAllWritten(resolver: NameResolver, names: readonly string[], after = ''): { id: number; name: string }[] {
   const errors: string[] = [];
-  const ids = names.map((n) => {
+  const found = names.map((n) => {
     const r = resolveWritten(resolver, n);
     if ('error' in r) errors.push(r.error);
-    return 'id' in r ? r.id : 0;
+    return 'id' in r ? r : { id: 0, name: n };
   });
   if (errors.length) throw new AppError('NOT_FOUND', errors.join('; ') + after);
-  return ids;
+  return found;
 }

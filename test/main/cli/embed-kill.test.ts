@@ -83,6 +83,7 @@ test('train killed with SIGKILL: the run is marked interrupted and keeps the epo
   assert.equal(await exited, 'SIGKILL', 'train ended before it could be killed');
   const [r] = JSON.parse(run('runs', project)) as { status: string; error: string; epochs: { epoch: number }[] }[];
   assert.deepEqual([r.status, r.error], ['failed', 'Interrupted: the process training it ended.']);
+  // An epoch met by another connection's lock is skipped, not waited for: at least the two seen, in order.
   assert.ok(r.epochs.length >= 2, `${r.epochs.length} epochs kept`);
-  assert.deepEqual(r.epochs.map((e) => e.epoch), Array.from({ length: r.epochs.length }, (_, i) => i + 1));
+  assert.ok(r.epochs.every((e, i) => i === 0 || e.epoch > r.epochs[i - 1].epoch));
 });

@@ -147,3 +147,30 @@ test('output piped into a reader that stops early (`… --json | head`): the CLI
   assert.equal(stderr, '', 'nothing on stderr');
   assert.equal(code, 0);
 });
+
+test('names copied from a listing work as arguments: add takes the escaped form, stores the name, and the export imports again', async () => {
+  const E = join(root, 'escaped');
+  assert.equal((await cli('init', E)).code, 0);
+  const db = openDb(join(E, 'project.sqlite'));
+  const ins = db.prepare(`INSERT INTO images (name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms) VALUES (?, ?, '', ?, ?, 1, 1, 1, 0)`);
+  for (const name of ['with space.jpg', '#hash.jpg', 'plain.jpg']) ins.run(name, name, `/x/${name}`, name);
+  db.close();
+  const added = await cli('add', E, 'with%20space.jpg', '%23hash.jpg', 'plain.jpg', '--split', 'train', '--json');
+  assert.equal(added.code, 0, added.stderr);
+  assert.deepEqual(JSON.parse(added.stdout).anchor, 'with space.jpg', 'the name is stored, not its escaped form');
+  // The listing prints it as a file line would (escaped), so it can be copied into a command or a file.
+  const listed = await cli('triplets', E);
+  assert.match(listed.stdout, /with%20space\.jpg\s+%23hash\.jpg\s+plain\.jpg/);
+  const out = join(root, 'escaped.txt');
+  assert.equal((await cli('export-triplets', E, out, '--split', 'train')).code, 0);
+  assert.equal(readFileSync(out, 'utf8'), 'with%20space.jpg %23hash.jpg plain.jpg\n');
+  // The exported file imports again (into a fresh project): every name resolves.
+  const F = join(root, 'escaped-again');
+  assert.equal((await cli('init', F)).code, 0);
+  const db2 = openDb(join(F, 'project.sqlite'));
+  for (const name of ['with space.jpg', '#hash.jpg', 'plain.jpg']) db2.prepare(`INSERT INTO images (name, basename, folder, abs_path, sha256, width, height, bytes, mtime_ms) VALUES (?, ?, '', ?, ?, 1, 1, 1, 0)`).run(name, name, `/x/${name}`, name);
+  db2.close();
+  const again = await cli('import-triplets', F, out, '--split', 'train', '--json');
+  assert.equal(again.code, 0, again.stdout);
+  assert.equal(JSON.parse(again.stdout).added, 1);
+});

@@ -21,12 +21,17 @@ test('escaped names as printed resolve; a name with a literal escape still does;
   const resolver = new NameResolver(project.db);
   const idOf = (n: string) => project.db.prepare('SELECT id FROM images WHERE name = ?').pluck().get(n) as number;
   for (const n of names) {
-    assert.deepEqual(resolveWritten(resolver, encodeName(n)), { id: idOf(n) }, `printed form of ${n}: ${encodeName(n)}`);
-    assert.deepEqual(resolveWritten(resolver, n), { id: idOf(n) }, `raw ${n}`);
+    assert.deepEqual(resolveWritten(resolver, encodeName(n)), { id: idOf(n), name: n }, `printed form of ${n}: ${encodeName(n)}`);
+    assert.deepEqual(resolveWritten(resolver, n), { id: idOf(n), name: n }, `raw ${n}`);
   }
+  // A file literally named with an escape, written as it is: read as written.
+  assert.deepEqual(resolveWritten(resolver, 'pct%20x.jpg'), { id: idOf('pct%20x.jpg'), name: 'pct%20x.jpg' });
   assert.deepEqual(resolveWritten(resolver, 'no%20such.jpg'), { error: 'unknown image "no such.jpg" (written "no%20such.jpg")' });
   assert.deepEqual(resolveWritten(resolver, 'bad%FF.jpg'), { error: 'invalid escape in "bad%FF.jpg": %FF is not UTF-8 text' });
-  assert.deepEqual(resolveAllWritten(resolver, ['with%20space.jpg', '%23hash.jpg', 'plain.jpg']), [idOf('with space.jpg'), idOf('#hash.jpg'), idOf('plain.jpg')]);
+  assert.deepEqual(
+    resolveAllWritten(resolver, ['with%20space.jpg', '%23hash.jpg', 'plain.jpg']).map((r) => r.id),
+    [idOf('with space.jpg'), idOf('#hash.jpg'), idOf('plain.jpg')],
+  );
   assert.throws(() => resolveAllWritten(resolver, ['x.jpg', 'plain.jpg'], ' (nothing was removed)'), { code: 'NOT_FOUND', message: 'unknown image "x.jpg" (nothing was removed)' });
   project.close();
 });

@@ -6,6 +6,7 @@ import type { HistoryEntry, ReviewDecision, Split, TripletEdit, TripletRole } fr
 import type { Project } from '../../project/project.js';
 import { NameResolver } from '../../images/names.js';
 import { resolveAllWritten, resolveWritten } from '../../triplets/written-names.js';
+import { encodeName } from '../../triplets/escape.js';
 import { tripletLine, tripletLinesFlagged, type TripletLine } from '../../triplets/listing.js';
 import { action, numberArg, optionsOf, output, table, withProject } from '../output.js';
 
@@ -41,7 +42,7 @@ export function register(program: Command): void {
       action(async (dir: string, anchor: string, positive: string, negative: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ split: Split; allowLeakage?: boolean }>(cmd);
         const row = await withProject(dir, (p) => withLeakHint(() => add(p, opts.split, [anchor, positive, negative], opts.allowLeakage === true)));
-        output(opts.json, row, () => `Added triplet ${row.id} to ${row.split}: ${row.anchor} ${row.positive} ${row.negative}`);
+        output(opts.json, row, () => `Added triplet ${row.id} to ${row.split}: ${[row.anchor, row.positive, row.negative].map(encodeName).join(' ')}`);
       }),
     );
 
@@ -152,21 +153,26 @@ function replaceOf(arg: string, allowLeakage: boolean, p: Project): TripletEdit 
 
 /** Image ids of three names as in triplet files (NOT_FOUND naming every name that does not resolve). */
 export function resolveTripletNames(p: Project, names: readonly [string, string, string]): [number, number, number] {
-  const [a, pos, n] = resolveAllWritten(new NameResolver(p.db), names);
+  const [a, pos, n] = resolveAllWritten(new NameResolver(p.db), names).map((r) => r.id);
   return [a, pos, n];
 }
 
-/** Resolves the three names like a triplet file's lines and adds the triplet with the names as written. */
+/**
+ * Resolves the three names like a triplet file's lines and adds the triplet with the names as read
+ * (escapes decoded: a triplet made here stores plain names, which export escapes).
+ */
 function add(p: Project, split: Split, names: [string, string, string], allowLeakage: boolean): TripletLine {
-  const ids = resolveTripletNames(p, names);
-  const t = p.createTriplet({ split, anchorId: ids[0], positiveId: ids[1], negativeId: ids[2], names, ...(allowLeakage ? { allowLeakage } : {}) });
+  const [a, pos, n] = resolveAllWritten(new NameResolver(p.db), names);
+  const t = p.createTriplet({ split, anchorId: a.id, positiveId: pos.id, negativeId: n.id, names: [a.name, pos.name, n.name], ...(allowLeakage ? { allowLeakage } : {}) });
   return tripletLine(p.db, t.id)!;
 }
 
+/** Rows as triplet-file lines: an imported name as its file wrote it, one made here escaped as export writes it. */
 function linesTable(rows: (TripletLine & { flag?: string })[]): string {
+  const shown = (r: TripletLine, name: string) => (r.file ? name : encodeName(name));
   return table(
     ['id', 'split', 'anchor', 'positive', 'negative', 'status', 'source'],
-    rows.map((r) => [r.id, r.split, r.anchor, r.positive, r.negative, r.flag ? `${r.status}, flagged` : r.status, r.file ? `${r.file}:${r.line}` : 'manual']),
+    rows.map((r) => [r.id, r.split, shown(r, r.anchor), shown(r, r.positive), shown(r, r.negative), r.flag ? `${r.status}, flagged` : r.status, r.file ? `${r.file}:${r.line}` : 'manual']),
   );
 }
 

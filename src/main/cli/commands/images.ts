@@ -122,7 +122,7 @@ function selectionOf(p: Project, names: string[], o: { folder?: string; search?:
   if (names.length && (o.folder !== undefined || o.search !== undefined)) {
     throw new AppError('BAD_ARGUMENTS', 'Give image names, or --folder / --search, not both.');
   }
-  if (names.length) return { ids: [...new Set(resolveAllWritten(new NameResolver(p.db), names, ' (nothing was removed)'))] };
+  if (names.length) return { ids: [...new Set(resolveAllWritten(new NameResolver(p.db), names, ' (nothing was removed)').map((r) => r.id))] };
   if (o.folder === undefined && !o.search) throw new AppError('BAD_ARGUMENTS', 'Name the images to remove, or pass --folder or --search.');
   return { folder: o.folder, search: o.search || undefined };
 }

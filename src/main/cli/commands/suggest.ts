@@ -71,7 +71,7 @@ export function register(program: Command): void {
         });
         output(opts.json, result, () =>
           result.triplet
-            ? `Added train triplet ${result.triplet.id}: ${result.triplet.anchor} ${result.triplet.positive} ${result.triplet.negative}`
+            ? `Added train triplet ${result.triplet.id}: ${[result.triplet.anchor, result.triplet.positive, result.triplet.negative].map(encodeName).join(' ')}`
             : `Rejected: ${anchor} with ${positive} and ${negative} will not be suggested again.`,
         );
       }),

@@ -1,7 +1,7 @@
 // The image library as pages fetched on demand: the grid asks for the rows it shows and only those
 // pages are loaded, so 100,000 images cost a few requests, not one huge one. It starts over on the
 // service's `images` change events (refresh.ts), not after the caller's own import.
-import type { ImageRecord, ImageImportReport } from '../../../shared/types.js';
+import type { ImageImportReport, ImagePage, ImageRecord } from '../../../shared/types.js';
 import { call } from '../api.js';
 import { jobs } from './jobs.svelte.js';
 import { Refresher } from './refresh.js';
@@ -51,48 +51,72 @@ class Library {
     return this.folder === TOP_LEVEL ? '' : this.folder || undefined;
   }
 
-  /** Starts over for the current filter: fetches the first page (and the total). */
+  /**
+   * Starts over for the current filter: fetches the first page and those in view (and the total).
+   * The grid keeps what it shows until they all replace it at once, so a click while the list
+   * refreshes (another process imported) lands on an image, not on a blank cell, wherever it is scrolled.
+   */
   async reload(): Promise<void> {
     this.gen++;
+    const gen = this.gen;
     this.loading.clear();
-    // The grid keeps what it shows until the first page of the new answer replaces it all, so a
-    // click while the list refreshes (another process imported) lands on an image, not a blank cell.
     this.fresh = new Set();
-    const [folders] = await Promise.all([call('listFolders', {}), this.loadPage(0)]);
-    this.folders = folders;
+    const want = [...new Set([0, ...this.pagesIn(...this.range)])];
+    for (const p of want) this.loading.add(p);
+    try {
+      const [folders, answers] = await Promise.all([call('listFolders', {}), Promise.all(want.map((p) => this.fetchPage(p)))]);
+      if (gen !== this.gen) return;
+      const next = new Map(want.map((p, i) => [p, answers[i].items] as const));
+      // Pages of this answer that came meanwhile (the grid moved) are kept; the previous answer's go.
+      for (const p of this.fresh) next.set(p, this.pages.get(p)!);
+      for (const p of want) this.fresh.add(p);
+      this.total = answers[0].total;
+      this.pages = next;
+      this.loaded = true;
+      this.folders = folders;
+    } finally {
+      if (gen === this.gen) for (const p of want) this.loading.delete(p);
+    }
     // The chosen folder lost its last image (removed, or re-imported elsewhere): the menu could not
     // show it and the grid said nothing matched, so the filter goes back to every folder.
-    if (this.folder && !folders.includes(this.folder === TOP_LEVEL ? '' : this.folder)) {
+    if (this.folder && !this.folders.includes(this.folder === TOP_LEVEL ? '' : this.folder)) {
       this.folder = '';
       await this.reload();
     }
   }
 
+  private fetchPage(index: number): Promise<ImagePage> {
+    return call('listImages', {
+      search: this.search || undefined,
+      folder: this.folderQuery,
+      ids: this.ids ?? undefined,
+      offset: index * PAGE,
+      limit: PAGE,
+    });
+  }
+
+  /** One page the grid asks for (scrolling), added to those of the current answer. */
   async loadPage(index: number): Promise<void> {
     if (this.fresh.has(index) || this.loading.has(index)) return;
     const gen = this.gen;
     this.loading.add(index);
     try {
-      const page = await call('listImages', {
-        search: this.search || undefined,
-        folder: this.folderQuery,
-        ids: this.ids ?? undefined,
-        offset: index * PAGE,
-        limit: PAGE,
-      });
+      const page = await this.fetchPage(index);
       if (gen !== this.gen) return;
       this.total = page.total;
-      this.loaded = true;
-      // The first page of this answer drops every page of the one before; the others in view follow.
-      const first = this.fresh.size === 0;
       this.fresh.add(index);
-      const next = first ? new Map<number, ImageRecord[]>() : new Map(this.pages);
+      const next = new Map(this.pages);
       next.set(index, page.items);
       this.pages = next;
-      if (first) this.ensure(...this.range);
     } finally {
       if (gen === this.gen) this.loading.delete(index);
     }
+  }
+
+  private pagesIn(start: number, end: number): number[] {
+    const out: number[] = [];
+    for (let p = Math.floor(start / PAGE); p <= Math.floor(Math.max(start, end - 1) / PAGE); p++) out.push(p);
+    return out;
   }
 
   /** Every image again: no name filter, folder or selection. */
@@ -114,7 +138,7 @@ class Library {
   /** Ensures the images from `start` to `end` (exclusive) are loaded or on their way. */
   ensure(start: number, end: number): void {
     this.range = [start, end];
-    for (let p = Math.floor(start / PAGE); p <= Math.floor(Math.max(start, end - 1) / PAGE); p++) void this.loadPage(p);
+    for (const p of this.pagesIn(start, end)) void this.loadPage(p);
   }
 
   at(i: number): ImageRecord | undefined {

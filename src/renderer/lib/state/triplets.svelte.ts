@@ -33,6 +33,8 @@ class Triplets {
   private range: [number, number] = [0, 1];
   /** Generation of the current query; answers to an older query are dropped. */
   private gen = 0;
+  /** Set by a new filter until its first rows are in. */
+  private startingOver = false;
   /** Set by an import: the refresh its change event brings shows the top of the list. */
   private toTop = false;
   private readonly refresher = new Refresher(['triplets'], () => this.refresh());
@@ -54,6 +56,8 @@ class Triplets {
   async reload(): Promise<void> {
     this.selected = 0;
     this.range = [0, 1];
+    // Until the new filter's rows are in, the rows shown are the old filter's: none is followed.
+    this.startingOver = true;
     await this.refresh(false);
   }
 
@@ -65,8 +69,10 @@ class Triplets {
    * starts at the top.
    */
   async refresh(followSelection = true): Promise<void> {
-    const follow = followSelection && !this.toTop && this.loaded ? this.current?.id : undefined;
+    const follow = followSelection && !this.toTop && !this.startingOver && this.loaded ? this.current?.id : undefined;
     if (this.toTop) (this.toTop = false, (this.selected = 0), (this.range = [0, 1]));
+    // A key that moves the selection while this loads wins over following the triplet.
+    const selectedAtStart = this.selected;
     this.gen++;
     this.inFlight.clear();
     const selPage = Math.floor(this.selected / TRIPLET_PAGE);
@@ -90,8 +96,12 @@ class Triplets {
       this.failed = null;
       this.inFlight.clear();
       this.pages = fresh;
-      this.selected = typeof found === 'number' ? found : Math.min(this.selected, Math.max(0, this.total - 1));
+      const follows = typeof found === 'number' && this.selected === selectedAtStart;
+      this.selected = follows ? (found as number) : Math.min(this.selected, Math.max(0, this.total - 1));
       this.loaded = true;
+      this.startingOver = false;
+      // The followed triplet's page may stand in for the one the selection was on: rows in view are fetched.
+      this.loadRange();
     } catch (err) {
       if (gen === this.gen) this.failed = toApiError(err).message;
       throw err;

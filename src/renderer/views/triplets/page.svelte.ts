@@ -125,8 +125,20 @@ export class TripletsPage {
     this.picks = this.picks.map((p, i) => (i === free ? img : p));
   }
 
+  /** A create on its way: another Ctrl+Enter meanwhile does nothing, instead of sending the same triplet again. */
+  private creating = false;
+
   async saveTriplet(): Promise<void> {
-    if (!this.full) return;
+    if (!this.full || this.creating) return;
+    this.creating = true;
+    try {
+      await this.createPicked();
+    } finally {
+      this.creating = false;
+    }
+  }
+
+  private async createPicked(): Promise<void> {
     const [a, p, n] = this.picks as ImageRecord[];
     const split = this.makeSplit;
     const rec = await attempt(
@@ -159,6 +171,7 @@ export class TripletsPage {
     if (!picked || this.fileOp !== op) return;
     op.path = picked;
     op.askReplace = null;
+    this.forgetReport(); // the report shown was of the file before
     op.confirmed = op.kind === 'export' ? picked : null;
   }
 
