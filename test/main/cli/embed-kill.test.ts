@@ -20,15 +20,20 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 const run = (...args: string[]): string => execFileSync(process.execPath, [bin, ...args, '--json'], { env, encoding: 'utf8' });
 
-/** Cached feature rows, read by a second connection while the CLI writes (WAL allows it). */
-function cachedCount(): number {
+/** A count read by a second connection while the CLI writes (WAL allows it). */
+function countOf(sql: string, ...params: unknown[]): number {
   const db = new Database(join(project, 'project.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    return (db.prepare('SELECT COUNT(*) AS n FROM feature_cache WHERE backbone = ?').get(BACKBONE) as { n: number }).n;
+    return db.prepare(sql).pluck().get(...params) as number;
   } finally {
     db.close();
   }
 }
+
+/** Cached feature rows. */
+const cachedCount = (): number => countOf('SELECT COUNT(*) FROM feature_cache WHERE backbone = ?', BACKBONE);
+/** Stored epochs of a run. */
+const epochCount = (runId: number): number => countOf('SELECT COUNT(*) FROM run_epochs WHERE run_id = ?', runId);
 
 test('embed killed with SIGKILL resumes where it stopped', { skip, timeout: 180_000 }, async () => {
   run('init', project);
@@ -56,16 +61,6 @@ test('embed killed with SIGKILL resumes where it stopped', { skip, timeout: 180_
   assert.deepEqual([again.computed, again.cached, again.failed.length], [300 - kept, kept, 0]);
   assert.equal(cachedCount(), 300);
 });
-
-/** Stored epochs of a run, read by a second connection while the CLI trains. */
-function epochCount(runId: number): number {
-  const db = new Database(join(project, 'project.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare('SELECT COUNT(*) AS n FROM run_epochs WHERE run_id = ?').get(runId) as { n: number }).n;
-  } finally {
-    db.close();
-  }
-}
 
 test('train killed with SIGKILL: the run is marked interrupted and keeps the epochs it finished', { skip, timeout: 180_000 }, async () => {
   run('import-triplets', project, join(flowersDir(), 'train.txt'), '--split', 'train');

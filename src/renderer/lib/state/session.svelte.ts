@@ -52,7 +52,7 @@ export function followReconnects(): void {
 /** The desktop app's service process died and was restarted: said once; its jobs' bars go (the main side failed them). */
 export function followServiceCrashes(): () => void {
   return api.on('service:crashed', (e) => {
-    const n = serviceCrashNotice(e);
+    const n = serviceCrashNotice(e, project.info !== null);
     toasts.push('error', n.title, n.text, 20_000);
     if (e.restarted) void reattachJobs().catch((err) => toasts.error(err));
   });
