@@ -39,16 +39,21 @@ function withScoreNow(run: RunSummary, s: { scored: number; correct: number } | 
  * the file, so it is shown as failed here (the next writable open records it) instead of running forever.
  */
 export function withOrphansShown(db: Db, runs: RunSummary[]): RunSummary[] {
-  const dead = new Set(runningRuns(db).filter((r) => r.pid === null || !processAlive(r.pid, r.start)).map((r) => r.id));
+  const dead = new Set(deadRuns(db).map((r) => r.id));
   return dead.size ? runs.map((r) => (dead.has(r.id) ? { ...r, status: 'failed' as const, error: ORPHAN_ERROR } : r)) : runs;
 }
 
 /** Marks runs left 'running' by a process that no longer exists as failed. */
 export function failOrphanedRuns(db: Db): number {
-  const dead = runningRuns(db).filter((r) => r.pid === null || !processAlive(r.pid, r.start));
+  const dead = deadRuns(db);
   const mark = orphanMarker(db);
   if (dead.length) writeTransaction(db, () => dead.forEach((r) => mark(r.id)));
   return dead.length;
+}
+
+/** Runs whose row says running while the process that owns them has ended. */
+function deadRuns(db: Db): { id: number }[] {
+  return runningRuns(db).filter((r) => r.pid === null || !processAlive(r.pid, r.start));
 }
 
 function processAlive(pid: number, start: string | null): boolean {

@@ -27,6 +27,14 @@ export function isPlainName(name: string): boolean {
   return encodeName(name) === name;
 }
 
+/**
+ * A stored triplet's names as a file line writes them: an imported triplet's as its file had them
+ * (already in this form), one made in the app (stored plain) escaped. Export and the CLI's listings.
+ */
+export function lineNames(names: readonly string[], imported: boolean): string[] {
+  return imported ? [...names] : names.map(encodeName);
+}
+
 /** The form export writes for an image name. */
 export function encodeName(name: string): string {
   let out = '';

@@ -9,7 +9,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { Split } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import { exportRows } from '../store/triplet-reads.js';
-import { encodeName } from './escape.js';
+import { lineNames } from './escape.js';
 import { flushFolder } from '../util/durable.js';
 import { assertFileTarget, notWrittenFor } from '../util/file-target.js';
 import { makeDirs } from '../util/make-dirs.js';
@@ -34,7 +34,7 @@ export function exportTriplets(db: Db, split: Split, file: string): { file: stri
     const rows = exportRows(db, split);
     let chunk = '';
     for (const [a, p, n, origin] of rows) {
-      const names = origin === 'imported' ? [a, p, n] : [a, p, n].map(encodeName);
+      const names = lineNames([a, p, n], origin === 'imported');
       chunk += `${names.join(' ')}\n`;
       count++;
       if (chunk.length >= FLUSH_BYTES) {

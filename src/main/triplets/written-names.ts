@@ -4,7 +4,7 @@
 // file literally named `a%20b.jpg`).
 import { AppError } from '../../shared/errors.js';
 import type { NameResolver } from '../images/names.js';
-import { decodeField } from './escape.js';
+import { decodeField, encodeName } from './escape.js';
 
 /**
  * An image id for a name as written, with the name it was read as (`name`: decoded when that reading
@@ -17,7 +17,15 @@ export function resolveWritten(resolver: NameResolver, written: string): { id: n
     return 'id' in asWritten ? { id: asWritten.id, name: written } : { error: decoded.error };
   }
   const r = resolver.resolve(decoded.name);
-  if ('id' in r) return { id: r.id, name: decoded.name };
+  if ('id' in r) {
+    // Both readings are images (`a b.jpg`, and a file literally named `a%20b.jpg`): neither is bound
+    // silently; the message says how to write each.
+    const asWritten = decoded.name === written ? r : resolver.resolve(written);
+    if ('id' in asWritten && asWritten.id !== r.id) {
+      return { error: `ambiguous name "${written}": read with its escapes it is "${decoded.name}", as written it is another image; give "${decoded.name}" as it is (quoted) for the first or "${encodeName(written)}" for the second` };
+    }
+    return { id: r.id, name: decoded.name };
+  }
   if (decoded.name === written) return r;
   const asWritten = resolver.resolve(written);
   return 'id' in asWritten ? { id: asWritten.id, name: written } : { error: `${r.error} (written "${written}")` };

@@ -33,5 +33,11 @@ test('escaped names as printed resolve; a name with a literal escape still does;
     [idOf('with space.jpg'), idOf('#hash.jpg'), idOf('plain.jpg')],
   );
   assert.throws(() => resolveAllWritten(resolver, ['x.jpg', 'plain.jpg'], ' (nothing was removed)'), { code: 'NOT_FOUND', message: 'unknown image "x.jpg" (nothing was removed)' });
+  // Both readings are images: refused with how to write each, never bound to either silently.
+  addFilelessImages(project.db, ['pct x.jpg']);
+  const both = resolveWritten(new NameResolver(project.db), 'pct%20x.jpg');
+  assert.deepEqual(both, { error: 'ambiguous name "pct%20x.jpg": read with its escapes it is "pct x.jpg", as written it is another image; give "pct x.jpg" as it is (quoted) for the first or "pct%2520x.jpg" for the second' });
+  assert.equal((resolveWritten(new NameResolver(project.db), 'pct x.jpg') as { id: number }).id, idOf('pct x.jpg'));
+  assert.equal((resolveWritten(new NameResolver(project.db), 'pct%2520x.jpg') as { id: number }).id, idOf('pct%20x.jpg'));
   project.close();
 });

@@ -6,7 +6,7 @@ import type { HistoryEntry, ReviewDecision, Split, TripletEdit, TripletRole } fr
 import type { Project } from '../../project/project.js';
 import { NameResolver } from '../../images/names.js';
 import { resolveAllWritten, resolveWritten } from '../../triplets/written-names.js';
-import { encodeName } from '../../triplets/escape.js';
+import { lineNames } from '../../triplets/escape.js';
 import { tripletLine, tripletLinesFlagged, type TripletLine } from '../../triplets/listing.js';
 import { action, numberArg, optionsOf, output, table, withProject } from '../output.js';
 
@@ -42,7 +42,7 @@ export function register(program: Command): void {
       action(async (dir: string, anchor: string, positive: string, negative: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ split: Split; allowLeakage?: boolean }>(cmd);
         const row = await withProject(dir, (p) => withLeakHint(() => add(p, opts.split, [anchor, positive, negative], opts.allowLeakage === true)));
-        output(opts.json, row, () => `Added triplet ${row.id} to ${row.split}: ${[row.anchor, row.positive, row.negative].map(encodeName).join(' ')}`);
+        output(opts.json, row, () => `Added triplet ${row.id} to ${row.split}: ${lineNames([row.anchor, row.positive, row.negative], false).join(' ')}`);
       }),
     );
 
@@ -169,10 +169,9 @@ function add(p: Project, split: Split, names: [string, string, string], allowLea
 
 /** Rows as triplet-file lines: an imported name as its file wrote it, one made here escaped as export writes it. */
 function linesTable(rows: (TripletLine & { flag?: string })[]): string {
-  const shown = (r: TripletLine, name: string) => (r.file ? name : encodeName(name));
   return table(
     ['id', 'split', 'anchor', 'positive', 'negative', 'status', 'source'],
-    rows.map((r) => [r.id, r.split, shown(r, r.anchor), shown(r, r.positive), shown(r, r.negative), r.flag ? `${r.status}, flagged` : r.status, r.file ? `${r.file}:${r.line}` : 'manual']),
+    rows.map((r) => [r.id, r.split, ...lineNames([r.anchor, r.positive, r.negative], r.file !== null), r.flag ? `${r.status}, flagged` : r.status, r.file ? `${r.file}:${r.line}` : 'manual']),
   );
 }
 

@@ -8,7 +8,7 @@ import { SUGGESTION_ANSWERS, type LabelCoverage, type SuggestionAnswerKind } fro
 import { tripletLine } from '../../triplets/listing.js';
 import { action, interruptSignal, numberArg, optionsOf, output, progressBar, table, withProject } from '../output.js';
 import { resolveTripletNames } from './edit.js';
-import { encodeName } from '../../triplets/escape.js';
+import { encodeName, lineNames } from '../../triplets/escape.js';
 
 export function register(program: Command): void {
   program
@@ -71,7 +71,7 @@ export function register(program: Command): void {
         });
         output(opts.json, result, () =>
           result.triplet
-            ? `Added train triplet ${result.triplet.id}: ${[result.triplet.anchor, result.triplet.positive, result.triplet.negative].map(encodeName).join(' ')}`
+            ? `Added train triplet ${result.triplet.id}: ${lineNames([result.triplet.anchor, result.triplet.positive, result.triplet.negative], false).join(' ')}`
             : `Rejected: ${anchor} with ${positive} and ${negative} will not be suggested again.`,
         );
       }),
