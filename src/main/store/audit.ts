@@ -2,6 +2,7 @@
 // decision, contradicting pairs, images sharing content or files, and triplets' current state.
 import type { Split, TripletStatus } from '../../shared/types.js';
 import type { Db } from './db.js';
+import { SHOWN_NAMES } from './shown-names.js';
 
 /** An active triplet as the audit reads it. */
 export interface AuditRow {
@@ -19,7 +20,7 @@ export interface AuditRow {
 }
 
 const SELECT = `SELECT t.id, t.split, t.line, f.path AS file, t.anchor_id AS a, t.positive_id AS p, t.negative_id AS n,
-  t.anchor_name AS anchor, t.positive_name AS positive, t.negative_name AS negative, t.review
+  ${SHOWN_NAMES}, t.review
   FROM triplets t LEFT JOIN triplet_files f ON f.id = t.file_id`;
 
 /** Active triplets of a split in import order. */

@@ -2,6 +2,7 @@
 // run-finish.ts and left-out.ts; callers keep their transactions (writeTransaction/readTransaction).
 import type { EpochMetric, Mistake, RunStatus, RunSummary, RunValidation } from '../../shared/types.js';
 import type { Db } from './db.js';
+import { SHOWN_NAMES } from './shown-names.js';
 
 export interface RunRow {
   id: number;
@@ -200,7 +201,7 @@ export function activeTestCount(db: Db): number {
 export function mistakesOf(db: Db, runId: number): Mistake[] {
   return db
     .prepare(
-      `SELECT t.id AS tripletId, t.line, t.anchor_name AS anchor, t.positive_name AS positive, t.negative_name AS negative,
+      `SELECT t.id AS tripletId, t.line, ${SHOWN_NAMES},
               t.anchor_id AS anchorId, t.positive_id AS positiveId, t.negative_id AS negativeId, p.d_ap AS dAP, p.d_an AS dAN,
               t.review, f.path AS file
        FROM triplets t JOIN predictions p ON p.triplet_id = t.id AND p.run_id = ?

@@ -4,6 +4,7 @@
 // transactions and the rules.
 import type { Split, TripletRecord, TripletStatus } from '../../shared/types.js';
 import type { Db } from './db.js';
+import { SHOWN_NAMES } from './shown-names.js';
 
 /** A full triplet row: enough to restore it exactly. */
 export interface TripletSnapshot extends TripletRecord {
@@ -16,9 +17,13 @@ export interface TripletSnapshot extends TripletRecord {
   flags?: { imageId: number; reason: string; flaggedAt: string }[];
 }
 
-export const SELECT = `SELECT t.id, t.split, t.anchor_id AS anchorId, t.positive_id AS positiveId, t.negative_id AS negativeId,
-  t.anchor_name AS anchor, t.positive_name AS positive, t.negative_name AS negative, t.status, t.origin, t.line, t.seq,
-  t.edited, t.kept, t.review, t.file_id AS fileId, t.created_at AS createdAt`;
+const COLUMNS = (names: string) => `SELECT t.id, t.split, t.anchor_id AS anchorId, t.positive_id AS positiveId, t.negative_id AS negativeId,
+  ${names}, t.status, t.origin, t.line, t.seq, t.edited, t.kept, t.review, t.file_id AS fileId, t.created_at AS createdAt`;
+
+/** Every column as stored (a snapshot restores the exact row). */
+export const SELECT = COLUMNS('t.anchor_name AS anchor, t.positive_name AS positive, t.negative_name AS negative');
+/** The same for the paged list, with the names as the app shows them (shown-names.ts). */
+const LIST_SELECT = COLUMNS(SHOWN_NAMES);
 
 export type RawRow = Omit<TripletSnapshot, 'edited' | 'kept'> & { edited: number; kept: number; dAP?: number | null; dAN?: number | null };
 
@@ -148,7 +153,7 @@ export function tripletPageRows(db: Db, q: TripletPageQuery): { total: number; o
   const count = db.prepare(`SELECT COUNT(*) ${from}`).pluck();
   const ids = db.prepare(`SELECT t.id ${from} ORDER BY t.seq LIMIT @limit OFFSET @offset`).pluck();
   const full = db.prepare(
-    `${SELECT}, p.d_ap AS dAP, p.d_an AS dAN FROM triplets t LEFT JOIN predictions p ON p.run_id = @run AND p.triplet_id = t.id
+    `${LIST_SELECT}, p.d_ap AS dAP, p.d_an AS dAN FROM triplets t LEFT JOIN predictions p ON p.run_id = @run AND p.triplet_id = t.id
      WHERE t.id IN (SELECT value FROM json_each(@ids)) ORDER BY t.seq`,
   );
   const offset = q.offset ?? 0;
@@ -190,7 +195,7 @@ function onePage(db: Db, q: TripletPageQuery, where: string[], params: Record<st
   const from = `FROM triplets t LEFT JOIN predictions p ON p.run_id = @run AND p.triplet_id = t.id WHERE ${where.join(' AND ')}`;
   const total = db.prepare(`SELECT COUNT(*) ${from}`).pluck().get(params) as number;
   const offset = q.offset ?? 0;
-  const rows = db.prepare(`${SELECT}, p.d_ap AS dAP, p.d_an AS dAN ${from} ORDER BY t.split DESC, t.seq LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit ?? 100, offset }) as RawRow[];
+  const rows = db.prepare(`${LIST_SELECT}, p.d_ap AS dAP, p.d_an AS dAN ${from} ORDER BY t.split DESC, t.seq LIMIT @limit OFFSET @offset`).all({ ...params, limit: q.limit ?? 100, offset }) as RawRow[];
   return { total, offset, rows };
 }
 

@@ -13,6 +13,7 @@ import type { HistoryRow } from '../store/history.js';
 import { deleteAnswer, putAnswer, type AnswerRow } from '../store/suggestions.js';
 import { restoreFlags } from '../store/triplet-rows.js';
 import { deleteFlagRows, imageNameReader } from '../store/images.js';
+import { namesShown } from '../store/shown-names.js';
 import { applySnapshot, getSnapshot, goesWithRow, type TripletSnapshot } from './rows.js';
 
 export interface HistoryChange {
@@ -117,7 +118,8 @@ function stepRows(db: Db, row: { id: number; group_id: number | null }): History
   return h.rowsOfStep(db, step);
 }
 
-function toEntry(rows: HistoryRow[]): HistoryEntry {
+/** A history step as listed; `shown` gives the rows before and after their names as the app shows them. */
+function toEntry(rows: HistoryRow[], shown: ReturnType<typeof namesShown>): HistoryEntry {
   const r = rows[0];
   const single = rows.length === 1 && r.triplet_id !== null;
   const images = r.action === IMAGE_REMOVAL_ACTION ? { images: rows.length } : {};
@@ -128,8 +130,8 @@ function toEntry(rows: HistoryRow[]): HistoryEntry {
     at: r.at,
     tripletId: single ? r.triplet_id : null,
     action: r.action,
-    before: single && r.before ? JSON.parse(r.before) : null,
-    after: single && r.after ? JSON.parse(r.after) : null,
+    before: single && r.before ? shown(JSON.parse(r.before) as Partial<TripletSnapshot>) : null,
+    after: single && r.after ? shown(JSON.parse(r.after) as Partial<TripletSnapshot>) : null,
     undone: !!r.undone,
     count: r.triplet_id === null ? 0 : rows.length,
     discarded: !!r.discarded,
@@ -143,7 +145,8 @@ function toEntry(rows: HistoryRow[]): HistoryEntry {
 /** Steps, newest first (an import is one entry, with its triplet count). */
 export function listHistory(db: Db, page: { offset?: number; limit?: number } = {}): HistoryEntry[] {
   const steps = h.stepIds(db, page.limit ?? 100, page.offset ?? 0);
-  return steps.map((s) => toEntry(stepRows(db, { id: s, group_id: null })));
+  const shown = namesShown(db);
+  return steps.map((s) => toEntry(stepRows(db, { id: s, group_id: null }), shown));
 }
 
 /** Same triplet identity and labels: the stored row is the state a history row left it in. */
@@ -299,7 +302,7 @@ export function undo(db: Db): HistoryEntry | null {
     if (!top) return null;
     const rows = stepRows(db, top);
     applyStep(db, rows, 'undo');
-    return toEntry(stepRows(db, top));
+    return toEntry(stepRows(db, top), namesShown(db));
   })();
 }
 
@@ -312,6 +315,6 @@ export function redo(db: Db): HistoryEntry | null {
     if (!next) return null;
     const rows = stepRows(db, next);
     applyStep(db, rows, 'redo');
-    return toEntry(stepRows(db, next));
+    return toEntry(stepRows(db, next), namesShown(db));
   })();
 }

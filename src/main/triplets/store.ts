@@ -5,6 +5,7 @@ import { AppError } from '../../shared/errors.js';
 import type { ReviewDecision, Split, TripletEdit, TripletPage, TripletQuery, TripletRecord } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import { imageNameReader } from '../store/images.js';
+import { namesShown } from '../store/shown-names.js';
 import { deletePredictionsOfTriplet, insertManualTriplet, tripletPageRows } from '../store/triplet-rows.js';
 import { recordEdit } from './history.js';
 import { nextSeq, nextTripletId } from './ids.js';
@@ -47,7 +48,7 @@ export function createTriplet(
     guardUnique(() => insertManualTriplet(db, id, split, [anchorId, positiveId, negativeId], names, nextSeq(db, split)));
     const after = getSnapshot(db, id)!;
     recordEdit(db, 'create', { tripletId: id, before: null, after });
-    return toRecord(after);
+    return namesShown(db)(toRecord(after));
   })();
 }
 
@@ -57,13 +58,13 @@ export function editTriplet(db: Db, id: number, edit: TripletEdit): TripletRecor
     const before = getSnapshot(db, id);
     if (!before) throw new AppError('NOT_FOUND', `Triplet ${id} not found.`);
     const after = editedSnapshot(db, before, edit);
-    if (after && sameRow(before, after)) return toRecord(before);
+    if (after && sameRow(before, after)) return namesShown(db)(toRecord(before));
     const full = after ? before : { ...before, ...goesWithRow(db, id) };
     applySnapshot(db, before, after);
     // The model's distances were for the old images: the triplet is scored again on the next evaluation.
     if (edit.kind === 'replace' && after) deletePredictionsOfTriplet(db, id);
     recordEdit(db, edit.kind, { tripletId: id, before: full, after: after ? getSnapshot(db, id) : null });
-    return after ? toRecord(getSnapshot(db, id)!) : null;
+    return after ? namesShown(db)(toRecord(getSnapshot(db, id)!)) : null;
   })();
 }
 

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { AuditReport } from '../../../shared/types.js';
 import { action, formatSeconds, interruptSignal, numberArg, optionsOf, output, progressBar, table, withProject } from '../output.js';
+import { encodeName } from '../../triplets/escape.js';
 
 interface AuditFlags {
   folds?: number;
@@ -32,17 +33,17 @@ function describe(r: AuditReport, limit: number): string {
     out.push(
       table(
         ['id', 'where', 'score', 'anchor', 'positive', 'negative', ''],
-        top.map((s) => [s.id, where(s), s.score.toFixed(3), s.anchor, s.positive, s.negative, s.kept ? 'kept' : '']),
+        top.map((s) => [s.id, where(s), s.score.toFixed(3), ...[s.anchor, s.positive, s.negative].map(encodeName), s.kept ? 'kept' : '']),
       ),
     );
     if (r.suspects.length > limit) out.push(`… ${r.suspects.length - limit} more (--limit N, or --json for all)`);
   }
   out.push(`${r.contradictions.length} contradictions${r.contradictions.length ? ':' : '.'}`);
-  for (const c of r.contradictions.slice(0, limit)) out.push(`  #${c.a.id} (${c.a.split}, ${where(c.a)}) vs #${c.b.id} (${c.b.split}, ${where(c.b)}): ${c.a.anchor} ${c.a.positive} ${c.a.negative}`);
+  for (const c of r.contradictions.slice(0, limit)) out.push(`  #${c.a.id} (${c.a.split}, ${where(c.a)}) vs #${c.b.id} (${c.b.split}, ${where(c.b)}): ${[c.a.anchor, c.a.positive, c.a.negative].map(encodeName).join(' ')}`);
   out.push(`${r.duplicates.length} duplicate groups${r.duplicates.length ? ':' : '.'}`);
   for (const d of r.duplicates.slice(0, limit)) {
     const extra = d.kind === 'near' ? ` (distance ${d.distance!.toFixed(3)})` : d.kind === 'paths' ? `: ${d.paths!.join(', ')}` : '';
-    out.push(`  ${d.kind}: ${d.images.map((i) => i.name).join(' = ')}${extra}`);
+    out.push(`  ${d.kind}: ${d.images.map((i) => encodeName(i.name)).join(' = ')}${extra}`);
   }
   out.push(`${r.leakage.length} train triplets leak into test${r.leakage.length ? ':' : '.'}`);
   for (const l of r.leakage.slice(0, limit)) out.push(`  #${l.triplet.id} (${where(l.triplet)}): ${l.reason}`);

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { EvaluateResult, RunScoreNow } from '../../../shared/types.js';
 import type { ScoredTriplet } from '../../project/run-scoring.js';
 import { action, interruptSignal, numberArg, optionsOf, output, pct, progressBar, refuseToReplace, table, withProject } from '../output.js';
+import { encodeName } from '../../triplets/escape.js';
 
 export function register(program: Command): void {
   program
@@ -59,7 +60,7 @@ export function register(program: Command): void {
             ? noMistakes(now)
             : table(
                 ['file:line', 'anchor', 'positive', 'negative', 'dAP', 'dAN', 'review'],
-                rows.map((m) => [whereFrom(m.file, m.line), m.anchor, m.positive, m.negative, m.dAP.toFixed(4), m.dAN.toFixed(4), m.review ?? '']),
+                rows.map((m) => [whereFrom(m.file, m.line), ...[m.anchor, m.positive, m.negative].map(encodeName), m.dAP.toFixed(4), m.dAN.toFixed(4), m.review ?? '']),
               ) + `\n${rows.length} mistakes`,
         );
       }),

@@ -4,6 +4,7 @@
 import type { ImageImportReport, ImagePage, ImageRecord } from '../../../shared/types.js';
 import { call } from '../api.js';
 import { jobs } from './jobs.svelte.js';
+import { project } from './project.svelte.js';
 import { Refresher } from './refresh.js';
 import { stoppingJobs } from './stop-jobs.js';
 
@@ -40,6 +41,32 @@ class Library {
   lastImport = $state.raw<ImageImportReport | null>(null);
   importJob = $state<string | null>(null);
   private readonly refresher = new Refresher(['images'], () => this.reload());
+
+  constructor() {
+    project.onSwitch(() => this.forget());
+  }
+
+  /**
+   * Another project: its images are others, so the last one's filters (a Map selection's ids would
+   * pick unrelated images), pages and import report go, and an empty grid waits for its first page.
+   */
+  private forget(): void {
+    this.gen++;
+    this.loading.clear();
+    this.fresh = new Set();
+    this.range = [0, 1];
+    this.search = '';
+    this.folder = '';
+    this.folders = [];
+    this.ids = null;
+    this.idsLabel = 'Map selection';
+    this.openMaker = false;
+    this.pages = new Map();
+    this.total = 0;
+    this.loaded = false;
+    this.lastImport = null;
+    this.refresher.invalidate();
+  }
 
   /** A view shows the library (Library, the triplet maker): load it and follow changes while shown. */
   watch(): () => void {

@@ -8,7 +8,10 @@ import { stoppingJobs } from './stop-jobs.js';
 import { toasts } from './toasts.svelte.js';
 
 class ProjectState {
-  info = $state<ProjectInfo | null>(null);
+  #info = $state<ProjectInfo | null>(null);
+  /** The folder of the project last shown: another one (or none) makes the views' states start over. */
+  private shownDir: string | null = null;
+  private readonly switched = new Set<() => void>();
   recent = $state<string[]>([]);
   loaded = $state(false);
   /** The open project cannot be written here: actions that would change it are disabled, saying why. */
@@ -36,6 +39,26 @@ class ProjectState {
     window.addEventListener('focus', () => {
       if (this.info) void this.refresh().catch(() => undefined);
     });
+  }
+
+  get info(): ProjectInfo | null {
+    return this.#info;
+  }
+
+  set info(next: ProjectInfo | null) {
+    const dir = next?.dir ?? null;
+    const left = this.shownDir !== null && dir !== this.shownDir;
+    this.shownDir = dir;
+    this.#info = next;
+    if (left) for (const fn of this.switched) fn();
+  }
+
+  /**
+   * `fn` runs when the window leaves a project (another one opened, here or in another tab, or it
+   * closed): what a state kept for it (filters, a selection, image ids) means nothing in the next.
+   */
+  onSwitch(fn: () => void): void {
+    this.switched.add(fn);
   }
 
   /** The tooltip of a control that changes the project: why it is disabled when read-only, else `title`. */

@@ -35,6 +35,11 @@ export class Refresher {
     };
   }
 
+  /** The list went stale without an event (another project is shown): fetched again if a view shows it. */
+  invalidate(): void {
+    if (this.watchers > 0) this.schedule(0);
+  }
+
   /** Asks for one fetch soon; requests made before it starts share it. */
   schedule(delay = COALESCE_MS): void {
     if (this.timer) return;

@@ -4,6 +4,7 @@
 // list refreshes on the service's `triplets` change events only (refresh.ts).
 import type { Split, TripletEdit, TripletImportReport, TripletPage, TripletRecord } from '../../../shared/types.js';
 import { ApiError, call, toApiError } from '../api.js';
+import { project } from './project.svelte.js';
 import { Refresher } from './refresh.js';
 
 export const TRIPLET_PAGE = 200;
@@ -38,6 +39,27 @@ class Triplets {
   /** Set by an import: the refresh its change event brings shows the top of the list. */
   private toTop = false;
   private readonly refresher = new Refresher(['triplets'], () => this.refresh());
+
+  constructor() {
+    project.onSwitch(() => this.forget());
+  }
+
+  /** Another project: the last one's filters (an image filter names one of its images), selection and rows go. */
+  private forget(): void {
+    this.gen++;
+    this.inFlight.clear();
+    this.filters = { split: '', mispredicted: false, edited: false, excluded: false, image: null };
+    this.pages = new Map();
+    this.total = 0;
+    this.selected = 0;
+    this.range = [0, 1];
+    this.loaded = false;
+    this.failed = null;
+    this.lastImport = null;
+    this.startingOver = false;
+    this.toTop = false;
+    this.refresher.invalidate();
+  }
 
   /** The Triplets view shows the list: load it and follow changes while it is shown. */
   watch(): () => void {
