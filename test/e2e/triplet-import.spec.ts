@@ -36,6 +36,17 @@ test('leakage is shown and refused, "import anyway" imports it; long error lists
   await importFile(train, 'train');
   await expect(page.getByTestId('fileop-dialog')).toBeHidden();
 
+  // Lines that leak only together: this test file's two lines use a, b and c between them. The file
+  // is imported, and the dialog stays to name the train triplet that now leaks.
+  const together = join(projectDir, '..', 'together.txt');
+  writeFileSync(together, 'a.jpg d.jpg b.jpg\nc.jpg b.jpg d.jpg\n');
+  await importFile(together, 'test');
+  await expect(page.getByTestId('triplet-import-report')).toContainText('2 triplets added.');
+  await expect(page.getByTestId('triplet-import-completed-leak')).toContainText('1 stored train triplet now uses only images of test triplets');
+  await expect(page.getByTestId('triplet-import-completed-leak')).toContainText('#1');
+  await page.getByTestId('fileop-cancel').click();
+  await expect(page.getByTestId('triplet-count')).toContainText('1 train · 2 test');
+
   await importFile(train, 'test');
   const leak = page.getByTestId('triplet-import-leakage');
   await expect(leak).toContainText('Train/test leakage');
@@ -46,7 +57,8 @@ test('leakage is shown and refused, "import anyway" imports it; long error lists
   await expect(page.getByTestId('triplet-import-report')).toContainText('1 triplet added.');
   await expect(leak).toContainText('They were imported anyway.');
   await page.getByTestId('fileop-cancel').click();
-  await expect(page.getByTestId('triplet-count')).toContainText('1 train · 1 test');
+  await expect(page.getByTestId('triplet-count')).toContainText('1 train · 3 test');
+
 
   const bad = join(projectDir, '..', 'bad.txt');
   writeFileSync(bad, Array.from({ length: 20_000 }, (_, i) => `a.jpg b.jpg missing-${i}.jpg\n`).join(''));

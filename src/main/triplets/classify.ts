@@ -5,6 +5,8 @@
 import { basename } from 'node:path';
 import type { Split, TripletConflictKind, TripletRef, TripletStatus } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
+import { Capped } from './report.js';
+import { activeTripletKeys } from '../store/audit.js';
 import { activeImageTriples, deletedTripletRows, importedLineReader, priorMatchesReader, type PriorRow } from '../store/triplet-reads.js';
 
 export interface LineIds {
@@ -30,6 +32,9 @@ export class Classifier {
   private readonly mine;
   /** Images used by active triplets of the other split. */
   private readonly otherImages = new Set<number>();
+  /** Images used by active triplets of this split before the import, and those its added lines use besides. */
+  private readonly ownImages = new Set<number>();
+  private readonly ownAdded = new Set<number>();
   /** Deleted triplets history still remembers, by unordered key. */
   private readonly deleted = new Map<string, { id: number; split: Split }>();
   readonly shared = new Set<number>();
@@ -47,7 +52,29 @@ export class Classifier {
     this.mine = importedLineReader(db);
     const other = split === 'train' ? 'test' : 'train';
     for (const [a, p, n] of activeImageTriples(db, other)) (this.otherImages.add(a), this.otherImages.add(p), this.otherImages.add(n));
+    for (const [a, p, n] of activeImageTriples(db, split)) (this.ownImages.add(a), this.ownImages.add(p), this.ownImages.add(n));
     this.loadDeleted(db);
+  }
+
+  /** A line was added: its images are used by this split from now on. */
+  added(ids: readonly number[]): void {
+    for (const id of ids) if (!this.ownImages.has(id)) this.ownAdded.add(id);
+  }
+
+  /**
+   * Stored active triplets of the other split whose three images are all used by this split only
+   * since this import's lines: the leak a line's own check cannot see (a test file that uses every
+   * image of a train triplet, spread over several lines). Their ids, capped, and how many.
+   */
+  completedLeaks(db: Db): Capped<number> {
+    const out = new Capped<number>();
+    if (!this.ownAdded.size) return out;
+    const used = (id: number) => this.ownImages.has(id) || this.ownAdded.has(id);
+    for (const [id, a, p, n] of activeTripletKeys(db, this.otherSplit())) {
+      const before = this.ownImages.has(a) && this.ownImages.has(p) && this.ownImages.has(n);
+      if (!before && used(a) && used(p) && used(n)) out.push(id);
+    }
+    return out;
   }
 
   /** Deletions not undone whose row is gone: re-adding them would silently undo the user's delete. */

@@ -172,6 +172,7 @@ class ImportRun {
       if (!this.opts.allowLeakage) return;
     }
     this.insert(this.nextId++, this.split, ids[0], ids[1], ids[2], t.anchor, t.positive, t.negative, this.fileId, t.line, this.nextSeq++);
+    this.classifier.added(ids);
     this.added++;
     if (v.kind === 'add-repeat') this.repeatedInFile++;
   }
@@ -237,6 +238,7 @@ class ImportRun {
     const invalid = this.invalid.items.sort((a, b) => a.line - b.line);
     const leakRefused = this.leaks.count > 0 && !this.opts.allowLeakage && !this.opts.skipInvalid;
     const refused = (this.invalid.count > 0 && !this.opts.skipInvalid) || leakRefused;
+    const completed = refused ? null : this.classifier.completedLeaks(this.db);
     return {
       file: this.path,
       split: this.split,
@@ -250,7 +252,13 @@ class ImportRun {
       ...(refused ? { addable: this.added } : {}),
       conflicts: this.conflicts.items,
       conflictCount: this.conflicts.count,
-      leakage: { triplets: this.leaks.count, sharedImages: this.classifier.shared.size, lines: this.leaks.items, allowed: !!this.opts.allowLeakage },
+      leakage: {
+        triplets: this.leaks.count,
+        sharedImages: this.classifier.shared.size,
+        lines: this.leaks.items,
+        allowed: !!this.opts.allowLeakage,
+        ...(completed?.count ? { completed: completed.count, completedIds: completed.items } : {}),
+      },
     };
   }
 }

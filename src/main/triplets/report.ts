@@ -28,6 +28,16 @@ export function leakageWarning(r: TripletImportReport): string | null {
   return `WARNING: train/test leakage: ${n(l.triplets)} ${l.triplets === 1 ? 'line' : 'lines'} of this ${r.split} file ${l.triplets === 1 ? 'repeats a' : 'repeat a'} ${other} triplet or ${l.triplets === 1 ? 'uses' : 'use'} only images of ${other} triplets (${n(l.sharedImages)} images shared); ${what}`;
 }
 
+/** Stored triplets of the other split that this import made leak (kept as they are). */
+export function completedLeakWarning(r: TripletImportReport): string | null {
+  const l = r.leakage;
+  if (!l.completed) return null;
+  const other = r.split === 'train' ? 'test' : 'train';
+  const ids = (l.completedIds ?? []).slice(0, MESSAGE_LINES).map((id) => `#${id}`).join(', ');
+  const more = l.completed > MESSAGE_LINES ? `, … and ${n(l.completed - MESSAGE_LINES)} more` : '';
+  return `WARNING: train/test leakage: ${n(l.completed)} stored ${other} ${l.completed === 1 ? 'triplet' : 'triplets'} (${ids}${more}) now ${l.completed === 1 ? 'uses' : 'use'} only images of ${r.split} triplets: this file's lines use all three images of each. ${l.completed === 1 ? 'It was' : 'They were'} kept as ${l.completed === 1 ? 'it is' : 'they are'}; exclude or move ${l.completed === 1 ? 'it' : 'them'} (\`edit\`, or Triplets in the app), or undo the import.`;
+}
+
 /** The error message of a refused import: what, why, the first few lines, how to go on. */
 export function refusalMessage(r: TripletImportReport): string {
   const out: string[] = [];
@@ -59,8 +69,7 @@ function listed(r: TripletImportReport): string[] {
 /** What the CLI prints to stderr after an import: each list capped, then the remainder counted. */
 export function reportLines(r: TripletImportReport, max = MAX_LISTED_ISSUES): string[] {
   const out: string[] = [];
-  const warning = leakageWarning(r);
-  if (warning) out.push(warning);
+  for (const warning of [leakageWarning(r), completedLeakWarning(r)]) if (warning) out.push(warning);
   const more = (count: number, shown: number, what: string) => (count > shown ? [`… and ${n(count - shown)} more ${what}`] : []);
   const invalid = r.invalid.slice(0, max);
   out.push(...invalid.map((i) => `skipped ${formatIssue(i)}`), ...more(r.invalidCount, invalid.length, 'invalid lines'));

@@ -109,6 +109,13 @@ export interface TripletLeakage {
   lines: TripletLeakLine[];
   /** True when they were imported anyway (allowLeakage). */
   allowed: boolean;
+  /**
+   * Stored triplets of the other split that leak because of this import (its added lines use all three
+   * of their images, which they did not before): kept as they are, and said. Absent when none.
+   */
+  completed?: number;
+  /** Their ids (the first MAX_LISTED_ISSUES), in the other split's order. */
+  completedIds?: number[];
 }
 
 export interface TripletLeakLine {

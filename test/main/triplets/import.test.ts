@@ -7,6 +7,7 @@ import { AppError } from '../../../src/shared/errors.js';
 import { openDb, type Db } from '../../../src/main/store/db.js';
 import { exportTriplets } from '../../../src/main/triplets/export.js';
 import { importTriplets } from '../../../src/main/triplets/import.js';
+import { completedLeakWarning } from '../../../src/main/triplets/report.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ts-triplets-'));
 let db: Db;
@@ -200,6 +201,22 @@ test('triplets already stored are duplicates (not added); a line repeated inside
   const t = await importTriplets(db, file('a.jpg b.jpg c.jpg\n'), 'test', { allowLeakage: true });
   assert.deepEqual([t.added, t.duplicates, t.leakage.triplets], [1, 0, 1]);
   assert.deepEqual(db.prepare(`SELECT seq FROM triplets WHERE split = 'train' ORDER BY seq`).pluck().all(), [1, 2, 3]);
+});
+
+test('a test file whose lines together use every image of a stored train triplet says that triplet now leaks; it is kept', async () => {
+  await importTriplets(db, file('a.jpg b.jpg c.jpg\nd.jpg e.jpg a.jpg\n'), 'train');
+  // No line repeats a train triplet or uses only train images (e.jpg and dup are new to train),
+  // but together they use a, b and c: train triplet 1 now leaks into test; triplet 2 (d, e, a) does not.
+  const r = await importTriplets(db, file('a.jpg b.jpg x/dup.jpg\nc.jpg y/dup.jpg x/dup.jpg\n'), 'test');
+  assert.deepEqual([r.added, r.leakage.triplets, r.leakage.completed, r.leakage.completedIds], [2, 0, 1, [1]]);
+  assert.match(completedLeakWarning(r)!, /1 stored train triplet \(#1\) now uses only images of test triplets: this file's lines use all three images of each\. It was kept as it is/);
+  assert.equal(db.prepare("SELECT COUNT(*) FROM triplets WHERE split = 'train' AND status = 'active'").pluck().get(), 2);
+  // A leak that was there before is not this import's: another test line using a, b, c adds nothing to say.
+  const again = await importTriplets(db, file('b.jpg c.jpg y/dup.jpg\n'), 'test');
+  assert.equal(again.leakage.completed, undefined);
+  // The other way round: a train line that brings x and y into train completes every test triplet.
+  const back = await importTriplets(db, file('roses/d.jpg x/dup.jpg y/dup.jpg\n'), 'train');
+  assert.deepEqual([back.added, back.leakage.completed, back.leakage.completedIds], [1, 3, [3, 4, 5]]);
 });
 
 test('export writes active triplets in import order with names as written and \\n endings', async () => {

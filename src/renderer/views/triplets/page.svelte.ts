@@ -228,7 +228,8 @@ export class TripletsPage {
     this.report = r;
     if (!r.refused) {
       toasts.push(r.added ? 'success' : 'info', r.added ? 'Triplets imported' : 'No triplets added', `${plural(r.added, 'triplet')} added to ${r.split}${r.duplicates ? `, ${formatNumber(r.duplicates)} duplicates skipped` : ''}${r.invalidCount ? `, ${plural(r.invalidCount, 'bad line')} skipped` : ''}.${r.added ? ' Ctrl+Z undoes the whole import.' : ''}`);
-      if (r.invalidCount === 0 && r.conflictCount === r.duplicates && !r.leakage.triplets) this.fileOp = null;
+      // The dialog stays with its report when it has something to say beyond the counts.
+      if (r.invalidCount === 0 && r.conflictCount === r.duplicates && !r.leakage.triplets && !r.leakage.completed) this.fileOp = null;
     }
   }
 
