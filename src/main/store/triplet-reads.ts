@@ -64,6 +64,21 @@ export function activeImageTriples(db: Db, split: Split): Iterable<number[]> {
   return db.prepare(`SELECT anchor_id, positive_id, negative_id FROM triplets WHERE split = ? AND status = 'active'`).raw().iterate(split) as Iterable<number[]>;
 }
 
+/** Active triplets of `split` that use any of `imageIds`, as [id, anchor, positive, negative] (through the image indexes). */
+export function activeTripletsUsing(db: Db, split: Split, imageIds: readonly number[]): [number, number, number, number][] {
+  const ids = JSON.stringify(imageIds);
+  return db
+    .prepare(
+      `SELECT id, anchor_id, positive_id, negative_id FROM triplets WHERE split = @split AND status = 'active' AND id IN (
+         SELECT id FROM triplets WHERE anchor_id IN (SELECT value FROM json_each(@ids))
+         UNION SELECT id FROM triplets WHERE positive_id IN (SELECT value FROM json_each(@ids))
+         UNION SELECT id FROM triplets WHERE negative_id IN (SELECT value FROM json_each(@ids)))
+       ORDER BY seq`,
+    )
+    .raw()
+    .all({ split, ids }) as [number, number, number, number][];
+}
+
 /** Whether an active triplet of `split` other than `except` uses the image (one indexed lookup per place). */
 export function imageUsedInSplitReader(db: Db): (split: Split, imageId: number, except: number) => boolean {
   const st = db.prepare(

@@ -89,7 +89,16 @@ function modelRefuses(m: Model, self: number, split: Split, a: number, p: number
   const others = [...m].filter(([id]) => id !== self).map(([, t]) => t);
   if (others.some((t) => t.a === a && ((t.p === p && t.n === n) || (t.p === n && t.n === p)))) return true;
   const used = new Set(others.filter((t) => t.split !== split && t.status === 'active').flatMap((t) => [t.a, t.p, t.n]));
-  return [a, p, n].every((id) => used.has(id));
+  return [a, p, n].every((id) => used.has(id)) || modelCompletes(others, split, [a, p, n]);
+}
+
+/** The leak rule seen from the other split: an active triplet there whose three images would be used in `split` only with this label. */
+function modelCompletes(others: { split: Split; status: string; a: number; p: number; n: number }[], split: Split, images: number[]): boolean {
+  const here = new Set(others.filter((t) => t.split === split && t.status === 'active').flatMap((t) => [t.a, t.p, t.n]));
+  return others.some((o) => {
+    const its = [o.a, o.p, o.n];
+    return o.split !== split && o.status === 'active' && !its.every((i) => here.has(i)) && its.every((i) => here.has(i) || images.includes(i));
+  });
 }
 
 /** Whether taking an excluded triplet back in must be refused: it would leak (label-checks.ts checkInclude). */
@@ -97,7 +106,7 @@ function modelIncludeLeaks(m: Model, self: number, t: { split: Split; a: number;
   const others = [...m].filter(([id]) => id !== self).map(([, o]) => o);
   if (others.some((o) => o.split !== t.split && o.a === t.a && ((o.p === t.p && o.n === t.n) || (o.p === t.n && o.n === t.p)))) return true;
   const used = new Set(others.filter((o) => o.split !== t.split && o.status === 'active').flatMap((o) => [o.a, o.p, o.n]));
-  return [t.a, t.p, t.n].every((id) => used.has(id));
+  return [t.a, t.p, t.n].every((id) => used.has(id)) || modelCompletes(others, t.split, [t.a, t.p, t.n]);
 }
 
 /** What an edit does to one triplet in the model (undefined = the triplet is deleted). */

@@ -57,9 +57,11 @@ test('replace refuses a duplicate, a contradiction, a repeated image, a cross-sp
   const t = create(1, 2, 3);
   create(1, 4, 3); // #2: positive 2 → 4 would duplicate it
   create(1, 3, 5); // #3: positive 2 → 5 gives (1, 5, 3), which contradicts it
-  create(1, 6, 3, 'test'); // #4: positive 2 → 6 gives the same triplet as this test one
-  create(7, 2, 5, 'test');
-  create(6, 3, 4, 'test'); // the test split uses 7, 2 and 3: anchor 1 → 7 leaks every image
+  // These test triplets use every image of train #2 and #3 (asked for: the setup of a leaky store).
+  const leaky = (a: number, p: number, n: number) => store.createTriplet(db(), { split: 'test', anchorId: a, positiveId: p, negativeId: n, allowLeakage: true });
+  leaky(1, 6, 3); // #4: positive 2 → 6 gives the same triplet as this test one
+  leaky(7, 2, 5);
+  leaky(6, 3, 4); // the test split uses 7, 2 and 3: anchor 1 → 7 leaks every image
   const before = rows();
   const steps = store.listHistory(db()).length;
   const replace = (role: 'anchor' | 'positive' | 'negative', imageId: number, allowLeakage?: boolean) =>
@@ -170,6 +172,22 @@ test('a triplet made or moved meets the checks a replaced one does: no duplicate
   const t7 = make(1, 3, 2, 'test');
   refused(() => move(t7, 'train'), /contradict triplet 1/, false);
   refused(() => move(t1, 'test'), new RegExp(`contradict triplet ${t7}`), false);
+});
+
+test('a new test triplet that would bring the last image of a train triplet into test is leakage too (the rule seen from the other split)', () => {
+  const t1 = create(1, 2, 3);
+  create(1, 4, 5, 'test');
+  create(2, 4, 5, 'test'); // test now uses 1 and 2 of train triplet 1
+  const before = rows();
+  assert.throws(
+    () => create(3, 4, 5, 'test'),
+    (e: Error & { code?: string; details?: { leak?: boolean } }) =>
+      e.code === 'CONFLICT' && e.details?.leak === true && e.message === `It would make train triplet ${t1} leak across the split: with it, all three of that triplet's images are used by test triplets.`,
+  );
+  assert.equal(rows(), before, 'refused: the store is unchanged');
+  store.createTriplet(db(), { split: 'test', anchorId: 3, positiveId: 4, negativeId: 5, allowLeakage: true });
+  // Train triplet 1 leaked before this one: not its doing, so it is not refused for it.
+  create(3, 5, 2, 'test');
 });
 
 test('a swap that would make a triplet the same as another of its split is refused, store unchanged', () => {
