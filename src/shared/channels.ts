@@ -37,6 +37,7 @@ export const REQUEST_NAMES = [
   'reopenNotice',
   'listDir',
   'pathInfo',
+  'checkExport',
   'receiveFile',
   'suggest',
   'answerSuggestion',

@@ -187,6 +187,8 @@ export const REQUESTS = {
   // Using the model outside the app (issue 8.5): a job (progress, cancelJob) writing any of the three.
   /** A finished run as one ONNX file (image in, encoding out), the tfjs encoder (a folder) and/or every image's encoding (.csv or .npy). */
   exportRun: z.object({ runId: id, onnx: path.optional(), tfjs: path.optional(), encodings: path.optional() }),
+  /** The checks exportRun makes of its targets before any work, alone: the Export dialog asks them before it asks about replacing. */
+  checkExport: z.object({ runId: id, onnx: path.optional(), tfjs: path.optional(), encodings: path.optional() }),
   // Diagnostics: the log file unexpected errors go to (Help shows it), and an error the renderer caught
   // itself (a bug in the page), written there with its stack. Capped: the page is not trusted to be sane.
   diagnostics: z.object({}),
@@ -246,6 +248,7 @@ export interface Replies {
   judgeTriplet: TripletJudgement | null;
   mapProjection: MapProjection;
   exportRun: RunExportReport;
+  checkExport: null;
   diagnostics: { logFile: string };
   reportRendererError: null;
 }

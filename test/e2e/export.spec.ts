@@ -63,9 +63,11 @@ test('Export… writes the model, encodings and encoder; the exported model enco
   const maxDiff = Math.max(...values.map((v, j) => Math.abs(Number(v) - enc[j])));
   expect(maxDiff).toBeLessThan(1e-4);
 
-  // Again, from the run card's Export…: the existing files are named and replaced only after Replace.
-  await page.getByTestId('export-close').click();
+  // Escape closes it: the form that had focus is gone, and focus came back to the dialog, not the page.
+  await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
+
+  // Again, from the run card's Export…: the existing files are named and replaced only after Replace.
   const before = readFileSync(join(out, 'model.onnx')).length;
   await page.getByTestId('export-latest').click();
   await expect(page.getByRole('heading', { name: 'Export run #1' })).toBeVisible();
@@ -95,4 +97,13 @@ test('Export… writes the model, encodings and encoder; the exported model enco
   await page.getByTestId('export-start').click();
   await expect(page.getByTestId('export-report')).toBeVisible({ timeout: 60_000 });
   expect(existsSync(elsewhere)).toBe(true);
+  await page.getByTestId('export-close').click();
+
+  // A target the export refuses is said at once, not after "Replace" (the database exists).
+  await row.getByTestId('run-export').click();
+  await page.getByTestId('export-choose-encodings').uncheck();
+  await page.getByTestId('export-path-onnx').fill(join(p.dir, 'project.sqlite'));
+  await page.getByTestId('export-start').click();
+  await expect(page.getByTestId('export-error')).toContainText('is the project database (every label and run); an export never writes there');
+  await expect(page.getByTestId('export-replace-ask')).toHaveCount(0);
 });

@@ -53,6 +53,12 @@ for (const size of [
     await expect(page.getByTestId('status-line')).toContainText(`Marked ambiguous and excluded · triplet #${secondId}`);
     await expect(page.getByTestId('toast-success')).toHaveCount(0);
     await expect(page.getByTestId('review-count')).toContainText('2 reviewed');
+    // Ctrl+Z: the status line says what was undone, not the verdict it took back; Ctrl+Shift+Z redoes it.
+    await page.keyboard.press('Control+z');
+    await expect(page.getByTestId('status-line')).toContainText(new RegExp(`^\\s*Undone: review on triplet #${secondId}$`));
+    await page.keyboard.press('Control+Shift+z');
+    await expect(page.getByTestId('status-line')).toContainText(new RegExp(`^\\s*Redone: review on triplet #${secondId}$`));
+    await expect(items.nth(1)).toContainText('exclude');
     // "Keep" changes no label; the exclusion does: the run's score on the labels now shows beside the one at training.
     await expect(page.getByTestId('accuracy-current')).toHaveText(/^\d+\.\d%$/);
     await snap(page, `42-review-now-${size.width}`);
@@ -64,6 +70,7 @@ for (const size of [
     await page.getByTestId('reevaluate').click();
     await expect(page.getByTestId('review-accuracies')).toContainText(/On your labels now\s*\d+\.\d%/, { timeout: 60_000 });
     await expect(page.getByTestId('review-accuracies')).toContainText(/On labels as imported\s*\d+\.\d%/);
+    await expect(page.getByTestId('review-accuracies')).toContainText(/At training\s*\d+\.\d%/);
     const kept = items.filter({ hasText: `#${firstId}` });
     await expect(kept).toContainText('keep');
     await expect(items.filter({ hasText: `#${secondId}` })).toHaveCount(0);
@@ -72,6 +79,10 @@ for (const size of [
     await editFirstTrainTriplet(page, 's', 'Swapped');
     await page.getByTestId('nav-review').click();
     await expect(page.getByTestId('retrain-card')).toContainText('You changed 1 train triplet since run #1');
+    // A value typed into the Train form and not used yet: the retrain (run #1's options) leaves it.
+    await page.getByTestId('nav-train').click();
+    await page.getByTestId('opt-epochs').fill('7');
+    await page.getByTestId('nav-review').click();
     await page.getByTestId('retrain-start').click();
     await expect(page.getByTestId('retrain-result')).toBeVisible({ timeout: 240_000 });
     await expect(page.getByTestId('retrain-result')).toContainText(/Run #2 with your fixes: \d+\.\d% · run #1: \d+\.\d% on the same test labels \([+−]\d+\.\d points; one test triplet of 39 is 2\.6 points(; under 2 points is within what training seeds alone move)?\)/);
@@ -83,8 +94,8 @@ for (const size of [
     // The Train view: run #1's stored accuracy was on 40 test labels, one excluded since, so it also
     // shows its score now; run #2 was scored on today's labels. Compared on the same 39.
     await page.getByTestId('nav-train').click();
-    // The retrain ran as this window's own (its options in the form), not as one "in another window".
-    await expect(page.getByTestId('opt-epochs')).toHaveValue('2');
+    // The user's unsaved 7 is still in the form (the retrain trained with run #1's 2 epochs).
+    await expect(page.getByTestId('opt-epochs')).toHaveValue('7');
     const row = (id: number) => page.locator(`[data-testid="run-row"][data-id="${id}"]`);
     await expect(row(1).getByTestId('run-accuracy-now')).toHaveText(/^now \d+\.\d%$/);
     await expect(row(2).getByTestId('run-accuracy-now')).toHaveCount(0);

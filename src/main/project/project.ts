@@ -61,7 +61,7 @@ import { encodeToFile, finishedRun, type EncodeReport } from './encode.js';
 import { exportOnnx, exportTfjs, preprocessingOf, type ModelExportReport } from './model-export.js';
 import { matrixFiles } from './matrix-files.js';
 import { removeStaleModelFolders } from './model-files.js';
-import { exportRun, type RunExportTargets } from './run-export.js';
+import { checkExportTargets, exportRun, type RunExportTargets } from './run-export.js';
 import { refuseProjectParts } from './own-files.js';
 import { DB_FILE } from '../../shared/project-layout.js';
 import type { ImageRemovalReport, ImageSelection, RunExportReport } from '../../shared/types.js';
@@ -501,6 +501,12 @@ export class Project {
   }
 
   /** The app's Export: any of the ONNX model, the tfjs encoder and the encodings of a finished run, nothing written if cancelled. */
+  /** exportRun's refusals of its targets, without exporting (the Export dialog asks before it asks about replacing). */
+  checkExport(runId: number, to: RunExportTargets): void {
+    refuseProjectParts(this.dir, [to.onnx, to.tfjs, ...(to.encodings ? matrixFiles(to.encodings) : [])]);
+    checkExportTargets(this.db, runId, to);
+  }
+
   async exportRun(runId: number, to: RunExportTargets, opts: Cancellable = {}): Promise<RunExportReport> {
     refuseProjectParts(this.dir, [to.onnx, to.tfjs, ...(to.encodings ? matrixFiles(to.encodings) : [])]);
     return exportRun(this.encodeContext(), runId, to, opts);

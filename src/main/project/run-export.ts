@@ -22,17 +22,25 @@ export interface RunExportTargets {
 /** Hands the event loop back between steps, so progress reports go out before a blocking build. */
 const breathe = (): Promise<void> => new Promise((r) => setImmediate(r));
 
+/**
+ * What an export refuses before any work: nothing chosen, a target that is a folder (or a file where
+ * a folder goes), a folder that is not an earlier encoder export, a run that did not finish.
+ */
+export function checkExportTargets(db: EncodeContext['db'], runId: number, to: RunExportTargets): ReturnType<typeof finishedRun> {
+  if (!to.onnx && !to.tfjs && !to.encodings) throw new AppError('BAD_ARGUMENTS', 'Choose what to export: the ONNX model, the tfjs encoder or the encodings.');
+  if (to.encodings) checkEncodingsFile(to.encodings);
+  if (to.onnx) assertFileTarget(to.onnx); // before the ONNX build, not when writing
+  if (to.tfjs) checkTfjsTarget(to.tfjs);
+  return finishedRun(db, runId);
+}
+
 export async function exportRun(
   ctx: EncodeContext,
   runId: number,
   to: RunExportTargets,
   opts: { signal?: AbortSignal; onProgress?: ProgressFn } = {},
 ): Promise<RunExportReport> {
-  if (!to.onnx && !to.tfjs && !to.encodings) throw new AppError('BAD_ARGUMENTS', 'Choose what to export: the ONNX model, the tfjs encoder or the encodings.');
-  if (to.encodings) checkEncodingsFile(to.encodings);
-  if (to.onnx) assertFileTarget(to.onnx); // before the ONNX build, not when writing
-  if (to.tfjs) checkTfjsTarget(to.tfjs);
-  const run = finishedRun(ctx.db, runId);
+  const run = checkExportTargets(ctx.db, runId, to);
   const steps = [to.encodings && 'Computing the encodings', to.onnx && 'Building the ONNX model', 'Writing the files'].filter((s): s is string => !!s);
   const step = (k: number) => opts.onProgress?.({ phase: 'export', done: k, total: steps.length, message: steps[k] ?? steps.at(-1) });
 
@@ -46,7 +54,9 @@ export async function exportRun(
     await breathe();
     onnxModel = await onnxModelOf(run, enc);
   }
-  // The last moment to cancel: from here on the files are written.
+  // The last moment to cancel: from here on the files are written. The ONNX build blocks, so a
+  // cancel sent meanwhile is still queued: let it in first.
+  await breathe();
   opts.signal?.throwIfAborted();
   step(steps.length - 1);
   const report: RunExportReport = {

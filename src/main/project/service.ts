@@ -349,6 +349,11 @@ export class StudioService implements StudioServiceApi {
     return (await this.jobs.wait(jobId)) as Replies['exportRun'];
   }
 
+  checkExport({ runId, ...to }: ServiceArgs<'checkExport'>): Replies['checkExport'] {
+    this.current().checkExport(runId, to);
+    return null;
+  }
+
   // ---------- Diagnostics ----------
 
   diagnostics(): Replies['diagnostics'] {

@@ -20,6 +20,14 @@ export function formatPercent(x: number | null | undefined, digits = 1): string 
   return x == null || !Number.isFinite(x) ? '—' : percentText(x, digits);
 }
 
+/**
+ * The change between two accuracies as they are shown (each to 0.1%): 84.2% after 84.8% reads −0.6
+ * points, not the −0.7 of the unrounded values, which would look like a wrong subtraction.
+ */
+export function shownChange(after: number, before: number): number {
+  return Math.round(after * 1000) / 1000 - Math.round(before * 1000) / 1000;
+}
+
 /** A change in accuracy (a fraction) in signed percentage points: "+0.8 points", "−1.2 points". */
 export function formatPoints(delta: number): string {
   return `${delta >= 0 ? '+' : '−'}${Math.abs(delta * 100).toFixed(1)} points`;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RunScoreNow, RunSummary } from '../../../src/shared/types.js';
-import { compareVerdict } from '../../../src/renderer/views/train/compare-verdict.js';
+import { comparedOptions, compareVerdict } from '../../../src/renderer/views/train/compare-verdict.js';
 
 /** A run with only what the verdict reads. */
 const run = (id: number, now: RunScoreNow | null): RunSummary => ({ id, now }) as RunSummary;
@@ -30,4 +30,15 @@ test('unscored triplets offer scoring both; after it, the ones left are named as
   assert.deepEqual(compareVerdict(a, b, true), { kind: 'unscorable', count: 1 });
   // A run that scored nothing yet (every triplet added since) also asks to be scored.
   assert.deepEqual(compareVerdict(run(1, scored(null, 0, 5)), run(2, scored(0.6, 5)), false), { kind: 'score-both' });
+});
+
+test('the options table lists the usual options, and any other one the two runs differ in', () => {
+  const base = { backbone: 'mobilenet_v1_0.75_224', distance: 'l2', epochs: 2, derived: 1, weightDecay: 0 };
+  const withOptions = (id: number, options: object): RunSummary => ({ id, options }) as RunSummary;
+  const keys = (a: RunSummary, b: RunSummary) => comparedOptions(a, b).map((o) => o.key);
+  const same = keys(withOptions(1, base), withOptions(2, base));
+  assert.ok(same.includes('epochs') && same.includes('seed'), 'the usual ones, even when equal');
+  assert.ok(!same.includes('derived') && !same.includes('weightDecay'), 'others only when they differ');
+  const differ = keys(withOptions(1, base), withOptions(2, { ...base, derived: 0, weightDecay: 0.01 }));
+  assert.deepEqual(differ.filter((k) => !same.includes(k)).sort(), ['derived', 'weightDecay']);
 });

@@ -3,6 +3,7 @@
 // so the change shown is like for like.
 import type { EvaluateResult, RunSummary } from '../../../shared/types.js';
 import { call } from '../api.js';
+import { shownChange } from '../format.js';
 import { jobs } from './jobs.svelte.js';
 import { runs } from './runs.svelte.js';
 import { stoppingJobs } from './stop-jobs.js';
@@ -30,7 +31,7 @@ export class Retrain {
   readonly delta = $derived.by(() => {
     const after = this.outcome?.after.testAccuracy;
     const before = this.outcome?.beforeNow.accuracy;
-    return after != null && before != null ? after - before : null;
+    return after != null && before != null ? shownChange(after, before) : null;
   });
 
   get job() {

@@ -19,8 +19,13 @@ class Runs {
   loaded = $state(false);
   backbones = $state.raw<BackboneInfo[]>([]);
   backends = $state.raw<BackendReport | null>(null);
+  /** The Train form: the next run's options, as the user leaves them. */
   options = $state<TrainOptions | null>(null);
+  /** The running job's options (the chart's epochs and labels), whatever the form says meanwhile. */
+  running = $state.raw<TrainOptions | null>(null);
   jobId = $state<string | null>(null);
+  /** The form as last filled for the user (defaults, a run's options): other values are their unsaved edits. */
+  private filledWith: string | null = null;
   /** Latest metrics per epoch of the running job (the last report of an epoch wins). */
   live = $state.raw<LivePoint[]>([]);
   compare = $state<number[]>([]);
@@ -63,7 +68,14 @@ class Runs {
     ]);
     this.backbones = backbones;
     this.backends = backends;
-    if (defaults) this.options = { ...defaults };
+    if (defaults) this.fill(defaults);
+  }
+
+  /** Fills the form, unless the user has edited it since it was last filled (their values stay). */
+  private fill(options: TrainOptions): void {
+    if (this.options && JSON.stringify($state.snapshot(this.options)) !== this.filledWith) return;
+    this.options = { ...options };
+    this.filledWith = JSON.stringify(this.options);
   }
 
   async loadRuns(): Promise<void> {
@@ -76,29 +88,37 @@ class Runs {
   async train(): Promise<void> {
     if (!this.options) return;
     this.live = [];
-    const started = await stoppingJobs(() => call('train', { options: $state.snapshot(this.options!) }), 'Training', 'Stop and train');
-    if (started) await this.follow(started.jobId);
+    const options = $state.snapshot(this.options);
+    const started = await stoppingJobs(() => call('train', { options }), 'Training', 'Stop and train');
+    if (!started) return;
+    // The form's values are a run's now: a later run shown in it replaces them without loss.
+    this.filledWith = JSON.stringify(options);
+    this.running = options;
+    await this.follow(started.jobId);
   }
 
   /**
    * A training job running in the service that this tab did not start or lost track of (a reload,
-   * a reconnect): show its options, its epochs so far and its progress, and its end message.
+   * a reconnect): show its options (in the form too, unless the user has edited it), its epochs so
+   * far and its progress, and its end message.
    */
   attach(job: ActiveJob): void {
     if (job.kind !== 'train' || this.jobId === job.jobId) return;
     const options = job.meta.options as TrainOptions | undefined;
-    if (options) this.options = { ...options };
+    if (options) (this.fill(options), (this.running = options));
     this.live = job.kept.filter((p) => p.epoch != null && p.loss != null).map((p) => ({ epoch: p.epoch!, loss: p.loss!, valAccuracy: p.valAccuracy }));
     void this.follow(job.jobId);
   }
 
   /**
    * A run this window started outside the Train view (Review's "Retrain with my fixes", Suggest's
-   * "Train again"): while it trains, the Train view shows it as its own — options, live chart,
+   * "Train again"): while it trains, the Train view shows it as its own — options (in the form only
+   * when the user has not edited it: their unsaved values are never replaced), live chart,
    * progress and Cancel — not as one "in another window". Its starter says how it ended.
    */
   showStarted(jobId: string, options: TrainOptions): void {
-    this.options = { ...options };
+    this.fill(options);
+    this.running = options;
     this.live = [];
     this.jobId = jobId;
   }

@@ -5,6 +5,7 @@ import { call } from '../api.js';
 import { plural } from '../format.js';
 import { project } from './project.svelte.js';
 import { review } from './review.svelte.js';
+import { status } from './status.svelte.js';
 import { toasts } from './toasts.svelte.js';
 
 export function describe(entry: HistoryEntry): string {
@@ -54,6 +55,8 @@ class Undo {
         return;
       }
       toasts.push('success', which === 'undo' ? 'Undone' : 'Redone', describe(entry));
+      // The status line of Triplets and Review said what the last key did: it must not go on saying it.
+      status.say(`${which === 'undo' ? 'Undone' : 'Redone'}: ${describe(entry)}`, 'info');
       review.afterUndoRedo(entry, which === 'undo');
       for (const l of this.appliedListeners) l(entry, which === 'undo');
     } catch (err) {

@@ -107,6 +107,9 @@ export class RunExport {
     this.busy = true;
     try {
       if (!replace) {
+        // A target the export would refuse (part of the project, a folder that is no encoder export) is
+        // said now, not after the user agreed to replace it.
+        await call('checkExport', { runId: this.run.id, ...to });
         const checks = [to.onnx, to.tfjs, ...(to.encodings ? matrixFiles(to.encodings) : [])].filter((p): p is string => !!p);
         const existing = replaced(await Promise.all(checks.map((path) => call('pathInfo', { path })))).filter((p) => !this.confirmed.has(p));
         if (existing.length) {
