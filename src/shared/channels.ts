@@ -38,6 +38,7 @@ export const REQUEST_NAMES = [
   'listDir',
   'pathInfo',
   'checkExport',
+  'deleteRuns',
   'receiveFile',
   'suggest',
   'answerSuggestion',

@@ -23,6 +23,7 @@ import type {
   ImageRecord,
   JobProgress,
   MapProjection,
+  RunDeletion,
   RunExportReport,
   Mistake,
   ProjectInfo,
@@ -189,6 +190,8 @@ export const REQUESTS = {
   exportRun: z.object({ runId: id, onnx: path.optional(), tfjs: path.optional(), encodings: path.optional() }),
   /** The checks exportRun makes of its targets before any work, alone: the Export dialog asks them before it asks about replacing. */
   checkExport: z.object({ runId: id, onnx: path.optional(), tfjs: path.optional(), encodings: path.optional() }),
+  /** Runs deleted for good, with their model files (the app asks first). */
+  deleteRuns: z.object({ ids: z.array(id).min(1).max(10_000) }),
   // Diagnostics: the log file unexpected errors go to (Help shows it), and an error the renderer caught
   // itself (a bug in the page), written there with its stack. Capped: the page is not trusted to be sane.
   diagnostics: z.object({}),
@@ -249,6 +252,7 @@ export interface Replies {
   mapProjection: MapProjection;
   exportRun: RunExportReport;
   checkExport: null;
+  deleteRuns: RunDeletion;
   diagnostics: { logFile: string };
   reportRendererError: null;
 }

@@ -116,6 +116,18 @@ for (const size of [
     await expect(page.getByTestId('compare-verdict')).toContainText(/Run #2 against run #1 on the same 40 test triplets: [+−]\d+\.\d points; one test triplet of 40 is 2\.5 points/, { timeout: 60_000 });
     await expect(row(2).getByTestId('run-accuracy-now')).toHaveText(/^now \d+\.\d%$/);
     await snap(page, `36-train-compare-now-${size.width}`);
+
+    // Deleting run #1 asks first (it cannot be undone); "Keep it" keeps it; then it goes, comparison too.
+    await row(1).getByTestId('run-delete').click();
+    await expect(page.getByTestId('confirm-text')).toContainText('deleted for good: this cannot be undone');
+    await page.getByTestId('confirm-cancel').click();
+    await expect(row(1)).toBeVisible();
+    await row(1).getByTestId('run-delete').click();
+    await page.getByTestId('confirm-ok').click();
+    await expect(page.getByTestId('toast-success').filter({ hasText: 'Run #1 deleted' })).toContainText('MB of model files freed');
+    await expect(row(1)).toHaveCount(0);
+    await expect(row(2)).toBeVisible();
+    await expect(page.getByTestId('run-compare-panel')).toHaveCount(0);
   });
 }
 

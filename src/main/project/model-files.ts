@@ -8,7 +8,7 @@ import { DB_FILE } from '../../shared/project-layout.js';
 import type { TrainOptions } from '../../shared/types.js';
 import { loadEncoder, saveEncoder, type EncoderWeights } from '../ml/index.js';
 import type { Db } from '../store/db.js';
-import { runFolderStates } from '../store/runs.js';
+import { deletedRunIds, runFolderStates } from '../store/runs.js';
 import { flushFolder } from '../util/durable.js';
 import { makeDirs } from '../util/make-dirs.js';
 
@@ -63,14 +63,16 @@ export function removeStaleModelFolders(db: Db, projectDir: string): number {
   const models = join(projectDir, 'models');
   if (!existsSync(models)) return 0;
   const runs = runFolderStates(db);
+  const deleted = deletedRunIds(db);
   let removed = 0;
   for (const name of readdirSync(models)) {
     const m = /^run-(\d+)(\.partial)?$/.exec(name);
     if (!m) continue;
     const run = runs.get(Number(m[1]));
     const owned = !!run && !m[2] && run.modelDir === `models/${name}`;
-    // No run of that id: a partial one is junk; a whole one may be a restored backup's model, kept.
-    if ((run && run.status !== 'running' && !owned) || (!run && m[2])) {
+    // No run of that id: a partial one is junk, and so is a deleted run's (its deletion was cut
+    // short); any other whole one may be a restored backup's model, kept.
+    if ((run && run.status !== 'running' && !owned) || (!run && (m[2] || deleted.has(Number(m[1]))))) {
       rmSync(join(models, name), { recursive: true, force: true });
       removed++;
     }

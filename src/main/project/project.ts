@@ -62,9 +62,10 @@ import { exportOnnx, exportTfjs, preprocessingOf, type ModelExportReport } from 
 import { matrixFiles } from './matrix-files.js';
 import { removeStaleModelFolders } from './model-files.js';
 import { checkExportTargets, exportRun, type RunExportTargets } from './run-export.js';
+import { deleteRuns, previewRunDeletion } from './run-delete.js';
 import { refuseProjectParts } from './own-files.js';
 import { DB_FILE } from '../../shared/project-layout.js';
-import type { ImageRemovalReport, ImageSelection, RunExportReport } from '../../shared/types.js';
+import type { ImageRemovalReport, ImageSelection, RunDeletion, RunExportReport } from '../../shared/types.js';
 import {
   evaluateRun,
   failOrphanedRuns,
@@ -501,6 +502,19 @@ export class Project {
   }
 
   /** The app's Export: any of the ONNX model, the tfjs encoder and the encodings of a finished run, nothing written if cancelled. */
+  /** What deleting runs would free, checked as the deletion checks (`delete-run` without --yes says it). */
+  previewRunDeletion(ids: readonly number[]): RunDeletion {
+    return previewRunDeletion(this.db, this.dir, ids);
+  }
+
+  /** Deletes finished, failed or cancelled runs for good (the caller asked first): rows, scores, cached maps and model files. */
+  async deleteRuns(ids: readonly number[]): Promise<RunDeletion> {
+    this.assertWritable('delete runs');
+    const r = await deleteRuns(this.db, this.dir, ids);
+    for (const id of r.deleted) this.encoders.delete(id);
+    return r;
+  }
+
   /** exportRun's refusals of its targets, without exporting (the Export dialog asks before it asks about replacing). */
   checkExport(runId: number, to: RunExportTargets): void {
     refuseProjectParts(this.dir, [to.onnx, to.tfjs, ...(to.encodings ? matrixFiles(to.encodings) : [])]);

@@ -56,6 +56,11 @@ function deadRuns(db: Db): { id: number }[] {
   return runningRuns(db).filter((r) => r.pid === null || !processAlive(r.pid, r.start));
 }
 
+/** Runs being trained now: in this process, or in another one still alive. */
+export function liveRunIds(db: Db): Set<number> {
+  return new Set(runningRuns(db).filter((r) => r.pid === process.pid || (r.pid !== null && processAlive(r.pid, r.start))).map((r) => r.id));
+}
+
 function processAlive(pid: number, start: string | null): boolean {
   if (pid === process.pid) return false; // our own runs are tracked in memory; a row left running here is orphaned
   return sameProcessAlive(pid, start);

@@ -349,6 +349,12 @@ export class StudioService implements StudioServiceApi {
     return (await this.jobs.wait(jobId)) as Replies['exportRun'];
   }
 
+  async deleteRuns({ ids }: ServiceArgs<'deleteRuns'>): Promise<Replies['deleteRuns']> {
+    const r = await this.current().deleteRuns(ids);
+    this.changed('runs');
+    return r;
+  }
+
   checkExport({ runId, ...to }: ServiceArgs<'checkExport'>): Replies['checkExport'] {
     this.current().checkExport(runId, to);
     return null;

@@ -41,9 +41,32 @@ export interface FinishedRunRow {
 
 const NOW = `strftime('%Y-%m-%dT%H:%M:%fZ','now')`;
 
-/** A new run row, status running, owned by this process; returns its id. */
+/** A new run row, status running, owned by this process; returns its id (never one a deleted run had). */
 export function insertRunningRun(db: Db, optionsJson: string, pid: number, pidStart: string | null): number {
-  return Number(db.prepare(`INSERT INTO runs (status, options, backend, pid, pid_start) VALUES ('running', ?, '', ?, ?)`).run(optionsJson, pid, pidStart).lastInsertRowid);
+  return Number(
+    db
+      .prepare(
+        `INSERT INTO runs (id, status, options, backend, pid, pid_start)
+         VALUES (1 + MAX(COALESCE((SELECT MAX(id) FROM runs), 0), COALESCE((SELECT MAX(id) FROM deleted_runs), 0)), 'running', ?, '', ?, ?)`,
+      )
+      .run(optionsJson, pid, pidStart).lastInsertRowid,
+  );
+}
+
+/**
+ * Deletes runs with what is stored for them (epochs and scores by cascade, their cached maps) and
+ * keeps their numbers as taken. The caller holds the transaction and removes the model folders.
+ */
+export function deleteRunRows(db: Db, ids: readonly number[]): void {
+  const tomb = db.prepare('INSERT OR IGNORE INTO deleted_runs (id) VALUES (?)');
+  const maps = db.prepare('DELETE FROM map_projections WHERE source = ?');
+  const row = db.prepare('DELETE FROM runs WHERE id = ?');
+  for (const id of ids) (tomb.run(id), maps.run(`run:${id}`), row.run(id));
+}
+
+/** Numbers of deleted runs (a model folder of one is junk a crash left). */
+export function deletedRunIds(db: Db): Set<number> {
+  return new Set(db.prepare('SELECT id FROM deleted_runs').pluck().all() as number[]);
 }
 
 export function runRow(db: Db, id: number): RunRow | undefined {

@@ -109,6 +109,7 @@ export function createFakeService(opts: { images: number; flowersDir?: string; h
     mapProjection: ({ method }) => (needProject(), fakeMap(opts.images, folders, method)),
     exportRun: unsupported,
     checkExport: unsupported,
+    deleteRuns: unsupported,
     diagnostics: () => ({ logFile: '/nonexistent/triplet-studio.log' }),
     reportRendererError: () => null,
     mediaPath: (_kind, id) => (files.length ? files[(id - 1) % files.length] : null),

@@ -1,6 +1,7 @@
 // `embed`, `train`, `runs`: features and training runs.
 import type { Command } from 'commander';
-import type { BackendName, RunSummary, TrainOptions } from '../../../shared/types.js';
+import { AppError } from '../../../shared/errors.js';
+import type { BackendName, RunDeletion, RunSummary, TrainOptions } from '../../../shared/types.js';
 import { describeLeftOut, whyNoTestScore } from '../../../shared/left-out.js';
 import { TRAIN_OPTIONS } from '../../../shared/train-options.js';
 import { defaultBackbone } from '../../ml/index.js';
@@ -78,7 +79,37 @@ export function register(program: Command): void {
         output(optionsOf(cmd).json, runs, () => runsTable(runs));
       }),
     );
+
+  program
+    .command('delete-run')
+    .description('delete runs for good: their epochs, scores, cached maps and model files (numbers are not given again); it cannot be undone, so it needs --yes')
+    .argument('<dir>', 'project folder')
+    .argument('<ids...>', 'run numbers, as `runs` lists them')
+    .option('--yes', 'delete them (without it: say what would be deleted, and delete nothing)')
+    .action(
+      action(async (dir: string, ids: string[], _o: unknown, cmd: Command) => {
+        const opts = optionsOf<{ yes?: boolean }>(cmd);
+        const runIds = runIdsArg(ids);
+        const what = (r: RunDeletion) => `run${r.deleted.length > 1 ? 's' : ''} ${r.deleted.join(', ')} (${megabytes(r.bytes)} of model files)`;
+        if (!opts.yes) {
+          const preview = await withProject(dir, (p) => p.previewRunDeletion(runIds));
+          throw new AppError('BAD_ARGUMENTS', `This deletes ${what(preview)} for good; it cannot be undone. Add --yes to delete (nothing was deleted).`);
+        }
+        const r = await withProject(dir, (p) => p.deleteRuns(runIds));
+        output(opts.json, r, () => `Deleted ${what(r)}.`);
+      }),
+    );
 }
+
+/** Run numbers as typed (`runs` lists them). */
+function runIdsArg(ids: string[]): number[] {
+  return ids.map((s) => {
+    if (!/^[1-9]\d*$/.test(s)) throw new AppError('BAD_ARGUMENTS', `"${s}" is not a run number (see \`runs\`).`);
+    return Number(s);
+  });
+}
+
+const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 /** The `runs` listing: one row per run. */
 export function runsTable(runs: RunSummary[]): string {

@@ -12,6 +12,7 @@ import { migration0011 } from './0011-map-projections.js';
 import { migration0013 } from './0013-feature-rows.js';
 import { migration0014 } from './0014-image-changes.js';
 import { migration0015 } from './0015-file-identity.js';
+import { migration0016 } from './0016-deleted-runs.js';
 
 export interface Migration {
   version: number;
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0013,
   migration0014,
   migration0015,
+  migration0016,
 ];

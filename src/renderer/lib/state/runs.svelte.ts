@@ -2,10 +2,12 @@
 // history, and the live per-epoch metrics of the run in progress.
 import type { ActiveJob, BackboneInfo, BackendReport, EpochMetric, JobProgress, RunSummary, TrainOptions } from '../../../shared/types.js';
 import { call } from '../api.js';
+import { dialogs } from './dialogs.svelte.js';
 import { jobs } from './jobs.svelte.js';
 import { Refresher } from './refresh.js';
 import { reportRunEnd } from './run-end.js';
 import { stoppingJobs } from './stop-jobs.js';
+import { toasts } from './toasts.svelte.js';
 
 export interface LivePoint {
   epoch: number;
@@ -158,6 +160,24 @@ class Runs {
       // The backbone list refreshes on the `backbones` change event the service sends when it is installed.
       this.fetchJobId = null;
     }
+  }
+
+  /**
+   * Deletes a run for good after asking (a model is too big for the edit history to keep, so Ctrl+Z
+   * cannot bring it back); the list follows the `runs` change event. False when the user kept it.
+   */
+  async deleteRun(run: RunSummary): Promise<boolean> {
+    const yes = await dialogs.ask({
+      title: `Delete run #${run.id}?`,
+      text: `Its model files, epochs and test scores are deleted for good: this cannot be undone (Ctrl+Z does not bring a run back). No other run will get number ${run.id}.`,
+      confirm: `Delete run #${run.id}`,
+      cancel: 'Keep it',
+    });
+    if (!yes) return false;
+    const r = await call('deleteRuns', { ids: [run.id] });
+    this.compare = this.compare.filter((id) => !r.deleted.includes(id));
+    toasts.push('success', `Run #${run.id} deleted`, `${(r.bytes / 1e6).toFixed(1)} MB of model files freed.`);
+    return true;
   }
 
   toggleCompare(id: number): void {
