@@ -64,6 +64,8 @@ test.describe('1440px', () => {
       await expect(page.getByTestId('train-progress')).toBeVisible();
       await expect(lossPoints(page).first()).toBeAttached({ timeout: 180_000 });
       const firstEpochAt = Date.now();
+      // The run this tab started has its row, running, from its first epoch (not only once it ends).
+      await expect(page.locator('[data-testid="run-row"]').first()).toContainText('running');
       await expect(lossPoints(page).nth(2)).toBeAttached({ timeout: 180_000 });
       await page.reload();
       await expect(page.getByTestId('view-train')).toBeVisible();

@@ -107,8 +107,8 @@ export class JobManager {
   }
 
   /** Running jobs. */
-  running(): { jobId: string; kind: JobKind }[] {
-    return [...this.jobs.values()].map((j) => ({ jobId: j.id, kind: j.kind }));
+  running(): { jobId: string; kind: JobKind; meta: Record<string, unknown> }[] {
+    return [...this.jobs.values()].map((j) => ({ jobId: j.id, kind: j.kind, meta: j.meta ?? {} }));
   }
 
   /**

@@ -104,14 +104,15 @@ function lstatOrNothing(path: string) {
 }
 
 /** Only an earlier export is replaced: a folder holding anything else (or a file) is refused, before any work. */
-export function checkTfjsTarget(dir: string): void {
+export function checkTfjsTarget(dir: string, peek = true): void {
   const out = resolve(dir);
   const blocker = fileAbove(out);
   // Said of the folder asked for: the first write is to its temporary sibling, a name never typed.
   if (blocker) throw new AppError('BAD_ARGUMENTS', `${out} cannot be made: ${blocker} is a file, not a folder (nothing was written).`, { path: out });
   if (!existsSync(out)) return;
   if (!statSync(out).isDirectory()) throw new AppError('CONFLICT', `${out} is a file; the tfjs encoder is a folder: choose a new or empty folder.`);
-  if (readdirSync(out).length > 0 && !existsSync(join(out, 'encoder.json'))) {
+  // `peek` false: the folder's contents are not read (a check asked before the user confirmed the path).
+  if (peek && readdirSync(out).length > 0 && !existsSync(join(out, 'encoder.json'))) {
     throw new AppError('CONFLICT', `${out} exists and is not an earlier encoder export; choose a new or empty folder.`);
   }
 }

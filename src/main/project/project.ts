@@ -501,7 +501,6 @@ export class Project {
     return encodeToFile(this.encodeContext(), file, runId, opts);
   }
 
-  /** The app's Export: any of the ONNX model, the tfjs encoder and the encodings of a finished run, nothing written if cancelled. */
   /** What deleting runs would free, checked as the deletion checks (`delete-run` without --yes says it). */
   previewRunDeletion(ids: readonly number[]): RunDeletion {
     return previewRunDeletion(this.db, this.dir, ids);
@@ -515,12 +514,17 @@ export class Project {
     return r;
   }
 
-  /** exportRun's refusals of its targets, without exporting (the Export dialog asks before it asks about replacing). */
+  /**
+   * exportRun's refusals of its targets, without exporting (the Export dialog asks before it asks
+   * about replacing). A folder's contents are read only inside the project: a path elsewhere is not
+   * yet one the user confirmed, so this tells no more about it than pathInfo does.
+   */
   checkExport(runId: number, to: RunExportTargets): void {
     refuseProjectParts(this.dir, [to.onnx, to.tfjs, ...(to.encodings ? matrixFiles(to.encodings) : [])]);
-    checkExportTargets(this.db, runId, to);
+    checkExportTargets(this.db, runId, to, (path) => reallyInside(this.dir, path));
   }
 
+  /** The app's Export: any of the ONNX model, the tfjs encoder and the encodings of a finished run, nothing written if cancelled. */
   async exportRun(runId: number, to: RunExportTargets, opts: Cancellable = {}): Promise<RunExportReport> {
     refuseProjectParts(this.dir, [to.onnx, to.tfjs, ...(to.encodings ? matrixFiles(to.encodings) : [])]);
     return exportRun(this.encodeContext(), runId, to, opts);

@@ -26,11 +26,11 @@ const breathe = (): Promise<void> => new Promise((r) => setImmediate(r));
  * What an export refuses before any work: nothing chosen, a target that is a folder (or a file where
  * a folder goes), a folder that is not an earlier encoder export, a run that did not finish.
  */
-export function checkExportTargets(db: EncodeContext['db'], runId: number, to: RunExportTargets): ReturnType<typeof finishedRun> {
+export function checkExportTargets(db: EncodeContext['db'], runId: number, to: RunExportTargets, peek: (path: string) => boolean = () => true): ReturnType<typeof finishedRun> {
   if (!to.onnx && !to.tfjs && !to.encodings) throw new AppError('BAD_ARGUMENTS', 'Choose what to export: the ONNX model, the tfjs encoder or the encodings.');
   if (to.encodings) checkEncodingsFile(to.encodings);
   if (to.onnx) assertFileTarget(to.onnx); // before the ONNX build, not when writing
-  if (to.tfjs) checkTfjsTarget(to.tfjs);
+  if (to.tfjs) checkTfjsTarget(to.tfjs, peek(to.tfjs));
   return finishedRun(db, runId);
 }
 

@@ -276,7 +276,7 @@ export class StudioService implements StudioServiceApi {
   /** Runs as a job (features if missing, then ranking; progress, cancelJob) and replies with the suggestions. */
   async suggest({ count, runId }: ServiceArgs<'suggest'>): Promise<Replies['suggest']> {
     const project = this.current();
-    const jobId = this.jobs.start('suggest', (ctx) => project.suggest({ count, runId, signal: ctx.signal, onProgress: ctx.progress }), { heavy: false });
+    const jobId = this.jobs.start('suggest', (ctx) => project.suggest({ count, runId, signal: ctx.signal, onProgress: ctx.progress }), { heavy: false, ...(runId !== undefined ? { meta: { runId } } : {}) });
     return (await this.jobs.wait(jobId)) as Replies['suggest'];
   }
 
@@ -325,10 +325,15 @@ export class StudioService implements StudioServiceApi {
     }
     // The map (megabytes at 100,000 points) is the reply; job:done carries only its size.
     let map: Replies['mapProjection'] | undefined;
-    const jobId = this.jobs.start('map', async (ctx) => {
-      map = await project.map(args, { signal: ctx.signal, onProgress: ctx.progress });
-      return { count: map.count };
-    });
+    const jobId = this.jobs.start(
+      'map',
+      async (ctx) => {
+        map = await project.map(args, { signal: ctx.signal, onProgress: ctx.progress });
+        return { count: map.count };
+      },
+      // The run it projects is in use: not deleted under it.
+      args.runId !== undefined ? { meta: { runId: args.runId } } : {},
+    );
     const reply = this.jobs.wait(jobId).then(() => map!);
     const entry = { key, jobId, reply };
     this.mapInFlight = entry;
@@ -350,6 +355,9 @@ export class StudioService implements StudioServiceApi {
   }
 
   async deleteRuns({ ids }: ServiceArgs<'deleteRuns'>): Promise<Replies['deleteRuns']> {
+    // A run an export or a map is reading now stays until that job ends.
+    const busy = this.jobs.running().filter((j) => typeof j.meta.runId === 'number' && ids.includes(j.meta.runId));
+    if (busy.length) throw new AppError('BUSY', `Run ${busy[0].meta.runId} is in use (${busy[0].kind}): wait for it or cancel it, then delete the run; nothing was deleted.`);
     const r = await this.current().deleteRuns(ids);
     this.changed('runs');
     return r;

@@ -24,6 +24,9 @@ export const MAX_PROJECTIONS = 16;
 /** Stores (replacing) the projection of `source` by `method` and drops the oldest beyond MAX_PROJECTIONS, in one transaction. */
 export function writeProjection(db: Db, source: string, method: string, p: StoredProjection): void {
   db.transaction(() => {
+    // A run deleted while its map was computed gets none (nothing would ever remove it).
+    const run = /^run:(\d+)$/.exec(source);
+    if (run && !db.prepare('SELECT 1 FROM runs WHERE id = ?').get(Number(run[1]))) return;
     db.prepare('INSERT OR REPLACE INTO map_projections (source, method, fingerprint, ids, xy, seconds) VALUES (?, ?, ?, ?, ?, ?)').run(
       source,
       method,

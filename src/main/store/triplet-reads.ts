@@ -64,6 +64,12 @@ export function activeImageTriples(db: Db, split: Split): Iterable<number[]> {
   return db.prepare(`SELECT anchor_id, positive_id, negative_id FROM triplets WHERE split = ? AND status = 'active'`).raw().iterate(split) as Iterable<number[]>;
 }
 
+/** The images of triplet `id` when it is active in `split` (else none). */
+export function activeImagesIn(db: Db, id: number, split: Split): number[] {
+  const r = db.prepare(`SELECT anchor_id, positive_id, negative_id FROM triplets WHERE id = ? AND split = ? AND status = 'active'`).raw().get(id, split) as number[] | undefined;
+  return r ?? [];
+}
+
 /** Active triplets of `split` that use any of `imageIds`, as [id, anchor, positive, negative] (through the image indexes). */
 export function activeTripletsUsing(db: Db, split: Split, imageIds: readonly number[]): [number, number, number, number][] {
   const ids = JSON.stringify(imageIds);
@@ -85,6 +91,17 @@ export function imageUsedInSplitReader(db: Db): (split: Split, imageId: number, 
     `SELECT 1 FROM triplets WHERE split = ? AND status = 'active' AND id <> ? AND (anchor_id = ? OR positive_id = ? OR negative_id = ?) LIMIT 1`,
   );
   return (split, id, except) => st.get(split, except, id, id, id) !== undefined;
+}
+
+/** Whether an active triplet of `split` with an id below `belowId` (stored before an import) uses the image; memoised per image. */
+export function usedBeforeReader(db: Db, split: Split, belowId: number): (imageId: number) => boolean {
+  const st = db.prepare(`SELECT 1 FROM triplets WHERE split = ? AND status = 'active' AND id < ? AND (anchor_id = ? OR positive_id = ? OR negative_id = ?) LIMIT 1`);
+  const seen = new Map<number, boolean>();
+  return (id) => {
+    let used = seen.get(id);
+    if (used === undefined) seen.set(id, (used = st.get(split, belowId, id, id, id) !== undefined));
+    return used;
+  };
 }
 
 /** Deletions not undone whose row is gone (streamed). */

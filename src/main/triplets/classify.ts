@@ -6,8 +6,7 @@ import { basename } from 'node:path';
 import type { Split, TripletConflictKind, TripletRef, TripletStatus } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import { Capped } from './report.js';
-import { activeTripletKeys } from '../store/audit.js';
-import { activeImageTriples, deletedTripletRows, importedLineReader, priorMatchesReader, type PriorRow } from '../store/triplet-reads.js';
+import { activeImageTriples, activeTripletsUsing, deletedTripletRows, importedLineReader, priorMatchesReader, usedBeforeReader, type PriorRow } from '../store/triplet-reads.js';
 
 export interface LineIds {
   line: number;
@@ -32,9 +31,10 @@ export class Classifier {
   private readonly mine;
   /** Images used by active triplets of the other split. */
   private readonly otherImages = new Set<number>();
-  /** Images used by active triplets of this split before the import, and those its added lines use besides. */
-  private readonly ownImages = new Set<number>();
-  private readonly ownAdded = new Set<number>();
+  /** Images the lines this import adds use. */
+  private readonly addedImages = new Set<number>();
+  /** Stored triplets of the other split a line was reported leaking against (the same triplet). */
+  private readonly blamed = new Set<number>();
   /** Deleted triplets history still remembers, by unordered key. */
   private readonly deleted = new Map<string, { id: number; split: Split }>();
   readonly shared = new Set<number>();
@@ -52,27 +52,28 @@ export class Classifier {
     this.mine = importedLineReader(db);
     const other = split === 'train' ? 'test' : 'train';
     for (const [a, p, n] of activeImageTriples(db, other)) (this.otherImages.add(a), this.otherImages.add(p), this.otherImages.add(n));
-    for (const [a, p, n] of activeImageTriples(db, split)) (this.ownImages.add(a), this.ownImages.add(p), this.ownImages.add(n));
     this.loadDeleted(db);
   }
 
   /** A line was added: its images are used by this split from now on. */
   added(ids: readonly number[]): void {
-    for (const id of ids) if (!this.ownImages.has(id)) this.ownAdded.add(id);
+    for (const id of ids) this.addedImages.add(id);
   }
 
   /**
    * Stored active triplets of the other split whose three images are all used by this split only
    * since this import's lines: the leak a line's own check cannot see (a test file that uses every
-   * image of a train triplet, spread over several lines). Their ids, capped, and how many.
+   * image of a train triplet, spread over several lines). Their ids, capped, and how many. Reads
+   * only the triplets that use an image new to this split (indexed), not the whole table.
    */
   completedLeaks(db: Db): Capped<number> {
     const out = new Capped<number>();
-    if (!this.ownAdded.size) return out;
-    const used = (id: number) => this.ownImages.has(id) || this.ownAdded.has(id);
-    for (const [id, a, p, n] of activeTripletKeys(db, this.otherSplit())) {
-      const before = this.ownImages.has(a) && this.ownImages.has(p) && this.ownImages.has(n);
-      if (!before && used(a) && used(p) && used(n)) out.push(id);
+    const before = usedBeforeReader(db, this.split, this.firstId);
+    const fresh = [...this.addedImages].filter((id) => !before(id));
+    if (!fresh.length) return out;
+    const after = (id: number) => this.addedImages.has(id) || before(id);
+    for (const [id, ...its] of activeTripletsUsing(db, this.otherSplit(), fresh)) {
+      if (!this.blamed.has(id) && !its.every(before) && its.every(after)) out.push(id);
     }
     return out;
   }
@@ -106,7 +107,10 @@ export class Classifier {
     const moved = rows.find((r) => r.origin === 'imported' && r.file_split === this.split);
     if (moved) return { kind: 'conflict', conflict: 'moved', triplet: ref(moved), reason: `you moved it to ${moved.split} (triplet #${moved.id})` };
     const leak = rows[0];
-    if (leak) return { kind: 'leak', triplet: ref(leak), reason: `same triplet as ${leak.split} triplet #${leak.id}${from(leak)}` };
+    if (leak) {
+      this.blamed.add(leak.id); // said with the line: not again among the triplets the import made leak
+      return { kind: 'leak', triplet: ref(leak), reason: `same triplet as ${leak.split} triplet #${leak.id}${from(leak)}` };
+    }
     return null;
   }
 

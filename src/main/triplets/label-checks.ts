@@ -6,7 +6,7 @@
 import { AppError } from '../../shared/errors.js';
 import type { Split } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
-import { activeTripletsUsing, imageUsedInSplitReader, priorMatchesReader, type PriorRow } from '../store/triplet-reads.js';
+import { activeImagesIn, activeTripletsUsing, imageUsedInSplitReader, priorMatchesReader, type PriorRow } from '../store/triplet-reads.js';
 
 /** Throws CONFLICT (naming the other triplet; details.leak when only leakage stops it) unless (a, p, n) may be stored in `split`. `self`: the triplet being edited (0 for a new one). */
 export function checkNewLabel(db: Db, self: number, split: Split, a: number, p: number, n: number, allowLeakage: boolean): void {
@@ -33,9 +33,15 @@ function checkLeak(db: Db, self: number, split: Split, images: number[], others:
   }
   // The same rule seen from the other split: a triplet there whose last image not yet used in
   // `split` is one of these would have all three used here.
-  const usedHere = (id: number) => images.includes(id) || used(split, id, self);
+  // Before: what `split` uses now, with this triplet's own images when it is already there (a
+  // replacement keeps its other two); after: with these images instead.
+  const mine = activeImagesIn(db, self, split);
+  const seen = new Map<number, boolean>(); // one lookup per image, however many triplets share it
+  const usedElse = (id: number) => seen.get(id) ?? (seen.set(id, used(split, id, self)), seen.get(id)!);
+  const usedBefore = (id: number) => mine.includes(id) || usedElse(id);
+  const usedHere = (id: number) => images.includes(id) || usedElse(id);
   for (const [id, ...its] of activeTripletsUsing(db, other, images)) {
-    if (id === self || its.every((i) => used(split, i, self))) continue; // leaked before: not this label's doing
+    if (id === self || its.every(usedBefore)) continue; // leaked before: not this label's doing
     if (its.every(usedHere)) {
       throw new AppError('CONFLICT', `It would make ${other} triplet ${id} leak across the split: with it, all three of that triplet's images are used by ${split} triplets.`, { leak: true });
     }

@@ -79,16 +79,16 @@ export interface RunSummary {
   now?: RunScoreNow | null;
 }
 
-/**
- * A run's test accuracy as stored is the one it scored at the end of training; labels fixed, added
- * or removed since make it a score on other labels. This is the same run on the labels as they are.
- */
 /** What deleting runs did: the runs (their numbers are never given again) and the bytes of model files freed. */
 export interface RunDeletion {
   deleted: number[];
   bytes: number;
 }
 
+/**
+ * A run's test accuracy as stored is the one it scored at the end of training; labels fixed, added
+ * or removed since make it a score on other labels. This is the same run on the labels as they are.
+ */
 export interface RunScoreNow {
   /** Share of `scored` it gets right (null when none is scored). */
   accuracy: number | null;

@@ -51,3 +51,15 @@ test('runs: a cancelled run shows no train or test count and no backend (it coun
   assert.deepEqual([finished[at('backend')], finished[at('train')], finished[at('test')]], ['wasm', '300', '150']);
   assert.deepEqual([cancelled[at('backend')], cancelled[at('train')], cancelled[at('test')]], ['-', '-', '-']);
 });
+
+test('runs: a run with nothing scored on the labels now shows "-", not "- of 0"', () => {
+  const rows = runsTable([
+    run({ id: 1, createdAt: '2026-12-07T10:00:00Z', testAccuracy: null, testCount: 0, now: { accuracy: null, scored: 0, unscored: 0, changed: false } }),
+    run({ id: 2, createdAt: '2026-12-07T11:00:00Z', now: { accuracy: null, scored: 0, unscored: 3, changed: true } }),
+    run({ id: 3, createdAt: '2026-12-07T12:00:00Z', now: { accuracy: 0.9, scored: 40, unscored: 0, changed: true } }),
+  ]).split('\n');
+  const cells = (line: string) => line.trim().split(/\s{2,}/);
+  const at = cells(rows[0]).indexOf('on labels now');
+  const nowOf = (id: number) => cells(rows.find((l) => new RegExp(`^\\s*${id}\\s`).test(l))!)[at];
+  assert.deepEqual([nowOf(1), nowOf(2), nowOf(3)], ['-', '- (3 unscored)', '90.0% of 40']);
+});

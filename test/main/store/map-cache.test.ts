@@ -18,6 +18,8 @@ test('the projection cache keeps the newest MAX_PROJECTIONS rows', () => {
       while (Date.now() - t < 3);
     };
     const p = { fingerprint: 'f', ids: Buffer.alloc(4), xy: Buffer.alloc(8), seconds: 0.1 };
+    // A run's map is kept only while the run exists.
+    for (let i = 1; i <= MAX_PROJECTIONS + 5; i++) db.prepare(`INSERT INTO runs (id, status, options, backend) VALUES (?, 'finished', '{}', 'wasm')`).run(i);
     for (let i = 1; i <= MAX_PROJECTIONS + 5; i++) {
       writeProjection(db, `run:${i}`, 'pca', p);
       wait();
@@ -29,6 +31,9 @@ test('the projection cache keeps the newest MAX_PROJECTIONS rows', () => {
     assert.equal(readProjection(db, 'run:2', 'pca'), undefined, 'the oldest are dropped');
     assert.equal(readProjection(db, 'run:1', 'pca'), undefined, 'a refresh only delays it');
     assert.ok(readProjection(db, 'run:6', 'pca'), `run:6 is among the newest ${MAX_PROJECTIONS}`);
+    // A map computed for a run deleted meanwhile is not stored.
+    writeProjection(db, 'run:99', 'pca', p);
+    assert.equal(readProjection(db, 'run:99', 'pca'), undefined);
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });

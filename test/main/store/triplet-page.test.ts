@@ -18,8 +18,8 @@ test('pages cross from train to test in order, with filters, for every page size
   addFilelessImages(db, Array.from({ length: 9 }, (_, i) => `${i + 1}.jpg`));
   const made: number[] = [];
   // Interleave the splits so ids and order differ.
-  for (let i = 0; i < 8; i++) made.push(store.createTriplet(db, { split: i % 3 === 0 ? 'test' : 'train', anchorId: 1 + i, positiveId: 2 + i, negativeId: ((i + 4) % 9) + 1 }).id);
-  store.editTriplet(db, made[5], { kind: 'move', split: 'test' }); // moved to the end of test
+  for (let i = 0; i < 8; i++) made.push(store.createTriplet(db, { split: i % 3 === 0 ? 'test' : 'train', anchorId: 1 + i, positiveId: 2 + i, negativeId: ((i + 4) % 9) + 1, allowLeakage: true }).id);
+  store.editTriplet(db, made[5], { kind: 'move', split: 'test', allowLeakage: true }); // moved to the end of test
   store.editTriplet(db, made[1], { kind: 'exclude' });
   const expected = (db.prepare(`SELECT id FROM triplets ORDER BY split DESC, seq`).pluck().all() as number[]);
   for (const size of [1, 2, 3, 5, 8, 20]) {
@@ -49,11 +49,11 @@ test('find: the place of a triplet in the filtered list and the page that holds 
   const project = Project.init(join(root, 'find'));
   const db = project.db;
   addFilelessImages(db, Array.from({ length: 9 }, (_, i) => `${i + 1}.jpg`));
-  for (let i = 0; i < 8; i++) store.createTriplet(db, { split: i % 3 === 0 ? 'test' : 'train', anchorId: 1 + i, positiveId: 2 + i, negativeId: ((i + 4) % 9) + 1 });
+  for (let i = 0; i < 8; i++) store.createTriplet(db, { split: i % 3 === 0 ? 'test' : 'train', anchorId: 1 + i, positiveId: 2 + i, negativeId: ((i + 4) % 9) + 1, allowLeakage: true });
   const ids = () => db.prepare(`SELECT id FROM triplets ORDER BY split DESC, seq`).pluck().all() as number[];
   const first = ids()[0];
   // A move to test re-sorts the row to the end of the list: find follows it there.
-  store.editTriplet(db, first, { kind: 'move', split: 'test' });
+  store.editTriplet(db, first, { kind: 'move', split: 'test', allowLeakage: true });
   const order = ids();
   for (const limit of [1, 3, 100]) {
     for (const id of order) {

@@ -219,6 +219,12 @@ test('a test file whose lines together use every image of a stored train triplet
   assert.deepEqual([back.added, back.leakage.completed, back.leakage.completedIds], [1, 3, [3, 4, 5]]);
 });
 
+test('a line imported anyway that repeats a stored triplet of the other split is said once, as that line', async () => {
+  await importTriplets(db, file('a.jpg b.jpg c.jpg\n'), 'train');
+  const r = await importTriplets(db, file('a.jpg b.jpg c.jpg\n'), 'test', { allowLeakage: true });
+  assert.deepEqual([r.added, r.leakage.triplets, r.leakage.lines[0].triplet?.id, r.leakage.completed], [1, 1, 1, undefined]);
+});
+
 test('export writes active triplets in import order with names as written and \\n endings', async () => {
   const src = file('\uFEFFa.jpg\tb.jpg c.jpg\r\n# c\r\nroses/c.jpg d.jpg e.jpg\r\n');
   await importTriplets(db, src, 'train');

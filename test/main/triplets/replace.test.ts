@@ -190,6 +190,15 @@ test('a new test triplet that would bring the last image of a train triplet into
   create(3, 5, 2, 'test');
 });
 
+test('replacing an image of a triplet whose images already leaked a test triplet is not refused for that leak', () => {
+  const t1 = create(1, 2, 3);
+  create(4, 5, 6);
+  // Test (1, 2, 4) leaks already: train uses 1 and 2 (through t1) and 4.
+  store.createTriplet(db(), { split: 'test', anchorId: 1, positiveId: 2, negativeId: 4, allowLeakage: true });
+  store.editTriplet(db(), t1, { kind: 'replace', role: 'negative', imageId: 7 });
+  assert.deepEqual(ids(t1).slice(0, 3), [1, 2, 7]);
+});
+
 test('a swap that would make a triplet the same as another of its split is refused, store unchanged', () => {
   const t1 = create(1, 2, 3);
   const t2 = store.createTriplet(db(), { split: 'test', anchorId: 1, positiveId: 3, negativeId: 2, allowLeakage: true }).id;

@@ -158,7 +158,7 @@ export function describeRun(r: RunSummary): string {
     ...(r.valCount > 0 && r.valCount < FEW_VALIDATION ? [`  only ${r.valCount} validation triplets: the best epoch rests on little (more images held out, or no validation, may do better)`] : []),
     `  preprocessing ${r.preprocessing ?? `${o.resize ?? 'antialias'} resize`}${r.weights ? `, weights ${r.weights}` : ''}`,
     ...(describeLeftOut(r.leftOut) ? [`  ${describeLeftOut(r.leftOut)}`, ...leftOutDetail(r)] : []),
-    `  backbone ${o.backbone}, distance ${o.distance}, margin ${o.margin}, lr ${o.learningRate}, batch ${o.batchSize}, dropout ${o.dropout}, ${o.hidden}→${o.embedding}${(o.ensemble ?? 1) > 1 ? ` ×${o.ensemble}` : ''}${o.seed !== undefined ? `, seed ${o.seed}` : ''}`,
+    `  backbone ${o.backbone}, distance ${o.distance}, margin ${o.margin}, lr ${o.learningRate}, batch ${o.batchSize}, dropout ${o.dropout}, ${o.hidden}→${o.embedding}${(o.ensemble ?? 1) > 1 ? ` ×${o.ensemble}` : ''}${o.derived !== undefined ? `, implied triplets ×${o.derived}` : ''}${o.weightDecay ? `, weight decay ${o.weightDecay}` : ''}${o.seed !== undefined ? `, seed ${o.seed}` : ''}`,
   ].join('\n');
 }
 
@@ -194,6 +194,8 @@ function validationNote(r: RunSummary): string {
 /** A finished run on the test labels as they are now (its stored test accuracy is from when it finished). */
 function labelsNow(r: RunSummary): string {
   if (!r.now) return '-';
+  // Nothing scored (no test triplets, or none scorable): no figure, as the app's "—", not "- of 0".
+  if (r.now.accuracy === null) return r.now.unscored > 0 ? `- (${r.now.unscored} unscored)` : '-';
   const acc = `${pct(r.now.accuracy)} of ${r.now.scored}`;
   return r.now.unscored > 0 ? `${acc} (${r.now.unscored} unscored)` : acc;
 }

@@ -2,11 +2,12 @@
 // Review, "Train again" after a batch of suggestions), then scoring the old run on the same labels,
 // so the change shown is like for like.
 import type { EvaluateResult, RunSummary } from '../../../shared/types.js';
-import { call } from '../api.js';
-import { shownChange } from '../format.js';
+import { call, toApiError } from '../api.js';
+import { formatPercent, shownChange } from '../format.js';
 import { jobs } from './jobs.svelte.js';
 import { runs } from './runs.svelte.js';
 import { stoppingJobs } from './stop-jobs.js';
+import { toasts } from './toasts.svelte.js';
 
 export interface RetrainOutcome {
   before: RunSummary;
@@ -49,7 +50,15 @@ export class Retrain {
     try {
       const after = (await jobs.result(jobId, 'train')) as RunSummary;
       runs.startedEnded(jobId);
-      const beforeNow = await call('evaluate', { runId: run.id });
+      let beforeNow: EvaluateResult;
+      try {
+        beforeNow = await call('evaluate', { runId: run.id });
+      } catch (err) {
+        // The run it was to be compared with was deleted meanwhile: the new run finished all the same.
+        if (toApiError(err).code !== 'NOT_FOUND') throw err;
+        toasts.push('info', `Run #${after.id} finished`, `Run #${run.id} was deleted while it trained, so there is nothing to compare it with. Test accuracy: ${formatPercent(after.testAccuracy)}.`);
+        return;
+      }
       this.outcome = { before: run, after, beforeNow };
     } finally {
       runs.startedEnded(jobId);

@@ -53,8 +53,17 @@ class Runs {
     return () => (stopList(), stopSetup());
   }
 
+  /** The training job whose run row the list has fetched (the row appears once training starts). */
+  private listedJob: string | null = null;
+
   private onProgress(p: JobProgress): void {
     if (p.kind !== 'train' || p.jobId !== this.jobId || p.epoch == null || p.loss == null) return;
+    // Its first epoch: the run's row exists now, so the list shows it running (the service says
+    // 'runs' changed only when it ends).
+    if (this.listedJob !== p.jobId) {
+      this.listedJob = p.jobId;
+      void this.loadRuns().catch(() => undefined);
+    }
     const point: LivePoint = { epoch: p.epoch, loss: p.loss, valAccuracy: p.valAccuracy };
     const rest = this.live.filter((x) => x.epoch !== p.epoch);
     const prev = this.live.find((x) => x.epoch === p.epoch);

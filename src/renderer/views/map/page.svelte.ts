@@ -78,6 +78,12 @@ export class MapPage {
     } catch (err) {
       if (gen !== this.gen) return;
       this.error = toApiError(err);
+      // The run shown was deleted (here or elsewhere): the map goes back to the latest run.
+      if (this.error.code === 'NOT_FOUND' && typeof this.source === 'number') {
+        this.source = 'latest';
+        this.error = null;
+        return this.load(false);
+      }
       // A cancelled UMAP leaves the map shown before it: the Method box says which one that is.
       if (this.error.code === 'CANCELLED' && this.points) this.method = this.points.info.method;
     } finally {
