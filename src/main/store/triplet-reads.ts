@@ -70,8 +70,8 @@ export function activeImagesIn(db: Db, id: number, split: Split): number[] {
   return r ?? [];
 }
 
-/** Active triplets of `split` that use any of `imageIds`, as [id, anchor, positive, negative] (through the image indexes). */
-export function activeTripletsUsing(db: Db, split: Split, imageIds: readonly number[]): [number, number, number, number][] {
+/** Active triplets of `split` that use any of `imageIds`, as [id, anchor, positive, negative] (through the image indexes; streamed). */
+export function activeTripletsUsing(db: Db, split: Split, imageIds: readonly number[]): Iterable<[number, number, number, number]> {
   const ids = JSON.stringify(imageIds);
   return db
     .prepare(
@@ -82,7 +82,7 @@ export function activeTripletsUsing(db: Db, split: Split, imageIds: readonly num
        ORDER BY seq`,
     )
     .raw()
-    .all({ split, ids }) as [number, number, number, number][];
+    .iterate({ split, ids }) as Iterable<[number, number, number, number]>;
 }
 
 /** Whether an active triplet of `split` other than `except` uses the image (one indexed lookup per place). */

@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import type { Split, TripletConflictKind, TripletRef, TripletStatus } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
+import { activeTripletKeys } from '../store/audit.js';
 import { Capped } from './report.js';
 import { activeImageTriples, activeTripletsUsing, deletedTripletRows, importedLineReader, priorMatchesReader, usedBeforeReader, type PriorRow } from '../store/triplet-reads.js';
 
@@ -72,7 +73,9 @@ export class Classifier {
     const fresh = [...this.addedImages].filter((id) => !before(id));
     if (!fresh.length) return out;
     const after = (id: number) => this.addedImages.has(id) || before(id);
-    for (const [id, ...its] of activeTripletsUsing(db, this.otherSplit(), fresh)) {
+    // Few new images: the triplets that use them, by index; many (a first big file): one pass is cheaper.
+    const rows = fresh.length > 1000 ? activeTripletKeys(db, this.otherSplit()) : activeTripletsUsing(db, this.otherSplit(), fresh);
+    for (const [id, ...its] of rows) {
       if (!this.blamed.has(id) && !its.every(before) && its.every(after)) out.push(id);
     }
     return out;
