@@ -33,6 +33,7 @@ const BENCHES: Bench[] = [
   { name: 'train-stream', long: true, load: async () => (await import('./train-stream.js')).runTrainStreamBench },
   { name: 'durability', load: async () => (await import('./durability.js')).runDurabilityBench },
   { name: 'audit-refresh', long: true, load: async () => (await import('./audit-refresh.js')).runAuditRefreshBench },
+  { name: 'leak-complete', long: true, load: async () => (await import('./leak-complete.js')).runLeakCompleteBench },
   { name: 'audit-duplicates', long: true, load: async () => (await import('./audit-duplicates.js')).runAuditDuplicatesBench },
 ];
 
