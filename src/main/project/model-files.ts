@@ -73,8 +73,13 @@ export function removeStaleModelFolders(db: Db, projectDir: string): number {
     // No run of that id: a partial one is junk, and so is a deleted run's (its deletion was cut
     // short); any other whole one may be a restored backup's model, kept.
     if ((run && run.status !== 'running' && !owned) || (!run && (m[2] || deleted.has(Number(m[1]))))) {
-      rmSync(join(models, name), { recursive: true, force: true });
-      removed++;
+      // One that cannot go (a file held open, a permission) stays till the next opening: the project opens.
+      try {
+        rmSync(join(models, name), { recursive: true, force: true });
+        removed++;
+      } catch {
+        /* left for the next opening */
+      }
     }
   }
   return removed;

@@ -481,7 +481,10 @@ export class Project {
     const { space, vectors } = await this.similarIndex.vectorsOf(ids, { ...opts, runId, raw: false });
     const [a, p, n] = vectors;
     if (space.run === null || !a || !p || !n) return null;
-    const margin = getRun(this.db, space.run)!.options.margin;
+    // The run may have been deleted while its space was built (another process).
+    const run = getRun(this.db, space.run);
+    if (!run) throw new AppError('NOT_FOUND', `Run ${space.run} is not a finished run.`);
+    const margin = run.options.margin;
     const dAP = distance(space.distance, a, p);
     const dAN = distance(space.distance, a, n);
     return { run: space.run, distance: space.distance, margin, dAP, dAN, verdict: verdictOf(dAP, dAN, margin), loss: tripletLoss(dAP, dAN, margin) };

@@ -2,7 +2,7 @@
 // app asks first and the CLI wants --yes. The rows go in one transaction (epochs, scores and cached
 // maps with them; the numbers stay taken), then the model folders; a folder a crash leaves behind is
 // removed when the project next opens (model-files.ts removeStaleModelFolders).
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { RunDeletion } from '../../shared/types.js';
@@ -11,9 +11,9 @@ import { deleteRunRows, runRow } from '../store/runs.js';
 import { modelDirOf, partialDirOf, removeModelFolder } from './model-files.js';
 import { liveRunIds } from './run-rows.js';
 
-/** Bytes of a folder's files (what deleting it frees). */
+/** Bytes of a folder's files (what deleting it frees; a link to a folder elsewhere frees nothing, only the link goes). */
 function folderBytes(dir: string): number {
-  if (!existsSync(dir)) return 0;
+  if (!existsSync(dir) || lstatSync(dir).isSymbolicLink()) return 0;
   let bytes = 0;
   for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) bytes += statSync(join(e.parentPath, e.name)).size;
   return bytes;
@@ -51,6 +51,15 @@ export async function deleteRuns(db: Db, projectDir: string, ids: readonly numbe
     return checked;
   });
   const { dirs, bytes } = runFolders(projectDir, unique);
-  for (const dir of dirs) await removeModelFolder(dir);
-  return { deleted: unique, bytes };
+  // The runs are deleted now; a folder that cannot go (a file held open, a permission) is said, and
+  // the next opening of the project tries again.
+  const left: { dir: string; reason: string }[] = [];
+  for (const dir of dirs) {
+    try {
+      await removeModelFolder(dir);
+    } catch (err) {
+      left.push({ dir, reason: (err as Error).message });
+    }
+  }
+  return { deleted: unique, bytes, ...(left.length ? { left } : {}) };
 }

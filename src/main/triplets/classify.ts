@@ -56,9 +56,13 @@ export class Classifier {
     this.loadDeleted(db);
   }
 
-  /** A line was added: its images are used by this split from now on. */
-  added(ids: readonly number[]): void {
+  /**
+   * A line was added: its images are used by this split from now on. `leakedWith`: the stored
+   * triplet it was reported leaking against (imported anyway), said with the line and not again.
+   */
+  added(ids: readonly number[], leakedWith?: number): void {
     for (const id of ids) this.addedImages.add(id);
+    if (leakedWith !== undefined) this.blamed.add(leakedWith);
   }
 
   /**
@@ -110,10 +114,7 @@ export class Classifier {
     const moved = rows.find((r) => r.origin === 'imported' && r.file_split === this.split);
     if (moved) return { kind: 'conflict', conflict: 'moved', triplet: ref(moved), reason: `you moved it to ${moved.split} (triplet #${moved.id})` };
     const leak = rows[0];
-    if (leak) {
-      this.blamed.add(leak.id); // said with the line: not again among the triplets the import made leak
-      return { kind: 'leak', triplet: ref(leak), reason: `same triplet as ${leak.split} triplet #${leak.id}${from(leak)}` };
-    }
+    if (leak) return { kind: 'leak', triplet: ref(leak), reason: `same triplet as ${leak.split} triplet #${leak.id}${from(leak)}` };
     return null;
   }
 

@@ -172,7 +172,7 @@ class ImportRun {
       if (!this.opts.allowLeakage) return;
     }
     this.insert(this.nextId++, this.split, ids[0], ids[1], ids[2], t.anchor, t.positive, t.negative, this.fileId, t.line, this.nextSeq++);
-    this.classifier.added(ids);
+    this.classifier.added(ids, v.kind === 'leak' ? v.triplet?.id : undefined);
     this.added++;
     if (v.kind === 'add-repeat') this.repeatedInFile++;
   }

@@ -22,7 +22,8 @@ export function replacedSnapshot(db: Db, s: TripletSnapshot, edit: Replace): Tri
   Object.assign(next, { review: null, kept: false });
   const { anchorId: a, positiveId: p, negativeId: n } = next;
   if (a === p || a === n || p === n) throw new AppError('BAD_ARGUMENTS', `A triplet needs three different images: ${name} is already its ${roleOf(s, edit.imageId)}.`);
-  checkNewLabel(db, s.id, s.split, a, p, n, edit.allowLeakage === true);
+  // An excluded triplet is neither trained on nor scored: leakage is checked when it is taken back in (checkInclude).
+  checkNewLabel(db, s.id, s.split, a, p, n, edit.allowLeakage === true || s.status === 'excluded');
   return next;
 }
 

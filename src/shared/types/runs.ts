@@ -83,6 +83,8 @@ export interface RunSummary {
 export interface RunDeletion {
   deleted: number[];
   bytes: number;
+  /** Model folders that could not be removed (the runs are deleted all the same; the next opening tries again). */
+  left?: { dir: string; reason: string }[];
 }
 
 /**

@@ -2,6 +2,7 @@
 // transaction, then the model folders; a number is never given to another run; an unknown run or one
 // still training refuses the whole request, store unchanged; the CLI deletes only with --yes.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,4 +91,38 @@ test('delete-run says what it would delete and deletes nothing without --yes; wi
   assert.deepEqual(JSON.parse(done.stdout), { deleted: [id], bytes: 1000 });
   assert.equal(existsSync(join(dir, 'models', `run-${id}`)), false);
   assert.match((await cli('runs', dir)).stdout, /No runs yet/);
+});
+
+/** Makes a file undeletable (chattr +i) and back; false where the drive or the user cannot. */
+function immutable(file: string, on: boolean): boolean {
+  try {
+    execFileSync('chattr', [on ? '+i' : '-i', file], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('a model folder that cannot be removed: the run is deleted all the same, said, and the project still opens', async (t) => {
+  const dir = join(root, 'p4');
+  mkdirSync(dir);
+  const db = openDb(join(dir, 'project.sqlite'));
+  addFilelessImages(db, ['a.jpg', 'b.jpg', 'c.jpg']);
+  db.prepare(`INSERT INTO triplets (id, split, anchor_id, positive_id, negative_id, anchor_name, positive_name, negative_name, status, origin, seq) VALUES (1, 'test', 1, 2, 3, 'a.jpg', 'b.jpg', 'c.jpg', 'active', 'manual', 1)`).run();
+  const id = finishedRun(db, dir);
+  const held = join(dir, 'models', `run-${id}`, 'model.json');
+  if (!immutable(held, true)) return t.skip('chattr +i is not available here (drive or user)');
+  try {
+    const r = await deleteRuns(db, dir, [id]);
+    assert.deepEqual(r.deleted, [id]);
+    assert.equal(r.left?.length, 1);
+    assert.match(r.left![0].dir, new RegExp(`run-${id}$`));
+    assert.equal(count(db, 'SELECT COUNT(*) FROM runs'), 0);
+    // Opening the project again (its sweep of model folders) does not fail on it.
+    assert.equal(removeStaleModelFolders(db, dir), 0);
+  } finally {
+    immutable(held, false);
+  }
+  assert.equal(removeStaleModelFolders(db, dir), 1, 'once it can go, the next opening removes it');
+  db.close();
 });

@@ -225,6 +225,12 @@ test('a line imported anyway that repeats a stored triplet of the other split is
   assert.deepEqual([r.added, r.leakage.triplets, r.leakage.lines[0].triplet?.id, r.leakage.completed], [1, 1, 1, undefined]);
 });
 
+test('a completed leak is said when the line leaking against the same triplet is skipped (--skip-invalid)', async () => {
+  await importTriplets(db, file('a.jpg b.jpg c.jpg\n'), 'train');
+  const r = await importTriplets(db, file('a.jpg b.jpg c.jpg\na.jpg d.jpg e.jpg\nb.jpg d.jpg e.jpg\nc.jpg d.jpg e.jpg\n'), 'test', { skipInvalid: true });
+  assert.deepEqual([r.added, r.leakage.triplets, r.leakage.completed, r.leakage.completedIds], [3, 1, 1, [1]]);
+});
+
 test('export writes active triplets in import order with names as written and \\n endings', async () => {
   const src = file('\uFEFFa.jpg\tb.jpg c.jpg\r\n# c\r\nroses/c.jpg d.jpg e.jpg\r\n');
   await importTriplets(db, src, 'train');

@@ -199,6 +199,15 @@ test('replacing an image of a triplet whose images already leaked a test triplet
   assert.deepEqual(ids(t1).slice(0, 3), [1, 2, 7]);
 });
 
+test('an excluded triplet is not refused an image for leakage; taking it back in is', () => {
+  create(1, 2, 3);
+  const t = create(1, 2, 7, 'test');
+  store.editTriplet(db(), t, { kind: 'exclude' });
+  store.editTriplet(db(), t, { kind: 'replace', role: 'negative', imageId: 3 });
+  assert.deepEqual(ids(t).slice(0, 3), [1, 2, 3]);
+  assert.throws(() => store.editTriplet(db(), t, { kind: 'include' }), { code: 'CONFLICT', details: { leak: true } });
+});
+
 test('a swap that would make a triplet the same as another of its split is refused, store unchanged', () => {
   const t1 = create(1, 2, 3);
   const t2 = store.createTriplet(db(), { split: 'test', anchorId: 1, positiveId: 3, negativeId: 2, allowLeakage: true }).id;
