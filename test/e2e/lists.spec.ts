@@ -73,6 +73,11 @@ for (const size of [
       }
       await page.getByTestId('filter-image-clear').click();
       await expect(page.getByTestId('triplet-position')).toHaveText('1 of 120');
+      // A clicked checkbox keeps the focus but takes no letters: the view keys still work.
+      await page.getByTestId('filter-edited').check();
+      await page.getByTestId('filter-edited').uncheck();
+      await page.keyboard.press('2');
+      await expect(page.getByTestId('view-library')).toBeVisible();
     });
 
     test('the maker filters by name and folder; one image of a triplet is replaced and undone', async ({ app: page, projectDir }) => {

@@ -106,10 +106,15 @@ export function isTyping(e: KeyboardEvent): boolean {
 }
 
 /** A text field (or a select) that handles keys itself, Ctrl+Z included. */
+/** Input types that take no typed text. */
+const NOT_TYPED = new Set(['checkbox', 'radio', 'range', 'button', 'submit', 'reset', 'color', 'file', 'image']);
+
 export function isTextTarget(target: EventTarget | null): boolean {
   const t = target as HTMLElement | null;
   if (!t || typeof t.tagName !== 'string') return false;
-  return !!t.isContentEditable || t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT';
+  // A clicked checkbox, radio, slider or button keeps the focus but takes no letters: the keys stay the app's.
+  if (t.tagName === 'INPUT') return !NOT_TYPED.has(((t as HTMLInputElement).type || 'text').toLowerCase());
+  return !!t.isContentEditable || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT';
 }
 
 /** True while a modal dialog (path prompt, help, import/export) is open: each registers itself (Modal.svelte). */

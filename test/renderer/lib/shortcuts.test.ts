@@ -1,7 +1,7 @@
 // The gate in front of the history shortcuts (Ctrl+Z, Ctrl+Shift+Z, Ctrl+Y) and the menu's Undo/Redo.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { historyGate, historyKey } from '../../../src/renderer/lib/shortcuts.js';
+import { historyGate, historyKey, isTextTarget } from '../../../src/renderer/lib/shortcuts.js';
 
 const key = (k: string, mods: { ctrl?: boolean; meta?: boolean; shift?: boolean; alt?: boolean } = {}) => ({
   key: k,
@@ -39,4 +39,17 @@ test('historyGate: text fields keep their own undo, an open dialog blocks, only 
     assert.equal(historyGate({ target: t, modalOpen: true, view: 'triplets' }), 'text', 'a dialog’s text field keeps its own undo');
   }
   assert.equal(historyGate({ target: null, modalOpen: false, view: 'review' }), 'history');
+});
+
+test('isTextTarget: fields that take typed text keep the keys; a clicked checkbox, radio or slider does not', () => {
+  assert.equal(isTextTarget(el('INPUT', { type: 'text' })), true);
+  assert.equal(isTextTarget(el('INPUT', { type: 'search' })), true);
+  assert.equal(isTextTarget(el('INPUT', { type: 'number' })), true);
+  assert.equal(isTextTarget(el('INPUT', {})), true, 'no type is a text field');
+  assert.equal(isTextTarget(el('TEXTAREA')), true);
+  assert.equal(isTextTarget(el('SELECT')), true, 'a menu takes letters to jump to an option');
+  assert.equal(isTextTarget(el('INPUT', { type: 'checkbox' })), false);
+  assert.equal(isTextTarget(el('INPUT', { type: 'radio' })), false);
+  assert.equal(isTextTarget(el('INPUT', { type: 'range' })), false);
+  assert.equal(isTextTarget(el('BUTTON')), false);
 });

@@ -1,4 +1,5 @@
 // Which view is shown. Views without an open project fall back to Projects.
+import { status } from './status.svelte.js';
 export type View = 'projects' | 'library' | 'triplets' | 'train' | 'review' | 'map' | 'suggest' | 'audit';
 export const VIEWS: { id: View; label: string; key: string }[] = [
   { id: 'projects', label: 'Projects', key: '1' },
@@ -18,6 +19,8 @@ class Nav {
   view = $state<View>('projects');
   helpOpen = $state(false);
   go(v: View): void {
+    // The status line says what the last key did in the view shown: another view starts without it.
+    if (v !== this.view) status.clear();
     this.view = v;
     try {
       sessionStorage.setItem(VIEW_KEY, v);

@@ -22,7 +22,7 @@ const ANSWER_WORDS: Record<SuggestionAnswerKind, string> = { accept: 'Accepted a
 export const REASON_TEXT: Record<SuggestedTriplet['reason'], string> = {
   uncertain: 'The model is unsure which of the two is closer to the anchor.',
   'hard-negative': 'An image close to the anchor that your labels place on the other side.',
-  coverage: 'Uses an image that is in no triplet yet.',
+  coverage: 'Ties images your labels leave loose to a group, or uses an image in no triplet yet.',
   explore: 'The model finds the positive alike, but no label ties it to the anchor yet: one answer links them (or corrects it).',
 };
 
