@@ -4,6 +4,7 @@ import type { ActiveJob, BackboneInfo, BackendReport, EpochMetric, JobProgress, 
 import { call } from '../api.js';
 import { dialogs } from './dialogs.svelte.js';
 import { jobs } from './jobs.svelte.js';
+import { project } from './project.svelte.js';
 import { Refresher } from './refresh.js';
 import { reportRunEnd } from './run-end.js';
 import { stoppingJobs } from './stop-jobs.js';
@@ -44,6 +45,14 @@ class Runs {
 
   constructor() {
     jobs.onProgress((p) => this.onProgress(p));
+    // Another project: the last one's runs (and the two ticked to compare, whose numbers may exist
+    // there too) go; the form stays, as the user's settings for the next run.
+    project.onSwitch(() => {
+      this.list = [];
+      this.loaded = false;
+      this.compare = [];
+      this.listRefresher.invalidate();
+    });
   }
 
   /** The Train view is shown: load its lists now and follow their change events while it is shown. */
