@@ -67,6 +67,8 @@ export async function evaluateRun(db: Db, projectDir: string, runId: number | un
   if (!opts.readOnly) {
     const pred = predictionInserter(db);
     writeTransaction(db, () => {
+      // Deleted while it was scored (another window, the CLI): nothing to store, once for the batch.
+      if (!runRow(db, run.id)) return;
       deletePredictions(db, run.id);
       for (const p of scored) pred(run.id, p.tripletId, p.dAP, p.dAN);
     });

@@ -149,10 +149,10 @@ export function storeEpochNow(db: Db, runId: number, e: EpochMetric): boolean {
   }
 }
 
-/** Statement storing one prediction (prepared once per batch); none for a run deleted meanwhile (an evaluation that outlived it). */
+/** Statement storing one prediction (prepared once per batch). */
 export function predictionInserter(db: Db): (runId: number, tripletId: number, dAP: number, dAN: number) => void {
-  const st = db.prepare('INSERT INTO predictions (run_id, triplet_id, d_ap, d_an) SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?)');
-  return (runId, tripletId, dAP, dAN) => void st.run(runId, tripletId, dAP, dAN, runId);
+  const st = db.prepare('INSERT INTO predictions (run_id, triplet_id, d_ap, d_an) VALUES (?, ?, ?, ?)');
+  return (runId, tripletId, dAP, dAN) => void st.run(runId, tripletId, dAP, dAN);
 }
 
 export function deletePredictions(db: Db, runId: number): void {

@@ -6,8 +6,8 @@ import { basename } from 'node:path';
 import type { Split, TripletConflictKind, TripletRef, TripletStatus } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import { activeTripletKeys } from '../store/audit.js';
-import { Capped } from './report.js';
 import { activeImageTriples, activeTripletsUsing, deletedTripletRows, importedLineReader, priorMatchesReader, usedBeforeReader, type PriorRow } from '../store/triplet-reads.js';
+import { Capped } from './report.js';
 
 export interface LineIds {
   line: number;
