@@ -17,7 +17,7 @@ for (const size of [
   { width: 1024, height: 700 },
   { width: 1440, height: 900 },
 ]) {
-  test(`review names the run and file, keeps decisions, retrains with the fixes (${size.width}×${size.height})`, async ({ app: page, projectDir }) => {
+  test(`review names the run and file, keeps decisions, retrains with the fixes (${size.width}×${size.height})`, async ({ app: page, projectDir, studio }) => {
     await page.setViewportSize(size);
     const p = await smallProject(projectDir + '-p');
     await openProject(page, p.dir);
@@ -96,7 +96,7 @@ for (const size of [
     await page.getByTestId('nav-train').click();
     // The user's unsaved 7 is still in the form (the retrain trained with run #1's 2 epochs).
     await expect(page.getByTestId('opt-epochs')).toHaveValue('7');
-    const row = (id: number) => page.locator(`[data-testid="run-row"][data-id="${id}"]`);
+    const row = (id: number, tab = page) => tab.locator(`[data-testid="run-row"][data-id="${id}"]`);
     await expect(row(1).getByTestId('run-accuracy-now')).toHaveText(/^now \d+\.\d%$/);
     await expect(row(2).getByTestId('run-accuracy-now')).toHaveCount(0);
     await row(1).getByTestId('run-compare').check();
@@ -128,6 +128,23 @@ for (const size of [
     await expect(row(1)).toHaveCount(0);
     await expect(row(2)).toBeVisible();
     await expect(page.getByTestId('run-compare-panel')).toHaveCount(0);
+
+    // (Once.) The run the Map shows deleted from a second tab: the map goes back to "latest", here
+    // the raw features (no run is left), instead of an error.
+    if (size.width !== 1440) return;
+    await page.getByTestId('nav-map').click();
+    await page.getByTestId('map-source').selectOption({ label: 'Run 2' });
+    await expect(page.getByTestId('map-summary')).toContainText("run 2's encoder");
+    const other = await page.context().newPage();
+    await other.goto(studio.url);
+    await other.getByTestId('nav-train').click();
+    await row(2, other).getByTestId('run-delete').click();
+    await other.getByTestId('confirm-ok').click();
+    await expect(other.getByTestId('toast-success').filter({ hasText: 'Run #2 deleted' })).toBeVisible();
+    await other.close();
+    await expect(page.getByTestId('map-source')).toHaveValue('latest');
+    await expect(page.getByTestId('map-summary')).toContainText('PCA of raw mobilenet_v1_0.75_224 features');
+    await expect(page.getByTestId('map-error')).toHaveCount(0);
   });
 }
 

@@ -204,6 +204,11 @@ test("the app's Export (exportRun): one job writes the model, the encoder and th
     assert.equal(statSync(join(out, 'model.onnx')).size, r.onnx!.bytes);
     assert.ok(existsSync(join(out, 'encoder', 'encoder.json')));
     assert.deepEqual(readdirSync(out).sort(), ['encoder', 'encodings.names.txt', 'encodings.npy', 'model.onnx'], 'no temporary files left');
+    // The run an export reads is not deleted under it: refused whole while the job runs.
+    const again = service.exportRun({ runId, encodings: join(root, 'app-export', 'while-deleting.csv') });
+    await assert.rejects(service.deleteRuns({ ids: [runId] }), { code: 'BUSY', message: new RegExp(`Run ${runId} is in use \\(export\\).*nothing was deleted`) });
+    await again;
+    assert.equal(project.runs().at(-1)!.id, runId, 'still there');
     // It ran as a job: progress in steps, then done.
     const progress = events.filter((x) => x.e === 'job:progress').map((x) => x.p as Events['job:progress']);
     assert.ok(progress.some((p) => p.kind === 'export' && p.message === 'Building the ONNX model'), JSON.stringify(progress));
