@@ -15,6 +15,7 @@ import { decodeFailureText, decodeFile, type Confirmed, type Decoded } from './d
 import { skipUnread, writeBatch, type ImportContext } from './identity.js';
 import { scanFolder, type ScanFs, type ScanHooks, type ScannedFile, type ScanResult } from './scan.js';
 import { removeDeadTemps } from '../util/dead-temps.js';
+import { assertStaysInside, reallyInside } from '../util/inside-on-drive.js';
 
 export { THUMB_SIZE, thumbRelPath } from './decode.js';
 
@@ -50,6 +51,7 @@ export async function importImages(db: Db, projectDir: string, folder: string, o
   const root = resolve(folder);
   if (!existsSync(root)) throw new AppError('NOT_FOUND', `Image folder not found: ${root}`);
   if (!statSync(root).isDirectory()) throw new AppError('BAD_ARGUMENTS', `${root} is a file, not a folder: import the folder that holds the images.`);
+  assertStaysInside(projectDir, join(projectDir, 'thumbs'), 'a thumbnail'); // before any work
   const scan = await scanRoot(root, opts.scanFs, {
     signal: opts.signal,
     onFound: (files) => opts.onProgress?.({ phase: 'scanning', done: files, total: 0, message: 'Listing the folder: files found so far' }),
@@ -177,7 +179,8 @@ function folderGoneError(root: string, report: ImageImportReport): AppError {
 /** Thumbnails a killed import was writing (thumbs/ab/<sha>.webp.<pid>.<random>.tmp): one listing per subfolder. */
 function removeDeadThumbTemps(projectDir: string): void {
   const thumbs = join(projectDir, 'thumbs');
-  if (!existsSync(thumbs)) return;
+  // A `thumbs` link leading out of the project: what is there is not the import's to remove.
+  if (!existsSync(thumbs) || !reallyInside(projectDir, thumbs)) return;
   for (const sub of readdirSync(thumbs)) removeDeadTemps(join(thumbs, sub));
 }
 

@@ -10,6 +10,7 @@ import { loadEncoder, saveEncoder, type EncoderWeights } from '../ml/index.js';
 import type { Db } from '../store/db.js';
 import { deletedRunIds, runFolderStates } from '../store/runs.js';
 import { flushFolder } from '../util/durable.js';
+import { assertStaysInside, reallyInside } from '../util/inside-on-drive.js';
 import { makeDirs } from '../util/make-dirs.js';
 
 export const modelDirOf = (runId: number): string => `models/run-${runId}`;
@@ -28,6 +29,8 @@ export async function saveModelFolder(projectDir: string, rel: string, enc: Enco
     new AppError('NOT_FOUND', `The project folder ${projectDir} was moved, renamed, replaced or deleted while this run trained, so its model was not saved.`);
   // A folder moved while the run trained: writing here would make a stray models/ folder at the old path.
   if (!here()) throw moved();
+  // A `models` link leading out (a project someone else made): nothing written or renamed there.
+  assertStaysInside(projectDir, join(projectDir, rel, '..'), "a run's model");
   const tmpDir = partialDirOf(projectDir, rel);
   await rm(tmpDir, { recursive: true, force: true });
   try {
@@ -57,11 +60,12 @@ async function moveAsideUnowned(dir: string): Promise<void> {
  * Model folders a crash left behind: a run's folder put in place while its run was never saved as
  * finished (killed between the rename and the commit), and unfinished `.partial` ones. Only folders
  * of runs this store has and that are not running are touched; a finished run's folder never is.
- * Returns how many were removed.
+ * Returns how many were removed. A `models` link leading out of the project is not swept: the
+ * `run-N` folders there are someone else's.
  */
 export function removeStaleModelFolders(db: Db, projectDir: string): number {
   const models = join(projectDir, 'models');
-  if (!existsSync(models)) return 0;
+  if (!existsSync(models) || !reallyInside(projectDir, models)) return 0;
   const runs = runFolderStates(db);
   const deleted = deletedRunIds(db);
   let removed = 0;

@@ -8,6 +8,7 @@ import { AppError } from '../../shared/errors.js';
 import type { RunDeletion } from '../../shared/types.js';
 import { writeTransaction, type Db } from '../store/db.js';
 import { deleteRunRows, runRow } from '../store/runs.js';
+import { reallyInside } from '../util/inside-on-drive.js';
 import { modelDirOf, partialDirOf, removeModelFolder } from './model-files.js';
 import { liveRunIds } from './run-rows.js';
 
@@ -19,11 +20,19 @@ function folderBytes(dir: string): number {
   return bytes;
 }
 
-/** The model folders of runs (that they exist, and their size): what a deletion would free. */
-export function runFolders(projectDir: string, ids: readonly number[]): { dirs: string[]; bytes: number } {
-  const dirs = ids.flatMap((id) => [join(projectDir, modelDirOf(id)), partialDirOf(projectDir, modelDirOf(id))]).filter((d) => existsSync(d));
-  return { dirs, bytes: dirs.reduce((n, d) => n + folderBytes(d), 0) };
+/**
+ * The model folders of runs (that they exist, and their size): what a deletion would free. Under a
+ * `models` link leading out of the project (a project someone else made) they are `outside`: not
+ * the project's to remove, and they free nothing.
+ */
+export function runFolders(projectDir: string, ids: readonly number[]): { dirs: string[]; bytes: number; outside: string[] } {
+  const found = ids.flatMap((id) => [join(projectDir, modelDirOf(id)), partialDirOf(projectDir, modelDirOf(id))]).filter((d) => existsSync(d));
+  if (!reallyInside(projectDir, join(projectDir, 'models'))) return { dirs: [], bytes: 0, outside: found };
+  return { dirs: found, bytes: found.reduce((n, d) => n + folderBytes(d), 0), outside: [] };
 }
+
+/** Why a folder under a `models` link leading out is left where it is. */
+const OUTSIDE_REASON = 'the models folder is a link leading out of the project, so nothing there is removed';
 
 /** The runs to delete, once each, in order; NOT_FOUND naming an unknown one, CONFLICT for one still training. */
 function deletable(db: Db, ids: readonly number[]): number[] {
@@ -50,10 +59,10 @@ export async function deleteRuns(db: Db, projectDir: string, ids: readonly numbe
     deleteRunRows(db, checked);
     return checked;
   });
-  const { dirs, bytes } = runFolders(projectDir, unique);
+  const { dirs, bytes, outside } = runFolders(projectDir, unique);
   // The runs are deleted now; a folder that cannot go (a file held open, a permission) is said, and
   // the next opening of the project tries again.
-  const left: { dir: string; reason: string }[] = [];
+  const left: { dir: string; reason: string }[] = outside.map((dir) => ({ dir, reason: OUTSIDE_REASON, outside: true as const }));
   for (const dir of dirs) {
     try {
       await removeModelFolder(dir);

@@ -12,6 +12,7 @@ import { isAbortError } from '../jobs/abort.js';
 import { defaultTrainOptions, trainEncoder } from '../ml/index.js';
 import { readTransaction, type Db } from '../store/db.js';
 import { insertRunningRun, storeEpochNow } from '../store/runs.js';
+import { scratchDirOf } from '../store/scratch-triplets.js';
 import { activeTripletsOf, type SnapshotTriplet } from '../store/triplets.js';
 import { ensureFeatures, featureKey, loadFeatures, prepOfRun, resolvePrep } from './features.js';
 import { snapshotTrain, type TrainSnapshot } from './train-stream.js';
@@ -23,6 +24,7 @@ import { finishRun, markRunEnded } from './run-finish.js';
 import { assertBackbone, type RunOptions } from './run-evaluate.js';
 import { getRun } from './run-rows.js';
 import { accuracyOf, embedAll, imageIdsOf, normalizedAll, score } from './run-scoring.js';
+import { assertStaysInside } from '../util/inside-on-drive.js';
 
 // The parts, for callers that import them from here.
 export { evaluateRun, listMistakes, type Evaluated, type RunOptions } from './run-evaluate.js';
@@ -49,6 +51,10 @@ function closedEpoch(p: { epoch: number; loss: number; valAccuracy?: number; val
 /** Trains one run end to end; returns its summary. */
 export async function trainRun(db: Db, projectDir: string, partial: Partial<TrainOptions>, opts: RunOptions = {}): Promise<RunSummary> {
   const options = resolveTrainOptions(partial);
+  // Said before any work, not after minutes of training: the model and a large set's scratch store
+  // would be written wherever a link there leads.
+  assertStaysInside(projectDir, join(projectDir, 'models'), "a run's model");
+  assertStaysInside(projectDir, scratchDirOf(projectDir), 'a training scratch store');
   assertBackbone(options.backbone);
   // The preprocessing is recorded with the run's options (the backbone's default unless chosen).
   Object.assign(options, resolvePrep(options.backbone, { resize: options.resize, exif: options.exif }));

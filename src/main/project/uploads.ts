@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { AppError } from '../../shared/errors.js';
-import { assertStaysInside } from '../util/inside-on-drive.js';
+import { assertStaysInside, reallyInside } from '../util/inside-on-drive.js';
 import { makeDirs } from '../util/make-dirs.js';
 
 export const RECEIVED_DIR: keyof typeof PROJECT_FOLDERS = 'received';
@@ -101,6 +101,7 @@ export class Uploads {
       else owned.add(up.part);
     }
     const dir = join(projectDir, RECEIVED_DIR);
+    if (!reallyInside(projectDir, dir)) return 0; // a link leading out: not the app's files
     let removed = 0;
     let names: string[];
     try {

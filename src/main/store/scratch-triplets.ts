@@ -11,6 +11,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type Db, nativeBinding } from './db.js';
+import { reallyInside } from '../util/inside-on-drive.js';
 import { makeDirs } from '../util/make-dirs.js';
 
 /** The project's scratch folder (run-scoped files; safe to delete when no run is training). */
@@ -125,10 +126,13 @@ export function removeScratchFile(file: string): void {
   for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(file + suffix, { force: true });
 }
 
-/** Removes the scratch files `isLive` does not claim (a crashed run's); returns how many. */
+/**
+ * Removes the scratch files `isLive` does not claim (a crashed run's); returns how many. A `scratch`
+ * link leading out of the project is not swept: the .sqlite files there are someone else's.
+ */
 export function removeStaleScratch(projectDir: string, isLive: (name: string) => boolean): number {
   const dir = scratchDirOf(projectDir);
-  if (!existsSync(dir)) return 0;
+  if (!existsSync(dir) || !reallyInside(projectDir, dir)) return 0;
   let removed = 0;
   for (const name of readdirSync(dir)) {
     if (!name.endsWith('.sqlite') || isLive(name)) continue;

@@ -1,6 +1,6 @@
 // Whether a path is inside a folder on the drive too, links followed: a project someone else made
-// could hold an `exports`, `received/` or `thumbs/` link to any folder of yours, and writes meant
-// for the project would land there. Shared by the write rules of requests (ipc/path-grants.ts) and
+// could hold an `exports`, `received/`, `thumbs/`, `models/` or `scratch/` link to any folder of
+// yours, and writes (or the sweeps that remove what a crash left) meant for the project would land there. Shared by the write rules of requests (ipc/path-grants.ts) and
 // the folders the app itself writes into inside a project.
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';

@@ -83,8 +83,11 @@ export interface RunSummary {
 export interface RunDeletion {
   deleted: number[];
   bytes: number;
-  /** Model folders that could not be removed (the runs are deleted all the same; the next opening tries again). */
-  left?: { dir: string; reason: string }[];
+  /**
+   * Model folders that could not be removed (the runs are deleted all the same; the next opening
+   * tries again), or, `outside`, that are under a `models` link leading out of the project: never removed.
+   */
+  left?: { dir: string; reason: string; outside?: true }[];
 }
 
 /**

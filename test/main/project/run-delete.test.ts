@@ -3,11 +3,14 @@
 // still training refuses the whole request, store unchanged; the CLI deletes only with --yes.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { importImages } from '../../../src/main/images/import.js';
+import { Project } from '../../../src/main/project/project.js';
 import { deleteRuns, previewRunDeletion } from '../../../src/main/project/run-delete.js';
+import { trainRun } from '../../../src/main/project/runs.js';
 import { removeStaleModelFolders } from '../../../src/main/project/model-files.js';
 import { openDb, type Db } from '../../../src/main/store/db.js';
 import { insertRunningRun } from '../../../src/main/store/runs.js';
@@ -125,4 +128,55 @@ test('a model folder that cannot be removed: the run is deleted all the same, sa
   }
   assert.equal(removeStaleModelFolders(db, dir), 1, 'once it can go, the next opening removes it');
   db.close();
+});
+
+test("a project whose models/, scratch/ or thumbs/ is a link leading out: opening, deleting runs, training and importing touch nothing there", async () => {
+  // A project someone else made, its folders linked to a place of the user's with folders named as runs.
+  const outside = join(root, 'outside');
+  for (const d of ['run-1', 'run-2', 'run-3.partial', 'scratch']) mkdirSync(join(outside, d), { recursive: true });
+  for (const f of ['run-1/results.csv', 'run-2/model.json', 'run-3.partial/notes.txt', 'scratch/other-project.sqlite']) writeFileSync(join(outside, f), 'mine');
+  const dir = join(root, 'p5');
+  mkdirSync(dir);
+  const db = openDb(join(dir, 'project.sqlite'));
+  const [r1, r2] = [insertRunningRun(db, '{}', 999_999, null), insertRunningRun(db, '{}', 999_999, null)];
+  db.prepare(`UPDATE runs SET status = 'failed'`).run();
+  db.prepare('INSERT INTO deleted_runs (id) VALUES (7)').run();
+  db.close();
+  symlinkSync(outside, join(dir, 'models'));
+  symlinkSync(join(outside, 'scratch'), join(dir, 'scratch'));
+  const mine = () => ['run-1/results.csv', 'run-2/model.json', 'run-3.partial/notes.txt', 'scratch/other-project.sqlite'].filter((f) => existsSync(join(outside, f)));
+
+  // Opening sweeps model folders and scratch stores a crash left: not through these links.
+  const project = Project.open(dir);
+  try {
+    assert.deepEqual(mine().length, 4, 'opening removed nothing outside');
+    // Deleting run 2 deletes its rows; the folder named like it out there stays, said, and frees nothing.
+    const r = await project.deleteRuns([r2]);
+    assert.deepEqual([r.deleted, r.bytes], [[r2], 0]);
+    assert.deepEqual(r.left, [{ dir: join(dir, 'models', `run-${r2}`), reason: 'the models folder is a link leading out of the project, so nothing there is removed', outside: true }]);
+    assert.equal(mine().length, 4, 'deleting a run removed nothing outside');
+    // Training is refused before any work, naming the link.
+    await assert.rejects(trainRun(project.db, dir, { epochs: 1 }), { code: 'FORBIDDEN', message: /models leads out of the project folder \(a link\): a run's model is written only inside the project/ });
+    assert.equal(project.runs().length, 1, 'no run was started');
+    assert.equal(project.runs()[0].id, r1);
+  } finally {
+    project.close();
+  }
+  // With only scratch/ leading out, training is refused too.
+  rmSync(join(dir, 'models'));
+  const again = Project.open(dir);
+  try {
+    await assert.rejects(trainRun(again.db, dir, { epochs: 1 }), { code: 'FORBIDDEN', message: /scratch leads out of the project folder/ });
+    // A `thumbs` link leading out: an import is refused before any work, and sweeps nothing there
+    // (here a file named like a thumbnail a killed import left).
+    mkdirSync(join(outside, 'thumbs', 'ab'), { recursive: true });
+    writeFileSync(join(outside, 'thumbs', 'ab', 'x.webp.999999.abc.tmp'), 'mine');
+    symlinkSync(join(outside, 'thumbs'), join(dir, 'thumbs'));
+    await assert.rejects(importImages(again.db, dir, outside), { code: 'FORBIDDEN', message: /thumbs leads out of the project folder/ });
+    assert.ok(existsSync(join(outside, 'thumbs', 'ab', 'x.webp.999999.abc.tmp')));
+    assert.equal(again.listImages({}).total, 0);
+  } finally {
+    again.close();
+  }
+  assert.equal(mine().length, 4);
 });

@@ -96,7 +96,7 @@ export function register(program: Command): void {
           throw new AppError('BAD_ARGUMENTS', `This deletes ${what(preview)} for good; it cannot be undone. Add --yes to delete (nothing was deleted).`);
         }
         const r = await withProject(dir, (p) => p.deleteRuns(runIds));
-        output(opts.json, r, () => [`Deleted ${what(r)}.`, ...(r.left ?? []).map((l) => `Could not remove ${l.dir} (${l.reason}): remove it yourself, or open the project again later to retry.`)].join('\n'));
+        output(opts.json, r, () => [`Deleted ${what(r)}.`, ...(r.left ?? []).map((l) => `Did not remove ${l.dir} (${l.reason})${l.outside ? '' : ': remove it yourself, or open the project again later to retry'}.`)].join('\n'));
       }),
     );
 }

@@ -194,7 +194,8 @@ class Runs {
     if (!yes) return false;
     const r = await call('deleteRuns', { ids: [run.id] });
     this.compare = this.compare.filter((id) => !r.deleted.includes(id));
-    if (r.left?.length) toasts.push('info', `Run #${run.id} deleted`, `Its model folder could not be removed (${r.left[0].reason}): ${r.left[0].dir}. Opening the project again tries once more.`, 15_000);
+    const left = r.left?.[0];
+    if (left) toasts.push('info', `Run #${run.id} deleted`, `Its model folder was not removed (${left.reason}): ${left.dir}.${left.outside ? '' : ' Opening the project again tries once more.'}`, 15_000);
     else toasts.push('success', `Run #${run.id} deleted`, `${(r.bytes / 1e6).toFixed(1)} MB of model files freed.`);
     return true;
   }
