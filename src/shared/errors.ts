@@ -65,6 +65,10 @@ export function sqliteMachineError(err: unknown): AppError | null {
   const code = (err as { code?: unknown }).code;
   if (typeof code !== 'string') return null;
   const notSaved = 'the last change was not saved (a write is all or nothing: everything saved before it is kept)';
+  // Another process (the CLI, a second app) held the write lock past the busy timeout: not a bug.
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new AppError('BUSY', `The project is busy: another process (a command or another window) has been writing to it for more than 5 s, so ${notSaved}. Try again when it is done.`, { code });
+  }
   if (code === 'SQLITE_FULL') return new AppError('DISK_FULL', `The disk holding the project is full, so ${notSaved}. Free some space and try again.`, { code });
   if (code.startsWith('SQLITE_READONLY')) {
     return new AppError('FORBIDDEN', `The project file cannot be written (its drive or the file is read-only), so ${notSaved}.`, { code });

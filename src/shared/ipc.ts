@@ -51,7 +51,9 @@ const page = { offset: z.number().int().min(0).optional(), limit: z.number().int
 export { trainOptionsSchema };
 
 const tripletEdit = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('swap') }),
+  // positiveId: the positive the user saw. A swap turns the pair round, so one that crossed another
+  // process's swap of the same triplet would quietly put it back; with it, that is refused.
+  z.object({ kind: z.literal('swap'), positiveId: id.optional() }),
   z.object({ kind: z.literal('exclude') }),
   z.object({ kind: z.literal('include'), allowLeakage: z.boolean().optional() }),
   z.object({ kind: z.literal('keep') }),

@@ -71,6 +71,9 @@ export function editTriplet(db: Db, id: number, edit: TripletEdit): TripletRecor
 function editedSnapshot(db: Db, s: TripletSnapshot, edit: TripletEdit): TripletSnapshot | null {
   switch (edit.kind) {
     case 'swap':
+      if (edit.positiveId !== undefined && edit.positiveId !== s.positiveId) {
+        throw new AppError('CONFLICT', `Triplet ${s.id} was changed elsewhere meanwhile (its positive is not the image shown); nothing was swapped. Look at it again.`);
+      }
       checkSwap(db, s.id, s.split, s.anchorId, s.positiveId, s.negativeId);
       // "Labels wrong" supersedes an earlier "model wrong — keep these labels".
       return { ...s, positiveId: s.negativeId, negativeId: s.positiveId, positive: s.negative, negative: s.positive, edited: true, ...clearReview(s, 'keep') };

@@ -152,7 +152,8 @@ export interface TripletPage {
 export type ReviewDecision = 'keep' | 'ambiguous';
 
 export type TripletEdit =
-  | { kind: 'swap' }
+  /** positiveId: the positive the user saw; refused (CONFLICT) when it is not the positive now (changed elsewhere meanwhile). */
+  | { kind: 'swap'; positiveId?: number }
   | { kind: 'exclude' }
   /** Back in; refused when it would leak across the split (allowLeakage: leak anyway). */
   | { kind: 'include'; allowLeakage?: boolean }

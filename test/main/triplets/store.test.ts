@@ -103,3 +103,15 @@ test('creating an existing triplet, a contradiction or one with an image twice i
   assert.equal(store.listTriplets(db, { imageId: 4 }).total, 0);
   assert.equal(store.listTriplets(db, { split: 'test', limit: 1, offset: 1 }).items[0].id, 2);
 });
+
+test('a swap that names the positive it saw is refused once another swap turned the pair round (no silent revert)', () => {
+  store.createTriplet(db, { split: 'train', anchorId: 1, positiveId: 2, negativeId: 3 });
+  // Another process swapped it after this one showed positive 2.
+  store.editTriplet(db, 1, { kind: 'swap' });
+  const steps = () => db.prepare('SELECT COUNT(*) FROM history').pluck().get();
+  const before = [rows(), steps()];
+  assert.throws(() => store.editTriplet(db, 1, { kind: 'swap', positiveId: 2 }), { code: 'CONFLICT', message: /Triplet 1 was changed elsewhere meanwhile.*nothing was swapped/ });
+  assert.deepEqual([rows(), steps()], before, 'unchanged, no step recorded');
+  // Naming the positive it has now swaps it.
+  assert.equal(store.editTriplet(db, 1, { kind: 'swap', positiveId: 3 })!.positive, 'b.jpg');
+});

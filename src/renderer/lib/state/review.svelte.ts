@@ -106,7 +106,8 @@ class Review {
     if (!m || this.busy) return false;
     this.busy = true;
     try {
-      await call('editTriplet', { id: m.tripletId, edit: VERDICTS[verdict].edit });
+      const edit = VERDICTS[verdict].edit;
+      await call('editTriplet', { id: m.tripletId, edit: edit.kind === 'swap' ? { ...edit, positiveId: m.positiveId } : edit });
     } finally {
       this.busy = false;
     }

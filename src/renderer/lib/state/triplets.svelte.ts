@@ -203,7 +203,22 @@ class Triplets {
   }
 
   async edit(id: number, edit: TripletEdit): Promise<TripletRecord | null> {
-    return call('editTriplet', { id, edit });
+    const record = await call('editTriplet', { id, edit });
+    if (record) this.showRow(record);
+    return record;
+  }
+
+  /**
+   * The triplet as an edit left it, shown at once in the rows loaded (the refresh its change event
+   * brings follows): a key pressed before that refresh acts on what the edit did, not on the row before it.
+   */
+  private showRow(record: TripletRecord): void {
+    for (const [p, rows] of this.pages) {
+      const i = rows.findIndex((r) => r.id === record.id);
+      if (i < 0) continue;
+      this.pages = new Map(this.pages).set(p, rows.with(i, { ...rows[i], ...record }));
+      return;
+    }
   }
 
   /** The user has checked a triplet whose image changed on disk: its flag goes. */

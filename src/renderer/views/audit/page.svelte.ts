@@ -108,7 +108,8 @@ class AuditPage {
     if (!s || s.status === 'deleted' || this.busy || project.refusesWrites()) return;
     this.busy = true;
     try {
-      await call('editTriplet', { id: s.id, edit: AUDIT_ACTIONS[action].edit });
+      const edit = AUDIT_ACTIONS[action].edit;
+      await call('editTriplet', { id: s.id, edit: edit.kind === 'swap' ? { ...edit, positiveId: s.positiveId } : edit });
     } finally {
       this.busy = false;
     }

@@ -39,13 +39,21 @@ export class TripletsPage {
   report = $state.raw<TripletImportReport | null>(null);
   fileBusy = $state(false);
 
+  /**
+   * Swaps of this window not answered yet, per triplet, and the positive the last of them leaves: S
+   * pressed again before the list shows the first swap names that one, so quick presses toggle in
+   * turn, while a swap by another process meanwhile is still refused.
+   */
+  private readonly swapsInFlight = new Map<number, { count: number; positiveId: number }>();
+
   /** Applies an edit to the selected triplet; the list follows from the change event. */
   async edit(kind: EditKind): Promise<void> {
     const cur = triplets.current;
     if (!cur) return;
+    const swap = kind === 'swap' ? (this.swapsInFlight.get(cur.id) ?? { count: 0, positiveId: cur.positiveId }) : null;
     const e =
-      kind === 'swap'
-        ? ({ kind: 'swap' } as const)
+      swap
+        ? ({ kind: 'swap', positiveId: swap.positiveId } as const)
         : kind === 'delete'
           ? ({ kind: 'delete' } as const)
           : kind === 'move'
@@ -53,6 +61,11 @@ export class TripletsPage {
             : cur.status === 'excluded'
               ? ({ kind: 'include' } as const)
               : ({ kind: 'exclude' } as const);
+    if (swap) {
+      swap.count++;
+      swap.positiveId = swap.positiveId === cur.positiveId ? cur.negativeId : cur.positiveId;
+      this.swapsInFlight.set(cur.id, swap);
+    }
     try {
       // A delete answers null; wrapped, so that null means only "the user kept it as it was".
       const done = await withLeakAsked(
@@ -65,6 +78,8 @@ export class TripletsPage {
       status.say(`${words[kind]} · triplet #${cur.id} · Ctrl+Z to undo`);
     } catch (err) {
       status.say(toApiError(err).message, 'error');
+    } finally {
+      if (swap && --swap.count === 0) this.swapsInFlight.delete(cur.id);
     }
   }
 
