@@ -101,7 +101,9 @@ export const REQUESTS = {
   /** The user has checked triplets flagged because an image changed on disk. */
   clearTripletFlags: z.object({ ids: z.array(id).min(1).max(100_000) }),
   history: z.object({ ...page }),
-  undo: z.object({}),
+  // confirmed: the step made from the command line the user said yes to undoing (such a step is
+  // refused with CONFLICT, the step in details.madeElsewhere, unless named here).
+  undo: z.object({ confirmed: id.optional() }),
   redo: z.object({}),
   // Training and review
   backends: z.object({}),

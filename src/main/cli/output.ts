@@ -97,6 +97,8 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
 /** Opens the project, runs `fn`, closes the project whatever happens. */
 export async function withProject<T>(dir: string, fn: (p: Project) => Promise<T> | T): Promise<T> {
   const project = Project.open(dir);
+  // What this command adds to the edit history is marked as made from the command line.
+  project.markCommandLine();
   let failed = false;
   try {
     return await fn(project);

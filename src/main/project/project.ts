@@ -42,6 +42,7 @@ import { getRun } from './run-rows.js';
 import { openDb, type Db } from '../store/db.js';
 import * as imageStore from '../store/images.js';
 import { isWritable } from '../store/readonly.js';
+import { markCommandLine as markHistoryCommandLine } from '../store/history.js';
 import { cannotWriteText, storeWriteProblem, type WriteProblem } from '../store/check.js';
 import { refreshReport, runAudit } from './audit.js';
 import type { AuditOptions, AuditReport } from '../../shared/types.js';
@@ -386,9 +387,18 @@ export class Project {
     return store.listHistory(this.db, page);
   }
 
-  undo(): HistoryEntry | null {
+  /** What this process adds to the edit history from now on is marked as made from the command line (not for a read-only store: it adds nothing). */
+  markCommandLine(): void {
+    if (!this.readOnly) markHistoryCommandLine(this.db);
+  }
+
+  /**
+   * `askFirstIfCommandLine`: a step made from the command line is refused (CONFLICT, the step in
+   * `details.madeElsewhere`) for the app to ask, unless it is `confirmedStep`.
+   */
+  undo(opts: { askFirstIfCommandLine?: boolean; confirmedStep?: number } = {}): HistoryEntry | null {
     this.assertWritable('undo');
-    return store.undo(this.db);
+    return store.undo(this.db, opts);
   }
 
   redo(): HistoryEntry | null {

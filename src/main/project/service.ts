@@ -178,8 +178,9 @@ export class StudioService implements StudioServiceApi {
     return this.current().history(args);
   }
 
-  undo(): Replies['undo'] {
-    const e = this.current().undo();
+  /** The app's Ctrl+Z: a step made from the command line is undone only once the user said yes to it (`confirmed`: its id). */
+  undo({ confirmed }: ServiceArgs<'undo'>): Replies['undo'] {
+    const e = this.current().undo({ askFirstIfCommandLine: true, confirmedStep: confirmed });
     if (e) this.changedBy(e);
     return e;
   }

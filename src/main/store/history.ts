@@ -15,10 +15,26 @@ export interface HistoryRow {
   discarded: number;
   undoable: number;
   note: string | null;
+  /** 'cli': written from the command line; null: the app (or before migration 0017). */
+  made_by: string | null;
 }
 
 /** A step's first row: its id, and its group when it is part of one. */
 export type StepHead = { id: number; group_id: number | null };
+
+/** Connections of the command line: every history row they add says it was made there (`made_by`). */
+const commandLine = new WeakSet<Db>();
+
+/** The history rows this connection adds from now on are marked made from the command line. */
+export function markCommandLine(db: Db): void {
+  commandLine.add(db);
+}
+
+/** Whether `db` is a command-line connection (the triplet import worker's own connection is marked the same). */
+export const isCommandLine = (db: Db): boolean => commandLine.has(db);
+
+/** The `made_by` of rows `db` adds. */
+const madeBy = (db: Db): string | null => (commandLine.has(db) ? 'cli' : null);
 
 /** Marks every undone step discarded (a new step drops the redo branch). */
 export function discardUndone(db: Db): void {
@@ -26,13 +42,14 @@ export function discardUndone(db: Db): void {
 }
 
 export function insertEditRow(db: Db, tripletId: number, action: string, before: string | null, after: string | null): void {
-  db.prepare('INSERT INTO history (triplet_id, action, before, after) VALUES (?, ?, ?, ?)').run(tripletId, action, before, after);
+  db.prepare('INSERT INTO history (triplet_id, action, before, after, made_by) VALUES (?, ?, ?, ?, ?)').run(tripletId, action, before, after, madeBy(db));
 }
 
 /** Statement adding one row of a group; returns its id (prepared once per group). */
 export function groupRowInserter(db: Db): (tripletId: number | null, action: string, before: string | null, after: string | null, group: number | null, note: string | null) => number {
-  const st = db.prepare('INSERT INTO history (triplet_id, action, before, after, group_id, note) VALUES (?, ?, ?, ?, ?, ?)');
-  return (tripletId, action, before, after, group, note) => Number(st.run(tripletId, action, before, after, group, note).lastInsertRowid);
+  const st = db.prepare('INSERT INTO history (triplet_id, action, before, after, group_id, note, made_by) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const by = madeBy(db);
+  return (tripletId, action, before, after, group, note) => Number(st.run(tripletId, action, before, after, group, note, by).lastInsertRowid);
 }
 
 /** Rewrites one side of a history row (what a later undo or redo restores). */
@@ -57,7 +74,7 @@ export function setGroup(db: Db, group: number, first: number, last: number): vo
 
 /** A log-only row (not undoable, no triplet). */
 export function insertNoteRow(db: Db, action: string, note: string): void {
-  db.prepare('INSERT INTO history (triplet_id, action, undoable, note) VALUES (NULL, ?, 0, ?)').run(action, note);
+  db.prepare('INSERT INTO history (triplet_id, action, undoable, note, made_by) VALUES (NULL, ?, 0, ?, ?)').run(action, note, madeBy(db));
 }
 
 export function firstTripletIdAbove(db: Db, fromId: number): number | null {
@@ -77,15 +94,15 @@ export function insertImportRows(db: Db, fromId: number, action: string, note: s
   const bool = (col: string) => `json(CASE WHEN ${col} THEN 'true' ELSE 'false' END)`;
   const inserted = db
     .prepare(
-      `INSERT INTO history (triplet_id, action, before, after, note)
+      `INSERT INTO history (triplet_id, action, before, after, note, made_by)
        SELECT t.id, @action, NULL, json_object('id', t.id, 'split', t.split, 'anchorId', t.anchor_id,
          'positiveId', t.positive_id, 'negativeId', t.negative_id, 'anchor', t.anchor_name,
          'positive', t.positive_name, 'negative', t.negative_name, 'status', t.status, 'origin', t.origin,
          'line', t.line, 'seq', t.seq, 'edited', ${bool('t.edited')}, 'kept', ${bool("t.review = 'keep'")},
-         'review', t.review, 'fileId', t.file_id, 'createdAt', t.created_at), @note
+         'review', t.review, 'fileId', t.file_id, 'createdAt', t.created_at), @note, @by
        FROM triplets t WHERE t.id > @fromId ORDER BY t.id`,
     )
-    .run({ action, note, fromId });
+    .run({ action, note, fromId, by: madeBy(db) });
   return { changes: inserted.changes, lastId: Number(inserted.lastInsertRowid) };
 }
 

@@ -137,6 +137,7 @@ function toEntry(rows: HistoryRow[], shown: ReturnType<typeof namesShown>): Hist
     discarded: !!r.discarded,
     undoable: !!r.undoable,
     note: r.note,
+    ...(r.made_by === 'cli' ? { madeBy: 'cli' as const } : {}),
     ...images,
     ...suggestion,
   };
@@ -296,11 +297,16 @@ function keepWhatGoesWithRow(db: Db, r: HistoryRow, direction: 'undo' | 'redo', 
 }
 
 /** Reverts the newest step still applied; null when there is nothing to undo. */
-export function undo(db: Db): HistoryEntry | null {
+export function undo(db: Db, opts: { askFirstIfCommandLine?: boolean; confirmedStep?: number } = {}): HistoryEntry | null {
   return db.transaction(() => {
     const top = h.newestUndoable(db);
     if (!top) return null;
     const rows = stepRows(db, top);
+    // The app's Ctrl+Z on a step made from the command line: the user may never have seen it.
+    if (opts.askFirstIfCommandLine && rows[0].made_by === 'cli' && rows[0].id !== opts.confirmedStep) {
+      const step = toEntry(rows, namesShown(db));
+      throw new AppError('CONFLICT', 'The last change was made from the command line: undo it? Nothing was undone.', { madeElsewhere: step });
+    }
     applyStep(db, rows, 'undo');
     return toEntry(stepRows(db, top), namesShown(db));
   })();

@@ -5,6 +5,7 @@
 import { AppError } from '../../shared/errors.js';
 import type { Split, TripletImportReport } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
+import { isCommandLine } from '../store/history.js';
 import { callWorker } from '../util/worker-rpc.js';
 import type { TripletImportOptions } from './import-run.js';
 import type { TripletImportProgress, TripletImportWorkerInput } from './triplet-import-worker.js';
@@ -25,7 +26,7 @@ const WORKER_URL = new URL('./triplet-import-worker.js', import.meta.url);
  */
 export function importTriplets(db: Db, file: string, split: Split, options: TripletImportOptions = {}, control: TripletImportControl = {}): Promise<TripletImportReport> {
   if (db.memory || !db.name) return Promise.reject(new AppError('INTERNAL', 'Triplet import needs a store on disk.'));
-  const input: TripletImportWorkerInput = { dbFile: db.name, file, split, options };
+  const input: TripletImportWorkerInput = { dbFile: db.name, file, split, options, commandLine: isCommandLine(db) };
   // A cancel asks the worker to stop between batches; it rolls back, then reports the abort.
   return callWorker<TripletImportReport, TripletImportProgress>(WORKER_URL, input, {
     name: 'Triplet import worker',

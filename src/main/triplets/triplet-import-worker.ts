@@ -4,6 +4,7 @@
 // batches (rolled back). Served through the worker-RPC helper (util/worker-serve.ts).
 import type { Split, TripletImportReport } from '../../shared/types.js';
 import { openDb } from '../store/db.js';
+import { markCommandLine } from '../store/history.js';
 import { serveWorker } from '../util/worker-serve.js';
 import { runTripletImport, type TripletImportOptions } from './import-run.js';
 
@@ -12,6 +13,8 @@ export interface TripletImportWorkerInput {
   file: string;
   split: Split;
   options: TripletImportOptions;
+  /** The import runs for the command line: its history step is marked so (store/history.ts). */
+  commandLine?: boolean;
 }
 
 export interface TripletImportProgress {
@@ -22,6 +25,7 @@ export interface TripletImportProgress {
 
 serveWorker<TripletImportWorkerInput, TripletImportReport, TripletImportProgress>(async (input, ctx) => {
   const db = openDb(input.dbFile);
+  if (input.commandLine) markCommandLine(db);
   // 8 MB of page cache (default 2 MB): fewer spills while one long transaction runs, memory bounded.
   db.pragma('cache_size = -8192');
   let last = 0;

@@ -192,4 +192,6 @@ export interface HistoryEntry {
   note?: string | null;
   /** A rejection step: the suggestion it answered (anchor and the pair, lower id first). */
   suggestion?: { anchorId: number; lo: number; hi: number };
+  /** Made from the command line (absent: in the app, or before this was recorded): the app asks before undoing it. */
+  madeBy?: 'cli';
 }

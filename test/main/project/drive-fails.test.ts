@@ -109,7 +109,7 @@ test("the project folder's permissions change while it is open: the next request
     assert.deepEqual(service.listFolders(), [], 'reads go on');
     assert.equal(service.projectInfo()?.readOnly, true);
     assert.match((events[0]?.payload as { readOnly?: string })?.readOnly ?? '', new RegExp(`^${dir} cannot be written any more .*open for viewing and export only from now on`));
-    assert.throws(() => service.undo(), { code: 'FORBIDDEN', message: /open for viewing and export only/ });
+    assert.throws(() => service.undo({}), { code: 'FORBIDDEN', message: /open for viewing and export only/ });
   } finally {
     setWritableCheck(previous);
     await service.dispose();

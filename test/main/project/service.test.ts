@@ -80,7 +80,7 @@ test('create, import images as a job, browse, triplets, edits with undo, media p
     ['import', true],
     ['import-images', false],
   ]);
-  assert.equal(service.undo()!.action, 'delete');
+  assert.equal(service.undo({})!.action, 'delete');
   assert.equal(service.listTriplets({ split: 'test' }).items[0].id, 1);
   assert.equal(service.redo()!.action, 'delete');
   assert.equal(service.listTriplets({ split: 'test' }).total, 1);
@@ -100,7 +100,7 @@ test('create, import images as a job, browse, triplets, edits with undo, media p
   assert.deepEqual(changes(mark), ['images', 'history'], 'no triplet changed: triplet lists do not reload');
   assert.equal(service.projectInfo()!.images, 4);
   mark = events.length;
-  assert.equal(service.undo()!.images, 1);
+  assert.equal(service.undo({})!.images, 1);
   assert.deepEqual(changes(mark), ['images', 'history']);
   assert.equal(service.projectInfo()!.images, 5);
 });

@@ -13,6 +13,7 @@ import { migration0013 } from './0013-feature-rows.js';
 import { migration0014 } from './0014-image-changes.js';
 import { migration0015 } from './0015-file-identity.js';
 import { migration0016 } from './0016-deleted-runs.js';
+import { migration0017 } from './0017-history-made-by.js';
 
 export interface Migration {
   version: number;
@@ -36,4 +37,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0014,
   migration0015,
   migration0016,
+  migration0017,
 ];

@@ -1,7 +1,8 @@
 // Undo/redo of triplet edits and image removals. The history lives on the main side (so it survives restarts);
 // this only calls it and tells the user what changed; the lists refresh on the change event.
 import type { HistoryEntry } from '../../../shared/types.js';
-import { call } from '../api.js';
+import { ApiError, call } from '../api.js';
+import { dialogs } from './dialogs.svelte.js';
 import { plural } from '../format.js';
 import { project } from './project.svelte.js';
 import { review } from './review.svelte.js';
@@ -47,9 +48,36 @@ class Undo {
     }
   }
 
+  /**
+   * Undo asks first when the step was made from the command line (the service refuses it until told
+   * yes): the user may never have seen that change. Null when nothing is left to undo or redo, or
+   * when the user kept that step.
+   */
+  private async send(which: 'undo' | 'redo'): Promise<HistoryEntry | null | 'kept'> {
+    try {
+      return await call(which, {});
+    } catch (err) {
+      const step = which === 'undo' && err instanceof ApiError && err.code === 'CONFLICT' ? (err.details as { madeElsewhere?: HistoryEntry } | undefined)?.madeElsewhere : undefined;
+      if (!step) throw err;
+      this.queued = []; // the presses after it were meant for the steps the user knew of
+      const yes = await dialogs.ask({
+        title: 'Undo a change made from the command line?',
+        text: `The last change to this project was made from the command line, not in this window: ${describe(step)} (${new Date(step.at).toLocaleString()}). Undo it?`,
+        confirm: 'Undo it',
+        cancel: 'Keep it',
+      });
+      // Named: a newer step from the command line meanwhile is asked about in turn, not undone unseen.
+      return yes ? await call('undo', { confirmed: step.id }) : 'kept';
+    }
+  }
+
   private async step(which: 'undo' | 'redo'): Promise<void> {
     try {
-      const entry = await call(which, {});
+      const entry = await this.send(which);
+      if (entry === 'kept') {
+        status.say('Kept: nothing was undone.', 'info');
+        return;
+      }
       if (!entry) {
         toasts.push('info', which === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
         return;
