@@ -170,6 +170,11 @@ export function newVersion(db: Db, imageId: number, img: Omit<NewImage, 'name'>,
     .all(imageId, reason, imageId, imageId, imageId) as number[];
 }
 
+/** Images whose content was replaced (a new version) after `at` (an ISO time as the store writes it). */
+export function changedImagesSince(db: Db, at: string): Set<number> {
+  return new Set(db.prepare('SELECT DISTINCT image_id FROM image_versions WHERE replaced_at > ?').pluck().all(at) as number[]);
+}
+
 /** Flagged triplets, oldest flag first (one row per triplet and changed image). */
 export function listFlags(db: Db, tripletIds?: number[]): TripletFlag[] {
   const sql = `SELECT triplet_id AS tripletId, image_id AS imageId, reason, flagged_at AS flaggedAt FROM triplet_flags`;

@@ -11,8 +11,8 @@ import * as h from '../store/history.js';
 import { deleteImages, imageByNameReader, imageOfSameFileReader, imageSnapshotReader, restoreImages, tripletUses, type ImageSnapshot } from '../store/image-removal.js';
 import type { HistoryRow } from '../store/history.js';
 import { deleteAnswer, putAnswer, type AnswerRow } from '../store/suggestions.js';
-import { restoreFlags } from '../store/triplet-rows.js';
-import { deleteFlagRows, imageNameReader } from '../store/images.js';
+import { deletePredictionsOfTriplet, restoreFlags } from '../store/triplet-rows.js';
+import { changedImagesSince, deleteFlagRows, imageNameReader } from '../store/images.js';
 import { namesShown } from '../store/shown-names.js';
 import { applySnapshot, getSnapshot, goesWithRow, type TripletSnapshot } from './rows.js';
 
@@ -271,6 +271,8 @@ function applyStep(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo'): void
   if (rows[0]?.action === SUGGESTION_REJECT_ACTION) return applyRejection(db, rows, direction);
   if (rows[0]?.action === FLAGS_CLEARED_ACTION) return applyFlagsCleared(db, rows, direction);
   const ordered = direction === 'undo' ? [...rows].reverse() : rows;
+  // Images given new content since the step (one query per step; usually none).
+  const changed = changedImagesSince(db, rows[0].at);
   for (const r of ordered) {
     if (r.triplet_id === null) continue;
     const from = JSON.parse((direction === 'undo' ? r.after : r.before) ?? 'null') as TripletSnapshot | null;
@@ -281,8 +283,27 @@ function applyStep(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo'): void
     }
     if (current && from && !to) keepWhatGoesWithRow(db, r, direction, from);
     applySnapshot(db, current, to);
+    if (!current && to && changed.size) flagChangedWhileAway(db, to, changed);
   }
   h.setUndone(db, rows.map((r) => r.id), direction === 'undo');
+}
+
+/**
+ * A row brought back (its deletion undone, its creation redone) whose image got new content while
+ * it was gone: the distances it comes back with were for the old photo, and the user has not checked
+ * it against the new one. As when an image changes under a live triplet (store/images.ts
+ * newVersion), its distances go and it is flagged.
+ */
+function flagChangedWhileAway(db: Db, t: TripletSnapshot, changed: Set<number>): void {
+  const images = [t.anchorId, t.positiveId, t.negativeId].filter((id) => changed.has(id));
+  if (!images.length) return;
+  deletePredictionsOfTriplet(db, t.id);
+  const name = imageNameReader(db);
+  restoreFlags(
+    db,
+    t.id,
+    images.map((imageId) => ({ imageId, reason: `image "${name(imageId)}" changed on disk while this triplet was deleted: check this triplet`, flaggedAt: new Date().toISOString() })),
+  );
 }
 
 /**

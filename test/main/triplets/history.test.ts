@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import type { ReviewDecision, Split, TripletEdit } from '../../../src/shared/types.js';
 import { listMistakes } from '../../../src/main/project/runs.js';
 import { openDb, type Db } from '../../../src/main/store/db.js';
+import { newVersion } from '../../../src/main/store/images.js';
 import { migration0001 } from '../../../src/main/store/migrations/0001-init.js';
 import { migration0002 } from '../../../src/main/store/migrations/0002-kept.js';
 import { noteImageImport } from '../../../src/main/triplets/history.js';
@@ -296,6 +297,31 @@ test('flags and predictions come back with a row: delete then undo, undo then re
   store.redo(db);
   assert.equal(state(), labels);
   assert.equal(extras(), before, 'undo, then redo of the import');
+});
+
+test('a triplet brought back after its image got new content meanwhile comes back flagged, without the old distances', async () => {
+  db.prepare(`INSERT INTO runs (id, status, options, backend) VALUES (1, 'finished', '{}', 'cpu')`).run();
+  const [t1, t2] = [create(1, 2, 3), create(4, 5, 6)];
+  db.prepare('INSERT INTO predictions (run_id, triplet_id, d_ap, d_an) VALUES (1, ?, 0.25, 0.5), (1, ?, 0.75, 0.5)').run(t1, t2);
+  store.editTriplet(db, t1, { kind: 'delete' });
+  store.editTriplet(db, t2, { kind: 'delete' });
+  await new Promise((r) => setTimeout(r, 5)); // the store's times have millisecond steps
+  // b.jpg changed on disk and was imported again while t1 was deleted (what import writes, store/images.ts).
+  newVersion(db, 2, { abs_path: '', sha256: 'other', width: 1, height: 1, bytes: 1, mtime_ms: 1, thumb: '', orientation: null }, 'changed');
+  const predictions = (id: number) => db.prepare('SELECT COUNT(*) FROM predictions WHERE triplet_id = ?').pluck().get(id);
+  store.undo(db); // t2: its images did not change, its distances come back
+  assert.equal(predictions(t2), 1);
+  assert.equal(db.prepare('SELECT COUNT(*) FROM triplet_flags WHERE triplet_id = ?').pluck().get(t2), 0);
+  store.undo(db); // t1
+  assert.equal(predictions(t1), 0, 'the distances were for the old photo');
+  assert.deepEqual(db.prepare('SELECT image_id, reason FROM triplet_flags WHERE triplet_id = ?').all(t1), [
+    { image_id: 2, reason: 'image "b.jpg" changed on disk while this triplet was deleted: check this triplet' },
+  ]);
+  // Redo deletes it again; undo brings it back flagged the same.
+  store.redo(db);
+  store.undo(db);
+  assert.equal(db.prepare('SELECT COUNT(*) FROM triplet_flags WHERE triplet_id = ?').pluck().get(t1), 1);
+  assert.equal(predictions(t1), 0);
 });
 
 test('undo refuses to overwrite a change made outside the history', () => {
