@@ -47,6 +47,9 @@ export function openDb(file: string, options: OpenOptions = {}): Db {
     // storeWriteError) instead of losing it later in the background. NORMAL cost one sync per
     // checkpoint only; FULL costs about 0.2 ms more per edit here (bench/durability.ts).
     db.pragma('synchronous = FULL');
+    // A large write (a big import, also one killed before its commit) grows the -wal file, which
+    // SQLite reuses but never shrinks: cut it back to 16 MiB whenever it starts over.
+    db.pragma(`journal_size_limit = ${16 << 20}`);
     migrate(db, file);
     return db;
   } catch (err) {

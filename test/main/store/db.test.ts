@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -73,6 +73,22 @@ test('migrating an existing store snapshots it first, beside it, named with the 
   assert.ok(restoreHint(file).includes(join(root, snaps[0])), 'the damaged-file message points at the snapshot');
   openDb(join(root, 'fresh.sqlite')).close();
   assert.deepEqual(readdirSync(root).filter((f) => f.startsWith('fresh.sqlite.pre-migration')), []);
+});
+
+test('the -wal file a large write grew is cut back to 16 MiB when it starts over (it was kept at its largest)', () => {
+  const file = join(root, 'wal.sqlite');
+  const db = openDb(file);
+  db.exec('CREATE TABLE big (x BLOB)');
+  const ins = db.prepare('INSERT INTO big VALUES (?)');
+  db.transaction(() => {
+    for (let i = 0; i < 300; i++) ins.run(Buffer.alloc(100_000));
+  })();
+  const wal = () => statSync(`${file}-wal`).size;
+  assert.ok(wal() > 30e6, `${wal()}`);
+  db.exec('DELETE FROM big');
+  for (let i = 0; i < 3; i++) ins.run(Buffer.alloc(10));
+  assert.ok(wal() <= (16 << 20) + 1e6, `${wal()}`);
+  db.close();
 });
 
 test('a plain db.transaction(fn)() begins IMMEDIATE: it takes the write lock before its first read', () => {
