@@ -61,6 +61,26 @@ test('fresh project: open the map, compute features, lasso a group, show it in t
     await page.getByTestId('map-selection-clear').click();
     await expect(page.getByTestId('library-count')).toHaveText('30 images');
 
+    // Without a mouse: the map takes focus, its keys redraw it, and a legend entry selects its folder.
+    await page.getByTestId('nav-map').click();
+    await expect(page.getByTestId('map-legend')).toContainText('daisy');
+    await page.getByTestId('map-focus').focus();
+    const draws = () => page.evaluate(() => performance.getEntriesByName('map:draw').length);
+    for (const key of ['+', 'ArrowLeft', '0']) {
+      const before = await draws();
+      await page.keyboard.press(key);
+      await expect.poll(draws, { message: `${key} redraws the map` }).toBeGreaterThan(before);
+    }
+    const daisy = page.getByTestId('map-legend-entry').filter({ hasText: 'daisy' });
+    await expect(daisy).toHaveAccessibleName('Select the 6 images: daisy');
+    await daisy.focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('map-selection-count')).toHaveText('6 images selected');
+    await page.getByTestId('map-focus').focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('library-count')).toHaveText('6 of 30');
+    await page.getByTestId('map-selection-clear').click();
+
     // A lasso selection can leave the project (none is in a triplet here); Ctrl+Z on the map brings it back.
     await page.getByTestId('nav-map').click();
     const r = await lasso(page);

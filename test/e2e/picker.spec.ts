@@ -38,6 +38,11 @@ for (const viewport of VIEWPORTS) {
         await expect(entry('tmp')).toBeVisible();
         await input.press('Tab');
         await expect(input).toHaveValue('/tmp/');
+        // With nothing left to complete, Tab leaves the field (it was a keyboard trap).
+        await expect(page.getByTestId('browse-list')).toBeVisible();
+        await input.press('Tab');
+        await expect(input).not.toBeFocused();
+        await expect(input).toHaveValue('/tmp/');
 
         // Clicking only: up to the top, then down into the folder.
         for (let i = 0; i < 12 && (await input.inputValue()) !== '/'; i++) await page.getByTestId('browse-up').click();

@@ -117,6 +117,15 @@ export function isTextTarget(target: EventTarget | null): boolean {
   return !!t.isContentEditable || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT';
 }
 
+/** Controls with a meaning of their own for Enter (a focused heading or the page has none). */
+const CONTROL = 'button, a[href], input, select, textarea, summary, [role="button"], [role="option"], [role="radio"], [role="tab"], [role="link"]';
+
+/** Enter on `target` means that control, unless it is inside `inside` (the grid or map the key is about). */
+export function onOtherControl(target: EventTarget | null, inside: string): boolean {
+  const t = target as HTMLElement | null;
+  return !!t && typeof t.matches === 'function' && t.matches(CONTROL) && !t.closest(inside);
+}
+
 /** True while a modal dialog (path prompt, help, import/export) is open: each registers itself (Modal.svelte). */
 export function modalOpen(): boolean {
   return anyModalOpen();

@@ -152,14 +152,13 @@ class FileBrowser {
   complete(): boolean {
     const matches = this.shown;
     if (!this.listing || matches.length === 0) return false;
+    const before = this.text;
     const { dir, filter } = splitTyped(this.text, this.sep);
     const prefix = commonPrefix(matches.map((m) => m.name));
-    if (matches.length === 1) {
-      this.pick(matches[0]);
-      return true;
-    }
-    if (prefix.length > filter.length) this.text = dir + prefix;
-    return true;
+    if (matches.length === 1) this.pick(matches[0]);
+    else if (prefix.length > filter.length) this.text = dir + prefix;
+    // Nothing left to complete: Tab moves on to the list and the buttons (no keyboard trap).
+    return this.text !== before;
   }
 
   /** OK: checks the path, asks before replacing a file, then records it as the user's pick. */

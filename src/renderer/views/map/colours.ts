@@ -14,6 +14,8 @@ export interface LegendEntry {
 export interface PointColours {
   colour: Uint32Array;
   legend: LegendEntry[];
+  /** Each point's legend entry (its index in `legend`): picking an entry selects its points without a mouse. */
+  group: Uint16Array;
   /** The value shown for a point on hover. */
   describe(i: number): string;
 }
@@ -52,18 +54,25 @@ function byFolder(d: ColourData): PointColours {
   const named = order.slice(0, CATEGORICAL.length).map((k) => ({ label: d.folders[k] || '(top level)', colour: hex[k], count: counts[k] }));
   const rest = order.slice(CATEGORICAL.length).reduce((s, k) => s + counts[k], 0);
   const legend = rest ? [...named, { label: `${order.length - CATEGORICAL.length} other folders`, colour: OTHER, count: rest }] : named;
-  return { colour, legend, describe: (i) => d.folders[d.folder[i]] || '(top level)' };
+  // A folder's entry: its rank among the largest, else the shared "other" one after them.
+  const entryOf = new Uint16Array(d.folders.length).fill(named.length);
+  order.slice(0, CATEGORICAL.length).forEach((k, rank) => (entryOf[k] = rank));
+  const group = new Uint16Array(d.count);
+  for (let i = 0; i < d.count; i++) group[i] = entryOf[d.folder[i]];
+  return { colour, legend, group, describe: (i) => d.folders[d.folder[i]] || '(top level)' };
 }
 
 function bySplit(d: ColourData): PointColours {
   const packed = MAP_SPLIT_USES.map((s) => hexToRgba(SPLIT_COLOURS[s]));
   const counts = MAP_SPLIT_USES.map(() => 0);
   const colour = new Uint32Array(d.count);
-  for (let i = 0; i < d.count; i++) (colour[i] = packed[d.split[i]]), counts[d.split[i]]++;
+  const group = new Uint16Array(d.count);
+  for (let i = 0; i < d.count; i++) (colour[i] = packed[d.split[i]]), counts[d.split[i]]++, (group[i] = d.split[i]);
   const labels = { none: 'in no triplet', train: 'train only', test: 'test only', both: 'train and test' };
   return {
     colour,
     legend: MAP_SPLIT_USES.map((s, k) => ({ label: labels[s], colour: SPLIT_COLOURS[s], count: counts[k] })),
+    group,
     describe: (i) => labels[MAP_SPLIT_USES[d.split[i]]],
   };
 }
@@ -82,10 +91,12 @@ function byError(d: ColourData): PointColours {
   const none = hexToRgba(OTHER, 140);
   const colour = new Uint32Array(d.count);
   const counts = [0, 0, 0, 0];
+  const group = new Uint16Array(d.count);
   for (let i = 0; i < d.count; i++) {
     const e = d.errorRate[i];
-    if (Number.isNaN(e)) (colour[i] = none), counts[3]++;
-    else (colour[i] = packed[Math.round(e * (steps - 1))]), counts[e === 0 ? 0 : e < 0.5 ? 1 : 2]++;
+    group[i] = Number.isNaN(e) ? 3 : e === 0 ? 0 : e < 0.5 ? 1 : 2;
+    colour[i] = Number.isNaN(e) ? none : packed[Math.round(e * (steps - 1))];
+    counts[group[i]]++;
   }
   return {
     colour,
@@ -95,6 +106,7 @@ function byError(d: ColourData): PointColours {
       { label: 'half or more wrong', colour: ramp(1), count: counts[2] },
       { label: 'no scored test triplet', colour: OTHER, count: counts[3] },
     ],
+    group,
     describe: (i) => (Number.isNaN(d.errorRate[i]) ? 'no scored test triplet' : `${Math.round(d.errorRate[i] * 100)}% of its test triplets wrong`),
   };
 }

@@ -101,6 +101,15 @@ export class MapPage {
     this.selectedCount = count;
   }
 
+  /** The points of one legend entry (a folder, a split use, an error band): selecting without a mouse. */
+  selectGroup(entry: number, add: boolean): void {
+    const group = this.colours?.group;
+    if (!group) return;
+    const indices: number[] = [];
+    for (let i = 0; i < group.length; i++) if (group[i] === entry) indices.push(i);
+    this.setSelection(indices, add);
+  }
+
   clearSelection(): void {
     this.selected = null;
     this.selectedCount = 0;
