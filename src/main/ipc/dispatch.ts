@@ -140,6 +140,8 @@ type Issue = {
   minimum?: number | bigint;
   maximum?: number | bigint;
   origin?: string;
+  /** false for an open bound (positive(): more than 0, not at least 0). */
+  inclusive?: boolean;
   keys?: string[];
 };
 
@@ -168,9 +170,9 @@ export function describeIssue(issue: Issue): string {
     case 'too_small':
       return issue.origin === 'string' && Number(issue.minimum) === 1
         ? `${field}: must not be empty`
-        : `${field}: must be at least ${String(issue.minimum)}${issue.origin === 'string' ? ' characters' : ''}`;
+        : `${field}: must be ${issue.inclusive === false ? 'more than' : 'at least'} ${String(issue.minimum)}${issue.origin === 'string' ? ' characters' : ''}`;
     case 'too_big':
-      return `${field}: must be at most ${String(issue.maximum)}${issue.origin === 'string' ? ' characters' : ''}`;
+      return `${field}: must be ${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}${issue.origin === 'string' ? ' characters' : ''}`;
     case 'unrecognized_keys':
       return `${field}: unknown field(s) ${(issue.keys ?? []).join(', ')}`;
     default:

@@ -71,7 +71,7 @@ test('bad arguments are refused with a message naming the field', async () => {
     ['importTriplets', { file: '/x/train.txt', split: 'val' }, /^importTriplets: split: expected 'train' or 'test'$/],
     ['getImage', { id: '3' }, /id: expected a number, got string/],
     ['getImage', {}, /id: required/],
-    ['getImage', { id: -1 }, /id: must be at least/],
+    ['getImage', { id: -1 }, /id: must be more than 0/], // positive(): 0 itself is refused too
     ['listImages', { limit: 100000 }, /limit: must be at most 5000/],
     ['editTriplet', { id: 1, edit: { kind: 'move', split: 3 } }, /edit\.split: expected 'train' or 'test'/],
     ['editTriplet', { id: 1, edit: { kind: 'burn' } }, /edit\.kind: expected 'swap', 'exclude', 'include', 'keep', 'review', 'move', 'delete' or 'replace'/],

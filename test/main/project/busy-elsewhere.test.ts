@@ -26,6 +26,8 @@ test('an edit while another connection holds the write lock for longer than the 
   try {
     service.openProject({ dir });
     const d = createDispatcher(service, { pickFolder: async () => null, pickFile: async () => null }, service.log);
+    // The app waits 5 s for the lock; 0.2 s here gives the same SQLITE_BUSY without the wait.
+    (service as unknown as { current(): Project }).current().db.pragma('busy_timeout = 200');
     other.exec('BEGIN IMMEDIATE'); // "another process" in the middle of a long write
     const r = await d.dispatch('editTriplet', { id: 1, edit: { kind: 'swap' } }, { transport: 'socket', authenticated: true });
     other.exec('ROLLBACK');

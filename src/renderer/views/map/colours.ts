@@ -24,8 +24,11 @@ export interface PointColours {
 const CATEGORICAL = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac', '#86bcb6', '#d37295'];
 const OTHER = '#8a8f98';
 const SPLIT_COLOURS: Record<(typeof MAP_SPLIT_USES)[number], string> = { none: '#8a8f98', train: '#4e79a7', test: '#f28e2b', both: '#b07aa1' };
-/** Error-rate ramp stops: 0 → green, 0.5 → amber, 1 → red. */
-const RAMP = ['#59a14f', '#edc948', '#e15759'];
+/**
+ * Error-rate ramp stops: 0 → blue, 0.5 → amber, 1 → red. Not green to red: the commonest colour
+ * blindness (red-green) cannot tell those ends apart; blue against amber and red it can.
+ */
+const RAMP = ['#4e79a7', '#edc948', '#e15759'];
 
 export interface ColourData {
   count: number;
