@@ -72,6 +72,13 @@ test('audit: run, swap the first suspect with S, Ctrl+Z restores it; remove a ne
   await first.click();
   await expect(page.getByTestId('audit-frame-positive').locator('.name')).toHaveText(negative!);
   await expect(page.getByTestId('audit-frame-negative').locator('.name')).toHaveText(positive!);
+  // S again on the swapped suspect swaps it back (it was refused as "changed elsewhere"); Ctrl+Z undoes that.
+  await page.keyboard.press('s');
+  await expect(page.getByTestId('audit-status')).toContainText('Swapped');
+  await expect(first.getByTestId('audit-suspect-state')).toHaveCount(0);
+  await first.click();
+  await page.keyboard.press('Control+z');
+  await expect(first.getByTestId('audit-suspect-state')).toHaveText('swapped');
 
   // Ctrl+Z restores the labels; the status line says so (it still named the swap).
   await page.keyboard.press('Control+z');

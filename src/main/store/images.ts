@@ -170,9 +170,10 @@ export function newVersion(db: Db, imageId: number, img: Omit<NewImage, 'name'>,
     .all(imageId, reason, imageId, imageId, imageId) as number[];
 }
 
-/** Images whose content was replaced (a new version) after `at` (an ISO time as the store writes it). */
-export function changedImagesSince(db: Db, at: string): Set<number> {
-  return new Set(db.prepare('SELECT DISTINCT image_id FROM image_versions WHERE replaced_at > ?').pluck().all(at) as number[]);
+/** Images whose content was replaced (a new version) after `at` (an ISO time as the store writes it), with the last time. */
+export function changedImagesSince(db: Db, at: string): Map<number, string> {
+  const rows = db.prepare('SELECT image_id, MAX(replaced_at) FROM image_versions WHERE replaced_at > ? GROUP BY image_id').raw().all(at) as [number, string][];
+  return new Map(rows);
 }
 
 /** Flagged triplets, oldest flag first (one row per triplet and changed image). */

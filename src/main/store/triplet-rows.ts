@@ -15,6 +15,8 @@ export interface TripletSnapshot extends TripletRecord {
   predictions?: { runId: number; dAP: number; dAN: number }[];
   /** Likewise: its "an image changed on disk" flags, which a restore must bring back with it. */
   flags?: { imageId: number; reason: string; flaggedAt: string }[];
+  /** When an undo or redo took the row out (the step's own time says when a deletion did). */
+  removedAt?: string;
 }
 
 const COLUMNS = (names: string) => `SELECT t.id, t.split, t.anchor_id AS anchorId, t.positive_id AS positiveId, t.negative_id AS negativeId,

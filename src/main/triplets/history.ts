@@ -271,7 +271,7 @@ function applyStep(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo'): void
   if (rows[0]?.action === SUGGESTION_REJECT_ACTION) return applyRejection(db, rows, direction);
   if (rows[0]?.action === FLAGS_CLEARED_ACTION) return applyFlagsCleared(db, rows, direction);
   const ordered = direction === 'undo' ? [...rows].reverse() : rows;
-  // Images given new content since the step (one query per step; usually none).
+  // Images given new content since the step (one query per step; usually none), with when.
   const changed = changedImagesSince(db, rows[0].at);
   for (const r of ordered) {
     if (r.triplet_id === null) continue;
@@ -283,7 +283,8 @@ function applyStep(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo'): void
     }
     if (current && from && !to) keepWhatGoesWithRow(db, r, direction, from);
     applySnapshot(db, current, to);
-    if (!current && to && changed.size) flagChangedWhileAway(db, to, changed);
+    // Away since its deletion (this step's time), or since the undo that removed it (kept in the snapshot).
+    if (!current && to && changed.size) flagChangedWhileAway(db, to, changed, to.removedAt ?? r.at);
   }
   h.setUndone(db, rows.map((r) => r.id), direction === 'undo');
 }
@@ -294,8 +295,8 @@ function applyStep(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo'): void
  * it against the new one. As when an image changes under a live triplet (store/images.ts
  * newVersion), its distances go and it is flagged.
  */
-function flagChangedWhileAway(db: Db, t: TripletSnapshot, changed: Set<number>): void {
-  const images = [t.anchorId, t.positiveId, t.negativeId].filter((id) => changed.has(id));
+function flagChangedWhileAway(db: Db, t: TripletSnapshot, changed: Map<number, string>, since: string): void {
+  const images = [t.anchorId, t.positiveId, t.negativeId].filter((id) => (changed.get(id) ?? '') > since);
   if (!images.length) return;
   deletePredictionsOfTriplet(db, t.id);
   const name = imageNameReader(db);
@@ -314,7 +315,9 @@ function flagChangedWhileAway(db: Db, t: TripletSnapshot, changed: Set<number>):
 function keepWhatGoesWithRow(db: Db, r: HistoryRow, direction: 'undo' | 'redo', from: TripletSnapshot): void {
   const extra = goesWithRow(db, r.triplet_id!);
   if (!extra.predictions?.length && !extra.flags?.length && !from.predictions?.length && !from.flags?.length) return;
-  h.setSnapshot(db, r.id, direction === 'undo' ? 'after' : 'before', JSON.stringify({ ...from, ...extra }));
+  // When it went: an image changed after that (not before, while the row was live) flags it on its return.
+  const removedAt = new Date().toISOString();
+  h.setSnapshot(db, r.id, direction === 'undo' ? 'after' : 'before', JSON.stringify({ ...from, ...extra, removedAt }));
 }
 
 /** Reverts the newest step still applied; null when there is nothing to undo. */

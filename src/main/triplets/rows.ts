@@ -15,7 +15,7 @@ export function toSnapshot(r: RawRow): TripletSnapshot {
 
 /** The public record (no file id / creation time). */
 export function toRecord(s: TripletSnapshot): TripletRecord {
-  const { fileId: _f, createdAt: _c, predictions: _p, flags: _g, ...rec } = s;
+  const { fileId: _f, createdAt: _c, predictions: _p, flags: _g, removedAt: _r, ...rec } = s;
   return rec;
 }
 

@@ -322,6 +322,20 @@ test('a triplet brought back after its image got new content meanwhile comes bac
   store.undo(db);
   assert.equal(db.prepare('SELECT COUNT(*) FROM triplet_flags WHERE triplet_id = ?').pluck().get(t1), 1);
   assert.equal(predictions(t1), 0);
+
+  // An image that changed while the triplet was live (flagged then, scored since by a newer run) is
+  // not "changed while deleted" when undo then redo of its creation takes it out and back (review).
+  const t3 = create(2, 4, 6);
+  await new Promise((r) => setTimeout(r, 5));
+  newVersion(db, 4, { abs_path: '', sha256: 'other-d', width: 1, height: 1, bytes: 1, mtime_ms: 1, thumb: '', orientation: null }, 'changed');
+  db.prepare('INSERT INTO predictions (run_id, triplet_id, d_ap, d_an) VALUES (1, ?, 0.1, 0.2)').run(t3);
+  const live = db.prepare('SELECT image_id, reason FROM triplet_flags WHERE triplet_id = ?').all(t3);
+  assert.deepEqual(live, [{ image_id: 4, reason: 'changed' }]);
+  store.undo(db);
+  await new Promise((r) => setTimeout(r, 5));
+  store.redo(db);
+  assert.deepEqual(db.prepare('SELECT image_id, reason FROM triplet_flags WHERE triplet_id = ?').all(t3), live);
+  assert.equal(predictions(t3), 1, 'the newer run kept its distances');
 });
 
 test('undo refuses to overwrite a change made outside the history', () => {

@@ -208,6 +208,15 @@ class Triplets {
     return record;
   }
 
+  /** Triplet `id` as the loaded rows show it (undefined when it is not loaded). */
+  loadedRow(id: number): TripletRecord | undefined {
+    for (const rows of this.pages.values()) {
+      const r = rows.find((x) => x.id === id);
+      if (r) return r;
+    }
+    return undefined;
+  }
+
   /**
    * The triplet as an edit left it, shown at once in the rows loaded (the refresh its change event
    * brings follows): a key pressed before that refresh acts on what the edit did, not on the row before it.

@@ -54,20 +54,24 @@ class Undo {
    * when the user kept that step.
    */
   private async send(which: 'undo' | 'redo'): Promise<HistoryEntry | null | 'kept'> {
-    try {
-      return await call(which, {});
-    } catch (err) {
-      const step = which === 'undo' && err instanceof ApiError && err.code === 'CONFLICT' ? (err.details as { madeElsewhere?: HistoryEntry } | undefined)?.madeElsewhere : undefined;
-      if (!step) throw err;
-      this.queued = []; // the presses after it were meant for the steps the user knew of
-      const yes = await dialogs.ask({
-        title: 'Undo a change made from the command line?',
-        text: `The last change to this project was made from the command line, not in this window: ${describe(step)} (${new Date(step.at).toLocaleString()}). Undo it?`,
-        confirm: 'Undo it',
-        cancel: 'Keep it',
-      });
-      // Named: a newer step from the command line meanwhile is asked about in turn, not undone unseen.
-      return yes ? await call('undo', { confirmed: step.id }) : 'kept';
+    let confirmed: number | undefined;
+    // Each answer names its step: a newer step from the command line meanwhile is asked about in turn, not undone unseen.
+    for (;;) {
+      try {
+        return await call(which, which === 'undo' && confirmed !== undefined ? { confirmed } : {});
+      } catch (err) {
+        const step = which === 'undo' && err instanceof ApiError && err.code === 'CONFLICT' ? (err.details as { madeElsewhere?: HistoryEntry } | undefined)?.madeElsewhere : undefined;
+        if (!step) throw err;
+        this.queued = []; // the presses after it were meant for the steps the user knew of
+        const yes = await dialogs.ask({
+          title: 'Undo a change made from the command line?',
+          text: `The last change to this project was made from the command line, not in this window: ${describe(step)} (${new Date(step.at).toLocaleString()}). Undo it?`,
+          confirm: 'Undo it',
+          cancel: 'Keep it',
+        });
+        if (!yes) return 'kept';
+        confirmed = step.id;
+      }
     }
   }
 

@@ -109,7 +109,9 @@ class AuditPage {
     this.busy = true;
     try {
       const edit = AUDIT_ACTIONS[action].edit;
-      await call('editTriplet', { id: s.id, edit: edit.kind === 'swap' ? { ...edit, positiveId: s.positiveId } : edit });
+      // The suspect keeps the pair as audited; `swapped` says the stored one is the other way round now.
+      const shown = s.swapped ? s.negativeId : s.positiveId;
+      await call('editTriplet', { id: s.id, edit: edit.kind === 'swap' ? { ...edit, positiveId: shown } : edit });
     } finally {
       this.busy = false;
     }

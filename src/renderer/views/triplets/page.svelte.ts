@@ -40,32 +40,50 @@ export class TripletsPage {
   fileBusy = $state(false);
 
   /**
-   * Swaps of this window not answered yet, per triplet, and the positive the last of them leaves: S
-   * pressed again before the list shows the first swap names that one, so quick presses toggle in
-   * turn, while a swap by another process meanwhile is still refused.
+   * Swaps go one at a time: each names the positive its row shows when it is sent (the reply before
+   * it is shown in the row at once), so quick presses toggle in turn while a swap by another process
+   * meanwhile is refused. One refused drops the presses queued behind it: they counted on it.
    */
-  private readonly swapsInFlight = new Map<number, { count: number; positiveId: number }>();
+  private swapQueue: Promise<unknown> = Promise.resolve();
+  private swapSeq = 0;
+  private swapDropThrough = 0;
+
+  private queueSwap(cur: TripletRecord): Promise<'done' | 'dropped'> {
+    const seq = ++this.swapSeq;
+    const run = this.swapQueue.then(async () => {
+      if (seq <= this.swapDropThrough) return 'dropped' as const;
+      try {
+        await triplets.edit(cur.id, { kind: 'swap', positiveId: triplets.loadedRow(cur.id)?.positiveId ?? cur.positiveId });
+        return 'done' as const;
+      } catch (err) {
+        this.swapDropThrough = this.swapSeq;
+        throw err;
+      }
+    });
+    this.swapQueue = run.catch(() => undefined);
+    return run;
+  }
 
   /** Applies an edit to the selected triplet; the list follows from the change event. */
   async edit(kind: EditKind): Promise<void> {
     const cur = triplets.current;
     if (!cur) return;
-    const swap = kind === 'swap' ? (this.swapsInFlight.get(cur.id) ?? { count: 0, positiveId: cur.positiveId }) : null;
+    if (kind === 'swap') {
+      try {
+        if ((await this.queueSwap(cur)) === 'done') status.say(`Swapped positive and negative · triplet #${cur.id} · Ctrl+Z to undo`);
+      } catch (err) {
+        status.say(toApiError(err).message, 'error');
+      }
+      return;
+    }
     const e =
-      swap
-        ? ({ kind: 'swap', positiveId: swap.positiveId } as const)
-        : kind === 'delete'
+      kind === 'delete'
           ? ({ kind: 'delete' } as const)
           : kind === 'move'
             ? ({ kind: 'move', split: cur.split === 'train' ? 'test' : 'train' } as const)
             : cur.status === 'excluded'
               ? ({ kind: 'include' } as const)
               : ({ kind: 'exclude' } as const);
-    if (swap) {
-      swap.count++;
-      swap.positiveId = swap.positiveId === cur.positiveId ? cur.negativeId : cur.positiveId;
-      this.swapsInFlight.set(cur.id, swap);
-    }
     try {
       // A delete answers null; wrapped, so that null means only "the user kept it as it was".
       const done = await withLeakAsked(
@@ -74,12 +92,10 @@ export class TripletsPage {
         e.kind === 'include' ? 'Keep it excluded' : `Keep it in ${cur.split}`,
       );
       if (!done) return;
-      const words = { swap: 'Swapped positive and negative', delete: 'Deleted', move: `Moved to ${e.kind === 'move' ? e.split : ''}`, toggle: e.kind === 'include' ? 'Included' : 'Excluded' };
+      const words = { delete: 'Deleted', move: `Moved to ${e.kind === 'move' ? e.split : ''}`, toggle: e.kind === 'include' ? 'Included' : 'Excluded' };
       status.say(`${words[kind]} · triplet #${cur.id} · Ctrl+Z to undo`);
     } catch (err) {
       status.say(toApiError(err).message, 'error');
-    } finally {
-      if (swap && --swap.count === 0) this.swapsInFlight.delete(cur.id);
     }
   }
 
