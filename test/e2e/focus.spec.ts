@@ -1,8 +1,11 @@
 // Focus never falls to the page (accessibility review): a view opened by its number key focuses its
 // heading, so a screen reader says where the user is; a focused button that an undo makes busy keeps
 // the focus (aria-disabled); a focused control disabled (Train while a run starts) hands it to the
-// view's heading, not to the page, where Tab would start from the top.
+// view's heading, not to the page, where Tab would start from the top. Also: a refused swap drops the
+// swap pressed behind it, which counted on it (its message said "changed elsewhere").
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { openDb } from '../../src/main/store/db.js';
 import { skipWithoutBackbone } from '../helpers/shared.js';
 import { expect, test } from './fixtures.js';
 import { openProject, smallProject } from './support/small-project.js';
@@ -20,6 +23,13 @@ const focused = (page: Page) =>
 
 test('focus goes to the view, never to the page', async ({ app: page, projectDir }) => {
   const p = await smallProject(projectDir + '-p');
+  // Triplet 2 with its labels the other way round, as a second train triplet: swapping 2 is refused.
+  const db = openDb(join(p.dir, 'project.sqlite'));
+  db.prepare(
+    `INSERT INTO triplets (split, anchor_id, positive_id, negative_id, anchor_name, positive_name, negative_name, status, origin, seq)
+     SELECT split, anchor_id, negative_id, positive_id, anchor_name, negative_name, positive_name, 'active', 'manual', (SELECT MAX(seq) + 1 FROM triplets) FROM triplets WHERE id = 2`,
+  ).run();
+  db.close();
   await openProject(page, p.dir);
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.keyboard.press('3');
@@ -31,6 +41,19 @@ test('focus goes to the view, never to the page', async ({ app: page, projectDir
   await page.keyboard.press('Delete');
   await expect(page.getByTestId('status-line')).toContainText('Deleted');
   await expect.poll(() => focused(page)).toMatch(/^(div:#2 |h1:Triplets)/);
+
+  // (Swaps, not focus.) Two quick S on triplet 2: the first is refused (a contradiction), and the
+  // second, which counted on it, is dropped, so the status line keeps the real reason.
+  const row2 = page.locator('[data-testid="triplet-row"][data-id="2"]');
+  const positive = await row2.locator('.pos').getAttribute('data-name');
+  await row2.click();
+  await page.evaluate(() => {
+    for (let i = 0; i < 2; i++) window.dispatchEvent(new KeyboardEvent('keydown', { key: 's', bubbles: true }));
+  });
+  await expect(page.getByTestId('status-line')).toContainText('Swapping it would make it the same as train triplet');
+  await page.waitForTimeout(500);
+  await expect(page.getByTestId('status-line')).toContainText('Swapping it would make it the same as train triplet');
+  await expect(row2.locator('.pos')).toHaveAttribute('data-name', positive!);
 
   // Review: the verdict button pressed with Enter keeps the focus through the undo.
   await page.keyboard.press('5');

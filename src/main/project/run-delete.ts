@@ -62,7 +62,7 @@ export async function deleteRuns(db: Db, projectDir: string, ids: readonly numbe
   const { dirs, bytes, outside } = runFolders(projectDir, unique);
   // The runs are deleted now; a folder that cannot go (a file held open, a permission) is said, and
   // the next opening of the project tries again.
-  const left: { dir: string; reason: string }[] = outside.map((dir) => ({ dir, reason: OUTSIDE_REASON, outside: true as const }));
+  const left: NonNullable<RunDeletion['left']> = outside.map((dir) => ({ dir, reason: OUTSIDE_REASON, outside: true as const }));
   for (const dir of dirs) {
     try {
       await removeModelFolder(dir);
