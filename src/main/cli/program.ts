@@ -47,7 +47,8 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     // Help and --version end with 0; a usage error is already on stderr, and with --json it is the
     // document on stdout too.
     if (err.exitCode !== 0 && argv.includes('--json')) {
-      const message = err.message.replace(/^error: /, '');
+      // No command at all: commander prints the help and names its own step ("(outputHelp)").
+      const message = err.code === 'commander.help' || err.message === '(outputHelp)' ? 'Name a command (triplet-studio --help lists them).' : err.message.replace(/^error: /, '');
       process.stdout.write(JSON.stringify({ error: { code: 'BAD_ARGUMENTS', message } }, null, 2) + '\n');
     }
   }

@@ -75,9 +75,12 @@ test('evaluate --out writes 600 lines of 0/1 consistent with the accuracy; mista
   const ones = bits.filter((b) => b === 1).length;
   assert.equal(ones / 600, trained!.a.testAccuracy);
 
-  const mistakes = await json<{ line: number; anchor: string; positive: string; negative: string; dAP: number; dAN: number }[]>('mistakes', A);
+  const mistakes = await json<{ id: number; line: number; anchor: string; positive: string; negative: string; dAP: number; dAN: number }[]>('mistakes', A);
   assert.equal(mistakes.length, 600 - ones);
-  assert.deepEqual(Object.keys(mistakes[0]).sort(), ['anchor', 'dAN', 'dAP', 'file', 'line', 'negative', 'positive', 'review']);
+  assert.deepEqual(Object.keys(mistakes[0]).sort(), ['anchor', 'dAN', 'dAP', 'file', 'id', 'line', 'negative', 'positive', 'review']);
+  // `id` is the triplet's, as `triplets` lists it (what `edit` takes).
+  const listed = await json<{ id: number; split: string; line: number }[]>('triplets', A);
+  assert.equal(listed.find((t) => t.split === 'test' && t.line === mistakes[0].line)!.id, mistakes[0].id);
   // test.txt has no comments or blank lines, so line k is the k-th prediction.
   assert.deepEqual(
     mistakes.map((m) => m.line).sort((x, y) => x - y),

@@ -2,6 +2,7 @@
 // folder (Keras cache / a path / a download with resume and checksum), and `engines`: which feature
 // engines can run here and why the others cannot.
 import type { Command } from 'commander';
+import { AppError } from '../../../shared/errors.js';
 import { acquireBackbone, mirrorUrl, type AcquireProgress } from '../../ml/backbone/acquire/index.js';
 import { BACKBONES, listBackbones } from '../../ml/backbone/registry.js';
 import { featureEngineReport } from '../../ml/features/engine-choice.js';
@@ -54,6 +55,9 @@ export function register(program: Command): void {
     .action(
       action(async (id: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<FetchOptions>(cmd);
+        // Options that contradict each other are refused, not one silently dropped.
+        if (opts.from && opts.url) throw new AppError('BAD_ARGUMENTS', 'Give --from or --url, not both.');
+        if (opts.md5 && opts.checksum === false) throw new AppError('BAD_ARGUMENTS', 'Give --md5 or --no-checksum, not both.');
         const bar = progressBar();
         const { signal, dispose } = interruptSignal();
         try {

@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .description('import the images under FOLDER (recursive; hidden files skipped; re-import only reads changed files)')
     .argument('<dir>', 'project folder')
     .argument('<folder>', 'folder of images (jpg, png, webp, gif, tiff, avif)')
-    .option('--concurrency <n>', 'images decoded at once', numberArg('concurrency', true))
+    .option('--concurrency <n>', 'images decoded at once', numberArg('concurrency', true, 1))
     .action(
       action(async (dir: string, folder: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ concurrency?: number }>(cmd);

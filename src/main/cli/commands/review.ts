@@ -54,13 +54,14 @@ export function register(program: Command): void {
           const id = opts.run ?? p.info().latestRun;
           return { mistakes, now: p.runs().find((r) => r.id === id)?.now ?? null };
         });
-        const rows = mistakes.map((m) => ({ file: m.file ?? null, line: m.line, anchor: m.anchor, positive: m.positive, negative: m.negative, dAP: m.dAP, dAN: m.dAN, review: m.review ?? null }));
+        // `id`: what `edit` takes (a triplet made by hand has no file and line to find it by).
+        const rows = mistakes.map((m) => ({ id: m.tripletId, file: m.file ?? null, line: m.line, anchor: m.anchor, positive: m.positive, negative: m.negative, dAP: m.dAP, dAN: m.dAN, review: m.review ?? null }));
         output(opts.json, rows, () =>
           rows.length === 0
             ? noMistakes(now)
             : table(
-                ['file:line', 'anchor', 'positive', 'negative', 'dAP', 'dAN', 'review'],
-                rows.map((m) => [whereFrom(m.file, m.line), ...[m.anchor, m.positive, m.negative].map(encodeName), m.dAP.toFixed(4), m.dAN.toFixed(4), m.review ?? '']),
+                ['id', 'file:line', 'anchor', 'positive', 'negative', 'dAP', 'dAN', 'review'],
+                rows.map((m) => [m.id, whereFrom(m.file, m.line), ...[m.anchor, m.positive, m.negative].map(encodeName), m.dAP.toFixed(4), m.dAN.toFixed(4), m.review ?? '']),
               ) + `\n${rows.length} mistakes`,
         );
       }),
