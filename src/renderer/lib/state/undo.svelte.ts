@@ -50,8 +50,8 @@ class Undo {
 
   /**
    * Undo asks first when the step was made from the command line (the service refuses it until told
-   * yes): the user may never have seen that change. Null when nothing is left to undo or redo, or
-   * when the user kept that step.
+   * yes): the user may never have seen that change. Null when nothing is left to undo or redo;
+   * 'kept' when the user kept that step.
    */
   private async send(which: 'undo' | 'redo'): Promise<HistoryEntry | null | 'kept'> {
     let confirmed: number | undefined;
