@@ -184,13 +184,15 @@ export function refuseToReplace(projectDir: string, paths: (string | undefined)[
   }
 }
 
-/** Parses a number option, naming the option in the error; `min`: the least value it takes. */
+/** Parses a number option (or, named in capitals, a positional argument), naming it in the error; `min`: the least value it takes. */
 export function numberArg(name: string, integer = false, min = -Infinity): (v: string) => number {
+  // An argument in capitals (ID) is a positional one: no "--" before its name.
+  const shown = name === name.toUpperCase() ? name : `--${name}`;
   return (v) => {
     const n = Number(v);
     const what = integer ? 'an integer' : 'a number';
-    if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`--${name} expects ${what}.`);
-    if (n < min) throw new InvalidArgumentError(`--${name} expects ${what} of at least ${min}.`);
+    if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`${shown} expects ${what}.`);
+    if (n < min) throw new InvalidArgumentError(`${shown} expects ${what} of at least ${min}.`);
     return n;
   };
 }

@@ -50,16 +50,18 @@ test('usage errors: one JSON document with --json, BAD_ARGUMENTS not INTERNAL, c
   assert.match(jsonError(source).message, /'--run <id>' cannot be used with '--source features'/);
   assert.equal(help.code, 0, 'help is no error');
   // Found by the CLI contract review: commander's own word leaked; a minimum missing; one of two contradicting options dropped.
-  const [none, concurrency, fromAndUrl, md5AndNone] = await Promise.all([
+  const [none, concurrency, fromAndUrl, md5AndNone, idText] = await Promise.all([
     cli('--json'),
     cli('import-images', dir, root, '--concurrency', '0', '--json'),
     cli('fetch-backbone', 'mobilenet_v1_0.75_224', '--from', root, '--url', 'http://127.0.0.1:9/x', '--json'),
     cli('fetch-backbone', 'resnet50', '--md5', 'abc', '--no-checksum', '--json'),
+    cli('edit', dir, 'abc', '--swap', '--json'),
   ]);
   assert.deepEqual(jsonError(none), { code: 'BAD_ARGUMENTS', message: 'Name a command (triplet-studio --help lists them).' });
   assert.match(jsonError(concurrency).message, /--concurrency expects an integer of at least 1/);
   assert.deepEqual(jsonError(fromAndUrl), { code: 'BAD_ARGUMENTS', message: 'Give --from or --url, not both.' });
   assert.deepEqual(jsonError(md5AndNone), { code: 'BAD_ARGUMENTS', message: 'Give --md5 or --no-checksum, not both.' });
+  assert.match(jsonError(idText).message, /ID expects an integer\.$/, 'a positional argument, not an option "--id"');
   assert.match(help.stdout, /Usage: triplet-studio triplets/);
 
   // --clear names ids it cannot clear instead of skipping them; nothing changes.

@@ -50,7 +50,7 @@ export function register(program: Command): void {
     .command('edit')
     .description('edit one triplet (one of --swap, --exclude, --include, --delete, --split, --review, --replace); undo with `undo`')
     .argument('<dir>', 'project folder')
-    .argument('<id>', 'triplet id (see `triplets`)', numberArg('id', true))
+    .argument('<id>', 'triplet id (see `triplets`)', numberArg('ID', true))
     .option('--swap', 'swap positive and negative')
     .option('--exclude', 'leave it out of training and test')
     .option('--include', 'take it back in')
