@@ -21,10 +21,16 @@ const lost = (doc: Document): boolean => !doc.activeElement || doc.activeElement
  */
 export function keepFocusInView(doc: Document = document): () => void {
   let last: HTMLElement | null = null;
-  const onFocusIn = (e: FocusEvent) => (last = e.target as HTMLElement | null);
+  // Noted when focus arrives: a control taken out of a dialog no longer has the dialog above it.
+  let lastInDialog = false;
+  const onFocusIn = (e: FocusEvent) => {
+    last = e.target as HTMLElement | null;
+    lastInDialog = !!last?.closest?.('[role="dialog"]');
+  };
   doc.addEventListener('focusin', onFocusIn);
   const observer = new MutationObserver(() => {
-    if (!last || !lost(doc) || last.closest('[role="dialog"]')) return;
+    // An open dialog keeps the focus itself (Modal.svelte): focus moved out of it would lose its keys (Esc).
+    if (!last || !lost(doc) || lastInDialog || doc.querySelector('[aria-modal="true"]')) return;
     if (!last.isConnected || (last as HTMLButtonElement).disabled) {
       last = null;
       focusViewHeading(doc);
