@@ -185,14 +185,15 @@ export function refuseToReplace(projectDir: string, paths: (string | undefined)[
 }
 
 /** Parses a number option (or, named in capitals, a positional argument), naming it in the error; `min`: the least value it takes. */
-export function numberArg(name: string, integer = false, min = -Infinity): (v: string) => number {
+export function numberArg(name: string, integer = false, min = -Infinity, max = Infinity): (v: string) => number {
   // An argument in capitals (ID) is a positional one: no "--" before its name.
   const shown = name === name.toUpperCase() ? name : `--${name}`;
   return (v) => {
     const n = Number(v);
     const what = integer ? 'an integer' : 'a number';
     if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`${shown} expects ${what}.`);
-    if (n < min) throw new InvalidArgumentError(`${shown} expects ${what} of at least ${min}.`);
+    // Checked here, as the value is parsed, so the message comes with the usage line and before the project is opened.
+    if (n < min || n > max) throw new InvalidArgumentError(`${shown} expects ${what} ${max === Infinity ? `of at least ${min}` : `between ${min} and ${max}`}.`);
     return n;
   };
 }

@@ -55,10 +55,15 @@ function resolveAudit(o: AuditOptions): Required<AuditOptions> {
   return r;
 }
 
+/** The allowed range of each whole-number audit option (the CLI checks them as it parses). */
+export const AUDIT_RANGES = { folds: [2, 50], repeats: [1, 20], epochs: [1, 1000] } as const;
+
 function checked(r: Required<AuditOptions>): void {
-  if (!Number.isInteger(r.folds) || r.folds < 2 || r.folds > 50) throw new AppError('BAD_ARGUMENTS', '--folds: Folds must be a whole number between 2 and 50.');
-  if (!Number.isInteger(r.repeats) || r.repeats < 1 || r.repeats > 20) throw new AppError('BAD_ARGUMENTS', '--repeats: Repeats must be a whole number between 1 and 20.');
-  if (!Number.isInteger(r.epochs) || r.epochs < 1 || r.epochs > 1000) throw new AppError('BAD_ARGUMENTS', '--epochs: Epochs must be a whole number between 1 and 1000.');
+  for (const [key, [min, max]] of Object.entries(AUDIT_RANGES) as [keyof typeof AUDIT_RANGES, readonly [number, number]][]) {
+    const v = r[key];
+    const word = key[0].toUpperCase() + key.slice(1);
+    if (!Number.isInteger(v) || v < min || v > max) throw new AppError('BAD_ARGUMENTS', `--${key}: ${word} must be a whole number between ${min} and ${max}.`);
+  }
   if (!Number.isInteger(r.seed)) throw new AppError('BAD_ARGUMENTS', '--seed: Seed must be a whole number.');
 }
 

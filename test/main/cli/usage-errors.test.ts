@@ -2,7 +2,7 @@
 // nothing there before), a wrong combination of flags is the user's error and not a "bug", options
 // that would be ignored or misread are refused, and `flagged --clear` names ids it cannot clear.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -44,7 +44,7 @@ test('usage errors: one JSON document with --json, BAD_ARGUMENTS not INTERNAL, c
   assert.deepEqual(jsonError(noAction), { code: 'BAD_ARGUMENTS', message: 'Give exactly one of --swap, --exclude, --include, --delete, --split S, --review R, --replace ROLE=NAME.' });
   assert.equal(jsonError(twoActions).code, 'BAD_ARGUMENTS');
   assert.doesNotMatch(twoActions.stderr, /looks like a bug/);
-  assert.match(jsonError(epochs).message, /--epochs expects an integer of at least 1/);
+  assert.match(jsonError(epochs).message, /--epochs expects an integer between 1 and 1000/);
   assert.match(jsonError(limit).message, /--limit expects an integer of at least 1/);
   assert.match(jsonError(raw).message, /'--raw' cannot be used with option '--run <id>'/);
   assert.match(jsonError(source).message, /'--run <id>' cannot be used with '--source features'/);
@@ -64,6 +64,29 @@ test('usage errors: one JSON document with --json, BAD_ARGUMENTS not INTERNAL, c
   assert.match(jsonError(idText).message, /ID expects an integer\.$/, 'a positional argument, not an option "--id"');
   assert.match(help.stdout, /Usage: triplet-studio triplets/);
 
+  // Ranges are checked as the options are parsed: with the usage line, and before the folder is looked at
+  // (the project here does not exist, so a check after opening it would say that instead).
+  const gone = join(root, 'no-such-project');
+  const ranges = await Promise.all([
+    cli('suggest', gone, '--count', '0'),
+    cli('suggest', gone, '--count', '1001', '--json'),
+    cli('audit', gone, '--folds', '1', '--json'),
+    cli('audit', gone, '--repeats', '21', '--json'),
+    cli('neighbours', gone, 'a.jpg', '--k', '100001', '--json'),
+    cli('encode', gone, '--run', '0', '--out', join(root, 'x.csv'), '--json'),
+  ]);
+  assert.match(ranges[0].stderr, /--count expects an integer between 1 and 1000\.\n\(add --help for usage\)/);
+  assert.deepEqual(
+    ranges.slice(1).map((r) => jsonError(r)),
+    [
+      { code: 'BAD_ARGUMENTS', message: "option '--count <n>' argument '1001' is invalid. --count expects an integer between 1 and 1000." },
+      { code: 'BAD_ARGUMENTS', message: "option '--folds <k>' argument '1' is invalid. --folds expects an integer between 2 and 50." },
+      { code: 'BAD_ARGUMENTS', message: "option '--repeats <n>' argument '21' is invalid. --repeats expects an integer between 1 and 20." },
+      { code: 'BAD_ARGUMENTS', message: "option '--k <n>' argument '100001' is invalid. --k expects an integer between 1 and 100000." },
+      { code: 'BAD_ARGUMENTS', message: "option '--run <id>' argument '0' is invalid. --run expects an integer of at least 1." },
+    ],
+  );
+
   // --clear names ids it cannot clear instead of skipping them; nothing changes.
   const before = await cli('history', dir, '--json');
   const [notId, notFlagged] = await Promise.all([cli('flagged', dir, '--clear', 'abc', '--json'), cli('flagged', dir, '--clear', '1', '9999', '--json')]);
@@ -75,15 +98,27 @@ test('usage errors: one JSON document with --json, BAD_ARGUMENTS not INTERNAL, c
 test('paths that cannot be what they are given as: an empty project folder, a file as a project, an image folder or a tfjs export', async () => {
   const file = join(root, 'a-file');
   writeFileSync(file, 'x');
-  const [init, asProject, asFolder, tfjs] = await Promise.all([
+  const snapOnly = join(root, 'snapshot-only');
+  mkdirSync(snapOnly);
+  writeFileSync(join(snapOnly, 'project.sqlite.pre-migration-14'), 'x');
+  const [init, asProject, asFolder, tfjs, checkFile, checkEmpty, checkSnapshot] = await Promise.all([
     cli('init', '', '--json'),
     cli('triplets', file, '--json'),
     cli('import-images', join(root, 'p'), file, '--json'),
     cli('export-model', join(root, 'p'), '--tfjs', file, '--force', '--json'),
+    cli('check', file, '--json'),
+    cli('check', root, '--json'),
+    cli('check', snapOnly),
   ]);
   assert.deepEqual(jsonError(init), { code: 'BAD_ARGUMENTS', message: 'The project folder is empty: name a folder (use . for the current one).' });
   assert.equal(jsonError(asProject).message, `${file} is a file, not a Triplet Studio project (a project is a folder).`);
   assert.equal(jsonError(asFolder).message, `${file} is a file, not a folder: import the folder that holds the images.`);
   // A folder export over a file: said before anything else, and --force is not offered (it would not help).
   assert.equal(jsonError(tfjs).message, `${file} is a file, not a folder: choose a new or empty folder (nothing was written).`);
+  // `check` on a folder that is no project says so like every other command (it printed a report of one
+  // "problem"); a folder that kept only a snapshot of its store gets the report, naming the snapshot.
+  assert.equal(jsonError(checkFile).code, 'NO_PROJECT');
+  assert.deepEqual(jsonError(checkEmpty), { code: 'NO_PROJECT', message: `${root} is not a Triplet Studio project (no project.sqlite in it); create one with \`triplet-studio init ${root}\`.` });
+  assert.equal(checkSnapshot.code, 1);
+  assert.match(checkSnapshot.stdout, /project\.sqlite does not exist\.\nSnapshots, newest first \(copy one over the store to restore it\):\n  .*project\.sqlite\.pre-migration-14$/m);
 });

@@ -86,6 +86,9 @@ test('delete-run says what it would delete and deletes nothing without --yes; wi
   const asked = await cli('delete-run', dir, String(id));
   assert.equal(asked.code, 1);
   assert.match(asked.stderr, new RegExp(`This deletes run ${id} \\(0\\.0 MB of model files\\) for good; it cannot be undone\\. Add --yes to delete \\(nothing was deleted\\)\\.`));
+  // With --json what it would delete is in the details too, not only in the sentence.
+  const askedJson = JSON.parse((await cli('delete-run', dir, String(id), '--json')).stdout) as { error: { code: string; details: unknown } };
+  assert.deepEqual([askedJson.error.code, askedJson.error.details], ['BAD_ARGUMENTS', { wouldDelete: [id], bytes: 1000 }]);
   assert.equal(existsSync(join(dir, 'models', `run-${id}`)), true);
   assert.match((await cli('delete-run', dir, 'x1')).stderr, /"x1" is not a run number/);
 

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { AuditReport } from '../../../shared/types.js';
 import { action, formatSeconds, interruptSignal, numberArg, optionsOf, output, progressBar, table, withProject } from '../output.js';
 import { encodeName } from '../../triplets/escape.js';
+import { AUDIT_RANGES } from '../../project/audit.js';
 
 interface AuditFlags {
   folds?: number;
@@ -55,9 +56,9 @@ export function register(program: Command): void {
     .command('audit')
     .description('rank the train triplets most likely mislabelled (cross-validated), and list contradictions, duplicate images and train/test leakage')
     .argument('<dir>', 'project folder')
-    .option('--folds <k>', 'cross-validation folds over the train triplets (default 5)', numberArg('folds', true))
-    .option('--repeats <n>', 'independent fold splits averaged (default 2)', numberArg('repeats', true))
-    .option('--epochs <n>', 'epochs per fold model (default 8, more for a small train split: each model gets at least 120 steps)', numberArg('epochs', true, 1))
+    .option('--folds <k>', 'cross-validation folds over the train triplets (default 5)', numberArg('folds', true, ...AUDIT_RANGES.folds))
+    .option('--repeats <n>', 'independent fold splits averaged (default 2)', numberArg('repeats', true, ...AUDIT_RANGES.repeats))
+    .option('--epochs <n>', 'epochs per fold model (default 8, more for a small train split: each model gets at least 120 steps)', numberArg('epochs', true, ...AUDIT_RANGES.epochs))
     .option('--seed <n>', 'seed of the folds and models (default 1)', numberArg('seed', true))
     .option('--backbone <id>', 'backbone whose features are used (default: as for train)')
     .option('--limit <n>', 'suspects and entries listed in text output', numberArg('limit', true, 1), 20)

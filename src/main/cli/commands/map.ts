@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .command('map')
     .description('2-D map of every image (PCA or UMAP of raw features, or of a run\'s encoder): name, x, y; cached in the project')
     .argument('<dir>', 'project folder')
-    .option('--run <id>', 'run whose encoder to map (default: the latest finished run, else raw features)', numberArg('run', true))
+    .option('--run <id>', 'run whose encoder to map (default: the latest finished run, else raw features)', numberArg('run', true, 1))
     .addOption(new Option('--method <method>', 'projection').choices(['pca', 'umap']).default('pca'))
     .addOption(new Option('--source <source>', 'raw backbone features or a run\'s encoder').choices(['features', 'run']))
     .hook('preAction', (cmd) => {

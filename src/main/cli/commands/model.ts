@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .description("write every image's encoding by a run (default: the latest finished) to FILE: .csv (name,e0,…) or .npy (+ FILE.names.txt)")
     .argument('<dir>', 'project folder')
     .requiredOption('--out <file>', 'output file, .csv or .npy')
-    .option('--run <id>', 'run id', numberArg('run', true))
+    .option('--run <id>', 'run id', numberArg('run', true, 1))
     .option('--force', 'replace FILE (and FILE.names.txt) if it exists')
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
@@ -40,7 +40,7 @@ export function register(program: Command): void {
     .command('export-model')
     .description('export a run (default: the latest finished): --onnx FILE (backbone + encoder, image in, encoding out) and/or --tfjs DIR (the encoder)')
     .argument('<dir>', 'project folder')
-    .option('--run <id>', 'run id', numberArg('run', true))
+    .option('--run <id>', 'run id', numberArg('run', true, 1))
     .option('--onnx <file>', 'one ONNX file: input "image" [N,224,224,3] RGB 0–255 (resized), output "encoding" [N,dim]')
     .option('--tfjs <dir>', 'tfjs layers encoder (backbone features in), one model per ensemble member, encoder.json')
     .option('--force', 'replace the ONNX file or an earlier tfjs export if they exist')

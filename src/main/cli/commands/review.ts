@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .command('evaluate')
     .description('score the active test triplets with a run (default: the latest finished) and print accuracy and baseline')
     .argument('<dir>', 'project folder')
-    .option('--run <id>', 'run id', numberArg('run', true))
+    .option('--run <id>', 'run id', numberArg('run', true, 1))
     .option('--out <file>', 'write one line per active test triplet, in import order: 1 predicted correctly, 0 not, - not scored (an image without features)')
     .option('--force', 'replace the --out file if it exists')
     .action(
@@ -43,7 +43,7 @@ export function register(program: Command): void {
     .command('mistakes')
     .description('list the mispredicted test triplets, worst first, with the file and line each came from (as it was imported)')
     .argument('<dir>', 'project folder')
-    .option('--run <id>', 'run id', numberArg('run', true))
+    .option('--run <id>', 'run id', numberArg('run', true, 1))
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ run?: number }>(cmd);

@@ -28,13 +28,12 @@ export function register(program: Command): void {
     .description('nearest images of IMAGE (a name as in triplet files, or a path to an image file), ascending by distance, IMAGE itself left out')
     .argument('<dir>', 'project folder')
     .argument('<image>', 'image name or image file path')
-    .option('--run <id>', 'run whose encoder to use (default: the latest finished run; none: raw features)', numberArg('run', true))
+    .option('--run <id>', 'run whose encoder to use (default: the latest finished run; none: raw features)', numberArg('run', true, 1))
     .addOption(new Option('--raw', 'raw backbone features (L2 on L2-normalised features) even when a run exists').conflicts('run'))
-    .option('--k <n>', 'how many (default 12)', numberArg('k', true))
+    .option('--k <n>', 'how many (default 12)', numberArg('k', true, 1, 100_000))
     .action(
       action(async (dir: string, image: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ run?: number; raw?: boolean; k?: number }>(cmd);
-        if (opts.k !== undefined && (opts.k < 1 || opts.k > 100_000)) throw new AppError('BAD_ARGUMENTS', '--k must be between 1 and 100000.');
         const bar = progressBar();
         const interrupt = interruptSignal();
         try {
@@ -64,7 +63,7 @@ export function register(program: Command): void {
     .argument('<anchor>')
     .argument('<positive>')
     .argument('<negative>')
-    .option('--run <id>', 'run whose encoder to use (default: the latest finished run)', numberArg('run', true))
+    .option('--run <id>', 'run whose encoder to use (default: the latest finished run)', numberArg('run', true, 1))
     .action(
       action(async (dir: string, anchor: string, positive: string, negative: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ run?: number }>(cmd);

@@ -1,9 +1,12 @@
 // `check DIR [--full]`: checks a project's store without changing it (quick_check, or the full integrity_check).
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DB_FILE } from '../../project/project.js';
-import { checkStoreFile } from '../../store/check.js';
+import { DB_FILE, Project } from '../../project/project.js';
+import { checkStoreFile, snapshotsOf } from '../../store/check.js';
 import { action, optionsOf, output } from '../output.js';
+
+const isFolder = (dir: string): boolean => existsSync(dir) && statSync(dir).isDirectory();
 
 export function register(program: Command): void {
   program
@@ -14,11 +17,19 @@ export function register(program: Command): void {
     .action(
       action((dir: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ full?: boolean }>(cmd);
-        const report = checkStoreFile(join(resolve(dir), DB_FILE), !!opts.full);
+        const file = join(resolve(dir), DB_FILE);
+        // A folder with neither a store nor a snapshot of one is no project (say so, as every other
+        // command does); with a snapshot left, the report names it so the store can be restored.
+        if (!isFolder(resolve(dir)) || (!existsSync(file) && !snapshotsOf(file).length)) Project.assertOpenable(dir);
+        const report = checkStoreFile(file, !!opts.full);
         output(opts.json, report, () =>
           report.ok
             ? `${report.file}: ok (${report.check}, schema ${report.schema})`
-            : [`${report.file}: ${report.problems.length} problem(s) (${report.check})`, ...report.problems.map((p) => `  ${p}`)].join('\n'),
+            : [
+                `${report.file}: ${report.problems.length} problem(s) (${report.check})`,
+                ...report.problems.map((p) => `  ${p}`),
+                ...(report.snapshots.length ? ['Snapshots, newest first (copy one over the store to restore it):', ...report.snapshots.map((f) => `  ${f}`)] : []),
+              ].join('\n'),
         );
         if (!report.ok) process.exitCode = 1;
       }),

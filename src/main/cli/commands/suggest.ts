@@ -8,6 +8,7 @@ import { SUGGESTION_ANSWERS, type LabelCoverage, type SuggestionAnswerKind } fro
 import { tripletLine } from '../../triplets/listing.js';
 import { action, interruptSignal, numberArg, optionsOf, output, progressBar, table, withProject } from '../output.js';
 import { resolveTripletNames } from './edit.js';
+import { MAX_SUGGEST_COUNT } from '../../project/suggest.js';
 import { encodeName, lineNames } from '../../triplets/escape.js';
 
 export function register(program: Command): void {
@@ -15,8 +16,8 @@ export function register(program: Command): void {
     .command('suggest')
     .description('propose train triplets to label: with a run first exploring ones (an image the model finds alike that no label ties to the anchor yet), then uncertain ones, hard negatives, images in no triplet yet (positive = the one the model finds closer)')
     .argument('<dir>', 'project folder')
-    .option('--count <n>', 'how many (default 100)', numberArg('count', true))
-    .option('--run <id>', 'rank with this run (default: the latest finished; raw features before any run)', numberArg('run', true))
+    .option('--count <n>', 'how many (default 100)', numberArg('count', true, 1, MAX_SUGGEST_COUNT))
+    .option('--run <id>', 'rank with this run (default: the latest finished; raw features before any run)', numberArg('run', true, 1))
     .option('--seed <n>', 'seed for sampling a large pool', numberArg('seed', true))
     .action(
       action(async (dir: string, _o: unknown, cmd: Command) => {

@@ -1,5 +1,5 @@
 // `embed`, `train`, `runs`: features and training runs.
-import type { Command } from 'commander';
+import type { Command, Option } from 'commander';
 import { AppError } from '../../../shared/errors.js';
 import type { BackendName, RunDeletion, RunSummary, TrainOptions } from '../../../shared/types.js';
 import { describeLeftOut, whyNoTestScore } from '../../../shared/left-out.js';
@@ -10,6 +10,12 @@ import { action, formatSeconds, interruptSignal, optionsOf, output, pct, progres
 
 // `embed` shares these flags with `train`: both come from the table of train options.
 const backendOption = () => flagOf(TRAIN_OPTIONS.backend);
+/** embed's --backend: as train's, but features run on the measured feature engine whatever it names, so its help says that. */
+function embedBackendOption(): Option {
+  const o = backendOption();
+  o.description = "as train's; it does not choose the feature engine, which is measured per backbone (`backends` shows it; TRIPLET_STUDIO_ENGINE=<engine> forces one)";
+  return o;
+}
 const resizeOption = () => flagOf(TRAIN_OPTIONS.resize);
 const exifOption = () => flagOf(TRAIN_OPTIONS.exif);
 
@@ -19,7 +25,7 @@ export function register(program: Command): void {
     .description('compute and cache backbone features for every image that has none yet (resumes after an interruption)')
     .argument('<dir>', 'project folder')
     .option('--backbone <id>', 'backbone id (see `triplet-studio backends`; default: as for train)')
-    .addOption(backendOption())
+    .addOption(embedBackendOption())
     .addOption(resizeOption())
     .addOption(exifOption())
     .action(
@@ -93,7 +99,11 @@ export function register(program: Command): void {
         const what = (r: RunDeletion) => `run${r.deleted.length > 1 ? 's' : ''} ${r.deleted.join(', ')} (${megabytes(r.bytes)} of model files)`;
         if (!opts.yes) {
           const preview = await withProject(dir, (p) => p.previewRunDeletion(runIds));
-          throw new AppError('BAD_ARGUMENTS', `This deletes ${what(preview)} for good; it cannot be undone. Add --yes to delete (nothing was deleted).`);
+          // The details carry what --yes would delete, so a script can show it before asking.
+          throw new AppError('BAD_ARGUMENTS', `This deletes ${what(preview)} for good; it cannot be undone. Add --yes to delete (nothing was deleted).`, {
+            wouldDelete: preview.deleted,
+            bytes: preview.bytes,
+          });
         }
         const r = await withProject(dir, (p) => p.deleteRuns(runIds));
         output(opts.json, r, () => [`Deleted ${what(r)}.`, ...(r.left ?? []).map((l) => `Did not remove ${l.dir} (${l.reason})${l.outside ? '' : ': remove it yourself, or open the project again later to retry'}.`)].join('\n'));

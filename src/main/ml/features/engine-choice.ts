@@ -43,7 +43,9 @@ export async function engineCandidates(backbone: string): Promise<{ name: Featur
   let ort: string | undefined;
   try {
     await loadOrt();
-    if (!(await onnxWorkerPlan(spec, backbonePath(backbone)))) ort = 'no model.json (or .h5) in the backbone folder to build the ONNX model from';
+    // onnxWorkerPlan also says no when tfjs is forced: name that, not a missing model.json.
+    if (forced === 'tfjs') ort = 'TRIPLET_STUDIO_ENGINE=tfjs';
+    else if (!(await onnxWorkerPlan(spec, backbonePath(backbone)))) ort = 'no model.json (or .h5) in the backbone folder to build the ONNX model from';
   } catch (err) {
     ort = (err as Error).message;
   }

@@ -85,6 +85,20 @@ describe('real engines', { skip: skipWithoutBackbone(ID) || (await skipWithoutOr
     if (!hasCudaProvider()) assert.match(cuda.unavailable ?? '', /only its CPU provider .*npm run gpu/);
     assert.equal(c.find((x) => x.name === 'onnxruntime-cpu')!.unavailable, undefined);
     assert.equal(c.find((x) => x.name === 'tfjs-wasm')!.unavailable, undefined);
+    // TRIPLET_STUDIO_ENGINE=tfjs is named as the reason (it said "no model.json … in the backbone folder").
+    const before = process.env.TRIPLET_STUDIO_ENGINE;
+    process.env.TRIPLET_STUDIO_ENGINE = 'tfjs';
+    try {
+      const forced = await engineCandidates(ID);
+      assert.deepEqual(
+        forced.filter((x) => x.name.startsWith('onnxruntime')).map((x) => x.unavailable),
+        ['TRIPLET_STUDIO_ENGINE=tfjs', 'TRIPLET_STUDIO_ENGINE=tfjs'],
+      );
+      assert.equal(forced.find((x) => x.name === 'tfjs-wasm')!.unavailable, undefined);
+    } finally {
+      if (before === undefined) delete process.env.TRIPLET_STUDIO_ENGINE;
+      else process.env.TRIPLET_STUDIO_ENGINE = before;
+    }
   });
 
   test('a chosen engine that fails at run time is followed by the next, each image delivered once, in order', { skip: hasCudaProvider() && 'the CUDA provider is installed here' }, async () => {
