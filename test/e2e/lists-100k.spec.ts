@@ -75,5 +75,7 @@ test('the Triplets list of 100,000 triplets scrolls in windowed rows; frame time
   await info.attach('lists-100k.json', { body: JSON.stringify(result, null, 2), contentType: 'application/json' });
   expect(stats.rowsMax, 'rows in the DOM while scrolling (windowed)').toBeLessThan(60);
   expect(pages, 'pages fetched for 240 scroll positions over 100,000 rows').toBeGreaterThan(0);
-  expect(pages, 'pages fetched for 240 scroll positions over 100,000 rows (throttled)').toBeLessThan(240);
+  // Unthrottled, every one of the 240 positions (417 rows apart) fetches at least one page; measured
+  // throttled: 100–111 in CI runs. A bound at 240 would barely tell the two apart.
+  expect(pages, 'pages fetched for 240 scroll positions over 100,000 rows (throttled)').toBeLessThan(160);
 });

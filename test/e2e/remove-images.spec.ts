@@ -129,7 +129,8 @@ test('Remove… asks first, keeps images triplets use, Ctrl+Z brings the rest ba
     const marked = await items.evaluateAll((els) => els.slice(3, 8).map((e) => e.getAttribute('data-name')!));
     const markedFree = marked.filter((n) => !used.has(n.split('/').pop()!)).length;
     expect(markedFree, 'the seeded subset leaves some of these five in no triplet').toBeGreaterThan(0);
-    await page.keyboard.press('Delete');
+    // Backspace as Delete (a Mac keyboard's delete key sends it).
+    await page.keyboard.press('Backspace');
     await expect(dialog.getByRole('heading')).toHaveText(`Remove ${markedFree} image${markedFree === 1 ? '' : 's'} from the project?`);
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('library-count')).toHaveText(`${29 - markedFree} images`);

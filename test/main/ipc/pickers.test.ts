@@ -58,6 +58,7 @@ test('listDir: folders first, then files with sizes; hidden entries on request; 
   assert.equal(missing.ok, false);
   if (!missing.ok) assert.equal(missing.error.message, `${join(root, 'nope')} does not exist.`);
   const file = await browser.dispatch('listDir', { path: join(root, 'a.txt') }, socket);
+  assert.equal(file.ok, false);
   if (!file.ok) assert.match(file.error.message, /is a file, not a folder/);
   assert.equal(calls.includes('listDir'), false, 'answered by the host, never the service');
 });

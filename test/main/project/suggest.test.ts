@@ -132,6 +132,7 @@ test('suggest --json prints [{anchor, positive, negative, reason, …}] with nam
   assert.deepEqual([made.triplet.split, made.triplet.anchor, made.triplet.positive, made.triplet.negative], ['train', rows[2].anchor, rows[2].negative, rows[2].positive]);
   const key = (r: { anchor: string; positive: string; negative: string }): string => `${r.anchor}|${[r.positive, r.negative].sort().join('|')}`;
   const again = JSON.parse((await cli('suggest', dir, '--count', '50', '--json')).stdout) as typeof rows;
+  assert.ok(again.length > 0, 'suggestions after the answers (the check below would pass on none)');
   for (const r of rows) assert.ok(!again.some((x) => key(x) === key(r)), `answered suggestion ${key(r)} came back`);
   const bad = await cli('answer', dir, rows[0].anchor, 'no-such-image.jpg', rows[0].negative, '--answer', 'accept');
   assert.equal(bad.code, 1);

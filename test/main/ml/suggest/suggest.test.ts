@@ -45,6 +45,9 @@ test('suggestions: positive is the closer image, only pool images, no skipped tr
   assert.equal(first.length, 30);
   const skip = new Set(first.slice(0, 10).map((s) => tripletKey(s.anchor, s.negative, s.positive)));
   const again = await suggestTriplets({ pool, vectors, distance: 'l2', margin: 0.5, train, skip, count: 30 });
+  // As many again, some new: the check below on `again` would pass on an empty list.
+  assert.equal(again.length, 30);
+  assert.ok(again.some((s) => !first.some((f) => tripletKey(f.anchor, f.positive, f.negative) === tripletKey(s.anchor, s.positive, s.negative))), 'new suggestions in place of the skipped ones');
   for (const s of [...first, ...again]) {
     assert.ok(s.dAP <= s.dAN, 'the positive shown is the one the model finds closer');
     for (const id of [s.anchor, s.positive, s.negative]) assert.ok(id <= 100, `image ${id} is outside the pool`);
@@ -205,6 +208,7 @@ test('exploring (explore 1): a likely-alike image no label ties to the anchor, a
   assert.equal(first.length, 40);
   const skip = new Set(first.slice(0, 10).map((s) => tripletKey(s.anchor, s.positive, s.negative)));
   const again = await suggestTriplets({ pool, vectors, distance: 'l2', margin: 0.5, train, skip, count: 40, params: { explore: 1 } });
+  assert.equal(again.length, 40, 'as many again (the checks below would pass on an empty list)');
   for (const s of [...first, ...again]) {
     assert.equal(s.reason, 'explore');
     assert.ok(s.dAP <= s.dAN, 'the positive shown is the one the model finds closer');
