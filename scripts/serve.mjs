@@ -24,9 +24,14 @@ export function ensureRenderer() {
   const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts ?? {};
   if (!scripts['build:renderer']) throw new Error(`The renderer is not built (${staticDir}) and package.json has no "build:renderer" script.`);
   console.log('Building the renderer (dist/renderer is missing)…');
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = spawnSync(npm, ['run', '--silent', 'build:renderer'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0 || !existsSync(join(staticDir, 'index.html'))) throw new Error('Building the renderer failed (npm run build:renderer).');
+  // npm through node: npm_execpath when npm started us; else npm itself, through the shell on Windows,
+  // where npm is npm.cmd and Node (since 20.12.2) refuses to spawn a .cmd without one (EINVAL).
+  const viaNode = process.env.npm_execpath && /\.c?js$/.test(process.env.npm_execpath);
+  const [cmd, pre, shell] = viaNode ? [process.execPath, [process.env.npm_execpath], false] : ['npm', [], process.platform === 'win32'];
+  const r = spawnSync(cmd, [...pre, 'run', '--silent', 'build:renderer'], { cwd: root, stdio: 'inherit', shell });
+  if (r.status !== 0 || !existsSync(join(staticDir, 'index.html'))) {
+    throw new Error(`Building the renderer failed (npm run build:renderer${r.error ? `: ${r.error.message}` : ''}).`);
+  }
 }
 
 /** The server: its bundle (dist/cli/server.cjs) when it is up to date, else the TypeScript sources through tsx. */

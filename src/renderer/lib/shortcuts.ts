@@ -38,7 +38,7 @@ export const SHORTCUTS: { group: string; items: Shortcut[] }[] = [
       { keys: ['←', '→', '↑', '↓'], what: 'Select the next image in the grid' },
       { keys: ['Enter'], what: 'View the selected image full size (←/→ step, Esc closes)' },
       { keys: ['Ctrl+click'], what: 'Mark or unmark an image (Shift+click: a range)' },
-      { keys: ['Delete'], what: 'Remove the marked images, else the selected one, from the project (asks first; Ctrl+Z brings them back)' },
+      { keys: ['Delete'], what: 'Remove the marked images, else the selected one, from the project (Backspace too; asks first; Ctrl+Z brings them back)' },
     ],
   },
   {
