@@ -40,9 +40,12 @@ export function writeRefusal(err: unknown): 'full' | 'read-only' | 'denied' | 'd
  * ENOSPC names no path at all): a full disk, a read-only drive, a folder the user may not write in.
  * Null for any other error.
  */
-export function notWrittenFor(err: unknown, file: string): AppError | null {
+export function notWrittenFor(err: unknown, file: string, platform: NodeJS.Platform = process.platform): AppError | null {
   const kept = `${file} was not written (nothing there was replaced)`;
   const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (heldOpenElsewhere(err, file, platform)) {
+    return new AppError('BUSY', `${file} is open in another program (or being scanned), so ${kept}. Close it there and export again.`, { path: file, code });
+  }
   switch (writeRefusal(err)) {
     case 'full':
       return new AppError('DISK_FULL', `The disk is full, so ${kept}. Free some space and export again.`, { path: file });
@@ -55,4 +58,15 @@ export function notWrittenFor(err: unknown, file: string): AppError | null {
     default:
       return null;
   }
+}
+
+/**
+ * A rename over a file another program holds open: EBUSY anywhere; on Windows also EPERM or EACCES
+ * when the file is there (a spreadsheet showing the CSV, a virus scanner), which is no missing right.
+ */
+function heldOpenElsewhere(err: unknown, file: string, platform: NodeJS.Platform): boolean {
+  const e = err as NodeJS.ErrnoException | null;
+  if (e?.syscall !== 'rename') return false;
+  if (e.code === 'EBUSY') return true;
+  return platform === 'win32' && (e.code === 'EPERM' || e.code === 'EACCES') && statOrNothing(resolve(file))?.isFile() === true;
 }

@@ -13,7 +13,8 @@ import { writeAtomic, writeMatrix } from '../../../src/main/project/matrix-files
 import { saveModelFolder } from '../../../src/main/project/model-files.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../../../src/main/ml/defaults.js';
 import { Project } from '../../../src/main/project/project.js';
-import { assertFileTarget } from '../../../src/main/util/file-target.js';
+import { assertFileTarget, notWrittenFor } from '../../../src/main/util/file-target.js';
+import type { AppError } from '../../../src/shared/errors.js';
 import { failErringDisk, mountErringDisk, unmountErringDisk } from '../../helpers/failing-drive.js';
 import { mountTmpfs, remountReadOnly, unmount } from '../../helpers/tmpfs.js';
 
@@ -119,3 +120,19 @@ test('an .npy and its names are replaced together or not at all: a names file th
   assert.equal(readFileSync(npy, 'utf8'), 'old matrix', 'the matrix was not replaced without its names');
   assert.deepEqual(readdirSync(dir).sort(), ['enc.names.txt', 'enc.npy'], 'no temporary file left');
 });
+
+test('a rename over a file another program holds open says so (EBUSY; on Windows EPERM/EACCES on an existing file), not "you may not write"', () => {
+  const file = join(root, 'open-elsewhere.csv');
+  writeFileSync(file, 'x');
+  const renameErr = (code: string) => Object.assign(new Error(`${code}: rename`), { code, syscall: 'rename' });
+  const busy = `${file} is open in another program (or being scanned), so ${file} was not written (nothing there was replaced). Close it there and export again.`;
+  assert.deepEqual(pick(notWrittenFor(renameErr('EBUSY'), file, 'linux')), { code: 'BUSY', message: busy });
+  assert.deepEqual(pick(notWrittenFor(renameErr('EPERM'), file, 'win32')), { code: 'BUSY', message: busy });
+  assert.deepEqual(pick(notWrittenFor(renameErr('EACCES'), file, 'win32')), { code: 'BUSY', message: busy });
+  // Elsewhere, or with no file there, EPERM is a missing right, as before.
+  assert.equal(notWrittenFor(renameErr('EPERM'), file, 'linux')?.code, 'FORBIDDEN');
+  assert.equal(notWrittenFor(renameErr('EPERM'), join(root, 'not-there.csv'), 'win32')?.code, 'FORBIDDEN');
+  assert.equal(notWrittenFor(Object.assign(new Error('EPERM: open'), { code: 'EPERM', syscall: 'open' }), file, 'win32')?.code, 'FORBIDDEN');
+});
+
+const pick = (e: AppError | null) => e && { code: e.code, message: e.message };
