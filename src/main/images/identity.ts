@@ -116,7 +116,7 @@ function changedFile(db: Db, d: Decoded, row: store.PathRow, ctx: ImportContext,
     report.unchanged++;
     return;
   }
-  const reason = `image "${image.name}" changed on disk (${d.file.path}) after it was labelled: check this triplet`;
+  const reason = store.changedOnDiskReason(image.name, `(${d.file.path}) after it was labelled`);
   for (const id of store.newVersion(db, image.id, imageOf(d), reason)) ctx.flaggedTriplets.add(id);
   report.flagged = ctx.flaggedTriplets.size;
   store.insertPath(db, image.id, pathOf(d, ctx));

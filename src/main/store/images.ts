@@ -144,6 +144,9 @@ export function setPrimaryPath(db: Db, imageId: number, absPath: string): void {
   db.prepare('UPDATE images SET abs_path = ? WHERE id = ?').run(absPath, imageId);
 }
 
+/** The flag on a triplet whose image got new content it was not checked against; `how` says when. */
+export const changedOnDiskReason = (name: string, how: string): string => `image "${name}" changed on disk ${how}: check this triplet`;
+
 /**
  * A new version of an image's content: the old one is kept in image_versions, the image row takes the
  * new hash, size and thumbnail, and every triplet using the image is flagged with `reason` and loses

@@ -12,7 +12,7 @@ import { deleteImages, imageByNameReader, imageOfSameFileReader, imageSnapshotRe
 import type { HistoryRow } from '../store/history.js';
 import { deleteAnswer, putAnswer, type AnswerRow } from '../store/suggestions.js';
 import { deletePredictionsOfTriplet, restoreFlags } from '../store/triplet-rows.js';
-import { changedImagesSince, deleteFlagRows, imageNameReader } from '../store/images.js';
+import { changedImagesSince, changedOnDiskReason, deleteFlagRows, imageNameReader } from '../store/images.js';
 import { namesShown } from '../store/shown-names.js';
 import { applySnapshot, getSnapshot, goesWithRow, type TripletSnapshot } from './rows.js';
 
@@ -284,7 +284,7 @@ function applyStep(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo'): void
     if (current && from && !to) keepWhatGoesWithRow(db, r, direction, from);
     applySnapshot(db, current, to);
     // Away since its deletion (this step's time), or since the undo that removed it (kept in the snapshot).
-    if (!current && to && changed.size) flagChangedWhileAway(db, to, changed, to.removedAt ?? r.at);
+    if (!current && to && changed.size) flagChangedWhileAway(db, to, changed, to.removedAt ?? r.at, direction === 'undo' ? 'while this triplet was deleted' : 'while its creation was undone');
   }
   h.setUndone(db, rows.map((r) => r.id), direction === 'undo');
 }
@@ -295,7 +295,7 @@ function applyStep(db: Db, rows: HistoryRow[], direction: 'undo' | 'redo'): void
  * it against the new one. As when an image changes under a live triplet (store/images.ts
  * newVersion), its distances go and it is flagged.
  */
-function flagChangedWhileAway(db: Db, t: TripletSnapshot, changed: Map<number, string>, since: string): void {
+function flagChangedWhileAway(db: Db, t: TripletSnapshot, changed: Map<number, string>, since: string, how: string): void {
   const images = [t.anchorId, t.positiveId, t.negativeId].filter((id) => (changed.get(id) ?? '') > since);
   if (!images.length) return;
   deletePredictionsOfTriplet(db, t.id);
@@ -303,7 +303,7 @@ function flagChangedWhileAway(db: Db, t: TripletSnapshot, changed: Map<number, s
   restoreFlags(
     db,
     t.id,
-    images.map((imageId) => ({ imageId, reason: `image "${name(imageId)}" changed on disk while this triplet was deleted: check this triplet`, flaggedAt: new Date().toISOString() })),
+    images.map((imageId) => ({ imageId, reason: changedOnDiskReason(name(imageId), how), flaggedAt: new Date().toISOString() })),
   );
 }
 

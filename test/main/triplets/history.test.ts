@@ -336,6 +336,19 @@ test('a triplet brought back after its image got new content meanwhile comes bac
   store.redo(db);
   assert.deepEqual(db.prepare('SELECT image_id, reason FROM triplet_flags WHERE triplet_id = ?').all(t3), live);
   assert.equal(predictions(t3), 1, 'the newer run kept its distances');
+
+  // An image that changes while a triplet's creation is undone: the redo brings it back flagged, and the
+  // flag says how it was away (it said "deleted").
+  const t4 = create(3, 5, 1);
+  db.prepare('INSERT INTO predictions (run_id, triplet_id, d_ap, d_an) VALUES (1, ?, 0.1, 0.2)').run(t4);
+  store.undo(db);
+  await new Promise((r) => setTimeout(r, 5));
+  newVersion(db, 5, { abs_path: '', sha256: 'other-e', width: 1, height: 1, bytes: 1, mtime_ms: 1, thumb: '', orientation: null }, 'changed');
+  store.redo(db);
+  assert.deepEqual(db.prepare('SELECT image_id, reason FROM triplet_flags WHERE triplet_id = ?').all(t4), [
+    { image_id: 5, reason: 'image "e.jpg" changed on disk while its creation was undone: check this triplet' },
+  ]);
+  assert.equal(predictions(t4), 0, 'the distances were for the old photo');
 });
 
 test('undo refuses to overwrite a change made outside the history', () => {
