@@ -214,4 +214,8 @@ async function includeAsksAboutLeakage(page: Page, dir: string, dataDir: string)
   await page.keyboard.press('Control+z');
   await page.getByTestId('confirm-ok').click();
   await expect(page.getByTestId('status-line')).toContainText(`Undone: create on triplet #${addedId}`);
+  // The status line announces it; its toast shows without a live region of its own (read once, not twice).
+  const toast = page.getByTestId('toast-success').filter({ hasText: `create on triplet #${addedId}` });
+  await expect(toast).toBeVisible();
+  await expect(toast).not.toHaveAttribute('role', /.+/);
 }

@@ -68,6 +68,8 @@ test('Remove… asks first, keeps images triplets use, Ctrl+Z brings the rest ba
 
     await page.keyboard.press('Control+z');
     await expect(page.getByTestId('toast-success').last()).toContainText(`removal of ${gone} image`);
+    // The Library has no status line: the toast is what a screen reader announces.
+    await expect(page.getByTestId('toast-success').last()).toHaveAttribute('role', 'status');
     await expect(page.getByTestId('library-count')).toHaveText('6 of 30');
 
     // Review's history panel lists the removal with its image count and follows a redo and an undo

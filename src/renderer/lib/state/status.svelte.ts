@@ -5,6 +5,8 @@ class Status {
   kind = $state<'ok' | 'error' | 'info'>('ok');
   /** Bumped on every message, so the same text twice still shows as new. */
   seq = $state(0);
+  /** Status lines on screen (StatusLine counts itself): while one shows, it is what a screen reader reads. */
+  shown = 0;
 
   say(text: string, kind: 'ok' | 'error' | 'info' = 'ok'): void {
     this.text = text;

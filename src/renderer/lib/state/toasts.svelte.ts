@@ -6,17 +6,19 @@ export interface Toast {
   kind: 'error' | 'info' | 'success';
   title: string;
   message: string;
+  /** Shown but not announced: a status line on screen already says it (read once, not twice). */
+  quiet?: boolean;
 }
 
 class Toasts {
   items = $state<Toast[]>([]);
   private nextId = 1;
 
-  push(kind: Toast['kind'], title: string, message = '', ms = kind === 'error' ? 8000 : 4000): void {
+  push(kind: Toast['kind'], title: string, message = '', ms = kind === 'error' ? 8000 : 4000, quiet = false): void {
     // The same words already showing (several requests of one view failing alike) are said once.
     if (this.items.some((t) => t.kind === kind && t.title === title && t.message === message)) return;
     const id = this.nextId++;
-    this.items = [...this.items, { id, kind, title, message }];
+    this.items = [...this.items, { id, kind, title, message, quiet }];
     setTimeout(() => this.dismiss(id), ms);
   }
 

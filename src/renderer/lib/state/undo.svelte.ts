@@ -86,8 +86,9 @@ class Undo {
         toasts.push('info', which === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
         return;
       }
-      toasts.push('success', which === 'undo' ? 'Undone' : 'Redone', describe(entry));
       // The status line of Triplets and Review said what the last key did: it must not go on saying it.
+      // Where one shows, the toast is not announced too (a screen reader read the undo twice).
+      toasts.push('success', which === 'undo' ? 'Undone' : 'Redone', describe(entry), undefined, status.shown > 0);
       status.say(`${which === 'undo' ? 'Undone' : 'Redone'}: ${describe(entry)}`, 'info');
       review.afterUndoRedo(entry, which === 'undo');
       for (const l of this.appliedListeners) l(entry, which === 'undo');
