@@ -303,7 +303,7 @@ function flagChangedWhileAway(db: Db, t: TripletSnapshot, changed: Map<number, s
   restoreFlags(
     db,
     t.id,
-    images.map((imageId) => ({ imageId, reason: changedOnDiskReason(name(imageId), how), flaggedAt: new Date().toISOString() })),
+    images.map((imageId) => ({ imageId, reason: changedOnDiskReason(name(imageId) ?? `#${imageId}`, how), flaggedAt: new Date().toISOString() })),
   );
 }
 
