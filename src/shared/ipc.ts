@@ -104,7 +104,7 @@ export const REQUESTS = {
   // confirmed: the step made from the command line the user said yes to undoing (such a step is
   // refused with CONFLICT, the step in details.madeElsewhere, unless named here).
   undo: z.object({ confirmed: id.optional() }),
-  redo: z.object({}),
+  redo: z.object({ confirmed: id.optional() }),
   // Training and review
   backends: z.object({}),
   backbones: z.object({}),

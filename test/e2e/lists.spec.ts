@@ -218,4 +218,13 @@ async function includeAsksAboutLeakage(page: Page, dir: string, dataDir: string)
   const toast = page.getByTestId('toast-success').filter({ hasText: `create on triplet #${addedId}` });
   await expect(toast).toBeVisible();
   await expect(toast).not.toHaveAttribute('role', /.+/);
+  // A step undone by the CLI, which this window never showed: Ctrl+Shift+Z asks before redoing it.
+  const cliUndo = JSON.parse((await cliRunner(dataDir + '-cli')('undo', dir, '--json')).stdout) as { action: string; tripletId: number };
+  await page.keyboard.press('Control+Shift+z');
+  await expect(page.getByTestId('confirm-text')).toContainText(`The last undo in this project was made from the command line, not in this window: ${cliUndo.action} on triplet #${cliUndo.tripletId}`);
+  await page.getByTestId('confirm-cancel').click();
+  await expect(page.getByTestId('status-line')).toContainText('Kept: nothing was redone.');
+  await page.keyboard.press('Control+Shift+z');
+  await page.getByTestId('confirm-ok').click();
+  await expect(page.getByTestId('status-line')).toContainText(`Redone: ${cliUndo.action} on triplet #${cliUndo.tripletId}`);
 }

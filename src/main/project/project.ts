@@ -401,9 +401,10 @@ export class Project {
     return store.undo(this.db, opts);
   }
 
-  redo(): HistoryEntry | null {
+  /** As undo, for a step undone from the command line (`details.undoneElsewhere`). */
+  redo(opts: { askFirstIfCommandLine?: boolean; confirmedStep?: number } = {}): HistoryEntry | null {
     this.assertWritable('redo');
-    return store.redo(this.db);
+    return store.redo(this.db, opts);
   }
 
   // ---------- Features, training, review ----------

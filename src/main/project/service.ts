@@ -185,8 +185,9 @@ export class StudioService implements StudioServiceApi {
     return e;
   }
 
-  redo(): Replies['redo'] {
-    const e = this.current().redo();
+  /** The app's Ctrl+Shift+Z: a step undone from the command line is redone only once the user said yes to it. */
+  redo({ confirmed }: ServiceArgs<'redo'>): Replies['redo'] {
+    const e = this.current().redo({ askFirstIfCommandLine: true, confirmedStep: confirmed });
     if (e) this.changedBy(e);
     return e;
   }

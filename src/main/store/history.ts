@@ -17,6 +17,8 @@ export interface HistoryRow {
   note: string | null;
   /** 'cli': written from the command line; null: the app (or before migration 0017). */
   made_by: string | null;
+  /** 'cli': undone from the command line (and not redone since); null otherwise (or before migration 0018). */
+  undone_by: string | null;
 }
 
 /** A step's first row: its id, and its group when it is part of one. */
@@ -118,7 +120,8 @@ export function stepIds(db: Db, limit: number, offset: number): number[] {
 
 export function setUndone(db: Db, rowIds: number[], undone: boolean): void {
   // Bound as one JSON array: a step of a million rows would not fit in an SQL text's length limit.
-  db.prepare('UPDATE history SET undone = ? WHERE id IN (SELECT value FROM json_each(?))').run(undone ? 1 : 0, JSON.stringify(rowIds));
+  // Who undid it (the app's redo asks about an undo made from the command line); a redo clears it.
+  db.prepare('UPDATE history SET undone = ?, undone_by = ? WHERE id IN (SELECT value FROM json_each(?))').run(undone ? 1 : 0, undone ? madeBy(db) : null, JSON.stringify(rowIds));
 }
 
 /** The newest row still applied that undo may revert. */

@@ -138,6 +138,7 @@ function toEntry(rows: HistoryRow[], shown: ReturnType<typeof namesShown>): Hist
     undoable: !!r.undoable,
     note: r.note,
     ...(r.made_by === 'cli' ? { madeBy: 'cli' as const } : {}),
+    ...(r.undone && r.undone_by === 'cli' ? { undoneBy: 'cli' as const } : {}),
     ...images,
     ...suggestion,
   };
@@ -336,14 +337,22 @@ export function undo(db: Db, opts: { askFirstIfCommandLine?: boolean; confirmedS
   })();
 }
 
-/** Re-applies the most recently undone step that no newer edit discarded; null when there is none. */
-export function redo(db: Db): HistoryEntry | null {
+/**
+ * Re-applies the most recently undone step that no newer edit discarded; null when there is none.
+ * `askFirstIfCommandLine` as for undo, for a step undone from the command line (`details.undoneElsewhere`).
+ */
+export function redo(db: Db, opts: { askFirstIfCommandLine?: boolean; confirmedStep?: number } = {}): HistoryEntry | null {
   return db.transaction(() => {
     // Undone steps that are not discarded always sit above every applied one, so the lowest id is
     // the one undone last.
     const next = h.nextRedoable(db);
     if (!next) return null;
     const rows = stepRows(db, next);
+    // The app's redo of a step the command line undid: the user never saw that undo.
+    if (opts.askFirstIfCommandLine && rows[0].undone_by === 'cli' && rows[0].id !== opts.confirmedStep) {
+      const step = toEntry(rows, namesShown(db));
+      throw new AppError('CONFLICT', 'The last undo was made from the command line: redo that step? Nothing was redone.', { undoneElsewhere: step });
+    }
     applyStep(db, rows, 'redo');
     return toEntry(stepRows(db, next), namesShown(db));
   })();

@@ -194,4 +194,6 @@ export interface HistoryEntry {
   suggestion?: { anchorId: number; lo: number; hi: number };
   /** Made from the command line (absent: in the app, or before this was recorded): the app asks before undoing it. */
   madeBy?: 'cli';
+  /** Undone from the command line (and not redone since): the app asks before redoing it. */
+  undoneBy?: 'cli';
 }

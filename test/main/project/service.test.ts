@@ -82,7 +82,7 @@ test('create, import images as a job, browse, triplets, edits with undo, media p
   ]);
   assert.equal(service.undo({})!.action, 'delete');
   assert.equal(service.listTriplets({ split: 'test' }).items[0].id, 1);
-  assert.equal(service.redo()!.action, 'delete');
+  assert.equal(service.redo({})!.action, 'delete');
   assert.equal(service.listTriplets({ split: 'test' }).total, 1);
   assert.deepEqual(service.projectInfo()!.triplets, { train: 1, test: 1, excluded: 0 });
   await assert.rejects(async () => service.evaluate({}), { code: 'NOT_FOUND' });

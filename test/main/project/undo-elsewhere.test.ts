@@ -75,3 +75,49 @@ test("the app's undo asks before undoing a step made from the command line; the 
     await service.dispose();
   }
 });
+
+test("the app's redo asks before redoing a step the command line undid; its own undos redo at once", async () => {
+  const dir = join(root, 'project-redo');
+  const p = Project.init(dir);
+  addFilelessImages(p.db, ['a.jpg', 'b.jpg', 'c.jpg']);
+  p.createTriplet({ split: 'train', anchorId: 1, positiveId: 2, negativeId: 3 });
+  p.close();
+  const cli = cliRunner(join(root, 'cli-data'));
+  const service = new StudioService({ dataDir: join(root, 'app-data-redo'), emit: () => undefined });
+  try {
+    service.openProject({ dir });
+    const positive = () => service.listTriplets({ split: 'train' }).items[0].positive;
+    // Undone in the app, redone in the app: no question.
+    service.editTriplet({ id: 1, edit: { kind: 'swap' } });
+    service.undo({});
+    assert.equal(service.redo({})!.action, 'swap');
+    assert.equal(positive(), 'c.jpg');
+
+    // The same swap undone from the command line: the app's redo names it and redoes nothing.
+    assert.equal((await cli('undo', dir)).code, 0);
+    assert.equal(positive(), 'b.jpg');
+    assert.equal(service.history({ limit: 1 })[0].undoneBy, 'cli');
+    const asked = (() => {
+      try {
+        service.redo({});
+      } catch (err) {
+        return err as { code: string; details: { undoneElsewhere: HistoryEntry } };
+      }
+      assert.fail('redone without asking');
+    })();
+    assert.equal(asked.code, 'CONFLICT');
+    assert.deepEqual([asked.details.undoneElsewhere.action, asked.details.undoneElsewhere.tripletId], ['swap', 1]);
+    assert.equal(positive(), 'b.jpg', 'nothing redone');
+    // Said yes to that step: redone, and no longer marked.
+    assert.equal(service.redo({ confirmed: asked.details.undoneElsewhere.id })!.action, 'swap');
+    assert.equal(positive(), 'c.jpg');
+    assert.equal(service.history({ limit: 1 })[0].undoneBy, undefined);
+
+    // The CLI's own redo takes whatever was undone last, as it says.
+    service.undo({});
+    assert.equal(JSON.parse((await cli('redo', dir, '--json')).stdout).action, 'swap');
+    assert.equal(positive(), 'c.jpg');
+  } finally {
+    await service.dispose();
+  }
+});

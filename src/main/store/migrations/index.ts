@@ -14,6 +14,7 @@ import { migration0014 } from './0014-image-changes.js';
 import { migration0015 } from './0015-file-identity.js';
 import { migration0016 } from './0016-deleted-runs.js';
 import { migration0017 } from './0017-history-made-by.js';
+import { migration0018 } from './0018-history-undone-by.js';
 
 export interface Migration {
   version: number;
@@ -38,4 +39,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0015,
   migration0016,
   migration0017,
+  migration0018,
 ];

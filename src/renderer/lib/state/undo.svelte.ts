@@ -49,26 +49,36 @@ class Undo {
   }
 
   /**
-   * Undo asks first when the step was made from the command line (the service refuses it until told
-   * yes): the user may never have seen that change. Null when nothing is left to undo or redo;
-   * 'kept' when the user kept that step.
+   * Undo asks first when the step was made from the command line, redo when the command line undid it
+   * (the service refuses it until told yes): the user may never have seen that change. Null when
+   * nothing is left to undo or redo; 'kept' when the user kept the project as it is.
    */
   private async send(which: 'undo' | 'redo'): Promise<HistoryEntry | null | 'kept'> {
     let confirmed: number | undefined;
     // Each answer names its step: a newer step from the command line meanwhile is asked about in turn, not undone unseen.
     for (;;) {
       try {
-        return await call(which, which === 'undo' && confirmed !== undefined ? { confirmed } : {});
+        return await call(which, confirmed !== undefined ? { confirmed } : {});
       } catch (err) {
-        const step = which === 'undo' && err instanceof ApiError && err.code === 'CONFLICT' ? (err.details as { madeElsewhere?: HistoryEntry } | undefined)?.madeElsewhere : undefined;
+        const details = err instanceof ApiError && err.code === 'CONFLICT' ? (err.details as { madeElsewhere?: HistoryEntry; undoneElsewhere?: HistoryEntry } | undefined) : undefined;
+        const step = which === 'undo' ? details?.madeElsewhere : details?.undoneElsewhere;
         if (!step) throw err;
         this.queued = []; // the presses after it were meant for the steps the user knew of
-        const yes = await dialogs.ask({
-          title: 'Undo a change made from the command line?',
-          text: `The last change to this project was made from the command line, not in this window: ${describe(step)} (${new Date(step.at).toLocaleString()}). Undo it?`,
-          confirm: 'Undo it',
-          cancel: 'Keep it',
-        });
+        const yes = await dialogs.ask(
+          which === 'undo'
+            ? {
+                title: 'Undo a change made from the command line?',
+                text: `The last change to this project was made from the command line, not in this window: ${describe(step)} (${new Date(step.at).toLocaleString()}). Undo it?`,
+                confirm: 'Undo it',
+                cancel: 'Keep it',
+              }
+            : {
+                title: 'Redo a step undone from the command line?',
+                text: `The last undo in this project was made from the command line, not in this window: ${describe(step)}. Redo it?`,
+                confirm: 'Redo it',
+                cancel: 'Leave it undone',
+              },
+        );
         if (!yes) return 'kept';
         confirmed = step.id;
       }
@@ -79,7 +89,7 @@ class Undo {
     try {
       const entry = await this.send(which);
       if (entry === 'kept') {
-        status.say('Kept: nothing was undone.', 'info');
+        status.say(`Kept: nothing was ${which === 'undo' ? 'undone' : 'redone'}.`, 'info');
         return;
       }
       if (!entry) {
