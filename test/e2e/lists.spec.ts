@@ -126,6 +126,10 @@ for (const size of [
       await expect(page.getByTestId('image-detail')).toBeVisible();
       await page.keyboard.press('ArrowRight');
       await expect(items.nth(1)).toHaveClass(/selected/);
+      // To a screen reader the image shown in the details is "current"; "pressed" means marked only.
+      await expect(items.nth(1)).toHaveAttribute('aria-current', 'true');
+      await expect(items.nth(1)).toHaveAttribute('aria-pressed', 'false');
+      await expect(items.nth(0)).not.toHaveAttribute('aria-current', /.+/);
       const cols = await page.getByTestId('library-grid').evaluate((el) => {
         const tops = [...el.querySelectorAll('[data-testid="library-item"]')].map((e) => e.getBoundingClientRect().top);
         return tops.filter((t) => t === tops[0]).length;
