@@ -35,6 +35,7 @@ const BENCHES: Bench[] = [
   { name: 'audit-refresh', long: true, load: async () => (await import('./audit-refresh.js')).runAuditRefreshBench },
   { name: 'leak-complete', long: true, load: async () => (await import('./leak-complete.js')).runLeakCompleteBench },
   { name: 'audit-duplicates', long: true, load: async () => (await import('./audit-duplicates.js')).runAuditDuplicatesBench },
+  { name: 'history-scale', long: true, load: async () => (await import('./history-scale.js')).runHistoryScaleBench },
 ];
 
 async function main(): Promise<void> {

@@ -113,9 +113,24 @@ export function rowsOfStep(db: Db, step: number): HistoryRow[] {
   return db.prepare('SELECT * FROM history WHERE id = ? OR group_id = ? ORDER BY id').all(step, step) as HistoryRow[];
 }
 
+/** A step's first row and how many rows it has. */
+export interface StepHeadRow {
+  row: HistoryRow;
+  count: number;
+}
+
+/** The first row of a step (named by that row's id) and its row count, counted on the group index without reading the rows. */
+export function stepHead(db: Db, step: number): StepHeadRow {
+  const row = db.prepare('SELECT * FROM history WHERE id = ?').get(step) as HistoryRow;
+  const count = row.group_id === null ? 1 : (db.prepare('SELECT COUNT(*) FROM history WHERE group_id = ?').pluck().get(row.group_id) as number);
+  return { row, count };
+}
+
 /** Step ids, newest first. */
 export function stepIds(db: Db, limit: number, offset: number): number[] {
-  return db.prepare('SELECT COALESCE(group_id, id) AS step FROM history GROUP BY step ORDER BY step DESC LIMIT ? OFFSET ?').pluck().all(limit, offset) as number[];
+  // A step's first row is its only row or names itself as the group: walked newest first on the
+  // primary key, instead of grouping the whole table.
+  return db.prepare('SELECT id FROM history WHERE group_id IS NULL OR group_id = id ORDER BY id DESC LIMIT ? OFFSET ?').pluck().all(limit, offset) as number[];
 }
 
 export function setUndone(db: Db, rowIds: number[], undone: boolean): void {
@@ -141,7 +156,8 @@ export function nextRedoable(db: Db): StepHead | undefined {
 export function tripletsChangedSince(db: Db, since: string, split: 'train' | 'test'): number {
   return db
     .prepare(
-      `SELECT COUNT(DISTINCT triplet_id) FROM history
+      // The rows since are found on history_at (0019): left to itself, SQLite walked all of history_triplet for the DISTINCT.
+      `SELECT COUNT(DISTINCT triplet_id) FROM history INDEXED BY history_at
        WHERE at >= @since AND undone = 0 AND undoable = 1 AND triplet_id IS NOT NULL
          AND (json_extract(before, '$.split') = @split OR json_extract(after, '$.split') = @split)`,
     )

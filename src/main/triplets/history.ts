@@ -118,11 +118,14 @@ function stepRows(db: Db, row: { id: number; group_id: number | null }): History
   return h.rowsOfStep(db, step);
 }
 
-/** A history step as listed; `shown` gives the rows before and after their names as the app shows them. */
-function toEntry(rows: HistoryRow[], shown: ReturnType<typeof namesShown>): HistoryEntry {
-  const r = rows[0];
-  const single = rows.length === 1 && r.triplet_id !== null;
-  const images = r.action === IMAGE_REMOVAL_ACTION ? { images: rows.length } : {};
+/**
+ * A history step as listed, from its first row and its number of rows (a step's other rows are not
+ * read: an import of 100,000 lines made listing the history take a second); `shown` gives the rows
+ * before and after their names as the app shows them.
+ */
+function toEntry({ row: r, count: n }: h.StepHeadRow, shown: ReturnType<typeof namesShown>): HistoryEntry {
+  const single = n === 1 && r.triplet_id !== null;
+  const images = r.action === IMAGE_REMOVAL_ACTION ? { images: n } : {};
   const answered = r.action === SUGGESTION_REJECT_ACTION ? (JSON.parse(r.after ?? 'null') as AnswerRow | null) : null;
   const suggestion = answered ? { suggestion: { anchorId: answered.anchor, lo: answered.lo, hi: answered.hi } } : {};
   return {
@@ -133,7 +136,7 @@ function toEntry(rows: HistoryRow[], shown: ReturnType<typeof namesShown>): Hist
     before: single && r.before ? shown(JSON.parse(r.before) as Partial<TripletSnapshot>) : null,
     after: single && r.after ? shown(JSON.parse(r.after) as Partial<TripletSnapshot>) : null,
     undone: !!r.undone,
-    count: r.triplet_id === null ? 0 : rows.length,
+    count: r.triplet_id === null ? 0 : n,
     discarded: !!r.discarded,
     undoable: !!r.undoable,
     note: r.note,
@@ -148,7 +151,7 @@ function toEntry(rows: HistoryRow[], shown: ReturnType<typeof namesShown>): Hist
 export function listHistory(db: Db, page: { offset?: number; limit?: number } = {}): HistoryEntry[] {
   const steps = h.stepIds(db, page.limit ?? 100, page.offset ?? 0);
   const shown = namesShown(db);
-  return steps.map((s) => toEntry(stepRows(db, { id: s, group_id: null }), shown));
+  return steps.map((s) => toEntry(h.stepHead(db, s), shown));
 }
 
 /** Same triplet identity and labels: the stored row is the state a history row left it in. */
@@ -329,11 +332,11 @@ export function undo(db: Db, opts: { askFirstIfCommandLine?: boolean; confirmedS
     const rows = stepRows(db, top);
     // The app's Ctrl+Z on a step made from the command line: the user may never have seen it.
     if (opts.askFirstIfCommandLine && rows[0].made_by === 'cli' && rows[0].id !== opts.confirmedStep) {
-      const step = toEntry(rows, namesShown(db));
+      const step = toEntry({ row: rows[0], count: rows.length }, namesShown(db));
       throw new AppError('CONFLICT', 'The last change was made from the command line: undo it? Nothing was undone.', { madeElsewhere: step });
     }
     applyStep(db, rows, 'undo');
-    return toEntry(stepRows(db, top), namesShown(db));
+    return toEntry(h.stepHead(db, top.group_id ?? top.id), namesShown(db));
   })();
 }
 
@@ -350,10 +353,10 @@ export function redo(db: Db, opts: { askFirstIfCommandLine?: boolean; confirmedS
     const rows = stepRows(db, next);
     // The app's redo of a step the command line undid: the user never saw that undo.
     if (opts.askFirstIfCommandLine && rows[0].undone_by === 'cli' && rows[0].id !== opts.confirmedStep) {
-      const step = toEntry(rows, namesShown(db));
+      const step = toEntry({ row: rows[0], count: rows.length }, namesShown(db));
       throw new AppError('CONFLICT', 'The last undo was made from the command line: redo that step? Nothing was redone.', { undoneElsewhere: step });
     }
     applyStep(db, rows, 'redo');
-    return toEntry(stepRows(db, next), namesShown(db));
+    return toEntry(h.stepHead(db, next.group_id ?? next.id), namesShown(db));
   })();
 }

@@ -237,7 +237,7 @@ test('a project from before 0015 (no file numbers) is migrated; its files are ha
   for (const i of [1, 2, 3]) put(join(pics, `p${i}.png`), await png(80 + i));
   await made.importImages(pics);
   // Back to schema 14, as a project made before 0015 is.
-  made.db.exec('ALTER TABLE image_paths DROP COLUMN ino; ALTER TABLE image_paths DROP COLUMN ctime_ms; DROP TABLE deleted_runs; ALTER TABLE history DROP COLUMN made_by; ALTER TABLE history DROP COLUMN undone_by; PRAGMA user_version = 14');
+  made.db.exec('ALTER TABLE image_paths DROP COLUMN ino; ALTER TABLE image_paths DROP COLUMN ctime_ms; DROP TABLE deleted_runs; ALTER TABLE history DROP COLUMN made_by; ALTER TABLE history DROP COLUMN undone_by; DROP TRIGGER triplets_seq_left_on_delete; DROP TRIGGER triplets_seq_left_on_move; DROP TABLE seq_high; DROP INDEX history_at; PRAGMA user_version = 14');
   made.close();
   const p = Project.open(made.dir);
   assert.equal(p.db.pragma('user_version', { simple: true }), MIGRATIONS.at(-1)!.version);

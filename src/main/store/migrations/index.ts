@@ -15,6 +15,7 @@ import { migration0015 } from './0015-file-identity.js';
 import { migration0016 } from './0016-deleted-runs.js';
 import { migration0017 } from './0017-history-made-by.js';
 import { migration0018 } from './0018-history-undone-by.js';
+import { migration0019 } from './0019-seq-high.js';
 
 export interface Migration {
   version: number;
@@ -40,4 +41,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0016,
   migration0017,
   migration0018,
+  migration0019,
 ];
