@@ -253,9 +253,9 @@ export class Project {
     return imageStore.listFlags(this.db);
   }
 
-  /** The user has checked these triplets: their flags go. */
   /** The user checked these flagged triplets: their flags go, as one undoable step. */
   clearTripletFlags(ids: number[]): number {
+    this.assertWritable('clear flags');
     return this.db.transaction(() => {
       const flags = imageStore.listFlags(this.db, ids);
       const n = imageStore.clearFlags(this.db, ids);

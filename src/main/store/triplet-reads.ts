@@ -1,7 +1,7 @@
 // SQL reads of the triplets family for import, export, listing and id allocation: what a triplet
 // import checks each line against (classify.ts), the rows export streams, the CLI's listing, and
 // the next id and order position (ids are never reused: history keeps deleted rows).
-import type { Split, TripletRef } from '../../shared/types.js';
+import type { ReviewDecision, Split, TripletRef } from '../../shared/types.js';
 import type { Db } from './db.js';
 import type { RowColumns } from './triplet-rows.js';
 
@@ -127,20 +127,27 @@ export function exportRows(db: Db, split: Split): Iterable<[string, string, stri
     .iterate(split) as Iterable<[string, string, string, string]>;
 }
 
-/** A triplet as the CLI lists it: names, status, the file and line it came from (the shared TripletRef shape). */
-export type TripletLineRow = TripletRef;
+/**
+ * A triplet as the CLI lists it: names, status, the file and line it came from (the shared TripletRef
+ * shape), and what the app's list marks on it: made by hand or imported, edited since, the reviewer's decision.
+ */
+export type TripletLineRow = TripletRef & { origin: 'imported' | 'manual'; edited: boolean; review: ReviewDecision | null };
 
 const LINE_SELECT = `SELECT t.id, t.split, t.anchor_name AS anchor, t.positive_name AS positive, t.negative_name AS negative, t.status,
-  f.path AS file, t.line FROM triplets t LEFT JOIN triplet_files f ON f.id = t.file_id`;
+  f.path AS file, t.line, t.origin, t.edited, t.review FROM triplets t LEFT JOIN triplet_files f ON f.id = t.file_id`;
+
+/** SQLite's 0/1 as a boolean. */
+const lineRow = (r: Omit<TripletLineRow, 'edited'> & { edited: number }): TripletLineRow => ({ ...r, edited: r.edited === 1 });
 
 /** Every triplet (of one split), train before test, each in import order. */
 export function tripletLineRows(db: Db, split?: Split): TripletLineRow[] {
   const where = split ? 'WHERE t.split = ?' : '';
-  return db.prepare(`${LINE_SELECT} ${where} ORDER BY t.split DESC, t.seq`).all(...(split ? [split] : [])) as TripletLineRow[];
+  return (db.prepare(`${LINE_SELECT} ${where} ORDER BY t.split DESC, t.seq`).all(...(split ? [split] : [])) as Parameters<typeof lineRow>[0][]).map(lineRow);
 }
 
 export function tripletLineRow(db: Db, id: number): TripletLineRow | undefined {
-  return db.prepare(`${LINE_SELECT} WHERE t.id = ?`).get(id) as TripletLineRow | undefined;
+  const r = db.prepare(`${LINE_SELECT} WHERE t.id = ?`).get(id) as Parameters<typeof lineRow>[0] | undefined;
+  return r && lineRow(r);
 }
 
 /** One more than the largest triplet id ever given (history included). */

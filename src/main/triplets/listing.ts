@@ -1,11 +1,11 @@
 // Triplets as the CLI shows them: names as in triplet files, plus the file and line each came from.
-import type { Split, TripletRef } from '../../shared/types.js';
+import type { Split } from '../../shared/types.js';
 import type { Db } from '../store/db.js';
 import { flagged, listFlags } from '../store/images.js';
-import { tripletLineRow, tripletLineRows } from '../store/triplet-reads.js';
+import { tripletLineRow, tripletLineRows, type TripletLineRow } from '../store/triplet-reads.js';
 
-/** Names as in triplet files; `file`/`line`: where it was imported from (null when made by hand). */
-export type TripletLine = TripletRef;
+/** Names as in triplet files; `file`/`line`: where it was imported from (null when made by hand); origin, edited, review. */
+export type TripletLine = TripletLineRow;
 
 /** Every triplet (of one split), train before test, each in import order. */
 export function tripletLines(db: Db, split?: Split): TripletLine[] {

@@ -51,12 +51,15 @@ before(async () => {
 
 after(() => rmSync(root, { recursive: true, force: true }));
 
+/** What the app's list marks on a triplet, as imported and untouched. */
+const asImported = { origin: 'imported', edited: false, review: null };
+
 test('triplets --json lists names as in the file, with file and 1-based line', { skip }, async () => {
   const rows = await json<Row[]>('triplets', P);
   assert.deepEqual(rows, [
-    { id: 1, split: 'train', anchor: 'x/a.jpg', positive: 'b.jpg', negative: 'c.jpg', status: 'active', file: TXT, line: 2 },
-    { id: 2, split: 'train', anchor: 'b.jpg', positive: 'c.jpg', negative: 'd.jpg', status: 'active', file: TXT, line: 3 },
-    { id: 3, split: 'train', anchor: 'c.jpg', positive: 'd.jpg', negative: 'e.jpg', status: 'active', file: TXT, line: 5 },
+    { id: 1, split: 'train', anchor: 'x/a.jpg', positive: 'b.jpg', negative: 'c.jpg', status: 'active', file: TXT, line: 2, ...asImported },
+    { id: 2, split: 'train', anchor: 'b.jpg', positive: 'c.jpg', negative: 'd.jpg', status: 'active', file: TXT, line: 3, ...asImported },
+    { id: 3, split: 'train', anchor: 'c.jpg', positive: 'd.jpg', negative: 'e.jpg', status: 'active', file: TXT, line: 5, ...asImported },
   ]);
   assert.deepEqual(await json('triplets', P, '--split', 'test'), []);
 });
@@ -105,11 +108,15 @@ test('add resolves names like a triplet file; edit --split/--include/--delete; u
   assert.equal(unknown.code, 1);
   assert.match(JSON.parse(unknown.stdout).error.message, /unknown image "nope\.jpg"/);
   const added = await json<Row>('add', P, 'y/a.jpg', 'e.jpg', 'x/b.jpg', '--split', 'test');
-  assert.deepEqual(added, { id: 4, split: 'test', anchor: 'y/a.jpg', positive: 'e.jpg', negative: 'x/b.jpg', status: 'active', file: null, line: null });
+  assert.deepEqual(added, { id: 4, split: 'test', anchor: 'y/a.jpg', positive: 'e.jpg', negative: 'x/b.jpg', status: 'active', file: null, line: null, origin: 'manual', edited: false, review: null });
+  // A reviewer's decision and an edit show in --json, as the app's list marks them (the output showed no change).
+  assert.equal((await json<{ triplet: Row & { review: string } }>('edit', P, '4', '--review', 'keep')).triplet.review, 'keep');
+  assert.equal((await cli('undo', P)).code, 0);
   assert.equal((await cli('add', P, 'y/a.jpg', 'e.jpg', 'x/b.jpg', '--split', 'test')).code, 1, 'the same triplet twice is refused');
 
-  const moved = await json<{ triplet: Row }>('edit', P, '4', '--split', 'train');
+  const moved = await json<{ triplet: Row & { edited: boolean } }>('edit', P, '4', '--split', 'train');
   assert.equal(moved.triplet.split, 'train');
+  assert.equal(moved.triplet.edited, true);
   assert.equal((await json<{ triplet: Row }>('edit', P, '3', '--include')).triplet.status, 'active');
   assert.equal((await json<{ triplet: Row | null }>('edit', P, '2', '--delete')).triplet, null);
   assert.equal((await cli('edit', P, '1')).code, 1, 'an edit flag is required');

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { openDb } from '../../../src/main/store/db.js';
 import { cliRunner } from '../../helpers/cli.js';
 import { makeFlowersSubset } from '../../helpers/flowers-subset.js';
 import { sharedModelsDir, skipWithoutBackbone } from '../../helpers/shared.js';
@@ -26,6 +27,11 @@ test('read-only: suggest, map and neighbours say features cannot be computed the
   const P = join(drive, 'project');
   assert.equal((await cli('init', P)).code, 0);
   assert.equal((await cli('import-images', P, data.images)).code, 0);
+  // One triplet flagged (an image changed on disk), for the flag clearing below.
+  const db = openDb(join(P, 'project.sqlite'));
+  db.exec(`INSERT INTO triplets (id, split, anchor_id, positive_id, negative_id, anchor_name, positive_name, negative_name, status, origin, seq)
+    SELECT 1, 'train', 1, 2, 3, 'a', 'b', 'c', 'active', 'manual', 1; INSERT INTO triplet_flags (triplet_id, image_id, reason) VALUES (1, 1, 'changed')`);
+  db.close();
   remountReadOnly(drive);
 
   const hint = 'The project is open read-only here, so features cannot be computed and saved: copy the folder somewhere you can write and open the copy.';
@@ -47,4 +53,8 @@ test('read-only: suggest, map and neighbours say features cannot be computed the
   const add = await cli('add', P, names[0], names[2], names[4], '--split', 'train');
   assert.equal(add.code, 1);
   assert.match(add.stderr, /is read-only here, so the project is open for viewing and export only/);
+  // Clearing flags says the same (it gave SQLite's "cannot be written", the parity review found).
+  const clear = await cli('flagged', P, '--clear', '1');
+  assert.equal(clear.code, 1);
+  assert.match(clear.stderr, /Cannot clear flags: .*is read-only here/);
 });
