@@ -26,7 +26,8 @@ export function ensureRenderer() {
   console.log('Building the renderer (dist/renderer is missing)…');
   // npm through node: npm_execpath when npm started us; else npm itself, through the shell on Windows,
   // where npm is npm.cmd and Node (since 20.12.2) refuses to spawn a .cmd without one (EINVAL).
-  const viaNode = process.env.npm_execpath && /\.c?js$/.test(process.env.npm_execpath);
+  // (npm's own script only: pnpm and Yarn set npm_execpath too, and may not take `run --silent`.)
+  const viaNode = process.env.npm_execpath && /(^|[\\/])npm-cli\.c?js$/.test(process.env.npm_execpath);
   const [cmd, pre, shell] = viaNode ? [process.execPath, [process.env.npm_execpath], false] : ['npm', [], process.platform === 'win32'];
   const r = spawnSync(cmd, [...pre, 'run', '--silent', 'build:renderer'], { cwd: root, stdio: 'inherit', shell });
   if (r.status !== 0 || !existsSync(join(staticDir, 'index.html'))) {

@@ -59,8 +59,9 @@ async function main() {
   const env = { ...process.env, ELECTRON_RUN_AS_NODE: undefined, TRIPLET_STUDIO_SQLITE_BINDING: sqlite };
   const child = spawn(bin.path, [root], { stdio: 'inherit', env });
   child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
-  // Passed on so Electron quits through its own shutdown. Not on Windows: there kill() terminates at once
-  // (no before-quit), and Ctrl+C already reaches Electron through the shared console.
+  // Passed on so Electron quits through its own shutdown. Not on Windows: there kill() would terminate it
+  // at once, and Ctrl+C already reaches Electron through the console they share (it ends as when started
+  // from that console directly).
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.platform !== 'win32' && child.kill(sig));
 }
 

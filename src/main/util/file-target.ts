@@ -62,11 +62,14 @@ export function notWrittenFor(err: unknown, file: string, platform: NodeJS.Platf
 
 /**
  * A rename over a file another program holds open: EBUSY anywhere; on Windows also EPERM or EACCES
- * when the file is there (a spreadsheet showing the CSV, a virus scanner), which is no missing right.
+ * when the file is there and writable (a spreadsheet showing the CSV, a virus scanner), which is no missing right.
  */
 function heldOpenElsewhere(err: unknown, file: string, platform: NodeJS.Platform): boolean {
   const e = err as NodeJS.ErrnoException | null;
   if (e?.syscall !== 'rename') return false;
   if (e.code === 'EBUSY') return true;
-  return platform === 'win32' && (e.code === 'EPERM' || e.code === 'EACCES') && statOrNothing(resolve(file))?.isFile() === true;
+  if (platform !== 'win32' || (e.code !== 'EPERM' && e.code !== 'EACCES')) return false;
+  // A file marked read-only (no write bit) is refused for that, not for being open.
+  const st = statOrNothing(resolve(file));
+  return st?.isFile() === true && (st.mode & 0o200) !== 0;
 }

@@ -4,7 +4,7 @@
 // An export to a read-only drive named its temporary file too ("…/train.txt.<pid>.tmp is on a read-only drive").
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -133,6 +133,11 @@ test('a rename over a file another program holds open says so (EBUSY; on Windows
   assert.equal(notWrittenFor(renameErr('EPERM'), file, 'linux')?.code, 'FORBIDDEN');
   assert.equal(notWrittenFor(renameErr('EPERM'), join(root, 'not-there.csv'), 'win32')?.code, 'FORBIDDEN');
   assert.equal(notWrittenFor(Object.assign(new Error('EPERM: open'), { code: 'EPERM', syscall: 'open' }), file, 'win32')?.code, 'FORBIDDEN');
+  // A file marked read-only is refused for that (closing it elsewhere would not help).
+  const readOnly = join(root, 'read-only.csv');
+  writeFileSync(readOnly, 'x');
+  chmodSync(readOnly, 0o444);
+  assert.equal(notWrittenFor(renameErr('EPERM'), readOnly, 'win32')?.code, 'FORBIDDEN');
 });
 
 const pick = (e: AppError | null) => e && { code: e.code, message: e.message };

@@ -13,7 +13,8 @@ const backendOption = () => flagOf(TRAIN_OPTIONS.backend);
 /** embed's --backend: as train's, but features run on the measured feature engine whatever it names, so its help says that. */
 function embedBackendOption(): Option {
   const o = backendOption();
-  o.description = "as train's; it does not choose the feature engine, which is measured per backbone (`backends` shows it; TRIPLET_STUDIO_ENGINE=<engine> forces one)";
+  const why = "as train's; it does not choose the feature engine, which is measured per backbone (`backends` shows it; TRIPLET_STUDIO_ENGINE=<engine> forces one)";
+  o.description = o.description.replace(TRAIN_OPTIONS.backend.help, why); // keeps flagOf's note of the default
   return o;
 }
 const resizeOption = () => flagOf(TRAIN_OPTIONS.resize);

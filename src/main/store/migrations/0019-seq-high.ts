@@ -25,7 +25,8 @@ INSERT INTO seq_high (split, seq)
   WHERE split IN ('train','test') AND seq IS NOT NULL
   GROUP BY split;
 CREATE TRIGGER triplets_seq_left_on_delete AFTER DELETE ON triplets BEGIN ${left} END;
-CREATE TRIGGER triplets_seq_left_on_move AFTER UPDATE OF split, seq ON triplets BEGIN ${left} END;
+CREATE TRIGGER triplets_seq_left_on_move AFTER UPDATE OF split, seq ON triplets
+  WHEN OLD.split IS NOT NEW.split OR OLD.seq IS NOT NEW.seq BEGIN ${left} END;
 CREATE INDEX history_at ON history(at);
 `,
 };
