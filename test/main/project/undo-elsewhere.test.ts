@@ -18,6 +18,16 @@ import { addFilelessImages } from '../../helpers/fileless-images.js';
 const root = mkdtempSync(join(tmpdir(), 'ts-undo-elsewhere-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
+/** The error `fn` throws (the step it asks about in `details`); fails with `otherwise` when it goes through. */
+function refusal<D>(fn: () => unknown, otherwise: string): { code: string; details: D } {
+  try {
+    fn();
+  } catch (err) {
+    return err as { code: string; details: D };
+  }
+  assert.fail(otherwise);
+}
+
 test("the app's undo asks before undoing a step made from the command line; the CLI's undo does not", async () => {
   const dir = join(root, 'project');
   const p = Project.init(dir);
@@ -38,14 +48,7 @@ test("the app's undo asks before undoing a step made from the command line; the 
     assert.equal(positive(), 'b.jpg');
 
     // The import, made from the command line: refused with the step named, nothing undone.
-    const asked = (() => {
-      try {
-        service.undo({});
-      } catch (err) {
-        return err as { code: string; details: { madeElsewhere: HistoryEntry } };
-      }
-      assert.fail('undone without asking');
-    })();
+    const asked = refusal<{ madeElsewhere: HistoryEntry }>(() => service.undo({}), 'undone without asking');
     assert.equal(asked.code, 'CONFLICT');
     assert.deepEqual([asked.details.madeElsewhere.action, asked.details.madeElsewhere.count, asked.details.madeElsewhere.madeBy], ['import', 2, 'cli']);
     assert.equal(service.listTriplets({ split: 'train' }).total, 2, 'nothing undone');
@@ -97,14 +100,7 @@ test("the app's redo asks before redoing a step the command line undid; its own 
     assert.equal((await cli('undo', dir)).code, 0);
     assert.equal(positive(), 'b.jpg');
     assert.equal(service.history({ limit: 1 })[0].undoneBy, 'cli');
-    const asked = (() => {
-      try {
-        service.redo({});
-      } catch (err) {
-        return err as { code: string; details: { undoneElsewhere: HistoryEntry } };
-      }
-      assert.fail('redone without asking');
-    })();
+    const asked = refusal<{ undoneElsewhere: HistoryEntry }>(() => service.redo({}), 'redone without asking');
     assert.equal(asked.code, 'CONFLICT');
     assert.deepEqual([asked.details.undoneElsewhere.action, asked.details.undoneElsewhere.tripletId], ['swap', 1]);
     assert.equal(positive(), 'b.jpg', 'nothing redone');
