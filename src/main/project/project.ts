@@ -396,13 +396,13 @@ export class Project {
    * `askFirstIfCommandLine`: a step made from the command line is refused (CONFLICT, the step in
    * `details.madeElsewhere`) for the app to ask, unless it is `confirmedStep`.
    */
-  undo(opts: { askFirstIfCommandLine?: boolean; confirmedStep?: number } = {}): HistoryEntry | null {
+  undo(opts: store.AskFirst = {}): HistoryEntry | null {
     this.assertWritable('undo');
     return store.undo(this.db, opts);
   }
 
   /** As undo, for a step undone from the command line (`details.undoneElsewhere`). */
-  redo(opts: { askFirstIfCommandLine?: boolean; confirmedStep?: number } = {}): HistoryEntry | null {
+  redo(opts: store.AskFirst = {}): HistoryEntry | null {
     this.assertWritable('redo');
     return store.redo(this.db, opts);
   }

@@ -119,11 +119,14 @@ export interface StepHeadRow {
   count: number;
 }
 
-/** The first row of a step (named by that row's id) and its row count, counted on the group index without reading the rows. */
-export function stepHead(db: Db, step: number): StepHeadRow {
-  const row = db.prepare('SELECT * FROM history WHERE id = ?').get(step) as HistoryRow;
-  const count = row.group_id === null ? 1 : (db.prepare('SELECT COUNT(*) FROM history WHERE group_id = ?').pluck().get(row.group_id) as number);
-  return { row, count };
+/** Reader of a step's first row (named by that row's id) and its row count, counted on the group index without reading the rows (prepared once). */
+export function stepHeadReader(db: Db): (step: number) => StepHeadRow {
+  const head = db.prepare('SELECT * FROM history WHERE id = ?');
+  const count = db.prepare('SELECT COUNT(*) FROM history WHERE group_id = ?').pluck();
+  return (step) => {
+    const row = head.get(step) as HistoryRow;
+    return { row, count: row.group_id === null ? 1 : (count.get(row.group_id) as number) };
+  };
 }
 
 /** Step ids, newest first. */

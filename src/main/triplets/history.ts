@@ -151,7 +151,7 @@ function toEntry({ row: r, count: n }: h.StepHeadRow, shown: ReturnType<typeof n
 export function listHistory(db: Db, page: { offset?: number; limit?: number } = {}): HistoryEntry[] {
   const steps = h.stepIds(db, page.limit ?? 100, page.offset ?? 0);
   const shown = namesShown(db);
-  return steps.map((s) => toEntry(h.stepHead(db, s), shown));
+  return steps.map(h.stepHeadReader(db)).map((s) => toEntry(s, shown));
 }
 
 /** Same triplet identity and labels: the stored row is the state a history row left it in. */
@@ -324,39 +324,37 @@ function keepWhatGoesWithRow(db: Db, r: HistoryRow, direction: 'undo' | 'redo', 
   h.setSnapshot(db, r.id, direction === 'undo' ? 'after' : 'before', JSON.stringify({ ...from, ...extra, removedAt }));
 }
 
-/** Reverts the newest step still applied; null when there is nothing to undo. */
-export function undo(db: Db, opts: { askFirstIfCommandLine?: boolean; confirmedStep?: number } = {}): HistoryEntry | null {
+/**
+ * The app's undo and redo ask first about a step the user may never have seen: `askFirstIfCommandLine`
+ * refuses one made (undo) or undone (redo) from the command line, CONFLICT with the step in
+ * `details.madeElsewhere` / `details.undoneElsewhere`, unless it is `confirmedStep`.
+ */
+export type AskFirst = { askFirstIfCommandLine?: boolean; confirmedStep?: number };
+
+/** How each direction finds its step and what it asks about. */
+const DIRECTIONS = {
+  // Undone steps that are not discarded always sit above every applied one, so redo's lowest id is the one undone last.
+  undo: { next: h.newestUndoable, elsewhere: (r: HistoryRow) => r.made_by === 'cli', key: 'madeElsewhere', ask: 'The last change was made from the command line: undo it? Nothing was undone.' },
+  redo: { next: h.nextRedoable, elsewhere: (r: HistoryRow) => r.undone_by === 'cli', key: 'undoneElsewhere', ask: 'The last undo was made from the command line: redo that step? Nothing was redone.' },
+} as const;
+
+/** One undo or redo step, in one transaction; null when there is none. */
+function step(db: Db, direction: 'undo' | 'redo', opts: AskFirst): HistoryEntry | null {
+  const d = DIRECTIONS[direction];
   return db.transaction(() => {
-    const top = h.newestUndoable(db);
-    if (!top) return null;
-    const rows = stepRows(db, top);
-    // The app's Ctrl+Z on a step made from the command line: the user may never have seen it.
-    if (opts.askFirstIfCommandLine && rows[0].made_by === 'cli' && rows[0].id !== opts.confirmedStep) {
-      const step = toEntry({ row: rows[0], count: rows.length }, namesShown(db));
-      throw new AppError('CONFLICT', 'The last change was made from the command line: undo it? Nothing was undone.', { madeElsewhere: step });
+    const head = d.next(db);
+    if (!head) return null;
+    const rows = stepRows(db, head);
+    if (opts.askFirstIfCommandLine && d.elsewhere(rows[0]) && rows[0].id !== opts.confirmedStep) {
+      throw new AppError('CONFLICT', d.ask, { [d.key]: toEntry({ row: rows[0], count: rows.length }, namesShown(db)) });
     }
-    applyStep(db, rows, 'undo');
-    return toEntry(h.stepHead(db, top.group_id ?? top.id), namesShown(db));
+    applyStep(db, rows, direction);
+    return toEntry(h.stepHeadReader(db)(rows[0].id), namesShown(db));
   })();
 }
 
-/**
- * Re-applies the most recently undone step that no newer edit discarded; null when there is none.
- * `askFirstIfCommandLine` as for undo, for a step undone from the command line (`details.undoneElsewhere`).
- */
-export function redo(db: Db, opts: { askFirstIfCommandLine?: boolean; confirmedStep?: number } = {}): HistoryEntry | null {
-  return db.transaction(() => {
-    // Undone steps that are not discarded always sit above every applied one, so the lowest id is
-    // the one undone last.
-    const next = h.nextRedoable(db);
-    if (!next) return null;
-    const rows = stepRows(db, next);
-    // The app's redo of a step the command line undid: the user never saw that undo.
-    if (opts.askFirstIfCommandLine && rows[0].undone_by === 'cli' && rows[0].id !== opts.confirmedStep) {
-      const step = toEntry({ row: rows[0], count: rows.length }, namesShown(db));
-      throw new AppError('CONFLICT', 'The last undo was made from the command line: redo that step? Nothing was redone.', { undoneElsewhere: step });
-    }
-    applyStep(db, rows, 'redo');
-    return toEntry(h.stepHead(db, next.group_id ?? next.id), namesShown(db));
-  })();
-}
+/** Reverts the newest step still applied; null when there is nothing to undo. */
+export const undo = (db: Db, opts: AskFirst = {}): HistoryEntry | null => step(db, 'undo', opts);
+
+/** Re-applies the most recently undone step that no newer edit discarded; null when there is none. */
+export const redo = (db: Db, opts: AskFirst = {}): HistoryEntry | null => step(db, 'redo', opts);

@@ -13,7 +13,7 @@ import { checkInclude, checkNewLabel, checkSwap } from './label-checks.js';
 import { replacedSnapshot } from './replace.js';
 import { applySnapshot, getSnapshot, goesWithRow, guardUnique, toRecord, toSnapshot, type TripletSnapshot } from './rows.js';
 
-export { listHistory, redo, undo } from './history.js';
+export { listHistory, redo, undo, type AskFirst } from './history.js';
 export { asImported, type AsImported } from './as-imported.js';
 export { getSnapshot, toRecord, type TripletSnapshot } from './rows.js';
 

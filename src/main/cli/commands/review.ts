@@ -2,7 +2,7 @@
 import { writeAtomic } from '../../project/matrix-files.js';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { EvaluateResult, Mistake, RunScoreNow } from '../../../shared/types.js';
+import type { EvaluateResult, RunScoreNow } from '../../../shared/types.js';
 import type { ScoredTriplet } from '../../project/run-scoring.js';
 import { action, interruptSignal, numberArg, optionsOf, output, pct, progressBar, refuseToReplace, table, withProject } from '../output.js';
 import { encodeName } from '../../triplets/escape.js';
@@ -50,30 +50,29 @@ export function register(program: Command): void {
         // Progress and Ctrl-C as evaluate's: the list scores test triplets the run has not, computing their features first.
         const bar = progressBar();
         const interrupt = interruptSignal();
-        let found: { mistakes: Mistake[]; now: RunScoreNow | null };
         try {
-          found = await withProject(dir, async (p) => {
+          const { mistakes, now } = await withProject(dir, async (p) => {
             const mistakes = await p.mistakes(opts.run, { signal: interrupt.signal, onProgress: bar.onProgress });
             // Only an empty list needs the run's counts, to say why it is empty.
             if (mistakes.length) return { mistakes, now: null };
             const id = opts.run ?? p.info().latestRun;
             return { mistakes, now: p.runs().find((r) => r.id === id)?.now ?? null };
           });
+          bar.stop();
+          // `id`: what `edit` takes (a triplet made by hand has no file and line to find it by).
+          const rows = mistakes.map((m) => ({ id: m.tripletId, file: m.file ?? null, line: m.line, anchor: m.anchor, positive: m.positive, negative: m.negative, dAP: m.dAP, dAN: m.dAN, review: m.review ?? null }));
+          output(opts.json, rows, () =>
+            rows.length === 0
+              ? noMistakes(now)
+              : table(
+                  ['id', 'file:line', 'anchor', 'positive', 'negative', 'dAP', 'dAN', 'review'],
+                  rows.map((m) => [m.id, whereFrom(m.file, m.line), ...[m.anchor, m.positive, m.negative].map(encodeName), m.dAP.toFixed(4), m.dAN.toFixed(4), m.review ?? '']),
+                ) + `\n${rows.length} mistakes`,
+          );
         } finally {
           bar.stop();
           interrupt.dispose();
         }
-        const { mistakes, now } = found;
-        // `id`: what `edit` takes (a triplet made by hand has no file and line to find it by).
-        const rows = mistakes.map((m) => ({ id: m.tripletId, file: m.file ?? null, line: m.line, anchor: m.anchor, positive: m.positive, negative: m.negative, dAP: m.dAP, dAN: m.dAN, review: m.review ?? null }));
-        output(opts.json, rows, () =>
-          rows.length === 0
-            ? noMistakes(now)
-            : table(
-                ['id', 'file:line', 'anchor', 'positive', 'negative', 'dAP', 'dAN', 'review'],
-                rows.map((m) => [m.id, whereFrom(m.file, m.line), ...[m.anchor, m.positive, m.negative].map(encodeName), m.dAP.toFixed(4), m.dAN.toFixed(4), m.review ?? '']),
-              ) + `\n${rows.length} mistakes`,
-        );
       }),
     );
 }

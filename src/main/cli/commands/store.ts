@@ -17,10 +17,11 @@ export function register(program: Command): void {
     .action(
       action((dir: string, _o: unknown, cmd: Command) => {
         const opts = optionsOf<{ full?: boolean }>(cmd);
-        const file = join(resolve(dir), DB_FILE);
+        const abs = resolve(dir);
+        const file = join(abs, DB_FILE);
         // A folder with neither a store nor a snapshot of one is no project (say so, as every other
         // command does); with a snapshot left, the report names it so the store can be restored.
-        if (!isFolder(resolve(dir)) || (!existsSync(file) && !snapshotsOf(file).length)) Project.assertOpenable(dir);
+        if (!existsSync(file) && !(isFolder(abs) && snapshotsOf(file).length)) Project.assertOpenable(dir);
         const report = checkStoreFile(file, !!opts.full);
         output(opts.json, report, () =>
           report.ok

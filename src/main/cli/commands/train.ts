@@ -1,5 +1,5 @@
 // `embed`, `train`, `runs`: features and training runs.
-import type { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors.js';
 import type { BackendName, RunDeletion, RunSummary, TrainOptions } from '../../../shared/types.js';
 import { describeLeftOut, whyNoTestScore } from '../../../shared/left-out.js';
@@ -11,12 +11,11 @@ import { action, formatSeconds, interruptSignal, optionsOf, output, pct, progres
 // `embed` shares these flags with `train`: both come from the table of train options.
 const backendOption = () => flagOf(TRAIN_OPTIONS.backend);
 /** embed's --backend: as train's, but features run on the measured feature engine whatever it names, so its help says that. */
-function embedBackendOption(): Option {
-  const o = backendOption();
-  const why = "as train's; it does not choose the feature engine, which is measured per backbone (`backends` shows it; TRIPLET_STUDIO_ENGINE=<engine> forces one)";
-  o.description = o.description.replace(TRAIN_OPTIONS.backend.help, why); // keeps flagOf's note of the default
-  return o;
-}
+const embedBackendOption = () =>
+  flagOf({
+    ...TRAIN_OPTIONS.backend,
+    help: "as train's; it does not choose the feature engine, which is measured per backbone (`backends` shows it; TRIPLET_STUDIO_ENGINE=<engine> forces one)",
+  });
 const resizeOption = () => flagOf(TRAIN_OPTIONS.resize);
 const exifOption = () => flagOf(TRAIN_OPTIONS.exif);
 
